@@ -1,0 +1,178 @@
+import { PermissionFlagsBits } from 'discord-api-types/v10';
+import { TypesError } from './errors/TypesError.js';
+import type { Brand } from './brand.js';
+import type { GuildId, RoleId, UserId } from './snowflake.js';
+
+/** Every permission flag Discord defines, by name (re-exported from discord-api-types). */
+export const PermissionFlags = PermissionFlagsBits;
+
+/** The name of one permission flag, e.g. `'SendMessages'`. */
+export type PermissionName = keyof typeof PermissionFlagsBits;
+
+/** A permission bitfield as a bigint. Construct one with {@link resolvePermissions}. */
+export type PermissionBits = Brand<bigint, 'Permissions'>;
+
+/** What can be resolved to a bitfield: a flag name, a bigint, Discord's decimal string, or a list of those. */
+export type PermissionResolvable = PermissionName | bigint | `${bigint}` | readonly PermissionResolvable[];
+
+const ALL_BITS = Object.values(PermissionFlagsBits).reduce((all, bit) => all | bit, 0n);
+
+function isBits(value: bigint): value is PermissionBits {
+	return value >= 0n && (value & ~ALL_BITS) === 0n;
+}
+
+function isPermissionName(value: string): value is PermissionName {
+	return Object.hasOwn(PermissionFlagsBits, value);
+}
+
+/** A bitfield with every permission Discord defines set. */
+export const ALL_PERMISSIONS: PermissionBits = resolvePermissions(ALL_BITS);
+/** A bitfield with no permission set. */
+export const NO_PERMISSIONS: PermissionBits = resolvePermissions(0n);
+
+/**
+ * Resolves flag names, bigints, decimal strings (as Discord sends them) or lists of those into one bitfield.
+ * Throws {@link TypesError} `TYPES_INVALID_PERMISSIONS` for an unknown name or a bit Discord does not define.
+ */
+export function resolvePermissions(input: PermissionResolvable): PermissionBits {
+	return resolveUnknown(input);
+}
+
+function resolveUnknown(input: unknown): PermissionBits {
+	if (Array.isArray(input)) {
+		let bits = 0n;
+		for (const item of input) bits |= resolveUnknown(item);
+		return resolveUnknown(bits);
+	}
+	let value: bigint;
+	if (typeof input === 'bigint') value = input;
+	else if (typeof input === 'string' && /^\d+$/.test(input)) value = BigInt(input);
+	else if (typeof input === 'string' && isPermissionName(input)) value = PermissionFlagsBits[input];
+	else {
+		throw new TypesError(
+			'TYPES_INVALID_PERMISSIONS',
+			`Unknown permission ${typeof input === 'string' ? JSON.stringify(input) : typeof input}: use a flag name such as "SendMessages", a bigint or a decimal string.`,
+		);
+	}
+	if (isBits(value)) return value;
+	throw new TypesError(
+		'TYPES_INVALID_PERMISSIONS',
+		`Permission bitfield ${value.toString()} has bits Discord does not define (unknown bits: ${(value & ~ALL_BITS).toString()}).`,
+	);
+}
+
+/** Whether `bits` has every permission in `wanted`. `Administrator` implies all unless `checkAdmin` is false. */
+export function hasPermission(bits: PermissionBits, wanted: PermissionResolvable, checkAdmin = true): boolean {
+	if (checkAdmin && (bits & PermissionFlagsBits.Administrator) !== 0n) return true;
+	const need = resolvePermissions(wanted);
+	return (bits & need) === need;
+}
+
+/** Whether `bits` has at least one permission of `wanted`. */
+export function hasAnyPermission(bits: PermissionBits, wanted: PermissionResolvable): boolean {
+	return (bits & resolvePermissions(wanted)) !== 0n;
+}
+
+/** `bits` with `added` set. */
+export function addPermissions(bits: PermissionBits, added: PermissionResolvable): PermissionBits {
+	return resolvePermissions(bits | resolvePermissions(added));
+}
+
+/** `bits` with `removed` cleared. */
+export function removePermissions(bits: PermissionBits, removed: PermissionResolvable): PermissionBits {
+	return resolvePermissions(bits & ~resolvePermissions(removed));
+}
+
+/** The flag names set in `bits`, in Discord's order. */
+export function permissionNames(bits: PermissionBits): PermissionName[] {
+	const names: PermissionName[] = [];
+	for (const name of Object.keys(PermissionFlagsBits)) {
+		if (isPermissionName(name) && (bits & PermissionFlagsBits[name]) !== 0n) names.push(name);
+	}
+	return names;
+}
+
+/** A role as needed to compute permissions. */
+export interface PermissionRole {
+	readonly id: RoleId;
+	/** Discord's decimal string or a bitfield. */
+	readonly permissions: string | bigint;
+}
+
+/** A channel permission overwrite (type 0 = role, 1 = member). */
+export interface PermissionOverwrite {
+	readonly id: string;
+	readonly type: 0 | 1;
+	readonly allow: string | bigint;
+	readonly deny: string | bigint;
+}
+
+/** What {@link computePermissions} needs to know. */
+export interface PermissionContext {
+	readonly guildId: GuildId;
+	readonly ownerId: UserId;
+	readonly userId: UserId;
+	/** The member's role IDs (without @everyone, whose ID is the guild ID). */
+	readonly memberRoleIds: readonly RoleId[];
+	/** Every role of the guild, including @everyone. */
+	readonly roles: readonly PermissionRole[];
+	/** The channel's overwrites; omit for guild-level permissions. */
+	readonly overwrites?: readonly PermissionOverwrite[];
+	/** When the member's timeout ends (`communication_disabled_until`), if any. */
+	readonly communicationDisabledUntil?: Date | string | null;
+	/** "Now" for the timeout check; defaults to `Date.now()`. */
+	readonly now?: number;
+	/** Whether the channel is text-based (applies the implicit SendMessages rules). Defaults to true. */
+	readonly textChannel?: boolean;
+}
+
+const F = PermissionFlagsBits;
+const TIMEOUT_ALLOWED = F.ViewChannel | F.ReadMessageHistory;
+const REQUIRES_SEND = F.MentionEveryone | F.SendTTSMessages | F.AttachFiles | F.EmbedLinks;
+
+/**
+ * A member's effective permissions, computed the way Discord documents it: base permissions from @everyone and
+ * the member's roles; owner and Administrator get everything; then channel overwrites (@everyone, roles, member);
+ * then the implicit rules (no ViewChannel → nothing; no SendMessages in a text channel → no mentions, TTS,
+ * files or embeds; a timed-out member keeps only ViewChannel and ReadMessageHistory).
+ *
+ * @see {@link https://discord.com/developers/docs/topics/permissions#permission-overwrites}
+ */
+export function computePermissions(ctx: PermissionContext): PermissionBits {
+	if (ctx.userId === ctx.ownerId) return ALL_PERMISSIONS;
+	const roleBits = new Map<string, bigint>();
+	for (const role of ctx.roles) roleBits.set(role.id, resolveUnknown(role.permissions));
+
+	let base = roleBits.get(ctx.guildId) ?? 0n;
+	for (const roleId of ctx.memberRoleIds) base |= roleBits.get(roleId) ?? 0n;
+	if ((base & F.Administrator) !== 0n) return ALL_PERMISSIONS;
+
+	let perms = base;
+	const overwrites = ctx.overwrites;
+	if (overwrites !== undefined) {
+		const byId = new Map(overwrites.map((o) => [`${o.type}:${o.id}`, o] as const));
+		const everyone = byId.get(`0:${ctx.guildId}`);
+		if (everyone !== undefined) perms = (perms & ~BigInt(everyone.deny)) | BigInt(everyone.allow);
+		let allow = 0n;
+		let deny = 0n;
+		for (const roleId of ctx.memberRoleIds) {
+			const ow = byId.get(`0:${roleId}`);
+			if (ow !== undefined) {
+				allow |= BigInt(ow.allow);
+				deny |= BigInt(ow.deny);
+			}
+		}
+		perms = (perms & ~deny) | allow;
+		const member = byId.get(`1:${ctx.userId}`);
+		if (member !== undefined) perms = (perms & ~BigInt(member.deny)) | BigInt(member.allow);
+
+		if ((perms & F.ViewChannel) === 0n) return NO_PERMISSIONS;
+		if (ctx.textChannel !== false && (perms & F.SendMessages) === 0n) perms &= ~REQUIRES_SEND;
+	}
+
+	const until = ctx.communicationDisabledUntil;
+	if (until !== undefined && until !== null && new Date(until).getTime() > (ctx.now ?? Date.now())) {
+		perms &= TIMEOUT_ALLOWED;
+	}
+	return resolveUnknown(perms);
+}

@@ -1,0 +1,31 @@
+/**
+ * The one place that holds OvenJS's build settings. Each package's `tsup.config.ts` names only its entries:
+ *
+ * ```ts
+ * import { createTsupConfig } from '../../tools/tsup.config.base.js';
+ * export default createTsupConfig({ index: 'src/index.ts', redis: 'src/redis.ts' });
+ * ```
+ */
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Options } from 'tsup';
+
+const buildTsconfig = fileURLToPath(new URL('../tsconfig.build.json', import.meta.url));
+
+export function createTsupConfig(entry: Record<string, string>, overrides: Options = {}): ReturnType<typeof defineConfig> {
+	return defineConfig({
+		entry,
+		format: ['esm', 'cjs'],
+		dts: true,
+		tsconfig: buildTsconfig,
+		target: 'node20',
+		platform: 'node',
+		clean: true,
+		sourcemap: true,
+		splitting: false,
+		treeshake: true,
+		shims: false,
+		keepNames: true,
+		outDir: 'dist',
+		...overrides,
+	});
+}

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const bin = join(root, 'node_modules', '.bin', 'type-coverage');
 let failed = false;
+const only = process.argv.slice(2);
 for (const name of readdirSync(join(root, 'packages'))) {
+	if (only.length > 0 && !only.includes(name)) continue;
 	const dir = join(root, 'packages', name);
 	if (!existsSync(join(dir, 'src'))) continue;
 	try {

@@ -38,8 +38,12 @@ export function resolvePermissions(input: PermissionResolvable): PermissionBits 
 	return resolveUnknown(input);
 }
 
+function isList(value: unknown): value is readonly unknown[] {
+	return Array.isArray(value);
+}
+
 function resolveUnknown(input: unknown): PermissionBits {
-	if (Array.isArray(input)) {
+	if (isList(input)) {
 		let bits = 0n;
 		for (const item of input) bits |= resolveUnknown(item);
 		return resolveUnknown(bits);
@@ -83,13 +87,16 @@ export function removePermissions(bits: PermissionBits, removed: PermissionResol
 	return resolvePermissions(bits & ~resolvePermissions(removed));
 }
 
-/** The flag names set in `bits`, in Discord's order. */
+/**
+ * The flag names set in `bits`, in Discord's order. Where Discord renamed a flag and discord-api-types keeps the
+ * old name as an alias (`ManageEmojisAndStickers` → `ManageGuildExpressions`), only the current name is listed.
+ */
 export function permissionNames(bits: PermissionBits): PermissionName[] {
-	const names: PermissionName[] = [];
+	const byBit = new Map<bigint, PermissionName>();
 	for (const name of Object.keys(PermissionFlagsBits)) {
-		if (isPermissionName(name) && (bits & PermissionFlagsBits[name]) !== 0n) names.push(name);
+		if (isPermissionName(name) && (bits & PermissionFlagsBits[name]) !== 0n) byBit.set(PermissionFlagsBits[name], name);
 	}
-	return names;
+	return [...byBit.values()];
 }
 
 /** A role as needed to compute permissions. */

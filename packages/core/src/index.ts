@@ -1,0 +1,19 @@
+export { ExtensionBus } from './lib/bus/ExtensionBus.js';
+export type { ExtensionHandlerOptions } from './lib/bus/ExtensionBus.js';
+export type {
+	UnhandledErrorContext,
+	ValidationErrorContext,
+	MetricSample,
+	ClientConnectInfo,
+	ClientReadyInfo,
+	ClientDisconnectInfo,
+	ShardLifecycleInfo,
+	DispatchEnvelope,
+	AuthAttemptInfo,
+	PermissionCheckInfo,
+	StateUpdateInfo,
+} from './lib/bus/points.js';
+export { CoreError } from './lib/errors/CoreError.js';
+export type { CoreErrorCode } from './lib/errors/CoreError.js';
+export { BuilderValidationError } from './lib/errors/BuilderValidationError.js';
+export type { BuilderIssue } from './lib/errors/BuilderValidationError.js';

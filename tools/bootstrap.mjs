@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Sets a fresh clone up with no global state assumed: checks Node, installs dependencies with the pinned pnpm
 // (through npx when pnpm is not on PATH) and builds every package. Safe to run again: it skips what is done.
+// Flags: --quiet, --install-only, --build (force a rebuild), --then <pnpm args...> (run a pnpm command after).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -34,10 +35,18 @@ if (!existsSync(join(root, 'node_modules', '.modules.yaml'))) {
 	log(`installing dependencies with pnpm ${pnpmVersion}`);
 	run(['install', '--frozen-lockfile']);
 }
-const built = ['types', 'testing', 'rest', 'ws', 'cache', 'core']
+const built = ['types', 'testing', 'rest', 'ws', 'cache', 'state', 'plugins', 'core']
 	.every((name) => !existsSync(join(root, 'packages', name)) || existsSync(join(root, 'packages', name, 'dist')));
-if (!built || process.argv.includes('--build')) {
+if (!process.argv.includes('--install-only') && (!built || process.argv.includes('--build'))) {
 	log('building packages');
 	run(['run', 'build']);
 }
 log('ready');
+
+// `--then <pnpm arguments...>` runs a pnpm command with the same pnpm (no global pnpm needed).
+const then = process.argv.indexOf('--then');
+if (then !== -1) {
+	const [cmd, prefix] = pnpmCommand();
+	const result = spawnSync(cmd, [...prefix, ...process.argv.slice(then + 1)], { cwd: root, stdio: 'inherit', env: process.env });
+	process.exit(result.status ?? 1);
+}

@@ -57,6 +57,14 @@ export const projects: TestProjectInlineConfiguration[] = [
 	),
 	{
 		test: {
+			name: 'repo',
+			root: join(root, 'tools', 'repo-checks'),
+			include: ['__tests__/**/*.test.ts'],
+			testTimeout: 30_000,
+		},
+	},
+	{
+		test: {
 			name: 'eslint-plugin',
 			root: join(root, 'tools', 'eslint-plugin'),
 			include: ['__tests__/**/*.test.{ts,js}'],

@@ -17,3 +17,6 @@ export { CoreError } from './lib/errors/CoreError.js';
 export type { CoreErrorCode } from './lib/errors/CoreError.js';
 export { BuilderValidationError } from './lib/errors/BuilderValidationError.js';
 export type { BuilderIssue } from './lib/errors/BuilderValidationError.js';
+export { ApiResource, param } from './lib/api/ApiResource.js';
+export type { HttpMethod, ApiFile, RequestData, RequestContract, ApiRequestOptions, QueryValue } from './lib/api/ApiResource.js';
+export * from './lib/api/generated/index.js';

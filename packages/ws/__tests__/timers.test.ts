@@ -1,0 +1,136 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { GatewayError, Heartbeater, SendRateLimiter, SimpleIdentifyThrottler } from '../src/index.js';
+
+beforeEach(() => {
+	vi.useFakeTimers({ now: 0 });
+});
+afterEach(() => {
+	vi.useRealTimers();
+});
+
+describe('Heartbeater', () => {
+	it('beats first after interval × jitter, then every interval', () => {
+		const beats: number[] = [];
+		const hb = new Heartbeater(() => beats.push(Date.now()), () => beats.push(-1), () => 0.25);
+		hb.start(40_000);
+		vi.advanceTimersByTime(9_999);
+		expect(beats).toEqual([]);
+		vi.advanceTimersByTime(1);
+		expect(beats).toEqual([10_000]);
+		hb.ack();
+		vi.advanceTimersByTime(40_000);
+		hb.ack();
+		vi.advanceTimersByTime(40_000);
+		expect(beats).toEqual([10_000, 50_000, 90_000]);
+		hb.stop();
+	});
+
+	it('reports a zombie when an interval passes without an ACK, and stops', () => {
+		const onBeat = vi.fn();
+		const onZombie = vi.fn();
+		const hb = new Heartbeater(onBeat, onZombie, () => 0);
+		hb.start(1_000);
+		vi.advanceTimersByTime(0);
+		expect(onBeat).toHaveBeenCalledTimes(1);
+		vi.advanceTimersByTime(1_000);
+		expect(onZombie).toHaveBeenCalledTimes(1);
+		expect(onBeat).toHaveBeenCalledTimes(1);
+		vi.advanceTimersByTime(10_000);
+		expect(onZombie).toHaveBeenCalledTimes(1);
+	});
+
+	it('measures latency from beat to ACK and beats on request', () => {
+		const onBeat = vi.fn();
+		const hb = new Heartbeater(onBeat, () => undefined, () => 0.5);
+		expect(hb.latency).toBe(-1);
+		hb.start(1_000);
+		vi.advanceTimersByTime(500);
+		vi.advanceTimersByTime(42);
+		expect(hb.ack()).toBe(42);
+		expect(hb.latency).toBe(42);
+		hb.beatNow();
+		expect(onBeat).toHaveBeenCalledTimes(2);
+		expect(hb.awaitingAck).toBe(true);
+		hb.stop();
+	});
+});
+
+describe('SendRateLimiter', () => {
+	it('allows 120 per 60 s with slots reserved for heartbeats', () => {
+		const limiter = new SendRateLimiter();
+		limiter.reserveForHeartbeats(41_250);
+		expect(limiter.reserved).toBe(3);
+		let sent = 0;
+		while (limiter.take(false) === 0) sent++;
+		expect(sent).toBe(117);
+		expect(limiter.take(false)).toBe(60_000);
+		expect(limiter.take(true)).toBe(0);
+		expect(limiter.take(true)).toBe(0);
+		expect(limiter.take(true)).toBe(0);
+		expect(limiter.take(true)).toBeGreaterThan(0);
+		vi.advanceTimersByTime(60_000);
+		expect(limiter.remaining()).toBe(117);
+		expect(limiter.take(false)).toBe(0);
+	});
+
+	it('reserves more heartbeat slots for short intervals and resets per connection', () => {
+		const limiter = new SendRateLimiter();
+		limiter.reserveForHeartbeats(1_000);
+		expect(limiter.reserved).toBe(61);
+		for (let i = 0; i < 59; i++) expect(limiter.take(false)).toBe(0);
+		expect(limiter.take(false)).toBeGreaterThan(0);
+		limiter.reset();
+		expect(limiter.remaining()).toBe(59);
+	});
+});
+
+describe('SimpleIdentifyThrottler', () => {
+	it('serves max_concurrency buckets once per 5 s, in call order', async () => {
+		const throttler = new SimpleIdentifyThrottler();
+		throttler.setLimits({ total: 1_000, remaining: 1_000, resetAfter: 86_400_000, maxConcurrency: 2 });
+		const granted: [number, number][] = [];
+		const all = [0, 1, 2, 3, 4, 5].map((id) => throttler.waitForIdentify(id).then(() => granted.push([id, Date.now()])));
+		await vi.advanceTimersByTimeAsync(0);
+		expect(granted).toEqual([[0, 0], [1, 0]]);
+		await vi.advanceTimersByTimeAsync(5_000);
+		expect(granted.slice(2)).toEqual([[2, 5_000], [3, 5_000]]);
+		await vi.advanceTimersByTimeAsync(5_000);
+		await Promise.all(all);
+		expect(granted.slice(4)).toEqual([[4, 10_000], [5, 10_000]]);
+		expect(throttler.remaining).toBe(994);
+	});
+
+	it('never overdraws session_start_limit: waits for the reset instead', async () => {
+		const exhausted = vi.fn();
+		const throttler = new SimpleIdentifyThrottler({ onBudgetExhausted: exhausted });
+		throttler.setLimits({ total: 10, remaining: 2, resetAfter: 60_000, maxConcurrency: 1 });
+		const granted: number[] = [];
+		const all = [0, 0, 0].map((id) => throttler.waitForIdentify(id).then(() => granted.push(Date.now())));
+		await vi.advanceTimersByTimeAsync(5_000);
+		expect(granted).toEqual([0, 5_000]);
+		expect(exhausted).toHaveBeenCalled();
+		await vi.advanceTimersByTimeAsync(50_000);
+		expect(granted).toHaveLength(2);
+		await vi.advanceTimersByTimeAsync(5_000);
+		await Promise.all(all);
+		expect(granted).toEqual([0, 5_000, 60_000]);
+		expect(throttler.remaining).toBe(9);
+	});
+
+	it('rejects an aborted wait and serves the next caller', async () => {
+		const throttler = new SimpleIdentifyThrottler();
+		await throttler.waitForIdentify(0);
+		const controller = new AbortController();
+		const aborted = throttler.waitForIdentify(0, controller.signal);
+		const next = throttler.waitForIdentify(0);
+		controller.abort(new GatewayError('GATEWAY_DESTROYED', 'gone'));
+		await expect(aborted).rejects.toMatchObject({ code: 'GATEWAY_DESTROYED' });
+		await vi.advanceTimersByTimeAsync(5_000);
+		await expect(next).resolves.toBeUndefined();
+		expect(throttler.remaining).toBe(998);
+	});
+
+	it('rejects a bad max_concurrency with a typed error', () => {
+		expect(() => new SimpleIdentifyThrottler().setLimits({ total: 1, remaining: 1, resetAfter: 1, maxConcurrency: 0 })).toThrow(GatewayError);
+	});
+});

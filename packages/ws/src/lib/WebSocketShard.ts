@@ -1,0 +1,528 @@
+import WebSocket, { type RawData } from 'ws';
+import { redactSecrets } from '@ovenjs/types';
+import { GatewayError } from './errors/GatewayError.js';
+import { closeAction, fatalCloseError } from './utils/closeCodes.js';
+import { GATEWAY_VERSION, GatewayOp, NORMAL_CLOSE_CODE, RESUMABLE_CLOSE_CODE } from './utils/constants.js';
+import { createDecompressor, type Decompressor } from './utils/decompression.js';
+import { Heartbeater } from './utils/Heartbeater.js';
+import { type GatewayPayload, isArray, isRecord, numberField, parsePayload, peekHeader, stringField } from './utils/payload.js';
+import { SendRateLimiter } from './utils/SendRateLimiter.js';
+import type { SessionInfo, ShardConfig, ShardEvent, ShardHooks, ShardSink, ShardSnapshot, ShardStatus } from './utils/types.js';
+import './extensionPoints.js';
+
+interface QueuedSend {
+	readonly text: string;
+	readonly resolve: () => void;
+	readonly reject: (error: unknown) => void;
+}
+
+interface Waiter {
+	readonly resolve: () => void;
+	readonly reject: (error: unknown) => void;
+}
+
+/** Opcodes the shard manages itself; `send` refuses them. */
+const MANAGED_OPS = new Set<number>([GatewayOp.Heartbeat, GatewayOp.Identify, GatewayOp.Resume]);
+
+function toBuffer(data: RawData): Buffer {
+	if (Buffer.isBuffer(data)) return data;
+	if (Array.isArray(data)) return Buffer.concat(data);
+	return Buffer.from(data);
+}
+
+/**
+ * One gateway connection, exactly as Discord documents the protocol: HELLO and jittered heartbeats, zombie
+ * detection, IDENTIFY through the identify throttler, RESUME with `resume_gateway_url`, op 7 and op 9, close
+ * codes, and a send queue under the per-connection limit. Dispatches reach the sink in order and never twice
+ * (sequence numbers below the last delivered one are dropped after a resume replays them).
+ *
+ * Used by the sharding strategies; applications use {@link WebSocketManager}.
+ */
+export class WebSocketShard {
+	/** This shard's id. */
+	public readonly id: number;
+	readonly #config: ShardConfig;
+	readonly #hooks: ShardHooks;
+	readonly #sink: ShardSink;
+	#status: ShardStatus = 'idle';
+	#ws: WebSocket | null = null;
+	#decompressor: Decompressor | null = null;
+	#generation = 0;
+	#session: SessionInfo | null = null;
+	#sessionLoaded = false;
+	#sequence: number | null = null;
+	#attempts = 0;
+	#replayed = 0;
+	#skipped = 0;
+	#duplicates = 0;
+	#destroyed = false;
+	#identifyAbort: AbortController | null = null;
+	#helloTimer: ReturnType<typeof setTimeout> | undefined;
+	#reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+	#drainTimer: ReturnType<typeof setTimeout> | undefined;
+	#queue: QueuedSend[] = [];
+	#waiters: Waiter[] = [];
+	readonly #limiter = new SendRateLimiter();
+	readonly #heartbeater: Heartbeater;
+
+	public constructor(id: number, config: ShardConfig, hooks: ShardHooks, sink: ShardSink) {
+		this.id = id;
+		this.#config = config;
+		this.#hooks = hooks;
+		this.#sink = sink;
+		this.#heartbeater = new Heartbeater(
+			() => {
+				this.#write(JSON.stringify({ op: GatewayOp.Heartbeat, d: this.#sequence }), true);
+			},
+			() => {
+				this.#debug('Heartbeat not acknowledged within one interval: zombie connection, reconnecting to resume.');
+				this.#reconnect('resume', 'zombie connection', true);
+			},
+		);
+	}
+
+	/** The current status. */
+	public get status(): ShardStatus {
+		return this.#status;
+	}
+
+	/** A status snapshot (status, latency, sequence, counters). */
+	public snapshot(): ShardSnapshot {
+		return {
+			shardId: this.id,
+			status: this.#status,
+			latency: this.#heartbeater.latency,
+			sequence: this.#sequence,
+			skipped: this.#skipped,
+			duplicates: this.#duplicates,
+		};
+	}
+
+	/** The session this shard would resume, if any. */
+	public get session(): SessionInfo | null {
+		return this.#session === null || this.#sequence === null ? this.#session : { ...this.#session, sequence: this.#sequence };
+	}
+
+	/** Connects; resolves when the shard is ready (identified or resumed), rejects on a fatal close or destroy. */
+	public connect(): Promise<void> {
+		if (this.#destroyed) return Promise.reject(new GatewayError('GATEWAY_DESTROYED', `Shard ${this.id} was destroyed; create a new manager to connect again.`, { shardId: this.id }));
+		if (this.#status === 'ready') return Promise.resolve();
+		const promise = new Promise<void>((resolve, reject) => {
+			this.#waiters.push({ resolve, reject });
+		});
+		if (this.#status === 'idle' || this.#status === 'failed') void this.#open();
+		return promise;
+	}
+
+	/**
+	 * Queues a payload; it is sent once the shard is ready, within the send limit. Resolves when written to the
+	 * socket; rejects if the shard is destroyed first. Heartbeat, IDENTIFY and RESUME are managed by the shard.
+	 */
+	public send(payload: { readonly op: number; readonly d: unknown }): Promise<void> {
+		if (MANAGED_OPS.has(payload.op)) {
+			return Promise.reject(new GatewayError('GATEWAY_INVALID_PAYLOAD', `Opcode ${payload.op} is managed by the shard (heartbeat, identify, resume); send other opcodes.`, { shardId: this.id }));
+		}
+		if (this.#destroyed || this.#status === 'failed') {
+			return Promise.reject(new GatewayError('GATEWAY_NOT_CONNECTED', `Shard ${this.id} is ${this.#status}; the payload was not sent.`, { shardId: this.id }));
+		}
+		const text = JSON.stringify(payload);
+		return new Promise<void>((resolve, reject) => {
+			this.#queue.push({ text, resolve, reject });
+			this.#drain();
+		});
+	}
+
+	/**
+	 * Closes the shard for good. With `keepSession` the close keeps the session resumable (and persisted) so a
+	 * later process can resume it; otherwise it ends the session (close code 1000).
+	 */
+	public async destroy(options: { readonly keepSession?: boolean } = {}): Promise<void> {
+		if (this.#destroyed) return;
+		this.#destroyed = true;
+		const keep = options.keepSession === true;
+		const ws = this.#ws;
+		this.#teardown();
+		this.#setStatus('destroyed');
+		const error = new GatewayError('GATEWAY_DESTROYED', `Shard ${this.id} was destroyed before the operation completed.`, { shardId: this.id });
+		for (const item of this.#queue.splice(0)) item.reject(error);
+		for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
+		if (keep) await this.#persist(this.session);
+		else {
+			this.#session = null;
+			await this.#persist(null);
+		}
+		if (ws !== null) await this.#closeSocket(ws, keep ? RESUMABLE_CLOSE_CODE : NORMAL_CLOSE_CODE);
+	}
+
+	#closeSocket(ws: WebSocket, code: number): Promise<void> {
+		if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+		return new Promise<void>((resolve) => {
+			const timer = setTimeout(() => {
+				ws.terminate();
+				resolve();
+			}, 2_000);
+			timer.unref();
+			ws.once('close', () => {
+				clearTimeout(timer);
+				resolve();
+			});
+			if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+			else ws.close(code);
+		});
+	}
+
+	#setStatus(status: ShardStatus): void {
+		if (this.#status === status) return;
+		this.#status = status;
+		this.#emit({ type: 'status', shardId: this.id, status });
+		if (this.#hooks.extensions?.has('ws:shardStatus') === true) this.#hooks.extensions.emit('ws:shardStatus', this.id, status);
+	}
+
+	#emit(event: ShardEvent): void {
+		this.#sink.event(event);
+	}
+
+	#debug(message: string): void {
+		this.#emit({ type: 'debug', shardId: this.id, message: redactSecrets(message, this.#config.token) });
+	}
+
+	async #open(): Promise<void> {
+		const generation = ++this.#generation;
+		this.#attempts++;
+		this.#setStatus('connecting');
+		if (!this.#sessionLoaded) {
+			this.#sessionLoaded = true;
+			const stored = await this.#hooks.retrieveSessionInfo?.(this.id);
+			if (generation !== this.#generation) return;
+			if (stored !== null && stored !== undefined) {
+				if (stored.shardCount === this.#config.shardCount && stored.shardId === this.id) {
+					this.#session = stored;
+					this.#sequence = stored.sequence;
+					this.#debug(`Restored session ${stored.sessionId} at sequence ${stored.sequence}; resuming.`);
+				} else this.#debug(`Ignoring a stored session for ${stored.shardId}/${stored.shardCount}: this shard is ${this.id}/${this.#config.shardCount}.`);
+			}
+		}
+		const base = this.#session?.resumeUrl ?? this.#config.gatewayUrl;
+		const url = new URL(base);
+		url.searchParams.set('v', GATEWAY_VERSION);
+		url.searchParams.set('encoding', 'json');
+		if (this.#config.compression !== null) url.searchParams.set('compress', this.#config.compression);
+		const info = { shardId: this.id, shardCount: this.#config.shardCount, url: url.toString(), resuming: this.#session !== null };
+		if (this.#hooks.extensions?.has('ws:beforeConnect') === true) this.#hooks.extensions.emit('ws:beforeConnect', info);
+		this.#debug(`Connecting to ${info.url} (attempt ${this.#attempts}, ${info.resuming ? 'resume' : 'identify'}).`);
+		const ws = new WebSocket(info.url, { handshakeTimeout: this.#config.handshakeTimeout, perMessageDeflate: false });
+		this.#ws = ws;
+		this.#decompressor = createDecompressor(
+			this.#config.compression,
+			(text) => {
+				if (generation === this.#generation) this.#onText(text);
+			},
+			(error) => {
+				if (generation !== this.#generation) return;
+				this.#emit({ type: 'error', shardId: this.id, error, fatal: false });
+				this.#reconnect('resume', 'decompression failed', true);
+			},
+		);
+		ws.on('open', () => {
+			if (generation !== this.#generation) return;
+			if (this.#hooks.extensions?.has('ws:afterConnect') === true) this.#hooks.extensions.emit('ws:afterConnect', info);
+		});
+		ws.on('message', (data, isBinary) => {
+			if (generation !== this.#generation) return;
+			if (isBinary && this.#decompressor !== null) this.#decompressor.push(toBuffer(data));
+			else this.#onText(toBuffer(data).toString('utf8'));
+		});
+		ws.on('error', (error) => {
+			if (generation !== this.#generation) return;
+			this.#debug(`Socket error: ${error.message}`);
+		});
+		ws.on('close', (code, reason) => {
+			if (generation === this.#generation) this.#onClose(code, reason.toString('utf8'));
+		});
+		this.#helloTimer = setTimeout(() => {
+			if (generation !== this.#generation) return;
+			this.#debug(`No HELLO within ${this.#config.helloTimeout} ms; reconnecting.`);
+			this.#reconnect('resume', 'hello timeout', true);
+		}, this.#config.helloTimeout);
+	}
+
+	/** Handles one payload's text. The fast path reads the envelope without parsing `d`. */
+	#onText(raw: string): void {
+		if (this.#hooks.extensions?.has('ws:onMessage') === true) this.#hooks.extensions.emit('ws:onMessage', this.id, raw);
+		const header = peekHeader(raw);
+		if (header !== null && header.op === GatewayOp.Dispatch && header.t !== null && header.t !== 'READY' && header.t !== 'RESUMED') {
+			if (!this.#accept(header.s)) return;
+			if (this.#hooks.wants(header.t)) this.#sink.dispatch(this.id, header.t, header.s, raw, undefined);
+			else this.#skipped++;
+			return;
+		}
+		const payload = parsePayload(raw);
+		if (payload === null) {
+			this.#debug(`Ignoring a payload that is not a gateway payload: ${raw.slice(0, 64)}`);
+			return;
+		}
+		this.#onPayload(payload, raw);
+	}
+
+	/** Sequence bookkeeping: false for a dispatch already delivered (replayed by a resume). */
+	#accept(s: number | null): boolean {
+		if (s === null) return true;
+		if (this.#sequence !== null && s <= this.#sequence) {
+			this.#duplicates++;
+			return false;
+		}
+		if (this.#sequence !== null && s > this.#sequence + 1) this.#debug(`Sequence jumped from ${this.#sequence} to ${s}.`);
+		this.#sequence = s;
+		if (this.#status === 'resuming') this.#replayed++;
+		if (this.#hooks.updateSessionInfo !== undefined && this.#session !== null) void this.#persist(this.session);
+		return true;
+	}
+
+	#onPayload(payload: GatewayPayload, raw: string): void {
+		switch (payload.op) {
+			case GatewayOp.Dispatch:
+				this.#onDispatch(payload, raw);
+				return;
+			case GatewayOp.Hello:
+				this.#onHello(numberField(payload.d, 'heartbeat_interval'));
+				return;
+			case GatewayOp.Heartbeat:
+				this.#heartbeater.beatNow();
+				return;
+			case GatewayOp.HeartbeatAck:
+				this.#emit({ type: 'heartbeat', shardId: this.id, latency: this.#heartbeater.ack() });
+				return;
+			case GatewayOp.Reconnect:
+				this.#debug('Discord asked to reconnect (op 7); resuming.');
+				this.#reconnect('resume', 'op 7 reconnect', false);
+				return;
+			case GatewayOp.InvalidSession:
+				this.#onInvalidSession(payload.d === true);
+				return;
+			default:
+				this.#debug(`Ignoring opcode ${payload.op}.`);
+		}
+	}
+
+	#onDispatch(payload: GatewayPayload, raw: string): void {
+		const t = payload.t;
+		if (t === null) return;
+		if (!this.#accept(payload.s)) return;
+		if (t === 'READY') {
+			const sessionId = stringField(payload.d, 'session_id');
+			const resumeUrl = stringField(payload.d, 'resume_gateway_url');
+			if (sessionId === undefined || resumeUrl === undefined) {
+				this.#emit({ type: 'error', shardId: this.id, error: new GatewayError('GATEWAY_INVALID_PAYLOAD', `Shard ${this.id}: READY without session_id or resume_gateway_url.`, { shardId: this.id }), fatal: false });
+				return;
+			}
+			const guilds = isRecord(payload.d) && isArray(payload.d.guilds) ? payload.d.guilds.length : 0;
+			this.#session = { sessionId, resumeUrl, sequence: this.#sequence ?? 0, shardId: this.id, shardCount: this.#config.shardCount };
+			void this.#persist(this.#session);
+			this.#becameReady();
+			this.#emit({ type: 'ready', shardId: this.id, sessionId, guildCount: guilds, resumeUrl });
+			if (this.#hooks.extensions?.has('ws:shardReady') === true) this.#hooks.extensions.emit('ws:shardReady', this.id, false);
+		} else if (t === 'RESUMED') {
+			this.#becameReady();
+			this.#emit({ type: 'resumed', shardId: this.id, replayed: this.#replayed });
+			if (this.#hooks.extensions?.has('ws:shardReady') === true) this.#hooks.extensions.emit('ws:shardReady', this.id, true);
+		}
+		if (this.#hooks.wants(t)) this.#sink.dispatch(this.id, t, payload.s, raw, payload);
+		else this.#skipped++;
+	}
+
+	#becameReady(): void {
+		this.#attempts = 0;
+		this.#setStatus('ready');
+		for (const waiter of this.#waiters.splice(0)) waiter.resolve();
+		this.#drain();
+	}
+
+	#onHello(interval: number | undefined): void {
+		if (this.#helloTimer !== undefined) clearTimeout(this.#helloTimer);
+		this.#helloTimer = undefined;
+		if (interval === undefined || interval <= 0) {
+			this.#debug('HELLO without a heartbeat interval; reconnecting.');
+			this.#reconnect('resume', 'bad hello', true);
+			return;
+		}
+		this.#limiter.reset();
+		this.#limiter.reserveForHeartbeats(interval);
+		this.#heartbeater.start(interval);
+		if (this.#session !== null) this.#resume(this.#session);
+		else void this.#identify();
+	}
+
+	#resume(session: SessionInfo): void {
+		this.#replayed = 0;
+		this.#setStatus('resuming');
+		this.#debug(`Resuming session ${session.sessionId} at sequence ${this.#sequence ?? 0}.`);
+		this.#write(JSON.stringify({ op: GatewayOp.Resume, d: { token: this.#config.token, session_id: session.sessionId, seq: this.#sequence ?? 0 } }), false);
+	}
+
+	async #identify(): Promise<void> {
+		const generation = this.#generation;
+		this.#setStatus('waiting-identify');
+		const abort = new AbortController();
+		this.#identifyAbort = abort;
+		try {
+			await this.#hooks.waitForIdentify(this.id, abort.signal);
+		} catch (error) {
+			if (generation === this.#generation && !this.#destroyed) {
+				this.#emit({ type: 'error', shardId: this.id, error: new GatewayError('GATEWAY_SESSION_START_LIMIT', `Shard ${this.id}: the identify throttler failed; retrying the connection.`, { shardId: this.id, cause: error }), fatal: false });
+				this.#reconnect('identify', 'identify throttler failed', true);
+			}
+			return;
+		} finally {
+			if (this.#identifyAbort === abort) this.#identifyAbort = null;
+		}
+		if (generation !== this.#generation || this.#destroyed) return;
+		this.#setStatus('identifying');
+		this.#emit({ type: 'identifying', shardId: this.id });
+		const d: Record<string, unknown> = {
+			token: this.#config.token,
+			properties: this.#config.identifyProperties,
+			compress: false,
+			large_threshold: this.#config.largeThreshold,
+			shard: [this.id, this.#config.shardCount],
+			intents: this.#config.intents,
+		};
+		if (this.#config.presence !== undefined) d.presence = this.#config.presence;
+		this.#write(JSON.stringify({ op: GatewayOp.Identify, d }), false);
+	}
+
+	#onInvalidSession(resumable: boolean): void {
+		if (resumable && this.#session !== null) {
+			this.#debug('Invalid session (resumable); reconnecting to resume.');
+			this.#reconnect('resume', 'invalid session (resumable)', false);
+			return;
+		}
+		this.#loseSession('invalid session (not resumable)');
+		const generation = this.#generation;
+		const wait = 1_000 + Math.floor(Math.random() * 4_000);
+		this.#debug(`Invalid session (not resumable); identifying again in ${wait} ms.`);
+		this.#setStatus('waiting-identify');
+		this.#reconnectTimer = setTimeout(() => {
+			this.#reconnectTimer = undefined;
+			if (generation === this.#generation && !this.#destroyed) void this.#identify();
+		}, wait);
+	}
+
+	/** The session cannot be resumed: events Discord will not replay are reported, never hidden. */
+	#loseSession(reason: string): void {
+		if (this.#session !== null || this.#sequence !== null) {
+			this.#emit({ type: 'sessionLost', shardId: this.id, lastSequence: this.#sequence, reason });
+		}
+		this.#session = null;
+		this.#sequence = null;
+		void this.#persist(null);
+	}
+
+	async #persist(info: SessionInfo | null): Promise<void> {
+		const update = this.#hooks.updateSessionInfo;
+		if (update === undefined) return;
+		try {
+			await update(this.id, info);
+		} catch (error) {
+			this.#emit({ type: 'error', shardId: this.id, error: new GatewayError('GATEWAY_INVALID_OPTION', `Shard ${this.id}: updateSessionInfo threw; the session was not persisted.`, { shardId: this.id, cause: error }), fatal: false });
+		}
+	}
+
+	/** Writes now (identify, resume, heartbeat); heartbeats may use the reserved slots. */
+	#write(text: string, heartbeat: boolean): void {
+		const ws = this.#ws;
+		if (ws?.readyState !== WebSocket.OPEN) return;
+		if (this.#limiter.take(heartbeat) > 0) this.#debug('Send limit reached by a managed payload; sending it anyway.');
+		ws.send(text);
+	}
+
+	#drain(): void {
+		if (this.#drainTimer !== undefined || this.#status !== 'ready') return;
+		const ws = this.#ws;
+		if (ws?.readyState !== WebSocket.OPEN) return;
+		while (this.#queue.length > 0) {
+			const wait = this.#limiter.take(false);
+			if (wait > 0) {
+				this.#debug(`Send limit reached; ${this.#queue.length} payloads wait ${wait} ms.`);
+				this.#drainTimer = setTimeout(() => {
+					this.#drainTimer = undefined;
+					this.#drain();
+				}, wait);
+				return;
+			}
+			const item = this.#queue.shift();
+			if (item === undefined) return;
+			ws.send(item.text, (error) => {
+				if (!(error instanceof Error)) item.resolve();
+				else item.reject(new GatewayError('GATEWAY_NOT_CONNECTED', `Shard ${this.id}: the payload could not be written.`, { shardId: this.id, cause: error }));
+			});
+		}
+	}
+
+	/** Stops everything tied to the current connection and invalidates its callbacks. */
+	#teardown(): void {
+		this.#generation++;
+		this.#heartbeater.stop();
+		this.#identifyAbort?.abort(new GatewayError('GATEWAY_NOT_CONNECTED', `Shard ${this.id}: the connection closed while waiting to identify.`, { shardId: this.id }));
+		this.#identifyAbort = null;
+		for (const timer of [this.#helloTimer, this.#reconnectTimer, this.#drainTimer]) if (timer !== undefined) clearTimeout(timer);
+		this.#helloTimer = undefined;
+		this.#reconnectTimer = undefined;
+		this.#drainTimer = undefined;
+		this.#decompressor?.close();
+		this.#decompressor = null;
+		this.#ws = null;
+	}
+
+	/** Closes the current connection ourselves and opens a new one. */
+	#reconnect(mode: 'resume' | 'identify', reason: string, terminate: boolean): void {
+		const ws = this.#ws;
+		this.#teardown();
+		if (mode === 'identify') this.#loseSession(reason);
+		if (ws !== null) {
+			if (terminate || ws.readyState !== WebSocket.OPEN) ws.terminate();
+			else void this.#closeSocket(ws, RESUMABLE_CLOSE_CODE);
+		}
+		this.#emit({ type: 'closed', shardId: this.id, code: RESUMABLE_CLOSE_CODE, reason, willReconnect: true });
+		this.#scheduleOpen();
+	}
+
+	#scheduleOpen(): void {
+		if (this.#destroyed) return;
+		this.#setStatus('reconnecting');
+		const { initial, max } = this.#config.reconnectBackoff;
+		const delay = this.#attempts <= 1 ? 0 : Math.min(max, initial * 2 ** (this.#attempts - 2)) * (0.5 + Math.random() / 2);
+		if (delay > 0) this.#debug(`Reconnecting in ${Math.round(delay)} ms (attempt ${this.#attempts + 1}).`);
+		const generation = this.#generation;
+		this.#reconnectTimer = setTimeout(() => {
+			this.#reconnectTimer = undefined;
+			if (generation === this.#generation && !this.#destroyed) void this.#open();
+		}, delay);
+	}
+
+	#onClose(code: number, reason: string): void {
+		this.#teardown();
+		const action = closeAction(code);
+		const willReconnect = action !== 'fatal' && !this.#destroyed;
+		this.#emit({ type: 'closed', shardId: this.id, code, reason: redactSecrets(reason, this.#config.token), willReconnect });
+		if (this.#hooks.extensions?.has('ws:onClose') === true) this.#hooks.extensions.emit('ws:onClose', { shardId: this.id, code, reason, willReconnect });
+		if (this.#destroyed) return;
+		if (action === 'fatal') {
+			const error = fatalCloseError(code, this.id, this.#config.intents);
+			this.#session = null;
+			this.#sequence = null;
+			void this.#persist(null);
+			this.#setStatus('failed');
+			this.#emit({ type: 'error', shardId: this.id, error, fatal: true });
+			for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
+			for (const item of this.#queue.splice(0)) item.reject(error);
+			return;
+		}
+		if (action === 'identify') this.#loseSession(`closed with ${code}`);
+		this.#scheduleOpen();
+	}
+
+	/** Keeps the token out of `console.log(shard)`. */
+	public [Symbol.for('nodejs.util.inspect.custom')](): string {
+		return `WebSocketShard { id: ${this.id}, status: '${this.#status}' }`;
+	}
+}

@@ -1,0 +1,57 @@
+/**
+ * Gateway constants: opcodes, close codes and defaults, as Discord documents them.
+ *
+ * @see {@link https://discord.com/developers/docs/topics/opcodes-and-status-codes#gateway}
+ */
+
+/** Gateway opcodes. */
+export const GatewayOp = {
+	Dispatch: 0,
+	Heartbeat: 1,
+	Identify: 2,
+	PresenceUpdate: 3,
+	VoiceStateUpdate: 4,
+	Resume: 6,
+	Reconnect: 7,
+	RequestGuildMembers: 8,
+	InvalidSession: 9,
+	Hello: 10,
+	HeartbeatAck: 11,
+	RequestSoundboardSounds: 31,
+} as const;
+
+/** The gateway API version this package speaks. */
+export const GATEWAY_VERSION = '10';
+
+/** Privileged intents and their bits; 4014 names the ones requested. */
+export const PrivilegedIntents = {
+	GuildMembers: 1 << 1,
+	GuildPresences: 1 << 8,
+	MessageContent: 1 << 15,
+} as const;
+
+/** Discord's send limit: 120 payloads per 60 s per connection. */
+export const SEND_LIMIT = 120;
+/** The window of {@link SEND_LIMIT}. */
+export const SEND_WINDOW_MS = 60_000;
+/** Identify windows for `max_concurrency` buckets. */
+export const IDENTIFY_WINDOW_MS = 5_000;
+
+/** The close code this package sends when it wants to keep the session resumable. */
+export const RESUMABLE_CLOSE_CODE = 4_200;
+/** The close code that ends a session for good (Discord invalidates the session on 1000/1001). */
+export const NORMAL_CLOSE_CODE = 1_000;
+
+/** Default options of {@link WebSocketManager}. */
+export const DefaultWebSocketManagerOptions = {
+	shardCount: 'auto',
+	compression: null,
+	largeThreshold: 50,
+	identifyProperties: { os: process.platform, browser: '@ovenjs/ws', device: '@ovenjs/ws' },
+	handshakeTimeout: 30_000,
+	helloTimeout: 60_000,
+	readyTimeout: 60_000,
+	reconnectBackoff: { initial: 1_000, max: 60_000 },
+	reshardCheckInterval: null,
+	guildsPerShardThreshold: 2_500,
+} as const;

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { redisAvailable, uniquePrefix } from '@ovenjs/test-services';
+import { MemoryTier, MultiTierCache, ValueCodec } from '@ovenjs/cache';
+import { RedisInvalidationBus, RedisTier } from '@ovenjs/cache/redis';
+import { TcpProxy, waitFor } from './helpers/TcpProxy.js';
+
+const redis = await redisAvailable('RedisTier tests');
+
+describe.skipIf(!redis.available)('RedisTier (real Redis)', () => {
+	let client: Redis;
+	const prefix = uniquePrefix('cache-redis');
+	beforeAll(() => {
+		client = new Redis(redis.url);
+	});
+	afterAll(async () => {
+		const keys = await client.keys(`${prefix}*`);
+		if (keys.length > 0) await client.del(...keys);
+		await client.quit();
+	});
+
+	it('round-trips values with msgpack, compresses large ones, batches and expires', async () => {
+		const tier = new RedisTier({ client, prefix: `${prefix}a:` });
+		await tier.set('small', { id: '1', n: 2, big: 12n });
+		const large = { text: 'x'.repeat(10_000) };
+		await tier.set('large', large, { ttl: 60_000 });
+		expect(await tier.get('small')).toEqual({ id: '1', n: 2, big: 12n });
+		expect(await tier.get('large')).toEqual(large);
+		const raw = await client.getBuffer(`${prefix}a:v:large`);
+		expect(raw).not.toBeNull();
+		expect(raw!.length).toBeLessThan(1_000);
+		expect((raw![0] ?? 0) & 0x80).toBe(0x80);
+		expect(await client.pttl(`${prefix}a:v:large`)).toBeGreaterThan(50_000);
+		await tier.mset([{ key: 'm1', value: 1 }, { key: 'm2', value: 'two', options: { tags: ['t'] } }]);
+		expect(await tier.mget(['m1', 'nope', 'm2'])).toEqual([1, undefined, 'two']);
+		expect(await tier.has('m1')).toBe(true);
+		expect(await tier.deleteByTag('t')).toEqual(['m2']);
+		expect(await tier.get('m2')).toBeUndefined();
+		await tier.mset([{ key: 'p:1', value: 1 }, { key: 'p:2', value: 1 }, { key: 'q:1', value: 1 }]);
+		expect(await tier.deleteByPattern('p:*')).toBe(2);
+		expect(await tier.get('q:1')).toBe(1);
+		expect(await tier.delete('q:1')).toBe(true);
+		expect(await tier.delete('q:1')).toBe(false);
+		await tier.clear();
+		expect(await tier.get('small')).toBeUndefined();
+		expect(await tier.ping()).toBe(true);
+	});
+
+	it('migrates values written under an older schema version on read', async () => {
+		const v0 = new RedisTier({ client, prefix: `${prefix}mig:` });
+		await v0.set('user', { name: 'a' });
+		const v1 = new RedisTier({
+			client,
+			prefix: `${prefix}mig:`,
+			codec: new ValueCodec({ schemaVersion: 1, migrations: { 0: (value) => ({ ...(typeof value === 'object' && value !== null ? value : {}), migrated: true }) } }),
+		});
+		expect(await v1.get('user')).toEqual({ name: 'a', migrated: true });
+		await expect(new RedisTier({ client, prefix: `${prefix}mig:`, codec: { schemaVersion: 2 } }).get('user')).rejects.toMatchObject({ code: 'CACHE_MIGRATION_FAILED' });
+	});
+
+	it('fails over when the connection drops, keeps serving from memory and resyncs on reconnect', async () => {
+		const proxy = new TcpProxy(Number(new URL(redis.url).port || 6379));
+		const port = await proxy.start();
+		const tier = new RedisTier({ url: `redis://127.0.0.1:${port}`, prefix: `${prefix}fo:`, commandTimeout: 300 });
+		const cache = new MultiTierCache({ tiers: [new MemoryTier({ max: 100 }), tier], healthCheckInterval: 50 });
+		const events: string[] = [];
+		cache.on('tierDown', (name) => events.push(`down:${name}`));
+		cache.on('tierUp', (name, resynced) => events.push(`up:${name}:${resynced}`));
+		try {
+			await cache.set('a', 1);
+			expect(await client.exists(`${prefix}fo:v:a`)).toBe(1);
+			await proxy.stop();
+			await cache.set('b', 2);
+			await cache.set('a', 10);
+			expect(events).toEqual(['down:redis']);
+			expect(await cache.get('b')).toBe(2);
+			expect(await client.exists(`${prefix}fo:v:b`)).toBe(0);
+			await proxy.start();
+			await waitFor(() => events.length === 2);
+			expect(events[1]).toBe('up:redis:2');
+			const check = new RedisTier({ client, prefix: `${prefix}fo:` });
+			expect(await check.mget(['a', 'b'])).toEqual([10, 2]);
+		} finally {
+			await cache.close();
+			await proxy.stop();
+		}
+	});
+
+	it('keeps the memory tiers of two processes coherent through pub/sub', async () => {
+		const channel = `${prefix}bus`;
+		const makeCache = (): MultiTierCache =>
+			new MultiTierCache({
+				tiers: [new MemoryTier(), new RedisTier({ client, prefix: `${prefix}bus:` })],
+				bus: new RedisInvalidationBus({ client, channel }),
+			});
+		const one = makeCache();
+		const two = makeCache();
+		try {
+			await Promise.all([one.whenReady(), two.whenReady()]);
+			await one.set('user:1', { name: 'old' }, { tags: ['users'] });
+			expect(await two.get('user:1')).toEqual({ name: 'old' });
+			await two.flush();
+			const removed = new Promise<readonly string[]>((resolve) => {
+				two.once('invalidate', (keys, reason) => {
+					if (reason === 'remote') resolve(keys);
+				});
+			});
+			await one.delete('user:1');
+			expect(await removed).toEqual(['user:1']);
+			expect(two.getSync('user:1')).toBeUndefined();
+			expect(two.stats().remoteInvalidationLatency.count).toBe(1);
+			expect(two.stats().remoteInvalidationLatency.p50).toBeGreaterThan(0);
+		} finally {
+			await one.close();
+			await two.close();
+		}
+	});
+});

@@ -1,0 +1,25 @@
+export { CacheError } from './lib/errors/CacheError.js';
+export type { CacheErrorCode, CacheErrorOptions } from './lib/errors/CacheError.js';
+export type { CacheTier, CacheSetOptions, CacheEntry, EvictionListener, EvictionReason } from './lib/interfaces/CacheTier.js';
+export { isInvalidationMessage } from './lib/interfaces/InvalidationBus.js';
+export type { InvalidationBus, InvalidationMessage } from './lib/interfaces/InvalidationBus.js';
+export type { InvalidationReason } from './lib/extension-points.js';
+export { MemoryTier, estimateSize } from './lib/tiers/MemoryTier.js';
+export type { MemoryTierOptions } from './lib/tiers/MemoryTier.js';
+export { MultiTierCache } from './lib/MultiTierCache.js';
+export type {
+	MultiTierCacheOptions,
+	MultiTierCacheEvents,
+	MultiTierSetOptions,
+	InvalidationTarget,
+	InvalidationRule,
+	WarmingOptions,
+	WriteMode,
+} from './lib/MultiTierCache.js';
+export { SerializerRegistry, ValueCodec, msgpackSerializer, jsonSerializer } from './lib/utils/Serializer.js';
+export type { Serializer, ValueCodecOptions, Migration } from './lib/utils/Serializer.js';
+export { MAX_KEY_LENGTH, globToRegExp, dependencyTag } from './lib/utils/keys.js';
+export { AccessModel } from './lib/analytics/AccessModel.js';
+export type { AccessModelOptions, Prediction } from './lib/analytics/AccessModel.js';
+export { LatencyHistogram } from './lib/analytics/LatencyHistogram.js';
+export type { CacheStats, TierStats, LatencySummary } from './lib/analytics/CacheStats.js';

@@ -1,0 +1,80 @@
+import type { Redis } from 'ioredis';
+import { isInvalidationMessage, type InvalidationBus, type InvalidationMessage } from './interfaces/InvalidationBus.js';
+
+/** Options of a {@link RedisInvalidationBus}. */
+export interface RedisInvalidationBusOptions {
+	/** The client messages are published with; a duplicate of it subscribes. Not closed by the bus. */
+	readonly client: Redis;
+	/** The pub/sub channel. @defaultValue `'ovenjs:cache:invalidate'` */
+	readonly channel?: string;
+}
+
+/**
+ * Cross-process invalidation over Redis pub/sub: each {@link MultiTierCache} publishes what it invalidates and
+ * drops what others publish from its memory tiers. Messages that cannot be published (Redis down) are kept
+ * and re-sent, in order, when the connection is ready again.
+ */
+export class RedisInvalidationBus implements InvalidationBus {
+	private readonly client: Redis;
+	private readonly subscriber: Redis;
+	private readonly channel: string;
+	private readonly backlog: string[] = [];
+	private sending: Promise<void> | undefined;
+
+	public constructor(options: RedisInvalidationBusOptions) {
+		this.client = options.client;
+		this.channel = options.channel ?? 'ovenjs:cache:invalidate';
+		this.subscriber = options.client.duplicate();
+		this.subscriber.on('error', () => undefined);
+		this.client.on('ready', () => void this.drain());
+	}
+
+	/** Messages waiting for Redis. */
+	public get pending(): number {
+		return this.backlog.length;
+	}
+
+	public async publish(message: InvalidationMessage): Promise<void> {
+		this.backlog.push(JSON.stringify(message));
+		await this.drain();
+	}
+
+	public async subscribe(handler: (message: InvalidationMessage) => void): Promise<void> {
+		this.subscriber.on('message', (channel: string, raw: string) => {
+			if (channel !== this.channel) return;
+			let parsed: unknown;
+			try {
+				parsed = JSON.parse(raw);
+			} catch {
+				return;
+			}
+			if (isInvalidationMessage(parsed)) handler(parsed);
+		});
+		await this.subscriber.subscribe(this.channel);
+	}
+
+	public async close(): Promise<void> {
+		await this.drain().catch(() => undefined);
+		await this.subscriber.quit().catch(() => {
+			this.subscriber.disconnect();
+		});
+	}
+
+	private drain(): Promise<void> {
+		this.sending ??= (async () => {
+			try {
+				while (this.backlog.length > 0 && this.client.status === 'ready') {
+					const next = this.backlog[0];
+					if (next === undefined) break;
+					await this.client.publish(this.channel, next);
+					this.backlog.shift();
+				}
+			} catch {
+				// Kept in the backlog; re-sent on the next 'ready'.
+			} finally {
+				this.sending = undefined;
+			}
+		})();
+		return this.sending;
+	}
+}

@@ -1,0 +1,25 @@
+import type { CacheError } from './errors/CacheError.js';
+
+/** Why keys were invalidated, as reported by `cache:invalidate`. */
+export type InvalidationReason = 'delete' | 'tag' | 'pattern' | 'cascade' | 'remote' | 'event';
+
+declare module '@ovenjs/types' {
+	interface ExtensionPoints {
+		/** Before a {@link MultiTierCache} read. */
+		'cache:beforeGet': [key: string];
+		/** After a read: whether it hit, and which tier answered. */
+		'cache:afterGet': [key: string, hit: boolean, tier: string | undefined];
+		/** Before a write. */
+		'cache:beforeSet': [key: string, value: unknown];
+		/** After a write was applied to (or journaled for) every tier. */
+		'cache:afterSet': [key: string, value: unknown];
+		/** Keys (and tags/patterns) were invalidated. */
+		'cache:invalidate': [keys: readonly string[], reason: InvalidationReason];
+		/** A tier dropped an entry by itself (capacity or TTL). */
+		'cache:evict': [key: string, tier: string, reason: 'evict' | 'expire'];
+		/** A tier became unreachable; reads skip it and writes are journaled. */
+		'cache:tierDown': [tier: string, error: CacheError];
+		/** A tier is reachable again; `resynced` journaled operations were replayed. */
+		'cache:tierUp': [tier: string, resynced: number];
+	}
+}

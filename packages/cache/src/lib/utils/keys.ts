@@ -1,0 +1,49 @@
+import { CacheError } from '../errors/CacheError.js';
+
+/** The longest key any tier accepts, in UTF-16 code units. */
+export const MAX_KEY_LENGTH = 512;
+
+/** Throws `CACHE_INVALID_KEY` unless `key` is a non-empty string of at most {@link MAX_KEY_LENGTH} characters. */
+export function assertKey(key: unknown): asserts key is string {
+	if (typeof key !== 'string') {
+		throw new CacheError('CACHE_INVALID_KEY', `Cache keys must be strings, got ${key === null ? 'null' : typeof key}.`);
+	}
+	if (key.length === 0) throw new CacheError('CACHE_INVALID_KEY', 'Cache keys must not be empty.');
+	if (key.length > MAX_KEY_LENGTH) {
+		throw new CacheError('CACHE_INVALID_KEY', `Cache keys must be at most ${MAX_KEY_LENGTH} characters, got ${key.length}; hash long keys first.`);
+	}
+}
+
+/** Throws `CACHE_INVALID_OPTION` unless `value` is undefined or a finite number `>= min`. */
+export function assertNumberOption(name: string, value: unknown, min: number): void {
+	if (value === undefined) return;
+	if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+		throw new CacheError('CACHE_INVALID_OPTION', `Option "${name}" must be a finite number >= ${min}, got ${typeof value === 'number' ? value : typeof value}.`);
+	}
+}
+
+/**
+ * Compiles a glob (`*` any run of characters, `?` one character; everything else literal) to an anchored
+ * regular expression. Used by pattern invalidation in memory tiers.
+ */
+export function globToRegExp(pattern: string): RegExp {
+	let source = '';
+	for (const char of pattern) {
+		if (char === '*') source += '.*';
+		else if (char === '?') source += '.';
+		else source += char.replace(/[\\^$.|+()[\]{}]/g, '\\$&');
+	}
+	return new RegExp(`^${source}$`, 's');
+}
+
+/** Throws `CACHE_INVALID_KEY` unless `pattern` is a non-empty string glob. */
+export function assertPattern(pattern: unknown): asserts pattern is string {
+	if (typeof pattern !== 'string' || pattern.length === 0 || pattern.length > MAX_KEY_LENGTH) {
+		throw new CacheError('CACHE_INVALID_KEY', `Invalidation patterns must be non-empty glob strings of at most ${MAX_KEY_LENGTH} characters.`);
+	}
+}
+
+/** The tag under which entries depending on `key` are stored (dependency tracking uses tags in every tier). */
+export function dependencyTag(key: string): string {
+	return `dep:${key}`;
+}

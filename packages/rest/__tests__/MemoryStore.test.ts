@@ -1,0 +1,168 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MemoryStore, type RateLimitPolicy, type RateLimitResponse, type RateLimitTicket } from '../src/index.js';
+
+const policy: RateLimitPolicy = {
+	globalLimit: 50,
+	globalWindowMs: 1_000,
+	invalidLimit: 100,
+	invalidWindowMs: 600_000,
+	offsetMs: 0,
+	discoveryTimeoutMs: 5_000,
+};
+
+const messages: RateLimitTicket = { route: 'POST /channels/:id/messages', major: '1', global: true };
+const otherChannel: RateLimitTicket = { ...messages, major: '2' };
+
+function ok(hash: string, limit: number, remaining: number, resetAfterMs: number, status = 200): RateLimitResponse {
+	return { status, hash, limit, remaining, resetAfterMs, retryAfterMs: undefined, scope: undefined, global: false };
+}
+
+function response(partial: Partial<RateLimitResponse>): RateLimitResponse {
+	return { status: 200, hash: undefined, limit: undefined, remaining: undefined, resetAfterMs: undefined, retryAfterMs: undefined, scope: undefined, global: false, ...partial };
+}
+
+describe('MemoryStore', () => {
+	beforeEach(() => {
+		vi.useFakeTimers();
+		vi.setSystemTime(1_700_000_000_000);
+	});
+	afterEach(() => {
+		vi.useRealTimers();
+	});
+
+	it('lets exactly one request probe an unknown bucket until its response arrives', () => {
+		const store = new MemoryStore();
+		expect(store.acquire(messages, policy).granted).toBe(true);
+		const second = store.acquire(messages, policy);
+		expect(second).toMatchObject({ granted: false, reason: 'discovery' });
+		const done = store.complete(messages, ok('abc', 5, 4, 1_000), policy);
+		expect(done.discovered).toBe('abc');
+		expect(store.hashOf(messages.route)).toBe('abc');
+		for (let i = 0; i < 4; i++) expect(store.acquire(messages, policy).granted).toBe(true);
+		const blocked = store.acquire(messages, policy);
+		expect(blocked).toMatchObject({ granted: false, reason: 'bucket', bucket: 'abc:1' });
+		expect(blocked.granted ? 0 : blocked.waitMs).toBe(1_000);
+	});
+
+	it('refills a bucket when its window resets', () => {
+		const store = new MemoryStore();
+		store.acquire(messages, policy);
+		store.complete(messages, ok('abc', 2, 1, 1_000), policy);
+		expect(store.acquire(messages, policy).granted).toBe(true);
+		expect(store.acquire(messages, policy).granted).toBe(false);
+		vi.advanceTimersByTime(1_000);
+		expect(store.acquire(messages, policy).granted).toBe(true);
+		expect(store.acquire(messages, policy).granted).toBe(true);
+		expect(store.acquire(messages, policy).granted).toBe(false);
+	});
+
+	it('never trusts a response that reports more room than the requests it already let through', () => {
+		const store = new MemoryStore();
+		store.acquire(messages, policy);
+		store.complete(messages, ok('abc', 5, 4, 1_000), policy);
+		for (let i = 0; i < 4; i++) store.acquire(messages, policy);
+		// A late response from earlier in the window says 3 remain; the store knows 0 do.
+		store.complete(messages, ok('abc', 5, 3, 900), policy);
+		expect(store.acquire(messages, policy).granted).toBe(false);
+	});
+
+	it('keeps major parameters apart and throttles routes that share a hash together', () => {
+		const store = new MemoryStore();
+		store.acquire(messages, policy);
+		store.complete(messages, ok('abc', 1, 0, 1_000), policy);
+		// Channel 2 is a different bucket: it probes on its own.
+		expect(store.acquire(otherChannel, policy).granted).toBe(true);
+		const edit: RateLimitTicket = { route: 'PATCH /channels/:id/messages/:id', major: '1', global: true };
+		expect(store.acquire(edit, policy).granted).toBe(true);
+		// Its response reveals the same hash: both routes now share channel 1's empty bucket.
+		store.complete(edit, ok('abc', 1, 0, 1_000), policy);
+		expect(store.acquire(edit, policy)).toMatchObject({ granted: false, reason: 'bucket', bucket: 'abc:1' });
+	});
+
+	it('enforces the global limit over a sliding window', () => {
+		const store = new MemoryStore();
+		const small = { ...policy, globalLimit: 3 };
+		const noBucket: RateLimitTicket = { route: 'GET /gateway/bot', major: '', global: true };
+		store.acquire(noBucket, small);
+		store.complete(noBucket, response({ status: 200 }), small);
+		expect(store.hashOf(noBucket.route)).toBe('');
+		expect(store.acquire(noBucket, small).granted).toBe(true);
+		vi.advanceTimersByTime(500);
+		expect(store.acquire(noBucket, small).granted).toBe(true);
+		const blocked = store.acquire(noBucket, small);
+		expect(blocked).toMatchObject({ granted: false, reason: 'global', waitMs: 500 });
+		vi.advanceTimersByTime(500);
+		expect(store.acquire(noBucket, small).granted).toBe(true);
+		// Requests exempt from the global limit (interaction callbacks, no auth) still pass.
+		expect(store.acquire({ ...noBucket, global: false }, small).granted).toBe(true);
+	});
+
+	it('blocks everything after a global 429 until Retry-After passes', () => {
+		const store = new MemoryStore();
+		const noBucket: RateLimitTicket = { route: 'GET /gateway/bot', major: '', global: true };
+		store.acquire(noBucket, policy);
+		store.complete(noBucket, response({ status: 429, global: true, scope: 'global', retryAfterMs: 2_000 }), policy);
+		expect(store.acquire(messages, policy)).toMatchObject({ granted: false, reason: 'global', waitMs: 2_000 });
+		vi.advanceTimersByTime(2_000);
+		expect(store.acquire(messages, policy).granted).toBe(true);
+	});
+
+	it('blocks a bucket after a user 429 but not after a shared-scope 429 or a sublimit', () => {
+		const store = new MemoryStore();
+		store.acquire(messages, policy);
+		store.complete(messages, ok('abc', 5, 4, 1_000), policy);
+		store.acquire(messages, policy);
+		store.complete(messages, { ...ok('abc', 5, 3, 1_000, 429), scope: 'shared', retryAfterMs: 5_000 }, policy);
+		expect(store.acquire(messages, policy).granted).toBe(true);
+		store.complete(messages, { ...ok('abc', 5, 2, 1_000, 429), scope: 'user', retryAfterMs: 5_000 }, policy);
+		expect(store.acquire(messages, policy).granted).toBe(true);
+		store.complete(messages, { ...ok('abc', 5, 0, 1_000, 429), scope: 'user', retryAfterMs: 5_000 }, policy);
+		expect(store.acquire(messages, policy)).toMatchObject({ granted: false, reason: 'bucket', waitMs: 5_000 });
+	});
+
+	it('counts invalid requests (not shared 429s) and blocks at the limit until the window moves', () => {
+		const store = new MemoryStore();
+		const small = { ...policy, invalidLimit: 3 };
+		const noBucket: RateLimitTicket = { route: 'GET /users/:id', major: '', global: true };
+		store.acquire(noBucket, small);
+		expect(store.complete(noBucket, response({ status: 429, scope: 'shared', retryAfterMs: 10 }), small).invalidCount).toBe(0);
+		expect(store.complete(noBucket, response({ status: 401 }), small).invalidCount).toBe(1);
+		expect(store.complete(noBucket, response({ status: 403 }), small).invalidCount).toBe(2);
+		expect(store.complete(noBucket, response({ status: 404 }), small).invalidCount).toBe(2);
+		expect(store.complete(noBucket, response({ status: 429, scope: 'user', retryAfterMs: 10 }), small).invalidCount).toBe(3);
+		const blocked = store.acquire(noBucket, small);
+		expect(blocked).toMatchObject({ granted: false, reason: 'invalid' });
+		vi.advanceTimersByTime(blocked.granted ? 0 : blocked.waitMs);
+		expect(store.invalidCount(small)).toBe(0);
+		expect(store.acquire(noBucket, small).granted).toBe(true);
+	});
+
+	it('releases a probe whose request failed without a response', () => {
+		const store = new MemoryStore();
+		store.acquire(messages, policy);
+		expect(store.acquire(messages, policy).granted).toBe(false);
+		store.complete(messages, response({ status: 0 }), policy);
+		expect(store.acquire(messages, policy).granted).toBe(true);
+	});
+
+	it('lets another request probe when the probe never answers', () => {
+		const store = new MemoryStore();
+		store.acquire(messages, policy);
+		vi.advanceTimersByTime(policy.discoveryTimeoutMs);
+		expect(store.acquire(messages, policy).granted).toBe(true);
+	});
+
+	it('sweeps idle buckets and stale hashes', () => {
+		const store = new MemoryStore({ bucketIdleMs: 1_000, hashTtlMs: 5_000, sweepIntervalMs: 100 });
+		store.acquire(messages, policy);
+		store.complete(messages, ok('abc', 5, 4, 1_000), policy);
+		expect(store.bucketCount).toBe(1);
+		vi.advanceTimersByTime(2_500);
+		store.acquire(otherChannel, policy);
+		expect(store.bucketCount).toBe(1); // channel 1's bucket went; channel 2's probe is new
+		expect(store.routeCount).toBe(1);
+		vi.advanceTimersByTime(10_000);
+		store.acquire({ route: 'GET /gateway', major: '', global: false }, policy);
+		expect(store.routeCount).toBe(0);
+	});
+});

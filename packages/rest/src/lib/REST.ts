@@ -1,0 +1,337 @@
+import { inspect } from 'node:util';
+import { registerSecret, redactSecrets, unregisterSecret, type ExtensionPointEmitter } from '@ovenjs/types';
+import { Pool } from 'undici';
+import { RestError } from './errors/RestError.js';
+import { PendingRequest } from './handlers/PendingRequest.js';
+import { RequestManager } from './handlers/RequestManager.js';
+import type { RateLimitPolicy, RateLimitStore } from './interfaces/RateLimitStore.js';
+import { Paginator } from './Paginator.js';
+import type { RequestOptions, RestEvents, RestMiddleware, RestOptions, RestRequest, RestResponse } from './RESTOptions.js';
+import { MemoryStore } from './stores/MemoryStore.js';
+import { buildFormData, buildQuery, encodeReason } from './utils/body.js';
+import { CircuitBreaker } from './utils/CircuitBreaker.js';
+import { DefaultUserAgent, type RequestMethod } from './utils/constants.js';
+import { computeRoute, type RouteInfo } from './utils/routes.js';
+import { TypedEmitter } from './utils/TypedEmitter.js';
+
+/** The defaults of {@link RestOptions}. */
+export const DefaultRestOptions = {
+	api: 'https://discord.com/api',
+	version: '10',
+	authPrefix: 'Bot',
+	timeout: 15_000,
+	retries: 3,
+	backoffBase: 250,
+	backoffMax: 5_000,
+	rateLimitRetries: 5,
+	globalRequestsPerSecond: 50,
+	globalWindowMs: 1_000,
+	invalidRequestLimit: 9_500,
+	invalidRequestWarningInterval: 500,
+	offset: 50,
+	rejectOnRateLimit: false,
+	connections: 64,
+	pipelining: 1,
+	keepAliveTimeout: 30_000,
+	circuitBreakerThreshold: 10,
+	circuitBreakerCooldown: 5_000,
+	coalesceGets: true,
+	userAgentAppendix: '',
+} as const;
+
+const METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+const ROUTE_CACHE_MAX = 10_000;
+
+interface ConditionalMiddleware {
+	readonly condition: ((request: RestRequest) => boolean) | undefined;
+	readonly middleware: RestMiddleware;
+}
+
+function positive(name: string, value: number, allowZero = false): number {
+	if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+		throw new RestError('REST_INVALID_OPTION', `Option "${name}" must be a ${allowZero ? 'non-negative' : 'positive'} finite number; got ${value}.`);
+	}
+	return value;
+}
+
+/**
+ * The Discord REST client: per-bucket queues that send no avoidable 429, retries, a circuit breaker,
+ * middleware, pagination and uploads.
+ *
+ * ```ts
+ * const rest = new REST({ token: process.env.DISCORD_TOKEN });
+ * const message = await rest.post<APIMessage>(Routes.channelMessages(channelId), { body: { content: 'hi' } });
+ * ```
+ */
+export class REST extends TypedEmitter<RestEvents> {
+	/** Async iterators over Discord's paginated lists. */
+	public readonly paginate: Paginator;
+	readonly #pool: Pool;
+	readonly #manager: RequestManager;
+	readonly #store: RateLimitStore;
+	readonly #ownsStore: boolean;
+	readonly #breaker: CircuitBreaker;
+	readonly #basePath: string;
+	readonly #defaultHeaders: Readonly<Record<string, string>>;
+	readonly #emitter: ExtensionPointEmitter | undefined;
+	readonly #middleware: ConditionalMiddleware[] = [];
+	readonly #routeCache = new Map<string, RouteInfo>();
+	readonly #inflightGets = new Map<string, Promise<RestResponse>>();
+	readonly #coalesce: boolean;
+	readonly #authPrefix: string;
+	#authorization: string | undefined;
+	#token: string | undefined;
+	#destroyed = false;
+
+	public constructor(options: RestOptions = {}) {
+		super();
+		const o = { ...DefaultRestOptions, ...options };
+		let url: URL;
+		try {
+			url = new URL(o.api);
+		} catch {
+			throw new RestError('REST_INVALID_OPTION', `Option "api" must be an absolute URL such as https://discord.com/api; got "${o.api}".`);
+		}
+		if (!/^\d+$/.test(o.version)) throw new RestError('REST_INVALID_OPTION', `Option "version" must be digits such as "10"; got "${o.version}".`);
+		const policy: RateLimitPolicy = {
+			globalLimit: Math.floor(positive('globalRequestsPerSecond', o.globalRequestsPerSecond)),
+			globalWindowMs: positive('globalWindowMs', o.globalWindowMs),
+			invalidLimit: Math.floor(positive('invalidRequestLimit', o.invalidRequestLimit)),
+			invalidWindowMs: 600_000,
+			offsetMs: positive('offset', o.offset, true),
+			discoveryTimeoutMs: positive('timeout', o.timeout) + 1_000,
+		};
+		this.#basePath = `${url.pathname.replace(/\/+$/, '')}/v${o.version}`;
+		this.#authPrefix = o.authPrefix;
+		this.#emitter = o.emitter;
+		this.#coalesce = o.coalesceGets;
+		this.#defaultHeaders = {
+			'user-agent': o.userAgentAppendix === '' ? DefaultUserAgent : `${DefaultUserAgent} ${o.userAgentAppendix}`,
+			...o.headers,
+		};
+		this.#pool = new Pool(url.origin, {
+			connections: Math.floor(positive('connections', o.connections)),
+			pipelining: Math.floor(positive('pipelining', o.pipelining)),
+			keepAliveTimeout: positive('keepAliveTimeout', o.keepAliveTimeout),
+		});
+		this.#ownsStore = options.store === undefined;
+		this.#store = options.store ?? new MemoryStore();
+		this.#breaker = new CircuitBreaker(
+			Math.floor(positive('circuitBreakerThreshold', o.circuitBreakerThreshold, true)),
+			positive('circuitBreakerCooldown', o.circuitBreakerCooldown, true),
+		);
+		this.#manager = new RequestManager(
+			this.#pool,
+			this.#store,
+			policy,
+			this.#breaker,
+			{
+				timeout: o.timeout,
+				retries: Math.floor(positive('retries', o.retries, true)),
+				backoffBase: positive('backoffBase', o.backoffBase, true),
+				backoffMax: positive('backoffMax', o.backoffMax, true),
+				rateLimitRetries: Math.floor(positive('rateLimitRetries', o.rateLimitRetries, true)),
+				invalidRequestWarningInterval: Math.floor(positive('invalidRequestWarningInterval', o.invalidRequestWarningInterval, true)),
+				rejectOnRateLimit: o.rejectOnRateLimit,
+			},
+			this,
+			this.#emitter,
+		);
+		this.paginate = new Paginator(this);
+		if (options.token !== undefined) this.setToken(options.token);
+	}
+
+	/** The rate-limit store in use. */
+	public get store(): RateLimitStore {
+		return this.#store;
+	}
+
+	/** `'closed'`, `'open'` or `'half-open'`: the circuit breaker's state. */
+	public get circuitState(): 'closed' | 'open' | 'half-open' {
+		return this.#breaker.state;
+	}
+
+	/** Requests waiting in queues or for a retry (not in flight). */
+	public get pendingRequests(): number {
+		return this.#manager.pendingCount;
+	}
+
+	/** Sets (or replaces) the token. A token without `Bot `/`Bearer ` gets {@link RestOptions.authPrefix}. */
+	public setToken(token: string): this {
+		if (typeof token !== 'string' || token.trim() === '') {
+			throw new RestError('REST_INVALID_OPTION', 'The token must be a non-empty string (your bot token from the developer portal).');
+		}
+		if (this.#token !== undefined) unregisterSecret(this.#token);
+		this.#token = token;
+		registerSecret(token);
+		this.#authorization = /^(Bot|Bearer)\s/i.test(token) ? token : `${this.#authPrefix} ${token}`;
+		return this;
+	}
+
+	/** Adds middleware (interceptors run in the order added). */
+	public use(middleware: RestMiddleware): this {
+		this.#middleware.push({ condition: undefined, middleware });
+		return this;
+	}
+
+	/** Adds middleware that only sees requests for which `condition` returns `true`. */
+	public useIf(condition: (request: RestRequest) => boolean, middleware: RestMiddleware): this {
+		this.#middleware.push({ condition, middleware });
+		return this;
+	}
+
+	/** Sends a GET request. */
+	public get<T = unknown>(route: string, options?: RequestOptions): Promise<T> {
+		return this.request<T>('GET', route, options);
+	}
+
+	/** Sends a POST request. */
+	public post<T = unknown>(route: string, options?: RequestOptions): Promise<T> {
+		return this.request<T>('POST', route, options);
+	}
+
+	/** Sends a PUT request. */
+	public put<T = unknown>(route: string, options?: RequestOptions): Promise<T> {
+		return this.request<T>('PUT', route, options);
+	}
+
+	/** Sends a PATCH request. */
+	public patch<T = unknown>(route: string, options?: RequestOptions): Promise<T> {
+		return this.request<T>('PATCH', route, options);
+	}
+
+	/** Sends a DELETE request. */
+	public delete<T = unknown>(route: string, options?: RequestOptions): Promise<T> {
+		return this.request<T>('DELETE', route, options);
+	}
+
+	/**
+	 * Sends a request and resolves to the parsed JSON body. `T` is what you expect Discord to send; it is not
+	 * validated (validate with `@ovenjs/types` schemas where the data matters).
+	 */
+	public request<T = unknown>(method: RequestMethod, route: string, options?: RequestOptions): Promise<T>;
+	public async request(method: RequestMethod, route: string, options: RequestOptions = {}): Promise<unknown> {
+		const response = await this.raw(method, route, options);
+		return response.data;
+	}
+
+	/** Like {@link REST.request} but resolves to the whole response (status, headers, data). */
+	public async raw(method: RequestMethod, route: string, options: RequestOptions = {}): Promise<RestResponse> {
+		if (!METHODS.has(method)) throw new RestError('REST_INVALID_ROUTE', `Unknown HTTP method "${method}"; use GET, POST, PUT, PATCH or DELETE.`);
+		if (typeof route !== 'string' || !route.startsWith('/')) {
+			throw new RestError('REST_INVALID_ROUTE', `Routes start with "/" (e.g. Routes.channel(id) → "/channels/123"); got ${redactSecrets(route)}.`);
+		}
+		const emitter = this.#emitter;
+		const hooked = emitter !== undefined && (emitter.has('rest:beforeRequest') || emitter.has('rest:afterRequest') || emitter.has('rest:onError'));
+		if (this.#middleware.length === 0 && !hooked) return this.#send(method, route, options);
+		return this.#intercepted({ ...options, method, route });
+	}
+
+	/** Stops the client: every queued or waiting request rejects with `REST_DESTROYED`, sockets close. */
+	public async destroy(): Promise<void> {
+		if (this.#destroyed) return;
+		this.#destroyed = true;
+		this.#manager.destroy();
+		await this.#pool.destroy();
+		if (this.#ownsStore) await this.#store.destroy?.();
+		if (this.#token !== undefined) unregisterSecret(this.#token);
+		this.#token = undefined;
+		this.#authorization = undefined;
+	}
+
+	/** Keeps the token out of `console.log(rest)`. */
+	public [inspect.custom](): string {
+		return `REST { api: ${this.#basePath}, token: ${this.#token === undefined ? 'unset' : '[REDACTED]'}, pending: ${this.pendingRequests} }`;
+	}
+
+	async #intercepted(initial: RestRequest): Promise<RestResponse> {
+		let request = initial;
+		const emitter = this.#emitter;
+		const active = this.#middleware.filter((entry) => entry.condition?.(initial) ?? true);
+		try {
+			for (const { middleware } of active) {
+				const next = await middleware.onRequest?.(request);
+				if (next !== undefined) request = next;
+			}
+			if (emitter?.has('rest:beforeRequest') === true) request = await emitter.transform('rest:beforeRequest', request);
+			let response = await this.#send(request.method, request.route, request);
+			for (const { middleware } of active) {
+				const next = await middleware.onResponse?.(response, request);
+				if (next !== undefined) response = next;
+			}
+			if (emitter?.has('rest:afterRequest') === true) emitter.emit('rest:afterRequest', request, response);
+			return response;
+		} catch (error) {
+			if (emitter?.has('rest:onError') === true) emitter.emit('rest:onError', request, error);
+			for (const { middleware } of active) {
+				const recovered = await middleware.onError?.(error, request);
+				if (recovered !== undefined) return recovered;
+			}
+			throw error;
+		}
+	}
+
+	#routeInfo(method: RequestMethod, route: string, authenticated: boolean): RouteInfo {
+		const key = `${authenticated ? '' : '!'}${method}${route}`;
+		let info = this.#routeCache.get(key);
+		if (info === undefined) {
+			if (this.#routeCache.size >= ROUTE_CACHE_MAX) this.#routeCache.clear();
+			info = computeRoute(method, route, authenticated);
+			this.#routeCache.set(key, info);
+		}
+		return info;
+	}
+
+	#send(method: RequestMethod, route: string, options: RequestOptions): Promise<RestResponse> {
+		const query = buildQuery(options.query);
+		const auth = options.auth ?? true;
+		let authorization: string | undefined;
+		if (auth === true) {
+			authorization = this.#authorization;
+			if (authorization === undefined) {
+				return Promise.reject(
+					new RestError('REST_INVALID_OPTION', `${method} ${redactSecrets(route)} needs a token: pass { token } to new REST() or call rest.setToken(), or send it with auth: false.`),
+				);
+			}
+		} else if (typeof auth === 'string') {
+			authorization = auth;
+			registerSecret(auth);
+		}
+		const coalesce =
+			this.#coalesce && method === 'GET' && options.signal === undefined && options.files === undefined && options.body === undefined;
+		let key = '';
+		if (coalesce) {
+			key = `${authorization ?? ''}\n${route}?${query}`;
+			const existing = this.#inflightGets.get(key);
+			if (existing !== undefined) return existing;
+		}
+		const promise = this.#build(method, route, query, authorization, options);
+		if (coalesce) {
+			this.#inflightGets.set(key, promise);
+			const forget = (): void => {
+				this.#inflightGets.delete(key);
+			};
+			promise.then(forget, forget);
+		}
+		return promise;
+	}
+
+	async #build(method: RequestMethod, route: string, query: string, authorization: string | undefined, options: RequestOptions): Promise<RestResponse> {
+		const headers: Record<string, string> = { ...this.#defaultHeaders };
+		if (authorization !== undefined) headers.authorization = authorization;
+		if (options.reason !== undefined) headers['x-audit-log-reason'] = encodeReason(options.reason);
+		let body: string | Awaited<ReturnType<typeof buildFormData>> | undefined;
+		if (options.files !== undefined && options.files.length > 0) {
+			body = await buildFormData(options.files, options.body);
+		} else if (options.body !== undefined) {
+			body = JSON.stringify(options.body);
+			headers['content-type'] = 'application/json';
+		}
+		if (options.headers !== undefined) Object.assign(headers, options.headers);
+		const info = this.#routeInfo(method, route, authorization !== undefined);
+		const path = query === '' ? `${this.#basePath}${route}` : `${this.#basePath}${route}?${query}`;
+		const pending = new PendingRequest(method, route, path, info, headers, body, options.priority ?? 0, options.signal);
+		this.#manager.enqueue(pending);
+		return pending.promise;
+	}
+}

@@ -1,0 +1,274 @@
+import type { Readable } from 'node:stream';
+import type { ExtensionPointEmitter } from '@ovenjs/types';
+import type { RateLimitStore } from './interfaces/RateLimitStore.js';
+import type { RequestMethod } from './utils/constants.js';
+
+/** Options of the {@link REST} client. Every property is optional; defaults are in {@link DefaultRestOptions}. */
+export interface RestOptions {
+	/**
+	 * The bot token (with or without the `Bot ` prefix). Without it only `auth: false` requests work; set it
+	 * later with `rest.setToken()`.
+	 */
+	readonly token?: string;
+	/**
+	 * The API base URL (no version).
+	 * @defaultValue `'https://discord.com/api'`
+	 */
+	readonly api?: string;
+	/**
+	 * The API version.
+	 * @defaultValue `'10'`
+	 * @see {@link https://discord.com/developers/docs/reference#api-versioning}
+	 */
+	readonly version?: string;
+	/**
+	 * The prefix put in front of a token that has none.
+	 * @defaultValue `'Bot'`
+	 */
+	readonly authPrefix?: 'Bot' | 'Bearer';
+	/**
+	 * Per-attempt timeout in milliseconds (waiting for headers, then for the body).
+	 * @defaultValue `15_000`
+	 */
+	readonly timeout?: number;
+	/**
+	 * How many times a request is retried after a 5xx, a network error or a timeout (exponential backoff with jitter).
+	 * @defaultValue `3`
+	 */
+	readonly retries?: number;
+	/**
+	 * First backoff delay in milliseconds; attempt `n` waits a random time up to `min(backoffMax, backoffBase * 2^n)`.
+	 * @defaultValue `250`
+	 */
+	readonly backoffBase?: number;
+	/**
+	 * Upper bound of one backoff delay in milliseconds.
+	 * @defaultValue `5_000`
+	 */
+	readonly backoffMax?: number;
+	/**
+	 * How many 429s one request may receive before it rejects with `RateLimitError`.
+	 * @defaultValue `5`
+	 */
+	readonly rateLimitRetries?: number;
+	/**
+	 * Requests per second allowed across all routes (Discord's global limit). Interaction callbacks and
+	 * `auth: false` requests are exempt.
+	 * @defaultValue `50`
+	 * @see {@link https://discord.com/developers/docs/topics/rate-limits#global-rate-limit}
+	 */
+	readonly globalRequestsPerSecond?: number;
+	/**
+	 * The sliding window of the global limit in milliseconds (a little over a second absorbs latency jitter).
+	 * @defaultValue `1_000`
+	 */
+	readonly globalWindowMs?: number;
+	/**
+	 * Invalid requests (401, 403, 429 except `scope: shared`) allowed per 10 minutes before the client blocks
+	 * all requests until the window moves; Discord bans at 10,000.
+	 * @defaultValue `9_500`
+	 * @see {@link https://discord.com/developers/docs/topics/rate-limits#invalid-request-limit-aka-cloudflare-bans}
+	 */
+	readonly invalidRequestLimit?: number;
+	/**
+	 * Emit `invalidRequestWarning` every this many invalid requests in the window (`0` disables).
+	 * @defaultValue `500`
+	 */
+	readonly invalidRequestWarningInterval?: number;
+	/**
+	 * Milliseconds added to every reset Discord announces.
+	 * @defaultValue `50`
+	 */
+	readonly offset?: number;
+	/**
+	 * Routes for which a rate limit rejects with `RateLimitError` instead of waiting: `true` (all), a list of
+	 * route prefixes (e.g. `'/channels'`), or a function of the rate-limit data.
+	 * @defaultValue `false`
+	 */
+	readonly rejectOnRateLimit?: boolean | readonly string[] | ((info: RateLimitedEvent) => boolean);
+	/**
+	 * The limiter store. Use `RedisStore` from `@ovenjs/rest/redis` to share limits across processes.
+	 * @defaultValue a new `MemoryStore`
+	 */
+	readonly store?: RateLimitStore;
+	/**
+	 * Connections in the undici keep-alive pool.
+	 * @defaultValue `64`
+	 */
+	readonly connections?: number;
+	/**
+	 * HTTP/1.1 pipelining depth per connection (`1` disables pipelining).
+	 * @defaultValue `1`
+	 */
+	readonly pipelining?: number;
+	/**
+	 * Keep-alive timeout of idle sockets in milliseconds.
+	 * @defaultValue `30_000`
+	 */
+	readonly keepAliveTimeout?: number;
+	/**
+	 * Consecutive failures (5xx, network errors, timeouts) that open the circuit breaker; `0` disables it.
+	 * @defaultValue `10`
+	 */
+	readonly circuitBreakerThreshold?: number;
+	/**
+	 * How long the open circuit fails requests fast before one probe is let through, in milliseconds.
+	 * @defaultValue `5_000`
+	 */
+	readonly circuitBreakerCooldown?: number;
+	/**
+	 * Share one request among identical GETs in flight (same route, query and auth, no `signal`).
+	 * @defaultValue `true`
+	 */
+	readonly coalesceGets?: boolean;
+	/**
+	 * The User-Agent suffix appended to `DiscordBot (https://github.com/ovenjs/ovenjs, <version>)`.
+	 * @defaultValue `''`
+	 */
+	readonly userAgentAppendix?: string;
+	/** Headers sent with every request. */
+	readonly headers?: Readonly<Record<string, string>>;
+	/** An extension-point bus (from `@ovenjs/core`); the client emits the `rest:*` points on it. */
+	readonly emitter?: ExtensionPointEmitter;
+}
+
+/** A file to upload (multipart/form-data). */
+export interface RawFile {
+	/** The file name Discord shows. */
+	readonly name: string;
+	/** The content: bytes, a Blob, a Node stream or web stream (streams are read fully before sending so a retry can resend them). */
+	readonly data: Uint8Array | Blob | Readable | ReadableStream<Uint8Array> | string;
+	/** The MIME type. */
+	readonly contentType?: string;
+	/** The form field name. @defaultValue `files[<index>]` */
+	readonly key?: string;
+}
+
+/** Query parameters: a record (undefined values are skipped, arrays repeat the key) or `URLSearchParams`. */
+export type QueryInput =
+	| URLSearchParams
+	| Readonly<Record<string, string | number | boolean | bigint | undefined | readonly (string | number | bigint)[]>>;
+
+/** Options of one request. */
+export interface RequestOptions {
+	/** The JSON body (sent as `payload_json` when `files` are given). */
+	readonly body?: unknown;
+	/** Query parameters. */
+	readonly query?: QueryInput;
+	/** Files to upload; turns the request into multipart/form-data. */
+	readonly files?: readonly RawFile[];
+	/** The audit-log reason (`X-Audit-Log-Reason`), at most 512 characters; URL-encoded for you. */
+	readonly reason?: string;
+	/** Extra headers for this request. */
+	readonly headers?: Readonly<Record<string, string>>;
+	/** Aborts the request wherever it is (queued, waiting for a retry, or in flight). */
+	readonly signal?: AbortSignal;
+	/**
+	 * `true` sends the client's token, `false` none, a string sends that value as `Authorization`.
+	 * @defaultValue `true`
+	 */
+	readonly auth?: boolean | string;
+	/**
+	 * Position within the request's bucket queue: higher first (see `RequestPriority`). It never bypasses a limit.
+	 * @defaultValue `0`
+	 */
+	readonly priority?: number;
+}
+
+/** A request as middleware and the `rest:beforeRequest` point see it (they may return a modified copy). */
+export interface RestRequest extends RequestOptions {
+	readonly method: RequestMethod;
+	/** The route without query string, e.g. `/channels/123/messages` (`Routes.channelMessages(id)`). */
+	readonly route: string;
+}
+
+/** A completed response. */
+export interface RestResponse<T = unknown> {
+	readonly status: number;
+	readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+	/** Parsed JSON, an `ArrayBuffer` for other content types, `undefined` for 204. */
+	readonly data: T;
+}
+
+/** Request, response and error interceptors. Each hook is optional. */
+export interface RestMiddleware {
+	/** Sees (and may replace, by returning a new object) every request before it is queued. */
+	onRequest?(request: RestRequest): RestRequest | undefined | void | Promise<RestRequest | undefined | void>;
+	/** Sees every successful response; may return a replacement. */
+	onResponse?(response: RestResponse, request: RestRequest): RestResponse | undefined | void | Promise<RestResponse | undefined | void>;
+	/** Sees every failure; may throw a different error, or return a `RestResponse` to recover. */
+	onError?(error: unknown, request: RestRequest): RestResponse | undefined | void | Promise<RestResponse | undefined | void>;
+}
+
+/** Payload of the `request` event. */
+export interface RequestEvent {
+	readonly method: string;
+	readonly route: string;
+	readonly routeKey: string;
+	readonly attempt: number;
+}
+
+/** Payload of the `response` event. */
+export interface ResponseEvent extends RequestEvent {
+	readonly status: number;
+	readonly bucket: string | undefined;
+}
+
+/** Payload of the `rateLimited` event: a request waits (or got a 429). */
+export interface RateLimitedEvent {
+	readonly method: string;
+	readonly route: string;
+	readonly routeKey: string;
+	readonly major: string;
+	/** Milliseconds until the limit resets. */
+	readonly retryAfter: number;
+	/** `'bucket'`, `'global'`, `'discovery'` or `'invalid'` when the limiter holds a request; `'429'` when Discord answered 429. */
+	readonly reason: 'bucket' | 'global' | 'discovery' | 'invalid' | '429';
+	readonly global: boolean;
+	/** Discord's `X-RateLimit-Scope` on a 429. */
+	readonly scope: string | undefined;
+	readonly bucket: string | undefined;
+}
+
+/** Payload of the `bucketDiscovered` event. */
+export interface BucketDiscoveredEvent {
+	readonly routeKey: string;
+	readonly hash: string;
+}
+
+/** Payload of the `invalidRequestWarning` event. */
+export interface InvalidRequestWarningEvent {
+	/** Invalid requests counted in the current 10-minute window. */
+	readonly count: number;
+	/** The limit at which the client blocks (`invalidRequestLimit`). */
+	readonly limit: number;
+}
+
+/** The typed events of {@link REST} (`rest.on(name, listener)`). */
+export interface RestEvents {
+	request: [event: RequestEvent];
+	response: [event: ResponseEvent];
+	rateLimited: [event: RateLimitedEvent];
+	bucketDiscovered: [event: BucketDiscoveredEvent];
+	invalidRequestWarning: [event: InvalidRequestWarningEvent];
+}
+
+declare module '@ovenjs/types' {
+	interface ExtensionPoints {
+		/** Waterfall over every request before it is queued. */
+		'rest:beforeRequest': [request: RestRequest];
+		/** After a successful response. */
+		'rest:afterRequest': [request: RestRequest, response: RestResponse];
+		/** After a request failed for good. */
+		'rest:onError': [request: RestRequest, error: unknown];
+		/** A request waits for a limit or got a 429. */
+		'rest:onRateLimit': [event: RateLimitedEvent];
+		/** A route revealed its bucket hash. */
+		'rest:bucketDiscovered': [event: BucketDiscoveredEvent];
+		/** Invalid requests crossed a warning step. */
+		'rest:invalidRequestWarning': [event: InvalidRequestWarningEvent];
+	}
+	interface WaterfallExtensionPoints {
+		'rest:beforeRequest': true;
+	}
+}

@@ -1,0 +1,82 @@
+import type { FormData } from 'undici';
+import type { RestResponse } from '../RESTOptions.js';
+import type { RequestMethod } from '../utils/constants.js';
+import type { RouteInfo } from '../utils/routes.js';
+
+/** Lifecycle of a {@link PendingRequest}. */
+export const RequestState = {
+	/** In a bucket queue, waiting for the limiter. */
+	Queued: 0,
+	/** Waiting on a timer (backoff or a 429's Retry-After) before it is queued again. */
+	Waiting: 1,
+	/** Sent; undici owns it until it answers or fails. */
+	InFlight: 2,
+	/** Resolved or rejected. */
+	Settled: 3,
+} as const;
+
+/** One of {@link RequestState}'s values. */
+export type RequestStateValue = (typeof RequestState)[keyof typeof RequestState];
+
+function noop(): void {
+	// replaced in the constructor
+}
+
+/** The internal unit the queues and the manager move around; settles exactly once. */
+export class PendingRequest {
+	public readonly promise: Promise<RestResponse>;
+	public state: RequestStateValue = RequestState.Queued;
+	/** Attempts sent so far. */
+	public attempts = 0;
+	/** 429s received so far. */
+	public rateLimitHits = 0;
+	/** The backoff / Retry-After timer while {@link RequestState.Waiting}. */
+	public timer: NodeJS.Timeout | undefined = undefined;
+	/** Set while the request is in a queue so an abort can take it out. */
+	public onAbort: (() => void) | undefined = undefined;
+	#resolve: (response: RestResponse) => void = noop;
+	#reject: (error: unknown) => void = noop;
+
+	public constructor(
+		public readonly method: RequestMethod,
+		/** The route as requested (no base, no query). */
+		public readonly route: string,
+		/** The full request path: base + version + route + query. */
+		public readonly path: string,
+		public readonly info: RouteInfo,
+		public readonly headers: Record<string, string>,
+		public readonly body: string | FormData | undefined,
+		public readonly priority: number,
+		public readonly signal: AbortSignal | undefined,
+	) {
+		this.promise = new Promise<RestResponse>((resolve, reject) => {
+			this.#resolve = resolve;
+			this.#reject = reject;
+		});
+	}
+
+	/** Whether the request already settled (a method, so checks after an `await` are not narrowed away). */
+	public isSettled(): boolean {
+		return this.state === RequestState.Settled;
+	}
+
+	/** Resolves the request (no-op when already settled). */
+	public succeed(response: RestResponse): void {
+		if (this.#finish()) this.#resolve(response);
+	}
+
+	/** Rejects the request (no-op when already settled). */
+	public fail(error: unknown): void {
+		if (this.#finish()) this.#reject(error);
+	}
+
+	#finish(): boolean {
+		if (this.state === RequestState.Settled) return false;
+		this.state = RequestState.Settled;
+		if (this.timer !== undefined) clearTimeout(this.timer);
+		this.timer = undefined;
+		if (this.onAbort !== undefined) this.signal?.removeEventListener('abort', this.onAbort);
+		this.onAbort = undefined;
+		return true;
+	}
+}

@@ -1,0 +1,284 @@
+import type {
+	AcquireResult,
+	CompleteResult,
+	RateLimitPolicy,
+	RateLimitResponse,
+	RateLimitStore,
+	RateLimitTicket,
+} from '../interfaces/RateLimitStore.js';
+
+/** Options of {@link MemoryStore}. */
+export interface MemoryStoreOptions {
+	/**
+	 * Buckets whose window ended this long ago are dropped.
+	 * @defaultValue `300_000` (5 minutes)
+	 */
+	readonly bucketIdleMs?: number;
+	/**
+	 * Route → bucket-hash mappings unused this long are dropped (Discord may re-hash routes).
+	 * @defaultValue `3_600_000` (1 hour)
+	 */
+	readonly hashTtlMs?: number;
+	/**
+	 * How often (at most) the store sweeps idle buckets and stale hashes, checked on `acquire`.
+	 * @defaultValue `60_000`
+	 */
+	readonly sweepIntervalMs?: number;
+}
+
+interface BucketState {
+	/** `-1` while the bucket is unknown (its first request is in flight). */
+	limit: number;
+	remaining: number;
+	resetAt: number;
+	/** The longest window observed, used as the provisional reset of a fresh window. */
+	windowMs: number;
+	/** Until when the discovery probe holds the bucket (unknown buckets only). */
+	probeUntil: number;
+}
+
+interface RouteHash {
+	/** `''` when the route has no bucket (no rate-limit headers). */
+	readonly hash: string;
+	seen: number;
+}
+
+/** How many slots the invalid-request window is cut into (plus one, so the sum always covers a full window). */
+const INVALID_SLOTS = 10;
+
+/**
+ * The default, in-process {@link RateLimitStore}. Every call is synchronous and O(1) (sweeping is amortised).
+ * Time comes from `Date.now()`, so fake timers drive it in tests.
+ */
+export class MemoryStore implements RateLimitStore {
+	readonly #buckets = new Map<string, BucketState>();
+	readonly #routes = new Map<string, RouteHash>();
+	#ring = new Float64Array(0);
+	#ringIndex = 0;
+	#globalBlockedUntil = 0;
+	readonly #slotIds = new Float64Array(INVALID_SLOTS + 1).fill(-Infinity);
+	readonly #slotCounts = new Uint32Array(INVALID_SLOTS + 1);
+	#lastSweep = 0;
+	readonly #bucketIdleMs: number;
+	readonly #hashTtlMs: number;
+	readonly #sweepIntervalMs: number;
+
+	public constructor(options: MemoryStoreOptions = {}) {
+		this.#bucketIdleMs = options.bucketIdleMs ?? 300_000;
+		this.#hashTtlMs = options.hashTtlMs ?? 3_600_000;
+		this.#sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
+	}
+
+	/** Number of buckets currently tracked (known and probing). */
+	public get bucketCount(): number {
+		return this.#buckets.size;
+	}
+
+	/** Number of route → hash mappings currently known. */
+	public get routeCount(): number {
+		return this.#routes.size;
+	}
+
+	/** The bucket hash Discord assigned to `route`, `''` for a route without a bucket, `undefined` if unknown. */
+	public hashOf(route: string): string | undefined {
+		return this.#routes.get(route)?.hash;
+	}
+
+	/** Invalid requests counted in the current window. */
+	public invalidCount(policy: RateLimitPolicy): number {
+		return this.#invalidSum(Date.now(), policy);
+	}
+
+	public acquire(ticket: RateLimitTicket, policy: RateLimitPolicy): AcquireResult {
+		const now = Date.now();
+		if (now - this.#lastSweep >= this.#sweepIntervalMs) this.#sweep(now);
+
+		if (this.#invalidSum(now, policy) >= policy.invalidLimit) {
+			return { granted: false, reason: 'invalid', waitMs: this.#invalidWait(now, policy), bucket: undefined };
+		}
+		if (ticket.global) {
+			if (this.#ring.length !== policy.globalLimit) this.#resizeRing(policy.globalLimit);
+			if (this.#globalBlockedUntil > now) {
+				return { granted: false, reason: 'global', waitMs: this.#globalBlockedUntil - now, bucket: undefined };
+			}
+			const oldest = this.#ring[this.#ringIndex] ?? 0;
+			if (now - oldest < policy.globalWindowMs) {
+				return { granted: false, reason: 'global', waitMs: oldest + policy.globalWindowMs - now, bucket: undefined };
+			}
+		}
+
+		const route = this.#routes.get(ticket.route);
+		let key: string | undefined;
+		if (route === undefined) key = `?${ticket.route}:${ticket.major}`;
+		else {
+			route.seen = now;
+			if (route.hash !== '') key = `${route.hash}:${ticket.major}`;
+		}
+		if (key !== undefined) {
+			const state = this.#buckets.get(key);
+			if (state === undefined) {
+				this.#buckets.set(key, { limit: -1, remaining: 0, resetAt: 0, windowMs: 0, probeUntil: now + policy.discoveryTimeoutMs });
+			} else if (state.limit < 0) {
+				if (state.probeUntil > now) return { granted: false, reason: 'discovery', waitMs: state.probeUntil - now, bucket: key };
+				state.probeUntil = now + policy.discoveryTimeoutMs;
+			} else {
+				if (state.resetAt <= now) {
+					state.remaining = state.limit;
+					state.resetAt = now + state.windowMs;
+				}
+				if (state.remaining <= 0) return { granted: false, reason: 'bucket', waitMs: state.resetAt - now, bucket: key };
+				state.remaining--;
+			}
+		}
+		if (ticket.global) {
+			this.#ring[this.#ringIndex] = now;
+			this.#ringIndex = (this.#ringIndex + 1) % this.#ring.length;
+		}
+		return { granted: true, bucket: key };
+	}
+
+	public complete(ticket: RateLimitTicket, response: RateLimitResponse, policy: RateLimitPolicy): CompleteResult {
+		const now = Date.now();
+		const probeKey = `?${ticket.route}:${ticket.major}`;
+		const status = response.status;
+		const shared = response.scope === 'shared';
+		let invalidCount = 0;
+		if (status === 401 || status === 403 || (status === 429 && !shared)) invalidCount = this.#countInvalid(now, policy);
+		else invalidCount = this.#invalidSum(now, policy);
+
+		if (status === 429 && (response.global || response.scope === 'global')) {
+			this.#globalBlockedUntil = Math.max(this.#globalBlockedUntil, now + (response.retryAfterMs ?? 1_000) + policy.offsetMs);
+		}
+
+		let discovered: string | undefined;
+		const hash = response.hash;
+		if (hash === undefined) {
+			if (status === 0 || status >= 500 || status === 429) {
+				this.#releaseProbe(probeKey, ticket);
+			} else {
+				// Discord sent no bucket: the route is only subject to the global limit.
+				this.#buckets.delete(probeKey);
+				if (this.#routes.get(ticket.route)?.hash !== '') this.#routes.set(ticket.route, { hash: '', seen: now });
+			}
+			return { discovered, invalidCount };
+		}
+
+		const known = this.#routes.get(ticket.route);
+		if (known?.hash !== hash) {
+			discovered = hash;
+			this.#routes.set(ticket.route, { hash, seen: now });
+		}
+		const key = `${hash}:${ticket.major}`;
+		const probe = this.#buckets.get(probeKey);
+		if (probe !== undefined) this.#buckets.delete(probeKey);
+		let state = this.#buckets.get(key);
+
+		if (response.limit !== undefined && response.remaining !== undefined && response.resetAfterMs !== undefined) {
+			const windowMs = response.resetAfterMs + policy.offsetMs;
+			const resetAt = now + windowMs;
+			if (state === undefined || state.limit < 0) {
+				state = { limit: response.limit, remaining: response.remaining, resetAt, windowMs, probeUntil: 0 };
+				this.#buckets.set(key, state);
+			} else if (state.resetAt > now) {
+				state.limit = response.limit;
+				state.remaining = Math.min(state.remaining, response.remaining);
+				state.resetAt = Math.max(state.resetAt, resetAt);
+				state.windowMs = Math.max(state.windowMs, windowMs);
+			} else {
+				state.limit = response.limit;
+				state.remaining = response.remaining;
+				state.resetAt = resetAt;
+				state.windowMs = Math.max(state.windowMs, windowMs);
+			}
+		} else if (state?.limit !== undefined && state.limit < 0) {
+			state.probeUntil = 0;
+		}
+
+		if (status === 429 && !shared && !response.global && response.scope !== 'global' && (response.remaining ?? 0) <= 0) {
+			const until = now + (response.retryAfterMs ?? 1_000) + policy.offsetMs;
+			if (state === undefined || state.limit < 0) {
+				state = { limit: response.limit ?? 1, remaining: 0, resetAt: until, windowMs: until - now, probeUntil: 0 };
+				this.#buckets.set(key, state);
+			} else {
+				state.remaining = 0;
+				state.resetAt = Math.max(state.resetAt, until);
+			}
+		}
+		return { discovered, invalidCount };
+	}
+
+	/** Forgets everything (buckets, hashes, global window, invalid counter). */
+	public clear(): void {
+		this.#buckets.clear();
+		this.#routes.clear();
+		this.#ring.fill(0);
+		this.#globalBlockedUntil = 0;
+		this.#slotIds.fill(-Infinity);
+		this.#slotCounts.fill(0);
+	}
+
+	public destroy(): void {
+		this.clear();
+	}
+
+	#releaseProbe(probeKey: string, ticket: RateLimitTicket): void {
+		const hash = this.#routes.get(ticket.route)?.hash;
+		for (const key of [probeKey, hash === undefined || hash === '' ? undefined : `${hash}:${ticket.major}`]) {
+			if (key === undefined) continue;
+			const state = this.#buckets.get(key);
+			if (state !== undefined && state.limit < 0) state.probeUntil = 0;
+		}
+	}
+
+	#resizeRing(size: number): void {
+		const ring = new Float64Array(size);
+		this.#ring = ring;
+		this.#ringIndex = 0;
+	}
+
+	#slotMs(policy: RateLimitPolicy): number {
+		return policy.invalidWindowMs / INVALID_SLOTS;
+	}
+
+	#invalidSum(now: number, policy: RateLimitPolicy): number {
+		const current = Math.floor(now / this.#slotMs(policy));
+		let sum = 0;
+		for (let i = 0; i <= INVALID_SLOTS; i++) {
+			if ((this.#slotIds[i] ?? -Infinity) > current - INVALID_SLOTS - 1) sum += this.#slotCounts[i] ?? 0;
+		}
+		return sum;
+	}
+
+	#invalidWait(now: number, policy: RateLimitPolicy): number {
+		const slotMs = this.#slotMs(policy);
+		const current = Math.floor(now / slotMs);
+		let oldest = current;
+		for (let i = 0; i <= INVALID_SLOTS; i++) {
+			const id = this.#slotIds[i] ?? -Infinity;
+			if (id > current - INVALID_SLOTS - 1 && id < oldest && (this.#slotCounts[i] ?? 0) > 0) oldest = id;
+		}
+		return Math.max(1, (oldest + INVALID_SLOTS + 1) * slotMs - now);
+	}
+
+	#countInvalid(now: number, policy: RateLimitPolicy): number {
+		const current = Math.floor(now / this.#slotMs(policy));
+		const index = current % (INVALID_SLOTS + 1);
+		if (this.#slotIds[index] !== current) {
+			this.#slotIds[index] = current;
+			this.#slotCounts[index] = 0;
+		}
+		this.#slotCounts[index] = (this.#slotCounts[index] ?? 0) + 1;
+		return this.#invalidSum(now, policy);
+	}
+
+	#sweep(now: number): void {
+		this.#lastSweep = now;
+		for (const [key, state] of this.#buckets) {
+			const idle = state.limit < 0 ? state.probeUntil < now - this.#bucketIdleMs : state.resetAt < now - this.#bucketIdleMs;
+			if (idle) this.#buckets.delete(key);
+		}
+		for (const [route, entry] of this.#routes) {
+			if (entry.seen < now - this.#hashTtlMs) this.#routes.delete(route);
+		}
+	}
+}

@@ -1,0 +1,110 @@
+import { Blob } from 'node:buffer';
+import { buffer } from 'node:stream/consumers';
+import { FormData } from 'undici';
+import { RestError } from '../errors/RestError.js';
+import type { QueryInput, RawFile } from '../RESTOptions.js';
+import type { RateLimitResponse } from '../interfaces/RateLimitStore.js';
+import { AUDIT_LOG_REASON_MAX } from './constants.js';
+
+function isList(value: unknown): value is readonly unknown[] {
+	return Array.isArray(value);
+}
+
+/** Serialises query parameters (without the leading `?`); `''` when there are none. */
+export function buildQuery(query: QueryInput | undefined): string {
+	if (query === undefined) return '';
+	if (query instanceof URLSearchParams) return query.toString();
+	const params = new URLSearchParams();
+	for (const [key, value] of Object.entries(query)) {
+		if (value === undefined) continue;
+		if (isList(value)) {
+			for (const item of value) params.append(key, String(item));
+		} else {
+			params.append(key, String(value));
+		}
+	}
+	return params.toString();
+}
+
+/** Validates and URL-encodes an audit-log reason. */
+export function encodeReason(reason: string): string {
+	if (reason.length > AUDIT_LOG_REASON_MAX) {
+		throw new RestError(
+			'REST_INVALID_REASON',
+			`The audit-log reason is ${reason.length} characters long; Discord accepts at most ${AUDIT_LOG_REASON_MAX}. Shorten it.`,
+		);
+	}
+	return encodeURIComponent(reason);
+}
+
+async function toBlob(file: RawFile): Promise<Blob> {
+	const type = file.contentType ?? '';
+	const data = file.data;
+	if (typeof data === 'string' || data instanceof Uint8Array) return new Blob([data], { type });
+	if (data instanceof Blob) return type === '' ? data : new Blob([data], { type });
+	try {
+		return new Blob([await buffer(data)], { type });
+	} catch (error) {
+		throw new RestError('REST_INVALID_FILE', `File "${file.name}": reading its stream failed (${String(error)}); pass a readable stream of bytes.`, {
+			cause: error,
+		});
+	}
+}
+
+/** Builds the multipart body: `payload_json` plus one part per file (streams are buffered so retries can resend). */
+export async function buildFormData(files: readonly RawFile[], body: unknown): Promise<FormData> {
+	const form = new FormData();
+	for (const [index, file] of files.entries()) {
+		if (typeof file.name !== 'string' || file.name === '') {
+			throw new RestError('REST_INVALID_FILE', `files[${index}] has no name; give every file a non-empty name.`);
+		}
+		form.append(file.key ?? `files[${index}]`, await toBlob(file), file.name);
+	}
+	if (body !== undefined) form.append('payload_json', JSON.stringify(body));
+	return form;
+}
+
+function header(headers: Readonly<Record<string, string | string[] | undefined>>, name: string): string | undefined {
+	const value = headers[name];
+	return Array.isArray(value) ? value[0] : value;
+}
+
+function num(value: string | undefined): number | undefined {
+	if (value === undefined) return undefined;
+	const n = Number(value);
+	return Number.isFinite(n) ? n : undefined;
+}
+
+/** Reads Discord's rate-limit headers (undici lower-cases header names). */
+export function parseRateLimitHeaders(status: number, headers: Readonly<Record<string, string | string[] | undefined>>): RateLimitResponse {
+	const resetAfter = num(header(headers, 'x-ratelimit-reset-after'));
+	const retryAfter = num(header(headers, 'retry-after'));
+	return {
+		status,
+		hash: header(headers, 'x-ratelimit-bucket'),
+		limit: num(header(headers, 'x-ratelimit-limit')),
+		remaining: num(header(headers, 'x-ratelimit-remaining')),
+		resetAfterMs: resetAfter === undefined ? undefined : resetAfter * 1_000,
+		retryAfterMs: retryAfter === undefined ? undefined : retryAfter * 1_000,
+		scope: header(headers, 'x-ratelimit-scope'),
+		global: header(headers, 'x-ratelimit-global') === 'true',
+	};
+}
+
+/** The response a request without an answer (network error, abort, timeout) reports to the store. */
+export const NO_RESPONSE: RateLimitResponse = {
+	status: 0,
+	hash: undefined,
+	limit: undefined,
+	remaining: undefined,
+	resetAfterMs: undefined,
+	retryAfterMs: undefined,
+	scope: undefined,
+	global: false,
+};
+
+/** Exponential backoff with full jitter: a random delay in `[base/2, min(max, base * 2^attempt)]`. */
+export function backoffDelay(attempt: number, base: number, max: number): number {
+	const ceiling = Math.min(max, base * 2 ** attempt);
+	return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}

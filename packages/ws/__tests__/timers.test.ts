@@ -131,6 +131,8 @@ describe('SimpleIdentifyThrottler', () => {
 	});
 
 	it('rejects a bad max_concurrency with a typed error', () => {
-		expect(() => new SimpleIdentifyThrottler().setLimits({ total: 1, remaining: 1, resetAfter: 1, maxConcurrency: 0 })).toThrow(GatewayError);
+		expect(() => {
+			new SimpleIdentifyThrottler().setLimits({ total: 1, remaining: 1, resetAfter: 1, maxConcurrency: 0 });
+		}).toThrow(GatewayError);
 	});
 });

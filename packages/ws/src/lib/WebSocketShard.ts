@@ -323,7 +323,7 @@ export class WebSocketShard {
 			if (this.#hooks.extensions?.has('ws:shardReady') === true) this.#hooks.extensions.emit('ws:shardReady', this.id, false);
 		} else if (t === 'RESUMED') {
 			this.#becameReady();
-			this.#emit({ type: 'resumed', shardId: this.id, replayed: this.#replayed });
+			this.#emit({ type: 'resumed', shardId: this.id, replayed: payload.s === null ? this.#replayed : Math.max(0, this.#replayed - 1) });
 			if (this.#hooks.extensions?.has('ws:shardReady') === true) this.#hooks.extensions.emit('ws:shardReady', this.id, true);
 		}
 		if (this.#hooks.wants(t)) this.#sink.dispatch(this.id, t, payload.s, raw, payload);

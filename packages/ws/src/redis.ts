@@ -1,1 +1,2 @@
-export {};
+export { RedisIdentifyThrottler } from './lib/throttlers/RedisIdentifyThrottler.js';
+export type { RedisIdentifyThrottlerOptions } from './lib/throttlers/RedisIdentifyThrottler.js';

@@ -188,6 +188,7 @@ function queryType(params) {
 	const lines = params.map((p) => {
 		let t = tsOf(p.schema, 1);
 		if (p.schema?.$ref?.endsWith('/SnowflakeType') || /_ids?$/.test(p.name)) t = t.replace(/\bstring\b/g, 'Snowflake');
+		t = t.replace(/null \| |\s?\| null/g, '');
 		return `\treadonly ${p.name}?: ${t};`;
 	});
 	return `{\n${lines.join('\n')}\n}`;
@@ -199,11 +200,13 @@ function methodSource(op) {
 	const optionsType = op.queryTypeSource !== undefined ? `ApiRequestOptions & { readonly query?: ${pascal(op.id)}Query }` : 'ApiRequestOptions';
 	args.push(`options?: ${optionsType}`);
 	const data = ['...options'];
+	if (/\{(interaction|webhook)_token\}/.test(op.path)) data.push('auth: false');
 	if (op.body !== undefined) data.push('body');
 	const lines = [
 		'\t/**',
 		`\t * \`${op.method} ${op.path}\` (\`${op.id}\`).`,
 		...(op.multipart ? ['\t * Accepts `options.files` (sent as multipart/form-data).'] : []),
+		...(/\{(interaction|webhook)_token\}/.test(op.path) ? ['\t * Authenticated by the token in the route: the bot token is not sent.'] : []),
 		...(op.deprecated ? ['\t * @deprecated Discord marks this operation as deprecated.'] : []),
 		'\t */',
 		`\tpublic ${op.name}(${args.join(', ')}): Promise<${op.result}> {`,

@@ -20,3 +20,8 @@ export type { BuilderIssue } from './lib/errors/BuilderValidationError.js';
 export { ApiResource, param } from './lib/api/ApiResource.js';
 export type { HttpMethod, ApiFile, RequestData, RequestContract, ApiRequestOptions, QueryValue } from './lib/api/ApiResource.js';
 export * from './lib/api/generated/index.js';
+export { EmbedBuilder, EmbedLimits, embedLength } from './lib/builders/EmbedBuilder.js';
+export { ButtonBuilder, StringSelectMenuBuilder, TextInputBuilder, ActionRowBuilder, ComponentLimits } from './lib/builders/components.js';
+export { ModalBuilder, ModalLimits } from './lib/builders/ModalBuilder.js';
+export { SlashCommandBuilder, SlashSubcommandBuilder, ContextMenuCommandBuilder, CommandLimits, COMMAND_NAME_PATTERN } from './lib/builders/commands.js';
+export type { CommandOptionInput, StringOptionInput, NumberOptionInput, ChannelOptionInput } from './lib/builders/commands.js';

@@ -14,7 +14,7 @@ export interface ApiFile {
 }
 
 /** A query-string value: scalars, or arrays sent as repeated keys. `undefined` leaves the key out. */
-export type QueryValue = string | number | boolean | null | undefined | readonly (string | number | boolean | null)[];
+export type QueryValue = string | number | boolean | bigint | undefined | readonly (string | number | bigint)[];
 
 /** What every `client.api` method passes to the REST client. */
 export interface RequestData {
@@ -28,6 +28,12 @@ export interface RequestData {
 	readonly reason?: string;
 	/** Aborts the request. */
 	readonly signal?: AbortSignal;
+	/**
+	 * Whether to send the bot token. Routes authenticated by a token in the path (interaction callbacks,
+	 * webhook-token routes) pass `false`.
+	 * @defaultValue `true`
+	 */
+	readonly auth?: boolean;
 }
 
 /**

@@ -45,7 +45,7 @@ export type ListApplicationCommandsQuery = {
 /** Query parameters of `get_entitlements` (`client.api.applications.getEntitlements`). */
 export type GetEntitlementsQuery = {
 	readonly user_id?: Snowflake;
-	readonly sku_ids?: Snowflake | readonly (null | Snowflake)[];
+	readonly sku_ids?: Snowflake | readonly (Snowflake)[];
 	readonly guild_id?: Snowflake;
 	readonly before?: Snowflake;
 	readonly after?: Snowflake;

@@ -67,7 +67,7 @@ export type GuildSearchQuery = {
 /** Query parameters of `preview_prune_guild` (`client.api.guilds.previewPruneGuild`). */
 export type PreviewPruneGuildQuery = {
 	readonly days?: number;
-	readonly include_roles?: string | readonly (null | string)[];
+	readonly include_roles?: string | readonly (string)[];
 };
 
 /** Query parameters of `get_guild_join_requests` (`client.api.guilds.getGuildJoinRequests`). */

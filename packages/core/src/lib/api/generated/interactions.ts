@@ -16,8 +16,9 @@ export class InteractionsApi extends ApiResource {
 	/**
 	 * `POST /interactions/{interaction_id}/{interaction_token}/callback` (`create_interaction_response`).
 	 * Accepts `options.files` (sent as multipart/form-data).
+	 * Authenticated by the token in the route: the bot token is not sent.
 	 */
 	public createInteractionResponse(interactionId: InteractionId, interactionToken: string, body: RESTPostAPIInteractionCallbackJSONBody, options?: ApiRequestOptions & { readonly query?: CreateInteractionResponseQuery }): Promise<RESTPostAPIInteractionCallbackResult> {
-		return this.rest.request<RESTPostAPIInteractionCallbackResult>('POST', `/interactions/${param(interactionId, 'interactionId')}/${param(interactionToken, 'interactionToken')}/callback`, { ...options, body });
+		return this.rest.request<RESTPostAPIInteractionCallbackResult>('POST', `/interactions/${param(interactionId, 'interactionId')}/${param(interactionToken, 'interactionToken')}/callback`, { ...options, auth: false, body });
 	}
 }

@@ -19,7 +19,7 @@ import { ApiResource, param, type ApiRequestOptions } from '../ApiResource.js';
 
 /** Query parameters of `get_current_user_application_entitlements` (`client.api.users.getCurrentUserApplicationEntitlements`). */
 export type GetCurrentUserApplicationEntitlementsQuery = {
-	readonly sku_ids?: Snowflake | readonly (null | Snowflake)[];
+	readonly sku_ids?: Snowflake | readonly (Snowflake)[];
 	readonly exclude_consumed?: boolean;
 };
 

@@ -94,89 +94,101 @@ export class WebhooksApi extends ApiResource {
 
 	/**
 	 * `GET /webhooks/{webhook_id}/{webhook_token}` (`get_webhook_by_token`).
+	 * Authenticated by the token in the route: the bot token is not sent.
 	 */
 	public getWebhookByToken(webhookId: WebhookId, webhookToken: string, options?: ApiRequestOptions): Promise<RESTGetAPIWebhookWithTokenResult> {
-		return this.rest.request<RESTGetAPIWebhookWithTokenResult>('GET', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}`, { ...options });
+		return this.rest.request<RESTGetAPIWebhookWithTokenResult>('GET', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}`, { ...options, auth: false });
 	}
 
 	/**
 	 * `POST /webhooks/{webhook_id}/{webhook_token}` (`execute_webhook`).
 	 * Accepts `options.files` (sent as multipart/form-data).
+	 * Authenticated by the token in the route: the bot token is not sent.
 	 */
 	public executeWebhook(webhookId: WebhookId, webhookToken: string, body: RESTPostAPIWebhookWithTokenJSONBody, options?: ApiRequestOptions & { readonly query?: ExecuteWebhookQuery }): Promise<RESTPostAPIWebhookWithTokenResult> {
-		return this.rest.request<RESTPostAPIWebhookWithTokenResult>('POST', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}`, { ...options, body });
+		return this.rest.request<RESTPostAPIWebhookWithTokenResult>('POST', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}`, { ...options, auth: false, body });
 	}
 
 	/**
 	 * `PATCH /webhooks/{webhook_id}/{webhook_token}` (`update_webhook_by_token`).
+	 * Authenticated by the token in the route: the bot token is not sent.
 	 */
 	public updateWebhookByToken(webhookId: WebhookId, webhookToken: string, body: RESTPatchAPIWebhookWithTokenJSONBody, options?: ApiRequestOptions): Promise<RESTPatchAPIWebhookWithTokenResult> {
-		return this.rest.request<RESTPatchAPIWebhookWithTokenResult>('PATCH', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}`, { ...options, body });
+		return this.rest.request<RESTPatchAPIWebhookWithTokenResult>('PATCH', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}`, { ...options, auth: false, body });
 	}
 
 	/**
 	 * `DELETE /webhooks/{webhook_id}/{webhook_token}` (`delete_webhook_by_token`).
+	 * Authenticated by the token in the route: the bot token is not sent.
 	 */
 	public deleteWebhookByToken(webhookId: WebhookId, webhookToken: string, options?: ApiRequestOptions): Promise<void> {
-		return this.rest.request<void>('DELETE', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}`, { ...options });
+		return this.rest.request<void>('DELETE', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}`, { ...options, auth: false });
 	}
 
 	/**
 	 * `POST /webhooks/{webhook_id}/{webhook_token}/github` (`execute_github_compatible_webhook`).
+	 * Authenticated by the token in the route: the bot token is not sent.
 	 */
 	public executeGithubCompatibleWebhook(webhookId: WebhookId, webhookToken: string, body: SpecGithubWebhook, options?: ApiRequestOptions & { readonly query?: ExecuteGithubCompatibleWebhookQuery }): Promise<void> {
-		return this.rest.request<void>('POST', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}/github`, { ...options, body });
+		return this.rest.request<void>('POST', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}/github`, { ...options, auth: false, body });
 	}
 
 	/**
 	 * `GET /webhooks/{webhook_id}/{webhook_token}/messages/@original` (`get_original_webhook_message`).
+	 * Authenticated by the token in the route: the bot token is not sent.
 	 */
 	public getOriginalWebhookMessage(webhookId: WebhookId, webhookToken: string, options?: ApiRequestOptions & { readonly query?: GetOriginalWebhookMessageQuery }): Promise<RESTGetAPIWebhookWithTokenMessageResult> {
-		return this.rest.request<RESTGetAPIWebhookWithTokenMessageResult>('GET', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}/messages/@original`, { ...options });
+		return this.rest.request<RESTGetAPIWebhookWithTokenMessageResult>('GET', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}/messages/@original`, { ...options, auth: false });
 	}
 
 	/**
 	 * `PATCH /webhooks/{webhook_id}/{webhook_token}/messages/@original` (`update_original_webhook_message`).
 	 * Accepts `options.files` (sent as multipart/form-data).
+	 * Authenticated by the token in the route: the bot token is not sent.
 	 */
 	public updateOriginalWebhookMessage(webhookId: WebhookId, webhookToken: string, body: RESTPatchAPIWebhookWithTokenMessageJSONBody, options?: ApiRequestOptions & { readonly query?: UpdateOriginalWebhookMessageQuery }): Promise<RESTPatchAPIWebhookWithTokenMessageResult> {
-		return this.rest.request<RESTPatchAPIWebhookWithTokenMessageResult>('PATCH', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}/messages/@original`, { ...options, body });
+		return this.rest.request<RESTPatchAPIWebhookWithTokenMessageResult>('PATCH', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}/messages/@original`, { ...options, auth: false, body });
 	}
 
 	/**
 	 * `DELETE /webhooks/{webhook_id}/{webhook_token}/messages/@original` (`delete_original_webhook_message`).
+	 * Authenticated by the token in the route: the bot token is not sent.
 	 */
 	public deleteOriginalWebhookMessage(webhookId: WebhookId, webhookToken: string, options?: ApiRequestOptions & { readonly query?: DeleteOriginalWebhookMessageQuery }): Promise<void> {
-		return this.rest.request<void>('DELETE', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}/messages/@original`, { ...options });
+		return this.rest.request<void>('DELETE', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}/messages/@original`, { ...options, auth: false });
 	}
 
 	/**
 	 * `GET /webhooks/{webhook_id}/{webhook_token}/messages/{message_id}` (`get_webhook_message`).
+	 * Authenticated by the token in the route: the bot token is not sent.
 	 */
 	public getWebhookMessage(webhookId: WebhookId, webhookToken: string, messageId: MessageId, options?: ApiRequestOptions & { readonly query?: GetWebhookMessageQuery }): Promise<RESTGetAPIWebhookWithTokenMessageResult> {
-		return this.rest.request<RESTGetAPIWebhookWithTokenMessageResult>('GET', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}/messages/${param(messageId, 'messageId')}`, { ...options });
+		return this.rest.request<RESTGetAPIWebhookWithTokenMessageResult>('GET', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}/messages/${param(messageId, 'messageId')}`, { ...options, auth: false });
 	}
 
 	/**
 	 * `PATCH /webhooks/{webhook_id}/{webhook_token}/messages/{message_id}` (`update_webhook_message`).
 	 * Accepts `options.files` (sent as multipart/form-data).
+	 * Authenticated by the token in the route: the bot token is not sent.
 	 */
 	public updateWebhookMessage(webhookId: WebhookId, webhookToken: string, messageId: MessageId, body: RESTPatchAPIWebhookWithTokenMessageJSONBody, options?: ApiRequestOptions & { readonly query?: UpdateWebhookMessageQuery }): Promise<RESTPatchAPIWebhookWithTokenMessageResult> {
-		return this.rest.request<RESTPatchAPIWebhookWithTokenMessageResult>('PATCH', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}/messages/${param(messageId, 'messageId')}`, { ...options, body });
+		return this.rest.request<RESTPatchAPIWebhookWithTokenMessageResult>('PATCH', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}/messages/${param(messageId, 'messageId')}`, { ...options, auth: false, body });
 	}
 
 	/**
 	 * `DELETE /webhooks/{webhook_id}/{webhook_token}/messages/{message_id}` (`delete_webhook_message`).
+	 * Authenticated by the token in the route: the bot token is not sent.
 	 */
 	public deleteWebhookMessage(webhookId: WebhookId, webhookToken: string, messageId: MessageId, options?: ApiRequestOptions & { readonly query?: DeleteWebhookMessageQuery }): Promise<void> {
-		return this.rest.request<void>('DELETE', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}/messages/${param(messageId, 'messageId')}`, { ...options });
+		return this.rest.request<void>('DELETE', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}/messages/${param(messageId, 'messageId')}`, { ...options, auth: false });
 	}
 
 	/**
 	 * `POST /webhooks/{webhook_id}/{webhook_token}/slack` (`execute_slack_compatible_webhook`).
 	 * Accepts `options.files` (sent as multipart/form-data).
+	 * Authenticated by the token in the route: the bot token is not sent.
 	 */
 	public executeSlackCompatibleWebhook(webhookId: WebhookId, webhookToken: string, body: SpecSlackWebhook, options?: ApiRequestOptions & { readonly query?: ExecuteSlackCompatibleWebhookQuery }): Promise<RESTPostAPIWebhookWithTokenSlackResult> {
-		return this.rest.request<RESTPostAPIWebhookWithTokenSlackResult>('POST', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}/slack`, { ...options, body });
+		return this.rest.request<RESTPostAPIWebhookWithTokenSlackResult>('POST', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}/slack`, { ...options, auth: false, body });
 	}
 }

@@ -1,1 +1,2 @@
-export {};
+export { RedisStore } from './lib/stores/RedisStore.js';
+export type { RedisStoreOptions } from './lib/stores/RedisStore.js';

@@ -1,0 +1,190 @@
+/**
+ * The Lua scripts of `RedisStore`. Each runs atomically in Redis, so any number of processes sharing one
+ * token see one set of buckets, one global window and one invalid-request counter. Time comes from Redis
+ * (`TIME`), so the processes' clocks do not need to agree. The logic mirrors `MemoryStore` line for line.
+ *
+ * Keys (all under `<prefix>:<sha256(token)[0..16]>`): `:g` (sorted set, global sliding window), `:gb` (global
+ * block until), `:inv:<slot>` (invalid-request counters), `:r:<route>` (route → bucket hash), `:b:<bucket>:<major>`
+ * (bucket state hash).
+ */
+
+const prelude = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ns = ARGV[1]
+local route = ARGV[2]
+local major = ARGV[3]
+local function invalidSum(iWindow)
+  local slotMs = iWindow / 10
+  local cur = math.floor(now / slotMs)
+  local sum = 0
+  local oldest = nil
+  for i = cur - 10, cur do
+    local c = tonumber(redis.call('GET', ns .. ':inv:' .. i) or '0')
+    if c > 0 then
+      sum = sum + c
+      if oldest == nil then oldest = i end
+    end
+  end
+  return sum, oldest, slotMs
+end
+`;
+
+/**
+ * ARGV: ns, route, major, global (0/1), globalLimit, globalWindowMs, invalidLimit, invalidWindowMs,
+ * discoveryTimeoutMs, hashTtlMs, bucketIdleMs, member. Returns `{granted, waitMs, reason, bucket}`.
+ */
+export const ACQUIRE_SCRIPT = `${prelude}
+local isGlobal = ARGV[4] == '1'
+local gLimit = tonumber(ARGV[5])
+local gWindow = tonumber(ARGV[6])
+local iLimit = tonumber(ARGV[7])
+local iWindow = tonumber(ARGV[8])
+local discovery = tonumber(ARGV[9])
+local hashTtl = tonumber(ARGV[10])
+local idle = tonumber(ARGV[11])
+local member = ARGV[12]
+
+local sum, oldest, slotMs = invalidSum(iWindow)
+if sum >= iLimit then
+  return {0, math.max(1, math.ceil((oldest + 11) * slotMs - now)), 'invalid', ''}
+end
+if isGlobal then
+  local blocked = tonumber(redis.call('GET', ns .. ':gb') or '0')
+  if blocked > now then return {0, blocked - now, 'global', ''} end
+  redis.call('ZREMRANGEBYSCORE', ns .. ':g', '-inf', now - gWindow)
+  if redis.call('ZCARD', ns .. ':g') >= gLimit then
+    local first = redis.call('ZRANGE', ns .. ':g', 0, 0, 'WITHSCORES')
+    return {0, math.max(1, tonumber(first[2]) + gWindow - now), 'global', ''}
+  end
+end
+
+local routeKey = ns .. ':r:' .. route
+local hash = redis.call('GET', routeKey)
+local key = nil
+if hash == false then
+  key = '?' .. route .. ':' .. major
+else
+  redis.call('PEXPIRE', routeKey, hashTtl)
+  if hash ~= '' then key = hash .. ':' .. major end
+end
+if key then
+  local bk = ns .. ':b:' .. key
+  local s = redis.call('HMGET', bk, 'limit', 'remaining', 'resetAt', 'windowMs', 'probeUntil')
+  if s[1] == false then
+    redis.call('HSET', bk, 'limit', -1, 'remaining', 0, 'resetAt', 0, 'windowMs', 0, 'probeUntil', now + discovery)
+    redis.call('PEXPIRE', bk, discovery + idle)
+  else
+    local limit = tonumber(s[1])
+    if limit < 0 then
+      local probeUntil = tonumber(s[5])
+      if probeUntil > now then return {0, probeUntil - now, 'discovery', key} end
+      redis.call('HSET', bk, 'probeUntil', now + discovery)
+      redis.call('PEXPIRE', bk, discovery + idle)
+    else
+      local remaining = tonumber(s[2])
+      local resetAt = tonumber(s[3])
+      if resetAt <= now then
+        remaining = limit
+        resetAt = now + tonumber(s[4])
+        redis.call('HSET', bk, 'resetAt', resetAt)
+      end
+      if remaining <= 0 then return {0, math.max(1, resetAt - now), 'bucket', key} end
+      redis.call('HSET', bk, 'remaining', remaining - 1)
+      redis.call('PEXPIRE', bk, math.max(resetAt - now, 0) + idle)
+    end
+  end
+end
+if isGlobal then
+  redis.call('ZADD', ns .. ':g', now, member)
+  redis.call('PEXPIRE', ns .. ':g', gWindow + 1000)
+end
+return {1, 0, '', key or ''}
+`;
+
+/**
+ * ARGV: ns, route, major, status, hasHash (0/1), hash, limit, remaining, resetAfterMs, retryAfterMs, scope,
+ * global (0/1), offsetMs, invalidWindowMs, hashTtlMs, bucketIdleMs ('' for absent numbers).
+ * Returns `{discoveredHash or '', invalidCount}`.
+ */
+export const COMPLETE_SCRIPT = `${prelude}
+local status = tonumber(ARGV[4])
+local hasHash = ARGV[5] == '1'
+local hash = ARGV[6]
+local limit = tonumber(ARGV[7])
+local remaining = tonumber(ARGV[8])
+local resetAfter = tonumber(ARGV[9])
+local retryAfter = tonumber(ARGV[10]) or 1000
+local scope = ARGV[11]
+local globalHit = ARGV[12] == '1' or scope == 'global'
+local offset = tonumber(ARGV[13])
+local iWindow = tonumber(ARGV[14])
+local hashTtl = tonumber(ARGV[15])
+local idle = tonumber(ARGV[16])
+local shared = scope == 'shared'
+
+if status == 401 or status == 403 or (status == 429 and not shared) then
+  local slotMs = iWindow / 10
+  local k = ns .. ':inv:' .. math.floor(now / slotMs)
+  redis.call('INCR', k)
+  redis.call('PEXPIRE', k, math.ceil(iWindow + 2 * slotMs))
+end
+local sum = invalidSum(iWindow)
+
+if status == 429 and globalHit then
+  local untilT = now + retryAfter + offset
+  local current = tonumber(redis.call('GET', ns .. ':gb') or '0')
+  if untilT > current then redis.call('SET', ns .. ':gb', untilT, 'PX', math.ceil(retryAfter + offset)) end
+end
+
+local routeKey = ns .. ':r:' .. route
+local probeKey = ns .. ':b:?' .. route .. ':' .. major
+if not hasHash then
+  if status == 0 or status >= 500 or status == 429 then
+    local known = redis.call('GET', routeKey)
+    local keys = {probeKey}
+    if known and known ~= '' then keys[2] = ns .. ':b:' .. known .. ':' .. major end
+    for _, k in ipairs(keys) do
+      if redis.call('HGET', k, 'limit') == '-1' then redis.call('HSET', k, 'probeUntil', 0) end
+    end
+  else
+    redis.call('DEL', probeKey)
+    redis.call('SET', routeKey, '', 'PX', hashTtl)
+  end
+  return {'', sum}
+end
+
+local discovered = ''
+if redis.call('GET', routeKey) ~= hash then discovered = hash end
+redis.call('SET', routeKey, hash, 'PX', hashTtl)
+redis.call('DEL', probeKey)
+local bk = ns .. ':b:' .. hash .. ':' .. major
+local s = redis.call('HMGET', bk, 'limit', 'remaining', 'resetAt', 'windowMs')
+if limit and remaining and resetAfter then
+  local windowMs = resetAfter + offset
+  local resetAt = now + windowMs
+  if s[1] == false or tonumber(s[1]) < 0 then
+    redis.call('HSET', bk, 'limit', limit, 'remaining', remaining, 'resetAt', resetAt, 'windowMs', windowMs, 'probeUntil', 0)
+  elseif tonumber(s[3]) > now then
+    redis.call('HSET', bk, 'limit', limit, 'remaining', math.min(tonumber(s[2]), remaining),
+      'resetAt', math.max(tonumber(s[3]), resetAt), 'windowMs', math.max(tonumber(s[4]), windowMs))
+  else
+    redis.call('HSET', bk, 'limit', limit, 'remaining', remaining, 'resetAt', resetAt, 'windowMs', math.max(tonumber(s[4]), windowMs))
+  end
+  redis.call('PEXPIRE', bk, math.ceil(windowMs + idle))
+elseif s[1] ~= false and tonumber(s[1]) < 0 then
+  redis.call('HSET', bk, 'probeUntil', 0)
+end
+
+if status == 429 and not shared and not globalHit and (remaining or 0) <= 0 then
+  local untilT = now + retryAfter + offset
+  local c = redis.call('HMGET', bk, 'limit', 'resetAt')
+  if c[1] == false or tonumber(c[1]) < 0 then
+    redis.call('HSET', bk, 'limit', limit or 1, 'remaining', 0, 'resetAt', untilT, 'windowMs', untilT - now, 'probeUntil', 0)
+  else
+    redis.call('HSET', bk, 'remaining', 0, 'resetAt', math.max(tonumber(c[2]), untilT))
+  end
+  redis.call('PEXPIRE', bk, math.ceil(untilT - now + idle))
+end
+return {discovered, sum}
+`;

@@ -44,6 +44,17 @@ describe('MemoryStore', () => {
 		expect(blocked.granted ? 0 : blocked.waitMs).toBe(1_000);
 	});
 
+	it('does not probe a major twice when the hash is learned while its first probe is in flight', () => {
+		const store = new MemoryStore();
+		expect(store.acquire(messages, policy).granted).toBe(true); // probe of channel 1
+		expect(store.acquire(otherChannel, policy).granted).toBe(true); // probe of channel 2
+		store.complete(messages, ok('abc', 5, 4, 1_000), policy); // hash learned from channel 1
+		expect(store.acquire(otherChannel, policy)).toMatchObject({ granted: false, reason: 'discovery' });
+		store.complete(otherChannel, ok('abc', 5, 4, 1_000), policy);
+		for (let i = 0; i < 4; i++) expect(store.acquire(otherChannel, policy).granted).toBe(true);
+		expect(store.acquire(otherChannel, policy).granted).toBe(false);
+	});
+
 	it('refills a bucket when its window resets', () => {
 		const store = new MemoryStore();
 		store.acquire(messages, policy);

@@ -106,6 +106,15 @@ describe.skipIf(!gate.available)('RedisStore (real Redis)', () => {
 		expect(await a.acquire(free, small)).toMatchObject({ granted: false, reason: 'invalid' });
 	});
 
+	it('does not probe a major twice when the hash is learned while its first probe is in flight', async () => {
+		const store = make();
+		const other: RateLimitTicket = { ...ticket, major: '2' };
+		expect((await store.acquire(ticket, policy)).granted).toBe(true);
+		expect((await store.acquire(other, policy)).granted).toBe(true);
+		await store.complete(ticket, res({ hash: 'h3', limit: 5, remaining: 4, resetAfterMs: 30_000 }), policy);
+		expect(await store.acquire(other, policy)).toMatchObject({ granted: false, reason: 'discovery' });
+	});
+
 	it('releases a probe whose request got no response', async () => {
 		const store = make();
 		await store.acquire(ticket, policy);

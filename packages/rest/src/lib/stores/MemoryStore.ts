@@ -117,6 +117,11 @@ export class MemoryStore implements RateLimitStore {
 		if (key !== undefined) {
 			const state = this.#buckets.get(key);
 			if (state === undefined) {
+				// The route's own probe (sent before its hash was known) may still be in flight for this major.
+				const probe = route === undefined ? undefined : this.#buckets.get(`?${ticket.route}:${ticket.major}`);
+				if (probe !== undefined && probe.limit < 0 && probe.probeUntil > now) {
+					return { granted: false, reason: 'discovery', waitMs: probe.probeUntil - now, bucket: key };
+				}
 				this.#buckets.set(key, { limit: -1, remaining: 0, resetAt: 0, windowMs: 0, probeUntil: now + policy.discoveryTimeoutMs });
 			} else if (state.limit < 0) {
 				if (state.probeUntil > now) return { granted: false, reason: 'discovery', waitMs: state.probeUntil - now, bucket: key };

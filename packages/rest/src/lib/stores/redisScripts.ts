@@ -72,6 +72,11 @@ if key then
   local bk = ns .. ':b:' .. key
   local s = redis.call('HMGET', bk, 'limit', 'remaining', 'resetAt', 'windowMs', 'probeUntil')
   if s[1] == false then
+    if hash ~= false then
+      -- the route's own probe (sent before its hash was known) may still be in flight for this major
+      local p = redis.call('HMGET', ns .. ':b:?' .. route .. ':' .. major, 'limit', 'probeUntil')
+      if p[1] == '-1' and tonumber(p[2]) > now then return {0, tonumber(p[2]) - now, 'discovery', key} end
+    end
     redis.call('HSET', bk, 'limit', -1, 'remaining', 0, 'resetAt', 0, 'windowMs', 0, 'probeUntil', now + discovery)
     redis.call('PEXPIRE', bk, discovery + idle)
   else

@@ -1,0 +1,136 @@
+/* eslint-disable @typescript-eslint/explicit-module-boundary-types -- plain .mjs (run without a build step) cannot carry type annotations. */
+// Every reported figure: its label, unit, which direction is better, and the target it is judged against.
+
+/**
+ * `better`: 'lower' (times, bytes) or 'higher' (throughput). Ratios in the report are always "advantage"
+ * ratios: > 1 means OvenJS is better (faster, leaner) than the other side.
+ * `target(oven, others)` returns `{ text, met }` (met undefined when it cannot be judged).
+ */
+export const METRICS = {
+	// ready
+	'ready.time': { workload: 'ready', label: 'ready: login → all guilds + members cached', unit: 'ms', better: 'lower', chart: true },
+	'ready.heap': { workload: 'ready', label: 'ready: heap + ArrayBuffers after GC', unit: 'MB', better: 'lower', scale: 1 / 1024 ** 2 },
+	'ready.rss': { workload: 'ready', label: 'ready: RSS', unit: 'MB', better: 'lower', scale: 1 / 1024 ** 2 },
+	// flood
+	'flood.json.rate': {
+		workload: 'flood',
+		label: 'flood JSON: events/s',
+		unit: 'ev/s',
+		better: 'higher',
+		chart: true,
+		target: (o, x) => ratioTarget('≥ 0.9× ceiling', o, x.ceiling, 0.9),
+	},
+	'flood.json.cpu': { workload: 'flood', label: 'flood JSON: CPU time', unit: 'ms', better: 'lower' },
+	'flood.json.rss': { workload: 'flood', label: 'flood JSON: peak RSS', unit: 'MB', better: 'lower', scale: 1 / 1024 ** 2 },
+	'flood.zlib.rate': {
+		workload: 'flood',
+		label: 'flood zlib-stream: events/s',
+		unit: 'ev/s',
+		better: 'higher',
+		chart: true,
+		target: (o, x) => ratioTarget('≥ 0.9× ceiling', o, x.ceiling, 0.9),
+	},
+	'flood.zlib.cpu': { workload: 'flood', label: 'flood zlib-stream: CPU time', unit: 'ms', better: 'lower' },
+	'flood.zlib.rss': { workload: 'flood', label: 'flood zlib-stream: peak RSS', unit: 'MB', better: 'lower', scale: 1 / 1024 ** 2 },
+	// rest
+	'rest.b1.rate': {
+		workload: 'rest',
+		label: 'REST 1 bucket: requests/s',
+		unit: 'req/s',
+		better: 'higher',
+		chart: true,
+		target: (o, x) => ratioTarget('≥ 0.9× ceiling', o, x.ceiling, 0.9),
+	},
+	'rest.b1.429': { workload: 'rest', label: 'REST 1 bucket: 429s at the mock', unit: 'count', better: 'lower', target: (o) => zeroTarget(o) },
+	'rest.b10.rate': {
+		workload: 'rest',
+		label: 'REST 10 buckets: requests/s',
+		unit: 'req/s',
+		better: 'higher',
+		chart: true,
+		target: (o, x) => {
+			const a = ratioTarget('≥ 0.9× ceiling', o, x.ceiling, 0.9);
+			const b = ratioTarget('≥ 3× @discordjs/rest', o, x.discordjs, 3);
+			return { text: `${a.text}; ${b.text}`, met: a.met === undefined || b.met === undefined ? undefined : a.met && b.met };
+		},
+	},
+	'rest.b10.429': { workload: 'rest', label: 'REST 10 buckets: 429s at the mock', unit: 'count', better: 'lower', target: (o) => zeroTarget(o) },
+	// micro
+	'micro.snowflake.validate': { workload: 'micro', label: 'snowflake validate (asUserId)', unit: 'ns', better: 'lower' },
+	'micro.snowflake.timestamp': { workload: 'micro', label: 'snowflake → timestamp', unit: 'ns', better: 'lower', chart: true },
+	'micro.snowflake.deconstruct': { workload: 'micro', label: 'snowflake deconstruct', unit: 'ns', better: 'lower' },
+	'micro.permissions.channel': { workload: 'micro', label: 'channel permissions (20 roles, 5 overwrites)', unit: 'ns', better: 'lower', chart: true },
+	'micro.bus.none': {
+		workload: 'micro',
+		label: 'extension point, no handler',
+		unit: 'ns',
+		better: 'lower',
+		chart: true,
+		target: (o) => absTarget('< 50 ns', o, 50),
+	},
+	'micro.bus.one': { workload: 'micro', label: 'extension point, one handler', unit: 'ns', better: 'lower', target: (o) => absTarget('< 1 µs', o, 1000) },
+	'micro.cache.l1get': { workload: 'micro', label: 'L1 cache get (10k entries, batched)', unit: 'ns', better: 'lower', chart: true },
+	'micro.cache.l1get.p99': {
+		workload: 'micro',
+		label: 'L1 cache get p99 (timed one by one)',
+		unit: 'ns',
+		better: 'lower',
+		target: (o) => absTarget('< 1 µs', o, 1000),
+	},
+	'micro.timerOverhead': { workload: 'micro', label: 'clock read overhead (in every p99)', unit: 'ns', better: 'lower', informational: true },
+	// cache
+	'cache.member.bytes': {
+		workload: 'cache',
+		label: 'heap per cached member (+ user)',
+		unit: 'B',
+		better: 'lower',
+		chart: true,
+	},
+	'cache.million.heap': {
+		workload: 'cache',
+		label: '1,000,000 members: heap',
+		unit: 'MB',
+		better: 'lower',
+		scale: 1 / 1024 ** 2,
+		target: (o) => absTarget('≤ 150 MB', o === undefined ? undefined : o / 1024 ** 2, 150, true),
+	},
+	'cache.redis.get.p50': { workload: 'cache', label: 'Redis tier get p50', unit: 'µs', better: 'lower', scale: 1 / 1000 },
+	'cache.redis.get.p99': { workload: 'cache', label: 'Redis tier get p99', unit: 'µs', better: 'lower', scale: 1 / 1000, target: (o) => absTarget('< 1 ms', o, 1_000_000) },
+	'cache.postgres.get.p50': { workload: 'cache', label: 'PostgreSQL tier get p50', unit: 'µs', better: 'lower', scale: 1 / 1000 },
+	'cache.postgres.get.p99': {
+		workload: 'cache',
+		label: 'PostgreSQL tier get p99',
+		unit: 'µs',
+		better: 'lower',
+		scale: 1 / 1000,
+		target: (o) => absTarget('< 10 ms', o, 10_000_000),
+	},
+	'cache.hit.cold': { workload: 'cache', label: 'hit ratio on replayed trace, no warming', unit: '%', better: 'higher', scale: 100 },
+	'cache.hit.warm': {
+		workload: 'cache',
+		label: 'hit ratio on replayed trace, predictive warming',
+		unit: '%',
+		better: 'higher',
+		scale: 100,
+		target: (o, _x, all) => {
+			const cold = all['cache.hit.cold']?.ovenjs?.median;
+			if (o === undefined || cold === undefined) return { text: 'higher than without warming', met: undefined };
+			return { text: 'higher than without warming', met: o > cold };
+		},
+	},
+};
+
+function ratioTarget(text, oven, other, wanted) {
+	if (oven === undefined || other === undefined || other === 0) return { text, met: undefined };
+	return { text, met: oven / other >= wanted };
+}
+
+function absTarget(text, value, limit, inclusive = false) {
+	if (value === undefined) return { text, met: undefined };
+	return { text, met: inclusive ? value <= limit : value < limit };
+}
+
+function zeroTarget(value) {
+	if (value === undefined) return { text: '0 avoidable', met: undefined };
+	return { text: '0 avoidable', met: value === 0 };
+}

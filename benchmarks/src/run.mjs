@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// `pnpm bench`: runs every workload in fresh processes (subjects alternating, medians of >= 3 runs with
+// min–max), writes benchmarks/results/latest.json, docs/benchmarks.md and docs/benchmarks-chart.svg.
+// Flags (accepted with or without a literal `--` before them): --quick (sanity run, under a minute, 1 run each),
+// --only=<workload,...>, --runs=<n>, --no-docs (keep docs/ untouched), --no-build (never build a missing dist).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { load, machineFacts } from './lib/machine.mjs';
+import { summarize } from './lib/stats.mjs';
+import { ensureBuilt } from './lib/build.mjs';
+import { renderMarkdown } from './lib/report.mjs';
+import { renderChart } from './lib/chart.mjs';
+import { METRICS } from './lib/metrics.mjs';
+import { micro } from './plans/micro.mjs';
+import { flood } from './plans/flood.mjs';
+import { rest } from './plans/rest.mjs';
+import { ready } from './plans/ready.mjs';
+import { cache } from './plans/cache.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const argv = process.argv.slice(2).filter((arg) => arg !== '--');
+const flag = (name) => argv.includes(`--${name}`);
+const option = (name) => argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+const quick = flag('quick') || process.env.BENCH_QUICK === '1';
+const only = option('only')?.split(',');
+const runsOverride = option('runs') === undefined ? undefined : Number(option('runs'));
+const writeDocs = !flag('no-docs') && !quick;
+
+const plans = [ready, flood, rest, micro, cache].filter((plan) => only === undefined || only.includes(plan.id));
+const started = Date.now();
+const loadBefore = load();
+console.log(`OvenJS benchmarks${quick ? ' (--quick: small sizes, 1 run each; figures are a sanity check only)' : ''}`);
+console.log(`machine: ${JSON.stringify(machineFacts())}, load ${loadBefore.join(' ')}`);
+
+const build = flag('no-build') ? { built: [], failed: {} } : await ensureBuilt(root);
+for (const [name, reason] of Object.entries(build.failed)) console.log(`  build of ${name} failed (its figures will be "not available"): ${reason}`);
+
+const samples = {};
+const unavailable = {};
+const errors = [];
+const notes = {};
+for (const plan of plans) {
+	const runs = runsOverride ?? plan.runs(quick);
+	console.log(`\n▶ ${plan.title}: ${plan.subjects.join(', ')} × ${runs} run(s), alternating`);
+	await plan.setup?.({ quick });
+	for (let run = 0; run < runs; run++) {
+		// Alternate the order (A B C, C B A, ...) so drift in machine load does not favour one side.
+		const order = run % 2 === 0 ? plan.subjects : [...plan.subjects].reverse();
+		for (const subject of order) {
+			const t0 = Date.now();
+			let result;
+			try {
+				result = await plan.runOnce(subject, { quick, run });
+			} catch (error) {
+				result = { status: 'error', reason: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+			}
+			const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+			if (result.status === 'ok') {
+				for (const [metric, value] of Object.entries(result.metrics)) {
+					((samples[metric] ??= {})[subject] ??= []).push(value);
+				}
+				for (const [metric, reason] of Object.entries(result.unavailable ?? {})) ((unavailable[metric] ??= {})[subject] = reason);
+				for (const [key, value] of Object.entries(result.notes ?? {})) notes[key] = value;
+				console.log(`  ${subject} #${run + 1}: ok (${seconds} s) ${brief(result.metrics)}`);
+			} else if (result.status === 'unavailable') {
+				for (const metric of plan.metrics ?? metricsOf(plan.id)) ((unavailable[metric] ??= {})[subject] ??= result.reason);
+				console.log(`  ${subject} #${run + 1}: not available — ${result.reason}`);
+			} else {
+				errors.push({ workload: plan.id, subject, run: run + 1, reason: result.reason });
+				for (const metric of plan.metrics ?? metricsOf(plan.id)) ((unavailable[metric] ??= {})[subject] ??= `crashed: ${firstLine(result.reason)}`);
+				console.log(`  ${subject} #${run + 1}: ERROR — ${result.reason}`);
+			}
+		}
+	}
+	await plan.teardown?.();
+}
+
+const figures = {};
+for (const [metric, bySubject] of Object.entries(samples)) {
+	figures[metric] = {};
+	for (const [subject, values] of Object.entries(bySubject)) {
+		const summary = summarize(values);
+		if (summary !== undefined) figures[metric][subject] = { ...summary, samples: values };
+	}
+}
+const targets = {};
+for (const [metric, meta] of Object.entries(METRICS)) {
+	if (meta.target === undefined || !plans.some((plan) => plan.id === meta.workload)) continue;
+	const fig = figures[metric] ?? {};
+	targets[metric] = meta.target(fig.ovenjs?.median, { discordjs: fig.discordjs?.median, ceiling: fig.ceiling?.median }, figures);
+}
+
+const report = {
+	date: new Date().toISOString(),
+	quick,
+	durationSeconds: Math.round((Date.now() - started) / 1000),
+	machine: { ...machineFacts(), loadBefore, loadAfter: load() },
+	workloads: plans.map((plan) => ({ id: plan.id, subjects: plan.subjects, runs: runsOverride ?? plan.runs(quick), description: plan.description })),
+	figures,
+	unavailable,
+	targets,
+	notes,
+	errors,
+};
+const resultsDir = join(root, 'benchmarks', 'results');
+mkdirSync(resultsDir, { recursive: true });
+writeFileSync(join(resultsDir, quick ? 'quick.json' : 'latest.json'), `${JSON.stringify(report, null, '\t')}\n`);
+const markdown = renderMarkdown(report, root);
+if (writeDocs) {
+	writeFileSync(join(root, 'docs', 'benchmarks.md'), markdown);
+	writeFileSync(join(root, 'docs', 'benchmarks-chart.svg'), renderChart(report));
+}
+console.log(`\n${markdown}`);
+console.log(`wrote benchmarks/results/${quick ? 'quick' : 'latest'}.json${writeDocs ? ', docs/benchmarks.md, docs/benchmarks-chart.svg' : ''} in ${report.durationSeconds} s`);
+// Unavailable sides are reported, not failures; only a crash of a measured run fails the command.
+process.exit(errors.length > 0 ? 1 : 0);
+
+function metricsOf(workload) {
+	return Object.entries(METRICS)
+		.filter(([, meta]) => meta.workload === workload)
+		.map(([id]) => id);
+}
+
+function brief(metrics) {
+	return Object.entries(metrics)
+		.slice(0, 4)
+		.map(([key, value]) => `${key}=${Number.isInteger(value) ? value : value.toPrecision(4)}`)
+		.join(' ');
+}
+
+function firstLine(text) {
+	return String(text).split('\n')[0].slice(0, 200);
+}

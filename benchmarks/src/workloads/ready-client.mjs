@@ -1,0 +1,62 @@
+// Ready workload, client side: login → every guild received and every guild's members fetched (op 8) and
+// cached; then heap after GC and RSS. Usage: ready-client.mjs <ovenjs|discordjs|ceiling>  (mock in MOCK_INFO)
+import { fetch } from 'undici';
+import { importOven, memoryAfterGc, reportResult, reportUnavailable } from '../lib/child.mjs';
+import { connectBare } from '../lib/bare-gateway.mjs';
+import { cpuMs, peakRss } from '../lib/proc.mjs';
+
+const subject = process.argv[2];
+const info = JSON.parse(process.env.MOCK_INFO ?? '{}');
+const INTENTS = 1 | 2; // GUILDS | GUILD_MEMBERS
+const baseline = memoryAfterGc();
+const cpuStart = process.cpuUsage();
+const started = performance.now();
+
+/** Stops the clock and reports; `members` is what the subject holds in its cache (checked by the plan). */
+async function finish(members, guilds, close) {
+	const seconds = (performance.now() - started) / 1000;
+	const cpu = cpuMs(cpuStart);
+	const memory = memoryAfterGc();
+	const peak = peakRss();
+	await close();
+	reportResult({ seconds, cpuMs: cpu, heapUsed: memory.heapUsed, arrayBuffers: memory.arrayBuffers, rss: memory.rss, peakRss: peak, baselineHeap: baseline.heapUsed, members, guilds });
+}
+
+if (subject === 'ceiling') {
+	// The floor: parse every frame, request every guild's members, keep only counters.
+	let expected = -1;
+	let guildsDone = 0;
+	let members = 0;
+	// A login starts by asking where the gateway is, as every client does.
+	const gateway = await (await fetch(`${info.apiBase}/v10/gateway/bot`, { headers: { authorization: `Bot ${info.token}` } })).json();
+	const bare = connectBare({
+		gatewayUrl: gateway.url,
+		compress: false,
+		identify: { token: info.token, intents: INTENTS, large_threshold: 50, properties: { os: 'linux', browser: 'bench', device: 'bench' } },
+		onPayload(payload) {
+			if (payload.op !== 0) return;
+			if (payload.t === 'READY') expected = payload.d.guilds.length;
+			else if (payload.t === 'GUILD_CREATE') bare.send({ op: 8, d: { guild_id: payload.d.id, query: '', limit: 0 } });
+			else if (payload.t === 'GUILD_MEMBERS_CHUNK') {
+				members += payload.d.members.length;
+				if (payload.d.chunk_index === payload.d.chunk_count - 1 && ++guildsDone === expected) void finish(members, guildsDone, async () => bare.close());
+			}
+		},
+	});
+} else if (subject === 'discordjs') {
+	const { Client, GatewayIntentBits } = await import('discord.js');
+	const client = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers], rest: { api: info.apiBase }, ws: { large_threshold: 50 } });
+	client.once('clientReady', async () => {
+		await Promise.all(client.guilds.cache.map((guild) => guild.members.fetch()));
+		const members = client.guilds.cache.reduce((sum, guild) => sum + guild.members.cache.size, 0);
+		await finish(members, client.guilds.cache.size, () => client.destroy());
+	});
+	await client.login(info.token);
+} else if (subject === 'ovenjs') {
+	const core = await importOven('@ovenjs/core');
+	if (core.module === undefined) reportUnavailable(core.reason);
+	else if (typeof core.module.Client !== 'function') reportUnavailable('@ovenjs/core does not export a Client yet (only the extension-point bus exists)');
+	else reportUnavailable('@ovenjs/core exports a Client, but this benchmark has no OvenJS ready driver yet');
+} else {
+	throw new Error(`unknown subject ${subject}`);
+}

@@ -23,3 +23,18 @@ export { AccessModel } from './lib/analytics/AccessModel.js';
 export type { AccessModelOptions, Prediction } from './lib/analytics/AccessModel.js';
 export { LatencyHistogram } from './lib/analytics/LatencyHistogram.js';
 export type { CacheStats, TierStats, LatencySummary } from './lib/analytics/CacheStats.js';
+export { EntityCache } from './lib/entities/EntityCache.js';
+export type { EntityCacheStats } from './lib/entities/EntityCache.js';
+export { CacheFlags, ALL_CACHE_FLAGS, DEFAULT_CACHE_FLAGS } from './lib/entities/EntityCacheOptions.js';
+export type {
+	CachedGuild,
+	DesiredProperties,
+	EntityCacheLimits,
+	EntityCacheOptions,
+	EntityCacheSweepers,
+	SweeperOptions,
+} from './lib/entities/EntityCacheOptions.js';
+export type { EntitySweeper } from './lib/entities/EntitySweeper.js';
+export type { CachedMember, CachedUser, CachedPresence, CachedVoiceState } from './lib/entities/views.js';
+export type { MemberProperty } from './lib/entities/MemberTable.js';
+export type { UserProperty } from './lib/entities/UserTable.js';

@@ -1,0 +1,689 @@
+import { ChannelSchema, EmojiSchema, GuildSchema, MessageSchema, RoleSchema, parsePayload, uncheckedSnowflake } from '@ovenjs/types';
+import type { Channel, ChannelId, Emoji, EmojiId, Guild, GuildId, Message, MessageId, Role, RoleId, UserId } from '@ovenjs/types';
+import { LRUCache } from 'lru-cache';
+import { CacheError } from '../errors/CacheError.js';
+import { CacheFlags, DEFAULT_CACHE_FLAGS, type CachedGuild, type EntityCacheOptions } from './EntityCacheOptions.js';
+import { GuildRecord } from './GuildRecord.js';
+import { MemberTable, type MemberProperty } from './MemberTable.js';
+import { RoleListPool } from './RoleListPool.js';
+import { UserTable, type UserProperty } from './UserTable.js';
+import type { CachedMember, CachedPresence, CachedUser, CachedVoiceState } from './views.js';
+import { arr, bool, has, isRecord, rec, str, strOrNull, time } from './payload.js';
+import { EntitySweeper } from './EntitySweeper.js';
+
+const ALL_USER: readonly UserProperty[] = ['globalName', 'discriminator', 'avatar', 'publicFlags'];
+const ALL_MEMBER: readonly MemberProperty[] = ['nick', 'avatar', 'premiumSince', 'communicationDisabledUntil', 'flags', 'voice'];
+const GUILD_ARRAYS = new Set(['roles', 'emojis', 'channels', 'threads', 'members', 'presences', 'voice_states', 'stickers', 'stage_instances', 'guild_scheduled_events', 'soundboard_sounds']);
+
+function keySet(schemaKeys: readonly string[], extra: readonly string[] | undefined, drop: ReadonlySet<string> = new Set()): ReadonlySet<string> {
+	return new Set([...schemaKeys.filter((key) => !drop.has(key)), ...(extra ?? [])]);
+}
+
+function prune<T extends object>(value: T, keep: ReadonlySet<string>): T {
+	const copy = { ...value };
+	for (const key of Object.keys(copy)) if (!keep.has(key)) Reflect.deleteProperty(copy, key);
+	return copy;
+}
+
+/**
+ * The Discord entity cache: ingests gateway dispatches (`handle({ t, d })` or `ingest(event, data)`) and serves
+ * plain objects by branded ID. Members and users live in compact struct-of-arrays tables ({@link MemberTable},
+ * {@link UserTable}); guilds, channels, roles, emojis and messages are kept as pruned payloads.
+ *
+ * Consistency under duplicate and out-of-order events: updates are upserts (a duplicate is a no-op), a
+ * removal leaves a short-lived tombstone so a late update cannot resurrect the entity, member counts only
+ * move for members not already cached, and message edits older than the cached edit are ignored.
+ */
+export class EntityCache {
+	/** The active {@link CacheFlags}. */
+	public readonly flags: number;
+	private readonly guildRecords = new Map<string, GuildRecord>();
+	private readonly channelMap = new Map<string, Channel>();
+	private readonly messageMap = new Map<string, Map<string, Message>>();
+	private readonly users: UserTable;
+	private readonly rolePool = new RoleListPool();
+	private readonly tombstones = new LRUCache<string, true>({ max: 20_000 });
+	private readonly memberKeep: ReadonlySet<MemberProperty>;
+	private readonly keep: { guild: ReadonlySet<string>; channel: ReadonlySet<string>; role: ReadonlySet<string>; emoji: ReadonlySet<string>; message: ReadonlySet<string> };
+	private readonly limits: { messages: number; members: number; presences: number };
+	private readonly activities: boolean;
+	private readonly onInvalid: ((event: string, error: unknown) => void) | undefined;
+	private readonly sweeper: EntitySweeper;
+	private selfId: string | undefined;
+	private rejectedCount = 0;
+
+	public constructor(options: EntityCacheOptions = {}) {
+		const flags = options.flags ?? DEFAULT_CACHE_FLAGS;
+		if (!Number.isInteger(flags) || flags < 0) throw new CacheError('CACHE_INVALID_OPTION', `Option "flags" must be a combination of CacheFlags, got ${flags}.`);
+		this.flags = flags;
+		const properties = options.properties ?? {};
+		this.users = new UserTable(new Set(properties.user ?? ALL_USER));
+		this.memberKeep = new Set(properties.member ?? ALL_MEMBER);
+		this.keep = {
+			guild: keySet(Object.keys(GuildSchema.shape), properties.guild, GUILD_ARRAYS),
+			channel: keySet(Object.keys(ChannelSchema.shape), properties.channel),
+			role: keySet(Object.keys(RoleSchema.shape), properties.role),
+			emoji: keySet(Object.keys(EmojiSchema.shape), properties.emoji),
+			message: keySet(Object.keys(MessageSchema.shape), properties.message),
+		};
+		const limits = options.limits ?? {};
+		const checks: [string, unknown][] = [
+			['messagesPerChannel', limits.messagesPerChannel],
+			['membersPerGuild', limits.membersPerGuild],
+			['presencesPerGuild', limits.presencesPerGuild],
+		];
+		for (const [name, value] of checks) {
+			if (value === undefined) continue;
+			if (typeof value !== 'number' || Number.isNaN(value) || value < 0) throw new CacheError('CACHE_INVALID_OPTION', `Limit "${name}" must be a number >= 0, got ${typeof value === 'number' ? value : typeof value}.`);
+		}
+		this.limits = { messages: limits.messagesPerChannel ?? 100, members: limits.membersPerGuild ?? Infinity, presences: limits.presencesPerGuild ?? Infinity };
+		this.activities = properties.presenceActivities ?? false;
+		this.onInvalid = options.onInvalidPayload;
+		this.sweeper = new EntitySweeper(this, options.sweepers ?? {});
+	}
+
+	/** Whether every flag in `flag` is on. */
+	public caches(flag: number): boolean {
+		return (this.flags & flag) === flag;
+	}
+
+	/**
+	 * Ingests a gateway dispatch `{ t, d }`. Throws `CACHE_INVALID_EVENT` if it is not an object with a string
+	 * `t`; resolves nothing. Returns whether the event changed the cache.
+	 */
+	public handle(dispatch: unknown): boolean {
+		if (!isRecord(dispatch) || typeof dispatch.t !== 'string') {
+			throw new CacheError('CACHE_INVALID_EVENT', 'EntityCache.handle() expects a gateway dispatch object { t: string, d: unknown }.');
+		}
+		return this.ingest(dispatch.t, dispatch.d);
+	}
+
+	/** Ingests the data `data` of the gateway event `event`. Unknown events are ignored (`false`). */
+	public ingest(event: string, data: unknown): boolean {
+		if (!isRecord(data)) return false;
+		try {
+			return this.dispatch(event, data);
+		} catch (error) {
+			this.rejectedCount++;
+			this.onInvalid?.(event, error);
+			return false;
+		}
+	}
+
+	// ---- getters -------------------------------------------------------------------------------------------
+
+	/** The bot's own user (from READY / USER_UPDATE). */
+	public get self(): CachedUser | undefined {
+		return this.selfId === undefined ? undefined : this.users.view(this.selfId);
+	}
+
+	public guild(id: GuildId): CachedGuild | undefined {
+		return this.guildRecords.get(id)?.data;
+	}
+
+	/** Every cached guild. */
+	public *guilds(): IterableIterator<CachedGuild> {
+		for (const record of this.guildRecords.values()) if (record.data !== undefined) yield record.data;
+	}
+
+	/** IDs of guilds known to the cache, including unavailable ones. */
+	public guildIds(): GuildId[] {
+		return [...this.guildRecords.values()].map((record) => record.id);
+	}
+
+	/** Whether the guild is known and currently available. */
+	public isAvailable(id: GuildId): boolean {
+		const record = this.guildRecords.get(id);
+		return record !== undefined && !record.unavailable;
+	}
+
+	public channel(id: ChannelId): Channel | undefined {
+		return this.channelMap.get(id);
+	}
+
+	/** The cached channels (and threads) of a guild. */
+	public channels(guildId: GuildId): Channel[] {
+		const out: Channel[] = [];
+		for (const id of this.guildRecords.get(guildId)?.channels ?? []) {
+			const channel = this.channelMap.get(id);
+			if (channel !== undefined) out.push(channel);
+		}
+		return out;
+	}
+
+	public role(guildId: GuildId, roleId: RoleId): Role | undefined {
+		return this.guildRecords.get(guildId)?.roles.get(roleId);
+	}
+
+	public roles(guildId: GuildId): Role[] {
+		return [...(this.guildRecords.get(guildId)?.roles.values() ?? [])];
+	}
+
+	public emoji(guildId: GuildId, emojiId: EmojiId): Emoji | undefined {
+		return this.guildRecords.get(guildId)?.emojis.get(emojiId);
+	}
+
+	public emojis(guildId: GuildId): Emoji[] {
+		return [...(this.guildRecords.get(guildId)?.emojis.values() ?? [])];
+	}
+
+	public user(id: UserId): CachedUser | undefined {
+		return this.users.view(id);
+	}
+
+	/** A member as a plain object built on read (with its user when users are cached). */
+	public member(guildId: GuildId, userId: UserId): CachedMember | undefined {
+		const record = this.guildRecords.get(guildId);
+		const table = record?.members;
+		if (record === undefined || table === undefined) return undefined;
+		const row = table.rowOf(userId);
+		return row < 0 ? undefined : table.viewAt(row, this.users.view(userId), this.roleFilter(record));
+	}
+
+	/** Every cached member of a guild. */
+	public *members(guildId: GuildId): IterableIterator<CachedMember> {
+		const record = this.guildRecords.get(guildId);
+		const table = record?.members;
+		if (record === undefined || table === undefined) return;
+		const filter = this.roleFilter(record);
+		for (const row of table.rows()) yield table.viewAt(row, this.users.view(table.idAt(row)), filter);
+	}
+
+	/** How many members of the guild are cached. */
+	public cachedMemberCount(guildId: GuildId): number {
+		return this.guildRecords.get(guildId)?.members?.size ?? 0;
+	}
+
+	public message(channelId: ChannelId, messageId: MessageId): Message | undefined {
+		return this.messageMap.get(channelId)?.get(messageId);
+	}
+
+	/** Cached messages of a channel, oldest first. */
+	public messages(channelId: ChannelId): Message[] {
+		return [...(this.messageMap.get(channelId)?.values() ?? [])];
+	}
+
+	public presence(guildId: GuildId, userId: UserId): CachedPresence | undefined {
+		return this.guildRecords.get(guildId)?.presences.get(userId);
+	}
+
+	public voiceState(guildId: GuildId, userId: UserId): CachedVoiceState | undefined {
+		return this.guildRecords.get(guildId)?.voiceStates.get(userId);
+	}
+
+	public voiceStates(guildId: GuildId): CachedVoiceState[] {
+		return [...(this.guildRecords.get(guildId)?.voiceStates.values() ?? [])];
+	}
+
+	/** Counts per resource, approximate bytes of the compact tables, and rejected payloads. */
+	public stats(): EntityCacheStats {
+		let members = 0;
+		let memberBytes = 0;
+		let roles = 0;
+		let emojis = 0;
+		let presences = 0;
+		let voiceStates = 0;
+		for (const record of this.guildRecords.values()) {
+			members += record.members?.size ?? 0;
+			memberBytes += record.members?.byteSize() ?? 0;
+			roles += record.roles.size;
+			emojis += record.emojis.size;
+			presences += record.presences.size;
+			voiceStates += record.voiceStates.size;
+		}
+		let messages = 0;
+		for (const channel of this.messageMap.values()) messages += channel.size;
+		return {
+			guilds: this.guildRecords.size,
+			channels: this.channelMap.size,
+			roles,
+			emojis,
+			members,
+			users: this.users.size,
+			messages,
+			presences,
+			voiceStates,
+			compactBytes: memberBytes + this.users.byteSize() + this.rolePool.byteSize(),
+			rejected: this.rejectedCount,
+		};
+	}
+
+	/** Removes everything. */
+	public clear(): void {
+		this.guildRecords.clear();
+		this.channelMap.clear();
+		this.messageMap.clear();
+		for (const row of [...this.users.rows()]) this.users.remove(this.users.idAt(row));
+		this.tombstones.clear();
+	}
+
+	/**
+	 * Sweeps on demand, by predicate: `sweep.messages((m, now) => now - Date.parse(m.timestamp) > 3_600_000)`,
+	 * `sweep.users((u) => !u.referenced)`, `sweep.members(...)`, `sweep.presences(...)`, `sweep.voiceStates(...)`,
+	 * `sweep.channels(...)`, `sweep.emojis(...)`, `sweep.roles(...)`. Each returns how many entries it removed.
+	 */
+	public get sweep(): EntitySweeper {
+		return this.sweeper;
+	}
+
+	/** Stops the sweepers. */
+	public destroy(): void {
+		this.sweeper.stop();
+	}
+
+	/** Internal: the records, for sweepers. */
+	public get internals(): { guilds: ReadonlyMap<string, GuildRecord>; channels: Map<string, Channel>; messages: Map<string, Map<string, Message>>; users: UserTable; selfId: string | undefined } {
+		return { guilds: this.guildRecords, channels: this.channelMap, messages: this.messageMap, users: this.users, selfId: this.selfId };
+	}
+
+	/** Internal: removes a member and releases its user. */
+	public removeMember(record: GuildRecord, user: string): boolean {
+		const removed = record.members?.remove(user) ?? false;
+		if (removed) this.releaseUser(user);
+		return removed;
+	}
+
+	// ---- ingestion -----------------------------------------------------------------------------------------
+
+	private dispatch(event: string, d: Record<string, unknown>): boolean {
+		switch (event) {
+			case 'READY':
+				return this.ready(d);
+			case 'GUILD_CREATE':
+				return this.guildCreate(d);
+			case 'GUILD_UPDATE':
+				return this.guildUpdate(d);
+			case 'GUILD_DELETE':
+				return this.guildDelete(d);
+			case 'CHANNEL_CREATE':
+			case 'CHANNEL_UPDATE':
+			case 'THREAD_CREATE':
+			case 'THREAD_UPDATE':
+				return this.channelUpsert(d, event.endsWith('CREATE'));
+			case 'CHANNEL_DELETE':
+			case 'THREAD_DELETE':
+				return this.channelDelete(d);
+			case 'THREAD_LIST_SYNC':
+				return arr(d, 'threads').map((thread) => isRecord(thread) && this.channelUpsert({ guild_id: d.guild_id, ...thread }, false)).includes(true);
+			case 'GUILD_ROLE_CREATE':
+			case 'GUILD_ROLE_UPDATE':
+				return this.roleUpsert(d, event === 'GUILD_ROLE_CREATE');
+			case 'GUILD_ROLE_DELETE':
+				return this.roleDelete(d);
+			case 'GUILD_EMOJIS_UPDATE':
+				return this.emojisUpdate(d);
+			case 'GUILD_MEMBER_ADD':
+				return this.memberUpsert(str(d, 'guild_id'), d, 'add');
+			case 'GUILD_MEMBER_UPDATE':
+				return this.memberUpsert(str(d, 'guild_id'), d, 'update');
+			case 'GUILD_MEMBER_REMOVE':
+				return this.memberRemove(d);
+			case 'GUILD_MEMBERS_CHUNK':
+				return this.membersChunk(d);
+			case 'USER_UPDATE':
+				return this.caches(CacheFlags.Users) && this.users.upsert(d) >= 0;
+			case 'MESSAGE_CREATE':
+				return this.messageCreate(d);
+			case 'MESSAGE_UPDATE':
+				return this.messageUpdate(d);
+			case 'MESSAGE_DELETE':
+				return this.messageDelete(str(d, 'channel_id'), [d.id]);
+			case 'MESSAGE_DELETE_BULK':
+				return this.messageDelete(str(d, 'channel_id'), arr(d, 'ids'));
+			case 'PRESENCE_UPDATE':
+				return this.presenceUpdate(str(d, 'guild_id'), d);
+			case 'VOICE_STATE_UPDATE':
+				return this.voiceStateUpdate(str(d, 'guild_id'), d);
+			default:
+				return false;
+		}
+	}
+
+	private ready(d: Record<string, unknown>): boolean {
+		const user = rec(d, 'user');
+		if (user !== undefined) {
+			this.selfId = str(user, 'id');
+			if (this.caches(CacheFlags.Users)) this.users.upsert(user);
+		}
+		for (const entry of arr(d, 'guilds')) {
+			const id = isRecord(entry) ? str(entry, 'id') : undefined;
+			if (id === undefined) continue;
+			const record = this.record(id, true);
+			if (record !== undefined && record.data === undefined) record.unavailable = true;
+		}
+		return true;
+	}
+
+	private guildCreate(d: Record<string, unknown>): boolean {
+		const { members: _members, presences: _presences, voice_states: _voiceStates, ...rest } = d;
+		const guild = parsePayload('Guild', rest);
+		this.tombstones.delete(`g:${guild.id}`);
+		const record = this.record(guild.id, true);
+		if (record === undefined) return false;
+		record.unavailable = guild.unavailable === true;
+		this.setGuildData(record, guild);
+		if (this.caches(CacheFlags.Channels)) {
+			const next = new Set<string>([...(guild.channels ?? []), ...(guild.threads ?? [])].map((channel) => channel.id));
+			for (const id of record.channels) if (!next.has(id)) this.dropChannel(id);
+			for (const channel of [...(guild.channels ?? []), ...(guild.threads ?? [])]) this.putChannel({ ...channel, guild_id: guild.id });
+		}
+		for (const member of arr(d, 'members')) if (isRecord(member)) this.putMember(record, member, 'snapshot');
+		for (const presence of arr(d, 'presences')) if (isRecord(presence)) this.putPresence(record, presence);
+		if (this.caches(CacheFlags.VoiceStates) && has(d, 'voice_states')) {
+			record.voiceStates.clear();
+			for (const state of arr(d, 'voice_states')) if (isRecord(state)) this.putVoiceState(record, state);
+		}
+		return true;
+	}
+
+	private guildUpdate(d: Record<string, unknown>): boolean {
+		const guild = parsePayload('Guild', d);
+		const record = this.record(guild.id, false);
+		if (record === undefined) return false;
+		this.setGuildData(record, guild);
+		return true;
+	}
+
+	private setGuildData(record: GuildRecord, guild: Guild): void {
+		if (this.caches(CacheFlags.Guilds)) {
+			const previousCount = record.data?.member_count;
+			const data = prune(guild, this.keep.guild);
+			record.data = data.member_count === undefined && previousCount !== undefined ? { ...data, member_count: previousCount } : data;
+		}
+		if (this.caches(CacheFlags.Roles)) {
+			record.roles.clear();
+			for (const role of guild.roles) record.roles.set(role.id, prune(role, this.keep.role));
+		}
+		if (this.caches(CacheFlags.Emojis)) {
+			record.emojis.clear();
+			for (const emoji of guild.emojis) if (emoji.id !== null) record.emojis.set(emoji.id, prune(emoji, this.keep.emoji));
+		}
+	}
+
+	private guildDelete(d: Record<string, unknown>): boolean {
+		const id = str(d, 'id');
+		if (id === undefined) return false;
+		const record = this.guildRecords.get(id);
+		if (bool(d, 'unavailable') === true) {
+			if (record !== undefined) record.unavailable = true;
+			return record !== undefined;
+		}
+		this.tombstones.set(`g:${id}`, true);
+		if (record === undefined) return false;
+		for (const channelId of [...record.channels]) this.dropChannel(channelId);
+		if (record.members !== undefined) for (const row of [...record.members.rows()]) this.removeMember(record, record.members.idAt(row));
+		this.guildRecords.delete(id);
+		return true;
+	}
+
+	private channelUpsert(d: Record<string, unknown>, create: boolean): boolean {
+		if (!this.caches(CacheFlags.Channels)) return false;
+		const id = str(d, 'id');
+		if (id === undefined) return false;
+		if (create) this.tombstones.delete(`c:${id}`);
+		else if (this.tombstones.has(`c:${id}`)) return false;
+		const existing = this.channelMap.get(id);
+		return this.putChannel(existing === undefined ? d : { ...existing, ...d });
+	}
+
+	private putChannel(raw: Record<string, unknown>): boolean {
+		const channel = parsePayload('Channel', raw);
+		if (channel.guild_id !== undefined) {
+			const record = this.record(channel.guild_id, false);
+			if (record === undefined) return false;
+			record.channels.add(channel.id);
+		}
+		this.channelMap.set(channel.id, prune(channel, this.keep.channel));
+		return true;
+	}
+
+	private channelDelete(d: Record<string, unknown>): boolean {
+		const id = str(d, 'id');
+		if (id === undefined) return false;
+		this.tombstones.set(`c:${id}`, true);
+		return this.dropChannel(id);
+	}
+
+	private dropChannel(id: string): boolean {
+		const channel = this.channelMap.get(id);
+		this.messageMap.delete(id);
+		if (channel === undefined) return false;
+		this.channelMap.delete(id);
+		if (channel.guild_id !== undefined) this.guildRecords.get(channel.guild_id)?.channels.delete(id);
+		return true;
+	}
+
+	private roleUpsert(d: Record<string, unknown>, create: boolean): boolean {
+		const guildId = str(d, 'guild_id');
+		if (!this.caches(CacheFlags.Roles) || guildId === undefined) return false;
+		const role = parsePayload('Role', d.role);
+		if (create) this.tombstones.delete(`r:${role.id}`);
+		else if (this.tombstones.has(`r:${role.id}`)) return false;
+		const record = this.record(guildId, false);
+		if (record === undefined) return false;
+		record.roles.set(role.id, prune(role, this.keep.role));
+		return true;
+	}
+
+	private roleDelete(d: Record<string, unknown>): boolean {
+		const roleId = str(d, 'role_id');
+		const guildId = str(d, 'guild_id');
+		if (roleId === undefined || guildId === undefined) return false;
+		this.tombstones.set(`r:${roleId}`, true);
+		return this.guildRecords.get(guildId)?.roles.delete(roleId) ?? false;
+	}
+
+	private emojisUpdate(d: Record<string, unknown>): boolean {
+		const guildId = str(d, 'guild_id');
+		if (!this.caches(CacheFlags.Emojis) || guildId === undefined) return false;
+		const record = this.record(guildId, false);
+		if (record === undefined) return false;
+		record.emojis.clear();
+		for (const raw of arr(d, 'emojis')) {
+			const emoji = parsePayload('Emoji', raw);
+			if (emoji.id !== null) record.emojis.set(emoji.id, prune(emoji, this.keep.emoji));
+		}
+		return true;
+	}
+
+	private memberUpsert(guildId: string | undefined, d: Record<string, unknown>, mode: MemberWrite): boolean {
+		if (guildId === undefined) return false;
+		const record = this.record(guildId, false);
+		if (record === undefined) return false;
+		return this.putMember(record, d, mode);
+	}
+
+	/** `add`: a join (clears a tombstone, counts); `snapshot`: GUILD_CREATE/chunk (clears, does not count); `update`: respects tombstones. */
+	private putMember(record: GuildRecord, payload: Record<string, unknown>, mode: MemberWrite): boolean {
+		const user = rec(payload, 'user');
+		const userId = user === undefined ? str(payload, 'user_id') : str(user, 'id');
+		if (userId === undefined) return false;
+		const tomb = `m:${record.id}:${userId}`;
+		if (mode !== 'update') this.tombstones.delete(tomb);
+		else if (this.tombstones.has(tomb)) return false;
+		const userRow = user !== undefined && this.caches(CacheFlags.Users) && has(user, 'username') ? this.users.upsert(user) : this.users.rowOf(userId);
+		if (!this.caches(CacheFlags.Members)) return userRow >= 0;
+		record.members ??= new MemberTable(record.id, this.rolePool, this.memberKeep);
+		const table = record.members;
+		if (table.size >= this.limits.members && userId !== this.selfId && table.rowOf(userId) < 0) return false;
+		const [row, created] = table.upsert(userId, payload);
+		if (row < 0) return false;
+		if (created) {
+			if (userRow >= 0) this.users.ref(userRow);
+			if (mode === 'add' && record.data?.member_count !== undefined) {
+				record.data = { ...record.data, member_count: record.data.member_count + 1 };
+			}
+		}
+		return true;
+	}
+
+	private memberRemove(d: Record<string, unknown>): boolean {
+		const guildId = str(d, 'guild_id');
+		const user = rec(d, 'user');
+		const userId = user === undefined ? undefined : str(user, 'id');
+		if (guildId === undefined || userId === undefined) return false;
+		this.tombstones.set(`m:${guildId}:${userId}`, true);
+		const record = this.guildRecords.get(guildId);
+		if (record === undefined) return false;
+		const removed = this.removeMember(record, userId);
+		if (removed && record.data?.member_count !== undefined) record.data = { ...record.data, member_count: Math.max(0, record.data.member_count - 1) };
+		return removed;
+	}
+
+	private membersChunk(d: Record<string, unknown>): boolean {
+		const guildId = str(d, 'guild_id');
+		const record = guildId === undefined ? undefined : this.record(guildId, false);
+		if (record === undefined) return false;
+		for (const member of arr(d, 'members')) if (isRecord(member)) this.putMember(record, member, 'snapshot');
+		for (const presence of arr(d, 'presences')) if (isRecord(presence)) this.putPresence(record, presence);
+		return true;
+	}
+
+	private messageCreate(d: Record<string, unknown>): boolean {
+		if (this.caches(CacheFlags.Users)) {
+			const author = rec(d, 'author');
+			if (author !== undefined && str(d, 'webhook_id') === undefined) this.users.upsert(author);
+		}
+		const guildId = str(d, 'guild_id');
+		const member = rec(d, 'member');
+		const authorId = str(rec(d, 'author') ?? {}, 'id');
+		if (guildId !== undefined && member !== undefined && authorId !== undefined) this.memberUpsert(guildId, { ...member, user_id: authorId }, 'update');
+		if (!this.caches(CacheFlags.Messages) || this.limits.messages === 0) return false;
+		const message = parsePayload('Message', d);
+		this.tombstones.delete(`msg:${message.id}`);
+		if (message.guild_id !== undefined && this.record(message.guild_id, false) === undefined) return false;
+		this.putMessage(prune(message, this.keep.message));
+		return true;
+	}
+
+	private putMessage(message: Message): void {
+		let channel = this.messageMap.get(message.channel_id);
+		if (channel === undefined) this.messageMap.set(message.channel_id, (channel = new Map<string, Message>()));
+		channel.set(message.id, message);
+		while (channel.size > this.limits.messages) {
+			const oldest = channel.keys().next();
+			if (oldest.done === true) break;
+			channel.delete(oldest.value);
+		}
+	}
+
+	private messageUpdate(d: Record<string, unknown>): boolean {
+		const id = str(d, 'id');
+		const channelId = str(d, 'channel_id');
+		if (!this.caches(CacheFlags.Messages) || id === undefined || channelId === undefined || this.tombstones.has(`msg:${id}`)) return false;
+		const existing = this.messageMap.get(channelId)?.get(id);
+		if (existing === undefined) return has(d, 'author') && has(d, 'timestamp') ? this.messageCreate(d) : false;
+		const edited = time(strOrNull(d, 'edited_timestamp'));
+		const current = time(existing.edited_timestamp);
+		if (edited !== null && current !== null && edited < current) return false;
+		const merged = parsePayload('Message', { ...existing, ...d });
+		this.messageMap.get(channelId)?.set(id, prune(merged, this.keep.message));
+		return true;
+	}
+
+	private messageDelete(channelId: string | undefined, ids: readonly unknown[]): boolean {
+		if (channelId === undefined) return false;
+		let removed = false;
+		for (const id of ids) {
+			if (typeof id !== 'string') continue;
+			this.tombstones.set(`msg:${id}`, true);
+			removed = (this.messageMap.get(channelId)?.delete(id) ?? false) || removed;
+		}
+		return removed;
+	}
+
+	private presenceUpdate(guildId: string | undefined, d: Record<string, unknown>): boolean {
+		const record = guildId === undefined ? undefined : this.record(guildId, false);
+		if (record === undefined) return false;
+		return this.putPresence(record, d);
+	}
+
+	private putPresence(record: GuildRecord, d: Record<string, unknown>): boolean {
+		const user = rec(d, 'user');
+		const userId = user === undefined ? undefined : str(user, 'id');
+		if (user === undefined || userId === undefined) return false;
+		if (this.caches(CacheFlags.Users) && (has(user, 'username') || this.users.rowOf(userId) >= 0)) this.users.upsert(user);
+		if (!this.caches(CacheFlags.Presences)) return false;
+		if (record.presences.size >= this.limits.presences && !record.presences.has(userId)) return false;
+		const clientStatus: Record<string, string> = {};
+		for (const [platform, status] of Object.entries(rec(d, 'client_status') ?? {})) if (typeof status === 'string') clientStatus[platform] = status;
+		record.presences.set(userId, {
+			userId: uncheckedSnowflake('User', userId),
+			guildId: record.id,
+			status: str(d, 'status') ?? 'offline',
+			activities: this.activities ? arr(d, 'activities') : [],
+			clientStatus,
+		});
+		return true;
+	}
+
+	private voiceStateUpdate(guildId: string | undefined, d: Record<string, unknown>): boolean {
+		const record = guildId === undefined ? undefined : this.record(guildId, false);
+		if (record === undefined) return false;
+		const member = rec(d, 'member');
+		if (member !== undefined) this.putMember(record, member, 'update');
+		if (!this.caches(CacheFlags.VoiceStates)) return false;
+		return this.putVoiceState(record, d);
+	}
+
+	private putVoiceState(record: GuildRecord, d: Record<string, unknown>): boolean {
+		const userId = str(d, 'user_id');
+		if (userId === undefined) return false;
+		const channelId = strOrNull(d, 'channel_id') ?? null;
+		if (channelId === null) return record.voiceStates.delete(userId);
+		record.voiceStates.set(userId, {
+			guildId: record.id,
+			userId: uncheckedSnowflake('User', userId),
+			channelId: uncheckedSnowflake('Channel', channelId),
+			sessionId: str(d, 'session_id') ?? '',
+			deaf: bool(d, 'deaf') ?? false,
+			mute: bool(d, 'mute') ?? false,
+			selfDeaf: bool(d, 'self_deaf') ?? false,
+			selfMute: bool(d, 'self_mute') ?? false,
+			selfStream: bool(d, 'self_stream') ?? false,
+			selfVideo: bool(d, 'self_video') ?? false,
+			suppress: bool(d, 'suppress') ?? false,
+			requestToSpeakAt: time(strOrNull(d, 'request_to_speak_timestamp')),
+		});
+		return true;
+	}
+
+	/** The record of guild `id`; created when `create` or when the guild is not tombstoned (standalone use). */
+	private record(id: string, create: boolean): GuildRecord | undefined {
+		let record = this.guildRecords.get(id);
+		if (record === undefined && (create || !this.tombstones.has(`g:${id}`))) {
+			record = new GuildRecord(uncheckedSnowflake('Guild', id));
+			this.guildRecords.set(id, record);
+		}
+		return record;
+	}
+
+	private roleFilter(record: GuildRecord): ((role: string) => boolean) | undefined {
+		if (!this.caches(CacheFlags.Roles) || record.roles.size === 0) return undefined;
+		return (role) => record.roles.has(role);
+	}
+
+	private releaseUser(userId: string): void {
+		const row = this.users.rowOf(userId);
+		if (row >= 0 && this.users.unref(row) === 0 && userId !== this.selfId) this.users.remove(userId);
+	}
+}
+
+type MemberWrite = 'add' | 'snapshot' | 'update';
+
+/** Counts from {@link EntityCache.stats}. */
+export interface EntityCacheStats {
+	readonly guilds: number;
+	readonly channels: number;
+	readonly roles: number;
+	readonly emojis: number;
+	readonly members: number;
+	readonly users: number;
+	readonly messages: number;
+	readonly presences: number;
+	readonly voiceStates: number;
+	/** Approximate bytes of the compact member and user tables. */
+	readonly compactBytes: number;
+	/** Dispatches skipped because their data was invalid. */
+	readonly rejected: number;
+}

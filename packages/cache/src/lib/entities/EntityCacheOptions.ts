@@ -1,0 +1,95 @@
+import type { Channel, Emoji, Guild, Message, Role } from '@ovenjs/types';
+import type { MemberProperty } from './MemberTable.js';
+import type { UserProperty } from './UserTable.js';
+import type { CachedMember, CachedPresence, CachedUser, CachedVoiceState } from './views.js';
+
+/** Which resources the entity cache keeps. Combine with `|`. */
+export const CacheFlags = {
+	Guilds: 1 << 0,
+	Channels: 1 << 1,
+	Roles: 1 << 2,
+	Members: 1 << 3,
+	Users: 1 << 4,
+	Messages: 1 << 5,
+	Emojis: 1 << 6,
+	Presences: 1 << 7,
+	VoiceStates: 1 << 8,
+} as const;
+
+/** Every flag. */
+export const ALL_CACHE_FLAGS = 0x1ff;
+
+/** The default: everything except presences (the heaviest and least often read). */
+export const DEFAULT_CACHE_FLAGS = ALL_CACHE_FLAGS & ~CacheFlags.Presences;
+
+/** A guild as cached: its own fields, without the arrays that are cached separately. */
+export type CachedGuild = Readonly<{ [K in keyof Guild as K extends 'roles' | 'emojis' | 'channels' | 'threads' | 'members' ? never : K]: Guild[K] }>;
+
+/**
+ * Desired properties: the fields kept per resource. For guilds, channels, roles, emojis and messages the
+ * fields of `@ovenjs/types`' schema are always kept and these list extra fields to keep (everything else
+ * Discord sends is dropped). For users and members these list which optional fields the compact tables keep.
+ */
+export interface DesiredProperties {
+	/** Extra guild fields, e.g. `['banner', 'description', 'premium_tier']`. @defaultValue `[]` */
+	readonly guild?: readonly string[];
+	/** Extra channel fields, e.g. `['bitrate', 'user_limit']`. @defaultValue `[]` */
+	readonly channel?: readonly string[];
+	/** Extra role fields. @defaultValue `[]` */
+	readonly role?: readonly string[];
+	/** Extra emoji fields. @defaultValue `[]` */
+	readonly emoji?: readonly string[];
+	/** Extra message fields, e.g. `['components', 'referenced_message']`. @defaultValue `[]` */
+	readonly message?: readonly string[];
+	/** Optional user fields kept. @defaultValue all: `['globalName', 'discriminator', 'avatar', 'publicFlags']` */
+	readonly user?: readonly UserProperty[];
+	/** Optional member fields kept. @defaultValue all: `['nick', 'avatar', 'premiumSince', 'communicationDisabledUntil', 'flags', 'voice']` */
+	readonly member?: readonly MemberProperty[];
+	/** Keep presence activities (large). @defaultValue `false` */
+	readonly presenceActivities?: boolean;
+}
+
+/** Per-resource limits. */
+export interface EntityCacheLimits {
+	/** Messages kept per channel (oldest dropped first); `0` caches none. @defaultValue `100` */
+	readonly messagesPerChannel?: number;
+	/** Members kept per guild (beyond it new members are not cached; the bot's own member always is). @defaultValue `Infinity` */
+	readonly membersPerGuild?: number;
+	/** Presences kept per guild. @defaultValue `Infinity` */
+	readonly presencesPerGuild?: number;
+}
+
+/** A periodic sweeper. */
+export interface SweeperOptions<T> {
+	/** Period in ms. */
+	readonly interval: number;
+	/** Entries for which this returns `true` are removed. */
+	readonly filter: (entry: T, now: number) => boolean;
+}
+
+/** Sweepers that run on their own, by predicate (age-based: compare against `now`). */
+export interface EntityCacheSweepers {
+	readonly messages?: SweeperOptions<Message>;
+	readonly members?: SweeperOptions<CachedMember>;
+	/** Users not referenced by any cached member are passed with `referenced = false`. */
+	readonly users?: SweeperOptions<CachedUser & { readonly referenced: boolean }>;
+	readonly presences?: SweeperOptions<CachedPresence>;
+	readonly voiceStates?: SweeperOptions<CachedVoiceState>;
+	readonly channels?: SweeperOptions<Channel>;
+	readonly emojis?: SweeperOptions<Emoji>;
+	readonly roles?: SweeperOptions<Role>;
+}
+
+/** Options of an `EntityCache`. */
+export interface EntityCacheOptions {
+	/** Which resources are cached ({@link CacheFlags}). @defaultValue {@link DEFAULT_CACHE_FLAGS} */
+	readonly flags?: number;
+	/** Which fields are kept. @defaultValue see {@link DesiredProperties} */
+	readonly properties?: DesiredProperties;
+	/** Per-resource limits. @defaultValue see {@link EntityCacheLimits} */
+	readonly limits?: EntityCacheLimits;
+	/** Periodic sweepers. @defaultValue none */
+	readonly sweepers?: EntityCacheSweepers;
+	/** Called for a dispatch whose data cannot be ingested (it is skipped). @defaultValue none */
+	readonly onInvalidPayload?: (event: string, error: unknown) => void;
+}

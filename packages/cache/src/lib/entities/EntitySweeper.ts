@@ -1,0 +1,121 @@
+import type { EntityCacheSweepers, SweeperOptions } from './EntityCacheOptions.js';
+import type { EntityCache } from './EntityCache.js';
+import type { GuildRecord } from './GuildRecord.js';
+import type { Channel, Emoji, Message, Role } from '@ovenjs/types';
+import type { CachedMember, CachedPresence, CachedUser, CachedVoiceState } from './views.js';
+
+/** Runs an {@link EntityCache}'s sweepers on their intervals and implements the `sweep*` methods. */
+export class EntitySweeper {
+	private readonly timers: NodeJS.Timeout[] = [];
+
+	public constructor(private readonly cache: EntityCache, sweepers: EntityCacheSweepers) {
+		this.every(sweepers.messages, (filter) => this.messages(filter));
+		this.every(sweepers.members, (filter) => this.members(filter));
+		this.every(sweepers.users, (filter) => this.users(filter));
+		this.every(sweepers.presences, (filter) => this.presences(filter));
+		this.every(sweepers.voiceStates, (filter) => this.voiceStates(filter));
+		this.every(sweepers.channels, (filter) => this.channels(filter));
+		this.every(sweepers.emojis, (filter) => this.emojis(filter));
+		this.every(sweepers.roles, (filter) => this.roles(filter));
+	}
+
+	/** Removes messages matching `filter`; returns how many. */
+	public messages(filter: (message: Message, now: number) => boolean): number {
+		const now = Date.now();
+		let removed = 0;
+		for (const channel of this.cache.internals.messages.values()) {
+			for (const [id, message] of channel) {
+				if (filter(message, now)) {
+					channel.delete(id);
+					removed++;
+				}
+			}
+		}
+		return removed;
+	}
+
+	/** Removes members matching `filter` (never the bot's own member); returns how many. */
+	public members(filter: (member: CachedMember, now: number) => boolean): number {
+		const now = Date.now();
+		const { guilds, selfId } = this.cache.internals;
+		let removed = 0;
+		for (const record of guilds.values()) {
+			const table = record.members;
+			if (table === undefined) continue;
+			for (const member of [...this.cache.members(record.id)]) {
+				if (member.userId !== selfId && filter(member, now) && this.cache.removeMember(record, member.userId)) removed++;
+			}
+		}
+		return removed;
+	}
+
+	/** Removes users matching `filter` (never the bot itself); `referenced` tells whether a cached member points at them. */
+	public users(filter: (user: CachedUser & { readonly referenced: boolean }, now: number) => boolean): number {
+		const now = Date.now();
+		const { users, selfId } = this.cache.internals;
+		const doomed: string[] = [];
+		for (const row of users.rows()) {
+			const user = users.viewAt(row);
+			if (user.id !== selfId && filter({ ...user, referenced: users.refCount(row) > 0 }, now)) doomed.push(user.id);
+		}
+		for (const id of doomed) users.remove(id);
+		return doomed.length;
+	}
+
+	public presences(filter: (presence: CachedPresence, now: number) => boolean): number {
+		return this.sweepMaps((record) => record.presences, filter);
+	}
+
+	public voiceStates(filter: (state: CachedVoiceState, now: number) => boolean): number {
+		return this.sweepMaps((record) => record.voiceStates, filter);
+	}
+
+	public emojis(filter: (emoji: Emoji, now: number) => boolean): number {
+		return this.sweepMaps((record) => record.emojis, filter);
+	}
+
+	public roles(filter: (role: Role, now: number) => boolean): number {
+		return this.sweepMaps((record) => record.roles, filter);
+	}
+
+	/** Removes channels matching `filter` (and their messages); returns how many. */
+	public channels(filter: (channel: Channel, now: number) => boolean): number {
+		const now = Date.now();
+		const { channels, messages, guilds } = this.cache.internals;
+		let removed = 0;
+		for (const [id, channel] of channels) {
+			if (!filter(channel, now)) continue;
+			channels.delete(id);
+			messages.delete(id);
+			if (channel.guild_id !== undefined) guilds.get(channel.guild_id)?.channels.delete(id);
+			removed++;
+		}
+		return removed;
+	}
+
+	/** Stops every periodic sweeper. */
+	public stop(): void {
+		for (const timer of this.timers) clearInterval(timer);
+		this.timers.length = 0;
+	}
+
+	private sweepMaps<T>(select: (record: GuildRecord) => Map<string, T>, filter: (value: T, now: number) => boolean): number {
+		const now = Date.now();
+		let removed = 0;
+		for (const record of this.cache.internals.guilds.values()) {
+			const map = select(record);
+			for (const [key, value] of map) {
+				if (filter(value, now)) {
+					map.delete(key);
+					removed++;
+				}
+			}
+		}
+		return removed;
+	}
+
+	private every<T>(options: SweeperOptions<T> | undefined, run: (filter: SweeperOptions<T>['filter']) => number): void {
+		if (options === undefined) return;
+		this.timers.push(setInterval(() => run(options.filter), options.interval).unref());
+	}
+}

@@ -1,0 +1,42 @@
+import { uncheckedSnowflake, type RoleId } from '@ovenjs/types';
+
+/**
+ * Interns role-ID lists: members of a guild share a small number of distinct role combinations, so each
+ * member stores a 4-byte list index instead of its own array. Index `0` is the empty list.
+ */
+export class RoleListPool {
+	private readonly index = new Map<string, number>([['', 0]]);
+	private readonly lists: (readonly RoleId[])[] = [Object.freeze([])];
+
+	/** The index of the (sorted, de-duplicated) list of `roles`. */
+	public intern(roles: readonly unknown[]): number {
+		const ids: string[] = [];
+		for (const role of roles) if (typeof role === 'string') ids.push(role);
+		if (ids.length === 0) return 0;
+		ids.sort();
+		const key = ids.join(',');
+		const existing = this.index.get(key);
+		if (existing !== undefined) return existing;
+		const list = Object.freeze([...new Set(ids)].map((id) => uncheckedSnowflake('Role', id)));
+		this.lists.push(list);
+		this.index.set(key, this.lists.length - 1);
+		return this.lists.length - 1;
+	}
+
+	/** The list at `index`. */
+	public get(index: number): readonly RoleId[] {
+		return this.lists[index] ?? [];
+	}
+
+	/** Number of distinct lists. */
+	public get size(): number {
+		return this.lists.length;
+	}
+
+	/** Approximate bytes held. */
+	public byteSize(): number {
+		let total = 0;
+		for (const list of this.lists) total += 48 + list.length * 48;
+		return total;
+	}
+}

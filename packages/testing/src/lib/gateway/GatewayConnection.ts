@@ -1,0 +1,134 @@
+import { GatewayOpcodes } from 'discord-api-types/v10';
+import type { WebSocket } from 'ws';
+import type { Compressor } from './Compression.js';
+import type { GatewaySession } from './GatewaySession.js';
+
+/** Bytes queued on a socket above which senders wait (backpressure), and below which they resume. */
+const HIGH_WATER = 1_048_576;
+const LOW_WATER = 262_144;
+
+/** Connection-level settings supplied by the gateway server. */
+export interface ConnectionSettings {
+	readonly heartbeatInterval: number;
+	readonly payloadLimit: number;
+	readonly payloadWindowMs: number;
+}
+
+/** One WebSocket connection: transport (compression, backpressure), heartbeat and payload accounting. */
+export class GatewayConnection {
+	/** The session this connection identified or resumed into. */
+	public session: GatewaySession | undefined;
+	/** Whether IDENTIFY or RESUME succeeded on this socket. */
+	public authenticated = false;
+	/** Last heartbeat received (ms since epoch). */
+	public lastHeartbeat = Date.now();
+	/** Messages received in the current rate-limit window. */
+	private received = 0;
+	private windowStart = Date.now();
+	private pendingBytes = 0;
+	private drainWaiters: (() => void)[] = [];
+	private heartbeatTimer: NodeJS.Timeout | undefined;
+	private closed = false;
+
+	public constructor(
+		public readonly socket: WebSocket,
+		private readonly compressor: Compressor | undefined,
+		private readonly settings: ConnectionSettings,
+		private readonly onTimeout: (connection: GatewayConnection) => void,
+	) {}
+
+	/** Whether the socket is still open. */
+	public get open(): boolean {
+		return !this.closed && this.socket.readyState === this.socket.OPEN;
+	}
+
+	/** Sends op 10 HELLO and starts watching for heartbeats. */
+	public hello(): void {
+		void this.send({ op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.settings.heartbeatInterval, _trace: ['["ovenjs-mock",{"micros":0}]'] } });
+		this.armHeartbeatTimer();
+	}
+
+	/** Restarts the heartbeat watchdog: no heartbeat within 1.5 intervals → the server gives up on the client. */
+	public armHeartbeatTimer(): void {
+		clearTimeout(this.heartbeatTimer);
+		this.lastHeartbeat = Date.now();
+		this.heartbeatTimer = setTimeout(() => {
+			this.onTimeout(this);
+		}, Math.ceil(this.settings.heartbeatInterval * 1.5) + 1000);
+		this.heartbeatTimer.unref();
+	}
+
+	/** Counts one received payload; returns false when the client exceeded the limit (close 4008). */
+	public countPayload(): boolean {
+		const now = Date.now();
+		if (now - this.windowStart >= this.settings.payloadWindowMs) {
+			this.windowStart = now;
+			this.received = 0;
+		}
+		this.received++;
+		return this.received <= this.settings.payloadLimit;
+	}
+
+	/** Sends a payload object. */
+	public send(payload: unknown): Promise<void> {
+		return this.sendText(JSON.stringify(payload));
+	}
+
+	/**
+	 * Sends serialized JSON (compressed when the client asked). The promise resolves at once while the socket
+	 * keeps up and only once it drains when more than 1 MiB is queued: await it to respect backpressure.
+	 */
+	public sendText(text: string): Promise<void> {
+		if (!this.open) return Promise.resolve();
+		if (this.compressor === undefined) {
+			this.write(text, Buffer.byteLength(text));
+		} else {
+			this.pendingBytes += text.length;
+			void this.compressor.encode(text).then((data) => {
+				this.pendingBytes -= text.length;
+				this.write(data, data.length);
+			});
+		}
+		if (this.pendingBytes < HIGH_WATER) return Promise.resolve();
+		return new Promise((resolve) => this.drainWaiters.push(resolve));
+	}
+
+	/** Resolves once queued bytes fell below the low-water mark (or the socket closed). */
+	public drained(): Promise<void> {
+		if (this.pendingBytes < LOW_WATER || !this.open) return Promise.resolve();
+		return new Promise((resolve) => this.drainWaiters.push(resolve));
+	}
+
+	/** Closes the socket with a gateway close code. */
+	public close(code: number, reason: string): void {
+		if (this.closed) return;
+		this.dispose();
+		if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) this.socket.close(code, reason);
+	}
+
+	/** Stops timers and releases waiters; called when the socket closes. */
+	public dispose(): void {
+		this.closed = true;
+		clearTimeout(this.heartbeatTimer);
+		this.compressor?.close();
+		this.releaseWaiters();
+	}
+
+	private write(data: string | Buffer, size: number): void {
+		if (!this.open) {
+			this.releaseWaiters();
+			return;
+		}
+		this.pendingBytes += size;
+		this.socket.send(data, (error) => {
+			this.pendingBytes -= size;
+			if (error !== undefined || this.pendingBytes < LOW_WATER) this.releaseWaiters();
+		});
+	}
+
+	private releaseWaiters(): void {
+		const waiters = this.drainWaiters;
+		this.drainWaiters = [];
+		for (const resolve of waiters) resolve();
+	}
+}

@@ -1,0 +1,501 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import { GatewayDispatchEvents, GatewayIntentBits, GatewayOpcodes, type APIMessage } from 'discord-api-types/v10';
+import { shardIdForGuild, uncheckedSnowflake, type ApplicationId, type ChannelId, type GuildId, type UserId } from '@ovenjs/types';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { MockError } from '../errors/MockError.js';
+import { makeMessage } from '../world/factories.js';
+import type { World } from '../world/World.js';
+import { ZlibStreamCompressor, ZstdStreamCompressor, loadZstd, type Compressor } from './Compression.js';
+import { GatewayConnection } from './GatewayConnection.js';
+import { GatewaySession } from './GatewaySession.js';
+import { ALL_INTENTS, PRIVILEGED_INTENTS, intentAllows } from './intents.js';
+import { MemberChunker } from './memberChunks.js';
+import { IdentifySchema, PayloadSchema, PresenceSchema, RequestGuildMembersSchema, ResumeSchema } from './schemas.js';
+import { GatewayCloseCodes, NON_RESUMABLE_CLOSE_CODES } from './closeCodes.js';
+
+/** Gateway settings of the mock. */
+export interface GatewayOptions {
+	/** HELLO's `heartbeat_interval` in milliseconds. @defaultValue 41250 */
+	readonly heartbeatIntervalMs?: number;
+	/** Recommended shard count returned by `/gateway/bot`. @defaultValue 1 */
+	readonly shards?: number;
+	/** `session_start_limit.max_concurrency`: identify buckets per 5 s. @defaultValue 1 */
+	readonly maxConcurrency?: number;
+	/** `session_start_limit.total` (and the starting `remaining`). @defaultValue 1000 */
+	readonly sessionStartLimit?: number;
+	/** Minimum time between two IDENTIFYs of the same `shard_id % max_concurrency` bucket. @defaultValue 5000 */
+	readonly identifyIntervalMs?: number;
+	/** Privileged intents the application may use (others → close 4014). @defaultValue all three */
+	readonly privilegedIntents?: number;
+	/** Guilds one shard may hold before IDENTIFY fails with 4011. @defaultValue 2500 */
+	readonly maxGuildsPerShard?: number;
+	/** Payloads a client may send per window before close 4008. @defaultValue 120 */
+	readonly payloadLimit?: number;
+	/** The payload-limit window in milliseconds. @defaultValue 60000 */
+	readonly payloadWindowMs?: number;
+	/** Dispatches kept per session for RESUME replay. @defaultValue 10000 */
+	readonly replayBufferSize?: number;
+	/** Cooldown of REQUEST_GUILD_MEMBERS per guild. @defaultValue 30000 */
+	readonly memberRequestCooldownMs?: number;
+}
+
+/** Who the gateway authenticates and where it lives; supplied by `MockDiscord`. */
+export interface GatewayContext {
+	readonly token: string;
+	readonly url: () => string;
+	readonly applicationId: ApplicationId;
+}
+
+const VALID_VERSIONS = new Set(['9', '10']);
+
+/** The gateway: accepts WebSocket upgrades on `/gateway`, runs sessions and routes the world's dispatches. */
+export class GatewayServer {
+	/** Sessions by ID (attached and detached-but-resumable). */
+	public readonly sessionsById = new Map<string, GatewaySession>();
+	/** Identify accounting, as `/gateway/bot` reports it. */
+	public readonly identify = { total: 1000, remaining: 1000, resetAt: Date.now() + 86_400_000, accepted: 0, rejected: 0 };
+	private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 4096 * 16 });
+	private readonly connections = new Set<GatewayConnection>();
+	private readonly lastIdentifyByBucket = new Map<number, number>();
+	private readonly members: MemberChunker;
+	private readonly timers = new Set<NodeJS.Timeout>();
+	private acksWithheld = false;
+	private readonly settings: Required<GatewayOptions>;
+
+	public constructor(
+		private readonly world: World,
+		private readonly context: GatewayContext,
+		options: GatewayOptions = {},
+	) {
+		this.settings = {
+			heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+			shards: options.shards ?? 1,
+			maxConcurrency: options.maxConcurrency ?? 1,
+			sessionStartLimit: options.sessionStartLimit ?? 1000,
+			identifyIntervalMs: options.identifyIntervalMs ?? 5000,
+			privilegedIntents: options.privilegedIntents ?? PRIVILEGED_INTENTS,
+			maxGuildsPerShard: options.maxGuildsPerShard ?? 2500,
+			payloadLimit: options.payloadLimit ?? 120,
+			payloadWindowMs: options.payloadWindowMs ?? 60_000,
+			replayBufferSize: options.replayBufferSize ?? 10_000,
+			memberRequestCooldownMs: options.memberRequestCooldownMs ?? 30_000,
+		};
+		this.identify.total = this.settings.sessionStartLimit;
+		this.identify.remaining = this.settings.sessionStartLimit;
+		this.members = new MemberChunker(world, this.settings.memberRequestCooldownMs);
+		world.setSink((event, data, guildId) => {
+			void this.dispatch(event, data, { guildId });
+		});
+	}
+
+	/** The recommended shard count and `max_concurrency`. */
+	public get shardAdvice(): { shards: number; maxConcurrency: number } {
+		return { shards: this.settings.shards, maxConcurrency: this.settings.maxConcurrency };
+	}
+
+	/** `session_start_limit` as `/gateway/bot` returns it. */
+	public sessionStartLimit(): { total: number; remaining: number; reset_after: number; max_concurrency: number } {
+		this.refreshIdentifyBudget();
+		return { total: this.identify.total, remaining: this.identify.remaining, reset_after: Math.max(0, this.identify.resetAt - Date.now()), max_concurrency: this.settings.maxConcurrency };
+	}
+
+	/** Sessions with a live connection. */
+	public get sessions(): GatewaySession[] {
+		return [...this.sessionsById.values()].filter((session) => session.connection?.open === true);
+	}
+
+	/** Open WebSocket connections (identified or not). */
+	public get connectionCount(): number {
+		return this.connections.size;
+	}
+
+	/** Prepares compression support (loads the zstd WebAssembly module). */
+	public async prepare(): Promise<void> {
+		await loadZstd();
+	}
+
+	/** Handles an HTTP upgrade on `/gateway`. */
+	public upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+		this.wss.handleUpgrade(req, socket, head, (ws) => {
+			this.accept(ws, new URL(req.url ?? '/', 'http://127.0.0.1').searchParams);
+		});
+	}
+
+	/**
+	 * Sends a dispatch to every session that should see it: the guild's shard (`(guild_id >> 22) % num_shards`,
+	 * shard 0 for DMs and guild-less events) and the intents that govern the event. Resolves when every socket
+	 * accepted it (respecting backpressure).
+	 */
+	public async dispatch(event: GatewayDispatchEvents, data: unknown, options: { guildId?: GuildId | null } = {}): Promise<number> {
+		const guildId = options.guildId ?? null;
+		const botId: UserId = uncheckedSnowflake('User', this.world.botUser.id);
+		if (guildId !== null && this.world.guilds.get(guildId)?.members.has(botId) === false && event !== GatewayDispatchEvents.GuildDelete) return 0;
+		const pending: Promise<void>[] = [];
+		for (const session of this.sessionsById.values()) {
+			if (!session.resumable) continue;
+			const shard = guildId === null ? 0 : shardIdForGuild(guildId, session.shardCount);
+			if (shard !== session.shardId) continue;
+			if (!intentAllows(session.intents, event, guildId !== null)) continue;
+			pending.push(session.dispatch(event, this.withoutContent(session, event, data, guildId)));
+		}
+		await Promise.all(pending);
+		return pending.length;
+	}
+
+	/**
+	 * Dispatches `count` `MESSAGE_CREATE` events in `channelId` as fast as each socket drains (the messages are
+	 * not stored). Resolves with the number of events generated once every socket accepted them.
+	 */
+	public async flood(count: number, options: { channelId: ChannelId; authorId?: UserId; content?: string }): Promise<number> {
+		if (!Number.isInteger(count) || count < 0) throw new MockError('MOCK_INVALID_OPTION', `flood: count must be a non-negative integer, got ${count}.`);
+		const channel = this.world.channel(options.channelId);
+		const guild = channel.guildId === null ? undefined : this.world.guilds.get(channel.guildId);
+		const author = options.authorId === undefined ? this.firstHuman(guild) : this.world.user(options.authorId);
+		for (let i = 0; i < count; i++) {
+			const message: APIMessage = makeMessage({
+				id: this.world.ids.next('Message'),
+				channelId: channel.id,
+				guildId: channel.guildId,
+				author,
+				member: undefined,
+				content: options.content ?? `flood ${i}`,
+				timestamp: new Date().toISOString(),
+				mentions: [],
+				mentionRoles: [],
+				mentionEveryone: false,
+			});
+			await this.dispatch(GatewayDispatchEvents.MessageCreate, this.world.gatewayMessage(message, guild), { guildId: channel.guildId });
+		}
+		await Promise.all([...this.connections].map((connection) => connection.drained()));
+		return count;
+	}
+
+	/** Closes every connection with `code`; sessions stay resumable unless the code forbids resuming. */
+	public closeAll(code: number = GatewayCloseCodes.UnknownError, reason = 'Closed by the mock'): number {
+		let closed = 0;
+		for (const connection of this.connections) {
+			if (NON_RESUMABLE_CLOSE_CODES.has(code) && connection.session !== undefined) this.endSession(connection.session);
+			connection.close(code, reason);
+			closed++;
+		}
+		return closed;
+	}
+
+	/** Sends op 9 INVALID_SESSION to every live session; a non-resumable one is ended (the client must identify). */
+	public invalidateSession(resumable: boolean): number {
+		let count = 0;
+		for (const connection of this.connections) {
+			if (connection.session === undefined) continue;
+			void connection.send({ op: GatewayOpcodes.InvalidSession, d: resumable });
+			if (!resumable) {
+				this.endSession(connection.session);
+				connection.session = undefined;
+				connection.authenticated = false;
+			}
+			count++;
+		}
+		return count;
+	}
+
+	/** Sends op 7 RECONNECT to every connection and closes those still open after `graceMs` with 4000 (resumable). */
+	public reconnect(graceMs = 5000): number {
+		for (const connection of this.connections) void connection.send({ op: GatewayOpcodes.Reconnect, d: null });
+		const timer = setTimeout(() => {
+			this.timers.delete(timer);
+			for (const connection of this.connections) connection.close(GatewayCloseCodes.UnknownError, 'Reconnect requested');
+		}, graceMs);
+		timer.unref();
+		this.timers.add(timer);
+		return this.connections.size;
+	}
+
+	/** Stops (or resumes) answering heartbeats with op 11 ACK, to test zombie-connection detection. */
+	public withholdAcks(withhold: boolean): void {
+		this.acksWithheld = withhold;
+	}
+
+	/** Closes every socket and forgets every session. */
+	public async close(): Promise<void> {
+		for (const timer of this.timers) clearTimeout(timer);
+		this.timers.clear();
+		for (const connection of this.connections) connection.close(1001, 'Mock stopping');
+		for (const ws of this.wss.clients) ws.terminate();
+		this.connections.clear();
+		this.sessionsById.clear();
+		await new Promise<void>((resolve) => {
+			this.wss.close(() => {
+				resolve();
+			});
+		});
+	}
+
+	private accept(ws: WebSocket, query: URLSearchParams): void {
+		const compress = query.get('compress');
+		let compressor: Compressor | undefined;
+		if (compress === 'zlib-stream') compressor = new ZlibStreamCompressor();
+		else if (compress === 'zstd-stream') compressor = new ZstdStreamCompressor();
+		const connection = new GatewayConnection(
+			ws,
+			compressor,
+			{ heartbeatInterval: this.settings.heartbeatIntervalMs, payloadLimit: this.settings.payloadLimit, payloadWindowMs: this.settings.payloadWindowMs },
+			(timedOut) => {
+				if (timedOut.session !== undefined) this.endSession(timedOut.session);
+				timedOut.close(GatewayCloseCodes.SessionTimedOut, 'Session timed out');
+			},
+		);
+		this.connections.add(connection);
+		ws.on('close', (code) => {
+			this.connections.delete(connection);
+			connection.dispose();
+			const session = connection.session;
+			if (session?.connection === connection) {
+				session.connection = undefined;
+				session.detachedAt = Date.now();
+				if (code === 1000 || code === 1001) this.endSession(session);
+			}
+		});
+		ws.on('error', () => undefined);
+		const version = query.get('v');
+		if (version !== null && !VALID_VERSIONS.has(version)) {
+			connection.close(GatewayCloseCodes.InvalidAPIVersion, 'Invalid API version');
+			return;
+		}
+		if ((query.get('encoding') ?? 'json') !== 'json') {
+			connection.close(GatewayCloseCodes.DecodeError, 'Only encoding=json is supported by the mock');
+			return;
+		}
+		if (compress !== null && compressor === undefined) {
+			connection.close(GatewayCloseCodes.DecodeError, `Unknown compression "${compress}"`);
+			return;
+		}
+		ws.on('message', (raw) => {
+			void this.receive(connection, raw);
+		});
+		connection.hello();
+	}
+
+	private async receive(connection: GatewayConnection, raw: RawData): Promise<void> {
+		if (!connection.countPayload()) {
+			connection.close(GatewayCloseCodes.RateLimited, 'You are being rate limited.');
+			return;
+		}
+		let json: unknown;
+		try {
+			json = JSON.parse(rawToString(raw));
+		} catch {
+			connection.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
+			return;
+		}
+		const payload = PayloadSchema.safeParse(json);
+		if (!payload.success) {
+			connection.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
+			return;
+		}
+		const { op: rawOp, d } = payload.data;
+		if (!isOpcode(rawOp)) {
+			connection.close(GatewayCloseCodes.UnknownOpcode, 'Unknown opcode.');
+			return;
+		}
+		const op = rawOp;
+		switch (op) {
+			case GatewayOpcodes.Heartbeat:
+				connection.armHeartbeatTimer();
+				if (!this.acksWithheld) await connection.send({ op: GatewayOpcodes.HeartbeatAck });
+				return;
+			case GatewayOpcodes.Identify:
+				await this.onIdentify(connection, d);
+				return;
+			case GatewayOpcodes.Resume:
+				await this.onResume(connection, d);
+				return;
+			default:
+				break;
+		}
+		const session = connection.session;
+		if (!connection.authenticated || session === undefined) {
+			connection.close(GatewayCloseCodes.NotAuthenticated, 'Not authenticated.');
+			return;
+		}
+		switch (op) {
+			case GatewayOpcodes.PresenceUpdate: {
+				const presence = PresenceSchema.safeParse(d);
+				if (!presence.success) connection.close(GatewayCloseCodes.DecodeError, 'Invalid presence payload.');
+				else session.presence = presence.data;
+				return;
+			}
+			case GatewayOpcodes.RequestGuildMembers: {
+				const request = RequestGuildMembersSchema.safeParse(d);
+				const code = request.success ? await this.members.handle(session, request.data) : GatewayCloseCodes.DecodeError;
+				if (code !== undefined) connection.close(code, 'Invalid REQUEST_GUILD_MEMBERS payload.');
+				return;
+			}
+			case GatewayOpcodes.VoiceStateUpdate:
+			case GatewayOpcodes.RequestSoundboardSounds:
+				return;
+			default:
+				connection.close(GatewayCloseCodes.UnknownOpcode, 'Unknown opcode.');
+		}
+	}
+
+	private async onIdentify(connection: GatewayConnection, d: unknown): Promise<void> {
+		if (connection.authenticated) {
+			connection.close(GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
+			return;
+		}
+		const parsed = IdentifySchema.safeParse(d);
+		if (!parsed.success) {
+			connection.close(GatewayCloseCodes.DecodeError, 'Invalid IDENTIFY payload.');
+			return;
+		}
+		const identify = parsed.data;
+		if (identify.token.replace(/^Bot\s+/i, '') !== this.context.token) {
+			connection.close(GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
+			return;
+		}
+		const [shardId, shardCount] = identify.shard ?? [0, 1];
+		if (shardCount < 1 || shardId < 0 || shardId >= shardCount) {
+			connection.close(GatewayCloseCodes.InvalidShard, 'Invalid shard.');
+			return;
+		}
+		if (this.world.guilds.size / shardCount > this.settings.maxGuildsPerShard) {
+			connection.close(GatewayCloseCodes.ShardingRequired, 'Sharding required.');
+			return;
+		}
+		if (identify.intents < 0 || (identify.intents & ~ALL_INTENTS) !== 0) {
+			connection.close(GatewayCloseCodes.InvalidIntents, 'Invalid intent(s).');
+			return;
+		}
+		if ((identify.intents & PRIVILEGED_INTENTS & ~this.settings.privilegedIntents) !== 0) {
+			connection.close(GatewayCloseCodes.DisallowedIntents, 'Disallowed intent(s).');
+			return;
+		}
+		this.refreshIdentifyBudget();
+		const bucket = shardId % this.settings.maxConcurrency;
+		const last = this.lastIdentifyByBucket.get(bucket);
+		const now = Date.now();
+		if (this.identify.remaining <= 0 || (last !== undefined && now - last < this.settings.identifyIntervalMs)) {
+			this.identify.rejected++;
+			await connection.send({ op: GatewayOpcodes.InvalidSession, d: false });
+			return;
+		}
+		this.lastIdentifyByBucket.set(bucket, now);
+		this.identify.remaining--;
+		this.identify.accepted++;
+		const session = new GatewaySession(randomBytes(16).toString('hex'), shardId, shardCount, identify.intents, this.settings.replayBufferSize);
+		session.presence = identify.presence ?? null;
+		session.connection = connection;
+		connection.session = session;
+		connection.authenticated = true;
+		this.sessionsById.set(session.id, session);
+		const botId: UserId = uncheckedSnowflake('User', this.world.botUser.id);
+		const guilds = [...this.world.guilds.values()].filter((guild) => guild.members.has(botId) && shardIdForGuild(guild.id, shardCount) === shardId);
+		await session.dispatch(GatewayDispatchEvents.Ready, {
+			v: 10,
+			user: { ...this.world.botUser, verified: true, mfa_enabled: false, email: null, flags: 0 },
+			guilds: guilds.map((guild) => ({ id: guild.id, unavailable: true })),
+			session_id: session.id,
+			session_type: 'normal',
+			resume_gateway_url: this.context.url(),
+			shard: [shardId, shardCount],
+			application: { id: this.context.applicationId, flags: 0 },
+			private_channels: [],
+			presences: [],
+			relationships: [],
+			guild_join_requests: [],
+			geo_ordered_rtc_regions: ['us-west'],
+			user_settings: {},
+			_trace: ['["ovenjs-mock",{"micros":0}]'],
+		});
+		if ((identify.intents & GatewayIntentBits.Guilds) === 0) return;
+		for (const guild of guilds) await session.dispatch(GatewayDispatchEvents.GuildCreate, this.world.guildCreatePayload(guild, identify.large_threshold ?? 50));
+	}
+
+	private async onResume(connection: GatewayConnection, d: unknown): Promise<void> {
+		if (connection.authenticated) {
+			connection.close(GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
+			return;
+		}
+		const parsed = ResumeSchema.safeParse(d);
+		if (!parsed.success) {
+			connection.close(GatewayCloseCodes.DecodeError, 'Invalid RESUME payload.');
+			return;
+		}
+		if (parsed.data.token.replace(/^Bot\s+/i, '') !== this.context.token) {
+			connection.close(GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
+			return;
+		}
+		const session = this.sessionsById.get(parsed.data.session_id);
+		if (!session?.resumable) {
+			await connection.send({ op: GatewayOpcodes.InvalidSession, d: false });
+			return;
+		}
+		if (parsed.data.seq > session.seq) {
+			connection.close(GatewayCloseCodes.InvalidSeq, 'Invalid seq.');
+			return;
+		}
+		const replay = session.replayAfter(parsed.data.seq);
+		if (replay === undefined) {
+			this.endSession(session);
+			await connection.send({ op: GatewayOpcodes.InvalidSession, d: false });
+			return;
+		}
+		const previous = session.connection;
+		if (previous !== undefined && previous !== connection) {
+			previous.session = undefined;
+			previous.close(GatewayCloseCodes.SessionTimedOut, 'Session resumed elsewhere.');
+		}
+		session.connection = connection;
+		connection.session = session;
+		connection.authenticated = true;
+		for (const text of replay) await connection.sendText(text);
+		await session.dispatch('RESUMED', null);
+	}
+
+	private endSession(session: GatewaySession): void {
+		session.resumable = false;
+		this.sessionsById.delete(session.id);
+	}
+
+	private refreshIdentifyBudget(): void {
+		if (Date.now() < this.identify.resetAt) return;
+		this.identify.remaining = this.identify.total;
+		this.identify.resetAt = Date.now() + 86_400_000;
+	}
+
+	private withoutContent(session: GatewaySession, event: GatewayDispatchEvents, data: unknown, guildId: GuildId | null): unknown {
+		if (guildId === null || (session.intents & GatewayIntentBits.MessageContent) !== 0) return data;
+		if (event !== GatewayDispatchEvents.MessageCreate && event !== GatewayDispatchEvents.MessageUpdate) return data;
+		if (typeof data !== 'object' || data === null) return data;
+		const botId = this.world.botUser.id;
+		const author: unknown = Reflect.get(data, 'author');
+		const mentions: unknown = Reflect.get(data, 'mentions');
+		const fromBot = typeof author === 'object' && author !== null && Reflect.get(author, 'id') === botId;
+		const mentionList: readonly unknown[] = Array.isArray(mentions) ? mentions : [];
+		const mentioned = mentionList.some((user) => typeof user === 'object' && user !== null && Reflect.get(user, 'id') === botId);
+		if (fromBot || mentioned) return data;
+		return { ...data, content: '', embeds: [], attachments: [], components: [], poll: undefined };
+	}
+
+	private firstHuman(guild: { members: Map<UserId, { user: { id: string } }> } | undefined): ReturnType<World['user']> {
+		const botId = this.world.botUser.id;
+		for (const member of guild?.members.values() ?? []) {
+			if (member.user.id !== botId) return this.world.user(uncheckedSnowflake('User', member.user.id));
+		}
+		return this.world.createUser('flooder');
+	}
+}
+
+function rawToString(raw: RawData): string {
+	if (Buffer.isBuffer(raw)) return raw.toString('utf8');
+	if (Array.isArray(raw)) return Buffer.concat(raw).toString('utf8');
+	return Buffer.from(raw).toString('utf8');
+}
+
+const OPCODES: ReadonlySet<number> = new Set(Object.values(GatewayOpcodes).filter((value) => typeof value === 'number'));
+
+/** Whether a client sent a defined gateway opcode (others close with 4001). */
+function isOpcode(op: number): op is GatewayOpcodes {
+	return OPCODES.has(op);
+}

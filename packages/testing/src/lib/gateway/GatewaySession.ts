@@ -1,0 +1,66 @@
+import { GatewayDispatchEvents, GatewayOpcodes } from 'discord-api-types/v10';
+import type { GatewayConnection } from './GatewayConnection.js';
+
+/** A dispatch kept for replay on RESUME. */
+interface BufferedDispatch {
+	readonly seq: number;
+	readonly text: string;
+}
+
+/**
+ * A gateway session (what READY's `session_id` names). It outlives its connection: dispatches that arrive while
+ * the client is away are buffered and replayed on RESUME from the client's sequence.
+ */
+export class GatewaySession {
+	/** The last sequence number sent (or buffered). */
+	public seq = 0;
+	/** The connection currently attached, if any. */
+	public connection: GatewayConnection | undefined;
+	/** The presence the bot last set with op 3 (or in IDENTIFY). */
+	public presence: unknown = null;
+	/** Whether this session can still be resumed. */
+	public resumable = true;
+	/** When the session was detached from its last connection (for resume expiry). */
+	public detachedAt = 0;
+	private readonly buffer: BufferedDispatch[] = [];
+	private bufferStart = 0;
+
+	public constructor(
+		public readonly id: string,
+		public readonly shardId: number,
+		public readonly shardCount: number,
+		public readonly intents: number,
+		private readonly replayCapacity: number,
+	) {}
+
+	/** Assigns the next sequence, keeps the event for replay and sends it if a connection is attached. */
+	public dispatch(event: GatewayDispatchEvents | 'RESUMED', data: unknown): Promise<void> {
+		const seq = ++this.seq;
+		const text = JSON.stringify({ op: GatewayOpcodes.Dispatch, t: event, s: seq, d: data });
+		this.buffer.push({ seq, text });
+		if (this.buffer.length - this.bufferStart > this.replayCapacity) this.bufferStart++;
+		if (this.bufferStart > 4096 && this.bufferStart * 2 > this.buffer.length) {
+			this.buffer.splice(0, this.bufferStart);
+			this.bufferStart = 0;
+		}
+		return this.connection?.sendText(text) ?? Promise.resolve();
+	}
+
+	/**
+	 * The buffered dispatches after `seq`, or `undefined` when some of them were already dropped from the replay
+	 * buffer (the client must identify again).
+	 */
+	public replayAfter(seq: number): string[] | undefined {
+		const oldest = this.buffer[this.bufferStart]?.seq ?? this.seq + 1;
+		if (seq + 1 < oldest) return undefined;
+		const out: string[] = [];
+		for (let i = this.bufferStart; i < this.buffer.length; i++) {
+			const entry = this.buffer[i];
+			if (entry !== undefined && entry.seq > seq) out.push(entry.text);
+		}
+		return out;
+	}
+}
+
+/** Re-exported so callers can name the event type. */
+export { GatewayDispatchEvents };

@@ -1,0 +1,59 @@
+import type { UploadedFile } from './types.js';
+
+/** One request the bot sent, as the mock saw it. */
+export interface LoggedRequest {
+	readonly method: string;
+	/** The route template, e.g. `/channels/{channel_id}/messages` (the raw path when no route matched). */
+	readonly route: string;
+	/** The concrete path below the version prefix, e.g. `/channels/123/messages`. */
+	readonly path: string;
+	readonly query: Readonly<Record<string, string>>;
+	/** Request headers, lower-cased; `authorization` is redacted. */
+	readonly headers: Readonly<Record<string, string>>;
+	/** Whether the request carried the mock's bot token. */
+	readonly authorized: boolean;
+	readonly body: unknown;
+	readonly files: readonly UploadedFile[];
+	readonly auditLogReason: string | undefined;
+	/** The status the mock answered with (`0` for an injected connection reset). */
+	status: number;
+	readonly at: number;
+}
+
+/** The log of requests the bot sent, newest last. */
+export class RequestLog {
+	private readonly entries: LoggedRequest[] = [];
+
+	public constructor(private readonly capacity = 10_000) {}
+
+	/** @internal */
+	public push(entry: LoggedRequest): void {
+		this.entries.push(entry);
+		if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+	}
+
+	/** All logged requests (oldest first). */
+	public all(): readonly LoggedRequest[] {
+		return this.entries;
+	}
+
+	/** Requests matching a method and route template or concrete path. */
+	public filter(method?: string, route?: string): LoggedRequest[] {
+		return this.entries.filter((entry) => (method === undefined || entry.method === method) && (route === undefined || entry.route === route || entry.path === route));
+	}
+
+	/** The most recent request, if any. */
+	public last(): LoggedRequest | undefined {
+		return this.entries.at(-1);
+	}
+
+	/** Number of logged requests. */
+	public get size(): number {
+		return this.entries.length;
+	}
+
+	/** Forgets every entry. */
+	public clear(): void {
+		this.entries.length = 0;
+	}
+}

@@ -1,0 +1,237 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Busboy } from '@fastify/busboy';
+import type { HttpMethod } from '@ovenjs/types';
+import type { World } from '../world/World.js';
+import type { FaultInjector } from '../faults/FaultInjector.js';
+import { DiscordHttpError } from './DiscordHttpError.js';
+import { RateLimiter, type RateLimitOptions } from './RateLimiter.js';
+import { RequestLog, type LoggedRequest } from './RequestLog.js';
+import { Router } from './Router.js';
+import type { RouteDefinition, RouteServices, UploadedFile } from './types.js';
+
+const METHODS: readonly string[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const MAX_BODY = 26_214_400;
+
+function isMethod(value: string): value is HttpMethod {
+	return METHODS.includes(value);
+}
+
+/** Counters of requests Discord treats as invalid (401, 403 and 429 count towards Cloudflare bans). */
+export interface InvalidRequestCounters {
+	unauthorized: number;
+	forbidden: number;
+	rateLimited: number;
+}
+
+/** Serves Discord's REST API (v10) from the {@link World}. */
+export class RestServer {
+	/** The requests the bot sent. */
+	public readonly requests = new RequestLog();
+	/** The rate limiter (exposed so tests can reset it). */
+	public readonly limiter: RateLimiter;
+	/** 401/403/429 answers so far. */
+	public readonly invalid: InvalidRequestCounters = { unauthorized: 0, forbidden: 0, rateLimited: 0 };
+	private readonly router = new Router();
+
+	public constructor(
+		private readonly world: World,
+		private readonly token: string,
+		private readonly services: RouteServices,
+		private readonly faults: FaultInjector,
+		rateLimits: RateLimitOptions,
+		routes: readonly RouteDefinition[],
+	) {
+		this.limiter = new RateLimiter(rateLimits);
+		this.router.add(routes);
+	}
+
+	/** Every route the mock serves (`method`, OpenAPI-style `path`). */
+	public routes(): { method: string; path: string }[] {
+		return this.router.list();
+	}
+
+	/** Handles one HTTP request under `/api`. */
+	public async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+		const versioned = /^\/api(?:\/v(\d+))?(\/.*)?$/.exec(url.pathname);
+		const path = versioned?.[2] ?? '/';
+		const method = (req.method ?? 'GET').toUpperCase();
+		const headers: Record<string, string> = {};
+		for (const [name, value] of Object.entries(req.headers)) {
+			if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+		}
+		const authorized = headers.authorization === `Bot ${this.token}`;
+		const reasonHeader = headers['x-audit-log-reason'];
+		const entry: LoggedRequest = {
+			method,
+			route: path,
+			path,
+			query: Object.fromEntries(url.searchParams),
+			headers: 'authorization' in headers ? { ...headers, authorization: authorized ? 'Bot [REDACTED]' : '[REDACTED]' } : headers,
+			authorized,
+			body: undefined,
+			files: [],
+			auditLogReason: reasonHeader === undefined ? undefined : safeDecode(reasonHeader),
+			status: 0,
+			at: Date.now(),
+		};
+		let raw: Buffer;
+		try {
+			raw = await readBody(req);
+		} catch {
+			req.socket.destroy();
+			return;
+		}
+		const version = versioned?.[1];
+		if (versioned === null || (version !== undefined && version !== '10' && version !== '9')) {
+			this.respond(res, entry, 404, { message: '404: Not Found', code: 0 }, {});
+			return;
+		}
+		const match = isMethod(method) ? this.router.match(method, path) : 'method';
+		if (match === undefined || match === 'method') {
+			this.respond(res, entry, match === 'method' ? 405 : 404, { message: match === 'method' ? '405: Method Not Allowed' : '404: Not Found', code: 0 }, {});
+			return;
+		}
+		const logged = { ...entry, route: match.route.definition.path };
+		if (match.route.definition.auth !== 'none' && !authorized) {
+			this.invalid.unauthorized++;
+			this.respond(res, logged, 401, { message: '401: Unauthorized', code: 0 }, {});
+			return;
+		}
+		const fault = this.faults.next();
+		if (fault.kind === 'reset') {
+			this.requests.push(logged);
+			req.socket.destroy();
+			return;
+		}
+		const latency = this.faults.latency();
+		if (latency > 0) await sleep(latency);
+		if (fault.kind === 'status') {
+			this.requests.push({ ...logged, status: fault.status });
+			res.writeHead(fault.status, { 'content-type': 'text/plain' }).end(`${fault.status}: mock upstream error`);
+			return;
+		}
+		const decision = this.limiter.take(match.route.key, match.route.hash, match.majorParameter, match.route.definition.auth !== 'none');
+		if (decision.limited !== false) {
+			this.invalid.rateLimited++;
+			this.respond(
+				res,
+				logged,
+				429,
+				{ message: 'You are being rate limited.', retry_after: Math.round(decision.retryAfter * 1000) / 1000, global: decision.limited === 'global' },
+				decision.headers,
+			);
+			return;
+		}
+		let body: unknown;
+		let files: UploadedFile[] = [];
+		try {
+			({ body, files } = await parseBody(raw, headers['content-type'] ?? ''));
+		} catch {
+			this.respond(res, logged, 400, { message: 'The request body contains invalid JSON.', code: 50109 }, decision.headers);
+			return;
+		}
+		const withBody = { ...logged, body, files };
+		try {
+			const result = await match.route.definition.handler({
+				method: isMethod(method) ? method : 'GET',
+				path,
+				params: match.params,
+				query: url.searchParams,
+				headers,
+				body,
+				files,
+				auditLogReason: entry.auditLogReason,
+				world: this.world,
+				services: this.services,
+			});
+			this.respond(res, withBody, result.status, result.body, decision.headers);
+		} catch (error) {
+			if (error instanceof DiscordHttpError) {
+				if (error.status === 403) this.invalid.forbidden++;
+				this.respond(res, withBody, error.status, error.toJSON(), decision.headers);
+				return;
+			}
+			this.respond(res, withBody, 500, { message: '500: Internal Server Error', code: 0 }, decision.headers);
+			throw error;
+		}
+	}
+
+	private respond(res: ServerResponse, entry: LoggedRequest, status: number, body: unknown, headers: Record<string, string>): void {
+		this.requests.push({ ...entry, status });
+		if (status === 204 || body === undefined) {
+			res.writeHead(status === 200 ? 204 : status, headers).end();
+			return;
+		}
+		const text = JSON.stringify(body);
+		res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) }).end(text);
+	}
+}
+
+function safeDecode(value: string): string {
+	try {
+		return decodeURIComponent(value);
+	} catch {
+		return value;
+	}
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		req.on('data', (chunk: Buffer) => {
+			size += chunk.length;
+			if (size > MAX_BODY) {
+				reject(new RangeError('body too large'));
+				req.destroy();
+				return;
+			}
+			chunks.push(chunk);
+		});
+		req.on('end', () => {
+			resolve(Buffer.concat(chunks));
+		});
+		req.on('error', reject);
+	});
+}
+
+async function parseBody(raw: Buffer, contentType: string): Promise<{ body: unknown; files: UploadedFile[] }> {
+	if (raw.length === 0) return { body: undefined, files: [] };
+	if (contentType.startsWith('multipart/form-data')) return parseMultipart(raw, contentType);
+	if (contentType.includes('application/json')) {
+		const parsed: unknown = JSON.parse(raw.toString('utf8'));
+		return { body: parsed, files: [] };
+	}
+	return { body: raw.toString('utf8'), files: [] };
+}
+
+/** Parses `multipart/form-data` (Discord's `payload_json` + `files[n]`) with busboy. */
+function parseMultipart(raw: Buffer, contentType: string): Promise<{ body: unknown; files: UploadedFile[] }> {
+	return new Promise((resolve, reject) => {
+		const files: UploadedFile[] = [];
+		let body: unknown;
+		let failure: unknown;
+		const parser = Busboy({ headers: { 'content-type': contentType }, limits: { fileSize: MAX_BODY } });
+		parser.on('field', (field, value) => {
+			if (field !== 'payload_json') return;
+			try {
+				body = JSON.parse(value);
+			} catch (error) {
+				failure = error;
+			}
+		});
+		parser.on('file', (field, stream, filename, _encoding, mimeType) => {
+			const chunks: Buffer[] = [];
+			stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+			stream.on('end', () => files.push({ field, filename, contentType: mimeType, data: Buffer.concat(chunks) }));
+		});
+		parser.on('error', reject);
+		parser.on('finish', () => {
+			if (failure === undefined) resolve({ body, files });
+			else reject(failure instanceof Error ? failure : new SyntaxError('Invalid payload_json'));
+		});
+		parser.end(raw);
+	});
+}

@@ -1,0 +1,33 @@
+import { DISCORD_EPOCH, uncheckedSnowflake, type SnowflakeKind, type SnowflakeOf } from '@ovenjs/types';
+
+/**
+ * Generates real, strictly increasing Discord snowflakes. With a fixed `epoch` (milliseconds since 1970) the
+ * sequence is fully repeatable; otherwise it follows the wall clock.
+ */
+export class SnowflakeGenerator {
+	private lastMs = 0;
+	private increment = 0;
+	private readonly workerId: number;
+	private readonly fixedEpoch: number | undefined;
+	private generated = 0;
+
+	public constructor(workerId: number, epoch?: number) {
+		this.workerId = workerId & 0x1f;
+		this.fixedEpoch = epoch;
+	}
+
+	/** The next snowflake, branded as an ID of `kind`. */
+	public next<K extends SnowflakeKind>(kind: K): SnowflakeOf<K> {
+		const now = this.fixedEpoch === undefined ? Date.now() : this.fixedEpoch + Math.floor(this.generated / 4096);
+		this.generated++;
+		if (now > this.lastMs) {
+			this.lastMs = now;
+			this.increment = 0;
+		} else if (++this.increment > 0xfff) {
+			this.lastMs++;
+			this.increment = 0;
+		}
+		const value = ((BigInt(this.lastMs) - DISCORD_EPOCH) << 22n) | (BigInt(this.workerId) << 17n) | BigInt(this.increment);
+		return uncheckedSnowflake(kind, value.toString());
+	}
+}

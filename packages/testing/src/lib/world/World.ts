@@ -1,0 +1,355 @@
+import { ChannelType, GatewayDispatchEvents, type APIGuildMember, type APIMessage, type APIRole, type APIUser } from 'discord-api-types/v10';
+import { uncheckedSnowflake, type ChannelId, type GuildId, type MessageId, type RoleId, type UserId } from '@ovenjs/types';
+import { MockError } from '../errors/MockError.js';
+import type { InteractionResponse, TriggerInteractionOptions } from '../interactions/InteractionHub.js';
+import { SeededRandom } from '../utils/random.js';
+import { SnowflakeGenerator } from '../utils/SnowflakeGenerator.js';
+import {
+	EVERYONE_PERMISSIONS,
+	makeChannel,
+	makeGuild,
+	makeMember,
+	makeMessage,
+	makeRole,
+	makeUser,
+	type APIGuildChannelPayload,
+	type GuildChannelKind,
+	type MessageInit,
+} from './factories.js';
+
+/** Receives every event the world produces; the gateway routes it to the sessions that should see it. */
+export type DispatchSink = (event: GatewayDispatchEvents, data: unknown, guildId: GuildId | null) => void;
+
+/** A guild and everything stored under it. */
+export interface GuildRecord {
+	readonly id: GuildId;
+	name: string;
+	ownerId: UserId;
+	readonly createdAt: string;
+	readonly roles: Map<RoleId, APIRole>;
+	readonly channels: Set<ChannelId>;
+	readonly members: Map<UserId, APIGuildMember>;
+	systemChannelId: ChannelId | null;
+}
+
+/** A channel and its messages (oldest first, by insertion). */
+export interface ChannelRecord {
+	readonly id: ChannelId;
+	readonly guildId: GuildId | null;
+	channel: APIGuildChannelPayload;
+	readonly messages: Map<MessageId, APIMessage>;
+}
+
+/** Options of {@link World.createGuild}. */
+export interface CreateGuildOptions {
+	/** @defaultValue a generated name such as `"Guild 3"` */
+	readonly name?: string;
+	/** The owner; a new user is created when omitted. */
+	readonly ownerId?: UserId;
+	/** How many text channels to create. @defaultValue 3 */
+	readonly channels?: number;
+	/** How many members besides the owner and the bot. @defaultValue 10 */
+	readonly members?: number;
+	/** Whether the bot user joins the guild. @defaultValue true */
+	readonly withBot?: boolean;
+}
+
+/** Options of {@link World.createChannel}. */
+export interface CreateChannelOptions {
+	/** @defaultValue `"channel-N"` */
+	readonly name?: string;
+	/** @defaultValue `ChannelType.GuildText` */
+	readonly type?: GuildChannelKind;
+	/** @defaultValue null */
+	readonly parentId?: ChannelId | null;
+	/** @defaultValue null */
+	readonly topic?: string | null;
+}
+
+/** Options of {@link World.createRole}. */
+export interface CreateRoleOptions {
+	/** @defaultValue `"role-N"` */
+	readonly name?: string;
+	/** Permission bits as a decimal string. @defaultValue `"0"` */
+	readonly permissions?: string;
+}
+
+const NAMES = ['ada', 'bram', 'cleo', 'dax', 'edda', 'finn', 'gus', 'hana', 'ivo', 'juno', 'kai', 'lea'] as const;
+
+/**
+ * The mock's state: users, guilds, channels, roles, members and messages. Every mutation produces the gateway
+ * dispatch Discord would send, through the {@link DispatchSink} the mock wires in.
+ */
+export class World {
+	/** Every user the world knows, the bot included. */
+	public readonly users = new Map<UserId, APIUser>();
+	/** Guilds by ID, in creation order. */
+	public readonly guilds = new Map<GuildId, GuildRecord>();
+	/** Channels by ID (guild channels, threads and DMs). */
+	public readonly channels = new Map<ChannelId, ChannelRecord>();
+	/** The bot's user. */
+	public readonly botUser: APIUser;
+	/** Generates every ID in the world. */
+	public readonly ids: SnowflakeGenerator;
+	/** The seeded random source shared by generators. */
+	public readonly random: SeededRandom;
+	private sink: DispatchSink = () => undefined;
+	private interactionTrigger: ((options: TriggerInteractionOptions) => Promise<InteractionResponse>) | undefined;
+	private userCounter = 0;
+
+	public constructor(seed: number, epoch?: number) {
+		this.random = new SeededRandom(seed);
+		this.ids = new SnowflakeGenerator(1, epoch);
+		const botId = this.ids.next('User');
+		this.botUser = makeUser(botId, 'OvenMock', true);
+		this.users.set(botId, this.botUser);
+	}
+
+	/** @internal Wires the gateway in. */
+	public setSink(sink: DispatchSink): void {
+		this.sink = sink;
+	}
+
+	/** @internal Wires the interaction hub in. */
+	public setInteractionTrigger(trigger: (options: TriggerInteractionOptions) => Promise<InteractionResponse>): void {
+		this.interactionTrigger = trigger;
+	}
+
+	/**
+	 * Makes a user interact (a slash command, a button ...): dispatches `INTERACTION_CREATE` and resolves with the
+	 * body the bot posts to `/interactions/{id}/{token}/callback`. Rejects with `MOCK_INTERACTION_TIMEOUT` when the
+	 * bot does not answer within `timeoutMs` (3 s, like Discord).
+	 */
+	public triggerInteraction(options: TriggerInteractionOptions): Promise<InteractionResponse> {
+		if (this.interactionTrigger === undefined) return Promise.reject(new MockError('MOCK_NOT_STARTED', 'triggerInteraction needs a running MockDiscord (the world is not attached to one).'));
+		return this.interactionTrigger(options);
+	}
+
+	/** Emits a dispatch to the gateway (routed by guild, filtered by intents). */
+	public emit(event: GatewayDispatchEvents, data: unknown, guildId: GuildId | null): void {
+		this.sink(event, data, guildId);
+	}
+
+	/** The current time as an ISO-8601 timestamp. */
+	public now(): string {
+		return new Date().toISOString();
+	}
+
+	/** Creates a user (not in any guild). */
+	public createUser(username?: string): APIUser {
+		const id = this.ids.next('User');
+		this.userCounter++;
+		const name = username ?? `${this.random.pick(NAMES)}${this.userCounter}`;
+		const user = makeUser(id, name);
+		this.users.set(id, user);
+		return user;
+	}
+
+	/** The user with this ID, or a `MOCK_UNKNOWN_ENTITY` error. */
+	public user(id: UserId): APIUser {
+		const user = this.users.get(id);
+		if (user === undefined) throw new MockError('MOCK_UNKNOWN_ENTITY', `No user ${id} in the mock world: create it with world.createUser() first.`);
+		return user;
+	}
+
+	/** The guild with this ID, or a `MOCK_UNKNOWN_ENTITY` error. */
+	public guild(id: GuildId): GuildRecord {
+		const guild = this.guilds.get(id);
+		if (guild === undefined) throw new MockError('MOCK_UNKNOWN_ENTITY', `No guild ${id} in the mock world: create it with world.createGuild() first.`);
+		return guild;
+	}
+
+	/** The channel with this ID, or a `MOCK_UNKNOWN_ENTITY` error. */
+	public channel(id: ChannelId): ChannelRecord {
+		const channel = this.channels.get(id);
+		if (channel === undefined) throw new MockError('MOCK_UNKNOWN_ENTITY', `No channel ${id} in the mock world: create it with world.createChannel() first.`);
+		return channel;
+	}
+
+	/**
+	 * Creates a guild with an `@everyone` role, `channels` text channels and `members` members (plus the owner and,
+	 * unless `withBot: false`, the bot). Connected shards that handle it receive `GUILD_CREATE`.
+	 */
+	public createGuild(options: CreateGuildOptions = {}): GuildRecord {
+		const channelCount = options.channels ?? 3;
+		const memberCount = options.members ?? 10;
+		if (!Number.isInteger(channelCount) || channelCount < 0 || !Number.isInteger(memberCount) || memberCount < 0) {
+			throw new MockError('MOCK_INVALID_OPTION', `createGuild: channels and members must be non-negative integers, got ${channelCount} and ${memberCount}.`);
+		}
+		const id = this.ids.next('Guild');
+		const owner = options.ownerId === undefined ? this.createUser() : this.user(options.ownerId);
+		const record: GuildRecord = {
+			id,
+			name: options.name ?? `Guild ${this.guilds.size + 1}`,
+			ownerId: asOwner(owner),
+			createdAt: this.now(),
+			roles: new Map(),
+			channels: new Set(),
+			members: new Map(),
+			systemChannelId: null,
+		};
+		// The @everyone role shares the guild's ID.
+		const everyoneId = uncheckedSnowflake('Role', id);
+		record.roles.set(everyoneId, makeRole(everyoneId, '@everyone', 0, EVERYONE_PERMISSIONS));
+		this.guilds.set(id, record);
+		for (let i = 0; i < channelCount; i++) {
+			const channel = this.insertChannel(record, { name: i === 0 ? 'general' : `channel-${i + 1}` });
+			if (i === 0) record.systemChannelId = channel.id;
+		}
+		this.insertMember(record, owner);
+		if (options.withBot !== false) this.insertMember(record, this.botUser);
+		for (let i = 0; i < memberCount; i++) this.insertMember(record, this.createUser());
+		this.emit(GatewayDispatchEvents.GuildCreate, this.guildCreatePayload(record), id);
+		return record;
+	}
+
+	/** Creates a channel in a guild; shards receive `CHANNEL_CREATE`. */
+	public createChannel(guildId: GuildId, options: CreateChannelOptions = {}): ChannelRecord {
+		const record = this.insertChannel(this.guild(guildId), options);
+		this.emit(GatewayDispatchEvents.ChannelCreate, record.channel, guildId);
+		return record;
+	}
+
+	/** Creates a role in a guild; shards receive `GUILD_ROLE_CREATE`. */
+	public createRole(guildId: GuildId, options: CreateRoleOptions = {}): APIRole {
+		const guild = this.guild(guildId);
+		const id = this.ids.next('Role');
+		const role = makeRole(id, options.name ?? `role-${guild.roles.size}`, guild.roles.size, options.permissions ?? '0');
+		guild.roles.set(id, role);
+		this.emit(GatewayDispatchEvents.GuildRoleCreate, { guild_id: guildId, role }, guildId);
+		return role;
+	}
+
+	/**
+	 * Adds a member to a guild (a new user unless `userId` is given); shards with the `GuildMembers` intent
+	 * receive `GUILD_MEMBER_ADD`.
+	 */
+	public addMember(guildId: GuildId, userId?: UserId, roles: readonly RoleId[] = []): APIGuildMember {
+		const guild = this.guild(guildId);
+		const user = userId === undefined ? this.createUser() : this.user(userId);
+		for (const role of roles) {
+			if (!guild.roles.has(role)) throw new MockError('MOCK_UNKNOWN_ENTITY', `addMember: role ${role} is not in guild ${guildId}.`);
+		}
+		const member = this.insertMember(guild, user, roles);
+		this.emit(GatewayDispatchEvents.GuildMemberAdd, { ...member, guild_id: guildId }, guildId);
+		return member;
+	}
+
+	/**
+	 * Posts a message as `authorId` in `channelId` and dispatches `MESSAGE_CREATE`.
+	 * @param content - the text, or a partial message init (embeds, components, nonce ...)
+	 */
+	public sendMessage(channelId: ChannelId, authorId: UserId, content: string | Partial<Pick<MessageInit, 'content' | 'embeds' | 'components' | 'attachments' | 'nonce' | 'tts' | 'messageReference' | 'flags'>>): APIMessage {
+		const author = this.user(authorId);
+		const fields = typeof content === 'string' ? { content } : content;
+		return this.createMessage(channelId, author, fields);
+	}
+
+	/** @internal Stores a message and dispatches `MESSAGE_CREATE`; used by the scenario API and REST. */
+	public createMessage(
+		channelId: ChannelId,
+		author: APIUser,
+		fields: Partial<Omit<MessageInit, 'id' | 'channelId' | 'guildId' | 'author' | 'member' | 'timestamp' | 'mentions' | 'mentionRoles' | 'mentionEveryone'>>,
+	): APIMessage {
+		const channel = this.channel(channelId);
+		const guild = channel.guildId === null ? undefined : this.guild(channel.guildId);
+		const content = fields.content ?? '';
+		const mentions = [...content.matchAll(/<@!?(\d{17,20})>/g)]
+			.map((match) => this.users.get(uncheckedSnowflake('User', match[1] ?? '')))
+			.filter((user): user is APIUser => user !== undefined);
+		const mentionRoles = [...content.matchAll(/<@&(\d{17,20})>/g)]
+			.map((match) => uncheckedSnowflake('Role', match[1] ?? ''))
+			.filter((role) => guild?.roles.has(role) === true);
+		const id = this.ids.next('Message');
+		const message = makeMessage({
+			...fields,
+			id,
+			channelId,
+			guildId: channel.guildId,
+			author,
+			member: undefined,
+			content,
+			timestamp: this.now(),
+			mentions,
+			mentionRoles,
+			mentionEveryone: content.includes('@everyone'),
+		});
+		channel.messages.set(id, message);
+		if ('last_message_id' in channel.channel) channel.channel.last_message_id = id;
+		this.emit(GatewayDispatchEvents.MessageCreate, this.gatewayMessage(message, guild), channel.guildId);
+		return message;
+	}
+
+	/** The `MESSAGE_CREATE`/`MESSAGE_UPDATE` payload: the message plus `guild_id` and the author's `member`. */
+	public gatewayMessage(message: APIMessage, guild: GuildRecord | undefined): Record<string, unknown> {
+		if (guild === undefined) return { ...message };
+		const member = guild.members.get(uncheckedSnowflake('User', message.author.id));
+		if (member === undefined) return { ...message, guild_id: guild.id };
+		const { user: _user, ...partial } = member;
+		return { ...message, guild_id: guild.id, member: partial };
+	}
+
+	/** The `GUILD_CREATE` payload of a guild (members capped at `largeThreshold`, as Discord does). */
+	public guildCreatePayload(guild: GuildRecord, largeThreshold = 250): Record<string, unknown> {
+		const channels = [...guild.channels].map((id) => this.channel(id).channel);
+		const members = [...guild.members.values()];
+		const large = members.length > largeThreshold;
+		return {
+			...this.guildObject(guild),
+			joined_at: guild.createdAt,
+			large,
+			unavailable: false,
+			member_count: members.length,
+			voice_states: [],
+			members: large ? members.filter((member) => member.user.id === this.botUser.id) : members,
+			channels,
+			threads: [],
+			presences: [],
+			stage_instances: [],
+			guild_scheduled_events: [],
+			soundboard_sounds: [],
+		};
+	}
+
+	/** The REST guild object (`GET /guilds/{guild.id}`). */
+	public guildObject(guild: GuildRecord): ReturnType<typeof makeGuild> {
+		return makeGuild(guild.id, guild.name, guild.ownerId, guild.systemChannelId, [...guild.roles.values()]);
+	}
+
+	/**
+	 * Generates `guilds` guilds of `membersPerGuild` members and `channelsPerGuild` channels. Fast enough for
+	 * benchmarks (100 × 1,000 in well under a second); emits nothing when no shard is connected yet.
+	 */
+	public generate(guilds: number, membersPerGuild: number, channelsPerGuild: number): GuildRecord[] {
+		const out: GuildRecord[] = [];
+		for (let i = 0; i < guilds; i++) out.push(this.createGuild({ members: membersPerGuild, channels: channelsPerGuild }));
+		return out;
+	}
+
+	private insertChannel(guild: GuildRecord, options: CreateChannelOptions): ChannelRecord {
+		const id = this.ids.next('Channel');
+		const channel = makeChannel({
+			id,
+			guildId: guild.id,
+			name: options.name ?? `channel-${guild.channels.size + 1}`,
+			type: options.type ?? ChannelType.GuildText,
+			position: guild.channels.size,
+			parentId: options.parentId ?? null,
+			topic: options.topic ?? null,
+		});
+		const record: ChannelRecord = { id, guildId: guild.id, channel, messages: new Map() };
+		this.channels.set(id, record);
+		guild.channels.add(id);
+		return record;
+	}
+
+	private insertMember(guild: GuildRecord, user: APIUser, roles: readonly RoleId[] = []): APIGuildMember {
+		const member = makeMember(user, roles, this.now());
+		guild.members.set(uncheckedSnowflake('User', user.id), member);
+		return member;
+	}
+}
+
+function asOwner(user: APIUser): UserId {
+	return uncheckedSnowflake('User', user.id);
+}

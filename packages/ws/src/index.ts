@@ -9,6 +9,8 @@ export type { ShardingStrategy, ShardingStrategyFactory, ShardingContext } from 
 export { SimpleIdentifyThrottler } from './lib/throttlers/SimpleIdentifyThrottler.js';
 export type { SimpleIdentifyThrottlerOptions } from './lib/throttlers/SimpleIdentifyThrottler.js';
 export { SimpleShardingStrategy, simpleShardingStrategy } from './lib/strategies/SimpleShardingStrategy.js';
+export { WorkerShardingStrategy, workerShardingStrategy } from './lib/strategies/WorkerShardingStrategy.js';
+export type { WorkerShardingStrategyOptions } from './lib/strategies/WorkerShardingStrategy.js';
 export type { RequestGuildMembersOptions, GuildMembersChunk, GuildMembersResult } from './lib/MemberRequests.js';
 export type { ShardConnectInfo, ShardCloseInfo } from './lib/extensionPoints.js';
 export { GatewayOp, PrivilegedIntents, DefaultWebSocketManagerOptions, GATEWAY_VERSION } from './lib/utils/constants.js';

@@ -257,6 +257,7 @@ export class WebSocketManager extends TypedEmitter<WebSocketManagerEvents> {
 			retrieveSessionInfo: this.#options.retrieveSessionInfo,
 			updateSessionInfo: this.#options.updateSessionInfo,
 			wants: (t) => this.#wantAll || this.#wanted.has(t) || INTERNAL_EVENTS.has(t) || (t === 'GUILD_CREATE' && this.#gate !== null),
+			dispatchFilter: { all: this.#wantAll, events: [...this.#wanted, ...INTERNAL_EVENTS, 'GUILD_CREATE'] },
 			extensions: this.#options.extensions,
 		};
 	}

@@ -95,6 +95,8 @@ export interface ShardHooks {
 	updateSessionInfo: UpdateSessionInfo | undefined;
 	/** Whether the application wants dispatch `t` (others are counted and skipped without parsing). */
 	wants(t: string): boolean;
+	/** The same filter as data, for shards in other threads (a superset of `wants` is fine). */
+	readonly dispatchFilter: { readonly all: boolean; readonly events: readonly string[] };
 	/** Extension points (main thread only). */
 	extensions: ExtensionPointEmitter | undefined;
 }

@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/explicit-module-boundary-types -- plain .mjs (run without a build step) cannot carry type annotations. */
 // Starts the mock Discord host process and hands its addresses to a workload.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { forkService } from './child.mjs';
 
 /**
@@ -21,9 +22,16 @@ export async function startMock(options) {
 	}
 }
 
-/** Runs `body(info, service)` against a fresh mock and always stops it. */
+/**
+ * Runs `body(info, service)` against a fresh mock and always stops it. A missing build is retried once after a
+ * pause: in a shared checkout, another package's rebuild briefly removes its dist/.
+ */
 export async function withMock(options, body) {
-	const started = await startMock(options);
+	let started = await startMock(options);
+	if (started.unavailable?.includes('Cannot find module') === true) {
+		await sleep(15_000);
+		started = await startMock(options);
+	}
 	if (started.unavailable !== undefined) return { status: 'unavailable', reason: started.unavailable };
 	try {
 		return await body(started.info, started.service);

@@ -125,3 +125,11 @@ export const PARAM_TYPES = {
 	interaction_token: 'string',
 	webhook_token: 'string',
 };
+
+/** Operations whose result depends on a boolean query flag: with `flag: true` the result is `result`. */
+export const FLAG_RESULT_OVERLOADS = {
+	execute_webhook: { flag: 'wait', result: 'RESTPostAPIWebhookWithTokenWaitResult' },
+	execute_github_compatible_webhook: { flag: 'wait', result: 'RESTPostAPIWebhookWithTokenGitHubWaitResult' },
+	execute_slack_compatible_webhook: { flag: 'wait', result: 'RESTPostAPIWebhookWithTokenSlackWaitResult' },
+	create_interaction_response: { flag: 'with_response', result: 'RESTPostAPIInteractionCallbackWithResponseResult' },
+};

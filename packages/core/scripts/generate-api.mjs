@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PARAM_TYPES, TYPE_PREFIX_OVERRIDES } from './api-overrides.mjs';
+import { FLAG_RESULT_OVERLOADS, PARAM_TYPES, TYPE_PREFIX_OVERRIDES } from './api-overrides.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkgRoot = join(here, '..');
@@ -124,13 +124,18 @@ for (const [path, item] of Object.entries(spec.paths)) {
 			else if (has('FormDataBody')) { body = `${prefix}FormDataBody`; datTypes.push(body); }
 			else body = tsOf(content?.schema);
 		}
+		const overload = FLAG_RESULT_OVERLOADS[op.operationId];
+		if (overload !== undefined) {
+			if (!typeNames.has(overload.result)) throw new Error(`${overload.result} is not exported by discord-api-types`);
+			datTypes.push(overload.result);
+		}
 		const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
 		const queryParams = [...(item.parameters ?? []), ...(op.parameters ?? [])].filter((p) => p.in === 'query');
 		const multipart = rb !== undefined && rb.content['multipart/form-data'] !== undefined;
 		operations.push({
 			queryTypeSource: queryParams.length > 0 ? queryType(queryParams) : undefined,
 			id: op.operationId, method: method.toUpperCase(), path, resource: resourceKey(path), name: camel(op.operationId),
-			result, body, bodyRequired: rb?.required === true, pathParams, queryParams, multipart, datTypes, prefix,
+			overload, result, body, bodyRequired: rb?.required === true, pathParams, queryParams, multipart, datTypes, prefix,
 			deprecated: op.deprecated === true || op.operationId.startsWith('deprecated_'),
 			auth: !(op.security ?? []).some((s) => Object.keys(s).length === 0) || (op.security ?? []).length === 0 ? true : false,
 		});
@@ -209,8 +214,14 @@ function methodSource(op) {
 		...(/\{(interaction|webhook)_token\}/.test(op.path) ? ['\t * Authenticated by the token in the route: the bot token is not sent.'] : []),
 		...(op.deprecated ? ['\t * @deprecated Discord marks this operation as deprecated.'] : []),
 		'\t */',
-		`\tpublic ${op.name}(${args.join(', ')}): Promise<${op.result}> {`,
-		`\t\treturn this.rest.request<${op.result}>('${op.method}', \`${route}\`, { ${data.join(', ')} });`,
+		...(op.overload === undefined
+			? [`\tpublic ${op.name}(${args.join(', ')}): Promise<${op.result}> {`, `\t\treturn this.rest.request<${op.result}>('${op.method}', \`${route}\`, { ${data.join(', ')} });`]
+			: [
+					`\tpublic ${op.name}(${[...args.slice(0, -1), `options: ApiRequestOptions & { readonly query: ${pascal(op.id)}Query & { readonly ${op.overload.flag}: true } }`].join(', ')}): Promise<${op.overload.result}>;`,
+					`\tpublic ${op.name}(${args.join(', ')}): Promise<${op.result}>;`,
+					`\tpublic ${op.name}(${args.join(', ')}): Promise<${op.result} | ${op.overload.result}> {`,
+					`\t\treturn this.rest.request<${op.result} | ${op.overload.result}>('${op.method}', \`${route}\`, { ${data.join(', ')} });`,
+				]),
 		'\t}',
 	];
 	return lines.join('\n');

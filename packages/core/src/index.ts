@@ -25,3 +25,15 @@ export { ButtonBuilder, StringSelectMenuBuilder, TextInputBuilder, ActionRowBuil
 export { ModalBuilder, ModalLimits } from './lib/builders/ModalBuilder.js';
 export { SlashCommandBuilder, SlashSubcommandBuilder, ContextMenuCommandBuilder, CommandLimits, COMMAND_NAME_PATTERN } from './lib/builders/commands.js';
 export type { CommandOptionInput, StringOptionInput, NumberOptionInput, ChannelOptionInput } from './lib/builders/commands.js';
+export { BaseInteraction, toMessageBody } from './lib/interactions/BaseInteraction.js';
+export type { InteractionContext, InteractionMessageOptions, InteractionReply } from './lib/interactions/BaseInteraction.js';
+export {
+	ChatInputCommandInteraction,
+	ContextMenuCommandInteraction,
+	ComponentInteraction,
+	ModalSubmitInteraction,
+	AutocompleteInteraction,
+	CommandOptions,
+	createInteraction,
+} from './lib/interactions/interactions.js';
+export type { AnyInteraction } from './lib/interactions/interactions.js';

@@ -2,6 +2,7 @@
 import type {
 	RESTPostAPIInteractionCallbackJSONBody,
 	RESTPostAPIInteractionCallbackResult,
+	RESTPostAPIInteractionCallbackWithResponseResult,
 } from 'discord-api-types/v10';
 import type { InteractionId } from '@ovenjs/types';
 import { ApiResource, param, type ApiRequestOptions } from '../ApiResource.js';
@@ -18,7 +19,9 @@ export class InteractionsApi extends ApiResource {
 	 * Accepts `options.files` (sent as multipart/form-data).
 	 * Authenticated by the token in the route: the bot token is not sent.
 	 */
-	public createInteractionResponse(interactionId: InteractionId, interactionToken: string, body: RESTPostAPIInteractionCallbackJSONBody, options?: ApiRequestOptions & { readonly query?: CreateInteractionResponseQuery }): Promise<RESTPostAPIInteractionCallbackResult> {
-		return this.rest.request<RESTPostAPIInteractionCallbackResult>('POST', `/interactions/${param(interactionId, 'interactionId')}/${param(interactionToken, 'interactionToken')}/callback`, { ...options, auth: false, body });
+	public createInteractionResponse(interactionId: InteractionId, interactionToken: string, body: RESTPostAPIInteractionCallbackJSONBody, options: ApiRequestOptions & { readonly query: CreateInteractionResponseQuery & { readonly with_response: true } }): Promise<RESTPostAPIInteractionCallbackWithResponseResult>;
+	public createInteractionResponse(interactionId: InteractionId, interactionToken: string, body: RESTPostAPIInteractionCallbackJSONBody, options?: ApiRequestOptions & { readonly query?: CreateInteractionResponseQuery }): Promise<RESTPostAPIInteractionCallbackResult>;
+	public createInteractionResponse(interactionId: InteractionId, interactionToken: string, body: RESTPostAPIInteractionCallbackJSONBody, options?: ApiRequestOptions & { readonly query?: CreateInteractionResponseQuery }): Promise<RESTPostAPIInteractionCallbackResult | RESTPostAPIInteractionCallbackWithResponseResult> {
+		return this.rest.request<RESTPostAPIInteractionCallbackResult | RESTPostAPIInteractionCallbackWithResponseResult>('POST', `/interactions/${param(interactionId, 'interactionId')}/${param(interactionToken, 'interactionToken')}/callback`, { ...options, auth: false, body });
 	}
 }

@@ -9,9 +9,12 @@ import type {
 	RESTPatchAPIWebhookWithTokenMessageJSONBody,
 	RESTPatchAPIWebhookWithTokenMessageResult,
 	RESTPatchAPIWebhookWithTokenResult,
+	RESTPostAPIWebhookWithTokenGitHubWaitResult,
 	RESTPostAPIWebhookWithTokenJSONBody,
 	RESTPostAPIWebhookWithTokenResult,
 	RESTPostAPIWebhookWithTokenSlackResult,
+	RESTPostAPIWebhookWithTokenSlackWaitResult,
+	RESTPostAPIWebhookWithTokenWaitResult,
 } from 'discord-api-types/v10';
 import type { MessageId, Snowflake, WebhookId } from '@ovenjs/types';
 import type { SpecGithubWebhook } from './spec-types-2.js';
@@ -105,8 +108,10 @@ export class WebhooksApi extends ApiResource {
 	 * Accepts `options.files` (sent as multipart/form-data).
 	 * Authenticated by the token in the route: the bot token is not sent.
 	 */
-	public executeWebhook(webhookId: WebhookId, webhookToken: string, body: RESTPostAPIWebhookWithTokenJSONBody, options?: ApiRequestOptions & { readonly query?: ExecuteWebhookQuery }): Promise<RESTPostAPIWebhookWithTokenResult> {
-		return this.rest.request<RESTPostAPIWebhookWithTokenResult>('POST', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}`, { ...options, auth: false, body });
+	public executeWebhook(webhookId: WebhookId, webhookToken: string, body: RESTPostAPIWebhookWithTokenJSONBody, options: ApiRequestOptions & { readonly query: ExecuteWebhookQuery & { readonly wait: true } }): Promise<RESTPostAPIWebhookWithTokenWaitResult>;
+	public executeWebhook(webhookId: WebhookId, webhookToken: string, body: RESTPostAPIWebhookWithTokenJSONBody, options?: ApiRequestOptions & { readonly query?: ExecuteWebhookQuery }): Promise<RESTPostAPIWebhookWithTokenResult>;
+	public executeWebhook(webhookId: WebhookId, webhookToken: string, body: RESTPostAPIWebhookWithTokenJSONBody, options?: ApiRequestOptions & { readonly query?: ExecuteWebhookQuery }): Promise<RESTPostAPIWebhookWithTokenResult | RESTPostAPIWebhookWithTokenWaitResult> {
+		return this.rest.request<RESTPostAPIWebhookWithTokenResult | RESTPostAPIWebhookWithTokenWaitResult>('POST', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}`, { ...options, auth: false, body });
 	}
 
 	/**
@@ -129,8 +134,10 @@ export class WebhooksApi extends ApiResource {
 	 * `POST /webhooks/{webhook_id}/{webhook_token}/github` (`execute_github_compatible_webhook`).
 	 * Authenticated by the token in the route: the bot token is not sent.
 	 */
-	public executeGithubCompatibleWebhook(webhookId: WebhookId, webhookToken: string, body: SpecGithubWebhook, options?: ApiRequestOptions & { readonly query?: ExecuteGithubCompatibleWebhookQuery }): Promise<void> {
-		return this.rest.request<void>('POST', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}/github`, { ...options, auth: false, body });
+	public executeGithubCompatibleWebhook(webhookId: WebhookId, webhookToken: string, body: SpecGithubWebhook, options: ApiRequestOptions & { readonly query: ExecuteGithubCompatibleWebhookQuery & { readonly wait: true } }): Promise<RESTPostAPIWebhookWithTokenGitHubWaitResult>;
+	public executeGithubCompatibleWebhook(webhookId: WebhookId, webhookToken: string, body: SpecGithubWebhook, options?: ApiRequestOptions & { readonly query?: ExecuteGithubCompatibleWebhookQuery }): Promise<void>;
+	public executeGithubCompatibleWebhook(webhookId: WebhookId, webhookToken: string, body: SpecGithubWebhook, options?: ApiRequestOptions & { readonly query?: ExecuteGithubCompatibleWebhookQuery }): Promise<void | RESTPostAPIWebhookWithTokenGitHubWaitResult> {
+		return this.rest.request<void | RESTPostAPIWebhookWithTokenGitHubWaitResult>('POST', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}/github`, { ...options, auth: false, body });
 	}
 
 	/**
@@ -188,7 +195,9 @@ export class WebhooksApi extends ApiResource {
 	 * Accepts `options.files` (sent as multipart/form-data).
 	 * Authenticated by the token in the route: the bot token is not sent.
 	 */
-	public executeSlackCompatibleWebhook(webhookId: WebhookId, webhookToken: string, body: SpecSlackWebhook, options?: ApiRequestOptions & { readonly query?: ExecuteSlackCompatibleWebhookQuery }): Promise<RESTPostAPIWebhookWithTokenSlackResult> {
-		return this.rest.request<RESTPostAPIWebhookWithTokenSlackResult>('POST', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}/slack`, { ...options, auth: false, body });
+	public executeSlackCompatibleWebhook(webhookId: WebhookId, webhookToken: string, body: SpecSlackWebhook, options: ApiRequestOptions & { readonly query: ExecuteSlackCompatibleWebhookQuery & { readonly wait: true } }): Promise<RESTPostAPIWebhookWithTokenSlackWaitResult>;
+	public executeSlackCompatibleWebhook(webhookId: WebhookId, webhookToken: string, body: SpecSlackWebhook, options?: ApiRequestOptions & { readonly query?: ExecuteSlackCompatibleWebhookQuery }): Promise<RESTPostAPIWebhookWithTokenSlackResult>;
+	public executeSlackCompatibleWebhook(webhookId: WebhookId, webhookToken: string, body: SpecSlackWebhook, options?: ApiRequestOptions & { readonly query?: ExecuteSlackCompatibleWebhookQuery }): Promise<RESTPostAPIWebhookWithTokenSlackResult | RESTPostAPIWebhookWithTokenSlackWaitResult> {
+		return this.rest.request<RESTPostAPIWebhookWithTokenSlackResult | RESTPostAPIWebhookWithTokenSlackWaitResult>('POST', `/webhooks/${param(webhookId, 'webhookId')}/${param(webhookToken, 'webhookToken')}/slack`, { ...options, auth: false, body });
 	}
 }

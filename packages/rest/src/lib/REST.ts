@@ -217,6 +217,7 @@ export class REST extends TypedEmitter<RestEvents> {
 
 	/** Like {@link REST.request} but resolves to the whole response (status, headers, data). */
 	public async raw(method: RequestMethod, route: string, options: RequestOptions = {}): Promise<RestResponse> {
+		if (this.#destroyed) throw new RestError('REST_DESTROYED', 'The REST client was destroyed; create a new one to send more requests');
 		if (!METHODS.has(method)) throw new RestError('REST_INVALID_ROUTE', `Unknown HTTP method "${method}"; use GET, POST, PUT, PATCH or DELETE.`);
 		if (typeof route !== 'string' || !route.startsWith('/')) {
 			throw new RestError('REST_INVALID_ROUTE', `Routes start with "/" (e.g. Routes.channel(id) → "/channels/123"); got ${redactSecrets(route)}.`);

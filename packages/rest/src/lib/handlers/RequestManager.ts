@@ -335,7 +335,8 @@ export class RequestManager implements QueueHost {
 	#rateLimited(request: PendingRequest, limits: RateLimitResponse, data: unknown): void {
 		request.rateLimitHits++;
 		const bodyRetry = isRecord(data) && typeof data.retry_after === 'number' ? data.retry_after * 1_000 : undefined;
-		const retryAfter = Math.max(bodyRetry ?? 0, limits.retryAfterMs ?? 0, bodyRetry === undefined && limits.retryAfterMs === undefined ? 1_000 : 0);
+		// The body's retry_after is exact; the header is rounded up to whole seconds.
+		const retryAfter = bodyRetry ?? limits.retryAfterMs ?? 1_000;
 		const global = limits.global || (isRecord(data) && data.global === true);
 		const event: RateLimitedEvent = {
 			method: request.method,

@@ -22,7 +22,7 @@ export function renderChart(report) {
 	const height = top + rows.length * rowHeight + 40;
 	const maxLog = Math.log10(8);
 	const centre = labelWidth + barArea / 2;
-	const x = (ratio) => centre + (Math.max(-maxLog, Math.min(maxLog, Math.log10(ratio))) / maxLog) * (barArea / 2);
+	const x = (ratio) => Math.round((centre + (Math.max(-maxLog, Math.min(maxLog, Math.log10(ratio))) / maxLog) * (barArea / 2)) * 10) / 10;
 	const out = [];
 	out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12">`);
 	out.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);

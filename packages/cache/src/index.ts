@@ -38,3 +38,5 @@ export type { EntitySweeper } from './lib/entities/EntitySweeper.js';
 export type { CachedMember, CachedUser, CachedPresence, CachedVoiceState } from './lib/entities/views.js';
 export type { MemberProperty } from './lib/entities/MemberTable.js';
 export type { UserProperty } from './lib/entities/UserTable.js';
+export { generateTrace, replayTrace, compareWarming, seededRandom } from './lib/analytics/Trace.js';
+export type { AccessTrace, TraceOptions, TraceRead, ReplayOptions, ReplayResult } from './lib/analytics/Trace.js';

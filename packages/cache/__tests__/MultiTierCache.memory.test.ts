@@ -182,3 +182,23 @@ describe('MultiTierCache (memory only, no server)', () => {
 		expect(calls).toEqual(['cache:beforeSet:k', 'cache:afterSet:k', 'cache:beforeGet:k', 'cache:afterGet:k']);
 	});
 });
+
+describe('Discord invalidation rules', () => {
+	it('invalidates what gateway dispatches change, cascading guild deletes', async () => {
+		const { DiscordKeys, registerDiscordInvalidationRules } = await import('@ovenjs/cache');
+		const { asChannelId, asGuildId, asMessageId, asRoleId, asUserId } = await import('@ovenjs/types');
+		const cache = make();
+		registerDiscordInvalidationRules(cache);
+		const guild = asGuildId('100');
+		const guildKey = DiscordKeys.guild(guild);
+		await cache.set(guildKey, { id: '100' });
+		await cache.set(DiscordKeys.channel(asChannelId('200')), {}, { dependsOn: [guildKey] });
+		await cache.set(DiscordKeys.role(guild, asRoleId('300')), {}, { dependsOn: [guildKey] });
+		await cache.set(DiscordKeys.member(guild, asUserId('400')), {}, { dependsOn: [guildKey] });
+		await cache.set(DiscordKeys.message(asChannelId('200'), asMessageId('500')), {}, { dependsOn: [DiscordKeys.channel(asChannelId('200'))] });
+		expect(await cache.handleDispatch('GUILD_MEMBER_UPDATE', { guild_id: '100', user: { id: '400' }, roles: [] })).toEqual(['member:100:400']);
+		expect(await cache.handleDispatch('GUILD_DELETE', { id: '100', unavailable: true })).toEqual([]);
+		expect((await cache.handleDispatch('GUILD_DELETE', { id: '100' })).sort()).toEqual(['channel:200', 'guild:100', 'message:200:500', 'role:100:300']);
+		expect(await cache.handleDispatch('MESSAGE_DELETE_BULK', { channel_id: '1', ids: ['2', 3] })).toEqual(['message:1:2']);
+	});
+});

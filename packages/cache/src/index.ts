@@ -40,3 +40,4 @@ export type { MemberProperty } from './lib/entities/MemberTable.js';
 export type { UserProperty } from './lib/entities/UserTable.js';
 export { generateTrace, replayTrace, compareWarming, seededRandom } from './lib/analytics/Trace.js';
 export type { AccessTrace, TraceOptions, TraceRead, ReplayOptions, ReplayResult } from './lib/analytics/Trace.js';
+export { DiscordKeys, discordInvalidationRules, registerDiscordInvalidationRules } from './lib/DiscordKeys.js';

@@ -95,7 +95,7 @@ describe.skipIf(!postgres.available)('PostgresTier (real PostgreSQL)', () => {
 			expect(events).toEqual(['down:postgres:CACHE_TIER_UNAVAILABLE']);
 			expect(await cache.get('during:0')).toBe(0);
 			await proxy.start();
-			await waitFor(() => events.length === 2, 15_000);
+			await waitFor(() => events.length >= 2, 15_000);
 			expect(events[1]).toMatch(/^up:postgres:\d+$/);
 			expect(await direct.mget(['before', 'during:0', 'during:4'])).toEqual([undefined, 0, 4]);
 		} finally {

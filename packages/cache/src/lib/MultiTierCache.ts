@@ -115,6 +115,7 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 	/** Time from a remote process's invalidation to its arrival here, in ns. */
 	public readonly remoteInvalidationLatency = new LatencyHistogram();
 	private ready: Promise<void> = Promise.resolve();
+	private checking = false;
 	private closed = false;
 
 	public constructor(options: MultiTierCacheOptions = {}) {
@@ -540,17 +541,27 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 	}
 
 	private async healthCheck(): Promise<void> {
-		for (const state of this.states) {
-			if (state.up || this.closed) continue;
-			if (!(await state.tier.ping())) continue;
-			try {
-				const resynced = await state.flush((keys) => void this.dropLocal(keys));
-				state.up = true;
-				if (this.emitter?.has('cache:tierUp') === true) this.emitter.emit('cache:tierUp', state.tier.name, resynced);
-				if (this.listenerCount('tierUp') > 0) this.emit('tierUp', state.tier.name, resynced);
-			} catch {
-				state.errors++;
-			}
+		if (this.checking) return;
+		this.checking = true;
+		try {
+			for (const state of this.states) await this.probe(state);
+		} finally {
+			this.checking = false;
+		}
+	}
+
+	private async probe(state: TierState): Promise<void> {
+		if (state.up || this.closed || !(await state.tier.ping())) return;
+		try {
+			const resynced = await state.flush((keys) => void this.dropLocal(keys));
+			if (state.up) return;
+			state.up = true;
+			// Writes journaled while the replay ran are applied now.
+			if (state.backlog > 0) this.track(this.flushState(state));
+			if (this.emitter?.has('cache:tierUp') === true) this.emitter.emit('cache:tierUp', state.tier.name, resynced);
+			if (this.listenerCount('tierUp') > 0) this.emit('tierUp', state.tier.name, resynced);
+		} catch {
+			state.errors++;
 		}
 	}
 

@@ -554,8 +554,7 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 		if (state.up || this.closed || !(await state.tier.ping())) return;
 		try {
 			const resynced = await state.flush((keys) => void this.dropLocal(keys));
-			if (state.up) return;
-			state.up = true;
+			if (!state.markUp()) return;
 			// Writes journaled while the replay ran are applied now.
 			if (state.backlog > 0) this.track(this.flushState(state));
 			if (this.emitter?.has('cache:tierUp') === true) this.emitter.emit('cache:tierUp', state.tier.name, resynced);

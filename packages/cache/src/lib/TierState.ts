@@ -35,6 +35,13 @@ export class TierState {
 
 	public constructor(public readonly tier: CacheTier, public readonly index: number) {}
 
+	/** Marks the tier up; returns `false` if it already was (another probe got there first). */
+	public markUp(): boolean {
+		if (this.up) return false;
+		this.up = true;
+		return true;
+	}
+
 	/** The newest unapplied operation on `key`, if any. */
 	public pendingOp(key: string): PendingOp | undefined {
 		return this.pending.get(key) ?? this.inflight.get(key);

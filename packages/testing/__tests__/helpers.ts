@@ -134,3 +134,20 @@ export class RawClient {
 		}
 	}
 }
+
+/** Calls the mock's REST API as the bot (or with another token / none) and parses JSON. */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- T names the JSON shape a test expects
+export async function call<T = unknown>(
+	apiBase: string,
+	token: string | null,
+	method: string,
+	path: string,
+	body?: unknown,
+	headers: Record<string, string> = {},
+): Promise<{ status: number; body: T; headers: Headers }> {
+	const init: RequestInit = { method, headers: { ...headers, ...(token === null ? {} : { authorization: `Bot ${token}` }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) } };
+	if (body !== undefined) init.body = JSON.stringify(body);
+	const response = await fetch(`${apiBase}/v10${path}`, init);
+	const text = await response.text();
+	return { status: response.status, body: (text === '' ? undefined : JSON.parse(text)) as T, headers: response.headers };
+}

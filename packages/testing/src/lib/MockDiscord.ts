@@ -30,6 +30,11 @@ export interface MockDiscordOptions extends GatewayOptions {
 	readonly rateLimits?: RateLimitOptions;
 	/** REST faults (latency, 5xx share, connection resets). @defaultValue none */
 	readonly faults?: RestFaultOptions;
+	/**
+	 * Permission bits (decimal string) of the bot's managed role in every generated guild. Lower them to test
+	 * 403 `Missing Permissions` (50013) handling. @defaultValue `'8'` (Administrator)
+	 */
+	readonly botPermissions?: string;
 }
 
 function check(condition: boolean, message: string): void {
@@ -88,7 +93,7 @@ export class MockDiscord {
 
 	private constructor(options: MockDiscordOptions) {
 		const seed = options.seed ?? 1;
-		this.world = new World(seed, options.epoch);
+		this.world = new World(seed, options.epoch, options.botPermissions ?? '8');
 		const botId = this.world.botUser.id;
 		this.application = { id: uncheckedSnowflake('Application', botId), name: this.world.botUser.username, bot_public: true, flags: 0 };
 		this.secret = `${Buffer.from(botId).toString('base64url')}.${this.world.random.token(6)}.${this.world.random.token(38)}`;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { GatewayDispatchEvents, InteractionType } from 'discord-api-types/v10';
-import { ALL_PERMISSIONS, uncheckedSnowflake, type ApplicationId, type ChannelId, type GuildId, type InteractionId, type UserId } from '@ovenjs/types';
+import { ALL_PERMISSIONS, uncheckedSnowflake, type ApplicationId, type ChannelId, type GuildId, type InteractionId, type MessageId, type UserId } from '@ovenjs/types';
 import { MockError } from '../errors/MockError.js';
 import type { InteractionRegistry } from '../rest/types.js';
 import type { World } from '../world/World.js';
@@ -42,6 +42,7 @@ export class InteractionHub implements InteractionRegistry {
 	private readonly answered = new Map<string, InteractionResponse>();
 	/** Interaction tokens by interaction ID, valid for follow-ups (Discord: 15 minutes). */
 	private readonly tokens = new Map<string, { interactionId: InteractionId; channelId: ChannelId }>();
+	private readonly originals = new Map<string, MessageId>();
 
 	public constructor(
 		private readonly world: World,
@@ -114,6 +115,21 @@ export class InteractionHub implements InteractionRegistry {
 	/** @internal Whether a token belongs to a triggered interaction (for follow-up webhooks). */
 	public tokenKnown(token: string): boolean {
 		return this.tokens.has(token);
+	}
+
+	/** @internal */
+	public interactionOfToken(token: string): InteractionId | undefined {
+		return this.tokens.get(token)?.interactionId;
+	}
+
+	/** @internal */
+	public setOriginal(token: string, messageId: MessageId): void {
+		this.originals.set(token, messageId);
+	}
+
+	/** The message the bot's callback (type 4 or 5) created, by interaction token. */
+	public originalOf(token: string): MessageId | undefined {
+		return this.originals.get(token);
 	}
 
 	/** The channel an interaction token belongs to, for follow-up messages. */

@@ -1,4 +1,4 @@
-import type { HttpMethod, InteractionId } from '@ovenjs/types';
+import type { ChannelId, HttpMethod, InteractionId, MessageId } from '@ovenjs/types';
 import type { World } from '../world/World.js';
 
 /** A file the bot uploaded with a multipart request. */
@@ -30,7 +30,7 @@ export interface RouteServices {
 	readonly gatewayUrl: () => string;
 	readonly shards: number;
 	readonly sessionStartLimit: () => { total: number; remaining: number; reset_after: number; max_concurrency: number };
-	readonly application: Record<string, unknown>;
+	readonly application: { readonly id: string } & Record<string, unknown>;
 	readonly interactions: InteractionRegistry;
 }
 
@@ -41,6 +41,14 @@ export interface InteractionRegistry {
 	respond(interactionId: InteractionId, token: string, body: unknown): 'ok' | 'unknown' | 'acknowledged';
 	/** Whether a token belongs to an interaction (for webhook follow-ups). */
 	tokenKnown(token: string): boolean;
+	/** The channel an interaction token belongs to. */
+	channelOfToken(token: string): ChannelId | undefined;
+	/** The interaction ID of a token. */
+	interactionOfToken(token: string): InteractionId | undefined;
+	/** Remembers the original response message of an interaction token. */
+	setOriginal(token: string, messageId: MessageId): void;
+	/** The original response message of an interaction token. */
+	originalOf(token: string): MessageId | undefined;
 }
 
 /** A handler's answer: a status and an optional JSON body. */

@@ -1,8 +1,9 @@
-import { ChannelType, GatewayDispatchEvents, type APIGuildMember, type APIMessage, type APIRole, type APIUser } from 'discord-api-types/v10';
-import { uncheckedSnowflake, type ChannelId, type GuildId, type MessageId, type RoleId, type UserId } from '@ovenjs/types';
+import { type AuditLogEvent, ChannelType, GatewayDispatchEvents, ThreadAutoArchiveDuration, type APIAuditLogChange, type APIGuildMember, type APIThreadChannel, type APIMessage, type APIRole, type APIUser } from 'discord-api-types/v10';
+import { computePermissions, hasPermission, resolvePermissions, uncheckedSnowflake, type PermissionName, type ChannelId, type GuildId, type MessageId, type RoleId, type UserId } from '@ovenjs/types';
 import { MockError } from '../errors/MockError.js';
 import type { InteractionResponse, TriggerInteractionOptions } from '../interactions/InteractionHub.js';
 import { SeededRandom } from '../utils/random.js';
+import { WorldData } from './WorldData.js';
 import { SnowflakeGenerator } from '../utils/SnowflakeGenerator.js';
 import {
 	EVERYONE_PERMISSIONS,
@@ -12,7 +13,9 @@ import {
 	makeMessage,
 	makeRole,
 	makeUser,
-	type APIGuildChannelPayload,
+	type APIChannelPayload,
+	makeDmChannel,
+	makeThread,
 	type GuildChannelKind,
 	type MessageInit,
 } from './factories.js';
@@ -36,7 +39,7 @@ export interface GuildRecord {
 export interface ChannelRecord {
 	readonly id: ChannelId;
 	readonly guildId: GuildId | null;
-	channel: APIGuildChannelPayload;
+	channel: APIChannelPayload;
 	readonly messages: Map<MessageId, APIMessage>;
 }
 
@@ -89,6 +92,12 @@ export class World {
 	public readonly channels = new Map<ChannelId, ChannelRecord>();
 	/** The bot's user. */
 	public readonly botUser: APIUser;
+	/** Bans, invites, webhooks, commands, reactions, pins, thread members and the audit log. */
+	public readonly data = new WorldData();
+	/** Presences set with {@link World.setPresence}, by user. */
+	public readonly presences = new Map<UserId, { status: string; activities: unknown[] }>();
+	/** Permission bits of the bot's managed role in new guilds. */
+	public botPermissions: string;
 	/** Generates every ID in the world. */
 	public readonly ids: SnowflakeGenerator;
 	/** The seeded random source shared by generators. */
@@ -97,7 +106,8 @@ export class World {
 	private interactionTrigger: ((options: TriggerInteractionOptions) => Promise<InteractionResponse>) | undefined;
 	private userCounter = 0;
 
-	public constructor(seed: number, epoch?: number) {
+	public constructor(seed: number, epoch?: number, botPermissions = '8') {
+		this.botPermissions = botPermissions;
 		this.random = new SeededRandom(seed);
 		this.ids = new SnowflakeGenerator(1, epoch);
 		const botId = this.ids.next('User');
@@ -197,7 +207,11 @@ export class World {
 			if (i === 0) record.systemChannelId = channel.id;
 		}
 		this.insertMember(record, owner);
-		if (options.withBot !== false) this.insertMember(record, this.botUser);
+		if (options.withBot !== false) {
+			const botRoleId = this.ids.next('Role');
+			record.roles.set(botRoleId, makeRole(botRoleId, this.botUser.username, 1, this.botPermissions, true));
+			this.insertMember(record, this.botUser, [botRoleId]);
+		}
 		for (let i = 0; i < memberCount; i++) this.insertMember(record, this.createUser());
 		this.emit(GatewayDispatchEvents.GuildCreate, this.guildCreatePayload(record), id);
 		return record;
@@ -316,6 +330,93 @@ export class World {
 		return makeGuild(guild.id, guild.name, guild.ownerId, guild.systemChannelId, [...guild.roles.values()]);
 	}
 
+	/** Creates a thread under `parentId` (from a message when `messageId` is given); shards receive `THREAD_CREATE`. */
+	public createThread(
+		parentId: ChannelId,
+		ownerId: UserId,
+		options: { name: string; type?: ChannelType.PublicThread | ChannelType.PrivateThread; autoArchiveDuration?: ThreadAutoArchiveDuration; messageId?: MessageId },
+	): ChannelRecord & { channel: APIThreadChannel } {
+		const parent = this.channel(parentId);
+		if (parent.guildId === null) throw new MockError('MOCK_UNKNOWN_ENTITY', `createThread: channel ${parentId} is not in a guild.`);
+		const guild = this.guild(parent.guildId);
+		const id: ChannelId = options.messageId === undefined ? this.ids.next('Channel') : uncheckedSnowflake('Channel', options.messageId);
+		const thread = makeThread({
+			id,
+			guildId: guild.id,
+			parentId,
+			ownerId,
+			name: options.name,
+			type: options.type ?? ChannelType.PublicThread,
+			autoArchiveDuration: options.autoArchiveDuration ?? ThreadAutoArchiveDuration.OneDay,
+			timestamp: this.now(),
+		});
+		const record: ChannelRecord & { channel: APIThreadChannel } = { id, guildId: guild.id, channel: thread, messages: new Map() };
+		this.channels.set(id, record);
+		this.data.threadMembers.set(id, new Map([[ownerId, this.now()]]));
+		this.emit(GatewayDispatchEvents.ThreadCreate, { ...thread, newly_created: true }, guild.id);
+		return record;
+	}
+
+	/** The DM channel between the bot and `userId` (created on first use). */
+	public dmChannel(userId: UserId): ChannelRecord {
+		const existing = this.data.dmChannels.get(userId);
+		if (existing !== undefined) return this.channel(existing);
+		const user = this.user(userId);
+		const id = this.ids.next('Channel');
+		const record: ChannelRecord = { id, guildId: null, channel: makeDmChannel(id, user), messages: new Map() };
+		this.channels.set(id, record);
+		this.data.dmChannels.set(userId, id);
+		return record;
+	}
+
+	/** Sets a member's presence; shards with the `GuildPresences` intent receive `PRESENCE_UPDATE` for each shared guild. */
+	public setPresence(userId: UserId, status: 'online' | 'idle' | 'dnd' | 'offline', activities: unknown[] = []): void {
+		const user = this.user(userId);
+		this.presences.set(userId, { status, activities });
+		for (const guild of this.guilds.values()) {
+			if (!guild.members.has(userId)) continue;
+			this.emit(GatewayDispatchEvents.PresenceUpdate, { user: { id: user.id }, guild_id: guild.id, status, activities, client_status: status === 'offline' ? {} : { desktop: status } }, guild.id);
+		}
+	}
+
+	/** The bot's permissions in a guild (and channel, applying its overwrites). */
+	public botPermissionsIn(guildId: GuildId, channelId?: ChannelId): bigint {
+		const guild = this.guild(guildId);
+		const botId = uncheckedSnowflake('User', this.botUser.id);
+		const member = guild.members.get(botId);
+		if (member === undefined) return 0n;
+		const channel = channelId === undefined ? undefined : this.channels.get(channelId)?.channel;
+		const overwrites = channel !== undefined && 'permission_overwrites' in channel ? channel.permission_overwrites : undefined;
+		return computePermissions({
+			guildId,
+			ownerId: guild.ownerId,
+			userId: botId,
+			memberRoleIds: member.roles.map((role) => uncheckedSnowflake('Role', role)),
+			roles: [...guild.roles.values()].map((role) => ({ id: uncheckedSnowflake('Role', role.id), permissions: role.permissions })),
+			...(overwrites === undefined ? {} : { overwrites: overwrites.map((o) => ({ id: o.id, type: o.type, allow: o.allow, deny: o.deny })) }),
+		});
+	}
+
+	/** Whether the bot has `permission` in the guild (and channel). */
+	public botCan(guildId: GuildId, permission: PermissionName, channelId?: ChannelId): boolean {
+		const bits = this.botPermissionsIn(guildId, channelId);
+		return hasPermission(uncheckedPermissions(bits), permission);
+	}
+
+	/** Records an audit-log entry made by the bot (with the request's `X-Audit-Log-Reason`) and dispatches it. */
+	public audit(guildId: GuildId, action: AuditLogEvent, targetId: string | null, reason: string | undefined, changes?: APIAuditLogChange[]): void {
+		const entry = {
+			id: this.ids.next('AuditLogEntry'),
+			action_type: action,
+			target_id: targetId,
+			user_id: this.botUser.id,
+			...(reason === undefined ? {} : { reason }),
+			...(changes === undefined ? {} : { changes }),
+		};
+		this.data.auditOf(guildId).push(entry);
+		this.emit(GatewayDispatchEvents.GuildAuditLogEntryCreate, { ...entry, guild_id: guildId }, guildId);
+	}
+
 	/**
 	 * Generates `guilds` guilds of `membersPerGuild` members and `channelsPerGuild` channels. Fast enough for
 	 * benchmarks (100 × 1,000 in well under a second); emits nothing when no shard is connected yet.
@@ -348,6 +449,10 @@ export class World {
 		guild.members.set(uncheckedSnowflake('User', user.id), member);
 		return member;
 	}
+}
+
+function uncheckedPermissions(bits: bigint): ReturnType<typeof computePermissions> {
+	return resolvePermissions(bits);
 }
 
 function asOwner(user: APIUser): UserId {

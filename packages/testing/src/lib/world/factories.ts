@@ -10,6 +10,7 @@ import {
 	GuildVerificationLevel,
 	Locale,
 	MessageType,
+	PermissionFlagsBits,
 	type APIGuild,
 	type APIGuildCategoryChannel,
 	type APIGuildForumChannel,
@@ -17,6 +18,9 @@ import {
 	type APINewsChannel,
 	type APIOverwrite,
 	type APITextChannel,
+	type APIThreadChannel,
+	type APIDMChannel,
+	type ThreadAutoArchiveDuration,
 	type APIGuildMember,
 	type APIMessage,
 	type APIRole,
@@ -25,8 +29,27 @@ import {
 import type { ApplicationId, ChannelId, GuildId, MessageId, RoleId, UserId, WebhookId } from '@ovenjs/types';
 import { channelFlags, memberFlags, messageFlags, roleFlags, userFlags } from '../utils/flags.js';
 
-/** The permission bits of a guild's `@everyone` role in a fresh Discord guild. */
-export const EVERYONE_PERMISSIONS = '2248473465835073';
+/** The permission bits of a guild's `@everyone` role in a fresh Discord guild (the member defaults). */
+export const EVERYONE_PERMISSIONS = (
+	PermissionFlagsBits.CreateInstantInvite |
+	PermissionFlagsBits.AddReactions |
+	PermissionFlagsBits.Stream |
+	PermissionFlagsBits.ViewChannel |
+	PermissionFlagsBits.SendMessages |
+	PermissionFlagsBits.EmbedLinks |
+	PermissionFlagsBits.AttachFiles |
+	PermissionFlagsBits.ReadMessageHistory |
+	PermissionFlagsBits.MentionEveryone |
+	PermissionFlagsBits.UseExternalEmojis |
+	PermissionFlagsBits.Connect |
+	PermissionFlagsBits.Speak |
+	PermissionFlagsBits.UseVAD |
+	PermissionFlagsBits.ChangeNickname |
+	PermissionFlagsBits.UseApplicationCommands |
+	PermissionFlagsBits.CreatePublicThreads |
+	PermissionFlagsBits.CreatePrivateThreads |
+	PermissionFlagsBits.SendMessagesInThreads
+).toString();
 
 /** A user payload as Discord sends it. */
 export function makeUser(id: UserId, username: string, bot = false): APIUser {
@@ -264,3 +287,40 @@ export function makeChannel(init: ChannelInit): APIGuildChannelPayload {
 
 /** The guild channel payloads the mock serves. */
 export type APIGuildChannelPayload = APITextChannel | APIGuildVoiceChannel | APIGuildCategoryChannel | APINewsChannel | APIGuildForumChannel;
+
+/** Every channel payload the world stores (guild channels, threads, DMs). */
+export type APIChannelPayload = APIGuildChannelPayload | APIThreadChannel | APIDMChannel;
+
+/** A thread channel payload (public or private) under `parentId`. */
+export function makeThread(init: {
+	readonly id: ChannelId;
+	readonly guildId: GuildId;
+	readonly parentId: ChannelId;
+	readonly ownerId: UserId;
+	readonly name: string;
+	readonly type: ChannelType.PublicThread | ChannelType.PrivateThread | ChannelType.AnnouncementThread;
+	readonly autoArchiveDuration: ThreadAutoArchiveDuration;
+	readonly timestamp: string;
+}): APIThreadChannel {
+	return {
+		id: init.id,
+		type: init.type,
+		guild_id: init.guildId,
+		parent_id: init.parentId,
+		owner_id: init.ownerId,
+		name: init.name,
+		last_message_id: null,
+		last_pin_timestamp: null,
+		rate_limit_per_user: 0,
+		flags: channelFlags(0),
+		message_count: 0,
+		member_count: 1,
+		total_message_sent: 0,
+		thread_metadata: { archived: false, auto_archive_duration: init.autoArchiveDuration, archive_timestamp: init.timestamp, locked: false, create_timestamp: init.timestamp },
+	};
+}
+
+/** A DM channel payload with one recipient. */
+export function makeDmChannel(id: ChannelId, recipient: APIUser): APIDMChannel {
+	return { id, type: ChannelType.DM, name: null, last_message_id: null, recipients: [recipient], flags: channelFlags(0), last_pin_timestamp: null };
+}

@@ -1,12 +1,17 @@
+import { InteractionResponseType, MessageFlags, MessageType } from 'discord-api-types/v10';
 import { uncheckedSnowflake } from '@ovenjs/types';
 import { z } from 'zod';
 import { DiscordHttpError, JsonErrorCodes } from '../DiscordHttpError.js';
 import type { RouteContext, RouteDefinition, RouteResult } from '../types.js';
-import { parseBody, snowflakeParam } from './shared.js';
+import { MessageCreateBody } from './messages.js';
+import { ids, parseBody, snowflakeParam } from './shared.js';
 
-const CallbackBody = z.object({ type: z.union([z.literal(1), z.literal(4), z.literal(5), z.literal(6), z.literal(7), z.literal(8), z.literal(9), z.literal(10), z.literal(12)]), data: z.looseObject({}).exactOptional() });
+const CallbackBody = z.object({
+	type: z.enum(InteractionResponseType),
+	data: z.looseObject({}).exactOptional(),
+});
 
-/** Interaction callbacks. */
+/** Interaction callbacks: types 4 and 5 create the original response message (`MESSAGE_CREATE`). */
 export const interactionRoutes: readonly RouteDefinition[] = [
 	{
 		method: 'POST',
@@ -14,10 +19,41 @@ export const interactionRoutes: readonly RouteDefinition[] = [
 		auth: 'none',
 		handler: (ctx: RouteContext): RouteResult => {
 			const id = uncheckedSnowflake('Interaction', snowflakeParam(ctx, 'interaction_id'));
+			const token = ctx.params.interaction_token ?? '';
 			const body = parseBody(CallbackBody, ctx.body);
-			const outcome = ctx.services.interactions.respond(id, ctx.params.interaction_token ?? '', body);
+			const message = body.type === InteractionResponseType.ChannelMessageWithSource ? parseBody(MessageCreateBody, body.data ?? {}) : undefined;
+			if (message !== undefined && (message.content ?? '') === '' && (message.embeds ?? []).length === 0 && (message.components ?? []).length === 0 && ctx.files.length === 0) {
+				throw new DiscordHttpError(400, JsonErrorCodes.CannotSendEmptyMessage, 'Cannot send an empty message');
+			}
+			const outcome = ctx.services.interactions.respond(id, token, body);
 			if (outcome === 'unknown') throw DiscordHttpError.unknown('Interaction');
 			if (outcome === 'acknowledged') throw new DiscordHttpError(400, JsonErrorCodes.InteractionAlreadyAcknowledged, 'Interaction has already been acknowledged.');
+			let created: unknown;
+			if (body.type === InteractionResponseType.ChannelMessageWithSource || body.type === InteractionResponseType.DeferredChannelMessageWithSource) {
+				const channelId = ctx.services.interactions.channelOfToken(token);
+				if (channelId !== undefined && ctx.world.channels.has(channelId)) {
+					const deferredFlags = body.type === InteractionResponseType.DeferredChannelMessageWithSource ? MessageFlags.Loading : 0;
+					const original = ctx.world.createMessage(channelId, ctx.world.botUser, {
+						content: message?.content ?? '',
+						...(message?.embeds === undefined ? {} : { embeds: message.embeds }),
+						flags: (message?.flags ?? 0) | deferredFlags,
+						type: MessageType.ChatInputCommand,
+						webhookId: ids.webhook(ctx.services.application.id),
+						applicationId: ids.application(ctx.services.application.id),
+					});
+					ctx.services.interactions.setOriginal(token, ids.message(original.id));
+					created = original;
+				}
+			}
+			if (ctx.query.get('with_response') === 'true') {
+				return {
+					status: 200,
+					body: {
+						interaction: { id, type: 2, activity_instance_id: null, response_message_id: created === undefined ? null : ctx.services.interactions.originalOf(token), response_message_loading: body.type === InteractionResponseType.DeferredChannelMessageWithSource, response_message_ephemeral: ((message?.flags ?? 0) & MessageFlags.Ephemeral) !== 0 },
+						resource: { type: body.type, ...(created === undefined ? {} : { message: created }) },
+					},
+				};
+			}
 			return { status: 204 };
 		},
 	},

@@ -42,7 +42,8 @@ export const MessageEditBody = z.object({
 	attachments: z.array(attachmentRef).max(10).nullable().exactOptional(),
 });
 
-function attachmentsOf(ctx: RouteContext): APIAttachment[] {
+/** Attachment payloads for the files of a multipart request. */
+export function attachmentsOf(ctx: RouteContext): APIAttachment[] {
 	return ctx.files.map((file) => {
 		const id = ctx.world.ids.next('Attachment');
 		const url = `https://cdn.discordapp.com/attachments/${ctx.params.channel_id ?? '0'}/${id}/${encodeURIComponent(file.filename)}`;

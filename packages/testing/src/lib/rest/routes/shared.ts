@@ -1,4 +1,4 @@
-import { uncheckedSnowflake, isSnowflake, type ChannelId, type GuildId, type MessageId, type RoleId, type UserId } from '@ovenjs/types';
+import { uncheckedSnowflake, isSnowflake, type PermissionName, type ApplicationId, type CommandId, type WebhookId, type ChannelId, type GuildId, type MessageId, type RoleId, type UserId } from '@ovenjs/types';
 import type { z } from 'zod';
 import type { ChannelRecord, GuildRecord } from '../../world/World.js';
 import { DiscordHttpError } from '../DiscordHttpError.js';
@@ -57,3 +57,31 @@ export function assertAccess(ctx: RouteContext, channel: ChannelRecord): void {
 		throw new DiscordHttpError(403, 50001, 'Missing Access');
 	}
 }
+
+/** `403 Missing Permissions` (50013) unless the bot has `permission` in the guild (and channel). */
+export function requirePermission(ctx: RouteContext, guildId: GuildId, permission: PermissionName, channelId?: ChannelId): void {
+	if (!ctx.world.botCan(guildId, permission, channelId)) throw new DiscordHttpError(403, 50013, 'Missing Permissions');
+}
+
+/** The guild a channel belongs to, or `400` for DM channels on guild-only routes. */
+export function guildOfChannel(ctx: RouteContext, channel: ChannelRecord): GuildRecord {
+	if (channel.guildId === null) throw new DiscordHttpError(400, 50003, 'Cannot execute action on a DM channel');
+	const guild = ctx.world.guilds.get(channel.guildId);
+	if (guild === undefined) throw DiscordHttpError.unknown('Guild');
+	return guild;
+}
+
+/** Brands an ID the world itself produced or already validated. */
+export const ids = {
+	user: (raw: string): UserId => uncheckedSnowflake('User', raw),
+	channel: (raw: string): ChannelId => uncheckedSnowflake('Channel', raw),
+	message: (raw: string): MessageId => uncheckedSnowflake('Message', raw),
+	role: (raw: string): RoleId => uncheckedSnowflake('Role', raw),
+	guild: (raw: string): GuildId => uncheckedSnowflake('Guild', raw),
+	webhook: (raw: string): WebhookId => uncheckedSnowflake('Webhook', raw),
+	application: (raw: string): ApplicationId => uncheckedSnowflake('Application', raw),
+	command: (raw: string): CommandId => uncheckedSnowflake('Command', raw),
+};
+
+/** A zod schema for snowflake strings. */
+export { snowflakeSchema } from './schemas.js';

@@ -1,23 +1,10 @@
-import { ChannelSchema, EmojiSchema, GuildSchema, MessageSchema, RoleSchema, parsePayload, uncheckedSnowflake } from '@ovenjs/types';
-import type { Channel, ChannelId, Emoji, EmojiId, Guild, GuildId, Message, MessageId, Role, RoleId, UserId } from '@ovenjs/types';
-import { LRUCache } from 'lru-cache';
+import { parsePayload, uncheckedSnowflake, type Guild, type Message } from '@ovenjs/types';
 import { CacheError } from '../errors/CacheError.js';
-import { CacheFlags, DEFAULT_CACHE_FLAGS, type CachedGuild, type EntityCacheOptions } from './EntityCacheOptions.js';
-import { GuildRecord } from './GuildRecord.js';
-import { MemberTable, type MemberProperty } from './MemberTable.js';
-import { RoleListPool } from './RoleListPool.js';
-import { UserTable, type UserProperty } from './UserTable.js';
-import type { CachedMember, CachedPresence, CachedUser, CachedVoiceState } from './views.js';
+import { CacheFlags } from './EntityCacheOptions.js';
+import type { GuildRecord } from './GuildRecord.js';
+import { MemberTable } from './MemberTable.js';
 import { arr, bool, has, isRecord, rec, str, strOrNull, time } from './payload.js';
-import { EntitySweeper } from './EntitySweeper.js';
-
-const ALL_USER: readonly UserProperty[] = ['globalName', 'discriminator', 'avatar', 'publicFlags'];
-const ALL_MEMBER: readonly MemberProperty[] = ['nick', 'avatar', 'premiumSince', 'communicationDisabledUntil', 'flags', 'voice'];
-const GUILD_ARRAYS = new Set(['roles', 'emojis', 'channels', 'threads', 'members', 'presences', 'voice_states', 'stickers', 'stage_instances', 'guild_scheduled_events', 'soundboard_sounds']);
-
-function keySet(schemaKeys: readonly string[], extra: readonly string[] | undefined, drop: ReadonlySet<string> = new Set()): ReadonlySet<string> {
-	return new Set([...schemaKeys.filter((key) => !drop.has(key)), ...(extra ?? [])]);
-}
+import { EntityStore } from './EntityStore.js';
 
 function prune<T extends object>(value: T, keep: ReadonlySet<string>): T {
 	const copy = { ...value };
@@ -34,59 +21,7 @@ function prune<T extends object>(value: T, keep: ReadonlySet<string>): T {
  * removal leaves a short-lived tombstone so a late update cannot resurrect the entity, member counts only
  * move for members not already cached, and message edits older than the cached edit are ignored.
  */
-export class EntityCache {
-	/** The active {@link CacheFlags}. */
-	public readonly flags: number;
-	private readonly guildRecords = new Map<string, GuildRecord>();
-	private readonly channelMap = new Map<string, Channel>();
-	private readonly messageMap = new Map<string, Map<string, Message>>();
-	private readonly users: UserTable;
-	private readonly rolePool = new RoleListPool();
-	private readonly tombstones = new LRUCache<string, true>({ max: 20_000 });
-	private readonly memberKeep: ReadonlySet<MemberProperty>;
-	private readonly keep: { guild: ReadonlySet<string>; channel: ReadonlySet<string>; role: ReadonlySet<string>; emoji: ReadonlySet<string>; message: ReadonlySet<string> };
-	private readonly limits: { messages: number; members: number; presences: number };
-	private readonly activities: boolean;
-	private readonly onInvalid: ((event: string, error: unknown) => void) | undefined;
-	private readonly sweeper: EntitySweeper;
-	private selfId: string | undefined;
-	private rejectedCount = 0;
-
-	public constructor(options: EntityCacheOptions = {}) {
-		const flags = options.flags ?? DEFAULT_CACHE_FLAGS;
-		if (!Number.isInteger(flags) || flags < 0) throw new CacheError('CACHE_INVALID_OPTION', `Option "flags" must be a combination of CacheFlags, got ${flags}.`);
-		this.flags = flags;
-		const properties = options.properties ?? {};
-		this.users = new UserTable(new Set(properties.user ?? ALL_USER));
-		this.memberKeep = new Set(properties.member ?? ALL_MEMBER);
-		this.keep = {
-			guild: keySet(Object.keys(GuildSchema.shape), properties.guild, GUILD_ARRAYS),
-			channel: keySet(Object.keys(ChannelSchema.shape), properties.channel),
-			role: keySet(Object.keys(RoleSchema.shape), properties.role),
-			emoji: keySet(Object.keys(EmojiSchema.shape), properties.emoji),
-			message: keySet(Object.keys(MessageSchema.shape), properties.message),
-		};
-		const limits = options.limits ?? {};
-		const checks: [string, unknown][] = [
-			['messagesPerChannel', limits.messagesPerChannel],
-			['membersPerGuild', limits.membersPerGuild],
-			['presencesPerGuild', limits.presencesPerGuild],
-		];
-		for (const [name, value] of checks) {
-			if (value === undefined) continue;
-			if (typeof value !== 'number' || Number.isNaN(value) || value < 0) throw new CacheError('CACHE_INVALID_OPTION', `Limit "${name}" must be a number >= 0, got ${typeof value === 'number' ? value : typeof value}.`);
-		}
-		this.limits = { messages: limits.messagesPerChannel ?? 100, members: limits.membersPerGuild ?? Infinity, presences: limits.presencesPerGuild ?? Infinity };
-		this.activities = properties.presenceActivities ?? false;
-		this.onInvalid = options.onInvalidPayload;
-		this.sweeper = new EntitySweeper(this, options.sweepers ?? {});
-	}
-
-	/** Whether every flag in `flag` is on. */
-	public caches(flag: number): boolean {
-		return (this.flags & flag) === flag;
-	}
-
+export class EntityCache extends EntityStore {
 	/**
 	 * Ingests a gateway dispatch `{ t, d }`. Throws `CACHE_INVALID_EVENT` if it is not an object with a string
 	 * `t`; resolves nothing. Returns whether the event changed the cache.
@@ -108,179 +43,6 @@ export class EntityCache {
 			this.onInvalid?.(event, error);
 			return false;
 		}
-	}
-
-	// ---- getters -------------------------------------------------------------------------------------------
-
-	/** The bot's own user (from READY / USER_UPDATE). */
-	public get self(): CachedUser | undefined {
-		return this.selfId === undefined ? undefined : this.users.view(this.selfId);
-	}
-
-	public guild(id: GuildId): CachedGuild | undefined {
-		return this.guildRecords.get(id)?.data;
-	}
-
-	/** Every cached guild. */
-	public *guilds(): IterableIterator<CachedGuild> {
-		for (const record of this.guildRecords.values()) if (record.data !== undefined) yield record.data;
-	}
-
-	/** IDs of guilds known to the cache, including unavailable ones. */
-	public guildIds(): GuildId[] {
-		return [...this.guildRecords.values()].map((record) => record.id);
-	}
-
-	/** Whether the guild is known and currently available. */
-	public isAvailable(id: GuildId): boolean {
-		const record = this.guildRecords.get(id);
-		return record !== undefined && !record.unavailable;
-	}
-
-	public channel(id: ChannelId): Channel | undefined {
-		return this.channelMap.get(id);
-	}
-
-	/** The cached channels (and threads) of a guild. */
-	public channels(guildId: GuildId): Channel[] {
-		const out: Channel[] = [];
-		for (const id of this.guildRecords.get(guildId)?.channels ?? []) {
-			const channel = this.channelMap.get(id);
-			if (channel !== undefined) out.push(channel);
-		}
-		return out;
-	}
-
-	public role(guildId: GuildId, roleId: RoleId): Role | undefined {
-		return this.guildRecords.get(guildId)?.roles.get(roleId);
-	}
-
-	public roles(guildId: GuildId): Role[] {
-		return [...(this.guildRecords.get(guildId)?.roles.values() ?? [])];
-	}
-
-	public emoji(guildId: GuildId, emojiId: EmojiId): Emoji | undefined {
-		return this.guildRecords.get(guildId)?.emojis.get(emojiId);
-	}
-
-	public emojis(guildId: GuildId): Emoji[] {
-		return [...(this.guildRecords.get(guildId)?.emojis.values() ?? [])];
-	}
-
-	public user(id: UserId): CachedUser | undefined {
-		return this.users.view(id);
-	}
-
-	/** A member as a plain object built on read (with its user when users are cached). */
-	public member(guildId: GuildId, userId: UserId): CachedMember | undefined {
-		const record = this.guildRecords.get(guildId);
-		const table = record?.members;
-		if (record === undefined || table === undefined) return undefined;
-		const row = table.rowOf(userId);
-		return row < 0 ? undefined : table.viewAt(row, this.users.view(userId), this.roleFilter(record));
-	}
-
-	/** Every cached member of a guild. */
-	public *members(guildId: GuildId): IterableIterator<CachedMember> {
-		const record = this.guildRecords.get(guildId);
-		const table = record?.members;
-		if (record === undefined || table === undefined) return;
-		const filter = this.roleFilter(record);
-		for (const row of table.rows()) yield table.viewAt(row, this.users.view(table.idAt(row)), filter);
-	}
-
-	/** How many members of the guild are cached. */
-	public cachedMemberCount(guildId: GuildId): number {
-		return this.guildRecords.get(guildId)?.members?.size ?? 0;
-	}
-
-	public message(channelId: ChannelId, messageId: MessageId): Message | undefined {
-		return this.messageMap.get(channelId)?.get(messageId);
-	}
-
-	/** Cached messages of a channel, oldest first. */
-	public messages(channelId: ChannelId): Message[] {
-		return [...(this.messageMap.get(channelId)?.values() ?? [])];
-	}
-
-	public presence(guildId: GuildId, userId: UserId): CachedPresence | undefined {
-		return this.guildRecords.get(guildId)?.presences.get(userId);
-	}
-
-	public voiceState(guildId: GuildId, userId: UserId): CachedVoiceState | undefined {
-		return this.guildRecords.get(guildId)?.voiceStates.get(userId);
-	}
-
-	public voiceStates(guildId: GuildId): CachedVoiceState[] {
-		return [...(this.guildRecords.get(guildId)?.voiceStates.values() ?? [])];
-	}
-
-	/** Counts per resource, approximate bytes of the compact tables, and rejected payloads. */
-	public stats(): EntityCacheStats {
-		let members = 0;
-		let memberBytes = 0;
-		let roles = 0;
-		let emojis = 0;
-		let presences = 0;
-		let voiceStates = 0;
-		for (const record of this.guildRecords.values()) {
-			members += record.members?.size ?? 0;
-			memberBytes += record.members?.byteSize() ?? 0;
-			roles += record.roles.size;
-			emojis += record.emojis.size;
-			presences += record.presences.size;
-			voiceStates += record.voiceStates.size;
-		}
-		let messages = 0;
-		for (const channel of this.messageMap.values()) messages += channel.size;
-		return {
-			guilds: this.guildRecords.size,
-			channels: this.channelMap.size,
-			roles,
-			emojis,
-			members,
-			users: this.users.size,
-			messages,
-			presences,
-			voiceStates,
-			compactBytes: memberBytes + this.users.byteSize() + this.rolePool.byteSize(),
-			rejected: this.rejectedCount,
-		};
-	}
-
-	/** Removes everything. */
-	public clear(): void {
-		this.guildRecords.clear();
-		this.channelMap.clear();
-		this.messageMap.clear();
-		for (const row of [...this.users.rows()]) this.users.remove(this.users.idAt(row));
-		this.tombstones.clear();
-	}
-
-	/**
-	 * Sweeps on demand, by predicate: `sweep.messages((m, now) => now - Date.parse(m.timestamp) > 3_600_000)`,
-	 * `sweep.users((u) => !u.referenced)`, `sweep.members(...)`, `sweep.presences(...)`, `sweep.voiceStates(...)`,
-	 * `sweep.channels(...)`, `sweep.emojis(...)`, `sweep.roles(...)`. Each returns how many entries it removed.
-	 */
-	public get sweep(): EntitySweeper {
-		return this.sweeper;
-	}
-
-	/** Stops the sweepers. */
-	public destroy(): void {
-		this.sweeper.stop();
-	}
-
-	/** Internal: the records, for sweepers. */
-	public get internals(): { guilds: ReadonlyMap<string, GuildRecord>; channels: Map<string, Channel>; messages: Map<string, Map<string, Message>>; users: UserTable; selfId: string | undefined } {
-		return { guilds: this.guildRecords, channels: this.channelMap, messages: this.messageMap, users: this.users, selfId: this.selfId };
-	}
-
-	/** Internal: removes a member and releases its user. */
-	public removeMember(record: GuildRecord, user: string): boolean {
-		const removed = record.members?.remove(user) ?? false;
-		if (removed) this.releaseUser(user);
-		return removed;
 	}
 
 	// ---- ingestion -----------------------------------------------------------------------------------------
@@ -648,42 +410,6 @@ export class EntityCache {
 		return true;
 	}
 
-	/** The record of guild `id`; created when `create` or when the guild is not tombstoned (standalone use). */
-	private record(id: string, create: boolean): GuildRecord | undefined {
-		let record = this.guildRecords.get(id);
-		if (record === undefined && (create || !this.tombstones.has(`g:${id}`))) {
-			record = new GuildRecord(uncheckedSnowflake('Guild', id));
-			this.guildRecords.set(id, record);
-		}
-		return record;
-	}
-
-	private roleFilter(record: GuildRecord): ((role: string) => boolean) | undefined {
-		if (!this.caches(CacheFlags.Roles) || record.roles.size === 0) return undefined;
-		return (role) => record.roles.has(role);
-	}
-
-	private releaseUser(userId: string): void {
-		const row = this.users.rowOf(userId);
-		if (row >= 0 && this.users.unref(row) === 0 && userId !== this.selfId) this.users.remove(userId);
-	}
 }
 
 type MemberWrite = 'add' | 'snapshot' | 'update';
-
-/** Counts from {@link EntityCache.stats}. */
-export interface EntityCacheStats {
-	readonly guilds: number;
-	readonly channels: number;
-	readonly roles: number;
-	readonly emojis: number;
-	readonly members: number;
-	readonly users: number;
-	readonly messages: number;
-	readonly presences: number;
-	readonly voiceStates: number;
-	/** Approximate bytes of the compact member and user tables. */
-	readonly compactBytes: number;
-	/** Dispatches skipped because their data was invalid. */
-	readonly rejected: number;
-}

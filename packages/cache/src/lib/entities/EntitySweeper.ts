@@ -1,14 +1,14 @@
 import type { EntityCacheSweepers, SweeperOptions } from './EntityCacheOptions.js';
-import type { EntityCache } from './EntityCache.js';
+import type { EntityStore } from './EntityStore.js';
 import type { GuildRecord } from './GuildRecord.js';
 import type { Channel, Emoji, Message, Role } from '@ovenjs/types';
 import type { CachedMember, CachedPresence, CachedUser, CachedVoiceState } from './views.js';
 
-/** Runs an {@link EntityCache}'s sweepers on their intervals and implements the `sweep*` methods. */
+/** Runs an entity cache's sweepers on their intervals and implements the `sweep*` methods. */
 export class EntitySweeper {
 	private readonly timers: NodeJS.Timeout[] = [];
 
-	public constructor(private readonly cache: EntityCache, sweepers: EntityCacheSweepers) {
+	public constructor(private readonly cache: EntityStore, sweepers: EntityCacheSweepers) {
 		this.every(sweepers.messages, (filter) => this.messages(filter));
 		this.every(sweepers.members, (filter) => this.members(filter));
 		this.every(sweepers.users, (filter) => this.users(filter));

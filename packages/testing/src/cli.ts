@@ -21,6 +21,12 @@ Usage: ovenjs-mock [options]
   --latency <ms|min-max>     REST latency fault (default: 0)
   --error-rate <0-1>         share of REST 500/502/503 answers (default: 0)
   --reset-rate <0-1>         share of REST connection resets (default: 0)
+  --gw-close-rate <0-1>      share of dispatches followed by a forced close (default: 0)
+  --gw-close-codes <a,b>     close codes drawn for forced closes (default: 4000)
+  --gw-invalid-session-rate <0-1>  share of dispatches followed by INVALID_SESSION (default: 0)
+  --gw-reconnect-rate <0-1>  share of dispatches followed by RECONNECT (default: 0)
+  --gw-ack-drop-rate <0-1>   share of heartbeats left without ACK (default: 0)
+  --bot-permissions <bits>   permissions of the bot's role in generated guilds (default: 8)
   --json                     print the connection details as one JSON line
   -h, --help                 show this help
 `;
@@ -56,6 +62,12 @@ async function main(): Promise<void> {
 			latency: { type: 'string' },
 			'error-rate': { type: 'string' },
 			'reset-rate': { type: 'string' },
+			'gw-close-rate': { type: 'string' },
+			'gw-close-codes': { type: 'string' },
+			'gw-invalid-session-rate': { type: 'string' },
+			'gw-reconnect-rate': { type: 'string' },
+			'gw-ack-drop-rate': { type: 'string' },
+			'bot-permissions': { type: 'string' },
 			json: { type: 'boolean' },
 			help: { type: 'boolean', short: 'h' },
 		},
@@ -78,7 +90,21 @@ async function main(): Promise<void> {
 	const latencyMs = latency(values.latency);
 	const serverErrorRate = integer('error-rate', values['error-rate']);
 	const connectionResetRate = integer('reset-rate', values['reset-rate']);
+	const closeRate = integer('gw-close-rate', values['gw-close-rate']);
+	const closeCodes = values['gw-close-codes']?.split(',').map((code) => integer('gw-close-codes', code) ?? 4000);
+	const invalidSessionRate = integer('gw-invalid-session-rate', values['gw-invalid-session-rate']);
+	const reconnectRate = integer('gw-reconnect-rate', values['gw-reconnect-rate']);
+	const ackDropRate = integer('gw-ack-drop-rate', values['gw-ack-drop-rate']);
+	const botPermissions = values['bot-permissions'];
 	const options: MockDiscordOptions = {
+		...(botPermissions === undefined ? {} : { botPermissions }),
+		gatewayFaults: {
+			...(closeRate === undefined ? {} : { closeRate }),
+			...(closeCodes === undefined ? {} : { closeCodes }),
+			...(invalidSessionRate === undefined ? {} : { invalidSessionRate }),
+			...(reconnectRate === undefined ? {} : { reconnectRate }),
+			...(ackDropRate === undefined ? {} : { ackDropRate }),
+		},
 		...(port === undefined ? {} : { port }),
 		...(seed === undefined ? {} : { seed }),
 		...(guilds === undefined ? {} : { guilds }),

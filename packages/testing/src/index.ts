@@ -20,5 +20,7 @@ export { DiscordHttpError, JsonErrorCodes } from './lib/rest/DiscordHttpError.js
 export type { ErrorTree, FieldError } from './lib/rest/DiscordHttpError.js';
 export { FaultInjector } from './lib/faults/FaultInjector.js';
 export type { RestFaultOptions, RestFault } from './lib/faults/FaultInjector.js';
+export { GatewayFaults } from './lib/faults/GatewayFaults.js';
+export type { GatewayFaultOptions, GatewayFault } from './lib/faults/GatewayFaults.js';
 export { InteractionHub } from './lib/interactions/InteractionHub.js';
 export type { TriggerInteractionOptions, InteractionResponse } from './lib/interactions/InteractionHub.js';

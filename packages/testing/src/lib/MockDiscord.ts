@@ -60,6 +60,14 @@ function validate(options: MockDiscordOptions): void {
 		const value = faults?.[key];
 		check(value === undefined || (value >= 0 && value <= 1), `faults.${key} must be between 0 and 1, got ${String(value)}.`);
 	}
+	const gateway = options.gatewayFaults;
+	for (const key of ['closeRate', 'invalidSessionRate', 'reconnectRate', 'ackDropRate'] as const) {
+		const value = gateway?.[key];
+		check(value === undefined || (value >= 0 && value <= 1), `gatewayFaults.${key} must be between 0 and 1, got ${String(value)}.`);
+	}
+	for (const code of gateway?.closeCodes ?? []) {
+		check(Number.isInteger(code) && ((code >= 4000 && code <= 4999) || code === 1000 || code === 1001 || code === 1011), `gatewayFaults.closeCodes: ${code} is not a valid WebSocket close code to send (use 4000-4999, 1000, 1001 or 1011).`);
+	}
 }
 
 /**
@@ -99,7 +107,7 @@ export class MockDiscord {
 		this.secret = `${Buffer.from(botId).toString('base64url')}.${this.world.random.token(6)}.${this.world.random.token(38)}`;
 		registerSecret(this.secret);
 		this.faults = new FaultInjector(seed, options.faults);
-		this.gateway = new GatewayServer(this.world, { token: this.secret, url: () => this.gatewayUrl, applicationId: this.application.id }, options);
+		this.gateway = new GatewayServer(this.world, { token: this.secret, url: () => this.gatewayUrl, applicationId: this.application.id }, options, seed);
 		this.interactions = new InteractionHub(this.world, this.application.id);
 		this.rest = new RestServer(
 			this.world,

@@ -14,6 +14,7 @@ import { ALL_INTENTS, PRIVILEGED_INTENTS, intentAllows } from './intents.js';
 import { MemberChunker } from './memberChunks.js';
 import { IdentifySchema, PayloadSchema, PresenceSchema, RequestGuildMembersSchema, ResumeSchema } from './schemas.js';
 import { GatewayCloseCodes, NON_RESUMABLE_CLOSE_CODES } from './closeCodes.js';
+import { GatewayFaults, type GatewayFaultOptions } from '../faults/GatewayFaults.js';
 
 /** Gateway settings of the mock. */
 export interface GatewayOptions {
@@ -39,6 +40,8 @@ export interface GatewayOptions {
 	readonly replayBufferSize?: number;
 	/** Cooldown of REQUEST_GUILD_MEMBERS per guild. @defaultValue 30000 */
 	readonly memberRequestCooldownMs?: number;
+	/** Random, seeded gateway faults (forced closes, INVALID_SESSION, RECONNECT, dropped ACKs). @defaultValue none */
+	readonly gatewayFaults?: GatewayFaultOptions;
 }
 
 /** Who the gateway authenticates and where it lives; supplied by `MockDiscord`. */
@@ -62,13 +65,17 @@ export class GatewayServer {
 	private readonly members: MemberChunker;
 	private readonly timers = new Set<NodeJS.Timeout>();
 	private acksWithheld = false;
-	private readonly settings: Required<GatewayOptions>;
+	private readonly settings: Required<Omit<GatewayOptions, 'gatewayFaults'>>;
+	/** Seeded random gateway faults; change them at run time with `faults.configure()`. */
+	public readonly faults: GatewayFaults;
 
 	public constructor(
 		private readonly world: World,
 		private readonly context: GatewayContext,
 		options: GatewayOptions = {},
+		seed = 1,
 	) {
+		this.faults = new GatewayFaults(seed, options.gatewayFaults);
 		this.settings = {
 			heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
 			shards: options.shards ?? 1,
@@ -139,6 +146,7 @@ export class GatewayServer {
 			if (shard !== session.shardId) continue;
 			if (!intentAllows(session.intents, event, guildId !== null)) continue;
 			pending.push(session.dispatch(event, this.withoutContent(session, event, data, guildId)));
+			if (this.faults.active) this.applyFault(session);
 		}
 		await Promise.all(pending);
 		return pending.length;
@@ -302,7 +310,7 @@ export class GatewayServer {
 		switch (op) {
 			case GatewayOpcodes.Heartbeat:
 				connection.armHeartbeatTimer();
-				if (!this.acksWithheld) await connection.send({ op: GatewayOpcodes.HeartbeatAck });
+				if (!this.acksWithheld && !this.faults.dropAck()) await connection.send({ op: GatewayOpcodes.HeartbeatAck });
 				return;
 			case GatewayOpcodes.Identify:
 				await this.onIdentify(connection, d);
@@ -451,6 +459,31 @@ export class GatewayServer {
 		connection.authenticated = true;
 		for (const text of replay) await connection.sendText(text);
 		await session.dispatch('RESUMED', null);
+	}
+
+	private applyFault(session: GatewaySession): void {
+		const connection = session.connection;
+		if (connection === undefined) return;
+		const fault = this.faults.afterDispatch();
+		switch (fault.kind) {
+			case 'close':
+				if (NON_RESUMABLE_CLOSE_CODES.has(fault.code)) this.endSession(session);
+				connection.close(fault.code, 'Injected fault');
+				return;
+			case 'invalidSession':
+				void connection.send({ op: GatewayOpcodes.InvalidSession, d: fault.resumable });
+				if (!fault.resumable) {
+					this.endSession(session);
+					connection.session = undefined;
+					connection.authenticated = false;
+				}
+				return;
+			case 'reconnect':
+				void connection.send({ op: GatewayOpcodes.Reconnect, d: null });
+				return;
+			case 'none':
+				return;
+		}
 	}
 
 	private endSession(session: GatewaySession): void {

@@ -1,5 +1,5 @@
 import { expectTypeOf, test } from 'vitest';
-import type { APIMessage } from 'discord-api-types/v10';
+import type { Message } from '@ovenjs/types';
 import { ExtensionBus, type MetricSample } from '../src/index.js';
 
 declare module '@ovenjs/types' {
@@ -14,7 +14,7 @@ declare module '@ovenjs/types' {
 test('handlers receive the declared argument tuple', () => {
 	const bus = new ExtensionBus();
 	bus.on('message:create', (message) => {
-		expectTypeOf(message).toEqualTypeOf<APIMessage>();
+		expectTypeOf(message).toEqualTypeOf<Message>();
 	});
 	bus.on('metrics:counter', (sample) => {
 		expectTypeOf(sample).toEqualTypeOf<MetricSample>();

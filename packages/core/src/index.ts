@@ -37,3 +37,13 @@ export {
 	createInteraction,
 } from './lib/interactions/interactions.js';
 export type { AnyInteraction } from './lib/interactions/interactions.js';
+export { Client } from './lib/client/Client.js';
+export type { CommandInput } from './lib/client/Client.js';
+export type { ClientOptions, ClientEvents, ShardEventInfo } from './lib/client/ClientOptions.js';
+export { ClientEmitter } from './lib/client/ClientEmitter.js';
+export type { ClientListener } from './lib/client/ClientEmitter.js';
+export { ClientMessage } from './lib/client/ClientMessage.js';
+export { EventPipeline } from './lib/client/EventPipeline.js';
+export type { DispatchFilter, DispatchTransformer, BatchOptions, BatchHandle, RecordedDispatch } from './lib/client/EventPipeline.js';
+export { isAPIInteraction } from './lib/client/guards.js';
+export type { MessageUpdate, MessageDelete } from './lib/client/schemas.js';

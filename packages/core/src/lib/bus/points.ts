@@ -3,16 +3,9 @@
  * `@ovenjs/rest`, `ws:*` in `@ovenjs/ws`, `cache:*` in `@ovenjs/cache`). The table in
  * `docs/extension-points.md` is generated from these declarations by `scripts/generate-points-table.ts`.
  */
-import type {
-	APIInteraction,
-	APIInteractionResponse,
-	APIMessage,
-	GatewayMessageDeleteDispatchData,
-	GatewayMessageUpdateDispatchData,
-	RESTPostAPIChannelMessageJSONBody,
-	RESTPutAPIApplicationCommandsJSONBody,
-} from 'discord-api-types/v10';
-import type { ApplicationId, ChannelId, GuildId, UserId } from '@ovenjs/types';
+import type { APIInteraction, APIInteractionResponse, APIMessage, RESTPostAPIChannelMessageJSONBody, RESTPutAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import type { ApplicationId, ChannelId, GuildId, Message, UserId } from '@ovenjs/types';
+import type { MessageDelete, MessageUpdate } from '../client/schemas.js';
 
 /** Where a handler failure happened, as reported on `error:unhandled`. */
 export interface UnhandledErrorContext {
@@ -155,11 +148,11 @@ declare module '@ovenjs/types' {
 		/** A dispatch was handled: cache updated and events emitted. */
 		'gateway:afterDispatch': [event: DispatchEnvelope];
 		/** A message was created (after the cache saw it). */
-		'message:create': [message: APIMessage];
+		'message:create': [message: Message];
 		/** A message was edited. */
-		'message:update': [message: GatewayMessageUpdateDispatchData];
+		'message:update': [message: MessageUpdate];
 		/** A message was deleted. */
-		'message:delete': [message: GatewayMessageDeleteDispatchData];
+		'message:delete': [message: MessageDelete];
 		/** Waterfall: transform a message body before `client.api.channels.createMessage` or an interaction reply sends it. */
 		'message:beforeSend': [body: RESTPostAPIChannelMessageJSONBody, channelId: ChannelId | undefined];
 		/** A message was sent by the client. */

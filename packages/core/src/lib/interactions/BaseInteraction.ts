@@ -12,7 +12,7 @@ import {
 	type APIUser,
 	type RESTPostAPIWebhookWithTokenJSONBody,
 } from 'discord-api-types/v10';
-import { uncheckedSnowflake, type ApplicationId, type ChannelId, type GuildId, type InteractionId, type UserId } from '@ovenjs/types';
+import { snowflakeTimestamp, uncheckedSnowflake, type ApplicationId, type ChannelId, type GuildId, type InteractionId, type UserId } from '@ovenjs/types';
 import type { ApiFile } from '../api/ApiResource.js';
 import type { Api } from '../api/generated/Api.js';
 import type { ExtensionBus } from '../bus/ExtensionBus.js';
@@ -108,6 +108,11 @@ export class BaseInteraction<Raw extends APIInteraction = APIInteraction> {
 	/** The invoking user's ID. */
 	public get userId(): UserId | undefined {
 		return this.user === undefined ? undefined : uncheckedSnowflake('User', this.user.id);
+	}
+
+	/** Milliseconds from the interaction's creation (its snowflake) to its arrival here. */
+	public get latency(): number {
+		return this.receivedAt - snowflakeTimestamp(this.id);
 	}
 
 	/** The interaction token (valid for 15 minutes). Not shown by `console.log`. */

@@ -1,0 +1,411 @@
+import { inspect } from 'node:util';
+import {
+	ApplicationCommandType,
+	type APIMessage,
+	type RESTPostAPIChannelMessageJSONBody,
+	type RESTPutAPIApplicationCommandsJSONBody,
+	type RESTPutAPIApplicationGuildCommandsJSONBody,
+	type RESTPutAPIApplicationGuildCommandsResult,
+} from 'discord-api-types/v10';
+import { EntityCache } from '@ovenjs/cache';
+import { REST } from '@ovenjs/rest';
+import { WebSocketManager, type GatewayDispatch } from '@ovenjs/ws';
+import {
+	parsePayload,
+	redactSecrets,
+	registerSecret,
+	unregisterSecret,
+	type ApplicationId,
+	type ChannelId,
+	type GuildId,
+	type UserId,
+} from '@ovenjs/types';
+import type { z } from 'zod';
+import { Api } from '../api/generated/Api.js';
+import { ExtensionBus } from '../bus/ExtensionBus.js';
+import type { DispatchEnvelope } from '../bus/points.js';
+import type { ContextMenuCommandBuilder, SlashCommandBuilder } from '../builders/commands.js';
+import { CoreError } from '../errors/CoreError.js';
+import { createInteraction } from '../interactions/interactions.js';
+import { ClientEmitter } from './ClientEmitter.js';
+import { ClientMessage } from './ClientMessage.js';
+import type { ClientEvents, ClientOptions } from './ClientOptions.js';
+import { EventPipeline, type RecordedDispatch } from './EventPipeline.js';
+import { isAPIInteraction } from './guards.js';
+import { GuildIdentitySchema, MessageDeleteSchema, MessageUpdateSchema, ReadySchema } from './schemas.js';
+
+/** A command for {@link Client.registerCommands}: a builder or a payload. */
+export type CommandInput = SlashCommandBuilder | ContextMenuCommandBuilder | RESTPutAPIApplicationCommandsJSONBody[number];
+
+type ClientState = 'idle' | 'connecting' | 'ready' | 'destroyed';
+
+/** Guild commands cannot carry install contexts, and the primary entry point command is global only. */
+function toGuildCommands(body: RESTPutAPIApplicationCommandsJSONBody): RESTPutAPIApplicationGuildCommandsJSONBody {
+	const out: RESTPutAPIApplicationGuildCommandsJSONBody = [];
+	for (const command of body) {
+		if (command.type === ApplicationCommandType.PrimaryEntryPoint) {
+			throw new CoreError('CORE_INVALID_OPTION', `The entry point command "${command.name}" can only be registered globally: call registerCommands() without a guild ID.`);
+		}
+		const { contexts: _contexts, integration_types: _integrationTypes, ...rest } = command;
+		out.push(rest);
+	}
+	return out;
+}
+
+/**
+ * The OvenJS client: composes `@ovenjs/rest`, `@ovenjs/ws` and `@ovenjs/cache` through one {@link ExtensionBus}.
+ *
+ * @example
+ * ```ts
+ * const client = new Client({ token: process.env.DISCORD_TOKEN, intents: GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.MessageContent });
+ * client.on('messageCreate', async (message) => {
+ *   if (message.content === '!ping') await message.reply(`pong (${message.latency} ms)`);
+ * });
+ * await client.login();
+ * ```
+ */
+export class Client extends ClientEmitter<ClientEvents> {
+	/** The REST client all requests go through. */
+	public readonly rest: REST;
+	/** `client.api.<resource>.<operation>(...)`: every operation of Discord's HTTP API, typed. */
+	public readonly api: Api;
+	/** The gateway manager (created by `login()`). */
+	public gateway: WebSocketManager | undefined;
+	/** The entity cache, fed by every dispatch. An empty cache when the `cache` option is `false`. */
+	public readonly cache: EntityCache;
+	/** The gateway event pipeline: filters, transformers, batches, record/replay. */
+	public readonly pipeline: EventPipeline;
+	/** The bot user's ID (after `ready`). */
+	public userId: UserId | undefined;
+	/** The application's ID (after `ready`). */
+	public applicationId: ApplicationId | undefined;
+	readonly #options: ClientOptions;
+	readonly #token: string;
+	readonly #cacheEnabled: boolean;
+	readonly #latencies = new Map<number, number>();
+	#state: ClientState = 'idle';
+	#loginStarted = 0;
+
+	/** @throws {@link CoreError} `CORE_INVALID_OPTION` when the token or intents are missing or malformed. */
+	public constructor(options: ClientOptions) {
+		const bus = options.bus ?? new ExtensionBus();
+		super(bus);
+		if (typeof options.token !== 'string' || options.token.trim() === '') {
+			throw new CoreError('CORE_INVALID_OPTION', 'ClientOptions.token must be your bot token (a non-empty string); find it under Bot in the Discord developer portal.');
+		}
+		if (!Number.isInteger(options.intents) || options.intents < 0) {
+			throw new CoreError('CORE_INVALID_OPTION', `ClientOptions.intents must be a non-negative integer bit field (GatewayIntentBits), got ${String(options.intents)}.`);
+		}
+		this.#token = options.token.replace(/^Bot\s+/i, '');
+		registerSecret(this.#token);
+		this.#options = options;
+		this.rest = new REST({ ...options.rest, token: this.#token, emitter: bus });
+		this.api = new Api(this.rest);
+		this.#cacheEnabled = options.cache !== false;
+		this.cache = new EntityCache(options.cache === false ? {} : options.cache);
+		this.pipeline = new EventPipeline(bus);
+		if (bus.has('lifecycle:init')) bus.emit('lifecycle:init', { intents: options.intents, shardCount: this.#shardCountOption() });
+	}
+
+	/** The extension bus (register plugins' handlers here). */
+	public get extensions(): ExtensionBus {
+		return this.bus;
+	}
+
+	/** Whether `login()` completed and `destroy()` was not called. */
+	public get isReady(): boolean {
+		return this.#state === 'ready';
+	}
+
+	/** The average heartbeat round trip over the shards, in ms (`undefined` before the first ACK). */
+	public get ping(): number | undefined {
+		if (this.#latencies.size === 0) return undefined;
+		let total = 0;
+		for (const latency of this.#latencies.values()) total += latency;
+		return Math.round(total / this.#latencies.size);
+	}
+
+	/**
+	 * Connects every shard and resolves when all are ready (the `ready` event fires first).
+	 * @throws {@link CoreError} `CORE_ALREADY_LOGGED_IN` / `CORE_DESTROYED`; REST and gateway errors (a bad token
+	 * fails here with the REST package's 401 error, redacted).
+	 */
+	public async login(): Promise<void> {
+		if (this.#state === 'destroyed') throw new CoreError('CORE_DESTROYED', 'This client was destroyed; create a new Client to log in again.');
+		if (this.#state !== 'idle') throw new CoreError('CORE_ALREADY_LOGGED_IN', 'login() was already called on this client.');
+		this.#state = 'connecting';
+		this.#loginStarted = Date.now();
+		const bus = this.bus;
+		const auth = { kind: 'rest' as const, shardId: undefined };
+		if (bus.has('security:authAttempt')) bus.emit('security:authAttempt', auth);
+		try {
+			const me = await this.api.users.getMyUser();
+			this.userId = parsePayload('User', me).id;
+		} catch (error) {
+			this.#state = 'idle';
+			if (bus.has('security:authFailure')) bus.emit('security:authFailure', auth, error);
+			throw error;
+		}
+		if (bus.has('security:authSuccess')) bus.emit('security:authSuccess', auth);
+		if (bus.has('client:beforeConnect')) await bus.emitAsync('client:beforeConnect', { intents: this.#options.intents, shardCount: this.#shardCountOption() });
+		const gateway = new WebSocketManager({ ...this.#options.gateway, token: this.#token, intents: this.#options.intents, rest: this.rest, extensions: bus });
+		this.gateway = gateway;
+		this.#wire(gateway);
+		const allReady = new Promise<void>((resolve, reject) => {
+			gateway.once('allReady', resolve);
+			gateway.on('error', ({ error, fatal }) => {
+				if (fatal && this.#state === 'connecting') reject(error);
+			});
+		});
+		try {
+			await Promise.all([gateway.connect(), allReady]);
+		} catch (error) {
+			await gateway.destroy().catch(() => undefined);
+			this.gateway = undefined;
+			this.#state = 'idle';
+			throw error;
+		}
+		// destroy() may have run while the shards connected.
+		if (this.#current() === 'destroyed') return;
+		this.#state = 'ready';
+		const guildCount = this.cache.guildIds().length;
+		const durationMs = Date.now() - this.#loginStarted;
+		this.emit('ready', { guildCount, durationMs });
+		const { userId, applicationId } = this;
+		if (applicationId !== undefined && (bus.has('client:ready') || bus.has('client:afterConnect'))) {
+			const info = { userId, applicationId, guildCount, shardIds: gateway.shardIds, durationMs };
+			bus.emit('client:ready', info);
+			bus.emit('client:afterConnect', info);
+		}
+	}
+
+	/**
+	 * Closes every shard, delivers buffered batches, finishes the recording and drains REST. Safe to call twice.
+	 */
+	public async destroy(): Promise<void> {
+		if (this.#state === 'destroyed') return;
+		const bus = this.bus;
+		const info = { reason: 'destroy' };
+		if (bus.has('client:beforeDisconnect')) await bus.emitAsync('client:beforeDisconnect', info);
+		this.#state = 'destroyed';
+		await this.gateway?.destroy();
+		await this.pipeline.close();
+		await this.rest.destroy();
+		this.cache.destroy();
+		unregisterSecret(this.#token);
+		if (bus.has('lifecycle:shutdown')) bus.emit('lifecycle:shutdown', info);
+		if (bus.has('client:afterDisconnect')) bus.emit('client:afterDisconnect', info);
+	}
+
+	/** Sends a message, after the `message:beforeSend` waterfall; emits `message:afterSend`. */
+	public async send(channelId: ChannelId, body: string | RESTPostAPIChannelMessageJSONBody): Promise<APIMessage> {
+		const initial: RESTPostAPIChannelMessageJSONBody = typeof body === 'string' ? { content: body } : body;
+		const bus = this.bus;
+		const final = bus.has('message:beforeSend') ? await bus.transform('message:beforeSend', initial, channelId) : initial;
+		const message = await this.api.channels.createMessage(channelId, final);
+		if (bus.has('message:afterSend')) bus.emit('message:afterSend', message);
+		return message;
+	}
+
+	/**
+	 * Replaces the application's commands (globally, or in one guild) in a single bulk request.
+	 * @throws {@link CoreError} `CORE_NOT_LOGGED_IN` before `ready` (the application ID is unknown);
+	 * `BuilderValidationError` when a builder breaks a limit.
+	 */
+	public async registerCommands(commands: readonly CommandInput[], guildId?: GuildId): Promise<RESTPutAPIApplicationGuildCommandsResult> {
+		const applicationId = this.applicationId;
+		if (applicationId === undefined) throw new CoreError('CORE_NOT_LOGGED_IN', 'registerCommands() needs the application ID: call it after login() resolved (or in the ready event).');
+		const initial: RESTPutAPIApplicationCommandsJSONBody = commands.map((command) => ('toJSON' in command ? command.toJSON() : command));
+		const bus = this.bus;
+		const body = bus.has('command:beforeRegister') ? await bus.transform('command:beforeRegister', initial, guildId) : initial;
+		const result =
+			guildId === undefined
+				? await this.api.applications.bulkSetApplicationCommands(applicationId, body)
+				: await this.api.applications.bulkSetGuildApplicationCommands(
+						applicationId,
+						guildId,
+						toGuildCommands(body),
+					);
+		if (bus.has('command:afterRegister')) bus.emit('command:afterRegister', result.length, guildId);
+		return result;
+	}
+
+	/**
+	 * Feeds recorded dispatches (a file written by `client.pipeline.record()`, or the events themselves) through
+	 * the pipeline, cache and events exactly as live ones. Works without `login()`.
+	 * @param options.speed - `0` (default) replays at once; `1` keeps the recorded timing; `2` twice as fast.
+	 */
+	public async replay(source: string | readonly RecordedDispatch[], options: { readonly speed?: number } = {}): Promise<number> {
+		const events = typeof source === 'string' ? await EventPipeline.readRecording(source) : source;
+		const speed = options.speed ?? 0;
+		if (!Number.isFinite(speed) || speed < 0) throw new CoreError('CORE_INVALID_OPTION', `replay speed must be 0 (instant) or a positive number, got ${String(speed)}.`);
+		let previous = events[0]?.at ?? 0;
+		for (const event of events) {
+			if (this.#state === 'destroyed') break;
+			if (speed > 0 && event.at > previous) await new Promise((resolve) => setTimeout(resolve, (event.at - previous) / speed));
+			previous = event.at;
+			this.#handle({ t: event.t, d: event.d, s: event.s, shardId: event.shardId });
+		}
+		return events.length;
+	}
+
+	#current(): ClientState {
+		return this.#state;
+	}
+
+	#shardCountOption(): number | undefined {
+		const count = this.#options.gateway?.shardCount;
+		return typeof count === 'number' ? count : undefined;
+	}
+
+	#wire(gateway: WebSocketManager): void {
+		const bus = this.bus;
+		gateway.on('dispatch', (dispatch: GatewayDispatch) => {
+			this.#handle({ t: dispatch.t, d: dispatch.d, s: dispatch.s ?? 0, shardId: dispatch.shardId });
+		});
+		gateway.on('progress', (progress) => {
+			this.emit('shardProgress', progress);
+		});
+		gateway.on('ready', ({ shardId, guildCount }) => {
+			this.emit('shardReady', { shardId, guildCount });
+			if (bus.has('lifecycle:shardReady')) bus.emit('lifecycle:shardReady', { shardId, shardCount: gateway.shardCount ?? 1 });
+		});
+		gateway.on('resumed', ({ shardId, replayed }) => {
+			this.emit('shardResume', { shardId, replayed });
+			if (bus.has('lifecycle:shardResumed')) bus.emit('lifecycle:shardResumed', { shardId, shardCount: gateway.shardCount ?? 1, detail: `${replayed} replayed` });
+		});
+		gateway.on('closed', ({ shardId, code, reason, willReconnect }) => {
+			this.emit('shardDisconnect', { shardId, code, reason, willReconnect });
+			if (bus.has('lifecycle:shardDisconnected')) bus.emit('lifecycle:shardDisconnected', { shardId, shardCount: gateway.shardCount ?? 1, detail: `${code} ${reason}` });
+		});
+		gateway.on('heartbeat', ({ shardId, latency }) => {
+			this.#latencies.set(shardId, latency);
+			if (bus.has('metrics:gauge')) bus.emit('metrics:gauge', { name: 'ovenjs.gateway.latency', value: latency, labels: { shard: String(shardId) } });
+		});
+		gateway.on('error', ({ error, fatal }) => {
+			if (fatal) {
+				if (error.code === 'GATEWAY_AUTHENTICATION_FAILED' && bus.has('security:authFailure')) bus.emit('security:authFailure', { kind: 'identify', shardId: undefined }, error);
+				this.emit('fatal', error);
+			}
+			this.emit('error', error);
+		});
+		gateway.on('debug', (message, shardId) => {
+			const text = redactSecrets(shardId === null ? message : `[shard ${shardId}] ${message}`, this.#token);
+			this.emit('debug', text);
+			if (bus.has('client:debug')) bus.emit('client:debug', text);
+		});
+		gateway.on('sessionLost', ({ shardId, reason }) => {
+			const text = `Shard ${shardId} could not resume (${reason}); events while it was away may be missing.`;
+			this.emit('warn', text);
+			if (bus.has('client:warn')) bus.emit('client:warn', text);
+		});
+	}
+
+	#parse<S extends z.ZodType>(schema: S, event: DispatchEnvelope): z.output<S> | undefined {
+		const result = schema.safeParse(event.d);
+		if (result.success) return result.data;
+		this.#invalid(event, result.error);
+		return undefined;
+	}
+
+	#invalid(event: DispatchEnvelope, error: unknown): void {
+		if (this.bus.has('error:validation')) this.bus.emit('error:validation', error, { source: `gateway:${event.t}` });
+		this.emit('warn', `Ignored an invalid ${event.t} payload from shard ${event.shardId}.`);
+	}
+
+	#handle(incoming: DispatchEnvelope): void {
+		const event = this.pipeline.process(incoming);
+		if (event === undefined) return;
+		const bus = this.bus;
+		if (bus.has('metrics:counter')) bus.emit('metrics:counter', { name: 'ovenjs.gateway.dispatch', value: 1, labels: { t: event.t } });
+		if (this.#cacheEnabled) {
+			try {
+				this.cache.ingest(event.t, event.d);
+			} catch (error) {
+				this.#invalid(event, error);
+			}
+		}
+		try {
+			this.#route(event);
+		} catch (error) {
+			this.#invalid(event, error);
+		}
+		this.emit('raw', event);
+		this.pipeline.deliver(event);
+		if (bus.has('gateway:afterDispatch')) bus.emit('gateway:afterDispatch', event);
+	}
+
+	#route(event: DispatchEnvelope): void {
+		const bus = this.bus;
+		switch (event.t) {
+			case 'READY': {
+				const ready = this.#parse(ReadySchema, event);
+				if (ready === undefined) return;
+				this.userId = ready.user.id;
+				this.applicationId = ready.application.id;
+				return;
+			}
+			case 'MESSAGE_CREATE': {
+				if (this.listenerCount('messageCreate') === 0 && !bus.has('message:create')) return;
+				const data = parsePayload('Message', event.d);
+				if (bus.has('message:create')) bus.emit('message:create', data);
+				this.emit('messageCreate', new ClientMessage(this, data, event.shardId));
+				return;
+			}
+			case 'MESSAGE_UPDATE': {
+				if (this.listenerCount('messageUpdate') === 0 && !bus.has('message:update')) return;
+				const data = this.#parse(MessageUpdateSchema, event);
+				if (data === undefined) return;
+				if (bus.has('message:update')) bus.emit('message:update', data);
+				this.emit('messageUpdate', data);
+				return;
+			}
+			case 'MESSAGE_DELETE': {
+				const data = this.#parse(MessageDeleteSchema, event);
+				if (data === undefined) return;
+				if (bus.has('message:delete')) bus.emit('message:delete', data);
+				this.emit('messageDelete', data);
+				return;
+			}
+			case 'GUILD_CREATE': {
+				const guild = this.#parse(GuildIdentitySchema, event);
+				if (guild === undefined) return;
+				if (bus.has('guild:available')) bus.emit('guild:available', guild.id);
+				this.emit('guildCreate', guild.id, this.cache.guild(guild.id));
+				return;
+			}
+			case 'GUILD_DELETE': {
+				const guild = this.#parse(GuildIdentitySchema, event);
+				if (guild === undefined) return;
+				const left = guild.unavailable !== true;
+				if (bus.has('guild:unavailable')) bus.emit('guild:unavailable', guild.id, left);
+				this.emit('guildDelete', guild.id, left);
+				return;
+			}
+			case 'INTERACTION_CREATE': {
+				if (!isAPIInteraction(event.d)) {
+					this.#invalid(event, new CoreError('CORE_INTERACTION_UNSUPPORTED', 'INTERACTION_CREATE payload is not an interaction core understands.'));
+					return;
+				}
+				if (bus.has('interaction:received')) bus.emit('interaction:received', event.d);
+				const interaction = createInteraction(event.d, { api: this.api, bus });
+				if (interaction !== undefined) this.emit('interactionCreate', interaction);
+				return;
+			}
+			default:
+				return;
+		}
+	}
+
+	/** Listener failures go to the `error` event (unless an `error` listener itself failed). */
+	protected override onListenerError(event: keyof ClientEvents, error: unknown): boolean {
+		if (event === 'error' || this.listenerCount('error') === 0) return false;
+		this.emit('error', error);
+		return true;
+	}
+
+	/** Never prints the token. */
+	public [inspect.custom](): string {
+		return `Client { state: '${this.#state}', userId: ${this.userId === undefined ? 'undefined' : `'${this.userId}'`}, shards: ${this.gateway?.shardIds.length ?? 0}, ping: ${String(this.ping)} }`;
+	}
+}

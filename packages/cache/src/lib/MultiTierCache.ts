@@ -5,7 +5,8 @@ import { CacheError } from './errors/CacheError.js';
 import type { CacheSetOptions, CacheTier } from './interfaces/CacheTier.js';
 import type { InvalidationBus, InvalidationMessage } from './interfaces/InvalidationBus.js';
 import type { InvalidationReason } from './extension-points.js';
-import { TierState, type PendingOp } from './TierState.js';
+import type { TierState } from './TierState.js';
+import { TierSet } from './TierSet.js';
 import { MemoryTier } from './tiers/MemoryTier.js';
 import { AccessModel, type AccessModelOptions } from './analytics/AccessModel.js';
 import { LatencyHistogram } from './analytics/LatencyHistogram.js';
@@ -96,7 +97,7 @@ const now = (): number => performance.timeOrigin + performance.now();
 export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 	/** Identifies this instance on the invalidation bus. */
 	public readonly id = randomUUID();
-	private readonly states: TierState[];
+	private readonly tierSet: TierSet;
 	private readonly writeMode: WriteMode;
 	private readonly promoteAfter: number;
 	private readonly promotedTtl: number;
@@ -106,7 +107,6 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 	private readonly readCounts = new Map<string, number>();
 	private readonly timers: NodeJS.Timeout[] = [];
 	private readonly rules = new Map<string, InvalidationRule>();
-	private readonly background = new Set<Promise<unknown>>();
 	/** The access model behind warming and hottest keys (undefined when warming is disabled). */
 	public readonly model: AccessModel | undefined;
 	private readonly warming: Required<Pick<WarmingOptions, 'count' | 'coAccess'>>;
@@ -115,7 +115,6 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 	/** Time from a remote process's invalidation to its arrival here, in ns. */
 	public readonly remoteInvalidationLatency = new LatencyHistogram();
 	private ready: Promise<void> = Promise.resolve();
-	private checking = false;
 	private closed = false;
 
 	public constructor(options: MultiTierCacheOptions = {}) {
@@ -130,8 +129,18 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 		assertNumberOption('healthCheckInterval', options.healthCheckInterval, 1);
 		assertNumberOption('promoteAfter', options.promoteAfter, 1);
 		assertNumberOption('promotedTtl', options.promotedTtl, 0);
-		this.states = tiers.map((tier, index) => new TierState(tier, index));
 		this.writeMode = writeMode;
+		this.tierSet = new TierSet(tiers, writeMode, {
+			onDown: (state, error) => {
+				if (this.emitter?.has('cache:tierDown') === true) this.emitter.emit('cache:tierDown', state.tier.name, error);
+				if (this.listenerCount('tierDown') > 0) this.emit('tierDown', state.tier.name, error);
+			},
+			onUp: (state, resynced) => {
+				if (this.emitter?.has('cache:tierUp') === true) this.emitter.emit('cache:tierUp', state.tier.name, resynced);
+				if (this.listenerCount('tierUp') > 0) this.emit('tierUp', state.tier.name, resynced);
+			},
+			closed: () => this.closed,
+		});
 		this.promoteAfter = options.promoteAfter ?? 1;
 		this.promotedTtl = options.promotedTtl ?? 0;
 		this.emitter = options.emitter;
@@ -140,13 +149,13 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 		const warming = options.warming ?? {};
 		this.model = warming.enabled === true ? new AccessModel(warming) : undefined;
 		this.warming = { count: warming.count ?? 100, coAccess: warming.coAccess ?? true };
-		for (const state of this.states) {
+		for (const state of this.tierSet.states) {
 			state.tier.onEvict?.((key, value, reason) => {
 				this.onEvicted(state, key, value, reason, options.demoteOnEvict ?? true);
 			});
 		}
-		this.timers.push(setInterval(() => void this.healthCheck(), options.healthCheckInterval ?? 1_000).unref());
-		if (this.writeMode === 'behind') this.timers.push(setInterval(() => void this.flushAll(), options.flushInterval ?? 100).unref());
+		this.timers.push(setInterval(() => void this.tierSet.healthCheck(), options.healthCheckInterval ?? 1_000).unref());
+		if (this.writeMode === 'behind') this.timers.push(setInterval(() => void this.tierSet.flushAll(), options.flushInterval ?? 100).unref());
 		const warmEvery = warming.interval ?? 60_000;
 		if (this.model !== undefined && warmEvery > 0) this.timers.push(setInterval(() => void this.warm(), warmEvery).unref());
 		if (this.bus !== undefined) {
@@ -164,7 +173,7 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 
 	/** The tiers, fastest first. */
 	public get tiers(): readonly CacheTier[] {
-		return this.states.map((state) => state.tier);
+		return this.tierSet.states.map((state) => state.tier);
 	}
 
 	/**
@@ -172,7 +181,7 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 	 * the first tier is remote. The fastest path: no promise, no slower tiers.
 	 */
 	public getSync(key: string): unknown {
-		const first = this.states[0];
+		const first = this.tierSet.states[0];
 		if (first === undefined || !(first.tier instanceof MemoryTier)) return undefined;
 		const value = first.tier.getSync(key);
 		if (value === undefined) first.misses++;
@@ -188,7 +197,7 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 		this.model?.record(key, this.clock());
 		let value: unknown;
 		let answered: TierState | undefined;
-		for (const state of this.states) {
+		for (const state of this.tierSet.states) {
 			const pending = state.index > 0 ? state.pendingOp(key) : undefined;
 			if (pending !== undefined) {
 				if (pending.kind === 'set') {
@@ -198,7 +207,7 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 				break;
 			}
 			if (!state.up) continue;
-			value = await this.readTier(state, key);
+			value = await this.tierSet.readTier(state, key);
 			if (value !== undefined) {
 				answered = state;
 				break;
@@ -216,7 +225,7 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 		this.assertOpen();
 		const results: unknown[] = keys.map(() => undefined);
 		let missing = keys.map((_key, index) => index);
-		for (const state of this.states) {
+		for (const state of this.tierSet.states) {
 			if (missing.length === 0) break;
 			const stillMissing: number[] = [];
 			const toRead: number[] = [];
@@ -243,7 +252,7 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 						}
 					});
 				} catch (error) {
-					this.markDown(state, error);
+					this.tierSet.markDown(state, error);
 					stillMissing.push(...toRead);
 				}
 			} else stillMissing.push(...toRead);
@@ -270,7 +279,7 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 		if (this.emitter?.has('cache:beforeSet') === true) this.emitter.emit('cache:beforeSet', key, value);
 		const tags = [...(options.tags ?? []), ...(options.dependsOn ?? []).map(dependencyTag)];
 		const tierOptions: CacheSetOptions = { ...(options.ttl === undefined ? {} : { ttl: options.ttl }), ...(tags.length > 0 ? { tags } : {}) };
-		await this.apply(key, { kind: 'set', value, options: tierOptions });
+		await this.tierSet.apply(key, { kind: 'set', value, options: tierOptions });
 		if (this.emitter?.has('cache:afterSet') === true) this.emitter.emit('cache:afterSet', key, value);
 	}
 
@@ -291,26 +300,26 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 		const removed = new Set<string>();
 		const queue = [...(target.keys ?? [])];
 		const tags = [...(target.tags ?? [])];
-		for (const pattern of target.patterns ?? []) await this.sweepPattern(pattern);
+		for (const pattern of target.patterns ?? []) await this.tierSet.sweepPattern(pattern);
 		while (queue.length > 0 || tags.length > 0) {
 			const key = queue.shift();
 			if (key !== undefined) {
 				if (removed.has(key)) continue;
 				removed.add(key);
-				await this.apply(key, { kind: 'delete' });
+				await this.tierSet.apply(key, { kind: 'delete' });
 				tags.push(dependencyTag(key));
 				continue;
 			}
 			const tag = tags.shift();
 			if (tag === undefined) break;
-			for (const swept of await this.sweepTag(tag)) if (!removed.has(swept)) queue.push(swept);
+			for (const swept of await this.tierSet.sweepTag(tag)) if (!removed.has(swept)) queue.push(swept);
 		}
 		this.invalidationLatency.record(Number(process.hrtime.bigint() - started));
 		const keys = [...removed];
 		this.report(keys, reason);
 		if (this.bus !== undefined) {
 			const message: InvalidationMessage = { origin: this.id, keys, tags: [...(target.tags ?? [])], patterns: [...(target.patterns ?? [])], sentAt: now() };
-			this.track(this.bus.publish(message));
+			this.tierSet.track(this.bus.publish(message));
 		}
 		return keys;
 	}
@@ -329,8 +338,8 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 
 	/** Writes every journaled operation to tiers that are up; resolves once done (or failed over). */
 	public async flush(): Promise<void> {
-		await this.flushAll();
-		await Promise.allSettled([...this.background]);
+		await this.tierSet.flushAll();
+		await this.tierSet.settle();
 	}
 
 	/**
@@ -345,7 +354,7 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 
 	/** Per-tier hit ratio, latency, evictions, memory, hottest keys and tuning suggestions. */
 	public stats(): CacheStats {
-		return buildStats(this.states, {
+		return buildStats(this.tierSet.states, {
 			writeMode: this.writeMode,
 			invalidation: this.invalidationLatency,
 			remoteInvalidation: this.remoteInvalidationLatency,
@@ -360,90 +369,13 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 		await this.flush().catch(() => undefined);
 		this.closed = true;
 		await this.bus?.close();
-		await Promise.allSettled(this.states.map((state) => state.tier.close()));
+		await Promise.allSettled(this.tierSet.states.map((state) => state.tier.close()));
 	}
 
-	private async readTier(state: TierState, key: string): Promise<unknown> {
-		const started = process.hrtime.bigint();
-		try {
-			const value = await state.tier.get(key);
-			state.getLatency.record(Number(process.hrtime.bigint() - started));
-			if (value === undefined) state.misses++;
-			else state.hits++;
-			return value;
-		} catch (error) {
-			if (error instanceof CacheError && (error.code === 'CACHE_SERIALIZATION_FAILED' || error.code === 'CACHE_MIGRATION_FAILED' || error.code === 'CACHE_UNKNOWN_SERIALIZER')) {
-				state.errors++;
-				state.misses++;
-				return undefined;
-			}
-			this.markDown(state, error);
-			return undefined;
-		}
-	}
 
-	private async apply(key: string, op: PendingOp): Promise<void> {
-		const writes: Promise<void>[] = [];
-		for (const state of this.states) {
-			if (state.index > 0 && (this.writeMode === 'behind' || !state.up || state.pendingOp(key) !== undefined)) {
-				state.journal(key, op);
-				if (state.up && this.writeMode === 'through') this.track(this.flushState(state));
-				continue;
-			}
-			writes.push(this.write(state, key, op));
-		}
-		await Promise.all(writes);
-	}
 
-	private async write(state: TierState, key: string, op: PendingOp): Promise<void> {
-		const started = process.hrtime.bigint();
-		try {
-			if (op.kind === 'set') await state.tier.set(key, op.value, op.options);
-			else await state.tier.delete(key);
-			state.sets++;
-			state.setLatency.record(Number(process.hrtime.bigint() - started));
-		} catch (error) {
-			if (error instanceof CacheError && error.code !== 'CACHE_TIER_UNAVAILABLE') throw error;
-			state.journal(key, op);
-			this.markDown(state, error);
-		}
-	}
 
-	private async sweepTag(tag: string): Promise<string[]> {
-		const keys = new Set<string>();
-		await Promise.all(
-			this.states.map(async (state) => {
-				if (!state.up || (state.index > 0 && this.writeMode === 'behind')) {
-					state.journalTag(tag);
-					return;
-				}
-				try {
-					for (const key of await state.tier.deleteByTag(tag)) keys.add(key);
-				} catch (error) {
-					state.journalTag(tag);
-					this.markDown(state, error);
-				}
-			}),
-		);
-		return [...keys];
-	}
 
-	private async sweepPattern(pattern: string): Promise<void> {
-		await Promise.all(
-			this.states.map(async (state) => {
-				if (!state.up || (state.index > 0 && (this.writeMode === 'behind' || state.backlog > 0))) {
-					state.journalPattern(pattern);
-					return;
-				}
-				try {
-					await state.tier.deleteByPattern(pattern);
-				} catch (error) {
-					state.journalPattern(pattern);
-					this.markDown(state, error);
-				}
-			}),
-		);
-	}
 
 	private promote(key: string, value: unknown, from: number): void {
 		if (this.promoteAfter > 1) {
@@ -456,20 +388,20 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 			this.readCounts.delete(key);
 		}
 		const options: CacheSetOptions = this.promotedTtl > 0 ? { ttl: this.promotedTtl } : {};
-		for (const state of this.states.slice(0, from)) {
-			if (state.up) this.track(this.write(state, key, { kind: 'set', value, options }));
+		for (const state of this.tierSet.states.slice(0, from)) {
+			if (state.up) this.tierSet.track(this.tierSet.write(state, key, { kind: 'set', value, options }));
 		}
 	}
 
 	private prefetch(keys: readonly string[]): Promise<number> {
-		const first = this.states[0];
-		if (first === undefined || this.states.length < 2 || keys.length === 0) return Promise.resolve(0);
+		const first = this.tierSet.states[0];
+		if (first === undefined || this.tierSet.states.length < 2 || keys.length === 0) return Promise.resolve(0);
 		const missing = keys.filter((key) => !(first.tier instanceof MemoryTier) || !first.tier.hasSync(key));
 		if (missing.length === 0) return Promise.resolve(0);
 		const task = (async () => {
 			let loaded = 0;
 			let wanted = missing;
-			for (const state of this.states.slice(1)) {
+			for (const state of this.tierSet.states.slice(1)) {
 				if (wanted.length === 0 || !state.up) continue;
 				try {
 					const values = await state.tier.mget(wanted);
@@ -478,18 +410,18 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 						const value = values[index];
 						if (value === undefined) next.push(key);
 						else {
-							await this.write(first, key, { kind: 'set', value, options: this.promotedTtl > 0 ? { ttl: this.promotedTtl } : undefined });
+							await this.tierSet.write(first, key, { kind: 'set', value, options: this.promotedTtl > 0 ? { ttl: this.promotedTtl } : undefined });
 							loaded++;
 						}
 					}
 					wanted = next;
 				} catch (error) {
-					this.markDown(state, error);
+					this.tierSet.markDown(state, error);
 				}
 			}
 			return loaded;
 		})();
-		this.track(task);
+		this.tierSet.track(task);
 		return task;
 	}
 
@@ -497,22 +429,22 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 		state.evictions++;
 		if (this.emitter?.has('cache:evict') === true) this.emitter.emit('cache:evict', key, state.tier.name, reason);
 		if (this.listenerCount('evict') > 0) this.emit('evict', key, state.tier.name, reason);
-		const next = this.states[state.index + 1];
+		const next = this.tierSet.states[state.index + 1];
 		if (!demote || reason !== 'evict' || next === undefined || this.closed) return;
 		if (next.pendingOp(key) !== undefined) return;
 		const demotion = (async () => {
 			if (!next.up || (await next.tier.has(key))) return;
-			await this.write(next, key, { kind: 'set', value, options: undefined });
+			await this.tierSet.write(next, key, { kind: 'set', value, options: undefined });
 		})().catch((error: unknown) => {
-			this.markDown(next, error);
+			this.tierSet.markDown(next, error);
 		});
-		this.track(demotion);
+		this.tierSet.track(demotion);
 	}
 
 	private onRemoteInvalidation(message: InvalidationMessage): void {
 		if (message.origin === this.id || this.closed) return;
 		this.remoteInvalidationLatency.record(Math.max(0, (now() - message.sentAt) * 1e6));
-		const local = this.states.filter((state) => !state.tier.shared);
+		const local = this.tierSet.states.filter((state) => !state.tier.shared);
 		const task = (async () => {
 			for (const state of local) {
 				for (const key of message.keys) await state.tier.delete(key);
@@ -521,7 +453,7 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 			}
 			this.report(message.keys, 'remote');
 		})();
-		this.track(task);
+		this.tierSet.track(task);
 	}
 
 	private report(keys: readonly string[], reason: InvalidationReason): void {
@@ -530,61 +462,12 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 		if (this.model !== undefined) for (const key of keys) this.model.forget(key);
 	}
 
-	private markDown(state: TierState, error: unknown): void {
-		state.errors++;
-		if (!state.up) return;
-		state.up = false;
-		const cacheError =
-			error instanceof CacheError ? error : new CacheError('CACHE_TIER_UNAVAILABLE', `The ${state.tier.name} tier failed: ${String(error)}; serving from the other tiers.`, { cause: error, tier: state.tier.name });
-		if (this.emitter?.has('cache:tierDown') === true) this.emitter.emit('cache:tierDown', state.tier.name, cacheError);
-		if (this.listenerCount('tierDown') > 0) this.emit('tierDown', state.tier.name, cacheError);
-	}
 
-	private async healthCheck(): Promise<void> {
-		if (this.checking) return;
-		this.checking = true;
-		try {
-			for (const state of this.states) await this.probe(state);
-		} finally {
-			this.checking = false;
-		}
-	}
 
-	private async probe(state: TierState): Promise<void> {
-		if (state.up || this.closed || !(await state.tier.ping())) return;
-		try {
-			const resynced = await state.flush((keys) => void this.dropLocal(keys));
-			if (!state.markUp()) return;
-			// Writes journaled while the replay ran are applied now.
-			if (state.backlog > 0) this.track(this.flushState(state));
-			if (this.emitter?.has('cache:tierUp') === true) this.emitter.emit('cache:tierUp', state.tier.name, resynced);
-			if (this.listenerCount('tierUp') > 0) this.emit('tierUp', state.tier.name, resynced);
-		} catch {
-			state.errors++;
-		}
-	}
 
-	private async flushAll(): Promise<void> {
-		await Promise.all(this.states.map((state) => (state.up && state.backlog > 0 ? this.flushState(state) : Promise.resolve())));
-	}
 
-	private async flushState(state: TierState): Promise<void> {
-		try {
-			await state.flush((keys) => void this.dropLocal(keys));
-		} catch (error) {
-			this.markDown(state, error);
-		}
-	}
 
-	private async dropLocal(keys: readonly string[]): Promise<void> {
-		for (const state of this.states) if (!state.tier.shared && state.up) for (const key of keys) await state.tier.delete(key).catch(() => false);
-	}
 
-	private track(task: Promise<unknown>): void {
-		const guarded = task.catch(() => undefined);
-		this.background.add(guarded);
-		void guarded.then(() => this.background.delete(guarded));
-	}
 
 	private assertOpen(): void {
 		if (this.closed) throw new CacheError('CACHE_CLOSED', 'This MultiTierCache was used after close(); create a new one.');

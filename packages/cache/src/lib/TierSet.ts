@@ -1,0 +1,170 @@
+import { CacheError } from './errors/CacheError.js';
+import { TierState, type PendingOp } from './TierState.js';
+import type { CacheTier } from './interfaces/CacheTier.js';
+
+/** Callbacks a {@link TierSet} reports through. */
+export interface TierSetHooks {
+	onDown(state: TierState, error: CacheError): void;
+	onUp(state: TierState, resynced: number): void;
+	closed(): boolean;
+}
+
+/**
+ * The tiers of a {@link MultiTierCache} and their failover: reads and writes that fail mark a tier down (writes
+ * are journaled on its {@link TierState}), a health probe replays the journal when the tier answers again, and
+ * background work (write-behind flushes, promotions, demotions) is tracked so `settle()` can wait for it.
+ */
+export class TierSet {
+	public readonly states: TierState[];
+	private readonly background = new Set<Promise<unknown>>();
+	private checking = false;
+
+	public constructor(
+		tiers: readonly CacheTier[],
+		public readonly writeMode: 'through' | 'behind',
+		private readonly hooks: TierSetHooks,
+	) {
+		this.states = tiers.map((tier, index) => new TierState(tier, index));
+	}
+
+	/** Resolves once the tracked background tasks (and up to 10 rounds of tasks they start) have settled. */
+	public async settle(): Promise<void> {
+		for (let round = 0; round < 10 && this.background.size > 0; round++) await Promise.allSettled([...this.background]);
+	}
+
+	public async readTier(state: TierState, key: string): Promise<unknown> {
+		const started = process.hrtime.bigint();
+		try {
+			const value = await state.tier.get(key);
+			state.getLatency.record(Number(process.hrtime.bigint() - started));
+			if (value === undefined) state.misses++;
+			else state.hits++;
+			return value;
+		} catch (error) {
+			if (error instanceof CacheError && (error.code === 'CACHE_SERIALIZATION_FAILED' || error.code === 'CACHE_MIGRATION_FAILED' || error.code === 'CACHE_UNKNOWN_SERIALIZER')) {
+				state.errors++;
+				state.misses++;
+				return undefined;
+			}
+			this.markDown(state, error);
+			return undefined;
+		}
+	}
+
+	public async apply(key: string, op: PendingOp): Promise<void> {
+		const writes: Promise<void>[] = [];
+		for (const state of this.states) {
+			if (state.index > 0 && (this.writeMode === 'behind' || !state.up || state.pendingOp(key) !== undefined)) {
+				state.journal(key, op);
+				if (state.up && this.writeMode === 'through') this.track(this.flushState(state));
+				continue;
+			}
+			writes.push(this.write(state, key, op));
+		}
+		await Promise.all(writes);
+	}
+
+	public async write(state: TierState, key: string, op: PendingOp): Promise<void> {
+		const started = process.hrtime.bigint();
+		try {
+			if (op.kind === 'set') await state.tier.set(key, op.value, op.options);
+			else await state.tier.delete(key);
+			state.sets++;
+			state.setLatency.record(Number(process.hrtime.bigint() - started));
+		} catch (error) {
+			if (error instanceof CacheError && error.code !== 'CACHE_TIER_UNAVAILABLE') throw error;
+			state.journal(key, op);
+			this.markDown(state, error);
+		}
+	}
+
+	public async sweepTag(tag: string): Promise<string[]> {
+		const keys = new Set<string>();
+		await Promise.all(
+			this.states.map(async (state) => {
+				if (!state.up || (state.index > 0 && this.writeMode === 'behind')) {
+					state.journalTag(tag);
+					return;
+				}
+				try {
+					for (const key of await state.tier.deleteByTag(tag)) keys.add(key);
+				} catch (error) {
+					state.journalTag(tag);
+					this.markDown(state, error);
+				}
+			}),
+		);
+		return [...keys];
+	}
+
+	public async sweepPattern(pattern: string): Promise<void> {
+		await Promise.all(
+			this.states.map(async (state) => {
+				if (!state.up || (state.index > 0 && (this.writeMode === 'behind' || state.backlog > 0))) {
+					state.journalPattern(pattern);
+					return;
+				}
+				try {
+					await state.tier.deleteByPattern(pattern);
+				} catch (error) {
+					state.journalPattern(pattern);
+					this.markDown(state, error);
+				}
+			}),
+		);
+	}
+
+	public markDown(state: TierState, error: unknown): void {
+		state.errors++;
+		if (!state.up) return;
+		state.up = false;
+		const cacheError =
+			error instanceof CacheError ? error : new CacheError('CACHE_TIER_UNAVAILABLE', `The ${state.tier.name} tier failed: ${String(error)}; serving from the other tiers.`, { cause: error, tier: state.tier.name });
+		this.hooks.onDown(state, cacheError);
+	}
+
+	public async healthCheck(): Promise<void> {
+		if (this.checking) return;
+		this.checking = true;
+		try {
+			for (const state of this.states) await this.probe(state);
+		} finally {
+			this.checking = false;
+		}
+	}
+
+	private async probe(state: TierState): Promise<void> {
+		if (state.up || this.hooks.closed() || !(await state.tier.ping())) return;
+		try {
+			const resynced = await state.flush((keys) => void this.dropLocal(keys));
+			if (!state.markUp()) return;
+			// Writes journaled while the replay ran are applied now.
+			if (state.backlog > 0) this.track(this.flushState(state));
+			this.hooks.onUp(state, resynced);
+		} catch {
+			state.errors++;
+		}
+	}
+
+	public async flushAll(): Promise<void> {
+		await Promise.all(this.states.map((state) => (state.up && state.backlog > 0 ? this.flushState(state) : Promise.resolve())));
+	}
+
+	public async flushState(state: TierState): Promise<void> {
+		try {
+			await state.flush((keys) => void this.dropLocal(keys));
+		} catch (error) {
+			this.markDown(state, error);
+		}
+	}
+
+	private async dropLocal(keys: readonly string[]): Promise<void> {
+		for (const state of this.states) if (!state.tier.shared && state.up) for (const key of keys) await state.tier.delete(key).catch(() => false);
+	}
+
+	public track(task: Promise<unknown>): void {
+		const guarded = task.catch(() => undefined);
+		this.background.add(guarded);
+		void guarded.then(() => this.background.delete(guarded));
+	}
+}

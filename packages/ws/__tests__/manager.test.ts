@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { GuildId } from '@ovenjs/types';
+import type { ExtensionPointEmitter, ExtensionPointName, GuildId } from '@ovenjs/types';
 import { GatewayError, type IdentifyThrottler, type ShardProgress, WebSocketManager } from '../src/index.js';
 import { MemberRequests } from '../src/lib/MemberRequests.js';
 import { FakeGateway, until } from './helpers/FakeGateway.js';
@@ -60,6 +60,53 @@ describe('start-up', () => {
 		gw.recommendedShards = 2;
 		await until(() => phases.includes('switched:2'), 5_000, 'automatic reshard');
 		expect(manager.shardCount).toBe(2);
+	});
+});
+
+describe('extension points and thresholds', () => {
+	it('calls ws:beforeConnect, ws:afterConnect, ws:onMessage, ws:onClose, ws:shardStatus and ws:shardReady', async () => {
+		const gw = await FakeGateway.start();
+		cleanup.push(() => gw.stop());
+		const calls: [string, unknown[]][] = [];
+		const listened = new Set<ExtensionPointName>(['ws:beforeConnect', 'ws:afterConnect', 'ws:onMessage', 'ws:onClose', 'ws:shardStatus', 'ws:shardReady']);
+		const extensions: ExtensionPointEmitter = {
+			has: (point) => listened.has(point),
+			emit: (point, ...args) => {
+				calls.push([point, args]);
+			},
+			transform: (_point, value) => Promise.resolve(value),
+		};
+		const manager = new WebSocketManager({ token: gw.token, intents: 1, shardCount: 1, gatewayUrl: gw.url, extensions, reconnectBackoff: { initial: 10, max: 20 } });
+		cleanup.push(() => manager.destroy());
+		await manager.connect();
+		gw.closeAll(4000);
+		await until(() => calls.filter(([p]) => p === 'ws:shardReady').length === 2);
+		const points = new Set(calls.map(([p]) => p));
+		expect(points).toEqual(listened);
+		const before = calls.find(([p]) => p === 'ws:beforeConnect')?.[1][0] as { url: string; resuming: boolean };
+		expect(before.url).toContain('v=10');
+		expect(before.url).not.toContain(gw.token);
+		expect(calls.filter(([p]) => p === 'ws:shardReady').map(([, a]) => a[1])).toEqual([false, true]);
+		expect(calls.find(([p]) => p === 'ws:onClose')?.[1][0]).toMatchObject({ shardId: 0, code: 4000, willReconnect: true });
+	});
+
+	it('reshards when a shard holds more guilds than guildsPerShardThreshold', async () => {
+		const guilds = ['81384788765712384', '81384788765712385', '175928847299117063'];
+		const gw = await FakeGateway.start({ guilds, recommendedShards: 1 });
+		cleanup.push(() => gw.stop());
+		const manager = new WebSocketManager({
+			token: gw.token,
+			intents: 1,
+			fetchGatewayInformation: () => Promise.resolve(gw.gatewayBot()),
+			identifyThrottler: { setLimits: () => undefined, waitForIdentify: () => Promise.resolve() },
+			guildsPerShardThreshold: 2,
+		});
+		cleanup.push(() => manager.destroy());
+		const phases: string[] = [];
+		manager.on('reshard', (e) => phases.push(`${e.phase}:${e.from}->${e.to}`));
+		await manager.connect();
+		await until(() => phases.length === 2, 5_000, 'threshold reshard');
+		expect(phases).toEqual(['started:1->2', 'switched:1->2']);
 	});
 });
 

@@ -190,6 +190,8 @@ export class WebSocketManager extends TypedEmitter<WebSocketManagerEvents> {
 		if (this.#destroyed()) return;
 		this.#state = 'ready';
 		this.emit('allReady');
+		const threshold = this.#options.guildsPerShardThreshold ?? DefaultWebSocketManagerOptions.guildsPerShardThreshold;
+		if ([...set.guilds.values()].some((count) => count > threshold)) void this.#checkReshard();
 		const interval = this.#options.reshardCheckInterval ?? DefaultWebSocketManagerOptions.reshardCheckInterval;
 		if (interval !== null) {
 			this.#checkTimer = setInterval(() => {

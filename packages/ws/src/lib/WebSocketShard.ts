@@ -75,8 +75,8 @@ export class WebSocketShard {
 				this.#write(JSON.stringify({ op: GatewayOp.Heartbeat, d: this.#sequence }), true);
 			},
 			() => {
-				this.#debug('Heartbeat not acknowledged within one interval: zombie connection, reconnecting to resume.');
-				this.#reconnect('resume', 'zombie connection', true);
+				this.#debug('Heartbeat not acknowledged within one interval: zombie connection, closing (non-1000) and resuming.');
+				this.#reconnect('resume', 'zombie connection', false);
 			},
 		);
 	}
@@ -192,7 +192,12 @@ export class WebSocketShard {
 		this.#setStatus('connecting');
 		if (!this.#sessionLoaded) {
 			this.#sessionLoaded = true;
-			const stored = await this.#hooks.retrieveSessionInfo?.(this.id);
+			let stored: SessionInfo | null | undefined;
+			try {
+				stored = await this.#hooks.retrieveSessionInfo?.(this.id);
+			} catch (error) {
+				this.#emit({ type: 'error', shardId: this.id, error: new GatewayError('GATEWAY_INVALID_OPTION', `Shard ${this.id}: retrieveSessionInfo threw; identifying with a new session.`, { shardId: this.id, cause: error }), fatal: false });
+			}
 			if (generation !== this.#generation) return;
 			if (stored !== null && stored !== undefined) {
 				if (stored.shardCount === this.#config.shardCount && stored.shardId === this.id) {
@@ -504,7 +509,7 @@ export class WebSocketShard {
 		const action = closeAction(code);
 		const willReconnect = action !== 'fatal' && !this.#destroyed;
 		this.#emit({ type: 'closed', shardId: this.id, code, reason: redactSecrets(reason, this.#config.token), willReconnect });
-		if (this.#hooks.extensions?.has('ws:onClose') === true) this.#hooks.extensions.emit('ws:onClose', { shardId: this.id, code, reason, willReconnect });
+		if (this.#hooks.extensions?.has('ws:onClose') === true) this.#hooks.extensions.emit('ws:onClose', { shardId: this.id, code, reason: redactSecrets(reason, this.#config.token), willReconnect });
 		if (this.#destroyed) return;
 		if (action === 'fatal') {
 			const error = fatalCloseError(code, this.id, this.#config.intents);

@@ -108,6 +108,24 @@ describe('MemoryStore', () => {
 		expect(store.acquire({ ...noBucket, global: false }, small).granted).toBe(true);
 	});
 
+	it('counts a global request from its grant until one window after its response', () => {
+		const store = new MemoryStore();
+		const small = { ...policy, globalLimit: 2 };
+		const free: RateLimitTicket = { route: 'GET /gateway/bot', major: '', global: true };
+		store.acquire(free, small);
+		store.complete(free, response({}), small, '');
+		expect(store.acquire(free, small).granted).toBe(true);
+		vi.advanceTimersByTime(5_000);
+		// Still in flight after 5 s: Discord may receive it at any moment, so it still counts.
+		expect(store.acquire(free, small).granted).toBe(true);
+		expect(store.acquire(free, small)).toMatchObject({ granted: false, reason: 'global' });
+		store.complete(free, response({}), small, '');
+		vi.advanceTimersByTime(999);
+		expect(store.acquire(free, small).granted).toBe(false);
+		vi.advanceTimersByTime(1);
+		expect(store.acquire(free, small).granted).toBe(true);
+	});
+
 	it('blocks everything after a global 429 until Retry-After passes', () => {
 		const store = new MemoryStore();
 		const noBucket: RateLimitTicket = { route: 'GET /gateway/bot', major: '', global: true };

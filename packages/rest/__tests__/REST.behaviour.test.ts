@@ -259,7 +259,9 @@ describe('REST against a scripted server', () => {
 		const calls: string[] = [];
 		const emitter: ExtensionPointEmitter = {
 			has: (point: ExtensionPointName) => point === 'rest:beforeRequest' || point === 'rest:afterRequest' || point === 'rest:onError',
-			emit: (point) => void calls.push(point),
+			emit: (point: ExtensionPointName, ..._args: readonly unknown[]) => {
+				calls.push(point);
+			},
 			transform: (_point, request) => {
 				calls.push('rest:beforeRequest');
 				return Promise.resolve({ ...request, headers: { ...request.headers, 'x-trace': 'from-bus' } } as never);

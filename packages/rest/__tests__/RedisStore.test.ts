@@ -63,14 +63,14 @@ describe.skipIf(!gate.available)('RedisStore (real Redis)', () => {
 		const b = make(prefix);
 		expect((await a.acquire(ticket, policy)).granted).toBe(true);
 		expect(await b.acquire(ticket, policy)).toMatchObject({ granted: false, reason: 'discovery' });
-		const done = await a.complete(ticket, res({ hash: 'h1', limit: 3, remaining: 2, resetAfterMs: 30_000 }), policy);
+		const done = await a.complete(ticket, res({ hash: 'h1', limit: 3, remaining: 2, resetAfterMs: 30_000 }), policy, '');
 		expect(done.discovered).toBe('h1');
 		expect((await b.acquire(ticket, policy)).granted).toBe(true);
 		expect((await a.acquire(ticket, policy)).granted).toBe(true);
 		const blocked = await b.acquire(ticket, policy);
 		expect(blocked).toMatchObject({ granted: false, reason: 'bucket', bucket: 'h1:1' });
 		// A stale response claiming more room does not reopen the bucket.
-		await b.complete(ticket, res({ hash: 'h1', limit: 3, remaining: 2, resetAfterMs: 29_000 }), policy);
+		await b.complete(ticket, res({ hash: 'h1', limit: 3, remaining: 2, resetAfterMs: 29_000 }), policy, '');
 		expect((await a.acquire(ticket, policy)).granted).toBe(false);
 	});
 
@@ -80,8 +80,9 @@ describe.skipIf(!gate.available)('RedisStore (real Redis)', () => {
 		const b = make(prefix);
 		const tight = { ...policy, globalLimit: 3, globalWindowMs: 60_000 };
 		const free: RateLimitTicket = { route: 'GET /gateway/bot', major: '', global: true };
-		expect((await a.acquire(free, tight)).granted).toBe(true);
-		await a.complete(free, res({}), tight);
+		const first = await a.acquire(free, tight);
+		expect(first.granted).toBe(true);
+		await a.complete(free, res({}), tight, first.granted ? first.lease : '');
 		expect((await b.acquire(free, tight)).granted).toBe(true);
 		expect((await a.acquire(free, tight)).granted).toBe(true);
 		expect(await b.acquire(free, tight)).toMatchObject({ granted: false, reason: 'global' });
@@ -89,7 +90,7 @@ describe.skipIf(!gate.available)('RedisStore (real Redis)', () => {
 
 		const c = make();
 		await c.acquire(free, policy);
-		await c.complete(free, res({ status: 429, global: true, scope: 'global', retryAfterMs: 30_000 }), policy);
+		await c.complete(free, res({ status: 429, global: true, scope: 'global', retryAfterMs: 30_000 }), policy, '');
 		expect(await c.acquire(ticket, policy)).toMatchObject({ granted: false, reason: 'global' });
 	});
 
@@ -100,9 +101,9 @@ describe.skipIf(!gate.available)('RedisStore (real Redis)', () => {
 		const small = { ...policy, invalidLimit: 2 };
 		const free: RateLimitTicket = { route: 'GET /users/:id', major: '', global: true };
 		await a.acquire(free, small);
-		expect((await a.complete(free, res({ status: 429, scope: 'shared', retryAfterMs: 5 }), small)).invalidCount).toBe(0);
-		expect((await a.complete(free, res({ status: 401 }), small)).invalidCount).toBe(1);
-		expect((await b.complete(free, res({ status: 403 }), small)).invalidCount).toBe(2);
+		expect((await a.complete(free, res({ status: 429, scope: 'shared', retryAfterMs: 5 }), small, '')).invalidCount).toBe(0);
+		expect((await a.complete(free, res({ status: 401 }), small, '')).invalidCount).toBe(1);
+		expect((await b.complete(free, res({ status: 403 }), small, '')).invalidCount).toBe(2);
 		expect(await a.acquire(free, small)).toMatchObject({ granted: false, reason: 'invalid' });
 	});
 
@@ -111,7 +112,7 @@ describe.skipIf(!gate.available)('RedisStore (real Redis)', () => {
 		const other: RateLimitTicket = { ...ticket, major: '2' };
 		expect((await store.acquire(ticket, policy)).granted).toBe(true);
 		expect((await store.acquire(other, policy)).granted).toBe(true);
-		await store.complete(ticket, res({ hash: 'h3', limit: 5, remaining: 4, resetAfterMs: 30_000 }), policy);
+		await store.complete(ticket, res({ hash: 'h3', limit: 5, remaining: 4, resetAfterMs: 30_000 }), policy, '');
 		expect(await store.acquire(other, policy)).toMatchObject({ granted: false, reason: 'discovery' });
 	});
 
@@ -119,7 +120,7 @@ describe.skipIf(!gate.available)('RedisStore (real Redis)', () => {
 		const store = make();
 		await store.acquire(ticket, policy);
 		expect((await store.acquire(ticket, policy)).granted).toBe(false);
-		await store.complete(ticket, res({ status: 0 }), policy);
+		await store.complete(ticket, res({ status: 0 }), policy, '');
 		expect((await store.acquire(ticket, policy)).granted).toBe(true);
 	});
 
@@ -127,7 +128,7 @@ describe.skipIf(!gate.available)('RedisStore (real Redis)', () => {
 		const store = make();
 		await store.acquire(ticket, policy);
 		await redis.script('FLUSH');
-		await store.complete(ticket, res({ hash: 'h2', limit: 2, remaining: 1, resetAfterMs: 10_000 }), policy);
+		await store.complete(ticket, res({ hash: 'h2', limit: 2, remaining: 1, resetAfterMs: 10_000 }), policy, '');
 		expect((await store.acquire(ticket, policy)).granted).toBe(true);
 		expect((await store.acquire(ticket, policy)).granted).toBe(false);
 	});

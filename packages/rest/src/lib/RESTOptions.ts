@@ -59,7 +59,8 @@ export interface RestOptions {
 	 */
 	readonly globalRequestsPerSecond?: number;
 	/**
-	 * The sliding window of the global limit in milliseconds (a little over a second absorbs latency jitter).
+	 * The window of the global limit in milliseconds. A request counts from when it is sent until one window
+	 * after its response, so latency cannot push one request too many into Discord's second.
 	 * @defaultValue `1_000`
 	 */
 	readonly globalWindowMs?: number;
@@ -76,7 +77,7 @@ export interface RestOptions {
 	 */
 	readonly invalidRequestWarningInterval?: number;
 	/**
-	 * Milliseconds added to every reset Discord announces.
+	 * Milliseconds added to every reset Discord announces (latency and clock margin).
 	 * @defaultValue `50`
 	 */
 	readonly offset?: number;

@@ -7,9 +7,9 @@ export interface QueueHost {
 	/** Asks the store for a slot. */
 	acquire(info: RouteInfo): Promise<AcquireResult>;
 	/** Sends a granted request (must not throw). */
-	dispatch(request: PendingRequest, bucket: string | undefined): void;
-	/** A granted slot whose request settled meanwhile (aborted): releases a discovery probe. */
-	release(request: PendingRequest): void;
+	dispatch(request: PendingRequest, grant: Extract<AcquireResult, { granted: true }>): void;
+	/** A granted slot whose request settled meanwhile (aborted): hands the grant back. */
+	release(request: PendingRequest, grant: Extract<AcquireResult, { granted: true }>): void;
 	/** The store refused: returns `true` when the head was rejected instead of waiting (`rejectOnRateLimit`). */
 	onLimited(request: PendingRequest, result: Exclude<AcquireResult, { granted: true }>): boolean;
 	/** The store could not be asked: the head must be failed. */
@@ -105,8 +105,8 @@ export class BucketQueue {
 				if (result.granted) {
 					if (items[0] === head) items.shift();
 					else this.remove(head);
-					if (head.isSettled()) this.host.release(head);
-					else this.host.dispatch(head, result.bucket);
+					if (head.isSettled()) this.host.release(head, result);
+					else this.host.dispatch(head, result);
 					continue;
 				}
 				if (head.isSettled() || items[0] !== head) continue;

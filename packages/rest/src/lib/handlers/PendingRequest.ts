@@ -32,6 +32,8 @@ export class PendingRequest {
 	public rateLimitHits = 0;
 	/** The backoff / Retry-After timer while {@link RequestState.Waiting}. */
 	public timer: NodeJS.Timeout | undefined = undefined;
+	/** The store's lease for the current grant (passed back on completion). */
+	public lease = '';
 	/** Set while the request is in a queue so an abort can take it out. */
 	public onAbort: (() => void) | undefined = undefined;
 	#resolve: (response: RestResponse) => void = noop;

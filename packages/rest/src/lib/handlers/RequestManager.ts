@@ -30,6 +30,7 @@ export interface ManagerSettings {
 const DISCOVERY_POLL_MS = 100;
 
 type Refusal = Exclude<AcquireResult, { granted: true }>;
+type Grant = Extract<AcquireResult, { granted: true }>;
 
 function errorCode(error: unknown): string | undefined {
 	if (typeof error !== 'object' || error === null) return undefined;
@@ -113,11 +114,13 @@ export class RequestManager implements QueueHost {
 		return this.store.acquire(info, this.policy);
 	}
 
-	public dispatch(request: PendingRequest, bucket: string | undefined): void {
-		void this.#send(request, bucket, true);
+	public dispatch(request: PendingRequest, grant: Grant): void {
+		request.lease = grant.lease;
+		void this.#send(request, true);
 	}
 
-	public release(request: PendingRequest): void {
+	public release(request: PendingRequest, grant: Grant): void {
+		request.lease = grant.lease;
 		void this.#complete(request, NO_RESPONSE);
 	}
 
@@ -161,7 +164,7 @@ export class RequestManager implements QueueHost {
 
 	#schedule(request: PendingRequest, front: boolean): void {
 		if (request.info.interactionCallback) {
-			void this.#send(request, undefined, false);
+			void this.#send(request, false);
 			return;
 		}
 		const key = request.info.queueKey;
@@ -199,7 +202,7 @@ export class RequestManager implements QueueHost {
 
 	async #complete(request: PendingRequest, response: RateLimitResponse): Promise<void> {
 		try {
-			const result = await this.store.complete(request.info, response, this.policy);
+			const result = await this.store.complete(request.info, response, this.policy, request.lease);
 			if (result.discovered !== undefined) {
 				for (const queue of this.#queues.values()) if (queue.waitingFor === 'discovery') queue.wake();
 				if (this.events.has('bucketDiscovered') || this.emitter?.has('rest:bucketDiscovered') === true) {
@@ -226,7 +229,7 @@ export class RequestManager implements QueueHost {
 		}
 	}
 
-	async #send(request: PendingRequest, bucket: string | undefined, viaStore: boolean): Promise<void> {
+	async #send(request: PendingRequest, viaStore: boolean): Promise<void> {
 		if (request.isSettled()) {
 			if (viaStore) await this.#complete(request, NO_RESPONSE);
 			return;

@@ -38,7 +38,12 @@ export type RateLimitReason = 'global' | 'bucket' | 'discovery' | 'invalid';
 
 /** The answer to {@link RateLimitStore.acquire}. */
 export type AcquireResult =
-	| { readonly granted: true; readonly bucket: string | undefined }
+	| {
+			readonly granted: true;
+			readonly bucket: string | undefined;
+			/** Identifies this grant; passed back to {@link RateLimitStore.complete} (`''` when the store needs none). */
+			readonly lease: string;
+	  }
 	| {
 			readonly granted: false;
 			/** Milliseconds to wait before asking again (the store may also be woken earlier by a completion). */
@@ -81,10 +86,17 @@ export interface RateLimitStore {
 	 * Atomically checks the invalid-request guard, the global limit and the request's bucket, and when all
 	 * allow it, takes one slot of each. An unknown bucket grants exactly one request (the probe) until
 	 * {@link RateLimitStore.complete} records its response.
+	 *
+	 * The global limit counts a request from its grant until one window after its completion (Discord may
+	 * have received it at any point in between), so no latency can squeeze one request too many into
+	 * Discord's window.
 	 */
 	acquire(ticket: RateLimitTicket, policy: RateLimitPolicy): AcquireResult | Promise<AcquireResult>;
-	/** Records Discord's answer to a request that `acquire` granted (or its failure, with `status` 0). */
-	complete(ticket: RateLimitTicket, response: RateLimitResponse, policy: RateLimitPolicy): CompleteResult | Promise<CompleteResult>;
+	/**
+	 * Records Discord's answer to a request that `acquire` granted (or its failure, with `status` 0). Called
+	 * exactly once per grant, with the grant's `lease`.
+	 */
+	complete(ticket: RateLimitTicket, response: RateLimitResponse, policy: RateLimitPolicy, lease: string): CompleteResult | Promise<CompleteResult>;
 	/** Releases timers and connections the store owns. The REST client calls it from `destroy()` only for stores it created. */
 	destroy?(): void | Promise<void>;
 }

@@ -43,6 +43,9 @@ interface RouteHash {
 	seen: number;
 }
 
+/** How often a request blocked only by in-flight global requests asks again (a completion frees a slot). */
+const GLOBAL_POLL_MS = 10;
+
 /** How many slots the invalid-request window is cut into (plus one, so the sum always covers a full window). */
 const INVALID_SLOTS = 10;
 
@@ -53,8 +56,12 @@ const INVALID_SLOTS = 10;
 export class MemoryStore implements RateLimitStore {
 	readonly #buckets = new Map<string, BucketState>();
 	readonly #routes = new Map<string, RouteHash>();
-	#ring = new Float64Array(0);
-	#ringIndex = 0;
+	/** Completion times of recent global requests (a circular queue, oldest at #doneHead). */
+	#done = new Float64Array(0);
+	#doneHead = 0;
+	#doneCount = 0;
+	/** Global requests granted and not yet completed. */
+	#inflight = 0;
 	#globalBlockedUntil = 0;
 	readonly #slotIds = new Float64Array(INVALID_SLOTS + 1).fill(-Infinity);
 	readonly #slotCounts = new Uint32Array(INVALID_SLOTS + 1);
@@ -97,13 +104,14 @@ export class MemoryStore implements RateLimitStore {
 			return { granted: false, reason: 'invalid', waitMs: this.#invalidWait(now, policy), bucket: undefined };
 		}
 		if (ticket.global) {
-			if (this.#ring.length !== policy.globalLimit) this.#resizeRing(policy.globalLimit);
+			if (this.#done.length !== policy.globalLimit) this.#resizeWindow(policy.globalLimit);
 			if (this.#globalBlockedUntil > now) {
 				return { granted: false, reason: 'global', waitMs: this.#globalBlockedUntil - now, bucket: undefined };
 			}
-			const oldest = this.#ring[this.#ringIndex] ?? 0;
-			if (now - oldest < policy.globalWindowMs) {
-				return { granted: false, reason: 'global', waitMs: oldest + policy.globalWindowMs - now, bucket: undefined };
+			this.#expire(now, policy.globalWindowMs);
+			if (this.#inflight + this.#doneCount >= policy.globalLimit) {
+				const waitMs = this.#doneCount > 0 ? (this.#done[this.#doneHead] ?? now) + policy.globalWindowMs - now : GLOBAL_POLL_MS;
+				return { granted: false, reason: 'global', waitMs: Math.max(1, waitMs), bucket: undefined };
 			}
 		}
 
@@ -135,15 +143,16 @@ export class MemoryStore implements RateLimitStore {
 				state.remaining--;
 			}
 		}
-		if (ticket.global) {
-			this.#ring[this.#ringIndex] = now;
-			this.#ringIndex = (this.#ringIndex + 1) % this.#ring.length;
-		}
-		return { granted: true, bucket: key };
+		if (ticket.global) this.#inflight++;
+		return { granted: true, bucket: key, lease: '' };
 	}
 
-	public complete(ticket: RateLimitTicket, response: RateLimitResponse, policy: RateLimitPolicy): CompleteResult {
+	public complete(ticket: RateLimitTicket, response: RateLimitResponse, policy: RateLimitPolicy, _lease = ''): CompleteResult {
 		const now = Date.now();
+		if (ticket.global && this.#inflight > 0) {
+			this.#inflight--;
+			this.#pushDone(now);
+		}
 		const probeKey = `?${ticket.route}:${ticket.major}`;
 		const status = response.status;
 		const shared = response.scope === 'shared';
@@ -216,7 +225,9 @@ export class MemoryStore implements RateLimitStore {
 	public clear(): void {
 		this.#buckets.clear();
 		this.#routes.clear();
-		this.#ring.fill(0);
+		this.#doneHead = 0;
+		this.#doneCount = 0;
+		this.#inflight = 0;
 		this.#globalBlockedUntil = 0;
 		this.#slotIds.fill(-Infinity);
 		this.#slotCounts.fill(0);
@@ -235,10 +246,29 @@ export class MemoryStore implements RateLimitStore {
 		}
 	}
 
-	#resizeRing(size: number): void {
-		const ring = new Float64Array(size);
-		this.#ring = ring;
-		this.#ringIndex = 0;
+	#resizeWindow(size: number): void {
+		this.#done = new Float64Array(size);
+		this.#doneHead = 0;
+		this.#doneCount = 0;
+	}
+
+	#expire(now: number, windowMs: number): void {
+		const done = this.#done;
+		while (this.#doneCount > 0 && now - (done[this.#doneHead] ?? 0) >= windowMs) {
+			this.#doneHead = (this.#doneHead + 1) % done.length;
+			this.#doneCount--;
+		}
+	}
+
+	#pushDone(now: number): void {
+		const done = this.#done;
+		if (done.length === 0) return;
+		if (this.#doneCount === done.length) {
+			this.#doneHead = (this.#doneHead + 1) % done.length;
+			this.#doneCount--;
+		}
+		done[(this.#doneHead + this.#doneCount) % done.length] = now;
+		this.#doneCount++;
 	}
 
 	#slotMs(policy: RateLimitPolicy): number {

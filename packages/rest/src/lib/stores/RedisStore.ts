@@ -111,13 +111,13 @@ export class RedisStore implements RateLimitStore {
 		]);
 		if (!isList(reply) || reply.length < 4) throw this.#badReply('acquire', reply);
 		const bucket = typeof reply[3] === 'string' && reply[3] !== '' ? reply[3] : undefined;
-		if (toNumber(reply[0]) === 1) return { granted: true, bucket };
+		if (toNumber(reply[0]) === 1) return { granted: true, bucket, lease: typeof reply[4] === 'string' ? reply[4] : '' };
 		const reason = reply[2];
 		if (!isReason(reason)) throw this.#badReply('acquire', reply);
 		return { granted: false, waitMs: Math.max(1, toNumber(reply[1])), reason, bucket };
 	}
 
-	public async complete(ticket: RateLimitTicket, response: RateLimitResponse, policy: RateLimitPolicy): Promise<CompleteResult> {
+	public async complete(ticket: RateLimitTicket, response: RateLimitResponse, policy: RateLimitPolicy, lease: string): Promise<CompleteResult> {
 		const reply = await this.#run('complete', [
 			this.namespace,
 			ticket.route,
@@ -135,6 +135,7 @@ export class RedisStore implements RateLimitStore {
 			String(policy.invalidWindowMs),
 			this.#hashTtlMs,
 			this.#bucketIdleMs,
+			lease,
 		]);
 		if (!isList(reply) || reply.length < 2) throw this.#badReply('complete', reply);
 		const discovered = typeof reply[0] === 'string' && reply[0] !== '' ? reply[0] : undefined;

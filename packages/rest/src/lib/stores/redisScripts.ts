@@ -32,7 +32,7 @@ end
 
 /**
  * ARGV: ns, route, major, global (0/1), globalLimit, globalWindowMs, invalidLimit, invalidWindowMs,
- * discoveryTimeoutMs, hashTtlMs, bucketIdleMs, member. Returns `{granted, waitMs, reason, bucket}`.
+ * discoveryTimeoutMs, hashTtlMs, bucketIdleMs, member. Returns `{granted, waitMs, reason, bucket, lease}`.
  */
 export const ACQUIRE_SCRIPT = `${prelude}
 local isGlobal = ARGV[4] == '1'
@@ -52,10 +52,12 @@ end
 if isGlobal then
   local blocked = tonumber(redis.call('GET', ns .. ':gb') or '0')
   if blocked > now then return {0, blocked - now, 'global', ''} end
+  -- completed requests are scored by completion time, in-flight ones by when their lease expires (future)
   redis.call('ZREMRANGEBYSCORE', ns .. ':g', '-inf', now - gWindow)
   if redis.call('ZCARD', ns .. ':g') >= gLimit then
-    local first = redis.call('ZRANGE', ns .. ':g', 0, 0, 'WITHSCORES')
-    return {0, math.max(1, tonumber(first[2]) + gWindow - now), 'global', ''}
+    local first = tonumber(redis.call('ZRANGE', ns .. ':g', 0, 0, 'WITHSCORES')[2])
+    if first > now then return {0, 10, 'global', ''} end
+    return {0, math.max(1, first + gWindow - now), 'global', ''}
   end
 end
 
@@ -101,15 +103,16 @@ if key then
   end
 end
 if isGlobal then
-  redis.call('ZADD', ns .. ':g', now, member)
-  redis.call('PEXPIRE', ns .. ':g', gWindow + 1000)
+  redis.call('ZADD', ns .. ':g', now + discovery, member)
+  redis.call('PEXPIRE', ns .. ':g', gWindow + discovery + 1000)
+  return {1, 0, '', key or '', member}
 end
-return {1, 0, '', key or ''}
+return {1, 0, '', key or '', ''}
 `;
 
 /**
  * ARGV: ns, route, major, status, hasHash (0/1), hash, limit, remaining, resetAfterMs, retryAfterMs, scope,
- * global (0/1), offsetMs, invalidWindowMs, hashTtlMs, bucketIdleMs ('' for absent numbers).
+ * global (0/1), offsetMs, invalidWindowMs, hashTtlMs, bucketIdleMs, lease ('' for absent numbers / no lease).
  * Returns `{discoveredHash or '', invalidCount}`.
  */
 export const COMPLETE_SCRIPT = `${prelude}
@@ -127,6 +130,8 @@ local iWindow = tonumber(ARGV[14])
 local hashTtl = tonumber(ARGV[15])
 local idle = tonumber(ARGV[16])
 local shared = scope == 'shared'
+local lease = ARGV[17]
+if lease ~= '' then redis.call('ZADD', ns .. ':g', 'XX', now, lease) end
 
 if status == 401 or status == 403 or (status == 429 and not shared) then
   local slotMs = iWindow / 10

@@ -116,3 +116,24 @@ describe.skipIf(!redis.available)('RedisTier (real Redis)', () => {
 		}
 	});
 });
+
+describe.skipIf(!redis.available)('RedisTier extras (real Redis)', () => {
+	it('slides the TTL on read and reads plain JSON written by other clients', async () => {
+		const client = new Redis(redis.url);
+		const prefix = uniquePrefix('cache-redis-extra');
+		try {
+			const tier = new RedisTier({ client, prefix, ttl: 60_000, slidingTtl: true });
+			await tier.set('k', 1);
+			await client.pexpire(`${prefix}v:k`, 5_000);
+			expect(await tier.get('k')).toBe(1);
+			expect(await client.pttl(`${prefix}v:k`)).toBeGreaterThan(50_000);
+			await client.set(`${prefix}v:json`, JSON.stringify({ from: 'another client' }));
+			expect(await tier.get('json')).toEqual({ from: 'another client' });
+			await client.set(`${prefix}v:bad`, Buffer.from([0x63, 0x00, 0x01]));
+			await expect(tier.get('bad')).rejects.toMatchObject({ code: 'CACHE_UNKNOWN_SERIALIZER' });
+			await tier.clear();
+		} finally {
+			await client.quit();
+		}
+	});
+});

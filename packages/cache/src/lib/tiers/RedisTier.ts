@@ -18,6 +18,11 @@ export interface RedisTierOptions {
 	readonly name?: string;
 	/** Default time to live in ms; `0` means no expiry. @defaultValue `0` */
 	readonly ttl?: number;
+	/**
+	 * Sliding TTL: each `get` restarts the entry's default TTL (`GETEX ... PX`, Redis 6.2+). Only applies when
+	 * `ttl` is set. @defaultValue `false`
+	 */
+	readonly slidingTtl?: boolean;
 	/** How values are encoded (msgpackr, lz4 above 1 KiB, schema version). @defaultValue `new ValueCodec()` */
 	readonly codec?: ValueCodec | ValueCodecOptions;
 	/** A command that gets no answer within this many ms fails (and the tier fails over). @defaultValue `1_000` */
@@ -44,6 +49,7 @@ export class RedisTier implements CacheTier {
 	private readonly prefix: string;
 	private readonly ttl: number;
 	private readonly codec: ValueCodec;
+	private readonly sliding: boolean;
 
 	public constructor(options: RedisTierOptions = {}) {
 		assertNumberOption('ttl', options.ttl, 0);
@@ -51,6 +57,7 @@ export class RedisTier implements CacheTier {
 		this.name = options.name ?? 'redis';
 		this.prefix = options.prefix ?? 'ovenjs:cache:';
 		this.ttl = options.ttl ?? 0;
+		this.sliding = (options.slidingTtl ?? false) && this.ttl > 0;
 		this.codec = options.codec instanceof ValueCodec ? options.codec : new ValueCodec(options.codec);
 		this.owned = options.client === undefined;
 		this.client =
@@ -66,7 +73,7 @@ export class RedisTier implements CacheTier {
 	}
 
 	public async get(key: string): Promise<unknown> {
-		const bytes = await this.run(() => this.client.getBuffer(this.valueKey(key)));
+		const bytes = await this.run(() => (this.sliding ? this.client.getexBuffer(this.valueKey(key), 'PX', this.ttl) : this.client.getBuffer(this.valueKey(key))));
 		return bytes === null ? undefined : this.codec.decode(bytes);
 	}
 

@@ -54,6 +54,11 @@ export class SerializerRegistry {
 		return this;
 	}
 
+	/** Whether a serializer with `id` is registered. */
+	public has(id: number): boolean {
+		return this.byId.has(id);
+	}
+
 	/** The serializer with `id`; throws `CACHE_UNKNOWN_SERIALIZER` if none. */
 	public get(id: number): Serializer {
 		const serializer = this.byId.get(id);
@@ -132,11 +137,21 @@ export class ValueCodec {
 		return Buffer.concat([header, payload]);
 	}
 
-	/** Decodes bytes written by {@link encode}, migrating older schema versions. */
+	private decodeJsonText(bytes: Buffer): unknown {
+		try {
+			return JSON.parse(bytes.toString('utf8'));
+		} catch (error) {
+			throw new CacheError('CACHE_SERIALIZATION_FAILED', `A stored value looks like JSON text but does not parse: ${String(error)}.`, { cause: error });
+		}
+	}
+
+	/** Decodes bytes written by {@link encode} (or plain JSON text), migrating older schema versions. */
 	public decode(bytes: Buffer): unknown {
 		if (bytes.length < 2) throw new CacheError('CACHE_SERIALIZATION_FAILED', `A stored value is ${bytes.length} bytes long; at least 2 header bytes are required.`);
 		const flags = bytes[0] ?? 0;
 		const version = bytes[1] ?? 0;
+		// JSON fallback: a value written as plain JSON text by another client (`{`, `[` or `"` first) is read as JSON.
+		if ((flags === 0x7b || flags === 0x5b || flags === 0x22) && !this.registry.has(flags & ~COMPRESSED)) return this.decodeJsonText(bytes);
 		if (version > this.schemaVersion) {
 			throw new CacheError('CACHE_MIGRATION_FAILED', `A stored value has schema version ${version}, newer than this codec's ${this.schemaVersion}; upgrade this process.`);
 		}

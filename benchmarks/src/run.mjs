@@ -2,8 +2,9 @@
 // `pnpm bench`: runs every workload in fresh processes (subjects alternating, medians of >= 3 runs with
 // min–max), writes benchmarks/results/latest.json, docs/benchmarks.md and docs/benchmarks-chart.svg.
 // Flags (accepted with or without a literal `--` before them): --quick (sanity run, under a minute, 1 run each),
-// --only=<workload,...>, --runs=<n>, --no-docs (keep docs/ untouched), --no-build (never build a missing dist).
-import { mkdirSync, writeFileSync } from 'node:fs';
+// --only=<workload,...>, --runs=<n>, --no-docs (keep docs/ untouched), --no-build (never build a missing dist),
+// --render (measure nothing: re-render docs/ from benchmarks/results/latest.json).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { load, machineFacts } from './lib/machine.mjs';
@@ -26,6 +27,15 @@ const quick = flag('quick') || process.env.BENCH_QUICK === '1';
 const only = option('only')?.split(',');
 const runsOverride = option('runs') === undefined ? undefined : Number(option('runs'));
 const writeDocs = !flag('no-docs') && !quick;
+
+const resultsDir = join(root, 'benchmarks', 'results');
+if (flag('render')) {
+	const saved = JSON.parse(readFileSync(join(resultsDir, 'latest.json'), 'utf8'));
+	saved.targets = judge(saved.figures, saved.workloads.map((workload) => workload.id));
+	writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(saved, null, '\t')}\n`);
+	publish(saved, true);
+	process.exit(0);
+}
 
 const plans = [ready, flood, rest, micro, cache].filter((plan) => only === undefined || only.includes(plan.id));
 const started = Date.now();
@@ -84,12 +94,10 @@ for (const [metric, bySubject] of Object.entries(samples)) {
 		if (summary !== undefined) figures[metric][subject] = { ...summary, samples: values };
 	}
 }
-const targets = {};
-for (const [metric, meta] of Object.entries(METRICS)) {
-	if (meta.target === undefined || !plans.some((plan) => plan.id === meta.workload)) continue;
-	const fig = figures[metric] ?? {};
-	targets[metric] = meta.target(fig.ovenjs?.median, { discordjs: fig.discordjs?.median, ceiling: fig.ceiling?.median }, figures);
-}
+const targets = judge(
+	figures,
+	plans.map((plan) => plan.id),
+);
 
 const report = {
 	date: new Date().toISOString(),
@@ -103,18 +111,34 @@ const report = {
 	notes,
 	errors,
 };
-const resultsDir = join(root, 'benchmarks', 'results');
 mkdirSync(resultsDir, { recursive: true });
 writeFileSync(join(resultsDir, quick ? 'quick.json' : 'latest.json'), `${JSON.stringify(report, null, '\t')}\n`);
-const markdown = renderMarkdown(report, root);
-if (writeDocs) {
-	writeFileSync(join(root, 'docs', 'benchmarks.md'), markdown);
-	writeFileSync(join(root, 'docs', 'benchmarks-chart.svg'), renderChart(report));
-}
-console.log(`\n${markdown}`);
-console.log(`wrote benchmarks/results/${quick ? 'quick' : 'latest'}.json${writeDocs ? ', docs/benchmarks.md, docs/benchmarks-chart.svg' : ''} in ${report.durationSeconds} s`);
+publish(report, writeDocs);
+console.log(`wrote benchmarks/results/${quick ? 'quick' : 'latest'}.json in ${report.durationSeconds} s`);
 // Unavailable sides are reported, not failures; only a crash of a measured run fails the command.
 process.exit(errors.length > 0 ? 1 : 0);
+
+/** Judges every target of the workloads that ran. */
+function judge(figures, workloadIds) {
+	const targets = {};
+	for (const [metric, meta] of Object.entries(METRICS)) {
+		if (meta.target === undefined || !workloadIds.includes(meta.workload)) continue;
+		const fig = figures[metric] ?? {};
+		targets[metric] = meta.target(fig.ovenjs?.median, { discordjs: fig.discordjs?.median, ceiling: fig.ceiling?.median }, figures, fig.ovenjs);
+	}
+	return targets;
+}
+
+/** Prints the markdown and, unless `toDocs` is false, writes docs/benchmarks.md and the chart. */
+function publish(report, toDocs) {
+	const markdown = renderMarkdown(report, root);
+	if (toDocs) {
+		writeFileSync(join(root, 'docs', 'benchmarks.md'), markdown);
+		writeFileSync(join(root, 'docs', 'benchmarks-chart.svg'), renderChart(report));
+		console.log('wrote docs/benchmarks.md and docs/benchmarks-chart.svg');
+	}
+	console.log(`\n${markdown}`);
+}
 
 function metricsOf(workload) {
 	return Object.entries(METRICS)

@@ -4,13 +4,14 @@
 /**
  * `better`: 'lower' (times, bytes) or 'higher' (throughput). Ratios in the report are always "advantage"
  * ratios: > 1 means OvenJS is better (faster, leaner) than the other side.
- * `target(oven, others)` returns `{ text, met }` (met undefined when it cannot be judged).
+ * `target(oven, others, figures, ovenFigure)` returns `{ text, met }` (met undefined when it cannot be judged):
+ * `oven` and `others` are medians, `figures` every figure of the run, `ovenFigure` OvenJS's median/min/max.
  */
 export const METRICS = {
 	// ready
 	'ready.time': { workload: 'ready', label: 'ready: login → all guilds + members cached', unit: 'ms', better: 'lower', chart: true },
-	'ready.heap': { workload: 'ready', label: 'ready: heap + ArrayBuffers after GC', unit: 'MB', better: 'lower', scale: 1 / 1024 ** 2 },
-	'ready.rss': { workload: 'ready', label: 'ready: RSS', unit: 'MB', better: 'lower', scale: 1 / 1024 ** 2 },
+	'ready.heap': { workload: 'ready', label: 'ready: heap + ArrayBuffers after GC', unit: 'MB', better: 'lower', scale: 1e-6 },
+	'ready.rss': { workload: 'ready', label: 'ready: RSS', unit: 'MB', better: 'lower', scale: 1e-6 },
 	// flood
 	'flood.json.rate': {
 		workload: 'flood',
@@ -21,7 +22,7 @@ export const METRICS = {
 		target: (o, x) => ratioTarget('≥ 0.9× ceiling', o, x.ceiling, 0.9),
 	},
 	'flood.json.cpu': { workload: 'flood', label: 'flood JSON: CPU time', unit: 'ms', better: 'lower' },
-	'flood.json.rss': { workload: 'flood', label: 'flood JSON: peak RSS', unit: 'MB', better: 'lower', scale: 1 / 1024 ** 2 },
+	'flood.json.rss': { workload: 'flood', label: 'flood JSON: peak RSS', unit: 'MB', better: 'lower', scale: 1e-6 },
 	'flood.zlib.rate': {
 		workload: 'flood',
 		label: 'flood zlib-stream: events/s',
@@ -31,7 +32,7 @@ export const METRICS = {
 		target: (o, x) => ratioTarget('≥ 0.9× ceiling', o, x.ceiling, 0.9),
 	},
 	'flood.zlib.cpu': { workload: 'flood', label: 'flood zlib-stream: CPU time', unit: 'ms', better: 'lower' },
-	'flood.zlib.rss': { workload: 'flood', label: 'flood zlib-stream: peak RSS', unit: 'MB', better: 'lower', scale: 1 / 1024 ** 2 },
+	'flood.zlib.rss': { workload: 'flood', label: 'flood zlib-stream: peak RSS', unit: 'MB', better: 'lower', scale: 1e-6 },
 	// rest
 	'rest.b1.rate': {
 		workload: 'rest',
@@ -41,7 +42,7 @@ export const METRICS = {
 		chart: true,
 		target: (o, x) => ratioTarget('≥ 0.9× ceiling', o, x.ceiling, 0.9),
 	},
-	'rest.b1.429': { workload: 'rest', label: 'REST 1 bucket: 429s at the mock', unit: 'count', better: 'lower', target: (o) => zeroTarget(o) },
+	'rest.b1.429': { workload: 'rest', label: 'REST 1 bucket: 429s at the mock', unit: 'count', better: 'lower', target: (_o, _x, _all, own) => zeroTarget(own?.max) },
 	'rest.b10.rate': {
 		workload: 'rest',
 		label: 'REST 10 buckets: requests/s',
@@ -50,7 +51,7 @@ export const METRICS = {
 		chart: true,
 		target: (o, x) => restTarget(o, x),
 	},
-	'rest.b10.429': { workload: 'rest', label: 'REST 10 buckets: 429s at the mock', unit: 'count', better: 'lower', target: (o) => zeroTarget(o) },
+	'rest.b10.429': { workload: 'rest', label: 'REST 10 buckets: 429s at the mock', unit: 'count', better: 'lower', target: (_o, _x, _all, own) => zeroTarget(own?.max) },
 	'rest.b10lat.rate': {
 		workload: 'rest',
 		label: 'REST 10 buckets +25 ms latency: requests/s',
@@ -59,7 +60,7 @@ export const METRICS = {
 		chart: true,
 		target: (o, x) => restTarget(o, x),
 	},
-	'rest.b10lat.429': { workload: 'rest', label: 'REST 10 buckets +25 ms latency: 429s at the mock', unit: 'count', better: 'lower', target: (o) => zeroTarget(o) },
+	'rest.b10lat.429': { workload: 'rest', label: 'REST 10 buckets +25 ms latency: 429s at the mock', unit: 'count', better: 'lower', target: (_o, _x, _all, own) => zeroTarget(own?.max) },
 	// micro
 	'micro.snowflake.validate': { workload: 'micro', label: 'snowflake validate (asUserId)', unit: 'ns', better: 'lower' },
 	'micro.snowflake.timestamp': { workload: 'micro', label: 'snowflake → timestamp', unit: 'ns', better: 'lower', chart: true },
@@ -96,8 +97,8 @@ export const METRICS = {
 		label: '1,000,000 members: heap',
 		unit: 'MB',
 		better: 'lower',
-		scale: 1 / 1024 ** 2,
-		target: (o) => absTarget('≤ 150 MB', o === undefined ? undefined : o / 1024 ** 2, 150, true),
+		scale: 1e-6,
+		target: (o) => absTarget('≤ 150 MB', o === undefined ? undefined : o / 1e6, 150, true),
 	},
 	'cache.redis.get.p50': { workload: 'cache', label: 'Redis tier get p50', unit: 'µs', better: 'lower', scale: 1 / 1000 },
 	'cache.redis.get.p99': { workload: 'cache', label: 'Redis tier get p99', unit: 'µs', better: 'lower', scale: 1 / 1000, target: (o) => absTarget('< 1 ms', o, 1_000_000) },
@@ -141,7 +142,8 @@ function absTarget(text, value, limit, inclusive = false) {
 	return { text, met: inclusive ? value <= limit : value < limit };
 }
 
-function zeroTarget(value) {
-	if (value === undefined) return { text: '0 avoidable', met: undefined };
-	return { text: '0 avoidable', met: value === 0 };
+/** Judged on the worst run: one run with 429s is enough to miss "zero avoidable 429s". */
+function zeroTarget(worst) {
+	if (worst === undefined) return { text: '0 avoidable (every run)', met: undefined };
+	return { text: '0 avoidable (every run)', met: worst === 0 };
 }

@@ -56,6 +56,12 @@ export function renderMarkdown(report, root) {
 		`**Machine:** ${m.cores} × ${m.cpu}, ${m.memoryGb} GB RAM, ${m.os}, Node ${m.node} (V8 ${m.v8}). Load average (1/5/15 min) ${m.loadBefore.join(' / ')} before, ${m.loadAfter.join(' / ')} after.`,
 		'',
 	);
+	if (Math.max(m.loadBefore[0], m.loadAfter[0]) > m.cores) {
+		lines.push(
+			`> **Noisy run:** the load average exceeded the ${m.cores} cores (other processes were running), so absolute figures and min–max spreads are wider than on an idle machine; the alternating order spreads the noise over every subject, and ratios are more stable than absolute values.`,
+			'',
+		);
+	}
 	lines.push(
 		'**How to read.** Every run is a fresh Node process (`--expose-gc`); subjects alternate (A B C, C B A, …); each cell is the median of the runs with min–max below it. ' +
 			'The ratio columns are *advantage* ratios: > 1 means OvenJS is better (faster, more throughput, less memory) than discord.js or the ceiling. ' +
@@ -135,8 +141,8 @@ function methodSection() {
 		'',
 		'- **Mock Discord**: `@ovenjs/testing`\'s `MockDiscord` (real HTTP and WebSocket servers on 127.0.0.1) runs in its own process, started fresh for every run, so the measured process only holds the client.',
 		'- **ready**: the client logs in, receives `GUILD_CREATE` for every guild, requests every guild\'s members (op 8) and stops the clock when the last chunk is cached. Memory is heap + ArrayBuffers after three forced GCs (typed-array tables live outside the JS heap), RSS at the same moment. The ceiling parses everything and stores nothing.',
-		'- **flood**: after READY the mock sends the `MESSAGE_CREATE` dispatches as fast as the socket drains (backpressure); the clock runs from the flood request to the last event delivered to user code; CPU time is the client process\'s user + system time over the same span; peak RSS is the process\'s high-water mark (`VmHWM`). Every subject\'s handler reads the message content, so lazily parsed payloads are parsed too.',
-		'- **REST**: 5,000 `POST /channels/{id}/messages`, all issued at once, on 1 channel (one bucket) or spread over 10 channels (ten buckets); the mock\'s windows are short and its global limit out of the way. discord.js\'s REST is tuned fairly (`offset: 0`, global limit off). 429s are counted by the mock.',
+		'- **flood**: after READY the mock sends the `MESSAGE_CREATE` dispatches as fast as the socket drains (backpressure); the clock runs from the flood request to the last event delivered to user code; CPU time is the client process\'s user + system time over the same span; peak RSS is the process\'s high-water mark (`VmHWM`). Every subject\'s handler reads the message content, so lazily parsed payloads are parsed too. When all three subjects reach about the same events/s, that rate is the mock\'s own production rate (it builds and serializes every message), not the clients\' limit: compare CPU time then.',
+		'- **REST**: 5,000 `POST /channels/{id}/messages`, all issued at once, on 1 channel (one bucket) or spread over 10 channels (ten buckets); the mock\'s windows are short and its global limit out of the way. discord.js\'s REST is tuned fairly (`offset: 0`, global limit off). 429s are counted by the mock; the "0 avoidable" target is judged on the worst run. The ceiling bursts exactly the announced `remaining` per bucket and sleeps until the announced reset (same machine clock).',
 		'- **micro**: each call is timed in batches (median of batches); p99 figures time calls one by one and therefore include the clock-read overhead reported in the same table. The permission figures use pre-parsed bitfields on both sides (discord.js: `GuildChannel#permissionsFor(member)` on its cache; OvenJS: `computePermissions` with bigint bitfields).',
 		'- **Targets** come from the package issues; "not measured" means the OvenJS side (or the server it needs) is not available in this run.',
 		'',

@@ -56,7 +56,27 @@ if (subject === 'ceiling') {
 	const core = await importOven('@ovenjs/core');
 	if (core.module === undefined) reportUnavailable(core.reason);
 	else if (typeof core.module.Client !== 'function') reportUnavailable('@ovenjs/core does not export a Client yet (only the extension-point bus exists)');
-	else reportUnavailable('@ovenjs/core exports a Client, but this benchmark has no OvenJS ready driver yet');
+	else {
+		const expected = info.guildIds.length;
+		const client = new core.module.Client({ token: info.token, intents: INTENTS, rest: { api: info.apiBase }, gateway: { largeThreshold: 50 } });
+		// Every guild arrives as GUILD_CREATE after READY; login() may resolve before the last one.
+		const allGuilds = new Promise((resolve) => {
+			const check = () => {
+				if (client.cache.guildIds().length >= expected) resolve();
+			};
+			client.on('guildCreate', check);
+			client.on('ready', check);
+		});
+		await client.login();
+		await allGuilds;
+		if (typeof client.gateway?.requestGuildMembers !== 'function') reportUnavailable('the OvenJS gateway has no requestGuildMembers (op 8)');
+		else {
+			await Promise.all(client.cache.guildIds().map((guildId) => client.gateway.requestGuildMembers({ guildId, query: '', limit: 0 })));
+			const ids = client.cache.guildIds();
+			const members = ids.reduce((sum, id) => sum + client.cache.cachedMemberCount(id), 0);
+			await finish(members, ids.length, () => client.destroy());
+		}
+	}
 } else {
 	throw new Error(`unknown subject ${subject}`);
 }

@@ -56,7 +56,8 @@ if (subject === 'ceiling') {
 				remaining = Math.min(remaining, result.remaining);
 				resetAt = Math.max(resetAt, result.resetAt);
 			}
-			if (remaining <= 0) await sleep(Math.max(0, resetAt - Date.now()));
+			// Timers may fire up to 1 ms early (whole milliseconds): wake just after the reset, never before it.
+			if (remaining <= 0) await sleep(Math.max(0, Math.ceil(resetAt - Date.now()) + 1));
 		}
 	};
 	send = () => Promise.all(channels.map((channelId, i) => bucketLoop(channelId, perChannel(i))));

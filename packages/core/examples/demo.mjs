@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+// The OvenJS demo bot. Without DISCORD_TOKEN it starts the embedded mock Discord (@ovenjs/testing), logs in,
+// shows shard start-up, registers /ping, then a scripted user says `!ping` and invokes `/ping`; the bot answers
+// both with latencies and the demo exits 0 (pass --stay to keep it running). With DISCORD_TOKEN set it connects
+// to the real Discord, registers /ping and answers `!ping` and `/ping` until stopped (Ctrl+C).
+// Runs on the built packages: `pnpm --filter @ovenjs/core demo` (the repo root's `npm run demo` builds first).
+import { GatewayIntentBits } from 'discord-api-types/v10';
+import { ChatInputCommandInteraction, Client, SlashCommandBuilder } from '@ovenjs/core';
+
+const stay = process.argv.includes('--stay');
+const realToken = process.env.DISCORD_TOKEN;
+const started = performance.now();
+const since = () => `${Math.round(performance.now() - started)}`.padStart(5) + ' ms';
+const log = (tag, text) => console.log(`${since()}  ${`[${tag}]`.padEnd(11)} ${text}`);
+
+let discord;
+if (realToken === undefined || realToken === '') {
+	const { MockDiscord } = await import('@ovenjs/testing');
+	discord = await MockDiscord.start({ guilds: 2, membersPerGuild: 5, identifyIntervalMs: 10, heartbeatIntervalMs: 500 });
+	log('demo', `no DISCORD_TOKEN: started the embedded mock Discord at ${discord.apiBase}`);
+} else {
+	log('demo', 'DISCORD_TOKEN is set: connecting to the real Discord');
+}
+
+const client = new Client({
+	token: discord?.token ?? realToken,
+	intents: GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.MessageContent,
+	...(discord === undefined ? {} : { rest: { api: discord.apiBase } }),
+});
+
+client.on('shardProgress', (p) => log('shards', `${p.identified}/${p.total} identified, ${p.ready}/${p.total} ready (shard count ${p.shardCount})`));
+client.on('shardReady', (s) => log('shards', `shard ${s.shardId} is ready with ${s.guildCount} guild(s)`));
+client.on('shardResume', (s) => log('shards', `shard ${s.shardId} resumed (${s.replayed} events replayed)`));
+client.on('guildCreate', (id, guild) => log('cache', `guild ${guild?.name ?? id} is available`));
+client.on('warn', (text) => log('warn', text));
+client.on('fatal', (error) => log('error', error.message));
+
+client.on('messageCreate', async (message) => {
+	if (message.authorId === client.userId) {
+		log('bot', `said in #${client.cache.channel(message.channelId)?.name ?? message.channelId}: "${message.content}"`);
+		return;
+	}
+	log('message', `${message.author.username}: ${message.content}`);
+	if (message.content !== '!ping') return;
+	const sentAt = performance.now();
+	await message.reply(`pong! gateway ${client.ping ?? 'n/a'} ms, message arrived after ${message.latency} ms`);
+	log('bot', `answered !ping (reply sent in ${Math.round(performance.now() - sentAt)} ms)`);
+});
+
+client.on('interactionCreate', async (interaction) => {
+	if (!(interaction instanceof ChatInputCommandInteraction)) return;
+	log('command', `/${interaction.commandName} from ${interaction.user?.username ?? 'someone'}`);
+	if (interaction.commandName === 'ping') {
+		await interaction.reply(`pong! gateway ${client.ping ?? 'n/a'} ms, interaction arrived after ${interaction.latency} ms`);
+	}
+});
+
+await client.login();
+log('ready', `logged in as ${client.cache.self?.username ?? client.userId} — ${client.cache.guildIds().length} guild(s) cached, ${Math.round(performance.now() - started)} ms after start`);
+
+try {
+	const commands = await client.registerCommands([new SlashCommandBuilder('ping', 'Replies with the latency')]);
+	log('commands', `registered ${commands.map((command) => `/${command.name}`).join(', ')}`);
+} catch (error) {
+	log('warn', `could not register /ping: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+async function shutdown(code) {
+	await client.destroy();
+	await discord?.stop();
+	log('demo', 'client destroyed, bye');
+	process.exit(code);
+}
+process.once('SIGINT', () => void shutdown(0));
+
+if (discord !== undefined) {
+	// Give the first heartbeat a moment so the gateway latency is known (the mock beats every 500 ms).
+	for (let waited = 0; client.ping === undefined && waited < 1_000; waited += 25) await new Promise((resolve) => setTimeout(resolve, 25));
+	log('gateway', `heartbeat round trip ${client.ping ?? 'n/a'} ms`);
+	// The scripted user.
+	const guild = [...discord.world.guilds.values()][0];
+	const channelId = [...guild.channels][0];
+	const user = discord.world.addMember(guild.id).user;
+	const botAnswer = new Promise((resolve) => {
+		const listener = (message) => {
+			if (message.authorId !== client.userId) return;
+			client.off('messageCreate', listener);
+			resolve(message);
+		};
+		client.on('messageCreate', listener);
+	});
+	log('user', `${user.username} says "!ping" in #${discord.world.channel(channelId).channel.name ?? channelId}`);
+	const saidAt = performance.now();
+	discord.world.sendMessage(channelId, user.id, '!ping');
+	await botAnswer;
+	log('user', `saw the bot's answer ${Math.round(performance.now() - saidAt)} ms after saying !ping`);
+
+	log('user', `${user.username} invokes /ping`);
+	const invokedAt = performance.now();
+	const response = await discord.world.triggerInteraction({ type: 2, data: { id: '1', name: 'ping', type: 1 }, channelId, userId: user.id });
+	log('user', `got "${response.data?.content}" ${Math.round(performance.now() - invokedAt)} ms after invoking /ping`);
+
+	if (stay) log('demo', 'staying connected (--stay); press Ctrl+C to stop');
+	else await shutdown(0);
+} else {
+	log('demo', 'running; press Ctrl+C to stop');
+}

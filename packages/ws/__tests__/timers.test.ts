@@ -136,3 +136,19 @@ describe('SimpleIdentifyThrottler', () => {
 		}).toThrow(GatewayError);
 	});
 });
+
+describe('identify budget guard', () => {
+	it('lets three identifies per 10 minutes through, then doubles the delay from 30 s', async () => {
+		const { identifyDelay } = await import('../src/lib/utils/identifyBackoff.js');
+		const history: number[] = [];
+		const delays: number[] = [];
+		for (let i = 0; i < 7; i++) {
+			delays.push(identifyDelay(history, 1_000_000));
+			history.push(1_000_000);
+		}
+		expect(delays).toEqual([0, 0, 0, 30_000, 60_000, 120_000, 240_000]);
+		expect(identifyDelay(history, 1_000_000 + 10 * 60_000 + 1)).toBe(0);
+		expect(history).toEqual([]);
+		expect(identifyDelay(new Array<number>(20).fill(5), 5)).toBe(600_000);
+	});
+});

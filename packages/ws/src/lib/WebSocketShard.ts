@@ -5,6 +5,8 @@ import { closeAction, fatalCloseError } from './utils/closeCodes.js';
 import { GATEWAY_VERSION, GatewayOp, NORMAL_CLOSE_CODE, RESUMABLE_CLOSE_CODE } from './utils/constants.js';
 import { createDecompressor, type Decompressor } from './utils/decompression.js';
 import { Heartbeater } from './utils/Heartbeater.js';
+import { identifyDelay } from './utils/identifyBackoff.js';
+import { sleep } from './utils/abort.js';
 import { type GatewayPayload, isArray, isRecord, numberField, parsePayload, peekHeader, stringField } from './utils/payload.js';
 import { SendRateLimiter } from './utils/SendRateLimiter.js';
 import type { SessionInfo, ShardConfig, ShardEvent, ShardHooks, ShardSink, ShardSnapshot, ShardStatus } from './utils/types.js';
@@ -61,6 +63,7 @@ export class WebSocketShard {
 	#reconnectTimer: ReturnType<typeof setTimeout> | undefined;
 	#drainTimer: ReturnType<typeof setTimeout> | undefined;
 	#queue: QueuedSend[] = [];
+	readonly #identifies: number[] = [];
 	#waiters: Waiter[] = [];
 	readonly #limiter = new SendRateLimiter();
 	readonly #heartbeater: Heartbeater;
@@ -370,6 +373,11 @@ export class WebSocketShard {
 		const abort = new AbortController();
 		this.#identifyAbort = abort;
 		try {
+			const delay = identifyDelay(this.#identifies);
+			if (delay > 0) {
+				this.#debug(`${this.#identifies.length} identifies in the last 10 minutes; waiting ${delay} ms to protect the daily identify budget.`);
+				await sleep(delay, abort.signal);
+			}
 			await this.#hooks.waitForIdentify(this.id, abort.signal);
 		} catch (error) {
 			if (generation === this.#generation && !this.#destroyed) {
@@ -381,6 +389,7 @@ export class WebSocketShard {
 			if (this.#identifyAbort === abort) this.#identifyAbort = null;
 		}
 		if (generation !== this.#generation || this.#destroyed) return;
+		this.#identifies.push(Date.now());
 		this.#setStatus('identifying');
 		this.#emit({ type: 'identifying', shardId: this.id });
 		const d: Record<string, unknown> = {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { abortReason } from '../utils/abort.js';
+import { abortReason, sleep } from '../utils/abort.js';
 import { isArray } from '../utils/payload.js';
 import { IDENTIFY_WINDOW_MS } from '../utils/constants.js';
 import { GatewayError } from '../errors/GatewayError.js';
@@ -110,18 +110,4 @@ export class RedisIdentifyThrottler implements IdentifyThrottler {
 			await sleep(Math.max(1, waitMs), signal);
 		}
 	}
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-	return new Promise<void>((resolve, reject) => {
-		const timer = setTimeout(() => {
-			signal?.removeEventListener('abort', onAbort);
-			resolve();
-		}, ms);
-		const onAbort = (): void => {
-			clearTimeout(timer);
-			if (signal !== undefined) reject(abortReason(signal));
-		};
-		signal?.addEventListener('abort', onAbort, { once: true });
-	});
 }

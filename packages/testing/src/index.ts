@@ -1,6 +1,9 @@
 export { MockDiscord } from './lib/MockDiscord.js';
 export type { MockDiscordOptions } from './lib/MockDiscord.js';
 export { MockError } from './lib/errors/MockError.js';
+export type { MockUser, MockMember, APIChannelPayload, APIGuildChannelPayload } from './lib/world/factories.js';
+export { WorldData } from './lib/world/WorldData.js';
+export type { InviteRecord, WebhookRecord } from './lib/world/WorldData.js';
 export type { MockErrorCode } from './lib/errors/MockError.js';
 export { World } from './lib/world/World.js';
 export type { GuildRecord, ChannelRecord, CreateGuildOptions, CreateChannelOptions, CreateRoleOptions, DispatchSink } from './lib/world/World.js';

@@ -57,7 +57,7 @@ export class MemberChunker {
 		const notFound: string[] = [];
 		if (request.user_ids !== undefined) {
 			const wanted = Array.isArray(request.user_ids) ? request.user_ids : [request.user_ids];
-			const byId = new Map(all.map((member) => [member.user.id, member]));
+			const byId = new Map<string, (typeof all)[number]>(all.map((member) => [member.user.id, member]));
 			members = [];
 			for (const id of wanted.slice(0, 100)) {
 				const member = byId.get(id);

@@ -1,4 +1,4 @@
-import { type AuditLogEvent, ChannelType, GatewayDispatchEvents, ThreadAutoArchiveDuration, type APIAuditLogChange, type APIGuildMember, type APIThreadChannel, type APIMessage, type APIRole, type APIUser } from 'discord-api-types/v10';
+import { type AuditLogEvent, ChannelType, GatewayDispatchEvents, ThreadAutoArchiveDuration, type APIAuditLogChange, type APIThreadChannel, type APIMessage, type APIRole, type APIUser } from 'discord-api-types/v10';
 import { computePermissions, hasPermission, resolvePermissions, uncheckedSnowflake, type PermissionName, type ChannelId, type GuildId, type MessageId, type RoleId, type UserId } from '@ovenjs/types';
 import { MockError } from '../errors/MockError.js';
 import type { InteractionResponse, TriggerInteractionOptions } from '../interactions/InteractionHub.js';
@@ -18,6 +18,8 @@ import {
 	makeThread,
 	type GuildChannelKind,
 	type MessageInit,
+	type MockMember,
+	type MockUser,
 } from './factories.js';
 
 /** Receives every event the world produces; the gateway routes it to the sessions that should see it. */
@@ -31,7 +33,7 @@ export interface GuildRecord {
 	readonly createdAt: string;
 	readonly roles: Map<RoleId, APIRole>;
 	readonly channels: Set<ChannelId>;
-	readonly members: Map<UserId, APIGuildMember>;
+	readonly members: Map<UserId, MockMember>;
 	systemChannelId: ChannelId | null;
 }
 
@@ -85,13 +87,13 @@ const NAMES = ['ada', 'bram', 'cleo', 'dax', 'edda', 'finn', 'gus', 'hana', 'ivo
  */
 export class World {
 	/** Every user the world knows, the bot included. */
-	public readonly users = new Map<UserId, APIUser>();
+	public readonly users = new Map<UserId, MockUser>();
 	/** Guilds by ID, in creation order. */
 	public readonly guilds = new Map<GuildId, GuildRecord>();
 	/** Channels by ID (guild channels, threads and DMs). */
 	public readonly channels = new Map<ChannelId, ChannelRecord>();
 	/** The bot's user. */
-	public readonly botUser: APIUser;
+	public readonly botUser: MockUser;
 	/** Bans, invites, webhooks, commands, reactions, pins, thread members and the audit log. */
 	public readonly data = new WorldData();
 	/** Presences set with {@link World.setPresence}, by user. */
@@ -146,7 +148,7 @@ export class World {
 	}
 
 	/** Creates a user (not in any guild). */
-	public createUser(username?: string): APIUser {
+	public createUser(username?: string): MockUser {
 		const id = this.ids.next('User');
 		this.userCounter++;
 		const name = username ?? `${this.random.pick(NAMES)}${this.userCounter}`;
@@ -156,7 +158,7 @@ export class World {
 	}
 
 	/** The user with this ID, or a `MOCK_UNKNOWN_ENTITY` error. */
-	public user(id: UserId): APIUser {
+	public user(id: UserId): MockUser {
 		const user = this.users.get(id);
 		if (user === undefined) throw new MockError('MOCK_UNKNOWN_ENTITY', `No user ${id} in the mock world: create it with world.createUser() first.`);
 		return user;
@@ -238,7 +240,7 @@ export class World {
 	 * Adds a member to a guild (a new user unless `userId` is given); shards with the `GuildMembers` intent
 	 * receive `GUILD_MEMBER_ADD`.
 	 */
-	public addMember(guildId: GuildId, userId?: UserId, roles: readonly RoleId[] = []): APIGuildMember {
+	public addMember(guildId: GuildId, userId?: UserId, roles: readonly RoleId[] = []): MockMember {
 		const guild = this.guild(guildId);
 		const user = userId === undefined ? this.createUser() : this.user(userId);
 		for (const role of roles) {
@@ -270,7 +272,7 @@ export class World {
 		const content = fields.content ?? '';
 		const mentions = [...content.matchAll(/<@!?(\d{17,20})>/g)]
 			.map((match) => this.users.get(uncheckedSnowflake('User', match[1] ?? '')))
-			.filter((user): user is APIUser => user !== undefined);
+			.filter((user) => user !== undefined);
 		const mentionRoles = [...content.matchAll(/<@&(\d{17,20})>/g)]
 			.map((match) => uncheckedSnowflake('Role', match[1] ?? ''))
 			.filter((role) => guild?.roles.has(role) === true);
@@ -444,7 +446,7 @@ export class World {
 		return record;
 	}
 
-	private insertMember(guild: GuildRecord, user: APIUser, roles: readonly RoleId[] = []): APIGuildMember {
+	private insertMember(guild: GuildRecord, user: MockUser, roles: readonly RoleId[] = []): MockMember {
 		const member = makeMember(user, roles, this.now());
 		guild.members.set(uncheckedSnowflake('User', user.id), member);
 		return member;

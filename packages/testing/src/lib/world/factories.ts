@@ -51,8 +51,14 @@ export const EVERYONE_PERMISSIONS = (
 	PermissionFlagsBits.SendMessagesInThreads
 ).toString();
 
+/** A user payload whose `id` is branded, so scenario code can pass it on without converting. */
+export type MockUser = APIUser & { readonly id: UserId };
+
+/** A member payload whose `user.id` is branded. */
+export type MockMember = APIGuildMember & { user: MockUser };
+
 /** A user payload as Discord sends it. */
-export function makeUser(id: UserId, username: string, bot = false): APIUser {
+export function makeUser(id: UserId, username: string, bot = false): MockUser {
 	return {
 		id,
 		username,
@@ -89,7 +95,7 @@ export function makeRole(id: RoleId, name: string, position: number, permissions
 }
 
 /** A guild member payload (without the presence or guild ID). */
-export function makeMember(user: APIUser, roles: readonly RoleId[], joinedAt: string): APIGuildMember {
+export function makeMember(user: MockUser, roles: readonly RoleId[], joinedAt: string): MockMember {
 	return {
 		user,
 		nick: null,

@@ -1,6 +1,6 @@
-import { AuditLogEvent, ChannelType, GatewayDispatchEvents, OverwriteType, type APIGuildMember, type APIRole } from 'discord-api-types/v10';
+import { AuditLogEvent, ChannelType, GatewayDispatchEvents, OverwriteType, type APIRole } from 'discord-api-types/v10';
 import { z } from 'zod';
-import { makeRole } from '../../world/factories.js';
+import { makeRole, type MockMember } from '../../world/factories.js';
 import type { GuildRecord } from '../../world/World.js';
 import { DiscordHttpError } from '../DiscordHttpError.js';
 import type { RouteContext, RouteDefinition, RouteResult } from '../types.js';
@@ -37,7 +37,7 @@ const MemberPatchBody = z.object({
 	flags: z.number().int().exactOptional(),
 });
 
-function memberOf(ctx: RouteContext, guild: GuildRecord): APIGuildMember {
+function memberOf(ctx: RouteContext, guild: GuildRecord): MockMember {
 	const member = guild.members.get(userIdOf(ctx));
 	if (member === undefined) throw DiscordHttpError.unknown('Member');
 	return member;
@@ -49,7 +49,7 @@ function roleOf(ctx: RouteContext, guild: GuildRecord): APIRole {
 	return role;
 }
 
-function updateMember(ctx: RouteContext, guild: GuildRecord, member: APIGuildMember, action: AuditLogEvent): RouteResult {
+function updateMember(ctx: RouteContext, guild: GuildRecord, member: MockMember, action: AuditLogEvent): RouteResult {
 	guild.members.set(ids.user(member.user.id), member);
 	ctx.world.emit(GatewayDispatchEvents.GuildMemberUpdate, { ...member, guild_id: guild.id }, guild.id);
 	ctx.world.audit(guild.id, action, member.user.id, ctx.auditLogReason);
@@ -186,7 +186,7 @@ export const guildRoutes: readonly RouteDefinition[] = [
 			}
 			if (body.nick !== undefined) requirePermission(ctx, guild.id, 'ManageNicknames');
 			if (body.communication_disabled_until !== undefined) requirePermission(ctx, guild.id, 'ModerateMembers');
-			const updated: APIGuildMember = {
+			const updated: MockMember = {
 				...member,
 				...(body.nick === undefined ? {} : { nick: body.nick }),
 				...(body.roles === undefined ? {} : { roles: body.roles }),

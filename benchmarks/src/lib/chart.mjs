@@ -16,12 +16,14 @@ export function renderChart(report) {
 	}
 	const width = 760;
 	const labelWidth = 300;
-	const barArea = width - labelWidth - 80;
+	// A gap between the labels and the bars leaves room for the value of a bar that reaches the left edge.
+	const left = labelWidth + 48;
+	const barArea = width - left - 60;
 	const rowHeight = 34;
 	const top = 56;
 	const height = top + rows.length * rowHeight + 40;
 	const maxLog = Math.log10(8);
-	const centre = labelWidth + barArea / 2;
+	const centre = left + barArea / 2;
 	const x = (ratio) => Math.round((centre + (Math.max(-maxLog, Math.min(maxLog, Math.log10(ratio))) / maxLog) * (barArea / 2)) * 10) / 10;
 	const out = [];
 	out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12">`);

@@ -10,6 +10,7 @@
 export const METRICS = {
 	// ready
 	'ready.time': { workload: 'ready', label: 'ready: login → all guilds + members cached', unit: 'ms', better: 'lower', chart: true },
+	'ready.cpu': { workload: 'ready', label: 'ready: client CPU time', unit: 'ms', better: 'lower' },
 	'ready.heap': { workload: 'ready', label: 'ready: heap + ArrayBuffers after GC', unit: 'MB', better: 'lower', scale: 1e-6 },
 	'ready.rss': { workload: 'ready', label: 'ready: RSS', unit: 'MB', better: 'lower', scale: 1e-6 },
 	// flood
@@ -42,6 +43,7 @@ export const METRICS = {
 		chart: true,
 		target: (o, x) => ratioTarget('≥ 0.9× ceiling', o, x.ceiling, 0.9),
 	},
+	'rest.b1.cpu': { workload: 'rest', label: 'REST 1 bucket: client CPU time', unit: 'ms', better: 'lower' },
 	'rest.b1.429': { workload: 'rest', label: 'REST 1 bucket: 429s at the mock', unit: 'count', better: 'lower', target: (_o, _x, _all, own) => zeroTarget(own?.max) },
 	'rest.b10.rate': {
 		workload: 'rest',
@@ -51,6 +53,7 @@ export const METRICS = {
 		chart: true,
 		target: (o, x) => restTarget(o, x),
 	},
+	'rest.b10.cpu': { workload: 'rest', label: 'REST 10 buckets: client CPU time', unit: 'ms', better: 'lower' },
 	'rest.b10.429': { workload: 'rest', label: 'REST 10 buckets: 429s at the mock', unit: 'count', better: 'lower', target: (_o, _x, _all, own) => zeroTarget(own?.max) },
 	'rest.b10lat.rate': {
 		workload: 'rest',
@@ -60,6 +63,7 @@ export const METRICS = {
 		chart: true,
 		target: (o, x) => restTarget(o, x),
 	},
+	'rest.b10lat.cpu': { workload: 'rest', label: 'REST 10 buckets +25 ms latency: client CPU time', unit: 'ms', better: 'lower' },
 	'rest.b10lat.429': { workload: 'rest', label: 'REST 10 buckets +25 ms latency: 429s at the mock', unit: 'count', better: 'lower', target: (_o, _x, _all, own) => zeroTarget(own?.max) },
 	// micro
 	'micro.snowflake.validate': { workload: 'micro', label: 'snowflake validate (asUserId)', unit: 'ns', better: 'lower' },

@@ -21,7 +21,7 @@ export const ready = {
 		if (result.guilds !== guilds || result.members < guilds * membersPerGuild) {
 			return { status: 'error', reason: `cached ${result.guilds} guilds and ${result.members} members, expected ${guilds} and about ${expected}` };
 		}
-		const metrics = { 'ready.time': result.seconds * 1000 };
+		const metrics = { 'ready.time': result.seconds * 1000, 'ready.cpu': result.cpuMs };
 		const unavailable = {};
 		if (subject === 'ceiling') {
 			unavailable['ready.heap'] = 'the ceiling caches nothing, so its memory is no yardstick';

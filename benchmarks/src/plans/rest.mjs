@@ -34,12 +34,14 @@ export const rest = {
 			if (result.status === 'unavailable') {
 				unavailable[`rest.${id}.rate`] = result.reason;
 				unavailable[`rest.${id}.429`] = result.reason;
+				unavailable[`rest.${id}.cpu`] = result.reason;
 				continue;
 			}
 			if (result.status !== 'ok') return { status: 'error', reason: `${id}: ${result.reason}` };
 			if (result.created !== count) return { status: 'error', reason: `${id}: ${result.created} of ${count} messages created` };
 			metrics[`rest.${id}.rate`] = result.rate;
 			metrics[`rest.${id}.429`] = result.stats.invalid.rateLimited;
+			metrics[`rest.${id}.cpu`] = result.cpuMs;
 		}
 		return { status: 'ok', metrics, unavailable };
 	},

@@ -242,4 +242,22 @@ describe('WebSocketManager against an in-test gateway', () => {
 		await expect(manager.send(0, { op: 2, d: {} })).rejects.toMatchObject({ code: 'GATEWAY_INVALID_PAYLOAD' });
 		await expect(manager.send(5, { op: 3, d: {} })).rejects.toMatchObject({ code: 'GATEWAY_UNKNOWN_SHARD' });
 	});
+
+	it('holds payloads past the send limit in the queue and rejects them, never drops them, on destroy', async () => {
+		const { gw, manager } = await setup();
+		let closes = 0;
+		manager.on('closed', () => closes++);
+		await manager.connect();
+		const presence = { op: 3, d: { since: null, activities: [], status: 'online', afk: false } };
+		const results = Array.from({ length: 130 }, () => manager.send(0, presence).then(() => 'sent', (error: unknown) => (error as GatewayError).code));
+		// 120 per window, 3 kept for heartbeats (41.25 s interval), 1 taken by IDENTIFY: 116 go now.
+		await until(() => gw.received.filter((p) => (p as { op: number }).op === 3).length === 116, 5_000, '116 payloads');
+		await new Promise((r) => setTimeout(r, 200));
+		expect(gw.received.filter((p) => (p as { op: number }).op === 3)).toHaveLength(116);
+		expect(closes).toBe(0);
+		await manager.destroy();
+		const outcome = await Promise.all(results);
+		expect(outcome.filter((r) => r === 'sent')).toHaveLength(116);
+		expect(outcome.filter((r) => r === 'GATEWAY_DESTROYED')).toHaveLength(14);
+	});
 });

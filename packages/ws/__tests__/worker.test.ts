@@ -89,4 +89,42 @@ describe('WorkerShardingStrategy', () => {
 		expect(errors.sort()).toEqual(['0:GATEWAY_WORKER_FAILED', '1:GATEWAY_WORKER_FAILED']);
 		await rm(dir, { recursive: true });
 	});
+
+	it('reshards live with worker-thread shard sets, without losing or duplicating an event', async () => {
+		const guilds = ['81384788765712384', '81384788765712385', '175928847299117063', '222078108977594368'];
+		const gw = await FakeGateway.start({ guilds, recommendedShards: 1 });
+		cleanup.push(() => gw.stop());
+		const manager = new WebSocketManager({
+			token: gw.token,
+			intents: 1,
+			fetchGatewayInformation: () => Promise.resolve(gw.gatewayBot()),
+			identifyThrottler: recording,
+			strategy: workerShardingStrategy({ shardsPerWorker: 1 }),
+		});
+		cleanup.push(() => manager.destroy());
+		const seen: number[] = [];
+		manager.on('dispatch', (e) => {
+			if (e.t === 'MESSAGE_CREATE') seen.push((e.d as { n: number }).n);
+		});
+		await manager.connect();
+		let n = 0;
+		let flooding = true;
+		const flood = (async () => {
+			while (flooding) {
+				for (let i = 0; i < 4; i++, n++) gw.dispatchGuild(guilds[n % guilds.length] ?? '', 'MESSAGE_CREATE', { n });
+				await new Promise((r) => setTimeout(r, 2));
+			}
+		})();
+		await until(() => seen.length > 100);
+		expect(await manager.reshard(2)).toBe(true);
+		const at = n;
+		await until(() => n > at + 100);
+		flooding = false;
+		await flood;
+		await until(() => seen.length >= n, 10_000, `${n} events`);
+		await new Promise((r) => setTimeout(r, 100));
+		expect(seen).toHaveLength(n);
+		expect(new Set(seen).size).toBe(n);
+		expect((await manager.fetchStatus()).map((s) => s.shardId)).toEqual([0, 1]);
+	});
 });

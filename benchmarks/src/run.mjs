@@ -3,13 +3,14 @@
 // min–max), writes benchmarks/results/latest.json, docs/benchmarks.md and docs/benchmarks-chart.svg.
 // Flags (accepted with or without a literal `--` before them): --quick (sanity run, under a minute, 1 run each),
 // --only=<workload,...>, --runs=<n>, --no-docs (keep docs/ untouched), --no-build (never build a missing dist),
+// --rebuild (build every measured package first, so the figures are of the current sources),
 // --render (measure nothing: re-render docs/ from benchmarks/results/latest.json).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { load, machineFacts } from './lib/machine.mjs';
 import { summarize } from './lib/stats.mjs';
-import { ensureBuilt } from './lib/build.mjs';
+import { ensureBuilt, sourceState } from './lib/build.mjs';
 import { renderMarkdown } from './lib/report.mjs';
 import { renderChart } from './lib/chart.mjs';
 import { METRICS } from './lib/metrics.mjs';
@@ -43,7 +44,7 @@ const loadBefore = load();
 console.log(`OvenJS benchmarks${quick ? ' (--quick: small sizes, 1 run each; figures are a sanity check only)' : ''}`);
 console.log(`machine: ${JSON.stringify(machineFacts())}, load ${loadBefore.join(' ')}`);
 
-const build = flag('no-build') ? { built: [], failed: {} } : await ensureBuilt(root);
+const build = flag('no-build') ? { built: [], failed: {} } : ensureBuilt(root, flag('rebuild'));
 for (const [name, reason] of Object.entries(build.failed)) console.log(`  build of ${name} failed (its figures will be "not available"): ${reason}`);
 
 const samples = {};
@@ -110,6 +111,8 @@ const report = {
 	targets,
 	notes,
 	errors,
+	build,
+	sources: sourceState(root),
 };
 mkdirSync(resultsDir, { recursive: true });
 writeFileSync(join(resultsDir, quick ? 'quick.json' : 'latest.json'), `${JSON.stringify(report, null, '\t')}\n`);

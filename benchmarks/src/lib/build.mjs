@@ -8,17 +8,25 @@ import { join } from 'node:path';
 /** The @ovenjs packages the workloads import, in dependency order. */
 export const MEASURED_PACKAGES = ['types', 'testing', 'cache', 'rest', 'ws', 'core'];
 
-/** Builds every measured package that has sources but no dist/index.js. */
-export function ensureBuilt(root) {
+/** Builds every measured package that has sources but no dist/index.js (every one with sources when `force`). */
+export function ensureBuilt(root, force = false) {
 	const built = [];
 	const failed = {};
 	for (const name of MEASURED_PACKAGES) {
 		const dir = join(root, 'packages', name);
-		if (!existsSync(join(dir, 'src', 'index.ts')) || existsSync(join(dir, 'dist', 'index.js'))) continue;
-		console.log(`  building @ovenjs/${name} (dist/ missing)…`);
+		if (!existsSync(join(dir, 'src', 'index.ts')) || (!force && existsSync(join(dir, 'dist', 'index.js')))) continue;
+		console.log(`  building @ovenjs/${name}${force ? '' : ' (dist/ missing)'}…`);
 		const result = spawnSync('pnpm', ['--filter', `@ovenjs/${name}`, 'build'], { cwd: root, encoding: 'utf8', timeout: 240_000 });
 		if (result.status === 0) built.push(name);
 		else failed[`@ovenjs/${name}`] = `${result.stderr || result.stdout || result.error?.message || ''}`.trim().split('\n').slice(-2).join(' ').slice(0, 300);
 	}
 	return { built, failed };
+}
+
+/** The commit measured, and the measured packages whose sources differ from it (a shared working tree). */
+export function sourceState(root) {
+	const git = (args) => spawnSync('git', args, { cwd: root, encoding: 'utf8' });
+	const commit = git(['rev-parse', '--short', 'HEAD']).stdout.trim() || 'unknown';
+	const dirty = MEASURED_PACKAGES.filter((name) => git(['status', '--porcelain', '--', `packages/${name}/src`]).stdout.trim() !== '');
+	return { commit, uncommitted: dirty.map((name) => `@ovenjs/${name}`) };
 }

@@ -56,6 +56,10 @@ export function renderMarkdown(report, root) {
 		`**Machine:** ${m.cores} × ${m.cpu}, ${m.memoryGb} GB RAM, ${m.os}, Node ${m.node} (V8 ${m.v8}). Load average (1/5/15 min) ${m.loadBefore.join(' / ')} before, ${m.loadAfter.join(' / ')} after.`,
 		'',
 	);
+	if (report.sources !== undefined) {
+		const dirty = report.sources.uncommitted.length === 0 ? '' : ` plus uncommitted changes in ${report.sources.uncommitted.join(', ')}`;
+		lines.push(`**Sources measured:** commit \`${report.sources.commit}\`${dirty}, built (\`dist/\`) as the runner found or rebuilt them.`, '');
+	}
 	if (Math.max(m.loadBefore[0], m.loadAfter[0]) > m.cores) {
 		lines.push(
 			`> **Noisy run:** the load average exceeded the ${m.cores} cores (other processes were running), so absolute figures and min–max spreads are wider than on an idle machine; the alternating order spreads the noise over every subject, and ratios are more stable than absolute values.`,

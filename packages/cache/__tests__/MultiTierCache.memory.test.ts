@@ -202,3 +202,43 @@ describe('Discord invalidation rules', () => {
 		expect(await cache.handleDispatch('MESSAGE_DELETE_BULK', { channel_id: '1', ids: ['2', 3] })).toEqual(['message:1:2']);
 	});
 });
+
+describe('promotion races', () => {
+	it('does not promote a value read before a concurrent write of the same key', async () => {
+		const l1 = new MemoryTier({ name: 'l1' });
+		const l2 = new MemoryTier({ name: 'l2' });
+		let release: (() => void) | undefined;
+		const slow: CacheTier = {
+			name: 'slow',
+			shared: true,
+			durable: false,
+			get: async (key) => {
+				const value = l2.getSync(key);
+				await new Promise<void>((resolve) => {
+					release = resolve;
+				});
+				return value;
+			},
+			set: (key, value, options) => l2.set(key, value, options),
+			delete: (key) => l2.delete(key),
+			has: (key) => l2.has(key),
+			mget: (keys) => l2.mget(keys),
+			mset: (entries) => l2.mset(entries),
+			deleteByTag: (tag) => l2.deleteByTag(tag),
+			deleteByPattern: (pattern) => l2.deleteByPattern(pattern),
+			clear: () => l2.clear(),
+			ping: () => Promise.resolve(true),
+			close: () => Promise.resolve(),
+		};
+		const cache = make({ tiers: [l1, slow] });
+		l2.setSync('k', 'old');
+		const read = cache.get('k');
+		await new Promise((resolve) => setImmediate(resolve));
+		await cache.set('k', 'new');
+		release?.();
+		expect(await read).toBe('old');
+		await cache.flush();
+		expect(l1.getSync('k')).toBe('new');
+		expect(await cache.get('k')).toBe('new');
+	});
+});

@@ -97,18 +97,31 @@ describe.skipIf(!redis.available)('RedisTier (real Redis)', () => {
 		const two = makeCache();
 		try {
 			await Promise.all([one.whenReady(), two.whenReady()]);
+			const nextRemote = (): Promise<readonly string[]> =>
+				new Promise((resolve) => {
+					two.once('invalidate', (keys, reason) => {
+						if (reason === 'remote') resolve(keys);
+					});
+				});
+			let arrived = nextRemote();
 			await one.set('user:1', { name: 'old' }, { tags: ['users'] });
+			expect(await arrived).toEqual(['user:1']);
 			expect(await two.get('user:1')).toEqual({ name: 'old' });
 			await two.flush();
-			const removed = new Promise<readonly string[]>((resolve) => {
-				two.once('invalidate', (keys, reason) => {
-					if (reason === 'remote') resolve(keys);
-				});
-			});
-			await one.delete('user:1');
-			expect(await removed).toEqual(['user:1']);
+			expect(two.getSync('user:1')).toEqual({ name: 'old' });
+			// A write in one process drops the other's memory copy; its next read sees the new value.
+			arrived = nextRemote();
+			await one.set('user:1', { name: 'new' }, { tags: ['users'] });
+			expect(await arrived).toEqual(['user:1']);
 			expect(two.getSync('user:1')).toBeUndefined();
-			expect(two.stats().remoteInvalidationLatency.count).toBe(1);
+			expect(await two.get('user:1')).toEqual({ name: 'new' });
+			await two.flush();
+			arrived = nextRemote();
+			await one.delete('user:1');
+			expect(await arrived).toEqual(['user:1']);
+			expect(two.getSync('user:1')).toBeUndefined();
+			expect(await two.get('user:1')).toBeUndefined();
+			expect(two.stats().remoteInvalidationLatency.count).toBe(3);
 			expect(two.stats().remoteInvalidationLatency.p50).toBeGreaterThan(0);
 		} finally {
 			await one.close();

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { LRUCache } from 'lru-cache';
 import { randomUUID } from 'node:crypto';
 import type { ExtensionPointEmitter } from '@ovenjs/types';
 import { CacheError } from './errors/CacheError.js';
@@ -49,6 +50,11 @@ export interface MultiTierCacheOptions {
 	readonly bus?: InvalidationBus;
 	/** Extension-point bus (`cache:*` points). @defaultValue none */
 	readonly emitter?: ExtensionPointEmitter;
+	/**
+	 * With a `bus`, also publish every `set` so other processes drop their memory copy of the key (and read the
+	 * new value from a shared tier). @defaultValue `true`
+	 */
+	readonly publishWrites?: boolean;
 	/** Predictive warming. @defaultValue disabled */
 	readonly warming?: WarmingOptions;
 	/** Clock in ms used by the access model. @defaultValue `Date.now` */
@@ -115,6 +121,11 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 	/** Time from a remote process's invalidation to its arrival here, in ns. */
 	public readonly remoteInvalidationLatency = new LatencyHistogram();
 	private ready: Promise<void> = Promise.resolve();
+	/** Write sequence: a read may only promote what it read if the key was not written since it started. */
+	private seq = 0;
+	private barrier = 0;
+	private readonly lastWrite = new LRUCache<string, number>({ max: 50_000 });
+	private readonly publishWrites: boolean;
 	private closed = false;
 
 	public constructor(options: MultiTierCacheOptions = {}) {
@@ -145,6 +156,7 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 		this.promotedTtl = options.promotedTtl ?? 0;
 		this.emitter = options.emitter;
 		this.bus = options.bus;
+		this.publishWrites = options.publishWrites ?? true;
 		this.clock = options.now ?? Date.now;
 		const warming = options.warming ?? {};
 		this.model = warming.enabled === true ? new AccessModel(warming) : undefined;
@@ -195,6 +207,7 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 		this.assertOpen();
 		if (this.emitter?.has('cache:beforeGet') === true) this.emitter.emit('cache:beforeGet', key);
 		this.model?.record(key, this.clock());
+		const started = this.seq;
 		let value: unknown;
 		let answered: TierState | undefined;
 		for (const state of this.tierSet.states) {
@@ -213,7 +226,7 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 				break;
 			}
 		}
-		if (answered !== undefined && answered.index > 0) this.promote(key, value, answered.index);
+		if (answered !== undefined && answered.index > 0 && this.unchangedSince(key, started)) this.promote(key, value, answered.index);
 		if (this.model !== undefined && this.warming.coAccess) void this.prefetch(this.model.coAccessed(key, 4));
 		if (this.emitter?.has('cache:afterGet') === true) this.emitter.emit('cache:afterGet', key, answered !== undefined, answered?.tier.name);
 		return value;
@@ -224,6 +237,7 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 		for (const key of keys) assertKey(key);
 		this.assertOpen();
 		const results: unknown[] = keys.map(() => undefined);
+		const startSeq = this.seq;
 		let missing = keys.map((_key, index) => index);
 		for (const state of this.tierSet.states) {
 			if (missing.length === 0) break;
@@ -248,7 +262,8 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 						} else {
 							state.hits++;
 							results[index] = value;
-							if (state.index > 0) this.promote(keys[index] ?? '', value, state.index);
+							const key = keys[index] ?? '';
+							if (state.index > 0 && this.unchangedSince(key, startSeq)) this.promote(key, value, state.index);
 						}
 					});
 				} catch (error) {
@@ -279,7 +294,11 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 		if (this.emitter?.has('cache:beforeSet') === true) this.emitter.emit('cache:beforeSet', key, value);
 		const tags = [...(options.tags ?? []), ...(options.dependsOn ?? []).map(dependencyTag)];
 		const tierOptions: CacheSetOptions = { ...(options.ttl === undefined ? {} : { ttl: options.ttl }), ...(tags.length > 0 ? { tags } : {}) };
+		this.touch(key);
 		await this.tierSet.apply(key, { kind: 'set', value, options: tierOptions });
+		if (this.bus !== undefined && this.publishWrites) {
+			this.tierSet.track(this.bus.publish({ origin: this.id, keys: [key], tags: [], patterns: [], sentAt: now() }));
+		}
 		if (this.emitter?.has('cache:afterSet') === true) this.emitter.emit('cache:afterSet', key, value);
 	}
 
@@ -298,6 +317,7 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 		for (const pattern of target.patterns ?? []) assertPattern(pattern);
 		const started = process.hrtime.bigint();
 		const removed = new Set<string>();
+		if ((target.tags?.length ?? 0) > 0 || (target.patterns?.length ?? 0) > 0) this.barrier = ++this.seq;
 		const queue = [...(target.keys ?? [])];
 		const tags = [...(target.tags ?? [])];
 		for (const pattern of target.patterns ?? []) await this.tierSet.sweepPattern(pattern);
@@ -306,6 +326,7 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 			if (key !== undefined) {
 				if (removed.has(key)) continue;
 				removed.add(key);
+				this.touch(key);
 				await this.tierSet.apply(key, { kind: 'delete' });
 				tags.push(dependencyTag(key));
 				continue;
@@ -398,25 +419,39 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 		if (first === undefined || this.tierSet.states.length < 2 || keys.length === 0) return Promise.resolve(0);
 		const missing = keys.filter((key) => !(first.tier instanceof MemoryTier) || !first.tier.hasSync(key));
 		if (missing.length === 0) return Promise.resolve(0);
+		const started = this.seq;
 		const task = (async () => {
 			let loaded = 0;
 			let wanted = missing;
+			const load = async (key: string, value: unknown): Promise<void> => {
+				if (!this.unchangedSince(key, started) || this.closed) return;
+				await this.tierSet.write(first, key, { kind: 'set', value, options: this.promotedTtl > 0 ? { ttl: this.promotedTtl } : undefined });
+				loaded++;
+			};
 			for (const state of this.tierSet.states.slice(1)) {
-				if (wanted.length === 0 || !state.up) continue;
+				if (wanted.length === 0) break;
+				const toRead: string[] = [];
+				for (const key of wanted) {
+					const pending = state.pendingOp(key);
+					if (pending === undefined) toRead.push(key);
+					else if (pending.kind === 'set') await load(key, pending.value);
+				}
+				if (!state.up || toRead.length === 0) {
+					wanted = state.up ? [] : toRead;
+					continue;
+				}
 				try {
-					const values = await state.tier.mget(wanted);
+					const values = await state.tier.mget(toRead);
 					const next: string[] = [];
-					for (const [index, key] of wanted.entries()) {
+					for (const [index, key] of toRead.entries()) {
 						const value = values[index];
 						if (value === undefined) next.push(key);
-						else {
-							await this.tierSet.write(first, key, { kind: 'set', value, options: this.promotedTtl > 0 ? { ttl: this.promotedTtl } : undefined });
-							loaded++;
-						}
+						else await load(key, value);
 					}
 					wanted = next;
 				} catch (error) {
 					this.tierSet.markDown(state, error);
+					wanted = toRead;
 				}
 			}
 			return loaded;
@@ -444,6 +479,8 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 	private onRemoteInvalidation(message: InvalidationMessage): void {
 		if (message.origin === this.id || this.closed) return;
 		this.remoteInvalidationLatency.record(Math.max(0, (now() - message.sentAt) * 1e6));
+		for (const key of message.keys) this.touch(key);
+		if (message.tags.length > 0 || message.patterns.length > 0) this.barrier = ++this.seq;
 		const local = this.tierSet.states.filter((state) => !state.tier.shared);
 		const task = (async () => {
 			for (const state of local) {
@@ -454,6 +491,15 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 			this.report(message.keys, 'remote');
 		})();
 		this.tierSet.track(task);
+	}
+
+	private touch(key: string): void {
+		this.lastWrite.set(key, ++this.seq);
+	}
+
+	/** Whether `key` was neither written nor swept since sequence `started` (so a value read then is current). */
+	private unchangedSince(key: string, started: number): boolean {
+		return this.barrier <= started && (this.lastWrite.get(key) ?? 0) <= started;
 	}
 
 	private report(keys: readonly string[], reason: InvalidationReason): void {

@@ -205,6 +205,9 @@ describe('transport compression', () => {
 			const ready = await c.dispatch(GatewayDispatchEvents.Ready);
 			expect(ready.d.user.id).toBe(discord.botUser.id);
 			await c.dispatch(GatewayDispatchEvents.GuildCreate);
+			// The smallest payload (a heartbeat ACK) decodes as soon as it arrives.
+			c.send({ op: 1, d: ready.s });
+			expect(await c.next((p) => p.op === GatewayOpcodes.HeartbeatAck)).toEqual({ t: null, s: null, op: GatewayOpcodes.HeartbeatAck, d: null });
 		});
 	}
 

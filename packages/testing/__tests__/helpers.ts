@@ -50,13 +50,12 @@ export class RawClient {
 				inflate.write(data);
 			});
 		} else if (compression === 'zstd-stream') {
+			// One streaming decoder for the whole connection, as a real client keeps.
+			const decoder = new Decompress((chunk) => {
+				this.push(decode(Buffer.from(chunk).toString('utf8')));
+			});
 			this.ws.on('message', (data: Buffer) => {
-				const parts: Uint8Array[] = [];
-				const decoder = new Decompress((chunk) => {
-					parts.push(chunk);
-				});
-				decoder.push(new Uint8Array(data), true);
-				this.push(decode(Buffer.concat(parts).toString('utf8')));
+				decoder.push(new Uint8Array(data));
 			});
 		} else {
 			this.ws.on('message', (data: Buffer) => {

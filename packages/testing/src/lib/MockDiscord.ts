@@ -144,7 +144,6 @@ export class MockDiscord {
 	public static async start(options: MockDiscordOptions = {}): Promise<MockDiscord> {
 		validate(options);
 		const mock = new MockDiscord(options);
-		await mock.gateway.prepare();
 		await new Promise<void>((resolve, reject) => {
 			mock.server.once('error', (error) => {
 				reject(new MockError('MOCK_LISTEN_FAILED', `Could not listen on 127.0.0.1:${options.port ?? 0}: ${error.message}`, { cause: error }));

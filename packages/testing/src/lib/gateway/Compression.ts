@@ -6,7 +6,7 @@ export type TransportCompression = 'zlib-stream' | 'zstd-stream' | 'none';
 
 let zstdReady: Promise<void> | undefined;
 
-/** Loads the zstd WebAssembly module once per process. */
+/** Loads the zstd WebAssembly module once per process (on the first `zstd-stream` connection). */
 export function loadZstd(): Promise<void> {
 	zstdReady ??= zstdInit();
 	return zstdReady;
@@ -58,8 +58,13 @@ export class ZlibStreamCompressor implements Compressor {
  * build used here has no flushable streaming context). Streaming decoders decode a sequence of frames.
  */
 export class ZstdStreamCompressor implements Compressor {
+	private chain: Promise<unknown> = loadZstd();
+
 	public encode(text: string): Promise<Buffer> {
-		return Promise.resolve(Buffer.from(zstdCompress(Buffer.from(text), 3)));
+		// The WebAssembly module loads on the first zstd connection (keeps start-up fast); the chain keeps order.
+		const next = this.chain.then(() => Buffer.from(zstdCompress(Buffer.from(text), 3)));
+		this.chain = next;
+		return next;
 	}
 
 	public close(): void {

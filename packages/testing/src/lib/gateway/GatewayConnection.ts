@@ -69,9 +69,9 @@ export class GatewayConnection {
 		return this.received <= this.settings.payloadLimit;
 	}
 
-	/** Sends a payload object. */
-	public send(payload: unknown): Promise<void> {
-		return this.sendText(JSON.stringify(payload));
+	/** Sends a non-dispatch payload; like Discord, it carries `t: null` and `s: null`. */
+	public send(payload: { op: number; d?: unknown }): Promise<void> {
+		return this.sendText(JSON.stringify({ t: null, s: null, op: payload.op, d: payload.d ?? null }));
 	}
 
 	/**

@@ -7,7 +7,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { MockError } from '../errors/MockError.js';
 import { makeMessage } from '../world/factories.js';
 import type { World } from '../world/World.js';
-import { ZlibStreamCompressor, ZstdStreamCompressor, loadZstd, type Compressor } from './Compression.js';
+import { ZlibStreamCompressor, ZstdStreamCompressor, type Compressor } from './Compression.js';
 import { GatewayConnection } from './GatewayConnection.js';
 import { GatewaySession } from './GatewaySession.js';
 import { ALL_INTENTS, PRIVILEGED_INTENTS, intentAllows } from './intents.js';
@@ -116,11 +116,6 @@ export class GatewayServer {
 	/** Open WebSocket connections (identified or not). */
 	public get connectionCount(): number {
 		return this.connections.size;
-	}
-
-	/** Prepares compression support (loads the zstd WebAssembly module). */
-	public async prepare(): Promise<void> {
-		await loadZstd();
 	}
 
 	/** Handles an HTTP upgrade on `/gateway`. */

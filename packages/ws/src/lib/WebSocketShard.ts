@@ -1,4 +1,4 @@
-import WebSocket, { type RawData } from 'ws';
+import WebSocket from 'ws';
 import { redactSecrets } from '@ovenjs/types';
 import { GatewayError } from './errors/GatewayError.js';
 import { closeAction, fatalCloseError } from './utils/closeCodes.js';
@@ -8,15 +8,10 @@ import { Heartbeater } from './utils/Heartbeater.js';
 import { identifyDelay } from './utils/identifyBackoff.js';
 import { sleep } from './utils/abort.js';
 import { type GatewayPayload, isArray, isRecord, numberField, parsePayload, peekHeader, stringField } from './utils/payload.js';
-import { SendRateLimiter } from './utils/SendRateLimiter.js';
+import { SendQueue } from './utils/SendQueue.js';
+import { closeSocket, toBuffer } from './utils/socket.js';
 import type { SessionInfo, ShardConfig, ShardEvent, ShardHooks, ShardSink, ShardSnapshot, ShardStatus } from './utils/types.js';
 import './extensionPoints.js';
-
-interface QueuedSend {
-	readonly text: string;
-	readonly resolve: () => void;
-	readonly reject: (error: unknown) => void;
-}
 
 interface Waiter {
 	readonly resolve: () => void;
@@ -25,12 +20,6 @@ interface Waiter {
 
 /** Opcodes the shard manages itself; `send` refuses them. */
 const MANAGED_OPS = new Set<number>([GatewayOp.Heartbeat, GatewayOp.Identify, GatewayOp.Resume]);
-
-function toBuffer(data: RawData): Buffer {
-	if (Buffer.isBuffer(data)) return data;
-	if (Array.isArray(data)) return Buffer.concat(data);
-	return Buffer.from(data);
-}
 
 /**
  * One gateway connection, exactly as Discord documents the protocol: HELLO and jittered heartbeats, zombie
@@ -61,11 +50,9 @@ export class WebSocketShard {
 	#identifyAbort: AbortController | null = null;
 	#helloTimer: ReturnType<typeof setTimeout> | undefined;
 	#reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-	#drainTimer: ReturnType<typeof setTimeout> | undefined;
-	#queue: QueuedSend[] = [];
 	readonly #identifies: number[] = [];
 	#waiters: Waiter[] = [];
-	readonly #limiter = new SendRateLimiter();
+	readonly #sends: SendQueue;
 	readonly #heartbeater: Heartbeater;
 
 	public constructor(id: number, config: ShardConfig, hooks: ShardHooks, sink: ShardSink) {
@@ -73,6 +60,9 @@ export class WebSocketShard {
 		this.#config = config;
 		this.#hooks = hooks;
 		this.#sink = sink;
+		this.#sends = new SendQueue(id, (message) => {
+			this.#debug(message);
+		});
 		this.#heartbeater = new Heartbeater(
 			() => {
 				this.#write(JSON.stringify({ op: GatewayOp.Heartbeat, d: this.#sequence }), true);
@@ -129,10 +119,9 @@ export class WebSocketShard {
 			return Promise.reject(new GatewayError('GATEWAY_NOT_CONNECTED', `Shard ${this.id} is ${this.#status}; the payload was not sent.`, { shardId: this.id }));
 		}
 		const text = JSON.stringify(payload);
-		return new Promise<void>((resolve, reject) => {
-			this.#queue.push({ text, resolve, reject });
-			this.#drain();
-		});
+		const sent = this.#sends.push(text);
+		this.#drain();
+		return sent;
 	}
 
 	/**
@@ -147,31 +136,14 @@ export class WebSocketShard {
 		this.#teardown();
 		this.#setStatus('destroyed');
 		const error = new GatewayError('GATEWAY_DESTROYED', `Shard ${this.id} was destroyed before the operation completed.`, { shardId: this.id });
-		for (const item of this.#queue.splice(0)) item.reject(error);
+		this.#sends.rejectAll(error);
 		for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
 		if (keep) await this.#persist(this.session);
 		else {
 			this.#session = null;
 			await this.#persist(null);
 		}
-		if (ws !== null) await this.#closeSocket(ws, keep ? RESUMABLE_CLOSE_CODE : NORMAL_CLOSE_CODE);
-	}
-
-	#closeSocket(ws: WebSocket, code: number): Promise<void> {
-		if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
-		return new Promise<void>((resolve) => {
-			const timer = setTimeout(() => {
-				ws.terminate();
-				resolve();
-			}, 2_000);
-			timer.unref();
-			ws.once('close', () => {
-				clearTimeout(timer);
-				resolve();
-			});
-			if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
-			else ws.close(code);
-		});
+		if (ws !== null) await closeSocket(ws, keep ? RESUMABLE_CLOSE_CODE : NORMAL_CLOSE_CODE);
 	}
 
 	#setStatus(status: ShardStatus): void {
@@ -218,7 +190,15 @@ export class WebSocketShard {
 		const info = { shardId: this.id, shardCount: this.#config.shardCount, url: url.toString(), resuming: this.#session !== null };
 		if (this.#hooks.extensions?.has('ws:beforeConnect') === true) this.#hooks.extensions.emit('ws:beforeConnect', info);
 		this.#debug(`Connecting to ${info.url} (attempt ${this.#attempts}, ${info.resuming ? 'resume' : 'identify'}).`);
-		const ws = new WebSocket(info.url, { handshakeTimeout: this.#config.handshakeTimeout, perMessageDeflate: false });
+		let ws: WebSocket;
+		try {
+			ws = new WebSocket(info.url, { handshakeTimeout: this.#config.handshakeTimeout, perMessageDeflate: false });
+		} catch (error) {
+			this.#emit({ type: 'error', shardId: this.id, error: new GatewayError('GATEWAY_NOT_CONNECTED', `Shard ${this.id}: could not open ${info.url}; retrying.`, { shardId: this.id, cause: error }), fatal: false });
+			if (this.#session !== null) this.#session = { ...this.#session, resumeUrl: this.#config.gatewayUrl };
+			this.#scheduleOpen();
+			return;
+		}
 		this.#ws = ws;
 		this.#decompressor = createDecompressor(
 			this.#config.compression,
@@ -353,8 +333,8 @@ export class WebSocketShard {
 			this.#reconnect('resume', 'bad hello', true);
 			return;
 		}
-		this.#limiter.reset();
-		this.#limiter.reserveForHeartbeats(interval);
+		this.#sends.limiter.reset();
+		this.#sends.limiter.reserveForHeartbeats(interval);
 		this.#heartbeater.start(interval);
 		if (this.#session !== null) this.#resume(this.#session);
 		else void this.#identify();
@@ -443,33 +423,14 @@ export class WebSocketShard {
 
 	/** Writes now (identify, resume, heartbeat); heartbeats may use the reserved slots. */
 	#write(text: string, heartbeat: boolean): void {
-		const ws = this.#ws;
-		if (ws?.readyState !== WebSocket.OPEN) return;
-		if (this.#limiter.take(heartbeat) > 0) this.#debug('Send limit reached by a managed payload; sending it anyway.');
-		ws.send(text);
+		this.#sends.writeNow(this.#ws, text, heartbeat);
 	}
 
 	#drain(): void {
-		if (this.#drainTimer !== undefined || this.#status !== 'ready') return;
-		const ws = this.#ws;
-		if (ws?.readyState !== WebSocket.OPEN) return;
-		while (this.#queue.length > 0) {
-			const wait = this.#limiter.take(false);
-			if (wait > 0) {
-				this.#debug(`Send limit reached; ${this.#queue.length} payloads wait ${wait} ms.`);
-				this.#drainTimer = setTimeout(() => {
-					this.#drainTimer = undefined;
-					this.#drain();
-				}, wait);
-				return;
-			}
-			const item = this.#queue.shift();
-			if (item === undefined) return;
-			ws.send(item.text, (error) => {
-				if (!(error instanceof Error)) item.resolve();
-				else item.reject(new GatewayError('GATEWAY_NOT_CONNECTED', `Shard ${this.id}: the payload could not be written.`, { shardId: this.id, cause: error }));
-			});
-		}
+		if (this.#status !== 'ready') return;
+		this.#sends.drain(this.#ws, () => {
+			this.#drain();
+		});
 	}
 
 	/** Stops everything tied to the current connection and invalidates its callbacks. */
@@ -478,10 +439,10 @@ export class WebSocketShard {
 		this.#heartbeater.stop();
 		this.#identifyAbort?.abort(new GatewayError('GATEWAY_NOT_CONNECTED', `Shard ${this.id}: the connection closed while waiting to identify.`, { shardId: this.id }));
 		this.#identifyAbort = null;
-		for (const timer of [this.#helloTimer, this.#reconnectTimer, this.#drainTimer]) if (timer !== undefined) clearTimeout(timer);
+		for (const timer of [this.#helloTimer, this.#reconnectTimer]) if (timer !== undefined) clearTimeout(timer);
 		this.#helloTimer = undefined;
 		this.#reconnectTimer = undefined;
-		this.#drainTimer = undefined;
+		this.#sends.pause();
 		this.#decompressor?.close();
 		this.#decompressor = null;
 		this.#ws = null;
@@ -494,7 +455,7 @@ export class WebSocketShard {
 		if (mode === 'identify') this.#loseSession(reason);
 		if (ws !== null) {
 			if (terminate || ws.readyState !== WebSocket.OPEN) ws.terminate();
-			else void this.#closeSocket(ws, RESUMABLE_CLOSE_CODE);
+			else void closeSocket(ws, RESUMABLE_CLOSE_CODE);
 		}
 		this.#emit({ type: 'closed', shardId: this.id, code: RESUMABLE_CLOSE_CODE, reason, willReconnect: true });
 		this.#scheduleOpen();
@@ -528,7 +489,7 @@ export class WebSocketShard {
 			this.#setStatus('failed');
 			this.#emit({ type: 'error', shardId: this.id, error, fatal: true });
 			for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
-			for (const item of this.#queue.splice(0)) item.reject(error);
+			this.#sends.rejectAll(error);
 			return;
 		}
 		if (action === 'identify') this.#loseSession(`closed with ${code}`);

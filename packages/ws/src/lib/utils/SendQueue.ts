@@ -1,0 +1,80 @@
+import WebSocket from 'ws';
+import { GatewayError } from '../errors/GatewayError.js';
+import { SendRateLimiter } from './SendRateLimiter.js';
+
+interface QueuedSend {
+	readonly text: string;
+	readonly resolve: () => void;
+	readonly reject: (error: unknown) => void;
+}
+
+/**
+ * A shard's outgoing payloads: application payloads wait here (across reconnects) until the shard is ready and
+ * the send limit allows; managed payloads (heartbeat, identify, resume) go at once but are counted.
+ */
+export class SendQueue {
+	/** The per-connection limiter (reset on every HELLO). */
+	public readonly limiter = new SendRateLimiter();
+	#queue: QueuedSend[] = [];
+	#timer: ReturnType<typeof setTimeout> | undefined;
+	readonly #shardId: number;
+	readonly #debug: (message: string) => void;
+
+	public constructor(shardId: number, debug: (message: string) => void) {
+		this.#shardId = shardId;
+		this.#debug = debug;
+	}
+
+	/** Payloads waiting. */
+	public get size(): number {
+		return this.#queue.length;
+	}
+
+	/** Queues `text`; resolves when written to the socket. */
+	public push(text: string): Promise<void> {
+		return new Promise<void>((resolve, reject) => {
+			this.#queue.push({ text, resolve, reject });
+		});
+	}
+
+	/** Writes a managed payload now; heartbeats may use the reserved slots. */
+	public writeNow(ws: WebSocket | null, text: string, heartbeat: boolean): void {
+		if (ws?.readyState !== WebSocket.OPEN) return;
+		if (this.limiter.take(heartbeat) > 0) this.#debug('Send limit reached by a managed payload; sending it anyway.');
+		ws.send(text);
+	}
+
+	/** Sends what the limit allows on `ws`, and schedules the rest for the next window. */
+	public drain(ws: WebSocket | null, redrain: () => void): void {
+		if (this.#timer !== undefined || ws?.readyState !== WebSocket.OPEN) return;
+		while (this.#queue.length > 0) {
+			const wait = this.limiter.take(false);
+			if (wait > 0) {
+				this.#debug(`Send limit reached; ${this.#queue.length} payloads wait ${wait} ms.`);
+				this.#timer = setTimeout(() => {
+					this.#timer = undefined;
+					redrain();
+				}, wait);
+				return;
+			}
+			const item = this.#queue.shift();
+			if (item === undefined) return;
+			ws.send(item.text, (error) => {
+				if (!(error instanceof Error)) item.resolve();
+				else item.reject(new GatewayError('GATEWAY_NOT_CONNECTED', `Shard ${this.#shardId}: the payload could not be written.`, { shardId: this.#shardId, cause: error }));
+			});
+		}
+	}
+
+	/** Stops the window timer (the connection closed); queued payloads stay for the next connection. */
+	public pause(): void {
+		if (this.#timer !== undefined) clearTimeout(this.#timer);
+		this.#timer = undefined;
+	}
+
+	/** Rejects everything queued. */
+	public rejectAll(error: unknown): void {
+		this.pause();
+		for (const item of this.#queue.splice(0)) item.reject(error);
+	}
+}

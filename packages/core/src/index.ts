@@ -11,7 +11,6 @@ export type {
 	DispatchEnvelope,
 	AuthAttemptInfo,
 	PermissionCheckInfo,
-	StateUpdateInfo,
 } from './lib/bus/points.js';
 export { CoreError } from './lib/errors/CoreError.js';
 export type { CoreErrorCode } from './lib/errors/CoreError.js';

@@ -1,6 +1,6 @@
 /**
  * The extension points `@ovenjs/core` declares and emits. Other packages declare their own (`rest:*` in
- * `@ovenjs/rest`, `ws:*` in `@ovenjs/ws`, `cache:*` in `@ovenjs/cache`). The table in
+ * `@ovenjs/rest`, `ws:*` in `@ovenjs/ws`, `cache:*` in `@ovenjs/cache`, `state:*` in `@ovenjs/state`). The table in
  * `docs/extension-points.md` is generated from these declarations by `scripts/generate-points-table.ts`.
  */
 import type { APIInteraction, APIInteractionResponse, APIMessage, RESTPostAPIChannelMessageJSONBody, RESTPutAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
@@ -105,16 +105,6 @@ export interface PermissionCheckInfo {
 	readonly allowed: boolean;
 }
 
-/** A state change (`state:beforeUpdate` / `state:afterUpdate`). */
-export interface StateUpdateInfo {
-	/** The state key (`'guild:123'`, `'plugin:xp'`). */
-	readonly key: string;
-	/** The previous value, when known. */
-	readonly previous: unknown;
-	/** The next value. */
-	readonly next: unknown;
-}
-
 declare module '@ovenjs/types' {
 	interface ExtensionPoints {
 		/** Before the client opens its gateway connections (after the token is checked). */
@@ -191,16 +181,11 @@ declare module '@ovenjs/types' {
 		'security:authFailure': [info: AuthAttemptInfo, error: unknown];
 		/** A permission check was evaluated. */
 		'security:permissionCheck': [check: PermissionCheckInfo];
-		/** Waterfall: transform a state change before it is applied. */
-		'state:beforeUpdate': [update: StateUpdateInfo];
-		/** A state change was applied. */
-		'state:afterUpdate': [update: StateUpdateInfo];
 	}
 	interface WaterfallExtensionPoints {
 		'gateway:beforeDispatch': true;
 		'message:beforeSend': true;
 		'interaction:beforeReply': true;
 		'command:beforeRegister': true;
-		'state:beforeUpdate': true;
 	}
 }

@@ -176,6 +176,9 @@ describe('WebSocketManager against an in-test gateway', () => {
 		gw.dispatch(0, 'MESSAGE_CREATE', { n: 200 });
 		await until(() => numbers(events).length === 201);
 		expect(numbers(events)).toEqual(seq(0, 201));
+		// The resume went to resume_gateway_url with the same version, encoding and compression.
+		expect(gw.paths).toEqual(['/?v=10&encoding=json&compress=zlib-stream', '/resume-here?v=10&encoding=json&compress=zlib-stream']);
+		expect(gw.resumes).toHaveLength(1);
 	});
 
 	it('skips unwanted events without delivering them, counting them', async () => {

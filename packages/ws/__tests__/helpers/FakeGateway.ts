@@ -45,6 +45,8 @@ export class FakeGateway {
 	public readonly resumes: { sessionId: string; seq: number }[] = [];
 	public readonly received: unknown[] = [];
 	public readonly conns = new Set<Conn>();
+	/** Every connection's path and query, in order. */
+	public readonly paths: string[] = [];
 	public withholdAcks = false;
 	public token = 'fake-token-0123456789';
 	public rejectCode: number | null = null;
@@ -101,6 +103,7 @@ export class FakeGateway {
 	}
 
 	#onConnection(ws: WebSocket, url: URL): void {
+		this.paths.push(url.pathname + url.search);
 		const deflate = url.searchParams.get('compress') === 'zlib-stream' ? createDeflate() : null;
 		const conn: Conn = { ws, deflate, session: null, heartbeats: 0, identifiedAt: 0, out: [] };
 		deflate?.on('data', (c: Buffer) => conn.out.push(c));
@@ -138,7 +141,7 @@ export class FakeGateway {
 				const session: Session = { id: randomUUID(), shardId: d.shard[0], shardCount: d.shard[1], log: [], seq: 0, conn, guilds };
 				this.sessions.set(session.id, session);
 				conn.session = session;
-				this.#emit(session, 'READY', { v: 10, session_id: session.id, resume_gateway_url: this.url, guilds: guilds.map((id) => ({ id, unavailable: true })), shard: d.shard, user: { id: '1', username: 'bot' } });
+				this.#emit(session, 'READY', { v: 10, session_id: session.id, resume_gateway_url: `${this.url}/resume-here`, guilds: guilds.map((id) => ({ id, unavailable: true })), shard: d.shard, user: { id: '1', username: 'bot' } });
 				for (const id of guilds) this.#emit(session, 'GUILD_CREATE', { id, name: `guild ${id}`, unavailable: false });
 				return;
 			}

@@ -1,0 +1,112 @@
+import { ApplicationCommandType, GatewayIntentBits, InteractionType } from 'discord-api-types/v10';
+import { MockDiscord } from '@ovenjs/testing';
+import { asMessageId, asUserId, uncheckedSnowflake, type ChannelId, type UserId } from '@ovenjs/types';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ChatInputCommandInteraction, Client, ExtensionBus, type MessageDelete, type MessageUpdate } from '../src/index.js';
+
+const intents = GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.MessageContent;
+let discord: MockDiscord;
+let channelId: ChannelId;
+let userId: UserId;
+const clients: Client[] = [];
+
+function client(bus?: ExtensionBus): Client {
+	const created = new Client({ token: discord.token, intents, rest: { api: discord.apiBase }, ...(bus === undefined ? {} : { bus }) });
+	clients.push(created);
+	return created;
+}
+
+beforeAll(async () => {
+	discord = await MockDiscord.start({ guilds: 1, heartbeatIntervalMs: 500, identifyIntervalMs: 10 });
+	const guild = [...discord.world.guilds.values()][0];
+	const first = guild === undefined ? undefined : [...guild.channels][0];
+	if (guild === undefined || first === undefined) throw new Error('the mock world is empty');
+	channelId = first;
+	userId = asUserId(discord.world.addMember(guild.id).user.id);
+});
+
+afterEach(async () => {
+	await Promise.all(clients.splice(0).map((bot) => bot.destroy()));
+});
+
+afterAll(async () => {
+	await discord.stop();
+});
+
+describe('Client events and composition', () => {
+	it('routes rest:* and ws:* points of the composed packages through the one bus', async () => {
+		const bus = new ExtensionBus();
+		const seen = new Set<string>();
+		bus.on('rest:beforeRequest', (request) => {
+			seen.add(`rest:${request.method} ${request.route}`);
+		});
+		bus.on('ws:afterConnect', () => void seen.add('ws:afterConnect'));
+		bus.on('metrics:counter', (sample) => void seen.add(`metric:${sample.name}`));
+		const bot = client(bus);
+		await bot.login();
+		expect([...seen]).toEqual(expect.arrayContaining(['rest:GET /users/@me', 'rest:GET /gateway/bot', 'ws:afterConnect', 'metric:ovenjs.gateway.dispatch']));
+	});
+
+	it('emits messageUpdate, messageDelete and guildCreate for changes made elsewhere', async () => {
+		const bot = client();
+		await bot.login();
+		const sent = await bot.send(channelId, 'first');
+		const updated = bot.waitFor('messageUpdate');
+		await bot.api.channels.updateMessage(channelId, asMessageId(sent.id), { content: 'edited' });
+		const [update]: [MessageUpdate] = await updated;
+		expect(update).toMatchObject({ id: sent.id, content: 'edited' });
+		const deleted = bot.waitFor('messageDelete');
+		await bot.api.channels.deleteMessage(channelId, asMessageId(sent.id));
+		const [removal]: [MessageDelete] = await deleted;
+		expect(removal).toMatchObject({ id: sent.id, channel_id: channelId });
+		const joined = bot.waitFor('guildCreate');
+		const created = discord.world.createGuild({ name: 'Late guild' });
+		const [guildId, cached] = await joined;
+		expect(guildId).toBe(created.id);
+		expect(cached?.name).toBe('Late guild');
+	});
+
+	it('defers, edits the reply and follows up through the webhook routes', async () => {
+		const bot = client();
+		const done = new Promise<string[]>((resolve, reject) => {
+			bot.on('interactionCreate', async (interaction) => {
+				try {
+					if (!(interaction instanceof ChatInputCommandInteraction)) return;
+					await interaction.defer({ ephemeral: true });
+					const edited = await interaction.editReply('thought about it');
+					const follow = await interaction.followUp({ content: 'one more thing' });
+					resolve([edited.content, follow.content]);
+				} catch (error) {
+					reject(error instanceof Error ? error : new Error(String(error)));
+				}
+			});
+		});
+		await bot.login();
+		const response = await discord.world.triggerInteraction({
+			type: InteractionType.ApplicationCommand,
+			data: { id: uncheckedSnowflake('Command', '1'), name: 'think', type: ApplicationCommandType.ChatInput },
+			channelId,
+			userId,
+		});
+		expect(response.type).toBe(5);
+		expect(await done).toEqual(['thought about it', 'one more thing']);
+	});
+
+	it('reports a failing listener on error and error:unhandled without stopping other listeners', async () => {
+		const bus = new ExtensionBus();
+		const reported: string[] = [];
+		bus.on('error:unhandled', (_error, context) => void reported.push(context.point));
+		const bot = client(bus);
+		const errors: unknown[] = [];
+		bot.on('error', (error) => void errors.push(error));
+		const contents: string[] = [];
+		bot.on('messageCreate', () => Promise.reject(new Error('listener broke')));
+		bot.on('messageCreate', (message) => void contents.push(message.content));
+		await bot.login();
+		discord.world.sendMessage(channelId, userId, 'still delivered');
+		for (let i = 0; i < 100 && errors.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+		expect(contents).toContain('still delivered');
+		expect(String(errors[0])).toContain('listener broke');
+		expect(reported).toContain('client:event:messageCreate');
+	});
+});

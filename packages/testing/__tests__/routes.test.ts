@@ -146,6 +146,22 @@ describe('webhooks and interactions', () => {
 		c.close();
 	});
 
+	it('sends no MESSAGE_CREATE for an ephemeral response', async () => {
+		const c = new RawClient(discord.gatewayUrl);
+		c.identify(discord.token, ALL);
+		await c.dispatch(GatewayDispatchEvents.Ready);
+		const answered = discord.world.triggerInteraction({ channelId, userId: asUserId(human.id) });
+		const created = await c.dispatch(GatewayDispatchEvents.InteractionCreate);
+		await call(discord.apiBase, null, 'POST', `/interactions/${created.d.id}/${created.d.token}/callback`, { type: 4, data: { content: 'only you', flags: 64 } });
+		await answered;
+		const original = await call<APIMessage>(discord.apiBase, null, 'GET', `/webhooks/${discord.application.id}/${created.d.token}/messages/@original`);
+		expect(original.body).toMatchObject({ content: 'only you', flags: 64 });
+		discord.world.sendMessage(channelId, asUserId(human.id), 'after');
+		const next = await c.dispatch(GatewayDispatchEvents.MessageCreate);
+		expect(next.d.content).toBe('after');
+		c.close();
+	});
+
 	it('rejects a triggered interaction the bot never answers', async () => {
 		await expect(discord.world.triggerInteraction({ channelId, userId: asUserId(human.id), timeoutMs: 50 })).rejects.toMatchObject({ code: 'MOCK_INTERACTION_TIMEOUT' });
 	});

@@ -30,6 +30,8 @@ export class RestServer {
 	public readonly requests = new RequestLog();
 	/** The rate limiter (exposed so tests can reset it). */
 	public readonly limiter: RateLimiter;
+	/** Errors thrown inside the mock's own route handlers (answered with 500); empty unless the mock has a bug. */
+	public readonly internalErrors: unknown[] = [];
 	/** 401/403/429 answers so far. */
 	public readonly invalid: InvalidRequestCounters = { unauthorized: 0, forbidden: 0, rateLimited: 0 };
 	private readonly router = new Router();
@@ -153,8 +155,9 @@ export class RestServer {
 				this.respond(res, withBody, error.status, error.toJSON(), decision.headers);
 				return;
 			}
+			// A bug in the mock, not in the bot: answer like Discord's 500 and keep the error for inspection.
+			this.internalErrors.push(error);
 			this.respond(res, withBody, 500, { message: '500: Internal Server Error', code: 0 }, decision.headers);
-			throw error;
 		}
 	}
 

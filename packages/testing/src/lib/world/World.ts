@@ -266,6 +266,7 @@ export class World {
 		channelId: ChannelId,
 		author: APIUser,
 		fields: Partial<Omit<MessageInit, 'id' | 'channelId' | 'guildId' | 'author' | 'member' | 'timestamp' | 'mentions' | 'mentionRoles' | 'mentionEveryone'>>,
+		dispatch = true,
 	): APIMessage {
 		const channel = this.channel(channelId);
 		const guild = channel.guildId === null ? undefined : this.guild(channel.guildId);
@@ -292,7 +293,7 @@ export class World {
 		});
 		channel.messages.set(id, message);
 		if ('last_message_id' in channel.channel) channel.channel.last_message_id = id;
-		this.emit(GatewayDispatchEvents.MessageCreate, this.gatewayMessage(message, guild), channel.guildId);
+		if (dispatch) this.emit(GatewayDispatchEvents.MessageCreate, this.gatewayMessage(message, guild), channel.guildId);
 		return message;
 	}
 

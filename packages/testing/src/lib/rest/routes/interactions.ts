@@ -33,6 +33,8 @@ export const interactionRoutes: readonly RouteDefinition[] = [
 				const channelId = ctx.services.interactions.channelOfToken(token);
 				if (channelId !== undefined && ctx.world.channels.has(channelId)) {
 					const deferredFlags = body.type === InteractionResponseType.DeferredChannelMessageWithSource ? MessageFlags.Loading : 0;
+					// Ephemeral responses are only shown to the user: Discord sends no MESSAGE_CREATE for them.
+					const ephemeral = ((message?.flags ?? 0) & MessageFlags.Ephemeral) !== 0;
 					const original = ctx.world.createMessage(channelId, ctx.world.botUser, {
 						content: message?.content ?? '',
 						...(message?.embeds === undefined ? {} : { embeds: message.embeds }),
@@ -40,7 +42,7 @@ export const interactionRoutes: readonly RouteDefinition[] = [
 						type: MessageType.ChatInputCommand,
 						webhookId: ids.webhook(ctx.services.application.id),
 						applicationId: ids.application(ctx.services.application.id),
-					});
+					}, !ephemeral);
 					ctx.services.interactions.setOriginal(token, ids.message(original.id));
 					created = original;
 				}

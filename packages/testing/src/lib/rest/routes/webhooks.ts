@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AuditLogEvent, GatewayDispatchEvents, WebhookType, type APIMessage, type APIWebhook } from 'discord-api-types/v10';
+import { AuditLogEvent, GatewayDispatchEvents, MessageFlags, WebhookType, type APIMessage, type APIWebhook } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { makeUser } from '../../world/factories.js';
 import type { WebhookRecord } from '../../world/WorldData.js';
@@ -73,7 +73,7 @@ function execute(ctx: RouteContext): RouteResult {
 		attachments,
 		webhookId,
 		...(interaction ? { applicationId: ids.application(ctx.services.application.id) } : {}),
-	});
+	}, !(interaction && ((body.flags ?? 0) & MessageFlags.Ephemeral) !== 0));
 	const wait = interaction || ctx.query.get('wait') === 'true';
 	return wait ? { status: 200, body: message } : { status: 204 };
 }

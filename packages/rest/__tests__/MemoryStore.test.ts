@@ -55,16 +55,50 @@ describe('MemoryStore', () => {
 		expect(store.acquire(otherChannel, policy).granted).toBe(false);
 	});
 
-	it('refills a bucket when its window resets', () => {
+	it('starts the next window only after the last one answered, minus answers Discord counted late', () => {
 		const store = new MemoryStore();
+		const lease = (r: ReturnType<MemoryStore['acquire']>): string => (r.granted ? r.lease : '');
 		store.acquire(messages, policy);
 		store.complete(messages, ok('abc', 2, 1, 1_000), policy);
+		const inFlight = store.acquire(messages, policy);
+		expect(inFlight.granted).toBe(true);
+		expect(store.acquire(messages, policy).granted).toBe(false);
+		vi.advanceTimersByTime(1_000);
+		// The window is over but its last request has not answered: Discord may still count it in the next one.
+		expect(store.acquire(messages, policy)).toMatchObject({ granted: false, reason: 'bucket' });
+		// It answers late, processed in Discord's next window (a full window ahead): that slot is taken.
+		store.complete(messages, ok('abc', 2, 1, 1_000), policy, lease(inFlight));
 		expect(store.acquire(messages, policy).granted).toBe(true);
 		expect(store.acquire(messages, policy).granted).toBe(false);
+	});
+
+	it('gives a full window when the last answers came back in time', () => {
+		const store = new MemoryStore();
+		const lease = (r: ReturnType<MemoryStore['acquire']>): string => (r.granted ? r.lease : '');
+		store.acquire(messages, policy);
+		store.complete(messages, ok('abc', 2, 1, 1_000), policy);
+		const second = store.acquire(messages, policy);
+		store.complete(messages, ok('abc', 2, 0, 1_000), policy, lease(second));
 		vi.advanceTimersByTime(1_000);
 		expect(store.acquire(messages, policy).granted).toBe(true);
 		expect(store.acquire(messages, policy).granted).toBe(true);
 		expect(store.acquire(messages, policy).granted).toBe(false);
+	});
+
+	it('takes the earliest reset estimate of the current window and ignores older windows', () => {
+		const store = new MemoryStore();
+		store.acquire(messages, policy);
+		store.complete(messages, ok('abc', 3, 2, 1_000), policy);
+		const first = store.acquire(messages, policy);
+		const second = store.acquire(messages, policy);
+		const lease = (r: typeof first): string => (r.granted ? r.lease : '');
+		vi.advanceTimersByTime(100);
+		store.complete(messages, ok('abc', 3, 1, 800), policy, lease(first)); // estimate: now + 800 = 900 from start
+		store.complete(messages, ok('abc', 3, 0, 850), policy, lease(second)); // a later estimate (950) does not win
+		vi.advanceTimersByTime(799);
+		expect(store.acquire(messages, policy).granted).toBe(false);
+		vi.advanceTimersByTime(1);
+		expect(store.acquire(messages, policy).granted).toBe(true);
 	});
 
 	it('never trusts a response that reports more room than the requests it already let through', () => {

@@ -35,6 +35,14 @@ interface BucketState {
 	windowMs: number;
 	/** Until when the discovery probe holds the bucket (unknown buckets only). */
 	probeUntil: number;
+	/** Counts the bucket's windows; a grant's lease carries it, so late responses of an old window are recognised. */
+	generation: number;
+	/** `resetAt` is our guess for a window no response has described yet. */
+	provisional: boolean;
+	/** Requests granted from this bucket and not completed: Discord may count them in the next window. */
+	inflight: number;
+	/** Reset estimates of answers that Discord counted in a later window than ours (they were processed late). */
+	late: number[];
 }
 
 interface RouteHash {
@@ -42,6 +50,16 @@ interface RouteHash {
 	readonly hash: string;
 	seen: number;
 }
+
+/** Pre-built lease strings for window generations (no allocation per request). */
+const LEASES: readonly string[] = Array.from({ length: 64 }, (_, i) => `w${i}`);
+
+function fresh(limit: number, remaining: number, resetAt: number, windowMs: number, probeUntil: number): BucketState {
+	return { limit, remaining, resetAt, windowMs, probeUntil, generation: 0, provisional: false, inflight: 0, late: [] };
+}
+
+/** How often a queue waiting for the last window's answers asks again (each answer also wakes it). */
+const DRAIN_POLL_MS = 25;
 
 /** How often a request blocked only by in-flight global requests asks again (a completion frees a slot). */
 const GLOBAL_POLL_MS = 10;
@@ -117,6 +135,7 @@ export class MemoryStore implements RateLimitStore {
 
 		const route = this.#routes.get(ticket.route);
 		let key: string | undefined;
+		let lease = '';
 		if (route === undefined) key = `?${ticket.route}:${ticket.major}`;
 		else {
 			route.seen = now;
@@ -130,28 +149,40 @@ export class MemoryStore implements RateLimitStore {
 				if (probe !== undefined && probe.limit < 0 && probe.probeUntil > now) {
 					return { granted: false, reason: 'discovery', waitMs: probe.probeUntil - now, bucket: key };
 				}
-				this.#buckets.set(key, { limit: -1, remaining: 0, resetAt: 0, windowMs: 0, probeUntil: now + policy.discoveryTimeoutMs });
+				this.#buckets.set(key, fresh(-1, 0, 0, 0, now + policy.discoveryTimeoutMs));
 			} else if (state.limit < 0) {
 				if (state.probeUntil > now) return { granted: false, reason: 'discovery', waitMs: state.probeUntil - now, bucket: key };
 				state.probeUntil = now + policy.discoveryTimeoutMs;
 			} else {
 				if (state.resetAt <= now) {
-					state.remaining = state.limit;
-					state.resetAt = now + state.windowMs;
+					// Like a careful client, start the next window only once the last one's requests have answered
+					// (Discord may count a late one in the next window; its answer says so). A request that never
+					// answers stops holding the bucket after the discovery timeout.
+					if (state.inflight > 0 && now < state.resetAt + policy.discoveryTimeoutMs) {
+						return { granted: false, reason: 'bucket', waitMs: DRAIN_POLL_MS, bucket: key };
+					}
+					this.#rollover(state, now);
 				}
 				if (state.remaining <= 0) return { granted: false, reason: 'bucket', waitMs: state.resetAt - now, bucket: key };
 				state.remaining--;
+				state.inflight++;
+				lease = LEASES[state.generation % LEASES.length] ?? '';
 			}
 		}
 		if (ticket.global) this.#inflight++;
-		return { granted: true, bucket: key, lease: '' };
+		return { granted: true, bucket: key, lease };
 	}
 
-	public complete(ticket: RateLimitTicket, response: RateLimitResponse, policy: RateLimitPolicy, _lease = ''): CompleteResult {
+	public complete(ticket: RateLimitTicket, response: RateLimitResponse, policy: RateLimitPolicy, lease = ''): CompleteResult {
 		const now = Date.now();
 		if (ticket.global && this.#inflight > 0) {
 			this.#inflight--;
 			this.#pushDone(now);
+		}
+		if (lease !== '') {
+			const granted = this.#routes.get(ticket.route)?.hash;
+			const owner = granted === undefined || granted === '' ? undefined : this.#buckets.get(`${granted}:${ticket.major}`);
+			if (owner !== undefined && owner.inflight > 0) owner.inflight--;
 		}
 		const probeKey = `?${ticket.route}:${ticket.major}`;
 		const status = response.status;
@@ -191,18 +222,19 @@ export class MemoryStore implements RateLimitStore {
 			const windowMs = response.resetAfterMs + policy.offsetMs;
 			const resetAt = now + windowMs;
 			if (state === undefined || state.limit < 0) {
-				state = { limit: response.limit, remaining: response.remaining, resetAt, windowMs, probeUntil: 0 };
+				state = fresh(response.limit, response.remaining, resetAt, windowMs, 0);
 				this.#buckets.set(key, state);
-			} else if (state.resetAt > now) {
-				state.limit = response.limit;
-				state.remaining = Math.min(state.remaining, response.remaining);
-				state.resetAt = Math.max(state.resetAt, resetAt);
-				state.windowMs = Math.max(state.windowMs, windowMs);
 			} else {
 				state.limit = response.limit;
-				state.remaining = response.remaining;
-				state.resetAt = resetAt;
 				state.windowMs = Math.max(state.windowMs, windowMs);
+				if (lease === '' && state.resetAt <= now) {
+					// A response we cannot place (a probe) after our window ended describes the current one.
+					state.remaining = response.remaining;
+					state.resetAt = resetAt;
+					state.provisional = false;
+				} else {
+					this.#place(state, response.remaining, resetAt, lease === '' || lease === LEASES[state.generation % LEASES.length]);
+				}
 			}
 		} else if (state?.limit !== undefined && state.limit < 0) {
 			state.probeUntil = 0;
@@ -211,11 +243,12 @@ export class MemoryStore implements RateLimitStore {
 		if (status === 429 && !shared && !response.global && response.scope !== 'global' && (response.remaining ?? 0) <= 0) {
 			const until = now + (response.retryAfterMs ?? 1_000) + policy.offsetMs;
 			if (state === undefined || state.limit < 0) {
-				state = { limit: response.limit ?? 1, remaining: 0, resetAt: until, windowMs: until - now, probeUntil: 0 };
+				state = fresh(response.limit ?? 1, 0, until, until - now, 0);
 				this.#buckets.set(key, state);
 			} else {
 				state.remaining = 0;
 				state.resetAt = Math.max(state.resetAt, until);
+				state.provisional = false;
 			}
 		}
 		return { discovered, invalidCount };
@@ -235,6 +268,50 @@ export class MemoryStore implements RateLimitStore {
 
 	public destroy(): void {
 		this.clear();
+	}
+
+	/** Starts a bucket's next window. */
+	#rollover(state: BucketState, now: number): void {
+		state.generation++;
+		// Late answers whose window may still be open took slots of it (and anything still in flight may too).
+		let taken = 0;
+		let resetAt = 0;
+		for (const estimate of state.late) {
+			if (estimate > now) {
+				taken++;
+				resetAt = Math.max(resetAt, estimate);
+			}
+		}
+		state.late.length = 0;
+		state.remaining = state.limit - state.inflight - taken;
+		state.inflight = 0;
+		if (taken > 0) {
+			state.resetAt = resetAt;
+			state.provisional = false;
+		} else {
+			state.resetAt = now + state.windowMs;
+			state.provisional = true;
+		}
+	}
+
+	/**
+	 * Folds one answer into the bucket. Every answer's reset estimate is at or after the true reset (it was
+	 * received after Discord computed it), so the earliest estimate of a window is the tightest safe one. An
+	 * estimate more than half a window after ours means Discord counted that request in its next window (it was
+	 * processed late): that slot of the next window is taken. Other answers from windows we already left say
+	 * nothing new.
+	 */
+	#place(state: BucketState, remaining: number, estimate: number, current: boolean): void {
+		if (current && state.provisional) {
+			state.resetAt = Math.max(state.resetAt, estimate);
+			state.remaining = Math.min(state.remaining, remaining);
+			state.provisional = false;
+		} else if (estimate > state.resetAt + state.windowMs / 2) {
+			if (state.late.length < 1_000) state.late.push(estimate);
+		} else if (current) {
+			state.remaining = Math.min(state.remaining, remaining);
+			state.resetAt = Math.min(state.resetAt, estimate);
+		}
 	}
 
 	#releaseProbe(probeKey: string, ticket: RateLimitTicket): void {

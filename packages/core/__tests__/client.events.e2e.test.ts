@@ -1,4 +1,4 @@
-import { ApplicationCommandType, GatewayIntentBits, InteractionType } from 'discord-api-types/v10';
+import { ApplicationCommandType, GatewayIntentBits, InteractionType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { MockDiscord } from '@ovenjs/testing';
 import { asMessageId, asUserId, uncheckedSnowflake, type ChannelId, type UserId } from '@ovenjs/types';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -108,5 +108,31 @@ describe('Client events and composition', () => {
 		expect(contents).toContain('still delivered');
 		expect(String(errors[0])).toContain('listener broke');
 		expect(reported).toContain('client:event:messageCreate');
+	});
+
+	it('computes permissions from the cache like the mock does and reports security:permissionCheck', async () => {
+		const bus = new ExtensionBus();
+		const checks: boolean[] = [];
+		bus.on('security:permissionCheck', (check) => void checks.push(check.allowed));
+		const bot = client(bus);
+		await bot.login();
+		const previous = discord.world.botPermissions;
+		discord.world.botPermissions = String(PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages);
+		const joined = bot.waitFor('guildCreate');
+		const guild = discord.world.createGuild({ name: 'Limited' });
+		discord.world.botPermissions = previous;
+		await joined;
+		const channel = [...guild.channels][0];
+		if (channel === undefined || bot.userId === undefined) throw new Error('no channel');
+		const botId = bot.userId;
+		const results: boolean[] = [];
+		for (const permission of ['SendMessages', 'ManageGuild', 'BanMembers'] as const) {
+			const allowed = bot.can(guild.id, botId, permission, channel);
+			expect(allowed, permission).toBe(discord.world.botCan(guild.id, permission, channel));
+			results.push(allowed === true);
+		}
+		expect(results).toEqual([true, false, false]);
+		expect(checks).toHaveLength(3);
+		expect(bot.can(guild.id, asUserId('81384788765712390'), 'SendMessages')).toBeUndefined();
 	});
 });

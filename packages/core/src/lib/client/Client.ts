@@ -11,13 +11,18 @@ import { EntityCache } from '@ovenjs/cache';
 import { REST } from '@ovenjs/rest';
 import { WebSocketManager, type GatewayDispatch } from '@ovenjs/ws';
 import {
+	hasPermission,
 	parsePayload,
+	permissionNames,
+	resolvePermissions,
 	redactSecrets,
 	registerSecret,
 	unregisterSecret,
 	type ApplicationId,
 	type ChannelId,
 	type GuildId,
+	type PermissionBits,
+	type PermissionResolvable,
 	type UserId,
 } from '@ovenjs/types';
 import type { z } from 'zod';
@@ -32,6 +37,7 @@ import { ClientMessage } from './ClientMessage.js';
 import type { ClientEvents, ClientOptions } from './ClientOptions.js';
 import { EventPipeline, type RecordedDispatch } from './EventPipeline.js';
 import { isAPIInteraction } from './guards.js';
+import { permissionsFromCache } from './permissions.js';
 import { GuildIdentitySchema, MessageDeleteSchema, MessageUpdateSchema, ReadySchema } from './schemas.js';
 
 /** A command for {@link Client.registerCommands}: a builder or a payload. */
@@ -205,6 +211,28 @@ export class Client extends ClientEmitter<ClientEvents> {
 		const message = await this.api.channels.createMessage(channelId, final);
 		if (bus.has('message:afterSend')) bus.emit('message:afterSend', message);
 		return message;
+	}
+
+	/**
+	 * A member's permissions from the entity cache (guild level, or in `channelId` with its overwrites);
+	 * `undefined` when the guild, member or channel is not cached.
+	 */
+	public permissionsIn(guildId: GuildId, userId: UserId, channelId?: ChannelId): PermissionBits | undefined {
+		return permissionsFromCache(this.cache, guildId, userId, channelId);
+	}
+
+	/**
+	 * Whether a member has `required` (from the entity cache); `undefined` when the cache cannot tell.
+	 * Reports every decided check on `security:permissionCheck`.
+	 */
+	public can(guildId: GuildId, userId: UserId, required: PermissionResolvable, channelId?: ChannelId): boolean | undefined {
+		const bits = this.permissionsIn(guildId, userId, channelId);
+		if (bits === undefined) return undefined;
+		const allowed = hasPermission(bits, required);
+		if (this.bus.has('security:permissionCheck')) {
+			this.bus.emit('security:permissionCheck', { guildId, channelId, userId, required: permissionNames(resolvePermissions(required)), allowed });
+		}
+		return allowed;
 	}
 
 	/**

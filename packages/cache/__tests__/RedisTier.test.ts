@@ -150,3 +150,29 @@ describe.skipIf(!redis.available)('RedisTier extras (real Redis)', () => {
 		}
 	});
 });
+
+describe.skipIf(!redis.available)('RedisInvalidationBus (real Redis)', () => {
+	it('delivers between fresh connections and re-sends messages published while disconnected', async () => {
+		const channel = `${uniquePrefix('cache-bus')}chan`;
+		const a = new Redis(redis.url);
+		const b = new Redis(redis.url);
+		const busA = new RedisInvalidationBus({ client: a, channel });
+		const busB = new RedisInvalidationBus({ client: b, channel });
+		try {
+			const received: string[] = [];
+			await busB.subscribe((message) => received.push(...message.keys));
+			await busA.publish({ origin: 'a', keys: ['first'], tags: [], patterns: [], sentAt: 1 });
+			await waitFor(() => received.includes('first'));
+			a.disconnect(true);
+			await busA.publish({ origin: 'a', keys: ['while-down'], tags: [], patterns: [], sentAt: 2 });
+			await waitFor(() => received.includes('while-down'));
+			expect(received).toEqual(['first', 'while-down']);
+			expect(busA.pending).toBe(0);
+		} finally {
+			await busA.close();
+			await busB.close();
+			await a.quit();
+			await b.quit();
+		}
+	});
+});

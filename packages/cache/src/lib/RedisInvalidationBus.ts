@@ -61,20 +61,25 @@ export class RedisInvalidationBus implements InvalidationBus {
 	}
 
 	private drain(): Promise<void> {
-		this.sending ??= (async () => {
-			try {
-				while (this.backlog.length > 0 && this.client.status === 'ready') {
-					const next = this.backlog[0];
-					if (next === undefined) break;
-					await this.client.publish(this.channel, next);
-					this.backlog.shift();
-				}
-			} catch {
-				// Kept in the backlog; re-sent on the next 'ready'.
-			} finally {
-				this.sending = undefined;
+		if (this.sending !== undefined) return this.sending;
+		// `.finally` runs after the assignment below even when send() finishes synchronously.
+		const task = this.send().finally(() => {
+			if (this.sending === task) this.sending = undefined;
+		});
+		this.sending = task;
+		return task;
+	}
+
+	private async send(): Promise<void> {
+		try {
+			while (this.backlog.length > 0 && this.client.status === 'ready') {
+				const next = this.backlog[0];
+				if (next === undefined) break;
+				await this.client.publish(this.channel, next);
+				this.backlog.shift();
 			}
-		})();
-		return this.sending;
+		} catch {
+			// Kept in the backlog; re-sent on the next 'ready'.
+		}
 	}
 }

@@ -105,6 +105,7 @@ const hooks: ShardHooks = {
 		: undefined,
 	wants: (t) => init.wantAll || wanted.has(t),
 	dispatchFilter: { all: init.wantAll, events: init.wanted },
+	forwardRaw: true,
 	extensions: undefined,
 };
 

@@ -260,6 +260,7 @@ export class WebSocketManager extends TypedEmitter<WebSocketManagerEvents> {
 			updateSessionInfo: this.#options.updateSessionInfo,
 			wants: (t) => this.#wantAll || this.#wanted.has(t) || INTERNAL_EVENTS.has(t) || (t === 'GUILD_CREATE' && this.#gate !== null),
 			dispatchFilter: { all: this.#wantAll, events: [...this.#wanted, ...INTERNAL_EVENTS, 'GUILD_CREATE'] },
+			forwardRaw: false,
 			extensions: this.#options.extensions,
 		};
 	}

@@ -53,6 +53,7 @@ export class WebSocketShard {
 	readonly #identifies: number[] = [];
 	#waiters: Waiter[] = [];
 	readonly #sends: SendQueue;
+	readonly #peek: boolean;
 	readonly #heartbeater: Heartbeater;
 
 	public constructor(id: number, config: ShardConfig, hooks: ShardHooks, sink: ShardSink) {
@@ -60,6 +61,7 @@ export class WebSocketShard {
 		this.#config = config;
 		this.#hooks = hooks;
 		this.#sink = sink;
+		this.#peek = hooks.forwardRaw || !hooks.dispatchFilter.all;
 		this.#sends = new SendQueue(id, (message) => {
 			this.#debug(message);
 		});
@@ -237,11 +239,13 @@ export class WebSocketShard {
 	/** Handles one payload's text. The fast path reads the envelope without parsing `d`. */
 	#onText(raw: string): void {
 		if (this.#hooks.extensions?.has('ws:onMessage') === true) this.#hooks.extensions.emit('ws:onMessage', this.id, raw);
-		const header = peekHeader(raw);
+		// Peek only where it saves a parse: to skip unwanted events, or to forward text to another thread.
+		const header = this.#peek ? peekHeader(raw) : null;
 		if (header !== null && header.op === GatewayOp.Dispatch && header.t !== null && header.t !== 'READY' && header.t !== 'RESUMED') {
 			if (!this.#accept(header.s)) return;
-			if (this.#hooks.wants(header.t)) this.#sink.dispatch(this.id, header.t, header.s, raw, undefined);
-			else this.#skipped++;
+			if (!this.#hooks.wants(header.t)) this.#skipped++;
+			else if (this.#hooks.forwardRaw) this.#sink.dispatch(this.id, header.t, header.s, raw, undefined);
+			else this.#sink.dispatch(this.id, header.t, header.s, raw, parsePayload(raw) ?? undefined);
 			return;
 		}
 		const payload = parsePayload(raw);

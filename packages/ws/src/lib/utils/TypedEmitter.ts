@@ -1,12 +1,12 @@
-/** A listener of event `K` of an event map. */
-export type Listener<Args extends readonly unknown[]> = (...args: Args) => void;
+/** A listener of an event whose arguments are `Args` (method-style, so listener lists can be stored together). */
+export type Listener<Args extends readonly unknown[]> = { bivarianceHack(...args: Args): void }['bivarianceHack'];
 
 /**
  * A minimal typed event emitter: listeners run synchronously in registration order; a throwing listener
  * does not stop the others (its error is reported through `onListenerError`).
  */
 export class TypedEmitter<Events extends { [K in keyof Events]: readonly unknown[] }> {
-	readonly #listeners = new Map<keyof Events, Listener<never>[]>();
+	readonly #listeners = new Map<keyof Events, Listener<Events[keyof Events]>[]>();
 
 	/** Adds a listener. */
 	public on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): this {
@@ -44,9 +44,18 @@ export class TypedEmitter<Events extends { [K in keyof Events]: readonly unknown
 	public emit<K extends keyof Events>(event: K, ...args: Events[K]): boolean {
 		const list = this.#listeners.get(event);
 		if (list === undefined) return false;
-		for (const listener of list.length === 1 ? list : [...list]) {
+		if (list.length === 1) {
+			const only = list[0];
 			try {
-				Reflect.apply(listener, undefined, args);
+				only?.(...args);
+			} catch (error) {
+				this.onListenerError(error);
+			}
+			return true;
+		}
+		for (const listener of [...list]) {
+			try {
+				listener(...args);
 			} catch (error) {
 				this.onListenerError(error);
 			}

@@ -18,7 +18,7 @@ const TAIL = /,"s":(null|\d+),"t":(?:null|"([A-Z0-9_]+)")\}$/;
 
 /** Reads the envelope of `raw` without parsing `d`; `null` when the layout is not recognised. */
 export function peekHeader(raw: string): PayloadHeader | null {
-	const head = HEAD.exec(raw.length > 96 ? raw.slice(0, 96) : raw);
+	const head = HEAD.exec(raw);
 	if (head !== null) {
 		return { t: head[1] ?? null, s: head[2] === undefined || head[2] === 'null' ? null : Number(head[2]), op: Number(head[3]) };
 	}

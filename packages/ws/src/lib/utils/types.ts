@@ -97,6 +97,8 @@ export interface ShardHooks {
 	wants(t: string): boolean;
 	/** The same filter as data, for shards in other threads (a superset of `wants` is fine). */
 	readonly dispatchFilter: { readonly all: boolean; readonly events: readonly string[] };
+	/** Deliver wanted dispatches as text without parsing them (worker threads forward text to the main thread). */
+	readonly forwardRaw: boolean;
 	/** Extension points (main thread only). */
 	extensions: ExtensionPointEmitter | undefined;
 }

@@ -417,9 +417,25 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 	private prefetch(keys: readonly string[]): Promise<number> {
 		const first = this.tierSet.states[0];
 		if (first === undefined || this.tierSet.states.length < 2 || keys.length === 0) return Promise.resolve(0);
-		const missing = keys.filter((key) => !(first.tier instanceof MemoryTier) || !first.tier.hasSync(key));
+		let missing = keys.filter((key) => !(first.tier instanceof MemoryTier) || !first.tier.hasSync(key));
 		if (missing.length === 0) return Promise.resolve(0);
 		const started = this.seq;
+		// In-process tiers on both ends: copy synchronously, so the key is there before the next read.
+		const second = this.tierSet.states[1];
+		if (first.tier instanceof MemoryTier && second?.tier instanceof MemoryTier && second.up) {
+			const memory = first.tier;
+			const source = second.tier;
+			let copied = 0;
+			missing = missing.filter((key) => {
+				if (second.pendingOp(key) !== undefined) return true;
+				const value = source.getSync(key);
+				if (value === undefined) return true;
+				memory.setSync(key, value, this.promotedTtl > 0 ? { ttl: this.promotedTtl } : undefined);
+				copied++;
+				return false;
+			});
+			if (missing.length === 0 || this.tierSet.states.length < 3) return Promise.resolve(copied);
+		}
 		const task = (async () => {
 			let loaded = 0;
 			let wanted = missing;

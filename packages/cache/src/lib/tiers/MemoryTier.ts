@@ -194,9 +194,14 @@ export class MemoryTier implements CacheTier {
 
 	public memoryEstimate(): number {
 		if (this.lru.calculatedSize > 0) return this.lru.calculatedSize;
+		// Measures up to 1 000 entries and extrapolates, so stats() stays cheap on large tiers.
 		let total = 0;
-		for (const [key, slot] of this.lru.entries()) total += 32 + key.length * 2 + this.sizeOf(slot.value, key);
-		return total;
+		let sampled = 0;
+		for (const [key, slot] of this.lru.entries()) {
+			total += 32 + key.length * 2 + this.sizeOf(slot.value, key);
+			if (++sampled === 1_000) break;
+		}
+		return sampled === 0 ? 0 : Math.round((total / sampled) * this.lru.size);
 	}
 
 	private untag(key: string, tags: readonly string[] | undefined): void {

@@ -116,6 +116,22 @@ describe.skipIf(!gate.available)('RedisStore (real Redis)', () => {
 		expect(await store.acquire(other, policy)).toMatchObject({ granted: false, reason: 'discovery' });
 	});
 
+	it('starts the next window only after the last one answered, minus answers Discord counted late', async () => {
+		const store = make();
+		const lease = (r: Awaited<ReturnType<RedisStore['acquire']>>): string => (r.granted ? r.lease : '');
+		const probe = await store.acquire(ticket, policy);
+		await store.complete(ticket, res({ hash: 'h4', limit: 2, remaining: 1, resetAfterMs: 200 }), policy, lease(probe));
+		const inFlight = await store.acquire(ticket, policy);
+		expect(inFlight.granted).toBe(true);
+		expect((await store.acquire(ticket, policy)).granted).toBe(false);
+		await new Promise((resolve) => setTimeout(resolve, 250));
+		expect(await store.acquire(ticket, policy)).toMatchObject({ granted: false, reason: 'bucket' });
+		// It answers late, counted in Discord's next window (its reset is a full window ahead).
+		await store.complete(ticket, res({ hash: 'h4', limit: 2, remaining: 1, resetAfterMs: 200 }), policy, lease(inFlight));
+		expect((await store.acquire(ticket, policy)).granted).toBe(true);
+		expect((await store.acquire(ticket, policy)).granted).toBe(false);
+	});
+
 	it('releases a probe whose request got no response', async () => {
 		const store = make();
 		await store.acquire(ticket, policy);
@@ -145,13 +161,19 @@ describe.skipIf(!gate.available)('several processes sharing one token (real Redi
 		await discord.stop();
 	});
 
-	function run(store: 'redis' | 'memory', prefix: string, channels: readonly string[], count: number): Promise<{ ok: number; failures: string[]; limited: number }> {
+	function run(
+		store: 'redis' | 'memory',
+		prefix: string,
+		channels: readonly string[],
+		count: number,
+		target: MockDiscord = discord,
+	): Promise<{ ok: number; failures: string[]; limited: number }> {
 		return new Promise((resolve, reject) => {
 			const proc = spawn(process.execPath, ['--conditions=@ovenjs/source', '--import', 'tsx', child], {
 				env: {
 					...process.env,
-					OVENJS_TOKEN: discord.token,
-					OVENJS_API: discord.apiBase,
+					OVENJS_TOKEN: target.token,
+					OVENJS_API: target.apiBase,
 					OVENJS_CHANNELS: channels.join(','),
 					OVENJS_COUNT: String(count),
 					OVENJS_STORE: store,
@@ -188,6 +210,22 @@ describe.skipIf(!gate.available)('several processes sharing one token (real Redi
 		const cleaner = new Redis(gate.url);
 		await new RedisStore({ redis: cleaner, token: discord.token, prefix }).clear();
 		await cleaner.quit();
+	});
+
+	it('two processes hammering one bucket with 100 ms windows get zero 429s', async () => {
+		const fast = await MockDiscord.start({ guilds: 1, channelsPerGuild: 1, rateLimits: { windowMs: 100, perRoute: 20, global: 1_000_000 } });
+		try {
+			const prefix = uniquePrefix('rest-fast');
+			const channel = [...fast.world.channels.keys()].slice(0, 1);
+			const results = await Promise.all([1, 2].map(() => run('redis', prefix, channel, 150, fast)));
+			expect(results.map((r) => r.ok)).toEqual([150, 150]);
+			expect(fast.rest.requests.all().filter((entry) => entry.status === 429)).toEqual([]);
+			const cleaner = new Redis(gate.url);
+			await new RedisStore({ redis: cleaner, token: fast.token, prefix }).clear();
+			await cleaner.quit();
+		} finally {
+			await fast.stop();
+		}
 	});
 
 	it('control: the same load with per-process memory stores does hit 429s (so the test above is meaningful)', async () => {

@@ -32,7 +32,8 @@ end
 
 /**
  * ARGV: ns, route, major, global (0/1), globalLimit, globalWindowMs, invalidLimit, invalidWindowMs,
- * discoveryTimeoutMs, hashTtlMs, bucketIdleMs, member. Returns `{granted, waitMs, reason, bucket, lease}`.
+ * discoveryTimeoutMs, hashTtlMs, bucketIdleMs, member. Returns `{granted, waitMs, reason, bucket, lease}` where the
+ * lease is `<bucket window generation>|<global member>` (either part may be empty).
  */
 export const ACQUIRE_SCRIPT = `${prelude}
 local isGlobal = ARGV[4] == '1'
@@ -64,6 +65,7 @@ end
 local routeKey = ns .. ':r:' .. route
 local hash = redis.call('GET', routeKey)
 local key = nil
+local gen = ''
 if hash == false then
   key = '?' .. route .. ':' .. major
 else
@@ -92,12 +94,29 @@ if key then
       local remaining = tonumber(s[2])
       local resetAt = tonumber(s[3])
       if resetAt <= now then
-        remaining = limit
-        resetAt = now + tonumber(s[4])
-        redis.call('HSET', bk, 'resetAt', resetAt)
+        -- start the next window only once the last one's requests answered (or their answers are overdue)
+        local inflight = tonumber(redis.call('HGET', bk, 'inflight') or '0')
+        if inflight > 0 and now < resetAt + discovery then return {0, 25, 'bucket', key} end
+        -- late answers whose window may still be open took slots of it
+        local lk = bk .. ':late'
+        redis.call('ZREMRANGEBYSCORE', lk, '-inf', now)
+        local taken = redis.call('ZCARD', lk)
+        local provisional = 1
+        if taken > 0 then
+          resetAt = tonumber(redis.call('ZRANGE', lk, -1, -1, 'WITHSCORES')[2])
+          provisional = 0
+        else
+          resetAt = now + tonumber(s[4])
+        end
+        redis.call('DEL', lk)
+        remaining = limit - inflight - taken
+        redis.call('HSET', bk, 'resetAt', resetAt, 'prov', provisional, 'inflight', 0, 'remaining', remaining)
+        redis.call('HINCRBY', bk, 'gen', 1)
       end
       if remaining <= 0 then return {0, math.max(1, resetAt - now), 'bucket', key} end
       redis.call('HSET', bk, 'remaining', remaining - 1)
+      redis.call('HINCRBY', bk, 'inflight', 1)
+      gen = redis.call('HGET', bk, 'gen') or '0'
       redis.call('PEXPIRE', bk, math.max(resetAt - now, 0) + idle)
     end
   end
@@ -105,9 +124,9 @@ end
 if isGlobal then
   redis.call('ZADD', ns .. ':g', now + discovery, member)
   redis.call('PEXPIRE', ns .. ':g', gWindow + discovery + 1000)
-  return {1, 0, '', key or '', member}
+  return {1, 0, '', key or '', gen .. '|' .. member}
 end
-return {1, 0, '', key or '', ''}
+return {1, 0, '', key or '', gen .. '|'}
 `;
 
 /**
@@ -131,7 +150,22 @@ local hashTtl = tonumber(ARGV[15])
 local idle = tonumber(ARGV[16])
 local shared = scope == 'shared'
 local lease = ARGV[17]
-if lease ~= '' then redis.call('ZADD', ns .. ':g', 'XX', now, lease) end
+local sep = string.find(lease, '|', 1, true)
+local leaseGen = ''
+local leaseMember = ''
+if sep then
+  leaseGen = string.sub(lease, 1, sep - 1)
+  leaseMember = string.sub(lease, sep + 1)
+end
+if leaseMember ~= '' then redis.call('ZADD', ns .. ':g', 'XX', now, leaseMember) end
+if leaseGen ~= '' then
+  -- the grant came from a known bucket: it is no longer in flight
+  local granted = redis.call('GET', ns .. ':r:' .. route)
+  if granted and granted ~= '' then
+    local gk = ns .. ':b:' .. granted .. ':' .. major
+    if tonumber(redis.call('HGET', gk, 'inflight') or '0') > 0 then redis.call('HINCRBY', gk, 'inflight', -1) end
+  end
+end
 
 if status == 401 or status == 403 or (status == 429 and not shared) then
   local slotMs = iWindow / 10
@@ -169,17 +203,32 @@ if redis.call('GET', routeKey) ~= hash then discovered = hash end
 redis.call('SET', routeKey, hash, 'PX', hashTtl)
 redis.call('DEL', probeKey)
 local bk = ns .. ':b:' .. hash .. ':' .. major
-local s = redis.call('HMGET', bk, 'limit', 'remaining', 'resetAt', 'windowMs')
+local s = redis.call('HMGET', bk, 'limit', 'remaining', 'resetAt', 'windowMs', 'gen', 'prov')
 if limit and remaining and resetAfter then
   local windowMs = resetAfter + offset
-  local resetAt = now + windowMs
+  local estimate = now + windowMs
   if s[1] == false or tonumber(s[1]) < 0 then
-    redis.call('HSET', bk, 'limit', limit, 'remaining', remaining, 'resetAt', resetAt, 'windowMs', windowMs, 'probeUntil', 0)
-  elseif tonumber(s[3]) > now then
-    redis.call('HSET', bk, 'limit', limit, 'remaining', math.min(tonumber(s[2]), remaining),
-      'resetAt', math.max(tonumber(s[3]), resetAt), 'windowMs', math.max(tonumber(s[4]), windowMs))
+    redis.call('HSET', bk, 'limit', limit, 'remaining', remaining, 'resetAt', estimate, 'windowMs', windowMs, 'probeUntil', 0,
+      'gen', 0, 'prov', 0, 'inflight', 0)
   else
-    redis.call('HSET', bk, 'limit', limit, 'remaining', remaining, 'resetAt', resetAt, 'windowMs', math.max(tonumber(s[4]), windowMs))
+    local known = tonumber(s[3])
+    local wm = math.max(tonumber(s[4]), windowMs)
+    redis.call('HSET', bk, 'limit', limit, 'windowMs', wm)
+    local current = leaseGen == '' or leaseGen == (s[5] or '0')
+    if leaseGen == '' and known <= now then
+      -- an answer we cannot place (a probe) after our window ended describes the current one
+      redis.call('HSET', bk, 'remaining', remaining, 'resetAt', estimate, 'prov', 0)
+    elseif current and s[6] == '1' then
+      redis.call('HSET', bk, 'resetAt', math.max(known, estimate), 'remaining', math.min(tonumber(s[2]), remaining), 'prov', 0)
+    elseif estimate > known + wm / 2 then
+      -- Discord counted this request in a later window than ours: it takes a slot of that window
+      local lk = bk .. ':late'
+      redis.call('ZADD', lk, estimate, redis.call('INCR', ns .. ':seq'))
+      redis.call('PEXPIRE', lk, math.ceil(wm * 2 + idle))
+    elseif current then
+      -- every estimate is at or after the true reset, so the earliest one of a window is the tightest safe one
+      redis.call('HSET', bk, 'remaining', math.min(tonumber(s[2]), remaining), 'resetAt', math.min(known, estimate))
+    end
   end
   redis.call('PEXPIRE', bk, math.ceil(windowMs + idle))
 elseif s[1] ~= false and tonumber(s[1]) < 0 then

@@ -2,6 +2,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisAvailable, uniquePrefix } from '@ovenjs/test-services';
 import { RedisIdentifyThrottler } from '../src/redis.js';
+import { WebSocketManager } from '../src/index.js';
+import { FakeGateway } from './helpers/FakeGateway.js';
 
 const redis = await redisAvailable('RedisIdentifyThrottler tests');
 
@@ -60,5 +62,26 @@ describe.skipIf(!redis.available)('RedisIdentifyThrottler (real Redis)', () => {
 		// The reset restored the budget from the stored total (10), minus this identify.
 		expect(await a.get(`${keyPrefix}budget`)).toBe('9');
 		await a.del(`${keyPrefix}bucket:0`, `${keyPrefix}bucket:1`, `${keyPrefix}budget`, `${keyPrefix}total`);
+	});
+
+	it('drives a WebSocketManager: shards identify one per window, in order, through the shared budget', async () => {
+		const keyPrefix = uniquePrefix('ws-identify-manager');
+		const gw = await FakeGateway.start({ recommendedShards: 3, maxConcurrency: 1 });
+		const throttler = new RedisIdentifyThrottler({ redis: a, keyPrefix, windowMs: 150 });
+		const manager = new WebSocketManager({ token: gw.token, intents: 1, fetchGatewayInformation: () => Promise.resolve(gw.gatewayBot()), identifyThrottler: throttler });
+		const order: number[] = [];
+		manager.on('status', (e) => {
+			if (e.status === 'identifying') order.push(e.shardId);
+		});
+		try {
+			await manager.connect();
+			expect(order).toEqual([0, 1, 2]);
+			expect(gw.identifies.map((i) => i.shardId)).toEqual([0, 1, 2]);
+			expect(Number(await a.get(`${keyPrefix}budget`))).toBe(999 - 3);
+		} finally {
+			await manager.destroy();
+			await gw.stop();
+			await a.del(`${keyPrefix}budget`, `${keyPrefix}total`, `${keyPrefix}bucket:0`);
+		}
 	});
 });

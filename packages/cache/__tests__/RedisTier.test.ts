@@ -86,6 +86,35 @@ describe.skipIf(!redis.available)('RedisTier (real Redis)', () => {
 		}
 	});
 
+	it('write-behind: batches writes, survives an outage and loses nothing acknowledged', async () => {
+		const proxy = new TcpProxy(Number(new URL(redis.url).port || 6379));
+		const port = await proxy.start();
+		const tier = new RedisTier({ url: `redis://127.0.0.1:${port}`, prefix: `${prefix}wb:`, commandTimeout: 300 });
+		const cache = new MultiTierCache({ tiers: [new MemoryTier({ max: 1_000 }), tier], writeMode: 'behind', flushInterval: 20, healthCheckInterval: 50 });
+		const events: string[] = [];
+		cache.on('tierDown', (name) => events.push(`down:${name}`));
+		cache.on('tierUp', (name) => events.push(`up:${name}`));
+		const check = new RedisTier({ client, prefix: `${prefix}wb:` });
+		try {
+			for (let index = 0; index < 50; index++) await cache.set(`k${index}`, index);
+			await cache.flush();
+			expect(await check.mget(['k0', 'k49'])).toEqual([0, 49]);
+			await proxy.stop();
+			for (let index = 50; index < 100; index++) await cache.set(`k${index}`, index);
+			await cache.delete('k0');
+			await waitFor(() => events.includes('down:redis'));
+			expect(cache.stats().tiers[1]?.backlog).toBeGreaterThan(0);
+			await proxy.start();
+			await waitFor(() => events.includes('up:redis'));
+			await cache.flush();
+			const values = await check.mget(Array.from({ length: 100 }, (_, index) => `k${index}`));
+			expect(values).toEqual([undefined, ...Array.from({ length: 99 }, (_, index) => index + 1)]);
+		} finally {
+			await cache.close();
+			await proxy.stop();
+		}
+	});
+
 	it('keeps the memory tiers of two processes coherent through pub/sub', async () => {
 		const channel = `${prefix}bus`;
 		const makeCache = (): MultiTierCache =>

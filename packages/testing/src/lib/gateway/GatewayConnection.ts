@@ -71,15 +71,15 @@ export class GatewayConnection {
 
 	/** Sends a non-dispatch payload; like Discord, it carries `t: null` and `s: null`. */
 	public send(payload: { op: number; d?: unknown }): Promise<void> {
-		return this.sendText(JSON.stringify({ t: null, s: null, op: payload.op, d: payload.d ?? null }));
+		return this.sendText(JSON.stringify({ t: null, s: null, op: payload.op, d: payload.d ?? null })) ?? Promise.resolve();
 	}
 
 	/**
-	 * Sends serialized JSON (compressed when the client asked). The promise resolves at once while the socket
-	 * keeps up and only once it drains when more than 1 MiB is queued: await it to respect backpressure.
+	 * Sends serialized JSON (compressed when the client asked). Returns `undefined` while the socket keeps up, and
+	 * a promise that resolves once it drains when more than 1 MiB is queued: await it to respect backpressure.
 	 */
-	public sendText(text: string): Promise<void> {
-		if (!this.open) return Promise.resolve();
+	public sendText(text: string): Promise<void> | undefined {
+		if (!this.open) return undefined;
 		if (this.compressor === undefined) {
 			this.write(text, Buffer.byteLength(text));
 		} else {
@@ -89,7 +89,7 @@ export class GatewayConnection {
 				this.write(data, data.length);
 			});
 		}
-		if (this.pendingBytes < HIGH_WATER) return Promise.resolve();
+		if (this.pendingBytes < HIGH_WATER) return undefined;
 		return new Promise((resolve) => this.drainWaiters.push(resolve));
 	}
 

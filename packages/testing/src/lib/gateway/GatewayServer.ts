@@ -1,11 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
-import { GatewayDispatchEvents, GatewayIntentBits, GatewayOpcodes, type APIMessage } from 'discord-api-types/v10';
+import { GatewayDispatchEvents, GatewayIntentBits, GatewayOpcodes } from 'discord-api-types/v10';
 import { shardIdForGuild, uncheckedSnowflake, type ApplicationId, type ChannelId, type GuildId, type UserId } from '@ovenjs/types';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { MockError } from '../errors/MockError.js';
-import { makeMessage } from '../world/factories.js';
 import type { World } from '../world/World.js';
 import { ZlibStreamCompressor, ZstdStreamCompressor, type Compressor } from './Compression.js';
 import { GatewayConnection } from './GatewayConnection.js';
@@ -15,6 +14,7 @@ import { MemberChunker } from './memberChunks.js';
 import { IdentifySchema, PayloadSchema, PresenceSchema, RequestGuildMembersSchema, ResumeSchema } from './schemas.js';
 import { GatewayCloseCodes, NON_RESUMABLE_CLOSE_CODES } from './closeCodes.js';
 import { GatewayFaults, type GatewayFaultOptions } from '../faults/GatewayFaults.js';
+import { floodRenderer, isOpcode, rawToString, stripMessageContent } from './payloads.js';
 
 /** Gateway settings of the mock. */
 export interface GatewayOptions {
@@ -52,6 +52,7 @@ export interface GatewayContext {
 }
 
 const VALID_VERSIONS = new Set(['9', '10']);
+
 
 /** The gateway: accepts WebSocket upgrades on `/gateway`, runs sessions and routes the world's dispatches. */
 export class GatewayServer {
@@ -131,20 +132,31 @@ export class GatewayServer {
 	 * accepted it (respecting backpressure).
 	 */
 	public async dispatch(event: GatewayDispatchEvents, data: unknown, options: { guildId?: GuildId | null } = {}): Promise<number> {
-		const guildId = options.guildId ?? null;
+		let full: string | undefined;
+		let stripped: string | undefined;
+		return this.route(event, options.guildId ?? null, (strip) => (strip ? (stripped ??= JSON.stringify(stripMessageContent(data, this.world.botUser.id))) : (full ??= JSON.stringify(data))));
+	}
+
+	/** Sends pre-serialized `d` (full, or stripped of message content) to the sessions that should see the event. */
+	private async route(event: GatewayDispatchEvents, guildId: GuildId | null, serialized: (strip: boolean) => string): Promise<number> {
 		const botId: UserId = uncheckedSnowflake('User', this.world.botUser.id);
 		if (guildId !== null && this.world.guilds.get(guildId)?.members.has(botId) === false && event !== GatewayDispatchEvents.GuildDelete) return 0;
-		const pending: Promise<void>[] = [];
+		const contentEvent = guildId !== null && (event === GatewayDispatchEvents.MessageCreate || event === GatewayDispatchEvents.MessageUpdate);
+		let delivered = 0;
+		let waiting: Promise<void>[] | undefined;
 		for (const session of this.sessionsById.values()) {
 			if (!session.resumable) continue;
 			const shard = guildId === null ? 0 : shardIdForGuild(guildId, session.shardCount);
 			if (shard !== session.shardId) continue;
 			if (!intentAllows(session.intents, event, guildId !== null)) continue;
-			pending.push(session.dispatch(event, this.withoutContent(session, event, data, guildId)));
+			const strip = contentEvent && (session.intents & GatewayIntentBits.MessageContent) === 0;
+			const backpressure = session.dispatchJson(event, serialized(strip));
+			if (backpressure !== undefined) (waiting ??= []).push(backpressure);
+			delivered++;
 			if (this.faults.active) this.applyFault(session);
 		}
-		await Promise.all(pending);
-		return pending.length;
+		if (waiting !== undefined) await Promise.all(waiting);
+		return delivered;
 	}
 
 	/**
@@ -156,20 +168,12 @@ export class GatewayServer {
 		const channel = this.world.channel(options.channelId);
 		const guild = channel.guildId === null ? undefined : this.world.guilds.get(channel.guildId);
 		const author = options.authorId === undefined ? this.firstHuman(guild) : this.world.user(options.authorId);
+		const render = floodRenderer(this.world, channel, guild, author);
 		for (let i = 0; i < count; i++) {
-			const message: APIMessage = makeMessage({
-				id: this.world.ids.next('Message'),
-				channelId: channel.id,
-				guildId: channel.guildId,
-				author,
-				member: undefined,
-				content: options.content ?? `flood ${i}`,
-				timestamp: new Date().toISOString(),
-				mentions: [],
-				mentionRoles: [],
-				mentionEveryone: false,
-			});
-			await this.dispatch(GatewayDispatchEvents.MessageCreate, this.world.gatewayMessage(message, guild), { guildId: channel.guildId });
+			const id = this.world.ids.next('Message');
+			const time = new Date().toISOString();
+			const content = JSON.stringify(options.content ?? `flood ${i}`).slice(1, -1);
+			await this.route(GatewayDispatchEvents.MessageCreate, channel.guildId, (strip) => render(strip, id, time, content));
 		}
 		await Promise.all([...this.connections].map((connection) => connection.drained()));
 		return count;
@@ -492,20 +496,6 @@ export class GatewayServer {
 		this.identify.resetAt = Date.now() + 86_400_000;
 	}
 
-	private withoutContent(session: GatewaySession, event: GatewayDispatchEvents, data: unknown, guildId: GuildId | null): unknown {
-		if (guildId === null || (session.intents & GatewayIntentBits.MessageContent) !== 0) return data;
-		if (event !== GatewayDispatchEvents.MessageCreate && event !== GatewayDispatchEvents.MessageUpdate) return data;
-		if (typeof data !== 'object' || data === null) return data;
-		const botId = this.world.botUser.id;
-		const author: unknown = Reflect.get(data, 'author');
-		const mentions: unknown = Reflect.get(data, 'mentions');
-		const fromBot = typeof author === 'object' && author !== null && Reflect.get(author, 'id') === botId;
-		const mentionList: readonly unknown[] = Array.isArray(mentions) ? mentions : [];
-		const mentioned = mentionList.some((user) => typeof user === 'object' && user !== null && Reflect.get(user, 'id') === botId);
-		if (fromBot || mentioned) return data;
-		return { ...data, content: '', embeds: [], attachments: [], components: [], poll: undefined };
-	}
-
 	private firstHuman(guild: { members: Map<UserId, { user: { id: string } }> } | undefined): ReturnType<World['user']> {
 		const botId = this.world.botUser.id;
 		for (const member of guild?.members.values() ?? []) {
@@ -513,17 +503,4 @@ export class GatewayServer {
 		}
 		return this.world.createUser('flooder');
 	}
-}
-
-function rawToString(raw: RawData): string {
-	if (Buffer.isBuffer(raw)) return raw.toString('utf8');
-	if (Array.isArray(raw)) return Buffer.concat(raw).toString('utf8');
-	return Buffer.from(raw).toString('utf8');
-}
-
-const OPCODES: ReadonlySet<number> = new Set(Object.values(GatewayOpcodes).filter((value) => typeof value === 'number'));
-
-/** Whether a client sent a defined gateway opcode (others close with 4001). */
-function isOpcode(op: number): op is GatewayOpcodes {
-	return OPCODES.has(op);
 }

@@ -33,17 +33,25 @@ export class GatewaySession {
 		private readonly replayCapacity: number,
 	) {}
 
-	/** Assigns the next sequence, keeps the event for replay and sends it if a connection is attached. */
-	public dispatch(event: GatewayDispatchEvents | 'RESUMED', data: unknown): Promise<void> {
+	/**
+	 * Assigns the next sequence, keeps the event for replay and sends it if a connection is attached. Returns a
+	 * promise only when the socket is backed up (await it to respect backpressure), otherwise `undefined`.
+	 */
+	public dispatch(event: GatewayDispatchEvents | 'RESUMED', data: unknown): Promise<void> | undefined {
+		return this.dispatchJson(event, JSON.stringify(data));
+	}
+
+	/** {@link GatewaySession.dispatch} with `d` already serialized (shared by every session that gets the same bytes). */
+	public dispatchJson(event: GatewayDispatchEvents | 'RESUMED', json: string): Promise<void> | undefined {
 		const seq = ++this.seq;
-		const text = JSON.stringify({ op: GatewayOpcodes.Dispatch, t: event, s: seq, d: data });
+		const text = `{"op":${GatewayOpcodes.Dispatch},"t":"${event}","s":${seq},"d":${json}}`;
 		this.buffer.push({ seq, text });
 		if (this.buffer.length - this.bufferStart > this.replayCapacity) this.bufferStart++;
 		if (this.bufferStart > 4096 && this.bufferStart * 2 > this.buffer.length) {
 			this.buffer.splice(0, this.bufferStart);
 			this.bufferStart = 0;
 		}
-		return this.connection?.sendText(text) ?? Promise.resolve();
+		return this.connection?.sendText(text);
 	}
 
 	/**

@@ -263,4 +263,20 @@ describe('WebSocketManager against an in-test gateway', () => {
 		expect(outcome.filter((r) => r === 'sent')).toHaveLength(116);
 		expect(outcome.filter((r) => r === 'GATEWAY_DESTROYED')).toHaveLength(14);
 	});
+
+	it.each([
+		[4010, 'GATEWAY_INVALID_SHARD'],
+		[4011, 'GATEWAY_SHARDING_REQUIRED'],
+		[4012, 'GATEWAY_INVALID_API_VERSION'],
+		[4013, 'GATEWAY_INVALID_INTENTS'],
+	])('close %i is fatal: %s, no reconnect', async (code, expectedCode) => {
+		const { gw, manager } = await setup();
+		gw.rejectCode = code;
+		const closed: boolean[] = [];
+		manager.on('closed', (e) => closed.push(e.willReconnect));
+		await expect(manager.connect()).rejects.toMatchObject({ code: expectedCode, closeCode: code, shardId: 0 });
+		await new Promise((r) => setTimeout(r, 150));
+		expect(gw.identifies).toHaveLength(1);
+		expect(closed).toEqual([false]);
+	});
 });

@@ -51,8 +51,13 @@ describe.skipIf(!postgres.available)('PostgresTier (real PostgreSQL)', () => {
 		expect(await t.get('px1')).toBeUndefined();
 	});
 
-	it('rejects table names that are not identifiers', () => {
+	it('rejects table names that are not identifiers and keeps credentials out of inspect output', async () => {
 		expect(() => new PostgresTier({ pool, table: 'x; DROP TABLE y' })).toThrow(/identifier/);
+		const { inspect } = await import('node:util');
+		const secret = new PostgresTier({ connectionString: 'postgres://postgres:hunter2@127.0.0.1:1/none', sweepInterval: 0 });
+		expect(inspect(secret)).not.toContain('hunter2');
+		expect(inspect({ nested: secret })).not.toContain('hunter2');
+		await secret.close();
 	});
 
 	it('survives pg_terminate_backend of its connections without an exception reaching the caller', async () => {

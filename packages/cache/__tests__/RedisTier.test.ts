@@ -44,6 +44,10 @@ describe.skipIf(!redis.available)('RedisTier (real Redis)', () => {
 		await tier.clear();
 		expect(await tier.get('small')).toBeUndefined();
 		expect(await tier.ping()).toBe(true);
+		const { inspect } = await import('node:util');
+		const secret = new RedisTier({ url: 'redis://:hunter2@127.0.0.1:1', redisOptions: { lazyConnect: true } });
+		expect(inspect(secret)).not.toContain('hunter2');
+		await secret.close();
 	});
 
 	it('migrates values written under an older schema version on read', async () => {

@@ -97,6 +97,11 @@ export class PostgresTier implements CacheTier {
 		if (sweep > 0) this.timer = setInterval(() => void this.sweepExpired().catch(() => 0), sweep).unref();
 	}
 
+	/** Inspect output without the pool (its connection string may hold a password). */
+	public [Symbol.for('nodejs.util.inspect.custom')](): string {
+		return `PostgresTier { name: ${JSON.stringify(this.name)}, table: ${JSON.stringify(this.table)} }`;
+	}
+
 	public async get(key: string): Promise<unknown> {
 		const [value] = await this.mget([key]);
 		return value;

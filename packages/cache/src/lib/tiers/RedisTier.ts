@@ -72,6 +72,11 @@ export class RedisTier implements CacheTier {
 		this.client.on('error', () => undefined);
 	}
 
+	/** Inspect output without the client (its options may hold a password). */
+	public [Symbol.for('nodejs.util.inspect.custom')](): string {
+		return `RedisTier { name: ${JSON.stringify(this.name)}, prefix: ${JSON.stringify(this.prefix)}, status: ${JSON.stringify(this.client.status)} }`;
+	}
+
 	public async get(key: string): Promise<unknown> {
 		const bytes = await this.run(() => (this.sliding ? this.client.getexBuffer(this.valueKey(key), 'PX', this.ttl) : this.client.getBuffer(this.valueKey(key))));
 		return bytes === null ? undefined : this.codec.decode(bytes);

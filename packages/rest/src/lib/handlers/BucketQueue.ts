@@ -10,8 +10,11 @@ export interface QueueHost {
 	dispatch(request: PendingRequest, grant: Extract<AcquireResult, { granted: true }>): void;
 	/** A granted slot whose request settled meanwhile (aborted): hands the grant back. */
 	release(request: PendingRequest, grant: Extract<AcquireResult, { granted: true }>): void;
-	/** The store refused: returns `true` when the head was rejected instead of waiting (`rejectOnRateLimit`). */
-	onLimited(request: PendingRequest, result: Exclude<AcquireResult, { granted: true }>): boolean;
+	/**
+	 * The store refused: returns `true` when the head was rejected instead of waiting (`rejectOnRateLimit`).
+	 * `repeat` is set when the same head was already refused for the same reason (no new event is due).
+	 */
+	onLimited(request: PendingRequest, result: Exclude<AcquireResult, { granted: true }>, repeat: boolean): boolean;
 	/** The store could not be asked: the head must be failed. */
 	onStoreError(request: PendingRequest, error: unknown): void;
 	/** The queue drained and may be dropped. */
@@ -87,6 +90,8 @@ export class BucketQueue {
 	async #pump(): Promise<void> {
 		this.#running = true;
 		const items = this.#items;
+		let limitedHead: PendingRequest | undefined;
+		let limitedReason: RateLimitReason | undefined;
 		try {
 			while (items.length > 0) {
 				const head = items[0];
@@ -110,7 +115,10 @@ export class BucketQueue {
 					continue;
 				}
 				if (head.isSettled() || items[0] !== head) continue;
-				if (this.host.onLimited(head, result)) {
+				const repeat = limitedHead === head && limitedReason === result.reason;
+				limitedHead = head;
+				limitedReason = result.reason;
+				if (this.host.onLimited(head, result, repeat)) {
 					this.remove(head);
 					continue;
 				}

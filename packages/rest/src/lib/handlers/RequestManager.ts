@@ -124,8 +124,8 @@ export class RequestManager implements QueueHost {
 		void this.#complete(request, NO_RESPONSE);
 	}
 
-	public onLimited(request: PendingRequest, result: Refusal): boolean {
-		if (result.reason === 'discovery') return false;
+	public onLimited(request: PendingRequest, result: Refusal, repeat: boolean): boolean {
+		if (result.reason === 'discovery' || repeat) return false;
 		const needEvent = this.events.has('rateLimited') || this.emitter?.has('rest:onRateLimit') === true;
 		const reject = this.settings.rejectOnRateLimit;
 		if (!needEvent && reject === false) return false;

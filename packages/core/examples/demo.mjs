@@ -55,7 +55,14 @@ client.on('interactionCreate', async (interaction) => {
 	}
 });
 
-await client.login();
+try {
+	await client.login();
+} catch (error) {
+	log('error', `login failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+	await client.destroy();
+	await discord?.stop();
+	process.exit(1);
+}
 log('ready', `logged in as ${client.cache.self?.username ?? client.userId} — ${client.cache.guildIds().length} guild(s) cached, ${Math.round(performance.now() - started)} ms after start`);
 
 try {

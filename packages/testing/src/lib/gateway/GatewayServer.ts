@@ -93,9 +93,12 @@ export class GatewayServer {
 		this.identify.total = this.settings.sessionStartLimit;
 		this.identify.remaining = this.settings.sessionStartLimit;
 		this.members = new MemberChunker(world, this.settings.memberRequestCooldownMs);
-		world.setSink((event, data, guildId) => {
-			void this.dispatch(event, data, { guildId });
-		});
+		world.setSink(
+			(event, data, guildId) => {
+				void this.dispatch(event, data, { guildId });
+			},
+			() => this.sessionsById.size > 0,
+		);
 	}
 
 	/** The recommended shard count and `max_concurrency`. */

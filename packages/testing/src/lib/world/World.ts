@@ -105,6 +105,7 @@ export class World {
 	/** The seeded random source shared by generators. */
 	public readonly random: SeededRandom;
 	private sink: DispatchSink = () => undefined;
+	private listening: () => boolean = () => false;
 	private interactionTrigger: ((options: TriggerInteractionOptions) => Promise<InteractionResponse>) | undefined;
 	private userCounter = 0;
 
@@ -117,9 +118,10 @@ export class World {
 		this.users.set(botId, this.botUser);
 	}
 
-	/** @internal Wires the gateway in. */
-	public setSink(sink: DispatchSink): void {
+	/** @internal Wires the gateway in; `listening` says whether any session could receive a dispatch. */
+	public setSink(sink: DispatchSink, listening: () => boolean = () => true): void {
 		this.sink = sink;
+		this.listening = listening;
 	}
 
 	/** @internal Wires the interaction hub in. */
@@ -208,14 +210,16 @@ export class World {
 			const channel = this.insertChannel(record, { name: i === 0 ? 'general' : `channel-${i + 1}` });
 			if (i === 0) record.systemChannelId = channel.id;
 		}
-		this.insertMember(record, owner);
+		const joinedAt = this.now();
+		this.insertMember(record, owner, [], joinedAt);
 		if (options.withBot !== false) {
 			const botRoleId = this.ids.next('Role');
 			record.roles.set(botRoleId, makeRole(botRoleId, this.botUser.username, 1, this.botPermissions, true));
-			this.insertMember(record, this.botUser, [botRoleId]);
+			this.insertMember(record, this.botUser, [botRoleId], joinedAt);
 		}
-		for (let i = 0; i < memberCount; i++) this.insertMember(record, this.createUser());
-		this.emit(GatewayDispatchEvents.GuildCreate, this.guildCreatePayload(record), id);
+		for (let i = 0; i < memberCount; i++) this.insertMember(record, this.createUser(), [], joinedAt);
+		// Building GUILD_CREATE is the costly part of generation: skip it while no session can receive it.
+		if (this.listening()) this.emit(GatewayDispatchEvents.GuildCreate, this.guildCreatePayload(record), id);
 		return record;
 	}
 
@@ -447,8 +451,8 @@ export class World {
 		return record;
 	}
 
-	private insertMember(guild: GuildRecord, user: MockUser, roles: readonly RoleId[] = []): MockMember {
-		const member = makeMember(user, roles, this.now());
+	private insertMember(guild: GuildRecord, user: MockUser, roles: readonly RoleId[] = [], joinedAt = this.now()): MockMember {
+		const member = makeMember(user, roles, joinedAt);
 		guild.members.set(uncheckedSnowflake('User', user.id), member);
 		return member;
 	}

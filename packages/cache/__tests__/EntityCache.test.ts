@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { World } from '@ovenjs/testing';
 import { asChannelId, asEmojiId, asGuildId, asMessageId, asRoleId, asUserId, type GuildId } from '@ovenjs/types';
 import { CacheError, CacheFlags, EntityCache } from '@ovenjs/cache';
@@ -203,5 +203,61 @@ describe('EntityCache with event sequences from the mock (@ovenjs/testing World)
 		expect(cache.channel(asChannelId('2'))).toBeUndefined();
 		expect(cache.message(channelId, asMessageId('3'))).toBeUndefined();
 		expect(cache.role(guild.id, asRoleId('4'))).toBeUndefined();
+	});
+});
+
+describe('EntityCache snapshots, threads and periodic sweepers', () => {
+	it('treats GUILD_CREATE as a channel snapshot, keeps member_count across GUILD_UPDATE and syncs threads', () => {
+		const { world, events } = recordWorld(21);
+		const guild = world.createGuild({ members: 2, channels: 2 });
+		const cache = new EntityCache();
+		feed(cache, events);
+		const [first, second] = [...guild.channels];
+		const create = events.find((event) => event.t === 'GUILD_CREATE')!;
+		const snapshot = structuredClone(create.d) as { channels: { id: string }[]; member_count?: number };
+		snapshot.channels = snapshot.channels.filter((channel) => channel.id !== second);
+		cache.handle({ t: 'GUILD_CREATE', d: snapshot });
+		expect(cache.channels(guild.id).map((channel) => channel.id)).toEqual([first]);
+		const count = cache.guild(guild.id)?.member_count;
+		const { channels: _channels, members: _members, member_count: _count, ...update } = snapshot as Record<string, unknown>;
+		cache.handle({ t: 'GUILD_UPDATE', d: { ...update, name: 'Renamed' } });
+		expect(cache.guild(guild.id)?.name).toBe('Renamed');
+		expect(cache.guild(guild.id)?.member_count).toBe(count);
+		const threadId = world.ids.next('Channel');
+		cache.handle({ t: 'THREAD_LIST_SYNC', d: { guild_id: guild.id, threads: [{ id: threadId, type: 11, parent_id: first, name: 'thread' }], members: [] } });
+		expect(cache.channel(threadId)?.name).toBe('thread');
+		cache.handle({ t: 'THREAD_DELETE', d: { id: threadId, guild_id: guild.id, type: 11, parent_id: first } });
+		expect(cache.channel(threadId)).toBeUndefined();
+	});
+
+	it('keeps only the member fields asked for', () => {
+		const { world, events } = recordWorld(5);
+		const guild = world.createGuild({ members: 1 });
+		const lean = new EntityCache({ properties: { member: [], user: [] } });
+		feed(lean, events);
+		const user = world.createUser('lean');
+		lean.handle({ t: 'GUILD_MEMBER_ADD', d: { guild_id: guild.id, user: { ...user, global_name: 'Shown', avatar: '0123456789abcdef0123456789abcdef' }, roles: [], joined_at: '2024-01-01T00:00:00.000Z', nick: 'kept?', premium_since: '2024-02-01T00:00:00.000Z', deaf: true, mute: true } });
+		const member = lean.member(guild.id, asUserId(user.id));
+		expect(member).toMatchObject({ nick: null, premiumSince: null, deaf: false, mute: false, joinedAt: Date.parse('2024-01-01T00:00:00.000Z') });
+		expect(member?.user).toMatchObject({ username: 'lean', globalName: null, avatar: null });
+	});
+
+	it('runs sweepers on their interval', () => {
+		vi.useFakeTimers();
+		try {
+			const { world, events } = recordWorld(8);
+			const guild = world.createGuild({ members: 1 });
+			const channelId = [...guild.channels][0]!;
+			world.sendMessage(channelId, guild.ownerId, 'a');
+			world.sendMessage(channelId, guild.ownerId, 'b');
+			const cache = new EntityCache({ sweepers: { messages: { interval: 1_000, filter: (message) => message.content === 'a' } } });
+			feed(cache, events);
+			expect(cache.messages(channelId)).toHaveLength(2);
+			vi.advanceTimersByTime(1_000);
+			expect(cache.messages(channelId).map((message) => message.content)).toEqual(['b']);
+			cache.destroy();
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 });

@@ -12,7 +12,7 @@ export function renderChart(report) {
 		if (meta.chart !== true) continue;
 		const fig = report.figures[id];
 		const oven = fig?.ovenjs?.median;
-		rows.push({ label: meta.label, djs: advantage(meta, oven, fig?.discordjs?.median), ceiling: advantage(meta, oven, fig?.ceiling?.median) });
+		rows.push({ label: meta.chartLabel ?? meta.label, djs: advantage(meta, oven, fig?.discordjs?.median), ceiling: advantage(meta, oven, fig?.ceiling?.median) });
 	}
 	const width = 760;
 	const labelWidth = 300;

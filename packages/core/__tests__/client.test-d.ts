@@ -1,8 +1,8 @@
 import { expectTypeOf, test } from 'vitest';
 import type { CachedGuild } from '@ovenjs/cache';
 import type { GuildId, UserId } from '@ovenjs/types';
-import type { Client, AnyInteraction, ClientMessage, MessageDelete, RequestContract } from '../src/index.js';
-import type { REST } from '@ovenjs/rest';
+import type { Client, AnyInteraction, ClientMessage, MessageDelete, RequestContract, RequestData } from '../src/index.js';
+import type { REST, RequestOptions } from '@ovenjs/rest';
 
 declare const client: Client;
 
@@ -31,4 +31,6 @@ test('events carry typed, light objects', () => {
 
 test("@ovenjs/rest's REST satisfies the request contract client.api is built on", () => {
 	expectTypeOf<REST>().toExtend<RequestContract>();
+	// Method parameters are bivariant, so check the data shape in the direction that matters.
+	expectTypeOf<RequestData>().toExtend<RequestOptions>();
 });

@@ -82,6 +82,7 @@ export abstract class EntityStore {
 		return this.selfId === undefined ? undefined : this.users.view(this.selfId);
 	}
 
+	/** The cached guild (its own fields; channels, roles and members have their own getters). */
 	public guild(id: GuildId): CachedGuild | undefined {
 		return this.guildRecords.get(id)?.data;
 	}
@@ -102,6 +103,7 @@ export abstract class EntityStore {
 		return record !== undefined && !record.unavailable;
 	}
 
+	/** A cached channel or thread (guild or DM). */
 	public channel(id: ChannelId): Channel | undefined {
 		return this.channelMap.get(id);
 	}
@@ -116,22 +118,27 @@ export abstract class EntityStore {
 		return out;
 	}
 
+	/** A role of a guild. */
 	public role(guildId: GuildId, roleId: RoleId): Role | undefined {
 		return this.guildRecords.get(guildId)?.roles.get(roleId);
 	}
 
+	/** Every cached role of a guild. */
 	public roles(guildId: GuildId): Role[] {
 		return [...(this.guildRecords.get(guildId)?.roles.values() ?? [])];
 	}
 
+	/** A custom emoji of a guild. */
 	public emoji(guildId: GuildId, emojiId: EmojiId): Emoji | undefined {
 		return this.guildRecords.get(guildId)?.emojis.get(emojiId);
 	}
 
+	/** Every cached emoji of a guild. */
 	public emojis(guildId: GuildId): Emoji[] {
 		return [...(this.guildRecords.get(guildId)?.emojis.values() ?? [])];
 	}
 
+	/** A user as a plain object built on read from the compact user table. */
 	public user(id: UserId): CachedUser | undefined {
 		return this.users.view(id);
 	}
@@ -159,6 +166,7 @@ export abstract class EntityStore {
 		return this.guildRecords.get(guildId)?.members?.size ?? 0;
 	}
 
+	/** A cached message. */
 	public message(channelId: ChannelId, messageId: MessageId): Message | undefined {
 		return this.messageMap.get(channelId)?.get(messageId);
 	}
@@ -168,14 +176,17 @@ export abstract class EntityStore {
 		return [...(this.messageMap.get(channelId)?.values() ?? [])];
 	}
 
+	/** A member's presence (when presences are cached). */
 	public presence(guildId: GuildId, userId: UserId): CachedPresence | undefined {
 		return this.guildRecords.get(guildId)?.presences.get(userId);
 	}
 
+	/** A member's voice state; absent when the member is not in a voice channel. */
 	public voiceState(guildId: GuildId, userId: UserId): CachedVoiceState | undefined {
 		return this.guildRecords.get(guildId)?.voiceStates.get(userId);
 	}
 
+	/** Every voice state of a guild. */
 	public voiceStates(guildId: GuildId): CachedVoiceState[] {
 		return [...(this.guildRecords.get(guildId)?.voiceStates.values() ?? [])];
 	}

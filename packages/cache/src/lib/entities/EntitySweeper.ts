@@ -62,18 +62,22 @@ export class EntitySweeper {
 		return doomed.length;
 	}
 
+	/** Removes presences matching `filter`; returns how many. */
 	public presences(filter: (presence: CachedPresence, now: number) => boolean): number {
 		return this.sweepMaps((record) => record.presences, filter);
 	}
 
+	/** Removes voice states matching `filter`; returns how many. */
 	public voiceStates(filter: (state: CachedVoiceState, now: number) => boolean): number {
 		return this.sweepMaps((record) => record.voiceStates, filter);
 	}
 
+	/** Removes emojis matching `filter`; returns how many. */
 	public emojis(filter: (emoji: Emoji, now: number) => boolean): number {
 		return this.sweepMaps((record) => record.emojis, filter);
 	}
 
+	/** Removes roles matching `filter`; returns how many. */
 	public roles(filter: (role: Role, now: number) => boolean): number {
 		return this.sweepMaps((record) => record.roles, filter);
 	}

@@ -38,13 +38,17 @@ export interface CacheTier {
 	readonly shared: boolean;
 	/** Whether the tier survives restarts; writes to a durable tier are journaled while it is down. */
 	readonly durable: boolean;
+	/** The value of `key`, or `undefined`. */
 	get(key: string): Promise<unknown>;
+	/** Stores `value` under `key` (replacing its tags and TTL). */
 	set(key: string, value: unknown, options?: CacheSetOptions): Promise<void>;
 	/** Resolves to whether the key existed. */
 	delete(key: string): Promise<boolean>;
+	/** Whether `key` is present and not expired. */
 	has(key: string): Promise<boolean>;
 	/** One result per key, `undefined` for misses, in order. */
 	mget(keys: readonly string[]): Promise<unknown[]>;
+	/** Stores many entries in one batch. */
 	mset(entries: readonly CacheEntry[]): Promise<void>;
 	/** Deletes every entry filed under `tag` and resolves to their keys. */
 	deleteByTag(tag: string): Promise<string[]>;

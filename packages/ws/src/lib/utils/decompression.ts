@@ -31,7 +31,8 @@ export function createDecompressor(
 
 /**
  * `zlib-stream`: one inflate context per connection; a payload ends with `00 00 ff ff` (a sync flush), and may
- * span several WebSocket messages. Inflation runs in libuv's pool; write callbacks keep payloads in order.
+ * span several WebSocket messages. Inflation runs in libuv's pool; write callbacks (in order) mark where each
+ * payload's output ends.
  */
 class ZlibStreamDecompressor implements Decompressor {
 	readonly #inflate: Inflate;
@@ -42,7 +43,8 @@ class ZlibStreamDecompressor implements Decompressor {
 
 	public constructor(onMessage: (text: string) => void, onError: (error: GatewayError) => void) {
 		this.#onMessage = onMessage;
-		this.#inflate = createInflate({ chunkSize: 64 * 1024 });
+		// Every write is sync-flushed, so one write (one trip to the thread pool) yields one whole payload.
+		this.#inflate = createInflate({ chunkSize: 64 * 1024, flush: zlibConstants.Z_SYNC_FLUSH });
 		this.#inflate.on('data', (chunk: Buffer) => {
 			this.#output.push(chunk);
 		});
@@ -64,9 +66,8 @@ class ZlibStreamDecompressor implements Decompressor {
 			input = Buffer.concat(this.#pending);
 			this.#pending = [];
 		}
-		this.#inflate.write(input);
-		this.#inflate.flush(zlibConstants.Z_SYNC_FLUSH, () => {
-			if (this.#closed) return;
+		this.#inflate.write(input, (error) => {
+			if (this.#closed || error instanceof Error) return;
 			const out = this.#output.length === 1 ? this.#output[0] : Buffer.concat(this.#output);
 			this.#output = [];
 			if (out !== undefined) this.#onMessage(out.toString('utf8'));

@@ -18,7 +18,7 @@ beforeAll(async () => {
 	const user = [...guild.members.values()].find((member) => member.user.id !== discord.botUser.id)!.user;
 	const message = discord.world.sendMessage(channelId, user.id, 'hello');
 	const role = discord.world.createRole(guild.id, { name: 'r' });
-	const thread = discord.world.createThread(channelId, asUserId(user.id), { name: 't' });
+	discord.world.createThread(channelId, asUserId(user.id), { name: 't' });
 	const hook = await call<APIWebhook>(discord.apiBase, discord.token, 'POST', `/channels/${channelId}/webhooks`, { name: 'h' });
 	const command = await call<APIApplicationCommand>(discord.apiBase, discord.token, 'POST', `/applications/${discord.application.id}/commands`, { name: 'c', description: 'd' });
 	const invite = await call<APIInvite>(discord.apiBase, discord.token, 'POST', `/channels/${channelId}/invites`, {});
@@ -41,7 +41,6 @@ beforeAll(async () => {
 		interaction_token: interaction.d.token,
 	});
 	void pending.catch(() => undefined);
-	void thread;
 });
 
 afterAll(async () => {
@@ -58,11 +57,13 @@ it('answers every served route without an internal error, with Discord-shaped bo
 		const path = route.path.replace(/\{(\w+)\}/g, (_match, name: string) => params[name] ?? '0');
 		const withToken = path.startsWith('/webhooks/') || path.startsWith('/interactions/');
 		const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
-		const response = await call<unknown>(discord.apiBase, withToken && !path.match(/^\/webhooks\/\d+$/) ? null : discord.token, route.method, path, body);
+		const response = await call(discord.apiBase, withToken && /^\/webhooks\/\d+$/.exec(path) === null ? null : discord.token, route.method, path, body);
 		statuses[`${route.method} ${route.path}`] = response.status;
 		if (response.status >= 400) {
 			// Errors carry Discord's body: { code, message } (and nested `errors` for 50035).
-			expect(response.body, `${route.method} ${route.path}`).toMatchObject({ code: expect.any(Number), message: expect.any(String) });
+			const error = response.body as { code?: unknown; message?: unknown };
+			expect(typeof error.code, `${route.method} ${route.path}`).toBe('number');
+			expect(typeof error.message, `${route.method} ${route.path}`).toBe('string');
 		}
 	}
 	if (process.env.PRINT_ROUTES) console.log(JSON.stringify(statuses, null, 1));

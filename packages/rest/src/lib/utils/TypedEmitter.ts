@@ -1,3 +1,5 @@
+import { redactSecrets } from '@ovenjs/types';
+
 /** A listener of event `E` in map `M`. */
 export type Listener<M, E extends keyof M> = M[E] extends readonly unknown[] ? (...args: M[E]) => void : never;
 
@@ -48,7 +50,7 @@ export class TypedEmitter<M extends { [K in keyof M]: readonly unknown[] }> {
 			try {
 				Reflect.apply(listener, undefined, args);
 			} catch (error) {
-				process.emitWarning(`@ovenjs/rest: a "${String(event)}" listener threw: ${String(error)}`);
+				process.emitWarning(redactSecrets(`@ovenjs/rest: a "${String(event)}" listener threw: ${String(error)}`));
 			}
 		}
 	}

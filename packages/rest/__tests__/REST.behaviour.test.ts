@@ -216,6 +216,27 @@ describe('REST against a scripted server', () => {
 		expect(server.seen).toHaveLength(1);
 	});
 
+	it('stops sending once the invalid-request guard is reached, and warns on the way', async () => {
+		server.handler = (_req, res) => {
+			json(res, 403, { code: 50001, message: 'Missing Access' });
+		};
+		const rest = client({ invalidRequestLimit: 2, invalidRequestWarningInterval: 1 });
+		const warnings: number[] = [];
+		rest.on('invalidRequestWarning', (event) => warnings.push(event.count));
+		const limited: string[] = [];
+		rest.on('rateLimited', (event) => limited.push(event.reason));
+		await expect(rest.get('/guilds/1/bans')).rejects.toMatchObject({ status: 403 });
+		await expect(rest.get('/guilds/2/bans')).rejects.toMatchObject({ status: 403 });
+		const held = rest.get('/guilds/3/bans');
+		const outcome = held.catch((e: unknown) => e);
+		await delay(100);
+		expect(server.seen).toHaveLength(2); // the third request waits for the window instead of risking a ban
+		expect(warnings).toEqual([1, 2]);
+		expect(limited).toContain('invalid');
+		await rest.destroy();
+		expect(await outcome).toMatchObject({ code: 'REST_DESTROYED' });
+	});
+
 	it('bursts interaction callbacks without a queue or the global limit', async () => {
 		server.handler = async (_req, res) => {
 			await delay(50);

@@ -17,6 +17,8 @@ export interface AccessModelOptions {
 
 interface KeyModel {
 	frequency: number;
+	/** Raw number of accesses (for co-access confidence). */
+	count: number;
 	updatedAt: number;
 	readonly profile: Float32Array;
 	readonly next: Map<string, number>;
@@ -65,11 +67,12 @@ export class AccessModel {
 	public record(key: string, now: number): void {
 		let model = this.models.get(key);
 		if (model === undefined) {
-			model = { frequency: 0, updatedAt: now, profile: new Float32Array(PROFILE_BUCKETS), next: new Map() };
+			model = { frequency: 0, count: 0, updatedAt: now, profile: new Float32Array(PROFILE_BUCKETS), next: new Map() };
 			this.models.set(key, model);
 		}
 		const decay = this.decay(now - model.updatedAt);
 		model.frequency = model.frequency * decay + 1;
+		model.count++;
 		model.updatedAt = now;
 		const bucket = this.bucketOf(now);
 		for (let index = 0; index < PROFILE_BUCKETS; index++) model.profile[index] = (model.profile[index] ?? 0) * decay;
@@ -91,11 +94,19 @@ export class AccessModel {
 		return model === undefined ? 0 : model.frequency * this.decay(now - model.updatedAt);
 	}
 
-	/** The keys most often read shortly after `key`, best first. */
-	public coAccessed(key: string, limit = this.fanout): string[] {
+	/**
+	 * The keys most often read shortly after `key`, best first. With `minConfidence`, only keys that followed
+	 * `key` at least twice and in at least that share of its reads.
+	 */
+	public coAccessed(key: string, limit = this.fanout, minConfidence = 0): string[] {
 		const model = this.models.peek(key);
 		if (model === undefined) return [];
-		return [...model.next.entries()].sort((a, b) => b[1] - a[1]).slice(0, limit).map(([next]) => next);
+		const floor = minConfidence > 0 ? Math.max(2, minConfidence * model.count) : 0;
+		return [...model.next.entries()]
+			.filter(([, weight]) => weight >= floor)
+			.sort((a, b) => b[1] - a[1])
+			.slice(0, limit)
+			.map(([next]) => next);
 	}
 
 	/** The `limit` keys most likely to be read next at time `now`, best first. */

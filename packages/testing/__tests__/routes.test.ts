@@ -34,7 +34,7 @@ beforeEach(async () => {
 	discord = await MockDiscord.start({ guilds: 1, membersPerGuild: 3, rateLimits: { enabled: false } });
 	guild = [...discord.world.guilds.values()][0]!;
 	channelId = [...guild.channels][0]!;
-	human = guild.members.get([...guild.members.keys()].find((id) => id !== discord.botUser.id)!)!.user;
+	human = guild.members.get([...guild.members.keys()].find((id) => id !== discord.botUser.id && id !== guild.ownerId)!)!.user;
 });
 afterEach(async () => {
 	await discord.stop();
@@ -181,5 +181,19 @@ describe('application commands', () => {
 		expect(invalid.body.code).toBe(50035);
 		const guildCommand = await bot<APIApplicationCommand>('POST', `/applications/${discord.application.id}/guilds/${guild.id}/commands`, { name: 'local', description: 'Guild only' });
 		expect(guildCommand.body.guild_id).toBe(guild.id);
+	});
+});
+
+describe('role hierarchy', () => {
+	it('refuses (50013) to edit a role above the bot or to kick the owner, and allows roles below it', async () => {
+		const below = await bot<APIRole>('POST', `/guilds/${guild.id}/roles`, { name: 'below' });
+		// Move the new role above the bot's own role.
+		const botRole = [...guild.roles.values()].find((role) => role.managed)!;
+		const above = await bot<APIRole>('POST', `/guilds/${guild.id}/roles`, { name: 'above' });
+		await bot('PATCH', `/guilds/${guild.id}/roles`, [{ id: above.body.id, position: botRole.position + 5 }]);
+		expect((await bot('PATCH', `/guilds/${guild.id}/roles/${above.body.id}`, { name: 'x' })).body).toEqual({ message: 'Missing Permissions', code: 50013 });
+		expect((await bot('PUT', `/guilds/${guild.id}/members/${human.id}/roles/${below.body.id}`)).status).toBe(204);
+		expect((await bot('DELETE', `/guilds/${guild.id}/members/${guild.ownerId}`)).status).toBe(403);
+		expect((await bot('DELETE', `/guilds/${guild.id}/members/${human.id}`)).status).toBe(204);
 	});
 });

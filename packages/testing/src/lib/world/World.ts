@@ -234,7 +234,11 @@ export class World {
 	public createRole(guildId: GuildId, options: CreateRoleOptions = {}): APIRole {
 		const guild = this.guild(guildId);
 		const id = this.ids.next('Role');
-		const role = makeRole(id, options.name ?? `role-${guild.roles.size}`, guild.roles.size, options.permissions ?? '0');
+		// Like Discord, a new role goes right above @everyone and every other role moves up one.
+		for (const [roleId, existing] of guild.roles) {
+			if (existing.position >= 1) guild.roles.set(roleId, { ...existing, position: existing.position + 1 });
+		}
+		const role = makeRole(id, options.name ?? `role-${guild.roles.size}`, 1, options.permissions ?? '0');
 		guild.roles.set(id, role);
 		this.emit(GatewayDispatchEvents.GuildRoleCreate, { guild_id: guildId, role }, guildId);
 		return role;
@@ -408,6 +412,25 @@ export class World {
 	public botCan(guildId: GuildId, permission: PermissionName, channelId?: ChannelId): boolean {
 		const bits = this.botPermissionsIn(guildId, channelId);
 		return hasPermission(uncheckedPermissions(bits), permission);
+	}
+
+	/**
+	 * Whether the bot may act on something ranked at `position` in the role hierarchy: it must own the guild or
+	 * have a role positioned strictly higher (Discord's rule for editing roles, kicking and banning).
+	 */
+	public botOutranks(guildId: GuildId, position: number): boolean {
+		const guild = this.guild(guildId);
+		const botId = uncheckedSnowflake('User', this.botUser.id);
+		if (guild.ownerId === botId) return true;
+		return this.highestRolePosition(guild, botId) > position;
+	}
+
+	/** The position of a member's highest role (0 = only @everyone). */
+	public highestRolePosition(guild: GuildRecord, userId: UserId): number {
+		const member = guild.members.get(userId);
+		let highest = 0;
+		for (const roleId of member?.roles ?? []) highest = Math.max(highest, guild.roles.get(uncheckedSnowflake('Role', roleId))?.position ?? 0);
+		return highest;
 	}
 
 	/** Records an audit-log entry made by the bot (with the request's `X-Audit-Log-Reason`) and dispatches it. */

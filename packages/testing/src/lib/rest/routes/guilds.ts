@@ -5,7 +5,7 @@ import type { GuildRecord } from '../../world/World.js';
 import { DiscordHttpError } from '../DiscordHttpError.js';
 import type { RouteContext, RouteDefinition, RouteResult } from '../types.js';
 import { permissionsSchema, snowflakeSchema } from './schemas.js';
-import { guildOf, ids, parseBody, requirePermission, roleIdOf, userIdOf } from './shared.js';
+import { guildOf, ids, parseBody, requireHierarchy, requirePermission, roleIdOf, userIdOf } from './shared.js';
 
 const ChannelCreateBody = z.object({
 	name: z.string().min(1).max(100),
@@ -215,6 +215,8 @@ export const guildRoutes: readonly RouteDefinition[] = [
 			const guild = guildOf(ctx);
 			requirePermission(ctx, guild.id, 'KickMembers');
 			const member = memberOf(ctx, guild);
+			if (member.user.id === guild.ownerId) throw new DiscordHttpError(403, 50013, 'Missing Permissions');
+			requireHierarchy(ctx, guild, ctx.world.highestRolePosition(guild, ids.user(member.user.id)));
 			guild.members.delete(ids.user(member.user.id));
 			ctx.world.emit(GatewayDispatchEvents.GuildMemberRemove, { guild_id: guild.id, user: member.user }, guild.id);
 			ctx.world.audit(guild.id, AuditLogEvent.MemberKick, member.user.id, ctx.auditLogReason);
@@ -231,6 +233,7 @@ export const guildRoutes: readonly RouteDefinition[] = [
 				requirePermission(ctx, guild.id, 'ManageRoles');
 				const member = memberOf(ctx, guild);
 				const role = roleOf(ctx, guild);
+				requireHierarchy(ctx, guild, role.position);
 				const roles = method === 'PUT' ? [...new Set([...member.roles, role.id])] : member.roles.filter((id) => id !== role.id);
 				updateMember(ctx, guild, { ...member, roles }, AuditLogEvent.MemberRoleUpdate);
 				return { status: 204 };
@@ -260,6 +263,7 @@ export const guildRoutes: readonly RouteDefinition[] = [
 			const guild = guildOf(ctx);
 			requirePermission(ctx, guild.id, 'ManageRoles');
 			const role = roleOf(ctx, guild);
+			requireHierarchy(ctx, guild, role.position);
 			const body = parseBody(RoleBody, ctx.body);
 			const updated: APIRole = {
 				...makeRole(ids.role(role.id), body.name ?? role.name, role.position, body.permissions ?? role.permissions, role.managed),
@@ -280,6 +284,7 @@ export const guildRoutes: readonly RouteDefinition[] = [
 			requirePermission(ctx, guild.id, 'ManageRoles');
 			const role = roleOf(ctx, guild);
 			if (role.id === guild.id) throw new DiscordHttpError(400, 50028, 'Invalid role');
+			requireHierarchy(ctx, guild, role.position);
 			guild.roles.delete(ids.role(role.id));
 			for (const member of guild.members.values()) {
 				if (member.roles.includes(role.id)) member.roles = member.roles.filter((id) => id !== role.id);

@@ -5,7 +5,7 @@ import type { World } from '../../world/World.js';
 import { DiscordHttpError } from '../DiscordHttpError.js';
 import type { RouteContext, RouteDefinition, RouteResult } from '../types.js';
 import { snowflakeSchema } from './schemas.js';
-import { guildOf, ids, parseBody, requirePermission, userIdOf } from './shared.js';
+import { guildOf, ids, parseBody, requireHierarchy, requirePermission, userIdOf } from './shared.js';
 
 const BanBody = z.object({ delete_message_days: z.number().int().min(0).max(7).exactOptional(), delete_message_seconds: z.number().int().min(0).max(604_800).exactOptional() });
 
@@ -51,6 +51,8 @@ export const moderationRoutes: readonly RouteDefinition[] = [
 			parseBody(BanBody, ctx.body);
 			const userId = userIdOf(ctx);
 			if (!ctx.world.users.has(userId)) throw DiscordHttpError.unknown('User');
+			if (userId === guild.ownerId) throw new DiscordHttpError(403, 50013, 'Missing Permissions');
+			requireHierarchy(ctx, guild, ctx.world.highestRolePosition(guild, userId));
 			ban(ctx.world, guild, userId, ctx.auditLogReason);
 			return { status: 204 };
 		},

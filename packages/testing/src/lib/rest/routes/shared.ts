@@ -58,6 +58,11 @@ export function assertAccess(ctx: RouteContext, channel: ChannelRecord): void {
 	}
 }
 
+/** `403 Missing Permissions` (50013) unless the bot's highest role is above `position` (or it owns the guild). */
+export function requireHierarchy(ctx: RouteContext, guild: GuildRecord, position: number): void {
+	if (!ctx.world.botOutranks(guild.id, position)) throw new DiscordHttpError(403, 50013, 'Missing Permissions');
+}
+
 /** `403 Missing Permissions` (50013) unless the bot has `permission` in the guild (and channel). */
 export function requirePermission(ctx: RouteContext, guildId: GuildId, permission: PermissionName, channelId?: ChannelId): void {
 	if (!ctx.world.botCan(guildId, permission, channelId)) throw new DiscordHttpError(403, 50013, 'Missing Permissions');

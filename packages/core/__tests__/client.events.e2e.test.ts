@@ -135,4 +135,21 @@ describe('Client events and composition', () => {
 		expect(checks).toHaveLength(3);
 		expect(bot.can(guild.id, asUserId('81384788765712390'), 'SendMessages')).toBeUndefined();
 	});
+
+	it('emits channelCreate and guildMemberAdd with validated, branded payloads', async () => {
+		const bot = new Client({ token: discord.token, intents: intents | GatewayIntentBits.GuildMembers, rest: { api: discord.apiBase } });
+		clients.push(bot);
+		await bot.login();
+		const guild = [...discord.world.guilds.values()][0];
+		if (guild === undefined) throw new Error('no guild');
+		const channelCreated = bot.waitFor('channelCreate');
+		const created = discord.world.createChannel(guild.id, { name: 'fresh' });
+		const [channel] = await channelCreated;
+		expect(channel).toMatchObject({ id: created.id, name: 'fresh', guild_id: guild.id });
+		const memberAdded = bot.waitFor('guildMemberAdd');
+		const member = discord.world.addMember(guild.id);
+		const [added] = await memberAdded;
+		expect(added.guild_id).toBe(guild.id);
+		expect(added.user.id).toBe(member.user.id);
+	});
 });

@@ -45,4 +45,4 @@ export { ClientMessage } from './lib/client/ClientMessage.js';
 export { EventPipeline } from './lib/client/EventPipeline.js';
 export type { DispatchFilter, DispatchTransformer, BatchOptions, BatchHandle, RecordedDispatch } from './lib/client/EventPipeline.js';
 export { isAPIInteraction } from './lib/client/guards.js';
-export type { MessageUpdate, MessageDelete } from './lib/client/schemas.js';
+export type { MessageUpdate, MessageDelete, GuildMemberEvent, GuildMemberRemove } from './lib/client/schemas.js';

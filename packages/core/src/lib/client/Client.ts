@@ -25,20 +25,16 @@ import {
 	type PermissionResolvable,
 	type UserId,
 } from '@ovenjs/types';
-import type { z } from 'zod';
 import { Api } from '../api/generated/Api.js';
 import { ExtensionBus } from '../bus/ExtensionBus.js';
 import type { DispatchEnvelope } from '../bus/points.js';
 import type { ContextMenuCommandBuilder, SlashCommandBuilder } from '../builders/commands.js';
 import { CoreError } from '../errors/CoreError.js';
-import { createInteraction } from '../interactions/interactions.js';
 import { ClientEmitter } from './ClientEmitter.js';
-import { ClientMessage } from './ClientMessage.js';
 import type { ClientEvents, ClientOptions } from './ClientOptions.js';
 import { EventPipeline, type RecordedDispatch } from './EventPipeline.js';
-import { isAPIInteraction } from './guards.js';
 import { permissionsFromCache } from './permissions.js';
-import { GuildIdentitySchema, MessageDeleteSchema, MessageUpdateSchema, ReadySchema } from './schemas.js';
+import { reportInvalid, routeDispatch } from './routes.js';
 
 /** A command for {@link Client.registerCommands}: a builder or a payload. */
 export type CommandInput = SlashCommandBuilder | ContextMenuCommandBuilder | RESTPutAPIApplicationCommandsJSONBody[number];
@@ -329,18 +325,6 @@ export class Client extends ClientEmitter<ClientEvents> {
 		});
 	}
 
-	#parse<S extends z.ZodType>(schema: S, event: DispatchEnvelope): z.output<S> | undefined {
-		const result = schema.safeParse(event.d);
-		if (result.success) return result.data;
-		this.#invalid(event, result.error);
-		return undefined;
-	}
-
-	#invalid(event: DispatchEnvelope, error: unknown): void {
-		if (this.bus.has('error:validation')) this.bus.emit('error:validation', error, { source: `gateway:${event.t}` });
-		this.emit('warn', `Ignored an invalid ${event.t} payload from shard ${event.shardId}.`);
-	}
-
 	#handle(incoming: DispatchEnvelope): void {
 		const event = this.pipeline.process(incoming);
 		if (event === undefined) return;
@@ -350,79 +334,17 @@ export class Client extends ClientEmitter<ClientEvents> {
 			try {
 				this.cache.ingest(event.t, event.d);
 			} catch (error) {
-				this.#invalid(event, error);
+				reportInvalid(this, event, error);
 			}
 		}
 		try {
-			this.#route(event);
+			routeDispatch(this, event);
 		} catch (error) {
-			this.#invalid(event, error);
+			reportInvalid(this, event, error);
 		}
 		this.emit('raw', event);
 		this.pipeline.deliver(event);
 		if (bus.has('gateway:afterDispatch')) bus.emit('gateway:afterDispatch', event);
-	}
-
-	#route(event: DispatchEnvelope): void {
-		const bus = this.bus;
-		switch (event.t) {
-			case 'READY': {
-				const ready = this.#parse(ReadySchema, event);
-				if (ready === undefined) return;
-				this.userId = ready.user.id;
-				this.applicationId = ready.application.id;
-				return;
-			}
-			case 'MESSAGE_CREATE': {
-				if (this.listenerCount('messageCreate') === 0 && !bus.has('message:create')) return;
-				const data = parsePayload('Message', event.d);
-				if (bus.has('message:create')) bus.emit('message:create', data);
-				this.emit('messageCreate', new ClientMessage(this, data, event.shardId));
-				return;
-			}
-			case 'MESSAGE_UPDATE': {
-				if (this.listenerCount('messageUpdate') === 0 && !bus.has('message:update')) return;
-				const data = this.#parse(MessageUpdateSchema, event);
-				if (data === undefined) return;
-				if (bus.has('message:update')) bus.emit('message:update', data);
-				this.emit('messageUpdate', data);
-				return;
-			}
-			case 'MESSAGE_DELETE': {
-				const data = this.#parse(MessageDeleteSchema, event);
-				if (data === undefined) return;
-				if (bus.has('message:delete')) bus.emit('message:delete', data);
-				this.emit('messageDelete', data);
-				return;
-			}
-			case 'GUILD_CREATE': {
-				const guild = this.#parse(GuildIdentitySchema, event);
-				if (guild === undefined) return;
-				if (bus.has('guild:available')) bus.emit('guild:available', guild.id);
-				this.emit('guildCreate', guild.id, this.cache.guild(guild.id));
-				return;
-			}
-			case 'GUILD_DELETE': {
-				const guild = this.#parse(GuildIdentitySchema, event);
-				if (guild === undefined) return;
-				const left = guild.unavailable !== true;
-				if (bus.has('guild:unavailable')) bus.emit('guild:unavailable', guild.id, left);
-				this.emit('guildDelete', guild.id, left);
-				return;
-			}
-			case 'INTERACTION_CREATE': {
-				if (!isAPIInteraction(event.d)) {
-					this.#invalid(event, new CoreError('CORE_INTERACTION_UNSUPPORTED', 'INTERACTION_CREATE payload is not an interaction core understands.'));
-					return;
-				}
-				if (bus.has('interaction:received')) bus.emit('interaction:received', event.d);
-				const interaction = createInteraction(event.d, { api: this.api, bus });
-				if (interaction !== undefined) this.emit('interactionCreate', interaction);
-				return;
-			}
-			default:
-				return;
-		}
 	}
 
 	/** Listener failures go to the `error` event (unless an `error` listener itself failed). */

@@ -1,12 +1,12 @@
 import type { EntityCacheOptions, CachedGuild } from '@ovenjs/cache';
 import type { RestOptions } from '@ovenjs/rest';
 import type { GatewayError, ShardProgress, WebSocketManagerOptions } from '@ovenjs/ws';
-import type { GuildId } from '@ovenjs/types';
+import type { Channel, GuildId } from '@ovenjs/types';
 import type { DispatchEnvelope } from '../bus/points.js';
 import type { ExtensionBus } from '../bus/ExtensionBus.js';
 import type { AnyInteraction } from '../interactions/interactions.js';
 import type { ClientMessage } from './ClientMessage.js';
-import type { MessageDelete, MessageUpdate } from './schemas.js';
+import type { GuildMemberEvent, GuildMemberRemove, MessageDelete, MessageUpdate } from './schemas.js';
 
 /** Options of {@link Client}. */
 export interface ClientOptions {
@@ -53,8 +53,22 @@ export interface ClientEvents {
 	messageDelete: [message: MessageDelete];
 	/** A guild became available (joined, or streamed in after READY); the cached guild when cached. */
 	guildCreate: [guildId: GuildId, guild: CachedGuild | undefined];
+	/** A guild's settings changed; the cached guild after the change. */
+	guildUpdate: [guildId: GuildId, guild: CachedGuild | undefined];
 	/** A guild was left (`left: true`) or became unavailable. */
 	guildDelete: [guildId: GuildId, left: boolean];
+	/** A channel was created (validated payload, branded IDs). */
+	channelCreate: [channel: Channel];
+	/** A channel changed. */
+	channelUpdate: [channel: Channel];
+	/** A channel was deleted. */
+	channelDelete: [channel: Channel];
+	/** A member joined a guild (needs the GuildMembers intent). */
+	guildMemberAdd: [member: GuildMemberEvent];
+	/** A member changed (roles, nickname, timeout ...). */
+	guildMemberUpdate: [member: GuildMemberEvent];
+	/** A member left or was removed. */
+	guildMemberRemove: [removal: GuildMemberRemove];
 	/** An interaction (slash command, component, modal, autocomplete) arrived. */
 	interactionCreate: [interaction: AnyInteraction];
 	/** Every dispatch after the pipeline (for events without a dedicated name). */

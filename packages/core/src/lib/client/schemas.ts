@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MessageSchema, UserSchema, snowflakeSchema } from '@ovenjs/types';
+import { MemberSchema, MessageSchema, UserSchema, snowflakeSchema } from '@ovenjs/types';
 
 /** READY, the fields core reads. */
 export const ReadySchema = z.looseObject({
@@ -22,3 +22,14 @@ export const GuildIdentitySchema = z.looseObject({ id: snowflakeSchema('Guild'),
 export type MessageUpdate = z.output<typeof MessageUpdateSchema>;
 /** A deleted message's IDs (MESSAGE_DELETE). */
 export type MessageDelete = z.output<typeof MessageDeleteSchema>;
+
+/** GUILD_MEMBER_ADD / GUILD_MEMBER_UPDATE: the member with its guild and user. */
+export const GuildMemberEventSchema = MemberSchema.partial().extend({ guild_id: snowflakeSchema('Guild'), user: UserSchema });
+
+/** GUILD_MEMBER_REMOVE. */
+export const GuildMemberRemoveSchema = z.looseObject({ guild_id: snowflakeSchema('Guild'), user: UserSchema });
+
+/** A member event (GUILD_MEMBER_ADD / GUILD_MEMBER_UPDATE): branded IDs, the guild and the user. */
+export type GuildMemberEvent = z.output<typeof GuildMemberEventSchema>;
+/** A member left or was removed (GUILD_MEMBER_REMOVE). */
+export type GuildMemberRemove = z.output<typeof GuildMemberRemoveSchema>;

@@ -85,6 +85,8 @@ describe('WorkerShardingStrategy', () => {
 		const errors: string[] = [];
 		manager.on('error', (e) => errors.push(`${e.shardId}:${e.error.code}`));
 		await expect(manager.connect()).rejects.toMatchObject({ code: 'GATEWAY_WORKER_FAILED' });
+		await until(() => errors.length === 2);
+		expect((await manager.fetchStatus()).map((s) => [s.shardId, s.status])).toEqual([[0, 'failed'], [1, 'failed']]);
 		await manager.destroy();
 		expect(errors.sort()).toEqual(['0:GATEWAY_WORKER_FAILED', '1:GATEWAY_WORKER_FAILED']);
 		await rm(dir, { recursive: true });

@@ -204,9 +204,18 @@ export class WorkerShardingStrategy implements ShardingStrategy {
 				);
 				return;
 			}
-			case 'update-session':
-				if (typeof message.shardId === 'number' && (message.info === null || isSessionInfo(message.info))) void this.#context.hooks.updateSessionInfo?.(message.shardId, message.info);
+			case 'update-session': {
+				const update = this.#context.hooks.updateSessionInfo;
+				const shardId = message.shardId;
+				const info = message.info;
+				if (update === undefined || typeof shardId !== 'number' || (info !== null && !isSessionInfo(info))) return;
+				Promise.resolve()
+					.then(() => update(shardId, info))
+					.catch((error: unknown) => {
+						this.#context.sink.event({ type: 'error', shardId, error: new GatewayError('GATEWAY_INVALID_OPTION', `Shard ${shardId}: updateSessionInfo threw; the session was not persisted.`, { shardId, cause: error }), fatal: false });
+					});
 				return;
+			}
 			default:
 		}
 	}
@@ -254,9 +263,20 @@ export class WorkerShardingStrategy implements ShardingStrategy {
 		await this.#request(handle, (nonce) => ({ type: 'send', nonce, shardId, payload }));
 	}
 
+	/** Snapshots from every worker; the shards of a worker that exited are reported as `failed`. */
 	public async fetchStatus(): Promise<ShardSnapshot[]> {
-		const all = await Promise.all(this.#workers.map((handle) => this.#request(handle, (nonce) => ({ type: 'status', nonce }))));
-		return all.flatMap((value) => toSnapshots(value) ?? []).sort((a, b) => a.shardId - b.shardId);
+		const all = await Promise.all(
+			this.#workers.map(async (handle): Promise<ShardSnapshot[]> => {
+				const failed = (): ShardSnapshot[] => handle.shardIds.map((shardId) => ({ shardId, status: 'failed', latency: -1, sequence: null, skipped: 0, duplicates: 0 }));
+				if (handle.exited) return failed();
+				try {
+					return toSnapshots(await this.#request(handle, (nonce) => ({ type: 'status', nonce }))) ?? failed();
+				} catch {
+					return failed();
+				}
+			}),
+		);
+		return all.flat().sort((a, b) => a.shardId - b.shardId);
 	}
 }
 

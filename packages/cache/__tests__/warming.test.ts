@@ -23,6 +23,18 @@ describe('AccessModel', () => {
 		expect(profile.predict(3 * 2_400 + 1_220, 1)[0]?.key).toBe('noon');
 		expect(model.hottest(5_000, 1)[0]?.key).toBeDefined();
 	});
+
+	it('generalises co-access by key shape to keys never read together', () => {
+		const model = new AccessModel({ coAccessWindow: 100 });
+		for (let user = 0; user < 10; user++) {
+			model.record(`member:1:${user}`, user * 1_000);
+			model.record(`user:${user}`, user * 1_000 + 5);
+			model.record(`noise:${user * 7}`, user * 1_000 + 500);
+		}
+		expect(model.followers('member:9:12345')).toEqual(['user:12345']);
+		expect(model.followers('user:3')).toEqual([]);
+		expect(model.coAccessed('member:9:12345')).toEqual([]);
+	});
 });
 
 describe('predictive warming', () => {

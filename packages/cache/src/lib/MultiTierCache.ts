@@ -227,7 +227,7 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 			}
 		}
 		if (answered !== undefined && answered.index > 0 && this.unchangedSince(key, started)) this.promote(key, value, answered.index);
-		if (this.model !== undefined && this.warming.coAccess) void this.prefetch(this.model.coAccessed(key, 4));
+		if (this.model !== undefined && this.warming.coAccess) void this.prefetch([...new Set([...this.model.followers(key), ...this.model.coAccessed(key, 4)])]);
 		if (this.emitter?.has('cache:afterGet') === true) this.emitter.emit('cache:afterGet', key, answered !== undefined, answered?.tier.name);
 		return value;
 	}

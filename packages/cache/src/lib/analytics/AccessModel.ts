@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { assertNumberOption } from '../utils/keys.js';
+import { KeyPatterns } from './KeyPatterns.js';
 
 /** Options of an {@link AccessModel}. */
 export interface AccessModelOptions {
@@ -49,6 +50,7 @@ export class AccessModel {
 	private readonly fanout: number;
 	private readonly dayLength: number;
 	private readonly recent: { key: string; at: number }[] = [];
+	private readonly patterns = new KeyPatterns();
 
 	public constructor(options: AccessModelOptions = {}) {
 		assertNumberOption('maxKeys', options.maxKeys, 1);
@@ -77,11 +79,13 @@ export class AccessModel {
 		const bucket = this.bucketOf(now);
 		for (let index = 0; index < PROFILE_BUCKETS; index++) model.profile[index] = (model.profile[index] ?? 0) * decay;
 		model.profile[bucket] = (model.profile[bucket] ?? 0) + 1;
+		this.patterns.seen(key);
 		if (this.fanout > 0) {
 			for (const previous of this.recent) {
 				if (previous.key === key || now - previous.at > this.window) continue;
 				const from = this.models.peek(previous.key);
 				if (from !== undefined) this.link(from, key);
+				this.patterns.link(previous.key, key);
 			}
 		}
 		this.recent.push({ key, at: now });
@@ -107,6 +111,14 @@ export class AccessModel {
 			.sort((a, b) => b[1] - a[1])
 			.slice(0, limit)
 			.map(([next]) => next);
+	}
+
+	/**
+	 * Keys predicted to follow `key` from the *shape* of keys (IDs as variables): after `member:1:2` was often
+	 * followed by `user:2`, `member:3:4` predicts `user:4` even if those two were never read together.
+	 */
+	public followers(key: string): string[] {
+		return this.fanout > 0 ? this.patterns.predict(key) : [];
 	}
 
 	/** The `limit` keys most likely to be read next at time `now`, best first. */

@@ -133,6 +133,22 @@ describe('member chunks and presences', () => {
 	});
 });
 
+describe('waiting helpers', () => {
+	it('waits for sessions and for a request, and times out with a typed error', async () => {
+		discord = await MockDiscord.start({ guilds: 1 });
+		const mock = discord;
+		const sessions = mock.gateway.waitForSessions(1);
+		const c = client(mock);
+		c.identify(mock.token);
+		expect((await sessions)[0]!.shardId).toBe(0);
+		const request = mock.requests.waitFor('GET', '/users/@me');
+		await call(mock.apiBase, mock.token, 'GET', '/users/@me');
+		expect((await request).status).toBe(200);
+		await expect(mock.requests.waitFor('POST', '/nope', 20)).rejects.toMatchObject({ code: 'MOCK_WAIT_TIMEOUT' });
+		await expect(mock.gateway.waitForSessions(2, 20)).rejects.toMatchObject({ code: 'MOCK_WAIT_TIMEOUT' });
+	});
+});
+
 describe('safety', () => {
 	it('never prints the token and rejects bad options with typed errors', async () => {
 		discord = await MockDiscord.start({ guilds: 0 });

@@ -41,10 +41,10 @@ it('replies pong to !ping', async () => {
 	const channelId = [...guild.channels][0]!;
 	const user = discord.world.addMember(guild.id).user;
 
+	const reply = discord.requests.waitFor('POST', '/channels/{channel_id}/messages');
 	const sent = discord.world.sendMessage(channelId, user.id, '!ping');
 
-	await expect.poll(() => discord.requests.filter('POST', '/channels/{channel_id}/messages').length).toBe(1);
-	expect(discord.requests.last()?.body).toMatchObject({ content: 'pong', message_reference: { message_id: sent.id } });
+	expect((await reply).body).toMatchObject({ content: 'pong', message_reference: { message_id: sent.id } });
 	await bot.stop();
 });
 

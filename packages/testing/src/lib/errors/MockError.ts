@@ -8,7 +8,8 @@ export type MockErrorCode =
 	| 'MOCK_UNKNOWN_ENTITY'
 	| 'MOCK_INTERACTION_TIMEOUT'
 	| 'MOCK_LISTEN_FAILED'
-	| 'MOCK_NO_SESSION';
+	| 'MOCK_NO_SESSION'
+	| 'MOCK_WAIT_TIMEOUT';
 
 /** Thrown by `@ovenjs/testing` when a scenario or option is used wrongly. The message says what to fix. */
 export class MockError extends OvenError<MockErrorCode> {}

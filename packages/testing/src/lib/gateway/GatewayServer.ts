@@ -66,6 +66,7 @@ export class GatewayServer {
 	private readonly members: MemberChunker;
 	private readonly timers = new Set<NodeJS.Timeout>();
 	private acksWithheld = false;
+	private readyWaiters: (() => void)[] = [];
 	private readonly settings: Required<Omit<GatewayOptions, 'gatewayFaults'>>;
 	/** Seeded random gateway faults; change them at run time with `faults.configure()`. */
 	public readonly faults: GatewayFaults;
@@ -180,6 +181,27 @@ export class GatewayServer {
 		}
 		await Promise.all([...this.connections].map((connection) => connection.drained()));
 		return count;
+	}
+
+	/**
+	 * Resolves once at least `count` sessions are live (identified and connected), after their READY and
+	 * GUILD_CREATEs were sent. Rejects with `MOCK_WAIT_TIMEOUT` after `timeoutMs`.
+	 */
+	public async waitForSessions(count = 1, timeoutMs = 10_000): Promise<GatewaySession[]> {
+		const deadline = Date.now() + timeoutMs;
+		while (this.sessions.length < count) {
+			const remaining = deadline - Date.now();
+			if (remaining <= 0) throw new MockError('MOCK_WAIT_TIMEOUT', `Expected ${count} live gateway session(s) within ${timeoutMs} ms, have ${this.sessions.length}.`);
+			await new Promise<void>((resolve) => {
+				const timer = setTimeout(resolve, remaining);
+				timer.unref();
+				this.readyWaiters.push(() => {
+					clearTimeout(timer);
+					resolve();
+				});
+			});
+		}
+		return this.sessions;
 	}
 
 	/** Closes every connection with `code`; sessions stay resumable unless the code forbids resuming. */
@@ -418,8 +440,10 @@ export class GatewayServer {
 			user_settings: {},
 			_trace: ['["ovenjs-mock",{"micros":0}]'],
 		});
-		if ((identify.intents & GatewayIntentBits.Guilds) === 0) return;
-		for (const guild of guilds) await session.dispatch(GatewayDispatchEvents.GuildCreate, this.world.guildCreatePayload(guild, identify.large_threshold ?? 50));
+		if ((identify.intents & GatewayIntentBits.Guilds) !== 0) {
+			for (const guild of guilds) await session.dispatch(GatewayDispatchEvents.GuildCreate, this.world.guildCreatePayload(guild, identify.large_threshold ?? 50));
+		}
+		this.wakeReadyWaiters();
 	}
 
 	private async onResume(connection: GatewayConnection, d: unknown): Promise<void> {
@@ -461,6 +485,7 @@ export class GatewayServer {
 		connection.authenticated = true;
 		for (const text of replay) await connection.sendText(text);
 		await session.dispatch('RESUMED', null);
+		this.wakeReadyWaiters();
 	}
 
 	private applyFault(session: GatewaySession): void {
@@ -486,6 +511,12 @@ export class GatewayServer {
 			case 'none':
 				return;
 		}
+	}
+
+	private wakeReadyWaiters(): void {
+		const waiters = this.readyWaiters;
+		this.readyWaiters = [];
+		for (const wake of waiters) wake();
 	}
 
 	private endSession(session: GatewaySession): void {

@@ -1,3 +1,4 @@
+import { MockError } from '../errors/MockError.js';
 import type { UploadedFile } from './types.js';
 
 /** One request the bot sent, as the mock saw it. */
@@ -23,6 +24,7 @@ export interface LoggedRequest {
 /** The log of requests the bot sent, newest last. */
 export class RequestLog {
 	private readonly entries: LoggedRequest[] = [];
+	private waiters: { readonly matches: (entry: LoggedRequest) => boolean; readonly resolve: (entry: LoggedRequest) => void }[] = [];
 
 	public constructor(private readonly capacity = 10_000) {}
 
@@ -30,6 +32,11 @@ export class RequestLog {
 	public push(entry: LoggedRequest): void {
 		this.entries.push(entry);
 		if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+		if (this.waiters.length === 0) return;
+		const ready = this.waiters.filter((waiter) => waiter.matches(entry));
+		if (ready.length === 0) return;
+		this.waiters = this.waiters.filter((waiter) => !ready.includes(waiter));
+		for (const waiter of ready) waiter.resolve(entry);
 	}
 
 	/** All logged requests (oldest first). */
@@ -40,6 +47,29 @@ export class RequestLog {
 	/** Requests matching a method and route template or concrete path. */
 	public filter(method?: string, route?: string): LoggedRequest[] {
 		return this.entries.filter((entry) => (method === undefined || entry.method === method) && (route === undefined || entry.route === route || entry.path === route));
+	}
+
+	/**
+	 * Resolves with the next request (logged from now on) that matches `method` and a route template or concrete
+	 * path, e.g. `waitFor('POST', '/channels/{channel_id}/messages')`. Rejects with `MOCK_WAIT_TIMEOUT` after
+	 * `timeoutMs`.
+	 */
+	public waitFor(method: string, route: string, timeoutMs = 5000): Promise<LoggedRequest> {
+		return new Promise((resolve, reject) => {
+			const waiter = {
+				matches: (entry: LoggedRequest) => entry.method === method && (entry.route === route || entry.path === route),
+				resolve: (entry: LoggedRequest) => {
+					clearTimeout(timer);
+					resolve(entry);
+				},
+			};
+			const timer = setTimeout(() => {
+				this.waiters = this.waiters.filter((other) => other !== waiter);
+				reject(new MockError('MOCK_WAIT_TIMEOUT', `No ${method} ${route} request arrived within ${timeoutMs} ms (${this.entries.length} requests logged so far).`));
+			}, timeoutMs);
+			timer.unref();
+			this.waiters.push(waiter);
+		});
 	}
 
 	/** The most recent request, if any. */

@@ -244,6 +244,8 @@ describe('WebSocketManager against an in-test gateway', () => {
 		await until(() => gw.received.some((p) => (p as { op: number }).op === 3));
 		await expect(manager.send(0, { op: 2, d: {} })).rejects.toMatchObject({ code: 'GATEWAY_INVALID_PAYLOAD' });
 		await expect(manager.send(5, { op: 3, d: {} })).rejects.toMatchObject({ code: 'GATEWAY_UNKNOWN_SHARD' });
+		await expect(manager.send(0, { op: 3, d: { big: 'x'.repeat(5_000) } })).rejects.toMatchObject({ code: 'GATEWAY_INVALID_PAYLOAD' });
+		await expect(manager.send(0, { op: 'three' as never, d: {} })).rejects.toMatchObject({ code: 'GATEWAY_INVALID_PAYLOAD' });
 	});
 
 	it('holds payloads past the send limit in the queue and rejects them, never drops them, on destroy', async () => {

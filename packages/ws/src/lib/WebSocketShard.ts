@@ -8,7 +8,7 @@ import { Heartbeater } from './utils/Heartbeater.js';
 import { identifyDelay } from './utils/identifyBackoff.js';
 import { sleep } from './utils/abort.js';
 import { type GatewayPayload, isArray, isRecord, numberField, parsePayload, peekHeader, stringField } from './utils/payload.js';
-import { SendQueue } from './utils/SendQueue.js';
+import { SendQueue, serializePayload } from './utils/SendQueue.js';
 import { closeSocket, toBuffer } from './utils/socket.js';
 import type { SessionInfo, ShardConfig, ShardEvent, ShardHooks, ShardSink, ShardSnapshot, ShardStatus } from './utils/types.js';
 import './extensionPoints.js';
@@ -17,9 +17,6 @@ interface Waiter {
 	readonly resolve: () => void;
 	readonly reject: (error: unknown) => void;
 }
-
-/** Opcodes the shard manages itself; `send` refuses them. */
-const MANAGED_OPS = new Set<number>([GatewayOp.Heartbeat, GatewayOp.Identify, GatewayOp.Resume]);
 
 /**
  * One gateway connection, exactly as Discord documents the protocol: HELLO and jittered heartbeats, zombie
@@ -114,13 +111,11 @@ export class WebSocketShard {
 	 * socket; rejects if the shard is destroyed first. Heartbeat, IDENTIFY and RESUME are managed by the shard.
 	 */
 	public send(payload: { readonly op: number; readonly d: unknown }): Promise<void> {
-		if (MANAGED_OPS.has(payload.op)) {
-			return Promise.reject(new GatewayError('GATEWAY_INVALID_PAYLOAD', `Opcode ${payload.op} is managed by the shard (heartbeat, identify, resume); send other opcodes.`, { shardId: this.id }));
-		}
 		if (this.#destroyed || this.#status === 'failed') {
 			return Promise.reject(new GatewayError('GATEWAY_NOT_CONNECTED', `Shard ${this.id} is ${this.#status}; the payload was not sent.`, { shardId: this.id }));
 		}
-		const text = JSON.stringify(payload);
+		const text = serializePayload(payload, this.id);
+		if (text instanceof GatewayError) return Promise.reject(text);
 		const sent = this.#sends.push(text);
 		this.#drain();
 		return sent;

@@ -1,6 +1,26 @@
 import WebSocket from 'ws';
 import { GatewayError } from '../errors/GatewayError.js';
+import { GatewayOp } from './constants.js';
 import { SendRateLimiter } from './SendRateLimiter.js';
+
+/** Opcodes a shard manages itself; `send` refuses them. */
+const MANAGED_OPS = new Set<number>([GatewayOp.Heartbeat, GatewayOp.Identify, GatewayOp.Resume]);
+
+/** Checks an application payload and serializes it, or returns the typed error saying what is wrong. */
+export function serializePayload(payload: { readonly op: number; readonly d: unknown }, shardId: number): string | GatewayError {
+	if (!Number.isInteger(payload.op) || payload.op < 0) {
+		return new GatewayError('GATEWAY_INVALID_PAYLOAD', `A gateway payload needs an integer \`op\`, got ${String(payload.op)}.`, { shardId });
+	}
+	if (MANAGED_OPS.has(payload.op)) {
+		return new GatewayError('GATEWAY_INVALID_PAYLOAD', `Opcode ${payload.op} is managed by the shard (heartbeat, identify, resume); send other opcodes.`, { shardId });
+	}
+	const text = JSON.stringify(payload);
+	const bytes = Buffer.byteLength(text);
+	if (bytes > 4_096) {
+		return new GatewayError('GATEWAY_INVALID_PAYLOAD', `Gateway payloads are limited to 4096 bytes; this one is ${bytes} (Discord would close the connection with 4002).`, { shardId });
+	}
+	return text;
+}
 
 interface QueuedSend {
 	readonly text: string;

@@ -209,3 +209,43 @@ describe.skipIf(!redis.available)('RedisInvalidationBus (real Redis)', () => {
 		}
 	});
 });
+
+describe.skipIf(!redis.available)('startup while Redis is unreachable', () => {
+	it('does not crash, serves from memory, subscribes and resyncs once Redis is reachable', async () => {
+		const proxy = new TcpProxy(Number(new URL(redis.url).port || 6379));
+		const port = await proxy.start();
+		await proxy.stop();
+		const prefix = uniquePrefix('cache-startup');
+		const channel = `${prefix}bus`;
+		const url = `redis://127.0.0.1:${port}`;
+		const client = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 300, retryStrategy: () => 50 });
+		client.on('error', () => undefined);
+		const bus = new RedisInvalidationBus({ client, channel });
+		const cache = new MultiTierCache({ tiers: [new MemoryTier(), new RedisTier({ url, prefix, commandTimeout: 300 })], bus, healthCheckInterval: 50 });
+		const direct = new Redis(redis.url);
+		const other = new RedisInvalidationBus({ client: direct, channel });
+		try {
+			await cache.whenReady();
+			expect(bus.isSubscribed).toBe(false);
+			await cache.set('k', 'v');
+			expect(await cache.get('k')).toBe('v');
+			await proxy.start();
+			await waitFor(() => bus.isSubscribed && cache.stats().tiers[1]?.up === true && cache.stats().tiers[1]?.backlog === 0);
+			expect(await new RedisTier({ client: direct, prefix }).get('k')).toBe('v');
+			const dropped = new Promise<readonly string[]>((resolve) => {
+				cache.once('invalidate', (keys, reason) => {
+					if (reason === 'remote') resolve(keys);
+				});
+			});
+			await other.publish({ origin: 'elsewhere', keys: ['k'], tags: [], patterns: [], sentAt: performance.timeOrigin + performance.now() });
+			expect(await dropped).toEqual(['k']);
+		} finally {
+			await cache.close();
+			await other.close();
+			client.disconnect();
+			await new RedisTier({ client: direct, prefix }).clear();
+			await direct.quit();
+			await proxy.stop();
+		}
+	});
+});

@@ -172,9 +172,13 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 		if (this.model !== undefined && warmEvery > 0) this.timers.push(setInterval(() => void this.warm(), warmEvery).unref());
 		if (this.bus !== undefined) {
 			const bus = this.bus;
-			this.ready = bus.subscribe((message) => {
-				this.onRemoteInvalidation(message);
-			});
+			// A bus that cannot subscribe must not crash the bot: the failure is swallowed here (RedisInvalidationBus
+			// retries on reconnect by itself).
+			this.ready = bus
+				.subscribe((message) => {
+					this.onRemoteInvalidation(message);
+				})
+				.catch(() => undefined);
 		}
 	}
 

@@ -20,6 +20,7 @@ export class RedisInvalidationBus implements InvalidationBus {
 	private readonly channel: string;
 	private readonly backlog: string[] = [];
 	private sending: Promise<void> | undefined;
+	private subscribed = false;
 
 	public constructor(options: RedisInvalidationBusOptions) {
 		this.client = options.client;
@@ -39,6 +40,10 @@ export class RedisInvalidationBus implements InvalidationBus {
 		await this.drain();
 	}
 
+	/**
+	 * Starts delivering messages to `handler`. Resolves after the first subscription attempt and never rejects:
+	 * if Redis is unreachable, the subscription is retried each time the connection becomes ready.
+	 */
 	public async subscribe(handler: (message: InvalidationMessage) => void): Promise<void> {
 		this.subscriber.on('message', (channel: string, raw: string) => {
 			if (channel !== this.channel) return;
@@ -50,7 +55,24 @@ export class RedisInvalidationBus implements InvalidationBus {
 			}
 			if (isInvalidationMessage(parsed)) handler(parsed);
 		});
-		await this.subscriber.subscribe(this.channel);
+		this.subscriber.on('ready', () => {
+			if (!this.subscribed) void this.trySubscribe();
+		});
+		await this.trySubscribe();
+	}
+
+	/** Whether the subscription is active. */
+	public get isSubscribed(): boolean {
+		return this.subscribed;
+	}
+
+	private async trySubscribe(): Promise<void> {
+		try {
+			await this.subscriber.subscribe(this.channel);
+			this.subscribed = true;
+		} catch {
+			this.subscribed = false;
+		}
 	}
 
 	public async close(): Promise<void> {

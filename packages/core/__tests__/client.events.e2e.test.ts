@@ -1,8 +1,8 @@
-import { ApplicationCommandType, GatewayIntentBits, InteractionType, PermissionFlagsBits } from 'discord-api-types/v10';
+import { ApplicationCommandType, GatewayIntentBits, InteractionResponseType, InteractionType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { MockDiscord } from '@ovenjs/testing';
 import { asMessageId, asUserId, uncheckedSnowflake, type ChannelId, type UserId } from '@ovenjs/types';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ChatInputCommandInteraction, Client, ExtensionBus, type MessageDelete, type MessageUpdate } from '../src/index.js';
+import { AutocompleteInteraction, ChatInputCommandInteraction, Client, ExtensionBus, ModalBuilder, TextInputBuilder, type MessageDelete, type MessageUpdate } from '../src/index.js';
 
 const intents = GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.MessageContent;
 let discord: MockDiscord;
@@ -151,5 +151,25 @@ describe('Client events and composition', () => {
 		const [added] = await memberAdded;
 		expect(added.guild_id).toBe(guild.id);
 		expect(added.user.id).toBe(member.user.id);
+	});
+
+	it('answers autocomplete and shows a modal through the mock callback route', async () => {
+		const bot = client();
+		bot.on('interactionCreate', async (interaction) => {
+			if (interaction instanceof AutocompleteInteraction) await interaction.respond([{ name: `${interaction.focused?.value ?? ''}!`, value: 'x' }]);
+			else if (interaction instanceof ChatInputCommandInteraction) await interaction.showModal(new ModalBuilder('m', 'Tell me').addInputs(new TextInputBuilder('t').setLabel('Text')));
+		});
+		await bot.login();
+		const auto = await discord.world.triggerInteraction({
+			type: InteractionType.ApplicationCommandAutocomplete,
+			data: { id: '1', name: 'search', type: ApplicationCommandType.ChatInput, options: [{ type: 3, name: 'q', value: 'ab', focused: true }] },
+			channelId,
+			userId,
+		});
+		expect(auto.type).toBe(InteractionResponseType.ApplicationCommandAutocompleteResult);
+		expect(JSON.stringify(auto.data)).toBe('{"choices":[{"name":"ab!","value":"x"}]}');
+		const modal = await discord.world.triggerInteraction({ type: InteractionType.ApplicationCommand, data: { id: '1', name: 'feedback', type: ApplicationCommandType.ChatInput }, channelId, userId });
+		expect(modal.type).toBe(InteractionResponseType.Modal);
+		expect(JSON.stringify(modal.data)).toContain('"title":"Tell me"');
 	});
 });

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GatewayCloseCodes, GatewayDispatchEvents, GatewayIntentBits, GatewayOpcodes, type RESTGetAPIGatewayBotResult } from 'discord-api-types/v10';
-import { MockDiscord, MockError } from '../src/index.js';
+import { FaultInjector, MockDiscord, MockError } from '../src/index.js';
 import { RawClient, call } from './helpers.js';
 
 let discord: MockDiscord | undefined;
@@ -158,6 +158,16 @@ describe('safety', () => {
 		await expect(MockDiscord.start({ faults: { serverErrorRate: 2 } })).rejects.toMatchObject({ code: 'MOCK_INVALID_OPTION' });
 		await expect(MockDiscord.start({ gatewayFaults: { closeCodes: [1006] } })).rejects.toMatchObject({ code: 'MOCK_INVALID_OPTION' });
 		expect(() => discord!.world.createChannel('123456789012345678' as never)).toThrow(MockError);
+	});
+
+	it('draws REST latency within the configured range, repeatably per seed', () => {
+		const a = new FaultInjector(3, { latencyMs: [5, 10] });
+		const b = new FaultInjector(3, { latencyMs: [5, 10] });
+		const draws = Array.from({ length: 50 }, () => a.latency());
+		expect(draws.every((ms) => ms >= 5 && ms <= 10)).toBe(true);
+		expect(new Set(draws).size).toBeGreaterThan(1);
+		expect(Array.from({ length: 50 }, () => b.latency())).toEqual(draws);
+		expect(new FaultInjector(3, { latencyMs: 7 }).latency()).toBe(7);
 	});
 
 	it('resets connections when asked (seeded)', async () => {

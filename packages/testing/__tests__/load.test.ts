@@ -45,7 +45,7 @@ describe('flood with backpressure', () => {
 		c.ws.pause();
 		const count = 20_000;
 		let done = false;
-		const flood = mock.gateway.flood(count, { channelId, content: 'x'.repeat(200) }).then((n) => {
+		const flood = mock.gateway.flood(count, { channelId, content: 'x'.repeat(1500) }).then((n) => {
 			done = true;
 			return n;
 		});

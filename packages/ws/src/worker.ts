@@ -66,7 +66,27 @@ const port = threads.parentPort;
 const init = dataOf(threads);
 if (port === null || !isInit(init)) throw new GatewayError('GATEWAY_WORKER_FAILED', 'The shard worker was started without a parent port or with invalid workerData.');
 
+// Dispatches are batched per tick (one postMessage for every frame read at once); anything else flushes the
+// batch first, so the main thread sees everything in the order the shards produced it.
+let batch: { shardId: number; t: string; s: number | null; raw: string }[] = [];
+const sessions = new Map<number, SessionInfo | null>();
+let scheduled = false;
+const flush = (): void => {
+	scheduled = false;
+	if (batch.length > 0) {
+		port.postMessage({ type: 'dispatches', items: batch } satisfies FromWorker);
+		batch = [];
+	}
+	for (const [shardId, info] of sessions) port.postMessage({ type: 'update-session', shardId, info } satisfies FromWorker);
+	sessions.clear();
+};
+const schedule = (): void => {
+	if (scheduled) return;
+	scheduled = true;
+	setImmediate(flush);
+};
 const post = (message: FromWorker): void => {
+	if (batch.length > 0 || sessions.size > 0) flush();
 	port.postMessage(message);
 };
 let nonce = 0;
@@ -100,7 +120,8 @@ const hooks: ShardHooks = {
 		: undefined,
 	updateSessionInfo: init.hasUpdate
 		? (shardId, info): void => {
-				post({ type: 'update-session', shardId, info });
+				sessions.set(shardId, info);
+				schedule();
 			}
 		: undefined,
 	wants: (t) => init.wantAll || wanted.has(t),
@@ -111,7 +132,8 @@ const hooks: ShardHooks = {
 
 const sink: ShardSink = {
 	dispatch: (shardId, t, s, raw) => {
-		post({ type: 'dispatch', shardId, t, s, raw });
+		batch.push({ shardId, t, s, raw });
+		schedule();
 	},
 	event: (event) => {
 		if (event.type === 'error') post({ type: 'event', event: { type: 'error', shardId: event.shardId, error: serializeError(event.error), fatal: event.fatal } });

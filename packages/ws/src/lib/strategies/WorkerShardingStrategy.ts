@@ -3,7 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { GatewayError } from '../errors/GatewayError.js';
 import type { ShardingContext, ShardingStrategy, ShardingStrategyFactory } from '../interfaces/ShardingStrategy.js';
-import { isRecord } from '../utils/payload.js';
+import { isArray, isRecord } from '../utils/payload.js';
 import type { ShardSnapshot } from '../utils/types.js';
 import { deserializeError, isSerializedError, isSessionInfo, serializeError, type ToWorker, toShardEvent, toSnapshots, type WorkerInit } from './workerProtocol.js';
 
@@ -146,9 +146,12 @@ export class WorkerShardingStrategy implements ShardingStrategy {
 		if (!isRecord(message)) return;
 		const nonce = typeof message.nonce === 'number' ? message.nonce : 0;
 		switch (message.type) {
-			case 'dispatch':
-				if (typeof message.shardId === 'number' && typeof message.t === 'string' && typeof message.raw === 'string') {
-					this.#context.sink.dispatch(message.shardId, message.t, typeof message.s === 'number' ? message.s : null, message.raw, undefined);
+			case 'dispatches':
+				if (!isArray(message.items)) return;
+				for (const item of message.items) {
+					if (isRecord(item) && typeof item.shardId === 'number' && typeof item.t === 'string' && typeof item.raw === 'string') {
+						this.#context.sink.dispatch(item.shardId, item.t, typeof item.s === 'number' ? item.s : null, item.raw, undefined);
+					}
 				}
 				return;
 			case 'event': {

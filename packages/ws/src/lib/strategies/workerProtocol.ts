@@ -26,7 +26,7 @@ export type ToWorker =
 
 /** Worker → main thread. */
 export type FromWorker =
-	| { readonly type: 'dispatch'; readonly shardId: number; readonly t: string; readonly s: number | null; readonly raw: string }
+	| { readonly type: 'dispatches'; readonly items: readonly { readonly shardId: number; readonly t: string; readonly s: number | null; readonly raw: string }[] }
 	| { readonly type: 'event'; readonly event: ShardEvent | { readonly type: 'error'; readonly shardId: number; readonly error: SerializedError; readonly fatal: boolean } }
 	| { readonly type: 'connected'; readonly error: SerializedError | null }
 	| { readonly type: 'sent'; readonly nonce: number; readonly error: SerializedError | null }

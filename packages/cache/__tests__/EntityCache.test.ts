@@ -256,6 +256,12 @@ describe('EntityCache snapshots, threads and periodic sweepers', () => {
 			vi.advanceTimersByTime(1_000);
 			expect(cache.messages(channelId).map((message) => message.content)).toEqual(['b']);
 			cache.destroy();
+			const throwing = new EntityCache({ sweepers: { users: { interval: 10, filter: () => { throw new Error('bad filter'); } } } });
+			feed(throwing, events);
+			vi.advanceTimersByTime(50);
+			expect(throwing.stats().users).toBeGreaterThan(0);
+			throwing.destroy();
+			expect(() => new EntityCache({ sweepers: { messages: { interval: 0, filter: () => true } } })).toThrow(/interval/);
 		} finally {
 			vi.useRealTimers();
 		}

@@ -166,10 +166,10 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 				this.onEvicted(state, key, value, reason, options.demoteOnEvict ?? true);
 			});
 		}
-		this.timers.push(setInterval(() => void this.tierSet.healthCheck(), options.healthCheckInterval ?? 1_000).unref());
-		if (this.writeMode === 'behind') this.timers.push(setInterval(() => void this.tierSet.flushAll(), options.flushInterval ?? 100).unref());
+		this.timers.push(setInterval(() => void this.tierSet.healthCheck().catch(() => undefined), options.healthCheckInterval ?? 1_000).unref());
+		if (this.writeMode === 'behind') this.timers.push(setInterval(() => void this.tierSet.flushAll().catch(() => undefined), options.flushInterval ?? 100).unref());
 		const warmEvery = warming.interval ?? 60_000;
-		if (this.model !== undefined && warmEvery > 0) this.timers.push(setInterval(() => void this.warm(), warmEvery).unref());
+		if (this.model !== undefined && warmEvery > 0) this.timers.push(setInterval(() => void this.warm().catch(() => 0), warmEvery).unref());
 		if (this.bus !== undefined) {
 			const bus = this.bus;
 			// A bus that cannot subscribe must not crash the bot: the failure is swallowed here (RedisInvalidationBus
@@ -477,7 +477,8 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 			return loaded;
 		})();
 		this.tierSet.track(task);
-		return task;
+		// Callers may ignore the result (`void this.prefetch(...)`): the returned promise never rejects.
+		return task.catch(() => 0);
 	}
 
 	private onEvicted(state: TierState, key: string, value: unknown, reason: 'evict' | 'expire', demote: boolean): void {

@@ -134,7 +134,9 @@ export class TierSet {
 	}
 
 	private async probe(state: TierState): Promise<void> {
-		if (state.up || this.hooks.closed() || !(await state.tier.ping())) return;
+		if (state.up || this.hooks.closed()) return;
+		// A custom tier's ping may reject despite the contract: treat that as "still down".
+		if (!(await state.tier.ping().catch(() => false))) return;
 		try {
 			const resynced = await state.flush((keys) => void this.dropLocal(keys));
 			if (!state.markUp()) return;

@@ -1,4 +1,5 @@
 import type { EntityCacheSweepers, SweeperOptions } from './EntityCacheOptions.js';
+import { assertNumberOption } from '../utils/keys.js';
 import type { EntityStore } from './EntityStore.js';
 import type { GuildRecord } from './GuildRecord.js';
 import type { Channel, Emoji, Message, Role } from '@ovenjs/types';
@@ -120,6 +121,15 @@ export class EntitySweeper {
 
 	private every<T>(options: SweeperOptions<T> | undefined, run: (filter: SweeperOptions<T>['filter']) => number): void {
 		if (options === undefined) return;
-		this.timers.push(setInterval(() => run(options.filter), options.interval).unref());
+		assertNumberOption('sweepers.*.interval', options.interval, 1);
+		this.timers.push(
+			setInterval(() => {
+				try {
+					run(options.filter);
+				} catch {
+					// A throwing filter must not crash the process from a timer; the next run tries again.
+				}
+			}, options.interval).unref(),
+		);
 	}
 }

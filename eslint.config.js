@@ -56,6 +56,11 @@ export default tseslint.config(
 	{
 		files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
 		...tseslint.configs.disableTypeChecked,
-		languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', performance: 'readonly', globalThis: 'readonly', gc: 'readonly' } },
+		languageOptions: {
+			...tseslint.configs.disableTypeChecked.languageOptions,
+			globals: Object.fromEntries(
+				['process', 'console', 'URL', 'URLSearchParams', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'queueMicrotask', 'structuredClone', 'AbortController', 'TextEncoder', 'TextDecoder', 'Buffer', 'performance', 'globalThis', 'gc'].map((name) => [name, 'readonly']),
+			),
+		},
 	},
 );

@@ -80,6 +80,22 @@ describe('identify accounting', () => {
 	});
 });
 
+describe('resume window', () => {
+	it('answers INVALID_SESSION to a RESUME after resumeTimeoutMs', async () => {
+		discord = await MockDiscord.start({ guilds: 1, resumeTimeoutMs: 1 });
+		const c = client(discord);
+		c.identify(discord.token);
+		const ready = await c.dispatch(GatewayDispatchEvents.Ready);
+		discord.gateway.closeAll(4000);
+		await c.closed;
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		const r = client(discord);
+		r.send({ op: GatewayOpcodes.Resume, d: { token: discord.token, session_id: ready.d.session_id, seq: ready.s } });
+		expect((await r.next((p) => p.op === GatewayOpcodes.InvalidSession)).d).toBe(false);
+		expect(discord.gateway.sessionsById.size).toBe(0);
+	});
+});
+
 describe('member chunks and presences', () => {
 	it('chunks members by 1,000 with the nonce and rate limits a repeat request within 30 s', async () => {
 		discord = await MockDiscord.start({ guilds: 1, membersPerGuild: 2500 });

@@ -48,7 +48,7 @@ function validate(options: MockDiscordOptions): void {
 		const value = options[key];
 		check(value === undefined || (Number.isInteger(value) && value >= 0), `${key} must be a non-negative integer, got ${String(value)}.`);
 	}
-	for (const key of ['shards', 'maxConcurrency', 'heartbeatIntervalMs', 'payloadLimit', 'replayBufferSize'] as const) {
+	for (const key of ['shards', 'maxConcurrency', 'heartbeatIntervalMs', 'payloadLimit', 'replayBufferSize', 'resumeTimeoutMs'] as const) {
 		const value = options[key];
 		check(value === undefined || (Number.isInteger(value) && value >= 1), `${key} must be a positive integer, got ${String(value)}.`);
 	}
@@ -114,7 +114,7 @@ export class MockDiscord {
 			this.secret,
 			{
 				gatewayUrl: () => this.gatewayUrl,
-				shards: options.shards ?? 1,
+				shards: options.shards ?? Math.max(1, Math.ceil((options.guilds ?? 2) / 1000)),
 				sessionStartLimit: () => this.gateway.sessionStartLimit(),
 				application: this.application,
 				interactions: this.interactions,

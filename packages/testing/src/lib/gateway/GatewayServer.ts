@@ -20,7 +20,7 @@ import { floodRenderer, isOpcode, rawToString, stripMessageContent } from './pay
 export interface GatewayOptions {
 	/** HELLO's `heartbeat_interval` in milliseconds. @defaultValue 41250 */
 	readonly heartbeatIntervalMs?: number;
-	/** Recommended shard count returned by `/gateway/bot`. @defaultValue 1 */
+	/** Recommended shard count returned by `/gateway/bot`. @defaultValue one per 1,000 generated guilds (at least 1) */
 	readonly shards?: number;
 	/** `session_start_limit.max_concurrency`: identify buckets per 5 s. @defaultValue 1 */
 	readonly maxConcurrency?: number;
@@ -38,6 +38,11 @@ export interface GatewayOptions {
 	readonly payloadWindowMs?: number;
 	/** Dispatches kept per session for RESUME replay. @defaultValue 10000 */
 	readonly replayBufferSize?: number;
+	/**
+	 * How long a disconnected session stays resumable; a later RESUME gets INVALID_SESSION (Discord does not
+	 * document its window). @defaultValue 180000
+	 */
+	readonly resumeTimeoutMs?: number;
 	/** Cooldown of REQUEST_GUILD_MEMBERS per guild. @defaultValue 30000 */
 	readonly memberRequestCooldownMs?: number;
 	/** Random, seeded gateway faults (forced closes, INVALID_SESSION, RECONNECT, dropped ACKs). @defaultValue none */
@@ -89,6 +94,7 @@ export class GatewayServer {
 			payloadLimit: options.payloadLimit ?? 120,
 			payloadWindowMs: options.payloadWindowMs ?? 60_000,
 			replayBufferSize: options.replayBufferSize ?? 10_000,
+			resumeTimeoutMs: options.resumeTimeoutMs ?? 180_000,
 			memberRequestCooldownMs: options.memberRequestCooldownMs ?? 30_000,
 		};
 		this.identify.total = this.settings.sessionStartLimit;
@@ -413,6 +419,7 @@ export class GatewayServer {
 			return;
 		}
 		this.lastIdentifyByBucket.set(bucket, now);
+		this.sweepDetached();
 		this.identify.remaining--;
 		this.identify.accepted++;
 		const session = new GatewaySession(randomBytes(16).toString('hex'), shardId, shardCount, identify.intents, this.settings.replayBufferSize);
@@ -460,6 +467,7 @@ export class GatewayServer {
 			connection.close(GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
 			return;
 		}
+		this.sweepDetached();
 		const session = this.sessionsById.get(parsed.data.session_id);
 		if (!session?.resumable) {
 			await connection.send({ op: GatewayOpcodes.InvalidSession, d: false });
@@ -510,6 +518,14 @@ export class GatewayServer {
 				return;
 			case 'none':
 				return;
+		}
+	}
+
+	/** Ends sessions that have been disconnected for longer than `resumeTimeoutMs` (frees their replay buffers). */
+	private sweepDetached(): void {
+		const cutoff = Date.now() - this.settings.resumeTimeoutMs;
+		for (const session of this.sessionsById.values()) {
+			if (session.connection === undefined && session.detachedAt !== 0 && session.detachedAt < cutoff) this.endSession(session);
 		}
 	}
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type GatewayDispatch, type IdentifyThrottler, WebSocketManager } from '../src/index.js';
+import { type GatewayDispatch, type IdentifyThrottler, type SessionInfo, WebSocketManager } from '../src/index.js';
 import { FakeGateway, until } from './helpers/FakeGateway.js';
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -15,7 +15,17 @@ describe('live resharding', () => {
 	it('starts the new set beside the old, switches over, and loses or duplicates no event', async () => {
 		const gw = await FakeGateway.start({ guilds, recommendedShards: 1 });
 		cleanup.push(() => gw.stop());
-		const manager = new WebSocketManager({ token: gw.token, intents: 1, fetchGatewayInformation: () => Promise.resolve(gw.gatewayBot()), identifyThrottler: instant });
+		const store = new Map<number, SessionInfo>();
+		const manager = new WebSocketManager({
+			token: gw.token,
+			intents: 1,
+			fetchGatewayInformation: () => Promise.resolve(gw.gatewayBot()),
+			identifyThrottler: instant,
+			updateSessionInfo: (id, info) => {
+				if (info === null) store.delete(id);
+				else store.set(id, info);
+			},
+		});
 		cleanup.push(() => manager.destroy());
 		const events: GatewayDispatch[] = [];
 		manager.on('dispatch', (e) => events.push(e));
@@ -67,6 +77,29 @@ describe('live resharding', () => {
 		const status = await manager.fetchStatus();
 		expect(status.map((s) => [s.shardId, s.status])).toEqual([[0, 'ready'], [1, 'ready'], [2, 'ready']]);
 		expect(new Set(gw.identifies.map((i) => `${i.shardId}/${i.shardCount}`))).toEqual(new Set(['0/1', '0/3', '1/3', '2/3']));
+		// The retired set did not clear or overwrite the new set's persisted sessions.
+		expect([...store.values()].map((info) => `${info.shardId}/${info.shardCount}`).sort()).toEqual(['0/3', '1/3', '2/3']);
+	});
+
+	it('keeps the new set\'s persisted sessions when the retired set closes', async () => {
+		const gw = await FakeGateway.start({ guilds, recommendedShards: 1 });
+		cleanup.push(() => gw.stop());
+		const store = new Map<number, SessionInfo>();
+		const manager = new WebSocketManager({
+			token: gw.token,
+			intents: 1,
+			fetchGatewayInformation: () => Promise.resolve(gw.gatewayBot()),
+			identifyThrottler: instant,
+			updateSessionInfo: (id, info) => {
+				if (info === null) store.delete(id);
+				else store.set(id, info);
+			},
+		});
+		cleanup.push(() => manager.destroy());
+		await manager.connect();
+		expect(store.get(0)?.shardCount).toBe(1);
+		expect(await manager.reshard(2)).toBe(true);
+		expect([...store.values()].map((info) => `${info.shardId}/${info.shardCount}`).sort()).toEqual(['0/2', '1/2']);
 	});
 
 	it('refuses to reshard a manager that runs only some shards, with a typed error', async () => {

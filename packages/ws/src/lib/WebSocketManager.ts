@@ -110,6 +110,7 @@ interface ShardSet {
 	readonly ready: Set<number>;
 	readonly guilds: Map<number, number>;
 	readonly grants: Map<number, { readonly promise: Promise<void>; readonly resolve: () => void }>;
+	retired: boolean;
 }
 
 const INTERNAL_EVENTS = new Set(['GUILD_MEMBERS_CHUNK', 'RATE_LIMITED']);
@@ -240,12 +241,14 @@ export class WebSocketManager extends TypedEmitter<WebSocketManagerEvents> {
 			ready: new Set(),
 			guilds: new Map(),
 			grants,
+			retired: false,
 			strategy: factory({ shardIds, config: this.#config(shardCount, url), hooks: this.#hooks(() => set), sink: this.#sink(() => set) }),
 		};
 		return set;
 	}
 
 	#hooks(set: () => ShardSet): ShardHooks {
+		const update = this.#options.updateSessionInfo;
 		return {
 			waitForIdentify: async (shardId, signal) => {
 				const s = set();
@@ -257,7 +260,8 @@ export class WebSocketManager extends TypedEmitter<WebSocketManagerEvents> {
 				grant?.resolve();
 			},
 			retrieveSessionInfo: this.#options.retrieveSessionInfo,
-			updateSessionInfo: this.#options.updateSessionInfo,
+			// A set retired by a reshard must not overwrite (or clear) the sessions of the set that replaced it.
+			updateSessionInfo: update === undefined ? undefined : (shardId, info) => (set().retired ? undefined : update(shardId, info)),
 			wants: (t) => this.#wantAll || this.#wanted.has(t) || INTERNAL_EVENTS.has(t) || (t === 'GUILD_CREATE' && this.#gate !== null),
 			dispatchFilter: { all: this.#wantAll, events: [...this.#wanted, ...INTERNAL_EVENTS, 'GUILD_CREATE'] },
 			forwardRaw: false,
@@ -419,6 +423,7 @@ export class WebSocketManager extends TypedEmitter<WebSocketManagerEvents> {
 			return false;
 		}
 		this.#active = next;
+		old.retired = true;
 		for (const event of gate.switchOver()) this.#deliver(event);
 		this.emit('debug', `Reshard ${old.shardCount} → ${target}: switched; ${gate.duplicatesSkipped} duplicates skipped, ${gate.syncSuppressed} state-sync events suppressed.`, null);
 		this.emit('reshard', { phase: 'switched', from: old.shardCount, to: target });

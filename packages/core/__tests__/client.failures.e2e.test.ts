@@ -36,4 +36,13 @@ describe('Client failures', () => {
 		await expect(client.replay('/nonexistent/recording.jsonl')).rejects.toThrow(/ENOENT/);
 		await client.destroy();
 	});
+
+	it('stays destroyed when destroy() runs during login', async () => {
+		const client = new Client({ token: discord.token, intents: GatewayIntentBits.Guilds, rest: { api: discord.apiBase } });
+		const login = client.login().then(() => 'resolved', (error: unknown) => (error instanceof Error ? error.name : 'rejected'));
+		await client.destroy();
+		expect(await login).not.toBe('resolved');
+		expect(client.isReady).toBe(false);
+		await expect(client.login()).rejects.toMatchObject({ code: 'CORE_DESTROYED' });
+	});
 });

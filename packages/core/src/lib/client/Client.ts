@@ -144,11 +144,12 @@ export class Client extends ClientEmitter<ClientEvents> {
 			const me = await this.api.users.getMyUser();
 			this.userId = parsePayload('User', me).id;
 		} catch (error) {
-			this.#state = 'idle';
+			if (this.#current() !== 'destroyed') this.#state = 'idle';
 			if (bus.has('security:authFailure')) bus.emit('security:authFailure', auth, error);
 			throw error;
 		}
 		if (bus.has('security:authSuccess')) bus.emit('security:authSuccess', auth);
+		if (this.#current() === 'destroyed') throw new CoreError('CORE_DESTROYED', 'The client was destroyed while logging in.');
 		if (bus.has('client:beforeConnect')) await bus.emitAsync('client:beforeConnect', { intents: this.#options.intents, shardCount: this.#shardCountOption() });
 		const gateway = new WebSocketManager({ ...this.#options.gateway, token: this.#token, intents: this.#options.intents, rest: this.rest, extensions: bus });
 		this.gateway = gateway;
@@ -164,7 +165,8 @@ export class Client extends ClientEmitter<ClientEvents> {
 		} catch (error) {
 			await gateway.destroy().catch(() => undefined);
 			this.gateway = undefined;
-			this.#state = 'idle';
+			// A destroy() during login stays destroyed; any other failure lets the caller retry.
+			if (this.#current() !== 'destroyed') this.#state = 'idle';
 			throw error;
 		}
 		// destroy() may have run while the shards connected.

@@ -79,6 +79,7 @@ describe('close codes', () => {
 		['4003 before identifying', (c) => { c.send({ op: 3, d: { since: null, activities: [], status: 'online', afk: false } }); }, GatewayCloseCodes.NotAuthenticated],
 		['4001 on an unknown opcode', (c) => { c.send({ op: 42, d: null }); }, GatewayCloseCodes.UnknownOpcode],
 		['4002 on invalid JSON', (c) => { c.sendRaw('{nope'); }, GatewayCloseCodes.DecodeError],
+		['4002 on a payload over 4096 bytes', (c) => { c.send({ op: 1, d: null, pad: 'x'.repeat(5000) }); }, GatewayCloseCodes.DecodeError],
 	];
 	for (const [name, act, code] of cases) {
 		it(name, async () => {

@@ -65,7 +65,7 @@ export class GatewayServer {
 	public readonly sessionsById = new Map<string, GatewaySession>();
 	/** Identify accounting, as `/gateway/bot` reports it. */
 	public readonly identify = { total: 1000, remaining: 1000, resetAt: Date.now() + 86_400_000, accepted: 0, rejected: 0 };
-	private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 4096 * 16 });
+	private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 1_048_576 });
 	private readonly connections = new Set<GatewayConnection>();
 	private readonly lastIdentifyByBucket = new Map<number, number>();
 	private readonly members: MemberChunker;
@@ -319,9 +319,15 @@ export class GatewayServer {
 			connection.close(GatewayCloseCodes.RateLimited, 'You are being rate limited.');
 			return;
 		}
+		const text = rawToString(raw);
+		// Discord accepts client payloads of at most 4096 bytes.
+		if (Buffer.byteLength(text) > 4096) {
+			connection.close(GatewayCloseCodes.DecodeError, 'Payload too large.');
+			return;
+		}
 		let json: unknown;
 		try {
-			json = JSON.parse(rawToString(raw));
+			json = JSON.parse(text);
 		} catch {
 			connection.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
 			return;

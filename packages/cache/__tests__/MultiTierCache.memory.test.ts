@@ -20,10 +20,12 @@ describe('MultiTierCache (memory only, no server)', () => {
 		expect(await cache.get('a')).toEqual({ n: 1 });
 		expect(cache.getSync('a')).toEqual({ n: 1 });
 		expect(await cache.has('a')).toBe(true);
+		expect(await cache.get('a', (value): value is { n: number } => typeof value === 'object' && value !== null && 'n' in value)).toEqual({ n: 1 });
+		expect(await cache.get('a', (value): value is string => typeof value === 'string')).toBeUndefined();
 		expect(await cache.delete('a')).toEqual(['a']);
 		expect(await cache.get('a')).toBeUndefined();
 		const stats = cache.stats();
-		expect(stats.tiers[0]?.hits).toBe(3);
+		expect(stats.tiers[0]?.hits).toBe(5);
 		expect(stats.tiers[0]?.misses).toBe(2);
 	});
 

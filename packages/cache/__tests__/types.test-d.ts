@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { asGuildId, asUserId, type ExtensionPointArgs, type RoleId } from '@ovenjs/types';
-import { EntityCache, type CacheError, type CachedMember } from '@ovenjs/cache';
+import { EntityCache, MultiTierCache, type CacheError, type CachedMember } from '@ovenjs/cache';
 
 describe('types', () => {
 	it('entity getters take branded IDs and return branded views', () => {
@@ -13,6 +13,13 @@ describe('types', () => {
 		cache.member('1', userId);
 		// @ts-expect-error a UserId is not a GuildId
 		cache.guild(userId);
+	});
+
+	it('narrows get() with a type guard', () => {
+		const cache = new MultiTierCache();
+		const isUser = (value: unknown): value is { name: string } => typeof value === 'object' && value !== null && 'name' in value;
+		expectTypeOf(cache.get('k')).toEqualTypeOf<Promise<unknown>>();
+		expectTypeOf(cache.get('k', isUser)).toEqualTypeOf<Promise<{ name: string } | undefined>>();
 	});
 
 	it('declares its extension points', () => {

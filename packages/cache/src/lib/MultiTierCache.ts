@@ -206,7 +206,18 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 	}
 
 	/** Reads `key`, trying each tier in order; `undefined` on a miss. Never rejects for an outage. */
-	public async get(key: string): Promise<unknown> {
+	public get(key: string): Promise<unknown>;
+	/**
+	 * Reads `key` and checks the value with `guard` (a zod `safeParse` wrapper or any type guard): a value that
+	 * fails the check is reported as a miss, so a changed shape in a shared tier never reaches typed code.
+	 */
+	public get<T>(key: string, guard: (value: unknown) => value is T): Promise<T | undefined>;
+	public async get<T>(key: string, guard?: (value: unknown) => value is T): Promise<unknown> {
+		const value = await this.read(key);
+		return guard === undefined || value === undefined || guard(value) ? value : undefined;
+	}
+
+	private async read(key: string): Promise<unknown> {
 		assertKey(key);
 		this.assertOpen();
 		if (this.emitter?.has('cache:beforeGet') === true) this.emitter.emit('cache:beforeGet', key);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { REST } from '@discordjs/rest';
-import { WebSocketManager, WebSocketShardEvents } from '@discordjs/ws';
+import { CompressionMethod, WebSocketManager, WebSocketShardEvents } from '@discordjs/ws';
 import { GatewayDispatchEvents, GatewayIntentBits, Routes, type GatewayDispatchPayload } from 'discord-api-types/v10';
 import { MockDiscord } from '../src/index.js';
 
@@ -60,6 +60,22 @@ describe('@discordjs/ws against the mock', () => {
 		expect(missed.s).toBeGreaterThan(0);
 		// The session survived: no second READY.
 		expect(dispatches.filter((p) => p.t === GatewayDispatchEvents.Ready)).toHaveLength(1);
+	});
+});
+
+describe('@discordjs/ws with transport compression', () => {
+	it('reaches READY over zlib-stream (node:zlib inflate, as discord.js decodes it)', async () => {
+		discord = await MockDiscord.start({ guilds: 1 });
+		const mock = discord;
+		manager = new WebSocketManager({ token: mock.token, intents: GatewayIntentBits.Guilds, rest: restFor(mock), compression: CompressionMethod.ZlibNative });
+		const guildCreate = new Promise<GatewayDispatchPayload>((resolve) => {
+			manager!.on(WebSocketShardEvents.Dispatch, (payload) => {
+				if (payload.t === GatewayDispatchEvents.GuildCreate) resolve(payload);
+			});
+		});
+		await manager.connect();
+		const payload = await guildCreate;
+		expect(payload.t === GatewayDispatchEvents.GuildCreate && payload.d.id).toBe([...mock.world.guilds.keys()][0]);
 	});
 });
 

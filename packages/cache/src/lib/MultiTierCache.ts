@@ -430,66 +430,8 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 	}
 
 	private prefetch(keys: readonly string[]): Promise<number> {
-		const first = this.tierSet.states[0];
-		if (first === undefined || this.tierSet.states.length < 2 || keys.length === 0) return Promise.resolve(0);
-		let missing = keys.filter((key) => !(first.tier instanceof MemoryTier) || !first.tier.hasSync(key));
-		if (missing.length === 0) return Promise.resolve(0);
 		const started = this.seq;
-		// In-process tiers on both ends: copy synchronously, so the key is there before the next read.
-		const second = this.tierSet.states[1];
-		if (first.tier instanceof MemoryTier && second?.tier instanceof MemoryTier && second.up) {
-			const memory = first.tier;
-			const source = second.tier;
-			let copied = 0;
-			missing = missing.filter((key) => {
-				if (second.pendingOp(key) !== undefined) return true;
-				const value = source.getSync(key);
-				if (value === undefined) return true;
-				memory.setSync(key, value, this.promotedTtl > 0 ? { ttl: this.promotedTtl } : undefined);
-				copied++;
-				return false;
-			});
-			if (missing.length === 0 || this.tierSet.states.length < 3) return Promise.resolve(copied);
-		}
-		const task = (async () => {
-			let loaded = 0;
-			let wanted = missing;
-			const load = async (key: string, value: unknown): Promise<void> => {
-				if (!this.unchangedSince(key, started) || this.closed) return;
-				await this.tierSet.write(first, key, { kind: 'set', value, options: this.promotedTtl > 0 ? { ttl: this.promotedTtl } : undefined });
-				loaded++;
-			};
-			for (const state of this.tierSet.states.slice(1)) {
-				if (wanted.length === 0) break;
-				const toRead: string[] = [];
-				for (const key of wanted) {
-					const pending = state.pendingOp(key);
-					if (pending === undefined) toRead.push(key);
-					else if (pending.kind === 'set') await load(key, pending.value);
-				}
-				if (!state.up || toRead.length === 0) {
-					wanted = state.up ? [] : toRead;
-					continue;
-				}
-				try {
-					const values = await state.tier.mget(toRead);
-					const next: string[] = [];
-					for (const [index, key] of toRead.entries()) {
-						const value = values[index];
-						if (value === undefined) next.push(key);
-						else await load(key, value);
-					}
-					wanted = next;
-				} catch (error) {
-					this.tierSet.markDown(state, error);
-					wanted = toRead;
-				}
-			}
-			return loaded;
-		})();
-		this.tierSet.track(task);
-		// Callers may ignore the result (`void this.prefetch(...)`): the returned promise never rejects.
-		return task.catch(() => 0);
+		return this.tierSet.prefetch(keys, (key) => this.unchangedSince(key, started) && !this.closed, this.promotedTtl > 0 ? { ttl: this.promotedTtl } : undefined);
 	}
 
 	private onEvicted(state: TierState, key: string, value: unknown, reason: 'evict' | 'expire', demote: boolean): void {

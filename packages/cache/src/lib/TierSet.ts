@@ -1,6 +1,7 @@
 import { CacheError } from './errors/CacheError.js';
 import { TierState, type PendingOp } from './TierState.js';
-import type { CacheTier } from './interfaces/CacheTier.js';
+import type { CacheSetOptions, CacheTier } from './interfaces/CacheTier.js';
+import { MemoryTier } from './tiers/MemoryTier.js';
 
 /** Callbacks a {@link TierSet} reports through. */
 export interface TierSetHooks {
@@ -168,5 +169,71 @@ export class TierSet {
 		const guarded = task.catch(() => undefined);
 		this.background.add(guarded);
 		void guarded.then(() => this.background.delete(guarded));
+	}
+
+	/**
+	 * Copies `keys` missing from the first tier into it from slower tiers (journals first), loading only keys
+	 * for which `canLoad` still holds when their value arrives. Never rejects; resolves to how many were loaded.
+	 */
+	public prefetch(keys: readonly string[], canLoad: (key: string) => boolean, options: CacheSetOptions | undefined): Promise<number> {
+		const first = this.states[0];
+		if (first === undefined || this.states.length < 2 || keys.length === 0) return Promise.resolve(0);
+		let missing = keys.filter((key) => !(first.tier instanceof MemoryTier) || !first.tier.hasSync(key));
+		if (missing.length === 0) return Promise.resolve(0);
+		// In-process tiers on both ends: copy synchronously, so the key is there before the next read.
+		const second = this.states[1];
+		if (first.tier instanceof MemoryTier && second?.tier instanceof MemoryTier && second.up) {
+			const memory = first.tier;
+			const source = second.tier;
+			let copied = 0;
+			missing = missing.filter((key) => {
+				if (second.pendingOp(key) !== undefined || !canLoad(key)) return true;
+				const value = source.getSync(key);
+				if (value === undefined) return true;
+				memory.setSync(key, value, options);
+				copied++;
+				return false;
+			});
+			if (missing.length === 0 || this.states.length < 3) return Promise.resolve(copied);
+		}
+		const task = (async () => {
+			let loaded = 0;
+			let wanted = missing;
+			const load = async (key: string, value: unknown): Promise<void> => {
+				if (!canLoad(key)) return;
+				await this.write(first, key, { kind: 'set', value, options: options });
+				loaded++;
+			};
+			for (const state of this.states.slice(1)) {
+				if (wanted.length === 0) break;
+				const toRead: string[] = [];
+				for (const key of wanted) {
+					const pending = state.pendingOp(key);
+					if (pending === undefined) toRead.push(key);
+					else if (pending.kind === 'set') await load(key, pending.value);
+				}
+				if (!state.up || toRead.length === 0) {
+					wanted = state.up ? [] : toRead;
+					continue;
+				}
+				try {
+					const values = await state.tier.mget(toRead);
+					const next: string[] = [];
+					for (const [index, key] of toRead.entries()) {
+						const value = values[index];
+						if (value === undefined) next.push(key);
+						else await load(key, value);
+					}
+					wanted = next;
+				} catch (error) {
+					this.markDown(state, error);
+					wanted = toRead;
+				}
+			}
+			return loaded;
+		})();
+		this.track(task);
+		// Callers may ignore the result (`void this.prefetch(...)`): the returned promise never rejects.
+		return task.catch(() => 0);
 	}
 }

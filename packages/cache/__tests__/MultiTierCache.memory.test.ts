@@ -244,3 +244,21 @@ describe('promotion races', () => {
 		expect(await cache.get('k')).toBe('new');
 	});
 });
+
+describe('MultiTierCache.mget', () => {
+	it('reads each tier once for what is still missing, promotes hits and honours pending writes', async () => {
+		const l1 = new MemoryTier({ name: 'l1' });
+		const l2 = new MemoryTier({ name: 'l2' });
+		const cache = make({ tiers: [l1, l2], writeMode: 'behind', flushInterval: 10_000 });
+		l1.setSync('a', 'A1');
+		l2.setSync('b', 'B2');
+		await cache.set('c', 'C-pending');
+		l1.deleteSync('c');
+		l2.setSync('c', 'C-stale');
+		expect(await cache.mget(['a', 'b', 'c', 'missing'])).toEqual(['A1', 'B2', 'C-pending', undefined]);
+		await cache.flush();
+		expect(l1.getSync('b')).toBe('B2');
+		expect(l2.getSync('c')).toBe('C-pending');
+		await expect(cache.mget(['ok', ''])).rejects.toMatchObject({ code: 'CACHE_INVALID_KEY' });
+	});
+});

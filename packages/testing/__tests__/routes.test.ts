@@ -197,3 +197,21 @@ describe('role hierarchy', () => {
 		expect((await bot('DELETE', `/guilds/${guild.id}/members/${human.id}`)).status).toBe(204);
 	});
 });
+
+describe('emojis and extras', () => {
+	it('creates, edits and deletes guild emojis with GUILD_EMOJIS_UPDATE, and counts role members', async () => {
+		const c = new RawClient(discord.gatewayUrl);
+		c.identify(discord.token, ALL | GatewayIntentBits.GuildExpressions);
+		await c.dispatch(GatewayDispatchEvents.Ready);
+		const created = await bot<{ id: string; name: string }>('POST', `/guilds/${guild.id}/emojis`, { name: 'oven', image: 'data:image/png;base64,AAAA' });
+		expect(created.status).toBe(201);
+		expect((await c.dispatch(GatewayDispatchEvents.GuildEmojisUpdate)).d.emojis.map((e) => e.name)).toEqual(['oven']);
+		expect((await bot<{ name: string }>('PATCH', `/guilds/${guild.id}/emojis/${created.body.id}`, { name: 'oven2' })).body.name).toBe('oven2');
+		expect((await bot('DELETE', `/guilds/${guild.id}/emojis/${created.body.id}`)).status).toBe(204);
+		expect((await bot('GET', `/guilds/${guild.id}/emojis/${created.body.id}`)).body).toEqual({ message: 'Unknown Emoji', code: 10014 });
+		const counts = await bot<Record<string, number>>('GET', `/guilds/${guild.id}/roles/member-counts`);
+		const botRole = [...guild.roles.values()].find((role) => role.managed)!;
+		expect(counts.body[botRole.id]).toBe(1);
+		c.close();
+	});
+});

@@ -1,6 +1,7 @@
 import type { RouteDefinition } from '../types.js';
 import { channelRoutes } from './channels.js';
 import { commandRoutes } from './commands.js';
+import { extraRoutes } from './extras.js';
 import { gatewayRoutes } from './gateway.js';
 import { guildRoutes } from './guilds.js';
 import { interactionRoutes } from './interactions.js';
@@ -25,4 +26,5 @@ export const allRoutes: readonly RouteDefinition[] = [
 	...webhookRoutes,
 	...commandRoutes,
 	...interactionRoutes,
+	...extraRoutes,
 ];

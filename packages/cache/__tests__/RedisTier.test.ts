@@ -119,6 +119,27 @@ describe.skipIf(!redis.available)('RedisTier (real Redis)', () => {
 		}
 	});
 
+	it('write-behind drops a value its tier cannot encode instead of blocking the tier', async () => {
+		const tier = new RedisTier({ client, prefix: `${prefix}poison:`, codec: { serializer: 2 } });
+		const cache = new MultiTierCache({ tiers: [new MemoryTier(), tier], writeMode: 'behind', flushInterval: 10_000, healthCheckInterval: 50 });
+		try {
+			await cache.set('good-1', 1);
+			await cache.set('poison', { big: 1n });
+			await cache.set('good-2', 2);
+			await cache.flush();
+			expect(await tier.mget(['good-1', 'poison', 'good-2'])).toEqual([1, undefined, 2]);
+			const stats = cache.stats().tiers[1];
+			expect(stats?.up).toBe(true);
+			expect(stats?.backlog).toBe(0);
+			expect(stats?.errors).toBe(1);
+			const through = new MultiTierCache({ tiers: [new MemoryTier(), tier] });
+			await expect(through.set('poison', { big: 1n })).rejects.toMatchObject({ code: 'CACHE_SERIALIZATION_FAILED' });
+			await through.close();
+		} finally {
+			await cache.close();
+		}
+	});
+
 	it('keeps the memory tiers of two processes coherent through pub/sub', async () => {
 		const channel = `${prefix}bus`;
 		const makeCache = (): MultiTierCache =>

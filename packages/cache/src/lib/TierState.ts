@@ -87,6 +87,32 @@ export class TierState {
 		return this.flushing;
 	}
 
+	/** Values the tier could not encode, dropped from the journal (a poison value must not block the tier). */
+	public readonly rejected: { key: string; error: CacheError }[] = [];
+
+	/**
+	 * Writes `sets` in one batch; if the batch fails because a value cannot be encoded, writes them one by one
+	 * and drops (into {@link rejected}) the values that cannot be encoded. Outages still throw.
+	 */
+	private async writeSets(sets: readonly CacheEntry[]): Promise<void> {
+		try {
+			await this.tier.mset(sets);
+			return;
+		} catch (error) {
+			if (!isEncodingError(error)) throw error;
+		}
+		for (const entry of sets) {
+			try {
+				await this.tier.set(entry.key, entry.value, entry.options);
+			} catch (error) {
+				if (!isEncodingError(error)) throw error;
+				this.errors++;
+				this.rejected.push({ key: entry.key, error });
+				if (this.rejected.length > 100) this.rejected.shift();
+			}
+		}
+	}
+
 	private async doFlush(onSweptKeys: (keys: readonly string[]) => void): Promise<number> {
 		let applied = 0;
 		while (this.sweeps.length > 0 || this.pending.size > 0) {
@@ -116,7 +142,7 @@ export class TierState {
 					if (op.kind === 'set') sets.push(op.options === undefined ? { key, value: op.value } : { key, value: op.value, options: op.options });
 					else deletes.push(key);
 				}
-				if (sets.length > 0) await this.tier.mset(sets);
+				if (sets.length > 0) await this.writeSets(sets);
 				await Promise.all(deletes.map((key) => this.tier.delete(key)));
 				applied += batch.length;
 				this.inflight.clear();
@@ -128,4 +154,8 @@ export class TierState {
 		}
 		return applied;
 	}
+}
+
+function isEncodingError(error: unknown): error is CacheError {
+	return error instanceof CacheError && error.code === 'CACHE_SERIALIZATION_FAILED';
 }

@@ -2,11 +2,12 @@ import type {
 	APIApplicationCommand,
 	APIAuditLogEntry,
 	APIBan,
+	APIEmoji,
 	APIInvite,
 	APIWebhook,
 	AuditLogEvent,
 } from 'discord-api-types/v10';
-import type { ChannelId, CommandId, GuildId, MessageId, UserId, WebhookId } from '@ovenjs/types';
+import type { ChannelId, CommandId, EmojiId, GuildId, MessageId, UserId, WebhookId } from '@ovenjs/types';
 
 /** An invite and where it points. */
 export interface InviteRecord {
@@ -50,6 +51,8 @@ export class WorldData {
 	public readonly threadMembers = new Map<ChannelId, Map<UserId, string>>();
 	/** Audit-log entries by guild, newest last. */
 	public readonly auditLog = new Map<GuildId, APIAuditLogEntry[]>();
+	/** Custom emojis by guild. */
+	public readonly emojis = new Map<GuildId, Map<EmojiId, APIEmoji>>();
 	/** DM channels by recipient. */
 	public readonly dmChannels = new Map<UserId, ChannelId>();
 
@@ -61,6 +64,16 @@ export class WorldData {
 			this.bans.set(guildId, bans);
 		}
 		return bans;
+	}
+
+	/** The emojis of a guild (created on first use). */
+	public emojisOf(guildId: GuildId): Map<EmojiId, APIEmoji> {
+		let emojis = this.emojis.get(guildId);
+		if (emojis === undefined) {
+			emojis = new Map();
+			this.emojis.set(guildId, emojis);
+		}
+		return emojis;
 	}
 
 	/** The audit log of a guild (created on first use). */

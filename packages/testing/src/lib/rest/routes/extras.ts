@@ -7,25 +7,18 @@ import type { RouteContext, RouteDefinition, RouteResult } from '../types.js';
 import { snowflakeSchema } from './schemas.js';
 import { assertAccess, channelOf, guildOf, parseBody, requirePermission, snowflakeParam } from './shared.js';
 
-const emojis = new WeakMap<GuildRecord, Map<EmojiId, APIEmoji>>();
-
-function emojisOf(guild: GuildRecord): Map<EmojiId, APIEmoji> {
-	let map = emojis.get(guild);
-	if (map === undefined) {
-		map = new Map();
-		emojis.set(guild, map);
-	}
-	return map;
+function emojisOf(ctx: RouteContext, guild: GuildRecord): Map<EmojiId, APIEmoji> {
+	return ctx.world.data.emojisOf(guild.id);
 }
 
 function emojiOf(ctx: RouteContext, guild: GuildRecord): APIEmoji {
-	const emoji = emojisOf(guild).get(uncheckedSnowflake('Emoji', snowflakeParam(ctx, 'emoji_id')));
+	const emoji = emojisOf(ctx, guild).get(uncheckedSnowflake('Emoji', snowflakeParam(ctx, 'emoji_id')));
 	if (emoji === undefined) throw DiscordHttpError.unknown('Emoji');
 	return emoji;
 }
 
 function emojisUpdated(ctx: RouteContext, guildId: GuildId, guild: GuildRecord): void {
-	ctx.world.emit(GatewayDispatchEvents.GuildEmojisUpdate, { guild_id: guildId, emojis: [...emojisOf(guild).values()] }, guildId);
+	ctx.world.emit(GatewayDispatchEvents.GuildEmojisUpdate, { guild_id: guildId, emojis: [...emojisOf(ctx, guild).values()] }, guildId);
 }
 
 const EmojiCreateBody = z.object({ name: z.string().regex(/^\w{2,32}$/, 'Must be between 2 and 32 in length and alphanumeric.'), image: z.string().startsWith('data:image/'), roles: z.array(snowflakeSchema).exactOptional() });
@@ -42,7 +35,7 @@ function privateArchived(ctx: RouteContext): RouteResult {
 
 /** Guild emojis, guild preview, role member counts, self edits, archived private threads. */
 export const extraRoutes: readonly RouteDefinition[] = [
-	{ method: 'GET', path: '/guilds/{guild_id}/emojis', handler: (ctx: RouteContext): RouteResult => ({ status: 200, body: [...emojisOf(guildOf(ctx)).values()] }) },
+	{ method: 'GET', path: '/guilds/{guild_id}/emojis', handler: (ctx: RouteContext): RouteResult => ({ status: 200, body: [...emojisOf(ctx, guildOf(ctx)).values()] }) },
 	{ method: 'GET', path: '/guilds/{guild_id}/emojis/{emoji_id}', handler: (ctx: RouteContext): RouteResult => ({ status: 200, body: emojiOf(ctx, guildOf(ctx)) }) },
 	{
 		method: 'POST',
@@ -51,10 +44,10 @@ export const extraRoutes: readonly RouteDefinition[] = [
 			const guild = guildOf(ctx);
 			requirePermission(ctx, guild.id, 'CreateGuildExpressions');
 			const body = parseBody(EmojiCreateBody, ctx.body);
-			if (emojisOf(guild).size >= 50) throw new DiscordHttpError(400, 30008, 'Maximum number of emojis reached (50)');
+			if (emojisOf(ctx, guild).size >= 50) throw new DiscordHttpError(400, 30008, 'Maximum number of emojis reached (50)');
 			const id = ctx.world.ids.next('Emoji');
 			const emoji: APIEmoji = { id, name: body.name, roles: body.roles ?? [], user: ctx.world.botUser, require_colons: true, managed: false, animated: body.image.startsWith('data:image/gif'), available: true };
-			emojisOf(guild).set(id, emoji);
+			emojisOf(ctx, guild).set(id, emoji);
 			emojisUpdated(ctx, guild.id, guild);
 			ctx.world.audit(guild.id, AuditLogEvent.EmojiCreate, id, ctx.auditLogReason);
 			return { status: 201, body: emoji };
@@ -69,7 +62,7 @@ export const extraRoutes: readonly RouteDefinition[] = [
 			const emoji = emojiOf(ctx, guild);
 			const body = parseBody(EmojiPatchBody, ctx.body);
 			const updated: APIEmoji = { ...emoji, ...(body.name === undefined ? {} : { name: body.name }), ...(body.roles === undefined ? {} : { roles: body.roles ?? [] }) };
-			emojisOf(guild).set(uncheckedSnowflake('Emoji', emoji.id ?? ''), updated);
+			emojisOf(ctx, guild).set(uncheckedSnowflake('Emoji', emoji.id ?? ''), updated);
 			emojisUpdated(ctx, guild.id, guild);
 			ctx.world.audit(guild.id, AuditLogEvent.EmojiUpdate, emoji.id, ctx.auditLogReason);
 			return { status: 200, body: updated };
@@ -82,7 +75,7 @@ export const extraRoutes: readonly RouteDefinition[] = [
 			const guild = guildOf(ctx);
 			requirePermission(ctx, guild.id, 'ManageGuildExpressions');
 			const emoji = emojiOf(ctx, guild);
-			emojisOf(guild).delete(uncheckedSnowflake('Emoji', emoji.id ?? ''));
+			emojisOf(ctx, guild).delete(uncheckedSnowflake('Emoji', emoji.id ?? ''));
 			emojisUpdated(ctx, guild.id, guild);
 			ctx.world.audit(guild.id, AuditLogEvent.EmojiDelete, emoji.id, ctx.auditLogReason);
 			return { status: 204 };
@@ -95,7 +88,7 @@ export const extraRoutes: readonly RouteDefinition[] = [
 			const guild = guildOf(ctx);
 			return {
 				status: 200,
-				body: { id: guild.id, name: guild.name, icon: null, splash: null, discovery_splash: null, emojis: [...emojisOf(guild).values()], features: [], approximate_member_count: guild.members.size, approximate_presence_count: 0, description: null, stickers: [] },
+				body: { id: guild.id, name: guild.name, icon: null, splash: null, discovery_splash: null, emojis: [...emojisOf(ctx, guild).values()], features: [], approximate_member_count: guild.members.size, approximate_presence_count: 0, description: null, stickers: [] },
 			};
 		},
 	},

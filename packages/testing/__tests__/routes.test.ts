@@ -162,6 +162,21 @@ describe('webhooks and interactions', () => {
 		c.close();
 	});
 
+	it('rejects (not throws) when the interacting user is not a member, and fills command data defaults', async () => {
+		const outsider = discord.world.createUser('outsider');
+		await expect(discord.world.triggerInteraction({ channelId, userId: outsider.id })).rejects.toMatchObject({ code: 'MOCK_UNKNOWN_ENTITY' });
+		const c = new RawClient(discord.gatewayUrl);
+		c.identify(discord.token, ALL);
+		await c.dispatch(GatewayDispatchEvents.Ready);
+		const pending = discord.world.triggerInteraction({ channelId, userId: asUserId(human.id), data: { name: 'ping' }, timeoutMs: 50 });
+		const created = await c.dispatch(GatewayDispatchEvents.InteractionCreate);
+		expect(created.d.data).toMatchObject({ name: 'ping', type: 1 });
+		const data = created.d.data;
+		expect(data !== undefined && 'id' in data && /^\d+$/.test(data.id)).toBe(true);
+		await expect(pending).rejects.toMatchObject({ code: 'MOCK_INTERACTION_TIMEOUT' });
+		c.close();
+	});
+
 	it('rejects a triggered interaction the bot never answers', async () => {
 		await expect(discord.world.triggerInteraction({ channelId, userId: asUserId(human.id), timeoutMs: 50 })).rejects.toMatchObject({ code: 'MOCK_INTERACTION_TIMEOUT' });
 	});

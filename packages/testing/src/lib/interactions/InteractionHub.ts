@@ -52,7 +52,7 @@ export class InteractionHub implements InteractionRegistry {
 	}
 
 	/** Dispatches `INTERACTION_CREATE` and resolves with the bot's callback. */
-	public trigger(options: TriggerInteractionOptions): Promise<InteractionResponse> {
+	public async trigger(options: TriggerInteractionOptions): Promise<InteractionResponse> {
 		const user = this.world.user(options.userId);
 		const channel = this.world.channel(options.channelId);
 		const guildId = options.guildId ?? channel.guildId;
@@ -63,11 +63,14 @@ export class InteractionHub implements InteractionRegistry {
 		}
 		const id = this.world.ids.next('Interaction');
 		const token = `aW50ZXJhY3Rpb246${randomBytes(48).toString('base64url')}`;
+		const type = options.type ?? InteractionType.ApplicationCommand;
+		// A command interaction needs `data.id`, `name` and `type`; fill what the scenario left out.
+		const data = type === InteractionType.ApplicationCommand || type === InteractionType.ApplicationCommandAutocomplete ? { id: this.world.ids.next('Command'), name: 'command', type: 1, ...options.data } : (options.data ?? {});
 		const payload = {
 			id,
 			application_id: this.applicationId,
-			type: options.type ?? InteractionType.ApplicationCommand,
-			data: options.data ?? {},
+			type,
+			data,
 			...(guild === undefined ? { user } : { guild_id: guild.id, guild: { id: guild.id, locale: 'en-US', features: [] }, member: { ...member, permissions: ALL_PERMISSIONS.toString() } }),
 			channel: channel.channel,
 			channel_id: channel.id,
@@ -82,7 +85,7 @@ export class InteractionHub implements InteractionRegistry {
 			attachment_size_limit: 10_485_760,
 		} satisfies Record<string, unknown>;
 		const timeoutMs = options.timeoutMs ?? 3000;
-		return new Promise<InteractionResponse>((resolve, reject) => {
+		return await new Promise<InteractionResponse>((resolve, reject) => {
 			const timer = setTimeout(() => {
 				this.pending.delete(id);
 				reject(new MockError('MOCK_INTERACTION_TIMEOUT', `The bot did not answer interaction ${id} within ${timeoutMs} ms (POST /interactions/{id}/{token}/callback).`));

@@ -134,9 +134,9 @@ export class World {
 	 * body the bot posts to `/interactions/{id}/{token}/callback`. Rejects with `MOCK_INTERACTION_TIMEOUT` when the
 	 * bot does not answer within `timeoutMs` (3 s, like Discord).
 	 */
-	public triggerInteraction(options: TriggerInteractionOptions): Promise<InteractionResponse> {
-		if (this.interactionTrigger === undefined) return Promise.reject(new MockError('MOCK_NOT_STARTED', 'triggerInteraction needs a running MockDiscord (the world is not attached to one).'));
-		return this.interactionTrigger(options);
+	public async triggerInteraction(options: TriggerInteractionOptions): Promise<InteractionResponse> {
+		if (this.interactionTrigger === undefined) throw new MockError('MOCK_NOT_STARTED', 'triggerInteraction needs a running MockDiscord (the world is not attached to one).');
+		return await this.interactionTrigger(options);
 	}
 
 	/** Emits a dispatch to the gateway (routed by guild, filtered by intents). */

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Type-checks the code in the guides: every ```ts block of docs/*.md and packages/*/README.md is written to
+// Type-checks the code in the guides: every ```ts block of README.md, docs/*.md and packages/*/README.md is written to
 // docs/.snippets/ as its own module and compiled with the strict base config against the packages' sources.
 // A block that starts with `// @check-skip` is shown to readers but not compiled (say why next to it).
 import { execFileSync } from 'node:child_process';
@@ -12,13 +12,14 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
 const sources = [
+	join(root, 'README.md'),
 	...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join(root, 'docs', f)),
 	...readdirSync(join(root, 'packages')).map((p) => join(root, 'packages', p, 'README.md')).filter((f) => existsSync(f)),
 ];
 let count = 0;
 for (const file of sources) {
 	const text = readFileSync(file, 'utf8');
-	const label = file.includes('/packages/') ? `${file.split('/packages/')[1].split('/')[0]}-readme` : basename(file, '.md');
+	const label = file.includes('/packages/') ? `${file.split('/packages/')[1].split('/')[0]}-readme` : file === join(root, 'README.md') ? 'root-readme' : basename(file, '.md');
 	let index = 0;
 	for (const match of text.matchAll(/```ts\n([\s\S]*?)```/g)) {
 		index++;

@@ -42,9 +42,22 @@ describe('Client events and composition', () => {
 		});
 		bus.on('ws:afterConnect', () => void seen.add('ws:afterConnect'));
 		bus.on('metrics:counter', (sample) => void seen.add(`metric:${sample.name}`));
+		bus.on('cache:afterSet', (key) => void seen.add(`cache:set ${key.split(':')[0] ?? key}`));
+		bus.on('cache:afterGet', (key, hit) => void seen.add(`cache:get ${key} ${hit}`));
 		const bot = client(bus);
 		await bot.login();
-		expect([...seen]).toEqual(expect.arrayContaining(['rest:GET /users/@me', 'rest:GET /gateway/bot', 'ws:afterConnect', 'metric:ovenjs.gateway.dispatch']));
+		const guildId = bot.cache.guildIds()[0]!;
+		expect(bot.cache.guild(guildId)).toBeDefined();
+		expect([...seen]).toEqual(
+			expect.arrayContaining([
+				'rest:GET /users/@me',
+				'rest:GET /gateway/bot',
+				'ws:afterConnect',
+				'metric:ovenjs.gateway.dispatch',
+				'cache:set guild',
+				`cache:get guild:${guildId} true`,
+			]),
+		);
 	});
 
 	it('emits messageUpdate, messageDelete and guildCreate for changes made elsewhere', async () => {

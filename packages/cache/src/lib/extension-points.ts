@@ -5,13 +5,13 @@ export type InvalidationReason = 'delete' | 'tag' | 'pattern' | 'cascade' | 'rem
 
 declare module '@ovenjs/types' {
 	interface ExtensionPoints {
-		/** Before a {@link MultiTierCache} read. */
+		/** Before a read: a `MultiTierCache` get, or a single-entity `EntityCache` getter (keys like `guild:<id>`). */
 		'cache:beforeGet': [key: string];
-		/** After a read: whether it hit, and which tier answered. */
+		/** After a read: whether it hit, and which tier answered (`'entity'` for the entity cache). */
 		'cache:afterGet': [key: string, hit: boolean, tier: string | undefined];
-		/** Before a write. */
+		/** Before a write: a `MultiTierCache` set, or a gateway dispatch the `EntityCache` ingests. */
 		'cache:beforeSet': [key: string, value: unknown];
-		/** After a write was applied to (or journaled for) every tier. */
+		/** After a write was applied to (or journaled for) every tier, or a dispatch changed the entity cache. */
 		'cache:afterSet': [key: string, value: unknown];
 		/** Keys (and tags/patterns) were invalidated. */
 		'cache:invalidate': [keys: readonly string[], reason: InvalidationReason];

@@ -13,6 +13,27 @@ function prune<T extends object>(value: T, keep: ReadonlySet<string>): T {
 }
 
 /**
+ * The key (in `DiscordKeys` form) of the entity a dispatch writes, for the `cache:*Set` points; events that
+ * touch many entities (READY, chunks, bulk deletes) are reported as `event:<NAME>`.
+ */
+function entityKeyOf(event: string, d: Record<string, unknown>): string {
+	const id = str(d, 'id');
+	const guild = str(d, 'guild_id');
+	const user = isRecord(d.user) ? str(d.user, 'id') : undefined;
+	if (event.startsWith('GUILD_MEMBER_') && event !== 'GUILD_MEMBERS_CHUNK' && guild !== undefined && user !== undefined) return `member:${guild}:${user}`;
+	if (event.startsWith('GUILD_ROLE_') && guild !== undefined) {
+		const role = isRecord(d.role) ? str(d.role, 'id') : str(d, 'role_id');
+		if (role !== undefined) return `role:${guild}:${role}`;
+	}
+	if ((event === 'GUILD_CREATE' || event === 'GUILD_UPDATE' || event === 'GUILD_DELETE') && id !== undefined) return `guild:${id}`;
+	if ((event.startsWith('CHANNEL_') || event.startsWith('THREAD_')) && event !== 'THREAD_LIST_SYNC' && id !== undefined) return `channel:${id}`;
+	const channel = str(d, 'channel_id');
+	if (event.startsWith('MESSAGE_') && event !== 'MESSAGE_DELETE_BULK' && channel !== undefined && id !== undefined) return `message:${channel}:${id}`;
+	if (event === 'USER_UPDATE' && id !== undefined) return `user:${id}`;
+	return `event:${event}`;
+}
+
+/**
  * The Discord entity cache: ingests gateway dispatches (`handle({ t, d })` or `ingest(event, data)`) and serves
  * plain objects by branded ID. Members and users live in compact struct-of-arrays tables ({@link MemberTable},
  * {@link UserTable}); guilds, channels, roles, emojis and messages are kept as pruned payloads.
@@ -37,7 +58,13 @@ export class EntityCache extends EntityStore {
 	public ingest(event: string, data: unknown): boolean {
 		if (!isRecord(data)) return false;
 		try {
-			return this.dispatch(event, data);
+			const emitter = this.emitter;
+			if (emitter === undefined || !(emitter.has('cache:beforeSet') || emitter.has('cache:afterSet'))) return this.dispatch(event, data);
+			const key = entityKeyOf(event, data);
+			if (emitter.has('cache:beforeSet')) emitter.emit('cache:beforeSet', key, data);
+			const changed = this.dispatch(event, data);
+			if (changed && emitter.has('cache:afterSet')) emitter.emit('cache:afterSet', key, data);
+			return changed;
 		} catch (error) {
 			this.rejectedCount++;
 			this.onInvalid?.(event, error);

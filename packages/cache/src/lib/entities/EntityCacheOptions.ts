@@ -1,3 +1,4 @@
+import type { ExtensionPointEmitter } from '@ovenjs/types';
 import type { Channel, Emoji, Guild, Message, Role } from '@ovenjs/types';
 import type { MemberProperty } from './MemberTable.js';
 import type { UserProperty } from './UserTable.js';
@@ -92,4 +93,11 @@ export interface EntityCacheOptions {
 	readonly sweepers?: EntityCacheSweepers;
 	/** Called for a dispatch whose data cannot be ingested (it is skipped). @defaultValue none */
 	readonly onInvalidPayload?: (event: string, error: unknown) => void;
+	/**
+	 * The extension-point bus (`@ovenjs/core` passes the client's). Single-entity reads report
+	 * `cache:beforeGet` / `cache:afterGet` (tier `'entity'`), ingested dispatches `cache:beforeSet` /
+	 * `cache:afterSet`, with keys in {@link DiscordKeys} form. Nothing is built when no handler listens.
+	 * @defaultValue none
+	 */
+	readonly emitter?: ExtensionPointEmitter;
 }

@@ -1,4 +1,4 @@
-import { ChannelSchema, EmojiSchema, GuildSchema, MessageSchema, RoleSchema } from '@ovenjs/types';
+import { ChannelSchema, EmojiSchema, GuildSchema, MessageSchema, RoleSchema, type ExtensionPointEmitter } from '@ovenjs/types';
 import type { Channel, ChannelId, Emoji, EmojiId, GuildId, Message, MessageId, Role, RoleId, UserId } from '@ovenjs/types';
 import { uncheckedSnowflake } from '@ovenjs/types';
 import { LRUCache } from 'lru-cache';
@@ -37,10 +37,12 @@ export abstract class EntityStore {
 	protected readonly sweeper: EntitySweeper;
 	protected selfId: string | undefined;
 	protected rejectedCount = 0;
+	protected readonly emitter: ExtensionPointEmitter | undefined;
 
 	public constructor(options: EntityCacheOptions = {}) {
 		this.channelMap = new Map();
 		this.messageMap = new Map();
+		this.emitter = options.emitter;
 		const flags = options.flags ?? DEFAULT_CACHE_FLAGS;
 		if (!Number.isInteger(flags) || flags < 0) throw new CacheError('CACHE_INVALID_OPTION', `Option "flags" must be a combination of CacheFlags, got ${flags}.`);
 		this.flags = flags;
@@ -84,7 +86,8 @@ export abstract class EntityStore {
 
 	/** The cached guild (its own fields; channels, roles and members have their own getters). */
 	public guild(id: GuildId): CachedGuild | undefined {
-		return this.guildRecords.get(id)?.data;
+		const value = this.guildRecords.get(id)?.data;
+		return this.emitter === undefined ? value : this.reportGet(`guild:${id}`, value);
 	}
 
 	/** Every cached guild. */
@@ -105,7 +108,8 @@ export abstract class EntityStore {
 
 	/** A cached channel or thread (guild or DM). */
 	public channel(id: ChannelId): Channel | undefined {
-		return this.channelMap.get(id);
+		const value = this.channelMap.get(id);
+		return this.emitter === undefined ? value : this.reportGet(`channel:${id}`, value);
 	}
 
 	/** The cached channels (and threads) of a guild. */
@@ -120,7 +124,8 @@ export abstract class EntityStore {
 
 	/** A role of a guild. */
 	public role(guildId: GuildId, roleId: RoleId): Role | undefined {
-		return this.guildRecords.get(guildId)?.roles.get(roleId);
+		const value = this.guildRecords.get(guildId)?.roles.get(roleId);
+		return this.emitter === undefined ? value : this.reportGet(`role:${guildId}:${roleId}`, value);
 	}
 
 	/** Every cached role of a guild. */
@@ -130,7 +135,8 @@ export abstract class EntityStore {
 
 	/** A custom emoji of a guild. */
 	public emoji(guildId: GuildId, emojiId: EmojiId): Emoji | undefined {
-		return this.guildRecords.get(guildId)?.emojis.get(emojiId);
+		const value = this.guildRecords.get(guildId)?.emojis.get(emojiId);
+		return this.emitter === undefined ? value : this.reportGet(`emoji:${guildId}:${emojiId}`, value);
 	}
 
 	/** Every cached emoji of a guild. */
@@ -140,16 +146,17 @@ export abstract class EntityStore {
 
 	/** A user as a plain object built on read from the compact user table. */
 	public user(id: UserId): CachedUser | undefined {
-		return this.users.view(id);
+		const value = this.users.view(id);
+		return this.emitter === undefined ? value : this.reportGet(`user:${id}`, value);
 	}
 
 	/** A member as a plain object built on read (with its user when users are cached). */
 	public member(guildId: GuildId, userId: UserId): CachedMember | undefined {
 		const record = this.guildRecords.get(guildId);
 		const table = record?.members;
-		if (record === undefined || table === undefined) return undefined;
-		const row = table.rowOf(userId);
-		return row < 0 ? undefined : table.viewAt(row, this.users.view(userId), this.roleFilter(record));
+		const row = record === undefined || table === undefined ? -1 : table.rowOf(userId);
+		const value = row < 0 || record === undefined || table === undefined ? undefined : table.viewAt(row, this.users.view(userId), this.roleFilter(record));
+		return this.emitter === undefined ? value : this.reportGet(`member:${guildId}:${userId}`, value);
 	}
 
 	/** Every cached member of a guild. */
@@ -168,7 +175,8 @@ export abstract class EntityStore {
 
 	/** A cached message. */
 	public message(channelId: ChannelId, messageId: MessageId): Message | undefined {
-		return this.messageMap.get(channelId)?.get(messageId);
+		const value = this.messageMap.get(channelId)?.get(messageId);
+		return this.emitter === undefined ? value : this.reportGet(`message:${channelId}:${messageId}`, value);
 	}
 
 	/** Cached messages of a channel, oldest first. */
@@ -189,6 +197,15 @@ export abstract class EntityStore {
 	/** Every voice state of a guild. */
 	public voiceStates(guildId: GuildId): CachedVoiceState[] {
 		return [...(this.guildRecords.get(guildId)?.voiceStates.values() ?? [])];
+	}
+
+	/** Reports a single-entity read on the bus (`cache:beforeGet`, then `cache:afterGet` with tier `'entity'`). */
+	protected reportGet<T>(key: string, value: T | undefined): T | undefined {
+		const emitter = this.emitter;
+		if (emitter === undefined) return value;
+		if (emitter.has('cache:beforeGet')) emitter.emit('cache:beforeGet', key);
+		if (emitter.has('cache:afterGet')) emitter.emit('cache:afterGet', key, value !== undefined, value === undefined ? undefined : 'entity');
+		return value;
 	}
 
 	/** Counts per resource, approximate bytes of the compact tables, and rejected payloads. */

@@ -104,7 +104,7 @@ export class Client extends ClientEmitter<ClientEvents> {
 		this.rest = new REST({ ...options.rest, token: this.#token, emitter: bus });
 		this.api = new Api(this.rest);
 		this.#cacheEnabled = options.cache !== false;
-		this.cache = new EntityCache(options.cache === false ? { flags: 0 } : options.cache);
+		this.cache = new EntityCache(options.cache === false ? { flags: 0 } : { ...options.cache, emitter: bus });
 		this.pipeline = new EventPipeline(bus);
 		if (bus.has('lifecycle:init')) bus.emit('lifecycle:init', { intents: options.intents, shardCount: this.#shardCountOption() });
 	}

@@ -20,6 +20,11 @@ if (major < 20 || (major === 20 && minor < 19)) {
 const { packageManager } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const pnpmVersion = packageManager.split('@')[1];
 
+// pnpm is a root devDependency: after the first install, node_modules/.bin/pnpm is the pinned pnpm, and it must
+// be on PATH for turbo (which starts `pnpm run <task>` in each package).
+const localBin = join(root, 'node_modules', '.bin');
+process.env.PATH = `${localBin}:${process.env.PATH ?? ''}`;
+
 function pnpmCommand() {
 	const probe = spawnSync('pnpm', ['--version'], { encoding: 'utf8' });
 	if (probe.status === 0 && probe.stdout.trim() === pnpmVersion) return ['pnpm', []];
@@ -28,7 +33,7 @@ function pnpmCommand() {
 
 function run(args) {
 	const [cmd, prefix] = pnpmCommand();
-	execFileSync(cmd, [...prefix, ...args], { cwd: root, stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit' });
+	execFileSync(cmd, [...prefix, ...args], { cwd: root, env: process.env, stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit' });
 }
 
 if (!existsSync(join(root, 'node_modules', '.modules.yaml'))) {

@@ -131,6 +131,15 @@ describe('computePermissions (Discord\'s documented algorithm)', () => {
 		expect(computePermissions(ctx)).toBe(0n);
 	});
 
+	it('tolerates permission bits newer than this library and rejects malformed values with a typed error', () => {
+		const future = 1n << 60n;
+		const ctx: PermissionContext = { ...base, roles: [{ id: asRoleId(guildId), permissions: (everyonePerms | future).toString() }] };
+		expect(computePermissions(ctx)).toBe(everyonePerms);
+		const broken: PermissionContext = { ...base, roles: [{ id: asRoleId(guildId), permissions: 'lots' }] };
+		expect(() => computePermissions(broken)).toThrow(expect.objectContaining({ code: 'TYPES_INVALID_PERMISSIONS' }) as Error);
+		expect(() => computePermissions(broken)).toThrow(/role 100000000000000000 must be a decimal string/);
+	});
+
 	it('a timed-out member keeps only ViewChannel and ReadMessageHistory', () => {
 		const now = Date.parse('2026-01-01T00:00:00Z');
 		const ctx: PermissionContext = { ...base, memberRoleIds: [mods], communicationDisabledUntil: '2026-01-01T01:00:00Z', now };

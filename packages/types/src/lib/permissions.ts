@@ -1,7 +1,7 @@
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { TypesError } from './errors/TypesError.js';
 import type { Brand } from './brand.js';
-import type { GuildId, RoleId, UserId } from './snowflake.js';
+import { uncheckedSnowflake, type GuildId, type RoleId, type UserId } from './snowflake.js';
 
 /** Every permission flag Discord defines, by name (re-exported from discord-api-types). */
 export const PermissionFlags = PermissionFlagsBits;
@@ -147,31 +147,40 @@ const REQUIRES_SEND = F.MentionEveryone | F.SendTTSMessages | F.AttachFiles | F.
  */
 export function computePermissions(ctx: PermissionContext): PermissionBits {
 	if (ctx.userId === ctx.ownerId) return ALL_PERMISSIONS;
-	const roleBits = new Map<string, bigint>();
-	for (const role of ctx.roles) roleBits.set(role.id, resolveUnknown(role.permissions));
-
-	let base = roleBits.get(ctx.guildId) ?? 0n;
-	for (const roleId of ctx.memberRoleIds) base |= roleBits.get(roleId) ?? 0n;
+	const { memberRoleIds } = ctx;
+	// @everyone's role ID is the guild's ID (compared as plain strings on purpose).
+	const guildId: string = ctx.guildId;
+	// One pass over the roles, no allocation.
+	let base = 0n;
+	for (const role of ctx.roles) {
+		if (role.id === guildId || memberRoleIds.includes(role.id)) base |= bitsOf(role.permissions, 'role', role.id);
+	}
 	if ((base & F.Administrator) !== 0n) return ALL_PERMISSIONS;
 
 	let perms = base;
 	const overwrites = ctx.overwrites;
 	if (overwrites !== undefined) {
-		const byId = new Map(overwrites.map((o) => [`${o.type}:${o.id}`, o] as const));
-		const everyone = byId.get(`0:${ctx.guildId}`);
-		if (everyone !== undefined) perms = (perms & ~BigInt(everyone.deny)) | BigInt(everyone.allow);
-		let allow = 0n;
-		let deny = 0n;
-		for (const roleId of ctx.memberRoleIds) {
-			const ow = byId.get(`0:${roleId}`);
-			if (ow !== undefined) {
-				allow |= BigInt(ow.allow);
-				deny |= BigInt(ow.deny);
+		let everyoneAllow = 0n;
+		let everyoneDeny = 0n;
+		let roleAllow = 0n;
+		let roleDeny = 0n;
+		let memberAllow = 0n;
+		let memberDeny = 0n;
+		for (const ow of overwrites) {
+			if (ow.type === 0 && ow.id === guildId) {
+				everyoneAllow = bitsOf(ow.allow, 'overwrite', ow.id);
+				everyoneDeny = bitsOf(ow.deny, 'overwrite', ow.id);
+			} else if (ow.type === 0 && memberRoleIds.includes(asRoleIdUnchecked(ow.id))) {
+				roleAllow |= bitsOf(ow.allow, 'overwrite', ow.id);
+				roleDeny |= bitsOf(ow.deny, 'overwrite', ow.id);
+			} else if (ow.type === 1 && ow.id === ctx.userId) {
+				memberAllow = bitsOf(ow.allow, 'overwrite', ow.id);
+				memberDeny = bitsOf(ow.deny, 'overwrite', ow.id);
 			}
 		}
-		perms = (perms & ~deny) | allow;
-		const member = byId.get(`1:${ctx.userId}`);
-		if (member !== undefined) perms = (perms & ~BigInt(member.deny)) | BigInt(member.allow);
+		perms = (perms & ~everyoneDeny) | everyoneAllow;
+		perms = (perms & ~roleDeny) | roleAllow;
+		perms = (perms & ~memberDeny) | memberAllow;
 
 		if ((perms & F.ViewChannel) === 0n) return NO_PERMISSIONS;
 		if (ctx.textChannel !== false && (perms & F.SendMessages) === 0n) perms &= ~REQUIRES_SEND;
@@ -181,5 +190,23 @@ export function computePermissions(ctx: PermissionContext): PermissionBits {
 	if (until !== undefined && until !== null && new Date(until).getTime() > (ctx.now ?? Date.now())) {
 		perms &= TIMEOUT_ALLOWED;
 	}
-	return resolveUnknown(perms);
+	// Bits Discord added after this version of discord-api-types are dropped rather than rejected, so a new flag
+	// on a role never breaks the computation.
+	const known = perms & ALL_BITS;
+	return isBits(known) ? known : NO_PERMISSIONS;
+}
+
+/** Overwrite IDs are plain strings (role or user); compared against role IDs without re-validating. */
+function asRoleIdUnchecked(id: string): RoleId {
+	return uncheckedSnowflake('Role', id);
+}
+
+/** A permission value from a role or overwrite (Discord's decimal string or a bigint), with a typed error. */
+function bitsOf(value: string | bigint, what: 'role' | 'overwrite', id: string): bigint {
+	if (typeof value === 'bigint') return value;
+	try {
+		return BigInt(value);
+	} catch (error) {
+		throw new TypesError('TYPES_INVALID_PERMISSIONS', `The permissions of ${what} ${id} must be a decimal string or a bigint, got ${JSON.stringify(value)}.`, { cause: error });
+	}
 }

@@ -13,7 +13,8 @@ function prune<T extends object>(value: T, keep: ReadonlySet<string>): T {
 }
 
 /**
- * The key (in `DiscordKeys` form) of the entity a dispatch writes, for the `cache:*Set` points; events that
+ * The key (in `DiscordKeys` form, built from the raw payload strings) of the entity a dispatch writes, for the
+ * `cache:*Set` points; events that
  * touch many entities (READY, chunks, bulk deletes) are reported as `event:<NAME>`.
  */
 function entityKeyOf(event: string, d: Record<string, unknown>): string {

@@ -10,6 +10,7 @@ import { RoleListPool } from './RoleListPool.js';
 import { UserTable, type UserProperty } from './UserTable.js';
 import type { CachedMember, CachedPresence, CachedUser, CachedVoiceState } from './views.js';
 import { EntitySweeper } from './EntitySweeper.js';
+import { DiscordKeys } from '../DiscordKeys.js';
 
 const ALL_USER: readonly UserProperty[] = ['globalName', 'discriminator', 'avatar', 'publicFlags'];
 const ALL_MEMBER: readonly MemberProperty[] = ['nick', 'avatar', 'premiumSince', 'communicationDisabledUntil', 'flags', 'voice'];
@@ -87,7 +88,7 @@ export abstract class EntityStore {
 	/** The cached guild (its own fields; channels, roles and members have their own getters). */
 	public guild(id: GuildId): CachedGuild | undefined {
 		const value = this.guildRecords.get(id)?.data;
-		return this.emitter === undefined ? value : this.reportGet(`guild:${id}`, value);
+		return this.emitter === undefined ? value : this.reportGet(DiscordKeys.guild(id), value);
 	}
 
 	/** Every cached guild. */
@@ -109,7 +110,7 @@ export abstract class EntityStore {
 	/** A cached channel or thread (guild or DM). */
 	public channel(id: ChannelId): Channel | undefined {
 		const value = this.channelMap.get(id);
-		return this.emitter === undefined ? value : this.reportGet(`channel:${id}`, value);
+		return this.emitter === undefined ? value : this.reportGet(DiscordKeys.channel(id), value);
 	}
 
 	/** The cached channels (and threads) of a guild. */
@@ -125,7 +126,7 @@ export abstract class EntityStore {
 	/** A role of a guild. */
 	public role(guildId: GuildId, roleId: RoleId): Role | undefined {
 		const value = this.guildRecords.get(guildId)?.roles.get(roleId);
-		return this.emitter === undefined ? value : this.reportGet(`role:${guildId}:${roleId}`, value);
+		return this.emitter === undefined ? value : this.reportGet(DiscordKeys.role(guildId, roleId), value);
 	}
 
 	/** Every cached role of a guild. */
@@ -147,7 +148,7 @@ export abstract class EntityStore {
 	/** A user as a plain object built on read from the compact user table. */
 	public user(id: UserId): CachedUser | undefined {
 		const value = this.users.view(id);
-		return this.emitter === undefined ? value : this.reportGet(`user:${id}`, value);
+		return this.emitter === undefined ? value : this.reportGet(DiscordKeys.user(id), value);
 	}
 
 	/** A member as a plain object built on read (with its user when users are cached). */
@@ -156,7 +157,7 @@ export abstract class EntityStore {
 		const table = record?.members;
 		const row = record === undefined || table === undefined ? -1 : table.rowOf(userId);
 		const value = row < 0 || record === undefined || table === undefined ? undefined : table.viewAt(row, this.users.view(userId), this.roleFilter(record));
-		return this.emitter === undefined ? value : this.reportGet(`member:${guildId}:${userId}`, value);
+		return this.emitter === undefined ? value : this.reportGet(DiscordKeys.member(guildId, userId), value);
 	}
 
 	/** Every cached member of a guild. */
@@ -176,7 +177,7 @@ export abstract class EntityStore {
 	/** A cached message. */
 	public message(channelId: ChannelId, messageId: MessageId): Message | undefined {
 		const value = this.messageMap.get(channelId)?.get(messageId);
-		return this.emitter === undefined ? value : this.reportGet(`message:${channelId}:${messageId}`, value);
+		return this.emitter === undefined ? value : this.reportGet(DiscordKeys.message(channelId, messageId), value);
 	}
 
 	/** Cached messages of a channel, oldest first. */

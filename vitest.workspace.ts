@@ -13,8 +13,9 @@ interface ExportEntry {
 	readonly '@ovenjs/source'?: string;
 }
 
-function sourceAliases(): { find: string; replacement: string }[] {
-	const aliases: { find: string; replacement: string }[] = [];
+/** One alias per export of every package: `@ovenjs/rest/redis` → `packages/rest/src/redis.ts`. */
+function sourceAliases(): { find: RegExp; replacement: string }[] {
+	const aliases: { find: RegExp; replacement: string }[] = [];
 	for (const dir of readdirSync(join(root, 'packages'))) {
 		const manifest = join(root, 'packages', dir, 'package.json');
 		if (!existsSync(manifest)) continue;
@@ -22,17 +23,14 @@ function sourceAliases(): { find: string; replacement: string }[] {
 		for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
 			if (typeof target === 'string' || target['@ovenjs/source'] === undefined) continue;
 			const specifier = subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`;
-			aliases.push({ find: specifier, replacement: join(root, 'packages', dir, target['@ovenjs/source']) });
+			// Anchored, so `@ovenjs/rest` never matches `@ovenjs/rest/redis`.
+			aliases.push({ find: new RegExp(`^${specifier.replace(/[/.]/g, '\\$&')}$`), replacement: join(root, 'packages', dir, target['@ovenjs/source']) });
 		}
 	}
-	// Longest first, so `@ovenjs/rest/redis` wins over `@ovenjs/rest`.
-	return aliases.sort((a, b) => b.find.length - a.find.length).map(({ find, replacement }) => ({
-		find: new RegExp(`^${find.replace(/[/.]/g, '\\$&')}$`).source,
-		replacement,
-	}));
+	return aliases;
 }
 
-const alias = sourceAliases().map(({ find, replacement }) => ({ find: new RegExp(find), replacement }));
+const alias = sourceAliases();
 
 const packageNames = readdirSync(join(root, 'packages')).filter((dir) => existsSync(join(root, 'packages', dir, '__tests__')));
 

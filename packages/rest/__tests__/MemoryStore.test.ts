@@ -17,6 +17,10 @@ function ok(hash: string, limit: number, remaining: number, resetAfterMs: number
 	return { status, hash, limit, remaining, resetAfterMs, retryAfterMs: undefined, scope: undefined, global: false };
 }
 
+function lease(result: ReturnType<MemoryStore['acquire']>): string {
+	return result.granted ? result.lease : '';
+}
+
 function response(partial: Partial<RateLimitResponse>): RateLimitResponse {
 	return { status: 200, hash: undefined, limit: undefined, remaining: undefined, resetAfterMs: undefined, retryAfterMs: undefined, scope: undefined, global: false, ...partial };
 }
@@ -55,26 +59,96 @@ describe('MemoryStore', () => {
 		expect(store.acquire(otherChannel, policy).granted).toBe(false);
 	});
 
-	it('starts the next window only after the last one answered, minus answers Discord counted late', () => {
+	it('starts the next window at its reset, keeping a slot for each request still in flight', () => {
 		const store = new MemoryStore();
-		const lease = (r: ReturnType<MemoryStore['acquire']>): string => (r.granted ? r.lease : '');
 		store.acquire(messages, policy);
 		store.complete(messages, ok('abc', 2, 1, 1_000), policy);
 		const inFlight = store.acquire(messages, policy);
 		expect(inFlight.granted).toBe(true);
 		expect(store.acquire(messages, policy).granted).toBe(false);
 		vi.advanceTimersByTime(1_000);
-		// The window is over but its last request has not answered: Discord may still count it in the next one.
-		expect(store.acquire(messages, policy)).toMatchObject({ granted: false, reason: 'bucket' });
-		// It answers late, processed in Discord's next window (a full window ahead): that slot is taken.
-		store.complete(messages, ok('abc', 2, 1, 1_000), policy, lease(inFlight));
+		// The window is over and its last request has not answered: Discord may count it in the new window,
+		// so the new window opens with one slot instead of two.
 		expect(store.acquire(messages, policy).granted).toBe(true);
+		expect(store.acquire(messages, policy)).toMatchObject({ granted: false, reason: 'bucket' });
+		// It answers, processed in Discord's new window: its slot was already kept, nothing more opens.
+		store.complete(messages, ok('abc', 2, 1, 1_000), policy, lease(inFlight));
+		expect(store.acquire(messages, policy).granted).toBe(false);
+	});
+
+	it('frees the kept slot when the late answer shows Discord counted it in the window before', () => {
+		const store = new MemoryStore();
+		store.acquire(messages, policy);
+		store.complete(messages, ok('abc', 2, 1, 1_000), policy);
+		const inFlight = store.acquire(messages, policy);
+		vi.advanceTimersByTime(1_000);
+		expect(store.acquire(messages, policy).granted).toBe(true);
+		expect(store.acquire(messages, policy).granted).toBe(false);
+		vi.advanceTimersByTime(10);
+		// Its reset estimate is the old window's: Discord processed it before the reset.
+		store.complete(messages, ok('abc', 2, 0, 0), policy, lease(inFlight));
+		expect(store.acquire(messages, policy).granted).toBe(true);
+		expect(store.acquire(messages, policy).granted).toBe(false);
+	});
+
+	it('holds a window whose reset is only a guess until its first answer arrives', () => {
+		const store = new MemoryStore();
+		store.acquire(messages, policy);
+		store.complete(messages, ok('abc', 2, 1, 1_000), policy);
+		const last = store.acquire(messages, policy);
+		store.complete(messages, ok('abc', 2, 0, 1_000), policy, lease(last));
+		vi.advanceTimersByTime(1_000);
+		// A new window on our own estimate: nothing Discord said describes it yet.
+		const a = store.acquire(messages, policy);
+		const b = store.acquire(messages, policy);
+		expect(a.granted && b.granted).toBe(true);
+		vi.advanceTimersByTime(1_000);
+		// Our guess has run out but Discord may have opened the window later (its requests are still in flight).
+		expect(store.acquire(messages, policy)).toMatchObject({ granted: false, reason: 'bucket' });
+		// The first answer says the window resets 300 ms from now: that is when the next one opens.
+		store.complete(messages, ok('abc', 2, 1, 300), policy, lease(a));
+		expect(store.acquire(messages, policy)).toMatchObject({ granted: false, reason: 'bucket' });
+		vi.advanceTimersByTime(300);
+		// b is still in flight and keeps one slot of the next window.
+		expect(store.acquire(messages, policy).granted).toBe(true);
+		expect(store.acquire(messages, policy).granted).toBe(false);
+		store.complete(messages, ok('abc', 2, 0, 0), policy, lease(b));
+	});
+
+	it('keeps a slot in every window a request stays in flight across, and takes slots answers counted late', () => {
+		const store = new MemoryStore();
+		store.acquire(messages, policy);
+		store.complete(messages, ok('abc', 3, 2, 1_000), policy);
+		const slow = store.acquire(messages, policy);
+		const late = store.acquire(messages, policy);
+		vi.advanceTimersByTime(900);
+		// Processed in Discord's next window (its reset is almost a full window after ours): it takes a slot there.
+		store.complete(messages, ok('abc', 3, 2, 1_000), policy, lease(late));
+		vi.advanceTimersByTime(100);
+		// Next window: 3 slots minus `slow` (in flight) minus `late` (counted there); it ends with `late`'s window.
+		const x = store.acquire(messages, policy);
+		expect(x.granted).toBe(true);
+		expect(store.acquire(messages, policy).granted).toBe(false);
+		store.complete(messages, ok('abc', 3, 0, 900), policy, lease(x));
+		vi.advanceTimersByTime(899);
+		expect(store.acquire(messages, policy).granted).toBe(false);
+		vi.advanceTimersByTime(1);
+		// Two resets later `slow` still has not answered: it still holds a slot of this window.
+		const y = store.acquire(messages, policy);
+		store.complete(messages, ok('abc', 3, 1, 1_000), policy, lease(y));
+		const z = store.acquire(messages, policy);
+		expect(y.granted && z.granted).toBe(true);
+		expect(store.acquire(messages, policy).granted).toBe(false);
+		store.complete(messages, ok('abc', 3, 0, 1_000), policy, lease(z));
+		store.complete(messages, response({ status: 0 }), policy, lease(slow));
+		vi.advanceTimersByTime(1_000);
+		// Nothing in flight any more: a full window.
+		for (let i = 0; i < 3; i++) expect(store.acquire(messages, policy).granted).toBe(true);
 		expect(store.acquire(messages, policy).granted).toBe(false);
 	});
 
 	it('gives a full window when the last answers came back in time', () => {
 		const store = new MemoryStore();
-		const lease = (r: ReturnType<MemoryStore['acquire']>): string => (r.granted ? r.lease : '');
 		store.acquire(messages, policy);
 		store.complete(messages, ok('abc', 2, 1, 1_000), policy);
 		const second = store.acquire(messages, policy);
@@ -91,7 +165,6 @@ describe('MemoryStore', () => {
 		store.complete(messages, ok('abc', 3, 2, 1_000), policy);
 		const first = store.acquire(messages, policy);
 		const second = store.acquire(messages, policy);
-		const lease = (r: typeof first): string => (r.granted ? r.lease : '');
 		vi.advanceTimersByTime(100);
 		store.complete(messages, ok('abc', 3, 1, 800), policy, lease(first)); // estimate: now + 800 = 900 from start
 		store.complete(messages, ok('abc', 3, 0, 850), policy, lease(second)); // a later estimate (950) does not win

@@ -19,6 +19,7 @@ const policy: RateLimitPolicy = {
 	discoveryTimeoutMs: 60_000,
 };
 const ticket: RateLimitTicket = { route: 'POST /channels/:id/messages', major: '1', global: true };
+const lease = (result: Awaited<ReturnType<RedisStore['acquire']>>): string => (result.granted ? result.lease : '');
 const res = (partial: Partial<RateLimitResponse>): RateLimitResponse => ({
 	status: 200,
 	hash: undefined,
@@ -116,20 +117,55 @@ describe.skipIf(!gate.available)('RedisStore (real Redis)', () => {
 		expect(await store.acquire(other, policy)).toMatchObject({ granted: false, reason: 'discovery' });
 	});
 
-	it('starts the next window only after the last one answered, minus answers Discord counted late', async () => {
+	it('starts the next window at its reset, keeping a slot for each request still in flight', async () => {
 		const store = make();
-		const lease = (r: Awaited<ReturnType<RedisStore['acquire']>>): string => (r.granted ? r.lease : '');
 		const probe = await store.acquire(ticket, policy);
 		await store.complete(ticket, res({ hash: 'h4', limit: 2, remaining: 1, resetAfterMs: 200 }), policy, lease(probe));
 		const inFlight = await store.acquire(ticket, policy);
 		expect(inFlight.granted).toBe(true);
 		expect((await store.acquire(ticket, policy)).granted).toBe(false);
 		await new Promise((resolve) => setTimeout(resolve, 250));
+		// Discord may count the unanswered request in the new window: one slot of two opens.
+		expect((await store.acquire(ticket, policy)).granted).toBe(true);
 		expect(await store.acquire(ticket, policy)).toMatchObject({ granted: false, reason: 'bucket' });
-		// It answers late, counted in Discord's next window (its reset is a full window ahead).
+		// It answers, counted in the new window: its slot was kept, nothing more opens.
 		await store.complete(ticket, res({ hash: 'h4', limit: 2, remaining: 1, resetAfterMs: 200 }), policy, lease(inFlight));
+		expect((await store.acquire(ticket, policy)).granted).toBe(false);
+	});
+
+	it('frees the kept slot when the late answer shows Discord counted it in the window before', async () => {
+		const store = make();
+		const probe = await store.acquire(ticket, policy);
+		await store.complete(ticket, res({ hash: 'h6', limit: 2, remaining: 1, resetAfterMs: 100 }), policy, lease(probe));
+		const inFlight = await store.acquire(ticket, policy);
+		await new Promise((resolve) => setTimeout(resolve, 120));
 		expect((await store.acquire(ticket, policy)).granted).toBe(true);
 		expect((await store.acquire(ticket, policy)).granted).toBe(false);
+		await store.complete(ticket, res({ hash: 'h6', limit: 2, remaining: 0, resetAfterMs: 0 }), policy, lease(inFlight));
+		expect((await store.acquire(ticket, policy)).granted).toBe(true);
+		expect((await store.acquire(ticket, policy)).granted).toBe(false);
+	});
+
+	it('holds a window whose reset is only a guess until its first answer arrives', async () => {
+		const store = make();
+		const probe = await store.acquire(ticket, policy);
+		await store.complete(ticket, res({ hash: 'h5', limit: 2, remaining: 1, resetAfterMs: 100 }), policy, lease(probe));
+		const last = await store.acquire(ticket, policy);
+		await store.complete(ticket, res({ hash: 'h5', limit: 2, remaining: 0, resetAfterMs: 100 }), policy, lease(last));
+		await new Promise((resolve) => setTimeout(resolve, 120));
+		const a = await store.acquire(ticket, policy);
+		const b = await store.acquire(ticket, policy);
+		expect(a.granted && b.granted).toBe(true);
+		await new Promise((resolve) => setTimeout(resolve, 120));
+		// Our guess ran out, but nothing Discord said describes this window yet: it holds.
+		expect(await store.acquire(ticket, policy)).toMatchObject({ granted: false, reason: 'bucket' });
+		await store.complete(ticket, res({ hash: 'h5', limit: 2, remaining: 1, resetAfterMs: 100 }), policy, lease(a));
+		expect(await store.acquire(ticket, policy)).toMatchObject({ granted: false, reason: 'bucket' });
+		await new Promise((resolve) => setTimeout(resolve, 120));
+		// b is still in flight and keeps one slot of the next window.
+		expect((await store.acquire(ticket, policy)).granted).toBe(true);
+		expect((await store.acquire(ticket, policy)).granted).toBe(false);
+		await store.complete(ticket, res({ hash: 'h5', limit: 2, remaining: 0, resetAfterMs: 0 }), policy, lease(b));
 	});
 
 	it('releases a probe whose request got no response', async () => {

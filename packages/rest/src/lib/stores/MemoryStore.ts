@@ -39,10 +39,12 @@ interface BucketState {
 	generation: number;
 	/** `resetAt` is our guess for a window no response has described yet. */
 	provisional: boolean;
-	/** Requests granted from this bucket and not completed: Discord may count them in the next window. */
+	/** Requests granted from this bucket (in any window) and not completed: Discord may count them in the next window. */
 	inflight: number;
 	/** Reset estimates of answers that Discord counted in a later window than ours (they were processed late). */
 	late: number[];
+	/** The reset estimate of the window before the current one. */
+	previousResetAt: number;
 }
 
 interface RouteHash {
@@ -55,10 +57,10 @@ interface RouteHash {
 const LEASES: readonly string[] = Array.from({ length: 64 }, (_, i) => `w${i}`);
 
 function fresh(limit: number, remaining: number, resetAt: number, windowMs: number, probeUntil: number): BucketState {
-	return { limit, remaining, resetAt, windowMs, probeUntil, generation: 0, provisional: false, inflight: 0, late: [] };
+	return { limit, remaining, resetAt, windowMs, probeUntil, generation: 0, provisional: false, inflight: 0, late: [], previousResetAt: 0 };
 }
 
-/** How often a queue waiting for the last window's answers asks again (each answer also wakes it). */
+/** How often a queue waiting for the first answer of a guessed window asks again (each answer also wakes it). */
 const DRAIN_POLL_MS = 25;
 
 /** How often a request blocked only by in-flight global requests asks again (a completion frees a slot). */
@@ -155,10 +157,11 @@ export class MemoryStore implements RateLimitStore {
 				state.probeUntil = now + policy.discoveryTimeoutMs;
 			} else {
 				if (state.resetAt <= now) {
-					// Like a careful client, start the next window only once the last one's requests have answered
-					// (Discord may count a late one in the next window; its answer says so). A request that never
+					// The next window starts at the reset estimate, with a slot kept for every request still in flight
+					// (Discord may count it in the new window). Only a window that no answer has described yet holds:
+					// its reset is our guess, and Discord may have opened it later than we did. A request that never
 					// answers stops holding the bucket after the discovery timeout.
-					if (state.inflight > 0 && now < state.resetAt + policy.discoveryTimeoutMs) {
+					if (state.provisional && state.inflight > 0 && now < state.resetAt + policy.discoveryTimeoutMs) {
 						return { granted: false, reason: 'bucket', waitMs: DRAIN_POLL_MS, bucket: key };
 					}
 					this.#rollover(state, now);
@@ -273,7 +276,10 @@ export class MemoryStore implements RateLimitStore {
 	/** Starts a bucket's next window. */
 	#rollover(state: BucketState, now: number): void {
 		state.generation++;
-		// Late answers whose window may still be open took slots of it (and anything still in flight may too).
+		state.previousResetAt = state.resetAt;
+		// Late answers whose window may still be open took slots of it, and anything still in flight may too
+		// (those stay counted in `inflight` until they answer, so a request in flight across two resets holds a
+		// slot of both windows).
 		let taken = 0;
 		let resetAt = 0;
 		for (const estimate of state.late) {
@@ -284,7 +290,6 @@ export class MemoryStore implements RateLimitStore {
 		}
 		state.late.length = 0;
 		state.remaining = state.limit - state.inflight - taken;
-		state.inflight = 0;
 		if (taken > 0) {
 			state.resetAt = resetAt;
 			state.provisional = false;
@@ -298,8 +303,9 @@ export class MemoryStore implements RateLimitStore {
 	 * Folds one answer into the bucket. Every answer's reset estimate is at or after the true reset (it was
 	 * received after Discord computed it), so the earliest estimate of a window is the tightest safe one. An
 	 * estimate more than half a window after ours means Discord counted that request in its next window (it was
-	 * processed late): that slot of the next window is taken. Other answers from windows we already left say
-	 * nothing new.
+	 * processed late): that slot of the next window is taken. An answer from a window we already left kept a
+	 * slot of ours while it was in flight; when its estimate is within half a window of that earlier window's
+	 * reset, Discord counted it there and the slot is free again. Other answers say nothing new.
 	 */
 	#place(state: BucketState, remaining: number, estimate: number, current: boolean): void {
 		if (current && state.provisional) {
@@ -308,7 +314,9 @@ export class MemoryStore implements RateLimitStore {
 			state.provisional = false;
 		} else if (estimate > state.resetAt + state.windowMs / 2) {
 			if (state.late.length < 1_000) state.late.push(estimate);
-		} else if (current) {
+		} else if (!current) {
+			if (estimate <= state.previousResetAt + state.windowMs / 2) state.remaining = Math.min(state.limit, state.remaining + 1);
+		} else {
 			state.remaining = Math.min(state.remaining, remaining);
 			state.resetAt = Math.min(state.resetAt, estimate);
 		}

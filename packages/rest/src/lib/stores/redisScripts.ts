@@ -94,10 +94,13 @@ if key then
       local remaining = tonumber(s[2])
       local resetAt = tonumber(s[3])
       if resetAt <= now then
-        -- start the next window only once the last one's requests answered (or their answers are overdue)
-        local inflight = tonumber(redis.call('HGET', bk, 'inflight') or '0')
-        if inflight > 0 and now < resetAt + discovery then return {0, 25, 'bucket', key} end
+        -- the next window starts at the reset estimate, keeping a slot for every request still in flight; only a
+        -- window no answer has described yet (its reset is a guess) waits for its first answer (or until overdue)
+        local f = redis.call('HMGET', bk, 'inflight', 'prov')
+        local inflight = tonumber(f[1] or '0')
+        if f[2] == '1' and inflight > 0 and now < resetAt + discovery then return {0, 25, 'bucket', key} end
         -- late answers whose window may still be open took slots of it
+        local previous = resetAt
         local lk = bk .. ':late'
         redis.call('ZREMRANGEBYSCORE', lk, '-inf', now)
         local taken = redis.call('ZCARD', lk)
@@ -110,7 +113,7 @@ if key then
         end
         redis.call('DEL', lk)
         remaining = limit - inflight - taken
-        redis.call('HSET', bk, 'resetAt', resetAt, 'prov', provisional, 'inflight', 0, 'remaining', remaining)
+        redis.call('HSET', bk, 'resetAt', resetAt, 'prov', provisional, 'remaining', remaining, 'prevReset', previous)
         redis.call('HINCRBY', bk, 'gen', 1)
       end
       if remaining <= 0 then return {0, math.max(1, resetAt - now), 'bucket', key} end
@@ -225,7 +228,12 @@ if limit and remaining and resetAfter then
       local lk = bk .. ':late'
       redis.call('ZADD', lk, estimate, redis.call('INCR', ns .. ':seq'))
       redis.call('PEXPIRE', lk, math.ceil(wm * 2 + idle))
-    elseif current then
+    elseif not current then
+      -- an answer from a window we left kept a slot of ours while in flight; Discord counted it in that earlier
+      -- window (its estimate is within half a window of that reset), so the slot is free again
+      local previous = tonumber(redis.call('HGET', bk, 'prevReset') or '0')
+      if estimate <= previous + wm / 2 then redis.call('HSET', bk, 'remaining', math.min(limit, tonumber(s[2]) + 1)) end
+    else
       -- every estimate is at or after the true reset, so the earliest one of a window is the tightest safe one
       redis.call('HSET', bk, 'remaining', math.min(tonumber(s[2]), remaining), 'resetAt', math.min(known, estimate))
     end

@@ -5,7 +5,7 @@ import ovenjs from '@ovenjs/eslint-plugin';
 
 export default tseslint.config(
 	{
-		ignores: ['**/dist/**', '**/.tsbuild/**', '**/node_modules/**', '**/.turbo/**', 'benchmarks/results/**', 'docs/**/*.js'],
+		ignores: ['**/dist/**', '**/.tsbuild/**', '**/node_modules/**', '**/.turbo/**', 'benchmarks/results/**', 'docs/**/*.js', 'docs/.snippets/**'],
 	},
 	js.configs.recommended,
 	...tseslint.configs.strictTypeChecked,

@@ -15,7 +15,8 @@ export function createTsupConfig(entry: Record<string, string>, overrides: Optio
 	return defineConfig({
 		entry,
 		format: ['esm', 'cjs'],
-		dts: true,
+		// Declarations come from TypeScript 7 in tools/emit-types.mjs (the build script runs it after tsup).
+		dts: false,
 		tsconfig: buildTsconfig,
 		target: 'node20',
 		platform: 'node',

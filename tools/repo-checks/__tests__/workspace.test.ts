@@ -1,12 +1,16 @@
 /**
  * The workspace's fixed shape, checked: every package has a README, an exports map with ESM, CJS and types,
  * `sideEffects: false`, `files: ["dist"]`, a tsconfig that extends the strict base and references exactly the
- * workspace packages its sources import, and — once built — entry points that load as ESM and as CJS.
+ * workspace packages its sources import, and — once built — entry points that load as ESM and as CJS, with
+ * declarations that type-check for ESM and CommonJS consumers.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -77,7 +81,8 @@ describe.each(names)('@ovenjs/%s', (name) => {
 			expect(existsSync(join(dir, t['@ovenjs/source'] ?? ''))).toBe(true);
 			expect(t.import?.types).toMatch(/\.d\.ts$/);
 			expect(t.import?.default).toMatch(/\.js$/);
-			expect(t.require?.types).toMatch(/\.d\.cts$/);
+			// CommonJS declarations live under dist/types-cjs, a {"type": "commonjs"} scope (tools/emit-types.mjs).
+			expect(t.require?.types).toMatch(/^\.\/dist\/types-cjs\/.+\.d\.ts$/);
 			expect(t.require?.default).toMatch(/\.cjs$/);
 		}
 	});
@@ -109,6 +114,7 @@ describe.each(names)('@ovenjs/%s', (name) => {
 			expect(existsSync(join(dir, target.import?.types ?? ''))).toBe(true);
 			expect(existsSync(join(dir, target.require?.types ?? ''))).toBe(true);
 		}
+		expect(JSON.parse(read(join(dir, 'dist', 'types-cjs', 'package.json')))).toEqual({ type: 'commonjs' });
 	});
 });
 
@@ -146,6 +152,60 @@ describe('workspace', () => {
 			module: 'NodeNext',
 			moduleResolution: 'NodeNext',
 		});
+	});
+
+	const allBuilt = names.every((name) => existsSync(join(packagesDir, name, 'dist', 'types')));
+	it.runIf(allBuilt || process.env.CI === 'true')('built declarations type-check for ESM and CommonJS consumers (skipLibCheck off)', () => {
+		// A consumer project outside the workspace that sees the packages as npm would install them.
+		const dir = mkdtempSync(join(tmpdir(), 'ovenjs-consumer-'));
+		try {
+			mkdirSync(join(dir, 'node_modules', '@ovenjs'), { recursive: true });
+			mkdirSync(join(dir, 'node_modules', '@types'));
+			for (const name of names) symlinkSync(join(packagesDir, name), join(dir, 'node_modules', '@ovenjs', name), 'dir');
+			symlinkSync(join(root, 'node_modules', '@types', 'node'), join(dir, 'node_modules', '@types', 'node'), 'dir');
+			writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
+			const specifiers = names.flatMap((name) =>
+				Object.keys(manifest(name).exports ?? {})
+					.filter((key) => key !== './package.json')
+					.map((key) => `@ovenjs/${name}${key.slice(1)}`),
+			);
+			const body = [
+				...specifiers.map((specifier, i) => `import * as entry${i} from '${specifier}';`),
+				"import { asUserId, type GuildId } from '@ovenjs/types';",
+				`export const entries = [${specifiers.map((_, i) => `entry${i}`).join(', ')}];`,
+				// Real types, not `any`: a user ID is not a guild ID.
+				"// @ts-expect-error a UserId is not a GuildId",
+				"export const guild: GuildId = asUserId('80351110224678912');",
+			].join('\n');
+			writeFileSync(join(dir, 'esm.ts'), body);
+			writeFileSync(join(dir, 'cjs.cts'), body);
+			const program = ts.createProgram([join(dir, 'esm.ts'), join(dir, 'cjs.cts')], {
+				module: ts.ModuleKind.NodeNext,
+				moduleResolution: ts.ModuleResolutionKind.NodeNext,
+				target: ts.ScriptTarget.ES2022,
+				strict: true,
+				exactOptionalPropertyTypes: false,
+				noEmit: true,
+				skipLibCheck: false,
+				types: ['node'],
+			});
+			const messages = ts.getPreEmitDiagnostics(program).map((d) => ts.formatDiagnostic(d, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => dir, getNewLine: () => '\n' }));
+			expect(messages).toEqual([]);
+			const files = program.getSourceFiles().map((f) => f.fileName);
+			expect(files.some((f) => f.includes('/dist/types-cjs/')), 'the .cts consumer reads the CommonJS declarations').toBe(true);
+			expect(files.some((f) => f.includes('/dist/types/')), 'the ESM consumer reads the ESM declarations').toBe(true);
+			expect(files.filter((f) => f.includes('/packages/') && f.includes('/src/')), 'no consumer reads sources').toEqual([]);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
+	it('type-checks with TypeScript 7 (tsc on PATH) while tools that use the compiler API get TypeScript 5.9', () => {
+		const tsc = join(root, 'node_modules', '.bin', 'tsc');
+		expect(execFileSync(tsc, ['--version'], { encoding: 'utf8' })).toMatch(/^Version 7\./);
+		expect(ts.version).toMatch(/^5\.9\./);
+		const scripts = (JSON.parse(read(join(root, 'package.json'))) as { scripts: Record<string, string> }).scripts;
+		expect(scripts.typecheck).toMatch(/^tsc -b\b/);
 	});
 
 	it('pins pnpm and Node', () => {

@@ -33,6 +33,8 @@ const resultsDir = join(root, 'benchmarks', 'results');
 if (flag('render')) {
 	const saved = JSON.parse(readFileSync(join(resultsDir, 'latest.json'), 'utf8'));
 	saved.targets = judge(saved.figures, saved.workloads.map((workload) => workload.id));
+	// Descriptions are prose, not measurements: take the plans' current text.
+	for (const workload of saved.workloads) workload.description = [ready, flood, rest, micro, cache].find((plan) => plan.id === workload.id)?.description ?? workload.description;
 	writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(saved, null, '\t')}\n`);
 	publish(saved, true);
 	process.exit(0);

@@ -91,6 +91,23 @@ describe('MemoryStore', () => {
 		expect(store.acquire(messages, policy).granted).toBe(false);
 	});
 
+	it('stops keeping a slot for a request that never answers after the discovery timeout', () => {
+		const store = new MemoryStore();
+		store.acquire(messages, policy);
+		store.complete(messages, ok('abc', 2, 1, 1_000), policy);
+		expect(store.acquire(messages, policy).granted).toBe(true); // never answers (its process died, say)
+		vi.advanceTimersByTime(1_000);
+		const a = store.acquire(messages, policy);
+		expect(a.granted).toBe(true);
+		expect(store.acquire(messages, policy).granted).toBe(false);
+		store.complete(messages, ok('abc', 2, 1, 1_000), policy, lease(a));
+		vi.advanceTimersByTime(policy.discoveryTimeoutMs);
+		// Past the discovery timeout the lost request no longer holds a slot: a full window opens.
+		expect(store.acquire(messages, policy).granted).toBe(true);
+		expect(store.acquire(messages, policy).granted).toBe(true);
+		expect(store.acquire(messages, policy).granted).toBe(false);
+	});
+
 	it('holds a window whose reset is only a guess until its first answer arrives', () => {
 		const store = new MemoryStore();
 		store.acquire(messages, policy);

@@ -146,6 +146,24 @@ describe.skipIf(!gate.available)('RedisStore (real Redis)', () => {
 		expect((await store.acquire(ticket, policy)).granted).toBe(false);
 	});
 
+	it('stops keeping a slot for a request whose process died, after the discovery timeout', async () => {
+		const store = make();
+		const short = { ...policy, discoveryTimeoutMs: 300 };
+		const probe = await store.acquire(ticket, short);
+		await store.complete(ticket, res({ hash: 'h7', limit: 2, remaining: 1, resetAfterMs: 100 }), short, lease(probe));
+		expect((await store.acquire(ticket, short)).granted).toBe(true); // never answers: its process died
+		await new Promise((resolve) => setTimeout(resolve, 120));
+		const a = await store.acquire(ticket, short);
+		expect(a.granted).toBe(true);
+		expect((await store.acquire(ticket, short)).granted).toBe(false);
+		await store.complete(ticket, res({ hash: 'h7', limit: 2, remaining: 0, resetAfterMs: 100 }), short, lease(a));
+		await new Promise((resolve) => setTimeout(resolve, 320));
+		// Past the discovery timeout the lost request no longer holds a slot: a full window opens.
+		expect((await store.acquire(ticket, short)).granted).toBe(true);
+		expect((await store.acquire(ticket, short)).granted).toBe(true);
+		expect((await store.acquire(ticket, short)).granted).toBe(false);
+	});
+
 	it('holds a window whose reset is only a guess until its first answer arrives', async () => {
 		const store = make();
 		const probe = await store.acquire(ticket, policy);

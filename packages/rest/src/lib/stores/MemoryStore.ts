@@ -39,12 +39,24 @@ interface BucketState {
 	generation: number;
 	/** `resetAt` is our guess for a window no response has described yet. */
 	provisional: boolean;
-	/** Requests granted from this bucket (in any window) and not completed: Discord may count them in the next window. */
-	inflight: number;
+	/**
+	 * Requests granted from this bucket and not answered, per window generation (usually one or two entries):
+	 * Discord may count any of them in the next window. An entry expires one discovery timeout after its last
+	 * grant (the request timeout plus a second): a request that never answers, or whose process died, stops
+	 * holding slots.
+	 */
+	pending: Pending[];
 	/** Reset estimates of answers that Discord counted in a later window than ours (they were processed late). */
 	late: number[];
 	/** The reset estimate of the window before the current one. */
 	previousResetAt: number;
+}
+
+interface Pending {
+	/** The generation's lease index. */
+	readonly slot: number;
+	count: number;
+	until: number;
 }
 
 interface RouteHash {
@@ -55,9 +67,23 @@ interface RouteHash {
 
 /** Pre-built lease strings for window generations (no allocation per request). */
 const LEASES: readonly string[] = Array.from({ length: 64 }, (_, i) => `w${i}`);
+const LEASE_SLOTS: ReadonlyMap<string, number> = new Map(LEASES.map((lease, i) => [lease, i]));
 
 function fresh(limit: number, remaining: number, resetAt: number, windowMs: number, probeUntil: number): BucketState {
-	return { limit, remaining, resetAt, windowMs, probeUntil, generation: 0, provisional: false, inflight: 0, late: [], previousResetAt: 0 };
+	return { limit, remaining, resetAt, windowMs, probeUntil, generation: 0, provisional: false, pending: [], late: [], previousResetAt: 0 };
+}
+
+/** Requests of `state` still in flight; drops expired generations. */
+function inFlight(state: BucketState, now: number): number {
+	const pending = state.pending;
+	let total = 0;
+	for (let i = pending.length - 1; i >= 0; i--) {
+		const entry = pending[i];
+		if (entry === undefined) continue;
+		if (entry.until <= now || entry.count <= 0) pending.splice(i, 1);
+		else total += entry.count;
+	}
+	return total;
 }
 
 /** How often a queue waiting for the first answer of a guessed window asks again (each answer also wakes it). */
@@ -161,15 +187,20 @@ export class MemoryStore implements RateLimitStore {
 					// (Discord may count it in the new window). Only a window that no answer has described yet holds:
 					// its reset is our guess, and Discord may have opened it later than we did. A request that never
 					// answers stops holding the bucket after the discovery timeout.
-					if (state.provisional && state.inflight > 0 && now < state.resetAt + policy.discoveryTimeoutMs) {
+					if (state.provisional && inFlight(state, now) > 0 && now < state.resetAt + policy.discoveryTimeoutMs) {
 						return { granted: false, reason: 'bucket', waitMs: DRAIN_POLL_MS, bucket: key };
 					}
 					this.#rollover(state, now);
 				}
 				if (state.remaining <= 0) return { granted: false, reason: 'bucket', waitMs: state.resetAt - now, bucket: key };
 				state.remaining--;
-				state.inflight++;
-				lease = LEASES[state.generation % LEASES.length] ?? '';
+				const slot = state.generation % LEASES.length;
+				const last = state.pending.at(-1);
+				if (last?.slot === slot) {
+					last.count++;
+					last.until = now + policy.discoveryTimeoutMs;
+				} else state.pending.push({ slot, count: 1, until: now + policy.discoveryTimeoutMs });
+				lease = LEASES[slot] ?? '';
 			}
 		}
 		if (ticket.global) this.#inflight++;
@@ -185,7 +216,12 @@ export class MemoryStore implements RateLimitStore {
 		if (lease !== '') {
 			const granted = this.#routes.get(ticket.route)?.hash;
 			const owner = granted === undefined || granted === '' ? undefined : this.#buckets.get(`${granted}:${ticket.major}`);
-			if (owner !== undefined && owner.inflight > 0) owner.inflight--;
+			const slot = LEASE_SLOTS.get(lease);
+			const entry = owner?.pending.find((p) => p.slot === slot);
+			if (owner !== undefined && entry !== undefined) {
+				entry.count--;
+				if (entry.count <= 0) owner.pending.splice(owner.pending.indexOf(entry), 1);
+			}
 		}
 		const probeKey = `?${ticket.route}:${ticket.major}`;
 		const status = response.status;
@@ -278,8 +314,8 @@ export class MemoryStore implements RateLimitStore {
 		state.generation++;
 		state.previousResetAt = state.resetAt;
 		// Late answers whose window may still be open took slots of it, and anything still in flight may too
-		// (those stay counted in `inflight` until they answer, so a request in flight across two resets holds a
-		// slot of both windows).
+		// (they stay pending until they answer or expire, so a request in flight across two resets holds a slot
+		// of both windows).
 		let taken = 0;
 		let resetAt = 0;
 		for (const estimate of state.late) {
@@ -289,7 +325,7 @@ export class MemoryStore implements RateLimitStore {
 			}
 		}
 		state.late.length = 0;
-		state.remaining = state.limit - state.inflight - taken;
+		state.remaining = state.limit - inFlight(state, now) - taken;
 		if (taken > 0) {
 			state.resetAt = resetAt;
 			state.provisional = false;

@@ -5,7 +5,8 @@
  *
  * Keys (all under `<prefix>:<sha256(token)[0..16]>`): `:g` (sorted set, global sliding window), `:gb` (global
  * block until), `:inv:<slot>` (invalid-request counters), `:r:<route>` (route → bucket hash), `:b:<bucket>:<major>`
- * (bucket state hash).
+ * (bucket state hash), `:b:<bucket>:<major>:p` / `:pu` (requests in flight per window generation, and until
+ * when each generation's may still reach Discord), `:b:<bucket>:<major>:late` (answers Discord counted late).
  */
 
 const prelude = `
@@ -45,6 +46,27 @@ local discovery = tonumber(ARGV[9])
 local hashTtl = tonumber(ARGV[10])
 local idle = tonumber(ARGV[11])
 local member = ARGV[12]
+
+-- requests of a bucket still in flight, over every window generation; drops answered and expired generations
+-- (a generation expires one discovery timeout after its last grant: a lost request, or a dead process's,
+-- stops holding slots)
+local function inFlight(bk)
+  local pk = bk .. ':p'
+  local uk = bk .. ':pu'
+  local counts = redis.call('HGETALL', pk)
+  local total = 0
+  for i = 1, #counts, 2 do
+    local g = counts[i]
+    local c = tonumber(counts[i + 1])
+    if c <= 0 or tonumber(redis.call('HGET', uk, g) or '0') <= now then
+      redis.call('HDEL', pk, g)
+      redis.call('HDEL', uk, g)
+    else
+      total = total + c
+    end
+  end
+  return total
+end
 
 local sum, oldest, slotMs = invalidSum(iWindow)
 if sum >= iLimit then
@@ -96,9 +118,8 @@ if key then
       if resetAt <= now then
         -- the next window starts at the reset estimate, keeping a slot for every request still in flight; only a
         -- window no answer has described yet (its reset is a guess) waits for its first answer (or until overdue)
-        local f = redis.call('HMGET', bk, 'inflight', 'prov')
-        local inflight = tonumber(f[1] or '0')
-        if f[2] == '1' and inflight > 0 and now < resetAt + discovery then return {0, 25, 'bucket', key} end
+        local inflight = inFlight(bk)
+        if redis.call('HGET', bk, 'prov') == '1' and inflight > 0 and now < resetAt + discovery then return {0, 25, 'bucket', key} end
         -- late answers whose window may still be open took slots of it
         local previous = resetAt
         local lk = bk .. ':late'
@@ -118,9 +139,12 @@ if key then
       end
       if remaining <= 0 then return {0, math.max(1, resetAt - now), 'bucket', key} end
       redis.call('HSET', bk, 'remaining', remaining - 1)
-      redis.call('HINCRBY', bk, 'inflight', 1)
       gen = redis.call('HGET', bk, 'gen') or '0'
+      redis.call('HINCRBY', bk .. ':p', gen, 1)
+      redis.call('HSET', bk .. ':pu', gen, now + discovery)
       redis.call('PEXPIRE', bk, math.max(resetAt - now, 0) + idle)
+      redis.call('PEXPIRE', bk .. ':p', discovery + idle)
+      redis.call('PEXPIRE', bk .. ':pu', discovery + idle)
     end
   end
 end
@@ -166,7 +190,11 @@ if leaseGen ~= '' then
   local granted = redis.call('GET', ns .. ':r:' .. route)
   if granted and granted ~= '' then
     local gk = ns .. ':b:' .. granted .. ':' .. major
-    if tonumber(redis.call('HGET', gk, 'inflight') or '0') > 0 then redis.call('HINCRBY', gk, 'inflight', -1) end
+    local pk = gk .. ':p'
+    if redis.call('HEXISTS', pk, leaseGen) == 1 and redis.call('HINCRBY', pk, leaseGen, -1) <= 0 then
+      redis.call('HDEL', pk, leaseGen)
+      redis.call('HDEL', gk .. ':pu', leaseGen)
+    end
   end
 end
 
@@ -212,7 +240,7 @@ if limit and remaining and resetAfter then
   local estimate = now + windowMs
   if s[1] == false or tonumber(s[1]) < 0 then
     redis.call('HSET', bk, 'limit', limit, 'remaining', remaining, 'resetAt', estimate, 'windowMs', windowMs, 'probeUntil', 0,
-      'gen', 0, 'prov', 0, 'inflight', 0)
+      'gen', 0, 'prov', 0)
   else
     local known = tonumber(s[3])
     local wm = math.max(tonumber(s[4]), windowMs)

@@ -108,6 +108,82 @@ describe('MemoryStore', () => {
 		expect(store.acquire(messages, policy).granted).toBe(false);
 	});
 
+	it('keeps the slot of a request that failed in flight, but gives back one that was never sent', () => {
+		const store = new MemoryStore();
+		store.acquire(messages, policy);
+		store.complete(messages, ok('abc', 3, 2, 1_000), policy);
+		const failed = store.acquire(messages, policy);
+		const unsent = store.acquire(messages, policy);
+		expect(store.acquire(messages, policy).granted).toBe(false);
+		// Aborted while queued (never left the process): its slot of this window is free again.
+		store.complete(messages, response({ status: 0, sent: false }), policy, lease(unsent));
+		const again = store.acquire(messages, policy);
+		expect(again.granted).toBe(true);
+		store.complete(messages, ok('abc', 3, 0, 990), policy, lease(again));
+		// A connection reset after sending: Discord may still count it, in this window or the next.
+		store.complete(messages, response({ status: 0 }), policy, lease(failed));
+		vi.advanceTimersByTime(1_000);
+		// The next window keeps a slot for it: two of three open.
+		expect(store.acquire(messages, policy).granted).toBe(true);
+		expect(store.acquire(messages, policy).granted).toBe(true);
+		expect(store.acquire(messages, policy).granted).toBe(false);
+	});
+
+	it('opens the next window minus requests in flight when another route sharing the bucket answers first', () => {
+		const store = new MemoryStore();
+		const edit: RateLimitTicket = { route: 'PATCH /channels/:id/messages/:id', major: '1', global: true };
+		store.acquire(messages, policy);
+		store.complete(messages, ok('abc', 3, 2, 1_000), policy);
+		const a = store.acquire(messages, policy);
+		const b = store.acquire(messages, policy);
+		vi.advanceTimersByTime(1_000);
+		// The other route's first request (its hash unknown yet) answers: "2 remaining" in Discord's new window.
+		expect(store.acquire(edit, policy).granted).toBe(true);
+		store.complete(edit, ok('abc', 3, 2, 1_000), policy);
+		// a and b may still be counted in that window: one slot, not two.
+		expect(store.acquire(messages, policy).granted).toBe(true);
+		expect(store.acquire(messages, policy).granted).toBe(false);
+		store.complete(messages, ok('abc', 3, 1, 990), policy, lease(a));
+		store.complete(messages, ok('abc', 3, 0, 990), policy, lease(b));
+	});
+
+	it('frees no slot for an old answer whose kept slot already expired', () => {
+		const long: RateLimitPolicy = { ...policy, discoveryTimeoutMs: 500 };
+		const store = new MemoryStore();
+		store.acquire(messages, long);
+		store.complete(messages, ok('abc', 2, 1, 10_000), long);
+		const slow = store.acquire(messages, long);
+		vi.advanceTimersByTime(10_000);
+		// slow's record expired long ago: the new window opens with both slots.
+		expect(store.acquire(messages, long).granted).toBe(true);
+		expect(store.acquire(messages, long).granted).toBe(true);
+		// slow answers, counted in the old window: no slot was kept for it, so none is freed.
+		store.complete(messages, ok('abc', 2, 0, 0), long, lease(slow));
+		expect(store.acquire(messages, long).granted).toBe(false);
+	});
+
+	it('lets an older request counted in a guessed window set that window\'s reset', () => {
+		const store = new MemoryStore();
+		store.acquire(messages, policy);
+		store.complete(messages, ok('abc', 2, 1, 1_000), policy);
+		const old = store.acquire(messages, policy);
+		vi.advanceTimersByTime(1_000);
+		// A guessed window (resets at 2,000 by our guess); `old` holds one of its slots.
+		const fresh = store.acquire(messages, policy);
+		expect(fresh.granted).toBe(true);
+		vi.advanceTimersByTime(200);
+		// `old` reached Discord late and opened its new window: that window resets 1,000 ms from now (2,200).
+		store.complete(messages, ok('abc', 2, 1, 1_000), policy, lease(old));
+		vi.advanceTimersByTime(800);
+		// Our guess (2,000) has passed, Discord's reset (2,200) has not.
+		expect(store.acquire(messages, policy)).toMatchObject({ granted: false, reason: 'bucket', waitMs: 200 });
+		vi.advanceTimersByTime(200);
+		// `fresh` is still in flight: one slot of two.
+		expect(store.acquire(messages, policy).granted).toBe(true);
+		expect(store.acquire(messages, policy).granted).toBe(false);
+		store.complete(messages, ok('abc', 2, 0, 1_000), policy, lease(fresh));
+	});
+
 	it('holds a window whose reset is only a guess until its first answer arrives', () => {
 		const store = new MemoryStore();
 		store.acquire(messages, policy);
@@ -120,8 +196,9 @@ describe('MemoryStore', () => {
 		const b = store.acquire(messages, policy);
 		expect(a.granted && b.granted).toBe(true);
 		vi.advanceTimersByTime(1_000);
-		// Our guess has run out but Discord may have opened the window later (its requests are still in flight).
-		expect(store.acquire(messages, policy)).toMatchObject({ granted: false, reason: 'bucket' });
+		// Our guess has run out but Discord may have opened the window later (its requests are still in flight):
+		// the queue is told to ask again shortly (or when an answer arrives), not to wait for a reset.
+		expect(store.acquire(messages, policy)).toMatchObject({ granted: false, reason: 'bucket', waitMs: 25 });
 		// The first answer says the window resets 300 ms from now: that is when the next one opens.
 		store.complete(messages, ok('abc', 2, 1, 300), policy, lease(a));
 		expect(store.acquire(messages, policy)).toMatchObject({ granted: false, reason: 'bucket' });
@@ -157,7 +234,7 @@ describe('MemoryStore', () => {
 		expect(y.granted && z.granted).toBe(true);
 		expect(store.acquire(messages, policy).granted).toBe(false);
 		store.complete(messages, ok('abc', 3, 0, 1_000), policy, lease(z));
-		store.complete(messages, response({ status: 0 }), policy, lease(slow));
+		store.complete(messages, ok('abc', 3, 0, 0), policy, lease(slow));
 		vi.advanceTimersByTime(1_000);
 		// Nothing in flight any more: a full window.
 		for (let i = 0; i < 3; i++) expect(store.acquire(messages, policy).granted).toBe(true);

@@ -7,7 +7,7 @@ import { RequestTimeoutError } from '../errors/RequestTimeoutError.js';
 import { RestError } from '../errors/RestError.js';
 import type { AcquireResult, RateLimitPolicy, RateLimitResponse, RateLimitStore } from '../interfaces/RateLimitStore.js';
 import type { RateLimitedEvent, RestEvents } from '../RESTOptions.js';
-import { backoffDelay, NO_RESPONSE, parseRateLimitHeaders } from '../utils/body.js';
+import { backoffDelay, NO_RESPONSE, NOT_SENT, parseRateLimitHeaders } from '../utils/body.js';
 import type { CircuitBreaker } from '../utils/CircuitBreaker.js';
 import { RETRYABLE_STATUSES } from '../utils/constants.js';
 import type { RouteInfo } from '../utils/routes.js';
@@ -121,7 +121,7 @@ export class RequestManager implements QueueHost {
 
 	public release(request: PendingRequest, grant: Grant): void {
 		request.lease = grant.lease;
-		void this.#complete(request, NO_RESPONSE);
+		void this.#complete(request, NOT_SENT);
 	}
 
 	public onLimited(request: PendingRequest, result: Refusal, repeat: boolean): boolean {
@@ -231,7 +231,7 @@ export class RequestManager implements QueueHost {
 
 	async #send(request: PendingRequest, viaStore: boolean): Promise<void> {
 		if (request.isSettled()) {
-			if (viaStore) await this.#complete(request, NO_RESPONSE);
+			if (viaStore) await this.#complete(request, NOT_SENT);
 			return;
 		}
 		if (this.#destroyed) {
@@ -239,7 +239,7 @@ export class RequestManager implements QueueHost {
 			return;
 		}
 		if (!this.breaker.allow()) {
-			if (viaStore) await this.#complete(request, NO_RESPONSE);
+			if (viaStore) await this.#complete(request, NOT_SENT);
 			request.fail(
 				new RestError(
 					'REST_CIRCUIT_OPEN',

@@ -70,6 +70,12 @@ export interface RateLimitResponse {
 	readonly scope: string | undefined;
 	/** `X-RateLimit-Global` (429 only). */
 	readonly global: boolean;
+	/**
+	 * `false` when the request never left this process (aborted while queued, circuit open): its slot may be
+	 * given back. Absent otherwise: a `status` 0 answer (network error, abort in flight) may still have reached
+	 * Discord, so its slot stays taken until the discovery timeout.
+	 */
+	readonly sent?: false;
 }
 
 /** The answer to {@link RateLimitStore.complete}. */

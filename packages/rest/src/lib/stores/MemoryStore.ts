@@ -53,8 +53,7 @@ interface BucketState {
 }
 
 interface Pending {
-	/** The generation's lease index. */
-	readonly slot: number;
+	readonly generation: number;
 	count: number;
 	until: number;
 }
@@ -65,9 +64,11 @@ interface RouteHash {
 	seen: number;
 }
 
-/** Pre-built lease strings for window generations (no allocation per request). */
-const LEASES: readonly string[] = Array.from({ length: 64 }, (_, i) => `w${i}`);
-const LEASE_SLOTS: ReadonlyMap<string, number> = new Map(LEASES.map((lease, i) => [lease, i]));
+/** A grant's lease names its bucket window generation: `w<generation>`. */
+function leaseGeneration(lease: string): number | undefined {
+	const generation = lease.startsWith('w') ? Number(lease.slice(1)) : Number.NaN;
+	return Number.isSafeInteger(generation) ? generation : undefined;
+}
 
 function fresh(limit: number, remaining: number, resetAt: number, windowMs: number, probeUntil: number): BucketState {
 	return { limit, remaining, resetAt, windowMs, probeUntil, generation: 0, provisional: false, pending: [], late: [], previousResetAt: 0 };
@@ -194,13 +195,13 @@ export class MemoryStore implements RateLimitStore {
 				}
 				if (state.remaining <= 0) return { granted: false, reason: 'bucket', waitMs: state.resetAt - now, bucket: key };
 				state.remaining--;
-				const slot = state.generation % LEASES.length;
+				const generation = state.generation;
 				const last = state.pending.at(-1);
-				if (last?.slot === slot) {
+				if (last?.generation === generation) {
 					last.count++;
 					last.until = now + policy.discoveryTimeoutMs;
-				} else state.pending.push({ slot, count: 1, until: now + policy.discoveryTimeoutMs });
-				lease = LEASES[slot] ?? '';
+				} else state.pending.push({ generation, count: 1, until: now + policy.discoveryTimeoutMs });
+				lease = `w${generation}`;
 			}
 		}
 		if (ticket.global) this.#inflight++;
@@ -209,18 +210,26 @@ export class MemoryStore implements RateLimitStore {
 
 	public complete(ticket: RateLimitTicket, response: RateLimitResponse, policy: RateLimitPolicy, lease = ''): CompleteResult {
 		const now = Date.now();
+		const sent = response.sent !== false;
 		if (ticket.global && this.#inflight > 0) {
 			this.#inflight--;
-			this.#pushDone(now);
+			// A request that reached Discord counts for one more window; one that never left counts no more.
+			if (sent) this.#pushDone(now);
 		}
-		if (lease !== '') {
+		// Whether this answer's request held a slot kept in the current window (it was in flight at the last reset).
+		let kept = false;
+		const generation = leaseGeneration(lease);
+		if (generation !== undefined) {
 			const granted = this.#routes.get(ticket.route)?.hash;
 			const owner = granted === undefined || granted === '' ? undefined : this.#buckets.get(`${granted}:${ticket.major}`);
-			const slot = LEASE_SLOTS.get(lease);
-			const entry = owner?.pending.find((p) => p.slot === slot);
-			if (owner !== undefined && entry !== undefined) {
+			const entry = owner?.pending.find((p) => p.generation === generation);
+			// A request that may have reached Discord without an answer keeps its slot until its record expires.
+			if (owner !== undefined && entry !== undefined && (!sent || response.status !== 0)) {
 				entry.count--;
 				if (entry.count <= 0) owner.pending.splice(owner.pending.indexOf(entry), 1);
+				kept = generation !== owner.generation;
+				// Never sent: the slot of its own window is free again.
+				if (!sent && !kept && owner.remaining < owner.limit) owner.remaining++;
 			}
 		}
 		const probeKey = `?${ticket.route}:${ticket.major}`;
@@ -266,14 +275,10 @@ export class MemoryStore implements RateLimitStore {
 			} else {
 				state.limit = response.limit;
 				state.windowMs = Math.max(state.windowMs, windowMs);
-				if (lease === '' && state.resetAt <= now) {
-					// A response we cannot place (a probe) after our window ended describes the current one.
-					state.remaining = response.remaining;
-					state.resetAt = resetAt;
-					state.provisional = false;
-				} else {
-					this.#place(state, response.remaining, resetAt, lease === '' || lease === LEASES[state.generation % LEASES.length]);
-				}
+				// An answer we cannot place (another route's first request) after our window ended describes the
+				// next one: open it (keeping slots for requests in flight), then fold the answer in.
+				if (generation === undefined && state.resetAt <= now) this.#rollover(state, now);
+				this.#place(state, response.remaining, resetAt, generation === undefined || generation === state.generation, kept);
 			}
 		} else if (state?.limit !== undefined && state.limit < 0) {
 			state.probeUntil = 0;
@@ -339,21 +344,28 @@ export class MemoryStore implements RateLimitStore {
 	 * Folds one answer into the bucket. Every answer's reset estimate is at or after the true reset (it was
 	 * received after Discord computed it), so the earliest estimate of a window is the tightest safe one. An
 	 * estimate more than half a window after ours means Discord counted that request in its next window (it was
-	 * processed late): that slot of the next window is taken. An answer from a window we already left kept a
-	 * slot of ours while it was in flight; when its estimate is within half a window of that earlier window's
-	 * reset, Discord counted it there and the slot is free again. Other answers say nothing new.
+	 * processed late): that slot of the next window is taken. An answer from a window we already left whose
+	 * estimate is within half a window of that earlier window's reset was counted there: the slot kept for it in
+	 * ours (if its record was still there) is free again. Any other answer describes the current window; the first
+	 * one replaces a guessed reset.
 	 */
-	#place(state: BucketState, remaining: number, estimate: number, current: boolean): void {
-		if (current && state.provisional) {
-			state.resetAt = Math.max(state.resetAt, estimate);
-			state.remaining = Math.min(state.remaining, remaining);
-			state.provisional = false;
-		} else if (estimate > state.resetAt + state.windowMs / 2) {
+	#place(state: BucketState, remaining: number, estimate: number, current: boolean, kept: boolean): void {
+		const half = state.windowMs / 2;
+		if (!(current && state.provisional) && estimate > state.resetAt + half) {
 			if (state.late.length < 1_000) state.late.push(estimate);
-		} else if (!current) {
-			if (estimate <= state.previousResetAt + state.windowMs / 2) state.remaining = Math.min(state.limit, state.remaining + 1);
+			return;
+		}
+		if (!current && estimate <= state.previousResetAt + half) {
+			// Counted in an earlier window: the slot kept for it in ours (if one was) is free again.
+			if (kept) state.remaining = Math.min(state.limit, state.remaining + 1);
+			return;
+		}
+		// The answer describes the current window (an older request Discord counted in it does too).
+		state.remaining = Math.min(state.remaining, remaining);
+		if (state.provisional) {
+			state.resetAt = Math.max(state.resetAt, estimate);
+			state.provisional = false;
 		} else {
-			state.remaining = Math.min(state.remaining, remaining);
 			state.resetAt = Math.min(state.resetAt, estimate);
 		}
 	}

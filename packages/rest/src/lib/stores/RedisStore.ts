@@ -136,6 +136,7 @@ export class RedisStore implements RateLimitStore {
 			this.#hashTtlMs,
 			this.#bucketIdleMs,
 			lease,
+			response.sent === false ? '0' : '1',
 		]);
 		if (!isList(reply) || reply.length < 2) throw this.#badReply('complete', reply);
 		const discovered = typeof reply[0] === 'string' && reply[0] !== '' ? reply[0] : undefined;

@@ -29,23 +29,6 @@ local function invalidSum(iWindow)
   end
   return sum, oldest, slotMs
 end
-`;
-
-/**
- * ARGV: ns, route, major, global (0/1), globalLimit, globalWindowMs, invalidLimit, invalidWindowMs,
- * discoveryTimeoutMs, hashTtlMs, bucketIdleMs, member. Returns `{granted, waitMs, reason, bucket, lease}` where the
- * lease is `<bucket window generation>|<global member>` (either part may be empty).
- */
-export const ACQUIRE_SCRIPT = `${prelude}
-local isGlobal = ARGV[4] == '1'
-local gLimit = tonumber(ARGV[5])
-local gWindow = tonumber(ARGV[6])
-local iLimit = tonumber(ARGV[7])
-local iWindow = tonumber(ARGV[8])
-local discovery = tonumber(ARGV[9])
-local hashTtl = tonumber(ARGV[10])
-local idle = tonumber(ARGV[11])
-local member = ARGV[12]
 
 -- requests of a bucket still in flight, over every window generation; drops answered and expired generations
 -- (a generation expires one discovery timeout after its last grant: a lost request, or a dead process's,
@@ -67,6 +50,47 @@ local function inFlight(bk)
   end
   return total
 end
+
+-- starts a bucket's next window: late answers whose window may still be open took slots of it, and so may every
+-- request still in flight (a request in flight across two resets holds a slot of both windows)
+local function rollover(bk, limit, windowMs)
+  local inflight = inFlight(bk)
+  local previous = tonumber(redis.call('HGET', bk, 'resetAt') or '0')
+  local lk = bk .. ':late'
+  redis.call('ZREMRANGEBYSCORE', lk, '-inf', now)
+  local taken = redis.call('ZCARD', lk)
+  local provisional = 1
+  local resetAt
+  if taken > 0 then
+    resetAt = tonumber(redis.call('ZRANGE', lk, -1, -1, 'WITHSCORES')[2])
+    provisional = 0
+  else
+    resetAt = now + windowMs
+  end
+  redis.call('DEL', lk)
+  local remaining = limit - inflight - taken
+  redis.call('HSET', bk, 'resetAt', resetAt, 'prov', provisional, 'remaining', remaining, 'prevReset', previous)
+  redis.call('HINCRBY', bk, 'gen', 1)
+  return remaining, resetAt
+end
+`;
+
+/**
+ * ARGV: ns, route, major, global (0/1), globalLimit, globalWindowMs, invalidLimit, invalidWindowMs,
+ * discoveryTimeoutMs, hashTtlMs, bucketIdleMs, member. Returns `{granted, waitMs, reason, bucket, lease}` where the
+ * lease is `<bucket window generation>|<global member>` (either part may be empty).
+ */
+export const ACQUIRE_SCRIPT = `${prelude}
+local isGlobal = ARGV[4] == '1'
+local gLimit = tonumber(ARGV[5])
+local gWindow = tonumber(ARGV[6])
+local iLimit = tonumber(ARGV[7])
+local iWindow = tonumber(ARGV[8])
+local discovery = tonumber(ARGV[9])
+local hashTtl = tonumber(ARGV[10])
+local idle = tonumber(ARGV[11])
+local member = ARGV[12]
+
 
 local sum, oldest, slotMs = invalidSum(iWindow)
 if sum >= iLimit then
@@ -118,24 +142,8 @@ if key then
       if resetAt <= now then
         -- the next window starts at the reset estimate, keeping a slot for every request still in flight; only a
         -- window no answer has described yet (its reset is a guess) waits for its first answer (or until overdue)
-        local inflight = inFlight(bk)
-        if redis.call('HGET', bk, 'prov') == '1' and inflight > 0 and now < resetAt + discovery then return {0, 25, 'bucket', key} end
-        -- late answers whose window may still be open took slots of it
-        local previous = resetAt
-        local lk = bk .. ':late'
-        redis.call('ZREMRANGEBYSCORE', lk, '-inf', now)
-        local taken = redis.call('ZCARD', lk)
-        local provisional = 1
-        if taken > 0 then
-          resetAt = tonumber(redis.call('ZRANGE', lk, -1, -1, 'WITHSCORES')[2])
-          provisional = 0
-        else
-          resetAt = now + tonumber(s[4])
-        end
-        redis.call('DEL', lk)
-        remaining = limit - inflight - taken
-        redis.call('HSET', bk, 'resetAt', resetAt, 'prov', provisional, 'remaining', remaining, 'prevReset', previous)
-        redis.call('HINCRBY', bk, 'gen', 1)
+        if redis.call('HGET', bk, 'prov') == '1' and inFlight(bk) > 0 and now < resetAt + discovery then return {0, 25, 'bucket', key} end
+        remaining, resetAt = rollover(bk, limit, tonumber(s[4]))
       end
       if remaining <= 0 then return {0, math.max(1, resetAt - now), 'bucket', key} end
       redis.call('HSET', bk, 'remaining', remaining - 1)
@@ -158,7 +166,8 @@ return {1, 0, '', key or '', gen .. '|'}
 
 /**
  * ARGV: ns, route, major, status, hasHash (0/1), hash, limit, remaining, resetAfterMs, retryAfterMs, scope,
- * global (0/1), offsetMs, invalidWindowMs, hashTtlMs, bucketIdleMs, lease ('' for absent numbers / no lease).
+ * global (0/1), offsetMs, invalidWindowMs, hashTtlMs, bucketIdleMs, lease, sent ('0' when the request never left its
+ * process) ('' for absent numbers / no lease).
  * Returns `{discoveredHash or '', invalidCount}`.
  */
 export const COMPLETE_SCRIPT = `${prelude}
@@ -184,16 +193,31 @@ if sep then
   leaseGen = string.sub(lease, 1, sep - 1)
   leaseMember = string.sub(lease, sep + 1)
 end
-if leaseMember ~= '' then redis.call('ZADD', ns .. ':g', 'XX', now, leaseMember) end
-if leaseGen ~= '' then
-  -- the grant came from a known bucket: it is no longer in flight
+local sent = ARGV[18] ~= '0'
+if leaseMember ~= '' then
+  -- a request that reached Discord counts for one more global window; one that never left counts no more
+  if sent then redis.call('ZADD', ns .. ':g', 'XX', now, leaseMember) else redis.call('ZREM', ns .. ':g', leaseMember) end
+end
+-- whether this answer's request held a slot kept in the current window (it was in flight at the last reset)
+local kept = false
+if leaseGen ~= '' and (not sent or status ~= 0) then
+  -- the grant came from a known bucket: it is no longer in flight (one that may have reached Discord without an
+  -- answer keeps its slot until its record expires)
   local granted = redis.call('GET', ns .. ':r:' .. route)
   if granted and granted ~= '' then
     local gk = ns .. ':b:' .. granted .. ':' .. major
     local pk = gk .. ':p'
-    if redis.call('HEXISTS', pk, leaseGen) == 1 and redis.call('HINCRBY', pk, leaseGen, -1) <= 0 then
-      redis.call('HDEL', pk, leaseGen)
-      redis.call('HDEL', gk .. ':pu', leaseGen)
+    if redis.call('HEXISTS', pk, leaseGen) == 1 then
+      if redis.call('HINCRBY', pk, leaseGen, -1) <= 0 then
+        redis.call('HDEL', pk, leaseGen)
+        redis.call('HDEL', gk .. ':pu', leaseGen)
+      end
+      kept = leaseGen ~= (redis.call('HGET', gk, 'gen') or '0')
+      if not sent and not kept then
+        -- never sent: the slot of its own window is free again
+        local h = redis.call('HMGET', gk, 'remaining', 'limit')
+        if tonumber(h[1]) < tonumber(h[2]) then redis.call('HINCRBY', gk, 'remaining', 1) end
+      end
     end
   end
 end
@@ -242,28 +266,33 @@ if limit and remaining and resetAfter then
     redis.call('HSET', bk, 'limit', limit, 'remaining', remaining, 'resetAt', estimate, 'windowMs', windowMs, 'probeUntil', 0,
       'gen', 0, 'prov', 0)
   else
-    local known = tonumber(s[3])
     local wm = math.max(tonumber(s[4]), windowMs)
     redis.call('HSET', bk, 'limit', limit, 'windowMs', wm)
-    local current = leaseGen == '' or leaseGen == (s[5] or '0')
-    if leaseGen == '' and known <= now then
-      -- an answer we cannot place (a probe) after our window ended describes the current one
-      redis.call('HSET', bk, 'remaining', remaining, 'resetAt', estimate, 'prov', 0)
-    elseif current and s[6] == '1' then
-      redis.call('HSET', bk, 'resetAt', math.max(known, estimate), 'remaining', math.min(tonumber(s[2]), remaining), 'prov', 0)
-    elseif estimate > known + wm / 2 then
+    if leaseGen == '' and tonumber(s[3]) <= now then
+      -- an answer we cannot place (another route's first request) after our window ended describes the next one:
+      -- open it (keeping slots for requests in flight), then fold the answer in
+      rollover(bk, limit, wm)
+    end
+    local f = redis.call('HMGET', bk, 'remaining', 'resetAt', 'gen', 'prov', 'prevReset')
+    local have = tonumber(f[1])
+    local known = tonumber(f[2])
+    local prov = f[4] == '1'
+    local current = leaseGen == '' or leaseGen == (f[3] or '0')
+    local half = wm / 2
+    if not (current and prov) and estimate > known + half then
       -- Discord counted this request in a later window than ours: it takes a slot of that window
       local lk = bk .. ':late'
-      redis.call('ZADD', lk, estimate, redis.call('INCR', ns .. ':seq'))
+      if redis.call('ZCARD', lk) < 1000 then redis.call('ZADD', lk, estimate, redis.call('INCR', ns .. ':seq')) end
       redis.call('PEXPIRE', lk, math.ceil(wm * 2 + idle))
-    elseif not current then
-      -- an answer from a window we left kept a slot of ours while in flight; Discord counted it in that earlier
-      -- window (its estimate is within half a window of that reset), so the slot is free again
-      local previous = tonumber(redis.call('HGET', bk, 'prevReset') or '0')
-      if estimate <= previous + wm / 2 then redis.call('HSET', bk, 'remaining', math.min(limit, tonumber(s[2]) + 1)) end
+    elseif not current and estimate <= tonumber(f[5] or '0') + half then
+      -- counted in an earlier window: the slot kept for it in ours (if one was) is free again
+      if kept then redis.call('HSET', bk, 'remaining', math.min(limit, have + 1)) end
+    elseif prov then
+      -- the first answer that describes a guessed window replaces the guess
+      redis.call('HSET', bk, 'resetAt', math.max(known, estimate), 'remaining', math.min(have, remaining), 'prov', 0)
     else
       -- every estimate is at or after the true reset, so the earliest one of a window is the tightest safe one
-      redis.call('HSET', bk, 'remaining', math.min(tonumber(s[2]), remaining), 'resetAt', math.min(known, estimate))
+      redis.call('HSET', bk, 'remaining', math.min(have, remaining), 'resetAt', math.min(known, estimate))
     end
   end
   redis.call('PEXPIRE', bk, math.ceil(windowMs + idle))
@@ -277,7 +306,7 @@ if status == 429 and not shared and not globalHit and (remaining or 0) <= 0 then
   if c[1] == false or tonumber(c[1]) < 0 then
     redis.call('HSET', bk, 'limit', limit or 1, 'remaining', 0, 'resetAt', untilT, 'windowMs', untilT - now, 'probeUntil', 0)
   else
-    redis.call('HSET', bk, 'remaining', 0, 'resetAt', math.max(tonumber(c[2]), untilT))
+    redis.call('HSET', bk, 'remaining', 0, 'resetAt', math.max(tonumber(c[2]), untilT), 'prov', 0)
   end
   redis.call('PEXPIRE', bk, math.ceil(untilT - now + idle))
 end

@@ -103,6 +103,9 @@ export const NO_RESPONSE: RateLimitResponse = {
 	global: false,
 };
 
+/** What a granted request that never left this process reports to the store (its slot may be given back). */
+export const NOT_SENT: RateLimitResponse = { ...NO_RESPONSE, sent: false };
+
 /** Exponential backoff with full jitter: a random delay in `[base/2, min(max, base * 2^attempt)]`. */
 export function backoffDelay(attempt: number, base: number, max: number): number {
 	const ceiling = Math.min(max, base * 2 ** attempt);

@@ -258,7 +258,8 @@ if redis.call('GET', routeKey) ~= hash then discovered = hash end
 redis.call('SET', routeKey, hash, 'PX', hashTtl)
 redis.call('DEL', probeKey)
 local bk = ns .. ':b:' .. hash .. ':' .. major
-local s = redis.call('HMGET', bk, 'limit', 'remaining', 'resetAt', 'windowMs', 'gen', 'prov')
+-- remaining, gen and prov are read after a possible rollover below
+local s = redis.call('HMGET', bk, 'limit', 'resetAt', 'windowMs')
 if limit and remaining and resetAfter then
   local windowMs = resetAfter + offset
   local estimate = now + windowMs
@@ -266,9 +267,9 @@ if limit and remaining and resetAfter then
     redis.call('HSET', bk, 'limit', limit, 'remaining', remaining, 'resetAt', estimate, 'windowMs', windowMs, 'probeUntil', 0,
       'gen', 0, 'prov', 0)
   else
-    local wm = math.max(tonumber(s[4]), windowMs)
+    local wm = math.max(tonumber(s[3]), windowMs)
     redis.call('HSET', bk, 'limit', limit, 'windowMs', wm)
-    if leaseGen == '' and tonumber(s[3]) <= now then
+    if leaseGen == '' and tonumber(s[2]) <= now then
       -- an answer we cannot place (another route's first request) after our window ended describes the next one:
       -- open it (keeping slots for requests in flight), then fold the answer in
       rollover(bk, limit, wm)

@@ -1,8 +1,6 @@
-import { deflateSync, constants as zc, createDeflate } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { GatewayError, WebSocketManager, closeAction, parseGatewayInformation, peekHeader, privilegedIntentNames } from '../src/index.js';
 import { fatalCloseError } from '../src/lib/utils/closeCodes.js';
-import { createDecompressor } from '../src/lib/utils/decompression.js';
 
 describe('close codes', () => {
 	it('maps every documented code to resume, identify or fatal', () => {
@@ -45,67 +43,6 @@ describe('peekHeader (lazy decoding)', () => {
 		expect(peekHeader('{"d":{},"op":0,"s":1,"t":"X"}')).toBeNull();
 		expect(peekHeader('{"op":0,"s":1,"t":"X","d":{"a":{"s":2,"t":"Y"}}}')).toBeNull();
 		expect(peekHeader('not json')).toBeNull();
-	});
-});
-
-function collect(compression: 'zlib-stream' | 'zstd-stream') {
-	const out: string[] = [];
-	const errors: GatewayError[] = [];
-	const decompressor = createDecompressor(compression, (text) => out.push(text), (error) => errors.push(error));
-	if (decompressor === null) throw new Error('expected a decompressor');
-	return { out, errors, decompressor };
-}
-
-/** A zstd frame built by hand: header, then one raw block per message, as a flushed stream would send. */
-function zstdFrameHeader(): Buffer {
-	return Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x58]);
-}
-function zstdRawBlock(text: string, last = false): Buffer {
-	const body = Buffer.from(text);
-	const header = (body.length << 3) | (0 << 1) | (last ? 1 : 0);
-	return Buffer.concat([Buffer.from([header & 0xff, (header >> 8) & 0xff, (header >> 16) & 0xff]), body]);
-}
-
-describe('transport decompression', () => {
-	it('zlib-stream: one context across messages, buffering until 00 00 ff ff', async () => {
-		const { out, decompressor } = collect('zlib-stream');
-		const deflate = createDeflate();
-		const chunks: Buffer[] = [];
-		deflate.on('data', (c: Buffer) => chunks.push(c));
-		const messages = ['{"op":10}', 'x'.repeat(100_000), '{"op":11}'];
-		for (const message of messages) {
-			deflate.write(message);
-			await new Promise<void>((r) => { deflate.flush(zc.Z_SYNC_FLUSH, () => { r(); }); });
-			const all = Buffer.concat(chunks.splice(0));
-			decompressor.push(all.subarray(0, 3));
-			decompressor.push(all.subarray(3));
-		}
-		await new Promise((r) => setTimeout(r, 50));
-		expect(out).toEqual(messages);
-		decompressor.close();
-	});
-
-	it('zlib-stream: reports corrupt input as GATEWAY_DECOMPRESSION_FAILED', async () => {
-		const { errors, decompressor } = collect('zlib-stream');
-		decompressor.push(Buffer.from([1, 2, 3, 4, 5, 0, 0, 0xff, 0xff]));
-		await new Promise((r) => setTimeout(r, 50));
-		expect(errors.map((e) => e.code)).toEqual(['GATEWAY_DECOMPRESSION_FAILED']);
-		expect(deflateSync('x').length).toBeGreaterThan(0);
-	});
-
-	it('zstd-stream: one frame for the connection, one flushed block per message', () => {
-		const { out, decompressor } = collect('zstd-stream');
-		const first = '{"t":null,"s":null,"op":10,"d":{"heartbeat_interval":41250}}';
-		decompressor.push(Buffer.concat([zstdFrameHeader(), zstdRawBlock(first)]));
-		decompressor.push(zstdRawBlock('{"op":11,"d":null}'));
-		decompressor.push(zstdRawBlock('y'.repeat(70_000)));
-		expect(out).toEqual([first, '{"op":11,"d":null}', 'y'.repeat(70_000)]);
-	});
-
-	it('zstd-stream: reports corrupt input as GATEWAY_DECOMPRESSION_FAILED', () => {
-		const { errors, decompressor } = collect('zstd-stream');
-		decompressor.push(Buffer.alloc(40, 7));
-		expect(errors.map((e) => e.code)).toEqual(['GATEWAY_DECOMPRESSION_FAILED']);
 	});
 });
 

@@ -12,7 +12,7 @@ import { WebSocketShard } from './lib/WebSocketShard.js';
 
 function isConfig(value: unknown): value is ShardConfig {
 	if (!isRecord(value)) return false;
-	const { token, intents, shardCount, gatewayUrl, compression, largeThreshold, identifyProperties, handshakeTimeout, helloTimeout, reconnectBackoff, presence } = value;
+	const { token, intents, shardCount, gatewayUrl, compression, largeThreshold, identifyProperties, handshakeTimeout, helloTimeout, readyTimeout, maxPayloadSize, decompressor, reconnectBackoff, presence } = value;
 	return (
 		typeof token === 'string' &&
 		typeof intents === 'number' &&
@@ -26,6 +26,9 @@ function isConfig(value: unknown): value is ShardConfig {
 		typeof identifyProperties.device === 'string' &&
 		typeof handshakeTimeout === 'number' &&
 		typeof helloTimeout === 'number' &&
+		typeof readyTimeout === 'number' &&
+		typeof maxPayloadSize === 'number' &&
+		(decompressor === 'auto' || decompressor === 'zlib-sync' || decompressor === 'node:zlib' || decompressor === 'fzstd') &&
 		isRecord(reconnectBackoff) &&
 		typeof reconnectBackoff.initial === 'number' &&
 		typeof reconnectBackoff.max === 'number' &&

@@ -7,7 +7,7 @@ import { MemberRequests, type GuildMembersChunk, type GuildMembersResult, type R
 import { simpleShardingStrategy } from './strategies/SimpleShardingStrategy.js';
 import { SimpleIdentifyThrottler } from './throttlers/SimpleIdentifyThrottler.js';
 import { DefaultWebSocketManagerOptions } from './utils/constants.js';
-import type { GatewayCompression } from './utils/decompression.js';
+import type { DecompressorImplementation, GatewayCompression } from './utils/decompression.js';
 import { type GatewayInformation, type GatewayRestLike, parseGatewayInformation } from './utils/gatewayInformation.js';
 import { ReshardGate } from './utils/ReshardGate.js';
 import { TypedEmitter } from './utils/TypedEmitter.js';
@@ -56,6 +56,33 @@ export interface WebSocketManagerOptions {
 	readonly handshakeTimeout?: number;
 	/** Milliseconds to wait for HELLO before reconnecting. @defaultValue `60_000` */
 	readonly helloTimeout?: number;
+	/**
+	 * Milliseconds to wait for READY (or RESUMED) after IDENTIFY (or RESUME) was sent. When it passes, the shard
+	 * reports a `GATEWAY_READY_TIMEOUT` error, rejects a pending `connect()` with it, and reconnects.
+	 * @defaultValue `15_000`
+	 */
+	readonly readyTimeout?: number;
+	/**
+	 * The largest gateway payload accepted, in bytes: a WebSocket frame, and a payload after decompression
+	 * (characters for zlib-stream). A larger one resets the connection with `GATEWAY_PAYLOAD_TOO_LARGE` (and the
+	 * shard resumes), so a decompression bomb cannot exhaust memory.
+	 * @defaultValue `67_108_864` (64 MiB)
+	 */
+	readonly maxPayloadSize?: number;
+	/**
+	 * The decoder of a compressed transport: `'auto'` picks `zlib-sync` for zlib-stream when it is installed
+	 * (an optional dependency; otherwise `node:zlib`), and `node:zlib`'s zstd for zstd-stream on Node >= 22.15
+	 * (otherwise the pure-JS `fzstd`). See {@link DecompressorImplementation}.
+	 * @defaultValue `'auto'`
+	 */
+	readonly decompressor?: DecompressorImplementation;
+	/**
+	 * The most shards `connect()` will open. `shardCount: 'auto'` takes Discord's recommendation, and a count that
+	 * the daily `session_start_limit` cannot identify is refused with `GATEWAY_SESSION_START_LIMIT` either way;
+	 * this caps it further. `null`: no cap beyond the session start limit.
+	 * @defaultValue `null`
+	 */
+	readonly maxShards?: number | null;
 	/** Reconnect backoff in ms (doubles per failed attempt, with jitter). @defaultValue `{ initial: 1_000, max: 60_000 }` */
 	readonly reconnectBackoff?: { readonly initial: number; readonly max: number };
 	/** How often to ask Discord whether more shards are recommended (ms); `null` never. @defaultValue `null` */
@@ -180,9 +207,23 @@ export class WebSocketManager extends TypedEmitter<WebSocketManagerEvents> {
 		}
 		const requested = this.#options.shardCount ?? DefaultWebSocketManagerOptions.shardCount;
 		const shardCount = requested === 'auto' ? (info?.shards ?? 1) : requested;
+		const maxShards = this.#options.maxShards ?? DefaultWebSocketManagerOptions.maxShards;
+		if (maxShards !== null && shardCount > maxShards) {
+			throw this.#refuse(new GatewayError('GATEWAY_INVALID_OPTION', `${requested === 'auto' ? 'Discord recommends' : 'shardCount asks for'} ${shardCount} shards, more than \`maxShards\` (${maxShards}); raise maxShards or run the shards across processes with \`shardIds\`.`));
+		}
 		const shardIds = this.#options.shardIds ?? range(shardCount);
 		for (const id of shardIds) {
-			if (id >= shardCount) throw new GatewayError('GATEWAY_INVALID_OPTION', `shardIds contains ${id}, but shardCount is ${shardCount}: ids must be in [0, ${shardCount}).`);
+			if (id >= shardCount) throw this.#refuse(new GatewayError('GATEWAY_INVALID_OPTION', `shardIds contains ${id}, but shardCount is ${shardCount}: ids must be in [0, ${shardCount}).`));
+		}
+		// Each shard without a stored session identifies once: refuse up front what the daily budget cannot pay for.
+		const limit = info?.sessionStartLimit;
+		if (limit !== undefined && this.#options.retrieveSessionInfo === undefined && shardIds.length > limit.remaining) {
+			throw this.#refuse(
+				new GatewayError(
+					'GATEWAY_SESSION_START_LIMIT',
+					`Starting ${shardIds.length} shards needs ${shardIds.length} identifies, but Discord's daily session start limit has ${limit.remaining} of ${limit.total} left (it resets in ${Math.ceil(limit.resetAfter / 60_000)} min). Refusing to start rather than spend the budget; start fewer shards (\`shardIds\`) or wait for the reset.`,
+				),
+			);
 		}
 		const set = this.#createSet(shardCount, shardIds, info?.url);
 		this.#active = set;
@@ -200,6 +241,12 @@ export class WebSocketManager extends TypedEmitter<WebSocketManagerEvents> {
 			}, interval);
 			this.#checkTimer.unref();
 		}
+	}
+
+	/** connect() refused before any shard started: the manager can be connected again. */
+	#refuse(error: GatewayError): GatewayError {
+		if (this.#state === 'connecting') this.#state = 'idle';
+		return error;
 	}
 
 	#destroyed(): boolean {
@@ -220,6 +267,9 @@ export class WebSocketManager extends TypedEmitter<WebSocketManagerEvents> {
 			identifyProperties: o.identifyProperties ?? d.identifyProperties,
 			handshakeTimeout: o.handshakeTimeout ?? d.handshakeTimeout,
 			helloTimeout: o.helloTimeout ?? d.helloTimeout,
+			readyTimeout: o.readyTimeout ?? d.readyTimeout,
+			maxPayloadSize: o.maxPayloadSize ?? d.maxPayloadSize,
+			decompressor: o.decompressor ?? d.decompressor,
 			reconnectBackoff: o.reconnectBackoff ?? d.reconnectBackoff,
 		};
 	}

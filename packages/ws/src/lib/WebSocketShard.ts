@@ -2,8 +2,8 @@ import WebSocket from 'ws';
 import { redactSecrets } from '@ovenjs/types';
 import { GatewayError } from './errors/GatewayError.js';
 import { closeAction, fatalCloseError } from './utils/closeCodes.js';
-import { GATEWAY_VERSION, GatewayOp, NORMAL_CLOSE_CODE, RESUMABLE_CLOSE_CODE } from './utils/constants.js';
-import { createDecompressor, type Decompressor } from './utils/decompression.js';
+import { GATEWAY_VERSION, GatewayOp, HEARTBEAT_INTERVAL_RANGE, NORMAL_CLOSE_CODE, RESUMABLE_CLOSE_CODE } from './utils/constants.js';
+import { createDecompressor, type Decompressor, type GatewayCompression } from './utils/decompression.js';
 import { Heartbeater } from './utils/Heartbeater.js';
 import { identifyDelay } from './utils/identifyBackoff.js';
 import { sleep } from './utils/abort.js';
@@ -47,6 +47,7 @@ export class WebSocketShard {
 	#identifyAbort: AbortController | null = null;
 	#helloTimer: ReturnType<typeof setTimeout> | undefined;
 	#reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+	#readyTimer: ReturnType<typeof setTimeout> | undefined;
 	readonly #identifies: number[] = [];
 	#waiters: Waiter[] = [];
 	readonly #sends: SendQueue;
@@ -179,17 +180,17 @@ export class WebSocketShard {
 				} else this.#debug(`Ignoring a stored session for ${stored.shardId}/${stored.shardCount}: this shard is ${this.id}/${this.#config.shardCount}.`);
 			}
 		}
-		const base = this.#session?.resumeUrl ?? this.#config.gatewayUrl;
-		const url = new URL(base);
-		url.searchParams.set('v', GATEWAY_VERSION);
-		url.searchParams.set('encoding', 'json');
-		if (this.#config.compression !== null) url.searchParams.set('compress', this.#config.compression);
-		const info = { shardId: this.id, shardCount: this.#config.shardCount, url: url.toString(), resuming: this.#session !== null };
+		const url = gatewayUrl(this.#session?.resumeUrl ?? this.#config.gatewayUrl, this.#config.compression) ?? gatewayUrl(this.#config.gatewayUrl, this.#config.compression);
+		if (url === null) {
+			this.#fail(new GatewayError('GATEWAY_INVALID_OPTION', `Shard ${this.id}: the gateway URL is not a ws:// or wss:// URL; check \`gatewayUrl\` or what GET /gateway/bot returns.`, { shardId: this.id }));
+			return;
+		}
+		const info = { shardId: this.id, shardCount: this.#config.shardCount, url, resuming: this.#session !== null };
 		if (this.#hooks.extensions?.has('ws:beforeConnect') === true) this.#hooks.extensions.emit('ws:beforeConnect', info);
 		this.#debug(`Connecting to ${info.url} (attempt ${this.#attempts}, ${info.resuming ? 'resume' : 'identify'}).`);
 		let ws: WebSocket;
 		try {
-			ws = new WebSocket(info.url, { handshakeTimeout: this.#config.handshakeTimeout, perMessageDeflate: false });
+			ws = new WebSocket(info.url, { handshakeTimeout: this.#config.handshakeTimeout, perMessageDeflate: false, maxPayload: this.#config.maxPayloadSize });
 		} catch (error) {
 			this.#emit({ type: 'error', shardId: this.id, error: new GatewayError('GATEWAY_NOT_CONNECTED', `Shard ${this.id}: could not open ${info.url}; retrying.`, { shardId: this.id, cause: error }), fatal: false });
 			if (this.#session !== null) this.#session = { ...this.#session, resumeUrl: this.#config.gatewayUrl };
@@ -197,32 +198,55 @@ export class WebSocketShard {
 			return;
 		}
 		this.#ws = ws;
-		this.#decompressor = createDecompressor(
-			this.#config.compression,
-			(text) => {
-				if (generation === this.#generation) this.#onText(text);
-			},
-			(error) => {
-				if (generation !== this.#generation) return;
-				this.#emit({ type: 'error', shardId: this.id, error, fatal: false });
-				this.#reconnect('resume', 'decompression failed', true);
-			},
-		);
+		const compression = this.#config.compression;
+		this.#decompressor =
+			compression === null
+				? null
+				: createDecompressor(
+						{ compression, implementation: this.#config.decompressor, maxMessageSize: this.#config.maxPayloadSize },
+						(text) => {
+							if (generation === this.#generation) this.#onText(text);
+						},
+						(error) => {
+							if (generation !== this.#generation) return;
+							this.#emit({ type: 'error', shardId: this.id, error: withShard(error, this.id), fatal: false });
+							this.#reconnect('resume', error.code === 'GATEWAY_PAYLOAD_TOO_LARGE' ? 'payload too large' : 'decompression failed', true);
+						},
+					);
 		ws.on('open', () => {
 			if (generation !== this.#generation) return;
 			if (this.#hooks.extensions?.has('ws:afterConnect') === true) this.#hooks.extensions.emit('ws:afterConnect', info);
 		});
 		ws.on('message', (data, isBinary) => {
 			if (generation !== this.#generation) return;
-			if (isBinary && this.#decompressor !== null) this.#decompressor.push(toBuffer(data));
-			else this.#onText(toBuffer(data).toString('utf8'));
+			try {
+				if (isBinary && this.#decompressor !== null) this.#decompressor.push(toBuffer(data));
+				else this.#onText(toBuffer(data).toString('utf8'));
+			} catch (error) {
+				// Nothing a server sends may throw out of the socket's callback (it would crash the process).
+				if (generation !== this.#generation) return;
+				this.#emit({ type: 'error', shardId: this.id, error: new GatewayError('GATEWAY_INVALID_PAYLOAD', `Shard ${this.id}: a gateway message could not be handled; the connection will be reset.`, { shardId: this.id, cause: error }), fatal: false });
+				this.#reconnect('resume', 'message handling failed', true);
+			}
 		});
 		ws.on('error', (error) => {
 			if (generation !== this.#generation) return;
+			if (Reflect.get(error, 'code') === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+				this.#emit({ type: 'error', shardId: this.id, error: new GatewayError('GATEWAY_PAYLOAD_TOO_LARGE', `Shard ${this.id}: a gateway frame is larger than maxPayloadSize (${this.#config.maxPayloadSize} bytes); the connection will be reset.`, { shardId: this.id, cause: error }), fatal: false });
+			}
 			this.#debug(`Socket error: ${error.message}`);
 		});
 		ws.on('close', (code, reason) => {
-			if (generation === this.#generation) this.#onClose(code, reason.toString('utf8'));
+			if (generation !== this.#generation) return;
+			const text = reason.toString('utf8');
+			// Every frame received before the close is decoded and delivered first (zlib in the thread pool may still hold some).
+			const decompressor = this.#decompressor;
+			if (decompressor === null) this.#onClose(code, text);
+			else {
+				void decompressor.settled().then(() => {
+					if (generation === this.#generation) this.#onClose(code, text);
+				});
+			}
 		});
 		this.#helloTimer = setTimeout(() => {
 			if (generation !== this.#generation) return;
@@ -251,16 +275,23 @@ export class WebSocketShard {
 		this.#onPayload(payload, raw);
 	}
 
-	/** Sequence bookkeeping: false for a dispatch already delivered (replayed by a resume). */
+	/** Sequence bookkeeping: false for a dispatch already delivered (replayed by a resume) or with a bad sequence. */
 	#accept(s: number | null): boolean {
 		if (s === null) return true;
+		if (!Number.isSafeInteger(s) || s < 0) {
+			this.#emit({ type: 'error', shardId: this.id, error: new GatewayError('GATEWAY_INVALID_PAYLOAD', `Shard ${this.id}: ignored a dispatch with sequence ${s}, which is not a non-negative safe integer.`, { shardId: this.id }), fatal: false });
+			return false;
+		}
 		if (this.#sequence !== null && s <= this.#sequence) {
 			this.#duplicates++;
 			return false;
 		}
 		if (this.#sequence !== null && s > this.#sequence + 1) this.#debug(`Sequence jumped from ${this.#sequence} to ${s}.`);
 		this.#sequence = s;
-		if (this.#status === 'resuming') this.#replayed++;
+		if (this.#status === 'resuming') {
+			this.#replayed++;
+			this.#armReadyTimer();
+		}
 		if (this.#hooks.updateSessionInfo !== undefined && this.#session !== null) void this.#persist(this.session);
 		return true;
 	}
@@ -298,8 +329,9 @@ export class WebSocketShard {
 		if (t === 'READY') {
 			const sessionId = stringField(payload.d, 'session_id');
 			const resumeUrl = stringField(payload.d, 'resume_gateway_url');
-			if (sessionId === undefined || resumeUrl === undefined) {
-				this.#emit({ type: 'error', shardId: this.id, error: new GatewayError('GATEWAY_INVALID_PAYLOAD', `Shard ${this.id}: READY without session_id or resume_gateway_url.`, { shardId: this.id }), fatal: false });
+			if (sessionId === undefined || resumeUrl === undefined || gatewayUrl(resumeUrl, null) === null) {
+				this.#emit({ type: 'error', shardId: this.id, error: new GatewayError('GATEWAY_INVALID_PAYLOAD', `Shard ${this.id}: READY without a session_id or with a resume_gateway_url that is not a ws:// or wss:// URL; identifying again.`, { shardId: this.id }), fatal: false });
+				this.#reconnect('identify', 'invalid READY', true);
 				return;
 			}
 			const guilds = isRecord(payload.d) && isArray(payload.d.guilds) ? payload.d.guilds.length : 0;
@@ -318,6 +350,7 @@ export class WebSocketShard {
 	}
 
 	#becameReady(): void {
+		this.#clearReadyTimer();
 		this.#attempts = 0;
 		this.#setStatus('ready');
 		for (const waiter of this.#waiters.splice(0)) waiter.resolve();
@@ -327,8 +360,9 @@ export class WebSocketShard {
 	#onHello(interval: number | undefined): void {
 		if (this.#helloTimer !== undefined) clearTimeout(this.#helloTimer);
 		this.#helloTimer = undefined;
-		if (interval === undefined || interval <= 0) {
-			this.#debug('HELLO without a heartbeat interval; reconnecting.');
+		const { min, max } = HEARTBEAT_INTERVAL_RANGE;
+		if (interval === undefined || !Number.isFinite(interval) || interval < min || interval > max) {
+			this.#emit({ type: 'error', shardId: this.id, error: new GatewayError('GATEWAY_INVALID_PAYLOAD', `Shard ${this.id}: HELLO's heartbeat_interval ${String(interval)} is not a number of ms in [${min}, ${max}]; reconnecting with backoff.`, { shardId: this.id }), fatal: false });
 			this.#reconnect('resume', 'bad hello', true);
 			return;
 		}
@@ -344,6 +378,7 @@ export class WebSocketShard {
 		this.#setStatus('resuming');
 		this.#debug(`Resuming session ${session.sessionId} at sequence ${this.#sequence ?? 0}.`);
 		this.#write(JSON.stringify({ op: GatewayOp.Resume, d: { token: this.#config.token, session_id: session.sessionId, seq: this.#sequence ?? 0 } }), false);
+		this.#armReadyTimer();
 	}
 
 	async #identify(): Promise<void> {
@@ -381,9 +416,32 @@ export class WebSocketShard {
 		};
 		if (this.#config.presence !== undefined) d.presence = this.#config.presence;
 		this.#write(JSON.stringify({ op: GatewayOp.Identify, d }), false);
+		this.#armReadyTimer();
+	}
+
+	/** (Re)starts the wait for READY / RESUMED; a resume's replayed dispatches count as progress. */
+	#armReadyTimer(): void {
+		this.#clearReadyTimer();
+		const generation = this.#generation;
+		const timeout = this.#config.readyTimeout;
+		this.#readyTimer = setTimeout(() => {
+			this.#readyTimer = undefined;
+			if (generation !== this.#generation || this.#destroyed) return;
+			const resuming = this.#status === 'resuming';
+			const error = new GatewayError('GATEWAY_READY_TIMEOUT', `Shard ${this.id}: no ${resuming ? 'RESUMED' : 'READY'} within ${timeout} ms of ${resuming ? 'RESUME' : 'IDENTIFY'}; reconnecting. Raise \`readyTimeout\` if Discord is slow for this bot.`, { shardId: this.id });
+			this.#emit({ type: 'error', shardId: this.id, error, fatal: false });
+			for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
+			this.#reconnect('resume', 'ready timeout', true);
+		}, timeout);
+	}
+
+	#clearReadyTimer(): void {
+		if (this.#readyTimer !== undefined) clearTimeout(this.#readyTimer);
+		this.#readyTimer = undefined;
 	}
 
 	#onInvalidSession(resumable: boolean): void {
+		this.#clearReadyTimer();
 		if (resumable && this.#session !== null) {
 			this.#debug('Invalid session (resumable); reconnecting to resume.');
 			this.#reconnect('resume', 'invalid session (resumable)', false);
@@ -438,9 +496,10 @@ export class WebSocketShard {
 		this.#heartbeater.stop();
 		this.#identifyAbort?.abort(new GatewayError('GATEWAY_NOT_CONNECTED', `Shard ${this.id}: the connection closed while waiting to identify.`, { shardId: this.id }));
 		this.#identifyAbort = null;
-		for (const timer of [this.#helloTimer, this.#reconnectTimer]) if (timer !== undefined) clearTimeout(timer);
+		for (const timer of [this.#helloTimer, this.#reconnectTimer, this.#readyTimer]) if (timer !== undefined) clearTimeout(timer);
 		this.#helloTimer = undefined;
 		this.#reconnectTimer = undefined;
+		this.#readyTimer = undefined;
 		this.#sends.pause();
 		this.#decompressor?.close();
 		this.#decompressor = null;
@@ -481,22 +540,43 @@ export class WebSocketShard {
 		if (this.#hooks.extensions?.has('ws:onClose') === true) this.#hooks.extensions.emit('ws:onClose', { shardId: this.id, code, reason: redactSecrets(reason, this.#config.token), willReconnect });
 		if (this.#destroyed) return;
 		if (action === 'fatal') {
-			const error = fatalCloseError(code, this.id, this.#config.intents);
-			this.#session = null;
-			this.#sequence = null;
-			void this.#persist(null);
-			this.#setStatus('failed');
-			this.#emit({ type: 'error', shardId: this.id, error, fatal: true });
-			for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
-			this.#sends.rejectAll(error);
+			this.#fail(fatalCloseError(code, this.id, this.#config.intents));
 			return;
 		}
 		if (action === 'identify') this.#loseSession(`closed with ${code}`);
 		this.#scheduleOpen();
 	}
 
+	/** Stops the shard for good with a fatal error: the session ends, waiters and queued sends reject. */
+	#fail(error: GatewayError): void {
+		this.#teardown();
+		this.#session = null;
+		this.#sequence = null;
+		void this.#persist(null);
+		this.#setStatus('failed');
+		this.#emit({ type: 'error', shardId: this.id, error, fatal: true });
+		for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
+		this.#sends.rejectAll(error);
+	}
+
 	/** Keeps the token out of `console.log(shard)`. */
 	public [Symbol.for('nodejs.util.inspect.custom')](): string {
 		return `WebSocketShard { id: ${this.id}, status: '${this.#status}' }`;
 	}
+}
+
+/** The connection URL for `base` (query set for this package's protocol), or `null` when `base` is not a ws(s) URL. */
+function gatewayUrl(base: string, compression: GatewayCompression): string | null {
+	if (!URL.canParse(base)) return null;
+	const url = new URL(base);
+	if (url.protocol !== 'wss:' && url.protocol !== 'ws:') return null;
+	url.searchParams.set('v', GATEWAY_VERSION);
+	url.searchParams.set('encoding', 'json');
+	if (compression !== null) url.searchParams.set('compress', compression);
+	return url.toString();
+}
+
+/** A decompressor's error, tagged with the shard it happened on. */
+function withShard(error: GatewayError, shardId: number): GatewayError {
+	return error.shardId === shardId ? error : new GatewayError(error.code, `Shard ${shardId}: ${error.message}`, { shardId, cause: error.cause });
 }

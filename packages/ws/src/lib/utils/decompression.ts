@@ -1,100 +1,368 @@
-import { constants as zlibConstants, createInflate, type Inflate } from 'node:zlib';
+import * as zlib from 'node:zlib';
+import type { Transform } from 'node:stream';
 import { Decompress } from 'fzstd';
 import { GatewayError } from '../errors/GatewayError.js';
+import { requireOptional } from './moduleUrl.js';
+import { isRecord } from './payload.js';
 
 /** Transport compression: one context per connection. */
 export type GatewayCompression = 'zlib-stream' | 'zstd-stream' | null;
+
+/**
+ * The decoder behind a compressed transport.
+ * - `'zlib-sync'`: the `zlib-sync` native addon (an optional dependency): synchronous streaming inflate, the fastest.
+ * - `'node:zlib'`: Node's zlib (inflate on every Node; zstd on Node >= 22.15), which inflates in libuv's thread
+ *   pool; payloads are still delivered in order, and all of them before a close is handled.
+ * - `'fzstd'`: a pure-JS synchronous zstd decoder, for `zstd-stream` on any Node.
+ * - `'auto'`: `zlib-stream` → `zlib-sync` when it is installed, else `node:zlib`; `zstd-stream` → `node:zlib` where
+ *   Node has zstd, else `fzstd`.
+ */
+export type DecompressorImplementation = 'auto' | 'zlib-sync' | 'node:zlib' | 'fzstd';
+
+/** The decoder that runs, once `'auto'` is resolved. */
+export type ResolvedDecompressor = Exclude<DecompressorImplementation, 'auto'>;
 
 /**
  * One connection's decompression context. `push` takes each binary WebSocket message; `onMessage` receives each
  * complete payload as text, in order. Plain-text connections do not use a decompressor.
  */
 export interface Decompressor {
+	/** The decoder in use. */
+	readonly implementation: ResolvedDecompressor;
 	/** Feeds one binary WebSocket message. */
 	push(data: Buffer): void;
+	/**
+	 * Resolves once every message pushed so far was delivered (or the context failed or closed). Immediate for
+	 * the synchronous decoders; the shard waits for it before it handles a close, so no received payload is lost.
+	 */
+	settled(): Promise<void>;
 	/** Frees the context; later output is ignored. */
 	close(): void;
 }
 
-const ZLIB_SUFFIX = 0x0000ffff;
+/** What {@link createDecompressor} needs besides the callbacks. */
+export interface DecompressorOptions {
+	readonly compression: Exclude<GatewayCompression, null>;
+	readonly implementation: DecompressorImplementation;
+	/** The largest payload (decompressed bytes, or characters) accepted; larger ones fail the context. */
+	readonly maxMessageSize: number;
+}
 
-/** Creates the decompressor for `compression` (or `null` when the transport is uncompressed). */
-export function createDecompressor(
-	compression: GatewayCompression,
-	onMessage: (text: string) => void,
-	onError: (error: GatewayError) => void,
-): Decompressor | null {
-	if (compression === 'zlib-stream') return new ZlibStreamDecompressor(onMessage, onError);
-	if (compression === 'zstd-stream') return new ZstdStreamDecompressor(onMessage, onError);
-	return null;
+const ZLIB_SUFFIX = 0x0000ffff;
+/** Compressed input is inflated in slices of this size, so a bomb is caught before it is fully inflated. */
+const INFLATE_SLICE = 64 * 1024;
+
+interface ZlibSyncInflate {
+	push(data: Buffer, flush: number): void;
+	readonly result: unknown;
+	readonly err: number;
+	readonly msg: unknown;
+}
+
+interface ZlibSyncModule {
+	readonly Inflate: new (options: { readonly chunkSize: number }) => ZlibSyncInflate;
+	readonly Z_SYNC_FLUSH: number;
+}
+
+function isZlibSync(value: unknown): value is ZlibSyncModule {
+	return isRecord(value) && typeof value.Inflate === 'function' && typeof value.Z_SYNC_FLUSH === 'number';
+}
+
+let zlibSync: ZlibSyncModule | null | undefined;
+
+/** `zlib-sync`, loaded on first use; `null` when it is not installed (or has no build for this platform). */
+function loadZlibSync(): ZlibSyncModule | null {
+	if (zlibSync === undefined) {
+		const loaded = requireOptional('zlib-sync');
+		zlibSync = isZlibSync(loaded) ? loaded : null;
+	}
+	return zlibSync;
+}
+
+type ZstdFactory = () => Transform;
+
+/** Node's streaming zstd decoder (Node >= 22.15), or `null` on older Node. */
+function nodeZstd(): ZstdFactory | null {
+	const factory: unknown = Reflect.get(zlib, 'createZstdDecompress');
+	if (typeof factory !== 'function') return null;
+	return () => {
+		const stream: unknown = Reflect.apply(factory, zlib, []);
+		if (!isTransform(stream)) throw new GatewayError('GATEWAY_DECOMPRESSION_FAILED', 'node:zlib createZstdDecompress() did not return a stream.');
+		return stream;
+	};
+}
+
+function isTransform(value: unknown): value is Transform {
+	return typeof value === 'object' && value !== null && typeof Reflect.get(value, 'write') === 'function' && typeof Reflect.get(value, 'on') === 'function';
 }
 
 /**
- * `zlib-stream`: one inflate context per connection; a payload ends with `00 00 ff ff` (a sync flush), and may
- * span several WebSocket messages. Inflation runs in libuv's pool; write callbacks (in order) mark where each
- * payload's output ends.
+ * Resolves `'auto'` and checks that the chosen decoder exists here.
+ * @returns the decoder, or a `GATEWAY_INVALID_OPTION` error that says what to install or choose instead.
  */
-class ZlibStreamDecompressor implements Decompressor {
-	readonly #inflate: Inflate;
-	#pending: Buffer[] = [];
-	#output: Buffer[] = [];
-	#closed = false;
-	readonly #onMessage: (text: string) => void;
+export function resolveDecompressor(compression: Exclude<GatewayCompression, null>, implementation: DecompressorImplementation): ResolvedDecompressor | GatewayError {
+	const invalid = (message: string): GatewayError => new GatewayError('GATEWAY_INVALID_OPTION', message);
+	if (compression === 'zlib-stream') {
+		if (implementation === 'auto') return loadZlibSync() === null ? 'node:zlib' : 'zlib-sync';
+		if (implementation === 'fzstd') return invalid("`decompressor: 'fzstd'` decodes zstd-stream only; use 'auto', 'zlib-sync' or 'node:zlib' for zlib-stream.");
+		if (implementation === 'zlib-sync' && loadZlibSync() === null) return invalid("`decompressor: 'zlib-sync'` needs the zlib-sync package (npm install zlib-sync; it builds with node-gyp), or use 'auto' to fall back to node:zlib.");
+		return implementation;
+	}
+	if (implementation === 'auto') return nodeZstd() === null ? 'fzstd' : 'node:zlib';
+	if (implementation === 'zlib-sync') return invalid("`decompressor: 'zlib-sync'` decodes zlib-stream only; use 'auto', 'node:zlib' or 'fzstd' for zstd-stream.");
+	if (implementation === 'node:zlib' && nodeZstd() === null) return invalid(`\`decompressor: 'node:zlib'\` for zstd-stream needs Node >= 22.15 (this is ${process.version}); use 'auto' or 'fzstd'.`);
+	return implementation;
+}
 
-	public constructor(onMessage: (text: string) => void, onError: (error: GatewayError) => void) {
+/**
+ * Creates the decompressor of one connection.
+ * @throws {@link GatewayError} `GATEWAY_INVALID_OPTION` when the chosen decoder does not exist here.
+ */
+export function createDecompressor(options: DecompressorOptions, onMessage: (text: string) => void, onError: (error: GatewayError) => void): Decompressor {
+	const implementation = resolveDecompressor(options.compression, options.implementation);
+	if (implementation instanceof GatewayError) throw implementation;
+	const limit = options.maxMessageSize;
+	if (implementation === 'fzstd') return new FzstdDecompressor(limit, onMessage, onError);
+	if (implementation === 'zlib-sync') {
+		const module = loadZlibSync();
+		if (module !== null) return new ZlibSyncDecompressor(module, limit, onMessage, onError);
+	}
+	if (options.compression === 'zlib-stream') {
+		const inflate = zlib.createInflate({ chunkSize: 64 * 1024, flush: zlib.constants.Z_SYNC_FLUSH });
+		return new StreamDecompressor(inflate, 'zlib', limit, onMessage, onError);
+	}
+	const zstd = nodeZstd();
+	if (zstd === null) return new FzstdDecompressor(limit, onMessage, onError);
+	return new StreamDecompressor(zstd(), 'zstd', limit, onMessage, onError);
+}
+
+function tooLarge(size: number, limit: number, compression: string): GatewayError {
+	return new GatewayError(
+		'GATEWAY_PAYLOAD_TOO_LARGE',
+		`A ${compression} payload decompressed to more than ${limit} bytes (${size} so far); the connection will be reset. Raise \`maxPayloadSize\` if your bot really receives payloads this large.`,
+	);
+}
+
+function corrupt(compression: string, cause: unknown): GatewayError {
+	return new GatewayError('GATEWAY_DECOMPRESSION_FAILED', `The ${compression} payload could not be decompressed; the connection will be reset.`, { cause });
+}
+
+/**
+ * Collects the WebSocket messages of one zlib-stream payload until the sync-flush suffix `00 00 ff ff`.
+ * Returns the whole payload, `null` while it is incomplete, or an error once the compressed input alone passes
+ * the limit.
+ */
+class ZlibFramer {
+	readonly #limit: number;
+	#pending: Buffer[] = [];
+	#size = 0;
+
+	public constructor(limit: number) {
+		this.#limit = limit;
+	}
+
+	public add(data: Buffer): Buffer | null | GatewayError {
+		const ends = data.length >= 4 && data.readUInt32BE(data.length - 4) === ZLIB_SUFFIX;
+		if (!ends) {
+			this.#pending.push(data);
+			this.#size += data.length;
+			return this.#size > this.#limit ? tooLarge(this.#size, this.#limit, 'zlib-stream') : null;
+		}
+		if (this.#pending.length === 0) return data;
+		this.#pending.push(data);
+		const whole = Buffer.concat(this.#pending);
+		this.#pending = [];
+		this.#size = 0;
+		return whole;
+	}
+}
+
+const settledNow = Promise.resolve();
+
+/**
+ * `zlib-stream` on `zlib-sync`: inflates each payload synchronously, in the `message` callback, so a payload is
+ * delivered before the next socket event (a close) is even seen. A payload larger than one slice is inflated
+ * slice by slice (each slice sync-flushed: zlib-sync cannot carry output across pushes), and the output is
+ * measured as it grows, so a bomb stops within one slice's worth of output past the limit.
+ */
+class ZlibSyncDecompressor implements Decompressor {
+	public readonly implementation = 'zlib-sync';
+	readonly #flush: number;
+	readonly #inflate: ZlibSyncInflate;
+	readonly #framer: ZlibFramer;
+	readonly #limit: number;
+	readonly #onMessage: (text: string) => void;
+	readonly #onError: (error: GatewayError) => void;
+	#closed = false;
+
+	public constructor(module: ZlibSyncModule, limit: number, onMessage: (text: string) => void, onError: (error: GatewayError) => void) {
+		this.#flush = module.Z_SYNC_FLUSH;
+		this.#inflate = new module.Inflate({ chunkSize: 64 * 1024 });
+		this.#framer = new ZlibFramer(limit);
+		this.#limit = limit;
 		this.#onMessage = onMessage;
-		// Every write is sync-flushed, so one write (one trip to the thread pool) yields one whole payload.
-		this.#inflate = createInflate({ chunkSize: 64 * 1024, flush: zlibConstants.Z_SYNC_FLUSH });
-		this.#inflate.on('data', (chunk: Buffer) => {
-			this.#output.push(chunk);
+		this.#onError = onError;
+	}
+
+	public push(data: Buffer): void {
+		if (this.#closed) return;
+		const input = this.#framer.add(data);
+		if (input === null) return;
+		if (input instanceof GatewayError) {
+			this.#fail(input);
+			return;
+		}
+		const text = input.length <= INFLATE_SLICE ? this.#inflateOne(input) : this.#inflateSliced(input);
+		if (text instanceof GatewayError) this.#fail(text);
+		else this.#onMessage(text);
+	}
+
+	/** At most 64 KiB of input: its output is bounded (about 66 MiB) before it is measured. */
+	#inflateOne(input: Buffer): string | GatewayError {
+		const out = this.#slice(input);
+		if (out instanceof GatewayError) return out;
+		return out.length > this.#limit ? tooLarge(out.length, this.#limit, 'zlib-stream') : out.toString('utf8');
+	}
+
+	#inflateSliced(input: Buffer): string | GatewayError {
+		const parts: Buffer[] = [];
+		let size = 0;
+		for (let offset = 0; offset < input.length; offset += INFLATE_SLICE) {
+			const out = this.#slice(input.subarray(offset, offset + INFLATE_SLICE));
+			if (out instanceof GatewayError) return out;
+			size += out.length;
+			if (size > this.#limit) return tooLarge(size, this.#limit, 'zlib-stream');
+			parts.push(out);
+		}
+		return Buffer.concat(parts, size).toString('utf8');
+	}
+
+	#slice(input: Buffer): Buffer | GatewayError {
+		const inflate = this.#inflate;
+		inflate.push(input, this.#flush);
+		const result = inflate.result;
+		if (inflate.err < 0 || !Buffer.isBuffer(result)) return corrupt('zlib-stream', new Error(`zlib-sync: ${String(inflate.msg)} (${inflate.err})`));
+		return result;
+	}
+
+	#fail(error: GatewayError): void {
+		this.#closed = true;
+		this.#onError(error);
+	}
+
+	public settled(): Promise<void> {
+		return settledNow;
+	}
+
+	public close(): void {
+		this.#closed = true;
+	}
+}
+
+/**
+ * A Node zlib stream (inflate, or zstd on Node >= 22.15): decoding runs in libuv's thread pool. Write callbacks
+ * come in order and each marks where one payload's output ends; the output of a payload is counted as it comes,
+ * so a bomb fails the context at the limit instead of filling memory.
+ */
+class StreamDecompressor implements Decompressor {
+	public readonly implementation = 'node:zlib';
+	readonly #stream: Transform;
+	readonly #framer: ZlibFramer | null;
+	readonly #name: string;
+	readonly #limit: number;
+	readonly #onMessage: (text: string) => void;
+	readonly #onError: (error: GatewayError) => void;
+	#output: Buffer[] = [];
+	#size = 0;
+	#inFlight = 0;
+	#waiters: (() => void)[] = [];
+	#closed = false;
+
+	public constructor(stream: Transform, kind: 'zlib' | 'zstd', limit: number, onMessage: (text: string) => void, onError: (error: GatewayError) => void) {
+		this.#stream = stream;
+		this.#framer = kind === 'zlib' ? new ZlibFramer(limit) : null;
+		this.#name = kind === 'zlib' ? 'zlib-stream' : 'zstd-stream';
+		this.#limit = limit;
+		this.#onMessage = onMessage;
+		this.#onError = onError;
+		stream.on('data', (chunk: Buffer) => {
+			if (this.#closed) return;
+			this.#size += chunk.length;
+			if (this.#size > this.#limit) this.#fail(tooLarge(this.#size, this.#limit, this.#name));
+			else this.#output.push(chunk);
 		});
-		this.#inflate.on('error', (error) => {
-			if (!this.#closed) onError(new GatewayError('GATEWAY_DECOMPRESSION_FAILED', 'The zlib-stream payload could not be inflated; the connection will be reset.', { cause: error }));
+		stream.on('error', (error) => {
+			if (!this.#closed) this.#fail(corrupt(this.#name, error));
 		});
 	}
 
 	public push(data: Buffer): void {
 		if (this.#closed) return;
-		const ends = data.length >= 4 && data.readUInt32BE(data.length - 4) === ZLIB_SUFFIX;
-		if (!ends) {
-			this.#pending.push(data);
+		const input = this.#framer === null ? data : this.#framer.add(data);
+		if (input === null) return;
+		if (input instanceof GatewayError) {
+			this.#fail(input);
 			return;
 		}
-		let input = data;
-		if (this.#pending.length > 0) {
-			this.#pending.push(data);
-			input = Buffer.concat(this.#pending);
-			this.#pending = [];
-		}
-		this.#inflate.write(input, (error) => {
-			if (this.#closed || error instanceof Error) return;
-			const out = this.#output.length === 1 ? this.#output[0] : Buffer.concat(this.#output);
-			this.#output = [];
-			if (out !== undefined) this.#onMessage(out.toString('utf8'));
+		this.#inFlight++;
+		this.#stream.write(input, (error) => {
+			this.#inFlight--;
+			if (!this.#closed && !(error instanceof Error)) {
+				const out = this.#output.length === 1 ? this.#output[0] : Buffer.concat(this.#output);
+				this.#output = [];
+				this.#size = 0;
+				if (out !== undefined && out.length > 0) this.#onMessage(out.toString('utf8'));
+			}
+			if (this.#inFlight === 0) this.#wake();
 		});
+	}
+
+	public settled(): Promise<void> {
+		if (this.#inFlight === 0 || this.#closed) return settledNow;
+		return new Promise((resolve) => {
+			this.#waiters.push(resolve);
+		});
+	}
+
+	#wake(): void {
+		for (const resolve of this.#waiters.splice(0)) resolve();
+	}
+
+	#fail(error: GatewayError): void {
+		this.close();
+		this.#onError(error);
 	}
 
 	public close(): void {
 		if (this.#closed) return;
 		this.#closed = true;
-		this.#inflate.close();
+		this.#output = [];
+		this.#stream.destroy();
+		this.#wake();
 	}
 }
 
 const textDecoder = new TextDecoder();
 
-/** `zstd-stream`: one zstd frame for the whole connection, flushed after every payload (fzstd, pure JS). */
-class ZstdStreamDecompressor implements Decompressor {
+/** `zstd-stream` on fzstd (pure JS, synchronous): one zstd frame for the whole connection, flushed per payload. */
+class FzstdDecompressor implements Decompressor {
+	public readonly implementation = 'fzstd';
 	readonly #decompress: Decompress;
-	#output: Uint8Array[] = [];
-	#closed = false;
+	readonly #limit: number;
 	readonly #onMessage: (text: string) => void;
 	readonly #onError: (error: GatewayError) => void;
+	#output: Uint8Array[] = [];
+	#size = 0;
+	#closed = false;
 
-	public constructor(onMessage: (text: string) => void, onError: (error: GatewayError) => void) {
+	public constructor(limit: number, onMessage: (text: string) => void, onError: (error: GatewayError) => void) {
+		this.#limit = limit;
 		this.#onMessage = onMessage;
 		this.#onError = onError;
 		this.#decompress = new Decompress((chunk) => {
+			this.#size += chunk.length;
+			// Thrown out of fzstd's push, which stops decoding the rest of the block.
+			if (this.#size > this.#limit) throw tooLarge(this.#size, this.#limit, 'zstd-stream');
 			this.#output.push(chunk);
 		});
 	}
@@ -104,18 +372,21 @@ class ZstdStreamDecompressor implements Decompressor {
 		try {
 			this.#decompress.push(data);
 		} catch (error) {
-			this.#onError(new GatewayError('GATEWAY_DECOMPRESSION_FAILED', 'The zstd-stream payload could not be decompressed; the connection will be reset.', { cause: error }));
+			this.#closed = true;
+			this.#output = [];
+			this.#onError(error instanceof GatewayError ? error : corrupt('zstd-stream', error));
 			return;
 		}
-		if (this.#output.length === 0) return;
 		const parts = this.#output;
+		if (parts.length === 0) return;
 		this.#output = [];
+		this.#size = 0;
 		const first = parts[0];
-		if (parts.length === 1 && first !== undefined) {
-			this.#onMessage(textDecoder.decode(first));
-			return;
-		}
-		this.#onMessage(Buffer.concat(parts).toString('utf8'));
+		this.#onMessage(parts.length === 1 && first !== undefined ? textDecoder.decode(first) : Buffer.concat(parts).toString('utf8'));
+	}
+
+	public settled(): Promise<void> {
+		return settledNow;
 	}
 
 	public close(): void {

@@ -27,7 +27,7 @@ function positiveInt(value: unknown): value is number {
 
 /** Checks the JSON of `GET /gateway/bot` (snake_case, as Discord sends it) and converts it. */
 export function parseGatewayInformation(value: unknown): GatewayInformation {
-	if (isRecord(value) && typeof value.url === 'string' && positiveInt(value.shards) && isRecord(value.session_start_limit)) {
+	if (isRecord(value) && typeof value.url === 'string' && /^wss?:\/\//.test(value.url) && URL.canParse(value.url) && positiveInt(value.shards) && isRecord(value.session_start_limit)) {
 		const limit = value.session_start_limit;
 		if (positiveInt(limit.total) && positiveInt(limit.remaining) && positiveInt(limit.reset_after) && positiveInt(limit.max_concurrency) && limit.max_concurrency > 0) {
 			return {
@@ -37,5 +37,5 @@ export function parseGatewayInformation(value: unknown): GatewayInformation {
 			};
 		}
 	}
-	throw new GatewayError('GATEWAY_INVALID_GATEWAY_INFORMATION', 'GET /gateway/bot did not return { url, shards, session_start_limit: { total, remaining, reset_after, max_concurrency } }. Check the `rest` client or `fetchGatewayInformation`.');
+	throw new GatewayError('GATEWAY_INVALID_GATEWAY_INFORMATION', 'GET /gateway/bot did not return { url (a wss:// URL), shards, session_start_limit: { total, remaining, reset_after, max_concurrency } }. Check the `rest` client or `fetchGatewayInformation`.');
 }

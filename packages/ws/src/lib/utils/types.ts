@@ -1,6 +1,6 @@
 import type { ExtensionPointEmitter } from '@ovenjs/types';
 import type { GatewayError } from '../errors/GatewayError.js';
-import type { GatewayCompression } from './decompression.js';
+import type { DecompressorImplementation, GatewayCompression } from './decompression.js';
 
 /** A shard's lifecycle state. */
 export type ShardStatus =
@@ -60,6 +60,9 @@ export interface ShardConfig {
 	readonly identifyProperties: IdentifyProperties;
 	readonly handshakeTimeout: number;
 	readonly helloTimeout: number;
+	readonly readyTimeout: number;
+	readonly maxPayloadSize: number;
+	readonly decompressor: DecompressorImplementation;
 	readonly reconnectBackoff: { readonly initial: number; readonly max: number };
 }
 

@@ -1,7 +1,9 @@
 import { GatewayError } from '../errors/GatewayError.js';
 import type { WebSocketManagerOptions } from '../WebSocketManager.js';
+import { resolveDecompressor } from './decompression.js';
 
 const COMPRESSIONS: ReadonlySet<unknown> = new Set([null, 'zlib-stream', 'zstd-stream']);
+const DECOMPRESSORS: ReadonlySet<unknown> = new Set(['auto', 'zlib-sync', 'node:zlib', 'fzstd']);
 
 function fail(message: string): never {
 	throw new GatewayError('GATEWAY_INVALID_OPTION', message);
@@ -35,9 +37,15 @@ export function validateOptions(options: WebSocketManagerOptions): void {
 	if (!COMPRESSIONS.has(compression)) fail(`\`compression\` must be 'zlib-stream', 'zstd-stream' or null, got ${String(compression)}.`);
 	const large = options.largeThreshold;
 	if (large !== undefined && (!Number.isInteger(large) || large < 50 || large > 250)) fail(`\`largeThreshold\` must be an integer in [50, 250], got ${String(large)}.`);
-	for (const key of ['handshakeTimeout', 'helloTimeout', 'reshardCheckInterval', 'guildsPerShardThreshold'] as const) {
+	for (const key of ['handshakeTimeout', 'helloTimeout', 'readyTimeout', 'maxPayloadSize', 'maxShards', 'reshardCheckInterval', 'guildsPerShardThreshold'] as const) {
 		const value = options[key];
 		if (value !== undefined && value !== null && !isPositiveInt(value)) fail(`\`${key}\` must be a positive integer (ms or count), got ${String(value)}.`);
+	}
+	const decompressor = options.decompressor ?? 'auto';
+	if (!DECOMPRESSORS.has(decompressor)) fail(`\`decompressor\` must be 'auto', 'zlib-sync', 'node:zlib' or 'fzstd', got ${decompressor}.`);
+	if (compression !== null) {
+		const decoder = resolveDecompressor(compression, decompressor);
+		if (decoder instanceof GatewayError) throw decoder;
 	}
 	const backoff = options.reconnectBackoff;
 	if (backoff !== undefined && (!(backoff.initial >= 0) || !(backoff.max >= backoff.initial))) fail('`reconnectBackoff` needs 0 <= initial <= max (milliseconds).');

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { getValidationMode, parsePayload, setValidationMode, TypesError, asUserId } from '@ovenjs/types';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DefaultValidationSampling, ValidationSampler, getValidationMode, hasModelShape, parsePayload, setValidationMode, TypesError, asUserId } from '@ovenjs/types';
 
 const rawUser = { id: '80351110224678912', username: 'Nelly', discriminator: '0', global_name: null, avatar: null, extra_field: 1 };
 const rawMessage = {
@@ -20,8 +20,12 @@ const rawMessage = {
 	type: 0,
 };
 
-afterEach(() => {
+beforeEach(() => {
 	setValidationMode('full');
+});
+
+afterEach(() => {
+	setValidationMode('sampled');
 });
 
 describe('parsePayload', () => {
@@ -48,12 +52,48 @@ describe('parsePayload', () => {
 		expect(message).toContain('author.username');
 	});
 
-	it('trusts payloads without parsing when validation is off (the hot path)', () => {
+	it('only checks the key fields when validation is off (the hot path)', () => {
 		setValidationMode('off');
 		expect(getValidationMode()).toBe('off');
-		const bad = { ...rawMessage, id: 'not-checked' };
-		expect(parsePayload('Message', bad)).toBe(bad);
+		const unchecked = { ...rawMessage, tts: 'not-checked' };
+		expect(parsePayload('Message', unchecked)).toBe(unchecked);
 		expect(() => parsePayload('Message', null)).toThrow(/must be an object/);
+		for (const bad of [{ ...rawMessage, id: 'abc' }, { ...rawMessage, author: {} }, { ...rawMessage, content: 5 }, { ...rawMessage, guild_id: 7 }]) {
+			expect(() => parsePayload('Message', bad)).toThrow(TypesError);
+		}
+		expect(() => parsePayload('Channel', { id: '290926798999357250' })).toThrow(/type/);
+	});
+
+	it("defaults to 'sampled' whatever NODE_ENV says: the first payloads of a model in full, then a sample", () => {
+		setValidationMode('sampled');
+		const drifted = { ...rawMessage, tts: 'drifted' };
+		// A fresh sampler validates the first `first` payloads of each kind, then one in `every`.
+		const sampler = new ValidationSampler({ first: 2, every: 3 });
+		expect(Array.from({ length: 9 }, () => sampler.take('Message'))).toEqual([true, true, false, false, true, false, false, true, false]);
+		expect(sampler.take('User')).toBe(true);
+		expect(DefaultValidationSampling).toEqual({ first: 100, every: 1000 });
+		// The process-wide sampler: once past the first payloads of a kind, any `every` in a row hold one sample.
+		for (let index = 0; index < DefaultValidationSampling.first; index++) parsePayload('Message', rawMessage);
+		const rejected = Array.from({ length: DefaultValidationSampling.every }, () => {
+			try {
+				return !Object.is(parsePayload('Message', drifted), drifted);
+			} catch {
+				return true;
+			}
+		});
+		expect(rejected.filter(Boolean)).toHaveLength(1);
+		expect(() => parsePayload('Message', { ...rawMessage, id: 'abc' })).toThrow(TypesError);
+	});
+
+	it('hasModelShape checks the fields consumers key on', () => {
+		expect(hasModelShape('User', rawUser)).toBe(true);
+		expect(hasModelShape('User', { ...rawUser, id: 5 })).toBe(false);
+		expect(hasModelShape('Guild', { id: '290926798999357249', roles: [], emojis: [] })).toBe(true);
+		expect(hasModelShape('Guild', { id: '290926798999357249' })).toBe(false);
+		expect(hasModelShape('Member', { roles: [], user: { id: 'x' } })).toBe(false);
+		expect(hasModelShape('Emoji', { id: null, name: '🔥' })).toBe(true);
+		expect(hasModelShape('Interaction', { id: '290926798999357249', token: 't', type: 2 })).toBe(true);
+		expect(hasModelShape('Role', [])).toBe(false);
 	});
 
 	it('parses guilds with nested roles, channels and members', () => {

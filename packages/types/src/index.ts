@@ -106,10 +106,14 @@ export {
 	InteractionSchema,
 	ModelSchemas,
 	parsePayload,
+	hasModelShape,
+	describeIssues,
 	setValidationMode,
 	getValidationMode,
+	ValidationSampler,
+	DefaultValidationSampling,
 } from './lib/schemas.js';
-export type { User, Role, Emoji, Member, Channel, Message, Guild, Interaction, ModelName, Model, ValidationMode } from './lib/schemas.js';
+export type { User, Role, Emoji, Member, Channel, Message, Guild, Interaction, ModelName, Model, ValidationMode, ValidationSampling } from './lib/schemas.js';
 export { OvenError } from './lib/errors/OvenError.js';
 export type { OvenErrorOptions } from './lib/errors/OvenError.js';
 export { TypesError } from './lib/errors/TypesError.js';

@@ -182,14 +182,61 @@ export type ModelName = keyof typeof ModelSchemas;
 export type Model<N extends ModelName> = z.output<(typeof ModelSchemas)[N]>;
 
 /**
- * Payload validation: `'full'` parses every payload with its zod schema (default in development and tests);
- * `'off'` trusts payloads as they come (default when `NODE_ENV` is `production`, for the hot path).
+ * Payload validation, for the whole process ({@link setValidationMode}) or per call ({@link parsePayload}):
+ *
+ * - `'sampled'` (the default, whatever `NODE_ENV` says): the first {@link ValidationSampling.first} payloads of
+ *   each kind and then one in {@link ValidationSampling.every} are parsed with their zod schema; the others get
+ *   the shape check of `'off'`. Schema drift is caught (and reported) early at almost no cost on the hot path.
+ * - `'full'`: every payload is parsed with its zod schema. For tests and debugging.
+ * - `'off'`: only the shape check: the payload is an object and the fields every consumer keys on (IDs, a
+ *   message's author ID and content, a channel's type ...) have the right type. Nothing is sampled.
+ *
+ * A payload that fails the check it gets is rejected the same way in every mode.
  */
-export type ValidationMode = 'full' | 'off';
+export type ValidationMode = 'full' | 'sampled' | 'off';
 
-let validationMode: ValidationMode = process.env.NODE_ENV === 'production' ? 'off' : 'full';
+/** How `'sampled'` validation picks payloads: every one of the first `first` of a kind, then one in `every`. */
+export interface ValidationSampling {
+	/** Payloads of each kind validated in full before sampling starts. */
+	readonly first: number;
+	/** After the first ones, one payload in `every` is validated in full (`1` validates all). */
+	readonly every: number;
+}
 
-/** Switches payload validation for the whole process. */
+/** The sampling of `'sampled'` validation: the first 100 payloads of a kind, then one in 1,000. */
+export const DefaultValidationSampling = { first: 100, every: 1000 } as const satisfies ValidationSampling;
+
+/**
+ * Counts payloads per kind (a model name, a gateway event name) and says which ones `'sampled'` validation parses
+ * in full. One `Map` lookup and an increment per call; allocation free once a kind was seen.
+ */
+export class ValidationSampler {
+	readonly #seen = new Map<string, { count: number }>();
+	readonly #first: number;
+	readonly #every: number;
+
+	/** `sampling` is taken as is (callers validate user input): `first` >= 0, `every` >= 1, integers. */
+	public constructor(sampling: ValidationSampling = DefaultValidationSampling) {
+		this.#first = sampling.first;
+		this.#every = sampling.every;
+	}
+
+	/** Whether the next payload of `kind` is validated in full. */
+	public take(kind: string): boolean {
+		let counter = this.#seen.get(kind);
+		if (counter === undefined) {
+			counter = { count: 0 };
+			this.#seen.set(kind, counter);
+		}
+		const index = counter.count++;
+		return index < this.#first || (index - this.#first) % this.#every === this.#every - 1;
+	}
+}
+
+let validationMode: ValidationMode = 'sampled';
+const processSampler = new ValidationSampler();
+
+/** Switches payload validation for the whole process (see {@link ValidationMode}; the default is `'sampled'`). */
 export function setValidationMode(mode: ValidationMode): void {
 	validationMode = mode;
 }
@@ -202,28 +249,74 @@ export function getValidationMode(): ValidationMode {
 /**
  * Parses a raw gateway or REST payload into the branded model `name`.
  *
- * With validation `'full'` the payload is checked and a {@link TypesError} `TYPES_VALIDATION_FAILED` lists
- * every wrong field. With `'off'` the payload is returned as is after a shallow object check: that is the
- * documented unchecked fast path for payloads Discord produced.
+ * A payload that gets the zod schema (`'full'`, and the sampled ones of `'sampled'`) is checked field by field;
+ * the others get the shape check of {@link hasModelShape}, and are returned as is: that is the documented unchecked
+ * fast path for payloads Discord produced. Either way a bad payload throws a {@link TypesError}
+ * `TYPES_VALIDATION_FAILED` (from the schema: listing every wrong field).
  */
 export function parsePayload<N extends ModelName>(name: N, raw: unknown, mode: ValidationMode = validationMode): Model<N> {
-	if (mode === 'off') {
-		if (typeof raw === 'object' && raw !== null && trustedModel(name, raw)) return raw;
-		throw new TypesError('TYPES_VALIDATION_FAILED', `A ${name} payload must be an object, got ${raw === null ? 'null' : typeof raw}.`);
+	if (mode === 'off' || (mode === 'sampled' && !processSampler.take(name))) {
+		if (hasModelShape(name, raw)) return raw;
+		throw new TypesError('TYPES_VALIDATION_FAILED', `A ${name} payload must be an object with ${MODEL_SHAPES[name].describe}, got ${describeValue(raw)}.`);
 	}
 	const result = ModelSchemas[name].safeParse(raw);
 	if (result.success && isModel(name, result.data)) return result.data;
-	const issues = result.success ? [] : result.error.issues;
-	const detail = issues.slice(0, 10).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-	throw new TypesError('TYPES_VALIDATION_FAILED', `Invalid ${name} payload: ${detail}${issues.length > 10 ? ` (+${issues.length - 10} more)` : ''}.`);
+	throw new TypesError('TYPES_VALIDATION_FAILED', `Invalid ${name} payload: ${describeIssues(result.success ? [] : result.error.issues)}.`);
+}
+
+/** Zod issues as `path: message; ...` (the first ten, then a count), the text of `TYPES_VALIDATION_FAILED`. */
+export function describeIssues(issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[]): string {
+	const detail = issues
+		.slice(0, 10)
+		.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`)
+		.join('; ');
+	return `${detail}${issues.length > 10 ? ` (+${issues.length - 10} more)` : ''}`;
+}
+
+function describeValue(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'an array';
+	return typeof value === 'object' ? 'an object without them' : typeof value;
+}
+
+type Fields = Readonly<Record<string, unknown>>;
+
+function isFields(value: unknown): value is Fields {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const isId = isSnowflake;
+const optionalId = (value: unknown): boolean => value === undefined || isSnowflake(value);
+const hasUserId = (value: unknown): boolean => isFields(value) && isSnowflake(value.id);
+
+/**
+ * The shape check of the unchecked path, per model: the fields consumers use as keys or dispatch on. A few
+ * `typeof` tests and snowflake format checks, no allocation.
+ */
+const MODEL_SHAPES: { readonly [N in ModelName]: { readonly check: (value: Fields) => boolean; readonly describe: string } } = {
+	User: { check: (v) => isId(v.id) && typeof v.username === 'string', describe: 'a User ID and a username' },
+	Role: { check: (v) => isId(v.id) && typeof v.permissions === 'string', describe: 'a Role ID and permissions' },
+	Emoji: { check: (v) => v.id === null || isId(v.id), describe: 'an Emoji ID or null' },
+	Member: { check: (v) => Array.isArray(v.roles) && (v.user === undefined || hasUserId(v.user)), describe: 'roles (and a user with an ID)' },
+	Channel: { check: (v) => isId(v.id) && typeof v.type === 'number' && optionalId(v.guild_id), describe: 'a Channel ID and a type' },
+	Message: {
+		check: (v) => isId(v.id) && isId(v.channel_id) && optionalId(v.guild_id) && hasUserId(v.author) && typeof v.content === 'string',
+		describe: 'Message and Channel IDs, an author with an ID and a content string',
+	},
+	Guild: { check: (v) => isId(v.id) && Array.isArray(v.roles) && Array.isArray(v.emojis), describe: 'a Guild ID, roles and emojis' },
+	Interaction: { check: (v) => isId(v.id) && typeof v.token === 'string' && typeof v.type === 'number', describe: 'an Interaction ID, a token and a type' },
+};
+
+/**
+ * The shape check of the unchecked path (`'off'`, and unsampled payloads of `'sampled'`): an object whose key
+ * fields have the right type. Other fields are trusted to be what the model says: that is the documented unchecked
+ * fast path for payloads Discord produced, used by {@link parsePayload} only.
+ */
+export function hasModelShape<N extends ModelName>(name: N, value: unknown): value is Model<N> {
+	return isFields(value) && MODEL_SHAPES[name].check(value);
 }
 
 /** The schema produced it: the generic link between a schema's output and `Model<N>` that TS cannot see. */
 function isModel<N extends ModelName>(_name: N, _value: unknown): _value is Model<N> {
-	return true;
-}
-
-/** The unchecked fast path ('off' mode): documented above, used nowhere else. */
-function trustedModel<N extends ModelName>(_name: N, _value: object): _value is Model<N> {
 	return true;
 }

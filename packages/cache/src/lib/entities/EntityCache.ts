@@ -13,6 +13,24 @@ function prune<T extends object>(value: T, keep: ReadonlySet<string>): T {
 }
 
 /**
+ * A message with only the `keep` fields: one object built field by field (no spread-then-delete, which leaves the
+ * copy in slow dictionary mode).
+ */
+function pickMessage(message: Message, keep: readonly string[]): Message {
+	const copy: Record<string, unknown> = {};
+	for (const key of keep) {
+		const value: unknown = Reflect.get(message, key);
+		if (value !== undefined) copy[key] = value;
+	}
+	return keptFields(message, copy) ? copy : message;
+}
+
+/** `copy` holds the fields of `message` it was built from, among them every required field of the schema. */
+function keptFields(_message: Message, _copy: Record<string, unknown>): _copy is Message {
+	return true;
+}
+
+/**
  * The key (in `DiscordKeys` form, built from the raw payload strings) of the entity a dispatch writes, for the
  * `cache:*Set` points; events that
  * touch many entities (READY, chunks, bulk deletes) are reported as `event:<NAME>`.
@@ -146,7 +164,7 @@ export class EntityCache extends EntityStore {
 
 	private guildCreate(d: Record<string, unknown>): boolean {
 		const { members: _members, presences: _presences, voice_states: _voiceStates, ...rest } = d;
-		const guild = parsePayload('Guild', rest);
+		const guild = parsePayload('Guild', rest, this.validation);
 		this.tombstones.delete(`g:${guild.id}`);
 		const record = this.record(guild.id, true);
 		if (record === undefined) return false;
@@ -167,7 +185,7 @@ export class EntityCache extends EntityStore {
 	}
 
 	private guildUpdate(d: Record<string, unknown>): boolean {
-		const guild = parsePayload('Guild', d);
+		const guild = parsePayload('Guild', d, this.validation);
 		const record = this.record(guild.id, false);
 		if (record === undefined) return false;
 		this.setGuildData(record, guild);
@@ -217,7 +235,7 @@ export class EntityCache extends EntityStore {
 	}
 
 	private putChannel(raw: Record<string, unknown>): boolean {
-		const channel = parsePayload('Channel', raw);
+		const channel = parsePayload('Channel', raw, this.validation);
 		if (channel.guild_id !== undefined) {
 			const record = this.record(channel.guild_id, false);
 			if (record === undefined) return false;
@@ -246,7 +264,7 @@ export class EntityCache extends EntityStore {
 	private roleUpsert(d: Record<string, unknown>, create: boolean): boolean {
 		const guildId = str(d, 'guild_id');
 		if (!this.caches(CacheFlags.Roles) || guildId === undefined) return false;
-		const role = parsePayload('Role', d.role);
+		const role = parsePayload('Role', d.role, this.validation);
 		if (create) this.tombstones.delete(`r:${role.id}`);
 		else if (this.tombstones.has(`r:${role.id}`)) return false;
 		const record = this.record(guildId, false);
@@ -270,7 +288,7 @@ export class EntityCache extends EntityStore {
 		if (record === undefined) return false;
 		record.emojis.clear();
 		for (const raw of arr(d, 'emojis')) {
-			const emoji = parsePayload('Emoji', raw);
+			const emoji = parsePayload('Emoji', raw, this.validation);
 			if (emoji.id !== null) record.emojis.set(emoji.id, prune(emoji, this.keep.emoji));
 		}
 		return true;
@@ -284,13 +302,17 @@ export class EntityCache extends EntityStore {
 	}
 
 	/** `add`: a join (clears a tombstone, counts); `snapshot`: GUILD_CREATE/chunk (clears, does not count); `update`: respects tombstones. */
-	private putMember(record: GuildRecord, payload: Record<string, unknown>, mode: MemberWrite): boolean {
+	private putMember(record: GuildRecord, payload: Record<string, unknown>, mode: MemberWrite, authorId?: string): boolean {
 		const user = rec(payload, 'user');
-		const userId = user === undefined ? str(payload, 'user_id') : str(user, 'id');
+		const userId = user === undefined ? (authorId ?? str(payload, 'user_id')) : str(user, 'id');
 		if (userId === undefined) return false;
-		const tomb = `m:${record.id}:${userId}`;
-		if (mode !== 'update') this.tombstones.delete(tomb);
-		else if (this.tombstones.has(tomb)) return false;
+		// A cached member has no tombstone (removal drops the row, a re-add clears the stone): only an uncached one
+		// needs the lookup, so the hot path (a message from a cached member) builds no key string.
+		if (record.members === undefined || record.members.rowOf(userId) < 0) {
+			const tomb = `m:${record.id}:${userId}`;
+			if (mode !== 'update') this.tombstones.delete(tomb);
+			else if (this.tombstones.has(tomb)) return false;
+		}
 		const userRow = user !== undefined && this.caches(CacheFlags.Users) && has(user, 'username') ? this.users.upsert(user) : this.users.rowOf(userId);
 		if (!this.caches(CacheFlags.Members)) return userRow >= 0;
 		record.members ??= new MemberTable(record.id, this.rolePool, this.memberKeep);
@@ -330,44 +352,49 @@ export class EntityCache extends EntityStore {
 	}
 
 	private messageCreate(d: Record<string, unknown>): boolean {
-		if (this.caches(CacheFlags.Users)) {
-			const author = rec(d, 'author');
-			if (author !== undefined && str(d, 'webhook_id') === undefined) this.users.upsert(author);
-		}
+		const author = rec(d, 'author');
+		if (author !== undefined && this.caches(CacheFlags.Users) && d.webhook_id === undefined) this.users.upsert(author);
 		const guildId = str(d, 'guild_id');
 		const member = rec(d, 'member');
-		const authorId = str(rec(d, 'author') ?? {}, 'id');
-		if (guildId !== undefined && member !== undefined && authorId !== undefined) this.memberUpsert(guildId, { ...member, user_id: authorId }, 'update');
+		const authorId = author === undefined ? undefined : str(author, 'id');
+		if (guildId !== undefined && member !== undefined && authorId !== undefined) {
+			const record = this.record(guildId, false);
+			if (record !== undefined) this.putMember(record, member, 'update', authorId);
+		}
 		if (!this.caches(CacheFlags.Messages) || this.limits.messages === 0) return false;
-		const message = parsePayload('Message', d);
-		this.tombstones.delete(`msg:${message.id}`);
+		const message = parsePayload('Message', d, this.validation);
+		if (this.messageTombstones.size > 0) this.messageTombstones.delete(message.id);
 		if (message.guild_id !== undefined && this.record(message.guild_id, false) === undefined) return false;
-		this.putMessage(prune(message, this.keep.message));
+		this.putMessage(message);
 		return true;
 	}
 
+	/**
+	 * Stores a message (as received, or a pruned copy when `properties.message` is set) and evicts the channel's
+	 * oldest one past the limit: a `Map` keeps insertion order, so the first key is the oldest, found in O(1).
+	 */
 	private putMessage(message: Message): void {
+		const stored = this.keep.message === undefined ? message : pickMessage(message, this.keep.message);
 		let channel = this.messageMap.get(message.channel_id);
 		if (channel === undefined) this.messageMap.set(message.channel_id, (channel = new Map<string, Message>()));
-		channel.set(message.id, message);
-		while (channel.size > this.limits.messages) {
+		channel.set(message.id, stored);
+		if (channel.size > this.limits.messages) {
 			const oldest = channel.keys().next();
-			if (oldest.done === true) break;
-			channel.delete(oldest.value);
+			if (oldest.done !== true) channel.delete(oldest.value);
 		}
 	}
 
 	private messageUpdate(d: Record<string, unknown>): boolean {
 		const id = str(d, 'id');
 		const channelId = str(d, 'channel_id');
-		if (!this.caches(CacheFlags.Messages) || id === undefined || channelId === undefined || this.tombstones.has(`msg:${id}`)) return false;
+		if (!this.caches(CacheFlags.Messages) || id === undefined || channelId === undefined || this.messageTombstones.has(id)) return false;
 		const existing = this.messageMap.get(channelId)?.get(id);
 		if (existing === undefined) return has(d, 'author') && has(d, 'timestamp') ? this.messageCreate(d) : false;
 		const edited = time(strOrNull(d, 'edited_timestamp'));
 		const current = time(existing.edited_timestamp);
 		if (edited !== null && current !== null && edited < current) return false;
-		const merged = parsePayload('Message', { ...existing, ...d });
-		this.messageMap.get(channelId)?.set(id, prune(merged, this.keep.message));
+		const merged = parsePayload('Message', { ...existing, ...d }, this.validation);
+		this.messageMap.get(channelId)?.set(id, this.keep.message === undefined ? merged : pickMessage(merged, this.keep.message));
 		return true;
 	}
 
@@ -376,7 +403,7 @@ export class EntityCache extends EntityStore {
 		let removed = false;
 		for (const id of ids) {
 			if (typeof id !== 'string') continue;
-			this.tombstones.set(`msg:${id}`, true);
+			this.messageTombstones.set(id, true);
 			removed = (this.messageMap.get(channelId)?.delete(id) ?? false) || removed;
 		}
 		return removed;

@@ -1,4 +1,4 @@
-import type { ExtensionPointEmitter } from '@ovenjs/types';
+import type { ExtensionPointEmitter, ValidationMode } from '@ovenjs/types';
 import type { Channel, Emoji, Guild, Message, Role } from '@ovenjs/types';
 import type { MemberProperty } from './MemberTable.js';
 import type { UserProperty } from './UserTable.js';
@@ -40,7 +40,12 @@ export interface DesiredProperties {
 	readonly role?: readonly string[];
 	/** Extra emoji fields. @defaultValue `[]` */
 	readonly emoji?: readonly string[];
-	/** Extra message fields, e.g. `['components', 'referenced_message']`. @defaultValue `[]` */
+	/**
+	 * Messages are cached as the payload the gateway delivered (the same object a `messageCreate` listener got: no
+	 * copy per message; a payload validated in full is cached as the schema's output). Give a list to cache pruned copies instead: the schema's fields plus these, e.g.
+	 * `['components', 'referenced_message']` (`[]` keeps the schema's fields only); that costs a copy per message.
+	 * @defaultValue `undefined` (the payload as received)
+	 */
 	readonly message?: readonly string[];
 	/** Optional user fields kept. @defaultValue all: `['globalName', 'discriminator', 'avatar', 'publicFlags']` */
 	readonly user?: readonly UserProperty[];
@@ -52,7 +57,10 @@ export interface DesiredProperties {
 
 /** Per-resource limits. */
 export interface EntityCacheLimits {
-	/** Messages kept per channel (oldest dropped first); `0` caches none. @defaultValue `100` */
+	/**
+	 * Messages kept per channel; past it the oldest (by arrival) is evicted, in O(1). `0` caches none.
+	 * @defaultValue `100`
+	 */
 	readonly messagesPerChannel?: number;
 	/** Members kept per guild (beyond it new members are not cached; the bot's own member always is). @defaultValue `Infinity` */
 	readonly membersPerGuild?: number;
@@ -91,6 +99,12 @@ export interface EntityCacheOptions {
 	readonly limits?: EntityCacheLimits;
 	/** Periodic sweepers. @defaultValue none */
 	readonly sweepers?: EntityCacheSweepers;
+	/**
+	 * How payloads are validated before they are cached (see `ValidationMode` in `@ovenjs/types`). `@ovenjs/core`'s
+	 * client passes `'off'`: it checks every dispatch itself before the cache sees it.
+	 * @defaultValue the process-wide mode (`getValidationMode()`, `'sampled'` unless changed)
+	 */
+	readonly validation?: ValidationMode;
 	/** Called for a dispatch whose data cannot be ingested (it is skipped). @defaultValue none */
 	readonly onInvalidPayload?: (event: string, error: unknown) => void;
 	/**

@@ -1,4 +1,4 @@
-import { ChannelSchema, EmojiSchema, GuildSchema, MessageSchema, RoleSchema, type ExtensionPointEmitter } from '@ovenjs/types';
+import { ChannelSchema, EmojiSchema, GuildSchema, MessageSchema, RoleSchema, type ExtensionPointEmitter, type ValidationMode } from '@ovenjs/types';
 import type { Channel, ChannelId, Emoji, EmojiId, GuildId, Message, MessageId, Role, RoleId, UserId } from '@ovenjs/types';
 import { uncheckedSnowflake } from '@ovenjs/types';
 import { LRUCache } from 'lru-cache';
@@ -16,6 +16,8 @@ const ALL_USER: readonly UserProperty[] = ['globalName', 'discriminator', 'avata
 const ALL_MEMBER: readonly MemberProperty[] = ['nick', 'avatar', 'premiumSince', 'communicationDisabledUntil', 'flags', 'voice'];
 const GUILD_ARRAYS = new Set(['roles', 'emojis', 'channels', 'threads', 'members', 'presences', 'voice_states', 'stickers', 'stage_instances', 'guild_scheduled_events', 'soundboard_sounds']);
 
+const VALIDATION_MODES: ReadonlySet<unknown> = new Set<ValidationMode>(['full', 'sampled', 'off']);
+
 function keySet(schemaKeys: readonly string[], extra: readonly string[] | undefined, drop: ReadonlySet<string> = new Set()): ReadonlySet<string> {
 	return new Set([...schemaKeys.filter((key) => !drop.has(key)), ...(extra ?? [])]);
 }
@@ -30,8 +32,13 @@ export abstract class EntityStore {
 	protected readonly users: UserTable;
 	protected readonly rolePool = new RoleListPool();
 	protected readonly tombstones = new LRUCache<string, true>({ max: 20_000 });
+	/** Deleted message IDs (kept apart from {@link tombstones} so a MESSAGE_CREATE builds no key string). */
+	protected readonly messageTombstones = new LRUCache<string, true>({ max: 20_000 });
 	protected readonly memberKeep: ReadonlySet<MemberProperty>;
-	protected readonly keep: { guild: ReadonlySet<string>; channel: ReadonlySet<string>; role: ReadonlySet<string>; emoji: ReadonlySet<string>; message: ReadonlySet<string> };
+	/** Fields kept per resource; `message` is `undefined` when messages are cached as received. */
+	protected readonly keep: { guild: ReadonlySet<string>; channel: ReadonlySet<string>; role: ReadonlySet<string>; emoji: ReadonlySet<string>; message: readonly string[] | undefined };
+	/** The validation mode passed to `parsePayload` (`undefined`: the process-wide mode). */
+	protected readonly validation: ValidationMode | undefined;
 	protected readonly limits: { messages: number; members: number; presences: number };
 	protected readonly activities: boolean;
 	protected readonly onInvalid: ((event: string, error: unknown) => void) | undefined;
@@ -55,8 +62,12 @@ export abstract class EntityStore {
 			channel: keySet(Object.keys(ChannelSchema.shape), properties.channel),
 			role: keySet(Object.keys(RoleSchema.shape), properties.role),
 			emoji: keySet(Object.keys(EmojiSchema.shape), properties.emoji),
-			message: keySet(Object.keys(MessageSchema.shape), properties.message),
+			message: properties.message === undefined ? undefined : [...keySet(Object.keys(MessageSchema.shape), properties.message)],
 		};
+		if (options.validation !== undefined && !VALIDATION_MODES.has(options.validation)) {
+			throw new CacheError('CACHE_INVALID_OPTION', `Option "validation" must be 'full', 'sampled' or 'off', got ${JSON.stringify(options.validation)}.`);
+		}
+		this.validation = options.validation;
 		const limits = options.limits ?? {};
 		const checks: [string, unknown][] = [
 			['messagesPerChannel', limits.messagesPerChannel],
@@ -249,6 +260,7 @@ export abstract class EntityStore {
 		this.messageMap.clear();
 		for (const row of [...this.users.rows()]) this.users.remove(this.users.idAt(row));
 		this.tombstones.clear();
+		this.messageTombstones.clear();
 	}
 
 	/**

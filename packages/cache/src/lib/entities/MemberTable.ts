@@ -46,7 +46,7 @@ export class MemberTable extends SnowflakeTable {
 		const [row, created] = this.upsertRow(user);
 		if (row < 0) return [row, created];
 		if (created) this.joinedAt[row] = Number.NaN;
-		if (has(payload, 'roles')) this.roles[row] = this.pool.intern(arr(payload, 'roles'));
+		if (has(payload, 'roles')) this.roles[row] = this.pool.intern(arr(payload, 'roles'), created ? undefined : this.roles[row]);
 		if (has(payload, 'joined_at')) this.joinedAt[row] = time(strOrNull(payload, 'joined_at')) ?? Number.NaN;
 		if (this.keep.has('nick') && has(payload, 'nick')) {
 			const nick = strOrNull(payload, 'nick') ?? null;

@@ -8,8 +8,12 @@ export class RoleListPool {
 	private readonly index = new Map<string, number>([['', 0]]);
 	private readonly lists: (readonly RoleId[])[] = [Object.freeze([])];
 
-	/** The index of the (sorted, de-duplicated) list of `roles`. */
-	public intern(roles: readonly unknown[]): number {
+	/**
+	 * The index of the (sorted, de-duplicated) list of `roles`. With `current` (the index the member holds now), an
+	 * unchanged list is recognised without allocating: the common case of a member update or a message's member.
+	 */
+	public intern(roles: readonly unknown[], current?: number): number {
+		if (current !== undefined && this.holds(current, roles)) return current;
 		const ids: string[] = [];
 		for (const role of roles) if (typeof role === 'string') ids.push(role);
 		if (ids.length === 0) return 0;
@@ -21,6 +25,16 @@ export class RoleListPool {
 		this.lists.push(list);
 		this.index.set(key, this.lists.length - 1);
 		return this.lists.length - 1;
+	}
+
+	/** Whether the list at `index` has exactly the (distinct) IDs of `roles`. */
+	private holds(index: number, roles: readonly unknown[]): boolean {
+		const list = this.lists[index];
+		if (list?.length !== roles.length) return false;
+		for (const role of roles) if (typeof role !== 'string' || !list.includes(uncheckedSnowflake('Role', role))) return false;
+		// Same length and every role listed: with duplicates in `roles` some list entry would be missing from it.
+		for (const id of list) if (!roles.includes(id)) return false;
+		return true;
 	}
 
 	/** The list at `index`. */

@@ -39,10 +39,22 @@ export class StringArena {
 		return this.bytes.toString('utf8', handle + 2, handle + 2 + length);
 	}
 
-	/** Whether the string at `handle` equals `value` (avoids decoding on unchanged updates). */
+	/**
+	 * Whether the string at `handle` equals `value`. ASCII strings (most names) are compared byte by byte against
+	 * the arena, so an unchanged update decodes and allocates nothing.
+	 */
 	public equals(handle: number, value: string | null | undefined): boolean {
 		if (handle === 0 || value === null || value === undefined) return handle === 0 && (value === null || value === undefined);
-		return this.get(handle) === value;
+		const first = this.bytes[handle] ?? 0;
+		const long = first >= 0x80;
+		const length = long ? ((first & 0x7f) << 8) | (this.bytes[handle + 1] ?? 0) : first;
+		// UTF-8 never takes fewer bytes than UTF-16 code units: a shorter entry cannot match.
+		if (length < value.length) return false;
+		if (length > value.length) return this.get(handle) === value;
+		// Same count of bytes and code units: equal only if `value` is ASCII and every byte matches.
+		const start = handle + (long ? 2 : 1);
+		for (let index = 0; index < length; index++) if (value.charCodeAt(index) !== this.bytes[start + index]) return false;
+		return true;
 	}
 
 	/** Marks the string at `handle` as garbage. */

@@ -23,7 +23,7 @@ export class UserTable extends SnowflakeTable {
 	private arena = new StringArena(4096);
 	private username = new Uint32Array(0);
 	private globalName = new Uint32Array(0);
-	private avatar = new Uint8Array(0);
+	private avatar = Buffer.alloc(0);
 	private discriminator = new Uint16Array(0);
 	private publicFlags = new Uint32Array(0);
 	private bits = new Uint8Array(0);
@@ -141,7 +141,7 @@ export class UserTable extends SnowflakeTable {
 	protected resize(capacity: number): void {
 		this.username = growArray(this.username, capacity, (n) => new Uint32Array(n));
 		this.globalName = growArray(this.globalName, capacity, (n) => new Uint32Array(n));
-		this.avatar = growArray(this.avatar, capacity * 16, (n) => new Uint8Array(n));
+		this.avatar = growArray(this.avatar, capacity * 16, (n) => Buffer.alloc(n));
 		this.discriminator = growArray(this.discriminator, capacity, (n) => new Uint16Array(n));
 		this.publicFlags = growArray(this.publicFlags, capacity, (n) => new Uint32Array(n));
 		this.bits = growArray(this.bits, capacity, (n) => new Uint8Array(n));
@@ -166,7 +166,8 @@ export class UserTable extends SnowflakeTable {
 		if (hash === null) return next;
 		if (HEX32.test(hash)) {
 			const animated = hash.startsWith('a_');
-			this.avatar.set(Buffer.from(animated ? hash.slice(2) : hash, 'hex'), row * 16);
+			// Decodes the hex straight into the column: no Buffer or string per update.
+			this.avatar.write(animated ? hash.slice(2) : hash, row * 16, 16, 'hex');
 			next |= AVATAR | (animated ? ANIMATED : 0);
 		} else this.oddAvatars.set(row, hash);
 		return next;
@@ -174,7 +175,7 @@ export class UserTable extends SnowflakeTable {
 
 	private readAvatar(row: number, bits: number): string | null {
 		if ((bits & AVATAR) === 0) return this.oddAvatars.get(row) ?? null;
-		const hex = Buffer.from(this.avatar.buffer, this.avatar.byteOffset + row * 16, 16).toString('hex');
+		const hex = this.avatar.toString('hex', row * 16, row * 16 + 16);
 		return (bits & ANIMATED) !== 0 ? `a_${hex}` : hex;
 	}
 

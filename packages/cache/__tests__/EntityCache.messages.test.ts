@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { asChannelId, asMessageId, asUserId } from '@ovenjs/types';
+import { EntityCache } from '@ovenjs/cache';
+import { RoleListPool } from '../src/lib/entities/RoleListPool.js';
+import { StringArena } from '../src/lib/entities/StringArena.js';
+
+const guildId = '290926798999357249';
+const channelId = asChannelId('290926798999357250');
+const author = { id: '80351110224678912', username: 'Nelly', discriminator: '0', global_name: 'Nelly', avatar: 'a_0123456789abcdef0123456789abcdef' };
+
+function message(id: number, content = `m${id}`): Record<string, unknown> {
+	return {
+		id: String(334385199974967042n + BigInt(id)),
+		channel_id: channelId,
+		guild_id: guildId,
+		author,
+		member: { roles: ['290926798999357251'], joined_at: '2017-01-01T00:00:00.000Z', nick: null },
+		content,
+		timestamp: '2017-07-11T17:27:07.299000+00:00',
+		edited_timestamp: null,
+		tts: false,
+		mention_everyone: false,
+		mentions: [],
+		mention_roles: [],
+		attachments: [],
+		embeds: [],
+		pinned: false,
+		type: 0,
+		components: [{ type: 1, components: [] }],
+		flags: 0,
+	};
+}
+
+function cacheWithGuild(options: ConstructorParameters<typeof EntityCache>[0] = {}): EntityCache {
+	const cache = new EntityCache(options);
+	cache.ingest('GUILD_CREATE', {
+		id: guildId,
+		name: 'g',
+		icon: null,
+		owner_id: author.id,
+		roles: [],
+		emojis: [],
+		features: [],
+		channels: [{ id: channelId, type: 0, name: 'general' }],
+		members: [{ user: author, roles: [], joined_at: '2017-01-01T00:00:00.000Z' }],
+	});
+	return cache;
+}
+
+describe('EntityCache message cache', () => {
+	it('keeps the newest messages per channel and evicts the oldest by arrival, one per insert', () => {
+		const cache = cacheWithGuild({ limits: { messagesPerChannel: 3 } });
+		for (let id = 0; id < 5; id++) cache.ingest('MESSAGE_CREATE', message(id));
+		expect(cache.messages(channelId).map((entry) => entry.content)).toEqual(['m2', 'm3', 'm4']);
+		// A duplicate of a cached message replaces it in place: nothing is evicted, the order stays.
+		cache.ingest('MESSAGE_CREATE', message(3, 'again'));
+		expect(cache.messages(channelId).map((entry) => entry.content)).toEqual(['m2', 'again', 'm4']);
+		// An edit keeps the message's place too; the next new message evicts the oldest (m2).
+		cache.ingest('MESSAGE_UPDATE', { id: String(334385199974967042n + 2n), channel_id: channelId, content: 'edited', edited_timestamp: '2017-07-11T18:00:00.000000+00:00' });
+		expect(cache.messages(channelId).map((entry) => entry.content)).toEqual(['edited', 'again', 'm4']);
+		cache.ingest('MESSAGE_CREATE', message(5));
+		expect(cache.messages(channelId).map((entry) => entry.content)).toEqual(['again', 'm4', 'm5']);
+		expect(cache.stats().messages).toBe(3);
+	});
+
+	it('caches none with a limit of 0, and a deleted message is not resurrected by a late create or update', () => {
+		const none = cacheWithGuild({ limits: { messagesPerChannel: 0 } });
+		none.ingest('MESSAGE_CREATE', message(1));
+		expect(none.messages(channelId)).toEqual([]);
+		const cache = cacheWithGuild();
+		const first = message(1);
+		cache.ingest('MESSAGE_CREATE', first);
+		cache.ingest('MESSAGE_DELETE', { id: first.id, channel_id: channelId });
+		cache.ingest('MESSAGE_UPDATE', { ...first, content: 'late' });
+		expect(cache.messages(channelId)).toEqual([]);
+		// A create of the same ID (a replay) clears the tombstone.
+		cache.ingest('MESSAGE_CREATE', first);
+		expect(cache.message(channelId, asMessageId(String(first.id)))?.content).toBe('m1');
+	});
+
+	it('stores the payload as received by default, and a pruned copy when message properties are listed', () => {
+		// 'off' as the client passes it (a payload parsed in full is stored as the schema's output instead).
+		const cache = cacheWithGuild({ validation: 'off' });
+		const payload = message(1);
+		cache.ingest('MESSAGE_CREATE', payload);
+		expect(cache.message(channelId, asMessageId(String(payload.id)))).toBe(payload);
+		const pruned = cacheWithGuild({ properties: { message: ['flags'] } });
+		pruned.ingest('MESSAGE_CREATE', payload);
+		const stored = pruned.message(channelId, asMessageId(String(payload.id)));
+		expect(stored).not.toBe(payload);
+		expect(stored).toMatchObject({ content: 'm1', flags: 0, author: { id: author.id } });
+		expect(stored).not.toHaveProperty('components');
+		const schemaOnly = cacheWithGuild({ properties: { message: [] } });
+		schemaOnly.ingest('MESSAGE_CREATE', payload);
+		expect(schemaOnly.message(channelId, asMessageId(String(payload.id)))).not.toHaveProperty('flags');
+	});
+
+	it('updates the author and their member from a message without copying the member payload', () => {
+		const cache = cacheWithGuild();
+		cache.ingest('MESSAGE_CREATE', { ...message(1), author: { ...author, username: 'Renamed' }, member: { roles: ['290926798999357251'], joined_at: '2017-01-01T00:00:00.000Z', nick: 'nick' } });
+		const member = cache.member(cache.guildIds()[0]!, asUserId(author.id));
+		expect(member).toMatchObject({ nick: 'nick', roles: ['290926798999357251'] });
+		expect(member?.user).toMatchObject({ username: 'Renamed', avatar: author.avatar });
+		cache.ingest('MESSAGE_CREATE', { ...message(2), author: { ...author, avatar: '0123456789abcdef0123456789abcdee' }, member: { roles: [], nick: null } });
+		expect(cache.member(cache.guildIds()[0]!, asUserId(author.id))).toMatchObject({ nick: null, roles: [], user: { avatar: '0123456789abcdef0123456789abcdee' } });
+	});
+
+	it('skips a malformed message (reported as rejected) and keeps the valid ones', () => {
+		const rejected: string[] = [];
+		const cache = cacheWithGuild({ validation: 'off', onInvalidPayload: (event) => void rejected.push(event) });
+		cache.ingest('MESSAGE_CREATE', { ...message(1), id: 42 });
+		cache.ingest('MESSAGE_CREATE', { ...message(2), author: {} });
+		cache.ingest('MESSAGE_CREATE', message(3));
+		expect(cache.messages(channelId).map((entry) => entry.content)).toEqual(['m3']);
+		expect(rejected).toEqual(['MESSAGE_CREATE', 'MESSAGE_CREATE']);
+		expect(() => new EntityCache({ validation: 'sometimes' as never })).toThrow(/validation/);
+	});
+});
+
+describe('compact helpers on the message hot path', () => {
+	it('StringArena.equals compares ASCII in place and falls back to decoding for other text', () => {
+		const arena = new StringArena(16);
+		const ascii = arena.add('Nelly');
+		const unicode = arena.add('Nélly 🔥');
+		expect(arena.equals(ascii, 'Nelly')).toBe(true);
+		expect(arena.equals(ascii, 'Nellx')).toBe(false);
+		expect(arena.equals(ascii, 'Nell')).toBe(false);
+		expect(arena.equals(ascii, 'Nélly')).toBe(false);
+		expect(arena.equals(unicode, 'Nélly 🔥')).toBe(true);
+		expect(arena.equals(unicode, 'Nelly 🔥')).toBe(false);
+		expect(arena.equals(0, null)).toBe(true);
+		expect(arena.equals(ascii, null)).toBe(false);
+		const long = 'x'.repeat(300);
+		expect(arena.equals(arena.add(long), long)).toBe(true);
+	});
+
+	it('RoleListPool.intern recognises an unchanged list without building a new one', () => {
+		const pool = new RoleListPool();
+		const index = pool.intern(['2', '1']);
+		expect(pool.intern(['1', '2'], index)).toBe(index);
+		expect(pool.intern(['1', '1'], index)).not.toBe(index);
+		expect(pool.intern(['1', '3'], index)).not.toBe(index);
+		expect(pool.intern([], index)).toBe(0);
+		expect(pool.get(pool.intern(['1', '1']))).toEqual(['1']);
+	});
+});

@@ -1,7 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import { CacheError } from '../errors/CacheError.js';
 import type { CacheEntry, CacheSetOptions, CacheTier, EvictionListener } from '../interfaces/CacheTier.js';
-import { assertNumberOption, globToRegExp } from '../utils/keys.js';
+import { compileGlob } from '../utils/glob.js';
+import { assertNumberOption } from '../utils/keys.js';
 
 /** Options of a {@link MemoryTier}. */
 export interface MemoryTierOptions {
@@ -154,10 +155,10 @@ export class MemoryTier implements CacheTier {
 	}
 
 	public deleteByPattern(pattern: string): Promise<number> {
-		const regexp = globToRegExp(pattern);
+		const glob = compileGlob(pattern);
 		let count = 0;
 		for (const key of [...this.lru.keys()]) {
-			if (regexp.test(key) && this.lru.delete(key)) count++;
+			if (glob.test(key) && this.lru.delete(key)) count++;
 		}
 		return Promise.resolve(count);
 	}

@@ -20,7 +20,7 @@ export { SendRateLimiter } from './lib/utils/SendRateLimiter.js';
 export { Heartbeater } from './lib/utils/Heartbeater.js';
 export { peekHeader } from './lib/utils/payload.js';
 export type { PayloadHeader } from './lib/utils/payload.js';
-export type { GatewayCompression } from './lib/utils/decompression.js';
+export type { DecompressorImplementation, GatewayCompression } from './lib/utils/decompression.js';
 export { parseGatewayInformation } from './lib/utils/gatewayInformation.js';
 export type { GatewayInformation, GatewayRestLike } from './lib/utils/gatewayInformation.js';
 export type {

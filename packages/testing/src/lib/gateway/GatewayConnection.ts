@@ -29,6 +29,8 @@ export class GatewayConnection {
 	private drainWaiters: (() => void)[] = [];
 	private heartbeatTimer: NodeJS.Timeout | undefined;
 	private closed = false;
+	/** The last compressed frame still being encoded: a close waits for it, as Discord sends every frame before its close. */
+	private lastEncode: Promise<void> = Promise.resolve();
 
 	public constructor(
 		public readonly socket: WebSocket,
@@ -84,7 +86,7 @@ export class GatewayConnection {
 			this.write(text, Buffer.byteLength(text));
 		} else {
 			this.pendingBytes += text.length;
-			void this.compressor.encode(text).then((data) => {
+			this.lastEncode = this.compressor.encode(text).then((data) => {
 				this.pendingBytes -= text.length;
 				this.write(data, data.length);
 			});
@@ -102,8 +104,16 @@ export class GatewayConnection {
 	/** Closes the socket with a gateway close code. */
 	public close(code: number, reason: string): void {
 		if (this.closed) return;
-		this.dispose();
-		if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) this.socket.close(code, reason);
+		// Frames queued before the close (compressed ones may still be in the encoder) go out first; nothing after it.
+		const pending = this.lastEncode;
+		this.closed = true;
+		clearTimeout(this.heartbeatTimer);
+		this.releaseWaiters();
+		const socket = this.socket;
+		void pending.then(() => {
+			this.compressor?.close();
+			if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, reason);
+		});
 	}
 
 	/** Stops timers and releases waiters; called when the socket closes. */
@@ -115,7 +125,8 @@ export class GatewayConnection {
 	}
 
 	private write(data: string | Buffer, size: number): void {
-		if (!this.open) {
+		// An encoded frame queued before close() still goes out (closed is set by then, the socket is still open).
+		if (this.socket.readyState !== this.socket.OPEN) {
 			this.releaseWaiters();
 			return;
 		}

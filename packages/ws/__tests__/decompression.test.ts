@@ -101,6 +101,20 @@ describe.each(ZLIB)('zlib-stream on %s', (implementation) => {
 		expect(out).toEqual(messages);
 	});
 
+	it('measures a large payload that refers back to earlier ones exactly: just under the limit passes, just over fails', async () => {
+		const base = randomBytes(30_000).toString('base64');
+		const big = base + randomBytes(400_000).toString('base64') + base;
+		for (const [limit, expected] of [
+			[big.length + 10, 'delivered'],
+			[big.length - 10, 'GATEWAY_PAYLOAD_TOO_LARGE'],
+		] as const) {
+			const { out, errors, decompressor } = collect('zlib-stream', implementation, limit);
+			for (const frame of await zlibFrames([base, big])) decompressor.push(frame);
+			await settle(decompressor);
+			expect(errors.length === 0 && out[1] === big ? 'delivered' : errors[0]?.code).toBe(expected);
+		}
+	});
+
 	it('reports corrupt input as GATEWAY_DECOMPRESSION_FAILED', async () => {
 		const { errors, decompressor } = collect('zlib-stream', implementation);
 		decompressor.push(Buffer.from([1, 2, 3, 4, 5, 0, 0, 0xff, 0xff]));

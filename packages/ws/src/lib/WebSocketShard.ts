@@ -190,7 +190,8 @@ export class WebSocketShard {
 		this.#debug(`Connecting to ${info.url} (attempt ${this.#attempts}, ${info.resuming ? 'resume' : 'identify'}).`);
 		let ws: WebSocket;
 		try {
-			ws = new WebSocket(info.url, { handshakeTimeout: this.#config.handshakeTimeout, perMessageDeflate: false, maxPayload: this.#config.maxPayloadSize });
+			// Text frames are decoded with Buffer#toString (invalid UTF-8 becomes U+FFFD), so ws need not validate them first.
+			ws = new WebSocket(info.url, { handshakeTimeout: this.#config.handshakeTimeout, perMessageDeflate: false, maxPayload: this.#config.maxPayloadSize, skipUTF8Validation: true });
 		} catch (error) {
 			this.#emit({ type: 'error', shardId: this.id, error: new GatewayError('GATEWAY_NOT_CONNECTED', `Shard ${this.id}: could not open ${info.url}; retrying.`, { shardId: this.id, cause: error }), fatal: false });
 			if (this.#session !== null) this.#session = { ...this.#session, resumeUrl: this.#config.gatewayUrl };

@@ -49,8 +49,10 @@ export interface DecompressorOptions {
 }
 
 const ZLIB_SUFFIX = 0x0000ffff;
-/** Compressed input is inflated in slices of this size, so a bomb is caught before it is fully inflated. */
+/** Input up to this size goes straight to zlib-sync: it cannot inflate to more than about 66 MiB. */
 const INFLATE_SLICE = 64 * 1024;
+/** The deflate window: how far back a payload's back-references reach into earlier output. */
+const WINDOW = 32 * 1024;
 
 interface ZlibSyncInflate {
 	push(data: Buffer, flush: number): void;
@@ -60,7 +62,7 @@ interface ZlibSyncInflate {
 }
 
 interface ZlibSyncModule {
-	readonly Inflate: new (options: { readonly chunkSize: number }) => ZlibSyncInflate;
+	readonly Inflate: new (options: { readonly chunkSize: number; readonly to: 'string' }) => ZlibSyncInflate;
 	readonly Z_SYNC_FLUSH: number;
 }
 
@@ -181,9 +183,12 @@ const settledNow = Promise.resolve();
 
 /**
  * `zlib-stream` on `zlib-sync`: inflates each payload synchronously, in the `message` callback, so a payload is
- * delivered before the next socket event (a close) is even seen. A payload larger than one slice is inflated
- * slice by slice (each slice sync-flushed: zlib-sync cannot carry output across pushes), and the output is
- * measured as it grows, so a bomb stops within one slice's worth of output past the limit.
+ * delivered before the next socket event (a close) is even seen. Output is decoded to a string by the addon.
+ *
+ * Bombs: a payload of at most 64 KiB of input inflates to at most about 66 MiB (deflate's ~1032:1 ceiling) and is
+ * measured after. A larger one is first inflated on its own by `node:zlib` with `maxOutputLength` (seeded with the
+ * connection's last 32 KiB of output as the dictionary, which is what its back-references can reach), so one that
+ * would pass the limit is refused before zlib-sync inflates it.
  */
 class ZlibSyncDecompressor implements Decompressor {
 	public readonly implementation = 'zlib-sync';
@@ -193,11 +198,15 @@ class ZlibSyncDecompressor implements Decompressor {
 	readonly #limit: number;
 	readonly #onMessage: (text: string) => void;
 	readonly #onError: (error: GatewayError) => void;
+	/** The latest payloads, together at least 32 KiB (the deflate window) when the connection has sent that much. */
+	readonly #recent: string[] = [];
+	#recentLength = 0;
+	#started = false;
 	#closed = false;
 
 	public constructor(module: ZlibSyncModule, limit: number, onMessage: (text: string) => void, onError: (error: GatewayError) => void) {
 		this.#flush = module.Z_SYNC_FLUSH;
-		this.#inflate = new module.Inflate({ chunkSize: 64 * 1024 });
+		this.#inflate = new module.Inflate({ chunkSize: 64 * 1024, to: 'string' });
 		this.#framer = new ZlibFramer(limit);
 		this.#limit = limit;
 		this.#onMessage = onMessage;
@@ -212,37 +221,48 @@ class ZlibSyncDecompressor implements Decompressor {
 			this.#fail(input);
 			return;
 		}
-		const text = input.length <= INFLATE_SLICE ? this.#inflateOne(input) : this.#inflateSliced(input);
-		if (text instanceof GatewayError) this.#fail(text);
-		else this.#onMessage(text);
-	}
-
-	/** At most 64 KiB of input: its output is bounded (about 66 MiB) before it is measured. */
-	#inflateOne(input: Buffer): string | GatewayError {
-		const out = this.#slice(input);
-		if (out instanceof GatewayError) return out;
-		return out.length > this.#limit ? tooLarge(out.length, this.#limit, 'zlib-stream') : out.toString('utf8');
-	}
-
-	#inflateSliced(input: Buffer): string | GatewayError {
-		const parts: Buffer[] = [];
-		let size = 0;
-		for (let offset = 0; offset < input.length; offset += INFLATE_SLICE) {
-			const out = this.#slice(input.subarray(offset, offset + INFLATE_SLICE));
-			if (out instanceof GatewayError) return out;
-			size += out.length;
-			if (size > this.#limit) return tooLarge(size, this.#limit, 'zlib-stream');
-			parts.push(out);
+		if (input.length > INFLATE_SLICE) {
+			const size = this.#measure(input);
+			if (size instanceof GatewayError) {
+				this.#fail(size);
+				return;
+			}
 		}
-		return Buffer.concat(parts, size).toString('utf8');
-	}
-
-	#slice(input: Buffer): Buffer | GatewayError {
+		const first = !this.#started;
+		this.#started = true;
 		const inflate = this.#inflate;
 		inflate.push(input, this.#flush);
-		const result = inflate.result;
-		if (inflate.err < 0 || !Buffer.isBuffer(result)) return corrupt('zlib-stream', new Error(`zlib-sync: ${String(inflate.msg)} (${inflate.err})`));
-		return result;
+		const text = inflate.result;
+		if (inflate.err < 0 || typeof text !== 'string') {
+			this.#fail(corrupt('zlib-stream', new Error(`zlib-sync: ${String(inflate.msg)} (${inflate.err})`)));
+			return;
+		}
+		if (text.length > this.#limit) {
+			this.#fail(tooLarge(text.length, this.#limit, 'zlib-stream'));
+			return;
+		}
+		this.#remember(text, first);
+		this.#onMessage(text);
+	}
+
+	#remember(text: string, first: boolean): void {
+		if (first) this.#recent.length = 0;
+		this.#recent.push(text);
+		this.#recentLength += text.length;
+		while (this.#recent.length > 1 && this.#recentLength - (this.#recent[0]?.length ?? 0) >= WINDOW) this.#recentLength -= this.#recent.shift()?.length ?? 0;
+	}
+
+	/** Inflates a large payload with node:zlib under the limit; a corrupt one is left for zlib-sync to report. */
+	#measure(input: Buffer): number | GatewayError {
+		const options = { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: this.#limit };
+		try {
+			if (!this.#started) return zlib.inflateSync(input, options).length;
+			const window = Buffer.from(this.#recent.join(''), 'utf8');
+			return zlib.inflateRawSync(input, { ...options, dictionary: window.subarray(Math.max(0, window.length - WINDOW)) }).length;
+		} catch (error) {
+			if (Reflect.get(Object(error), 'code') === 'ERR_BUFFER_TOO_LARGE') return tooLarge(this.#limit + 1, this.#limit, 'zlib-stream');
+			return 0;
+		}
 	}
 
 	#fail(error: GatewayError): void {

@@ -61,9 +61,16 @@ export function parsePayload(raw: string): GatewayPayload | null {
 /** Checks that `value` has the gateway envelope's shape. */
 export function toPayload(value: unknown): GatewayPayload | null {
 	if (!isRecord(value)) return null;
+	// Discord always sends all four keys: such a payload is used as parsed, without a copy.
+	if (isEnvelope(value)) return value;
 	const { op, d, s, t } = value;
 	if (typeof op !== 'number') return null;
 	return { op, d, s: typeof s === 'number' ? s : null, t: typeof t === 'string' ? t : null };
+}
+
+function isEnvelope(value: Record<string, unknown>): value is Record<string, unknown> & GatewayPayload {
+	const { op, s, t } = value;
+	return typeof op === 'number' && (s === null || typeof s === 'number') && (t === null || typeof t === 'string') && 'd' in value;
 }
 
 /** Reads a string field. */

@@ -40,4 +40,16 @@ describe('secret redaction', () => {
 		expect(redactSecrets('custom-secret-value here', 'custom-secret-value')).toBe(`${REDACTED} here`);
 		expect(inspect(new TypesError('TYPES_VALIDATION_FAILED', redactSecrets(token)))).not.toContain(token);
 	});
+
+	it('counts registrations per secret: a shared token stays redacted until its last user releases it', () => {
+		const secret = 'not-token-shaped-shared-secret';
+		registerSecret(secret);
+		registerSecret(`Bot ${secret}`);
+		unregisterSecret(secret);
+		expect(redactSecrets(`x ${secret} y`)).toBe(`x ${REDACTED} y`);
+		unregisterSecret(`Bot ${secret}`);
+		expect(redactSecrets(`x ${secret} y`)).toBe(`x ${secret} y`);
+		unregisterSecret(secret);
+		expect(redactSecrets(secret)).toBe(secret);
+	});
 });

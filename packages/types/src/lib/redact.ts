@@ -55,7 +55,8 @@ const TOKEN_PATTERN = /[\w-]{23,28}\.[\w-]{6,7}\.[\w-]{27,40}/g;
  * token replaced by `[REDACTED]`.
  */
 export function redactSecrets(text: string, ...extra: readonly (string | undefined)[]): string {
-	let out = text;
+	// String(): JavaScript callers pass whatever they got (a route that is not a string, an error body value).
+	let out = String(text);
 	for (const secret of registered.keys()) {
 		if (out.includes(secret)) out = out.split(secret).join(REDACTED);
 	}

@@ -16,7 +16,7 @@ export type {
 	WarmingOptions,
 	WriteMode,
 } from './lib/MultiTierCache.js';
-export { SerializerRegistry, ValueCodec, msgpackSerializer, jsonSerializer } from './lib/utils/Serializer.js';
+export { SerializerRegistry, ValueCodec, DefaultValueCodecOptions, msgpackSerializer, jsonSerializer } from './lib/utils/Serializer.js';
 export type { Serializer, ValueCodecOptions, Migration } from './lib/utils/Serializer.js';
 export { MAX_KEY_LENGTH, globToRegExp, dependencyTag } from './lib/utils/keys.js';
 export { AccessModel } from './lib/analytics/AccessModel.js';

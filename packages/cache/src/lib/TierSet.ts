@@ -1,4 +1,4 @@
-import { CacheError } from './errors/CacheError.js';
+import { CacheError, isValueError } from './errors/CacheError.js';
 import { TierState, type PendingOp } from './TierState.js';
 import type { CacheSetOptions, CacheTier } from './interfaces/CacheTier.js';
 import { MemoryTier } from './tiers/MemoryTier.js';
@@ -42,7 +42,7 @@ export class TierSet {
 			else state.hits++;
 			return value;
 		} catch (error) {
-			if (error instanceof CacheError && (error.code === 'CACHE_SERIALIZATION_FAILED' || error.code === 'CACHE_MIGRATION_FAILED' || error.code === 'CACHE_UNKNOWN_SERIALIZER')) {
+			if (isValueError(error)) {
 				state.errors++;
 				state.misses++;
 				return undefined;

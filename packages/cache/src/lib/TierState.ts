@@ -1,7 +1,7 @@
-import { CacheError } from './errors/CacheError.js';
+import { CacheError, isValueError } from './errors/CacheError.js';
 import type { CacheEntry, CacheSetOptions, CacheTier } from './interfaces/CacheTier.js';
 import { LatencyHistogram } from './analytics/LatencyHistogram.js';
-import { globToRegExp } from './utils/keys.js';
+import { compileGlob } from './utils/glob.js';
 
 /** An operation not yet applied to a tier. */
 export type PendingOp =
@@ -63,9 +63,9 @@ export class TierState {
 
 	/** Records a pattern invalidation to apply later; journaled writes matching it become deletes. */
 	public journalPattern(pattern: string): void {
-		const regexp = globToRegExp(pattern);
+		const glob = compileGlob(pattern);
 		for (const [key, op] of this.pending) {
-			if (op.kind === 'set' && regexp.test(key)) this.pending.set(key, { kind: 'delete' });
+			if (op.kind === 'set' && glob.test(key)) this.pending.set(key, { kind: 'delete' });
 		}
 		this.sweeps.push({ kind: 'pattern', pattern });
 	}
@@ -99,13 +99,13 @@ export class TierState {
 			await this.tier.mset(sets);
 			return;
 		} catch (error) {
-			if (!isEncodingError(error)) throw error;
+			if (!isValueError(error)) throw error;
 		}
 		for (const entry of sets) {
 			try {
 				await this.tier.set(entry.key, entry.value, entry.options);
 			} catch (error) {
-				if (!isEncodingError(error)) throw error;
+				if (!isValueError(error)) throw error;
 				this.errors++;
 				this.rejected.push({ key: entry.key, error });
 				if (this.rejected.length > 100) this.rejected.shift();
@@ -154,8 +154,4 @@ export class TierState {
 		}
 		return applied;
 	}
-}
-
-function isEncodingError(error: unknown): error is CacheError {
-	return error instanceof CacheError && error.code === 'CACHE_SERIALIZATION_FAILED';
 }

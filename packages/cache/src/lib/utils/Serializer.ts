@@ -1,6 +1,9 @@
-import { Packr } from 'msgpackr';
-import { compressSync, uncompressSync } from 'lz4-napi';
+import type * as Msgpackr from 'msgpackr';
 import { CacheError } from '../errors/CacheError.js';
+import { lazyRequire } from './lazyRequire.js';
+import { LZ4_MAX_RATIO, lz4 } from './lz4.js';
+import { assertNumberOption } from './keys.js';
+import { hasReplacedPrototype } from './prototypes.js';
 
 /** Encodes values to bytes and back. Register custom ones on a {@link SerializerRegistry}. */
 export interface Serializer {
@@ -11,9 +14,34 @@ export interface Serializer {
 	decode(bytes: Buffer): unknown;
 }
 
-/** msgpackr with records (repeated object shapes are encoded once per value): the default serializer. */
+function isMsgpackr(value: unknown): value is Pick<typeof Msgpackr, 'Packr'> {
+	return typeof value === 'object' && value !== null && typeof Reflect.get(value, 'Packr') === 'function';
+}
+
+/** Loads msgpackr (pure JavaScript; its optional native string accelerator, msgpackr-extract, loads with it). */
+function loadMsgpackr(): Pick<typeof Msgpackr, 'Packr'> {
+	let loaded: unknown;
+	try {
+		loaded = lazyRequire('msgpackr');
+	} catch (error) {
+		throw new CacheError(
+			'CACHE_DEPENDENCY_MISSING',
+			`The msgpack serializer needs the "msgpackr" package, which could not be loaded (${error instanceof Error ? error.message : String(error)}); install it (npm install msgpackr) or use jsonSerializer().`,
+			{ cause: error },
+		);
+	}
+	if (!isMsgpackr(loaded)) throw new CacheError('CACHE_DEPENDENCY_MISSING', 'The "msgpackr" package that loaded has no Packr export; install msgpackr 1.11 or newer.');
+	return loaded;
+}
+
+/**
+ * msgpackr with records (repeated object shapes are encoded once per value): the default serializer. Loads
+ * msgpackr when called (not when `@ovenjs/cache` is imported); throws `CACHE_DEPENDENCY_MISSING` if it is not
+ * installed. Structured-clone references are refused on read (this serializer never writes them).
+ */
 export function msgpackSerializer(): Serializer {
-	const packr = new Packr({ useRecords: true, moreTypes: true });
+	const { Packr } = loadMsgpackr();
+	const packr = new Packr({ useRecords: true, moreTypes: true, structuredClone: false });
 	return {
 		id: 1,
 		name: 'msgpack',
@@ -78,8 +106,19 @@ export interface ValueCodecOptions {
 	readonly registry?: SerializerRegistry;
 	/** The id of the serializer new values are written with. @defaultValue `1` (msgpack) */
 	readonly serializer?: number;
-	/** Encoded values larger than this many bytes are lz4-compressed; `-1` disables it. @defaultValue `1024` */
+	/**
+	 * Encoded values larger than this many bytes are lz4-compressed; `-1` disables it. lz4-napi is used when its
+	 * platform build loads (on first use), a pure-JavaScript LZ4 otherwise; both write the same bytes format.
+	 * @defaultValue `1024`
+	 */
 	readonly compressThreshold?: number;
+	/**
+	 * The largest value, in encoded bytes before compression, the codec writes or reads back. Larger values
+	 * throw `CACHE_VALUE_TOO_LARGE` on `encode`; a stored value whose header claims more is refused before
+	 * anything is allocated for it (an lz4 header is only a claim). At most 4 GiB − 1 (the header is a u32).
+	 * @defaultValue `67_108_864` (64 MiB)
+	 */
+	readonly maxValueSize?: number;
 	/** The current schema version (0–255), written in each value's header. @defaultValue `0` */
 	readonly schemaVersion?: number;
 	/**
@@ -89,25 +128,44 @@ export interface ValueCodecOptions {
 	readonly migrations?: Readonly<Record<number, Migration>>;
 }
 
+/** Defaults of {@link ValueCodecOptions}. */
+export const DefaultValueCodecOptions = {
+	serializer: 1,
+	compressThreshold: 1024,
+	maxValueSize: 64 * 1024 * 1024,
+	schemaVersion: 0,
+} as const satisfies Required<Pick<ValueCodecOptions, 'serializer' | 'compressThreshold' | 'maxValueSize' | 'schemaVersion'>>;
+
 const COMPRESSED = 0x80;
+/** Flags, schema version, uncompressed length (u32), then lz4's own length prefix (u32). */
+const COMPRESSED_HEADER = 10;
 
 /**
- * The byte format of values in remote tiers: `[flags|serializerId][schemaVersion][uncompressed length u32 if
- * compressed][payload]`. The high bit of byte 0 marks lz4 compression.
+ * The byte format of values in remote tiers: `[flags|serializerId][schemaVersion][payload]`, or, with the high
+ * bit of byte 0 set (lz4), `[flags|serializerId][schemaVersion][length u32 LE][length u32 LE][lz4 block]`
+ * (the second length is lz4-napi's own prefix; both must agree).
  */
 export class ValueCodec {
 	private readonly registry: SerializerRegistry;
 	private readonly writer: Serializer;
 	private readonly threshold: number;
+	/** The largest value, in encoded bytes, this codec writes or reads. */
+	public readonly maxValueSize: number;
 	/** The schema version written in new values. */
 	public readonly schemaVersion: number;
 	private readonly migrations: Readonly<Record<number, Migration>>;
 
 	public constructor(options: ValueCodecOptions = {}) {
 		this.registry = options.registry ?? new SerializerRegistry();
-		this.writer = this.registry.get(options.serializer ?? 1);
-		this.threshold = options.compressThreshold ?? 1024;
-		const version = options.schemaVersion ?? 0;
+		this.writer = this.registry.get(options.serializer ?? DefaultValueCodecOptions.serializer);
+		this.threshold = options.compressThreshold ?? DefaultValueCodecOptions.compressThreshold;
+		assertNumberOption('maxValueSize', options.maxValueSize, 1);
+		const max = options.maxValueSize ?? DefaultValueCodecOptions.maxValueSize;
+		if (!Number.isInteger(max) || max > 0xff_ff_ff_ff) {
+			throw new CacheError('CACHE_INVALID_OPTION', `Option "maxValueSize" must be an integer from 1 to 4294967295 (the header stores a u32), got ${max}.`);
+		}
+		this.maxValueSize = max;
+		const version = options.schemaVersion ?? DefaultValueCodecOptions.schemaVersion;
 		if (!Number.isInteger(version) || version < 0 || version > 255) {
 			throw new CacheError('CACHE_INVALID_OPTION', `Option "schemaVersion" must be an integer 0–255, got ${version}.`);
 		}
@@ -115,7 +173,10 @@ export class ValueCodec {
 		this.migrations = options.migrations ?? {};
 	}
 
-	/** Encodes `value`; throws `CACHE_SERIALIZATION_FAILED` if the serializer cannot. */
+	/**
+	 * Encodes `value`; throws `CACHE_SERIALIZATION_FAILED` if the serializer cannot, `CACHE_VALUE_TOO_LARGE` if it
+	 * encodes to more than {@link maxValueSize} bytes.
+	 */
 	public encode(value: unknown): Buffer {
 		let payload: Buffer;
 		try {
@@ -123,18 +184,55 @@ export class ValueCodec {
 		} catch (error) {
 			throw new CacheError('CACHE_SERIALIZATION_FAILED', `The ${this.writer.name} serializer could not encode the value: ${String(error)}.`, { cause: error });
 		}
+		if (payload.length > this.maxValueSize) {
+			throw new CacheError(
+				'CACHE_VALUE_TOO_LARGE',
+				`The value encodes to ${payload.length} bytes with ${this.writer.name}, more than the codec's maxValueSize of ${this.maxValueSize}; store it in parts or raise maxValueSize.`,
+			);
+		}
 		if (this.threshold >= 0 && payload.length > this.threshold) {
-			const compressed = compressSync(payload);
-			if (compressed.length < payload.length) {
+			let framed: Buffer;
+			try {
+				framed = lz4().compress(payload);
+			} catch (error) {
+				throw new CacheError('CACHE_SERIALIZATION_FAILED', `lz4 could not compress a ${payload.length}-byte value: ${String(error)}.`, { cause: error });
+			}
+			if (framed.length < payload.length) {
 				const header = Buffer.allocUnsafe(6);
 				header[0] = this.writer.id | COMPRESSED;
 				header[1] = this.schemaVersion;
 				header.writeUInt32LE(payload.length, 2);
-				return Buffer.concat([header, compressed]);
+				return Buffer.concat([header, framed]);
 			}
 		}
 		const header = Buffer.from([this.writer.id, this.schemaVersion]);
 		return Buffer.concat([header, payload]);
+	}
+
+	/** The decompressed payload of a value marked compressed, after checking what its header claims. */
+	private decompress(bytes: Buffer, serializer: Serializer): Buffer {
+		if (bytes.length < COMPRESSED_HEADER) {
+			throw new CacheError('CACHE_SERIALIZATION_FAILED', `A stored value is marked lz4-compressed but is ${bytes.length} bytes long, shorter than the ${COMPRESSED_HEADER}-byte header.`);
+		}
+		const stated = bytes.readUInt32LE(2);
+		const prefix = bytes.readUInt32LE(6);
+		if (stated !== prefix) {
+			throw new CacheError('CACHE_SERIALIZATION_FAILED', `A stored value's lz4 header is corrupt: it states ${stated} bytes, and its lz4 block ${prefix}.`);
+		}
+		if (stated > this.maxValueSize) {
+			throw new CacheError(
+				'CACHE_VALUE_TOO_LARGE',
+				`A stored ${serializer.name} value claims to decompress to ${stated} bytes, more than the codec's maxValueSize of ${this.maxValueSize}; it was refused before allocating. Raise maxValueSize if such values are genuine.`,
+			);
+		}
+		const blockLength = bytes.length - COMPRESSED_HEADER;
+		if (stated > blockLength * LZ4_MAX_RATIO) {
+			throw new CacheError(
+				'CACHE_SERIALIZATION_FAILED',
+				`A stored value claims to decompress to ${stated} bytes from a ${blockLength}-byte lz4 block, which can expand at most ${LZ4_MAX_RATIO} times; it is corrupt.`,
+			);
+		}
+		return lz4().decompress(bytes.subarray(6), stated);
 	}
 
 	private decodeJsonText(bytes: Buffer): unknown {
@@ -145,7 +243,12 @@ export class ValueCodec {
 		}
 	}
 
-	/** Decodes bytes written by {@link encode} (or plain JSON text), migrating older schema versions. */
+	/**
+	 * Decodes bytes written by {@link encode} (or plain JSON text), migrating older schema versions. Throws only
+	 * {@link CacheError}s: `CACHE_SERIALIZATION_FAILED` (corrupt bytes, or a decoded object whose prototype was
+	 * replaced — a `__proto__` key a decoder assigned instead of defining), `CACHE_VALUE_TOO_LARGE`,
+	 * `CACHE_UNKNOWN_SERIALIZER` and `CACHE_MIGRATION_FAILED`.
+	 */
 	public decode(bytes: Buffer): unknown {
 		if (bytes.length < 2) throw new CacheError('CACHE_SERIALIZATION_FAILED', `A stored value is ${bytes.length} bytes long; at least 2 header bytes are required.`);
 		const flags = bytes[0] ?? 0;
@@ -156,20 +259,37 @@ export class ValueCodec {
 			throw new CacheError('CACHE_MIGRATION_FAILED', `A stored value has schema version ${version}, newer than this codec's ${this.schemaVersion}; upgrade this process.`);
 		}
 		const serializer = this.registry.get(flags & ~COMPRESSED);
-		let payload = bytes.subarray(2);
+		let payload: Buffer;
+		if ((flags & COMPRESSED) !== 0) {
+			payload = this.decompress(bytes, serializer);
+		} else {
+			payload = bytes.subarray(2);
+			if (payload.length > this.maxValueSize) {
+				throw new CacheError('CACHE_VALUE_TOO_LARGE', `A stored ${serializer.name} value is ${payload.length} bytes, more than the codec's maxValueSize of ${this.maxValueSize}.`);
+			}
+		}
 		let value: unknown;
 		try {
-			if ((flags & COMPRESSED) !== 0) payload = uncompressSync(payload.subarray(4));
 			value = serializer.decode(payload);
 		} catch (error) {
 			throw new CacheError('CACHE_SERIALIZATION_FAILED', `A stored value could not be decoded with ${serializer.name}: ${String(error)}.`, { cause: error });
+		}
+		if (hasReplacedPrototype(value)) {
+			throw new CacheError(
+				'CACHE_SERIALIZATION_FAILED',
+				`A stored value decoded with ${serializer.name} holds an object whose prototype was replaced (a "__proto__" key assigned instead of defined); it was refused.`,
+			);
 		}
 		for (let v = version; v < this.schemaVersion; v++) {
 			const migrate = this.migrations[v];
 			if (migrate === undefined) {
 				throw new CacheError('CACHE_MIGRATION_FAILED', `A stored value has schema version ${version} but no migration from ${v} to ${v + 1} is registered.`);
 			}
-			value = migrate(value);
+			try {
+				value = migrate(value);
+			} catch (error) {
+				throw new CacheError('CACHE_MIGRATION_FAILED', `The migration from schema version ${v} to ${v + 1} threw: ${String(error)}.`, { cause: error });
+			}
 		}
 		return value;
 	}

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import {
 	ApplicationCommandType,
+	GatewayIntentBits,
 	type APIMessage,
 	type RESTPostAPIChannelMessageJSONBody,
 	type RESTPutAPIApplicationCommandsJSONBody,
@@ -11,6 +12,7 @@ import { EntityCache } from '@ovenjs/cache';
 import { REST } from '@ovenjs/rest';
 import { WebSocketManager, type GatewayDispatch } from '@ovenjs/ws';
 import {
+	getValidationMode,
 	hasPermission,
 	parsePayload,
 	permissionNames,
@@ -24,6 +26,8 @@ import {
 	type PermissionBits,
 	type PermissionResolvable,
 	type UserId,
+	type ValidationMode,
+	type ValidationSampling,
 } from '@ovenjs/types';
 import { Api } from '../api/generated/Api.js';
 import { ExtensionBus } from '../bus/ExtensionBus.js';
@@ -31,15 +35,44 @@ import type { DispatchEnvelope } from '../bus/points.js';
 import type { ContextMenuCommandBuilder, SlashCommandBuilder } from '../builders/commands.js';
 import { CoreError } from '../errors/CoreError.js';
 import { ClientEmitter } from './ClientEmitter.js';
-import type { ClientEvents, ClientOptions } from './ClientOptions.js';
+import { DefaultClientOptions, type ClientEvents, type ClientOptions } from './ClientOptions.js';
+import { DispatchValidator } from './DispatchValidator.js';
 import { EventPipeline, type RecordedDispatch } from './EventPipeline.js';
 import { permissionsFromCache } from './permissions.js';
+import { ReadyTracker } from './ReadyTracker.js';
 import { reportInvalid, routeDispatch } from './routes.js';
 
 /** A command for {@link Client.registerCommands}: a builder or a payload. */
 export type CommandInput = SlashCommandBuilder | ContextMenuCommandBuilder | RESTPutAPIApplicationCommandsJSONBody[number];
 
 type ClientState = 'idle' | 'connecting' | 'ready' | 'destroyed';
+
+const VALIDATION_MODES: ReadonlySet<unknown> = new Set<ValidationMode>(['full', 'sampled', 'off']);
+
+function validationOf(options: ClientOptions): ValidationMode {
+	const mode = options.validation ?? getValidationMode();
+	if (!VALIDATION_MODES.has(mode)) throw new CoreError('CORE_INVALID_OPTION', `ClientOptions.validation must be 'sampled', 'full' or 'off', got ${JSON.stringify(mode)}.`);
+	return mode;
+}
+
+function samplingOf(options: ClientOptions): ValidationSampling {
+	const sampling = { ...DefaultClientOptions.validationSampling, ...options.validationSampling };
+	if (!Number.isSafeInteger(sampling.first) || sampling.first < 0) {
+		throw new CoreError('CORE_INVALID_OPTION', `ClientOptions.validationSampling.first must be a non-negative integer, got ${String(sampling.first)}.`);
+	}
+	if (!Number.isSafeInteger(sampling.every) || sampling.every < 1) {
+		throw new CoreError('CORE_INVALID_OPTION', `ClientOptions.validationSampling.every must be a positive integer (1 validates every dispatch), got ${String(sampling.every)}.`);
+	}
+	return sampling;
+}
+
+function waitGuildTimeoutOf(options: ClientOptions): number {
+	const timeout = options.waitGuildTimeout ?? DefaultClientOptions.waitGuildTimeout;
+	if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0) {
+		throw new CoreError('CORE_INVALID_OPTION', `ClientOptions.waitGuildTimeout must be a number of milliseconds >= 0, got ${String(timeout)}.`);
+	}
+	return timeout;
+}
 
 /** Guild commands cannot carry install contexts, and the primary entry point command is global only. */
 function toGuildCommands(body: RESTPutAPIApplicationCommandsJSONBody): RESTPutAPIApplicationGuildCommandsJSONBody {
@@ -85,6 +118,10 @@ export class Client extends ClientEmitter<ClientEvents> {
 	readonly #token: string;
 	readonly #cacheEnabled: boolean;
 	readonly #latencies = new Map<number, number>();
+	readonly #validator: DispatchValidator;
+	readonly #waitGuildTimeout: number;
+	/** Tracks the announced guilds from `login()` to `ready`; `undefined` otherwise (nothing to do per dispatch). */
+	#readiness: ReadyTracker | undefined;
 	#state: ClientState = 'idle';
 	#loginStarted = 0;
 
@@ -98,13 +135,16 @@ export class Client extends ClientEmitter<ClientEvents> {
 		if (!Number.isInteger(options.intents) || options.intents < 0) {
 			throw new CoreError('CORE_INVALID_OPTION', `ClientOptions.intents must be a non-negative integer bit field (GatewayIntentBits), got ${String(options.intents)}.`);
 		}
+		this.#validator = new DispatchValidator(validationOf(options), samplingOf(options));
+		this.#waitGuildTimeout = waitGuildTimeoutOf(options);
 		this.#token = options.token.replace(/^Bot\s+/i, '');
 		registerSecret(this.#token);
 		this.#options = options;
 		this.rest = new REST({ ...options.rest, token: this.#token, emitter: bus });
 		this.api = new Api(this.rest);
 		this.#cacheEnabled = options.cache !== false;
-		this.cache = new EntityCache(options.cache === false ? { flags: 0 } : { ...options.cache, emitter: bus });
+		// Dispatches reach the cache after the client's validator checked them: no second validation there.
+		this.cache = new EntityCache(options.cache === false ? { flags: 0 } : { ...options.cache, emitter: bus, validation: 'off' });
 		this.pipeline = new EventPipeline(bus);
 		if (bus.has('lifecycle:init')) bus.emit('lifecycle:init', { intents: options.intents, shardCount: this.#shardCountOption() });
 	}
@@ -128,7 +168,8 @@ export class Client extends ClientEmitter<ClientEvents> {
 	}
 
 	/**
-	 * Connects every shard and resolves when all are ready (the `ready` event fires first).
+	 * Connects every shard and resolves once the client is ready: every shard got READY (`shardsReady`) and every
+	 * guild READY announced arrived, or `waitGuildTimeout` ran out (`ready` fires first, with the missing guilds).
 	 * @throws {@link CoreError} `CORE_ALREADY_LOGGED_IN` / `CORE_DESTROYED`; REST and gateway errors (a bad token
 	 * fails here with the REST package's 401 error, redacted).
 	 */
@@ -153,6 +194,8 @@ export class Client extends ClientEmitter<ClientEvents> {
 		if (bus.has('client:beforeConnect')) await bus.emitAsync('client:beforeConnect', { intents: this.#options.intents, shardCount: this.#shardCountOption() });
 		const gateway = new WebSocketManager({ ...this.#options.gateway, token: this.#token, intents: this.#options.intents, rest: this.rest, extensions: bus });
 		this.gateway = gateway;
+		const readiness = new ReadyTracker();
+		this.#readiness = readiness;
 		this.#wire(gateway);
 		const allReady = new Promise<void>((resolve, reject) => {
 			gateway.once('allReady', resolve);
@@ -163,6 +206,7 @@ export class Client extends ClientEmitter<ClientEvents> {
 		try {
 			await Promise.all([gateway.connect(), allReady]);
 		} catch (error) {
+			this.#readiness = undefined;
 			await gateway.destroy().catch(() => undefined);
 			this.gateway = undefined;
 			// A destroy() during login stays destroyed; any other failure lets the caller retry.
@@ -171,10 +215,22 @@ export class Client extends ClientEmitter<ClientEvents> {
 		}
 		// destroy() may have run while the shards connected.
 		if (this.#current() === 'destroyed') return;
+		this.emit('shardsReady', { shardIds: gateway.shardIds, guildCount: readiness.announced, durationMs: Date.now() - this.#loginStarted });
+		// Without the Guilds intent Discord sends no GUILD_CREATE: nothing to wait for.
+		const waitMs = (this.#options.intents & GatewayIntentBits.Guilds) === 0 ? 0 : this.#waitGuildTimeout;
+		const { missingGuildIds } = await readiness.wait(waitMs);
+		this.#readiness = undefined;
+		if (this.#current() === 'destroyed') return;
 		this.#state = 'ready';
+		if (missingGuildIds.length > 0 && waitMs > 0) {
+			const shown = missingGuildIds.slice(0, 10).join(', ');
+			const text = `${missingGuildIds.length} of ${readiness.announced} guilds announced in READY did not arrive within waitGuildTimeout (${waitMs} ms): ${shown}${missingGuildIds.length > 10 ? ', ...' : ''}. They stay unavailable in the cache until their GUILD_CREATE.`;
+			this.emit('warn', text);
+			if (bus.has('client:warn')) bus.emit('client:warn', text);
+		}
 		const guildCount = this.cache.guildIds().length;
 		const durationMs = Date.now() - this.#loginStarted;
-		this.emit('ready', { guildCount, durationMs });
+		this.emit('ready', { guildCount, durationMs, missingGuildIds });
 		const { userId, applicationId } = this;
 		if (applicationId !== undefined && (bus.has('client:ready') || bus.has('client:afterConnect'))) {
 			const info = { userId, applicationId, guildCount, shardIds: gateway.shardIds, durationMs };
@@ -192,6 +248,7 @@ export class Client extends ClientEmitter<ClientEvents> {
 		const info = { reason: 'destroy' };
 		if (bus.has('client:beforeDisconnect')) await bus.emitAsync('client:beforeDisconnect', info);
 		this.#state = 'destroyed';
+		this.#readiness?.cancel();
 		await this.gateway?.destroy();
 		await this.pipeline.close();
 		await this.rest.destroy();
@@ -330,6 +387,13 @@ export class Client extends ClientEmitter<ClientEvents> {
 	#handle(incoming: DispatchEnvelope): void {
 		const event = this.pipeline.process(incoming);
 		if (event === undefined) return;
+		// Before the validator: a guild whose GUILD_CREATE is unusable still arrived (ready does not wait for it).
+		this.#readiness?.observe(event);
+		const rejection = this.#validator.check(event);
+		if (rejection !== undefined) {
+			reportInvalid(this, event, rejection);
+			return;
+		}
 		const bus = this.bus;
 		if (bus.has('metrics:counter')) bus.emit('metrics:counter', { name: 'ovenjs.gateway.dispatch', value: 1, labels: { t: event.t } });
 		if (this.#cacheEnabled) {

@@ -1,7 +1,7 @@
 import type { EntityCacheOptions, CachedGuild } from '@ovenjs/cache';
 import type { RestOptions } from '@ovenjs/rest';
 import type { GatewayError, ShardProgress, WebSocketManagerOptions } from '@ovenjs/ws';
-import type { Channel, GuildId } from '@ovenjs/types';
+import { DefaultValidationSampling, type Channel, type GuildId, type ValidationMode, type ValidationSampling } from '@ovenjs/types';
 import type { DispatchEnvelope } from '../bus/points.js';
 import type { ExtensionBus } from '../bus/ExtensionBus.js';
 import type { AnyInteraction } from '../interactions/interactions.js';
@@ -22,6 +22,67 @@ export interface ClientOptions {
 	readonly cache?: EntityCacheOptions | false;
 	/** The extension bus to use (share one between clients and plugins). @defaultValue a new {@link ExtensionBus} */
 	readonly bus?: ExtensionBus;
+	/**
+	 * How dispatch payloads are validated before the cache and listeners see them (once per dispatch):
+	 *
+	 * - `'sampled'`: per event type, the first {@link ClientOptions.validationSampling | `first`} dispatches and then
+	 *   one in `every` are parsed with their zod schema; the others get a hand-written check of the fields the client
+	 *   and cache read (IDs used as cache keys, the author's ID, the content's type ...). The fast path, without
+	 *   setting `NODE_ENV`.
+	 * - `'full'`: every dispatch is parsed with its schema (tests, debugging, a suspected payload problem).
+	 * - `'off'`: the hand-written check only.
+	 *
+	 * A payload that fails its check is never thrown into the gateway: it is dropped (neither cached nor emitted)
+	 * and reported as a `warn` event and on the `error:validation` / `client:warn` points. With `'sampled'` a
+	 * payload fails only if its sampled schema check or its field check fails, so a few of many malformed
+	 * payloads may be delivered with fields the client does not read in an unexpected shape.
+	 * @defaultValue the process-wide mode of `@ovenjs/types` (`getValidationMode()`): `'sampled'` unless
+	 * `setValidationMode()` changed it
+	 */
+	readonly validation?: ValidationMode;
+	/**
+	 * Which dispatches `'sampled'` validation parses in full, per event type.
+	 * @defaultValue {@link DefaultClientOptions}`.validationSampling`: the first 100, then one in 1,000
+	 */
+	readonly validationSampling?: Partial<ValidationSampling>;
+	/**
+	 * How long (ms) `ready` waits for the next guild announced in READY (across all shards) to arrive as
+	 * GUILD_CREATE; each arrival restarts the wait, as discord.js's option of the same name. When it runs out,
+	 * `ready` fires with the guilds still missing in `missingGuildIds` (and a `warn`); they stay unavailable in the
+	 * cache until their GUILD_CREATE. Guilds deleted or unavailable meanwhile count as settled. `0` does not wait.
+	 * Without the `Guilds` intent Discord sends no GUILD_CREATE and `ready` does not wait.
+	 * @defaultValue `15_000`
+	 */
+	readonly waitGuildTimeout?: number;
+}
+
+/** The defaults of {@link ClientOptions}, in one place. */
+export const DefaultClientOptions = {
+	waitGuildTimeout: 15_000,
+	validationSampling: DefaultValidationSampling,
+} as const satisfies Required<Pick<ClientOptions, 'waitGuildTimeout'>> & { readonly validationSampling: ValidationSampling };
+
+/** The payload of the `ready` event. */
+export interface ClientReadyEventInfo {
+	/** Guilds known to the cache (available or not). */
+	readonly guildCount: number;
+	/** Milliseconds from `login()` to `ready`. */
+	readonly durationMs: number;
+	/**
+	 * Guilds announced in READY that had not arrived when `waitGuildTimeout` ran out (empty when every guild
+	 * arrived); they are in the cache as unavailable until their GUILD_CREATE.
+	 */
+	readonly missingGuildIds: readonly GuildId[];
+}
+
+/** The payload of the `shardsReady` event. */
+export interface ShardsReadyInfo {
+	/** The shards this client runs, all of them past READY. */
+	readonly shardIds: readonly number[];
+	/** Guilds announced in READY across those shards. */
+	readonly guildCount: number;
+	/** Milliseconds from `login()` to the last shard's READY. */
+	readonly durationMs: number;
 }
 
 /** A shard lifecycle event. */
@@ -35,11 +96,17 @@ export interface ShardEventInfo {
  * {@link ClientMessage}s, guilds come from the entity cache, interactions are typed wrappers.
  */
 export interface ClientEvents {
-	/** Every shard is ready; the cache holds READY and the guilds received so far. */
-	ready: [info: { readonly guildCount: number; readonly durationMs: number }];
+	/**
+	 * The client is ready, as discord.js users know it: every shard got READY and every guild READY announced has
+	 * arrived (GUILD_CREATE) or settled (deleted, unavailable), so `client.cache` is complete; or
+	 * `waitGuildTimeout` ran out, with the missing guilds in `missingGuildIds`. `login()` resolves right after.
+	 */
+	ready: [info: ClientReadyEventInfo];
+	/** Every shard got READY (guilds may still be streaming in: `ready` follows when they are all there). */
+	shardsReady: [info: ShardsReadyInfo];
 	/** Shard start-up progress (identified / ready of total). */
 	shardProgress: [progress: ShardProgress];
-	/** A shard got READY. */
+	/** A shard got READY (see `shardsReady` for all of them, `ready` for their guilds too). */
 	shardReady: [info: ShardEventInfo & { readonly guildCount: number }];
 	/** A shard resumed after a disconnect; `replayed` missed events were delivered. */
 	shardResume: [info: ShardEventInfo & { readonly replayed: number }];

@@ -1,5 +1,5 @@
 import { InteractionType, type APIInteraction } from 'discord-api-types/v10';
-import { InteractionSchema, getValidationMode } from '@ovenjs/types';
+import { InteractionSchema, ValidationSampler, getValidationMode, type ValidationMode } from '@ovenjs/types';
 
 const INTERACTION_TYPES: ReadonlySet<unknown> = new Set<unknown>([
 	InteractionType.Ping,
@@ -10,12 +10,10 @@ const INTERACTION_TYPES: ReadonlySet<unknown> = new Set<unknown>([
 ]);
 
 /**
- * Whether a gateway `INTERACTION_CREATE` payload is an interaction core can wrap: with validation `'full'`
- * (see `setValidationMode` in `@ovenjs/types`) it is checked against `InteractionSchema` plus the fields the
- * typed wrappers read (`type` is a known interaction type, `data` is present on non-ping interactions).
- * With `'off'` only the shape core dispatches on is checked: the documented fast path for Discord's payloads.
+ * The shape core dispatches an interaction on: a known `type`, string `id` and `token`, and `data` on every
+ * interaction but a ping. No allocation; the rest of the payload is not looked at.
  */
-export function isAPIInteraction(value: unknown): value is APIInteraction {
+export function isInteractionShape(value: unknown): boolean {
 	if (typeof value !== 'object' || value === null) return false;
 	const type: unknown = Reflect.get(value, 'type');
 	if (!INTERACTION_TYPES.has(type)) return false;
@@ -24,5 +22,19 @@ export function isAPIInteraction(value: unknown): value is APIInteraction {
 		const data: unknown = Reflect.get(value, 'data');
 		if (typeof data !== 'object' || data === null) return false;
 	}
-	return getValidationMode() === 'off' || InteractionSchema.safeParse(value).success;
+	return true;
+}
+
+const sampler = new ValidationSampler();
+
+/**
+ * Whether a gateway `INTERACTION_CREATE` payload is an interaction core can wrap: the shape core dispatches on
+ * (`type` is a known interaction type, `id` and `token` are strings, `data` is present on non-ping interactions),
+ * plus `InteractionSchema` as `mode` says (see `ValidationMode` in `@ovenjs/types`): on every call with `'full'`,
+ * on the sampled calls with `'sampled'` (the default), never with `'off'`.
+ */
+export function isAPIInteraction(value: unknown, mode: ValidationMode = getValidationMode()): value is APIInteraction {
+	if (!isInteractionShape(value)) return false;
+	if (mode === 'off' || (mode === 'sampled' && !sampler.take('Interaction'))) return true;
+	return InteractionSchema.safeParse(value).success;
 }

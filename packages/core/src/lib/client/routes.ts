@@ -1,11 +1,11 @@
-import { ChannelSchema, parsePayload } from '@ovenjs/types';
-import type { z } from 'zod';
+import { ChannelSchema, GuildSchema, MessageSchema } from '@ovenjs/types';
 import type { DispatchEnvelope } from '../bus/points.js';
 import { CoreError } from '../errors/CoreError.js';
 import { createInteraction } from '../interactions/interactions.js';
 import type { Client } from './Client.js';
 import type { ClientEvents } from './ClientOptions.js';
 import { ClientMessage } from './ClientMessage.js';
+import { checked } from './DispatchValidator.js';
 import { isAPIInteraction } from './guards.js';
 import {
 	GuildIdentitySchema,
@@ -16,18 +16,16 @@ import {
 	ReadySchema,
 } from './schemas.js';
 
-/** Reports a payload the client could not use (`error:validation` and a `warn` event); the client goes on. */
+/**
+ * Reports a payload the client could not use (`error:validation` and a `warn` event, plus `client:warn`); the
+ * client goes on with the next dispatch.
+ */
 export function reportInvalid(client: Client, event: DispatchEnvelope, error: unknown): void {
 	const bus = client.extensions;
 	if (bus.has('error:validation')) bus.emit('error:validation', error, { source: `gateway:${event.t}` });
-	client.emit('warn', `Ignored an invalid ${event.t} payload from shard ${event.shardId}.`);
-}
-
-function parse<S extends z.ZodType>(client: Client, schema: S, event: DispatchEnvelope): z.output<S> | undefined {
-	const result = schema.safeParse(event.d);
-	if (result.success) return result.data;
-	reportInvalid(client, event, result.error);
-	return undefined;
+	const text = `Ignored an invalid ${event.t} payload from shard ${event.shardId}${error instanceof Error ? `: ${error.message}` : '.'}`;
+	client.emit('warn', text);
+	if (bus.has('client:warn')) bus.emit('client:warn', text);
 }
 
 function wanted(client: Client, name: keyof ClientEvents): boolean {
@@ -35,92 +33,87 @@ function wanted(client: Client, name: keyof ClientEvents): boolean {
 }
 
 /**
- * Turns a handled dispatch into the client's typed events and bus points. Payloads are validated (zod, via
- * `@ovenjs/types`) only when someone listens, so unused events cost a switch.
+ * Turns a handled dispatch into the client's typed events and bus points. The client's {@link DispatchValidator}
+ * accepted the payload before (so it is used as is, typed with {@link checked}); nothing is built for an event
+ * nobody listens to.
  */
 export function routeDispatch(client: Client, event: DispatchEnvelope): void {
 	const bus = client.extensions;
+	const d = event.d;
 	switch (event.t) {
 		case 'READY': {
-			const ready = parse(client, ReadySchema, event);
-			if (ready === undefined) return;
-			client.userId = ready.user.id;
-			client.applicationId = ready.application.id;
+			if (!checked(ReadySchema, d)) return;
+			client.userId = d.user.id;
+			client.applicationId = d.application.id;
 			return;
 		}
 		case 'MESSAGE_CREATE': {
-			if (!wanted(client, 'messageCreate') && !bus.has('message:create')) return;
-			const data = parsePayload('Message', event.d);
-			if (bus.has('message:create')) bus.emit('message:create', data);
-			client.emit('messageCreate', new ClientMessage(client, data, event.shardId));
+			const listened = wanted(client, 'messageCreate');
+			const hooked = bus.has('message:create');
+			if ((!listened && !hooked) || !checked(MessageSchema, d)) return;
+			if (hooked) bus.emit('message:create', d);
+			if (listened) client.emit('messageCreate', new ClientMessage(client, d, event.shardId));
 			return;
 		}
 		case 'MESSAGE_UPDATE': {
-			if (!wanted(client, 'messageUpdate') && !bus.has('message:update')) return;
-			const data = parse(client, MessageUpdateSchema, event);
-			if (data === undefined) return;
-			if (bus.has('message:update')) bus.emit('message:update', data);
-			client.emit('messageUpdate', data);
+			const listened = wanted(client, 'messageUpdate');
+			const hooked = bus.has('message:update');
+			if ((!listened && !hooked) || !checked(MessageUpdateSchema, d)) return;
+			if (hooked) bus.emit('message:update', d);
+			if (listened) client.emit('messageUpdate', d);
 			return;
 		}
 		case 'MESSAGE_DELETE': {
-			if (!wanted(client, 'messageDelete') && !bus.has('message:delete')) return;
-			const data = parse(client, MessageDeleteSchema, event);
-			if (data === undefined) return;
-			if (bus.has('message:delete')) bus.emit('message:delete', data);
-			client.emit('messageDelete', data);
+			const listened = wanted(client, 'messageDelete');
+			const hooked = bus.has('message:delete');
+			if ((!listened && !hooked) || !checked(MessageDeleteSchema, d)) return;
+			if (hooked) bus.emit('message:delete', d);
+			if (listened) client.emit('messageDelete', d);
 			return;
 		}
 		case 'GUILD_CREATE':
 		case 'GUILD_UPDATE': {
-			const guild = parse(client, GuildIdentitySchema, event);
-			if (guild === undefined) return;
+			if (!checked(GuildSchema, d)) return;
 			if (event.t === 'GUILD_UPDATE') {
-				client.emit('guildUpdate', guild.id, client.cache.guild(guild.id));
+				if (wanted(client, 'guildUpdate')) client.emit('guildUpdate', d.id, client.cache.guild(d.id));
 				return;
 			}
-			if (bus.has('guild:available')) bus.emit('guild:available', guild.id);
-			client.emit('guildCreate', guild.id, client.cache.guild(guild.id));
+			if (bus.has('guild:available')) bus.emit('guild:available', d.id);
+			if (wanted(client, 'guildCreate')) client.emit('guildCreate', d.id, client.cache.guild(d.id));
 			return;
 		}
 		case 'GUILD_DELETE': {
-			const guild = parse(client, GuildIdentitySchema, event);
-			if (guild === undefined) return;
-			const left = guild.unavailable !== true;
-			if (bus.has('guild:unavailable')) bus.emit('guild:unavailable', guild.id, left);
-			client.emit('guildDelete', guild.id, left);
+			if (!checked(GuildIdentitySchema, d)) return;
+			const left = d.unavailable !== true;
+			if (bus.has('guild:unavailable')) bus.emit('guild:unavailable', d.id, left);
+			client.emit('guildDelete', d.id, left);
 			return;
 		}
 		case 'CHANNEL_CREATE':
 		case 'CHANNEL_UPDATE':
 		case 'CHANNEL_DELETE': {
 			const name = event.t === 'CHANNEL_CREATE' ? 'channelCreate' : event.t === 'CHANNEL_UPDATE' ? 'channelUpdate' : 'channelDelete';
-			if (!wanted(client, name)) return;
-			const channel = parse(client, ChannelSchema, event);
-			if (channel !== undefined) client.emit(name, channel);
+			if (wanted(client, name) && checked(ChannelSchema, d)) client.emit(name, d);
 			return;
 		}
 		case 'GUILD_MEMBER_ADD':
 		case 'GUILD_MEMBER_UPDATE': {
 			const name = event.t === 'GUILD_MEMBER_ADD' ? 'guildMemberAdd' : 'guildMemberUpdate';
-			if (!wanted(client, name)) return;
-			const member = parse(client, GuildMemberEventSchema, event);
-			if (member !== undefined) client.emit(name, member);
+			if (wanted(client, name) && checked(GuildMemberEventSchema, d)) client.emit(name, d);
 			return;
 		}
 		case 'GUILD_MEMBER_REMOVE': {
-			if (!wanted(client, 'guildMemberRemove')) return;
-			const removal = parse(client, GuildMemberRemoveSchema, event);
-			if (removal !== undefined) client.emit('guildMemberRemove', removal);
+			if (wanted(client, 'guildMemberRemove') && checked(GuildMemberRemoveSchema, d)) client.emit('guildMemberRemove', d);
 			return;
 		}
 		case 'INTERACTION_CREATE': {
-			if (!isAPIInteraction(event.d)) {
+			// The validator checked the payload already ('off' here: no second schema pass).
+			if (!isAPIInteraction(d, 'off')) {
 				reportInvalid(client, event, new CoreError('CORE_INTERACTION_UNSUPPORTED', 'INTERACTION_CREATE payload is not an interaction core understands.'));
 				return;
 			}
-			if (bus.has('interaction:received')) bus.emit('interaction:received', event.d);
-			const interaction = createInteraction(event.d, { api: client.api, bus });
+			if (bus.has('interaction:received')) bus.emit('interaction:received', d);
+			const interaction = createInteraction(d, { api: client.api, bus });
 			if (interaction !== undefined) client.emit('interactionCreate', interaction);
 			return;
 		}

@@ -1,0 +1,51 @@
+/**
+ * The default ('sampled') validation: a malformed dispatch is reported and dropped, never thrown into the
+ * gateway, and valid dispatches after it are still delivered; 'full' parses every one.
+ */
+import { GatewayIntentBits } from 'discord-api-types/v10';
+import { describe, expect, it } from 'vitest';
+import { Client } from '../src/index.js';
+
+const message = (id: string, extra: Record<string, unknown> = {}) => ({
+	id,
+	channel_id: '81384788765712390',
+	guild_id: '81384788765712391',
+	content: `hello ${id}`,
+	author: { id: '81384788765712392', username: 'user', discriminator: '0', avatar: null, global_name: null },
+	timestamp: '2024-01-01T00:00:00.000Z',
+	edited_timestamp: null,
+	tts: false,
+	mention_everyone: false,
+	mentions: [],
+	mention_roles: [],
+	attachments: [],
+	embeds: [],
+	pinned: false,
+	type: 0,
+	...extra,
+});
+
+describe.each(['sampled', 'full'] as const)('validation %s', (validation) => {
+	it('reports a malformed MESSAGE_CREATE and keeps delivering valid ones', async () => {
+		const client = new Client({ token: 'validation-test-token-0123456789', intents: GatewayIntentBits.GuildMessages, validation });
+		const warnings: string[] = [];
+		const contents: string[] = [];
+		client.on('warn', (text) => {
+			warnings.push(text);
+		});
+		client.on('messageCreate', (m) => {
+			contents.push(m.content);
+		});
+		const events = [
+			{ t: 'MESSAGE_CREATE', d: message('81384788765712400'), s: 1, shardId: 0, at: 0 },
+			{ t: 'MESSAGE_CREATE', d: message('81384788765712401', { author: 'not an author' }), s: 2, shardId: 0, at: 0 },
+			{ t: 'MESSAGE_CREATE', d: { id: 5 }, s: 3, shardId: 0, at: 0 },
+			{ t: 'MESSAGE_CREATE', d: message('81384788765712402'), s: 4, shardId: 0, at: 0 },
+		];
+		await expect(client.replay(events)).resolves.toBe(4);
+		expect(contents).toEqual(['hello 81384788765712400', 'hello 81384788765712402']);
+		expect(warnings).toHaveLength(2);
+		expect(warnings[0]).toContain('MESSAGE_CREATE');
+		await client.destroy();
+	});
+});

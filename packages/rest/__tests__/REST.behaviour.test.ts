@@ -133,7 +133,7 @@ describe('REST against a scripted server', () => {
 		expect(rest.circuitState).toBe('closed');
 	});
 
-	it('coalesces identical GETs in flight into one request', async () => {
+	it('coalesces identical GETs queued together into one request, each caller with its own copy', async () => {
 		server.handler = async (_req, res) => {
 			await delay(30);
 			json(res, 200, { n: server.seen.length });
@@ -141,8 +141,10 @@ describe('REST against a scripted server', () => {
 		const rest = client();
 		const results = await Promise.all([rest.get('/users/@me'), rest.get('/users/@me'), rest.get('/users/@me'), rest.get('/users/@me', { query: { a: 1 } })]);
 		expect(server.seen).toHaveLength(2);
-		expect(results[0]).toBe(results[1]);
-		expect(results[1]).toBe(results[2]);
+		expect(results[0]).toEqual(results[1]);
+		expect(results[1]).toEqual(results[2]);
+		expect(results[0]).not.toBe(results[1]);
+		expect(results[1]).not.toBe(results[2]);
 	});
 
 	it('waits for a bucket to reset instead of sending into a 429, and lets a critical request jump the queue', async () => {
@@ -220,7 +222,7 @@ describe('REST against a scripted server', () => {
 		server.handler = (_req, res) => {
 			json(res, 403, { code: 50001, message: 'Missing Access' });
 		};
-		const rest = client({ invalidRequestLimit: 2, invalidRequestWarningInterval: 1 });
+		const rest = client({ invalidRequestLimit: 2, invalidRequestWarningInterval: 1, maxRateLimitWait: Number.POSITIVE_INFINITY });
 		const warnings: number[] = [];
 		rest.on('invalidRequestWarning', (event) => warnings.push(event.count));
 		const limited: string[] = [];
@@ -235,6 +237,11 @@ describe('REST against a scripted server', () => {
 		expect(limited).toContain('invalid');
 		await rest.destroy();
 		expect(await outcome).toMatchObject({ code: 'REST_DESTROYED' });
+		// With the default maxRateLimitWait (60 s) a 10-minute guard wait rejects at once instead, still unsent.
+		const strict = client({ invalidRequestLimit: 1 });
+		await expect(strict.get('/guilds/1/bans')).rejects.toMatchObject({ status: 403 });
+		await expect(strict.get('/guilds/2/bans')).rejects.toMatchObject({ code: 'REST_RATE_LIMITED', rejection: 'maxRateLimitWait' });
+		expect(server.seen).toHaveLength(3);
 	});
 
 	it('bursts interaction callbacks without a queue or the global limit', async () => {

@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { registerSecret, redactSecrets, unregisterSecret, type ExtensionPointEmitter } from '@ovenjs/types';
 import { Pool } from 'undici';
 import { RestError } from './errors/RestError.js';
+import { CoalescedGet } from './handlers/CoalescedGet.js';
 import { PendingRequest } from './handlers/PendingRequest.js';
 import { RequestManager } from './handlers/RequestManager.js';
 import type { RateLimitPolicy, RateLimitStore } from './interfaces/RateLimitStore.js';
@@ -11,8 +12,11 @@ import { MemoryStore } from './stores/MemoryStore.js';
 import { buildFormData, buildQuery, encodeReason } from './utils/body.js';
 import { CircuitBreaker } from './utils/CircuitBreaker.js';
 import { DefaultUserAgent, type RequestMethod } from './utils/constants.js';
+import { takesNonce, withNonce, type Idempotency } from './utils/nonce.js';
+import { checkOptionTypes, positive } from './utils/options.js';
 import { computeRoute, type RouteInfo } from './utils/routes.js';
 import { TypedEmitter } from './utils/TypedEmitter.js';
+import { checkAuthorization, checkHeaders, checkRoute } from './utils/validate.js';
 
 /** The defaults of {@link RestOptions}. */
 export const DefaultRestOptions = {
@@ -37,6 +41,8 @@ export const DefaultRestOptions = {
 	circuitBreakerCooldown: 5_000,
 	coalesceGets: true,
 	userAgentAppendix: '',
+	maxRateLimitWait: 60_000,
+	maxResponseSize: 10_485_760,
 } as const;
 
 const METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
@@ -47,11 +53,17 @@ interface ConditionalMiddleware {
 	readonly middleware: RestMiddleware;
 }
 
-function positive(name: string, value: number, allowZero = false): number {
-	if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-		throw new RestError('REST_INVALID_OPTION', `Option "${name}" must be a ${allowZero ? 'non-negative' : 'positive'} finite number; got ${value}.`);
-	}
-	return value;
+/** A body that cannot be serialised (a BigInt, a cycle) becomes `REST_INVALID_OPTION`; typed errors pass through. */
+function bodyError(method: string, path: string, error: unknown): Error {
+	if (error instanceof RestError) return error;
+	return new RestError('REST_INVALID_OPTION', redactSecrets(`${method} ${path}: the body cannot be sent as JSON (${String(error)})`), { cause: error });
+}
+
+/** A header-safe, stable rendering of per-request headers for the coalescing key. */
+function headerKey(headers: Readonly<Record<string, string>> | undefined, reason: string | undefined): string {
+	if (headers === undefined && reason === undefined) return '';
+	const entries = headers === undefined ? [] : Object.entries(headers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+	return JSON.stringify([reason ?? null, entries]);
 }
 
 /**
@@ -76,7 +88,7 @@ export class REST extends TypedEmitter<RestEvents> {
 	readonly #emitter: ExtensionPointEmitter | undefined;
 	readonly #middleware: ConditionalMiddleware[] = [];
 	readonly #routeCache = new Map<string, RouteInfo>();
-	readonly #inflightGets = new Map<string, Promise<RestResponse>>();
+	readonly #inflightGets = new Map<string, CoalescedGet>();
 	readonly #coalesce: boolean;
 	readonly #authPrefix: string;
 	#authorization: string | undefined;
@@ -85,12 +97,18 @@ export class REST extends TypedEmitter<RestEvents> {
 
 	public constructor(options: RestOptions = {}) {
 		super();
+		const given: unknown = options;
+		if (typeof given !== 'object' || given === null) throw new RestError('REST_INVALID_OPTION', 'new REST(options): options must be an object.');
+		checkOptionTypes(options);
 		const o = { ...DefaultRestOptions, ...options };
 		let url: URL;
 		try {
 			url = new URL(o.api);
 		} catch {
 			throw new RestError('REST_INVALID_OPTION', `Option "api" must be an absolute URL such as https://discord.com/api; got "${o.api}".`);
+		}
+		if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+			throw new RestError('REST_INVALID_OPTION', `Option "api" must be an http(s) URL such as https://discord.com/api; got "${url.protocol}".`);
 		}
 		if (!/^\d+$/.test(o.version)) throw new RestError('REST_INVALID_OPTION', `Option "version" must be digits such as "10"; got "${o.version}".`);
 		const policy: RateLimitPolicy = {
@@ -107,7 +125,7 @@ export class REST extends TypedEmitter<RestEvents> {
 		this.#coalesce = o.coalesceGets;
 		this.#defaultHeaders = {
 			'user-agent': o.userAgentAppendix === '' ? DefaultUserAgent : `${DefaultUserAgent} ${o.userAgentAppendix}`,
-			...o.headers,
+			...(options.headers === undefined ? {} : checkHeaders(options.headers, 'Option "headers"')),
 		};
 		this.#pool = new Pool(url.origin, {
 			connections: Math.floor(positive('connections', o.connections)),
@@ -133,6 +151,8 @@ export class REST extends TypedEmitter<RestEvents> {
 				rateLimitRetries: Math.floor(positive('rateLimitRetries', o.rateLimitRetries, true)),
 				invalidRequestWarningInterval: Math.floor(positive('invalidRequestWarningInterval', o.invalidRequestWarningInterval, true)),
 				rejectOnRateLimit: o.rejectOnRateLimit,
+				maxRateLimitWait: positive('maxRateLimitWait', o.maxRateLimitWait, true, true),
+				maxResponseSize: Math.floor(positive('maxResponseSize', o.maxResponseSize)),
 			},
 			this,
 			this.#emitter,
@@ -158,9 +178,7 @@ export class REST extends TypedEmitter<RestEvents> {
 
 	/** Sets (or replaces) the token. A token without `Bot `/`Bearer ` gets {@link RestOptions.authPrefix}. */
 	public setToken(token: string): this {
-		if (typeof token !== 'string' || token.trim() === '') {
-			throw new RestError('REST_INVALID_OPTION', 'The token must be a non-empty string (your bot token from the developer portal).');
-		}
+		checkAuthorization(token, 'The token');
 		if (this.#token !== undefined) unregisterSecret(this.#token);
 		this.#token = token;
 		registerSecret(token);
@@ -218,10 +236,11 @@ export class REST extends TypedEmitter<RestEvents> {
 	/** Like {@link REST.request} but resolves to the whole response (status, headers, data). */
 	public async raw(method: RequestMethod, route: string, options: RequestOptions = {}): Promise<RestResponse> {
 		if (this.#destroyed) throw new RestError('REST_DESTROYED', 'The REST client was destroyed; create a new one to send more requests');
-		if (!METHODS.has(method)) throw new RestError('REST_INVALID_ROUTE', `Unknown HTTP method "${method}"; use GET, POST, PUT, PATCH or DELETE.`);
-		if (typeof route !== 'string' || !route.startsWith('/')) {
-			throw new RestError('REST_INVALID_ROUTE', `Routes start with "/" (e.g. Routes.channel(id) → "/channels/123"); got ${redactSecrets(route)}.`);
+		if (!METHODS.has(method)) {
+			const shown: unknown = method;
+			throw new RestError('REST_INVALID_ROUTE', redactSecrets(`Unknown HTTP method "${String(shown)}"; use GET, POST, PUT, PATCH or DELETE.`));
 		}
+		checkRoute(route);
 		const emitter = this.#emitter;
 		const hooked = emitter !== undefined && (emitter.has('rest:beforeRequest') || emitter.has('rest:afterRequest') || emitter.has('rest:onError'));
 		if (this.#middleware.length === 0 && !hooked) return this.#send(method, route, options);
@@ -283,56 +302,127 @@ export class REST extends TypedEmitter<RestEvents> {
 		return info;
 	}
 
+	/**
+	 * Validates, builds and queues a request. GETs without body, files or signal join an identical GET (same
+	 * route, query, auth, headers and reason) that has not been sent yet; once it is sent, later callers send
+	 * their own, so no caller receives an answer produced before it called.
+	 */
 	#send(method: RequestMethod, route: string, options: RequestOptions): Promise<RestResponse> {
-		const query = buildQuery(options.query);
-		const auth = options.auth ?? true;
+		let path: string;
+		let query: string;
+		let headers: Readonly<Record<string, string>> | undefined;
 		let authorization: string | undefined;
-		if (auth === true) {
-			authorization = this.#authorization;
-			if (authorization === undefined) {
-				return Promise.reject(
-					new RestError('REST_INVALID_OPTION', `${method} ${redactSecrets(route)} needs a token: pass { token } to new REST() or call rest.setToken(), or send it with auth: false.`),
-				);
+		let perRequestSecret: string | undefined;
+		try {
+			path = checkRoute(route);
+			query = buildQuery(options.query);
+			headers = options.headers === undefined ? undefined : checkHeaders(options.headers, 'The headers option');
+			const auth = options.auth ?? true;
+			if (auth === true) {
+				authorization = this.#authorization;
+				if (authorization === undefined) {
+					throw new RestError('REST_INVALID_OPTION', `${method} ${redactSecrets(path)} needs a token: pass { token } to new REST() or call rest.setToken(), or send it with auth: false.`);
+				}
+			} else if (typeof auth === 'string') {
+				authorization = checkAuthorization(auth, 'The auth option');
+				perRequestSecret = auth;
 			}
-		} else if (typeof auth === 'string') {
-			authorization = auth;
-			registerSecret(auth);
+		} catch (error) {
+			return Promise.reject(error instanceof RestError ? error : new RestError('REST_INVALID_OPTION', redactSecrets(`${method} request options are invalid: ${String(error)}`), { cause: error }));
 		}
-		const coalesce =
-			this.#coalesce && method === 'GET' && options.signal === undefined && options.files === undefined && options.body === undefined;
-		let key = '';
-		if (coalesce) {
-			key = `${authorization ?? ''}\n${route}?${query}`;
-			const existing = this.#inflightGets.get(key);
-			if (existing !== undefined) return existing;
-		}
-		const promise = this.#build(method, route, query, authorization, options);
-		if (coalesce) {
-			this.#inflightGets.set(key, promise);
-			const forget = (): void => {
-				this.#inflightGets.delete(key);
+		if (perRequestSecret !== undefined) registerSecret(perRequestSecret);
+		const promise = this.#queue(method, path, query, authorization, headers, options);
+		if (perRequestSecret !== undefined) {
+			const secret = perRequestSecret;
+			const release = (): void => {
+				unregisterSecret(secret);
 			};
-			promise.then(forget, forget);
+			promise.then(release, release);
 		}
 		return promise;
 	}
 
-	async #build(method: RequestMethod, route: string, query: string, authorization: string | undefined, options: RequestOptions): Promise<RestResponse> {
+	#queue(
+		method: RequestMethod,
+		path: string,
+		query: string,
+		authorization: string | undefined,
+		headers: Readonly<Record<string, string>> | undefined,
+		options: RequestOptions,
+	): Promise<RestResponse> {
+		if (options.files !== undefined && options.files.length > 0) {
+			return this.#buildMultipart(method, path, query, authorization, headers, options).then(
+				(pending) => {
+					this.#manager.enqueue(pending);
+					return pending.promise;
+				},
+				(error: unknown) => Promise.reject(bodyError(method, path, error)),
+			);
+		}
+		let pending: PendingRequest;
+		try {
+			pending = this.#build(method, path, query, authorization, headers, options, undefined);
+		} catch (error) {
+			return Promise.reject(bodyError(method, path, error));
+		}
+		const coalesce = this.#coalesce && method === 'GET' && options.signal === undefined && options.body === undefined;
+		if (!coalesce) {
+			this.#manager.enqueue(pending);
+			return pending.promise;
+		}
+		const key = `${authorization ?? ''}\n${path}?${query}\n${headerKey(headers, options.reason)}`;
+		const existing = this.#inflightGets.get(key);
+		if (existing !== undefined) return existing.join();
+		const entry = new CoalescedGet(pending);
+		this.#inflightGets.set(key, entry);
+		// Joining ends when the request is handed to the socket pool (or settles before that).
+		pending.onSent = () => {
+			if (this.#inflightGets.get(key) === entry) this.#inflightGets.delete(key);
+		};
+		this.#manager.enqueue(pending);
+		return entry.promise;
+	}
+
+	async #buildMultipart(
+		method: RequestMethod,
+		path: string,
+		query: string,
+		authorization: string | undefined,
+		headers: Readonly<Record<string, string>> | undefined,
+		options: RequestOptions,
+	): Promise<PendingRequest> {
+		const files = options.files ?? [];
+		const nonced = takesNonce(method, path) ? withNonce(options.body, true) : undefined;
+		const form = await buildFormData(files, nonced === undefined ? options.body : nonced.body);
+		return this.#build(method, path, query, authorization, headers, options, { form, idempotency: nonced?.idempotency });
+	}
+
+	#build(
+		method: RequestMethod,
+		path: string,
+		query: string,
+		authorization: string | undefined,
+		extra: Readonly<Record<string, string>> | undefined,
+		options: RequestOptions,
+		multipart: { readonly form: Awaited<ReturnType<typeof buildFormData>>; readonly idempotency: Idempotency | undefined } | undefined,
+	): PendingRequest {
 		const headers: Record<string, string> = { ...this.#defaultHeaders };
 		if (authorization !== undefined) headers.authorization = authorization;
 		if (options.reason !== undefined) headers['x-audit-log-reason'] = encodeReason(options.reason);
+		let idempotency: Idempotency = method === 'GET' || method === 'PUT' ? 'idempotent' : 'none';
 		let body: string | Awaited<ReturnType<typeof buildFormData>> | undefined;
-		if (options.files !== undefined && options.files.length > 0) {
-			body = await buildFormData(options.files, options.body);
+		if (multipart !== undefined) {
+			body = multipart.form;
+			idempotency = multipart.idempotency ?? idempotency;
 		} else if (options.body !== undefined) {
-			body = JSON.stringify(options.body);
+			let value: unknown = options.body;
+			if (takesNonce(method, path)) ({ body: value, idempotency } = withNonce(value, false));
+			body = JSON.stringify(value);
 			headers['content-type'] = 'application/json';
 		}
-		if (options.headers !== undefined) Object.assign(headers, options.headers);
-		const info = this.#routeInfo(method, route, authorization !== undefined);
-		const path = query === '' ? `${this.#basePath}${route}` : `${this.#basePath}${route}?${query}`;
-		const pending = new PendingRequest(method, route, path, info, headers, body, options.priority ?? 0, options.signal);
-		this.#manager.enqueue(pending);
-		return pending.promise;
+		if (extra !== undefined) Object.assign(headers, extra);
+		const info = this.#routeInfo(method, path, authorization !== undefined);
+		const target = query === '' ? `${this.#basePath}${path}` : `${this.#basePath}${path}?${query}`;
+		return new PendingRequest(method, path, target, info, headers, body, options.priority ?? 0, options.signal, idempotency);
 	}
 }

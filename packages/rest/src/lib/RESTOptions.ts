@@ -27,12 +27,17 @@ export interface RestOptions {
 	 */
 	readonly authPrefix?: 'Bot' | 'Bearer';
 	/**
-	 * Per-attempt timeout in milliseconds (waiting for headers, then for the body).
+	 * Per-attempt timeout in milliseconds, covering the whole response: headers and the complete body (a body
+	 * dripped byte by byte cannot hold an attempt open).
 	 * @defaultValue `15_000`
 	 */
 	readonly timeout?: number;
 	/**
-	 * How many times a request is retried after a 5xx, a network error or a timeout (exponential backoff with jitter).
+	 * How many times a request is retried after a 5xx, a network error or a timeout (exponential backoff with
+	 * jitter). Only retries that cannot apply a request twice are made: GET and PUT, and message creates (which
+	 * carry a `nonce` with `enforce_nonce`), are retried after any of these; other POST, PATCH and DELETE requests
+	 * only after a failure that proves they were not applied (connection refused, 502, 503, 521–523) — after a
+	 * reset or timeout once sent, or a 500/504/520/524, they reject with `MaybeAppliedError` (`REST_MAYBE_APPLIED`).
 	 * @defaultValue `3`
 	 */
 	readonly retries?: number;
@@ -83,10 +88,27 @@ export interface RestOptions {
 	readonly offset?: number;
 	/**
 	 * Routes for which a rate limit rejects with `RateLimitError` instead of waiting: `true` (all), a list of
-	 * route prefixes (e.g. `'/channels'`), or a function of the rate-limit data.
+	 * route prefixes (e.g. `'/channels'`), or a function of the rate-limit data. Any other value throws
+	 * `REST_INVALID_OPTION` at construction; a function that throws rejects that request with `REST_INVALID_OPTION`.
 	 * @defaultValue `false`
 	 */
 	readonly rejectOnRateLimit?: boolean | readonly string[] | ((info: RateLimitedEvent) => boolean);
+	/**
+	 * The longest rate-limit wait in milliseconds the client sits out for a request — a 429's `retry_after`,
+	 * a global block, or a bucket or invalid-request wait the limiter would impose. A longer wait rejects the
+	 * request at once with `RateLimitError` (`rejection: 'maxRateLimitWait'`, `retryAfter` = what Discord asked),
+	 * so a `Retry-After: 999999` cannot stall routes silently for days. Raise it for routes with long windows
+	 * (renaming a channel: 2 per 10 minutes); `Infinity` waits for any limit (timers are still clamped to 2³¹ − 1 ms).
+	 * @defaultValue `60_000`
+	 */
+	readonly maxRateLimitWait?: number;
+	/**
+	 * The largest response body in bytes the client reads. A larger one (by `Content-Length`, or while it is
+	 * streamed) is not read further and rejects with `REST_RESPONSE_TOO_LARGE`. Discord's largest JSON answers
+	 * (1,000 guild members, 100 messages with embeds) are a few MB.
+	 * @defaultValue `10_485_760` (10 MiB)
+	 */
+	readonly maxResponseSize?: number;
 	/**
 	 * The limiter store. Use `RedisStore` from `@ovenjs/rest/redis` to share limits across processes.
 	 * @defaultValue a new `MemoryStore`
@@ -120,7 +142,10 @@ export interface RestOptions {
 	 */
 	readonly circuitBreakerCooldown?: number;
 	/**
-	 * Share one request among identical GETs in flight (same route, query and auth, no `signal`).
+	 * Let identical GETs (same route, query, auth, headers and reason; no `signal`) share one request while it
+	 * waits in its queue. A GET only joins one that has not been sent yet, so no caller gets an answer Discord
+	 * produced before it called (a `patch` followed by a `get` sees the patch). Every caller receives its own
+	 * copy of the data.
 	 * @defaultValue `true`
 	 */
 	readonly coalesceGets?: boolean;
@@ -129,7 +154,11 @@ export interface RestOptions {
 	 * @defaultValue `''`
 	 */
 	readonly userAgentAppendix?: string;
-	/** Headers sent with every request. */
+	/**
+	 * Headers sent with every request. Names must be valid header names other than ones the client manages
+	 * (`connection`, `content-length`, `host`, `transfer-encoding`…), values strings without CR, LF or other
+	 * control characters; otherwise `REST_INVALID_OPTION` at construction.
+	 */
 	readonly headers?: Readonly<Record<string, string>>;
 	/** An extension-point bus (from `@ovenjs/core`); the client emits the `rest:*` points on it. */
 	readonly emitter?: ExtensionPointEmitter;
@@ -154,7 +183,12 @@ export type QueryInput =
 
 /** Options of one request. */
 export interface RequestOptions {
-	/** The JSON body (sent as `payload_json` when `files` are given). */
+	/**
+	 * The JSON body (sent as `payload_json` when `files` are given). A message create
+	 * (`POST /channels/{id}/messages`, `POST /lobbies/{id}/messages`) gets a `nonce` unique to this call and
+	 * `enforce_nonce: true`, reused by every retry, so a retry returns the first message instead of a second one;
+	 * a `nonce` of your own is kept, and `enforce_nonce: false` opts out.
+	 */
 	readonly body?: unknown;
 	/** Query parameters. */
 	readonly query?: QueryInput;
@@ -162,7 +196,7 @@ export interface RequestOptions {
 	readonly files?: readonly RawFile[];
 	/** The audit-log reason (`X-Audit-Log-Reason`), at most 512 characters; URL-encoded for you. */
 	readonly reason?: string;
-	/** Extra headers for this request. */
+	/** Extra headers for this request (checked like {@link RestOptions.headers}; invalid ones reject with `REST_INVALID_OPTION`). */
 	readonly headers?: Readonly<Record<string, string>>;
 	/** Aborts the request wherever it is (queued, waiting for a retry, or in flight). */
 	readonly signal?: AbortSignal;

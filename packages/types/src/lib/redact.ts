@@ -56,7 +56,8 @@ const TOKEN_PATTERN = /[\w-]{23,28}\.[\w-]{6,7}\.[\w-]{27,40}/g;
  */
 export function redactSecrets(text: string, ...extra: readonly (string | undefined)[]): string {
 	// String(): JavaScript callers pass whatever they got (a route that is not a string, an error body value).
-	let out = String(text);
+	const input: unknown = text;
+	let out = typeof input === 'string' ? input : String(input);
 	for (const secret of registered.keys()) {
 		if (out.includes(secret)) out = out.split(secret).join(REDACTED);
 	}

@@ -12,11 +12,37 @@ export interface RateLimitErrorData extends RequestContext {
 	readonly scope: string | undefined;
 	/** The route key the limiter used (method + route template), e.g. `POST /channels/:id/messages`. */
 	readonly routeKey: string;
+	/**
+	 * Why the client gave up instead of waiting: `rejectOnRateLimit` matched, the wait exceeded
+	 * `maxRateLimitWait`, or the request received more than `rateLimitRetries` 429s.
+	 * @defaultValue `'rejectOnRateLimit'`
+	 */
+	readonly rejection?: RateLimitRejection;
+}
+
+/** See {@link RateLimitErrorData.rejection}. */
+export type RateLimitRejection = 'rejectOnRateLimit' | 'maxRateLimitWait' | 'retries';
+
+function seconds(ms: number): string {
+	return ms >= 10_000 ? `${Math.ceil(ms / 1_000)} s` : `${Math.ceil(ms)} ms`;
+}
+
+/** The message of each {@link RateLimitRejection}. */
+function describe(data: RateLimitErrorData, rejection: RateLimitRejection): string {
+	const head = `${data.method} ${data.route} is rate limited${data.global ? ' (global limit)' : ''}`;
+	if (rejection === 'maxRateLimitWait') {
+		return `${head}: Discord asked to wait ${seconds(data.retryAfter)}, longer than maxRateLimitWait allows; retry later or raise maxRateLimitWait`;
+	}
+	if (rejection === 'retries') {
+		return `${head} for ${seconds(data.retryAfter)} and received more 429s than rateLimitRetries allows; retry later or raise rateLimitRetries`;
+	}
+	return `${head} for ${seconds(data.retryAfter)}; wait and retry, or remove the route from rejectOnRateLimit to let the client queue it`;
 }
 
 /**
- * A request was rate limited and the client was told not to wait for it (`rejectOnRateLimit` matched the
- * route), or it kept receiving 429s beyond the retry bound.
+ * A request was rate limited and the client did not wait for it: `rejectOnRateLimit` matched the route, Discord
+ * asked for a wait longer than `maxRateLimitWait`, or it kept receiving 429s beyond `rateLimitRetries`
+ * ({@link RateLimitError.rejection} says which).
  */
 export class RateLimitError extends RestError<'REST_RATE_LIMITED'> implements RateLimitErrorData {
 	public readonly method: string;
@@ -25,15 +51,12 @@ export class RateLimitError extends RestError<'REST_RATE_LIMITED'> implements Ra
 	public readonly global: boolean;
 	public readonly scope: string | undefined;
 	public readonly routeKey: string;
+	public readonly rejection: RateLimitRejection;
 
 	public constructor(data: RateLimitErrorData) {
-		super(
-			'REST_RATE_LIMITED',
-			redactSecrets(
-				`${data.method} ${data.route} is rate limited${data.global ? ' (global limit)' : ''} for ${Math.ceil(data.retryAfter)} ms; ` +
-					'wait and retry, or remove the route from rejectOnRateLimit to let the client queue it',
-			),
-		);
+		const rejection = data.rejection ?? 'rejectOnRateLimit';
+		super('REST_RATE_LIMITED', redactSecrets(describe(data, rejection)));
+		this.rejection = rejection;
 		this.method = data.method;
 		this.route = redactSecrets(data.route);
 		this.retryAfter = data.retryAfter;

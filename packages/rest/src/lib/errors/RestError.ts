@@ -14,7 +14,10 @@ export type RestErrorCode =
 	| 'REST_DESTROYED'
 	| 'REST_CIRCUIT_OPEN'
 	| 'REST_NETWORK_ERROR'
-	| 'REST_STORE_ERROR';
+	| 'REST_STORE_ERROR'
+	| 'REST_MAYBE_APPLIED'
+	| 'REST_INVALID_RESPONSE'
+	| 'REST_RESPONSE_TOO_LARGE';
 
 /** Base class of every error `@ovenjs/rest` throws. Match on {@link RestError.code}. */
 export class RestError<Code extends RestErrorCode = RestErrorCode> extends OvenError<Code> {

@@ -1,5 +1,6 @@
 import type { AcquireResult, RateLimitReason } from '../interfaces/RateLimitStore.js';
 import type { RouteInfo } from '../utils/routes.js';
+import { clampDelay } from '../utils/timers.js';
 import { type PendingRequest, RequestState } from './PendingRequest.js';
 
 /** What a {@link BucketQueue} needs from its owner. */
@@ -139,7 +140,7 @@ export class BucketQueue {
 				this.#wake = undefined;
 				this.#timer = undefined;
 				resolve();
-			}, Math.max(0, ms));
+			}, clampDelay(ms));
 		});
 	}
 }

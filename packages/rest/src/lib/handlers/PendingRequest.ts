@@ -1,6 +1,8 @@
 import type { FormData } from 'undici';
 import type { RestResponse } from '../RESTOptions.js';
+import type { MaybeAppliedReason } from '../errors/MaybeAppliedError.js';
 import type { RequestMethod } from '../utils/constants.js';
+import type { Idempotency } from '../utils/nonce.js';
 import type { RouteInfo } from '../utils/routes.js';
 
 /** Lifecycle of a {@link PendingRequest}. */
@@ -17,6 +19,16 @@ export const RequestState = {
 
 /** One of {@link RequestState}'s values. */
 export type RequestStateValue = (typeof RequestState)[keyof typeof RequestState];
+
+/** The first attempt that may have been applied without the client knowing (see {@link PendingRequest.maybeApplied}). */
+export interface MaybeAppliedAttempt {
+	/** When it ended (ms since 1970). */
+	readonly at: number;
+	readonly reason: MaybeAppliedReason;
+	readonly status: number | undefined;
+	readonly detail: string;
+	readonly cause: unknown;
+}
 
 function noop(): void {
 	// replaced in the constructor
@@ -36,6 +48,19 @@ export class PendingRequest {
 	public lease = '';
 	/** Set while the request is in a queue so an abort can take it out. */
 	public onAbort: (() => void) | undefined = undefined;
+	/**
+	 * Called once, when the first attempt is handed to the socket pool or the request settles, whichever comes
+	 * first (GET coalescing stops taking joiners then).
+	 */
+	public onSent: (() => void) | undefined = undefined;
+	/** Aborts the attempt in flight (the per-attempt timeout, a user abort, `destroy()`). */
+	public controller: AbortController | undefined = undefined;
+	/** Whether the attempt in flight was ended by the per-attempt timeout. */
+	public timedOut = false;
+	/** The first attempt that ended without saying whether Discord applied it, if any. */
+	public maybeApplied: MaybeAppliedAttempt | undefined = undefined;
+	/** The JSON text of a successful answer (coalesced GETs parse their own copy from it). */
+	public rawText: string | undefined = undefined;
 	#resolve: (response: RestResponse) => void = noop;
 	#reject: (error: unknown) => void = noop;
 
@@ -50,6 +75,8 @@ export class PendingRequest {
 		public readonly body: string | FormData | undefined,
 		public readonly priority: number,
 		public readonly signal: AbortSignal | undefined,
+		/** Whether (and why) a retry after an ambiguous failure cannot apply the request twice. */
+		public readonly idempotency: Idempotency,
 	) {
 		this.promise = new Promise<RestResponse>((resolve, reject) => {
 			this.#resolve = resolve;
@@ -60,6 +87,13 @@ export class PendingRequest {
 	/** Whether the request already settled (a method, so checks after an `await` are not narrowed away). */
 	public isSettled(): boolean {
 		return this.state === RequestState.Settled;
+	}
+
+	/** Marks an attempt as handed to the socket pool (or the request as settled); the first call runs {@link PendingRequest.onSent}. */
+	public markSent(): void {
+		const onSent = this.onSent;
+		this.onSent = undefined;
+		onSent?.();
 	}
 
 	/** Resolves the request (no-op when already settled). */
@@ -79,6 +113,7 @@ export class PendingRequest {
 		this.timer = undefined;
 		if (this.onAbort !== undefined) this.signal?.removeEventListener('abort', this.onAbort);
 		this.onAbort = undefined;
+		this.markSent();
 		return true;
 	}
 }

@@ -2,15 +2,17 @@ import { redactSecrets, type ExtensionPointEmitter } from '@ovenjs/types';
 import type { Dispatcher, Pool } from 'undici';
 import { DiscordAPIError } from '../errors/DiscordAPIError.js';
 import { HTTPError } from '../errors/HTTPError.js';
-import { RateLimitError } from '../errors/RateLimitError.js';
+import { MaybeAppliedError, type MaybeAppliedReason } from '../errors/MaybeAppliedError.js';
+import { RateLimitError, type RateLimitRejection } from '../errors/RateLimitError.js';
 import { RequestTimeoutError } from '../errors/RequestTimeoutError.js';
 import { RestError } from '../errors/RestError.js';
 import type { AcquireResult, RateLimitPolicy, RateLimitResponse, RateLimitStore } from '../interfaces/RateLimitStore.js';
 import type { RateLimitedEvent, RestEvents } from '../RESTOptions.js';
 import { backoffDelay, NO_RESPONSE, NOT_SENT, parseRateLimitHeaders } from '../utils/body.js';
 import type { CircuitBreaker } from '../utils/CircuitBreaker.js';
-import { RETRYABLE_STATUSES } from '../utils/constants.js';
+import { NONCE_RETRY_WINDOW_MS, NOT_APPLIED_STATUSES, NOT_SENT_ERROR_CODES, RETRYABLE_STATUSES } from '../utils/constants.js';
 import type { RouteInfo } from '../utils/routes.js';
+import { clampDelay } from '../utils/timers.js';
 import type { TypedEmitter } from '../utils/TypedEmitter.js';
 import { BucketQueue, type QueueHost } from './BucketQueue.js';
 import { type PendingRequest, RequestState } from './PendingRequest.js';
@@ -24,6 +26,10 @@ export interface ManagerSettings {
 	readonly rateLimitRetries: number;
 	readonly invalidRequestWarningInterval: number;
 	readonly rejectOnRateLimit: boolean | readonly string[] | ((info: RateLimitedEvent) => boolean);
+	/** Longest rate-limit wait (ms) the client sits out; a longer one rejects with `RateLimitError`. */
+	readonly maxRateLimitWait: number;
+	/** Largest response body (bytes) read; a larger one rejects with `REST_RESPONSE_TOO_LARGE`. */
+	readonly maxResponseSize: number;
 }
 
 /** Longest a queue waits on another request's discovery before asking the store again. */
@@ -31,6 +37,15 @@ const DISCOVERY_POLL_MS = 100;
 
 type Refusal = Exclude<AcquireResult, { granted: true }>;
 type Grant = Extract<AcquireResult, { granted: true }>;
+
+/** A response body as read: nothing, parsed JSON (with its text), JSON that does not parse, or bytes. */
+type Body =
+	| { readonly kind: 'empty' }
+	| { readonly kind: 'json'; readonly data: unknown; readonly text: string }
+	| { readonly kind: 'invalid'; readonly text: string }
+	| { readonly kind: 'bytes'; readonly data: ArrayBuffer };
+
+const EMPTY: Body = { kind: 'empty' };
 
 function errorCode(error: unknown): string | undefined {
 	if (typeof error !== 'object' || error === null) return undefined;
@@ -47,13 +62,25 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null;
 }
 
+function headerOf(headers: Readonly<Record<string, string | string[] | undefined>>, name: string): string {
+	const value = headers[name];
+	return (Array.isArray(value) ? value[0] : value) ?? '';
+}
+
+function describeError(error: unknown): string {
+	const code = errorCode(error);
+	return error instanceof Error ? `${error.name}${code === undefined ? '' : ` ${code}`}: ${error.message}` : String(error);
+}
+
 /**
  * Owns the bucket queues and sends requests: limiter round trips, retries with backoff, 429 handling, the
- * circuit breaker and error mapping. Every request it accepts settles exactly once.
+ * circuit breaker and error mapping. Every request it accepts settles exactly once — also on hostile answers
+ * and after {@link RequestManager.destroy}.
  */
 export class RequestManager implements QueueHost {
 	readonly #queues = new Map<string, BucketQueue>();
 	readonly #waiting = new Set<PendingRequest>();
+	readonly #inFlight = new Set<PendingRequest>();
 	#destroyed = false;
 
 	public constructor(
@@ -98,7 +125,7 @@ export class RequestManager implements QueueHost {
 		this.#schedule(request, false);
 	}
 
-	/** Rejects everything queued or waiting; requests in flight fail when the pool is destroyed. */
+	/** Rejects everything queued, waiting or in flight with `REST_DESTROYED` and aborts the attempts in flight. */
 	public destroy(): void {
 		this.#destroyed = true;
 		const error = this.#destroyedError();
@@ -106,6 +133,11 @@ export class RequestManager implements QueueHost {
 		this.#queues.clear();
 		for (const request of this.#waiting) request.fail(error);
 		this.#waiting.clear();
+		for (const request of this.#inFlight) {
+			request.fail(error);
+			request.controller?.abort(error);
+		}
+		this.#inFlight.clear();
 	}
 
 	// --- QueueHost -------------------------------------------------------------------------------------
@@ -125,10 +157,12 @@ export class RequestManager implements QueueHost {
 	}
 
 	public onLimited(request: PendingRequest, result: Refusal, repeat: boolean): boolean {
-		if (result.reason === 'discovery' || repeat) return false;
+		if (result.reason === 'discovery') return false;
+		const tooLong = result.waitMs > this.settings.maxRateLimitWait;
+		if (repeat && !tooLong) return false;
 		const needEvent = this.events.has('rateLimited') || this.emitter?.has('rest:onRateLimit') === true;
 		const reject = this.settings.rejectOnRateLimit;
-		if (!needEvent && reject === false) return false;
+		if (!needEvent && reject === false && !tooLong) return false;
 		const event: RateLimitedEvent = {
 			method: request.method,
 			route: request.route,
@@ -140,9 +174,13 @@ export class RequestManager implements QueueHost {
 			scope: undefined,
 			bucket: result.bucket,
 		};
-		this.#emitRateLimited(event);
+		if (!repeat) this.#emitRateLimited(event);
+		if (tooLong) {
+			this.#rejectRateLimited(request, event, 'maxRateLimitWait');
+			return true;
+		}
 		if (result.reason !== 'invalid' && this.#shouldReject(request, event)) {
-			request.fail(new RateLimitError({ ...event }));
+			this.#rejectRateLimited(request, event, 'rejectOnRateLimit');
 			return true;
 		}
 		return false;
@@ -157,7 +195,7 @@ export class RequestManager implements QueueHost {
 	}
 
 	public waitFor(result: Refusal): number {
-		return result.reason === 'discovery' ? Math.min(result.waitMs, DISCOVERY_POLL_MS) : result.waitMs;
+		return clampDelay(result.reason === 'discovery' ? Math.min(result.waitMs, DISCOVERY_POLL_MS) : result.waitMs);
 	}
 
 	// --- internals ---------------------------------------------------------------------------------------
@@ -184,8 +222,10 @@ export class RequestManager implements QueueHost {
 		} else if (request.state === RequestState.Waiting) {
 			this.#waiting.delete(request);
 			request.fail(this.#abortedError(request, reason));
+		} else if (request.state === RequestState.InFlight) {
+			// The attempt's own controller: undici rejects (or ends the body) and #failure reports REST_ABORTED.
+			request.controller?.abort(reason);
 		}
-		// In flight: undici rejects with an AbortError, handled in #send.
 	}
 
 	#retryLater(request: PendingRequest, delay: number): void {
@@ -197,7 +237,7 @@ export class RequestManager implements QueueHost {
 			if (request.isSettled()) return;
 			if (this.#destroyed) request.fail(this.#destroyedError());
 			else this.#schedule(request, true);
-		}, delay);
+		}, clampDelay(delay));
 	}
 
 	async #complete(request: PendingRequest, response: RateLimitResponse): Promise<void> {
@@ -229,17 +269,43 @@ export class RequestManager implements QueueHost {
 		}
 	}
 
+	/** Sends one attempt; whatever goes wrong (a throwing extension point, a bug), the request settles. */
 	async #send(request: PendingRequest, viaStore: boolean): Promise<void> {
+		let recorded = !viaStore;
+		const record = (response: RateLimitResponse): Promise<void> => {
+			if (recorded) return Promise.resolve();
+			recorded = true;
+			return this.#complete(request, response);
+		};
+		try {
+			await this.#attempt(request, record);
+		} catch (error) {
+			this.#inFlight.delete(request);
+			await record(NO_RESPONSE);
+			this.breaker.release();
+			request.fail(error);
+		}
+	}
+
+	async #attempt(request: PendingRequest, record: (response: RateLimitResponse) => Promise<void>): Promise<void> {
 		if (request.isSettled()) {
-			if (viaStore) await this.#complete(request, NOT_SENT);
+			await record(NOT_SENT);
 			return;
 		}
 		if (this.#destroyed) {
+			await record(NOT_SENT);
 			request.fail(this.#destroyedError());
 			return;
 		}
+		const earlier = request.maybeApplied;
+		if (earlier !== undefined && request.idempotency === 'nonce' && Date.now() - earlier.at > NONCE_RETRY_WINDOW_MS) {
+			// Discord may have forgotten the nonce by now: resending could create the message twice.
+			await record(NOT_SENT);
+			request.fail(this.#maybeAppliedError(request, earlier.reason, earlier.status, earlier.detail, earlier.cause));
+			return;
+		}
 		if (!this.breaker.allow()) {
-			if (viaStore) await this.#complete(request, NOT_SENT);
+			await record(NOT_SENT);
 			request.fail(
 				new RestError(
 					'REST_CIRCUIT_OPEN',
@@ -250,37 +316,62 @@ export class RequestManager implements QueueHost {
 		}
 		request.state = RequestState.InFlight;
 		request.attempts++;
+		request.markSent();
 		if (this.events.has('request')) {
 			this.events.emit('request', { method: request.method, route: request.route, routeKey: request.info.route, attempt: request.attempts });
 		}
+		// One controller per attempt: the timeout covers headers and the whole body (undici's bodyTimeout is an
+		// idle timeout a body dripped byte by byte never trips), and user aborts and destroy() end it too.
+		const controller = new AbortController();
+		const timeout = this.settings.timeout;
+		request.controller = controller;
+		request.timedOut = false;
+		this.#inFlight.add(request);
+		const timer = setTimeout(() => {
+			request.timedOut = true;
+			controller.abort(new RequestTimeoutError(timeout, request));
+		}, clampDelay(timeout));
 		let response: Dispatcher.ResponseData;
+		let limits: RateLimitResponse;
+		let body: Body;
 		try {
-			response = await this.pool.request({
-				path: request.path,
-				method: request.method,
-				headers: request.headers,
-				body: request.body ?? null,
-				signal: request.signal ?? null,
-				headersTimeout: this.settings.timeout,
-				bodyTimeout: this.settings.timeout,
-			});
-		} catch (error) {
-			if (viaStore) await this.#complete(request, NO_RESPONSE);
-			this.#failure(request, error);
-			return;
-		}
-		const status = response.statusCode;
-		const limits = parseRateLimitHeaders(status, response.headers);
-		const recorded = viaStore ? this.#complete(request, limits) : undefined;
-		let data: unknown;
-		try {
-			data = await this.#readBody(response);
-		} catch (error) {
+			try {
+				response = await this.pool.request({
+					path: request.path,
+					method: request.method,
+					headers: request.headers,
+					body: request.body ?? null,
+					signal: controller.signal,
+					headersTimeout: timeout,
+					bodyTimeout: timeout,
+				});
+			} catch (error) {
+				await record(this.#neverSent(request, error) ? NOT_SENT : NO_RESPONSE);
+				this.#failure(request, error);
+				return;
+			}
+			limits = parseRateLimitHeaders(response.statusCode, response.headers);
+			const recorded = record(limits);
+			try {
+				body = await this.#readBody(request, response);
+			} catch (error) {
+				await recorded;
+				this.#failure(request, error);
+				return;
+			}
 			await recorded;
-			this.#failure(request, error);
-			return;
+		} finally {
+			clearTimeout(timer);
+			request.controller = undefined;
+			this.#inFlight.delete(request);
 		}
-		await recorded;
+		if (request.isSettled()) return;
+		this.#answered(request, response, limits, body);
+	}
+
+	/** Maps a complete answer: success, 429, a retryable 5xx, or an error. */
+	#answered(request: PendingRequest, response: Dispatcher.ResponseData, limits: RateLimitResponse, body: Body): void {
+		const status = response.statusCode;
 		if (this.events.has('response')) {
 			this.events.emit('response', {
 				method: request.method,
@@ -292,54 +383,122 @@ export class RequestManager implements QueueHost {
 			});
 		}
 		if (status < 300) {
+			if (body.kind === 'invalid') {
+				this.breaker.release();
+				request.fail(
+					new RestError(
+						'REST_INVALID_RESPONSE',
+						redactSecrets(`${request.method} ${request.route} got HTTP ${status} with a JSON content type but a body that is not JSON (${body.text.length} characters); the request was processed, its answer cannot be read`),
+					),
+				);
+				return;
+			}
 			this.breaker.success();
-			request.succeed({ status, headers: response.headers, data });
+			if (body.kind === 'json') request.rawText = body.text;
+			request.succeed({ status, headers: response.headers, data: body.kind === 'json' || body.kind === 'bytes' ? body.data : undefined });
 			return;
 		}
+		const data = body.kind === 'json' ? body.data : undefined;
 		if (status === 429) {
 			this.breaker.success();
 			this.#rateLimited(request, limits, data);
 			return;
 		}
+		const context = { method: request.method, route: request.route };
+		const mapped = (): RestError => {
+			if (isRecord(data) && !Array.isArray(data) && ('code' in data || 'message' in data)) return new DiscordAPIError(data, status, context);
+			return new HTTPError(status, response.statusText, context);
+		};
 		if (RETRYABLE_STATUSES.has(status)) {
 			this.breaker.failure();
-			if (request.attempts <= this.settings.retries) {
+			const applied = !NOT_APPLIED_STATUSES.has(status);
+			if (applied) this.#noteMaybeApplied(request, 'status', status, `HTTP ${status}`, undefined);
+			const safe = !applied || request.idempotency !== 'none';
+			if (safe && request.attempts <= this.settings.retries) {
 				this.#retryLater(request, backoffDelay(request.attempts - 1, this.settings.backoffBase, this.settings.backoffMax));
+				return;
+			}
+			if (!safe) {
+				request.fail(this.#maybeAppliedError(request, 'status', status, `HTTP ${status}`, mapped()));
 				return;
 			}
 		} else {
 			this.breaker.success();
 		}
-		const context = { method: request.method, route: request.route };
-		if (isRecord(data) && ('code' in data || 'message' in data)) request.fail(new DiscordAPIError(data, status, context));
-		else request.fail(new HTTPError(status, response.statusText, context));
+		request.fail(mapped());
 	}
 
-	async #readBody(response: Dispatcher.ResponseData): Promise<unknown> {
-		if (response.statusCode === 204) {
-			await response.body.dump();
-			return undefined;
+	/** Reads the body within {@link ManagerSettings.maxResponseSize}; JSON is parsed, other types kept as bytes. */
+	async #readBody(request: PendingRequest, response: Dispatcher.ResponseData): Promise<Body> {
+		const stream = response.body;
+		if (response.statusCode === 204 || response.statusCode === 304) {
+			await stream.dump();
+			return EMPTY;
 		}
-		const type = response.headers['content-type'];
-		const contentType = Array.isArray(type) ? (type[0] ?? '') : (type ?? '');
-		if (contentType.startsWith('application/json')) {
-			const text = await response.body.text();
-			if (text === '') return undefined;
-			try {
-				const parsed: unknown = JSON.parse(text);
-				return parsed;
-			} catch {
-				return text;
+		const max = this.settings.maxResponseSize;
+		const lengthHeader = headerOf(response.headers, 'content-length');
+		const length = lengthHeader === '' ? Number.NaN : Number(lengthHeader);
+		if (length > max) {
+			stream.destroy();
+			throw this.#tooLarge(request, length);
+		}
+		const json = headerOf(response.headers, 'content-type').toLowerCase().startsWith('application/json');
+		let bytes: Buffer | undefined;
+		let text: string;
+		if (Number.isInteger(length) && length >= 0) {
+			// HTTP framing ends the body at Content-Length: no more than `length` bytes can arrive.
+			if (!json) return { kind: 'bytes', data: await stream.arrayBuffer() };
+			text = await stream.text();
+		} else {
+			bytes = await this.#collect(request, stream, max);
+			if (!json) {
+				const copy = new ArrayBuffer(bytes.byteLength);
+				new Uint8Array(copy).set(bytes);
+				return { kind: 'bytes', data: copy };
 			}
+			text = bytes.toString('utf8');
 		}
-		return response.body.arrayBuffer();
+		if (text === '') return EMPTY;
+		try {
+			const parsed: unknown = JSON.parse(text);
+			return { kind: 'json', data: parsed, text };
+		} catch {
+			return { kind: 'invalid', text };
+		}
+	}
+
+	/** Collects a body of unknown length, failing as soon as it passes `max` bytes. */
+	async #collect(request: PendingRequest, stream: Dispatcher.ResponseData['body'], max: number): Promise<Buffer> {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		const iterable: AsyncIterable<unknown> = stream;
+		for await (const chunk of iterable) {
+			if (!(chunk instanceof Uint8Array)) continue;
+			size += chunk.byteLength;
+			if (size > max) {
+				stream.destroy();
+				throw this.#tooLarge(request, undefined);
+			}
+			chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+		}
+		return Buffer.concat(chunks, size);
+	}
+
+	#tooLarge(request: PendingRequest, length: number | undefined): RestError {
+		return new RestError(
+			'REST_RESPONSE_TOO_LARGE',
+			redactSecrets(
+				`${request.method} ${request.route}: the response body is larger than maxResponseSize (${this.settings.maxResponseSize} bytes` +
+					`${length === undefined ? '' : `; Content-Length ${length}`}); it was not read. Raise maxResponseSize if such answers are expected`,
+			),
+		);
 	}
 
 	#rateLimited(request: PendingRequest, limits: RateLimitResponse, data: unknown): void {
 		request.rateLimitHits++;
-		const bodyRetry = isRecord(data) && typeof data.retry_after === 'number' ? data.retry_after * 1_000 : undefined;
+		const bodyRetry = isRecord(data) && typeof data.retry_after === 'number' && Number.isFinite(data.retry_after) ? data.retry_after * 1_000 : undefined;
 		// The body's retry_after is exact; the header is rounded up to whole seconds.
-		const retryAfter = bodyRetry ?? limits.retryAfterMs ?? 1_000;
+		const retryAfter = clampDelay(bodyRetry ?? limits.retryAfterMs ?? 1_000);
 		const global = limits.global || (isRecord(data) && data.global === true);
 		const event: RateLimitedEvent = {
 			method: request.method,
@@ -353,16 +512,30 @@ export class RequestManager implements QueueHost {
 			bucket: limits.hash,
 		};
 		this.#emitRateLimited(event);
-		if (this.#shouldReject(request, event) || request.rateLimitHits > this.settings.rateLimitRetries) {
-			request.fail(new RateLimitError(event));
+		if (retryAfter > this.settings.maxRateLimitWait) {
+			this.#rejectRateLimited(request, event, 'maxRateLimitWait');
+			return;
+		}
+		if (this.#shouldReject(request, event)) {
+			this.#rejectRateLimited(request, event, 'rejectOnRateLimit');
+			return;
+		}
+		if (request.rateLimitHits > this.settings.rateLimitRetries) {
+			this.#rejectRateLimited(request, event, 'retries');
 			return;
 		}
 		this.#retryLater(request, retryAfter + this.policy.offsetMs);
 	}
 
+	/** Whether an attempt's error means it never left the process (connection refused, DNS failure). */
+	#neverSent(request: PendingRequest, error: unknown): boolean {
+		if (request.timedOut || request.signal?.aborted === true) return false;
+		const code = errorCode(error);
+		return code !== undefined && (NOT_SENT_ERROR_CODES.has(code) || code === 'UND_ERR_INVALID_ARG');
+	}
+
 	#failure(request: PendingRequest, error: unknown): void {
 		if (request.isSettled()) return;
-		const code = errorCode(error);
 		if (request.signal?.aborted === true) {
 			this.breaker.release();
 			request.fail(this.#abortedError(request, reasonOf(request.signal)));
@@ -373,40 +546,95 @@ export class RequestManager implements QueueHost {
 			request.fail(this.#destroyedError());
 			return;
 		}
-		if (error instanceof RestError) {
+		const code = errorCode(error);
+		const timedOut = request.timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+		if (!timedOut && error instanceof RestError) {
+			this.breaker.release();
 			request.fail(error);
 			return;
 		}
+		if (code === 'UND_ERR_INVALID_ARG') {
+			// undici refused to send it: not Discord's fault, not worth a retry, not a failure for the breaker.
+			this.breaker.release();
+			request.fail(new RestError('REST_INVALID_OPTION', redactSecrets(`${request.method} ${request.route} could not be sent: ${describeError(error)}`), { cause: error }));
+			return;
+		}
 		this.breaker.failure();
-		const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
-		if (request.attempts <= this.settings.retries) {
+		const neverSent = !timedOut && code !== undefined && NOT_SENT_ERROR_CODES.has(code);
+		const reason: MaybeAppliedReason = timedOut ? 'timeout' : 'network';
+		const detail = timedOut ? `timed out after ${this.settings.timeout} ms` : (code ?? describeError(error));
+		if (!neverSent) this.#noteMaybeApplied(request, reason, undefined, detail, error);
+		const safe = neverSent || request.idempotency !== 'none';
+		if (safe && request.attempts <= this.settings.retries) {
 			this.#retryLater(request, backoffDelay(request.attempts - 1, this.settings.backoffBase, this.settings.backoffMax));
 			return;
 		}
 		const context = { method: request.method, route: request.route };
-		if (timedOut) request.fail(new RequestTimeoutError(this.settings.timeout, context, error));
+		const cause = timedOut ? new RequestTimeoutError(this.settings.timeout, context, error) : error;
+		if (!safe) {
+			request.fail(this.#maybeAppliedError(request, reason, undefined, detail, cause));
+			return;
+		}
+		if (timedOut) request.fail(cause);
 		else {
-			const detail = error instanceof Error ? `${error.name}${code === undefined ? '' : ` ${code}`}: ${error.message}` : String(error);
 			request.fail(
-				new RestError(
-					'REST_NETWORK_ERROR',
-					redactSecrets(`${request.method} ${request.route} failed after ${request.attempts} attempts: ${detail}`),
-					{ cause: error },
-				),
+				new RestError('REST_NETWORK_ERROR', redactSecrets(`${request.method} ${request.route} failed after ${request.attempts} attempts: ${describeError(error)}`), {
+					cause: error,
+				}),
 			);
 		}
 	}
 
+	#noteMaybeApplied(request: PendingRequest, reason: MaybeAppliedReason, status: number | undefined, detail: string, cause: unknown): void {
+		request.maybeApplied ??= { at: Date.now(), reason, status, detail, cause };
+	}
+
+	#maybeAppliedError(request: PendingRequest, reason: MaybeAppliedReason, status: number | undefined, detail: string, cause: unknown): MaybeAppliedError {
+		return new MaybeAppliedError({ method: request.method, route: request.route, reason, status, attempts: request.attempts, detail }, cause);
+	}
+
+	/** Applies `rejectOnRateLimit`; a predicate that throws rejects the request with `REST_INVALID_OPTION`. */
 	#shouldReject(request: PendingRequest, event: RateLimitedEvent): boolean {
 		const reject = this.settings.rejectOnRateLimit;
 		if (typeof reject === 'boolean') return reject;
-		if (typeof reject === 'function') return reject(event);
+		if (typeof reject === 'function') {
+			try {
+				// A JavaScript predicate may return anything: only `true` rejects.
+				const verdict: unknown = reject(event);
+				return verdict === true;
+			} catch (error) {
+				request.fail(
+					new RestError('REST_INVALID_OPTION', redactSecrets(`The rejectOnRateLimit function threw for ${request.method} ${request.route}: ${describeError(error)}`), { cause: error }),
+				);
+				return true;
+			}
+		}
 		return reject.some((prefix) => request.route.startsWith(prefix));
+	}
+
+	#rejectRateLimited(request: PendingRequest, event: RateLimitedEvent, rejection: RateLimitRejection): void {
+		request.fail(
+			new RateLimitError({
+				method: event.method,
+				route: event.route,
+				retryAfter: event.retryAfter,
+				global: event.global,
+				scope: event.scope,
+				routeKey: event.routeKey,
+				rejection,
+			}),
+		);
 	}
 
 	#emitRateLimited(event: RateLimitedEvent): void {
 		this.events.emit('rateLimited', event);
-		if (this.emitter?.has('rest:onRateLimit') === true) this.emitter.emit('rest:onRateLimit', event);
+		if (this.emitter?.has('rest:onRateLimit') !== true) return;
+		try {
+			this.emitter.emit('rest:onRateLimit', event);
+		} catch (error) {
+			// Called from a bucket queue's loop, which must not break: report and go on.
+			process.emitWarning(redactSecrets(`@ovenjs/rest: a "rest:onRateLimit" handler threw: ${String(error)}`));
+		}
 	}
 
 	#destroyedError(): RestError {

@@ -5,6 +5,7 @@ import { RestError } from '../errors/RestError.js';
 import type { QueryInput, RawFile } from '../RESTOptions.js';
 import type { RateLimitResponse } from '../interfaces/RateLimitStore.js';
 import { AUDIT_LOG_REASON_MAX } from './constants.js';
+import { clampDelay } from './timers.js';
 
 function isList(value: unknown): value is readonly unknown[] {
 	return Array.isArray(value);
@@ -75,17 +76,30 @@ function num(value: string | undefined): number | undefined {
 	return Number.isFinite(n) ? n : undefined;
 }
 
-/** Reads Discord's rate-limit headers (undici lower-cases header names). */
+/** Discord's bucket hashes are 32 characters; a longer value is not one (and would bloat limiter keys). */
+function bucketHash(value: string | undefined): string | undefined {
+	return value === undefined || value === '' || value.length > 128 ? undefined : value;
+}
+
+/** Seconds from a header as milliseconds a timer can wait (see {@link clampDelay}). */
+function ms(seconds: number | undefined): number | undefined {
+	return seconds === undefined ? undefined : clampDelay(seconds * 1_000);
+}
+
+/**
+ * Reads Discord's rate-limit headers (undici lower-cases header names). Values a timer cannot honour are
+ * clamped: durations to `[0, 2³¹ − 1]` ms, `remaining` to at least 0, and a `limit` below 1 is ignored.
+ */
 export function parseRateLimitHeaders(status: number, headers: Readonly<Record<string, string | string[] | undefined>>): RateLimitResponse {
-	const resetAfter = num(header(headers, 'x-ratelimit-reset-after'));
-	const retryAfter = num(header(headers, 'retry-after'));
+	const limit = num(header(headers, 'x-ratelimit-limit'));
+	const remaining = num(header(headers, 'x-ratelimit-remaining'));
 	return {
 		status,
-		hash: header(headers, 'x-ratelimit-bucket'),
-		limit: num(header(headers, 'x-ratelimit-limit')),
-		remaining: num(header(headers, 'x-ratelimit-remaining')),
-		resetAfterMs: resetAfter === undefined ? undefined : resetAfter * 1_000,
-		retryAfterMs: retryAfter === undefined ? undefined : retryAfter * 1_000,
+		hash: bucketHash(header(headers, 'x-ratelimit-bucket')),
+		limit: limit === undefined || limit < 1 ? undefined : Math.floor(limit),
+		remaining: remaining === undefined ? undefined : Math.max(0, Math.floor(remaining)),
+		resetAfterMs: ms(num(header(headers, 'x-ratelimit-reset-after'))),
+		retryAfterMs: ms(num(header(headers, 'retry-after'))),
 		scope: header(headers, 'x-ratelimit-scope'),
 		global: header(headers, 'x-ratelimit-global') === 'true',
 	};

@@ -4,6 +4,7 @@ import { Busboy } from '@fastify/busboy';
 import type { HttpMethod } from '@ovenjs/types';
 import type { World } from '../world/World.js';
 import type { FaultInjector } from '../faults/FaultInjector.js';
+import { AppliedFaults } from './AppliedFaults.js';
 import { DiscordHttpError } from './DiscordHttpError.js';
 import { RateLimiter, type RateLimitOptions } from './RateLimiter.js';
 import { RequestLog, type LoggedRequest } from './RequestLog.js';
@@ -12,6 +13,12 @@ import type { RouteDefinition, RouteServices, UploadedFile } from './types.js';
 
 const METHODS: readonly string[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const MAX_BODY = 26_214_400;
+
+/**
+ * The response header carrying {@link RestServer.sequence} as it was when the answer was produced (not a Discord
+ * header: tests use it to prove an answer was produced after something else happened).
+ */
+export const SEQUENCE_HEADER = 'x-mock-sequence';
 
 function isMethod(value: string): value is HttpMethod {
 	return METHODS.includes(value);
@@ -34,7 +41,10 @@ export class RestServer {
 	public readonly internalErrors: unknown[] = [];
 	/** 401/403/429 answers so far. */
 	public readonly invalid: InvalidRequestCounters = { unauthorized: 0, forbidden: 0, rateLimited: 0 };
+	/** Faults injected after a request was applied (its effect exists, its answer is lost), changeable at run time. */
+	public readonly appliedFaults = new AppliedFaults();
 	private readonly router = new Router();
+	private applied = 0;
 
 	public constructor(
 		private readonly world: World,
@@ -46,6 +56,15 @@ export class RestServer {
 	) {
 		this.limiter = new RateLimiter(rateLimits);
 		this.router.add(routes);
+	}
+
+	/**
+	 * Requests whose route handler ran, so far (reads included). Every answer carries the value it was produced
+	 * at in the `x-mock-sequence` header ({@link SEQUENCE_HEADER}): an answer whose sequence is at most the value
+	 * read before a call was produced before that call.
+	 */
+	public get sequence(): number {
+		return this.applied;
 	}
 
 	/** Every route the mock serves (`method`, OpenAPI-style `path`). */
@@ -135,8 +154,9 @@ export class RestServer {
 			return;
 		}
 		const withBody = { ...logged, body, files };
+		let result: Awaited<ReturnType<RouteDefinition['handler']>>;
 		try {
-			const result = await match.route.definition.handler({
+			result = await match.route.definition.handler({
 				method: isMethod(method) ? method : 'GET',
 				path,
 				params: match.params,
@@ -148,8 +168,8 @@ export class RestServer {
 				world: this.world,
 				services: this.services,
 			});
-			this.respond(res, withBody, result.status, result.body, decision.headers);
 		} catch (error) {
+			this.applied++;
 			if (error instanceof DiscordHttpError) {
 				if (error.status === 403) this.invalid.forbidden++;
 				this.respond(res, withBody, error.status, error.toJSON(), decision.headers);
@@ -158,11 +178,26 @@ export class RestServer {
 			// A bug in the mock, not in the bot: answer like Discord's 500 and keep the error for inspection.
 			this.internalErrors.push(error);
 			this.respond(res, withBody, 500, { message: '500: Internal Server Error', code: 0 }, decision.headers);
+			return;
 		}
+		this.applied++;
+		const lost = result.status < 300 ? this.appliedFaults.next(method) : { kind: 'none' as const };
+		if (lost.kind === 'reset') {
+			this.requests.push({ ...withBody, status: 0 });
+			req.socket.destroy();
+			return;
+		}
+		if (lost.kind === 'status') {
+			this.requests.push({ ...withBody, status: lost.status });
+			res.writeHead(lost.status, { 'content-type': 'text/plain', [SEQUENCE_HEADER]: String(this.applied) }).end(`${lost.status}: mock upstream error`);
+			return;
+		}
+		this.respond(res, withBody, result.status, result.body, decision.headers);
 	}
 
-	private respond(res: ServerResponse, entry: LoggedRequest, status: number, body: unknown, headers: Record<string, string>): void {
+	private respond(res: ServerResponse, entry: LoggedRequest, status: number, body: unknown, limits: Record<string, string>): void {
 		this.requests.push({ ...entry, status });
+		const headers = { ...limits, [SEQUENCE_HEADER]: String(this.applied) };
 		if (status === 204 || body === undefined) {
 			res.writeHead(status === 200 ? 204 : status, headers).end();
 			return;

@@ -3,8 +3,42 @@ import { snowflakeTimestamp, uncheckedSnowflake, type MessageId } from '@ovenjs/
 import { z } from 'zod';
 import { messageFlags } from '../../utils/flags.js';
 import { DiscordHttpError, JsonErrorCodes } from '../DiscordHttpError.js';
+import type { World } from '../../world/World.js';
 import type { RouteContext, RouteDefinition, RouteResult } from '../types.js';
 import { assertAccess, channelOf, messageIdOf, parseBody, snowflakeParam } from './shared.js';
+
+/**
+ * How long the mock remembers an `enforce_nonce` nonce. Discord checks it for uniqueness "in the past few
+ * minutes"; three minutes is at least as long as a client may rely on (the OvenJS client trusts two).
+ *
+ * @see {@link https://discord.com/developers/docs/resources/message#create-message-jsonform-params}
+ */
+export const NONCE_WINDOW_MS = 180_000;
+
+interface NonceEntry {
+	readonly message: APIMessage;
+	readonly at: number;
+}
+
+/** Nonces of recent message creates per world, keyed by channel, author and nonce. */
+const nonces = new WeakMap<World, Map<string, NonceEntry>>();
+
+function nonceStore(world: World): Map<string, NonceEntry> {
+	let store = nonces.get(world);
+	if (store === undefined) {
+		store = new Map();
+		nonces.set(world, store);
+	}
+	return store;
+}
+
+/** Forgets nonces older than the window (entries are in insertion order, so the old ones are first). */
+function sweepNonces(store: Map<string, NonceEntry>, now: number): void {
+	for (const [key, entry] of store) {
+		if (now - entry.at <= NONCE_WINDOW_MS) break;
+		store.delete(key);
+	}
+}
 
 const snowflake = z.string().regex(/^\d{17,20}$/, 'Value is not snowflake.');
 const embed = z.looseObject({
@@ -64,6 +98,19 @@ const createMessage = (ctx: RouteContext): { status: number; body: APIMessage } 
 	const channel = channelOf(ctx);
 	assertAccess(ctx, channel);
 	const body = parseBody(MessageCreateBody, ctx.body);
+	// Discord's nonce rule: with enforce_nonce, a nonce already used by the same author in the channel within the
+	// last few minutes returns that message instead of creating another.
+	const nonceKey = body.enforce_nonce === true && body.nonce !== undefined ? `${channel.id}:${ctx.world.botUser.id}:${String(body.nonce)}` : undefined;
+	const store = nonceKey === undefined ? undefined : nonceStore(ctx.world);
+	if (store !== undefined && nonceKey !== undefined) {
+		const now = Date.now();
+		sweepNonces(store, now);
+		const seen = store.get(nonceKey);
+		if (seen !== undefined) {
+			const current = channel.messages.get(uncheckedSnowflake('Message', seen.message.id));
+			return { status: 200, body: current ?? seen.message };
+		}
+	}
 	const attachments = attachmentsOf(ctx);
 	const empty = (body.content ?? '') === '' && (body.embeds ?? []).length === 0 && attachments.length === 0 && (body.sticker_ids ?? []).length === 0 && (body.components ?? []).length === 0 && body.poll === undefined;
 	if (empty) throw new DiscordHttpError(400, JsonErrorCodes.CannotSendEmptyMessage, 'Cannot send an empty message');
@@ -89,6 +136,7 @@ const createMessage = (ctx: RouteContext): { status: number; body: APIMessage } 
 					referencedMessage: referenced ?? null,
 				}),
 	});
+	if (store !== undefined && nonceKey !== undefined) store.set(nonceKey, { message, at: Date.now() });
 	return { status: 200, body: message };
 };
 

@@ -59,6 +59,16 @@ describe('applied faults and the sequence header', () => {
 		expect(() => { discord.rest.appliedFaults.configure({ serverErrorRate: 2 }); }).toThrow(/between 0 and 1/);
 	});
 
+	it('delays answers after applying them, with the state they were produced in', async () => {
+		discord.rest.appliedFaults.configure({ latencyMs: 150, methods: ['GET'] });
+		const slowRead = api(`/channels/${channelId}`);
+		await new Promise((resolve) => setTimeout(resolve, 40));
+		const patched = await api(`/channels/${channelId}`, { method: 'PATCH', body: JSON.stringify({ topic: 'after the read' }) });
+		const read = await slowRead;
+		expect(((await read.json()) as { topic?: string | null }).topic).not.toBe('after the read');
+		expect(Number(read.headers.get(SEQUENCE_HEADER))).toBeLessThan(Number(patched.headers.get(SEQUENCE_HEADER)));
+	});
+
 	it('stamps every answer with the sequence it was produced at', async () => {
 		const before = discord.rest.sequence;
 		const patched = await api(`/channels/${channelId}`, { method: 'PATCH', body: JSON.stringify({ topic: 'sequenced' }) });

@@ -18,7 +18,13 @@ export interface AppliedFaultOptions {
 	readonly serverErrorRate?: number;
 	/** Share of applied requests (0–1) whose connection is reset instead of answered. @defaultValue 0 */
 	readonly connectionResetRate?: number;
-	/** Only requests with these methods are faulted. @defaultValue every method */
+	/**
+	 * Delay in milliseconds between applying a request and answering it (`[min, max]` draws uniformly): the answer
+	 * of a read is then older than writes applied meanwhile, as when Discord's answer is slow to arrive.
+	 * @defaultValue 0
+	 */
+	readonly latencyMs?: number | readonly [number, number];
+	/** Only requests with these methods are faulted or delayed. @defaultValue every method */
 	readonly methods?: readonly HttpMethod[];
 	/** Seed of the fault sequence. @defaultValue 1 */
 	readonly seed?: number;
@@ -60,13 +66,19 @@ export class AppliedFaults {
 		return this.options;
 	}
 
+	/** Milliseconds to wait before answering the request just applied. */
+	public latency(method: string): number {
+		const latency = this.options.latencyMs ?? 0;
+		if (latency === 0 || !this.applies(method)) return 0;
+		if (typeof latency === 'number') return latency;
+		return this.random.int(latency[0], latency[1]);
+	}
+
 	/** The fault for the answer of the request just applied. */
 	public next(method: string): AppliedFault {
 		const reset = this.options.connectionResetRate ?? 0;
 		const error = this.options.serverErrorRate ?? 0;
-		if (reset === 0 && error === 0) return { kind: 'none' };
-		const methods = this.options.methods;
-		if (methods !== undefined && !methods.some((m) => m === method)) return { kind: 'none' };
+		if ((reset === 0 && error === 0) || !this.applies(method)) return { kind: 'none' };
 		const roll = this.random.next();
 		if (roll < reset) {
 			this.injected.resets++;
@@ -77,6 +89,11 @@ export class AppliedFaults {
 			return { kind: 'status', status: this.random.pick([500, 504] as const) };
 		}
 		return { kind: 'none' };
+	}
+
+	private applies(method: string): boolean {
+		const methods = this.options.methods;
+		return methods === undefined || methods.some((m) => m === method);
 	}
 
 	private static check(options: AppliedFaultOptions): void {

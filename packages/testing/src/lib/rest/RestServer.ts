@@ -180,7 +180,7 @@ export class RestServer {
 			this.respond(res, withBody, 500, { message: '500: Internal Server Error', code: 0 }, decision.headers);
 			return;
 		}
-		this.applied++;
+		const producedAt = ++this.applied;
 		const lost = result.status < 300 ? this.appliedFaults.next(method) : { kind: 'none' as const };
 		if (lost.kind === 'reset') {
 			this.requests.push({ ...withBody, status: 0 });
@@ -189,15 +189,23 @@ export class RestServer {
 		}
 		if (lost.kind === 'status') {
 			this.requests.push({ ...withBody, status: lost.status });
-			res.writeHead(lost.status, { 'content-type': 'text/plain', [SEQUENCE_HEADER]: String(this.applied) }).end(`${lost.status}: mock upstream error`);
+			res.writeHead(lost.status, { 'content-type': 'text/plain', [SEQUENCE_HEADER]: String(producedAt) }).end(`${lost.status}: mock upstream error`);
 			return;
 		}
-		this.respond(res, withBody, result.status, result.body, decision.headers);
+		const delay = result.status < 300 ? this.appliedFaults.latency(method) : 0;
+		if (delay <= 0) {
+			this.respond(res, withBody, result.status, result.body, decision.headers, producedAt);
+			return;
+		}
+		// A delayed answer is the state as it was when produced: a snapshot, not the live world object.
+		const snapshot: unknown = result.body === undefined ? undefined : JSON.parse(JSON.stringify(result.body));
+		await sleep(delay);
+		this.respond(res, withBody, result.status, snapshot, decision.headers, producedAt);
 	}
 
-	private respond(res: ServerResponse, entry: LoggedRequest, status: number, body: unknown, limits: Record<string, string>): void {
+	private respond(res: ServerResponse, entry: LoggedRequest, status: number, body: unknown, limits: Record<string, string>, producedAt = this.applied): void {
 		this.requests.push({ ...entry, status });
-		const headers = { ...limits, [SEQUENCE_HEADER]: String(this.applied) };
+		const headers = { ...limits, [SEQUENCE_HEADER]: String(producedAt) };
 		if (status === 204 || body === undefined) {
 			res.writeHead(status === 200 ? 204 : status, headers).end();
 			return;

@@ -293,7 +293,7 @@ const hasUserId = (value: unknown): boolean => isFields(value) && isSnowflake(va
  * The shape check of the unchecked path, per model: the fields consumers use as keys or dispatch on. A few
  * `typeof` tests and snowflake format checks, no allocation.
  */
-const MODEL_SHAPES: { readonly [N in ModelName]: { readonly check: (value: Fields) => boolean; readonly describe: string } } = {
+const MODEL_SHAPES: Readonly<Record<ModelName, { readonly check: (value: Fields) => boolean; readonly describe: string }>> = {
 	User: { check: (v) => isId(v.id) && typeof v.username === 'string', describe: 'a User ID and a username' },
 	Role: { check: (v) => isId(v.id) && typeof v.permissions === 'string', describe: 'a Role ID and permissions' },
 	Emoji: { check: (v) => v.id === null || isId(v.id), describe: 'an Emoji ID or null' },

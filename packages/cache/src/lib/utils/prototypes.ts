@@ -7,9 +7,17 @@
  */
 
 /** Whether `proto` is some constructor's `prototype` (`Object.prototype`, `Map.prototype`, a class's, ...). */
+/** `Object.prototype`, typed (the lib types it `any`). */
+const OBJECT_PROTOTYPE: unknown = Reflect.getPrototypeOf({});
+
+/** A property descriptor's value, read without invoking an accessor. */
+function valueOf(descriptor: { readonly value?: unknown } | undefined): unknown {
+	return descriptor?.value;
+}
+
 function isConstructorPrototype(proto: object): boolean {
-	const constructor: unknown = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value;
-	return typeof constructor === 'function' && Object.getOwnPropertyDescriptor(constructor, 'prototype')?.value === proto;
+	const constructor = valueOf(Reflect.getOwnPropertyDescriptor(proto, 'constructor'));
+	return typeof constructor === 'function' && valueOf(Reflect.getOwnPropertyDescriptor(constructor, 'prototype')) === proto;
 }
 
 /**
@@ -29,23 +37,29 @@ export function hasReplacedPrototype(root: unknown): boolean {
 	for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
 		if (seen.has(node)) continue;
 		seen.add(node);
-		const proto: unknown = Object.getPrototypeOf(node);
-		if (proto === Object.prototype) {
-			for (const value of Object.values(node)) push(value);
+		const proto: unknown = Reflect.getPrototypeOf(node);
+		if (proto === OBJECT_PROTOTYPE) {
+			const values: unknown[] = Object.values(node);
+			for (const value of values) push(value);
 			continue;
 		}
 		if (proto !== null && (typeof proto !== 'object' || !isConstructorPrototype(proto))) return true;
 		if (Array.isArray(node)) {
-			for (const item of node) push(item);
+			const items: readonly unknown[] = node;
+			for (const item of items) push(item);
 		} else if (node instanceof Map) {
-			for (const [key, value] of node) {
+			const map: Map<unknown, unknown> = node;
+			for (const [key, value] of map) {
 				push(key);
 				push(value);
 			}
 		} else if (node instanceof Set) {
-			for (const value of node) push(value);
+			const set: Set<unknown> = node;
+			for (const value of set) push(value);
 		} else if (!(ArrayBuffer.isView(node) || node instanceof ArrayBuffer || node instanceof Date || node instanceof RegExp)) {
-			for (const name of Object.getOwnPropertyNames(node)) push(Object.getOwnPropertyDescriptor(node, name)?.value);
+			for (const name of Object.getOwnPropertyNames(node)) {
+				push(valueOf(Reflect.getOwnPropertyDescriptor(node, name)));
+			}
 		}
 	}
 	return false;

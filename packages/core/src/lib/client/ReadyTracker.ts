@@ -31,7 +31,8 @@ export class ReadyTracker {
 			case 'READY': {
 				const guilds: unknown = typeof event.d === 'object' && event.d !== null ? Reflect.get(event.d, 'guilds') : undefined;
 				if (!Array.isArray(guilds)) return;
-				for (const entry of guilds) {
+				const list: readonly unknown[] = guilds;
+				for (const entry of list) {
 					const id = idOf(entry);
 					if (id === undefined) continue;
 					this.#announced.add(id);

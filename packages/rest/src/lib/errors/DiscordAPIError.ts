@@ -101,7 +101,7 @@ export function redactJson(value: unknown): unknown {
 		} else {
 			const copy: Record<string, unknown> = {};
 			define(target, key, copy);
-			const entries = Object.entries(source);
+			const entries: [string, unknown][] = Object.entries(source);
 			// Keys are defined in order now; their values are filled in as the tasks run.
 			for (const [name] of entries) define(copy, redactSecrets(name), undefined);
 			for (let i = entries.length - 1; i >= 0; i--) {

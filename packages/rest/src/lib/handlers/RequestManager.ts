@@ -471,8 +471,7 @@ export class RequestManager implements QueueHost {
 	async #collect(request: PendingRequest, stream: Dispatcher.ResponseData['body'], max: number): Promise<Buffer> {
 		const chunks: Buffer[] = [];
 		let size = 0;
-		const iterable: AsyncIterable<unknown> = stream;
-		for await (const chunk of iterable) {
+		for await (const chunk of chunksOf(stream)) {
 			if (!(chunk instanceof Uint8Array)) continue;
 			size += chunk.byteLength;
 			if (size > max) {
@@ -644,4 +643,9 @@ export class RequestManager implements QueueHost {
 	#abortedError(request: PendingRequest, reason: unknown): RestError {
 		return new RestError('REST_ABORTED', redactSecrets(`${request.method} ${request.route} was aborted`), { cause: reason });
 	}
+}
+
+/** A response body's chunks, typed `unknown` (undici's readable yields `any`). */
+async function* chunksOf(stream: AsyncIterable<unknown>): AsyncGenerator {
+	for await (const chunk of stream) yield chunk;
 }

@@ -1,5 +1,7 @@
 import { RestError } from '../errors/RestError.js';
 
+const isList = (value: unknown): value is readonly unknown[] => Array.isArray(value);
+
 /**
  * Checks the options of `new REST()` whose type a JavaScript caller (or a config file) can get wrong, before
  * anything uses them: a bad value throws `REST_INVALID_OPTION` at construction instead of crashing on the first
@@ -13,7 +15,7 @@ export function checkOptionTypes(options: object): void {
 	};
 	const reject = value('rejectOnRateLimit');
 	if (reject !== undefined && typeof reject !== 'boolean' && typeof reject !== 'function') {
-		if (!Array.isArray(reject) || !reject.every((prefix) => typeof prefix === 'string')) {
+		if (!isList(reject) || !reject.every((prefix) => typeof prefix === 'string')) {
 			fail('rejectOnRateLimit', 'true, false, an array of route prefixes (strings) or a function');
 		}
 	}

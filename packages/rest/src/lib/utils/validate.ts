@@ -77,7 +77,8 @@ export function checkHeaders(headers: unknown, where: string): Readonly<Record<s
 		throw new RestError('REST_INVALID_OPTION', `${where} must be an object of header names to string values.`);
 	}
 	const out: Record<string, string> = {};
-	for (const [name, value] of Object.entries(headers)) {
+	const entries: [string, unknown][] = Object.entries(headers);
+	for (const [name, value] of entries) {
 		if (!HEADER_NAME.test(name)) throw new RestError('REST_INVALID_OPTION', redactSecrets(`${where}: ${JSON.stringify(name.slice(0, 100))} is not a valid header name.`));
 		const lower = name.toLowerCase();
 		if (MANAGED_HEADERS.has(lower)) throw new RestError('REST_INVALID_OPTION', `${where}: the "${lower}" header is managed by the client; remove it.`);

@@ -43,6 +43,8 @@ export { HTTPError } from './lib/errors/HTTPError.js';
 export { RateLimitError } from './lib/errors/RateLimitError.js';
 export type { RateLimitErrorData } from './lib/errors/RateLimitError.js';
 export { RequestTimeoutError } from './lib/errors/RequestTimeoutError.js';
+export { MaybeAppliedError } from './lib/errors/MaybeAppliedError.js';
+export type { MaybeAppliedErrorData, MaybeAppliedReason } from './lib/errors/MaybeAppliedError.js';
 export { CircuitBreaker } from './lib/utils/CircuitBreaker.js';
 export { TypedEmitter } from './lib/utils/TypedEmitter.js';
 export { computeRoute } from './lib/utils/routes.js';

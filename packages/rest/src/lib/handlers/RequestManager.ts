@@ -646,6 +646,6 @@ export class RequestManager implements QueueHost {
 }
 
 /** A response body's chunks, typed `unknown` (undici's readable yields `any`). */
-async function* chunksOf(stream: AsyncIterable<unknown>): AsyncGenerator {
+async function* chunksOf(stream: AsyncIterable<unknown, unknown, undefined>): AsyncGenerator {
 	for await (const chunk of stream) yield chunk;
 }

@@ -115,3 +115,54 @@ describe('CLI', () => {
 		}
 	});
 });
+
+describe('prepared flood', () => {
+	for (const compression of [undefined, 'zlib-stream', 'zstd-stream'] as const) {
+		it(`sends pre-encoded dispatches in sequence, and frames sent while it was prepared after it (${compression ?? 'json'})`, async () => {
+			discord = await MockDiscord.start({ guilds: 1, membersPerGuild: 1 });
+			const mock = discord;
+			const channelId = [...[...mock.world.guilds.values()][0]!.channels][0]!;
+			const c = new RawClient(mock.gatewayUrl, 'v=10&encoding=json', compression);
+			clients.push(c);
+			c.identify(mock.token, GatewayIntentBits.GuildMessages | GatewayIntentBits.GuildMessageTyping | GatewayIntentBits.MessageContent);
+			const ready = await c.dispatch(GatewayDispatchEvents.Ready);
+			await mock.gateway.waitForSessions(1);
+			const count = 2_000;
+			const prepared = await mock.gateway.prepareFlood(count, { channelId });
+			expect(prepared).toMatchObject({ count, connections: 1 });
+			expect(prepared.bytes).toBeGreaterThan(0);
+			// A heartbeat while the flood is held: its ACK and a later dispatch follow the flood, in order.
+			c.send({ op: GatewayOpcodes.Heartbeat, d: ready.s });
+			await new Promise((resolve) => setTimeout(resolve, 50));
+			mock.world.sendMessage(channelId, [...[...mock.world.guilds.values()][0]!.members.keys()].find((id) => id !== mock.botUser.id)!, 'after');
+			await new Promise((resolve) => setTimeout(resolve, 50));
+			expect(c.received.some((p) => p.op === GatewayOpcodes.HeartbeatAck)).toBe(false);
+			await prepared.send();
+			const last = await c.next((p) => p.op === GatewayOpcodes.Dispatch && p.s === ready.s + count + 1, 10_000);
+			expect(last.d.content).toBe('after');
+			const dispatches = c.received.filter((p) => p.op === GatewayOpcodes.Dispatch && p.s > ready.s);
+			expect(dispatches.map((p) => p.s)).toEqual(Array.from({ length: count + 1 }, (_, i) => ready.s + 1 + i));
+			expect(dispatches.slice(0, count).every((p, i) => p.d.content === `flood ${i}`)).toBe(true);
+			const ack = c.received.findIndex((p) => p.op === GatewayOpcodes.HeartbeatAck);
+			expect(ack).toBeGreaterThan(c.received.indexOf(dispatches[count - 1]!));
+			expect(ack).toBeLessThan(c.received.indexOf(last));
+		});
+	}
+
+	it('prepares TYPING_START for sessions with the typing intent only, and rejects a bad count', async () => {
+		discord = await MockDiscord.start({ guilds: 1, membersPerGuild: 1 });
+		const mock = discord;
+		const channelId = [...[...mock.world.guilds.values()][0]!.channels][0]!;
+		const typing = new RawClient(mock.gatewayUrl);
+		const silent = new RawClient(mock.gatewayUrl);
+		clients.push(typing, silent);
+		typing.identify(mock.token, GatewayIntentBits.GuildMessageTyping);
+		const ready = await typing.dispatch(GatewayDispatchEvents.Ready);
+		await expect(mock.gateway.prepareFlood(1.5, { channelId })).rejects.toMatchObject({ code: 'MOCK_INVALID_OPTION' });
+		const prepared = await mock.gateway.prepareFlood(10, { channelId, event: 'TYPING_START' });
+		expect(prepared.connections).toBe(1);
+		await prepared.send();
+		const last = await typing.next((p) => p.op === GatewayOpcodes.Dispatch && p.s === ready.s + 10);
+		expect(last).toMatchObject({ t: GatewayDispatchEvents.TypingStart, d: { channel_id: channelId } });
+	});
+});

@@ -10,6 +10,8 @@ export type { GuildRecord, ChannelRecord, CreateGuildOptions, CreateChannelOptio
 export { GatewayServer } from './lib/gateway/GatewayServer.js';
 export type { GatewayOptions } from './lib/gateway/GatewayServer.js';
 export { GatewaySession } from './lib/gateway/GatewaySession.js';
+export { PreparedFlood } from './lib/gateway/PreparedFlood.js';
+export type { PreparedFrames } from './lib/gateway/PreparedFlood.js';
 export { GatewayCloseCodes, NON_RESUMABLE_CLOSE_CODES } from './lib/gateway/closeCodes.js';
 export type { TransportCompression } from './lib/gateway/Compression.js';
 export { RestServer, SEQUENCE_HEADER } from './lib/rest/RestServer.js';

@@ -31,6 +31,8 @@ export class GatewayConnection {
 	private closed = false;
 	/** The last compressed frame still being encoded: a close waits for it, as Discord sends every frame before its close. */
 	private lastEncode: Promise<void> = Promise.resolve();
+	/** Frames sent during a hold (see {@link GatewayConnection.hold}), sent after the prepared ones. */
+	private held: string[] | undefined;
 
 	public constructor(
 		public readonly socket: WebSocket,
@@ -82,6 +84,11 @@ export class GatewayConnection {
 	 */
 	public sendText(text: string): Promise<void> | undefined {
 		if (!this.open) return undefined;
+		if (this.held !== undefined) {
+			// A prepared flood owns the socket and the compression context: this frame follows it.
+			this.held.push(text);
+			return undefined;
+		}
 		if (this.compressor === undefined) {
 			this.write(text, Buffer.byteLength(text));
 		} else {
@@ -93,6 +100,45 @@ export class GatewayConnection {
 		}
 		if (this.pendingBytes < HIGH_WATER) return undefined;
 		return new Promise((resolve) => this.drainWaiters.push(resolve));
+	}
+
+	/**
+	 * Holds every later {@link GatewayConnection.sendText} until {@link GatewayConnection.release}: a prepared
+	 * flood owns the socket, and the compression context, meanwhile. Resolves once every frame sent before the
+	 * hold was encoded and handed to the socket, so the frames encoded next continue the same context.
+	 */
+	public async hold(): Promise<void> {
+		this.held ??= [];
+		await this.lastEncode;
+	}
+
+	/** Encodes one frame for later sending (compressed when the client asked), during a hold. */
+	public encode(text: string): Promise<Buffer> {
+		return this.compressor === undefined ? Promise.resolve(Buffer.from(text)) : this.compressor.encode(text);
+	}
+
+	/**
+	 * Writes frames encoded by {@link GatewayConnection.encode} as fast as the socket drains, then sends what was
+	 * held meanwhile. JSON frames go out as text frames, compressed ones as binary, as Discord sends them.
+	 */
+	public async writeEncoded(frames: readonly Buffer[]): Promise<void> {
+		const binary = this.compressor !== undefined;
+		try {
+			for (const frame of frames) {
+				if (this.socket.readyState !== this.socket.OPEN) break;
+				this.write(frame, frame.length, binary);
+				if (this.pendingBytes >= HIGH_WATER) await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+			}
+		} finally {
+			this.release();
+		}
+	}
+
+	/** Ends a hold: the frames held meanwhile are sent, in order. */
+	public release(): void {
+		const held = this.held;
+		this.held = undefined;
+		for (const text of held ?? []) void this.sendText(text);
 	}
 
 	/** Resolves once queued bytes fell below the low-water mark (or the socket closed). */
@@ -124,14 +170,14 @@ export class GatewayConnection {
 		this.releaseWaiters();
 	}
 
-	private write(data: string | Buffer, size: number): void {
+	private write(data: string | Buffer, size: number, binary = typeof data !== 'string'): void {
 		// An encoded frame queued before close() still goes out (closed is set by then, the socket is still open).
 		if (this.socket.readyState !== this.socket.OPEN) {
 			this.releaseWaiters();
 			return;
 		}
 		this.pendingBytes += size;
-		this.socket.send(data, (error) => {
+		this.socket.send(data, { binary }, (error) => {
 			this.pendingBytes -= size;
 			if (error !== undefined || this.pendingBytes < LOW_WATER) this.releaseWaiters();
 		});

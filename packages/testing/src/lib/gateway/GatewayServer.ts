@@ -9,6 +9,7 @@ import type { World } from '../world/World.js';
 import { ZlibStreamCompressor, ZstdStreamCompressor, type Compressor } from './Compression.js';
 import { GatewayConnection } from './GatewayConnection.js';
 import { GatewaySession } from './GatewaySession.js';
+import { PreparedFlood, type PreparedFrames } from './PreparedFlood.js';
 import { ALL_INTENTS, PRIVILEGED_INTENTS, intentAllows } from './intents.js';
 import { MemberChunker } from './memberChunks.js';
 import { IdentifySchema, PayloadSchema, PresenceSchema, RequestGuildMembersSchema, ResumeSchema } from './schemas.js';
@@ -187,6 +188,47 @@ export class GatewayServer {
 		}
 		await Promise.all([...this.connections].map((connection) => connection.drained()));
 		return count;
+	}
+
+	/**
+	 * Renders `count` dispatches for every live session that should see them, assigns their sequences and encodes
+	 * them (JSON, or compressed with the connection's own context), then returns a {@link PreparedFlood} whose
+	 * `send()` writes them as fast as each socket drains. Benchmarks use it so that the mock's own serialization is
+	 * not what they measure. `MESSAGE_CREATE` carries a content (`flood {i}` by default); `TYPING_START` is an
+	 * event bots rarely listen to.
+	 */
+	public async prepareFlood(
+		count: number,
+		options: { channelId: ChannelId; event?: 'MESSAGE_CREATE' | 'TYPING_START'; authorId?: UserId; content?: string },
+	): Promise<PreparedFlood> {
+		if (!Number.isInteger(count) || count < 0) throw new MockError('MOCK_INVALID_OPTION', `prepareFlood: count must be a non-negative integer, got ${count}.`);
+		const event = options.event === 'TYPING_START' ? GatewayDispatchEvents.TypingStart : GatewayDispatchEvents.MessageCreate;
+		const channel = this.world.channel(options.channelId);
+		const guild = channel.guildId === null ? undefined : this.world.guilds.get(channel.guildId);
+		const author = options.authorId === undefined ? this.firstHuman(guild) : this.world.user(options.authorId);
+		const render = floodRenderer(this.world, channel, guild, author);
+		const member = guild?.members.get(uncheckedSnowflake('User', author.id));
+		const typing = (i: number): string =>
+			JSON.stringify({ channel_id: channel.id, guild_id: channel.guildId ?? undefined, user_id: author.id, timestamp: Math.floor(Date.now() / 1000) + i, member });
+		const targets: PreparedFrames[] = [];
+		for (const session of this.sessionsById.values()) {
+			const connection = session.connection;
+			if (!session.resumable || connection?.open !== true) continue;
+			if ((channel.guildId === null ? 0 : shardIdForGuild(channel.guildId, session.shardCount)) !== session.shardId) continue;
+			if (!intentAllows(session.intents, event, channel.guildId !== null)) continue;
+			const strip = channel.guildId !== null && (session.intents & GatewayIntentBits.MessageContent) === 0;
+			await connection.hold();
+			const frames: Buffer[] = [];
+			for (let i = 0; i < count; i++) {
+				const json =
+					event === GatewayDispatchEvents.TypingStart
+						? typing(i)
+						: render(strip, this.world.ids.next('Message'), new Date().toISOString(), JSON.stringify(options.content ?? `flood ${i}`).slice(1, -1));
+				frames.push(await connection.encode(session.sequence(event, json)));
+			}
+			targets.push({ connection, frames });
+		}
+		return new PreparedFlood(count, targets);
 	}
 
 	/**

@@ -43,6 +43,14 @@ export class GatewaySession {
 
 	/** {@link GatewaySession.dispatch} with `d` already serialized (shared by every session that gets the same bytes). */
 	public dispatchJson(event: GatewayDispatchEvents | 'RESUMED', json: string): Promise<void> | undefined {
+		return this.connection?.sendText(this.sequence(event, json));
+	}
+
+	/**
+	 * Assigns the next sequence to a dispatch and keeps it for replay, without sending it: returns the frame's
+	 * text. A prepared flood sequences its dispatches up front and sends them later, in the same order.
+	 */
+	public sequence(event: GatewayDispatchEvents | 'RESUMED', json: string): string {
 		const seq = ++this.seq;
 		const text = `{"op":${GatewayOpcodes.Dispatch},"t":"${event}","s":${seq},"d":${json}}`;
 		this.buffer.push({ seq, text });
@@ -51,7 +59,7 @@ export class GatewaySession {
 			this.buffer.splice(0, this.bufferStart);
 			this.bufferStart = 0;
 		}
-		return this.connection?.sendText(text);
+		return text;
 	}
 
 	/**

@@ -2,6 +2,7 @@
 // The process boundary: the runner forks every measured run into a fresh Node process (with --expose-gc) and
 // receives one JSON result over IPC. Workload scripts use `reportResult` / `reportUnavailable` to answer.
 import { fork } from 'node:child_process';
+import Module from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
@@ -15,7 +16,7 @@ export function runChild(script, args, { timeoutMs = 300_000, onMessage, env } =
 		const child = fork(`${here}${script}`, args, {
 			execArgv: ['--expose-gc', '--max-old-space-size=2048'],
 			stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-			env: { ...process.env, ...env },
+			env: mergeEnv(env),
 		});
 		let stderr = '';
 		let settled = false;
@@ -98,6 +99,13 @@ export function forkService(script, args, env) {
 	};
 }
 
+/** The runner's environment with `env` on top; a key set to `undefined` is removed (e.g. NODE_ENV). */
+function mergeEnv(env = {}) {
+	const merged = { ...process.env, ...env };
+	for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
+	return merged;
+}
+
 function lastLine(text) {
 	const lines = text.trim().split('\n').filter((line) => line.trim() !== '');
 	return lines.slice(-3).join(' | ').slice(0, 600) || '(no output)';
@@ -136,4 +144,16 @@ export async function importOven(name) {
 		const message = error instanceof Error ? error.message : String(error);
 		return { reason: `${name} cannot be loaded from its build (${message.split('\n')[0].slice(0, 200)})` };
 	}
+}
+
+/**
+ * Makes `require(name)` fail in this process, as if the package were not installed. The discord.js Client turns
+ * zlib-stream on by itself whenever zlib-sync resolves; rows that compare uncompressed gateways hide it.
+ */
+export function hideModule(name) {
+	const resolve = Module._resolveFilename;
+	Module._resolveFilename = function (request, ...rest) {
+		if (request === name) throw Object.assign(new Error(`${name} is hidden by the benchmark`), { code: 'MODULE_NOT_FOUND' });
+		return resolve.call(this, request, ...rest);
+	};
 }

@@ -4,11 +4,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { METRICS } from './metrics.mjs';
 
-const SUBJECTS = ['ovenjs', 'discordjs', 'ceiling'];
-const SUBJECT_NAMES = { ovenjs: 'OvenJS', discordjs: 'discord.js', ceiling: 'ceiling' };
+const SUBJECT_NAMES = {
+	ovenjs: 'OvenJS',
+	'ovenjs-prod': 'OvenJS Client, NODE_ENV=production',
+	'ovenjs-ws': 'OvenJS WebSocketManager',
+	discordjs: 'discord.js',
+	'discordjs-ws': '@discordjs/ws',
+	ceiling: 'ceiling',
+	socket: 'socket (yardstick)',
+};
+/** Column titles of workloads whose main subjects are the Clients. */
+const CLIENT_NAMES = { ovenjs: 'OvenJS Client', discordjs: 'discord.js Client' };
+const CLIENT_WORKLOADS = new Set(['ready', 'flood']);
 const SECTIONS = {
-	ready: 'ready — 100 guilds × 1,000 members, login → every guild and member cached',
-	flood: 'flood — MESSAGE_CREATE dispatches after READY',
+	ready: 'ready — 100 guilds, login → every guild and member cached (the Clients)',
+	flood: 'flood — 200,000 dispatches after READY (the Clients, the gateway managers, the ceiling and the yardstick)',
 	rest: 'REST — message creates against short mock rate-limit windows',
 	micro: 'micro — per call, in nanoseconds',
 	cache: 'cache — memory per member, tier latencies, predictive warming',
@@ -79,16 +89,18 @@ export function renderMarkdown(report, root) {
 		lines.push(`## ${SECTIONS[workload.id] ?? workload.id}`, '');
 		if (workload.description) lines.push(workload.description, '');
 		lines.push(`Runs per subject: ${workload.runs}.`, '');
-		lines.push('| Figure | OvenJS | discord.js | ceiling | vs discord.js | vs ceiling | target | met |', '| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |');
+		const subjects = workload.subjects ?? ['ovenjs', 'discordjs', 'ceiling'];
+		const names = subjects.map((subject) => (CLIENT_WORKLOADS.has(workload.id) ? CLIENT_NAMES[subject] : undefined) ?? SUBJECT_NAMES[subject] ?? subject);
+		lines.push(`| Figure | ${names.join(' | ')} | vs discord.js | vs ceiling | target | met |`, `| --- |${' ---: |'.repeat(subjects.length + 2)} --- | --- |`);
 		for (const [id, meta] of ids) {
 			const fig = report.figures[id];
 			const un = report.unavailable[id];
 			if (fig === undefined && un === undefined) continue;
 			const oven = fig?.ovenjs?.median;
 			const target = report.targets[id];
-			const met = target === undefined ? '' : target.met === undefined ? 'not measured' : target.met ? '**yes**' : 'no';
+			const met = target === undefined ? '' : target.bound === true ? '**mock-bound**' : target.met === undefined ? 'not measured' : target.met ? '**yes**' : 'no';
 			lines.push(
-				`| ${meta.label} | ${SUBJECTS.map((s) => cell(fig, meta, s, un)).join(' | ')} | ${ratioCell(advantage(meta, oven, fig?.discordjs?.median))} | ${ratioCell(advantage(meta, oven, fig?.ceiling?.median))} | ${target?.text ?? ''} | ${met} |`,
+				`| ${meta.label} | ${subjects.map((s) => cell(fig, meta, s, un)).join(' | ')} | ${ratioCell(advantage(meta, oven, fig?.discordjs?.median))} | ${ratioCell(advantage(meta, oven, fig?.ceiling?.median))} | ${target?.text ?? ''} | ${met} |`,
 			);
 		}
 		lines.push('');
@@ -144,8 +156,8 @@ function methodSection() {
 		'## Method',
 		'',
 		'- **Mock Discord**: `@ovenjs/testing`\'s `MockDiscord` (real HTTP and WebSocket servers on 127.0.0.1) runs in its own process, started fresh for every run, so the measured process only holds the client.',
-		'- **ready**: the clock starts at the login call (library imported, client constructed); the client logs in, receives `GUILD_CREATE` for every guild, requests every guild\'s members (op 8) and stops the clock when the last chunk is cached. Memory is heap + ArrayBuffers after three forced GCs (typed-array tables live outside the JS heap), RSS at the same moment. The ceiling parses everything and stores nothing.',
-		'- **flood**: after READY the mock sends the `MESSAGE_CREATE` dispatches as fast as the socket drains (backpressure); the clock runs from the flood request to the last event delivered to user code; CPU time is the client process\'s user + system time over the same span; peak RSS is the process\'s high-water mark (`VmHWM`). Every subject\'s handler reads the message content, so lazily parsed payloads are parsed too. The zlib ceiling inflates with `node:zlib`\'s streaming inflate (one context per connection, as Discord requires; Node has no synchronous streaming inflate and `zlib-sync` is not installed), the same primitive `@discordjs/ws` uses. When all three subjects reach about the same events/s, that rate is the mock\'s own production rate (it builds and serializes every message), not the clients\' limit: compare CPU time then.',
+		'- **ready**: see the section above for the two ways members arrive. Memory is heap + ArrayBuffers after three forced GCs (typed-array tables live outside the JS heap), RSS at the same moment. The ceiling parses everything and stores nothing.',
+		'- **flood**: the mock renders, sequences and encodes every frame before the clock starts (zlib-stream with the connection\'s persistent deflate context), then writes them as fast as the socket drains (backpressure); the clock runs from the start signal to the last message delivered to user code; CPU time is the client process\'s user + system time over the same span; peak RSS is the process\'s high-water mark (`VmHWM`). Every subject\'s handler reads the message content and the author ID, so lazily parsed payloads are parsed too. The **socket** subject decodes nothing: it is the rate the mock and the socket carry, the yardstick of the row; a row where it is under 1.5× the fastest library is marked mock-bound and its ratios are not results.',
 		'- **REST**: 5,000 `POST /channels/{id}/messages`, all issued at once, on 1 channel (one bucket) or spread over 10 channels (ten buckets); the mock\'s windows are short and its global limit out of the way. discord.js\'s REST is tuned fairly (`offset: 0`, global limit off). 429s are counted by the mock; the "0 avoidable" target is judged on the worst run. The ceiling bursts exactly the announced `remaining` per bucket and sleeps until the announced reset (same machine clock), over an `undici` Pool of 128 connections; OvenJS gets the same pool size (`connections: 128`; its default is 64, and with +25 ms latency 64 sockets cap any client at 64 / 25 ms = 2,560 req/s), `@discordjs/rest` keeps its own (an `undici` Agent without a connection cap).',
 		'- **micro**: each call is timed in batches (median of batches); p99 figures time calls one by one and therefore include the clock-read overhead reported in the same table. The permission figures use pre-parsed bitfields on both sides (discord.js: `GuildChannel#permissionsFor(member)` on its cache; OvenJS: `computePermissions` with bigint bitfields). The L1 get is OvenJS\'s `MultiTierCache#getSync` over its memory tier, discord.js\'s `Collection#get`, and a bare `Map#get`. The extension-point figures are `ExtensionBus#emit` against discord.js\'s `EventEmitter#emit` and a bare `Map` lookup + call.',
 		'- **Targets** come from the package issues; "not measured" means the OvenJS side (or the server it needs) is not available in this run.',

@@ -1,11 +1,14 @@
-// Ready workload, client side: login → every guild received and every guild's members fetched (op 8) and
-// cached; then heap after GC and RSS. Usage: ready-client.mjs <ovenjs|discordjs|ceiling>  (mock in MOCK_INFO)
+// Ready workload, client side: login → every guild received and every guild's members cached, either fetched
+// with op 8 (`op8`) or received in GUILD_CREATE (`guild`, large_threshold 250); then heap after GC and RSS.
+// Usage: ready-client.mjs <ovenjs|discordjs|ceiling> <op8|guild>  (mock in MOCK_INFO)
 import { fetch } from 'undici';
-import { importOven, memoryAfterGc, reportResult, reportUnavailable } from '../lib/child.mjs';
+import { hideModule, importOven, memoryAfterGc, reportResult, reportUnavailable } from '../lib/child.mjs';
 import { connectBare } from '../lib/bare-gateway.mjs';
 import { cpuMs, peakRss } from '../lib/proc.mjs';
 
-const subject = process.argv[2];
+const [subject, variant] = process.argv.slice(2);
+const viaOp8 = variant !== 'guild';
+const LARGE_THRESHOLD = viaOp8 ? 50 : 250;
 const info = JSON.parse(process.env.MOCK_INFO ?? '{}');
 const INTENTS = 1 | 2; // GUILDS | GUILD_MEMBERS
 const baseline = memoryAfterGc();
@@ -39,11 +42,14 @@ if (subject === 'ceiling') {
 	const bare = connectBare({
 		gatewayUrl: gateway.url,
 		compress: false,
-		identify: { token: info.token, intents: INTENTS, large_threshold: 50, properties: { os: 'linux', browser: 'bench', device: 'bench' } },
+		identify: { token: info.token, intents: INTENTS, large_threshold: LARGE_THRESHOLD, properties: { os: 'linux', browser: 'bench', device: 'bench' } },
 		onPayload(payload) {
 			if (payload.op !== 0) return;
 			if (payload.t === 'READY') expected = payload.d.guilds.length;
-			else if (payload.t === 'GUILD_CREATE') bare.send({ op: 8, d: { guild_id: payload.d.id, query: '', limit: 0 } });
+			else if (payload.t === 'GUILD_CREATE' && !viaOp8) {
+				members += payload.d.members.length;
+				if (++guildsDone === expected) void finish(members, guildsDone, async () => bare.close());
+			} else if (payload.t === 'GUILD_CREATE') bare.send({ op: 8, d: { guild_id: payload.d.id, query: '', limit: 0 } });
 			else if (payload.t === 'GUILD_MEMBERS_CHUNK') {
 				members += payload.d.members.length;
 				if (payload.d.chunk_index === payload.d.chunk_count - 1 && ++guildsDone === expected) void finish(members, guildsDone, async () => bare.close());
@@ -51,10 +57,12 @@ if (subject === 'ceiling') {
 		},
 	});
 } else if (subject === 'discordjs') {
+	// Every subject reads plain JSON: the discord.js Client would turn zlib-stream on whenever zlib-sync resolves.
+	hideModule('zlib-sync');
 	const { Client, GatewayIntentBits } = await import('discord.js');
-	const client = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers], rest: { api: info.apiBase }, ws: { large_threshold: 50 } });
+	const client = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers], rest: { api: info.apiBase }, ws: { large_threshold: LARGE_THRESHOLD } });
 	client.once('clientReady', async () => {
-		await Promise.all(client.guilds.cache.map((guild) => guild.members.fetch()));
+		if (viaOp8) await Promise.all(client.guilds.cache.map((guild) => guild.members.fetch()));
 		const members = client.guilds.cache.reduce((sum, guild) => sum + guild.members.cache.size, 0);
 		await finish(members, client.guilds.cache.size, () => client.destroy());
 	});
@@ -65,26 +73,14 @@ if (subject === 'ceiling') {
 	if (core.module === undefined) reportUnavailable(core.reason);
 	else if (typeof core.module.Client !== 'function') reportUnavailable('@ovenjs/core does not export a Client yet (only the extension-point bus exists)');
 	else {
-		const expected = info.guildIds.length;
-		const client = new core.module.Client({ token: info.token, intents: INTENTS, rest: { api: info.apiBase }, gateway: { largeThreshold: 50 } });
-		// Every guild arrives as GUILD_CREATE after READY; login() may resolve before the last one.
-		const allGuilds = new Promise((resolve) => {
-			const check = () => {
-				if (client.cache.guildIds().length >= expected) resolve();
-			};
-			client.on('guildCreate', check);
-			client.on('ready', check);
-		});
+		const client = new core.module.Client({ token: info.token, intents: INTENTS, rest: { api: info.apiBase }, gateway: { largeThreshold: LARGE_THRESHOLD } });
 		begin();
+		// login() resolves once every guild announced in READY is in the cache (the `ready` event).
 		await client.login();
-		await allGuilds;
-		if (typeof client.gateway?.requestGuildMembers !== 'function') reportUnavailable('the OvenJS gateway has no requestGuildMembers (op 8)');
-		else {
-			await Promise.all(client.cache.guildIds().map((guildId) => client.gateway.requestGuildMembers({ guildId, query: '', limit: 0 })));
-			const ids = client.cache.guildIds();
-			const members = ids.reduce((sum, id) => sum + client.cache.cachedMemberCount(id), 0);
-			await finish(members, ids.length, () => client.destroy());
-		}
+		if (viaOp8) await Promise.all(client.cache.guildIds().map((guildId) => client.gateway.requestGuildMembers({ guildId, query: '', limit: 0 })));
+		const ids = client.cache.guildIds();
+		const members = ids.reduce((sum, id) => sum + client.cache.cachedMemberCount(id), 0);
+		await finish(members, ids.length, () => client.destroy());
 	}
 } else {
 	throw new Error(`unknown subject ${subject}`);

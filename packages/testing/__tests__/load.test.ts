@@ -159,10 +159,12 @@ describe('prepared flood', () => {
 		typing.identify(mock.token, GatewayIntentBits.GuildMessageTyping);
 		const ready = await typing.dispatch(GatewayDispatchEvents.Ready);
 		await expect(mock.gateway.prepareFlood(1.5, { channelId })).rejects.toMatchObject({ code: 'MOCK_INVALID_OPTION' });
-		const prepared = await mock.gateway.prepareFlood(10, { channelId, event: 'TYPING_START' });
+		const prepared = await mock.gateway.prepareFlood(10, { channelId, event: 'TYPING_START', finalMessage: 'end' });
 		expect(prepared.connections).toBe(1);
 		await prepared.send();
 		const last = await typing.next((p) => p.op === GatewayOpcodes.Dispatch && p.s === ready.s + 10);
 		expect(last).toMatchObject({ t: GatewayDispatchEvents.TypingStart, d: { channel_id: channelId } });
+		const end = await typing.next((p) => p.op === GatewayOpcodes.Dispatch && p.s === ready.s + 11);
+		expect(end).toMatchObject({ t: GatewayDispatchEvents.MessageCreate, d: { content: 'end' } });
 	});
 });

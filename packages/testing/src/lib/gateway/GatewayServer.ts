@@ -199,7 +199,14 @@ export class GatewayServer {
 	 */
 	public async prepareFlood(
 		count: number,
-		options: { channelId: ChannelId; event?: 'MESSAGE_CREATE' | 'TYPING_START'; authorId?: UserId; content?: string },
+		options: {
+			channelId: ChannelId;
+			event?: 'MESSAGE_CREATE' | 'TYPING_START';
+			authorId?: UserId;
+			content?: string;
+			/** The content of one `MESSAGE_CREATE` sent after the flood to the same sessions, so a client that ignores the flood's event can tell it has seen all of it. */
+			finalMessage?: string;
+		},
 	): Promise<PreparedFlood> {
 		if (!Number.isInteger(count) || count < 0) throw new MockError('MOCK_INVALID_OPTION', `prepareFlood: count must be a non-negative integer, got ${count}.`);
 		const event = options.event === 'TYPING_START' ? GatewayDispatchEvents.TypingStart : GatewayDispatchEvents.MessageCreate;
@@ -225,6 +232,10 @@ export class GatewayServer {
 						? typing(i)
 						: render(strip, this.world.ids.next('Message'), new Date().toISOString(), JSON.stringify(options.content ?? `flood ${i}`).slice(1, -1));
 				frames.push(await connection.encode(session.sequence(event, json)));
+			}
+			if (options.finalMessage !== undefined) {
+				const json = render(strip, this.world.ids.next('Message'), new Date().toISOString(), JSON.stringify(options.finalMessage).slice(1, -1));
+				frames.push(await connection.encode(session.sequence(GatewayDispatchEvents.MessageCreate, json)));
 			}
 			targets.push({ connection, frames });
 		}

@@ -4,6 +4,7 @@
 // Flags (accepted with or without a literal `--` before them): --quick (sanity run, under a minute, 1 run each),
 // --only=<workload,...>, --runs=<n>, --no-docs (keep docs/ untouched), --no-build (never build a missing dist),
 // --rebuild (build every measured package first, so the figures are of the current sources),
+// --subjects=<subject,...> (measure only these subjects; implies --no-docs),
 // --render (measure nothing: re-render docs/ from benchmarks/results/latest.json).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +28,8 @@ const option = (name) => argv.find((arg) => arg.startsWith(`--${name}=`))?.slice
 const quick = flag('quick') || process.env.BENCH_QUICK === '1';
 const only = option('only')?.split(',');
 const runsOverride = option('runs') === undefined ? undefined : Number(option('runs'));
-const writeDocs = !flag('no-docs') && !quick;
+const subjectsFilter = option('subjects')?.split(',');
+const writeDocs = !flag('no-docs') && !quick && subjectsFilter === undefined;
 
 const resultsDir = join(root, 'benchmarks', 'results');
 if (flag('render')) {
@@ -59,7 +61,8 @@ for (const plan of plans) {
 	await plan.setup?.({ quick });
 	for (let run = 0; run < runs; run++) {
 		// Alternate the order (A B C, C B A, ...) so drift in machine load does not favour one side.
-		const order = run % 2 === 0 ? plan.subjects : [...plan.subjects].reverse();
+		const subjects = plan.subjects.filter((subject) => subjectsFilter === undefined || subjectsFilter.includes(subject));
+		const order = run % 2 === 0 ? subjects : [...subjects].reverse();
 		for (const subject of order) {
 			const t0 = Date.now();
 			let result;

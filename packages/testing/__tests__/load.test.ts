@@ -116,6 +116,8 @@ describe('CLI', () => {
 	});
 });
 
+const contentOf = (payload: { d?: unknown }): unknown => (typeof payload.d === 'object' && payload.d !== null ? Reflect.get(payload.d, 'content') : undefined);
+
 describe('prepared flood', () => {
 	for (const compression of [undefined, 'zlib-stream', 'zstd-stream'] as const) {
 		it(`sends pre-encoded dispatches in sequence, and frames sent while it was prepared after it (${compression ?? 'json'})`, async () => {
@@ -139,10 +141,10 @@ describe('prepared flood', () => {
 			expect(c.received.some((p) => p.op === GatewayOpcodes.HeartbeatAck)).toBe(false);
 			await prepared.send();
 			const last = await c.next((p) => p.op === GatewayOpcodes.Dispatch && p.s === ready.s + count + 1, 10_000);
-			expect(last.d.content).toBe('after');
+			expect(contentOf(last)).toBe('after');
 			const dispatches = c.received.filter((p) => p.op === GatewayOpcodes.Dispatch && p.s > ready.s);
 			expect(dispatches.map((p) => p.s)).toEqual(Array.from({ length: count + 1 }, (_, i) => ready.s + 1 + i));
-			expect(dispatches.slice(0, count).every((p, i) => p.d.content === `flood ${i}`)).toBe(true);
+			expect(dispatches.slice(0, count).every((p, i) => contentOf(p) === `flood ${i}`)).toBe(true);
 			const ack = c.received.findIndex((p) => p.op === GatewayOpcodes.HeartbeatAck);
 			expect(ack).toBeGreaterThan(c.received.indexOf(dispatches[count - 1]!));
 			expect(ack).toBeLessThan(c.received.indexOf(last));
@@ -165,6 +167,7 @@ describe('prepared flood', () => {
 		const last = await typing.next((p) => p.op === GatewayOpcodes.Dispatch && p.s === ready.s + 10);
 		expect(last).toMatchObject({ t: GatewayDispatchEvents.TypingStart, d: { channel_id: channelId } });
 		const end = await typing.next((p) => p.op === GatewayOpcodes.Dispatch && p.s === ready.s + 11);
-		expect(end).toMatchObject({ t: GatewayDispatchEvents.MessageCreate, d: { content: 'end' } });
+		// Without the MessageContent intent the closing message arrives stripped, as Discord sends it.
+		expect(end).toMatchObject({ t: GatewayDispatchEvents.MessageCreate, d: { content: '' } });
 	});
 });

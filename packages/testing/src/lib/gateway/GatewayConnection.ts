@@ -1,4 +1,6 @@
 import { GatewayOpcodes } from 'discord-api-types/v10';
+import { once } from 'node:events';
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { Compressor } from './Compression.js';
 import type { GatewaySession } from './GatewaySession.js';
@@ -36,6 +38,8 @@ export class GatewayConnection {
 
 	public constructor(
 		public readonly socket: WebSocket,
+		/** The TCP socket under {@link GatewayConnection.socket}: a prepared flood writes its frames straight to it. */
+		private readonly transport: Duplex,
 		private readonly compressor: Compressor | undefined,
 		private readonly settings: ConnectionSettings,
 		private readonly onTimeout: (connection: GatewayConnection) => void,
@@ -117,17 +121,21 @@ export class GatewayConnection {
 		return this.compressor === undefined ? Promise.resolve(Buffer.from(text)) : this.compressor.encode(text);
 	}
 
+	/** Whether this connection's frames are binary (compressed) rather than text (JSON). */
+	public get binary(): boolean {
+		return this.compressor !== undefined;
+	}
+
 	/**
-	 * Writes frames encoded by {@link GatewayConnection.encode} as fast as the socket drains, then sends what was
-	 * held meanwhile. JSON frames go out as text frames, compressed ones as binary, as Discord sends them.
+	 * Writes chunks of complete WebSocket frames (see `FrameChunker`) straight to the TCP socket, as fast as it
+	 * drains, then sends what was held meanwhile. During a hold nothing else writes to the socket, so the frames
+	 * follow every frame `ws` wrote before (it writes through without buffering: no permessage-deflate here).
 	 */
-	public async writeEncoded(frames: readonly Buffer[]): Promise<void> {
-		const binary = this.compressor !== undefined;
+	public async writeFrames(chunks: readonly Buffer[]): Promise<void> {
 		try {
-			for (const frame of frames) {
-				if (this.socket.readyState !== this.socket.OPEN) break;
-				this.write(frame, frame.length, binary);
-				if (this.pendingBytes >= HIGH_WATER) await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+			for (const chunk of chunks) {
+				if (this.socket.readyState !== this.socket.OPEN || this.transport.destroyed) break;
+				if (!this.transport.write(chunk)) await Promise.race([once(this.transport, 'drain'), once(this.transport, 'close')]);
 			}
 		} finally {
 			this.release();
@@ -170,14 +178,14 @@ export class GatewayConnection {
 		this.releaseWaiters();
 	}
 
-	private write(data: string | Buffer, size: number, binary = typeof data !== 'string'): void {
+	private write(data: string | Buffer, size: number): void {
 		// An encoded frame queued before close() still goes out (closed is set by then, the socket is still open).
 		if (this.socket.readyState !== this.socket.OPEN) {
 			this.releaseWaiters();
 			return;
 		}
 		this.pendingBytes += size;
-		this.socket.send(data, { binary }, (error) => {
+		this.socket.send(data, (error) => {
 			this.pendingBytes -= size;
 			if (error !== undefined || this.pendingBytes < LOW_WATER) this.releaseWaiters();
 		});

@@ -9,7 +9,7 @@ import type { World } from '../world/World.js';
 import { ZlibStreamCompressor, ZstdStreamCompressor, type Compressor } from './Compression.js';
 import { GatewayConnection } from './GatewayConnection.js';
 import { GatewaySession } from './GatewaySession.js';
-import { PreparedFlood, type PreparedFrames } from './PreparedFlood.js';
+import { FrameChunker, PreparedFlood, type PreparedFrames } from './PreparedFlood.js';
 import { ALL_INTENTS, PRIVILEGED_INTENTS, intentAllows } from './intents.js';
 import { MemberChunker } from './memberChunks.js';
 import { IdentifySchema, PayloadSchema, PresenceSchema, RequestGuildMembersSchema, ResumeSchema } from './schemas.js';
@@ -133,7 +133,7 @@ export class GatewayServer {
 	/** Handles an HTTP upgrade on `/gateway`. */
 	public upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
 		this.wss.handleUpgrade(req, socket, head, (ws) => {
-			this.accept(ws, new URL(req.url ?? '/', 'http://127.0.0.1').searchParams);
+			this.accept(ws, socket, new URL(req.url ?? '/', 'http://127.0.0.1').searchParams);
 		});
 	}
 
@@ -225,7 +225,7 @@ export class GatewayServer {
 			if (!intentAllows(session.intents, event, channel.guildId !== null)) continue;
 			const strip = channel.guildId !== null && (session.intents & GatewayIntentBits.MessageContent) === 0;
 			await connection.hold();
-			const frames: Buffer[] = [];
+			const frames = new FrameChunker(connection.binary);
 			for (let i = 0; i < count; i++) {
 				const json =
 					event === GatewayDispatchEvents.TypingStart
@@ -237,7 +237,7 @@ export class GatewayServer {
 				const json = render(strip, this.world.ids.next('Message'), new Date().toISOString(), JSON.stringify(options.finalMessage).slice(1, -1));
 				frames.push(await connection.encode(session.sequence(GatewayDispatchEvents.MessageCreate, json)));
 			}
-			targets.push({ connection, frames });
+			targets.push({ connection, chunks: frames.finish(), frames: frames.frames });
 		}
 		return new PreparedFlood(count, targets);
 	}
@@ -322,13 +322,14 @@ export class GatewayServer {
 		});
 	}
 
-	private accept(ws: WebSocket, query: URLSearchParams): void {
+	private accept(ws: WebSocket, transport: Duplex, query: URLSearchParams): void {
 		const compress = query.get('compress');
 		let compressor: Compressor | undefined;
 		if (compress === 'zlib-stream') compressor = new ZlibStreamCompressor();
 		else if (compress === 'zstd-stream') compressor = new ZstdStreamCompressor();
 		const connection = new GatewayConnection(
 			ws,
+			transport,
 			compressor,
 			{ heartbeatInterval: this.settings.heartbeatIntervalMs, payloadLimit: this.settings.payloadLimit, payloadWindowMs: this.settings.payloadWindowMs },
 			(timedOut) => {

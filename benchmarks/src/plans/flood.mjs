@@ -58,7 +58,9 @@ export const flood = {
 		const count = quick ? 3_000 : 200_000;
 		const metrics = {};
 		const unavailable = {};
-		for (const [id, [mode, event]] of Object.entries(FLOODS)) {
+		// BENCH_FLOODS=json,typing measures only those rows (for profiling one of them).
+		const only = process.env.BENCH_FLOODS?.split(',');
+		for (const [id, [mode, event]] of Object.entries(FLOODS).filter(([key]) => only === undefined || only.includes(key))) {
 			const result = await floodOnce(subject, mode, event, count);
 			if (result.status === 'unavailable') {
 				for (const key of ['rate', 'cpu', 'rss']) unavailable[`flood.${id}.${key}`] = result.reason;

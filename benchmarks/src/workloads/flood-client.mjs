@@ -10,7 +10,7 @@
 // In `typing` the flood is TYPING_START, which no subject listens to, followed by one MESSAGE_CREATE that ends it.
 import { fetch } from 'undici';
 import { hideModule, importOven, reportResult, reportUnavailable } from '../lib/child.mjs';
-import { connectBare, loadZlibSync } from '../lib/bare-gateway.mjs';
+import { connectBare } from '../lib/bare-gateway.mjs';
 import { cpuMs, peakRss } from '../lib/proc.mjs';
 
 const [subject, mode, event, countText] = process.argv.slice(2);

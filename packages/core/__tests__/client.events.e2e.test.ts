@@ -1,4 +1,4 @@
-import { ApplicationCommandType, GatewayIntentBits, InteractionResponseType, InteractionType, PermissionFlagsBits } from 'discord-api-types/v10';
+import { ApplicationCommandType, GatewayDispatchEvents, GatewayIntentBits, InteractionResponseType, InteractionType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { MockDiscord } from '@ovenjs/testing';
 import { asMessageId, asUserId, uncheckedSnowflake, type ChannelId, type UserId } from '@ovenjs/types';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,28 @@ afterAll(async () => {
 });
 
 describe('Client events and composition', () => {
+	it('decodes a dispatch nobody uses only once something wants it (a raw listener added while running)', async () => {
+		const bot = new Client({ token: discord.token, intents: intents | GatewayIntentBits.GuildMessageTyping, rest: { api: discord.apiBase } });
+		clients.push(bot);
+		await bot.login();
+		const guildId = bot.cache.guildIds()[0]!;
+		const typing = (): Promise<number> => discord.gateway.dispatch(GatewayDispatchEvents.TypingStart, { channel_id: channelId, guild_id: guildId, user_id: userId, timestamp: 1 }, { guildId });
+		const shardStatus = async (): Promise<{ skipped: number }> => (await bot.gateway!.fetchStatus())[0]!;
+		const skippedBefore = (await shardStatus()).skipped;
+		expect(await typing()).toBe(1);
+		await expect.poll(async () => (await shardStatus()).skipped).toBe(skippedBefore + 1);
+		const seen: string[] = [];
+		const onRaw = (event: { t: string }): void => void seen.push(event.t);
+		bot.on('raw', onRaw);
+		expect(await typing()).toBe(1);
+		await expect.poll(() => seen).toEqual([GatewayDispatchEvents.TypingStart]);
+		bot.off('raw', onRaw);
+		expect(await typing()).toBe(1);
+		discord.world.sendMessage(channelId, userId, 'after');
+		await expect.poll(async () => (await shardStatus()).skipped).toBe(skippedBefore + 2);
+		expect(seen).toEqual([GatewayDispatchEvents.TypingStart]);
+	});
+
 	it('routes rest:* and ws:* points of the composed packages through the one bus', async () => {
 		const bus = new ExtensionBus();
 		const seen = new Set<string>();

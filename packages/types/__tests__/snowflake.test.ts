@@ -68,6 +68,27 @@ describe('snowflake validation', () => {
 	});
 });
 
+describe('isSnowflake', () => {
+	/** The definition: decimal digits without leading zeros, at most 2^64 - 1. */
+	const reference = (value: string): boolean => /^(?:0|[1-9]\d{0,19})$/.test(value) && BigInt(value) <= 0xffff_ffff_ffff_ffffn;
+
+	it('agrees with the definition on edge cases and on seeded random strings', () => {
+		const edges = ['0', '00', '01', '1', '9', '', ' 1', '1 ', '+1', '-1', '1e3', '1.0', '18446744073709551615', '18446744073709551616', '99999999999999999999', '100000000000000000000', '10000000000000000000', '١٢٣'];
+		let seed = 7;
+		const random = (): number => (seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 4_294_967_296;
+		const alphabet = '0123456789012345678901234567890123456789a -';
+		for (let i = 0; i < 5000; i++) {
+			let text = '';
+			const length = Math.floor(random() * 22);
+			for (let j = 0; j < length; j++) text += alphabet[Math.floor(random() * alphabet.length)] ?? '';
+			edges.push(text);
+		}
+		for (const value of edges) expect([value, isSnowflake(value)]).toEqual([value, reference(value)]);
+		expect(isSnowflake(175_928_847)).toBe(false);
+		expect(isSnowflake(null)).toBe(false);
+	});
+});
+
 describe('snowflake utilities', () => {
 	it('deconstructs Discord\'s documented example', () => {
 		const id = asUserId(DOC_ID);

@@ -193,6 +193,27 @@ describe('WebSocketManager against an in-test gateway', () => {
 		expect(status?.sequence).toBe(17);
 	});
 
+	it('asks a dispatchEvents function for every dispatch, so what is wanted can change while the shard runs', async () => {
+		let typing = false;
+		const { gw, manager, events } = await setup({}, { dispatchEvents: (t: string) => t === 'MESSAGE_CREATE' || (typing && t === 'TYPING_START') });
+		await manager.connect();
+		for (let n = 0; n < 3; n++) gw.dispatch(0, 'TYPING_START', { n });
+		gw.dispatch(0, 'MESSAGE_CREATE', { n: 3 });
+		await until(() => numbers(events).length === 1);
+		typing = true;
+		gw.dispatch(0, 'TYPING_START', { n: 4 });
+		gw.dispatch(0, 'MESSAGE_CREATE', { n: 5 });
+		await until(() => events.length === 3);
+		expect(events.map((e) => [e.t, (e.d as { n: number }).n])).toEqual([
+			['MESSAGE_CREATE', 3],
+			['TYPING_START', 4],
+			['MESSAGE_CREATE', 5],
+		]);
+		const [status] = await manager.fetchStatus();
+		// READY and GUILD_CREATE are not wanted either (the manager uses READY itself): 2 + 3 typing events skipped.
+		expect(status?.skipped).toBe(5);
+	});
+
 	it('persists the session and resumes it from a new manager instead of identifying', async () => {
 		const store = new Map<number, SessionInfo>();
 		const hooks = {

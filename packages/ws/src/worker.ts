@@ -128,7 +128,7 @@ const hooks: ShardHooks = {
 			}
 		: undefined,
 	wants: (t) => init.wantAll || wanted.has(t),
-	dispatchFilter: { all: init.wantAll, events: init.wanted },
+	dispatchFilter: { all: init.wantAll, events: init.wanted, dynamic: false },
 	forwardRaw: true,
 	extensions: undefined,
 };

@@ -75,11 +75,25 @@ export type LobbyId = SnowflakeOf<'Lobby'>;
 /** The first second of 2015, Discord's epoch, in milliseconds since the Unix epoch. */
 export const DISCORD_EPOCH = 1_420_070_400_000n;
 const MAX_SNOWFLAKE = 0xffff_ffff_ffff_ffffn;
-const DECIMAL = /^(?:0|[1-9]\d{0,19})$/;
+/** 2^64 - 1 in decimal: a 20-digit snowflake is valid when it sorts at or below it. */
+const MAX_DECIMAL = '18446744073709551615';
 
-/** Whether `value` is a decimal 64-bit unsigned integer string: the only form Discord uses for IDs. */
+/**
+ * Whether `value` is a decimal 64-bit unsigned integer string: the only form Discord uses for IDs. No leading
+ * zeros (`"0"` alone is valid), at most 2^64 - 1. A character loop, no regular expression and no allocation: it
+ * runs several times for every dispatch.
+ */
 export function isSnowflake(value: unknown): value is Snowflake {
-	return typeof value === 'string' && DECIMAL.test(value) && (value.length < 20 || BigInt(value) <= MAX_SNOWFLAKE);
+	if (typeof value !== 'string') return false;
+	const length = value.length;
+	if (length === 0 || length > 20) return false;
+	if (value.charCodeAt(0) === 48) return length === 1;
+	for (let index = 0; index < length; index++) {
+		const code = value.charCodeAt(index);
+		if (code < 48 || code > 57) return false;
+	}
+	// Same length, digits only: string order is numeric order.
+	return length < 20 || value <= MAX_DECIMAL;
 }
 
 function describe(value: unknown): string {

@@ -48,10 +48,12 @@ export interface WebSocketManagerOptions {
 	/** Persists a session (called on READY, on every sequence, and with `null` when it ends). */
 	readonly updateSessionInfo?: UpdateSessionInfo;
 	/**
-	 * The dispatch events the application wants; others are counted and skipped without a full `JSON.parse`.
+	 * The dispatch events the application wants; others are counted and skipped without a full `JSON.parse`. A
+	 * function is asked for every dispatch (after reading its header), so the answer may change while the shards
+	 * run: `@ovenjs/core`'s `Client` wants what its cache, its listeners and its extension points use.
 	 * @defaultValue `'all'`
 	 */
-	readonly dispatchEvents?: 'all' | readonly string[];
+	readonly dispatchEvents?: 'all' | readonly string[] | ((t: string) => boolean);
 	/** WebSocket handshake timeout in ms. @defaultValue `30_000` */
 	readonly handshakeTimeout?: number;
 	/** Milliseconds to wait for HELLO before reconnecting. @defaultValue `60_000` */
@@ -157,7 +159,8 @@ export class WebSocketManager extends TypedEmitter<WebSocketManagerEvents> {
 	readonly #throttler: IdentifyThrottler;
 	readonly #members: MemberRequests;
 	readonly #wantAll: boolean;
-	readonly #wanted: ReadonlySet<string>;
+	readonly #wantedSet: ReadonlySet<string>;
+	readonly #wants: ((t: string) => boolean) | undefined;
 	#active: ShardSet | null = null;
 	#gate: { readonly gate: ReshardGate; readonly old: ShardSet; readonly next: ShardSet } | null = null;
 	#graceTimer: ReturnType<typeof setTimeout> | undefined;
@@ -175,7 +178,8 @@ export class WebSocketManager extends TypedEmitter<WebSocketManagerEvents> {
 		this.#members = new MemberRequests((shardId, payload) => this.send(shardId, payload));
 		const events = options.dispatchEvents ?? 'all';
 		this.#wantAll = events === 'all';
-		this.#wanted = new Set(events === 'all' ? [] : events);
+		this.#wants = typeof events === 'function' ? events : undefined;
+		this.#wantedSet = new Set(typeof events === 'function' || events === 'all' ? [] : events);
 	}
 
 	/** The shard count in use (after `connect`), or `null` before. */
@@ -312,8 +316,8 @@ export class WebSocketManager extends TypedEmitter<WebSocketManagerEvents> {
 			retrieveSessionInfo: this.#options.retrieveSessionInfo,
 			// A set retired by a reshard must not overwrite (or clear) the sessions of the set that replaced it.
 			updateSessionInfo: update === undefined ? undefined : (shardId, info) => (set().retired ? undefined : update(shardId, info)),
-			wants: (t) => this.#wantAll || this.#wanted.has(t) || INTERNAL_EVENTS.has(t) || (t === 'GUILD_CREATE' && this.#gate !== null),
-			dispatchFilter: { all: this.#wantAll, events: [...this.#wanted, ...INTERNAL_EVENTS, 'GUILD_CREATE'] },
+			wants: (t) => this.#wanted(t) || INTERNAL_EVENTS.has(t) || (t === 'GUILD_CREATE' && this.#gate !== null),
+			dispatchFilter: { all: this.#wantAll || this.#wants !== undefined, events: [...this.#wantedSet, ...INTERNAL_EVENTS, 'GUILD_CREATE'], dynamic: this.#wants !== undefined },
 			forwardRaw: false,
 			extensions: this.#options.extensions,
 		};
@@ -338,8 +342,13 @@ export class WebSocketManager extends TypedEmitter<WebSocketManagerEvents> {
 	}
 
 	#deliver(event: GatewayDispatch): void {
-		if (this.#members.size > 0 && INTERNAL_EVENTS.has(event.t) && this.#members.handle(event.t, event.d) && !this.#wanted.has(event.t) && !this.#wantAll) return;
-		if (this.#wantAll || this.#wanted.has(event.t)) this.emit('dispatch', event);
+		if (this.#members.size > 0 && INTERNAL_EVENTS.has(event.t) && this.#members.handle(event.t, event.d) && !this.#wanted(event.t)) return;
+		if (this.#wanted(event.t)) this.emit('dispatch', event);
+	}
+
+	/** Whether the application wants dispatch `t` (see {@link WebSocketManagerOptions.dispatchEvents}). */
+	#wanted(t: string): boolean {
+		return this.#wantAll || this.#wantedSet.has(t) || (this.#wants?.(t) ?? false);
 	}
 
 	#onShardEvent(set: ShardSet, event: ShardEvent): void {

@@ -59,7 +59,7 @@ export class WebSocketShard {
 		this.#config = config;
 		this.#hooks = hooks;
 		this.#sink = sink;
-		this.#peek = hooks.forwardRaw || !hooks.dispatchFilter.all;
+		this.#peek = hooks.forwardRaw || !hooks.dispatchFilter.all || hooks.dispatchFilter.dynamic;
 		this.#sends = new SendQueue(id, (message) => {
 			this.#debug(message);
 		});

@@ -93,6 +93,36 @@ export class EntityCache extends EntityStore {
 
 	// ---- ingestion -----------------------------------------------------------------------------------------
 
+	/** The dispatch events {@link EntityCache.ingest} uses (others change nothing): a client need not decode the rest for the cache. */
+	public static readonly events: ReadonlySet<string> = new Set([
+		'READY',
+		'GUILD_CREATE',
+		'GUILD_UPDATE',
+		'GUILD_DELETE',
+		'CHANNEL_CREATE',
+		'CHANNEL_UPDATE',
+		'THREAD_CREATE',
+		'THREAD_UPDATE',
+		'CHANNEL_DELETE',
+		'THREAD_DELETE',
+		'THREAD_LIST_SYNC',
+		'GUILD_ROLE_CREATE',
+		'GUILD_ROLE_UPDATE',
+		'GUILD_ROLE_DELETE',
+		'GUILD_EMOJIS_UPDATE',
+		'GUILD_MEMBER_ADD',
+		'GUILD_MEMBER_UPDATE',
+		'GUILD_MEMBER_REMOVE',
+		'GUILD_MEMBERS_CHUNK',
+		'USER_UPDATE',
+		'MESSAGE_CREATE',
+		'MESSAGE_UPDATE',
+		'MESSAGE_DELETE',
+		'MESSAGE_DELETE_BULK',
+		'PRESENCE_UPDATE',
+		'VOICE_STATE_UPDATE',
+	]);
+
 	private dispatch(event: string, d: Record<string, unknown>): boolean {
 		switch (event) {
 			case 'READY':
@@ -301,24 +331,30 @@ export class EntityCache extends EntityStore {
 		return this.putMember(record, d, mode);
 	}
 
-	/** `add`: a join (clears a tombstone, counts); `snapshot`: GUILD_CREATE/chunk (clears, does not count); `update`: respects tombstones. */
-	private putMember(record: GuildRecord, payload: Record<string, unknown>, mode: MemberWrite, authorId?: string): boolean {
+	/**
+	 * `add`: a join (clears a tombstone, counts); `snapshot`: GUILD_CREATE/chunk (clears, does not count); `update`:
+	 * respects tombstones. `author`: the partial member of a message, whose user (and its row, already upserted) the
+	 * message named; the member table is searched once.
+	 */
+	private putMember(record: GuildRecord, payload: Record<string, unknown>, mode: MemberWrite, author?: { readonly id: string; readonly row: number }): boolean {
 		const user = rec(payload, 'user');
-		const userId = user === undefined ? (authorId ?? str(payload, 'user_id')) : str(user, 'id');
+		const userId = user === undefined ? (author?.id ?? str(payload, 'user_id')) : str(user, 'id');
 		if (userId === undefined) return false;
+		const existing = record.members === undefined ? -1 : record.members.rowOf(userId);
 		// A cached member has no tombstone (removal drops the row, a re-add clears the stone): only an uncached one
 		// needs the lookup, so the hot path (a message from a cached member) builds no key string.
-		if (record.members === undefined || record.members.rowOf(userId) < 0) {
+		if (existing < 0) {
 			const tomb = `m:${record.id}:${userId}`;
 			if (mode !== 'update') this.tombstones.delete(tomb);
 			else if (this.tombstones.has(tomb)) return false;
 		}
-		const userRow = user !== undefined && this.caches(CacheFlags.Users) && has(user, 'username') ? this.users.upsert(user) : this.users.rowOf(userId);
+		const userRow =
+			author !== undefined && user === undefined ? author.row : user !== undefined && this.caches(CacheFlags.Users) && has(user, 'username') ? this.users.upsert(user) : this.users.rowOf(userId);
 		if (!this.caches(CacheFlags.Members)) return userRow >= 0;
 		record.members ??= new MemberTable(record.id, this.rolePool, this.memberKeep);
 		const table = record.members;
-		if (table.size >= this.limits.members && userId !== this.selfId && table.rowOf(userId) < 0) return false;
-		const [row, created] = table.upsert(userId, payload);
+		if (existing < 0 && table.size >= this.limits.members && userId !== this.selfId) return false;
+		const [row, created] = existing >= 0 ? table.update(existing, payload, author !== undefined) : table.upsert(userId, payload, author !== undefined);
 		if (row < 0) return false;
 		if (created) {
 			if (userRow >= 0) this.users.ref(userRow);
@@ -353,13 +389,13 @@ export class EntityCache extends EntityStore {
 
 	private messageCreate(d: Record<string, unknown>): boolean {
 		const author = rec(d, 'author');
-		if (author !== undefined && this.caches(CacheFlags.Users) && d.webhook_id === undefined) this.users.upsert(author);
+		const authorId = author === undefined ? undefined : str(author, 'id');
+		const userRow = author !== undefined && authorId !== undefined && this.caches(CacheFlags.Users) && d.webhook_id === undefined ? this.users.upsert(author) : -1;
 		const guildId = str(d, 'guild_id');
 		const member = rec(d, 'member');
-		const authorId = author === undefined ? undefined : str(author, 'id');
 		if (guildId !== undefined && member !== undefined && authorId !== undefined) {
 			const record = this.record(guildId, false);
-			if (record !== undefined) this.putMember(record, member, 'update', authorId);
+			if (record !== undefined) this.putMember(record, member, 'update', { id: authorId, row: userRow >= 0 ? userRow : this.users.rowOf(authorId) });
 		}
 		if (!this.caches(CacheFlags.Messages) || this.limits.messages === 0) return false;
 		const message = parsePayload('Message', d, this.validation);

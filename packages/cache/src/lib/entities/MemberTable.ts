@@ -40,14 +40,21 @@ export class MemberTable extends SnowflakeTable {
 
 	/**
 	 * Inserts or updates the member of user `userId` from a member payload (fields absent from a partial payload
-	 * keep their value). Returns `[row, created]`; row `-1` for a malformed ID.
+	 * keep their value). Returns `[row, created]`; row `-1` for a malformed ID. `attached`: the partial member a
+	 * message or an interaction carries, whose join date is the one already stored (a membership's join date does
+	 * not change; a rejoin follows a removal, which drops the row), so it is parsed only for a new row.
 	 */
-	public upsert(user: string, payload: Record<string, unknown>): [row: number, created: boolean] {
+	public upsert(user: string, payload: Record<string, unknown>, attached = false): [row: number, created: boolean] {
 		const [row, created] = this.upsertRow(user);
 		if (row < 0) return [row, created];
+		return this.update(row, payload, attached, created);
+	}
+
+	/** {@link MemberTable.upsert} for a row already found with `rowOf` (`created` for a row just made). */
+	public update(row: number, payload: Record<string, unknown>, attached = false, created = false): [row: number, created: boolean] {
 		if (created) this.joinedAt[row] = Number.NaN;
 		if (has(payload, 'roles')) this.roles[row] = this.pool.intern(arr(payload, 'roles'), created ? undefined : this.roles[row]);
-		if (has(payload, 'joined_at')) this.joinedAt[row] = time(strOrNull(payload, 'joined_at')) ?? Number.NaN;
+		if (has(payload, 'joined_at') && (created || !attached || Number.isNaN(this.joinedAt[row]))) this.joinedAt[row] = time(strOrNull(payload, 'joined_at')) ?? Number.NaN;
 		if (this.keep.has('nick') && has(payload, 'nick')) {
 			const nick = strOrNull(payload, 'nick') ?? null;
 			if (!this.arena.equals(this.nick[row] ?? 0, nick)) {

@@ -40,7 +40,7 @@ import { DispatchValidator } from './DispatchValidator.js';
 import { EventPipeline, type RecordedDispatch } from './EventPipeline.js';
 import { permissionsFromCache } from './permissions.js';
 import { ReadyTracker } from './ReadyTracker.js';
-import { reportInvalid, routeDispatch } from './routes.js';
+import { ROUTED_DISPATCHES, reportInvalid, routeDispatch } from './routes.js';
 
 /** A command for {@link Client.registerCommands}: a builder or a payload. */
 export type CommandInput = SlashCommandBuilder | ContextMenuCommandBuilder | RESTPutAPIApplicationCommandsJSONBody[number];
@@ -192,7 +192,14 @@ export class Client extends ClientEmitter<ClientEvents> {
 		if (bus.has('security:authSuccess')) bus.emit('security:authSuccess', auth);
 		if (this.#current() === 'destroyed') throw new CoreError('CORE_DESTROYED', 'The client was destroyed while logging in.');
 		if (bus.has('client:beforeConnect')) await bus.emitAsync('client:beforeConnect', { intents: this.#options.intents, shardCount: this.#shardCountOption() });
-		const gateway = new WebSocketManager({ ...this.#options.gateway, token: this.#token, intents: this.#options.intents, rest: this.rest, extensions: bus });
+		const gateway = new WebSocketManager({
+			...this.#options.gateway,
+			token: this.#token,
+			intents: this.#options.intents,
+			rest: this.rest,
+			extensions: bus,
+			dispatchEvents: this.#options.gateway?.dispatchEvents ?? ((t) => this.#wants(t)),
+		});
 		this.gateway = gateway;
 		const readiness = new ReadyTracker();
 		this.#readiness = readiness;
@@ -382,6 +389,17 @@ export class Client extends ClientEmitter<ClientEvents> {
 			this.emit('warn', text);
 			if (bus.has('client:warn')) bus.emit('client:warn', text);
 		});
+	}
+
+	/**
+	 * Whether a dispatch is of use to anyone: the cache or the client's own events use it, or something sees every
+	 * dispatch (a `raw` listener, the pipeline, a dispatch or metrics point). The gateway skips the others without
+	 * parsing them; the answer follows listeners as they come and go.
+	 */
+	#wants(t: string): boolean {
+		if (ROUTED_DISPATCHES.has(t) || (this.#cacheEnabled && EntityCache.events.has(t))) return true;
+		const bus = this.bus;
+		return this.listenerCount('raw') > 0 || this.pipeline.active || bus.has('gateway:beforeDispatch') || bus.has('gateway:afterDispatch') || bus.has('metrics:counter');
 	}
 
 	#handle(incoming: DispatchEnvelope): void {

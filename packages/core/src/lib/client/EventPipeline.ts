@@ -172,6 +172,11 @@ export class EventPipeline {
 		return recording.count;
 	}
 
+	/** Whether anything here sees every dispatch: a recording, a filter, a transformer or a batch. */
+	public get active(): boolean {
+		return this.#recording !== undefined || this.#filters.length > 0 || this.#transformers.length > 0 || this.#handles.size > 0;
+	}
+
 	/** Whether a recording is running. */
 	public get recording(): boolean {
 		return this.#recording !== undefined;

@@ -28,6 +28,24 @@ export function reportInvalid(client: Client, event: DispatchEnvelope, error: un
 	if (bus.has('client:warn')) bus.emit('client:warn', text);
 }
 
+/** The dispatches {@link routeDispatch} turns into events or points (READY also sets the client's IDs). */
+export const ROUTED_DISPATCHES: ReadonlySet<string> = new Set([
+	'READY',
+	'MESSAGE_CREATE',
+	'MESSAGE_UPDATE',
+	'MESSAGE_DELETE',
+	'GUILD_CREATE',
+	'GUILD_UPDATE',
+	'GUILD_DELETE',
+	'CHANNEL_CREATE',
+	'CHANNEL_UPDATE',
+	'CHANNEL_DELETE',
+	'GUILD_MEMBER_ADD',
+	'GUILD_MEMBER_UPDATE',
+	'GUILD_MEMBER_REMOVE',
+	'INTERACTION_CREATE',
+]);
+
 function wanted(client: Client, name: keyof ClientEvents): boolean {
 	return client.listenerCount(name) > 0;
 }

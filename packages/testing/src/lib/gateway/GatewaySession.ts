@@ -52,7 +52,8 @@ export class GatewaySession {
 	 */
 	public sequence(event: GatewayDispatchEvents | 'RESUMED', json: string): string {
 		const seq = ++this.seq;
-		const text = `{"op":${GatewayOpcodes.Dispatch},"t":"${event}","s":${seq},"d":${json}}`;
+		// Discord writes the envelope keys in this order (clients may read the header without parsing `d`).
+		const text = `{"t":"${event}","s":${seq},"op":${GatewayOpcodes.Dispatch},"d":${json}}`;
 		this.buffer.push({ seq, text });
 		if (this.buffer.length - this.bufferStart > this.replayCapacity) this.bufferStart++;
 		if (this.bufferStart > 4096 && this.bufferStart * 2 > this.buffer.length) {

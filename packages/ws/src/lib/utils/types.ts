@@ -98,8 +98,12 @@ export interface ShardHooks {
 	updateSessionInfo: UpdateSessionInfo | undefined;
 	/** Whether the application wants dispatch `t` (others are counted and skipped without parsing). */
 	wants(t: string): boolean;
-	/** The same filter as data, for shards in other threads (a superset of `wants` is fine). */
-	readonly dispatchFilter: { readonly all: boolean; readonly events: readonly string[] };
+	/**
+	 * The same filter as data, for shards in other threads (a superset of `wants` is fine). `dynamic`: `wants` is a
+	 * predicate whose answer may change at any time (the application's `dispatchEvents` function): shards in this
+	 * thread read every dispatch's header to ask it, shards in other threads forward everything (`all`).
+	 */
+	readonly dispatchFilter: { readonly all: boolean; readonly events: readonly string[]; readonly dynamic: boolean };
 	/** Deliver wanted dispatches as text without parsing them (worker threads forward text to the main thread). */
 	readonly forwardRaw: boolean;
 	/** Extension points (main thread only). */

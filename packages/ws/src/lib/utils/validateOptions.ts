@@ -50,5 +50,6 @@ export function validateOptions(options: WebSocketManagerOptions): void {
 	const backoff = options.reconnectBackoff;
 	if (backoff !== undefined && (!(backoff.initial >= 0) || !(backoff.max >= backoff.initial))) fail('`reconnectBackoff` needs 0 <= initial <= max (milliseconds).');
 	if (options.gatewayUrl !== undefined && !/^wss?:\/\//.test(options.gatewayUrl)) fail(`\`gatewayUrl\` must be a ws:// or wss:// URL, got ${options.gatewayUrl}.`);
-	if (options.dispatchEvents !== undefined && options.dispatchEvents !== 'all' && !Array.isArray(options.dispatchEvents)) fail("`dispatchEvents` must be 'all' or an array of event names.");
+	const events: unknown = options.dispatchEvents;
+	if (events !== undefined && events !== 'all' && !Array.isArray(events) && typeof events !== 'function') fail("`dispatchEvents` must be 'all', an array of event names or a function of the event name.");
 }

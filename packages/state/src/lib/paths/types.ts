@@ -19,10 +19,14 @@ export type MaxPathDepth = 10;
 
 type Leaf = string | number | boolean | bigint | symbol | null | undefined | ((...args: never[]) => unknown);
 
-/** The key type of `S` when it is an index signature whose keys are not literals (`string`, a branded ID). */
-type WideKey<S> = string extends keyof S ? string : number extends keyof S ? number : Extract<keyof S, string> extends infer K ? (K extends `${infer _}` ? (IsLiteral<K> extends true ? never : K) : never) : never;
+/**
+ * The key type of `S` when its keys are not literals (`string`, `number`, a branded ID such as `GuildId`): any
+ * segment then addresses `S[key]`.
+ */
+type WideKey<S> = string extends keyof S ? string : number extends keyof S ? number : NonLiteral<Extract<keyof S, string>>;
 
-type IsLiteral<K> = [K] extends [never] ? false : K extends string ? ({} extends Record<K, 1> ? false : true) : false;
+/** `K` when it is not a union of literal strings (a `Record` over it has no required keys). */
+type NonLiteral<K extends string> = [K] extends [never] ? never : {} extends Record<K, 1> ? K : never;
 
 /** The type under key `K` (a dot-form segment, so always a string) of `S`, or `never`. */
 export type ChildOf<S, K extends string> = S extends Leaf

@@ -30,3 +30,10 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
 	}
 	throw new Error(`timed out waiting for ${what}`);
 }
+
+/** JSON with object keys sorted: equal for deeply equal states whatever order keys were added in. */
+export function canonical(value: unknown): string {
+	return JSON.stringify(value, (_key, inner: unknown) =>
+		typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : inner,
+	);
+}

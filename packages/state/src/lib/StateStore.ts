@@ -653,7 +653,7 @@ export class StateStore<S extends object> {
 			return changes;
 		};
 		return {
-			applyRemote: (ops, coalesce) => applyOps(coalesce ? engine.coalesce(ops) : ops, (op) => engine.accept(op)),
+			applyRemote: (ops, coalesce) => applyOps(coalesce ? engine.coalesce(engine.fresh(ops)) : ops, (op) => engine.accept(op)),
 			reapply: (ops) => {
 				applyOps(ops, (op) => engine.accept(op));
 			},

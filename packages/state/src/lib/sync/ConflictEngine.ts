@@ -225,6 +225,19 @@ export class ConflictEngine {
 		return true;
 	}
 
+	/** The operations of `ops` that {@link accept} would take (not yet reflected, no duplicates), in order. */
+	public fresh(ops: readonly SyncOp[]): SyncOp[] {
+		const seen = new Map<string, number>();
+		const out: SyncOp[] = [];
+		for (const op of ops) {
+			const last = seen.get(op.n) ?? this.#seen.get(op.n) ?? 0;
+			if (op.i <= last) continue;
+			seen.set(op.n, op.i);
+			out.push(op);
+		}
+		return out;
+	}
+
 	/**
 	 * Applies a remote operation to a draft, resolving every change by its path's policy. Reports conflicts
 	 * through `report`. Call {@link accept} first.
@@ -314,7 +327,7 @@ export class ConflictEngine {
 	}
 
 	/**
-	 * Coalesces a run of operations (a catch-up): a last-writer-wins write that a later write of the same path or
+	 * Coalesces a run of fresh operations (see {@link fresh}; a catch-up): a last-writer-wins write that a later write of the same path or
 	 * an ancestor outranks is dropped, counter increments on one path add up, set changes on one path combine.
 	 * Operations stay (possibly empty) so duplicate detection still sees them.
 	 */

@@ -38,7 +38,7 @@ describe('history entries and time travel', () => {
 		// restoring is itself a change: it can be undone
 		store.undo();
 		expect(store.get().counter).toBe(100);
-		expect(() => store.goto('nope')).toThrow(expect.objectContaining({ code: 'STATE_NOT_FOUND' }) as Error);
+		expect(() => { store.goto('nope'); }).toThrow(expect.objectContaining({ code: 'STATE_NOT_FOUND' }) as Error);
 	});
 
 	it('takes periodic snapshots and keeps a bounded number, reported on state:snapshot', async () => {

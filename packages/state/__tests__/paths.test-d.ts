@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { GuildId } from '@ovenjs/types';
-import { StateStore, type PathValue, type TuplePathValue, type ValidPath } from '@ovenjs/state';
+import type { StateStore, PathValue, TuplePathValue, ValidPath } from '@ovenjs/state';
 
 interface BotState {
 	guilds: Record<string, { settings: { prefix: string; locale?: string }; roles: string[] }>;

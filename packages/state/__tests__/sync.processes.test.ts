@@ -46,7 +46,7 @@ class CutProxy {
 		this.#server = undefined;
 		for (const socket of this.#sockets) socket.destroy();
 		this.#sockets.clear();
-		if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
+		if (server !== undefined) await new Promise<void>((resolve) => server.close(() => { resolve(); }));
 	}
 }
 
@@ -70,7 +70,7 @@ class Replica {
 		const script = fileURLToPath(new URL('./fixtures/replica.ts', import.meta.url));
 		this.#child = fork(script, [name, url, label], { execArgv: ['--conditions=@ovenjs/source', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 		this.ready = new Promise((resolve, reject) => {
-			this.#child.once('exit', (code) => reject(new Error(`replica ${label} exited with ${String(code)}`)));
+			this.#child.once('exit', (code) => { reject(new Error(`replica ${label} exited with ${String(code)}`)); });
 			this.#child.on('message', (reply: Reply) => {
 				if (reply.ready === true) resolve();
 				if (reply.id !== undefined) this.#waiting.get(reply.id)?.(reply);
@@ -101,7 +101,7 @@ describe.skipIf(!redis.available)('three replica processes on the real Redis, on
 	const admin = new Redis(redis.url);
 
 	afterAll(async () => {
-		await Promise.all(replicas.map((replica) => replica.call('stop').catch(() => replica.kill())));
+		await Promise.all(replicas.map((replica) => replica.call('stop').catch(() => { replica.kill(); })));
 		await proxy.stop();
 		const keys = await admin.keys(`ovenjs-test:state-procs:${name}*`);
 		if (keys.length > 0) await admin.del(...keys);

@@ -19,10 +19,12 @@ export interface NamespaceHost {
  * The value at a path that the compiler already checked against the slice's type (`ValidPath`): the run-time
  * value has that type, or is `undefined` when a segment is missing (reported as such by the return types).
  */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the type comes from the checked path
 function typedByPath<V>(_value: unknown): _value is V {
 	return true;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the slice's type comes from the namespace
 function sliceOf<T>(root: unknown, key: string): T {
 	const value = readPath(root, [key]);
 	if (!isContainer(value) || !typedByPath<T>(value)) throw StateError.of('STATE_INVALID_PATH', [key, 'the namespace no longer holds an object']);
@@ -68,7 +70,7 @@ export class StateNamespace<T extends object> {
 	public async set<P extends string>(path: ValidPath<T, P>, value: PathValue<T, P>, meta?: string | ChangeMeta): Promise<DeepReadonly<T>> {
 		const segments = toSegments(path);
 		await this.#host.update((root) => {
-			writePath(root, [this.key, ...segments], value, `${this.key}.${path}`);
+			writePath(root, [this.key, ...segments], value, [this.key, ...segments].join('.'));
 		}, meta);
 		return this.get();
 	}

@@ -1,7 +1,6 @@
 import { applyPatches, enablePatches, freeze, produceWithPatches, type Draft, type Patch } from 'immer';
 import type { DeepReadonly } from '@ovenjs/types';
 import { StateError } from './errors/StateError.js';
-import type { StateUpdateEvent } from './extension-points.js';
 import { History } from './history/History.js';
 import type { ChangeMeta, ChangeOrigin, HistoryEntry, StateSnapshot } from './history/types.js';
 import { assertNoSharedReferences, coalescePatches, patchBytes } from './patches.js';
@@ -74,6 +73,7 @@ function isFrozenView<S>(state: S): state is S & DeepReadonly<S> {
 }
 
 /** The loaded value is the state (checked by `schema` when one was given). */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the store's type, trusted (or checked by `schema`)
 function trusted<S>(value: unknown): value is S {
 	return typeof value === 'object' && value !== null;
 }
@@ -138,9 +138,11 @@ export class StateStore<S extends object> {
 		checkCount('snapshots.keep', options.snapshots?.keep, 0);
 		checkCount('sync.streamLength', options.sync?.streamLength, 1);
 		checkCount('sync.snapshotEvery', options.sync?.snapshotEvery, 0);
-		if (typeof initial !== 'object' || initial === null) throw StateError.of('STATE_INVALID_OPTIONS', ['initial', 'the state must be an object or an array']);
+		const start: unknown = initial;
+		if (typeof start !== 'object' || start === null) throw StateError.of('STATE_INVALID_OPTIONS', ['initial', 'the state must be an object or an array']);
 		if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) throw StateError.of('STATE_INVALID_OPTIONS', ['name', 'must be a non-empty string']);
-		if (options.sync !== undefined && typeof options.sync.redis !== 'string' && typeof options.sync.redis !== 'object') {
+		const redis: unknown = options.sync?.redis;
+		if (options.sync !== undefined && typeof redis !== 'string' && (typeof redis !== 'object' || redis === null)) {
 			throw StateError.of('STATE_INVALID_OPTIONS', ['sync.redis', 'must be a Redis URL or an ioredis client']);
 		}
 		this.name = options.name ?? DefaultStateStoreOptions.name;
@@ -150,10 +152,10 @@ export class StateStore<S extends object> {
 		this.#historyOn = limit > 0;
 		this.#history = this.#newHistory(this.#state, 0);
 		this.#engine = options.sync === undefined ? undefined : new ConflictEngine(this.name, options.sync.conflict, options.sync.node);
-		this.#persister = options.persist === undefined ? undefined : new Persister(options.persist, this.name, this.name, (error) => this.#report(error));
+		this.#persister = options.persist === undefined ? undefined : new Persister(options.persist, this.name, this.name, (error) => { this.#report(error); });
 		this.ready = this.#start();
 		// Nobody may await ready: its failure is also reported to onError, and the first update rejects with it.
-		this.ready.catch((error: unknown) => this.#report(error));
+		this.ready.catch((error: unknown) => { this.#report(error); });
 	}
 
 	/** Creates a store and waits until it is ready (restored from storage, caught up with its replicas). */
@@ -291,7 +293,8 @@ export class StateStore<S extends object> {
 					writePath(draft, segments, value, formatPath(segments));
 				},
 				update: (recipe) => {
-					const returned: unknown = recipe(draft);
+					const run: (draft: Draft<S>) => unknown = recipe;
+					const returned = run(draft);
 					if (isPromiseLike(returned)) throw StateError.of('STATE_ASYNC_RECIPE', []);
 				},
 			};
@@ -335,7 +338,7 @@ export class StateStore<S extends object> {
 			try {
 				return Promise.resolve(this.#applyLocal(recipe, meta, undefined));
 			} catch (error) {
-				return Promise.reject(error);
+				return Promise.reject(error instanceof Error ? error : new Error(String(error)));
 			}
 		}
 		this.#queued++;
@@ -515,7 +518,8 @@ export class StateStore<S extends object> {
 	 * scoped to it: what plugins get as their namespaced state.
 	 */
 	public namespace<K extends Extract<keyof S, string>>(key: K): StateNamespace<S[K] & object> {
-		if (typeof key !== 'string' || key === '') throw StateError.of('STATE_INVALID_PATH', [String(key), 'a namespace is a top-level key']);
+		const name: unknown = key;
+		if (typeof name !== 'string' || name === '') throw StateError.of('STATE_INVALID_PATH', [String(name), 'a namespace is a top-level key']);
 		const value = readPath(this.#state, [key]);
 		if (typeof value !== 'object' || value === null) throw StateError.of('STATE_INVALID_PATH', [key, 'a namespace must hold an object (set it first)']);
 		return new StateNamespace<S[K] & object>(
@@ -679,7 +683,7 @@ export class StateStore<S extends object> {
 			}
 			return;
 		}
-		process.emitWarning(error instanceof Error ? error.message : String(error), { code: 'OVENJS_STATE', detail: error instanceof Error && error.cause !== undefined ? String(error.cause) : undefined });
+		process.emitWarning(error instanceof Error ? error.message : String(error), { code: 'OVENJS_STATE', detail: error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined });
 	}
 
 	#assertAlive(): void {

@@ -4,7 +4,7 @@
  */
 import type { Patch } from 'immer';
 import { StateError } from './errors/StateError.js';
-import { childOf, formatPath, isContainer, isPrefix } from './paths/paths.js';
+import { childOf, formatPath, isContainer, isList, isPrefix } from './paths/paths.js';
 import type { PathArray } from './paths/types.js';
 
 /** Whether a patch moves array elements (add/remove at an index, or a length change): never coalesced across. */
@@ -36,15 +36,16 @@ export function coalescePatches(patches: readonly Patch[]): Patch[] {
 			continue;
 		}
 		let merged: Patch | undefined = patch;
-		if (patch.op === 'replace' || patch.op === 'remove' || patch.op === 'add') {
+		{
 			for (let i = out.length - 1; i > barrier; i--) {
 				const earlier = out[i];
 				if (earlier === undefined) continue;
 				if (samePath(earlier.path, patch.path)) {
 					out[i] = undefined;
-					if (earlier.op === 'add' && patch.op === 'replace') merged = { op: 'add', path: patch.path, value: patch.value };
+					const value: unknown = Reflect.get(patch, 'value');
+					if (earlier.op === 'add' && patch.op === 'replace') merged = { op: 'add', path: patch.path, value };
 					else if (earlier.op === 'add' && patch.op === 'remove') merged = undefined;
-					else if (earlier.op === 'remove' && patch.op === 'add') merged = { op: 'replace', path: patch.path, value: patch.value };
+					else if (earlier.op === 'remove' && patch.op === 'add') merged = { op: 'replace', path: patch.path, value };
 					break;
 				}
 				// A write at an ancestor (or the path itself) supersedes what was written below it.
@@ -77,7 +78,7 @@ export function estimateBytes(value: unknown, budget = Number.POSITIVE_INFINITY)
 				break;
 			case 'object':
 				if (item === null) total += 4;
-				else if (Array.isArray(item)) {
+				else if (isList(item)) {
 					total += 16 + item.length * 8;
 					for (const child of item) stack.push(child);
 				} else {
@@ -100,7 +101,7 @@ export function patchBytes(patches: readonly Patch[]): number {
 	let total = 0;
 	for (const patch of patches) {
 		total += 16 + patch.path.length * 12;
-		if ('value' in patch) total += estimateBytes(patch.value);
+		if ('value' in patch) total += estimateBytes(Reflect.get(patch, 'value'));
 	}
 	return total;
 }
@@ -114,9 +115,10 @@ export function patchBytes(patches: readonly Patch[]): number {
 export function assertNoSharedReferences(next: unknown, patches: readonly Patch[]): void {
 	let inserted: Map<object, string> | undefined;
 	for (const patch of patches) {
-		if ((patch.op === 'add' || patch.op === 'replace') && isContainer(patch.value)) {
+		const value: unknown = Reflect.get(patch, 'value');
+		if ((patch.op === 'add' || patch.op === 'replace') && isContainer(value)) {
 			inserted ??= new Map();
-			collect(patch.value, patch.path, inserted);
+			collect(value, patch.path, inserted);
 		}
 	}
 	if (inserted === undefined) return;

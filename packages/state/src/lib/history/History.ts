@@ -1,6 +1,7 @@
 import { applyPatches, type Patch } from 'immer';
 import { StateError } from '../errors/StateError.js';
 import { coalescePatches, patchBytes } from '../patches.js';
+import { pathId } from '../paths/paths.js';
 import type { ChangeMeta, ChangeOrigin, HistoryEntry, StateSnapshot } from './types.js';
 
 /** Bounds and cadence of a {@link History}. */
@@ -23,12 +24,7 @@ function sameMeta(a: ChangeMeta & { origin: ChangeOrigin }, b: ChangeMeta & { or
 
 function samePaths(a: readonly Patch[], b: readonly Patch[]): boolean {
 	if (a.length !== b.length) return false;
-	for (let i = 0; i < a.length; i++) {
-		const left = a[i]?.path;
-		const right = b[i]?.path;
-		if (left === undefined || right === undefined || left.length !== right.length) return false;
-		for (let j = 0; j < left.length; j++) if (left[j] !== right[j]) return false;
-	}
+	for (let i = 0; i < a.length; i++) if (pathId(a[i]?.path ?? []) !== pathId(b[i]?.path ?? [])) return false;
 	return true;
 }
 

@@ -11,11 +11,14 @@ export function toSegments(path: string | PathArray): PathKey[] {
 		}
 		return parts;
 	}
-	if (!Array.isArray(path)) throw StateError.of('STATE_INVALID_PATH', [String(path), 'a path is a dot string or an array of keys']);
-	for (const part of path) {
-		if (typeof part !== 'string' && typeof part !== 'number') throw StateError.of('STATE_INVALID_PATH', [formatPath(path), 'segments are strings or numbers']);
+	const parts: unknown = path;
+	if (!isList(parts)) throw StateError.of('STATE_INVALID_PATH', [String(parts), 'a path is a dot string or an array of keys']);
+	const segments: PathKey[] = [];
+	for (const part of parts) {
+		if (typeof part !== 'string' && typeof part !== 'number') throw StateError.of('STATE_INVALID_PATH', [formatPath(parts), 'segments are strings or numbers']);
+		segments.push(part);
 	}
-	return [...path];
+	return segments;
 }
 
 /** A path for messages: `guilds.123.settings`. */
@@ -30,6 +33,11 @@ export function pathId(path: PathArray): string {
 	return out;
 }
 
+/** `Array.isArray` that narrows `unknown` to `readonly unknown[]` (not `any[]`). */
+export function isList(value: unknown): value is readonly unknown[] {
+	return Array.isArray(value);
+}
+
 /** Whether `value` can hold children. */
 export function isContainer(value: unknown): value is object {
 	return typeof value === 'object' && value !== null;
@@ -38,7 +46,9 @@ export function isContainer(value: unknown): value is object {
 /** Reads a child without prototype lookups. */
 export function childOf(value: unknown, key: PathKey): unknown {
 	if (!isContainer(value)) return undefined;
-	return Object.prototype.hasOwnProperty.call(value, key) ? Reflect.get(value, key) : undefined;
+	if (!Object.hasOwn(value, key)) return undefined;
+	const child: unknown = Reflect.get(value, key);
+	return child;
 }
 
 /** The value at `path`, or `undefined` when any segment is missing. */

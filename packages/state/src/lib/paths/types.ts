@@ -26,6 +26,7 @@ type Leaf = string | number | boolean | bigint | symbol | null | undefined | ((.
 type WideKey<S> = string extends keyof S ? string : number extends keyof S ? number : NonLiteral<Extract<keyof S, string>>;
 
 /** `K` when it is not a union of literal strings (a `Record` over it has no required keys). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{}` is the empty object here: a Record over literal keys has required keys
 type NonLiteral<K extends string> = [K] extends [never] ? never : {} extends Record<K, 1> ? K : never;
 
 /** The type under key `K` (a dot-form segment, so always a string) of `S`, or `never`. */

@@ -47,15 +47,23 @@ export class Persister {
 
 	/** Resolves when everything recorded so far is stored. */
 	public async flush(): Promise<void> {
-		this.#kick();
-		while (this.#running !== undefined) await this.#running;
-		if (this.#failure !== undefined) {
+		await this.#settle();
+		if (this.#failed() !== undefined) {
 			// One more attempt: the storage may be back.
 			this.#failure = undefined;
-			this.#kick();
-			while (this.#running !== undefined) await this.#running;
-			if (this.#failure !== undefined) throw this.#failure;
+			await this.#settle();
+			const failure = this.#failed();
+			if (failure !== undefined) throw failure;
 		}
+	}
+
+	async #settle(): Promise<void> {
+		this.#kick();
+		for (let running = this.#running; running !== undefined; running = this.#running) await running;
+	}
+
+	#failed(): StateError | undefined {
+		return this.#failure;
 	}
 
 	#kick(): void {

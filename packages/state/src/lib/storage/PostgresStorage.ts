@@ -60,9 +60,9 @@ export class PostgresStorage implements StateStorage {
 	public async load(key: string): Promise<PersistedState> {
 		try {
 			await this.#init();
-			const snap = await this.#pool.query(`SELECT data FROM ${this.#snapshots} WHERE key = $1`, [key]);
+			const snap = await this.#pool.query<Record<string, unknown>>(`SELECT data FROM ${this.#snapshots} WHERE key = $1`, [key]);
 			const snapshot = decodeSnapshot(textOf(snap.rows[0], 'data'));
-			const rows = await this.#pool.query(`SELECT data FROM ${this.#changes} WHERE key = $1 AND version > $2 ORDER BY version`, [key, snapshot?.version ?? -1]);
+			const rows = await this.#pool.query<Record<string, unknown>>(`SELECT data FROM ${this.#changes} WHERE key = $1 AND version > $2 ORDER BY version`, [key, snapshot?.version ?? -1]);
 			const changes: PersistedChange[] = [];
 			for (const row of rows.rows) {
 				const change = decodeChange(textOf(row, 'data') ?? '');

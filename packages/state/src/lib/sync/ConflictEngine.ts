@@ -1,6 +1,6 @@
 import { current, isDraft } from 'immer';
 import { StateError } from '../errors/StateError.js';
-import { childOf, isContainer, isPrefix, pathId, readPath } from '../paths/paths.js';
+import { childOf, isContainer, isList, isPrefix, pathId, readPath } from '../paths/paths.js';
 import type { PathArray, PathKey } from '../paths/types.js';
 import { HybridLogicalClock } from './HybridLogicalClock.js';
 import type { ConflictOptions, ConflictPolicy, ConflictResolver, StateConflictEvent, SyncChange, SyncOp } from './types.js';
@@ -28,7 +28,9 @@ function plain(value: unknown): unknown {
 }
 
 function setKey(value: unknown): string {
-	return JSON.stringify(value) ?? 'undefined';
+	// JSON.stringify returns undefined for undefined and functions (typed as string).
+	const text: unknown = JSON.stringify(value);
+	return typeof text === 'string' ? text : 'undefined';
 }
 
 /** Sorted, de-duplicated (by JSON text) copy. */
@@ -156,7 +158,7 @@ export class ConflictEngine {
 		let a = after;
 		let b = before;
 		for (let i = 0; i < path.length; i++) {
-			if (Array.isArray(a) || Array.isArray(b)) return path.slice(0, i);
+			if (isList(a) || isList(b)) return path.slice(0, i);
 			const key = path[i];
 			if (key === undefined) break;
 			a = childOf(a, key);
@@ -197,7 +199,7 @@ export class ConflictEngine {
 				if (n !== 0) changes.push({ k: 'c', p: path, n });
 				continue;
 			}
-			if (exact && policy === 'set' && Array.isArray(now) && (Array.isArray(was) || was === undefined)) {
+			if (exact && policy === 'set' && isList(now) && (isList(was) || was === undefined)) {
 				const old: readonly unknown[] = was ?? [];
 				changes.push({ k: 's', p: path, a: without(now, old), x: without(old, now) });
 				continue;
@@ -253,7 +255,7 @@ export class ConflictEngine {
 			}
 			if (change.k === 's') {
 				const value = readPath(draft, path);
-				const base: readonly unknown[] = Array.isArray(value) ? value.map(plain) : [];
+				const base: readonly unknown[] = isList(value) ? value.map(plain) : [];
 				writeAt(draft, path, canonicalSet(without([...base, ...change.a], change.x)), false);
 				continue;
 			}
@@ -316,7 +318,7 @@ export class ConflictEngine {
 				const prefix = path.slice(0, length);
 				if (!this.isSetPath(prefix)) continue;
 				const value = readPath(draft, prefix);
-				if (Array.isArray(value)) {
+				if (isList(value)) {
 					const sorted = canonicalSet(value);
 					const same = sorted.length === value.length && sorted.every((item, index) => setKey(item) === setKey(plain(value[index])));
 					if (!same) writeAt(draft, prefix, sorted, false);

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { StateError } from '../errors/StateError.js';
+import { isList } from '../paths/paths.js';
 import type { EngineState } from './ConflictEngine.js';
 import { parseOp, parseSnapshot, type SharedSnapshot } from './schemas.js';
 import type { CatchUpReport, SyncOp } from './types.js';
@@ -49,7 +50,7 @@ return 0`;
 const PAGE = 256;
 
 function isNumberArray(value: unknown): value is number[] {
-	return Array.isArray(value) && value.every((item) => typeof item === 'number');
+	return isList(value) && value.every((item) => typeof item === 'number');
 }
 
 function seqOf(id: string): number {
@@ -75,7 +76,7 @@ export class RedisSync {
 	#sharedSeq = 0;
 	readonly #outbox: { op: SyncOp; text: string }[] = [];
 	#inflight: { op: SyncOp; text: string }[] = [];
-	#publishing: Promise<void> | undefined;
+	#draining = false;
 	#inbox: Promise<void> = Promise.resolve();
 	readonly #buffer = new Map<number, SyncOp>();
 	#catchingUp = false;
@@ -158,7 +159,10 @@ export class RedisSync {
 	public publish(op: SyncOp): void {
 		if (this.#closed) return;
 		this.#outbox.push({ op, text: JSON.stringify(op) });
-		this.#publishing ??= this.#drain();
+		if (!this.#draining) {
+			this.#draining = true;
+			void this.#drain();
+		}
 	}
 
 	/** Resolves when every operation queued so far is in Redis. */
@@ -177,7 +181,7 @@ export class RedisSync {
 				this.#inflight = [];
 				delay = 25;
 			} catch (error) {
-				if (this.#closed) break;
+				if (this.#isClosed()) break;
 				// Put them back in front, in order; a retry that duplicates one is dropped by the receivers (per-replica ids).
 				this.#outbox.unshift(...this.#inflight);
 				this.#inflight = [];
@@ -186,7 +190,7 @@ export class RedisSync {
 				delay = Math.min(delay * 2, 1_000);
 			}
 		}
-		this.#publishing = undefined;
+		this.#draining = false;
 		if (this.pending === 0) for (const resolve of this.#drained.splice(0)) resolve();
 	}
 
@@ -315,6 +319,10 @@ export class RedisSync {
 		this.#client.eval(SHARE, 1, this.#keys.snapshot, String(this.#lastSeq), text).catch((error: unknown) => {
 			this.#options.host.fail(StateError.of('STATE_SYNC_FAILED', [this.#options.name, 'writing the shared snapshot failed'], { cause: error }));
 		});
+	}
+
+	#isClosed(): boolean {
+		return this.#closed;
 	}
 
 	/** Stops receiving; unpublished operations are dropped (call `flush()` first). */

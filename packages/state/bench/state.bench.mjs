@@ -68,7 +68,7 @@ function createStore(init, { limit }) {
 		for (const listener of listeners) listener(state, previous);
 	};
 	state = init(set);
-	return { getState: () => state, subscribe: (l) => (listeners.add(l), () => listeners.delete(l)), temporal: { pastStates } };
+	return { getState: () => state, subscribe: (l) => (listeners.add(l), () => listeners.delete(l)), temporal: { pastStates, futureStates: () => futureStates } };
 }
 const temporal = (init, options) => [init, options];
 

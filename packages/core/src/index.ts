@@ -38,7 +38,7 @@ export {
 export type { AnyInteraction } from './lib/interactions/interactions.js';
 export { Client } from './lib/client/Client.js';
 export type { CommandInput } from './lib/client/Client.js';
-export type { ClientOptions, ClientEvents, ClientReadyEventInfo, ShardEventInfo, ShardsReadyInfo } from './lib/client/ClientOptions.js';
+export type { ClientOptions, ClientAppState, ClientStateOptions, ClientEvents, ClientReadyEventInfo, ShardEventInfo, ShardsReadyInfo } from './lib/client/ClientOptions.js';
 export { DefaultClientOptions } from './lib/client/ClientOptions.js';
 export { ClientEmitter } from './lib/client/ClientEmitter.js';
 export type { ClientListener } from './lib/client/ClientEmitter.js';

@@ -10,6 +10,7 @@ import {
 } from 'discord-api-types/v10';
 import { EntityCache } from '@ovenjs/cache';
 import { REST } from '@ovenjs/rest';
+import { StateStore } from '@ovenjs/state';
 import { WebSocketManager, type GatewayDispatch } from '@ovenjs/ws';
 import {
 	getValidationMode,
@@ -35,7 +36,7 @@ import type { DispatchEnvelope } from '../bus/points.js';
 import type { ContextMenuCommandBuilder, SlashCommandBuilder } from '../builders/commands.js';
 import { CoreError } from '../errors/CoreError.js';
 import { ClientEmitter } from './ClientEmitter.js';
-import { DefaultClientOptions, type ClientEvents, type ClientOptions } from './ClientOptions.js';
+import { DefaultClientOptions, type ClientEvents, type ClientAppState, type ClientOptions, type ClientStateOptions } from './ClientOptions.js';
 import { DispatchValidator } from './DispatchValidator.js';
 import { EventPipeline, type RecordedDispatch } from './EventPipeline.js';
 import { permissionsFromCache } from './permissions.js';
@@ -74,6 +75,28 @@ function waitGuildTimeoutOf(options: ClientOptions): number {
 	return timeout;
 }
 
+/**
+ * Without `state`, the store starts empty: {@link ClientAppState} is only augmented together with passing its
+ * `initial` value, so an empty object is a value of the un-augmented interface.
+ */
+function isClientAppState(_value: object): _value is ClientAppState {
+	return true;
+}
+
+function stateOf(options: ClientStateOptions | undefined, bus: ExtensionBus): StateStore<ClientAppState> {
+	const initial: unknown = options?.initial ?? {};
+	if (typeof initial !== 'object' || initial === null || !isClientAppState(initial)) {
+		throw new CoreError('CORE_INVALID_OPTION', 'ClientOptions.state.initial must be the initial state object.');
+	}
+	return new StateStore<ClientAppState>(initial, {
+		name: options?.name ?? 'client',
+		emitter: bus,
+		...(options?.persist === undefined ? {} : { persist: options.persist }),
+		...(options?.sync === undefined ? {} : { sync: options.sync }),
+		...(options?.historyLimit === undefined ? {} : { historyLimit: options.historyLimit }),
+	});
+}
+
 /** Guild commands cannot carry install contexts, and the primary entry point command is global only. */
 function toGuildCommands(body: RESTPutAPIApplicationCommandsJSONBody): RESTPutAPIApplicationGuildCommandsJSONBody {
 	const out: RESTPutAPIApplicationGuildCommandsJSONBody = [];
@@ -110,6 +133,11 @@ export class Client extends ClientEmitter<ClientEvents> {
 	public readonly cache: EntityCache;
 	/** The gateway event pipeline: filters, transformers, batches, record/replay. */
 	public readonly pipeline: EventPipeline;
+	/**
+	 * Application state (`@ovenjs/state`): a typed store of {@link ClientAppState} (declare its shape by augmenting that
+	 * interface), observable on the bus as `state:*`; plugins take slices of it with `state.namespace(key)`.
+	 */
+	public readonly state: StateStore<ClientAppState>;
 	/** The bot user's ID (after `ready`). */
 	public userId: UserId | undefined;
 	/** The application's ID (after `ready`). */
@@ -146,6 +174,7 @@ export class Client extends ClientEmitter<ClientEvents> {
 		// Dispatches reach the cache after the client's validator checked them: no second validation there.
 		this.cache = new EntityCache(options.cache === false ? { flags: 0 } : { ...options.cache, emitter: bus, validation: 'off' });
 		this.pipeline = new EventPipeline(bus);
+		this.state = stateOf(options.state, bus);
 		if (bus.has('lifecycle:init')) bus.emit('lifecycle:init', { intents: options.intents, shardCount: this.#shardCountOption() });
 	}
 
@@ -260,6 +289,7 @@ export class Client extends ClientEmitter<ClientEvents> {
 		await this.pipeline.close();
 		await this.rest.destroy();
 		this.cache.destroy();
+		await this.state.destroy();
 		unregisterSecret(this.#token);
 		if (bus.has('lifecycle:shutdown')) bus.emit('lifecycle:shutdown', info);
 		if (bus.has('client:afterDisconnect')) bus.emit('client:afterDisconnect', info);

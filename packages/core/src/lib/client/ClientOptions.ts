@@ -1,5 +1,6 @@
 import type { EntityCacheOptions, CachedGuild } from '@ovenjs/cache';
 import type { RestOptions } from '@ovenjs/rest';
+import type { StateStorage, StateSyncOptions } from '@ovenjs/state';
 import type { GatewayError, ShardProgress, WebSocketManagerOptions } from '@ovenjs/ws';
 import { DefaultValidationSampling, type Channel, type GuildId, type ValidationMode, type ValidationSampling } from '@ovenjs/types';
 import type { DispatchEnvelope } from '../bus/points.js';
@@ -7,6 +8,34 @@ import type { ExtensionBus } from '../bus/ExtensionBus.js';
 import type { AnyInteraction } from '../interactions/interactions.js';
 import type { ClientMessage } from './ClientMessage.js';
 import type { GuildMemberEvent, GuildMemberRemove, MessageDelete, MessageUpdate } from './schemas.js';
+
+/**
+ * The shape of `client.state`. Declare it once by augmentation, and pass its initial value as `state.initial`:
+ *
+ * ```ts
+ * declare module '@ovenjs/core' {
+ *   interface ClientAppState {
+ *     prefixes: Record<string, string>;
+ *   }
+ * }
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface ClientAppState {}
+
+/** The application state `client.state` holds (an `@ovenjs/state` store on the client's bus). */
+export interface ClientStateOptions {
+	/** The initial state, of the {@link ClientAppState} shape. */
+	readonly initial: ClientAppState;
+	/** The store's name (replicas with the same name on one Redis share one state). @defaultValue `'client'` */
+	readonly name?: string;
+	/** Where to persist it (`MemoryStorage`, `RedisStorage`, `PostgresStorage`). @defaultValue not persisted */
+	readonly persist?: StateStorage;
+	/** Replicate it across processes through Redis. @defaultValue a local store */
+	readonly sync?: StateSyncOptions;
+	/** How many changes `undo()` can step back. @defaultValue `100` */
+	readonly historyLimit?: number;
+}
 
 /** Options of {@link Client}. */
 export interface ClientOptions {
@@ -54,6 +83,11 @@ export interface ClientOptions {
 	 * @defaultValue `15_000`
 	 */
 	readonly waitGuildTimeout?: number;
+	/**
+	 * Application state: `client.state` is a typed `StateStore` of `initial` whose `state:*` points go to this
+	 * client's bus. @defaultValue an empty store
+	 */
+	readonly state?: ClientStateOptions;
 }
 
 /** The defaults of {@link ClientOptions}, in one place. */

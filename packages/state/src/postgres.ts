@@ -1,0 +1,2 @@
+export { PostgresStorage } from './lib/storage/PostgresStorage.js';
+export type { PostgresStorageOptions } from './lib/storage/PostgresStorage.js';

@@ -1,0 +1,2 @@
+export { RedisStorage } from './lib/storage/RedisStorage.js';
+export type { RedisStorageOptions } from './lib/storage/RedisStorage.js';

@@ -118,6 +118,7 @@ export class Instrumentation {
 		this.#traced = new Set<string>(options.tracedEvents ?? ['messageCreate', 'interactionCreate']);
 		this.#plugins = options.plugins;
 		this.#wire();
+		this.#seed();
 	}
 
 	/** The Prometheus text exposition of the registry. */
@@ -210,6 +211,22 @@ export class Instrumentation {
 		}
 		for (const [name, count] of errors) if (!out.has(name)) out.set(name, { name, status: 'degraded', errors: count });
 		return [...out.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+	}
+
+	/** Instrumented after `login()`: take the shards' current state (events until now are not counted). */
+	#seed(): void {
+		const gateway = this.client.gateway;
+		if (gateway === undefined) return;
+		gateway.fetchStatus().then(
+			(shards) => {
+				for (const shard of shards) {
+					if (!this.#set.shardStatus.has(shard.shardId)) this.#set.shardStatus.set(shard.shardId, shard.status);
+					if (shard.latency >= 0 && !this.#set.latency.has(shard.shardId)) this.#set.latency.set(shard.shardId, shard.latency);
+					if (shard.status === 'ready') this.#wasReady.add(shard.shardId);
+				}
+			},
+			() => undefined,
+		);
 	}
 
 	#wire(): void {

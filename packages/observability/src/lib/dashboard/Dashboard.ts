@@ -164,6 +164,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 				});
 				return;
 			}
+			case '/favicon.ico': {
+				response.writeHead(204).end();
+				return;
+			}
 			default:
 				response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('404: try /, /metrics, /api/snapshot or /api/stream\n');
 		}

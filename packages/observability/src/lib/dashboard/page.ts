@@ -36,7 +36,7 @@ svg.chart path.area { opacity:.12; }
 .shard.ready { border-color:var(--green); } .shard.resuming,.shard.reconnecting,.shard.connecting,.shard.identifying,.shard.waiting-identify { border-color:var(--amber); }
 .shard.failed,.shard.destroyed { border-color:var(--red); }
 .bars { display:grid; gap:8px; margin-top:6px; }
-.bar { display:grid; grid-template-columns:80px 1fr 56px; align-items:center; gap:8px; font-size:12px; }
+.bar { display:grid; grid-template-columns:70px 1fr 100px; align-items:center; gap:8px; font-size:12px; }
 .bar .track { height:10px; background:#202431; border-radius:5px; overflow:hidden; } .bar .fill { height:100%; background:var(--green); }
 table { width:100%; border-collapse:collapse; font-size:13px; } td,th { padding:6px 4px; border-bottom:1px solid var(--line); text-align:left; }
 th { color:var(--muted); font-weight:500; font-size:12px; }
@@ -50,12 +50,12 @@ const SCRIPT = `
 var COLORS = ['#5b9dff', '#3fcf8e', '#ffb547', '#b18cff', '#3fd0e0', '#ff8fb1', '#c3e88d', '#ff5f6d'];
 var query = new URLSearchParams(location.search).get('token');
 var suffix = query ? '?token=' + encodeURIComponent(query) : '';
-var history = [];
+var samples = [];
 var maxSamples = window.HISTORY || 300;
 function $(id) { return document.getElementById(id); }
 function fmt(n) { if (n >= 1e6) return (n / 1e6).toFixed(1) + 'M'; if (n >= 1e4) return (n / 1e3).toFixed(1) + 'k'; return n >= 100 || n === Math.round(n) ? String(Math.round(n)) : n.toFixed(1); }
 function el(tag, attrs, parent) { var e = document.createElementNS('http://www.w3.org/2000/svg', tag); for (var k in attrs) e.setAttribute(k, attrs[k]); if (parent) parent.appendChild(e); return e; }
-function keysOf(field) { var seen = {}; history.forEach(function (s) { Object.keys(s[field]).forEach(function (k) { seen[k] = true; }); }); return Object.keys(seen).sort(); }
+function keysOf(field) { var seen = {}; samples.forEach(function (s) { Object.keys(s[field]).forEach(function (k) { seen[k] = true; }); }); return Object.keys(seen).sort(); }
 function chart(id, series, opts) {
   var svg = $(id); while (svg.firstChild) svg.removeChild(svg.firstChild);
   var W = svg.clientWidth || 400, H = 170, L = 40, R = 8, T = 8, B = 18;
@@ -68,7 +68,7 @@ function chart(id, series, opts) {
     el('line', { x1: L, x2: W - R, y1: y, y2: y, class: 'grid' }, svg);
     var label = el('text', { x: L - 6, y: y + 3, 'text-anchor': 'end' }, svg); label.textContent = opts.percent ? Math.round(100 * top * (4 - g) / 4) + '%' : fmt(top * (4 - g) / 4);
   }
-  var span = Math.max(1, maxSamples - 1);
+  var span = Math.max(1, Math.min(maxSamples, Math.max(points, 60)) - 1);
   series.forEach(function (s) {
     var pts = [], n = s.values.length;
     s.values.forEach(function (v, i) { if (v === null) return; var x = W - R - (W - L - R) * (n - 1 - i) / span; var y = H - B - (H - T - B) * v / top; pts.push(x.toFixed(1) + ',' + y.toFixed(1)); });
@@ -77,35 +77,35 @@ function chart(id, series, opts) {
     el('polyline', { points: pts.join(' '), stroke: s.color, 'data-series': s.name }, svg);
     var v = s.values[s.values.length - 1]; if (v !== null && v > last) last = v;
   });
-  var t = el('text', { x: W - R, y: H - 4, 'text-anchor': 'end' }, svg); t.textContent = 'last ' + Math.round(Math.min(points, maxSamples) * (window.INTERVAL / 1000)) + ' s';
+  var t = el('text', { x: W - R, y: H - 4, 'text-anchor': 'end' }, svg); t.textContent = 'last ' + Math.round((span + 1) * (window.INTERVAL / 1000)) + ' s';
   svg.setAttribute('data-max', String(max)); svg.setAttribute('data-points', String(points)); svg.setAttribute('data-series', String(series.length));
   var legend = $(id + '-legend');
   if (legend) legend.innerHTML = series.map(function (s) { var v = s.values[s.values.length - 1]; return '<span><i style="background:' + s.color + '"></i>' + s.name + (v === null || v === undefined ? '' : ' ' + (opts.percent ? Math.round(v * 100) + '%' : fmt(v)) + (opts.unit || '')) + '</span>'; }).join('');
 }
-function seriesOf(field) { return keysOf(field).map(function (k, i) { return { name: k, color: COLORS[i % COLORS.length], values: history.map(function (s) { return s[field][k] === undefined ? null : s[field][k]; }) }; }); }
+function seriesOf(field) { return keysOf(field).map(function (k, i) { return { name: k, color: COLORS[i % COLORS.length], values: samples.map(function (s) { return s[field][k] === undefined ? null : s[field][k]; }) }; }); }
 function render(snap) {
   $('t-events').textContent = fmt(snap.events); $('t-rest').textContent = fmt(snap.restRequests); $('t-429').textContent = fmt(snap.rest429); $('t-reconnects').textContent = fmt(snap.reconnects);
-  var last = history[history.length - 1] || { eventsPerSec: 0, restPerSec: 0 };
+  var last = samples[samples.length - 1] || { eventsPerSec: 0, restPerSec: 0 };
   $('h-events').textContent = fmt(last.eventsPerSec) + ' /s'; $('h-rest').textContent = fmt(last.restPerSec) + ' /s'; $('h-queue').textContent = String(snap.queueDepth);
   $('shards').innerHTML = snap.shards.length === 0 ? '<div class="empty">no shard yet</div>' : snap.shards.map(function (s) { return '<div class="shard ' + s.status + '" data-status="' + s.status + '"><b>shard ' + s.id + '</b><span>' + s.status + (s.latencyMs === undefined ? '' : ' · ' + s.latencyMs + ' ms') + '</span></div>'; }).join('');
   chart('c-latency', seriesOf('latencyMs').map(function (s) { s.name = 'shard ' + s.name; return s; }), { unit: ' ms' });
-  chart('c-events', [{ name: 'events/s', color: COLORS[0], area: true, values: history.map(function (s) { return s.eventsPerSec; }) }], {});
-  chart('c-rest', [{ name: 'requests/s', color: COLORS[1], area: true, values: history.map(function (s) { return s.restPerSec; }) }, { name: '429/s', color: '#ff5f6d', values: history.map(function (s) { return s.rest429PerSec; }) }], {});
-  chart('c-queue', [{ name: 'queued', color: COLORS[2], area: true, values: history.map(function (s) { return s.queueDepth; }) }], {});
+  chart('c-events', [{ name: 'events/s', color: COLORS[0], area: true, values: samples.map(function (s) { return s.eventsPerSec; }) }], {});
+  chart('c-rest', [{ name: 'requests/s', color: COLORS[1], area: true, values: samples.map(function (s) { return s.restPerSec; }) }, { name: '429/s', color: '#ff5f6d', values: samples.map(function (s) { return s.rest429PerSec; }) }], {});
+  chart('c-queue', [{ name: 'queued', color: COLORS[2], area: true, values: samples.map(function (s) { return s.queueDepth; }) }], {});
   chart('c-cache', seriesOf('cacheHitRatio'), { max: 1, percent: true });
   $('cache-bars').innerHTML = snap.cache.length === 0 ? '<div class="empty">no cache read yet</div>' : snap.cache.map(function (c) { var r = c.hits + c.misses === 0 ? 0 : c.hits / (c.hits + c.misses); return '<div class="bar"><span>' + c.tier + '</span><div class="track"><div class="fill" style="width:' + (r * 100).toFixed(1) + '%"></div></div><span>' + Math.round(r * 100) + '% of ' + fmt(c.hits + c.misses) + '</span></div>'; }).join('');
   $('plugins').innerHTML = snap.plugins.length === 0 ? '<tr><td class="empty" colspan="3">no plugin loaded</td></tr>' : snap.plugins.map(function (p) { return '<tr data-plugin="' + p.name + '"><td>' + p.name + '</td><td><span class="pill ' + p.status + '">' + p.status + '</span></td><td>' + p.errors + '</td></tr>'; }).join('');
-  document.body.setAttribute('data-samples', String(history.length));
+  document.body.setAttribute('data-samples', String(samples.length));
 }
-function push(sample) { history.push(sample); if (history.length > maxSamples) history.splice(0, history.length - maxSamples); }
+function push(sample) { samples.push(sample); if (samples.length > maxSamples) samples.splice(0, samples.length - maxSamples); }
 fetch('/api/snapshot' + suffix).then(function (r) { return r.json(); }).then(function (d) {
-  history = d.history.slice(-maxSamples); render(d.snapshot);
+  samples = d.history.slice(-maxSamples); render(d.snapshot);
   var stream = new EventSource('/api/stream' + suffix);
   stream.onopen = function () { $('live').className = 'live on'; $('live-text').textContent = 'live'; };
   stream.onerror = function () { $('live').className = 'live'; $('live-text').textContent = 'reconnecting'; };
   stream.addEventListener('sample', function (e) { var d2 = JSON.parse(e.data); push(d2.sample); render(d2.snapshot); });
 });
-window.addEventListener('resize', function () { if (history.length) fetch('/api/snapshot' + suffix).then(function (r) { return r.json(); }).then(function (d) { render(d.snapshot); }); });
+window.addEventListener('resize', function () { if (samples.length) fetch('/api/snapshot' + suffix).then(function (r) { return r.json(); }).then(function (d) { render(d.snapshot); }); });
 `;
 
 /** The dashboard's HTML. */

@@ -6,6 +6,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InteractionType } from 'discord-api-types/v10';
 import { chromium } from 'playwright-core';
 import { MemoryTier, MultiTierCache } from '@ovenjs/cache';
 import { ChatInputCommandInteraction, type Client } from '@ovenjs/core';
@@ -13,7 +14,7 @@ import { PluginHost, definePlugin } from '@ovenjs/plugins';
 import { GatewayCloseCodes, MockDiscord } from '@ovenjs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instrument, startDashboard, type Dashboard } from '../src/index.js';
-import { mockClient } from './helpers.js';
+import { mockClient, until } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
@@ -72,11 +73,12 @@ describe.skipIf(!available)('dashboard page in headless Chromium', () => {
 		let tick = 0;
 		traffic = setInterval(() => {
 			tick++;
-			const user = users[tick % users.length] ?? users[0] ?? '';
+			const user = users[tick % users.length];
+			if (user === undefined) return;
 			discord.world.sendMessage(channelId, user, tick % 2 === 0 ? '!ping' : tick % 7 === 0 ? 'spam spam' : `hello ${tick}`);
-			if (tick % 5 === 0) void discord.world.triggerInteraction({ type: 2, data: { id: '1', name: 'ping', type: 1 }, channelId, userId: user }).catch(() => undefined);
+			if (tick % 5 === 0) void discord.world.triggerInteraction({ type: InteractionType.ApplicationCommand, data: { id: '1', name: 'ping', type: 1 }, channelId, userId: user }).catch(() => undefined);
 			// A burst that outruns the bucket: queue depth and 429s on the plot.
-			if (tick % 20 === 0) for (let i = 0; i < 8; i++) void client.send(channelId as Parameters<Client['send']>[0], `burst ${i}`).catch(() => undefined);
+			if (tick % 20 === 0) for (let i = 0; i < 8; i++) void client.send(channelId, `burst ${i}`).catch(() => undefined);
 		}, 100);
 	});
 
@@ -91,7 +93,7 @@ describe.skipIf(!available)('dashboard page in headless Chromium', () => {
 	it('shows live shard, event, REST, queue, cache and plugin plots with non-zero series', async () => {
 		// A forced 429 on a channel the traffic does not use: another client spends the bucket the bot relies on.
 		const guild = [...discord.world.guilds.values()][0];
-		const quiet = guild === undefined ? undefined : ([...guild.channels][1] as Parameters<Client['send']>[0] | undefined);
+		const quiet = guild === undefined ? undefined : [...guild.channels][1];
 		if (quiet === undefined) throw new Error('no second channel');
 		await client.send(quiet, 'first');
 		let status = 0;
@@ -130,7 +132,7 @@ describe.skipIf(!available)('dashboard page in headless Chromium', () => {
 			});
 			const start = Number(await page.getAttribute('body', 'data-samples'));
 			// New samples arrive over the live stream.
-			await page.waitForFunction((n) => Number(document.body.getAttribute('data-samples')) >= n + 4, start, { timeout: 10_000 });
+			await until(async () => Number(await page.getAttribute('body', 'data-samples')) >= start + 4, 'four live samples on the page');
 			for (const chart of ['latency', 'events', 'rest', 'queue', 'cache']) {
 				const max = Number(await page.getAttribute(`svg[data-chart="${chart}"]`, 'data-max'));
 				const lines = await page.locator(`svg[data-chart="${chart}"] polyline`).count();

@@ -1,3 +1,4 @@
+import type { ChannelId, UserId } from '@ovenjs/types';
 import { GatewayCloseCodes, MockDiscord } from '@ovenjs/testing';
 import type { Client } from '@ovenjs/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,8 +9,8 @@ let discord: MockDiscord;
 let client: Client;
 let dashboard: Dashboard;
 let instrumentation: Instrumentation;
-let channelId: string;
-let userId: string;
+let channelId: ChannelId;
+let userId: UserId;
 let entityReads = 0;
 const replies: string[] = [];
 
@@ -97,7 +98,7 @@ describe('metrics of a bot against the mock, scraped from /metrics', () => {
 			await response.arrayBuffer();
 		}
 		expect(status).toBe(429);
-		const sent = await client.send(channelId as Parameters<Client['send']>[0], 'after the 429');
+		const sent = await client.send(channelId, 'after the 429');
 		expect(sent.content).toBe('after the 429');
 		const metrics = await scrape();
 		expect(series(metrics, 'ovenjs_rest_rate_limited_total', { scope: 'user' })).toBe(1);

@@ -1,3 +1,6 @@
+import type { ChannelId, UserId } from '@ovenjs/types';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { InteractionType } from 'discord-api-types/v10';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { MockDiscord } from '@ovenjs/testing';
 import type { Client } from '@ovenjs/core';
@@ -9,8 +12,8 @@ import { mockClient, until } from './helpers.js';
 let discord: MockDiscord;
 let client: Client;
 let instrumentation: Instrumentation;
-let channelId: string;
-let userId: string;
+let channelId: ChannelId;
+let userId: UserId;
 const exporter = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
 
@@ -76,7 +79,7 @@ describe('OpenTelemetry spans (in-memory exporter)', () => {
 
 	it('an interaction handler span is the parent of its callback request', async () => {
 		exporter.reset();
-		await discord.world.triggerInteraction({ type: 2, data: { id: '1', name: 'ping', type: 1 }, channelId, userId });
+		await discord.world.triggerInteraction({ type: InteractionType.ApplicationCommand, data: { id: '1', name: 'ping', type: 1 }, channelId, userId });
 		await until(() => exporter.getFinishedSpans().some((span) => span.name === 'ovenjs interactionCreate'), 'the interaction span');
 		const spans = exporter.getFinishedSpans();
 		const handler = spans.find((span) => span.name === 'ovenjs interactionCreate');
@@ -101,9 +104,9 @@ describe('OpenTelemetry spans (in-memory exporter)', () => {
 		client.on('messageCreate', failing);
 		client.on('error', () => undefined);
 		discord.world.sendMessage(channelId, userId, 'fail');
-		await until(() => exporter.getFinishedSpans().some((span) => span.status.code === 2), 'an error span');
+		await until(() => exporter.getFinishedSpans().some((span) => span.status.code === SpanStatusCode.ERROR), 'an error span');
 		client.off('messageCreate', failing);
-		const failed = exporter.getFinishedSpans().find((span) => span.status.code === 2);
+		const failed = exporter.getFinishedSpans().find((span) => span.status.code === SpanStatusCode.ERROR);
 		expect(failed?.name).toBe('ovenjs messageCreate');
 		expect(failed?.status.message).toContain('boom');
 		expect(JSON.stringify(failed?.events)).not.toContain(discord.token);

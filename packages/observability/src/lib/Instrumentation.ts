@@ -405,6 +405,10 @@ function codeOf(error: unknown): string {
 	return 'HANDLER_FAILED';
 }
 
+function isUnknownArray(value: unknown): value is readonly unknown[] {
+	return Array.isArray(value);
+}
+
 function checkOptions(options: InstrumentOptions): void {
 	const given: unknown = options;
 	if (typeof given !== 'object' || given === null) throw new ObservabilityError('OBS_INVALID_OPTION', 'instrument(client, options): options must be an object.');
@@ -417,9 +421,11 @@ function checkOptions(options: InstrumentOptions): void {
 			if (typeof shown !== 'string') throw new ObservabilityError('OBS_INVALID_OPTION', `InstrumentOptions.labels.${name} must be a string, got ${typeof shown}.`);
 		}
 	}
-	for (const [name, buckets] of Object.entries(options.buckets ?? {})) {
-		const list: unknown = buckets;
-		if (!Array.isArray(list) || list.length === 0 || !list.every((value, i) => typeof value === 'number' && Number.isFinite(value) && value > 0 && (i === 0 || value > Number(list[i - 1])))) {
+	const buckets = options.buckets ?? {};
+	for (const name of ['rest', 'handler'] as const) {
+		const list: unknown = buckets[name];
+		if (list === undefined) continue;
+		if (!isUnknownArray(list) || list.length === 0 || !list.every((value, i) => typeof value === 'number' && Number.isFinite(value) && value > 0 && (i === 0 || value > Number(list[i - 1])))) {
 			throw new ObservabilityError('OBS_INVALID_OPTION', `InstrumentOptions.buckets.${name} must be a non-empty, strictly increasing list of positive seconds.`);
 		}
 	}

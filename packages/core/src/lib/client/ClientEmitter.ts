@@ -70,6 +70,7 @@ export class ClientEmitter<Events extends { [K in keyof Events]: readonly unknow
 		for (const entry of list) {
 			if (entry.once) this.#remove(event, entry);
 			try {
+				// eslint-disable-next-line @typescript-eslint/unbound-method -- stored listeners are plain functions, called without `this`
 				const result = wrapped ? this.bus.transformSync('client:listener', entry.call, String(event))(...args) : entry.call(...args);
 				if (isPromiseLike(result)) {
 					result.then(undefined, (error: unknown) => {

@@ -4,14 +4,16 @@ import { ObservabilityError } from '../errors/ObservabilityError.js';
 /** The JSON of one registry (`registry.getMetricsAsJSON()` / `instrumentation.metricsJSON()`). */
 export type MetricsJSON = readonly MetricObjectWithValues<MetricValue<string>>[];
 
+function isUnknownArray(value: unknown): value is readonly unknown[] {
+	return Array.isArray(value);
+}
+
 function isMetricsJSON(value: unknown): value is MetricsJSON {
-	return (
-		Array.isArray(value) &&
-		value.every((metric: unknown) => {
-			if (typeof metric !== 'object' || metric === null) return false;
-			return typeof Reflect.get(metric, 'name') === 'string' && typeof Reflect.get(metric, 'type') === 'string' && Array.isArray(Reflect.get(metric, 'values'));
-		})
-	);
+	if (!isUnknownArray(value)) return false;
+	return value.every((metric) => {
+		if (typeof metric !== 'object' || metric === null) return false;
+		return typeof Reflect.get(metric, 'name') === 'string' && typeof Reflect.get(metric, 'type') === 'string' && isUnknownArray(Reflect.get(metric, 'values'));
+	});
 }
 
 /**

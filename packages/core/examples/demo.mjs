@@ -165,7 +165,7 @@ function runTraffic(guild, channelId) {
 		if (tick % 100 === 50) {
 			void (async () => {
 				for (let i = 0; i < 10; i++) {
-					const response = await fetch(`${discord.apiBase}/v10/channels/${quiet}/messages`, { method: 'POST', headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' }, body: '{"content":"from elsewhere"}' });
+					const response = await globalThis.fetch(`${discord.apiBase}/v10/channels/${quiet}/messages`, { method: 'POST', headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' }, body: '{"content":"from elsewhere"}' });
 					await response.arrayBuffer();
 					if (response.status === 429) break;
 				}

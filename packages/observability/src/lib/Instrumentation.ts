@@ -114,7 +114,7 @@ export class Instrumentation {
 		if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
 		this.#set = new MetricSet(this.registry, { ...DefaultMetricBuckets, ...options.buckets }, () => client.rest.pendingRequests);
 		const tracing = options.tracing ?? true;
-		this.#tracing = new Tracing(tracing ? (options.tracer ?? defaultTracer(VERSION)) : undefined);
+		this.#tracing = new Tracing(tracing ? (options.tracer ?? defaultTracer(VERSION)) : undefined, options.tracer === undefined);
 		this.#traced = new Set<string>(options.tracedEvents ?? ['messageCreate', 'interactionCreate']);
 		this.#plugins = options.plugins;
 		this.#wire();

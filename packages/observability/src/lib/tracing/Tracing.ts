@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { SpanKind, SpanStatusCode, context, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+// eslint-disable-next-line @typescript-eslint/no-deprecated -- see #tracer
+import { ProxyTracerProvider, SpanKind, SpanStatusCode, context, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { redactSecrets } from '@ovenjs/types';
 
 /** The instrumentation scope name spans are created under. */
@@ -30,12 +31,35 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
  * their parent even when the application installed no context manager.
  */
 export class Tracing {
-	readonly #tracer: Tracer | undefined;
+	readonly #configured: Tracer | undefined;
+	/** Whether the tracer is the global one, which records nothing until an SDK is registered. */
+	readonly #global: boolean;
 	readonly #storage = new AsyncLocalStorage<Context>();
 	readonly #calls = new WeakMap<object, RestCall>();
+	#checkedAt = -Infinity;
+	#recording = false;
 
-	public constructor(tracer: Tracer | undefined) {
-		this.#tracer = tracer;
+	/**
+	 * @param tracer - the tracer, or `undefined` for no spans
+	 * @param global - whether `tracer` is the global provider's: spans are then skipped (not even no-op spans are
+	 * made) while no SDK is registered, checked at most once a second
+	 */
+	public constructor(tracer: Tracer | undefined, global: boolean) {
+		this.#configured = tracer;
+		this.#global = global;
+	}
+
+	/** The tracer, when spans should be made now. */
+	get #tracer(): Tracer | undefined {
+		if (!this.#global || this.#configured === undefined) return this.#configured;
+		const now = performance.now();
+		if (now - this.#checkedAt > 1_000) {
+			this.#checkedAt = now;
+			const provider = trace.getTracerProvider();
+			// eslint-disable-next-line @typescript-eslint/no-deprecated -- @opentelemetry/api 1.x has no other way to tell whether an SDK is registered
+			this.#recording = !(provider instanceof ProxyTracerProvider) || provider.getDelegateTracer(TRACER_NAME) !== undefined;
+		}
+		return this.#recording ? this.#configured : undefined;
 	}
 
 	/** Whether spans are created. */

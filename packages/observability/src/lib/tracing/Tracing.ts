@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-// eslint-disable-next-line @typescript-eslint/no-deprecated -- see #tracer
 import { ProxyTracerProvider, SpanKind, SpanStatusCode, context, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { redactSecrets } from '@ovenjs/types';
 

@@ -40,7 +40,7 @@ if (!existsSync(join(root, 'node_modules', '.modules.yaml'))) {
 	log(`installing dependencies with pnpm ${pnpmVersion}`);
 	run(['install', '--frozen-lockfile']);
 }
-const built = ['types', 'testing', 'rest', 'ws', 'cache', 'state', 'plugins', 'core']
+const built = ['types', 'testing', 'rest', 'ws', 'cache', 'state', 'plugins', 'core', 'observability']
 	.every((name) => !existsSync(join(root, 'packages', name)) || existsSync(join(root, 'packages', name, 'dist')));
 if (!process.argv.includes('--install-only') && (!built || process.argv.includes('--build'))) {
 	log('building packages');

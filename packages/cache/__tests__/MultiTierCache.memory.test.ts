@@ -174,14 +174,21 @@ describe('MultiTierCache (memory only, no server)', () => {
 			emitter: {
 				has: () => true,
 				emit: (point, ...args) => {
-					calls.push(`${point}:${String(args[0])}`);
+					const [first] = args;
+					calls.push(typeof first === 'string' ? `${point}:${first}` : `${point}:${JSON.stringify(first)}`);
 				},
 				transform: (_point, value) => Promise.resolve(value),
 			},
 		});
 		await cache.set('k', 1);
 		await cache.get('k');
-		expect(calls).toEqual(['cache:beforeSet:k', 'cache:afterSet:k', 'cache:beforeGet:k', 'cache:afterGet:k']);
+		expect(calls.map((call) => call.replace(/"durationMs":[\d.e-]+/, '"durationMs":0'))).toEqual([
+			'cache:beforeSet:k',
+			'cache:afterSet:k',
+			'cache:beforeGet:k',
+			'cache:tierRead:{"key":"k","tier":"memory","hit":true,"durationMs":0}',
+			'cache:afterGet:k',
+		]);
 	});
 });
 

@@ -3,7 +3,7 @@ export type { CacheErrorCode, CacheErrorOptions } from './lib/errors/CacheError.
 export type { CacheTier, CacheSetOptions, CacheEntry, EvictionListener, EvictionReason } from './lib/interfaces/CacheTier.js';
 export { isInvalidationMessage } from './lib/interfaces/InvalidationBus.js';
 export type { InvalidationBus, InvalidationMessage } from './lib/interfaces/InvalidationBus.js';
-export type { InvalidationReason } from './lib/extension-points.js';
+export type { InvalidationReason, TierReadInfo } from './lib/extension-points.js';
 export { MemoryTier, estimateSize } from './lib/tiers/MemoryTier.js';
 export type { MemoryTierOptions } from './lib/tiers/MemoryTier.js';
 export { MultiTierCache } from './lib/MultiTierCache.js';

@@ -3,20 +3,35 @@
 // shows shard start-up, registers /ping, then a scripted user says `!ping` and invokes `/ping`; the bot answers
 // both with latencies and the demo exits 0 (pass --stay to keep it running). With DISCORD_TOKEN set it connects
 // to the real Discord, registers /ping and answers `!ping` and `/ping` until stopped (Ctrl+C).
+// --dashboard: instruments the client (@ovenjs/observability), serves the live dashboard, prints its URL and
+// keeps the mock bot running with scripted traffic (messages, /ping, REST bursts, a 429 now and then, a forced
+// reconnect every 30 s) until Ctrl+C. OVENJS_DASHBOARD_PORT picks the port (default 9464, a free one if taken).
 // Runs on the built packages: `pnpm --filter @ovenjs/core demo` (the repo root's `npm run demo` builds first).
 import { GatewayIntentBits } from 'discord-api-types/v10';
 import { ChatInputCommandInteraction, Client, SlashCommandBuilder } from '@ovenjs/core';
 
-const stay = process.argv.includes('--stay');
+const dashboardMode = process.argv.includes('--dashboard');
+const stay = process.argv.includes('--stay') || dashboardMode;
 const realToken = process.env.DISCORD_TOKEN;
 const started = performance.now();
 const since = () => `${Math.round(performance.now() - started)}`.padStart(5) + ' ms';
-const log = (tag, text) => console.log(`${since()}  ${`[${tag}]`.padEnd(11)} ${text}`);
+// Once the dashboard's scripted traffic runs, per-message lines would flood the terminal: the page shows them.
+let trafficRunning = false;
+const log = (tag, text) => {
+	if (trafficRunning && (tag === 'message' || tag === 'bot' || tag === 'command')) return;
+	console.log(`${since()}  ${`[${tag}]`.padEnd(11)} ${text}`);
+};
 
 let discord;
 if (realToken === undefined || realToken === '') {
 	const { MockDiscord } = await import('@ovenjs/testing');
-	discord = await MockDiscord.start({ guilds: 2, membersPerGuild: 5, identifyIntervalMs: 10, heartbeatIntervalMs: 500 });
+	discord = await MockDiscord.start({
+		guilds: 2,
+		membersPerGuild: 5,
+		identifyIntervalMs: 10,
+		heartbeatIntervalMs: 500,
+		...(dashboardMode ? { faults: { latencyMs: [5, 60] }, rateLimits: { windowMs: 1_000, perRoute: 8 } } : {}),
+	});
 	log('demo', `no DISCORD_TOKEN: started the embedded mock Discord at ${discord.apiBase}`);
 } else {
 	log('demo', 'DISCORD_TOKEN is set: connecting to the real Discord');
@@ -27,6 +42,19 @@ const client = new Client({
 	intents: GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.MessageContent,
 	...(discord === undefined ? {} : { rest: { api: discord.apiBase } }),
 });
+
+let dashboard;
+if (dashboardMode) {
+	// The built @ovenjs/observability next to this package (core does not depend on it).
+	const observability = await import(new URL('../../observability/dist/index.js', import.meta.url).href);
+	const instrumentation = observability.instrument(client);
+	const port = Number(process.env.OVENJS_DASHBOARD_PORT ?? 9464);
+	dashboard = await observability.startDashboard({ client, instrumentation, port, title: 'OvenJS demo bot' }).catch((error) => {
+		if (error?.code !== 'OBS_LISTEN_FAILED') throw error;
+		log('demo', `port ${port} is taken; the dashboard uses a free port`);
+		return observability.startDashboard({ client, instrumentation, port: 0, title: 'OvenJS demo bot' });
+	});
+}
 
 client.on('shardProgress', (p) => log('shards', `${p.identified}/${p.total} identified, ${p.ready}/${p.total} ready (shard count ${p.shardCount})`));
 client.on('shardReady', (s) => log('shards', `shard ${s.shardId} is ready with ${s.guildCount} guild(s)`));
@@ -73,6 +101,7 @@ try {
 }
 
 async function shutdown(code) {
+	await dashboard?.close();
 	await client.destroy();
 	await discord?.stop();
 	log('demo', 'client destroyed, bye');
@@ -107,8 +136,45 @@ if (discord !== undefined) {
 	const response = await discord.world.triggerInteraction({ type: 2, data: { id: '1', name: 'ping', type: 1 }, channelId, userId: user.id });
 	log('user', `got "${response.data?.content}" ${Math.round(performance.now() - invokedAt)} ms after invoking /ping`);
 
-	if (stay) log('demo', 'staying connected (--stay); press Ctrl+C to stop');
+	if (dashboardMode) {
+		log('dashboard', `live dashboard at ${dashboard.url} (Prometheus metrics at ${new URL('/metrics', dashboard.url).href})`);
+		log('demo', 'scripted traffic runs until Ctrl+C');
+		runTraffic(guild, channelId);
+	} else if (stay) log('demo', 'staying connected (--stay); press Ctrl+C to stop');
 	else await shutdown(0);
 } else {
 	log('demo', 'running; press Ctrl+C to stop');
+}
+
+/** Scripted traffic for the dashboard: chat, /ping, REST bursts, an occasional 429 and a reconnect every 30 s. */
+function runTraffic(guild, channelId) {
+	const channels = [...guild.channels];
+	const quiet = channels[1] ?? channelId;
+	const users = [0, 1, 2, 3].map(() => discord.world.addMember(guild.id).user);
+	trafficRunning = true;
+	const lines = ['hello', 'anyone here?', '!ping', 'nice bot', '!ping', 'gg'];
+	let tick = 0;
+	setInterval(() => {
+		tick++;
+		const user = users[tick % users.length];
+		discord.world.sendMessage(channelId, user.id, lines[tick % lines.length]);
+		if (tick % 7 === 0) void discord.world.triggerInteraction({ type: 2, data: { id: '1', name: 'ping', type: 1 }, channelId, userId: user.id }).catch(() => undefined);
+		// A burst that outruns the bucket: the queue fills and drains.
+		if (tick % 40 === 0) for (let i = 0; i < 10; i++) void client.send(channelId, `announcement ${i + 1}/10`).catch(() => undefined);
+		// Another process spends the bot's bucket: its next message meets a 429 and is retried.
+		if (tick % 100 === 50) {
+			void (async () => {
+				for (let i = 0; i < 10; i++) {
+					const response = await globalThis.fetch(`${discord.apiBase}/v10/channels/${quiet}/messages`, { method: 'POST', headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' }, body: '{"content":"from elsewhere"}' });
+					await response.arrayBuffer();
+					if (response.status === 429) break;
+				}
+				await client.send(quiet, 'this one met a 429').catch(() => undefined);
+			})();
+		}
+		if (tick % 150 === 0) {
+			log('demo', 'forcing a gateway reconnect');
+			discord.gateway.closeAll(4000);
+		}
+	}, 200);
 }

@@ -11,6 +11,7 @@ export type {
 	DispatchEnvelope,
 	AuthAttemptInfo,
 	PermissionCheckInfo,
+	ListenerCall,
 } from './lib/bus/points.js';
 export { CoreError } from './lib/errors/CoreError.js';
 export type { CoreErrorCode } from './lib/errors/CoreError.js';

@@ -235,7 +235,10 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 				break;
 			}
 			if (!state.up) continue;
+			const emitter = this.emitter?.has('cache:tierRead') === true ? this.emitter : undefined;
+			const readStart = emitter === undefined ? 0 : performance.now();
 			value = await this.tierSet.readTier(state, key);
+			emitter?.emit('cache:tierRead', { key, tier: state.tier.name, hit: value !== undefined, durationMs: performance.now() - readStart });
 			if (value !== undefined) {
 				answered = state;
 				break;

@@ -8,7 +8,8 @@ export const PLUGIN_API_VERSION = '0.1.0';
 
 /** The registering side of an extension-point bus (`@ovenjs/core`'s bus satisfies it). */
 export interface ExtensionPointRegistrar {
-	on<P extends ExtensionPointName>(point: P, handler: ExtensionHandler<P>, options?: { readonly priority?: number }): () => void;
+	/** `label` names the plugin in `error:unhandled` reports (the host passes the plugin's name). */
+	on<P extends ExtensionPointName>(point: P, handler: ExtensionHandler<P>, options?: { readonly priority?: number; readonly label?: string }): () => void;
 }
 
 /** What a plugin's `setup` receives. Everything it registers through it is removed on unload. */
@@ -158,7 +159,7 @@ export class PluginHost {
 				if (!declared.has(point)) {
 					throw new PluginError('PLUGIN_HOOK_NOT_DECLARED', manifest.name, `registered ${JSON.stringify(point)} without declaring it: add it to the manifest's "hooks".`);
 				}
-				disposers.push(this.#registrar.on(point, handler, options));
+				disposers.push(this.#registrar.on(point, handler, { ...options, label: manifest.name }));
 			},
 			can: (permission) => manifest.permissions.includes(permission),
 			dependency: (dep) => {

@@ -423,6 +423,6 @@ export class REST extends TypedEmitter<RestEvents> {
 		if (extra !== undefined) Object.assign(headers, extra);
 		const info = this.#routeInfo(method, path, authorization !== undefined);
 		const target = query === '' ? `${this.#basePath}${path}` : `${this.#basePath}${path}?${query}`;
-		return new PendingRequest(method, path, target, info, headers, body, options.priority ?? 0, options.signal, idempotency);
+		return new PendingRequest(method, path, target, info, headers, body, options.priority ?? 0, options.signal, idempotency, options);
 	}
 }

@@ -243,6 +243,11 @@ export interface RequestEvent {
 	readonly route: string;
 	readonly routeKey: string;
 	readonly attempt: number;
+	/**
+	 * The options object the request was made with (the `RestRequest` the `rest:beforeRequest` point returned, when
+	 * hooked): lets instrumentation tie attempts to the call that made them. Do not log it (it may hold `auth`).
+	 */
+	readonly origin: RequestOptions;
 }
 
 /** Payload of the `response` event. */
@@ -265,6 +270,8 @@ export interface RateLimitedEvent {
 	/** Discord's `X-RateLimit-Scope` on a 429. */
 	readonly scope: string | undefined;
 	readonly bucket: string | undefined;
+	/** The options object of the request that waits (see {@link RequestEvent.origin}). */
+	readonly origin: RequestOptions;
 }
 
 /** Payload of the `bucketDiscovered` event. */

@@ -216,6 +216,7 @@ export abstract class EntityStore {
 		const emitter = this.emitter;
 		if (emitter === undefined) return value;
 		if (emitter.has('cache:beforeGet')) emitter.emit('cache:beforeGet', key);
+		if (emitter.has('cache:tierRead')) emitter.emit('cache:tierRead', { key, tier: 'entity', hit: value !== undefined, durationMs: 0 });
 		if (emitter.has('cache:afterGet')) emitter.emit('cache:afterGet', key, value !== undefined, value === undefined ? undefined : 'entity');
 		return value;
 	}

@@ -33,6 +33,12 @@ export interface MetricSample {
 	readonly labels?: Readonly<Record<string, string>>;
 }
 
+/**
+ * One call of a client event listener, as the `client:listener` waterfall sees it: handlers may return a wrapper
+ * that calls it (to time it, or run it inside a trace span) and returns its result.
+ */
+export type ListenerCall = (...args: readonly unknown[]) => unknown;
+
 /** Information passed to `client:beforeConnect`. */
 export interface ClientConnectInfo {
 	/** The gateway intents the client identifies with. */
@@ -167,6 +173,11 @@ declare module '@ovenjs/types' {
 		'error:unhandled': [error: unknown, context: UnhandledErrorContext];
 		/** A payload or builder failed validation. */
 		'error:validation': [error: unknown, context: ValidationErrorContext];
+		/**
+		 * Waterfall, per listener call of a client event (`'messageCreate'`, ...): return a wrapper of `call` that
+		 * calls it with the same arguments and returns its result (a promise for async listeners). Synchronous.
+		 */
+		'client:listener': [call: ListenerCall, event: string];
 		/** A counter increment. */
 		'metrics:counter': [sample: MetricSample];
 		/** A gauge value. */
@@ -187,5 +198,6 @@ declare module '@ovenjs/types' {
 		'message:beforeSend': true;
 		'interaction:beforeReply': true;
 		'command:beforeRegister': true;
+		'client:listener': true;
 	}
 }

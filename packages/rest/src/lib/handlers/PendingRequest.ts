@@ -1,5 +1,5 @@
 import type { FormData } from 'undici';
-import type { RestResponse } from '../RESTOptions.js';
+import type { RequestOptions, RestResponse } from '../RESTOptions.js';
 import type { MaybeAppliedReason } from '../errors/MaybeAppliedError.js';
 import type { RequestMethod } from '../utils/constants.js';
 import type { Idempotency } from '../utils/nonce.js';
@@ -77,6 +77,8 @@ export class PendingRequest {
 		public readonly signal: AbortSignal | undefined,
 		/** Whether (and why) a retry after an ambiguous failure cannot apply the request twice. */
 		public readonly idempotency: Idempotency,
+		/** The options object the request was made with (what `rest:beforeRequest` returned), for event correlation. */
+		public readonly origin: RequestOptions,
 	) {
 		this.promise = new Promise<RestResponse>((resolve, reject) => {
 			this.#resolve = resolve;

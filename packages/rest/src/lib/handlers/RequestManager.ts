@@ -173,6 +173,7 @@ export class RequestManager implements QueueHost {
 			global: result.reason === 'global',
 			scope: undefined,
 			bucket: result.bucket,
+			origin: request.origin,
 		};
 		if (!repeat) this.#emitRateLimited(event);
 		if (tooLong) {
@@ -318,7 +319,7 @@ export class RequestManager implements QueueHost {
 		request.attempts++;
 		request.markSent();
 		if (this.events.has('request')) {
-			this.events.emit('request', { method: request.method, route: request.route, routeKey: request.info.route, attempt: request.attempts });
+			this.events.emit('request', { method: request.method, route: request.route, routeKey: request.info.route, attempt: request.attempts, origin: request.origin });
 		}
 		// One controller per attempt: the timeout covers headers and the whole body (undici's bodyTimeout is an
 		// idle timeout a body dripped byte by byte never trips), and user aborts and destroy() end it too.
@@ -380,6 +381,7 @@ export class RequestManager implements QueueHost {
 				attempt: request.attempts,
 				status,
 				bucket: limits.hash,
+				origin: request.origin,
 			});
 		}
 		if (status < 300) {
@@ -509,6 +511,7 @@ export class RequestManager implements QueueHost {
 			global,
 			scope: limits.scope,
 			bucket: limits.hash,
+			origin: request.origin,
 		};
 		this.#emitRateLimited(event);
 		if (retryAfter > this.settings.maxRateLimitWait) {

@@ -1,0 +1,15 @@
+export { instrument, Instrumentation } from './lib/Instrumentation.js';
+export type { InstrumentOptions, InstrumentationSnapshot, PluginStatus, PluginHostLike, PluginFailureLike } from './lib/Instrumentation.js';
+export { DefaultMetricBuckets, SHARD_STATUSES } from './lib/metrics/MetricSet.js';
+export type { MetricBuckets } from './lib/metrics/MetricSet.js';
+export { mergeMetrics } from './lib/metrics/merge.js';
+export type { MetricsJSON } from './lib/metrics/merge.js';
+export { TRACER_NAME } from './lib/tracing/Tracing.js';
+export { attachLogger, jsonLogger, pinoLogger } from './lib/logging/loggers.js';
+export type { LogLevel, LogRecord, StructuredLogger, LineSink, JsonLoggerOptions, PinoLike, AttachLoggerOptions } from './lib/logging/loggers.js';
+export { startDashboard, DefaultDashboardOptions } from './lib/dashboard/Dashboard.js';
+export type { Dashboard, DashboardOptions } from './lib/dashboard/Dashboard.js';
+export type { DashboardSample } from './lib/dashboard/Sampler.js';
+export { ObservabilityError } from './lib/errors/ObservabilityError.js';
+export type { ObservabilityErrorCode } from './lib/errors/ObservabilityError.js';
+export { VERSION } from './lib/version.js';

@@ -1,0 +1,254 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { ShardStatus } from '@ovenjs/ws';
+
+/** Every shard status, so `ovenjs_shard_status` has a 0/1 series per status (PromQL needs no `absent()`). */
+export const SHARD_STATUSES: readonly ShardStatus[] = [
+	'idle',
+	'connecting',
+	'waiting-identify',
+	'identifying',
+	'resuming',
+	'ready',
+	'reconnecting',
+	'failed',
+	'destroyed',
+];
+
+/** Histogram buckets, in seconds. */
+export interface MetricBuckets {
+	/**
+	 * Buckets of `ovenjs_rest_request_duration_seconds` (queue wait, retries and 429 waits included).
+	 * @defaultValue `[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]`
+	 */
+	readonly rest?: readonly number[];
+	/**
+	 * Buckets of `ovenjs_event_handler_duration_seconds`.
+	 * @defaultValue `[0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]`
+	 */
+	readonly handler?: readonly number[];
+}
+
+/** The default {@link MetricBuckets}. */
+export const DefaultMetricBuckets = {
+	rest: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+	handler: [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+} as const satisfies Required<MetricBuckets>;
+
+const SEP = '\u0000';
+
+/** A two-label counter kept as plain numbers on the hot path and turned into a prom-client series on scrape. */
+export class LabelledCount {
+	readonly #values = new Map<string, number>();
+
+	/** Adds `by` to the series `a`/`b`. */
+	public add(a: string, b: string, by = 1): void {
+		const key = `${a}${SEP}${b}`;
+		this.#values.set(key, (this.#values.get(key) ?? 0) + by);
+	}
+
+	/** The value of one series (0 when never counted). */
+	public get(a: string, b: string): number {
+		return this.#values.get(`${a}${SEP}${b}`) ?? 0;
+	}
+
+	/** Sum over every series. */
+	public total(): number {
+		let sum = 0;
+		for (const value of this.#values.values()) sum += value;
+		return sum;
+	}
+
+	/** Every series as `[a, b, value]`. */
+	public *entries(): Generator<[string, string, number]> {
+		for (const [key, value] of this.#values) {
+			const at = key.indexOf(SEP);
+			yield [key.slice(0, at), key.slice(at + 1), value];
+		}
+	}
+}
+
+/**
+ * The hot-path state of an instrumented client and the prom-client metrics it is exposed through. Gateway
+ * events are counted in nested maps (no label hashing per dispatch) and copied into the counters when the
+ * registry is scraped.
+ */
+export class MetricSet {
+	/** `shard → event → count`. */
+	public readonly events = new Map<number, Map<string, number>>();
+	/** Dispatches counted so far, all shards. */
+	public eventTotal = 0;
+	/** Last heartbeat round trip per shard, in ms. */
+	public readonly latency = new Map<number, number>();
+	/** Current status per shard. */
+	public readonly shardStatus = new Map<number, ShardStatus>();
+	/** `shard`/`kind` reconnects. */
+	public readonly reconnects = new LabelledCount();
+	/** `"METHOD /route"`/`status` answers and failures. */
+	public readonly requests = new LabelledCount();
+	/** 429s by scope (`user`, `global`, `shared`). */
+	public readonly rateLimited = new Map<string, number>();
+	/** Limiter waits (no 429) by reason. */
+	public readonly rateLimitWaits = new Map<string, number>();
+	/** Cache reads per tier: `tier`/`hit|miss`. */
+	public readonly cache = new LabelledCount();
+	/** Plugin errors: `plugin`/`code`. */
+	public readonly pluginErrors = new LabelledCount();
+	public readonly restDuration: Histogram<'method' | 'route'>;
+	public readonly handlerDuration: Histogram<'event'>;
+
+	public constructor(registry: Registry, buckets: Required<MetricBuckets>, queueDepth: () => number) {
+		const registers = [registry];
+		const events = this.events;
+		new Counter({
+			name: 'ovenjs_gateway_events_total',
+			help: 'Gateway dispatches handled, by shard and dispatch name.',
+			labelNames: ['shard', 'event'],
+			registers,
+			collect() {
+				this.reset();
+				for (const [shard, byEvent] of events) for (const [event, count] of byEvent) this.inc({ shard: String(shard), event }, count);
+			},
+		});
+		const latency = this.latency;
+		new Gauge({
+			name: 'ovenjs_gateway_latency_seconds',
+			help: 'Heartbeat round trip of the last ACK, by shard.',
+			labelNames: ['shard'],
+			registers,
+			collect() {
+				this.reset();
+				for (const [shard, ms] of latency) this.set({ shard: String(shard) }, ms / 1000);
+			},
+		});
+		const statuses = this.shardStatus;
+		new Gauge({
+			name: 'ovenjs_shard_status',
+			help: 'Shard status: 1 for the status a shard is in, 0 for the others.',
+			labelNames: ['shard', 'status'],
+			registers,
+			collect() {
+				this.reset();
+				for (const [shard, current] of statuses) {
+					for (const status of SHARD_STATUSES) this.set({ shard: String(shard), status }, status === current ? 1 : 0);
+				}
+			},
+		});
+		const reconnects = this.reconnects;
+		new Counter({
+			name: 'ovenjs_gateway_reconnects_total',
+			help: 'Shard reconnects after a lost connection, by shard and kind (resume: session resumed; identify: a new session).',
+			labelNames: ['shard', 'kind'],
+			registers,
+			collect() {
+				this.reset();
+				for (const [shard, kind, count] of reconnects.entries()) this.inc({ shard, kind }, count);
+			},
+		});
+		const requests = this.requests;
+		new Counter({
+			name: 'ovenjs_rest_requests_total',
+			help: 'REST attempts by method, route template and HTTP status ("error" when the attempt got no answer).',
+			labelNames: ['method', 'route', 'status'],
+			registers,
+			collect() {
+				this.reset();
+				for (const [key, status, count] of requests.entries()) {
+					const space = key.indexOf(' ');
+					this.inc({ method: key.slice(0, space), route: key.slice(space + 1), status }, count);
+				}
+			},
+		});
+		this.restDuration = new Histogram({
+			name: 'ovenjs_rest_request_duration_seconds',
+			help: 'Time from a REST call to its result, queue wait, retries and rate-limit waits included.',
+			labelNames: ['method', 'route'],
+			buckets: [...buckets.rest],
+			registers,
+		});
+		const rateLimited = this.rateLimited;
+		new Counter({
+			name: 'ovenjs_rest_rate_limited_total',
+			help: '429 answers from Discord, by X-RateLimit-Scope (user, global, shared).',
+			labelNames: ['scope'],
+			registers,
+			collect() {
+				this.reset();
+				for (const [scope, count] of rateLimited) this.inc({ scope }, count);
+			},
+		});
+		const waits = this.rateLimitWaits;
+		new Counter({
+			name: 'ovenjs_rest_rate_limit_waits_total',
+			help: 'Requests the limiter held back before sending (no 429), by reason (bucket, global, invalid).',
+			labelNames: ['reason'],
+			registers,
+			collect() {
+				this.reset();
+				for (const [reason, count] of waits) this.inc({ reason }, count);
+			},
+		});
+		new Gauge({
+			name: 'ovenjs_rest_queue_depth',
+			help: 'REST requests waiting in bucket queues or for a retry (not in flight).',
+			registers,
+			collect() {
+				this.set(queueDepth());
+			},
+		});
+		const cache = this.cache;
+		new Counter({
+			name: 'ovenjs_cache_hits_total',
+			help: 'Cache reads a tier answered, by tier.',
+			labelNames: ['tier'],
+			registers,
+			collect() {
+				this.reset();
+				for (const [tier, outcome, count] of cache.entries()) if (outcome === 'hit') this.inc({ tier }, count);
+			},
+		});
+		new Counter({
+			name: 'ovenjs_cache_misses_total',
+			help: 'Cache reads a tier could not answer, by tier.',
+			labelNames: ['tier'],
+			registers,
+			collect() {
+				this.reset();
+				for (const [tier, outcome, count] of cache.entries()) if (outcome === 'miss') this.inc({ tier }, count);
+			},
+		});
+		this.handlerDuration = new Histogram({
+			name: 'ovenjs_event_handler_duration_seconds',
+			help: 'Time a client event listener took (until its promise settled), by event.',
+			labelNames: ['event'],
+			buckets: [...buckets.handler],
+			registers,
+		});
+		const pluginErrors = this.pluginErrors;
+		new Counter({
+			name: 'ovenjs_plugin_errors_total',
+			help: 'Failures of plugin handlers and plugin loads, by plugin and error code.',
+			labelNames: ['plugin', 'code'],
+			registers,
+			collect() {
+				this.reset();
+				for (const [plugin, code, count] of pluginErrors.entries()) this.inc({ plugin, code }, count);
+			},
+		});
+	}
+
+	/** Counts one dispatch (the hot path: two map lookups, no allocation after the first of a kind). */
+	public countEvent(shard: number, event: string): void {
+		this.eventTotal++;
+		let byEvent = this.events.get(shard);
+		if (byEvent === undefined) {
+			byEvent = new Map();
+			this.events.set(shard, byEvent);
+		}
+		byEvent.set(event, (byEvent.get(event) ?? 0) + 1);
+	}
+
+	/** Adds one to a plain counter map. */
+	public static bump(map: Map<string, number>, key: string): void {
+		map.set(key, (map.get(key) ?? 0) + 1);
+	}
+}

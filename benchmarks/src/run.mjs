@@ -100,6 +100,12 @@ for (const [metric, bySubject] of Object.entries(samples)) {
 		if (summary !== undefined) figures[metric][subject] = { ...summary, samples: values };
 	}
 }
+// Derived rows (a ratio of two subjects' medians), computed from the measured ones.
+for (const [metric, meta] of Object.entries(METRICS)) {
+	if (meta.derive === undefined) continue;
+	const derived = meta.derive(figures);
+	if (derived !== undefined) figures[metric] = derived;
+}
 const targets = judge(
 	figures,
 	plans.map((plan) => plan.id),

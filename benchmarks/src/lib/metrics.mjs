@@ -79,6 +79,15 @@ export const METRICS = {
 		chart: true,
 		target: (o, x, all) => yardstick(all['flood.typing.rate'], ratioTarget('≥ 0.9× ceiling', o, x.ceiling, 0.9)),
 	},
+	'flood.json.instrumented': {
+		workload: 'flood',
+		label: 'flood JSON: throughput kept with instrument() (Client + instrument() / Client)',
+		unit: '%',
+		better: 'higher',
+		scale: 100,
+		derive: (all) => ratioFigure(all['flood.json.rate']?.['ovenjs-obs'], all['flood.json.rate']?.ovenjs),
+		target: (o) => absAtLeast('cost < 5 % (≥ 95 % kept)', o, 0.95),
+	},
 	'flood.typing.cpu': { workload: 'flood', label: 'flood TYPING_START: CPU time', unit: 'ms', better: 'lower' },
 	'flood.typing.rss': { workload: 'flood', label: 'flood TYPING_START: peak RSS', unit: 'MB', better: 'lower', scale: 1e-6 },
 	// rest
@@ -178,7 +187,17 @@ export const METRICS = {
 };
 
 /** Library subjects of the flood (the ceiling and the socket yardstick are not libraries). */
-export const FLOOD_LIBRARIES = ['ovenjs', 'ovenjs-prod', 'ovenjs-ws', 'discordjs', 'discordjs-ws'];
+export const FLOOD_LIBRARIES = ['ovenjs', 'ovenjs-prod', 'ovenjs-obs', 'ovenjs-ws', 'discordjs', 'discordjs-ws'];
+
+/** A figure of one subject's median over another's (a derived row shown in the OvenJS column). */
+function ratioFigure(a, b) {
+	if (a === undefined || b === undefined || b.median === 0) return undefined;
+	return { ovenjs: { median: a.median / b.median, min: a.median / b.median, max: a.median / b.median, runs: Math.min(a.runs, b.runs) } };
+}
+
+function absAtLeast(text, value, limit) {
+	return { text, met: value === undefined ? undefined : value >= limit };
+}
 
 /**
  * A flood row is judged only when its yardstick holds: the socket subject (frames counted, not decoded) must carry

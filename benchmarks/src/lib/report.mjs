@@ -7,6 +7,7 @@ import { METRICS } from './metrics.mjs';
 const SUBJECT_NAMES = {
 	ovenjs: 'OvenJS',
 	'ovenjs-prod': 'OvenJS Client, NODE_ENV=production',
+	'ovenjs-obs': 'OvenJS Client + instrument()',
 	'ovenjs-ws': 'OvenJS WebSocketManager',
 	discordjs: 'discord.js',
 	'discordjs-ws': '@discordjs/ws',

@@ -1,6 +1,7 @@
 import { applyPatches, enablePatches, freeze, produceWithPatches, type Draft, type Patch } from 'immer';
 import type { DeepReadonly, ExtensionPointEmitter } from '@ovenjs/types';
 import { StateError } from './errors/StateError.js';
+import { markClass } from '@ovenjs/types';
 
 enablePatches();
 
@@ -66,6 +67,11 @@ interface HistoryEntry {
  * ```
  */
 export class StateStore<S extends object> {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'state.StateStore');
+	}
+
 	readonly #name: string;
 	readonly #historyLimit: number;
 	readonly #emitter: ExtensionPointEmitter | undefined;

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { CreateError } from './errors/CreateError.js';
 import {
 	DefaultProjectOptions,
@@ -134,10 +134,10 @@ async function resolveOptions(args: CliArgs, io: RunIo, cwd: string): Promise<Pr
 	const interactive = !args.yes;
 	const reader = interactive ? new LineReader(io.input) : undefined;
 	try {
-		const fromDirectory = args.directory === undefined ? undefined : nameFromDirectory(join(cwd, args.directory));
+		const fromDirectory = args.directory === undefined ? undefined : nameFromDirectory(resolve(cwd, args.directory));
 		const defaultName = args.name ?? fromDirectory ?? DefaultProjectOptions.name;
 		const name = args.name ?? (reader === undefined ? validateName(defaultName) : await askUntilValid(reader, io, 'Project name?', defaultName, validateName));
-		const directory = join(cwd, args.directory ?? name);
+		const directory = resolve(cwd, args.directory ?? name);
 		const language = args.language ?? (reader === undefined ? DefaultProjectOptions.language : await askUntilValid(reader, io, 'TypeScript or JavaScript? ts/js', DefaultProjectOptions.language, parseLanguage));
 		const moduleFormat = args.moduleFormat ?? (reader === undefined ? DefaultProjectOptions.moduleFormat : await askUntilValid(reader, io, 'ES modules or CommonJS? esm/cjs', DefaultProjectOptions.moduleFormat, parseModule));
 		let features = args.features;
@@ -171,7 +171,7 @@ export async function run(argv: readonly string[], io: RunIo): Promise<number> {
 		const result = scaffold({
 			...options,
 			force: args.force,
-			ovenjsTarballs: args.ovenjsTarballs === undefined ? undefined : join(cwd, args.ovenjsTarballs),
+			ovenjsTarballs: args.ovenjsTarballs === undefined ? undefined : resolve(cwd, args.ovenjsTarballs),
 			onFile: (path) => io.output.write(`   ${paint(io, '2', '+')} ${path}\n`),
 		});
 		const shown = displayDirectory(result.directory, cwd);

@@ -43,6 +43,7 @@ export function ovenjsVersion(): string {
 /** `@ovenjs/<name>` → `file:` URL of its tarball, for every `ovenjs-<name>-<version>.tgz` in `folder`. */
 export function tarballSource(folder: string): OvenjsSource {
 	const absolute = resolve(folder);
+	if (!existsSync(absolute)) throw new CreateError('CREATE_INVALID_OPTION', `--ovenjs-tarballs: ${absolute} does not exist.`);
 	const tarballs: Record<string, string> = {};
 	for (const file of readdirSync(absolute)) {
 		const match = /^ovenjs-([a-z0-9-]+?)-\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?\.tgz$/.exec(file);

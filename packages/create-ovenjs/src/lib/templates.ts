@@ -224,7 +224,7 @@ function pluginModule(s: Syntax): string {
 /** A plugin: it may hook only the extension points its manifest declares. */
 ${s.exported('commandLog')}const commandLog = definePlugin({
 	manifest: {
-		name: 'command-log',
+		name: 'ovenjs-plugin-command-log',
 		version: '1.0.0',
 		ovenjs: '^0.1.0',
 		hooks: ['interaction:received'],

@@ -64,7 +64,7 @@ describe('projectFiles', () => {
 		expect(files.has('tsconfig.json')).toBe(ext === 'ts');
 		const all = [...files.values()].join('\n');
 		// The dashboard imports @ovenjs/observability only when asked for.
-		expect(all.includes("from '@ovenjs/observability'")).toBe(options.features.includes('dashboard'));
+		expect(/import \{ instrument, startDashboard \} from '@ovenjs\/observability';/.test(all)).toBe(options.features.includes('dashboard'));
 		expect('@ovenjs/observability' in manifest.dependencies).toBe(options.features.includes('dashboard'));
 		expect('ioredis' in manifest.dependencies).toBe(options.features.includes('redis'));
 		// CommonJS JavaScript uses require; everything else import syntax (TypeScript compiles it per format).

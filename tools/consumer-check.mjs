@@ -18,7 +18,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
@@ -27,7 +27,7 @@ const keep = args.includes('--keep');
 const skipScaffold = args.includes('--skip-scaffold');
 const skipTiming = args.includes('--skip-timing');
 const work = mkdtempSync(join(tmpdir(), 'ovenjs-consumer-'));
-const tarballs = args.includes('--tarballs') ? args[args.indexOf('--tarballs') + 1] : join(work, 'tarballs');
+const tarballs = args.includes('--tarballs') ? resolve(args[args.indexOf('--tarballs') + 1]) : join(work, 'tarballs');
 const results = { passed: 0, failed: 0, timings: {} };
 // pnpm sets npm_package_* for scripts; npm in the consumer project must not see the workspace's settings.
 const npmEnv = {
@@ -67,6 +67,7 @@ console.log(`consumer check in ${work}`);
 
 // 1. Pack.
 await check(`pack ${publicPackages.length} packages`, () => {
+	rmSync(tarballs, { recursive: true, force: true });
 	mkdirSync(tarballs, { recursive: true });
 	for (const { dir } of publicPackages) sh(join(root, 'node_modules', '.bin', 'pnpm'), ['pack', '--pack-destination', tarballs], dir);
 	const files = readdirSync(tarballs).filter((f) => f.endsWith('.tgz'));
@@ -75,6 +76,7 @@ await check(`pack ${publicPackages.length} packages`, () => {
 const tgz = readdirSync(tarballs).filter((f) => f.endsWith('.tgz')).map((f) => join(tarballs, f));
 
 await check('tarballs: LICENSE, no source condition, no workspace: ranges, git+https repository', () => {
+	assert(tgz.length === publicPackages.length, `expected ${publicPackages.length} tarballs in ${tarballs}`);
 	for (const file of tgz) {
 		const listing = sh('tar', ['tzf', file], work);
 		assert(listing.includes('package/LICENSE'), `${file} has no LICENSE`);
@@ -87,6 +89,7 @@ await check('tarballs: LICENSE, no source condition, no workspace: ranges, git+h
 });
 
 await check('publint (strict) on every tarball', () => {
+	assert(tgz.length === publicPackages.length, `expected ${publicPackages.length} tarballs in ${tarballs}`);
 	const publint = join(root, 'node_modules', '.bin', 'publint');
 	for (const file of tgz) {
 		const out = sh(publint, ['--strict', file], root);

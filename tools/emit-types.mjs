@@ -12,7 +12,7 @@
 // `pnpm typecheck` checks; imports of other workspace packages resolve to their built dist/ (no source
 // condition), as a consumer's would.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -56,3 +56,21 @@ if (result.status !== 0) {
 }
 cpSync(esmOut, cjsOut, { recursive: true });
 writeFileSync(join(cjsOut, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
+
+// Node's types: declarations that use `Buffer`, `node:events`, ... need @types/node in the consumer's program,
+// which TypeScript 6+ no longer adds by itself (`types` defaults to []), and TypeScript stopped synthesising
+// `/// <reference types="node" />` in emitted declarations (5.5). A package that declares @types/node as a
+// dependency gets the directive at the top of every entry declaration, so a consumer needs no `types: ["node"]`.
+if (pkg.dependencies?.['@types/node'] !== undefined) {
+	const directive = '/// <reference types="node" />\n';
+	for (const target of Object.values(pkg.exports ?? {})) {
+		if (typeof target !== 'object' || target === null) continue;
+		for (const types of [target.import?.types, target.require?.types]) {
+			if (typeof types !== 'string') continue;
+			const file = join(pkgDir, types);
+			if (!existsSync(file)) continue;
+			const text = readFileSync(file, 'utf8');
+			if (!text.startsWith(directive)) writeFileSync(file, directive + text);
+		}
+	}
+}

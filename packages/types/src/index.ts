@@ -119,3 +119,5 @@ export type { OvenErrorOptions } from './lib/errors/OvenError.js';
 export { TypesError } from './lib/errors/TypesError.js';
 export type { TypesErrorCode } from './lib/errors/TypesError.js';
 export { REDACTED, registerSecret, unregisterSecret, redactSecrets } from './lib/redact.js';
+export { markClass, classMarker, hasClassMarker } from './lib/classMarker.js';
+export type { MarkableClass } from './lib/classMarker.js';

@@ -32,6 +32,9 @@ interface Manifest {
 	dependencies?: Record<string, string>;
 	devDependencies?: Record<string, string>;
 	peerDependencies?: Record<string, string>;
+	repository?: { type?: string; url?: string; directory?: string };
+	publishConfig?: { access?: string; exports?: Record<string, ConditionalExport | string> };
+	typesVersions?: Record<string, Record<string, string[]>>;
 }
 
 const read = (file: string): string => readFileSync(file, 'utf8');
@@ -59,7 +62,8 @@ describe.each(names)('@ovenjs/%s', (name) => {
 	const pkg = manifest(name);
 
 	it('has the fixed package shape', () => {
-		expect(pkg.name).toBe(`@ovenjs/${name}`);
+		// `npm create ovenjs` runs the package named create-ovenjs; every other package is @ovenjs/<folder>.
+		expect(pkg.name).toBe(name === 'create-ovenjs' ? 'create-ovenjs' : `@ovenjs/${name}`);
 		expect(pkg.sideEffects).toBe(false);
 		expect(pkg.files).toContain('dist');
 		expect(pkg.engines?.node).toBe('>=20.19');
@@ -87,11 +91,40 @@ describe.each(names)('@ovenjs/%s', (name) => {
 		}
 	});
 
+	it('is ready to publish: LICENSE, git+https repository, exports without the source condition, node10 subpath types', () => {
+		expect(read(join(dir, 'LICENSE')), 'the LICENSE is the root one').toBe(read(join(root, 'LICENSE')));
+		expect(pkg.repository?.url).toBe('git+https://github.com/ovenjs/ovenjs.git');
+		expect(pkg.repository?.directory).toBe(`packages/${name}`);
+		// pnpm pack/publish replace `exports` by publishConfig.exports: the same map minus `@ovenjs/source`
+		// (it points at src/, which is not shipped).
+		const stripped: Record<string, ConditionalExport | string> = {};
+		for (const [key, target] of Object.entries(pkg.exports ?? {})) {
+			if (typeof target === 'string') {
+				stripped[key] = target;
+				continue;
+			}
+			const { '@ovenjs/source': _source, ...rest } = target;
+			stripped[key] = rest;
+		}
+		expect(pkg.publishConfig?.exports).toEqual(stripped);
+		expect(pkg.publishConfig?.access).toBe('public');
+		// moduleResolution node10 ignores `exports`: typesVersions points subpaths at their declarations.
+		const subpaths = Object.keys(pkg.exports ?? {}).filter((key) => key !== '.' && key !== './package.json');
+		for (const key of subpaths) {
+			const target = pkg.exports?.[key];
+			expect(pkg.typesVersions?.['*']?.[key.slice(2)]).toEqual([typeof target === 'object' ? target.require?.types : undefined]);
+		}
+		// Declarations that use Node's types bring them: @types/node is a dependency ("*": never a second copy).
+		if (pkg.dependencies?.['@types/node'] !== undefined) expect(pkg.dependencies['@types/node']).toBe('*');
+	});
+
 	it('extends the strict base and references exactly the workspace packages it imports', () => {
 		const tsconfig = JSON.parse(read(join(dir, 'tsconfig.json'))) as { extends: string; references?: { path: string }[] };
 		expect(tsconfig.extends).toBe('../../tsconfig.base.json');
 		const referenced = new Set((tsconfig.references ?? []).map((r) => `@ovenjs/${r.path.replace('../', '')}`));
-		const imported = importedWorkspacePackages([...sourceFiles(join(dir, 'src')), ...sourceFiles(join(dir, '__tests__'))]);
+		// create-ovenjs's templates hold the generated project's imports as text, not imports of its own.
+		const scanned = [...sourceFiles(join(dir, 'src')), ...sourceFiles(join(dir, '__tests__'))].filter((file) => !(name === 'create-ovenjs' && file.endsWith(join('src', 'lib', 'templates.ts'))));
+		const imported = importedWorkspacePackages(scanned);
 		imported.delete(pkg.name);
 		imported.delete('@ovenjs/test-services');
 		imported.delete('@ovenjs/eslint-plugin');
@@ -161,13 +194,12 @@ describe('workspace', () => {
 		try {
 			mkdirSync(join(dir, 'node_modules', '@ovenjs'), { recursive: true });
 			mkdirSync(join(dir, 'node_modules', '@types'));
-			for (const name of names) symlinkSync(join(packagesDir, name), join(dir, 'node_modules', '@ovenjs', name), 'dir');
-			symlinkSync(join(root, 'node_modules', '@types', 'node'), join(dir, 'node_modules', '@types', 'node'), 'dir');
+			for (const name of names) symlinkSync(join(packagesDir, name), join(dir, 'node_modules', ...manifest(name).name.split('/')), 'dir');
 			writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
 			const specifiers = names.flatMap((name) =>
 				Object.keys(manifest(name).exports ?? {})
 					.filter((key) => key !== './package.json')
-					.map((key) => `@ovenjs/${name}${key.slice(1)}`),
+					.map((key) => `${manifest(name).name}${key.slice(1)}`),
 			);
 			const body = [
 				...specifiers.map((specifier, i) => `import * as entry${i} from '${specifier}';`),
@@ -187,7 +219,8 @@ describe('workspace', () => {
 				exactOptionalPropertyTypes: false,
 				noEmit: true,
 				skipLibCheck: false,
-				types: ['node'],
+				// No `types`: declarations that need Node's types reference them (tools/emit-types.mjs).
+				types: [],
 			});
 			const messages = ts.getPreEmitDiagnostics(program).map((d) => ts.formatDiagnostic(d, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => dir, getNewLine: () => '\n' }));
 			expect(messages).toEqual([]);
@@ -198,6 +231,32 @@ describe('workspace', () => {
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
 		}
+		// A full TypeScript 5.9 check of every declaration (zod's included) twice: ~15 s alone, 45 s on a busy CI.
+	}, 120_000);
+
+	const coreBuilt = existsSync(join(packagesDir, 'core', 'dist', 'index.cjs'));
+	it.runIf(coreBuilt || process.env.CI === 'true')('the ESM and the CJS build loaded in one process agree on instanceof (dual-package hazard)', async () => {
+		type Ctor = new (...args: unknown[]) => object;
+		const esm = (await import(pathToFileURL(join(packagesDir, 'core', 'dist', 'index.js')).href)) as Record<string, Ctor>;
+		const cjs = createRequire(join(packagesDir, 'core', 'package.json'))(join(packagesDir, 'core', 'dist', 'index.cjs')) as Record<string, Ctor>;
+		const make: Record<string, (m: Record<string, Ctor>) => object> = {
+			SlashCommandBuilder: (m) => new m.SlashCommandBuilder!('ping', 'pong'),
+			EmbedBuilder: (m) => new m.EmbedBuilder!(),
+			ButtonBuilder: (m) => new m.ButtonBuilder!(),
+			ActionRowBuilder: (m) => new m.ActionRowBuilder!(),
+			ModalBuilder: (m) => new m.ModalBuilder!('id', 'title'),
+			ExtensionBus: (m) => new m.ExtensionBus!(),
+			CoreError: (m) => new m.CoreError!('CORE_NOT_LOGGED_IN', 'x'),
+		};
+		expect(esm.EmbedBuilder).not.toBe(cjs.EmbedBuilder);
+		for (const [name, create] of Object.entries(make)) {
+			expect(create(cjs), `CJS ${name} instanceof the ESM class`).toBeInstanceOf(esm[name]!);
+			expect(create(esm), `ESM ${name} instanceof the CJS class`).toBeInstanceOf(cjs[name]!);
+			if (name !== 'EmbedBuilder') expect(create(cjs)).not.toBeInstanceOf(esm.EmbedBuilder!);
+		}
+		class MyBus extends esm.ExtensionBus! {}
+		expect(new cjs.ExtensionBus!()).not.toBeInstanceOf(MyBus);
+		expect(new MyBus()).toBeInstanceOf(cjs.ExtensionBus!);
 	});
 
 	it('type-checks with TypeScript 7 (tsc on PATH) while tools that use the compiler API get TypeScript 5.9', () => {

@@ -14,6 +14,7 @@ import { LatencyHistogram } from './analytics/LatencyHistogram.js';
 import { buildStats, type CacheStats } from './analytics/CacheStats.js';
 import { assertKey, assertNumberOption, assertPattern, dependencyTag } from './utils/keys.js';
 import './extension-points.js';
+import { markClass } from '@ovenjs/types';
 
 /** Write policy for the tiers below the first. */
 export type WriteMode = 'through' | 'behind';
@@ -101,6 +102,11 @@ const now = (): number => performance.timeOrigin + performance.now();
  * ```
  */
 export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'cache.MultiTierCache');
+	}
+
 	/** Identifies this instance on the invalidation bus. */
 	public readonly id = randomUUID();
 	private readonly tierSet: TierSet;

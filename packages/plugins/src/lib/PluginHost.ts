@@ -2,6 +2,7 @@ import semver from 'semver';
 import type { ExtensionHandler, ExtensionPointName } from '@ovenjs/types';
 import { PluginError } from './errors/PluginError.js';
 import { PluginManifestSchema, type PluginManifest, type PluginManifestInput, type PluginPermission } from './manifest.js';
+import { markClass } from '@ovenjs/types';
 
 /** The version of the plugin API this package implements; manifests declare the range they support. */
 export const PLUGIN_API_VERSION = '0.1.0';
@@ -64,6 +65,11 @@ export interface PluginHostOptions {
  * separate V8 isolate is not provided by this version.
  */
 export class PluginHost {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'plugins.PluginHost');
+	}
+
 	readonly #registrar: ExtensionPointRegistrar;
 	readonly #apiVersion: string;
 	readonly #pending = new Map<string, { readonly plugin: Plugin; readonly manifest: PluginManifest }>();

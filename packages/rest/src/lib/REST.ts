@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { registerSecret, redactSecrets, unregisterSecret, type ExtensionPointEmitter } from '@ovenjs/types';
+import { registerSecret, redactSecrets, unregisterSecret, type ExtensionPointEmitter, markClass } from '@ovenjs/types';
 import { Pool } from 'undici';
 import { RestError } from './errors/RestError.js';
 import { CoalescedGet } from './handlers/CoalescedGet.js';
@@ -76,6 +76,11 @@ function headerKey(headers: Readonly<Record<string, string>> | undefined, reason
  * ```
  */
 export class REST extends TypedEmitter<RestEvents> {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'rest.REST');
+	}
+
 	/** Async iterators over Discord's paginated lists. */
 	public readonly paginate: Paginator;
 	readonly #pool: Pool;

@@ -1,5 +1,5 @@
 import { applyPatches, enablePatches, freeze, produceWithPatches, type Draft, type Patch } from 'immer';
-import type { DeepReadonly } from '@ovenjs/types';
+import { markClass, type DeepReadonly } from '@ovenjs/types';
 import { StateError } from './errors/StateError.js';
 import { History } from './history/History.js';
 import type { ChangeMeta, ChangeOrigin, HistoryEntry, StateSnapshot } from './history/types.js';
@@ -108,6 +108,11 @@ function checkCount(option: string, value: number | undefined, min: number): voi
  * ```
  */
 export class StateStore<S extends object> {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'state.StateStore');
+	}
+
 	/** The store's name. */
 	public readonly name: string;
 	/** Resolves once persisted state is loaded and sync has caught up; updates wait for it. */

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIUser } from 'discord-api-types/v10';
-import { registerSecret, unregisterSecret, uncheckedSnowflake, type ApplicationId } from '@ovenjs/types';
+import { registerSecret, unregisterSecret, uncheckedSnowflake, type ApplicationId, markClass } from '@ovenjs/types';
 import { MockError } from './errors/MockError.js';
 import { FaultInjector, type RestFaultOptions } from './faults/FaultInjector.js';
 import { GatewayServer, type GatewayOptions } from './gateway/GatewayServer.js';
@@ -82,6 +82,11 @@ function validate(options: MockDiscordOptions): void {
  * ```
  */
 export class MockDiscord {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'testing.MockDiscord');
+	}
+
 	/** The scenario API: the mock's users, guilds, channels and messages. */
 	public readonly world: World;
 	/** The gateway: sessions, dispatch, floods and fault injection. */

@@ -1,4 +1,4 @@
-import { type ExtensionPointEmitter, registerSecret, unregisterSecret, shardIdForGuild } from '@ovenjs/types';
+import { type ExtensionPointEmitter, registerSecret, unregisterSecret, shardIdForGuild, markClass } from '@ovenjs/types';
 import { GatewayError } from './errors/GatewayError.js';
 import { GatewayDispatch } from './GatewayDispatch.js';
 import type { IdentifyThrottler } from './interfaces/IdentifyThrottler.js';
@@ -155,6 +155,11 @@ const INTERNAL_EVENTS = new Set(['GUILD_MEMBERS_CHUNK', 'RATE_LIMITED']);
  * ```
  */
 export class WebSocketManager extends TypedEmitter<WebSocketManagerEvents> {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'ws.WebSocketManager');
+	}
+
 	readonly #options: WebSocketManagerOptions;
 	readonly #throttler: IdentifyThrottler;
 	readonly #members: MemberRequests;

@@ -1,4 +1,4 @@
-import { parsePayload, uncheckedSnowflake, type Guild, type Message } from '@ovenjs/types';
+import { parsePayload, uncheckedSnowflake, type Guild, type Message, markClass } from '@ovenjs/types';
 import { CacheError } from '../errors/CacheError.js';
 import { CacheFlags } from './EntityCacheOptions.js';
 import type { GuildRecord } from './GuildRecord.js';
@@ -62,6 +62,11 @@ function entityKeyOf(event: string, d: Record<string, unknown>): string {
  * move for members not already cached, and message edits older than the cached edit are ignored.
  */
 export class EntityCache extends EntityStore {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'cache.EntityCache');
+	}
+
 	/**
 	 * Ingests a gateway dispatch `{ t, d }`. Throws `CACHE_INVALID_EVENT` if it is not an object with a string
 	 * `t`; resolves nothing. Returns whether the event changed the cache.

@@ -3,6 +3,7 @@ import { CacheError } from '../errors/CacheError.js';
 import type { CacheEntry, CacheSetOptions, CacheTier, EvictionListener } from '../interfaces/CacheTier.js';
 import { compileGlob } from '../utils/glob.js';
 import { assertNumberOption } from '../utils/keys.js';
+import { markClass } from '@ovenjs/types';
 
 /** Options of a {@link MemoryTier}. */
 export interface MemoryTierOptions {
@@ -58,6 +59,11 @@ export function estimateSize(value: unknown): number {
  * Reads are also available synchronously ({@link MemoryTier.getSync}) for the hot path.
  */
 export class MemoryTier implements CacheTier {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'cache.MemoryTier');
+	}
+
 	public readonly name: string;
 	public readonly shared = false;
 	public readonly durable = false;

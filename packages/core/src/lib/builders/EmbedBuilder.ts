@@ -1,6 +1,7 @@
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { maxChars, maxItems, minChars, validateBuilder } from './validate.js';
+import { markClass } from '@ovenjs/types';
 
 /** Discord's embed limits. @see {@link https://discord.com/developers/docs/resources/message#embed-object-embed-limits} */
 export const EmbedLimits = {
@@ -64,6 +65,11 @@ export function embedLength(embed: {
  * ```
  */
 export class EmbedBuilder {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'core.EmbedBuilder');
+	}
+
 	readonly #data: APIEmbed;
 
 	public constructor(data: APIEmbed = {}) {

@@ -2,6 +2,7 @@ import { ComponentType, type APILabelComponent, type APIModalInteractionResponse
 import { z } from 'zod';
 import type { TextInputBuilder } from './components.js';
 import { maxChars, minChars, validateBuilder } from './validate.js';
+import { markClass } from '@ovenjs/types';
 
 /** Discord's modal limits. */
 export const ModalLimits = { title: 45, customId: 100, components: 5 } as const;
@@ -25,6 +26,11 @@ const ModalSchema = z.object({
  * ```
  */
 export class ModalBuilder {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'core.ModalBuilder');
+	}
+
 	readonly #customId: string;
 	readonly #title: string;
 	readonly #inputs: TextInputBuilder[] = [];

@@ -10,6 +10,7 @@ import {
 } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { maxChars, maxItems, minChars, validateBuilder } from './validate.js';
+import { markClass } from '@ovenjs/types';
 
 /** Discord's application-command limits. @see {@link https://discord.com/developers/docs/interactions/application-commands} */
 export const CommandLimits = { name: 32, description: 100, options: 25, choices: 25, choiceName: 100, choiceValue: 100, total: 4000 } as const;
@@ -208,6 +209,11 @@ function range(input: NumberOptionInput): { min_value?: number; max_value?: numb
 
 /** Builds a subcommand (used with {@link SlashCommandBuilder.addSubcommand}). */
 export class SlashSubcommandBuilder extends OptionsBuilder<APIApplicationCommandBasicOption> {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'core.SlashSubcommandBuilder');
+	}
+
 	readonly #name: string;
 	readonly #description: string;
 
@@ -238,6 +244,11 @@ export class SlashSubcommandBuilder extends OptionsBuilder<APIApplicationCommand
  * ```
  */
 export class SlashCommandBuilder extends OptionsBuilder<APIApplicationCommandOption> {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'core.SlashCommandBuilder');
+	}
+
 	readonly #name: string;
 	readonly #description: string;
 	#extra: Pick<RESTPostAPIChatInputApplicationCommandsJSONBody, 'default_member_permissions' | 'nsfw' | 'contexts' | 'integration_types'> = {};
@@ -291,6 +302,11 @@ const ContextMenuSchema = z.object({
 
 /** Builds a user or message context-menu command (names may contain spaces and capitals). */
 export class ContextMenuCommandBuilder {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'core.ContextMenuCommandBuilder');
+	}
+
 	readonly #name: string;
 	readonly #type: ApplicationCommandType.User | ApplicationCommandType.Message;
 

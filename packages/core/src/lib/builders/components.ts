@@ -13,6 +13,7 @@ import {
 import type { SkuId } from '@ovenjs/types';
 import { z } from 'zod';
 import { maxChars, maxItems, minChars, validateBuilder } from './validate.js';
+import { markClass } from '@ovenjs/types';
 
 /** Discord's component limits. @see {@link https://discord.com/developers/docs/components/reference} */
 export const ComponentLimits = {
@@ -103,6 +104,11 @@ const TextInputSchema = z
 
 /** Builds a button. A `Link` button needs `setURL`, every other style a `setCustomId`. */
 export class ButtonBuilder {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'core.ButtonBuilder');
+	}
+
 	readonly #data: { style: ButtonStyle; label?: string; custom_id?: string; url?: string; sku_id?: string; emoji?: APIMessageComponentEmoji; disabled?: boolean };
 
 	public constructor(style: ButtonStyle = ButtonStyle.Primary) {
@@ -165,6 +171,11 @@ export class ButtonBuilder {
 
 /** Builds a string select menu. */
 export class StringSelectMenuBuilder {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'core.StringSelectMenuBuilder');
+	}
+
 	readonly #data: Omit<APIStringSelectComponent, 'type' | 'options'> & { options: APISelectMenuOption[] };
 
 	public constructor(customId: string) {
@@ -204,6 +215,11 @@ export class StringSelectMenuBuilder {
 
 /** Builds a text input for a modal. */
 export class TextInputBuilder {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'core.TextInputBuilder');
+	}
+
 	readonly #data: Omit<APITextInputComponent, 'type'>;
 
 	public constructor(customId: string, style: TextInputStyle = TextInputStyle.Short) {
@@ -260,6 +276,11 @@ export class TextInputBuilder {
 
 /** Builds an action row of message components: up to 5 buttons, or one select menu. */
 export class ActionRowBuilder {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'core.ActionRowBuilder');
+	}
+
 	readonly #components: (ButtonBuilder | StringSelectMenuBuilder)[] = [];
 
 	/** Appends components. */

@@ -8,6 +8,7 @@ import type {
 } from '@ovenjs/types';
 import { CoreError } from '../errors/CoreError.js';
 import type { UnhandledErrorContext } from './points.js';
+import { markClass } from '@ovenjs/types';
 
 /** Options of {@link ExtensionBus.on}. */
 export interface ExtensionHandlerOptions {
@@ -59,6 +60,11 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
  * ```
  */
 export class ExtensionBus implements ExtensionPointEmitter {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'core.ExtensionBus');
+	}
+
 	readonly #handlers = new Map<string, StoredHandler[]>();
 
 	/** Whether any handler is registered for `point`. */

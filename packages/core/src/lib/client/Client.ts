@@ -29,6 +29,7 @@ import {
 	type UserId,
 	type ValidationMode,
 	type ValidationSampling,
+	markClass,
 } from '@ovenjs/types';
 import { Api } from '../api/generated/Api.js';
 import { ExtensionBus } from '../bus/ExtensionBus.js';
@@ -123,6 +124,11 @@ function toGuildCommands(body: RESTPutAPIApplicationCommandsJSONBody): RESTPutAP
  * ```
  */
 export class Client extends ClientEmitter<ClientEvents> {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'core.Client');
+	}
+
 	/** The REST client all requests go through. */
 	public readonly rest: REST;
 	/** `client.api.<resource>.<operation>(...)`: every operation of Discord's HTTP API, typed. */

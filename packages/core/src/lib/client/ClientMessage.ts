@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import type { APIMessage, RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
-import { snowflakeTimestamp, type ChannelId, type GuildId, type Message, type MessageId, type User, type UserId } from '@ovenjs/types';
+import { snowflakeTimestamp, type ChannelId, type GuildId, type Message, type MessageId, type User, type UserId, markClass } from '@ovenjs/types';
 import type { Client } from './Client.js';
 
 /**
@@ -8,6 +8,11 @@ import type { Client } from './Client.js';
  * per message; related entities are looked up in the entity cache on access, never copied.
  */
 export class ClientMessage {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'core.ClientMessage');
+	}
+
 	/** The validated payload (branded IDs; unknown fields kept). */
 	public readonly data: Message;
 	/** The shard that received it. */

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import type { DispatchEnvelope } from '../bus/points.js';
 import type { ExtensionBus } from '../bus/ExtensionBus.js';
 import { CoreError } from '../errors/CoreError.js';
+import { markClass } from '@ovenjs/types';
 
 /** A filter: return `false` to drop the dispatch before the cache and listeners see it. */
 export type DispatchFilter = (event: DispatchEnvelope) => boolean;
@@ -69,6 +70,11 @@ function isRecordedDispatch(value: unknown): value is RecordedDispatch {
  * `record → filters → transformers (and the 'gateway:beforeDispatch' point) → cache → events → batches`.
  */
 export class EventPipeline {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'core.EventPipeline');
+	}
+
 	#filters: Ordered<DispatchFilter>[] = [];
 	#transformers: Ordered<DispatchTransformer>[] = [];
 	readonly #batches = new Map<string, Set<(event: DispatchEnvelope) => void>>();

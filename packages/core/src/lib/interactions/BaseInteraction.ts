@@ -12,7 +12,7 @@ import {
 	type APIUser,
 	type RESTPostAPIWebhookWithTokenJSONBody,
 } from 'discord-api-types/v10';
-import { snowflakeTimestamp, uncheckedSnowflake, type ApplicationId, type ChannelId, type GuildId, type InteractionId, type UserId } from '@ovenjs/types';
+import { snowflakeTimestamp, uncheckedSnowflake, type ApplicationId, type ChannelId, type GuildId, type InteractionId, type UserId, markClass } from '@ovenjs/types';
 import type { ApiFile } from '../api/ApiResource.js';
 import type { Api } from '../api/generated/Api.js';
 import type { ExtensionBus } from '../bus/ExtensionBus.js';
@@ -72,6 +72,11 @@ export function toMessageBody(reply: InteractionReply): { body: RESTPostAPIWebho
  * `CORE_INTERACTION_NOT_REPLIED`.
  */
 export class BaseInteraction<Raw extends APIInteraction = APIInteraction> {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'core.BaseInteraction');
+	}
+
 	/** The payload Discord sent. */
 	public readonly raw: Raw;
 	/** The interaction's ID. */

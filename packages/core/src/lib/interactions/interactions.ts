@@ -18,6 +18,7 @@ import {
 import type { ModalBuilder } from '../builders/ModalBuilder.js';
 import { CoreError } from '../errors/CoreError.js';
 import { BaseInteraction, toMessageBody, type InteractionContext, type InteractionReply } from './BaseInteraction.js';
+import { markClass } from '@ovenjs/types';
 
 type AnyOption = APIApplicationCommandInteractionDataOption;
 
@@ -46,6 +47,11 @@ class ModalCapableInteraction<Raw extends APIInteraction> extends BaseInteractio
 
 /** Typed access to a command's options. */
 export class CommandOptions {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'core.CommandOptions');
+	}
+
 	/** The subcommand group and subcommand names, outermost first. */
 	public readonly path: readonly string[];
 	readonly #byName: ReadonlyMap<string, AnyOption>;
@@ -107,6 +113,11 @@ export class CommandOptions {
 
 /** A slash command invocation. */
 export class ChatInputCommandInteraction extends ModalCapableInteraction<APIChatInputApplicationCommandInteraction> {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'core.ChatInputCommandInteraction');
+	}
+
 	/** The command's name. */
 	public readonly commandName: string;
 	/** The options the user gave. */
@@ -121,6 +132,11 @@ export class ChatInputCommandInteraction extends ModalCapableInteraction<APIChat
 
 /** A user or message context-menu invocation (or the primary entry point command). */
 export class ContextMenuCommandInteraction extends ModalCapableInteraction<APIApplicationCommandInteraction> {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'core.ContextMenuCommandInteraction');
+	}
+
 	/** The command's name. */
 	public readonly commandName: string;
 	/** The ID of the user or message the command targets. */
@@ -135,6 +151,11 @@ export class ContextMenuCommandInteraction extends ModalCapableInteraction<APIAp
 
 /** A button press or select-menu choice. */
 export class ComponentInteraction extends ModalCapableInteraction<APIMessageComponentInteraction> {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'core.ComponentInteraction');
+	}
+
 	/** The component's custom ID. */
 	public readonly customId: string;
 	/** The selected values (select menus); empty for buttons. */
@@ -175,6 +196,11 @@ function collectFields(components: APIModalSubmitInteraction['data']['components
 
 /** A modal submission. */
 export class ModalSubmitInteraction extends BaseInteraction<APIModalSubmitInteraction> {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'core.ModalSubmitInteraction');
+	}
+
 	/** The modal's custom ID. */
 	public readonly customId: string;
 	readonly #fields: ReadonlyMap<string, ModalSubmitComponent>;
@@ -199,6 +225,11 @@ export class ModalSubmitInteraction extends BaseInteraction<APIModalSubmitIntera
 
 /** An autocomplete request: answer with {@link AutocompleteInteraction.respond}. */
 export class AutocompleteInteraction extends BaseInteraction<APIApplicationCommandAutocompleteInteraction> {
+	static {
+		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
+		markClass(this, 'core.AutocompleteInteraction');
+	}
+
 	/** The command's name. */
 	public readonly commandName: string;
 	/** The option being typed and its current text. */

@@ -339,10 +339,7 @@ describe('hostile error bodies', () => {
 				echo: { headers: { authorization: `Bot ${bare}` }, list: [bare, { [bare]: bare }] },
 			});
 		};
-		// Two clients share the token; destroying one must keep it redacted for the other.
-		const other = client();
 		const rest = client();
-		await other.destroy();
 		const error = await outcome(rest.post('/channels/1/messages', { body: {} }));
 		expect(error).toBeInstanceOf(DiscordAPIError);
 		const api = error as DiscordAPIError;
@@ -356,6 +353,27 @@ describe('hostile error bodies', () => {
 		const http = await outcome(rest.get('/channels/1'));
 		expect(http).toBeInstanceOf(HTTPError);
 		expect(`${(http as HTTPError).message} ${inspect(http)}`).not.toContain(bare);
+	});
+});
+
+describe('two clients sharing a token', () => {
+	it('keeps the token redacted for one client after the other is destroyed (reference-counted secrets)', async () => {
+		// Not token-shaped, so only the registration (not the token pattern) can redact it.
+		const secret = 'shared-secret-of-two-clients-0123456789';
+		server.handler = (_req, res) => {
+			json(res, 400, { code: 50035, message: `bad ${secret}`, errors: { content: { _errors: [{ code: 'X', message: secret }] } } });
+		};
+		const first = client({ token: secret });
+		const second = client({ token: secret });
+		await first.destroy();
+		const error = await outcome(second.post('/channels/1/messages', { body: {} }));
+		expect(error).toBeInstanceOf(DiscordAPIError);
+		expect(`${(error as DiscordAPIError).message}${JSON.stringify((error as DiscordAPIError).fieldErrors)}${inspect(error, { depth: 10 })}`).not.toContain(secret);
+		expect(inspect(second)).not.toContain(secret);
+		await second.destroy();
+		// Once its last user is gone the secret is released: redaction is not a global leak of registrations.
+		const plain = new DiscordAPIError({ code: 0, message: secret }, 400, { method: 'GET', route: '/x' });
+		expect(plain.message).toContain(secret);
 	});
 });
 

@@ -105,17 +105,22 @@ async function zlibFrames(messages: readonly (string | Buffer)[]): Promise<Buffe
 }
 
 describe.each<DecompressorImplementation>(['zlib-sync', 'node:zlib'])('zlib-stream on %s', (decompressor) => {
-	it('delivers a burst of frames that arrived right before a session-ending close (4009)', async () => {
+	it.each(['close 4009', 'op 9 d=false'])('delivers a burst of frames that arrived right before a session-ending %s', async (end) => {
 		const BURST = 500;
-		const frames = await zlibFrames([hello(), ready(1), ...Array.from({ length: BURST }, (_, i) => dispatch(i + 2, i))]);
-		const [helloFrame, readyFrame, ...burst] = frames;
+		const invalid = JSON.stringify({ t: null, s: null, op: 9, d: false });
+		const frames = await zlibFrames([hello(), ready(1), ...Array.from({ length: BURST }, (_, i) => dispatch(i + 2, i)), invalid]);
+		const helloFrame = frames[0];
+		const readyFrame = frames[1];
+		const burst = frames.slice(2, 2 + BURST);
+		const invalidFrame = frames[2 + BURST];
 		const server = await hostile(async (conn) => {
 			conn.ws.send(helloFrame ?? Buffer.alloc(0));
 			if (conn.index > 0) return;
 			await conn.next(2);
 			conn.ws.send(readyFrame ?? Buffer.alloc(0));
 			for (const frame of burst) conn.ws.send(frame);
-			conn.ws.close(4009, 'Session timed out');
+			if (end === 'close 4009') conn.ws.close(4009, 'Session timed out');
+			else conn.ws.send(invalidFrame ?? Buffer.alloc(0));
 		});
 		const { manager: m, dispatches, lost } = manager(server.url, { compression: 'zlib-stream', decompressor });
 		await m.connect();

@@ -48,6 +48,25 @@ describe('MemoryStore', () => {
 		expect(blocked.granted ? 0 : blocked.waitMs).toBe(1_000);
 	});
 
+	it('ends the probe of a major held under a known hash when its answer names no bucket (no discovery-timeout stall)', () => {
+		const store = new MemoryStore();
+		store.complete(messages, ok('abc', 5, 4, 1_000), policy, lease(store.acquire(messages, policy)));
+		expect(store.acquire(otherChannel, policy).granted).toBe(true); // probe of channel 2 under abc
+		store.complete(otherChannel, response({ status: 404 }), policy); // answered without rate-limit headers
+		// Another answer names abc again: channel 2 must not wait for the discovery timeout of its old probe.
+		store.complete(messages, ok('abc', 5, 3, 1_000), policy, lease(store.acquire(messages, policy)));
+		expect(store.acquire(otherChannel, policy)).toMatchObject({ granted: true });
+	});
+
+	it('ends the probe of a major held under a hash the route no longer answers with', () => {
+		const store = new MemoryStore();
+		store.complete(messages, ok('abc', 5, 4, 1_000), policy, lease(store.acquire(messages, policy)));
+		expect(store.acquire(otherChannel, policy).granted).toBe(true); // probe of channel 2 under abc
+		store.complete(otherChannel, ok('def', 5, 4, 1_000), policy); // the route now maps to def
+		store.complete(messages, ok('abc', 5, 3, 1_000), policy); // and back to abc
+		expect(store.acquire(otherChannel, policy)).toMatchObject({ granted: true });
+	});
+
 	it('does not probe a major twice when the hash is learned while its first probe is in flight', () => {
 		const store = new MemoryStore();
 		expect(store.acquire(messages, policy).granted).toBe(true); // probe of channel 1

@@ -231,6 +231,26 @@ describe.skipIf(!gate.available)('RedisStore (real Redis)', () => {
 		expect((await store.acquire(ticket, policy)).granted).toBe(true);
 	});
 
+	it('ends the probe of a major held under a known hash when its answer names no bucket (no discovery-timeout stall)', async () => {
+		const store = make();
+		const other: RateLimitTicket = { ...ticket, major: '2' };
+		await store.complete(ticket, res({ hash: 'h9', limit: 5, remaining: 4, resetAfterMs: 10_000 }), policy, lease(await store.acquire(ticket, policy)));
+		expect((await store.acquire(other, policy)).granted).toBe(true); // probe of major 2 under h9
+		await store.complete(other, res({ status: 404 }), policy, ''); // answered without rate-limit headers
+		await store.complete(ticket, res({ hash: 'h9', limit: 5, remaining: 3, resetAfterMs: 10_000 }), policy, lease(await store.acquire(ticket, policy)));
+		expect(await store.acquire(other, policy)).toMatchObject({ granted: true });
+	});
+
+	it('ends the probe of a major held under a hash the route no longer answers with', async () => {
+		const store = make();
+		const other: RateLimitTicket = { ...ticket, major: '2' };
+		await store.complete(ticket, res({ hash: 'h7', limit: 5, remaining: 4, resetAfterMs: 10_000 }), policy, lease(await store.acquire(ticket, policy)));
+		expect((await store.acquire(other, policy)).granted).toBe(true); // probe of major 2 under h7
+		await store.complete(other, res({ hash: 'h8', limit: 5, remaining: 4, resetAfterMs: 10_000 }), policy, ''); // the route now maps to h8
+		await store.complete(ticket, res({ hash: 'h7', limit: 5, remaining: 3, resetAfterMs: 10_000 }), policy, ''); // and back to h7
+		expect(await store.acquire(other, policy)).toMatchObject({ granted: true });
+	});
+
 	it('reloads its scripts after SCRIPT FLUSH', async () => {
 		const store = make();
 		await store.acquire(ticket, policy);

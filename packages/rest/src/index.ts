@@ -37,7 +37,7 @@ export type {
 } from './lib/interfaces/RateLimitStore.js';
 export { RestError } from './lib/errors/RestError.js';
 export type { RestErrorCode } from './lib/errors/RestError.js';
-export { DiscordAPIError, flattenFieldErrors } from './lib/errors/DiscordAPIError.js';
+export { DiscordAPIError, ErrorBodyLimits, flattenFieldErrors } from './lib/errors/DiscordAPIError.js';
 export type { RequestContext, DiscordFieldError } from './lib/errors/DiscordAPIError.js';
 export { HTTPError } from './lib/errors/HTTPError.js';
 export { RateLimitError } from './lib/errors/RateLimitError.js';

@@ -105,17 +105,22 @@ async function zlibFrames(messages: readonly (string | Buffer)[]): Promise<Buffe
 }
 
 describe.each<DecompressorImplementation>(['zlib-sync', 'node:zlib'])('zlib-stream on %s', (decompressor) => {
-	it('delivers a burst of frames that arrived right before a session-ending close (4009)', async () => {
+	it.each(['close 4009', 'op 9 d=false'])('delivers a burst of frames that arrived right before a session-ending %s', async (end) => {
 		const BURST = 500;
-		const frames = await zlibFrames([hello(), ready(1), ...Array.from({ length: BURST }, (_, i) => dispatch(i + 2, i))]);
-		const [helloFrame, readyFrame, ...burst] = frames;
+		const invalid = JSON.stringify({ t: null, s: null, op: 9, d: false });
+		const frames = await zlibFrames([hello(), ready(1), ...Array.from({ length: BURST }, (_, i) => dispatch(i + 2, i)), invalid]);
+		const helloFrame = frames[0];
+		const readyFrame = frames[1];
+		const burst = frames.slice(2, 2 + BURST);
+		const invalidFrame = frames[2 + BURST];
 		const server = await hostile(async (conn) => {
 			conn.ws.send(helloFrame ?? Buffer.alloc(0));
 			if (conn.index > 0) return;
 			await conn.next(2);
 			conn.ws.send(readyFrame ?? Buffer.alloc(0));
 			for (const frame of burst) conn.ws.send(frame);
-			conn.ws.close(4009, 'Session timed out');
+			if (end === 'close 4009') conn.ws.close(4009, 'Session timed out');
+			else conn.ws.send(invalidFrame ?? Buffer.alloc(0));
 		});
 		const { manager: m, dispatches, lost } = manager(server.url, { compression: 'zlib-stream', decompressor });
 		await m.connect();
@@ -251,5 +256,74 @@ describe('hostile gateway input', () => {
 		const m = new WebSocketManager({ token: TOKEN, intents: 1, fetchGatewayInformation: () => Promise.resolve({ url: 'not a url', shards: 1, session_start_limit: { total: 1, remaining: 1, reset_after: 1, max_concurrency: 1 } }) });
 		cleanup.push(() => m.destroy());
 		await expect(m.connect()).rejects.toMatchObject({ code: 'GATEWAY_INVALID_GATEWAY_INFORMATION' });
+	});
+});
+
+describe('fuzz (seeded): a gateway interleaving garbage with a session', () => {
+	/** mulberry32: the same seed sends the same frames, so a failure replays. */
+	function seeded(seed: number): () => number {
+		let state = seed >>> 0;
+		return () => {
+			state = (state + 0x6d2b79f5) >>> 0;
+			let t = state;
+			t = Math.imul(t ^ (t >>> 15), t | 1);
+			t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+			return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+		};
+	}
+
+	/** One hostile frame that must not end the session: broken JSON, wrong envelope types, bad sequences, junk ops. */
+	function garbage(random: () => number): string | Buffer {
+		const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+		const valid = dispatch(2, 0);
+		const kinds: (() => string | Buffer)[] = [
+			() => valid.slice(0, Math.floor(random() * valid.length)),
+			() => Buffer.from(Array.from({ length: Math.floor(random() * 64) }, () => Math.floor(random() * 256))),
+			() => pick(['', ' ', 'null', '[]', '"x"', '1', 'true', '{}', '{"op":null}', '{"op":"0","d":{}}', '{"__proto__":{"op":0}}']),
+			() => JSON.stringify({ t: pick([null, 5, 'MESSAGE_CREATE', '', 'x'.repeat(500)]), s: pick([1e20, -1, 1.5, '7', Number.MAX_SAFE_INTEGER + 2]), op: 0, d: { content: 'bad' } }),
+			() => JSON.stringify({ op: pick([11, 12, 13, 42, -1, 1e9, 3.5]), d: pick([null, 1, 'x', [], { a: 1 }]), s: null, t: null }),
+			() => JSON.stringify({ t: 'MESSAGE_CREATE', s: pick([null, 0, 1]), op: 0, d: pick([null, 5, 'x', [1, 2], { content: 'replayed' }]) }),
+			() => `{"t":"MESSAGE_CREATE","s":${'9'.repeat(Math.floor(random() * 40) + 17)},"op":0,"d":{}}`,
+			() => `${'['.repeat(10_000)}${']'.repeat(10_000)}`,
+			() => `{"op":0,"d":${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)},"s":null,"t":"X"}`,
+			() => JSON.stringify({ t: 'MESSAGE_CREATE', s: 2, op: 0, d: {} }).replace('"op":0', '"op":0,"op":0'),
+		];
+		return pick(kinds)();
+	}
+
+	it.each([7, 1919])('seed %i: 400 garbage frames between 300 dispatches: every dispatch once and in order, only typed errors, no crash', async (seed) => {
+		const random = seeded(seed);
+		const unhandled: unknown[] = [];
+		const onUnhandled = (reason: unknown): void => {
+			unhandled.push(reason);
+		};
+		process.on('unhandledRejection', onUnhandled);
+		process.on('uncaughtException', onUnhandled);
+		cleanup.push(() => {
+			process.off('unhandledRejection', onUnhandled);
+			process.off('uncaughtException', onUnhandled);
+			return Promise.resolve();
+		});
+		const DISPATCHES = 300;
+		const frames: (string | Buffer)[] = [];
+		for (let n = 0; n < DISPATCHES; n++) {
+			while (random() < 0.57) frames.push(garbage(random));
+			frames.push(dispatch(n + 2, n));
+		}
+		const server = await hostile(async (conn) => {
+			conn.ws.send(hello());
+			if (conn.index > 0) return;
+			await conn.next(2);
+			conn.ws.send(ready(1));
+			for (const frame of frames) conn.ws.send(frame);
+		});
+		const { manager: m, errors, dispatches } = manager(server.url);
+		await m.connect();
+		await until(() => dispatches.filter((e) => e.t === 'MESSAGE_CREATE' && typeof e.s === 'number' && e.s >= 2).length >= DISPATCHES, 20_000, 'every dispatch');
+		const delivered = dispatches.filter((e) => e.t === 'MESSAGE_CREATE' && typeof e.s === 'number' && e.s >= 2 && e.s <= DISPATCHES + 1);
+		expect(delivered.map((e) => e.s)).toEqual(Array.from({ length: DISPATCHES }, (_, n) => n + 2));
+		expect(server.connections()).toBe(1);
+		for (const error of errors) expect(error.code).toBe('GATEWAY_INVALID_PAYLOAD');
+		expect(unhandled).toEqual([]);
 	});
 });

@@ -1,5 +1,6 @@
 import { redactSecrets } from '@ovenjs/types';
 import type { RequestContext } from './DiscordAPIError.js';
+import { MAX_TIMER_MS } from '../utils/timers.js';
 import { RestError } from './RestError.js';
 
 /** What the limiter knew when it refused to wait (see `rejectOnRateLimit`). */
@@ -23,7 +24,13 @@ export interface RateLimitErrorData extends RequestContext {
 /** See {@link RateLimitErrorData.rejection}. */
 export type RateLimitRejection = 'rejectOnRateLimit' | 'maxRateLimitWait' | 'retries';
 
+/** Waits from here on are shown as "more than 24 days" (see {@link MAX_TIMER_MS}). */
+const LONGEST_EXACT_MS = Math.min(MAX_TIMER_MS, 24 * 86_400_000);
+
 function seconds(ms: number): string {
+	// Waits are clamped to what a timer can honour (2³¹ − 1 ms, 24.8 days): near that, Discord may have asked far
+	// more (`X-RateLimit-Reset-After: 1e9`), so the exact figure would be wrong.
+	if (ms >= LONGEST_EXACT_MS) return 'more than 24 days';
 	return ms >= 10_000 ? `${Math.ceil(ms / 1_000)} s` : `${Math.ceil(ms)} ms`;
 }
 

@@ -441,7 +441,7 @@ export class RequestManager implements QueueHost {
 		const lengthHeader = headerOf(response.headers, 'content-length');
 		const length = lengthHeader === '' ? Number.NaN : Number(lengthHeader);
 		if (length > max) {
-			stream.destroy();
+			discard(stream);
 			throw this.#tooLarge(request, length);
 		}
 		const json = headerOf(response.headers, 'content-type').toLowerCase().startsWith('application/json');
@@ -477,7 +477,7 @@ export class RequestManager implements QueueHost {
 			if (!(chunk instanceof Uint8Array)) continue;
 			size += chunk.byteLength;
 			if (size > max) {
-				stream.destroy();
+				discard(stream);
 				throw this.#tooLarge(request, undefined);
 			}
 			chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
@@ -646,6 +646,19 @@ export class RequestManager implements QueueHost {
 	#abortedError(request: PendingRequest, reason: unknown): RestError {
 		return new RestError('REST_ABORTED', redactSecrets(`${request.method} ${request.route} was aborted`), { cause: reason });
 	}
+}
+
+/**
+ * Stops reading a body and closes its connection. undici's body emits an `AbortError` when destroyed; without a
+ * listener that `'error'` event would be an uncaught exception (a hostile `Content-Length` would crash the process).
+ */
+function discard(stream: Dispatcher.ResponseData['body']): void {
+	stream.on('error', ignore);
+	stream.destroy();
+}
+
+function ignore(): void {
+	// The body was given up on purpose: its error says nothing new.
 }
 
 /** A response body's chunks, typed `unknown` (undici's readable yields `any`). */

@@ -249,7 +249,10 @@ export class MemoryStore implements RateLimitStore {
 			if (status === 0 || status >= 500 || status === 429) {
 				this.#releaseProbe(probeKey, ticket);
 			} else {
-				// Discord sent no bucket: the route is only subject to the global limit.
+				// Discord sent no bucket: the route is only subject to the global limit. A probe this major held under
+				// the route's previous hash is over too (else a later answer naming that hash again would leave the
+				// major waiting on it for the discovery timeout).
+				this.#releaseProbe(probeKey, ticket);
 				this.#buckets.delete(probeKey);
 				if (this.#routes.get(ticket.route)?.hash !== '') this.#routes.set(ticket.route, { hash: '', seen: now });
 			}
@@ -259,6 +262,8 @@ export class MemoryStore implements RateLimitStore {
 		const known = this.#routes.get(ticket.route);
 		if (known?.hash !== hash) {
 			discovered = hash;
+			// A probe this major held under the route's previous hash is over (see the no-bucket case above).
+			this.#releaseProbe(probeKey, ticket);
 			this.#routes.set(ticket.route, { hash, seen: now });
 		}
 		const key = `${hash}:${ticket.major}`;

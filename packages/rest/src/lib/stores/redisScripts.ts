@@ -239,14 +239,14 @@ end
 local routeKey = ns .. ':r:' .. route
 local probeKey = ns .. ':b:?' .. route .. ':' .. major
 if not hasHash then
-  if status == 0 or status >= 500 or status == 429 then
-    local known = redis.call('GET', routeKey)
-    local keys = {probeKey}
-    if known and known ~= '' then keys[2] = ns .. ':b:' .. known .. ':' .. major end
-    for _, k in ipairs(keys) do
-      if redis.call('HGET', k, 'limit') == '-1' then redis.call('HSET', k, 'probeUntil', 0) end
-    end
-  else
+  -- the probe of this major ends either way (also one held under the route's previous hash)
+  local known = redis.call('GET', routeKey)
+  local keys = {probeKey}
+  if known and known ~= '' then keys[2] = ns .. ':b:' .. known .. ':' .. major end
+  for _, k in ipairs(keys) do
+    if redis.call('HGET', k, 'limit') == '-1' then redis.call('HSET', k, 'probeUntil', 0) end
+  end
+  if not (status == 0 or status >= 500 or status == 429) then
     redis.call('DEL', probeKey)
     redis.call('SET', routeKey, '', 'PX', hashTtl)
   end
@@ -254,7 +254,15 @@ if not hasHash then
 end
 
 local discovered = ''
-if redis.call('GET', routeKey) ~= hash then discovered = hash end
+local previous = redis.call('GET', routeKey)
+if previous ~= hash then
+  discovered = hash
+  -- a probe this major held under the route's previous hash is over
+  if previous and previous ~= '' then
+    local old = ns .. ':b:' .. previous .. ':' .. major
+    if redis.call('HGET', old, 'limit') == '-1' then redis.call('HSET', old, 'probeUntil', 0) end
+  end
+end
 redis.call('SET', routeKey, hash, 'PX', hashTtl)
 redis.call('DEL', probeKey)
 local bk = ns .. ':b:' .. hash .. ':' .. major

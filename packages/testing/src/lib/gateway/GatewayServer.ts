@@ -65,13 +65,14 @@ export class GatewayServer {
 	/** Sessions by ID (attached and detached-but-resumable). */
 	public readonly sessionsById = new Map<string, GatewaySession>();
 	/** Identify accounting, as `/gateway/bot` reports it. */
-	public readonly identify = { total: 1000, remaining: 1000, resetAt: Date.now() + 86_400_000, accepted: 0, rejected: 0 };
+	public readonly identify = { total: 1000, remaining: 1000, resetAt: Date.now() + 86_400_000, accepted: 0, rejected: 0, withheld: 0 };
 	private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 1_048_576 });
 	private readonly connections = new Set<GatewayConnection>();
 	private readonly lastIdentifyByBucket = new Map<number, number>();
 	private readonly members: MemberChunker;
 	private readonly timers = new Set<NodeJS.Timeout>();
 	private acksWithheld = false;
+	private readyWithheld = false;
 	private readyWaiters: (() => void)[] = [];
 	private readonly settings: Required<Omit<GatewayOptions, 'gatewayFaults'>>;
 	/** Seeded random gateway faults; change them at run time with `faults.configure()`. */
@@ -307,6 +308,15 @@ export class GatewayServer {
 		this.acksWithheld = withhold;
 	}
 
+	/**
+	 * Stops (or resumes) answering IDENTIFY: a valid IDENTIFY is counted in `identify.withheld` and gets no READY
+	 * (no session is created, the identify budget is not spent), as a stalled Discord or a proxy that swallows
+	 * frames would do — to test ready timeouts. Heartbeats are still acknowledged.
+	 */
+	public withholdReady(withhold: boolean): void {
+		this.readyWithheld = withhold;
+	}
+
 	/** Closes every socket and forgets every session. */
 	public async close(): Promise<void> {
 		for (const timer of this.timers) clearTimeout(timer);
@@ -467,6 +477,10 @@ export class GatewayServer {
 		}
 		if ((identify.intents & PRIVILEGED_INTENTS & ~this.settings.privilegedIntents) !== 0) {
 			connection.close(GatewayCloseCodes.DisallowedIntents, 'Disallowed intent(s).');
+			return;
+		}
+		if (this.readyWithheld) {
+			this.identify.withheld++;
 			return;
 		}
 		this.refreshIdentifyBudget();

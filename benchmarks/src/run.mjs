@@ -20,6 +20,7 @@ import { flood } from './plans/flood.mjs';
 import { rest } from './plans/rest.mjs';
 import { ready } from './plans/ready.mjs';
 import { cache } from './plans/cache.mjs';
+import { state } from './plans/state.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const argv = process.argv.slice(2).filter((arg) => arg !== '--');
@@ -36,13 +37,13 @@ if (flag('render')) {
 	const saved = JSON.parse(readFileSync(join(resultsDir, 'latest.json'), 'utf8'));
 	saved.targets = judge(saved.figures, saved.workloads.map((workload) => workload.id));
 	// Descriptions are prose, not measurements: take the plans' current text.
-	for (const workload of saved.workloads) workload.description = [ready, flood, rest, micro, cache].find((plan) => plan.id === workload.id)?.description ?? workload.description;
+	for (const workload of saved.workloads) workload.description = [ready, flood, rest, micro, cache, state].find((plan) => plan.id === workload.id)?.description ?? workload.description;
 	writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(saved, null, '\t')}\n`);
 	publish(saved, true);
 	process.exit(0);
 }
 
-const plans = [ready, flood, rest, micro, cache].filter((plan) => only === undefined || only.includes(plan.id));
+const plans = [ready, flood, rest, micro, cache, state].filter((plan) => only === undefined || only.includes(plan.id));
 const started = Date.now();
 const loadBefore = load();
 console.log(`OvenJS benchmarks${quick ? ' (--quick: small sizes, 1 run each; figures are a sanity check only)' : ''}`);

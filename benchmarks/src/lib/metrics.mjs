@@ -121,6 +121,15 @@ export const METRICS = {
 	},
 	'rest.b10lat.cpu': { workload: 'rest', label: 'REST 10 buckets +25 ms latency: client CPU time', unit: 'ms', better: 'lower' },
 	'rest.b10lat.429': { workload: 'rest', label: 'REST 10 buckets +25 ms latency: 429s at the mock', unit: 'count', better: 'lower', target: (_o, _x, _all, own) => zeroTarget(own?.max) },
+	// state (ovenjs = @ovenjs/state, ceiling = a plain immer loop)
+	'state.update.p50': { workload: 'state', label: 'update one path: p50', unit: 'µs', scale: 1000, better: 'lower' },
+	'state.update.p99': { workload: 'state', label: 'update one path: p99', unit: 'µs', scale: 1000, better: 'lower', target: (o) => absTarget('< 0.05 ms', o, 0.05) },
+	'state.tx.p50': { workload: 'state', label: 'transaction of 100 changes: p50', unit: 'µs', scale: 1000, better: 'lower' },
+	'state.tx.p99': { workload: 'state', label: 'transaction of 100 changes: p99', unit: 'µs', scale: 1000, better: 'lower', target: (o) => absTarget('< 1 ms', o, 1) },
+	'state.notify': { workload: 'state', label: 'notification, per subscriber', unit: 'µs', scale: 1000, better: 'lower', target: (o) => absTarget('< 0.01 ms', o, 0.01) },
+	'state.snapshot': { workload: 'state', label: 'snapshot of 10,000 nodes', unit: 'µs', scale: 1000, better: 'lower', target: (o) => absTarget('< 5 ms', o, 5) },
+	'state.memory': { workload: 'state', label: 'memory per 1,000 nodes, history included', unit: 'MB', better: 'lower', target: (o) => absTarget('< 1 MB', o, 1) },
+	'state.propagation.p99': { workload: 'state', label: 'cross-instance propagation p99 (local Redis)', unit: 'ms', better: 'lower', target: (o) => absTarget('< 20 ms', o, 20) },
 	// micro
 	'micro.snowflake.validate': { workload: 'micro', label: 'snowflake validate (asUserId)', unit: 'ns', better: 'lower' },
 	'micro.snowflake.timestamp': { workload: 'micro', label: 'snowflake → timestamp', unit: 'ns', better: 'lower', chart: true },

@@ -13,6 +13,7 @@ const SUBJECT_NAMES = {
 	'discordjs-ws': '@discordjs/ws',
 	ceiling: 'ceiling',
 	socket: 'socket (yardstick)',
+	zundo: 'zundo-style history',
 };
 /** Column titles of workloads whose main subjects are the Clients. */
 const CLIENT_NAMES = { ovenjs: 'OvenJS Client', discordjs: 'discord.js Client' };
@@ -23,6 +24,7 @@ const SECTIONS = {
 	rest: 'REST — message creates against short mock rate-limit windows',
 	micro: 'micro — per call, in nanoseconds',
 	cache: 'cache — memory per member, tier latencies, predictive warming',
+	state: 'state — @ovenjs/state against a zundo-style history and a plain immer loop (the ceiling)',
 };
 
 /** Formats a number with a unit, scaled for display. */

@@ -369,6 +369,11 @@ export class StateStore<S extends object> {
 		return settled;
 	}
 
+	/**
+	 * Runs a recipe. One `produceWithPatches` yields at most one patch per path, already minimal: only when set
+	 * canonicalization appends a second round are the two lists coalesced (`coalescePatches` compares every patch
+	 * with the earlier ones, which a transaction of 100 changes would pay for nothing).
+	 */
 	#produce(recipe: Recipe<S>): { next: S; patches: Patch[]; inverse: Patch[] } {
 		let returned: unknown;
 		const [next, patches, inverse] = produceWithPatches(this.#state, (draft) => {
@@ -383,7 +388,7 @@ export class StateStore<S extends object> {
 			const [sorted, more, undo] = produceWithPatches(next, (draft) => {
 				engine.canonicalize(draft, touched);
 			});
-			if (more.length > 0) return { next: sorted, patches: [...patches, ...more], inverse: [...undo, ...inverse] };
+			if (more.length > 0) return { next: sorted, patches: coalescePatches([...patches, ...more]), inverse: coalescePatches([...undo, ...inverse]) };
 		}
 		return { next, patches, inverse };
 	}
@@ -393,7 +398,7 @@ export class StateStore<S extends object> {
 		const { next, patches, inverse } = proposed ?? this.#produce(recipe);
 		if (patches.length === 0) return undefined;
 		assertNoSharedReferences(next, patches);
-		return this.#commit(next, coalescePatches(patches), coalescePatches(inverse), meta, 'update', true);
+		return this.#commit(next, patches, inverse, meta, 'update', true);
 	}
 
 	/** Applies patches produced elsewhere (a manual replica fed from `state:afterUpdate`). */

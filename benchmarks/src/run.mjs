@@ -4,7 +4,8 @@
 // Flags (accepted with or without a literal `--` before them): --quick (sanity run, under a minute, 1 run each),
 // --only=<workload,...>, --runs=<n>, --no-docs (keep docs/ untouched), --no-build (never build a missing dist),
 // --rebuild (build every measured package first, so the figures are of the current sources),
-// --subjects=<subject,...> (measure only these subjects; implies --no-docs),
+// --subjects=<subject,...> (measure only these subjects; without --merge it implies --no-docs),
+// --merge (the figures measured replace theirs in results/latest.json and docs/, per subject; the others are kept),
 // --render (measure nothing: re-render docs/ from benchmarks/results/latest.json).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +31,7 @@ const quick = flag('quick') || process.env.BENCH_QUICK === '1';
 const only = option('only')?.split(',');
 const runsOverride = option('runs') === undefined ? undefined : Number(option('runs'));
 const subjectsFilter = option('subjects')?.split(',');
-const writeDocs = !flag('no-docs') && !quick && subjectsFilter === undefined;
+const writeDocs = !flag('no-docs') && !quick && (subjectsFilter === undefined || flag('merge'));
 
 const resultsDir = join(root, 'benchmarks', 'results');
 if (flag('render')) {
@@ -126,6 +127,30 @@ const report = {
 	build,
 	sources: sourceState(root),
 };
+// --merge: the workloads measured now replace theirs in results/latest.json; the others are kept, with a note.
+if (flag('merge') && !quick) {
+	const saved = JSON.parse(readFileSync(join(resultsDir, 'latest.json'), 'utf8'));
+	const measured = new Set(plans.map((plan) => plan.id));
+	// Per metric and subject: a run with --subjects replaces only those subjects' figures.
+	const mergeBySubject = (old, now) => {
+		const merged = { ...old };
+		for (const [metric, bySubject] of Object.entries(now)) merged[metric] = { ...old[metric], ...bySubject };
+		return merged;
+	};
+	const order = [ready, flood, rest, micro, cache, state].map((plan) => plan.id);
+	report.workloads = [...saved.workloads.filter((workload) => !measured.has(workload.id)), ...report.workloads].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+	report.figures = mergeBySubject(saved.figures, report.figures);
+	report.unavailable = mergeBySubject(saved.unavailable, report.unavailable);
+	for (const [metric, meta] of Object.entries(METRICS)) {
+		if (meta.derive === undefined) continue;
+		const derived = meta.derive(report.figures);
+		if (derived !== undefined) report.figures[metric] = derived;
+	}
+	const who = subjectsFilter === undefined ? 'every subject' : subjectsFilter.join(', ');
+	report.notes = { ...saved.notes, [`${[...measured].join(', ')} (${who})`]: `re-measured on ${report.date} (commit ${report.sources.commit}) in a separate \`pnpm bench --only=${[...measured].join(',')}${subjectsFilter === undefined ? '' : ` --subjects=${subjectsFilter.join(',')}`} --merge\` run; the other figures are from the run of ${saved.date} (commit ${saved.sources?.commit ?? '?'}).` };
+	report.targets = judge(report.figures, report.workloads.map((workload) => workload.id));
+	report.errors = [...saved.errors.filter((error) => !measured.has(error.workload)), ...report.errors];
+}
 mkdirSync(resultsDir, { recursive: true });
 writeFileSync(join(resultsDir, quick ? 'quick.json' : 'latest.json'), `${JSON.stringify(report, null, '\t')}\n`);
 publish(report, writeDocs);

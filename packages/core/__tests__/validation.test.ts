@@ -49,3 +49,20 @@ describe.each(['sampled', 'full'] as const)('validation %s', (validation) => {
 		await client.destroy();
 	});
 });
+
+describe('sampled validation of large payloads', () => {
+	it('parses only the first 5 GUILD_CREATEs in full (a 100-guild start-up would parse every member), the later ones get the shape check', async () => {
+		const client = new Client({ token: 'validation-test-token-0123456789', intents: GatewayIntentBits.Guilds });
+		const warnings: string[] = [];
+		client.on('warn', (text) => {
+			warnings.push(text);
+		});
+		// A defect only the schema sees (a name that is not a string): the shape check reads IDs, roles and emojis.
+		const guild = (n: number) => ({ id: String(81384788765712500n + BigInt(n)), name: n, roles: [], emojis: [], channels: [], members: [] });
+		const events = Array.from({ length: 7 }, (_, n) => ({ t: 'GUILD_CREATE', d: guild(n), s: n + 1, shardId: 0, at: 0 }));
+		await expect(client.replay(events)).resolves.toBe(7);
+		expect(warnings).toHaveLength(5);
+		expect(client.cache.guildIds()).toEqual([String(81384788765712505n), String(81384788765712506n)]);
+		await client.destroy();
+	});
+});

@@ -71,6 +71,10 @@ describe('parsePayload', () => {
 		const sampler = new ValidationSampler({ first: 2, every: 3 });
 		expect(Array.from({ length: 9 }, () => sampler.take('Message'))).toEqual([true, true, false, false, true, false, false, true, false]);
 		expect(sampler.take('User')).toBe(true);
+		// A kind may take fewer first payloads (large ones), never more.
+		const large = new ValidationSampler({ first: 2, every: 3 });
+		expect(Array.from({ length: 5 }, () => large.take('Guild', 1))).toEqual([true, false, false, true, false]);
+		expect(Array.from({ length: 3 }, () => large.take('Role', 10))).toEqual([true, true, false]);
 		expect(DefaultValidationSampling).toEqual({ first: 100, every: 1000 });
 		// The process-wide sampler: once past the first payloads of a kind, any `every` in a row hold one sample.
 		for (let index = 0; index < DefaultValidationSampling.first; index++) parsePayload('Message', rawMessage);

@@ -110,6 +110,8 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 	/** Identifies this instance on the invalidation bus. */
 	public readonly id = randomUUID();
 	private readonly tierSet: TierSet;
+	/** The first tier when it is a memory tier (read synchronously by {@link MultiTierCache.getSync}), found once. */
+	readonly #syncTier: MemoryTier | undefined;
 	private readonly writeMode: WriteMode;
 	private readonly promoteAfter: number;
 	private readonly promotedTtl: number;
@@ -158,6 +160,8 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 			},
 			closed: () => this.closed,
 		});
+		const first = this.tierSet.states[0]?.tier;
+		this.#syncTier = first instanceof MemoryTier ? first : undefined;
 		this.promoteAfter = options.promoteAfter ?? 1;
 		this.promotedTtl = options.promotedTtl ?? 0;
 		this.emitter = options.emitter;
@@ -204,8 +208,9 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 	 */
 	public getSync(key: string): unknown {
 		const first = this.tierSet.states[0];
-		if (first === undefined || !(first.tier instanceof MemoryTier)) return undefined;
-		const value = first.tier.getSync(key);
+		const memory = this.#syncTier;
+		if (first === undefined || memory === undefined) return undefined;
+		const value = memory.getSync(key);
 		if (value === undefined) first.misses++;
 		else first.hits++;
 		return value;

@@ -288,7 +288,7 @@ export class Instrumentation {
 							traced.has(event),
 							() => call(...args),
 							(seconds) => {
-								set.handlerDuration.observe({ event }, seconds);
+								set.handlerTimings.observe(event, seconds);
 							},
 						),
 				label,

@@ -221,15 +221,19 @@ export class ValidationSampler {
 		this.#every = sampling.every;
 	}
 
-	/** Whether the next payload of `kind` is validated in full. */
-	public take(kind: string): boolean {
+	/**
+	 * Whether the next payload of `kind` is validated in full. `first` lowers the number of first payloads taken
+	 * for this kind (never raises it: `sampling.first` is the most any kind gets).
+	 */
+	public take(kind: string, first?: number): boolean {
 		let counter = this.#seen.get(kind);
 		if (counter === undefined) {
 			counter = { count: 0 };
 			this.#seen.set(kind, counter);
 		}
 		const index = counter.count++;
-		return index < this.#first || (index - this.#first) % this.#every === this.#every - 1;
+		const taken = first === undefined ? this.#first : Math.min(first, this.#first);
+		return index < taken || (index - taken) % this.#every === this.#every - 1;
 	}
 }
 

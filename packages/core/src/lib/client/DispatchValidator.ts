@@ -44,6 +44,12 @@ interface DispatchRule {
 	 * author's ID, the content's type ...), checked by hand with `typeof` and snowflake format tests.
 	 */
 	readonly shape: (d: Fields) => boolean;
+	/**
+	 * At most this many of the first dispatches of the kind are parsed in full under `'sampled'` (then one in
+	 * `every`, as for any kind): for payloads as large as a whole guild, where the default 100 would parse every
+	 * member of a 100-guild start-up with zod.
+	 */
+	readonly first?: number;
 	/** The fields {@link DispatchRule.shape} checks, for the report. */
 	readonly fields: string;
 }
@@ -70,7 +76,7 @@ const RULES: Readonly<Record<string, DispatchRule>> = {
 		fields: 'Message and Channel IDs',
 	},
 	MESSAGE_DELETE: { schema: MessageDeleteSchema, shape: (d) => isSnowflake(d.id) && isSnowflake(d.channel_id) && optionalId(d.guild_id), fields: 'Message and Channel IDs' },
-	GUILD_CREATE: { schema: GuildSchema, shape: (d) => hasModelShape('Guild', d), fields: 'a Guild ID, roles and emojis' },
+	GUILD_CREATE: { schema: GuildSchema, shape: (d) => hasModelShape('Guild', d), first: 5, fields: 'a Guild ID, roles and emojis' },
 	GUILD_UPDATE: { schema: GuildSchema, shape: (d) => hasModelShape('Guild', d), fields: 'a Guild ID, roles and emojis' },
 	GUILD_DELETE: { schema: GuildIdentitySchema, shape: (d) => isSnowflake(d.id) && (d.unavailable === undefined || typeof d.unavailable === 'boolean'), fields: 'a Guild ID' },
 	CHANNEL_CREATE: channel,
@@ -104,8 +110,9 @@ export type DispatchRejection = TypesError | undefined;
  * The client's validation of incoming dispatches, once per dispatch and before the entity cache and the
  * listeners see it (both then trust it; see {@link checked}).
  *
- * - `'sampled'` (the default): per event type, the first {@link ValidationSampling.first} dispatches and then one
- *   in {@link ValidationSampling.every} are parsed with the zod schema; every other one gets the hand-written
+ * - `'sampled'` (the default): per event type, the first {@link ValidationSampling.first} dispatches (fewer for a
+ *   rule's own `first`: `GUILD_CREATE`, 5) and then one in {@link ValidationSampling.every} are parsed with the
+ *   zod schema; every other one gets the hand-written
  *   shape check of the fields the client and cache read. The hot path costs a `Map` lookup, a counter and a few
  *   `typeof` tests.
  * - `'full'`: every dispatch is parsed with its schema.
@@ -134,7 +141,7 @@ export class DispatchValidator {
 		if (rule === undefined) return undefined;
 		const mode = this.#mode;
 		const d = event.d;
-		if (mode === 'full' || (mode === 'sampled' && this.#sampler.take(event.t))) {
+		if (mode === 'full' || (mode === 'sampled' && this.#sampler.take(event.t, rule.first))) {
 			const result = rule.schema.safeParse(d);
 			return result.success ? undefined : new TypesError('TYPES_VALIDATION_FAILED', `Invalid ${event.t} payload: ${describeIssues(result.error.issues)}.`);
 		}

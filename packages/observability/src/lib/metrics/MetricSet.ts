@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type HistogramConfiguration, type MetricValueWithName, type Registry } from 'prom-client';
 import type { ShardStatus } from '@ovenjs/ws';
 
 /** Every shard status, so `ovenjs_shard_status` has a 0/1 series per status (PromQL needs no `absent()`). */
@@ -67,6 +67,57 @@ export class LabelledCount {
 	}
 }
 
+/** One event's handler durations: plain bucket counts (`counts[i]`: durations <= bound `i`, the last: above all). */
+interface TimingSeries {
+	readonly counts: Float64Array;
+	sum: number;
+	count: number;
+}
+
+/**
+ * Handler durations kept as plain bucket counts on the hot path: prom-client's `observe` validates and hashes its
+ * labels on every call, which cost more than the listener it timed. The histogram reads these when scraped.
+ */
+export class HandlerTimings {
+	readonly #bounds: readonly number[];
+	readonly #byEvent = new Map<string, TimingSeries>();
+
+	public constructor(bounds: readonly number[]) {
+		this.#bounds = [...bounds].sort((a, b) => a - b);
+	}
+
+	/** Records one listener call of `event` that took `seconds`. */
+	public observe(event: string, seconds: number): void {
+		let series = this.#byEvent.get(event);
+		if (series === undefined) {
+			series = { counts: new Float64Array(this.#bounds.length + 1), sum: 0, count: 0 };
+			this.#byEvent.set(event, series);
+		}
+		const bounds = this.#bounds;
+		let bucket = 0;
+		while (bucket < bounds.length && seconds > (bounds[bucket] ?? 0)) bucket++;
+		series.counts[bucket] = (series.counts[bucket] ?? 0) + 1;
+		series.sum += seconds;
+		series.count++;
+	}
+
+	/** The Prometheus histogram series (cumulative `_bucket`s with `le`, `_sum`, `_count`) named `name`. */
+	public values(name: string): MetricValueWithName<'event' | 'le'>[] {
+		const out: MetricValueWithName<'event' | 'le'>[] = [];
+		for (const [event, series] of this.#byEvent) {
+			let cumulative = 0;
+			this.#bounds.forEach((bound, index) => {
+				cumulative += series.counts[index] ?? 0;
+				out.push({ labels: { event, le: bound }, value: cumulative, metricName: `${name}_bucket` });
+			});
+			out.push({ labels: { event, le: '+Inf' }, value: series.count, metricName: `${name}_bucket` });
+			out.push({ labels: { event }, value: series.sum, metricName: `${name}_sum` });
+			out.push({ labels: { event }, value: series.count, metricName: `${name}_count` });
+		}
+		return out;
+	}
+}
+
 /**
  * The hot-path state of an instrumented client and the prom-client metrics it is exposed through. Gateway
  * events are counted in nested maps (no label hashing per dispatch) and copied into the counters when the
@@ -94,9 +145,11 @@ export class MetricSet {
 	/** Plugin errors: `plugin`/`code`. */
 	public readonly pluginErrors = new LabelledCount();
 	public readonly restDuration: Histogram<'method' | 'route'>;
-	public readonly handlerDuration: Histogram<'event'>;
+	/** Handler durations by event (see {@link HandlerTimings}). */
+	public readonly handlerTimings: HandlerTimings;
 
 	public constructor(registry: Registry, buckets: Required<MetricBuckets>, queueDepth: () => number) {
+		this.handlerTimings = new HandlerTimings(buckets.handler);
 		const registers = [registry];
 		const events = this.events;
 		new Counter({
@@ -216,13 +269,21 @@ export class MetricSet {
 				for (const [tier, outcome, count] of cache.entries()) if (outcome === 'miss') this.inc({ tier }, count);
 			},
 		});
-		this.handlerDuration = new Histogram({
-			name: 'ovenjs_event_handler_duration_seconds',
+		const timings = this.handlerTimings;
+		const handlerName = 'ovenjs_event_handler_duration_seconds';
+		const handlerOptions: HistogramConfiguration<'event'> = {
+			name: handlerName,
 			help: 'Time a client event listener took (until its promise settled), by event.',
 			labelNames: ['event'],
 			buckets: [...buckets.handler],
-			registers,
-		});
+		};
+		// An unregistered twin that is never observed: prom-client's get() of it gives name, help, type and aggregator.
+		const described = new Histogram({ ...handlerOptions, registers: [] });
+		const handlerHistogram = new Histogram({ ...handlerOptions, registers });
+		const read = async (): ReturnType<Histogram['get']> => ({ ...(await described.get()), values: timings.values(handlerName) });
+		// Read from the plain counts when scraped: get() for JSON (merging), getForPromString() for the text format.
+		handlerHistogram.get = read;
+		Reflect.set(handlerHistogram, 'getForPromString', read);
 		const pluginErrors = this.pluginErrors;
 		new Counter({
 			name: 'ovenjs_plugin_errors_total',

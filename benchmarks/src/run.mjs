@@ -152,9 +152,11 @@ if (flag('merge') && !quick) {
 	report.errors = [...saved.errors.filter((error) => !measured.has(error.workload)), ...report.errors];
 }
 mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, quick ? 'quick.json' : 'latest.json'), `${JSON.stringify(report, null, '\t')}\n`);
+// A partial run (--quick, or --subjects without --merge) never replaces the full results.
+const resultsName = quick ? 'quick' : subjectsFilter !== undefined && !flag('merge') ? 'partial' : 'latest';
+writeFileSync(join(resultsDir, `${resultsName}.json`), `${JSON.stringify(report, null, '\t')}\n`);
 publish(report, writeDocs);
-console.log(`wrote benchmarks/results/${quick ? 'quick' : 'latest'}.json in ${report.durationSeconds} s`);
+console.log(`wrote benchmarks/results/${resultsName}.json in ${report.durationSeconds} s`);
 // Unavailable sides are reported, not failures; only a crash of a measured run fails the command.
 process.exit(errors.length > 0 ? 1 : 0);
 

@@ -196,7 +196,7 @@ export const METRICS = {
 };
 
 /** Library subjects of the flood (the ceiling and the socket yardstick are not libraries). */
-export const FLOOD_LIBRARIES = ['ovenjs', 'ovenjs-prod', 'ovenjs-obs', 'ovenjs-ws', 'discordjs', 'discordjs-ws'];
+export const FLOOD_LIBRARIES = ['ovenjs', 'ovenjs-prod', 'ovenjs-obs', 'ovenjs-nodezlib', 'ovenjs-ws', 'discordjs', 'discordjs-ws'];
 
 /** A figure of one subject's median over another's (a derived row shown in the OvenJS column). */
 function ratioFigure(a, b) {

@@ -8,6 +8,7 @@ const SUBJECT_NAMES = {
 	ovenjs: 'OvenJS',
 	'ovenjs-prod': 'OvenJS Client, NODE_ENV=production',
 	'ovenjs-obs': 'OvenJS Client + instrument()',
+	'ovenjs-nodezlib': 'OvenJS Client on node:zlib',
 	'ovenjs-ws': 'OvenJS WebSocketManager',
 	discordjs: 'discord.js',
 	'discordjs-ws': '@discordjs/ws',

@@ -48,11 +48,11 @@ export const flood = {
 	title: 'flood (200,000 MESSAGE_CREATE over JSON and zlib-stream; 200,000 TYPING_START nobody listens to)',
 	description:
 		'After READY the mock writes 200,000 dispatches that it rendered, sequenced and encoded (zlib-stream: one persistent deflate context) before the clock started, as fast as the socket drains. ' +
-		'Subjects: **OvenJS Client** (`new Client({ token, intents })`, default options, a `messageCreate` listener that reads the content and the author ID; NODE_ENV unset, as most bots run), the same Client with `NODE_ENV=production`, the same Client with `instrument(client)` from `@ovenjs/observability` (its defaults), the bare OvenJS `WebSocketManager`, the **discord.js 14 Client** and `@discordjs/ws` with the same listener, the **ceiling** (a bare `ws` client that runs `JSON.parse`, after zlib-sync inflate for zlib-stream) and the **socket** yardstick (a bare `ws` client that counts frames without decoding them: what the mock and the socket carry). ' +
+		'Subjects: **OvenJS Client** (`new Client({ token, intents })`, default options, a `messageCreate` listener that reads the content and the author ID; NODE_ENV unset, as most bots run), the same Client with `NODE_ENV=production`, the same Client with `instrument(client)` from `@ovenjs/observability` (its defaults), the same Client on the streaming inflate of `node:zlib` instead of zlib-sync (the fallback without the optional addon; zlib-stream row only), the bare OvenJS `WebSocketManager`, the **discord.js 14 Client** and `@discordjs/ws` with the same listener, the **ceiling** (a bare `ws` client that runs `JSON.parse`, after zlib-sync inflate for zlib-stream) and the **socket** yardstick (a bare `ws` client that counts frames without decoding them: what the mock and the socket carry). ' +
 		'zlib-stream uses zlib-sync wherever a library can (OvenJS by default, the discord.js Client whenever it resolves, `@discordjs/ws` with `CompressionMethod.ZlibSync`, the ceiling); the JSON rows hide zlib-sync from the discord.js Client, which would otherwise turn compression on by itself. ' +
 		'The TYPING_START row: no subject listens to it; one MESSAGE_CREATE after the flood stops the clock. ' +
 		'A row whose socket yardstick is under 1.5× the fastest library says **mock-bound**: then the mock, not the clients, sets the pace, and no ratio in it is quoted as a result.',
-	subjects: ['ovenjs', 'ovenjs-prod', 'ovenjs-obs', 'ovenjs-ws', 'discordjs', 'discordjs-ws', 'ceiling', 'socket'],
+	subjects: ['ovenjs', 'ovenjs-prod', 'ovenjs-obs', 'ovenjs-nodezlib', 'ovenjs-ws', 'discordjs', 'discordjs-ws', 'ceiling', 'socket'],
 	runs: (quick) => (quick ? 1 : 3),
 	async runOnce(subject, { quick }) {
 		const count = quick ? 3_000 : 200_000;
@@ -60,7 +60,9 @@ export const flood = {
 		const unavailable = {};
 		// BENCH_FLOODS=json,typing measures only those rows (for profiling one of them).
 		const only = process.env.BENCH_FLOODS?.split(',');
-		for (const [id, [mode, event]] of Object.entries(FLOODS).filter(([key]) => only === undefined || only.includes(key))) {
+		// The node:zlib fallback differs from the Client only on the zlib-stream row.
+		const rows = Object.entries(FLOODS).filter(([key]) => (only === undefined || only.includes(key)) && (subject !== 'ovenjs-nodezlib' || key === 'zlib'));
+		for (const [id, [mode, event]] of rows) {
 			const result = await floodOnce(subject, mode, event, count);
 			if (result.status === 'unavailable') {
 				for (const key of ['rate', 'cpu', 'rss']) unavailable[`flood.${id}.${key}`] = result.reason;

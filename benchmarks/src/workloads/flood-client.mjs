@@ -5,7 +5,7 @@
 // frames as fast as the socket drains. The clock stops at the last event delivered to user code.
 // Usage: flood-client.mjs <subject> <json|zlib> <message|typing> <count>
 //   subjects: ovenjs (the Client, default options), ovenjs-obs (the same with @ovenjs/observability's
-//   instrument(client)), ovenjs-ws (the bare WebSocketManager), discordjs (the
+//   instrument(client)), ovenjs-nodezlib (the same on node:zlib instead of zlib-sync), ovenjs-ws (the bare WebSocketManager), discordjs (the
 //   discord.js 14 Client), discordjs-ws (@discordjs/ws), ceiling (ws + JSON.parse), socket (ws, frames counted:
 //   the mock's and the socket's own limit). NODE_ENV comes from the runner.
 // In `typing` the flood is TYPING_START, which no subject listens to, followed by one MESSAGE_CREATE that ends it.
@@ -118,14 +118,16 @@ if (subject === 'ceiling' || subject === 'socket') {
 		await manager.connect();
 		close = () => manager.destroy();
 	}
-} else if (subject === 'ovenjs' || subject === 'ovenjs-obs') {
+} else if (subject === 'ovenjs' || subject === 'ovenjs-obs' || subject === 'ovenjs-nodezlib') {
 	const core = await importOven('@ovenjs/core');
 	const obs = subject === 'ovenjs-obs' ? await importOven('@ovenjs/observability') : undefined;
 	if (core.module === undefined) reportUnavailable(core.reason);
 	else if (obs !== undefined && obs.module === undefined) reportUnavailable(obs.reason);
 	else {
 		// What a bot author writes: the Client with its defaults; zlib-stream is the one switch the zlib rows set.
-		const client = new core.module.Client({ token: info.token, intents: INTENTS, rest: { api: info.apiBase }, ...(compress ? { gateway: { compression: 'zlib-stream' } } : {}) });
+		// `ovenjs-nodezlib`: the fallback a bot gets without zlib-sync (node:zlib's streaming inflate).
+		const decompressor = subject === 'ovenjs-nodezlib' ? { decompressor: 'node:zlib' } : {};
+		const client = new core.module.Client({ token: info.token, intents: INTENTS, rest: { api: info.apiBase }, ...(compress ? { gateway: { compression: 'zlib-stream', ...decompressor } } : {}) });
 		// `ovenjs-obs`: the same bot with `instrument(client)` (its defaults: metrics, no OpenTelemetry SDK).
 		obs?.module.instrument(client);
 		client.on('messageCreate', (message) => onMessage(message.content, message.author.id));

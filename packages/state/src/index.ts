@@ -1,7 +1,7 @@
 export { StateStore } from './lib/StateStore.js';
 export type { PathListener, Recipe, StateChange, StateListener, StateTransaction, SyncInfo } from './lib/StateStore.js';
 export { DefaultStateStoreOptions } from './lib/StateStoreOptions.js';
-export type { StateStoreOptions, StateSyncOptions } from './lib/StateStoreOptions.js';
+export type { StateStoreOptions, StateSyncOptions, RedisClientLike } from './lib/StateStoreOptions.js';
 export { StateNamespace } from './lib/StateNamespace.js';
 export type { NamespaceListener } from './lib/StateNamespace.js';
 export { StateError, StateErrorMessages } from './lib/errors/StateError.js';

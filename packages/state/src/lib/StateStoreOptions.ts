@@ -1,13 +1,21 @@
-import type { Redis } from 'ioredis';
 import type { ExtensionPointEmitter } from '@ovenjs/types';
 import type { StateError } from './errors/StateError.js';
 import type { StateStorage } from './storage/StateStorage.js';
 import type { ConflictOptions, StateConflictEvent } from './sync/types.js';
 
+/**
+ * An ioredis client as the store sees it: declared by shape, so that the types of `@ovenjs/state` (and of every
+ * package built on it, `@ovenjs/core` included) need no ioredis installed. Pass an `ioredis` `Redis` instance.
+ */
+export interface RedisClientLike {
+	duplicate(...options: never[]): unknown;
+	on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
 /** Cross-instance sync through Redis (see {@link StateStoreOptions.sync}). */
 export interface StateSyncOptions {
 	/** A Redis URL, or an ioredis client (used for commands and duplicated for pub/sub; not closed by the store). */
-	readonly redis: string | Redis;
+	readonly redis: string | RedisClientLike;
 	/** Conflict policies per path. @defaultValue last-writer-wins everywhere */
 	readonly conflict?: ConflictOptions;
 	/** Prefix of the Redis keys (`<prefix><name>:log`, `:live`, `:seq`, `:snapshot`). @defaultValue `'ovenjs:state:'` */

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { RedisClientLike } from '../StateStoreOptions.js';
 import { StateError } from '../errors/StateError.js';
 import { isList } from '../paths/paths.js';
 import type { EngineState } from './ConflictEngine.js';
@@ -22,7 +23,7 @@ export interface SyncHost {
 /** Options of {@link RedisSync}. @internal */
 export interface RedisSyncOptions {
 	readonly name: string;
-	readonly redis: string | Redis;
+	readonly redis: string | RedisClientLike;
 	readonly prefix: string;
 	readonly streamLength: number;
 	readonly snapshotEvery: number;
@@ -101,7 +102,8 @@ export class RedisSync {
 			const { Redis: RedisClient } = await import('ioredis');
 			client = new RedisClient(options.redis, { maxRetriesPerRequest: null, retryStrategy: (attempt) => Math.min(attempt * 50, 500) });
 			owned = true;
-		} else client = options.redis;
+		} else if (isIoredis(options.redis)) client = options.redis;
+		else throw StateError.of('STATE_INVALID_OPTIONS', ['sync.redis', 'must be a Redis URL or an ioredis client (it has no xadd/publish/subscribe)']);
 		const sync = new RedisSync(options, client, owned);
 		try {
 			await sync.#connect();
@@ -336,4 +338,9 @@ export class RedisSync {
 		if (this.#owned) this.#client.disconnect();
 		await this.#inbox.catch(() => undefined);
 	}
+}
+
+/** Whether a client passed as `sync.redis` is an ioredis client (the commands the sync uses are there). */
+function isIoredis(client: RedisClientLike): client is RedisClientLike & Redis {
+	return ['xadd', 'xrange', 'publish', 'subscribe', 'duplicate'].every((command) => typeof Reflect.get(client, command) === 'function');
 }

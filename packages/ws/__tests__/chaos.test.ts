@@ -10,6 +10,7 @@ import { MockDiscord } from '@ovenjs/testing';
 import { shardIdForGuild, uncheckedSnowflake, type GuildId } from '@ovenjs/types';
 import { type DecompressorImplementation, type GatewayCompression, WebSocketManager } from '../src/index.js';
 import { until } from './helpers/FakeGateway.js';
+import { seeded } from './helpers/seeded.js';
 
 const INTENTS = 1 | (1 << 9) | (1 << 15); // Guilds, GuildMessages, MessageContent
 const EVENTS = 6_000;
@@ -17,17 +18,6 @@ const EVENTS = 6_000;
 const CHAOS = ['4009', 'op9-false', '4000', 'op7', 'op9-true', '4000', 'op7', '4008', '4000', 'op7'] as const;
 
 type Chaos = (typeof CHAOS)[number];
-
-function seeded(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-	};
-}
 
 function shuffle<T>(items: readonly T[], random: () => number): T[] {
 	const out = [...items];

@@ -7,6 +7,7 @@ import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../src/index.js';
 import { createDecompressor, resolveDecompressor, type DecompressorImplementation } from '../src/lib/utils/decompression.js';
+import { seeded } from './helpers/seeded.js';
 
 const hasNodeZstd = typeof Reflect.get(zlib, 'createZstdDecompress') === 'function';
 const ZLIB: DecompressorImplementation[] = ['zlib-sync', 'node:zlib'];
@@ -50,17 +51,6 @@ function zstdBlock(type: 'raw' | 'rle', body: Buffer, size = body.length, last =
 async function settle(decompressor: { settled(): Promise<void> }): Promise<void> {
 	await decompressor.settled();
 	await new Promise((resolve) => setImmediate(resolve));
-}
-
-function seeded(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-	};
 }
 
 describe('decoder selection', () => {

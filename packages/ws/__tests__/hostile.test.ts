@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { type DecompressorImplementation, type GatewayError, WebSocketManager, type WebSocketManagerOptions } from '../src/index.js';
 import { until } from './helpers/FakeGateway.js';
+import { seeded } from './helpers/seeded.js';
 
 const TOKEN = 'hostile-token-0123456789';
 const MiB = 1024 * 1024;
@@ -260,18 +261,6 @@ describe('hostile gateway input', () => {
 });
 
 describe('fuzz (seeded): a gateway interleaving garbage with a session', () => {
-	/** mulberry32: the same seed sends the same frames, so a failure replays. */
-	function seeded(seed: number): () => number {
-		let state = seed >>> 0;
-		return () => {
-			state = (state + 0x6d2b79f5) >>> 0;
-			let t = state;
-			t = Math.imul(t ^ (t >>> 15), t | 1);
-			t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-			return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-		};
-	}
-
 	/** One hostile frame that must not end the session: broken JSON, wrong envelope types, bad sequences, junk ops. */
 	function garbage(random: () => number): string | Buffer {
 		const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;

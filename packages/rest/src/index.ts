@@ -46,7 +46,6 @@ export { RequestTimeoutError } from './lib/errors/RequestTimeoutError.js';
 export { MaybeAppliedError } from './lib/errors/MaybeAppliedError.js';
 export type { MaybeAppliedErrorData, MaybeAppliedReason } from './lib/errors/MaybeAppliedError.js';
 export { CircuitBreaker } from './lib/utils/CircuitBreaker.js';
-export { TypedEmitter } from './lib/utils/TypedEmitter.js';
 export { computeRoute } from './lib/utils/routes.js';
 export type { RouteInfo } from './lib/utils/routes.js';
 export { DefaultUserAgent, RequestPriority, VERSION, AUDIT_LOG_REASON_MAX } from './lib/utils/constants.js';

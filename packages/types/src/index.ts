@@ -121,3 +121,6 @@ export type { TypesErrorCode } from './lib/errors/TypesError.js';
 export { REDACTED, registerSecret, unregisterSecret, redactSecrets } from './lib/redact.js';
 export { markClass, classMarker, hasClassMarker } from './lib/classMarker.js';
 export type { MarkableClass } from './lib/classMarker.js';
+export { Emitter } from './lib/Emitter.js';
+export type { Listener, EventMap, ListenerFailurePhase, WaitForOptions } from './lib/Emitter.js';
+export { isRecord, isPromiseLike } from './lib/guards.js';

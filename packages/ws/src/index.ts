@@ -36,5 +36,3 @@ export type {
 	ShardHooks,
 	ShardSnapshot,
 } from './lib/utils/types.js';
-export { TypedEmitter } from './lib/utils/TypedEmitter.js';
-export type { Listener } from './lib/utils/TypedEmitter.js';

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import { LRUCache } from 'lru-cache';
 import { randomUUID } from 'node:crypto';
 import type { ExtensionPointEmitter } from '@ovenjs/types';
@@ -14,7 +13,7 @@ import { LatencyHistogram } from './analytics/LatencyHistogram.js';
 import { buildStats, type CacheStats } from './analytics/CacheStats.js';
 import { assertKey, assertNumberOption, assertPattern, dependencyTag } from './utils/keys.js';
 import './extension-points.js';
-import { markClass } from '@ovenjs/types';
+import { markClass, Emitter } from '@ovenjs/types';
 
 /** Write policy for the tiers below the first. */
 export type WriteMode = 'through' | 'behind';
@@ -101,7 +100,7 @@ const now = (): number => performance.timeOrigin + performance.now();
  * await cache.get('user:1');
  * ```
  */
-export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
+export class MultiTierCache extends Emitter<MultiTierCacheEvents> {
 	static {
 		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
 		markClass(this, 'cache.MultiTierCache');
@@ -152,11 +151,11 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 		this.tierSet = new TierSet(tiers, writeMode, {
 			onDown: (state, error) => {
 				if (this.emitter?.has('cache:tierDown') === true) this.emitter.emit('cache:tierDown', state.tier.name, error);
-				if (this.listenerCount('tierDown') > 0) this.emit('tierDown', state.tier.name, error);
+				if (this.hasListeners('tierDown')) this.emit('tierDown', state.tier.name, error);
 			},
 			onUp: (state, resynced) => {
 				if (this.emitter?.has('cache:tierUp') === true) this.emitter.emit('cache:tierUp', state.tier.name, resynced);
-				if (this.listenerCount('tierUp') > 0) this.emit('tierUp', state.tier.name, resynced);
+				if (this.hasListeners('tierUp')) this.emit('tierUp', state.tier.name, resynced);
 			},
 			closed: () => this.closed,
 		});
@@ -451,7 +450,7 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 	private onEvicted(state: TierState, key: string, value: unknown, reason: 'evict' | 'expire', demote: boolean): void {
 		state.evictions++;
 		if (this.emitter?.has('cache:evict') === true) this.emitter.emit('cache:evict', key, state.tier.name, reason);
-		if (this.listenerCount('evict') > 0) this.emit('evict', key, state.tier.name, reason);
+		if (this.hasListeners('evict')) this.emit('evict', key, state.tier.name, reason);
 		const next = this.tierSet.states[state.index + 1];
 		if (!demote || reason !== 'evict' || next === undefined || this.closed) return;
 		if (next.pendingOp(key) !== undefined) return;
@@ -492,7 +491,7 @@ export class MultiTierCache extends EventEmitter<MultiTierCacheEvents> {
 
 	private report(keys: readonly string[], reason: InvalidationReason): void {
 		if (this.emitter?.has('cache:invalidate') === true) this.emitter.emit('cache:invalidate', keys, reason);
-		if (this.listenerCount('invalidate') > 0) this.emit('invalidate', keys, reason);
+		if (this.hasListeners('invalidate')) this.emit('invalidate', keys, reason);
 		if (this.model !== undefined) for (const key of keys) this.model.forget(key);
 	}
 

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { registerSecret, redactSecrets, unregisterSecret, type ExtensionPointEmitter, markClass } from '@ovenjs/types';
+import { registerSecret, redactSecrets, unregisterSecret, type ExtensionPointEmitter, markClass, Emitter } from '@ovenjs/types';
 import { Pool } from 'undici';
 import { RestError } from './errors/RestError.js';
 import { CoalescedGet } from './handlers/CoalescedGet.js';
@@ -15,7 +15,6 @@ import { DefaultUserAgent, type RequestMethod } from './utils/constants.js';
 import { takesNonce, withNonce, type Idempotency } from './utils/nonce.js';
 import { checkOptionTypes, positive } from './utils/options.js';
 import { computeRoute, type RouteInfo } from './utils/routes.js';
-import { TypedEmitter } from './utils/TypedEmitter.js';
 import { checkAuthorization, checkHeaders, checkRoute } from './utils/validate.js';
 
 /** The defaults of {@link RestOptions}. */
@@ -75,7 +74,7 @@ function headerKey(headers: Readonly<Record<string, string>> | undefined, reason
  * const message = await rest.post<APIMessage>(Routes.channelMessages(channelId), { body: { content: 'hi' } });
  * ```
  */
-export class REST extends TypedEmitter<RestEvents> {
+export class REST extends Emitter<RestEvents> {
 	static {
 		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
 		markClass(this, 'rest.REST');

@@ -1,5 +1,5 @@
 import { applyPatches, enablePatches, freeze, produceWithPatches, type Draft, type Patch } from 'immer';
-import { markClass, type DeepReadonly } from '@ovenjs/types';
+import { markClass, type DeepReadonly, isPromiseLike } from '@ovenjs/types';
 import { StateError } from './errors/StateError.js';
 import { History } from './history/History.js';
 import type { ChangeMeta, ChangeOrigin, HistoryEntry, StateSnapshot } from './history/types.js';
@@ -76,10 +76,6 @@ function isFrozenView<S>(state: S): state is S & DeepReadonly<S> {
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the store's type, trusted (or checked by `schema`)
 function trusted<S>(value: unknown): value is S {
 	return typeof value === 'object' && value !== null;
-}
-
-function isPromiseLike(value: unknown): boolean {
-	return typeof value === 'object' && value !== null && typeof Reflect.get(value, 'then') === 'function';
 }
 
 function metaOf(meta: string | ChangeMeta | undefined): ChangeMeta {

@@ -1,4 +1,4 @@
-import { type ExtensionPointEmitter, registerSecret, unregisterSecret, shardIdForGuild, markClass } from '@ovenjs/types';
+import { type ExtensionPointEmitter, registerSecret, unregisterSecret, shardIdForGuild, markClass, Emitter } from '@ovenjs/types';
 import { GatewayError } from './errors/GatewayError.js';
 import { GatewayDispatch } from './GatewayDispatch.js';
 import type { IdentifyThrottler } from './interfaces/IdentifyThrottler.js';
@@ -10,7 +10,6 @@ import { DefaultWebSocketManagerOptions } from './utils/constants.js';
 import type { DecompressorImplementation, GatewayCompression } from './utils/decompression.js';
 import { type GatewayInformation, type GatewayRestLike, parseGatewayInformation } from './utils/gatewayInformation.js';
 import { ReshardGate } from './utils/ReshardGate.js';
-import { TypedEmitter } from './utils/TypedEmitter.js';
 import type { GatewayPresence, IdentifyProperties, RetrieveSessionInfo, ShardConfig, ShardEvent, ShardHooks, ShardSink, ShardSnapshot, ShardStatus, UpdateSessionInfo } from './utils/types.js';
 import { validateOptions } from './utils/validateOptions.js';
 import { abortReason } from './utils/abort.js';
@@ -154,7 +153,7 @@ const INTERNAL_EVENTS = new Set(['GUILD_MEMBERS_CHUNK', 'RATE_LIMITED']);
  * await manager.connect();
  * ```
  */
-export class WebSocketManager extends TypedEmitter<WebSocketManagerEvents> {
+export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 	static {
 		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
 		markClass(this, 'ws.WebSocketManager');

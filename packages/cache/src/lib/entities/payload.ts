@@ -1,9 +1,5 @@
+import { isRecord } from '@ovenjs/types';
 /** Small readers for fields of untrusted gateway payloads (no casts, no throwing). */
-
-/** Whether `value` is a plain object-like record. */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The string field `key`, or `undefined`. */
 export function str(record: Record<string, unknown>, key: string): string | undefined {
@@ -56,3 +52,5 @@ export function time(value: string | null | undefined): number | null {
 	const ms = Date.parse(value);
 	return Number.isNaN(ms) ? null : ms;
 }
+
+export { isRecord };

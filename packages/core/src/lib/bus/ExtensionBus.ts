@@ -8,7 +8,7 @@ import type {
 } from '@ovenjs/types';
 import { CoreError } from '../errors/CoreError.js';
 import type { UnhandledErrorContext } from './points.js';
-import { markClass } from '@ovenjs/types';
+import { markClass, isPromiseLike } from '@ovenjs/types';
 
 /** Options of {@link ExtensionBus.on}. */
 export interface ExtensionHandlerOptions {
@@ -36,10 +36,6 @@ interface StoredHandler {
 	readonly once: boolean;
 	readonly label: string | undefined;
 	readonly original: unknown;
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-	return typeof value === 'object' && value !== null && typeof Reflect.get(value, 'then') === 'function';
 }
 
 /**

@@ -30,13 +30,15 @@ import {
 	type ValidationMode,
 	type ValidationSampling,
 	markClass,
+	Emitter,
+	type Listener,
+	type ListenerFailurePhase,
 } from '@ovenjs/types';
 import { Api } from '../api/generated/Api.js';
 import { ExtensionBus } from '../bus/ExtensionBus.js';
 import type { DispatchEnvelope } from '../bus/points.js';
 import type { ContextMenuCommandBuilder, SlashCommandBuilder } from '../builders/commands.js';
 import { CoreError } from '../errors/CoreError.js';
-import { ClientEmitter } from './ClientEmitter.js';
 import { DefaultClientOptions, type ClientEvents, type ClientAppState, type ClientOptions, type ClientStateOptions } from './ClientOptions.js';
 import { DispatchValidator } from './DispatchValidator.js';
 import { EventPipeline, type RecordedDispatch } from './EventPipeline.js';
@@ -123,7 +125,7 @@ function toGuildCommands(body: RESTPutAPIApplicationCommandsJSONBody): RESTPutAP
  * await client.login();
  * ```
  */
-export class Client extends ClientEmitter<ClientEvents> {
+export class Client extends Emitter<ClientEvents> {
 	static {
 		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
 		markClass(this, 'core.Client');
@@ -148,6 +150,7 @@ export class Client extends ClientEmitter<ClientEvents> {
 	public userId: UserId | undefined;
 	/** The application's ID (after `ready`). */
 	public applicationId: ApplicationId | undefined;
+	readonly #bus: ExtensionBus;
 	readonly #options: ClientOptions;
 	readonly #token: string;
 	readonly #cacheEnabled: boolean;
@@ -161,8 +164,9 @@ export class Client extends ClientEmitter<ClientEvents> {
 
 	/** @throws {@link CoreError} `CORE_INVALID_OPTION` when the token or intents are missing or malformed. */
 	public constructor(options: ClientOptions) {
+		super();
 		const bus = options.bus ?? new ExtensionBus();
-		super(bus);
+		this.#bus = bus;
 		if (typeof options.token !== 'string' || options.token.trim() === '') {
 			throw new CoreError('CORE_INVALID_OPTION', 'ClientOptions.token must be your bot token (a non-empty string); find it under Bot in the Discord developer portal.');
 		}
@@ -186,7 +190,7 @@ export class Client extends ClientEmitter<ClientEvents> {
 
 	/** The extension bus (register plugins' handlers here). */
 	public get extensions(): ExtensionBus {
-		return this.bus;
+		return this.#bus;
 	}
 
 	/** Whether `login()` completed and `destroy()` was not called. */
@@ -213,7 +217,7 @@ export class Client extends ClientEmitter<ClientEvents> {
 		if (this.#state !== 'idle') throw new CoreError('CORE_ALREADY_LOGGED_IN', 'login() was already called on this client.');
 		this.#state = 'connecting';
 		this.#loginStarted = Date.now();
-		const bus = this.bus;
+		const bus = this.#bus;
 		const auth = { kind: 'rest' as const, shardId: undefined };
 		if (bus.has('security:authAttempt')) bus.emit('security:authAttempt', auth);
 		try {
@@ -286,7 +290,7 @@ export class Client extends ClientEmitter<ClientEvents> {
 	 */
 	public async destroy(): Promise<void> {
 		if (this.#state === 'destroyed') return;
-		const bus = this.bus;
+		const bus = this.#bus;
 		const info = { reason: 'destroy' };
 		if (bus.has('client:beforeDisconnect')) await bus.emitAsync('client:beforeDisconnect', info);
 		this.#state = 'destroyed';
@@ -304,7 +308,7 @@ export class Client extends ClientEmitter<ClientEvents> {
 	/** Sends a message, after the `message:beforeSend` waterfall; emits `message:afterSend`. */
 	public async send(channelId: ChannelId, body: string | RESTPostAPIChannelMessageJSONBody): Promise<APIMessage> {
 		const initial: RESTPostAPIChannelMessageJSONBody = typeof body === 'string' ? { content: body } : body;
-		const bus = this.bus;
+		const bus = this.#bus;
 		const final = bus.has('message:beforeSend') ? await bus.transform('message:beforeSend', initial, channelId) : initial;
 		const message = await this.api.channels.createMessage(channelId, final);
 		if (bus.has('message:afterSend')) bus.emit('message:afterSend', message);
@@ -327,8 +331,8 @@ export class Client extends ClientEmitter<ClientEvents> {
 		const bits = this.permissionsIn(guildId, userId, channelId);
 		if (bits === undefined) return undefined;
 		const allowed = hasPermission(bits, required);
-		if (this.bus.has('security:permissionCheck')) {
-			this.bus.emit('security:permissionCheck', { guildId, channelId, userId, required: permissionNames(resolvePermissions(required)), allowed });
+		if (this.#bus.has('security:permissionCheck')) {
+			this.#bus.emit('security:permissionCheck', { guildId, channelId, userId, required: permissionNames(resolvePermissions(required)), allowed });
 		}
 		return allowed;
 	}
@@ -342,7 +346,7 @@ export class Client extends ClientEmitter<ClientEvents> {
 		const applicationId = this.applicationId;
 		if (applicationId === undefined) throw new CoreError('CORE_NOT_LOGGED_IN', 'registerCommands() needs the application ID: call it after login() resolved (or in the ready event).');
 		const initial: RESTPutAPIApplicationCommandsJSONBody = commands.map((command) => ('toJSON' in command ? command.toJSON() : command));
-		const bus = this.bus;
+		const bus = this.#bus;
 		const body = bus.has('command:beforeRegister') ? await bus.transform('command:beforeRegister', initial, guildId) : initial;
 		const result =
 			guildId === undefined
@@ -385,7 +389,7 @@ export class Client extends ClientEmitter<ClientEvents> {
 	}
 
 	#wire(gateway: WebSocketManager): void {
-		const bus = this.bus;
+		const bus = this.#bus;
 		gateway.on('dispatch', (dispatch: GatewayDispatch) => {
 			this.#handle({ t: dispatch.t, d: dispatch.d, s: dispatch.s ?? 0, shardId: dispatch.shardId });
 		});
@@ -434,7 +438,7 @@ export class Client extends ClientEmitter<ClientEvents> {
 	 */
 	#wants(t: string): boolean {
 		if (ROUTED_DISPATCHES.has(t) || (this.#cacheEnabled && EntityCache.events.has(t))) return true;
-		const bus = this.bus;
+		const bus = this.#bus;
 		return this.listenerCount('raw') > 0 || this.pipeline.active || bus.has('gateway:beforeDispatch') || bus.has('gateway:afterDispatch') || bus.has('metrics:counter');
 	}
 
@@ -448,7 +452,7 @@ export class Client extends ClientEmitter<ClientEvents> {
 			reportInvalid(this, event, rejection);
 			return;
 		}
-		const bus = this.bus;
+		const bus = this.#bus;
 		if (bus.has('metrics:counter')) bus.emit('metrics:counter', { name: 'ovenjs.gateway.dispatch', value: 1, labels: { t: event.t } });
 		if (this.#cacheEnabled) {
 			try {
@@ -467,11 +471,21 @@ export class Client extends ClientEmitter<ClientEvents> {
 		if (bus.has('gateway:afterDispatch')) bus.emit('gateway:afterDispatch', event);
 	}
 
-	/** Listener failures go to the `error` event (unless an `error` listener itself failed). */
-	protected override onListenerError(event: keyof ClientEvents, error: unknown): boolean {
-		if (event === 'error' || this.listenerCount('error') === 0) return false;
-		this.emit('error', error);
-		return true;
+	/** Instrumentation (timing, tracing) wraps each listener call through `client:listener`; unhooked, one lookup. */
+	protected override invoke(event: keyof ClientEvents, listener: Listener<readonly unknown[]>, args: readonly unknown[]): unknown {
+		const bus = this.#bus;
+		return bus.has('client:listener') ? bus.transformSync('client:listener', listener, event)(...args) : listener(...args);
+	}
+
+	/**
+	 * A failed listener is reported on the bus's `error:unhandled` point and on the `error` event (unless an
+	 * `error` listener itself failed); with neither, as a process warning.
+	 */
+	protected override onListenerError(error: unknown, event: keyof ClientEvents, phase: ListenerFailurePhase): void {
+		const bus = this.#bus;
+		if (bus.has('error:unhandled')) bus.emit('error:unhandled', error, { point: `client:event:${event}`, label: undefined, phase });
+		if (event !== 'error' && this.hasListeners('error')) this.emit('error', error);
+		else if (!bus.has('error:unhandled')) super.onListenerError(error, event, phase);
 	}
 
 	/** Never prints the token. */

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ProxyTracerProvider, SpanKind, SpanStatusCode, context, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import { redactSecrets } from '@ovenjs/types';
+import { redactSecrets, isPromiseLike } from '@ovenjs/types';
 
 /** The instrumentation scope name spans are created under. */
 export const TRACER_NAME = '@ovenjs/observability';
@@ -18,10 +18,6 @@ interface RestCall {
 
 function describe(error: unknown): string {
 	return redactSecrets(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-	return typeof value === 'object' && value !== null && typeof Reflect.get(value, 'then') === 'function';
 }
 
 /**

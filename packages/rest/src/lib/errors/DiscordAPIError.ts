@@ -1,4 +1,4 @@
-import { redactSecrets } from '@ovenjs/types';
+import { redactSecrets, isRecord } from '@ovenjs/types';
 import { RestError } from './RestError.js';
 
 /** Where a failed request went; carried by every request-scoped error. */
@@ -42,10 +42,6 @@ const TRUNCATED = '[Truncated]';
 
 function isList(value: unknown): value is readonly unknown[] {
 	return Array.isArray(value);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function clip(text: string): string {

@@ -1,4 +1,4 @@
-import { redactSecrets, type ExtensionPointEmitter } from '@ovenjs/types';
+import { redactSecrets, type ExtensionPointEmitter, type Emitter, isRecord } from '@ovenjs/types';
 import type { Dispatcher, Pool } from 'undici';
 import { DiscordAPIError } from '../errors/DiscordAPIError.js';
 import { HTTPError } from '../errors/HTTPError.js';
@@ -13,7 +13,6 @@ import type { CircuitBreaker } from '../utils/CircuitBreaker.js';
 import { NONCE_RETRY_WINDOW_MS, NOT_APPLIED_STATUSES, NOT_SENT_ERROR_CODES, RETRYABLE_STATUSES } from '../utils/constants.js';
 import type { RouteInfo } from '../utils/routes.js';
 import { clampDelay } from '../utils/timers.js';
-import type { TypedEmitter } from '../utils/TypedEmitter.js';
 import { BucketQueue, type QueueHost } from './BucketQueue.js';
 import { type PendingRequest, RequestState } from './PendingRequest.js';
 
@@ -58,10 +57,6 @@ function reasonOf(signal: AbortSignal): unknown {
 	return reason;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null;
-}
-
 function headerOf(headers: Readonly<Record<string, string | string[] | undefined>>, name: string): string {
 	const value = headers[name];
 	return (Array.isArray(value) ? value[0] : value) ?? '';
@@ -89,7 +84,7 @@ export class RequestManager implements QueueHost {
 		private readonly policy: RateLimitPolicy,
 		private readonly breaker: CircuitBreaker,
 		private readonly settings: ManagerSettings,
-		private readonly events: TypedEmitter<RestEvents>,
+		private readonly events: Emitter<RestEvents>,
 		private readonly emitter: ExtensionPointEmitter | undefined,
 	) {}
 
@@ -160,7 +155,7 @@ export class RequestManager implements QueueHost {
 		if (result.reason === 'discovery') return false;
 		const tooLong = result.waitMs > this.settings.maxRateLimitWait;
 		if (repeat && !tooLong) return false;
-		const needEvent = this.events.has('rateLimited') || this.emitter?.has('rest:onRateLimit') === true;
+		const needEvent = this.events.hasListeners('rateLimited') || this.emitter?.has('rest:onRateLimit') === true;
 		const reject = this.settings.rejectOnRateLimit;
 		if (!needEvent && reject === false && !tooLong) return false;
 		const event: RateLimitedEvent = {
@@ -246,7 +241,7 @@ export class RequestManager implements QueueHost {
 			const result = await this.store.complete(request.info, response, this.policy, request.lease);
 			if (result.discovered !== undefined) {
 				for (const queue of this.#queues.values()) if (queue.waitingFor === 'discovery') queue.wake();
-				if (this.events.has('bucketDiscovered') || this.emitter?.has('rest:bucketDiscovered') === true) {
+				if (this.events.hasListeners('bucketDiscovered') || this.emitter?.has('rest:bucketDiscovered') === true) {
 					const event = { routeKey: request.info.route, hash: result.discovered };
 					this.events.emit('bucketDiscovered', event);
 					this.emitter?.emit('rest:bucketDiscovered', event);
@@ -318,7 +313,7 @@ export class RequestManager implements QueueHost {
 		request.state = RequestState.InFlight;
 		request.attempts++;
 		request.markSent();
-		if (this.events.has('request')) {
+		if (this.events.hasListeners('request')) {
 			this.events.emit('request', { method: request.method, route: request.route, routeKey: request.info.route, attempt: request.attempts, origin: request.origin });
 		}
 		// One controller per attempt: the timeout covers headers and the whole body (undici's bodyTimeout is an
@@ -373,7 +368,7 @@ export class RequestManager implements QueueHost {
 	/** Maps a complete answer: success, 429, a retryable 5xx, or an error. */
 	#answered(request: PendingRequest, response: Dispatcher.ResponseData, limits: RateLimitResponse, body: Body): void {
 		const status = response.statusCode;
-		if (this.events.has('response')) {
+		if (this.events.hasListeners('response')) {
 			this.events.emit('response', {
 				method: request.method,
 				route: request.route,

@@ -1,3 +1,4 @@
+import { isRecord } from '@ovenjs/types';
 import { randomBytes } from 'node:crypto';
 
 /**
@@ -23,10 +24,6 @@ export function takesNonce(method: string, route: string): boolean {
 /** A nonce unique to one logical request: 96 random bits as 16 base64url characters (Discord allows 25). */
 export function createNonce(): string {
 	return randomBytes(12).toString('base64url');
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isRecord } from '@ovenjs/types';
 /**
  * Lazy decoding: the opcode, sequence and event name of a gateway payload read from the text without a full
  * `JSON.parse`, so events nobody listens to are counted and skipped. Discord writes the envelope keys in the
@@ -35,11 +36,6 @@ export interface GatewayPayload {
 	readonly d: unknown;
 	readonly s: number | null;
 	readonly t: string | null;
-}
-
-/** Type guard for a plain object. */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Type guard for an array (of unknown values). */
@@ -86,3 +82,5 @@ export function numberField(value: unknown, key: string): number | undefined {
 	const field = value[key];
 	return typeof field === 'number' ? field : undefined;
 }
+
+export { isRecord };

@@ -138,10 +138,10 @@ export class MultiTierCache extends Emitter<MultiTierCacheEvents> {
 	public constructor(options: MultiTierCacheOptions = {}) {
 		super();
 		const tiers = options.tiers ?? [new MemoryTier()];
-		if (tiers.length === 0) throw new CacheError('CACHE_INVALID_OPTION', 'Option "tiers" must list at least one tier (fastest first).');
+		if (tiers.length === 0) throw CacheError.of('CACHE_INVALID_OPTION', ['tiers', 'a list of at least one tier (fastest first)', 'an empty list']);
 		const writeMode: unknown = options.writeMode ?? 'through';
 		if (writeMode !== 'through' && writeMode !== 'behind') {
-			throw new CacheError('CACHE_INVALID_OPTION', `Option "writeMode" must be 'through' or 'behind', got ${String(writeMode)}.`);
+			throw CacheError.of('CACHE_INVALID_OPTION', ['writeMode', "'through' or 'behind'", String(writeMode)]);
 		}
 		assertNumberOption('flushInterval', options.flushInterval, 1);
 		assertNumberOption('healthCheckInterval', options.healthCheckInterval, 1);
@@ -317,7 +317,7 @@ export class MultiTierCache extends Emitter<MultiTierCacheEvents> {
 	public async set(key: string, value: unknown, options: MultiTierSetOptions = {}): Promise<void> {
 		assertKey(key);
 		this.assertOpen();
-		if (value === undefined) throw new CacheError('CACHE_INVALID_OPTION', `Cannot cache undefined for "${key}"; call delete() to remove a key.`);
+		if (value === undefined) throw CacheError.of('CACHE_INVALID_VALUE', [key]);
 		assertNumberOption('ttl', options.ttl, 0);
 		if (this.emitter?.has('cache:beforeSet') === true) this.emitter.emit('cache:beforeSet', key, value);
 		const tags = [...(options.tags ?? []), ...(options.dependsOn ?? []).map(dependencyTag)];
@@ -503,6 +503,6 @@ export class MultiTierCache extends Emitter<MultiTierCacheEvents> {
 
 
 	private assertOpen(): void {
-		if (this.closed) throw new CacheError('CACHE_CLOSED', 'This MultiTierCache was used after close(); create a new one.');
+		if (this.closed) throw CacheError.of('CACHE_CLOSED', ['This MultiTierCache']);
 	}
 }

@@ -120,7 +120,7 @@ export class TierSet {
 		if (!state.up) return;
 		state.up = false;
 		const cacheError =
-			error instanceof CacheError ? error : new CacheError('CACHE_TIER_UNAVAILABLE', `The ${state.tier.name} tier failed: ${String(error)}; serving from the other tiers.`, { cause: error, tier: state.tier.name });
+			error instanceof CacheError ? error : CacheError.of('CACHE_TIER_UNAVAILABLE', [state.tier.name, 'serve a request', String(error)], { cause: error, tier: state.tier.name });
 		this.hooks.onDown(state, cacheError);
 	}
 

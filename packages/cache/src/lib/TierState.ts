@@ -149,7 +149,7 @@ export class TierState {
 			} catch (error) {
 				for (const [key, op] of batch) if (!this.pending.has(key)) this.pending.set(key, op);
 				this.inflight.clear();
-				throw error instanceof CacheError ? error : new CacheError('CACHE_TIER_UNAVAILABLE', `Replaying writes to the ${this.tier.name} tier failed: ${String(error)}.`, { cause: error, tier: this.tier.name });
+				throw error instanceof CacheError ? error : CacheError.of('CACHE_TIER_UNAVAILABLE', [this.tier.name, 'replay its journaled writes', String(error)], { cause: error, tier: this.tier.name });
 			}
 		}
 		return applied;

@@ -65,7 +65,7 @@ export function generateTrace(options: TraceOptions): AccessTrace {
 	const hotShare = options.hotShare ?? 0.8;
 	const coAccess = options.coAccess ?? 0.7;
 	for (const [name, value] of [['length', options.length], ['guilds', guilds], ['membersPerGuild', perGuild], ['hotGuilds', hotCount], ['step', step], ['dayLength', dayLength]] as const) {
-		if (!Number.isInteger(value) || value < 1) throw new CacheError('CACHE_INVALID_OPTION', `Trace option "${name}" must be a positive integer, got ${value}.`);
+		if (!Number.isInteger(value) || value < 1) throw CacheError.of('CACHE_INVALID_OPTION', [`trace.${name}`, 'a positive integer', String(value)]);
 	}
 	const random = seededRandom(options.seed ?? 42);
 	const hourly = Array.from({ length: 24 }, () => Array.from({ length: hotCount }, () => Math.floor(random() * guilds)));

@@ -73,7 +73,7 @@ export class EntityCache extends EntityStore {
 	 */
 	public handle(dispatch: unknown): boolean {
 		if (!isRecord(dispatch) || typeof dispatch.t !== 'string') {
-			throw new CacheError('CACHE_INVALID_EVENT', 'EntityCache.handle() expects a gateway dispatch object { t: string, d: unknown }.');
+			throw CacheError.of('CACHE_INVALID_EVENT', []);
 		}
 		return this.ingest(dispatch.t, dispatch.d);
 	}

@@ -52,7 +52,7 @@ export abstract class EntityStore {
 		this.messageMap = new Map();
 		this.emitter = options.emitter;
 		const flags = options.flags ?? DEFAULT_CACHE_FLAGS;
-		if (!Number.isInteger(flags) || flags < 0) throw new CacheError('CACHE_INVALID_OPTION', `Option "flags" must be a combination of CacheFlags, got ${flags}.`);
+		if (!Number.isInteger(flags) || flags < 0) throw CacheError.of('CACHE_INVALID_OPTION', ['flags', 'a combination of CacheFlags', String(flags)]);
 		this.flags = flags;
 		const properties = options.properties ?? {};
 		this.users = new UserTable(new Set(properties.user ?? ALL_USER));
@@ -65,7 +65,7 @@ export abstract class EntityStore {
 			message: properties.message === undefined ? undefined : [...keySet(Object.keys(MessageSchema.shape), properties.message)],
 		};
 		if (options.validation !== undefined && !VALIDATION_MODES.has(options.validation)) {
-			throw new CacheError('CACHE_INVALID_OPTION', `Option "validation" must be 'full', 'sampled' or 'off', got ${JSON.stringify(options.validation)}.`);
+			throw CacheError.of('CACHE_INVALID_OPTION', ['validation', "'full', 'sampled' or 'off'", JSON.stringify(options.validation)]);
 		}
 		this.validation = options.validation;
 		const limits = options.limits ?? {};
@@ -76,7 +76,7 @@ export abstract class EntityStore {
 		];
 		for (const [name, value] of checks) {
 			if (value === undefined) continue;
-			if (typeof value !== 'number' || Number.isNaN(value) || value < 0) throw new CacheError('CACHE_INVALID_OPTION', `Limit "${name}" must be a number >= 0, got ${typeof value === 'number' ? value : typeof value}.`);
+			if (typeof value !== 'number' || Number.isNaN(value) || value < 0) throw CacheError.of('CACHE_INVALID_OPTION', [`limits.${name}`, 'a number >= 0', typeof value === 'number' ? String(value) : typeof value]);
 		}
 		this.limits = { messages: limits.messagesPerChannel ?? 100, members: limits.membersPerGuild ?? Infinity, presences: limits.presencesPerGuild ?? Infinity };
 		this.activities = properties.presenceActivities ?? false;

@@ -38,7 +38,7 @@ export interface AccessTrace {
 	readonly reads: readonly TraceRead[];
 }
 
-/** Mulberry32: a small, fast, seeded PRNG returning floats in [0, 1). */
+/** Mulberry32: a small, fast, seeded PRNG returning floats in [0, 1). @internal (not exported: the package's tests use it) */
 export function seededRandom(seed: number): () => number {
 	let state = seed >>> 0;
 	return () => {

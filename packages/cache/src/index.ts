@@ -26,8 +26,8 @@ export type { AccessModelOptions, Prediction } from './lib/analytics/AccessModel
 export { LatencyHistogram } from './lib/analytics/LatencyHistogram.js';
 export type { CacheStats, TierStats, LatencySummary } from './lib/analytics/CacheStats.js';
 export { EntityCache } from './lib/entities/EntityCache.js';
-export type { EntityCacheStats } from './lib/entities/EntityStore.js';
-export { CacheFlags, ALL_CACHE_FLAGS, DEFAULT_CACHE_FLAGS } from './lib/entities/EntityCacheOptions.js';
+export type { EntityCacheStats } from './lib/entities/EntityCache.js';
+export { CacheFlags, ALL_CACHE_FLAGS, DEFAULT_CACHE_FLAGS, DefaultEntityCacheOptions, DefaultEntityCacheLimits, DefaultDesiredProperties } from './lib/entities/EntityCacheOptions.js';
 export type {
 	CachedGuild,
 	DesiredProperties,

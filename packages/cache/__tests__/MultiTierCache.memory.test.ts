@@ -33,7 +33,7 @@ describe('MultiTierCache (memory only, no server)', () => {
 		const cache = make();
 		await expect(cache.get('')).rejects.toMatchObject({ code: 'CACHE_INVALID_KEY' });
 		await expect(cache.set('x'.repeat(600), 1)).rejects.toBeInstanceOf(CacheError);
-		await expect(cache.set('k', undefined)).rejects.toMatchObject({ code: 'CACHE_INVALID_OPTION' });
+		await expect(cache.set('k', undefined)).rejects.toMatchObject({ code: 'CACHE_INVALID_VALUE' });
 		expect(() => new MultiTierCache({ tiers: [] })).toThrow(CacheError);
 		expect(() => new MemoryTier({ max: 0 })).toThrow(/max/);
 	});

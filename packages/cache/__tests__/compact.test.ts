@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { asGuildId, asUserId } from '@ovenjs/types';
-import { EntityCache, seededRandom } from '@ovenjs/cache';
+import { EntityCache } from '@ovenjs/cache';
+import { seededRandom } from '../src/lib/analytics/Trace.js';
 
 function snowflake(random: () => number): string {
 	// Realistic snowflakes: a timestamp in the high bits and random low bits.

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_KEY_LENGTH, MemoryTier, MultiTierCache, globToRegExp, seededRandom } from '@ovenjs/cache';
+import { MAX_KEY_LENGTH, MemoryTier, MultiTierCache, globToRegExp } from '@ovenjs/cache';
+import { seededRandom } from '../src/lib/analytics/Trace.js';
 import { compileGlob } from '../src/lib/utils/glob.js';
 
 /** The matcher before the linear rewrite (a backtracking regular expression): the semantics to keep. */

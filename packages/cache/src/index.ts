@@ -1,5 +1,6 @@
 export { CacheError } from './lib/errors/CacheError.js';
-export type { CacheErrorCode, CacheErrorOptions } from './lib/errors/CacheError.js';
+export { CacheErrorMessages } from './lib/errors/CacheError.js';
+export type { CacheErrorCode, CacheErrorDetails, CacheErrorOptions } from './lib/errors/CacheError.js';
 export type { CacheTier, CacheSetOptions, CacheEntry, EvictionListener, EvictionReason } from './lib/interfaces/CacheTier.js';
 export { isInvalidationMessage } from './lib/interfaces/InvalidationBus.js';
 export type { InvalidationBus, InvalidationMessage } from './lib/interfaces/InvalidationBus.js';
@@ -7,6 +8,7 @@ export type { InvalidationReason, TierReadInfo } from './lib/extension-points.js
 export { MemoryTier, estimateSize } from './lib/tiers/MemoryTier.js';
 export type { MemoryTierOptions } from './lib/tiers/MemoryTier.js';
 export { MultiTierCache } from './lib/MultiTierCache.js';
+export { DefaultMultiTierCacheOptions, DefaultWarmingOptions } from './lib/MultiTierCacheOptions.js';
 export type {
 	MultiTierCacheOptions,
 	MultiTierCacheEvents,
@@ -15,7 +17,7 @@ export type {
 	InvalidationRule,
 	WarmingOptions,
 	WriteMode,
-} from './lib/MultiTierCache.js';
+} from './lib/MultiTierCacheOptions.js';
 export { SerializerRegistry, ValueCodec, DefaultValueCodecOptions, msgpackSerializer, jsonSerializer } from './lib/utils/Serializer.js';
 export type { Serializer, ValueCodecOptions, Migration } from './lib/utils/Serializer.js';
 export { MAX_KEY_LENGTH, globToRegExp, dependencyTag } from './lib/utils/keys.js';
@@ -24,8 +26,8 @@ export type { AccessModelOptions, Prediction } from './lib/analytics/AccessModel
 export { LatencyHistogram } from './lib/analytics/LatencyHistogram.js';
 export type { CacheStats, TierStats, LatencySummary } from './lib/analytics/CacheStats.js';
 export { EntityCache } from './lib/entities/EntityCache.js';
-export type { EntityCacheStats } from './lib/entities/EntityStore.js';
-export { CacheFlags, ALL_CACHE_FLAGS, DEFAULT_CACHE_FLAGS } from './lib/entities/EntityCacheOptions.js';
+export type { EntityCacheStats } from './lib/entities/EntityCache.js';
+export { CacheFlags, ALL_CACHE_FLAGS, DEFAULT_CACHE_FLAGS, DefaultEntityCacheOptions, DefaultEntityCacheLimits, DefaultDesiredProperties } from './lib/entities/EntityCacheOptions.js';
 export type {
 	CachedGuild,
 	DesiredProperties,
@@ -38,6 +40,6 @@ export type { EntitySweeper } from './lib/entities/EntitySweeper.js';
 export type { CachedMember, CachedUser, CachedPresence, CachedVoiceState } from './lib/entities/views.js';
 export type { MemberProperty } from './lib/entities/MemberTable.js';
 export type { UserProperty } from './lib/entities/UserTable.js';
-export { generateTrace, replayTrace, compareWarming, seededRandom } from './lib/analytics/Trace.js';
+export { generateTrace, replayTrace, compareWarming } from './lib/analytics/Trace.js';
 export type { AccessTrace, TraceOptions, TraceRead, ReplayOptions, ReplayResult } from './lib/analytics/Trace.js';
 export { DiscordKeys, discordInvalidationRules, registerDiscordInvalidationRules } from './lib/DiscordKeys.js';

@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GatewayCloseCodes, GatewayDispatchEvents, GatewayIntentBits, GatewayOpcodes, type RESTGetAPIGatewayBotResult } from 'discord-api-types/v10';
-import { FaultInjector, MockDiscord, MockError } from '../src/index.js';
+import { MockDiscord, MockError } from '../src/index.js';
+import { FaultInjector } from '../src/lib/faults/FaultInjector.js';
 import { RawClient, call } from './helpers.js';
 
 let discord: MockDiscord | undefined;

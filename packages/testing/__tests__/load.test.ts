@@ -5,7 +5,8 @@ import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GatewayDispatchEvents, GatewayIntentBits, GatewayOpcodes } from 'discord-api-types/v10';
 import { asChannelId } from '@ovenjs/types';
-import { GatewayFaults, MockDiscord } from '../src/index.js';
+import { MockDiscord } from '../src/index.js';
+import { GatewayFaults } from '../src/lib/faults/GatewayFaults.js';
 import { RawClient } from './helpers.js';
 
 let discord: MockDiscord | undefined;

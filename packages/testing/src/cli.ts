@@ -34,7 +34,7 @@ Usage: ovenjs-mock [options]
 function integer(name: string, raw: string | undefined): number | undefined {
 	if (raw === undefined) return undefined;
 	const value = Number(raw);
-	if (!Number.isFinite(value)) throw new MockError('MOCK_INVALID_OPTION', `--${name} expects a number, got "${raw}".`);
+	if (!Number.isFinite(value)) throw MockError.of('MOCK_INVALID_OPTION', [`--${name}`, 'a number', `"${raw}"`]);
 	return value;
 }
 

@@ -17,20 +17,20 @@ export interface TierSetHooks {
  */
 export class TierSet {
 	public readonly states: TierState[];
-	private readonly background = new Set<Promise<unknown>>();
-	private checking = false;
+	public readonly writeMode: 'through' | 'behind';
+	readonly #hooks: TierSetHooks;
+	readonly #background = new Set<Promise<unknown>>();
+	#checking = false;
 
-	public constructor(
-		tiers: readonly CacheTier[],
-		public readonly writeMode: 'through' | 'behind',
-		private readonly hooks: TierSetHooks,
-	) {
+	public constructor(tiers: readonly CacheTier[], writeMode: 'through' | 'behind', hooks: TierSetHooks) {
+		this.writeMode = writeMode;
+		this.#hooks = hooks;
 		this.states = tiers.map((tier, index) => new TierState(tier, index));
 	}
 
 	/** Resolves once the tracked background tasks (and up to 10 rounds of tasks they start) have settled. */
 	public async settle(): Promise<void> {
-		for (let round = 0; round < 10 && this.background.size > 0; round++) await Promise.allSettled([...this.background]);
+		for (let round = 0; round < 10 && this.#background.size > 0; round++) await Promise.allSettled([...this.#background]);
 	}
 
 	public async readTier(state: TierState, key: string): Promise<unknown> {
@@ -120,30 +120,30 @@ export class TierSet {
 		if (!state.up) return;
 		state.up = false;
 		const cacheError =
-			error instanceof CacheError ? error : new CacheError('CACHE_TIER_UNAVAILABLE', `The ${state.tier.name} tier failed: ${String(error)}; serving from the other tiers.`, { cause: error, tier: state.tier.name });
-		this.hooks.onDown(state, cacheError);
+			error instanceof CacheError ? error : CacheError.of('CACHE_TIER_UNAVAILABLE', [state.tier.name, 'serve a request', String(error)], { cause: error, tier: state.tier.name });
+		this.#hooks.onDown(state, cacheError);
 	}
 
 	public async healthCheck(): Promise<void> {
-		if (this.checking) return;
-		this.checking = true;
+		if (this.#checking) return;
+		this.#checking = true;
 		try {
-			for (const state of this.states) await this.probe(state);
+			for (const state of this.states) await this.#probe(state);
 		} finally {
-			this.checking = false;
+			this.#checking = false;
 		}
 	}
 
-	private async probe(state: TierState): Promise<void> {
-		if (state.up || this.hooks.closed()) return;
+	async #probe(state: TierState): Promise<void> {
+		if (state.up || this.#hooks.closed()) return;
 		// A custom tier's ping may reject despite the contract: treat that as "still down".
 		if (!(await state.tier.ping().catch(() => false))) return;
 		try {
-			const resynced = await state.flush((keys) => void this.dropLocal(keys));
+			const resynced = await state.flush((keys) => void this.#dropLocal(keys));
 			if (!state.markUp()) return;
 			// Writes journaled while the replay ran are applied now.
 			if (state.backlog > 0) this.track(this.flushState(state));
-			this.hooks.onUp(state, resynced);
+			this.#hooks.onUp(state, resynced);
 		} catch {
 			state.errors++;
 		}
@@ -155,20 +155,20 @@ export class TierSet {
 
 	public async flushState(state: TierState): Promise<void> {
 		try {
-			await state.flush((keys) => void this.dropLocal(keys));
+			await state.flush((keys) => void this.#dropLocal(keys));
 		} catch (error) {
 			this.markDown(state, error);
 		}
 	}
 
-	private async dropLocal(keys: readonly string[]): Promise<void> {
+	async #dropLocal(keys: readonly string[]): Promise<void> {
 		for (const state of this.states) if (!state.tier.shared && state.up) for (const key of keys) await state.tier.delete(key).catch(() => false);
 	}
 
 	public track(task: Promise<unknown>): void {
 		const guarded = task.catch(() => undefined);
-		this.background.add(guarded);
-		void guarded.then(() => this.background.delete(guarded));
+		this.#background.add(guarded);
+		void guarded.then(() => this.#background.delete(guarded));
 	}
 
 	/**

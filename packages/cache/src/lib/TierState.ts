@@ -31,7 +31,7 @@ export class TierState {
 	public readonly inflight = new Map<string, PendingOp>();
 	/** Tag/pattern invalidations not yet applied, in order. */
 	public sweeps: PendingSweep[] = [];
-	private flushing: Promise<number> | undefined;
+	#flushing: Promise<number> | undefined;
 
 	public constructor(public readonly tier: CacheTier, public readonly index: number) {}
 
@@ -81,10 +81,10 @@ export class TierState {
 	 * newer ones) and the promise rejects.
 	 */
 	public flush(onSweptKeys: (keys: readonly string[]) => void): Promise<number> {
-		this.flushing ??= this.doFlush(onSweptKeys).finally(() => {
-			this.flushing = undefined;
+		this.#flushing ??= this.#doFlush(onSweptKeys).finally(() => {
+			this.#flushing = undefined;
 		});
-		return this.flushing;
+		return this.#flushing;
 	}
 
 	/** Values the tier could not encode, dropped from the journal (a poison value must not block the tier). */
@@ -94,7 +94,7 @@ export class TierState {
 	 * Writes `sets` in one batch; if the batch fails because a value cannot be encoded, writes them one by one
 	 * and drops (into {@link rejected}) the values that cannot be encoded. Outages still throw.
 	 */
-	private async writeSets(sets: readonly CacheEntry[]): Promise<void> {
+	async #writeSets(sets: readonly CacheEntry[]): Promise<void> {
 		try {
 			await this.tier.mset(sets);
 			return;
@@ -113,7 +113,7 @@ export class TierState {
 		}
 	}
 
-	private async doFlush(onSweptKeys: (keys: readonly string[]) => void): Promise<number> {
+	async #doFlush(onSweptKeys: (keys: readonly string[]) => void): Promise<number> {
 		let applied = 0;
 		while (this.sweeps.length > 0 || this.pending.size > 0) {
 			const sweeps = this.sweeps;
@@ -142,14 +142,14 @@ export class TierState {
 					if (op.kind === 'set') sets.push(op.options === undefined ? { key, value: op.value } : { key, value: op.value, options: op.options });
 					else deletes.push(key);
 				}
-				if (sets.length > 0) await this.writeSets(sets);
+				if (sets.length > 0) await this.#writeSets(sets);
 				await Promise.all(deletes.map((key) => this.tier.delete(key)));
 				applied += batch.length;
 				this.inflight.clear();
 			} catch (error) {
 				for (const [key, op] of batch) if (!this.pending.has(key)) this.pending.set(key, op);
 				this.inflight.clear();
-				throw error instanceof CacheError ? error : new CacheError('CACHE_TIER_UNAVAILABLE', `Replaying writes to the ${this.tier.name} tier failed: ${String(error)}.`, { cause: error, tier: this.tier.name });
+				throw error instanceof CacheError ? error : CacheError.of('CACHE_TIER_UNAVAILABLE', [this.tier.name, 'replay its journaled writes', String(error)], { cause: error, tier: this.tier.name });
 			}
 		}
 		return applied;

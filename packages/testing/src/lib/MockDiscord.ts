@@ -3,70 +3,47 @@ import type { AddressInfo } from 'node:net';
 import type { APIUser } from 'discord-api-types/v10';
 import { registerSecret, unregisterSecret, uncheckedSnowflake, type ApplicationId, markClass } from '@ovenjs/types';
 import { MockError } from './errors/MockError.js';
-import { FaultInjector, type RestFaultOptions } from './faults/FaultInjector.js';
-import { GatewayServer, type GatewayOptions } from './gateway/GatewayServer.js';
+import { FaultInjector } from './faults/FaultInjector.js';
+import { GatewayServer } from './gateway/GatewayServer.js';
+import { DefaultMockDiscordOptions, type MockDiscordOptions } from './MockDiscordOptions.js';
 import { InteractionHub } from './interactions/InteractionHub.js';
-import type { RateLimitOptions } from './rest/RateLimiter.js';
 import type { RequestLog } from './rest/RequestLog.js';
 import { RestServer } from './rest/RestServer.js';
 import { allRoutes } from './rest/routes/index.js';
 import { World } from './world/World.js';
 
-/** Options of {@link MockDiscord.start}. */
-export interface MockDiscordOptions extends GatewayOptions {
-	/** TCP port on 127.0.0.1; `0` picks a free one. @defaultValue 0 */
-	readonly port?: number;
-	/** Seed of names, tokens and the fault sequence: the same seed gives the same run. @defaultValue 1 */
-	readonly seed?: number;
-	/** Fixed clock origin (ms since 1970) for snowflakes, making every ID repeatable. @defaultValue the wall clock */
-	readonly epoch?: number;
-	/** Guilds generated at start (the bot is a member of each). @defaultValue 2 */
-	readonly guilds?: number;
-	/** Members generated per guild, besides the owner and the bot. @defaultValue 10 */
-	readonly membersPerGuild?: number;
-	/** Text channels generated per guild. @defaultValue 3 */
-	readonly channelsPerGuild?: number;
-	/** REST rate limits. @defaultValue `{ windowMs: 1000, perRoute: 5, global: 50 }` */
-	readonly rateLimits?: RateLimitOptions;
-	/** REST faults (latency, 5xx share, connection resets). @defaultValue none */
-	readonly faults?: RestFaultOptions;
-	/**
-	 * Permission bits (decimal string) of the bot's managed role in every generated guild. Lower them to test
-	 * 403 `Missing Permissions` (50013) handling. @defaultValue `'8'` (Administrator)
-	 */
-	readonly botPermissions?: string;
-}
+export type { MockDiscordOptions } from './MockDiscordOptions.js';
 
-function check(condition: boolean, message: string): void {
-	if (!condition) throw new MockError('MOCK_INVALID_OPTION', message);
+function check(condition: boolean, option: string, expected: string, got: unknown): void {
+	if (!condition) throw MockError.of('MOCK_INVALID_OPTION', [option, expected, String(got)]);
 }
 
 function validate(options: MockDiscordOptions): void {
-	const port = options.port ?? 0;
-	check(Number.isInteger(port) && port >= 0 && port <= 65_535, `port must be an integer from 0 to 65535, got ${String(options.port)}.`);
+	const port = options.port ?? DefaultMockDiscordOptions.port;
+	check(Number.isInteger(port) && port >= 0 && port <= 65_535, 'port', 'an integer from 0 to 65535', options.port);
 	for (const key of ['guilds', 'membersPerGuild', 'channelsPerGuild'] as const) {
 		const value = options[key];
-		check(value === undefined || (Number.isInteger(value) && value >= 0), `${key} must be a non-negative integer, got ${String(value)}.`);
+		check(value === undefined || (Number.isInteger(value) && value >= 0), key, 'a non-negative integer', value);
 	}
 	for (const key of ['shards', 'maxConcurrency', 'heartbeatIntervalMs', 'payloadLimit', 'replayBufferSize', 'resumeTimeoutMs'] as const) {
 		const value = options[key];
-		check(value === undefined || (Number.isInteger(value) && value >= 1), `${key} must be a positive integer, got ${String(value)}.`);
+		check(value === undefined || (Number.isInteger(value) && value >= 1), key, 'a positive integer', value);
 	}
 	const rate = options.rateLimits;
-	check(rate?.windowMs === undefined || rate.windowMs > 0, `rateLimits.windowMs must be positive, got ${String(rate?.windowMs)}.`);
-	check(rate?.global === undefined || rate.global > 0, `rateLimits.global must be positive, got ${String(rate?.global)}.`);
+	check(rate?.windowMs === undefined || rate.windowMs > 0, 'rateLimits.windowMs', 'positive', rate?.windowMs);
+	check(rate?.global === undefined || rate.global > 0, 'rateLimits.global', 'positive', rate?.global);
 	const faults = options.faults;
 	for (const key of ['serverErrorRate', 'connectionResetRate'] as const) {
 		const value = faults?.[key];
-		check(value === undefined || (value >= 0 && value <= 1), `faults.${key} must be between 0 and 1, got ${String(value)}.`);
+		check(value === undefined || (value >= 0 && value <= 1), `faults.${key}`, 'between 0 and 1', value);
 	}
 	const gateway = options.gatewayFaults;
 	for (const key of ['closeRate', 'invalidSessionRate', 'reconnectRate', 'ackDropRate'] as const) {
 		const value = gateway?.[key];
-		check(value === undefined || (value >= 0 && value <= 1), `gatewayFaults.${key} must be between 0 and 1, got ${String(value)}.`);
+		check(value === undefined || (value >= 0 && value <= 1), `gatewayFaults.${key}`, 'between 0 and 1', value);
 	}
 	for (const code of gateway?.closeCodes ?? []) {
-		check(Number.isInteger(code) && ((code >= 4000 && code <= 4999) || code === 1000 || code === 1001 || code === 1011), `gatewayFaults.closeCodes: ${code} is not a valid WebSocket close code to send (use 4000-4999, 1000, 1001 or 1011).`);
+		check(Number.isInteger(code) && ((code >= 4000 && code <= 4999) || code === 1000 || code === 1001 || code === 1011), 'each of gatewayFaults.closeCodes', 'a WebSocket close code to send (4000-4999, 1000, 1001 or 1011)', code);
 	}
 }
 
@@ -99,27 +76,27 @@ export class MockDiscord {
 	public readonly interactions: InteractionHub;
 	/** The application the bot belongs to. */
 	public readonly application: { readonly id: ApplicationId; readonly name: string; readonly bot_public: boolean; readonly flags: number };
-	private readonly secret: string;
-	private readonly server: Server;
-	private port = 0;
-	private stopped = false;
+	readonly #secret: string;
+	readonly #server: Server;
+	#port = 0;
+	#stopped = false;
 
 	private constructor(options: MockDiscordOptions) {
-		const seed = options.seed ?? 1;
-		this.world = new World(seed, options.epoch, options.botPermissions ?? '8');
+		const seed = options.seed ?? DefaultMockDiscordOptions.seed;
+		this.world = new World(seed, options.epoch, options.botPermissions ?? DefaultMockDiscordOptions.botPermissions);
 		const botId = this.world.botUser.id;
 		this.application = { id: uncheckedSnowflake('Application', botId), name: this.world.botUser.username, bot_public: true, flags: 0 };
-		this.secret = `${Buffer.from(botId).toString('base64url')}.${this.world.random.token(6)}.${this.world.random.token(38)}`;
-		registerSecret(this.secret);
+		this.#secret = `${Buffer.from(botId).toString('base64url')}.${this.world.random.token(6)}.${this.world.random.token(38)}`;
+		registerSecret(this.#secret);
 		this.faults = new FaultInjector(seed, options.faults);
-		this.gateway = new GatewayServer(this.world, { token: this.secret, url: () => this.gatewayUrl, applicationId: this.application.id }, options, seed);
+		this.gateway = new GatewayServer(this.world, { token: this.#secret, url: () => this.gatewayUrl, applicationId: this.application.id }, options, seed);
 		this.interactions = new InteractionHub(this.world, this.application.id);
 		this.rest = new RestServer(
 			this.world,
-			this.secret,
+			this.#secret,
 			{
 				gatewayUrl: () => this.gatewayUrl,
-				shards: options.shards ?? Math.max(1, Math.ceil((options.guilds ?? 2) / 1000)),
+				shards: options.shards ?? Math.max(1, Math.ceil((options.guilds ?? DefaultMockDiscordOptions.guilds) / 1000)),
 				sessionStartLimit: () => this.gateway.sessionStartLimit(),
 				application: this.application,
 				interactions: this.interactions,
@@ -128,8 +105,12 @@ export class MockDiscord {
 			options.rateLimits ?? {},
 			allRoutes,
 		);
-		this.world.generate(options.guilds ?? 2, options.membersPerGuild ?? 10, options.channelsPerGuild ?? 3);
-		this.server = createServer((req, res) => {
+		this.world.generate(
+			options.guilds ?? DefaultMockDiscordOptions.guilds,
+			options.membersPerGuild ?? DefaultMockDiscordOptions.membersPerGuild,
+			options.channelsPerGuild ?? DefaultMockDiscordOptions.channelsPerGuild,
+		);
+		this.#server = createServer((req, res) => {
 			if ((req.url ?? '').startsWith('/api')) {
 				this.rest.handle(req, res).catch(() => {
 					if (!res.headersSent) res.writeHead(500).end();
@@ -138,7 +119,7 @@ export class MockDiscord {
 			}
 			res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: '404: Not Found', code: 0 }));
 		});
-		this.server.on('upgrade', (req, socket, head) => {
+		this.#server.on('upgrade', (req, socket, head) => {
 			const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
 			if (path === '/gateway' || path === '/gateway/' || path === '/') this.gateway.upgrade(req, socket, head);
 			else socket.destroy();
@@ -149,32 +130,33 @@ export class MockDiscord {
 	public static async start(options: MockDiscordOptions = {}): Promise<MockDiscord> {
 		validate(options);
 		const mock = new MockDiscord(options);
+		const port = options.port ?? DefaultMockDiscordOptions.port;
 		await new Promise<void>((resolve, reject) => {
-			mock.server.once('error', (error) => {
-				reject(new MockError('MOCK_LISTEN_FAILED', `Could not listen on 127.0.0.1:${options.port ?? 0}: ${error.message}`, { cause: error }));
+			mock.#server.once('error', (error) => {
+				reject(MockError.of('MOCK_LISTEN_FAILED', [`127.0.0.1:${port}`, error.message], { cause: error }));
 			});
-			mock.server.listen(options.port ?? 0, '127.0.0.1', () => {
+			mock.#server.listen(port, '127.0.0.1', () => {
 				resolve();
 			});
 		});
-		const address: AddressInfo | string | null = mock.server.address();
-		mock.port = typeof address === 'object' && address !== null ? address.port : 0;
+		const address: AddressInfo | string | null = mock.#server.address();
+		mock.#port = typeof address === 'object' && address !== null ? address.port : 0;
 		return mock;
 	}
 
 	/** `http://127.0.0.1:PORT/api` (versioned routes under `/api/v10`). */
 	public get apiBase(): string {
-		return `http://127.0.0.1:${this.port}/api`;
+		return `http://127.0.0.1:${this.#port}/api`;
 	}
 
 	/** `ws://127.0.0.1:PORT/gateway`. */
 	public get gatewayUrl(): string {
-		return `ws://127.0.0.1:${this.port}/gateway`;
+		return `ws://127.0.0.1:${this.#port}/gateway`;
 	}
 
 	/** The one valid bot token (other tokens get 401 and close 4004). Never printed by `inspect`. */
 	public get token(): string {
-		return this.secret;
+		return this.#secret;
 	}
 
 	/** The bot's user. */
@@ -189,17 +171,17 @@ export class MockDiscord {
 
 	/** Closes every socket and the HTTP server. Safe to call twice. */
 	public async stop(): Promise<void> {
-		if (this.stopped) return;
-		this.stopped = true;
+		if (this.#stopped) return;
+		this.#stopped = true;
 		this.interactions.close();
 		await this.gateway.close();
-		this.server.closeAllConnections();
+		this.#server.closeAllConnections();
 		await new Promise<void>((resolve) => {
-			this.server.close(() => {
+			this.#server.close(() => {
 				resolve();
 			});
 		});
-		unregisterSecret(this.secret);
+		unregisterSecret(this.#secret);
 	}
 
 	/** Keeps the token out of `console.log(discord)`. */

@@ -38,7 +38,7 @@ export interface AccessTrace {
 	readonly reads: readonly TraceRead[];
 }
 
-/** Mulberry32: a small, fast, seeded PRNG returning floats in [0, 1). */
+/** Mulberry32: a small, fast, seeded PRNG returning floats in [0, 1). @internal (not exported: the package's tests use it) */
 export function seededRandom(seed: number): () => number {
 	let state = seed >>> 0;
 	return () => {
@@ -65,7 +65,7 @@ export function generateTrace(options: TraceOptions): AccessTrace {
 	const hotShare = options.hotShare ?? 0.8;
 	const coAccess = options.coAccess ?? 0.7;
 	for (const [name, value] of [['length', options.length], ['guilds', guilds], ['membersPerGuild', perGuild], ['hotGuilds', hotCount], ['step', step], ['dayLength', dayLength]] as const) {
-		if (!Number.isInteger(value) || value < 1) throw new CacheError('CACHE_INVALID_OPTION', `Trace option "${name}" must be a positive integer, got ${value}.`);
+		if (!Number.isInteger(value) || value < 1) throw CacheError.of('CACHE_INVALID_OPTION', [`trace.${name}`, 'a positive integer', String(value)]);
 	}
 	const random = seededRandom(options.seed ?? 42);
 	const hourly = Array.from({ length: 24 }, () => Array.from({ length: hotCount }, () => Math.floor(random() * guilds)));

@@ -1,55 +1,24 @@
-import { parsePayload, uncheckedSnowflake, type Guild, type Message, markClass } from '@ovenjs/types';
+import { ChannelSchema, EmojiSchema, GuildSchema, MessageSchema, RoleSchema, markClass, parsePayload, uncheckedSnowflake } from '@ovenjs/types';
+import type { Channel, ChannelId, Emoji, EmojiId, ExtensionPointEmitter, Guild, GuildId, Message, MessageId, Role, RoleId, UserId, ValidationMode } from '@ovenjs/types';
+import { LRUCache } from 'lru-cache';
+import { DiscordKeys } from '../DiscordKeys.js';
 import { CacheError } from '../errors/CacheError.js';
-import { CacheFlags } from './EntityCacheOptions.js';
-import type { GuildRecord } from './GuildRecord.js';
-import { MemberTable } from './MemberTable.js';
+import { CacheFlags, DefaultDesiredProperties, DefaultEntityCacheLimits, DefaultEntityCacheOptions, type CachedGuild, type EntityCacheOptions } from './EntityCacheOptions.js';
+import { EntitySweeper } from './EntitySweeper.js';
+import { GuildRecord } from './GuildRecord.js';
+import { MemberTable, type MemberProperty } from './MemberTable.js';
 import { arr, bool, has, isRecord, rec, str, strOrNull, time } from './payload.js';
-import { EntityStore } from './EntityStore.js';
+import { entityKeyOf, pickMessage, prune } from './shaping.js';
+import { RoleListPool } from './RoleListPool.js';
+import { UserTable } from './UserTable.js';
+import type { CachedMember, CachedPresence, CachedUser, CachedVoiceState } from './views.js';
 
-function prune<T extends object>(value: T, keep: ReadonlySet<string>): T {
-	const copy = { ...value };
-	for (const key of Object.keys(copy)) if (!keep.has(key)) Reflect.deleteProperty(copy, key);
-	return copy;
-}
+const GUILD_ARRAYS = new Set(['roles', 'emojis', 'channels', 'threads', 'members', 'presences', 'voice_states', 'stickers', 'stage_instances', 'guild_scheduled_events', 'soundboard_sounds']);
 
-/**
- * A message with only the `keep` fields: one object built field by field (no spread-then-delete, which leaves the
- * copy in slow dictionary mode).
- */
-function pickMessage(message: Message, keep: readonly string[]): Message {
-	const copy: Record<string, unknown> = {};
-	for (const key of keep) {
-		const value: unknown = Reflect.get(message, key);
-		if (value !== undefined) copy[key] = value;
-	}
-	return keptFields(message, copy) ? copy : message;
-}
+const VALIDATION_MODES: ReadonlySet<unknown> = new Set<ValidationMode>(['full', 'sampled', 'off']);
 
-/** `copy` holds the fields of `message` it was built from, among them every required field of the schema. */
-function keptFields(_message: Message, _copy: Record<string, unknown>): _copy is Message {
-	return true;
-}
-
-/**
- * The key (in `DiscordKeys` form, built from the raw payload strings) of the entity a dispatch writes, for the
- * `cache:*Set` points; events that
- * touch many entities (READY, chunks, bulk deletes) are reported as `event:<NAME>`.
- */
-function entityKeyOf(event: string, d: Record<string, unknown>): string {
-	const id = str(d, 'id');
-	const guild = str(d, 'guild_id');
-	const user = isRecord(d.user) ? str(d.user, 'id') : undefined;
-	if (event.startsWith('GUILD_MEMBER_') && event !== 'GUILD_MEMBERS_CHUNK' && guild !== undefined && user !== undefined) return `member:${guild}:${user}`;
-	if (event.startsWith('GUILD_ROLE_') && guild !== undefined) {
-		const role = isRecord(d.role) ? str(d.role, 'id') : str(d, 'role_id');
-		if (role !== undefined) return `role:${guild}:${role}`;
-	}
-	if ((event === 'GUILD_CREATE' || event === 'GUILD_UPDATE' || event === 'GUILD_DELETE') && id !== undefined) return `guild:${id}`;
-	if ((event.startsWith('CHANNEL_') || event.startsWith('THREAD_')) && event !== 'THREAD_LIST_SYNC' && id !== undefined) return `channel:${id}`;
-	const channel = str(d, 'channel_id');
-	if (event.startsWith('MESSAGE_') && event !== 'MESSAGE_DELETE_BULK' && channel !== undefined && id !== undefined) return `message:${channel}:${id}`;
-	if (event === 'USER_UPDATE' && id !== undefined) return `user:${id}`;
-	return `event:${event}`;
+function keySet(schemaKeys: readonly string[], extra: readonly string[] | undefined, drop: ReadonlySet<string> = new Set()): ReadonlySet<string> {
+	return new Set([...schemaKeys.filter((key) => !drop.has(key)), ...(extra ?? [])]);
 }
 
 /**
@@ -61,11 +30,88 @@ function entityKeyOf(event: string, d: Record<string, unknown>): string {
  * removal leaves a short-lived tombstone so a late update cannot resurrect the entity, member counts only
  * move for members not already cached, and message edits older than the cached edit are ignored.
  */
-export class EntityCache extends EntityStore {
+export class EntityCache {
 	static {
 		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
 		markClass(this, 'cache.EntityCache');
 	}
+
+	/** The active {@link CacheFlags}. */
+	public readonly flags: number;
+	// The records, `#private`. The ingest handlers (and the helpers they call) stay TS `private` prototype methods,
+	// exactly as the benchmarked ingest path (cache and ready workloads) was measured: a `#method` call would add a
+	// brand check per call there.
+	readonly #guilds = new Map<string, GuildRecord>();
+	readonly #channels = new Map<string, Channel>();
+	readonly #messages = new Map<string, Map<string, Message>>();
+	readonly #users: UserTable;
+	readonly #rolePool = new RoleListPool();
+	readonly #tombstones = new LRUCache<string, true>({ max: 20_000 });
+	/** Deleted message IDs (kept apart from {@link EntityCache.#tombstones} so a MESSAGE_CREATE builds no key string). */
+	readonly #messageTombstones = new LRUCache<string, true>({ max: 20_000 });
+	readonly #memberKeep: ReadonlySet<MemberProperty>;
+	/** Fields kept per resource; `message` is `undefined` when messages are cached as received. */
+	readonly #keep: { guild: ReadonlySet<string>; channel: ReadonlySet<string>; role: ReadonlySet<string>; emoji: ReadonlySet<string>; message: readonly string[] | undefined };
+	/** The validation mode passed to `parsePayload` (`undefined`: the process-wide mode). */
+	readonly #validation: ValidationMode | undefined;
+	readonly #limits: { messages: number; members: number; presences: number };
+	readonly #activities: boolean;
+	readonly #onInvalid: ((event: string, error: unknown) => void) | undefined;
+	readonly #sweeper: EntitySweeper;
+	readonly #emitter: ExtensionPointEmitter | undefined;
+	#selfId: string | undefined;
+	#rejected = 0;
+
+	public constructor(options: EntityCacheOptions = {}) {
+		this.#emitter = options.emitter;
+		const flags = options.flags ?? DefaultEntityCacheOptions.flags;
+		if (!Number.isInteger(flags) || flags < 0) throw CacheError.of('CACHE_INVALID_OPTION', ['flags', 'a combination of CacheFlags', String(flags)]);
+		this.flags = flags;
+		const properties = options.properties ?? {};
+		this.#users = new UserTable(new Set(properties.user ?? DefaultDesiredProperties.user));
+		this.#memberKeep = new Set(properties.member ?? DefaultDesiredProperties.member);
+		this.#keep = {
+			guild: keySet(Object.keys(GuildSchema.shape), properties.guild, GUILD_ARRAYS),
+			channel: keySet(Object.keys(ChannelSchema.shape), properties.channel),
+			role: keySet(Object.keys(RoleSchema.shape), properties.role),
+			emoji: keySet(Object.keys(EmojiSchema.shape), properties.emoji),
+			message: properties.message === undefined ? undefined : [...keySet(Object.keys(MessageSchema.shape), properties.message)],
+		};
+		if (options.validation !== undefined && !VALIDATION_MODES.has(options.validation)) {
+			throw CacheError.of('CACHE_INVALID_OPTION', ['validation', "'full', 'sampled' or 'off'", JSON.stringify(options.validation)]);
+		}
+		this.#validation = options.validation;
+		const limits = options.limits ?? {};
+		const checks: [string, unknown][] = [
+			['messagesPerChannel', limits.messagesPerChannel],
+			['membersPerGuild', limits.membersPerGuild],
+			['presencesPerGuild', limits.presencesPerGuild],
+		];
+		for (const [name, value] of checks) {
+			if (value === undefined) continue;
+			if (typeof value !== 'number' || Number.isNaN(value) || value < 0) throw CacheError.of('CACHE_INVALID_OPTION', [`limits.${name}`, 'a number >= 0', typeof value === 'number' ? String(value) : typeof value]);
+		}
+		this.#limits = {
+			messages: limits.messagesPerChannel ?? DefaultEntityCacheLimits.messagesPerChannel,
+			members: limits.membersPerGuild ?? DefaultEntityCacheLimits.membersPerGuild,
+			presences: limits.presencesPerGuild ?? DefaultEntityCacheLimits.presencesPerGuild,
+		};
+		this.#activities = properties.presenceActivities ?? DefaultDesiredProperties.presenceActivities;
+		this.#onInvalid = options.onInvalidPayload;
+		this.#sweeper = new EntitySweeper(
+			{
+				guilds: this.#guilds,
+				channels: this.#channels,
+				messages: this.#messages,
+				users: this.#users,
+				selfId: () => this.#selfId,
+				members: (guildId) => this.members(guildId),
+				removeMember: (record, userId) => this.removeMember(record, userId),
+			},
+			options.sweepers ?? {},
+		);
+	}
+
 
 	/**
 	 * Ingests a gateway dispatch `{ t, d }`. Throws `CACHE_INVALID_EVENT` if it is not an object with a string
@@ -73,7 +119,7 @@ export class EntityCache extends EntityStore {
 	 */
 	public handle(dispatch: unknown): boolean {
 		if (!isRecord(dispatch) || typeof dispatch.t !== 'string') {
-			throw new CacheError('CACHE_INVALID_EVENT', 'EntityCache.handle() expects a gateway dispatch object { t: string, d: unknown }.');
+			throw CacheError.of('CACHE_INVALID_EVENT', []);
 		}
 		return this.ingest(dispatch.t, dispatch.d);
 	}
@@ -82,7 +128,7 @@ export class EntityCache extends EntityStore {
 	public ingest(event: string, data: unknown): boolean {
 		if (!isRecord(data)) return false;
 		try {
-			const emitter = this.emitter;
+			const emitter = this.#emitter;
 			if (emitter === undefined || !(emitter.has('cache:beforeSet') || emitter.has('cache:afterSet'))) return this.dispatch(event, data);
 			const key = entityKeyOf(event, data);
 			if (emitter.has('cache:beforeSet')) emitter.emit('cache:beforeSet', key, data);
@@ -90,8 +136,8 @@ export class EntityCache extends EntityStore {
 			if (changed && emitter.has('cache:afterSet')) emitter.emit('cache:afterSet', key, data);
 			return changed;
 		} catch (error) {
-			this.rejectedCount++;
-			this.onInvalid?.(event, error);
+			this.#rejected++;
+			this.#onInvalid?.(event, error);
 			return false;
 		}
 	}
@@ -164,7 +210,7 @@ export class EntityCache extends EntityStore {
 			case 'GUILD_MEMBERS_CHUNK':
 				return this.membersChunk(d);
 			case 'USER_UPDATE':
-				return this.caches(CacheFlags.Users) && this.users.upsert(d) >= 0;
+				return this.caches(CacheFlags.Users) && this.#users.upsert(d) >= 0;
 			case 'MESSAGE_CREATE':
 				return this.messageCreate(d);
 			case 'MESSAGE_UPDATE':
@@ -185,8 +231,8 @@ export class EntityCache extends EntityStore {
 	private ready(d: Record<string, unknown>): boolean {
 		const user = rec(d, 'user');
 		if (user !== undefined) {
-			this.selfId = str(user, 'id');
-			if (this.caches(CacheFlags.Users)) this.users.upsert(user);
+			this.#selfId = str(user, 'id');
+			if (this.caches(CacheFlags.Users)) this.#users.upsert(user);
 		}
 		for (const entry of arr(d, 'guilds')) {
 			const id = isRecord(entry) ? str(entry, 'id') : undefined;
@@ -199,8 +245,8 @@ export class EntityCache extends EntityStore {
 
 	private guildCreate(d: Record<string, unknown>): boolean {
 		const { members: _members, presences: _presences, voice_states: _voiceStates, ...rest } = d;
-		const guild = parsePayload('Guild', rest, this.validation);
-		this.tombstones.delete(`g:${guild.id}`);
+		const guild = parsePayload('Guild', rest, this.#validation);
+		this.#tombstones.delete(`g:${guild.id}`);
 		const record = this.record(guild.id, true);
 		if (record === undefined) return false;
 		record.unavailable = guild.unavailable === true;
@@ -220,7 +266,7 @@ export class EntityCache extends EntityStore {
 	}
 
 	private guildUpdate(d: Record<string, unknown>): boolean {
-		const guild = parsePayload('Guild', d, this.validation);
+		const guild = parsePayload('Guild', d, this.#validation);
 		const record = this.record(guild.id, false);
 		if (record === undefined) return false;
 		this.setGuildData(record, guild);
@@ -230,32 +276,32 @@ export class EntityCache extends EntityStore {
 	private setGuildData(record: GuildRecord, guild: Guild): void {
 		if (this.caches(CacheFlags.Guilds)) {
 			const previousCount = record.data?.member_count;
-			const data = prune(guild, this.keep.guild);
+			const data = prune(guild, this.#keep.guild);
 			record.data = data.member_count === undefined && previousCount !== undefined ? { ...data, member_count: previousCount } : data;
 		}
 		if (this.caches(CacheFlags.Roles)) {
 			record.roles.clear();
-			for (const role of guild.roles) record.roles.set(role.id, prune(role, this.keep.role));
+			for (const role of guild.roles) record.roles.set(role.id, prune(role, this.#keep.role));
 		}
 		if (this.caches(CacheFlags.Emojis)) {
 			record.emojis.clear();
-			for (const emoji of guild.emojis) if (emoji.id !== null) record.emojis.set(emoji.id, prune(emoji, this.keep.emoji));
+			for (const emoji of guild.emojis) if (emoji.id !== null) record.emojis.set(emoji.id, prune(emoji, this.#keep.emoji));
 		}
 	}
 
 	private guildDelete(d: Record<string, unknown>): boolean {
 		const id = str(d, 'id');
 		if (id === undefined) return false;
-		const record = this.guildRecords.get(id);
+		const record = this.#guilds.get(id);
 		if (bool(d, 'unavailable') === true) {
 			if (record !== undefined) record.unavailable = true;
 			return record !== undefined;
 		}
-		this.tombstones.set(`g:${id}`, true);
+		this.#tombstones.set(`g:${id}`, true);
 		if (record === undefined) return false;
 		for (const channelId of [...record.channels]) this.dropChannel(channelId);
 		if (record.members !== undefined) for (const row of [...record.members.rows()]) this.removeMember(record, record.members.idAt(row));
-		this.guildRecords.delete(id);
+		this.#guilds.delete(id);
 		return true;
 	}
 
@@ -263,48 +309,48 @@ export class EntityCache extends EntityStore {
 		if (!this.caches(CacheFlags.Channels)) return false;
 		const id = str(d, 'id');
 		if (id === undefined) return false;
-		if (create) this.tombstones.delete(`c:${id}`);
-		else if (this.tombstones.has(`c:${id}`)) return false;
-		const existing = this.channelMap.get(id);
+		if (create) this.#tombstones.delete(`c:${id}`);
+		else if (this.#tombstones.has(`c:${id}`)) return false;
+		const existing = this.#channels.get(id);
 		return this.putChannel(existing === undefined ? d : { ...existing, ...d });
 	}
 
 	private putChannel(raw: Record<string, unknown>): boolean {
-		const channel = parsePayload('Channel', raw, this.validation);
+		const channel = parsePayload('Channel', raw, this.#validation);
 		if (channel.guild_id !== undefined) {
 			const record = this.record(channel.guild_id, false);
 			if (record === undefined) return false;
 			record.channels.add(channel.id);
 		}
-		this.channelMap.set(channel.id, prune(channel, this.keep.channel));
+		this.#channels.set(channel.id, prune(channel, this.#keep.channel));
 		return true;
 	}
 
 	private channelDelete(d: Record<string, unknown>): boolean {
 		const id = str(d, 'id');
 		if (id === undefined) return false;
-		this.tombstones.set(`c:${id}`, true);
+		this.#tombstones.set(`c:${id}`, true);
 		return this.dropChannel(id);
 	}
 
 	private dropChannel(id: string): boolean {
-		const channel = this.channelMap.get(id);
-		this.messageMap.delete(id);
+		const channel = this.#channels.get(id);
+		this.#messages.delete(id);
 		if (channel === undefined) return false;
-		this.channelMap.delete(id);
-		if (channel.guild_id !== undefined) this.guildRecords.get(channel.guild_id)?.channels.delete(id);
+		this.#channels.delete(id);
+		if (channel.guild_id !== undefined) this.#guilds.get(channel.guild_id)?.channels.delete(id);
 		return true;
 	}
 
 	private roleUpsert(d: Record<string, unknown>, create: boolean): boolean {
 		const guildId = str(d, 'guild_id');
 		if (!this.caches(CacheFlags.Roles) || guildId === undefined) return false;
-		const role = parsePayload('Role', d.role, this.validation);
-		if (create) this.tombstones.delete(`r:${role.id}`);
-		else if (this.tombstones.has(`r:${role.id}`)) return false;
+		const role = parsePayload('Role', d.role, this.#validation);
+		if (create) this.#tombstones.delete(`r:${role.id}`);
+		else if (this.#tombstones.has(`r:${role.id}`)) return false;
 		const record = this.record(guildId, false);
 		if (record === undefined) return false;
-		record.roles.set(role.id, prune(role, this.keep.role));
+		record.roles.set(role.id, prune(role, this.#keep.role));
 		return true;
 	}
 
@@ -312,8 +358,8 @@ export class EntityCache extends EntityStore {
 		const roleId = str(d, 'role_id');
 		const guildId = str(d, 'guild_id');
 		if (roleId === undefined || guildId === undefined) return false;
-		this.tombstones.set(`r:${roleId}`, true);
-		return this.guildRecords.get(guildId)?.roles.delete(roleId) ?? false;
+		this.#tombstones.set(`r:${roleId}`, true);
+		return this.#guilds.get(guildId)?.roles.delete(roleId) ?? false;
 	}
 
 	private emojisUpdate(d: Record<string, unknown>): boolean {
@@ -323,8 +369,8 @@ export class EntityCache extends EntityStore {
 		if (record === undefined) return false;
 		record.emojis.clear();
 		for (const raw of arr(d, 'emojis')) {
-			const emoji = parsePayload('Emoji', raw, this.validation);
-			if (emoji.id !== null) record.emojis.set(emoji.id, prune(emoji, this.keep.emoji));
+			const emoji = parsePayload('Emoji', raw, this.#validation);
+			if (emoji.id !== null) record.emojis.set(emoji.id, prune(emoji, this.#keep.emoji));
 		}
 		return true;
 	}
@@ -350,19 +396,19 @@ export class EntityCache extends EntityStore {
 		// needs the lookup, so the hot path (a message from a cached member) builds no key string.
 		if (existing < 0) {
 			const tomb = `m:${record.id}:${userId}`;
-			if (mode !== 'update') this.tombstones.delete(tomb);
-			else if (this.tombstones.has(tomb)) return false;
+			if (mode !== 'update') this.#tombstones.delete(tomb);
+			else if (this.#tombstones.has(tomb)) return false;
 		}
 		const userRow =
-			author !== undefined && user === undefined ? author.row : user !== undefined && this.caches(CacheFlags.Users) && has(user, 'username') ? this.users.upsert(user) : this.users.rowOf(userId);
+			author !== undefined && user === undefined ? author.row : user !== undefined && this.caches(CacheFlags.Users) && has(user, 'username') ? this.#users.upsert(user) : this.#users.rowOf(userId);
 		if (!this.caches(CacheFlags.Members)) return userRow >= 0;
-		record.members ??= new MemberTable(record.id, this.rolePool, this.memberKeep);
+		record.members ??= new MemberTable(record.id, this.#rolePool, this.#memberKeep);
 		const table = record.members;
-		if (existing < 0 && table.size >= this.limits.members && userId !== this.selfId) return false;
+		if (existing < 0 && table.size >= this.#limits.members && userId !== this.#selfId) return false;
 		const [row, created] = existing >= 0 ? table.update(existing, payload, author !== undefined) : table.upsert(userId, payload, author !== undefined);
 		if (row < 0) return false;
 		if (created) {
-			if (userRow >= 0) this.users.ref(userRow);
+			if (userRow >= 0) this.#users.ref(userRow);
 			if (mode === 'add' && record.data?.member_count !== undefined) {
 				record.data = { ...record.data, member_count: record.data.member_count + 1 };
 			}
@@ -375,8 +421,8 @@ export class EntityCache extends EntityStore {
 		const user = rec(d, 'user');
 		const userId = user === undefined ? undefined : str(user, 'id');
 		if (guildId === undefined || userId === undefined) return false;
-		this.tombstones.set(`m:${guildId}:${userId}`, true);
-		const record = this.guildRecords.get(guildId);
+		this.#tombstones.set(`m:${guildId}:${userId}`, true);
+		const record = this.#guilds.get(guildId);
 		if (record === undefined) return false;
 		const removed = this.removeMember(record, userId);
 		if (removed && record.data?.member_count !== undefined) record.data = { ...record.data, member_count: Math.max(0, record.data.member_count - 1) };
@@ -395,16 +441,16 @@ export class EntityCache extends EntityStore {
 	private messageCreate(d: Record<string, unknown>): boolean {
 		const author = rec(d, 'author');
 		const authorId = author === undefined ? undefined : str(author, 'id');
-		const userRow = author !== undefined && authorId !== undefined && this.caches(CacheFlags.Users) && d.webhook_id === undefined ? this.users.upsert(author) : -1;
+		const userRow = author !== undefined && authorId !== undefined && this.caches(CacheFlags.Users) && d.webhook_id === undefined ? this.#users.upsert(author) : -1;
 		const guildId = str(d, 'guild_id');
 		const member = rec(d, 'member');
 		if (guildId !== undefined && member !== undefined && authorId !== undefined) {
 			const record = this.record(guildId, false);
-			if (record !== undefined) this.putMember(record, member, 'update', { id: authorId, row: userRow >= 0 ? userRow : this.users.rowOf(authorId) });
+			if (record !== undefined) this.putMember(record, member, 'update', { id: authorId, row: userRow >= 0 ? userRow : this.#users.rowOf(authorId) });
 		}
-		if (!this.caches(CacheFlags.Messages) || this.limits.messages === 0) return false;
-		const message = parsePayload('Message', d, this.validation);
-		if (this.messageTombstones.size > 0) this.messageTombstones.delete(message.id);
+		if (!this.caches(CacheFlags.Messages) || this.#limits.messages === 0) return false;
+		const message = parsePayload('Message', d, this.#validation);
+		if (this.#messageTombstones.size > 0) this.#messageTombstones.delete(message.id);
 		if (message.guild_id !== undefined && this.record(message.guild_id, false) === undefined) return false;
 		this.putMessage(message);
 		return true;
@@ -415,11 +461,11 @@ export class EntityCache extends EntityStore {
 	 * oldest one past the limit: a `Map` keeps insertion order, so the first key is the oldest, found in O(1).
 	 */
 	private putMessage(message: Message): void {
-		const stored = this.keep.message === undefined ? message : pickMessage(message, this.keep.message);
-		let channel = this.messageMap.get(message.channel_id);
-		if (channel === undefined) this.messageMap.set(message.channel_id, (channel = new Map<string, Message>()));
+		const stored = this.#keep.message === undefined ? message : pickMessage(message, this.#keep.message);
+		let channel = this.#messages.get(message.channel_id);
+		if (channel === undefined) this.#messages.set(message.channel_id, (channel = new Map<string, Message>()));
 		channel.set(message.id, stored);
-		if (channel.size > this.limits.messages) {
+		if (channel.size > this.#limits.messages) {
 			const oldest = channel.keys().next();
 			if (oldest.done !== true) channel.delete(oldest.value);
 		}
@@ -428,14 +474,14 @@ export class EntityCache extends EntityStore {
 	private messageUpdate(d: Record<string, unknown>): boolean {
 		const id = str(d, 'id');
 		const channelId = str(d, 'channel_id');
-		if (!this.caches(CacheFlags.Messages) || id === undefined || channelId === undefined || this.messageTombstones.has(id)) return false;
-		const existing = this.messageMap.get(channelId)?.get(id);
+		if (!this.caches(CacheFlags.Messages) || id === undefined || channelId === undefined || this.#messageTombstones.has(id)) return false;
+		const existing = this.#messages.get(channelId)?.get(id);
 		if (existing === undefined) return has(d, 'author') && has(d, 'timestamp') ? this.messageCreate(d) : false;
 		const edited = time(strOrNull(d, 'edited_timestamp'));
 		const current = time(existing.edited_timestamp);
 		if (edited !== null && current !== null && edited < current) return false;
-		const merged = parsePayload('Message', { ...existing, ...d }, this.validation);
-		this.messageMap.get(channelId)?.set(id, this.keep.message === undefined ? merged : pickMessage(merged, this.keep.message));
+		const merged = parsePayload('Message', { ...existing, ...d }, this.#validation);
+		this.#messages.get(channelId)?.set(id, this.#keep.message === undefined ? merged : pickMessage(merged, this.#keep.message));
 		return true;
 	}
 
@@ -444,8 +490,8 @@ export class EntityCache extends EntityStore {
 		let removed = false;
 		for (const id of ids) {
 			if (typeof id !== 'string') continue;
-			this.messageTombstones.set(id, true);
-			removed = (this.messageMap.get(channelId)?.delete(id) ?? false) || removed;
+			this.#messageTombstones.set(id, true);
+			removed = (this.#messages.get(channelId)?.delete(id) ?? false) || removed;
 		}
 		return removed;
 	}
@@ -460,16 +506,16 @@ export class EntityCache extends EntityStore {
 		const user = rec(d, 'user');
 		const userId = user === undefined ? undefined : str(user, 'id');
 		if (user === undefined || userId === undefined) return false;
-		if (this.caches(CacheFlags.Users) && (has(user, 'username') || this.users.rowOf(userId) >= 0)) this.users.upsert(user);
+		if (this.caches(CacheFlags.Users) && (has(user, 'username') || this.#users.rowOf(userId) >= 0)) this.#users.upsert(user);
 		if (!this.caches(CacheFlags.Presences)) return false;
-		if (record.presences.size >= this.limits.presences && !record.presences.has(userId)) return false;
+		if (record.presences.size >= this.#limits.presences && !record.presences.has(userId)) return false;
 		const clientStatus: Record<string, string> = {};
 		for (const [platform, status] of Object.entries(rec(d, 'client_status') ?? {})) if (typeof status === 'string') clientStatus[platform] = status;
 		record.presences.set(userId, {
 			userId: uncheckedSnowflake('User', userId),
 			guildId: record.id,
 			status: str(d, 'status') ?? 'offline',
-			activities: this.activities ? arr(d, 'activities') : [],
+			activities: this.#activities ? arr(d, 'activities') : [],
 			clientStatus,
 		});
 		return true;
@@ -506,6 +552,243 @@ export class EntityCache extends EntityStore {
 		return true;
 	}
 
+	/** Whether every flag in `flag` is on. */
+	public caches(flag: number): boolean {
+		return (this.flags & flag) === flag;
+	}
+
+	// ---- getters -------------------------------------------------------------------------------------------
+
+	/** The bot's own user (from READY / USER_UPDATE). */
+	public get self(): CachedUser | undefined {
+		return this.#selfId === undefined ? undefined : this.#users.view(this.#selfId);
+	}
+
+	/** The cached guild (its own fields; channels, roles and members have their own getters). */
+	public guild(id: GuildId): CachedGuild | undefined {
+		const value = this.#guilds.get(id)?.data;
+		return this.#emitter === undefined ? value : this.#reportGet(DiscordKeys.guild(id), value);
+	}
+
+	/** Every cached guild. */
+	public *guilds(): IterableIterator<CachedGuild> {
+		for (const record of this.#guilds.values()) if (record.data !== undefined) yield record.data;
+	}
+
+	/** IDs of guilds known to the cache, including unavailable ones. */
+	public guildIds(): GuildId[] {
+		return [...this.#guilds.values()].map((record) => record.id);
+	}
+
+	/** Whether the guild is known and currently available. */
+	public isAvailable(id: GuildId): boolean {
+		const record = this.#guilds.get(id);
+		return record !== undefined && !record.unavailable;
+	}
+
+	/** A cached channel or thread (guild or DM). */
+	public channel(id: ChannelId): Channel | undefined {
+		const value = this.#channels.get(id);
+		return this.#emitter === undefined ? value : this.#reportGet(DiscordKeys.channel(id), value);
+	}
+
+	/** The cached channels (and threads) of a guild. */
+	public channels(guildId: GuildId): Channel[] {
+		const out: Channel[] = [];
+		for (const id of this.#guilds.get(guildId)?.channels ?? []) {
+			const channel = this.#channels.get(id);
+			if (channel !== undefined) out.push(channel);
+		}
+		return out;
+	}
+
+	/** A role of a guild. */
+	public role(guildId: GuildId, roleId: RoleId): Role | undefined {
+		const value = this.#guilds.get(guildId)?.roles.get(roleId);
+		return this.#emitter === undefined ? value : this.#reportGet(DiscordKeys.role(guildId, roleId), value);
+	}
+
+	/** Every cached role of a guild. */
+	public roles(guildId: GuildId): Role[] {
+		return [...(this.#guilds.get(guildId)?.roles.values() ?? [])];
+	}
+
+	/** A custom emoji of a guild. */
+	public emoji(guildId: GuildId, emojiId: EmojiId): Emoji | undefined {
+		const value = this.#guilds.get(guildId)?.emojis.get(emojiId);
+		return this.#emitter === undefined ? value : this.#reportGet(`emoji:${guildId}:${emojiId}`, value);
+	}
+
+	/** Every cached emoji of a guild. */
+	public emojis(guildId: GuildId): Emoji[] {
+		return [...(this.#guilds.get(guildId)?.emojis.values() ?? [])];
+	}
+
+	/** A user as a plain object built on read from the compact user table. */
+	public user(id: UserId): CachedUser | undefined {
+		const value = this.#users.view(id);
+		return this.#emitter === undefined ? value : this.#reportGet(DiscordKeys.user(id), value);
+	}
+
+	/** A member as a plain object built on read (with its user when users are cached). */
+	public member(guildId: GuildId, userId: UserId): CachedMember | undefined {
+		const record = this.#guilds.get(guildId);
+		const table = record?.members;
+		const row = record === undefined || table === undefined ? -1 : table.rowOf(userId);
+		const value = row < 0 || record === undefined || table === undefined ? undefined : table.viewAt(row, this.#users.view(userId), this.#roleFilter(record));
+		return this.#emitter === undefined ? value : this.#reportGet(DiscordKeys.member(guildId, userId), value);
+	}
+
+	/** Every cached member of a guild. */
+	public *members(guildId: GuildId): IterableIterator<CachedMember> {
+		const record = this.#guilds.get(guildId);
+		const table = record?.members;
+		if (record === undefined || table === undefined) return;
+		const filter = this.#roleFilter(record);
+		for (const row of table.rows()) yield table.viewAt(row, this.#users.view(table.idAt(row)), filter);
+	}
+
+	/** How many members of the guild are cached. */
+	public cachedMemberCount(guildId: GuildId): number {
+		return this.#guilds.get(guildId)?.members?.size ?? 0;
+	}
+
+	/** A cached message. */
+	public message(channelId: ChannelId, messageId: MessageId): Message | undefined {
+		const value = this.#messages.get(channelId)?.get(messageId);
+		return this.#emitter === undefined ? value : this.#reportGet(DiscordKeys.message(channelId, messageId), value);
+	}
+
+	/** Cached messages of a channel, oldest first. */
+	public messages(channelId: ChannelId): Message[] {
+		return [...(this.#messages.get(channelId)?.values() ?? [])];
+	}
+
+	/** A member's presence (when presences are cached). */
+	public presence(guildId: GuildId, userId: UserId): CachedPresence | undefined {
+		return this.#guilds.get(guildId)?.presences.get(userId);
+	}
+
+	/** A member's voice state; absent when the member is not in a voice channel. */
+	public voiceState(guildId: GuildId, userId: UserId): CachedVoiceState | undefined {
+		return this.#guilds.get(guildId)?.voiceStates.get(userId);
+	}
+
+	/** Every voice state of a guild. */
+	public voiceStates(guildId: GuildId): CachedVoiceState[] {
+		return [...(this.#guilds.get(guildId)?.voiceStates.values() ?? [])];
+	}
+
+	/** Reports a single-entity read on the bus (`cache:beforeGet`, then `cache:afterGet` with tier `'entity'`). */
+	#reportGet<T>(key: string, value: T | undefined): T | undefined {
+		const emitter = this.#emitter;
+		if (emitter === undefined) return value;
+		if (emitter.has('cache:beforeGet')) emitter.emit('cache:beforeGet', key);
+		if (emitter.has('cache:tierRead')) emitter.emit('cache:tierRead', { key, tier: 'entity', hit: value !== undefined, durationMs: 0 });
+		if (emitter.has('cache:afterGet')) emitter.emit('cache:afterGet', key, value !== undefined, value === undefined ? undefined : 'entity');
+		return value;
+	}
+
+	/** Counts per resource, approximate bytes of the compact tables, and rejected payloads. */
+	public stats(): EntityCacheStats {
+		let members = 0;
+		let memberBytes = 0;
+		let roles = 0;
+		let emojis = 0;
+		let presences = 0;
+		let voiceStates = 0;
+		for (const record of this.#guilds.values()) {
+			members += record.members?.size ?? 0;
+			memberBytes += record.members?.byteSize() ?? 0;
+			roles += record.roles.size;
+			emojis += record.emojis.size;
+			presences += record.presences.size;
+			voiceStates += record.voiceStates.size;
+		}
+		let messages = 0;
+		for (const channel of this.#messages.values()) messages += channel.size;
+		return {
+			guilds: this.#guilds.size,
+			channels: this.#channels.size,
+			roles,
+			emojis,
+			members,
+			users: this.#users.size,
+			messages,
+			presences,
+			voiceStates,
+			compactBytes: memberBytes + this.#users.byteSize() + this.#rolePool.byteSize(),
+			rejected: this.#rejected,
+		};
+	}
+
+	/** Removes everything. */
+	public clear(): void {
+		this.#guilds.clear();
+		this.#channels.clear();
+		this.#messages.clear();
+		for (const row of [...this.#users.rows()]) this.#users.remove(this.#users.idAt(row));
+		this.#tombstones.clear();
+		this.#messageTombstones.clear();
+	}
+
+	/**
+	 * Sweeps on demand, by predicate: `sweep.messages((m, now) => now - Date.parse(m.timestamp) > 3_600_000)`,
+	 * `sweep.users((u) => !u.referenced)`, `sweep.members(...)`, `sweep.presences(...)`, `sweep.voiceStates(...)`,
+	 * `sweep.channels(...)`, `sweep.emojis(...)`, `sweep.roles(...)`. Each returns how many entries it removed.
+	 */
+	public get sweep(): EntitySweeper {
+		return this.#sweeper;
+	}
+
+	/** Stops the sweepers. */
+	public destroy(): void {
+		this.#sweeper.stop();
+	}
+
+	/** Removes a member and releases its user. */
+	private removeMember(record: GuildRecord, user: string): boolean {
+		const removed = record.members?.remove(user) ?? false;
+		if (removed) this.releaseUser(user);
+		return removed;
+	}
+
+	/** The record of guild `id`; created when `create` or when the guild is not tombstoned (standalone use). */
+	private record(id: string, create: boolean): GuildRecord | undefined {
+		let record = this.#guilds.get(id);
+		if (record === undefined && (create || !this.#tombstones.has(`g:${id}`))) {
+			record = new GuildRecord(uncheckedSnowflake('Guild', id));
+			this.#guilds.set(id, record);
+		}
+		return record;
+	}
+
+	#roleFilter(record: GuildRecord): ((role: string) => boolean) | undefined {
+		if (!this.caches(CacheFlags.Roles) || record.roles.size === 0) return undefined;
+		return (role) => record.roles.has(role);
+	}
+
+	private releaseUser(userId: string): void {
+		const row = this.#users.rowOf(userId);
+		if (row >= 0 && this.#users.unref(row) === 0 && userId !== this.#selfId) this.#users.remove(userId);
+	}
 }
 
 type MemberWrite = 'add' | 'snapshot' | 'update';
+
+/** Counts from {@link EntityCache.stats}. */
+export interface EntityCacheStats {
+	readonly guilds: number;
+	readonly channels: number;
+	readonly roles: number;
+	readonly emojis: number;
+	readonly members: number;
+	readonly users: number;
+	readonly messages: number;
+	readonly presences: number;
+	readonly voiceStates: number;
+	/** Approximate bytes of the compact member and user tables. */
+	readonly compactBytes: number;
+	/** Dispatches skipped because their data was invalid. */
+	readonly rejected: number;
+}

@@ -47,11 +47,11 @@ export interface DesiredProperties {
 	 * @defaultValue `undefined` (the payload as received)
 	 */
 	readonly message?: readonly string[];
-	/** Optional user fields kept. @defaultValue all: `['globalName', 'discriminator', 'avatar', 'publicFlags']` */
+	/** Optional user fields kept. @defaultValue {@link DefaultDesiredProperties.user} (all) */
 	readonly user?: readonly UserProperty[];
-	/** Optional member fields kept. @defaultValue all: `['nick', 'avatar', 'premiumSince', 'communicationDisabledUntil', 'flags', 'voice']` */
+	/** Optional member fields kept. @defaultValue {@link DefaultDesiredProperties.member} (all) */
 	readonly member?: readonly MemberProperty[];
-	/** Keep presence activities (large). @defaultValue `false` */
+	/** Keep presence activities (large). @defaultValue {@link DefaultDesiredProperties.presenceActivities} */
 	readonly presenceActivities?: boolean;
 }
 
@@ -59,12 +59,12 @@ export interface DesiredProperties {
 export interface EntityCacheLimits {
 	/**
 	 * Messages kept per channel; past it the oldest (by arrival) is evicted, in O(1). `0` caches none.
-	 * @defaultValue `100`
+	 * @defaultValue {@link DefaultEntityCacheLimits.messagesPerChannel}
 	 */
 	readonly messagesPerChannel?: number;
-	/** Members kept per guild (beyond it new members are not cached; the bot's own member always is). @defaultValue `Infinity` */
+	/** Members kept per guild (beyond it new members are not cached; the bot's own member always is). @defaultValue {@link DefaultEntityCacheLimits.membersPerGuild} */
 	readonly membersPerGuild?: number;
-	/** Presences kept per guild. @defaultValue `Infinity` */
+	/** Presences kept per guild. @defaultValue {@link DefaultEntityCacheLimits.presencesPerGuild} */
 	readonly presencesPerGuild?: number;
 }
 
@@ -91,11 +91,11 @@ export interface EntityCacheSweepers {
 
 /** Options of an `EntityCache`. */
 export interface EntityCacheOptions {
-	/** Which resources are cached ({@link CacheFlags}). @defaultValue {@link DEFAULT_CACHE_FLAGS} */
+	/** Which resources are cached ({@link CacheFlags}). @defaultValue {@link DefaultEntityCacheOptions.flags} (everything but presences) */
 	readonly flags?: number;
-	/** Which fields are kept. @defaultValue see {@link DesiredProperties} */
+	/** Which fields are kept. @defaultValue {@link DefaultDesiredProperties} */
 	readonly properties?: DesiredProperties;
-	/** Per-resource limits. @defaultValue see {@link EntityCacheLimits} */
+	/** Per-resource limits. @defaultValue {@link DefaultEntityCacheLimits} */
 	readonly limits?: EntityCacheLimits;
 	/** Periodic sweepers. @defaultValue none */
 	readonly sweepers?: EntityCacheSweepers;
@@ -115,3 +115,26 @@ export interface EntityCacheOptions {
 	 */
 	readonly emitter?: ExtensionPointEmitter;
 }
+
+/** The defaults of {@link EntityCacheOptions} (`properties` and `limits` have their own objects below). */
+export const DefaultEntityCacheOptions = {
+	flags: DEFAULT_CACHE_FLAGS,
+} as const satisfies Required<Pick<EntityCacheOptions, 'flags'>>;
+
+/** The defaults of {@link EntityCacheLimits}. */
+export const DefaultEntityCacheLimits = {
+	messagesPerChannel: 100,
+	membersPerGuild: Infinity,
+	presencesPerGuild: Infinity,
+} as const satisfies Required<EntityCacheLimits>;
+
+/** The defaults of {@link DesiredProperties} (`message`: the payload as received). */
+export const DefaultDesiredProperties = {
+	guild: [],
+	channel: [],
+	role: [],
+	emoji: [],
+	user: ['globalName', 'discriminator', 'avatar', 'publicFlags'],
+	member: ['nick', 'avatar', 'premiumSince', 'communicationDisabledUntil', 'flags', 'voice'],
+	presenceActivities: false,
+} as const satisfies Required<Omit<DesiredProperties, 'message'>>;

@@ -222,6 +222,6 @@ export class MemoryTier implements CacheTier {
 	}
 
 	private assertOpen(): void {
-		if (this.closed) throw new CacheError('CACHE_CLOSED', `The ${this.name} tier was used after close(); create a new tier.`);
+		if (this.closed) throw CacheError.of('CACHE_CLOSED', [`The ${this.name} tier`]);
 	}
 }

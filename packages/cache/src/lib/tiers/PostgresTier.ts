@@ -73,7 +73,7 @@ export class PostgresTier implements CacheTier {
 		assertNumberOption('queryTimeout', options.queryTimeout, 1);
 		const table = options.table ?? 'ovenjs_cache';
 		if (!IDENTIFIER.test(table)) {
-			throw new CacheError('CACHE_INVALID_OPTION', `Option "table" must be an SQL identifier (letters, digits, _; optionally schema.table), got ${JSON.stringify(table)}.`);
+			throw CacheError.of('CACHE_INVALID_OPTION', ['table', 'an SQL identifier (letters, digits, _; optionally schema.table)', JSON.stringify(table)]);
 		}
 		this.table = table
 			.split('.')
@@ -217,7 +217,7 @@ export class PostgresTier implements CacheTier {
 			if (schema) await this.ensureSchema();
 			return await this.pool.query<Record<string, unknown>>(text, [...params]);
 		} catch (error) {
-			throw new CacheError('CACHE_TIER_UNAVAILABLE', `PostgreSQL did not complete the query (${error instanceof Error ? error.message : String(error)}); the tier is failing over.`, {
+			throw CacheError.of('CACHE_TIER_UNAVAILABLE', [this.name, 'complete a PostgreSQL query', error instanceof Error ? error.message : String(error)], {
 				cause: error,
 				tier: this.name,
 			});

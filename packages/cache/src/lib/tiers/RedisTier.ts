@@ -176,7 +176,7 @@ export class RedisTier implements CacheTier {
 		try {
 			return await command();
 		} catch (error) {
-			throw new CacheError('CACHE_TIER_UNAVAILABLE', `Redis did not complete the command (${error instanceof Error ? error.message : String(error)}); the tier is failing over.`, {
+			throw CacheError.of('CACHE_TIER_UNAVAILABLE', [this.name, 'complete a Redis command', error instanceof Error ? error.message : String(error)], {
 				cause: error,
 				tier: this.name,
 			});

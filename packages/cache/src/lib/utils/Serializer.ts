@@ -24,13 +24,9 @@ function loadMsgpackr(): Pick<typeof Msgpackr, 'Packr'> {
 	try {
 		loaded = lazyRequire('msgpackr');
 	} catch (error) {
-		throw new CacheError(
-			'CACHE_DEPENDENCY_MISSING',
-			`The msgpack serializer needs the "msgpackr" package, which could not be loaded (${error instanceof Error ? error.message : String(error)}); install it (npm install msgpackr) or use jsonSerializer().`,
-			{ cause: error },
-		);
+		throw CacheError.of('CACHE_DEPENDENCY_MISSING', ['The msgpack serializer (or use jsonSerializer())', 'msgpackr', `it could not be loaded: ${error instanceof Error ? error.message : String(error)}`], { cause: error });
 	}
-	if (!isMsgpackr(loaded)) throw new CacheError('CACHE_DEPENDENCY_MISSING', 'The "msgpackr" package that loaded has no Packr export; install msgpackr 1.11 or newer.');
+	if (!isMsgpackr(loaded)) throw CacheError.of('CACHE_DEPENDENCY_MISSING', ['The msgpack serializer', 'msgpackr@>=1.11', 'the version that loaded has no Packr export']);
 	return loaded;
 }
 
@@ -72,11 +68,11 @@ export class SerializerRegistry {
 	/** Adds a serializer; throws `CACHE_INVALID_OPTION` for an id outside 1–127 or one already taken. */
 	public register(serializer: Serializer): this {
 		if (!Number.isInteger(serializer.id) || serializer.id < 1 || serializer.id > 127) {
-			throw new CacheError('CACHE_INVALID_OPTION', `Serializer ids must be integers 1–127, got ${serializer.id} for "${serializer.name}".`);
+			throw CacheError.of('CACHE_INVALID_OPTION', [`id of serializer "${serializer.name}"`, 'an integer 1–127', String(serializer.id)]);
 		}
 		const existing = this.byId.get(serializer.id);
 		if (existing !== undefined && existing !== serializer) {
-			throw new CacheError('CACHE_INVALID_OPTION', `Serializer id ${serializer.id} is already taken by "${existing.name}".`);
+			throw CacheError.of('CACHE_SERIALIZER_ID_TAKEN', [serializer.id, existing.name]);
 		}
 		this.byId.set(serializer.id, serializer);
 		return this;
@@ -91,7 +87,7 @@ export class SerializerRegistry {
 	public get(id: number): Serializer {
 		const serializer = this.byId.get(id);
 		if (serializer === undefined) {
-			throw new CacheError('CACHE_UNKNOWN_SERIALIZER', `A stored value uses serializer id ${id}, which is not registered; register it on the SerializerRegistry.`);
+			throw CacheError.of('CACHE_UNKNOWN_SERIALIZER', [id]);
 		}
 		return serializer;
 	}
@@ -162,12 +158,12 @@ export class ValueCodec {
 		assertNumberOption('maxValueSize', options.maxValueSize, 1);
 		const max = options.maxValueSize ?? DefaultValueCodecOptions.maxValueSize;
 		if (!Number.isInteger(max) || max > 0xff_ff_ff_ff) {
-			throw new CacheError('CACHE_INVALID_OPTION', `Option "maxValueSize" must be an integer from 1 to 4294967295 (the header stores a u32), got ${max}.`);
+			throw CacheError.of('CACHE_INVALID_OPTION', ['maxValueSize', 'an integer from 1 to 4294967295 (the header stores a u32)', String(max)]);
 		}
 		this.maxValueSize = max;
 		const version = options.schemaVersion ?? DefaultValueCodecOptions.schemaVersion;
 		if (!Number.isInteger(version) || version < 0 || version > 255) {
-			throw new CacheError('CACHE_INVALID_OPTION', `Option "schemaVersion" must be an integer 0–255, got ${version}.`);
+			throw CacheError.of('CACHE_INVALID_OPTION', ['schemaVersion', 'an integer 0–255', String(version)]);
 		}
 		this.schemaVersion = version;
 		this.migrations = options.migrations ?? {};
@@ -182,20 +178,17 @@ export class ValueCodec {
 		try {
 			payload = this.writer.encode(value);
 		} catch (error) {
-			throw new CacheError('CACHE_SERIALIZATION_FAILED', `The ${this.writer.name} serializer could not encode the value: ${String(error)}.`, { cause: error });
+			throw CacheError.of('CACHE_SERIALIZATION_FAILED', ['encode', `the ${this.writer.name} serializer threw ${String(error)}`], { cause: error });
 		}
 		if (payload.length > this.maxValueSize) {
-			throw new CacheError(
-				'CACHE_VALUE_TOO_LARGE',
-				`The value encodes to ${payload.length} bytes with ${this.writer.name}, more than the codec's maxValueSize of ${this.maxValueSize}; store it in parts or raise maxValueSize.`,
-			);
+			throw CacheError.of('CACHE_VALUE_TOO_LARGE', [`The value encoded with ${this.writer.name}`, payload.length, this.maxValueSize]);
 		}
 		if (this.threshold >= 0 && payload.length > this.threshold) {
 			let framed: Buffer;
 			try {
 				framed = lz4().compress(payload);
 			} catch (error) {
-				throw new CacheError('CACHE_SERIALIZATION_FAILED', `lz4 could not compress a ${payload.length}-byte value: ${String(error)}.`, { cause: error });
+				throw CacheError.of('CACHE_SERIALIZATION_FAILED', ['encode', `lz4 could not compress its ${payload.length} bytes: ${String(error)}`], { cause: error });
 			}
 			if (framed.length < payload.length) {
 				const header = Buffer.allocUnsafe(6);
@@ -212,25 +205,19 @@ export class ValueCodec {
 	/** The decompressed payload of a value marked compressed, after checking what its header claims. */
 	private decompress(bytes: Buffer, serializer: Serializer): Buffer {
 		if (bytes.length < COMPRESSED_HEADER) {
-			throw new CacheError('CACHE_SERIALIZATION_FAILED', `A stored value is marked lz4-compressed but is ${bytes.length} bytes long, shorter than the ${COMPRESSED_HEADER}-byte header.`);
+			throw CacheError.of('CACHE_SERIALIZATION_FAILED', ['decode', `it is marked lz4-compressed but is ${bytes.length} bytes long, shorter than the ${COMPRESSED_HEADER}-byte header`]);
 		}
 		const stated = bytes.readUInt32LE(2);
 		const prefix = bytes.readUInt32LE(6);
 		if (stated !== prefix) {
-			throw new CacheError('CACHE_SERIALIZATION_FAILED', `A stored value's lz4 header is corrupt: it states ${stated} bytes, and its lz4 block ${prefix}.`);
+			throw CacheError.of('CACHE_SERIALIZATION_FAILED', ['decode', `its lz4 header is corrupt: it states ${stated} bytes, and its lz4 block ${prefix}`]);
 		}
 		if (stated > this.maxValueSize) {
-			throw new CacheError(
-				'CACHE_VALUE_TOO_LARGE',
-				`A stored ${serializer.name} value claims to decompress to ${stated} bytes, more than the codec's maxValueSize of ${this.maxValueSize}; it was refused before allocating. Raise maxValueSize if such values are genuine.`,
-			);
+			throw CacheError.of('CACHE_VALUE_TOO_LARGE', [`A stored ${serializer.name} value, decompressed (refused before allocating),`, stated, this.maxValueSize]);
 		}
 		const blockLength = bytes.length - COMPRESSED_HEADER;
 		if (stated > blockLength * LZ4_MAX_RATIO) {
-			throw new CacheError(
-				'CACHE_SERIALIZATION_FAILED',
-				`A stored value claims to decompress to ${stated} bytes from a ${blockLength}-byte lz4 block, which can expand at most ${LZ4_MAX_RATIO} times; it is corrupt.`,
-			);
+			throw CacheError.of('CACHE_SERIALIZATION_FAILED', ['decode', `it claims to decompress to ${stated} bytes from a ${blockLength}-byte lz4 block, which can expand at most ${LZ4_MAX_RATIO} times; it is corrupt`]);
 		}
 		return lz4().decompress(bytes.subarray(6), stated);
 	}
@@ -239,7 +226,7 @@ export class ValueCodec {
 		try {
 			return JSON.parse(bytes.toString('utf8'));
 		} catch (error) {
-			throw new CacheError('CACHE_SERIALIZATION_FAILED', `A stored value looks like JSON text but does not parse: ${String(error)}.`, { cause: error });
+			throw CacheError.of('CACHE_SERIALIZATION_FAILED', ['decode', `it looks like JSON text but does not parse: ${String(error)}`], { cause: error });
 		}
 	}
 
@@ -250,13 +237,13 @@ export class ValueCodec {
 	 * `CACHE_UNKNOWN_SERIALIZER` and `CACHE_MIGRATION_FAILED`.
 	 */
 	public decode(bytes: Buffer): unknown {
-		if (bytes.length < 2) throw new CacheError('CACHE_SERIALIZATION_FAILED', `A stored value is ${bytes.length} bytes long; at least 2 header bytes are required.`);
+		if (bytes.length < 2) throw CacheError.of('CACHE_SERIALIZATION_FAILED', ['decode', `it is ${bytes.length} bytes long; at least 2 header bytes are required`]);
 		const flags = bytes[0] ?? 0;
 		const version = bytes[1] ?? 0;
 		// JSON fallback: a value written as plain JSON text by another client (`{`, `[` or `"` first) is read as JSON.
 		if ((flags === 0x7b || flags === 0x5b || flags === 0x22) && !this.registry.has(flags & ~COMPRESSED)) return this.decodeJsonText(bytes);
 		if (version > this.schemaVersion) {
-			throw new CacheError('CACHE_MIGRATION_FAILED', `A stored value has schema version ${version}, newer than this codec's ${this.schemaVersion}; upgrade this process.`);
+			throw CacheError.of('CACHE_MIGRATION_FAILED', [`it has schema version ${version}, newer than this codec's ${this.schemaVersion}; upgrade this process`]);
 		}
 		const serializer = this.registry.get(flags & ~COMPRESSED);
 		let payload: Buffer;
@@ -265,30 +252,27 @@ export class ValueCodec {
 		} else {
 			payload = bytes.subarray(2);
 			if (payload.length > this.maxValueSize) {
-				throw new CacheError('CACHE_VALUE_TOO_LARGE', `A stored ${serializer.name} value is ${payload.length} bytes, more than the codec's maxValueSize of ${this.maxValueSize}.`);
+				throw CacheError.of('CACHE_VALUE_TOO_LARGE', [`A stored ${serializer.name} value`, payload.length, this.maxValueSize]);
 			}
 		}
 		let value: unknown;
 		try {
 			value = serializer.decode(payload);
 		} catch (error) {
-			throw new CacheError('CACHE_SERIALIZATION_FAILED', `A stored value could not be decoded with ${serializer.name}: ${String(error)}.`, { cause: error });
+			throw CacheError.of('CACHE_SERIALIZATION_FAILED', ['decode', `${serializer.name} threw ${String(error)}`], { cause: error });
 		}
 		if (hasReplacedPrototype(value)) {
-			throw new CacheError(
-				'CACHE_SERIALIZATION_FAILED',
-				`A stored value decoded with ${serializer.name} holds an object whose prototype was replaced (a "__proto__" key assigned instead of defined); it was refused.`,
-			);
+			throw CacheError.of('CACHE_SERIALIZATION_FAILED', ['decode', `decoded with ${serializer.name}, it holds an object whose prototype was replaced (a "__proto__" key assigned instead of defined); it was refused`]);
 		}
 		for (let v = version; v < this.schemaVersion; v++) {
 			const migrate = this.migrations[v];
 			if (migrate === undefined) {
-				throw new CacheError('CACHE_MIGRATION_FAILED', `A stored value has schema version ${version} but no migration from ${v} to ${v + 1} is registered.`);
+				throw CacheError.of('CACHE_MIGRATION_FAILED', [`it has schema version ${version} but no migration from ${v} to ${v + 1} is registered`]);
 			}
 			try {
 				value = migrate(value);
 			} catch (error) {
-				throw new CacheError('CACHE_MIGRATION_FAILED', `The migration from schema version ${v} to ${v + 1} threw: ${String(error)}.`, { cause: error });
+				throw CacheError.of('CACHE_MIGRATION_FAILED', [`the migration from schema version ${v} to ${v + 1} threw ${String(error)}`], { cause: error });
 			}
 		}
 		return value;

@@ -7,11 +7,11 @@ export const MAX_KEY_LENGTH = 512;
 /** Throws `CACHE_INVALID_KEY` unless `key` is a non-empty string of at most {@link MAX_KEY_LENGTH} characters. */
 export function assertKey(key: unknown): asserts key is string {
 	if (typeof key !== 'string') {
-		throw new CacheError('CACHE_INVALID_KEY', `Cache keys must be strings, got ${key === null ? 'null' : typeof key}.`);
+		throw CacheError.of('CACHE_INVALID_KEY', [`keys must be strings, got ${key === null ? 'null' : typeof key}`]);
 	}
-	if (key.length === 0) throw new CacheError('CACHE_INVALID_KEY', 'Cache keys must not be empty.');
+	if (key.length === 0) throw CacheError.of('CACHE_INVALID_KEY', ['keys must not be empty']);
 	if (key.length > MAX_KEY_LENGTH) {
-		throw new CacheError('CACHE_INVALID_KEY', `Cache keys must be at most ${MAX_KEY_LENGTH} characters, got ${key.length}; hash long keys first.`);
+		throw CacheError.of('CACHE_INVALID_KEY', [`keys must be at most ${MAX_KEY_LENGTH} characters, got ${key.length}; hash long keys first`]);
 	}
 }
 
@@ -19,7 +19,7 @@ export function assertKey(key: unknown): asserts key is string {
 export function assertNumberOption(name: string, value: unknown, min: number): void {
 	if (value === undefined) return;
 	if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-		throw new CacheError('CACHE_INVALID_OPTION', `Option "${name}" must be a finite number >= ${min}, got ${typeof value === 'number' ? value : typeof value}.`);
+		throw CacheError.of('CACHE_INVALID_OPTION', [name, `a finite number >= ${min}`, typeof value === 'number' ? String(value) : typeof value]);
 	}
 }
 
@@ -35,7 +35,7 @@ export function globToRegExp(pattern: string): RegExp {
 /** Throws `CACHE_INVALID_KEY` unless `pattern` is a non-empty string glob. */
 export function assertPattern(pattern: unknown): asserts pattern is string {
 	if (typeof pattern !== 'string' || pattern.length === 0 || pattern.length > MAX_KEY_LENGTH) {
-		throw new CacheError('CACHE_INVALID_KEY', `Invalidation patterns must be non-empty glob strings of at most ${MAX_KEY_LENGTH} characters.`);
+		throw CacheError.of('CACHE_INVALID_KEY', [`invalidation patterns must be non-empty glob strings of at most ${MAX_KEY_LENGTH} characters`]);
 	}
 }
 

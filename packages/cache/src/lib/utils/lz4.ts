@@ -15,7 +15,7 @@ export const LZ4_MAX_RATIO = 255;
 
 /** The error for a block that is not valid LZ4. */
 function corrupt(reason: string, cause?: unknown): CacheError {
-	return new CacheError('CACHE_SERIALIZATION_FAILED', `A stored value's lz4 block is corrupt: ${reason}.`, cause === undefined ? {} : { cause });
+	return CacheError.of('CACHE_SERIALIZATION_FAILED', ['decode', `its lz4 block is corrupt: ${reason}`], cause === undefined ? {} : { cause });
 }
 
 /** A compressor: `compress` returns `[length u32 LE][block]`; `decompress` takes that and its stated length. */

@@ -7,19 +7,17 @@ import type { RequestGuildMembersSchema } from './schemas.js';
 
 /** Discord's limit on members per `GUILD_MEMBERS_CHUNK`. */
 export const MEMBERS_PER_CHUNK = 1000;
-/** How long a guild's member request is rate limited after being answered. */
-export const MEMBER_REQUEST_COOLDOWN_MS = 30_000;
 
 /**
  * Answers op 8 REQUEST_GUILD_MEMBERS: `GUILD_MEMBERS_CHUNK` dispatches of at most 1,000 members, echoing the
- * nonce, and a `RATE_LIMITED` dispatch when the same guild is asked again within 30 s.
+ * nonce, and a `RATE_LIMITED` dispatch when the same guild is asked again within the cooldown (`memberRequestCooldownMs`).
  */
 export class MemberChunker {
 	private readonly lastRequest = new Map<string, number>();
 
 	public constructor(
 		private readonly world: World,
-		private readonly cooldownMs = MEMBER_REQUEST_COOLDOWN_MS,
+		private readonly cooldownMs: number,
 	) {}
 
 	/** Handles one request; returns a close code when the request is invalid, else `undefined`. */

@@ -59,7 +59,7 @@ export class InteractionHub implements InteractionRegistry {
 		const guild = guildId === null ? undefined : this.world.guild(guildId);
 		const member = guild?.members.get(options.userId);
 		if (guild !== undefined && member === undefined) {
-			throw new MockError('MOCK_UNKNOWN_ENTITY', `triggerInteraction: user ${options.userId} is not a member of guild ${guild.id}; add them with world.addMember().`);
+			throw MockError.of('MOCK_UNKNOWN_ENTITY', [`member ${options.userId} in guild ${guild.id}`, 'triggerInteraction needs a member: add them with world.addMember()']);
 		}
 		const id = this.world.ids.next('Interaction');
 		const token = `aW50ZXJhY3Rpb246${randomBytes(48).toString('base64url')}`;
@@ -88,7 +88,7 @@ export class InteractionHub implements InteractionRegistry {
 		return await new Promise<InteractionResponse>((resolve, reject) => {
 			const timer = setTimeout(() => {
 				this.pending.delete(id);
-				reject(new MockError('MOCK_INTERACTION_TIMEOUT', `The bot did not answer interaction ${id} within ${timeoutMs} ms (POST /interactions/{id}/{token}/callback).`));
+				reject(MockError.of('MOCK_INTERACTION_TIMEOUT', [id, timeoutMs]));
 			}, timeoutMs);
 			timer.unref();
 			this.pending.set(id, { token, resolve, reject, timer, channelId: channel.id });
@@ -149,7 +149,7 @@ export class InteractionHub implements InteractionRegistry {
 	public close(): void {
 		for (const [id, pending] of this.pending) {
 			clearTimeout(pending.timer);
-			pending.reject(new MockError('MOCK_ALREADY_STOPPED', `The mock stopped before the bot answered interaction ${id}.`));
+			pending.reject(MockError.of('MOCK_ALREADY_STOPPED', [`the bot answered interaction ${id}`]));
 		}
 		this.pending.clear();
 	}

@@ -99,7 +99,7 @@ export class AppliedFaults {
 	private static check(options: AppliedFaultOptions): void {
 		for (const key of ['serverErrorRate', 'connectionResetRate'] as const) {
 			const value = options[key];
-			if (value !== undefined && !(value >= 0 && value <= 1)) throw new MockError('MOCK_INVALID_OPTION', `appliedFaults.${key} must be between 0 and 1, got ${String(value)}.`);
+			if (value !== undefined && !(value >= 0 && value <= 1)) throw MockError.of('MOCK_INVALID_OPTION', [`appliedFaults.${key}`, 'between 0 and 1', String(value)]);
 		}
 	}
 }

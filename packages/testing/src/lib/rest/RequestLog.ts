@@ -65,7 +65,7 @@ export class RequestLog {
 			};
 			const timer = setTimeout(() => {
 				this.waiters = this.waiters.filter((other) => other !== waiter);
-				reject(new MockError('MOCK_WAIT_TIMEOUT', `No ${method} ${route} request arrived within ${timeoutMs} ms (${this.entries.length} requests logged so far).`));
+				reject(MockError.of('MOCK_WAIT_TIMEOUT', [`a ${method} ${route} request`, timeoutMs, `${this.entries.length} other requests logged`]));
 			}, timeoutMs);
 			timer.unref();
 			this.waiters.push(waiter);

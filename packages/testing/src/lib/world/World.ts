@@ -1,5 +1,5 @@
 import { type AuditLogEvent, ChannelType, GatewayDispatchEvents, ThreadAutoArchiveDuration, type APIAuditLogChange, type APIThreadChannel, type APIMessage, type APIRole, type APIUser } from 'discord-api-types/v10';
-import { computePermissions, hasPermission, resolvePermissions, uncheckedSnowflake, type PermissionName, type ChannelId, type GuildId, type MessageId, type RoleId, type UserId } from '@ovenjs/types';
+import { uncheckedSnowflake, type PermissionName, type ChannelId, type GuildId, type MessageId, type RoleId, type UserId } from '@ovenjs/types';
 import { MockError } from '../errors/MockError.js';
 import type { InteractionResponse, TriggerInteractionOptions } from '../interactions/InteractionHub.js';
 import { SeededRandom } from '../utils/random.js';
@@ -8,76 +8,21 @@ import { SnowflakeGenerator } from '../utils/SnowflakeGenerator.js';
 import {
 	EVERYONE_PERMISSIONS,
 	makeChannel,
-	makeGuild,
 	makeMember,
 	makeMessage,
 	makeRole,
 	makeUser,
-	type APIChannelPayload,
 	makeDmChannel,
 	makeThread,
-	type GuildChannelKind,
 	type MessageInit,
 	type MockMember,
 	type MockUser,
 } from './factories.js';
+import { gatewayMessage, guildCreatePayload, guildObject } from './payloadShapes.js';
+import { bitsAllow, highestRolePosition, memberPermissions, outranks } from './permissions.js';
+import type { ChannelRecord, CreateChannelOptions, CreateGuildOptions, CreateRoleOptions, DispatchSink, GuildRecord } from './records.js';
 
-/** Receives every event the world produces; the gateway routes it to the sessions that should see it. */
-export type DispatchSink = (event: GatewayDispatchEvents, data: unknown, guildId: GuildId | null) => void;
-
-/** A guild and everything stored under it. */
-export interface GuildRecord {
-	readonly id: GuildId;
-	name: string;
-	ownerId: UserId;
-	readonly createdAt: string;
-	readonly roles: Map<RoleId, APIRole>;
-	readonly channels: Set<ChannelId>;
-	readonly members: Map<UserId, MockMember>;
-	systemChannelId: ChannelId | null;
-}
-
-/** A channel and its messages (oldest first, by insertion). */
-export interface ChannelRecord {
-	readonly id: ChannelId;
-	readonly guildId: GuildId | null;
-	channel: APIChannelPayload;
-	readonly messages: Map<MessageId, APIMessage>;
-}
-
-/** Options of {@link World.createGuild}. */
-export interface CreateGuildOptions {
-	/** @defaultValue a generated name such as `"Guild 3"` */
-	readonly name?: string;
-	/** The owner; a new user is created when omitted. */
-	readonly ownerId?: UserId;
-	/** How many text channels to create. @defaultValue 3 */
-	readonly channels?: number;
-	/** How many members besides the owner and the bot. @defaultValue 10 */
-	readonly members?: number;
-	/** Whether the bot user joins the guild. @defaultValue true */
-	readonly withBot?: boolean;
-}
-
-/** Options of {@link World.createChannel}. */
-export interface CreateChannelOptions {
-	/** @defaultValue `"channel-N"` */
-	readonly name?: string;
-	/** @defaultValue `ChannelType.GuildText` */
-	readonly type?: GuildChannelKind;
-	/** @defaultValue null */
-	readonly parentId?: ChannelId | null;
-	/** @defaultValue null */
-	readonly topic?: string | null;
-}
-
-/** Options of {@link World.createRole}. */
-export interface CreateRoleOptions {
-	/** @defaultValue `"role-N"` */
-	readonly name?: string;
-	/** Permission bits as a decimal string. @defaultValue `"0"` */
-	readonly permissions?: string;
-}
+export type { DispatchSink, GuildRecord, ChannelRecord, CreateGuildOptions, CreateChannelOptions, CreateRoleOptions } from './records.js';
 
 const NAMES = ['ada', 'bram', 'cleo', 'dax', 'edda', 'finn', 'gus', 'hana', 'ivo', 'juno', 'kai', 'lea'] as const;
 
@@ -135,7 +80,7 @@ export class World {
 	 * bot does not answer within `timeoutMs` (3 s, like Discord).
 	 */
 	public async triggerInteraction(options: TriggerInteractionOptions): Promise<InteractionResponse> {
-		if (this.interactionTrigger === undefined) throw new MockError('MOCK_NOT_STARTED', 'triggerInteraction needs a running MockDiscord (the world is not attached to one).');
+		if (this.interactionTrigger === undefined) throw MockError.of('MOCK_NOT_STARTED', ['triggerInteraction']);
 		return await this.interactionTrigger(options);
 	}
 
@@ -162,21 +107,21 @@ export class World {
 	/** The user with this ID, or a `MOCK_UNKNOWN_ENTITY` error. */
 	public user(id: UserId): MockUser {
 		const user = this.users.get(id);
-		if (user === undefined) throw new MockError('MOCK_UNKNOWN_ENTITY', `No user ${id} in the mock world: create it with world.createUser() first.`);
+		if (user === undefined) throw MockError.of('MOCK_UNKNOWN_ENTITY', [`user ${id}`, 'create it with world.createUser() first']);
 		return user;
 	}
 
 	/** The guild with this ID, or a `MOCK_UNKNOWN_ENTITY` error. */
 	public guild(id: GuildId): GuildRecord {
 		const guild = this.guilds.get(id);
-		if (guild === undefined) throw new MockError('MOCK_UNKNOWN_ENTITY', `No guild ${id} in the mock world: create it with world.createGuild() first.`);
+		if (guild === undefined) throw MockError.of('MOCK_UNKNOWN_ENTITY', [`guild ${id}`, 'create it with world.createGuild() first']);
 		return guild;
 	}
 
 	/** The channel with this ID, or a `MOCK_UNKNOWN_ENTITY` error. */
 	public channel(id: ChannelId): ChannelRecord {
 		const channel = this.channels.get(id);
-		if (channel === undefined) throw new MockError('MOCK_UNKNOWN_ENTITY', `No channel ${id} in the mock world: create it with world.createChannel() first.`);
+		if (channel === undefined) throw MockError.of('MOCK_UNKNOWN_ENTITY', [`channel ${id}`, 'create it with world.createChannel() first']);
 		return channel;
 	}
 
@@ -188,7 +133,7 @@ export class World {
 		const channelCount = options.channels ?? 3;
 		const memberCount = options.members ?? 10;
 		if (!Number.isInteger(channelCount) || channelCount < 0 || !Number.isInteger(memberCount) || memberCount < 0) {
-			throw new MockError('MOCK_INVALID_OPTION', `createGuild: channels and members must be non-negative integers, got ${channelCount} and ${memberCount}.`);
+			throw MockError.of('MOCK_INVALID_OPTION', ['createGuild: channels and members', 'non-negative integers', `${channelCount} and ${memberCount}`]);
 		}
 		const id = this.ids.next('Guild');
 		const owner = options.ownerId === undefined ? this.createUser() : this.user(options.ownerId);
@@ -252,7 +197,7 @@ export class World {
 		const guild = this.guild(guildId);
 		const user = userId === undefined ? this.createUser() : this.user(userId);
 		for (const role of roles) {
-			if (!guild.roles.has(role)) throw new MockError('MOCK_UNKNOWN_ENTITY', `addMember: role ${role} is not in guild ${guildId}.`);
+			if (!guild.roles.has(role)) throw MockError.of('MOCK_UNKNOWN_ENTITY', [`role ${role} in guild ${guildId}`, 'addMember takes roles of that guild (world.createRole())']);
 		}
 		const member = this.insertMember(guild, user, roles);
 		this.emit(GatewayDispatchEvents.GuildMemberAdd, { ...member, guild_id: guildId }, guildId);
@@ -307,38 +252,22 @@ export class World {
 
 	/** The `MESSAGE_CREATE`/`MESSAGE_UPDATE` payload: the message plus `guild_id` and the author's `member`. */
 	public gatewayMessage(message: APIMessage, guild: GuildRecord | undefined): Record<string, unknown> {
-		if (guild === undefined) return { ...message };
-		const member = guild.members.get(uncheckedSnowflake('User', message.author.id));
-		if (member === undefined) return { ...message, guild_id: guild.id };
-		const { user: _user, ...partial } = member;
-		return { ...message, guild_id: guild.id, member: partial };
+		return gatewayMessage(message, guild);
 	}
 
 	/** The `GUILD_CREATE` payload of a guild (members capped at `largeThreshold`, as Discord does). */
 	public guildCreatePayload(guild: GuildRecord, largeThreshold = 250): Record<string, unknown> {
-		const channels = [...guild.channels].map((id) => this.channel(id).channel);
-		const members = [...guild.members.values()];
-		const large = members.length > largeThreshold;
-		return {
-			...this.guildObject(guild),
-			joined_at: guild.createdAt,
-			large,
-			unavailable: false,
-			member_count: members.length,
-			voice_states: [],
-			members: large ? members.filter((member) => member.user.id === this.botUser.id) : members,
-			channels,
-			threads: [],
-			presences: [],
-			stage_instances: [],
-			guild_scheduled_events: [],
-			soundboard_sounds: [],
-		};
+		return guildCreatePayload(
+			guild,
+			[...guild.channels].map((id) => this.channel(id)),
+			this.botUser.id,
+			largeThreshold,
+		);
 	}
 
 	/** The REST guild object (`GET /guilds/{guild.id}`). */
-	public guildObject(guild: GuildRecord): ReturnType<typeof makeGuild> {
-		return makeGuild(guild.id, guild.name, guild.ownerId, guild.systemChannelId, [...guild.roles.values()]);
+	public guildObject(guild: GuildRecord): ReturnType<typeof guildObject> {
+		return guildObject(guild);
 	}
 
 	/** Creates a thread under `parentId` (from a message when `messageId` is given); shards receive `THREAD_CREATE`. */
@@ -348,7 +277,7 @@ export class World {
 		options: { name: string; type?: ChannelType.PublicThread | ChannelType.PrivateThread; autoArchiveDuration?: ThreadAutoArchiveDuration; messageId?: MessageId },
 	): ChannelRecord & { channel: APIThreadChannel } {
 		const parent = this.channel(parentId);
-		if (parent.guildId === null) throw new MockError('MOCK_UNKNOWN_ENTITY', `createThread: channel ${parentId} is not in a guild.`);
+		if (parent.guildId === null) throw MockError.of('MOCK_NOT_A_GUILD_CHANNEL', ['createThread', parentId]);
 		const guild = this.guild(parent.guildId);
 		const id: ChannelId = options.messageId === undefined ? this.ids.next('Channel') : uncheckedSnowflake('Channel', options.messageId);
 		const thread = makeThread({
@@ -393,25 +322,12 @@ export class World {
 	/** The bot's permissions in a guild (and channel, applying its overwrites). */
 	public botPermissionsIn(guildId: GuildId, channelId?: ChannelId): bigint {
 		const guild = this.guild(guildId);
-		const botId = uncheckedSnowflake('User', this.botUser.id);
-		const member = guild.members.get(botId);
-		if (member === undefined) return 0n;
-		const channel = channelId === undefined ? undefined : this.channels.get(channelId)?.channel;
-		const overwrites = channel !== undefined && 'permission_overwrites' in channel ? channel.permission_overwrites : undefined;
-		return computePermissions({
-			guildId,
-			ownerId: guild.ownerId,
-			userId: botId,
-			memberRoleIds: member.roles.map((role) => uncheckedSnowflake('Role', role)),
-			roles: [...guild.roles.values()].map((role) => ({ id: uncheckedSnowflake('Role', role.id), permissions: role.permissions })),
-			...(overwrites === undefined ? {} : { overwrites: overwrites.map((o) => ({ id: o.id, type: o.type, allow: o.allow, deny: o.deny })) }),
-		});
+		return memberPermissions(guild, uncheckedSnowflake('User', this.botUser.id), channelId === undefined ? undefined : this.channels.get(channelId));
 	}
 
 	/** Whether the bot has `permission` in the guild (and channel). */
 	public botCan(guildId: GuildId, permission: PermissionName, channelId?: ChannelId): boolean {
-		const bits = this.botPermissionsIn(guildId, channelId);
-		return hasPermission(uncheckedPermissions(bits), permission);
+		return bitsAllow(this.botPermissionsIn(guildId, channelId), permission);
 	}
 
 	/**
@@ -419,18 +335,12 @@ export class World {
 	 * have a role positioned strictly higher (Discord's rule for editing roles, kicking and banning).
 	 */
 	public botOutranks(guildId: GuildId, position: number): boolean {
-		const guild = this.guild(guildId);
-		const botId = uncheckedSnowflake('User', this.botUser.id);
-		if (guild.ownerId === botId) return true;
-		return this.highestRolePosition(guild, botId) > position;
+		return outranks(this.guild(guildId), uncheckedSnowflake('User', this.botUser.id), position);
 	}
 
 	/** The position of a member's highest role (0 = only @everyone). */
 	public highestRolePosition(guild: GuildRecord, userId: UserId): number {
-		const member = guild.members.get(userId);
-		let highest = 0;
-		for (const roleId of member?.roles ?? []) highest = Math.max(highest, guild.roles.get(uncheckedSnowflake('Role', roleId))?.position ?? 0);
-		return highest;
+		return highestRolePosition(guild, userId);
 	}
 
 	/** Records an audit-log entry made by the bot (with the request's `X-Audit-Log-Reason`) and dispatches it. */
@@ -479,10 +389,6 @@ export class World {
 		guild.members.set(uncheckedSnowflake('User', user.id), member);
 		return member;
 	}
-}
-
-function uncheckedPermissions(bits: bigint): ReturnType<typeof computePermissions> {
-	return resolvePermissions(bits);
 }
 
 function asOwner(user: APIUser): UserId {

@@ -1,6 +1,7 @@
 import { registerSecret } from '@ovenjs/types';
 import { describe, expect, it } from 'vitest';
-import { CircuitBreaker, DiscordAPIError, HTTPError, RateLimitError, RequestTimeoutError, RestError, flattenFieldErrors } from '../src/index.js';
+import { DiscordAPIError, HTTPError, RateLimitError, RequestTimeoutError, RestError } from '../src/index.js';
+import { CircuitBreaker, flattenFieldErrors } from '../src/internal.js';
 
 describe('errors', () => {
 	it('flattens Discord field errors into the message', () => {

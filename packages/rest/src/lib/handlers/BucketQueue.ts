@@ -34,8 +34,7 @@ export class BucketQueue {
 	#running = false;
 	#timer: NodeJS.Timeout | undefined = undefined;
 	#wake: (() => void) | undefined = undefined;
-	/** What the queue is waiting for, while it waits. */
-	public waitingFor: RateLimitReason | undefined = undefined;
+	#waitingFor: RateLimitReason | undefined = undefined;
 
 	public readonly info: RouteInfo;
 	readonly #host: QueueHost;
@@ -43,6 +42,11 @@ export class BucketQueue {
 	public constructor(info: RouteInfo, host: QueueHost) {
 		this.info = info;
 		this.#host = host;
+	}
+
+	/** What the queue is waiting for, while it waits. */
+	public get waitingFor(): RateLimitReason | undefined {
+		return this.#waitingFor;
 	}
 
 	/** Requests waiting in this queue. */
@@ -126,9 +130,9 @@ export class BucketQueue {
 					this.remove(head);
 					continue;
 				}
-				this.waitingFor = result.reason;
+				this.#waitingFor = result.reason;
 				await this.#sleep(this.#host.waitFor(result));
-				this.waitingFor = undefined;
+				this.#waitingFor = undefined;
 			}
 		} finally {
 			this.#running = false;

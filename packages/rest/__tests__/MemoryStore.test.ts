@@ -1,16 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryStore, type RateLimitPolicy, type RateLimitResponse, type RateLimitTicket } from '../src/index.js';
+import { answer, messages, testPolicy } from './fixtures/limits.js';
 
-const policy: RateLimitPolicy = {
-	globalLimit: 50,
-	globalWindowMs: 1_000,
-	invalidLimit: 100,
-	invalidWindowMs: 600_000,
-	offsetMs: 0,
-	discoveryTimeoutMs: 5_000,
-};
+const policy: RateLimitPolicy = { ...testPolicy, discoveryTimeoutMs: 5_000 };
 
-const messages: RateLimitTicket = { route: 'POST /channels/:id/messages', major: '1', global: true };
 const otherChannel: RateLimitTicket = { ...messages, major: '2' };
 
 function ok(hash: string, limit: number, remaining: number, resetAfterMs: number, status = 200): RateLimitResponse {
@@ -21,9 +14,7 @@ function lease(result: ReturnType<MemoryStore['acquire']>): string {
 	return result.granted ? result.lease : '';
 }
 
-function response(partial: Partial<RateLimitResponse>): RateLimitResponse {
-	return { status: 200, hash: undefined, limit: undefined, remaining: undefined, resetAfterMs: undefined, retryAfterMs: undefined, scope: undefined, global: false, ...partial };
-}
+const response = answer;
 
 describe('MemoryStore', () => {
 	beforeEach(() => {

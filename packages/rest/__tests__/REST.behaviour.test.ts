@@ -67,7 +67,8 @@ describe('REST against a scripted server', () => {
 		expect(() => new REST({ globalRequestsPerSecond: 0 })).toThrow(/globalRequestsPerSecond/);
 		const anonymous = new REST({ api: server.api });
 		clients.push(anonymous);
-		await expect(anonymous.get('/users/@me')).rejects.toMatchObject({ code: 'REST_INVALID_OPTION' });
+		await expect(anonymous.get('/users/@me')).rejects.toMatchObject({ code: 'REST_TOKEN_MISSING' });
+		await expect(anonymous.request('PUSH' as 'GET', '/users/@me')).rejects.toMatchObject({ code: 'REST_INVALID_METHOD' });
 		expect(server.seen).toHaveLength(0);
 	});
 

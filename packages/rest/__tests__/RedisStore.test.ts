@@ -4,33 +4,16 @@ import { redisAvailable, uniquePrefix } from '@ovenjs/test-services';
 import { MockDiscord } from '@ovenjs/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RateLimitPolicy, RateLimitResponse, RateLimitTicket } from '../src/index.js';
+import type { RateLimitPolicy, RateLimitTicket } from '../src/index.js';
 import { RedisStore } from '../src/redis.js';
+import { answer, messages, testPolicy } from './fixtures/limits.js';
 
 const gate = await redisAvailable('RedisStore tests');
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GabcDE.redis-store-test-token-abcdefghijklmn';
 
-const policy: RateLimitPolicy = {
-	globalLimit: 50,
-	globalWindowMs: 1_000,
-	invalidLimit: 100,
-	invalidWindowMs: 600_000,
-	offsetMs: 0,
-	discoveryTimeoutMs: 60_000,
-};
-const ticket: RateLimitTicket = { route: 'POST /channels/:id/messages', major: '1', global: true };
-const lease = (result: Awaited<ReturnType<RedisStore['acquire']>>): string => (result.granted ? result.lease : '');
-const res = (partial: Partial<RateLimitResponse>): RateLimitResponse => ({
-	status: 200,
-	hash: undefined,
-	limit: undefined,
-	remaining: undefined,
-	resetAfterMs: undefined,
-	retryAfterMs: undefined,
-	scope: undefined,
-	global: false,
-	...partial,
-});
+const policy: RateLimitPolicy = { ...testPolicy, discoveryTimeoutMs: 60_000 };
+const ticket = messages;
+const res = answer;
 
 describe.skipIf(!gate.available)('RedisStore (real Redis)', () => {
 	let redis: Redis;
@@ -108,148 +91,9 @@ describe.skipIf(!gate.available)('RedisStore (real Redis)', () => {
 		expect(await a.acquire(free, small)).toMatchObject({ granted: false, reason: 'invalid' });
 	});
 
-	it('does not probe a major twice when the hash is learned while its first probe is in flight', async () => {
-		const store = make();
-		const other: RateLimitTicket = { ...ticket, major: '2' };
-		expect((await store.acquire(ticket, policy)).granted).toBe(true);
-		expect((await store.acquire(other, policy)).granted).toBe(true);
-		await store.complete(ticket, res({ hash: 'h3', limit: 5, remaining: 4, resetAfterMs: 30_000 }), policy, '');
-		expect(await store.acquire(other, policy)).toMatchObject({ granted: false, reason: 'discovery' });
-	});
-
-	it('starts the next window at its reset, keeping a slot for each request still in flight', async () => {
-		const store = make();
-		const probe = await store.acquire(ticket, policy);
-		await store.complete(ticket, res({ hash: 'h4', limit: 2, remaining: 1, resetAfterMs: 200 }), policy, lease(probe));
-		const inFlight = await store.acquire(ticket, policy);
-		expect(inFlight.granted).toBe(true);
-		expect((await store.acquire(ticket, policy)).granted).toBe(false);
-		await new Promise((resolve) => setTimeout(resolve, 250));
-		// Discord may count the unanswered request in the new window: one slot of two opens.
-		expect((await store.acquire(ticket, policy)).granted).toBe(true);
-		expect(await store.acquire(ticket, policy)).toMatchObject({ granted: false, reason: 'bucket' });
-		// It answers, counted in the new window: its slot was kept, nothing more opens.
-		await store.complete(ticket, res({ hash: 'h4', limit: 2, remaining: 1, resetAfterMs: 200 }), policy, lease(inFlight));
-		expect((await store.acquire(ticket, policy)).granted).toBe(false);
-	});
-
-	it('frees the kept slot when the late answer shows Discord counted it in the window before', async () => {
-		const store = make();
-		const probe = await store.acquire(ticket, policy);
-		// A 400 ms window: its answer must come within half a window (200 ms) of the reset to count as the old one's.
-		await store.complete(ticket, res({ hash: 'h6', limit: 2, remaining: 1, resetAfterMs: 400 }), policy, lease(probe));
-		const inFlight = await store.acquire(ticket, policy);
-		await new Promise((resolve) => setTimeout(resolve, 420));
-		expect((await store.acquire(ticket, policy)).granted).toBe(true);
-		expect((await store.acquire(ticket, policy)).granted).toBe(false);
-		await store.complete(ticket, res({ hash: 'h6', limit: 2, remaining: 0, resetAfterMs: 0 }), policy, lease(inFlight));
-		expect((await store.acquire(ticket, policy)).granted).toBe(true);
-		expect((await store.acquire(ticket, policy)).granted).toBe(false);
-	});
-
-	it('stops keeping a slot for a request whose process died, after the discovery timeout', async () => {
-		const store = make();
-		const short = { ...policy, discoveryTimeoutMs: 300 };
-		const probe = await store.acquire(ticket, short);
-		await store.complete(ticket, res({ hash: 'h7', limit: 2, remaining: 1, resetAfterMs: 100 }), short, lease(probe));
-		expect((await store.acquire(ticket, short)).granted).toBe(true); // never answers: its process died
-		await new Promise((resolve) => setTimeout(resolve, 120));
-		const a = await store.acquire(ticket, short);
-		expect(a.granted).toBe(true);
-		expect((await store.acquire(ticket, short)).granted).toBe(false);
-		await store.complete(ticket, res({ hash: 'h7', limit: 2, remaining: 0, resetAfterMs: 100 }), short, lease(a));
-		await new Promise((resolve) => setTimeout(resolve, 320));
-		// Past the discovery timeout the lost request no longer holds a slot: a full window opens.
-		expect((await store.acquire(ticket, short)).granted).toBe(true);
-		expect((await store.acquire(ticket, short)).granted).toBe(true);
-		expect((await store.acquire(ticket, short)).granted).toBe(false);
-	});
-
-	it('keeps the slot of a request that failed in flight, but gives back one that was never sent', async () => {
-		const store = make();
-		const probe = await store.acquire(ticket, policy);
-		await store.complete(ticket, res({ hash: 'h8', limit: 3, remaining: 2, resetAfterMs: 200 }), policy, lease(probe));
-		const failed = await store.acquire(ticket, policy);
-		const unsent = await store.acquire(ticket, policy);
-		expect((await store.acquire(ticket, policy)).granted).toBe(false);
-		await store.complete(ticket, res({ status: 0, sent: false }), policy, lease(unsent));
-		const again = await store.acquire(ticket, policy);
-		expect(again.granted).toBe(true);
-		await store.complete(ticket, res({ hash: 'h8', limit: 3, remaining: 0, resetAfterMs: 190 }), policy, lease(again));
-		await store.complete(ticket, res({ status: 0 }), policy, lease(failed));
-		await new Promise((resolve) => setTimeout(resolve, 220));
-		// The next window keeps a slot for the failed request (Discord may count it): two of three open.
-		expect((await store.acquire(ticket, policy)).granted).toBe(true);
-		expect((await store.acquire(ticket, policy)).granted).toBe(true);
-		expect((await store.acquire(ticket, policy)).granted).toBe(false);
-	});
-
-	it('opens the next window minus requests in flight when another route sharing the bucket answers first', async () => {
-		const store = make();
-		const edit: RateLimitTicket = { ...ticket, route: 'PATCH /channels/:id/messages/:id' };
-		const probe = await store.acquire(ticket, policy);
-		await store.complete(ticket, res({ hash: 'h9', limit: 3, remaining: 2, resetAfterMs: 100 }), policy, lease(probe));
-		const a = await store.acquire(ticket, policy);
-		const b = await store.acquire(ticket, policy);
-		expect(a.granted && b.granted).toBe(true);
-		await new Promise((resolve) => setTimeout(resolve, 120));
-		const first = await store.acquire(edit, policy);
-		expect(first.granted).toBe(true);
-		await store.complete(edit, res({ hash: 'h9', limit: 3, remaining: 2, resetAfterMs: 1_000 }), policy, lease(first));
-		// a and b may still be counted in Discord's new window: one slot, not two.
-		expect((await store.acquire(ticket, policy)).granted).toBe(true);
-		expect((await store.acquire(ticket, policy)).granted).toBe(false);
-	});
-
-	it('holds a window whose reset is only a guess until its first answer arrives', async () => {
-		const store = make();
-		const probe = await store.acquire(ticket, policy);
-		await store.complete(ticket, res({ hash: 'h5', limit: 2, remaining: 1, resetAfterMs: 100 }), policy, lease(probe));
-		const last = await store.acquire(ticket, policy);
-		await store.complete(ticket, res({ hash: 'h5', limit: 2, remaining: 0, resetAfterMs: 100 }), policy, lease(last));
-		await new Promise((resolve) => setTimeout(resolve, 120));
-		const a = await store.acquire(ticket, policy);
-		const b = await store.acquire(ticket, policy);
-		expect(a.granted && b.granted).toBe(true);
-		await new Promise((resolve) => setTimeout(resolve, 120));
-		// Our guess ran out, but nothing Discord said describes this window yet: it holds (asks again shortly).
-		expect(await store.acquire(ticket, policy)).toMatchObject({ granted: false, reason: 'bucket', waitMs: 25 });
-		await store.complete(ticket, res({ hash: 'h5', limit: 2, remaining: 1, resetAfterMs: 100 }), policy, lease(a));
-		expect(await store.acquire(ticket, policy)).toMatchObject({ granted: false, reason: 'bucket' });
-		await new Promise((resolve) => setTimeout(resolve, 120));
-		// b is still in flight and keeps one slot of the next window.
-		expect((await store.acquire(ticket, policy)).granted).toBe(true);
-		expect((await store.acquire(ticket, policy)).granted).toBe(false);
-		await store.complete(ticket, res({ hash: 'h5', limit: 2, remaining: 0, resetAfterMs: 0 }), policy, lease(b));
-	});
-
-	it('releases a probe whose request got no response', async () => {
-		const store = make();
-		await store.acquire(ticket, policy);
-		expect((await store.acquire(ticket, policy)).granted).toBe(false);
-		await store.complete(ticket, res({ status: 0 }), policy, '');
-		expect((await store.acquire(ticket, policy)).granted).toBe(true);
-	});
-
-	it('ends the probe of a major held under a known hash when its answer names no bucket (no discovery-timeout stall)', async () => {
-		const store = make();
-		const other: RateLimitTicket = { ...ticket, major: '2' };
-		await store.complete(ticket, res({ hash: 'h9', limit: 5, remaining: 4, resetAfterMs: 10_000 }), policy, lease(await store.acquire(ticket, policy)));
-		expect((await store.acquire(other, policy)).granted).toBe(true); // probe of major 2 under h9
-		await store.complete(other, res({ status: 404 }), policy, ''); // answered without rate-limit headers
-		await store.complete(ticket, res({ hash: 'h9', limit: 5, remaining: 3, resetAfterMs: 10_000 }), policy, lease(await store.acquire(ticket, policy)));
-		expect(await store.acquire(other, policy)).toMatchObject({ granted: true });
-	});
-
-	it('ends the probe of a major held under a hash the route no longer answers with', async () => {
-		const store = make();
-		const other: RateLimitTicket = { ...ticket, major: '2' };
-		await store.complete(ticket, res({ hash: 'h7', limit: 5, remaining: 4, resetAfterMs: 10_000 }), policy, lease(await store.acquire(ticket, policy)));
-		expect((await store.acquire(other, policy)).granted).toBe(true); // probe of major 2 under h7
-		await store.complete(other, res({ hash: 'h8', limit: 5, remaining: 4, resetAfterMs: 10_000 }), policy, ''); // the route now maps to h8
-		await store.complete(ticket, res({ hash: 'h7', limit: 5, remaining: 3, resetAfterMs: 10_000 }), policy, ''); // and back to h7
-		expect(await store.acquire(other, policy)).toMatchObject({ granted: true });
-	});
+	// The window model itself (discovery, resets, slots kept for requests in flight, late answers, sublimits, the
+	// invalid-request counter) is checked on simulated time by the contract suite, storeContract.test.ts, which runs
+	// the same scenarios against MemoryStore and RedisStore.
 
 	it('reloads its scripts after SCRIPT FLUSH', async () => {
 		const store = make();

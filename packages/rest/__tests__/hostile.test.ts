@@ -7,7 +7,8 @@
  */
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DiscordAPIError, ErrorBodyLimits, HTTPError, REST, RateLimitError, RequestTimeoutError, RestError, flattenFieldErrors, type RestOptions } from '../src/index.js';
+import { DiscordAPIError, ErrorBodyLimits, HTTPError, REST, RateLimitError, RequestTimeoutError, RestError, type RestOptions } from '../src/index.js';
+import { flattenFieldErrors } from '../src/internal.js';
 import { Random } from './fixtures/random.js';
 import { delay, json, startServer, type FixtureServer } from './fixtures/server.js';
 
@@ -390,7 +391,7 @@ describe('rejectOnRateLimit from JavaScript', () => {
 		};
 	};
 
-	it('rejects the request with REST_INVALID_OPTION when the predicate throws, and keeps working', async () => {
+	it('rejects the request with REST_CALLBACK_FAILED when the predicate throws, and keeps working', async () => {
 		const watch = watchProcess();
 		limited();
 		let calls = 0;
@@ -402,7 +403,7 @@ describe('rejectOnRateLimit from JavaScript', () => {
 		});
 		const error = await outcome(rest.get('/channels/1'));
 		expect(error).toBeInstanceOf(RestError);
-		expect(error).toMatchObject({ code: 'REST_INVALID_OPTION' });
+		expect(error).toMatchObject({ code: 'REST_CALLBACK_FAILED' });
 		expect((error as RestError).message).toContain('rejectOnRateLimit');
 		expect((error as RestError).message).not.toContain(TOKEN);
 		expect(calls).toBe(1);

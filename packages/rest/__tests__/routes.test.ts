@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeRoute } from '../src/index.js';
+import { computeRoute } from '../src/internal.js';
 
 describe('computeRoute', () => {
 	it('keeps major parameters and templates minor IDs', () => {

@@ -1,2 +1,2 @@
-export { RedisStore } from './lib/stores/RedisStore.js';
+export { RedisStore, DefaultRedisStoreOptions } from './lib/stores/RedisStore.js';
 export type { RedisStoreOptions } from './lib/stores/RedisStore.js';

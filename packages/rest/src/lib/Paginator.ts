@@ -69,11 +69,11 @@ export interface GuildPageOptions extends PageOptions {
 function pageSize(options: PageOptions, max: number): number {
 	const size = options.pageSize ?? max;
 	if (!Number.isInteger(size) || size < 1 || size > max) {
-		throw new RestError('REST_INVALID_OPTION', `pageSize must be an integer from 1 to ${max} for this endpoint; got ${size}.`);
+		throw RestError.of('REST_INVALID_OPTION', ['option "pageSize"', `must be an integer from 1 to ${max} for this endpoint; got ${size}`]);
 	}
 	const limit = options.limit;
 	if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
-		throw new RestError('REST_INVALID_OPTION', `limit must be a non-negative integer; got ${limit}.`);
+		throw RestError.of('REST_INVALID_OPTION', ['option "limit"', `must be a non-negative integer; got ${limit}`]);
 	}
 	return limit === undefined ? size : Math.min(size, Math.max(limit, 1));
 }
@@ -110,7 +110,11 @@ function query(base: Record<string, string | number | boolean | undefined>): Que
 
 /** Async iterators over Discord's paginated lists; reach it as `rest.paginate`. */
 export class Paginator {
-	public constructor(private readonly rest: PaginationRequester) {}
+	readonly #rest: PaginationRequester;
+
+	public constructor(rest: PaginationRequester) {
+		this.#rest = rest;
+	}
 
 	/** A channel's messages, newest first (or oldest first with `after`). */
 	public messages(channelId: ChannelId, options: MessagePageOptions = {}): AsyncGenerator<APIMessage, void, undefined> {
@@ -121,7 +125,7 @@ export class Paginator {
 			size,
 			forward ? options.after : options.before,
 			async (cursor, limit) => {
-				const items = await this.rest.request<APIMessage[]>('GET', `/channels/${channelId}/messages`, {
+				const items = await this.#rest.request<APIMessage[]>('GET', `/channels/${channelId}/messages`, {
 					query: query({ limit, [forward ? 'after' : 'before']: cursor }),
 					...(options.signal === undefined ? {} : { signal: options.signal }),
 				});
@@ -161,7 +165,7 @@ export class Paginator {
 			size,
 			options.before,
 			async (cursor, limit) => {
-				const log = await this.rest.request<APIAuditLog>('GET', `/guilds/${guildId}/audit-logs`, {
+				const log = await this.#rest.request<APIAuditLog>('GET', `/guilds/${guildId}/audit-logs`, {
 					query: query({ limit, before: cursor, user_id: options.userId, action_type: options.actionType }),
 					...(options.signal === undefined ? {} : { signal: options.signal }),
 				});
@@ -182,7 +186,7 @@ export class Paginator {
 			size,
 			options.before,
 			async (cursor, limit) => {
-				const result = await this.rest.request<RESTGetAPIChannelThreadsArchivedPublicResult>('GET', route, {
+				const result = await this.#rest.request<RESTGetAPIChannelThreadsArchivedPublicResult>('GET', route, {
 					query: query({ limit, before: cursor }),
 					...(options.signal === undefined ? {} : { signal: options.signal }),
 				});
@@ -205,7 +209,7 @@ export class Paginator {
 			size,
 			options.after,
 			async (cursor, limit) => {
-				const items = await this.rest.request<RESTAPIPartialCurrentUserGuild[]>('GET', '/users/@me/guilds', {
+				const items = await this.#rest.request<RESTAPIPartialCurrentUserGuild[]>('GET', '/users/@me/guilds', {
 					query: query({ limit, after: cursor, with_counts: options.withCounts }),
 					...(options.signal === undefined ? {} : { signal: options.signal }),
 				});
@@ -228,7 +232,7 @@ export class Paginator {
 			size,
 			options.after,
 			async (cursor, limit) => {
-				const items = await this.rest.request<T[]>('GET', route, {
+				const items = await this.#rest.request<T[]>('GET', route, {
 					query: query({ ...extra, limit, after: cursor }),
 					...(options.signal === undefined ? {} : { signal: options.signal }),
 				});

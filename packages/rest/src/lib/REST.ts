@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { registerSecret, redactSecrets, unregisterSecret, type ExtensionPointEmitter, markClass, Emitter } from '@ovenjs/types';
+import { registerSecret, unregisterSecret, type ExtensionPointEmitter, markClass, Emitter } from '@ovenjs/types';
 import { Pool } from 'undici';
 import { RestError } from './errors/RestError.js';
 import { CoalescedGet } from './handlers/CoalescedGet.js';
@@ -7,42 +7,15 @@ import { PendingRequest } from './handlers/PendingRequest.js';
 import { RequestManager } from './handlers/RequestManager.js';
 import type { RateLimitPolicy, RateLimitStore } from './interfaces/RateLimitStore.js';
 import { Paginator } from './Paginator.js';
-import type { RequestOptions, RestEvents, RestMiddleware, RestOptions, RestRequest, RestResponse } from './RESTOptions.js';
+import { DefaultRestOptions, type RequestOptions, type RestEvents, type RestMiddleware, type RestOptions, type RestRequest, type RestResponse } from './RESTOptions.js';
 import { MemoryStore } from './stores/MemoryStore.js';
 import { buildFormData, buildQuery, encodeReason } from './utils/body.js';
 import { CircuitBreaker } from './utils/CircuitBreaker.js';
-import { DefaultUserAgent, type RequestMethod } from './utils/constants.js';
+import { DefaultUserAgent, INVALID_REQUEST_WINDOW_MS, type RequestMethod } from './utils/constants.js';
 import { takesNonce, withNonce, type Idempotency } from './utils/nonce.js';
 import { checkOptionTypes, positive } from './utils/options.js';
 import { computeRoute, type RouteInfo } from './utils/routes.js';
 import { checkAuthorization, checkHeaders, checkRoute } from './utils/validate.js';
-
-/** The defaults of {@link RestOptions}. */
-export const DefaultRestOptions = {
-	api: 'https://discord.com/api',
-	version: '10',
-	authPrefix: 'Bot',
-	timeout: 15_000,
-	retries: 3,
-	backoffBase: 250,
-	backoffMax: 5_000,
-	rateLimitRetries: 5,
-	globalRequestsPerSecond: 50,
-	globalWindowMs: 1_000,
-	invalidRequestLimit: 9_500,
-	invalidRequestWarningInterval: 500,
-	offset: 50,
-	rejectOnRateLimit: false,
-	connections: 64,
-	pipelining: 1,
-	keepAliveTimeout: 30_000,
-	circuitBreakerThreshold: 10,
-	circuitBreakerCooldown: 5_000,
-	coalesceGets: true,
-	userAgentAppendix: '',
-	maxRateLimitWait: 60_000,
-	maxResponseSize: 10_485_760,
-} as const;
 
 const METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 const ROUTE_CACHE_MAX = 10_000;
@@ -55,7 +28,7 @@ interface ConditionalMiddleware {
 /** A body that cannot be serialised (a BigInt, a cycle) becomes `REST_INVALID_OPTION`; typed errors pass through. */
 function bodyError(method: string, path: string, error: unknown): Error {
 	if (error instanceof RestError) return error;
-	return new RestError('REST_INVALID_OPTION', redactSecrets(`${method} ${path}: the body cannot be sent as JSON (${String(error)})`), { cause: error });
+	return RestError.of('REST_INVALID_OPTION', [`option "body" of ${method} ${path}`, `cannot be sent as JSON (${String(error)})`], { cause: error });
 }
 
 /** A header-safe, stable rendering of per-request headers for the coalescing key. */
@@ -102,25 +75,26 @@ export class REST extends Emitter<RestEvents> {
 	public constructor(options: RestOptions = {}) {
 		super();
 		const given: unknown = options;
-		if (typeof given !== 'object' || given === null) throw new RestError('REST_INVALID_OPTION', 'new REST(options): options must be an object.');
+		if (typeof given !== 'object' || given === null) throw RestError.of('REST_INVALID_OPTION', ['options of new REST()', 'must be an object']);
 		checkOptionTypes(options);
 		const o = { ...DefaultRestOptions, ...options };
 		let url: URL;
 		try {
 			url = new URL(o.api);
 		} catch {
-			throw new RestError('REST_INVALID_OPTION', `Option "api" must be an absolute URL such as https://discord.com/api; got "${o.api}".`);
+			throw RestError.of('REST_INVALID_OPTION', ['option "api"', `must be an absolute URL such as https://discord.com/api; got "${o.api}"`]);
 		}
 		if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-			throw new RestError('REST_INVALID_OPTION', `Option "api" must be an http(s) URL such as https://discord.com/api; got "${url.protocol}".`);
+			throw RestError.of('REST_INVALID_OPTION', ['option "api"', `must be an http(s) URL such as https://discord.com/api; got "${url.protocol}"`]);
 		}
-		if (!/^\d+$/.test(o.version)) throw new RestError('REST_INVALID_OPTION', `Option "version" must be digits such as "10"; got "${o.version}".`);
+		if (!/^\d+$/.test(o.version)) throw RestError.of('REST_INVALID_OPTION', ['option "version"', `must be digits such as "10"; got "${o.version}"`]);
 		const policy: RateLimitPolicy = {
 			globalLimit: Math.floor(positive('globalRequestsPerSecond', o.globalRequestsPerSecond)),
 			globalWindowMs: positive('globalWindowMs', o.globalWindowMs),
 			invalidLimit: Math.floor(positive('invalidRequestLimit', o.invalidRequestLimit)),
-			invalidWindowMs: 600_000,
+			invalidWindowMs: INVALID_REQUEST_WINDOW_MS,
 			offsetMs: positive('offset', o.offset, true),
+			// A probe that never answers stops holding its bucket one second after its request timed out.
 			discoveryTimeoutMs: positive('timeout', o.timeout) + 1_000,
 		};
 		this.#basePath = `${url.pathname.replace(/\/+$/, '')}/v${o.version}`;
@@ -129,7 +103,7 @@ export class REST extends Emitter<RestEvents> {
 		this.#coalesce = o.coalesceGets;
 		this.#defaultHeaders = {
 			'user-agent': o.userAgentAppendix === '' ? DefaultUserAgent : `${DefaultUserAgent} ${o.userAgentAppendix}`,
-			...(options.headers === undefined ? {} : checkHeaders(options.headers, 'Option "headers"')),
+			...(options.headers === undefined ? {} : checkHeaders(options.headers, 'option "headers"')),
 		};
 		this.#pool = new Pool(url.origin, {
 			connections: Math.floor(positive('connections', o.connections)),
@@ -182,7 +156,7 @@ export class REST extends Emitter<RestEvents> {
 
 	/** Sets (or replaces) the token. A token without `Bot `/`Bearer ` gets {@link RestOptions.authPrefix}. */
 	public setToken(token: string): this {
-		checkAuthorization(token, 'The token');
+		checkAuthorization(token, 'token');
 		if (this.#token !== undefined) unregisterSecret(this.#token);
 		this.#token = token;
 		registerSecret(token);
@@ -239,11 +213,8 @@ export class REST extends Emitter<RestEvents> {
 
 	/** Like {@link REST.request} but resolves to the whole response (status, headers, data). */
 	public async raw(method: RequestMethod, route: string, options: RequestOptions = {}): Promise<RestResponse> {
-		if (this.#destroyed) throw new RestError('REST_DESTROYED', 'The REST client was destroyed; create a new one to send more requests');
-		if (!METHODS.has(method)) {
-			const shown: unknown = method;
-			throw new RestError('REST_INVALID_ROUTE', redactSecrets(`Unknown HTTP method "${String(shown)}"; use GET, POST, PUT, PATCH or DELETE.`));
-		}
+		if (this.#destroyed) throw RestError.of('REST_DESTROYED', []);
+		if (!METHODS.has(method)) throw RestError.of('REST_INVALID_METHOD', [method]);
 		checkRoute(route);
 		const emitter = this.#emitter;
 		const hooked = emitter !== undefined && (emitter.has('rest:beforeRequest') || emitter.has('rest:afterRequest') || emitter.has('rest:onError'));
@@ -320,19 +291,19 @@ export class REST extends Emitter<RestEvents> {
 		try {
 			path = checkRoute(route);
 			query = buildQuery(options.query);
-			headers = options.headers === undefined ? undefined : checkHeaders(options.headers, 'The headers option');
+			headers = options.headers === undefined ? undefined : checkHeaders(options.headers, 'request option "headers"');
 			const auth = options.auth ?? true;
 			if (auth === true) {
 				authorization = this.#authorization;
 				if (authorization === undefined) {
-					throw new RestError('REST_INVALID_OPTION', `${method} ${redactSecrets(path)} needs a token: pass { token } to new REST() or call rest.setToken(), or send it with auth: false.`);
+					throw RestError.of('REST_TOKEN_MISSING', [method, path]);
 				}
 			} else if (typeof auth === 'string') {
-				authorization = checkAuthorization(auth, 'The auth option');
+				authorization = checkAuthorization(auth, 'request option "auth"');
 				perRequestSecret = auth;
 			}
 		} catch (error) {
-			return Promise.reject(error instanceof RestError ? error : new RestError('REST_INVALID_OPTION', redactSecrets(`${method} request options are invalid: ${String(error)}`), { cause: error }));
+			return Promise.reject(error instanceof RestError ? error : RestError.of('REST_INVALID_OPTION', [`options of a ${method} request`, String(error)], { cause: error }));
 		}
 		if (perRequestSecret !== undefined) registerSecret(perRequestSecret);
 		const promise = this.#queue(method, path, query, authorization, headers, options);

@@ -3,6 +3,36 @@ import type { ExtensionPointEmitter } from '@ovenjs/types';
 import type { RateLimitStore } from './interfaces/RateLimitStore.js';
 import type { RequestMethod } from './utils/constants.js';
 
+/**
+ * The defaults of {@link RestOptions}: the one place they are written (each option's `@defaultValue` refers here,
+ * and `tools/check-defaults.mjs` checks the README table against it).
+ */
+export const DefaultRestOptions = {
+	api: 'https://discord.com/api',
+	version: '10',
+	authPrefix: 'Bot',
+	timeout: 15_000,
+	retries: 3,
+	backoffBase: 250,
+	backoffMax: 5_000,
+	rateLimitRetries: 5,
+	globalRequestsPerSecond: 50,
+	globalWindowMs: 1_000,
+	invalidRequestLimit: 9_500,
+	invalidRequestWarningInterval: 500,
+	offset: 50,
+	rejectOnRateLimit: false,
+	maxRateLimitWait: 60_000,
+	maxResponseSize: 10_485_760,
+	connections: 64,
+	pipelining: 1,
+	keepAliveTimeout: 30_000,
+	circuitBreakerThreshold: 10,
+	circuitBreakerCooldown: 5_000,
+	coalesceGets: true,
+	userAgentAppendix: '',
+} as const satisfies Required<Omit<RestOptions, 'token' | 'store' | 'headers' | 'emitter'>>;
+
 /** Options of the {@link REST} client. Every property is optional; defaults are in {@link DefaultRestOptions}. */
 export interface RestOptions {
 	/**
@@ -12,24 +42,24 @@ export interface RestOptions {
 	readonly token?: string;
 	/**
 	 * The API base URL (no version).
-	 * @defaultValue `'https://discord.com/api'`
+	 * @defaultValue {@link DefaultRestOptions.api}
 	 */
 	readonly api?: string;
 	/**
 	 * The API version.
-	 * @defaultValue `'10'`
+	 * @defaultValue {@link DefaultRestOptions.version}
 	 * @see {@link https://discord.com/developers/docs/reference#api-versioning}
 	 */
 	readonly version?: string;
 	/**
 	 * The prefix put in front of a token that has none.
-	 * @defaultValue `'Bot'`
+	 * @defaultValue {@link DefaultRestOptions.authPrefix}
 	 */
 	readonly authPrefix?: 'Bot' | 'Bearer';
 	/**
 	 * Per-attempt timeout in milliseconds, covering the whole response: headers and the complete body (a body
 	 * dripped byte by byte cannot hold an attempt open).
-	 * @defaultValue `15_000`
+	 * @defaultValue {@link DefaultRestOptions.timeout}
 	 */
 	readonly timeout?: number;
 	/**
@@ -38,59 +68,59 @@ export interface RestOptions {
 	 * carry a `nonce` with `enforce_nonce`), are retried after any of these; other POST, PATCH and DELETE requests
 	 * only after a failure that proves they were not applied (connection refused, 502, 503, 521–523) — after a
 	 * reset or timeout once sent, or a 500/504/520/524, they reject with `MaybeAppliedError` (`REST_MAYBE_APPLIED`).
-	 * @defaultValue `3`
+	 * @defaultValue {@link DefaultRestOptions.retries}
 	 */
 	readonly retries?: number;
 	/**
 	 * First backoff delay in milliseconds; attempt `n` waits a random time up to `min(backoffMax, backoffBase * 2^n)`.
-	 * @defaultValue `250`
+	 * @defaultValue {@link DefaultRestOptions.backoffBase}
 	 */
 	readonly backoffBase?: number;
 	/**
 	 * Upper bound of one backoff delay in milliseconds.
-	 * @defaultValue `5_000`
+	 * @defaultValue {@link DefaultRestOptions.backoffMax}
 	 */
 	readonly backoffMax?: number;
 	/**
 	 * How many 429s one request may receive before it rejects with `RateLimitError`.
-	 * @defaultValue `5`
+	 * @defaultValue {@link DefaultRestOptions.rateLimitRetries}
 	 */
 	readonly rateLimitRetries?: number;
 	/**
 	 * Requests per second allowed across all routes (Discord's global limit). Interaction callbacks and
 	 * `auth: false` requests are exempt.
-	 * @defaultValue `50`
+	 * @defaultValue {@link DefaultRestOptions.globalRequestsPerSecond}
 	 * @see {@link https://discord.com/developers/docs/topics/rate-limits#global-rate-limit}
 	 */
 	readonly globalRequestsPerSecond?: number;
 	/**
 	 * The window of the global limit in milliseconds. A request counts from when it is sent until one window
 	 * after its response, so latency cannot push one request too many into Discord's second.
-	 * @defaultValue `1_000`
+	 * @defaultValue {@link DefaultRestOptions.globalWindowMs}
 	 */
 	readonly globalWindowMs?: number;
 	/**
 	 * Invalid requests (401, 403, 429 except `scope: shared`) allowed per 10 minutes before the client blocks
 	 * all requests until the window moves; Discord bans at 10,000.
-	 * @defaultValue `9_500`
+	 * @defaultValue {@link DefaultRestOptions.invalidRequestLimit}
 	 * @see {@link https://discord.com/developers/docs/topics/rate-limits#invalid-request-limit-aka-cloudflare-bans}
 	 */
 	readonly invalidRequestLimit?: number;
 	/**
 	 * Emit `invalidRequestWarning` every this many invalid requests in the window (`0` disables).
-	 * @defaultValue `500`
+	 * @defaultValue {@link DefaultRestOptions.invalidRequestWarningInterval}
 	 */
 	readonly invalidRequestWarningInterval?: number;
 	/**
 	 * Milliseconds added to every reset Discord announces (latency and clock margin).
-	 * @defaultValue `50`
+	 * @defaultValue {@link DefaultRestOptions.offset}
 	 */
 	readonly offset?: number;
 	/**
 	 * Routes for which a rate limit rejects with `RateLimitError` instead of waiting: `true` (all), a list of
 	 * route prefixes (e.g. `'/channels'`), or a function of the rate-limit data. Any other value throws
-	 * `REST_INVALID_OPTION` at construction; a function that throws rejects that request with `REST_INVALID_OPTION`.
-	 * @defaultValue `false`
+	 * `REST_INVALID_OPTION` at construction; a function that throws rejects that request with `REST_CALLBACK_FAILED`.
+	 * @defaultValue {@link DefaultRestOptions.rejectOnRateLimit}
 	 */
 	readonly rejectOnRateLimit?: boolean | readonly string[] | ((info: RateLimitedEvent) => boolean);
 	/**
@@ -99,14 +129,14 @@ export interface RestOptions {
 	 * request at once with `RateLimitError` (`rejection: 'maxRateLimitWait'`, `retryAfter` = what Discord asked),
 	 * so a `Retry-After: 999999` cannot stall routes silently for days. Raise it for routes with long windows
 	 * (renaming a channel: 2 per 10 minutes); `Infinity` waits for any limit (timers are still clamped to 2³¹ − 1 ms).
-	 * @defaultValue `60_000`
+	 * @defaultValue {@link DefaultRestOptions.maxRateLimitWait}
 	 */
 	readonly maxRateLimitWait?: number;
 	/**
 	 * The largest response body in bytes the client reads. A larger one (by `Content-Length`, or while it is
 	 * streamed) is not read further and rejects with `REST_RESPONSE_TOO_LARGE`. Discord's largest JSON answers
 	 * (1,000 guild members, 100 messages with embeds) are a few MB.
-	 * @defaultValue `10_485_760` (10 MiB)
+	 * @defaultValue {@link DefaultRestOptions.maxResponseSize}
 	 */
 	readonly maxResponseSize?: number;
 	/**
@@ -118,27 +148,27 @@ export interface RestOptions {
 	 * Connections in the undici keep-alive pool. At most this many requests are on the wire at once, so with
 	 * round trips of `R` ms the pool carries at most `connections × 1000 / R` requests per second (64 sockets at
 	 * 25 ms: 2,560 req/s). Raise it for bursts over many buckets at once; requests beyond it wait in the pool.
-	 * @defaultValue `64`
+	 * @defaultValue {@link DefaultRestOptions.connections}
 	 */
 	readonly connections?: number;
 	/**
 	 * HTTP/1.1 pipelining depth per connection (`1` disables pipelining).
-	 * @defaultValue `1`
+	 * @defaultValue {@link DefaultRestOptions.pipelining}
 	 */
 	readonly pipelining?: number;
 	/**
 	 * Keep-alive timeout of idle sockets in milliseconds.
-	 * @defaultValue `30_000`
+	 * @defaultValue {@link DefaultRestOptions.keepAliveTimeout}
 	 */
 	readonly keepAliveTimeout?: number;
 	/**
 	 * Consecutive failures (5xx, network errors, timeouts) that open the circuit breaker; `0` disables it.
-	 * @defaultValue `10`
+	 * @defaultValue {@link DefaultRestOptions.circuitBreakerThreshold}
 	 */
 	readonly circuitBreakerThreshold?: number;
 	/**
 	 * How long the open circuit fails requests fast before one probe is let through, in milliseconds.
-	 * @defaultValue `5_000`
+	 * @defaultValue {@link DefaultRestOptions.circuitBreakerCooldown}
 	 */
 	readonly circuitBreakerCooldown?: number;
 	/**
@@ -146,12 +176,12 @@ export interface RestOptions {
 	 * waits in its queue. A GET only joins one that has not been sent yet, so no caller gets an answer Discord
 	 * produced before it called (a `patch` followed by a `get` sees the patch). Every caller receives its own
 	 * copy of the data.
-	 * @defaultValue `true`
+	 * @defaultValue {@link DefaultRestOptions.coalesceGets}
 	 */
 	readonly coalesceGets?: boolean;
 	/**
 	 * The User-Agent suffix appended to `DiscordBot (https://github.com/ovenjs/ovenjs, <version>)`.
-	 * @defaultValue `''`
+	 * @defaultValue {@link DefaultRestOptions.userAgentAppendix}
 	 */
 	readonly userAgentAppendix?: string;
 	/**

@@ -17,20 +17,6 @@ export interface MaybeAppliedErrorData extends RequestContext {
 	readonly detail: string;
 }
 
-function describe(data: MaybeAppliedErrorData): string {
-	const what =
-		data.reason === 'status'
-			? `Discord answered HTTP ${data.status ?? 0} after the request was sent`
-			: data.reason === 'timeout'
-				? `no complete answer arrived after the request was sent (${data.detail})`
-				: `the connection failed after the request was sent (${data.detail})`;
-	return (
-		`${data.method} ${data.route} may have been applied by Discord: ${what}. It was not retried, because sending it ` +
-		'again could apply it twice; check the outcome (fetch the resource) before retrying, or give it an idempotency ' +
-		'key (message creates get a nonce with enforce_nonce automatically)'
-	);
-}
-
 /**
  * A request that is not idempotent (POST, PATCH, DELETE without an idempotency key) failed in a way that does
  * not say whether Discord applied it — a connection reset or timeout after it was sent, or a 500/504 — so the
@@ -46,7 +32,7 @@ export class MaybeAppliedError extends RestError<'REST_MAYBE_APPLIED'> implement
 	public readonly detail: string;
 
 	public constructor(data: MaybeAppliedErrorData, cause?: unknown) {
-		super('REST_MAYBE_APPLIED', redactSecrets(describe(data)), cause === undefined ? {} : { cause });
+		super('REST_MAYBE_APPLIED', RestError.messageOf('REST_MAYBE_APPLIED', [data]), cause === undefined ? {} : { cause });
 		this.method = data.method;
 		this.route = redactSecrets(data.route);
 		this.reason = data.reason;

@@ -34,13 +34,20 @@ export class BucketQueue {
 	#running = false;
 	#timer: NodeJS.Timeout | undefined = undefined;
 	#wake: (() => void) | undefined = undefined;
-	/** What the queue is waiting for, while it waits. */
-	public waitingFor: RateLimitReason | undefined = undefined;
+	#waitingFor: RateLimitReason | undefined = undefined;
 
-	public constructor(
-		public readonly info: RouteInfo,
-		private readonly host: QueueHost,
-	) {}
+	public readonly info: RouteInfo;
+	readonly #host: QueueHost;
+
+	public constructor(info: RouteInfo, host: QueueHost) {
+		this.info = info;
+		this.#host = host;
+	}
+
+	/** What the queue is waiting for, while it waits. */
+	public get waitingFor(): RateLimitReason | undefined {
+		return this.#waitingFor;
+	}
 
 	/** Requests waiting in this queue. */
 	public get size(): number {
@@ -102,34 +109,34 @@ export class BucketQueue {
 				}
 				let result: AcquireResult;
 				try {
-					result = await this.host.acquire(this.info);
+					result = await this.#host.acquire(this.info);
 				} catch (error) {
 					if (items[0] === head) items.shift();
-					this.host.onStoreError(head, error);
+					this.#host.onStoreError(head, error);
 					continue;
 				}
 				if (result.granted) {
 					if (items[0] === head) items.shift();
 					else this.remove(head);
-					if (head.isSettled()) this.host.release(head, result);
-					else this.host.dispatch(head, result);
+					if (head.isSettled()) this.#host.release(head, result);
+					else this.#host.dispatch(head, result);
 					continue;
 				}
 				if (head.isSettled() || items[0] !== head) continue;
 				const repeat = limitedHead === head && limitedReason === result.reason;
 				limitedHead = head;
 				limitedReason = result.reason;
-				if (this.host.onLimited(head, result, repeat)) {
+				if (this.#host.onLimited(head, result, repeat)) {
 					this.remove(head);
 					continue;
 				}
-				this.waitingFor = result.reason;
-				await this.#sleep(this.host.waitFor(result));
-				this.waitingFor = undefined;
+				this.#waitingFor = result.reason;
+				await this.#sleep(this.#host.waitFor(result));
+				this.#waitingFor = undefined;
 			}
 		} finally {
 			this.#running = false;
-			this.host.onIdle(this);
+			this.#host.onIdle(this);
 		}
 	}
 

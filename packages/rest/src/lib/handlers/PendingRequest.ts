@@ -34,7 +34,11 @@ function noop(): void {
 	// replaced in the constructor
 }
 
-/** The internal unit the queues and the manager move around; settles exactly once. */
+/**
+ * The internal unit the queues and the manager move around; settles exactly once. Its bookkeeping fields are
+ * plain public fields on purpose: the bucket queue and the manager both write them on every attempt (the REST
+ * hot path), and the class never leaves the package (it is in no entry point).
+ */
 export class PendingRequest {
 	public readonly promise: Promise<RestResponse>;
 	public state: RequestStateValue = RequestState.Queued;

@@ -78,15 +78,31 @@ export class RequestManager implements QueueHost {
 	readonly #inFlight = new Set<PendingRequest>();
 	#destroyed = false;
 
+	readonly #pool: Pool;
+	readonly #store: RateLimitStore;
+	readonly #policy: RateLimitPolicy;
+	readonly #breaker: CircuitBreaker;
+	readonly #settings: ManagerSettings;
+	readonly #events: Emitter<RestEvents>;
+	readonly #emitter: ExtensionPointEmitter | undefined;
+
 	public constructor(
-		private readonly pool: Pool,
-		private readonly store: RateLimitStore,
-		private readonly policy: RateLimitPolicy,
-		private readonly breaker: CircuitBreaker,
-		private readonly settings: ManagerSettings,
-		private readonly events: Emitter<RestEvents>,
-		private readonly emitter: ExtensionPointEmitter | undefined,
-	) {}
+		pool: Pool,
+		store: RateLimitStore,
+		policy: RateLimitPolicy,
+		breaker: CircuitBreaker,
+		settings: ManagerSettings,
+		events: Emitter<RestEvents>,
+		emitter: ExtensionPointEmitter | undefined,
+	) {
+		this.#pool = pool;
+		this.#store = store;
+		this.#policy = policy;
+		this.#breaker = breaker;
+		this.#settings = settings;
+		this.#events = events;
+		this.#emitter = emitter;
+	}
 
 	/** Number of bucket queues with requests waiting. */
 	public get queueCount(): number {
@@ -138,7 +154,7 @@ export class RequestManager implements QueueHost {
 	// --- QueueHost -------------------------------------------------------------------------------------
 
 	public async acquire(info: RouteInfo): Promise<AcquireResult> {
-		return this.store.acquire(info, this.policy);
+		return this.#store.acquire(info, this.#policy);
 	}
 
 	public dispatch(request: PendingRequest, grant: Grant): void {
@@ -153,10 +169,10 @@ export class RequestManager implements QueueHost {
 
 	public onLimited(request: PendingRequest, result: Refusal, repeat: boolean): boolean {
 		if (result.reason === 'discovery') return false;
-		const tooLong = result.waitMs > this.settings.maxRateLimitWait;
+		const tooLong = result.waitMs > this.#settings.maxRateLimitWait;
 		if (repeat && !tooLong) return false;
-		const needEvent = this.events.hasListeners('rateLimited') || this.emitter?.has('rest:onRateLimit') === true;
-		const reject = this.settings.rejectOnRateLimit;
+		const needEvent = this.#events.hasListeners('rateLimited') || this.#emitter?.has('rest:onRateLimit') === true;
+		const reject = this.#settings.rejectOnRateLimit;
 		if (!needEvent && reject === false && !tooLong) return false;
 		const event: RateLimitedEvent = {
 			method: request.method,
@@ -183,7 +199,7 @@ export class RequestManager implements QueueHost {
 	}
 
 	public onStoreError(request: PendingRequest, error: unknown): void {
-		request.fail(new RestError('REST_STORE_ERROR', redactSecrets(`The rate-limit store failed: ${String(error)}`), { cause: error }));
+		request.fail(RestError.of('REST_STORE_ERROR', [String(error)], { cause: error }));
 	}
 
 	public onIdle(queue: BucketQueue): void {
@@ -238,27 +254,27 @@ export class RequestManager implements QueueHost {
 
 	async #complete(request: PendingRequest, response: RateLimitResponse): Promise<void> {
 		try {
-			const result = await this.store.complete(request.info, response, this.policy, request.lease);
+			const result = await this.#store.complete(request.info, response, this.#policy, request.lease);
 			if (result.discovered !== undefined) {
 				for (const queue of this.#queues.values()) if (queue.waitingFor === 'discovery') queue.wake();
-				if (this.events.hasListeners('bucketDiscovered') || this.emitter?.has('rest:bucketDiscovered') === true) {
+				if (this.#events.hasListeners('bucketDiscovered') || this.#emitter?.has('rest:bucketDiscovered') === true) {
 					const event = { routeKey: request.info.route, hash: result.discovered };
-					this.events.emit('bucketDiscovered', event);
-					this.emitter?.emit('rest:bucketDiscovered', event);
+					this.#events.emit('bucketDiscovered', event);
+					this.#emitter?.emit('rest:bucketDiscovered', event);
 				}
 			} else {
 				this.#queues.get(request.info.queueKey)?.wake();
 			}
-			const interval = this.settings.invalidRequestWarningInterval;
+			const interval = this.#settings.invalidRequestWarningInterval;
 			if (
 				interval > 0 &&
 				result.invalidCount > 0 &&
 				result.invalidCount % interval === 0 &&
 				(response.status === 401 || response.status === 403 || (response.status === 429 && response.scope !== 'shared'))
 			) {
-				const event = { count: result.invalidCount, limit: this.policy.invalidLimit };
-				this.events.emit('invalidRequestWarning', event);
-				this.emitter?.emit('rest:invalidRequestWarning', event);
+				const event = { count: result.invalidCount, limit: this.#policy.invalidLimit };
+				this.#events.emit('invalidRequestWarning', event);
+				this.#emitter?.emit('rest:invalidRequestWarning', event);
 			}
 		} catch (error) {
 			process.emitWarning(redactSecrets(`@ovenjs/rest: the rate-limit store failed to record a response: ${String(error)}`));
@@ -278,7 +294,7 @@ export class RequestManager implements QueueHost {
 		} catch (error) {
 			this.#inFlight.delete(request);
 			await record(NO_RESPONSE);
-			this.breaker.release();
+			this.#breaker.release();
 			request.fail(error);
 		}
 	}
@@ -300,26 +316,21 @@ export class RequestManager implements QueueHost {
 			request.fail(this.#maybeAppliedError(request, earlier.reason, earlier.status, earlier.detail, earlier.cause));
 			return;
 		}
-		if (!this.breaker.allow()) {
+		if (!this.#breaker.allow()) {
 			await record(NOT_SENT);
-			request.fail(
-				new RestError(
-					'REST_CIRCUIT_OPEN',
-					`${request.method} ${redactSecrets(request.route)} failed fast: Discord kept failing and the circuit breaker is open for ${this.breaker.retryIn()} ms more`,
-				),
-			);
+			request.fail(RestError.of('REST_CIRCUIT_OPEN', [request.method, request.route, this.#breaker.retryIn()]));
 			return;
 		}
 		request.state = RequestState.InFlight;
 		request.attempts++;
 		request.markSent();
-		if (this.events.hasListeners('request')) {
-			this.events.emit('request', { method: request.method, route: request.route, routeKey: request.info.route, attempt: request.attempts, origin: request.origin });
+		if (this.#events.hasListeners('request')) {
+			this.#events.emit('request', { method: request.method, route: request.route, routeKey: request.info.route, attempt: request.attempts, origin: request.origin });
 		}
 		// One controller per attempt: the timeout covers headers and the whole body (undici's bodyTimeout is an
 		// idle timeout a body dripped byte by byte never trips), and user aborts and destroy() end it too.
 		const controller = new AbortController();
-		const timeout = this.settings.timeout;
+		const timeout = this.#settings.timeout;
 		request.controller = controller;
 		request.timedOut = false;
 		this.#inFlight.add(request);
@@ -332,7 +343,7 @@ export class RequestManager implements QueueHost {
 		let body: Body;
 		try {
 			try {
-				response = await this.pool.request({
+				response = await this.#pool.request({
 					path: request.path,
 					method: request.method,
 					headers: request.headers,
@@ -368,8 +379,8 @@ export class RequestManager implements QueueHost {
 	/** Maps a complete answer: success, 429, a retryable 5xx, or an error. */
 	#answered(request: PendingRequest, response: Dispatcher.ResponseData, limits: RateLimitResponse, body: Body): void {
 		const status = response.statusCode;
-		if (this.events.hasListeners('response')) {
-			this.events.emit('response', {
+		if (this.#events.hasListeners('response')) {
+			this.#events.emit('response', {
 				method: request.method,
 				route: request.route,
 				routeKey: request.info.route,
@@ -381,23 +392,18 @@ export class RequestManager implements QueueHost {
 		}
 		if (status < 300) {
 			if (body.kind === 'invalid') {
-				this.breaker.release();
-				request.fail(
-					new RestError(
-						'REST_INVALID_RESPONSE',
-						redactSecrets(`${request.method} ${request.route} got HTTP ${status} with a JSON content type but a body that is not JSON (${body.text.length} characters); the request was processed, its answer cannot be read`),
-					),
-				);
+				this.#breaker.release();
+				request.fail(RestError.of('REST_INVALID_RESPONSE', [request.method, request.route, status, body.text.length]));
 				return;
 			}
-			this.breaker.success();
+			this.#breaker.success();
 			if (body.kind === 'json') request.rawText = body.text;
 			request.succeed({ status, headers: response.headers, data: body.kind === 'json' || body.kind === 'bytes' ? body.data : undefined });
 			return;
 		}
 		const data = body.kind === 'json' ? body.data : undefined;
 		if (status === 429) {
-			this.breaker.success();
+			this.#breaker.success();
 			this.#rateLimited(request, limits, data);
 			return;
 		}
@@ -407,12 +413,12 @@ export class RequestManager implements QueueHost {
 			return new HTTPError(status, response.statusText, context);
 		};
 		if (RETRYABLE_STATUSES.has(status)) {
-			this.breaker.failure();
+			this.#breaker.failure();
 			const applied = !NOT_APPLIED_STATUSES.has(status);
 			if (applied) this.#noteMaybeApplied(request, 'status', status, `HTTP ${status}`, undefined);
 			const safe = !applied || request.idempotency !== 'none';
-			if (safe && request.attempts <= this.settings.retries) {
-				this.#retryLater(request, backoffDelay(request.attempts - 1, this.settings.backoffBase, this.settings.backoffMax));
+			if (safe && request.attempts <= this.#settings.retries) {
+				this.#retryLater(request, backoffDelay(request.attempts - 1, this.#settings.backoffBase, this.#settings.backoffMax));
 				return;
 			}
 			if (!safe) {
@@ -420,7 +426,7 @@ export class RequestManager implements QueueHost {
 				return;
 			}
 		} else {
-			this.breaker.success();
+			this.#breaker.success();
 		}
 		request.fail(mapped());
 	}
@@ -432,7 +438,7 @@ export class RequestManager implements QueueHost {
 			await stream.dump();
 			return EMPTY;
 		}
-		const max = this.settings.maxResponseSize;
+		const max = this.#settings.maxResponseSize;
 		const lengthHeader = headerOf(response.headers, 'content-length');
 		const length = lengthHeader === '' ? Number.NaN : Number(lengthHeader);
 		if (length > max) {
@@ -481,13 +487,7 @@ export class RequestManager implements QueueHost {
 	}
 
 	#tooLarge(request: PendingRequest, length: number | undefined): RestError {
-		return new RestError(
-			'REST_RESPONSE_TOO_LARGE',
-			redactSecrets(
-				`${request.method} ${request.route}: the response body is larger than maxResponseSize (${this.settings.maxResponseSize} bytes` +
-					`${length === undefined ? '' : `; Content-Length ${length}`}); it was not read. Raise maxResponseSize if such answers are expected`,
-			),
-		);
+		return RestError.of('REST_RESPONSE_TOO_LARGE', [request.method, request.route, this.#settings.maxResponseSize, length]);
 	}
 
 	#rateLimited(request: PendingRequest, limits: RateLimitResponse, data: unknown): void {
@@ -509,7 +509,7 @@ export class RequestManager implements QueueHost {
 			origin: request.origin,
 		};
 		this.#emitRateLimited(event);
-		if (retryAfter > this.settings.maxRateLimitWait) {
+		if (retryAfter > this.#settings.maxRateLimitWait) {
 			this.#rejectRateLimited(request, event, 'maxRateLimitWait');
 			return;
 		}
@@ -517,11 +517,11 @@ export class RequestManager implements QueueHost {
 			this.#rejectRateLimited(request, event, 'rejectOnRateLimit');
 			return;
 		}
-		if (request.rateLimitHits > this.settings.rateLimitRetries) {
+		if (request.rateLimitHits > this.#settings.rateLimitRetries) {
 			this.#rejectRateLimited(request, event, 'retries');
 			return;
 		}
-		this.#retryLater(request, retryAfter + this.policy.offsetMs);
+		this.#retryLater(request, retryAfter + this.#policy.offsetMs);
 	}
 
 	/** Whether an attempt's error means it never left the process (connection refused, DNS failure). */
@@ -534,40 +534,40 @@ export class RequestManager implements QueueHost {
 	#failure(request: PendingRequest, error: unknown): void {
 		if (request.isSettled()) return;
 		if (request.signal?.aborted === true) {
-			this.breaker.release();
+			this.#breaker.release();
 			request.fail(this.#abortedError(request, reasonOf(request.signal)));
 			return;
 		}
 		if (this.#destroyed) {
-			this.breaker.release();
+			this.#breaker.release();
 			request.fail(this.#destroyedError());
 			return;
 		}
 		const code = errorCode(error);
 		const timedOut = request.timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
 		if (!timedOut && error instanceof RestError) {
-			this.breaker.release();
+			this.#breaker.release();
 			request.fail(error);
 			return;
 		}
 		if (code === 'UND_ERR_INVALID_ARG') {
 			// undici refused to send it: not Discord's fault, not worth a retry, not a failure for the breaker.
-			this.breaker.release();
-			request.fail(new RestError('REST_INVALID_OPTION', redactSecrets(`${request.method} ${request.route} could not be sent: ${describeError(error)}`), { cause: error }));
+			this.#breaker.release();
+			request.fail(RestError.of('REST_INVALID_OPTION', [`request ${request.method} ${request.route}`, `undici refused to send it (${describeError(error)})`], { cause: error }));
 			return;
 		}
-		this.breaker.failure();
+		this.#breaker.failure();
 		const neverSent = !timedOut && code !== undefined && NOT_SENT_ERROR_CODES.has(code);
 		const reason: MaybeAppliedReason = timedOut ? 'timeout' : 'network';
-		const detail = timedOut ? `timed out after ${this.settings.timeout} ms` : (code ?? describeError(error));
+		const detail = timedOut ? `timed out after ${this.#settings.timeout} ms` : (code ?? describeError(error));
 		if (!neverSent) this.#noteMaybeApplied(request, reason, undefined, detail, error);
 		const safe = neverSent || request.idempotency !== 'none';
-		if (safe && request.attempts <= this.settings.retries) {
-			this.#retryLater(request, backoffDelay(request.attempts - 1, this.settings.backoffBase, this.settings.backoffMax));
+		if (safe && request.attempts <= this.#settings.retries) {
+			this.#retryLater(request, backoffDelay(request.attempts - 1, this.#settings.backoffBase, this.#settings.backoffMax));
 			return;
 		}
 		const context = { method: request.method, route: request.route };
-		const cause = timedOut ? new RequestTimeoutError(this.settings.timeout, context, error) : error;
+		const cause = timedOut ? new RequestTimeoutError(this.#settings.timeout, context, error) : error;
 		if (!safe) {
 			request.fail(this.#maybeAppliedError(request, reason, undefined, detail, cause));
 			return;
@@ -575,9 +575,7 @@ export class RequestManager implements QueueHost {
 		if (timedOut) request.fail(cause);
 		else {
 			request.fail(
-				new RestError('REST_NETWORK_ERROR', redactSecrets(`${request.method} ${request.route} failed after ${request.attempts} attempts: ${describeError(error)}`), {
-					cause: error,
-				}),
+				RestError.of('REST_NETWORK_ERROR', [request.method, request.route, request.attempts, describeError(error)], { cause: error }),
 			);
 		}
 	}
@@ -590,9 +588,9 @@ export class RequestManager implements QueueHost {
 		return new MaybeAppliedError({ method: request.method, route: request.route, reason, status, attempts: request.attempts, detail }, cause);
 	}
 
-	/** Applies `rejectOnRateLimit`; a predicate that throws rejects the request with `REST_INVALID_OPTION`. */
+	/** Applies `rejectOnRateLimit`; a predicate that throws rejects the request with `REST_CALLBACK_FAILED`. */
 	#shouldReject(request: PendingRequest, event: RateLimitedEvent): boolean {
-		const reject = this.settings.rejectOnRateLimit;
+		const reject = this.#settings.rejectOnRateLimit;
 		if (typeof reject === 'boolean') return reject;
 		if (typeof reject === 'function') {
 			try {
@@ -600,9 +598,7 @@ export class RequestManager implements QueueHost {
 				const verdict: unknown = reject(event);
 				return verdict === true;
 			} catch (error) {
-				request.fail(
-					new RestError('REST_INVALID_OPTION', redactSecrets(`The rejectOnRateLimit function threw for ${request.method} ${request.route}: ${describeError(error)}`), { cause: error }),
-				);
+				request.fail(RestError.of('REST_CALLBACK_FAILED', ['rejectOnRateLimit', request.method, request.route, describeError(error)], { cause: error }));
 				return true;
 			}
 		}
@@ -624,10 +620,10 @@ export class RequestManager implements QueueHost {
 	}
 
 	#emitRateLimited(event: RateLimitedEvent): void {
-		this.events.emit('rateLimited', event);
-		if (this.emitter?.has('rest:onRateLimit') !== true) return;
+		this.#events.emit('rateLimited', event);
+		if (this.#emitter?.has('rest:onRateLimit') !== true) return;
 		try {
-			this.emitter.emit('rest:onRateLimit', event);
+			this.#emitter.emit('rest:onRateLimit', event);
 		} catch (error) {
 			// Called from a bucket queue's loop, which must not break: report and go on.
 			process.emitWarning(redactSecrets(`@ovenjs/rest: a "rest:onRateLimit" handler threw: ${String(error)}`));
@@ -635,11 +631,11 @@ export class RequestManager implements QueueHost {
 	}
 
 	#destroyedError(): RestError {
-		return new RestError('REST_DESTROYED', 'The REST client was destroyed; create a new one to send more requests');
+		return RestError.of('REST_DESTROYED', []);
 	}
 
 	#abortedError(request: PendingRequest, reason: unknown): RestError {
-		return new RestError('REST_ABORTED', redactSecrets(`${request.method} ${request.route} was aborted`), { cause: reason });
+		return RestError.of('REST_ABORTED', [request.method, request.route], { cause: reason });
 	}
 }
 

@@ -6,25 +6,39 @@ import type {
 	RateLimitStore,
 	RateLimitTicket,
 } from '../interfaces/RateLimitStore.js';
+import { RestError } from '../errors/RestError.js';
+import { positive } from '../utils/options.js';
 
-/** Options of {@link MemoryStore}. */
+/** Options of {@link MemoryStore}. Every property is optional; defaults are in {@link DefaultMemoryStoreOptions}. */
 export interface MemoryStoreOptions {
 	/**
-	 * Buckets whose window ended this long ago are dropped.
-	 * @defaultValue `300_000` (5 minutes)
+	 * Buckets whose window ended this long ago are dropped (milliseconds).
+	 * @defaultValue {@link DefaultMemoryStoreOptions.bucketIdleMs}
 	 */
 	readonly bucketIdleMs?: number;
 	/**
-	 * Route → bucket-hash mappings unused this long are dropped (Discord may re-hash routes).
-	 * @defaultValue `3_600_000` (1 hour)
+	 * Route → bucket-hash mappings unused this long are dropped (Discord may re-hash routes), in milliseconds.
+	 * @defaultValue {@link DefaultMemoryStoreOptions.hashTtlMs}
 	 */
 	readonly hashTtlMs?: number;
 	/**
-	 * How often (at most) the store sweeps idle buckets and stale hashes, checked on `acquire`.
-	 * @defaultValue `60_000`
+	 * How often (at most) the store sweeps idle buckets and stale hashes, checked on `acquire`, in milliseconds.
+	 * @defaultValue {@link DefaultMemoryStoreOptions.sweepIntervalMs}
 	 */
 	readonly sweepIntervalMs?: number;
+	/**
+	 * The time source, in milliseconds since 1970: for simulations and tests on simulated time.
+	 * @defaultValue `Date.now()` (read on every call, so fake timers drive it)
+	 */
+	readonly clock?: () => number;
 }
+
+/** The defaults of {@link MemoryStoreOptions}. */
+export const DefaultMemoryStoreOptions = {
+	bucketIdleMs: 300_000,
+	hashTtlMs: 3_600_000,
+	sweepIntervalMs: 60_000,
+} as const satisfies Required<Omit<MemoryStoreOptions, 'clock'>>;
 
 interface BucketState {
 	/** `-1` while the bucket is unknown (its first request is in flight). */
@@ -98,7 +112,7 @@ const INVALID_SLOTS = 10;
 
 /**
  * The default, in-process {@link RateLimitStore}. Every call is synchronous and O(1) (sweeping is amortised).
- * Time comes from `Date.now()`, so fake timers drive it in tests.
+ * Time comes from `Date.now()` (or the `clock` option), so fake timers drive it in tests.
  */
 export class MemoryStore implements RateLimitStore {
 	readonly #buckets = new Map<string, BucketState>();
@@ -116,11 +130,17 @@ export class MemoryStore implements RateLimitStore {
 	readonly #bucketIdleMs: number;
 	readonly #hashTtlMs: number;
 	readonly #sweepIntervalMs: number;
+	readonly #clock: (() => number) | undefined;
 
 	public constructor(options: MemoryStoreOptions = {}) {
-		this.#bucketIdleMs = options.bucketIdleMs ?? 300_000;
-		this.#hashTtlMs = options.hashTtlMs ?? 3_600_000;
-		this.#sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
+		const given: unknown = options;
+		if (typeof given !== 'object' || given === null) throw RestError.of('REST_INVALID_OPTION', ['options of new MemoryStore()', 'must be an object']);
+		this.#bucketIdleMs = positive('MemoryStore.bucketIdleMs', options.bucketIdleMs ?? DefaultMemoryStoreOptions.bucketIdleMs, true);
+		this.#hashTtlMs = positive('MemoryStore.hashTtlMs', options.hashTtlMs ?? DefaultMemoryStoreOptions.hashTtlMs, true);
+		this.#sweepIntervalMs = positive('MemoryStore.sweepIntervalMs', options.sweepIntervalMs ?? DefaultMemoryStoreOptions.sweepIntervalMs, true);
+		const clock: unknown = options.clock;
+		if (clock !== undefined && typeof clock !== 'function') throw RestError.of('REST_INVALID_OPTION', ['option "MemoryStore.clock"', `must be a function returning milliseconds; got ${typeof clock}`]);
+		this.#clock = options.clock;
 	}
 
 	/** Number of buckets currently tracked (known and probing). */
@@ -140,11 +160,11 @@ export class MemoryStore implements RateLimitStore {
 
 	/** Invalid requests counted in the current window. */
 	public invalidCount(policy: RateLimitPolicy): number {
-		return this.#invalidSum(Date.now(), policy);
+		return this.#invalidSum(this.#now(), policy);
 	}
 
 	public acquire(ticket: RateLimitTicket, policy: RateLimitPolicy): AcquireResult {
-		const now = Date.now();
+		const now = this.#now();
 		if (now - this.#lastSweep >= this.#sweepIntervalMs) this.#sweep(now);
 
 		if (this.#invalidSum(now, policy) >= policy.invalidLimit) {
@@ -209,7 +229,7 @@ export class MemoryStore implements RateLimitStore {
 	}
 
 	public complete(ticket: RateLimitTicket, response: RateLimitResponse, policy: RateLimitPolicy, lease = ''): CompleteResult {
-		const now = Date.now();
+		const now = this.#now();
 		const sent = response.sent !== false;
 		if (ticket.global && this.#inflight > 0) {
 			this.#inflight--;
@@ -317,6 +337,11 @@ export class MemoryStore implements RateLimitStore {
 
 	public destroy(): void {
 		this.clear();
+	}
+
+	#now(): number {
+		const clock = this.#clock;
+		return clock === undefined ? Date.now() : clock();
 	}
 
 	/** Starts a bucket's next window. */

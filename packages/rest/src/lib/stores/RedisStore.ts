@@ -10,9 +10,10 @@ import type {
 	RateLimitStore,
 	RateLimitTicket,
 } from '../interfaces/RateLimitStore.js';
+import { positive } from '../utils/options.js';
 import { ACQUIRE_SCRIPT, COMPLETE_SCRIPT } from './redisScripts.js';
 
-/** Options of {@link RedisStore}. */
+/** Options of {@link RedisStore}. Defaults are in {@link DefaultRedisStoreOptions}. */
 export interface RedisStoreOptions {
 	/** A connected ioredis client (the store never closes it; `quit()` it yourself). */
 	readonly redis: Redis;
@@ -23,20 +24,33 @@ export interface RedisStoreOptions {
 	readonly token: string;
 	/**
 	 * Key prefix, so several bots or environments can share one Redis.
-	 * @defaultValue `'ovenjs:rest'`
+	 * @defaultValue {@link DefaultRedisStoreOptions.prefix}
 	 */
 	readonly prefix?: string;
 	/**
-	 * Buckets whose window ended this long ago expire.
-	 * @defaultValue `300_000`
+	 * Buckets whose window ended this long ago expire (milliseconds).
+	 * @defaultValue {@link DefaultRedisStoreOptions.bucketIdleMs}
 	 */
 	readonly bucketIdleMs?: number;
 	/**
-	 * Route → bucket-hash mappings unused this long expire.
-	 * @defaultValue `3_600_000`
+	 * Route → bucket-hash mappings unused this long expire (milliseconds).
+	 * @defaultValue {@link DefaultRedisStoreOptions.hashTtlMs}
 	 */
 	readonly hashTtlMs?: number;
+	/**
+	 * The time source, in milliseconds since 1970: for simulations and tests on simulated time. Every process
+	 * sharing the namespace must use the same clock. Key expiry still runs on Redis's own clock.
+	 * @defaultValue the Redis server's clock (`TIME`), so the processes' clocks need not agree
+	 */
+	readonly clock?: () => number;
 }
+
+/** The defaults of {@link RedisStoreOptions}. */
+export const DefaultRedisStoreOptions = {
+	prefix: 'ovenjs:rest',
+	bucketIdleMs: 300_000,
+	hashTtlMs: 3_600_000,
+} as const satisfies Required<Pick<RedisStoreOptions, 'prefix' | 'bucketIdleMs' | 'hashTtlMs'>>;
 
 const REASONS: ReadonlySet<string> = new Set(['global', 'bucket', 'discovery', 'invalid']);
 
@@ -78,6 +92,7 @@ export class RedisStore implements RateLimitStore {
 	readonly #redis: Redis;
 	readonly #bucketIdleMs: string;
 	readonly #hashTtlMs: string;
+	readonly #clock: (() => number) | undefined;
 	readonly #instance = randomBytes(6).toString('base64url');
 	#counter = 0;
 	#acquireSha: string | undefined;
@@ -85,13 +100,16 @@ export class RedisStore implements RateLimitStore {
 
 	public constructor(options: RedisStoreOptions) {
 		if (typeof options.token !== 'string' || options.token === '') {
-			throw new RestError('REST_INVALID_OPTION', 'RedisStore needs the bot token (only its SHA-256 digest is used in key names).');
+			throw RestError.of('REST_INVALID_OPTION', ['RedisStore option "token"', 'must be the bot token (only its SHA-256 digest is used in key names)']);
 		}
 		this.#redis = options.redis;
 		const digest = createHash('sha256').update(options.token.replace(/^(Bot|Bearer)\s+/i, '')).digest('hex').slice(0, 16);
-		this.namespace = `${options.prefix ?? 'ovenjs:rest'}:${digest}`;
-		this.#bucketIdleMs = String(options.bucketIdleMs ?? 300_000);
-		this.#hashTtlMs = String(options.hashTtlMs ?? 3_600_000);
+		this.namespace = `${options.prefix ?? DefaultRedisStoreOptions.prefix}:${digest}`;
+		this.#bucketIdleMs = String(Math.ceil(positive('RedisStore.bucketIdleMs', options.bucketIdleMs ?? DefaultRedisStoreOptions.bucketIdleMs, true)));
+		this.#hashTtlMs = String(Math.ceil(positive('RedisStore.hashTtlMs', options.hashTtlMs ?? DefaultRedisStoreOptions.hashTtlMs, true)));
+		const clock: unknown = options.clock;
+		if (clock !== undefined && typeof clock !== 'function') throw RestError.of('REST_INVALID_OPTION', ['option "RedisStore.clock"', `must be a function returning milliseconds; got ${typeof clock}`]);
+		this.#clock = options.clock;
 	}
 
 	public async acquire(ticket: RateLimitTicket, policy: RateLimitPolicy): Promise<AcquireResult> {
@@ -108,6 +126,7 @@ export class RedisStore implements RateLimitStore {
 			this.#hashTtlMs,
 			this.#bucketIdleMs,
 			`${this.#instance}:${this.#counter++}`,
+			this.#now(),
 		]);
 		if (!isList(reply) || reply.length < 4) throw this.#badReply('acquire', reply);
 		const bucket = typeof reply[3] === 'string' && reply[3] !== '' ? reply[3] : undefined;
@@ -137,6 +156,7 @@ export class RedisStore implements RateLimitStore {
 			this.#bucketIdleMs,
 			lease,
 			response.sent === false ? '0' : '1',
+			this.#now(),
 		]);
 		if (!isList(reply) || reply.length < 2) throw this.#badReply('complete', reply);
 		const discovered = typeof reply[0] === 'string' && reply[0] !== '' ? reply[0] : undefined;
@@ -153,6 +173,12 @@ export class RedisStore implements RateLimitStore {
 			if (keys.length > 0) deleted += await this.#redis.del(...keys);
 		} while (cursor !== '0');
 		return deleted;
+	}
+
+	/** The injected time as a script argument, `''` for Redis's clock. */
+	#now(): string {
+		const clock = this.#clock;
+		return clock === undefined ? '' : String(Math.floor(clock()));
 	}
 
 	async #run(which: 'acquire' | 'complete', args: readonly string[]): Promise<unknown> {
@@ -177,6 +203,6 @@ export class RedisStore implements RateLimitStore {
 	}
 
 	#badReply(what: string, reply: unknown): RestError {
-		return new RestError('REST_STORE_ERROR', `Redis answered the ${what} script with an unexpected reply (${JSON.stringify(reply)}); is the server Redis 6.2 or newer?`);
+		return RestError.of('REST_STORE_ERROR', [`Redis answered the ${what} script with an unexpected reply (${JSON.stringify(reply)}); is the server Redis 6.2 or newer?`]);
 	}
 }

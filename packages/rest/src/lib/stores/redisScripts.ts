@@ -1,7 +1,9 @@
 /**
  * The Lua scripts of `RedisStore`. Each runs atomically in Redis, so any number of processes sharing one
  * token see one set of buckets, one global window and one invalid-request counter. Time comes from Redis
- * (`TIME`), so the processes' clocks do not need to agree. The logic mirrors `MemoryStore` line for line.
+ * (`TIME`, unless the store was given a `clock`), so the processes' clocks do not need to agree. It is the same
+ * window model as `MemoryStore`'s; one contract suite (`__tests__/storeContract.test.ts`) runs the same scenarios
+ * on simulated time against both stores, so the two cannot drift apart.
  *
  * Keys (all under `<prefix>:<sha256(token)[0..16]>`): `:g` (sorted set, global sliding window), `:gb` (global
  * block until), `:inv:<slot>` (invalid-request counters), `:r:<route>` (route → bucket hash), `:b:<bucket>:<major>`
@@ -10,8 +12,12 @@
  */
 
 const prelude = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+-- the last argument is the injected time in ms ('' for Redis's clock)
+local now = tonumber(ARGV[#ARGV])
+if now == nil then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
 local ns = ARGV[1]
 local route = ARGV[2]
 local major = ARGV[3]
@@ -77,7 +83,7 @@ end
 
 /**
  * ARGV: ns, route, major, global (0/1), globalLimit, globalWindowMs, invalidLimit, invalidWindowMs,
- * discoveryTimeoutMs, hashTtlMs, bucketIdleMs, member. Returns `{granted, waitMs, reason, bucket, lease}` where the
+ * discoveryTimeoutMs, hashTtlMs, bucketIdleMs, member, now ('' for Redis's clock). Returns `{granted, waitMs, reason, bucket, lease}` where the
  * lease is `<bucket window generation>|<global member>` (either part may be empty).
  */
 export const ACQUIRE_SCRIPT = `${prelude}
@@ -167,7 +173,7 @@ return {1, 0, '', key or '', gen .. '|'}
 /**
  * ARGV: ns, route, major, status, hasHash (0/1), hash, limit, remaining, resetAfterMs, retryAfterMs, scope,
  * global (0/1), offsetMs, invalidWindowMs, hashTtlMs, bucketIdleMs, lease, sent ('0' when the request never left its
- * process) ('' for absent numbers / no lease).
+ * process), now ('' for Redis's clock) ('' for absent numbers / no lease).
  * Returns `{discoveredHash or '', invalidCount}`.
  */
 export const COMPLETE_SCRIPT = `${prelude}

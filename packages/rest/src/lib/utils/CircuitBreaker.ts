@@ -2,6 +2,8 @@
  * A consecutive-failure circuit breaker: after `threshold` failures in a row it opens and fails requests fast
  * for `cooldown` milliseconds, then lets exactly one probe through (half-open); the probe's success closes it,
  * its failure re-opens it.
+ *
+ * Plumbing of the REST client (from `@ovenjs/rest/internal`, not covered by semver).
  */
 export class CircuitBreaker {
 	#failures = 0;
@@ -9,10 +11,17 @@ export class CircuitBreaker {
 	#state: 'closed' | 'open' | 'half-open' = 'closed';
 	#probing = false;
 
-	public constructor(
-		private readonly threshold: number,
-		private readonly cooldown: number,
-	) {}
+	readonly #threshold: number;
+	readonly #cooldown: number;
+
+	/**
+	 * @param threshold - consecutive failures that open the circuit (`0` disables it); see `RestOptions.circuitBreakerThreshold`
+	 * @param cooldown - milliseconds the open circuit fails fast; see `RestOptions.circuitBreakerCooldown`
+	 */
+	public constructor(threshold: number, cooldown: number) {
+		this.#threshold = threshold;
+		this.#cooldown = cooldown;
+	}
 
 	/** `'closed'` (normal), `'open'` (failing fast) or `'half-open'` (one probe allowed). */
 	public get state(): 'closed' | 'open' | 'half-open' {
@@ -26,7 +35,7 @@ export class CircuitBreaker {
 
 	/** Whether a request may be sent now. Counts the caller as the probe when half-open. */
 	public allow(now = Date.now()): boolean {
-		if (this.threshold <= 0 || this.#state === 'closed') return true;
+		if (this.#threshold <= 0 || this.#state === 'closed') return true;
 		if (this.#state === 'open') {
 			if (now < this.#openUntil) return false;
 			this.#state = 'half-open';
@@ -46,11 +55,11 @@ export class CircuitBreaker {
 
 	/** Records a failure (5xx, network error, timeout). */
 	public failure(now = Date.now()): void {
-		if (this.threshold <= 0) return;
+		if (this.#threshold <= 0) return;
 		this.#failures++;
-		if (this.#state === 'half-open' || this.#failures >= this.threshold) {
+		if (this.#state === 'half-open' || this.#failures >= this.#threshold) {
 			this.#state = 'open';
-			this.#openUntil = now + this.cooldown;
+			this.#openUntil = now + this.#cooldown;
 			this.#probing = false;
 		}
 	}

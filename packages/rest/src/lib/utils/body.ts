@@ -30,10 +30,7 @@ export function buildQuery(query: QueryInput | undefined): string {
 /** Validates and URL-encodes an audit-log reason. */
 export function encodeReason(reason: string): string {
 	if (reason.length > AUDIT_LOG_REASON_MAX) {
-		throw new RestError(
-			'REST_INVALID_REASON',
-			`The audit-log reason is ${reason.length} characters long; Discord accepts at most ${AUDIT_LOG_REASON_MAX}. Shorten it.`,
-		);
+		throw RestError.of('REST_INVALID_REASON', [reason.length, AUDIT_LOG_REASON_MAX]);
 	}
 	return encodeURIComponent(reason);
 }
@@ -46,9 +43,7 @@ async function toBlob(file: RawFile): Promise<Blob> {
 	try {
 		return new Blob([await buffer(data)], { type });
 	} catch (error) {
-		throw new RestError('REST_INVALID_FILE', `File "${file.name}": reading its stream failed (${String(error)}); pass a readable stream of bytes.`, {
-			cause: error,
-		});
+		throw RestError.of('REST_INVALID_FILE', [JSON.stringify(file.name), `reading its stream failed (${String(error)}); pass a readable stream of bytes`], { cause: error });
 	}
 }
 
@@ -57,7 +52,7 @@ export async function buildFormData(files: readonly RawFile[], body: unknown): P
 	const form = new FormData();
 	for (const [index, file] of files.entries()) {
 		if (typeof file.name !== 'string' || file.name === '') {
-			throw new RestError('REST_INVALID_FILE', `files[${index}] has no name; give every file a non-empty name.`);
+			throw RestError.of('REST_INVALID_FILE', [`files[${index}]`, 'it has no name; give every file a non-empty name']);
 		}
 		form.append(file.key ?? `files[${index}]`, await toBlob(file), file.name);
 	}

@@ -7,6 +7,14 @@ export const DefaultUserAgent = `DiscordBot (https://github.com/ovenjs/ovenjs, $
 /** Discord's limit on `X-Audit-Log-Reason`, in characters (before URL encoding). */
 export const AUDIT_LOG_REASON_MAX = 512;
 
+/**
+ * Discord's invalid-request window: 10,000 invalid requests (401, 403, 429 except `scope: shared`) in 10 minutes
+ * get the IP banned for a while; `invalidRequestLimit` counts within this window.
+ *
+ * @see {@link https://discord.com/developers/docs/topics/rate-limits#invalid-request-limit-aka-cloudflare-bans}
+ */
+export const INVALID_REQUEST_WINDOW_MS = 600_000;
+
 /** HTTP statuses retried with backoff (requests that are not idempotent only on {@link NOT_APPLIED_STATUSES}). */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([500, 502, 503, 504, 520, 521, 522, 523, 524]);
 

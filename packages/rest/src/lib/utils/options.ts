@@ -11,7 +11,7 @@ export function checkOptionTypes(options: object): void {
 	const value = (name: string): unknown => Reflect.get(options, name);
 	const fail = (name: string, expected: string): never => {
 		const got = value(name);
-		throw new RestError('REST_INVALID_OPTION', `Option "${name}" must be ${expected}; got ${Array.isArray(got) ? 'an array' : typeof got}.`);
+		throw RestError.of('REST_INVALID_OPTION', [`option "${name}"`, `must be ${expected}; got ${Array.isArray(got) ? 'an array' : typeof got}`]);
 	};
 	const reject = value('rejectOnRateLimit');
 	if (reject !== undefined && typeof reject !== 'boolean' && typeof reject !== 'function') {
@@ -29,7 +29,7 @@ export function checkOptionTypes(options: object): void {
 	}
 	const appendix = value('userAgentAppendix');
 	if (typeof appendix === 'string' && !/^[\x20-\x7e]*$/.test(appendix)) {
-		throw new RestError('REST_INVALID_OPTION', 'Option "userAgentAppendix" must be printable ASCII (no CR, LF or other control characters).');
+		throw RestError.of('REST_INVALID_OPTION', ['option "userAgentAppendix"', 'must be printable ASCII (no CR, LF or other control characters)']);
 	}
 	const prefix = value('authPrefix');
 	if (prefix !== undefined && prefix !== 'Bot' && prefix !== 'Bearer') fail('authPrefix', "'Bot' or 'Bearer'");
@@ -51,7 +51,7 @@ export function positive(name: string, value: unknown, allowZero = false, allowI
 	const ok = typeof value === 'number' && !Number.isNaN(value) && (Number.isFinite(value) || (allowInfinity && value > 0)) && (value > 0 || (allowZero && value === 0));
 	if (!ok) {
 		const kind = allowZero ? 'non-negative' : 'positive';
-		throw new RestError('REST_INVALID_OPTION', `Option "${name}" must be a ${kind}${allowInfinity ? '' : ' finite'} number; got ${String(value)}.`);
+		throw RestError.of('REST_INVALID_OPTION', [`option "${name}"`, `must be a ${kind}${allowInfinity ? '' : ' finite'} number; got ${String(value)}`]);
 	}
 	return value;
 }

@@ -36,6 +36,8 @@ export function digest(text: string): string {
  * Computes the limiter's view of a route: method + template (minor IDs → `:id`, tokens → `:token`, reaction
  * emoji collapsed), the major parameter, and whether it is exempt from the global limit.
  *
+ * Plumbing of the REST client (from `@ovenjs/rest/internal`, not covered by semver).
+ *
  * @param path - the route without query string, starting with `/`
  * @param authenticated - whether the bot token is sent (unauthenticated requests are not globally limited)
  */

@@ -37,7 +37,7 @@ const DESTROYED: ShardState = { status: 'destroyed' };
  * codes, and a send queue under the per-connection limit. Dispatches reach the sink in order and never twice
  * (sequence numbers below the last delivered one are dropped after a resume replays them).
  *
- * The lifecycle is one {@link ShardState} object, replaced on every transition in {@link WebSocketShard.#enter}.
+ * The lifecycle is one {@link ShardState} object, replaced on every transition (in one place, `#enter`).
  *
  * Used by the sharding strategies; applications use {@link WebSocketManager}.
  */

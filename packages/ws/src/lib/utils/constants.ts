@@ -1,5 +1,6 @@
 /**
- * Gateway constants: opcodes, close codes and defaults, as Discord documents them.
+ * Gateway constants: opcodes, privileged intents and protocol limits, as Discord documents them. Close codes live
+ * in `closeCodes.ts`, option defaults next to the options (`WebSocketManagerOptions.ts`).
  *
  * @see {@link https://discord.com/developers/docs/topics/opcodes-and-status-codes#gateway}
  */

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GatewayError, type GatewayDispatch, type IdentifyThrottler, type SessionInfo, WebSocketManager, type WebSocketManagerOptions } from '../src/index.js';
+import { GatewayError, type GatewayDispatch, type GatewayErrorCode, GatewayErrorMessages, type IdentifyThrottler, type SessionInfo, type ShardStatus, WebSocketManager, type WebSocketManagerOptions } from '../src/index.js';
 import { FakeGateway, type FakeGatewayOptions, until } from './helpers/FakeGateway.js';
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -301,5 +301,75 @@ describe('WebSocketManager against an in-test gateway', () => {
 		await new Promise((r) => setTimeout(r, 150));
 		expect(gw.identifies).toHaveLength(1);
 		expect(closed).toEqual([false]);
+	});
+});
+
+describe('the shard lifecycle', () => {
+	it('walks connecting → waiting-identify → identifying → ready, and reconnecting → connecting → resuming → ready after network loss', async () => {
+		const { gw, manager } = await setup();
+		const statuses: ShardStatus[] = [];
+		manager.on('status', ({ status }) => statuses.push(status));
+		await manager.connect();
+		expect(statuses).toEqual(['connecting', 'waiting-identify', 'identifying', 'ready']);
+		statuses.length = 0;
+		gw.terminateAll();
+		await until(() => statuses.at(-1) === 'ready', 5_000, 'resumed');
+		expect(statuses).toEqual(['reconnecting', 'connecting', 'resuming', 'ready']);
+		statuses.length = 0;
+		await manager.destroy();
+		expect(statuses).toEqual(['destroyed']);
+		expect((await manager.fetchStatus()).map((s) => s.status)).toEqual(['destroyed']);
+	});
+});
+
+describe('GatewayError codes: one meaning each', () => {
+	function errorsOf(manager: WebSocketManager): { code: GatewayErrorCode; fatal: boolean; message: string }[] {
+		const errors: { code: GatewayErrorCode; fatal: boolean; message: string }[] = [];
+		manager.on('error', ({ error, fatal }) => errors.push({ code: error.code, fatal, message: error.message }));
+		return errors;
+	}
+
+	it('builds every code from its one message', () => {
+		const error = GatewayError.of('GATEWAY_READY_TIMEOUT', [2, true, 15_000], { shardId: 2 });
+		expect(error).toBeInstanceOf(GatewayError);
+		expect(error).toMatchObject({ code: 'GATEWAY_READY_TIMEOUT', name: 'GatewayError[GATEWAY_READY_TIMEOUT]', shardId: 2 });
+		expect(error.message).toBe(GatewayErrorMessages.GATEWAY_READY_TIMEOUT(2, true, 15_000));
+		expect(error.message).toContain('readyTimeout');
+	});
+
+	it('refuses a second connect() with GATEWAY_ALREADY_CONNECTED, not an option error', async () => {
+		const { manager } = await setup();
+		const first = manager.connect();
+		await expect(manager.connect()).rejects.toMatchObject({ code: 'GATEWAY_ALREADY_CONNECTED' });
+		await first;
+	});
+
+	it('reports a throwing session hook as GATEWAY_HOOK_FAILED and still connects', async () => {
+		const { manager } = await setup({}, {
+			retrieveSessionInfo: () => {
+				throw new Error('store down');
+			},
+			updateSessionInfo: () => Promise.reject(new Error('store down')),
+		});
+		const errors = errorsOf(manager);
+		await manager.connect();
+		await until(() => errors.length >= 2, 5_000, 'both hooks reported');
+		expect(errors.every((e) => e.code === 'GATEWAY_HOOK_FAILED' && !e.fatal)).toBe(true);
+		expect(errors.some((e) => e.message.includes('retrieveSessionInfo'))).toBe(true);
+		expect(errors.some((e) => e.message.includes('updateSessionInfo'))).toBe(true);
+	});
+
+	it('reports a failing identify throttler as GATEWAY_IDENTIFY_THROTTLER_FAILED and retries', async () => {
+		let calls = 0;
+		const throttler: IdentifyThrottler = {
+			setLimits: () => undefined,
+			waitForIdentify: () => (++calls === 1 ? Promise.reject(new Error('throttler down')) : Promise.resolve()),
+		};
+		const { gw, manager } = await setup({}, { identifyThrottler: throttler });
+		const errors = errorsOf(manager);
+		await manager.connect();
+		expect(errors.map((e) => e.code)).toEqual(['GATEWAY_IDENTIFY_THROTTLER_FAILED']);
+		expect(calls).toBe(2);
+		expect(gw.identifies).toHaveLength(1);
 	});
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { GatewayError, Heartbeater, SendRateLimiter, SimpleIdentifyThrottler } from '../src/index.js';
+import { GatewayError, SimpleIdentifyThrottler } from '../src/index.js';
+import { Heartbeater, SendRateLimiter } from '../src/internal.js';
 
 beforeEach(() => {
 	vi.useFakeTimers({ now: 0 });

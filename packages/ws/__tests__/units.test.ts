@@ -1,16 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError, WebSocketManager, closeAction, parseGatewayInformation, peekHeader, privilegedIntentNames } from '../src/index.js';
-import { fatalCloseError } from '../src/lib/utils/closeCodes.js';
+import { GatewayError, GatewayCloseCodeTable, WebSocketManager, closeAction, describeCloseCode } from '../src/index.js';
+import { fatalCloseError, parseGatewayInformation, peekHeader, privilegedIntentNames } from '../src/internal.js';
+
+function fatalError(code: number, shardId: number, intents: number): GatewayError {
+	const info = describeCloseCode(code);
+	if (info.action !== 'fatal') throw new Error(`${code} is not fatal`);
+	return fatalCloseError(info, shardId, intents);
+}
 
 describe('close codes', () => {
 	it('maps every documented code to resume, identify or fatal', () => {
 		for (const code of [4000, 4001, 4002, 4003, 4005, 4008, 1000, 1001, 1006]) expect(closeAction(code)).toBe('resume');
 		for (const code of [4007, 4009]) expect(closeAction(code)).toBe('identify');
 		for (const code of [4004, 4010, 4011, 4012, 4013, 4014]) expect(closeAction(code)).toBe('fatal');
+		for (const code of [1005, 1011, 4006, 4999]) expect(closeAction(code)).toBe('resume');
+	});
+
+	it('names every code once, with what it means', () => {
+		const codes = Object.values(GatewayCloseCodeTable).map((info) => info.code);
+		expect(new Set(codes).size).toBe(codes.length);
+		expect(describeCloseCode(4014)).toMatchObject({ action: 'fatal', error: 'GATEWAY_DISALLOWED_INTENTS' });
+		for (const info of Object.values(GatewayCloseCodeTable)) expect(describeCloseCode(info.code)).toBe(info);
 	});
 
 	it('builds a typed error per fatal code saying what to fix', () => {
-		const codes = Object.fromEntries([4004, 4010, 4011, 4012, 4013, 4014].map((c) => [c, fatalCloseError(c, 3, 1 << 8).code]));
+		const codes = Object.fromEntries([4004, 4010, 4011, 4012, 4013, 4014].map((c) => [c, fatalError(c, 3, 1 << 8).code]));
 		expect(codes).toEqual({
 			4004: 'GATEWAY_AUTHENTICATION_FAILED',
 			4010: 'GATEWAY_INVALID_SHARD',
@@ -19,7 +33,7 @@ describe('close codes', () => {
 			4013: 'GATEWAY_INVALID_INTENTS',
 			4014: 'GATEWAY_DISALLOWED_INTENTS',
 		});
-		const error = fatalCloseError(4014, 3, (1 << 1) | (1 << 8) | (1 << 15));
+		const error = fatalError(4014, 3, (1 << 1) | (1 << 8) | (1 << 15));
 		expect(error).toBeInstanceOf(GatewayError);
 		expect(error.name).toBe('GatewayError[GATEWAY_DISALLOWED_INTENTS]');
 		expect(error.message).toContain('GuildMembers, GuildPresences, MessageContent');

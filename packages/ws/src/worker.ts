@@ -67,7 +67,7 @@ function dataOf(module: { readonly workerData: unknown }): unknown {
 
 const port = threads.parentPort;
 const init = dataOf(threads);
-if (port === null || !isInit(init)) throw new GatewayError('GATEWAY_WORKER_FAILED', 'The shard worker was started without a parent port or with invalid workerData.');
+if (port === null || !isInit(init)) throw GatewayError.of('GATEWAY_WORKER_FAILED', [[], { kind: 'bad-start' }]);
 
 // Dispatches are batched per tick (one postMessage for every frame read at once); anything else flushes the
 // batch first, so the main thread sees everything in the order the shards produced it.
@@ -164,7 +164,7 @@ port.on('message', (message: unknown) => {
 			const shard = typeof message.shardId === 'number' ? shards.get(message.shardId) : undefined;
 			const payload = message.payload;
 			if (shard === undefined || !isRecord(payload) || typeof payload.op !== 'number') {
-				post({ type: 'sent', nonce: n, error: serializeError(new GatewayError('GATEWAY_UNKNOWN_SHARD', `Shard ${String(message.shardId)} is not run by this worker.`)) });
+				post({ type: 'sent', nonce: n, error: serializeError(GatewayError.of('GATEWAY_UNKNOWN_SHARD', [message.shardId, 'worker', [...shards.keys()]])) });
 				return;
 			}
 			shard.send({ op: payload.op, d: payload.d }).then(

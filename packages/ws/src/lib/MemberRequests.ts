@@ -164,7 +164,7 @@ export class MemberRequests {
 		this.#arm(nonce, pending);
 		this.#send(pending.shardId, pending.payload).catch((error: unknown) => {
 			this.#finish(nonce);
-			pending.fail(error instanceof GatewayError ? error : new GatewayError('GATEWAY_MEMBERS_REQUEST_FAILED', `Requesting members of guild ${pending.guildId} failed.`, { cause: error, shardId: pending.shardId }));
+			pending.fail(error instanceof GatewayError ? error : GatewayError.of('GATEWAY_MEMBERS_REQUEST_FAILED', [pending.guildId], { cause: error, shardId: pending.shardId }));
 		});
 	}
 
@@ -172,7 +172,7 @@ export class MemberRequests {
 		if (pending.timer !== undefined) clearTimeout(pending.timer);
 		pending.timer = setTimeout(() => {
 			this.#finish(nonce);
-			pending.fail(new GatewayError('GATEWAY_TIMEOUT', `No GUILD_MEMBERS_CHUNK for guild ${pending.guildId} within ${pending.timeout} ms. Check the GUILD_MEMBERS intent (needed to list members).`, { shardId: pending.shardId }));
+			pending.fail(GatewayError.of('GATEWAY_TIMEOUT', [pending.guildId, pending.timeout], { shardId: pending.shardId }));
 		}, pending.timeout);
 	}
 
@@ -210,7 +210,7 @@ export class MemberRequests {
 			const retryAfter = numberField(d, 'retry_after') ?? 1;
 			if (pending.retriesLeft <= 0) {
 				this.#finish(nonce);
-				pending.fail(new GatewayError('GATEWAY_RATE_LIMITED', `Requesting members of guild ${pending.guildId} is rate limited; retry after ${retryAfter} s.`, { shardId: pending.shardId, retryAfter }));
+				pending.fail(GatewayError.of('GATEWAY_RATE_LIMITED', [pending.guildId, retryAfter], { shardId: pending.shardId, retryAfter }));
 				return true;
 			}
 			pending.retriesLeft--;
@@ -233,11 +233,11 @@ export class MemberRequests {
 }
 
 function validate(options: RequestGuildMembersOptions, nonce: string): GatewayError | null {
-	if (Buffer.byteLength(nonce) > 32) return new GatewayError('GATEWAY_INVALID_OPTION', 'requestGuildMembers: `nonce` must be at most 32 bytes.');
+	if (Buffer.byteLength(nonce) > 32) return GatewayError.of('GATEWAY_INVALID_OPTION', ['nonce', 'of requestGuildMembers must be at most 32 bytes.']);
 	if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 0)) {
-		return new GatewayError('GATEWAY_INVALID_OPTION', `requestGuildMembers: \`limit\` must be a non-negative integer, got ${String(options.limit)}.`);
+		return GatewayError.of('GATEWAY_INVALID_OPTION', ['limit', `of requestGuildMembers must be a non-negative integer, got ${String(options.limit)}.`]);
 	}
-	if (options.userIds !== undefined && options.userIds.length > 100) return new GatewayError('GATEWAY_INVALID_OPTION', 'requestGuildMembers: `userIds` takes at most 100 ids.');
-	if (options.userIds !== undefined && options.query !== undefined) return new GatewayError('GATEWAY_INVALID_OPTION', 'requestGuildMembers: pass either `query` or `userIds`, not both.');
+	if (options.userIds !== undefined && options.userIds.length > 100) return GatewayError.of('GATEWAY_INVALID_OPTION', ['userIds', 'of requestGuildMembers takes at most 100 ids.']);
+	if (options.userIds !== undefined && options.query !== undefined) return GatewayError.of('GATEWAY_INVALID_OPTION', ['userIds', 'and `query` of requestGuildMembers exclude each other: pass one, not both.']);
 	return null;
 }

@@ -1,98 +1,17 @@
-import { type ExtensionPointEmitter, registerSecret, unregisterSecret, shardIdForGuild, markClass, Emitter } from '@ovenjs/types';
+import { registerSecret, unregisterSecret, shardIdForGuild, markClass, Emitter } from '@ovenjs/types';
 import { GatewayError } from './errors/GatewayError.js';
 import { GatewayDispatch } from './GatewayDispatch.js';
 import type { IdentifyThrottler } from './interfaces/IdentifyThrottler.js';
-import type { ShardingStrategy, ShardingStrategyFactory } from './interfaces/ShardingStrategy.js';
+import type { ShardingStrategy } from './interfaces/ShardingStrategy.js';
 import { MemberRequests, type GuildMembersChunk, type GuildMembersResult, type RequestGuildMembersOptions } from './MemberRequests.js';
 import { simpleShardingStrategy } from './strategies/SimpleShardingStrategy.js';
 import { SimpleIdentifyThrottler } from './throttlers/SimpleIdentifyThrottler.js';
-import { DefaultWebSocketManagerOptions } from './utils/constants.js';
-import type { DecompressorImplementation, GatewayCompression } from './utils/decompression.js';
-import { type GatewayInformation, type GatewayRestLike, parseGatewayInformation } from './utils/gatewayInformation.js';
+import { type GatewayInformation, parseGatewayInformation } from './utils/gatewayInformation.js';
 import { ReshardGate } from './utils/ReshardGate.js';
-import type { GatewayPresence, IdentifyProperties, RetrieveSessionInfo, ShardConfig, ShardEvent, ShardHooks, ShardSink, ShardSnapshot, ShardStatus, UpdateSessionInfo } from './utils/types.js';
+import type { ShardConfig, ShardEvent, ShardHooks, ShardSink, ShardSnapshot, ShardStatus } from './utils/types.js';
 import { validateOptions } from './utils/validateOptions.js';
 import { abortReason } from './utils/abort.js';
-
-/** Options of {@link WebSocketManager}. */
-export interface WebSocketManagerOptions {
-	/** The bot token (without `Bot `). Never printed: it is redacted from errors, logs and `inspect`. */
-	readonly token: string;
-	/** The gateway intents bit field. */
-	readonly intents: number;
-	/** A REST client; only `get('/gateway/bot')` is used. Either this or `fetchGatewayInformation` for `'auto'`. */
-	readonly rest?: GatewayRestLike;
-	/** Fetches `GET /gateway/bot` (raw JSON, snake_case, as Discord sends it). */
-	readonly fetchGatewayInformation?: () => Promise<unknown>;
-	/** The shard count, or `'auto'` for Discord's recommendation. @defaultValue `'auto'` */
-	readonly shardCount?: number | 'auto';
-	/** The shards this manager runs (others may run elsewhere). @defaultValue every shard in `[0, shardCount)` */
-	readonly shardIds?: readonly number[];
-	/** The gateway URL when no gateway information is fetched. @defaultValue `'wss://gateway.discord.gg'` */
-	readonly gatewayUrl?: string;
-	/** Transport compression. @defaultValue `null` */
-	readonly compression?: GatewayCompression;
-	/** Members above which a guild is "large" (50–250). @defaultValue `50` */
-	readonly largeThreshold?: number;
-	/** The presence to identify with. */
-	readonly presence?: GatewayPresence;
-	/** IDENTIFY `properties`. @defaultValue `{ os: process.platform, browser: '@ovenjs/ws', device: '@ovenjs/ws' }` */
-	readonly identifyProperties?: IdentifyProperties;
-	/** Decides when shards identify. @defaultValue a {@link SimpleIdentifyThrottler} */
-	readonly identifyThrottler?: IdentifyThrottler;
-	/** Runs the shards. @defaultValue {@link simpleShardingStrategy} (this thread) */
-	readonly strategy?: ShardingStrategyFactory;
-	/** Loads a persisted session so a restarted process resumes instead of identifying. */
-	readonly retrieveSessionInfo?: RetrieveSessionInfo;
-	/** Persists a session (called on READY, on every sequence, and with `null` when it ends). */
-	readonly updateSessionInfo?: UpdateSessionInfo;
-	/**
-	 * The dispatch events the application wants; others are counted and skipped without a full `JSON.parse`. A
-	 * function is asked for every dispatch (after reading its header), so the answer may change while the shards
-	 * run: `@ovenjs/core`'s `Client` wants what its cache, its listeners and its extension points use.
-	 * @defaultValue `'all'`
-	 */
-	readonly dispatchEvents?: 'all' | readonly string[] | ((t: string) => boolean);
-	/** WebSocket handshake timeout in ms. @defaultValue `30_000` */
-	readonly handshakeTimeout?: number;
-	/** Milliseconds to wait for HELLO before reconnecting. @defaultValue `60_000` */
-	readonly helloTimeout?: number;
-	/**
-	 * Milliseconds to wait for READY (or RESUMED) after IDENTIFY (or RESUME) was sent. When it passes, the shard
-	 * reports a `GATEWAY_READY_TIMEOUT` error, rejects a pending `connect()` with it, and reconnects.
-	 * @defaultValue `15_000`
-	 */
-	readonly readyTimeout?: number;
-	/**
-	 * The largest gateway payload accepted, in bytes: a WebSocket frame, and a payload after decompression
-	 * (characters for zlib-stream). A larger one resets the connection with `GATEWAY_PAYLOAD_TOO_LARGE` (and the
-	 * shard resumes), so a decompression bomb cannot exhaust memory.
-	 * @defaultValue `67_108_864` (64 MiB)
-	 */
-	readonly maxPayloadSize?: number;
-	/**
-	 * The decoder of a compressed transport: `'auto'` picks `zlib-sync` for zlib-stream when it is installed
-	 * (an optional dependency; otherwise `node:zlib`), and `node:zlib`'s zstd for zstd-stream on Node >= 22.15
-	 * (otherwise the pure-JS `fzstd`). See {@link DecompressorImplementation}.
-	 * @defaultValue `'auto'`
-	 */
-	readonly decompressor?: DecompressorImplementation;
-	/**
-	 * The most shards `connect()` will open. `shardCount: 'auto'` takes Discord's recommendation, and a count that
-	 * the daily `session_start_limit` cannot identify is refused with `GATEWAY_SESSION_START_LIMIT` either way;
-	 * this caps it further. `null`: no cap beyond the session start limit.
-	 * @defaultValue `null`
-	 */
-	readonly maxShards?: number | null;
-	/** Reconnect backoff in ms (doubles per failed attempt, with jitter). @defaultValue `{ initial: 1_000, max: 60_000 }` */
-	readonly reconnectBackoff?: { readonly initial: number; readonly max: number };
-	/** How often to ask Discord whether more shards are recommended (ms); `null` never. @defaultValue `null` */
-	readonly reshardCheckInterval?: number | null;
-	/** Guilds per shard past which the manager checks whether to reshard. @defaultValue `2_500` */
-	readonly guildsPerShardThreshold?: number;
-	/** Extension points (`ws:beforeConnect`, `ws:afterConnect`, `ws:onMessage`, `ws:onClose`, ...). */
-	readonly extensions?: ExtensionPointEmitter;
-}
+import { DefaultWebSocketManagerOptions, type WebSocketManagerOptions } from './WebSocketManagerOptions.js';
 
 /** Start-up progress of a shard set. */
 export interface ShardProgress {
@@ -180,7 +99,7 @@ export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 		registerSecret(options.token);
 		this.#throttler = options.identifyThrottler ?? new SimpleIdentifyThrottler({ onBudgetExhausted: (ms) => this.emit('debug', `Session start budget spent; identifies wait ${ms} ms for the reset.`, null) });
 		this.#members = new MemberRequests((shardId, payload) => this.send(shardId, payload));
-		const events = options.dispatchEvents ?? 'all';
+		const events = options.dispatchEvents ?? DefaultWebSocketManagerOptions.dispatchEvents;
 		this.#wantAll = events === 'all';
 		this.#wants = typeof events === 'function' ? events : undefined;
 		this.#wantedSet = new Set(typeof events === 'function' || events === 'all' ? [] : events);
@@ -206,7 +125,7 @@ export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 
 	/** Connects every shard; resolves when all are ready. Rejects with the first fatal {@link GatewayError}. */
 	public async connect(): Promise<void> {
-		if (this.#state !== 'idle') throw new GatewayError('GATEWAY_INVALID_OPTION', `connect() was already called (state: ${this.#state}); create a new manager to connect again.`);
+		if (this.#state !== 'idle') throw GatewayError.of('GATEWAY_ALREADY_CONNECTED', [this.#state]);
 		this.#state = 'connecting';
 		const info = await this.fetchGatewayInformation();
 		if (info !== null) {
@@ -217,21 +136,16 @@ export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 		const shardCount = requested === 'auto' ? (info?.shards ?? 1) : requested;
 		const maxShards = this.#options.maxShards ?? DefaultWebSocketManagerOptions.maxShards;
 		if (maxShards !== null && shardCount > maxShards) {
-			throw this.#refuse(new GatewayError('GATEWAY_INVALID_OPTION', `${requested === 'auto' ? 'Discord recommends' : 'shardCount asks for'} ${shardCount} shards, more than \`maxShards\` (${maxShards}); raise maxShards or run the shards across processes with \`shardIds\`.`));
+			throw this.#refuse(GatewayError.of('GATEWAY_INVALID_OPTION', ['maxShards', `(${maxShards}) is lower than the ${shardCount} shards ${requested === 'auto' ? 'Discord recommends' : 'shardCount asks for'}; raise maxShards or run the shards across processes with \`shardIds\`.`]));
 		}
 		const shardIds = this.#options.shardIds ?? range(shardCount);
 		for (const id of shardIds) {
-			if (id >= shardCount) throw this.#refuse(new GatewayError('GATEWAY_INVALID_OPTION', `shardIds contains ${id}, but shardCount is ${shardCount}: ids must be in [0, ${shardCount}).`));
+			if (id >= shardCount) throw this.#refuse(GatewayError.of('GATEWAY_INVALID_OPTION', ['shardIds', `contains ${id}, but shardCount is ${shardCount}: ids must be in [0, ${shardCount}).`]));
 		}
 		// Each shard without a stored session identifies once: refuse up front what the daily budget cannot pay for.
 		const limit = info?.sessionStartLimit;
 		if (limit !== undefined && this.#options.retrieveSessionInfo === undefined && shardIds.length > limit.remaining) {
-			throw this.#refuse(
-				new GatewayError(
-					'GATEWAY_SESSION_START_LIMIT',
-					`Starting ${shardIds.length} shards needs ${shardIds.length} identifies, but Discord's daily session start limit has ${limit.remaining} of ${limit.total} left (it resets in ${Math.ceil(limit.resetAfter / 60_000)} min). Refusing to start rather than spend the budget; start fewer shards (\`shardIds\`) or wait for the reset.`,
-				),
-			);
+			throw this.#refuse(GatewayError.of('GATEWAY_SESSION_START_LIMIT', [shardIds.length, limit.remaining, limit.total, limit.resetAfter]));
 		}
 		const set = this.#createSet(shardCount, shardIds, info?.url);
 		this.#active = set;
@@ -268,7 +182,7 @@ export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 			token: o.token,
 			intents: o.intents,
 			shardCount,
-			gatewayUrl: url ?? o.gatewayUrl ?? 'wss://gateway.discord.gg',
+			gatewayUrl: url ?? o.gatewayUrl ?? d.gatewayUrl,
 			compression: o.compression ?? d.compression,
 			largeThreshold: o.largeThreshold ?? d.largeThreshold,
 			presence: o.presence,
@@ -420,7 +334,7 @@ export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 	/** Queues a payload on a shard (sent once it is ready, within Discord's send limit). */
 	public send(shardId: number, payload: { readonly op: number; readonly d: unknown }): Promise<void> {
 		const set = this.#active;
-		if (set === null || this.#state === 'destroyed') return Promise.reject(new GatewayError('GATEWAY_NOT_CONNECTED', 'The manager is not connected; call connect() first.', { shardId }));
+		if (set === null || this.#state === 'destroyed') return Promise.reject(GatewayError.of('GATEWAY_NOT_CONNECTED', ['send()', 'the manager is not connected'], { shardId }));
 		return set.strategy.send(shardId, payload);
 	}
 
@@ -436,7 +350,7 @@ export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 
 	#shardOf(options: RequestGuildMembersOptions): number {
 		const count = this.#active?.shardCount;
-		if (count === undefined) throw new GatewayError('GATEWAY_NOT_CONNECTED', 'requestGuildMembers needs a connected manager; call connect() first.');
+		if (count === undefined) throw GatewayError.of('GATEWAY_NOT_CONNECTED', ['requestGuildMembers()', 'the manager is not connected']);
 		return shardIdForGuild(options.guildId, count);
 	}
 
@@ -459,9 +373,9 @@ export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 
 	async #reshard(requested: number | undefined): Promise<boolean> {
 		const old = this.#active;
-		if (old === null || this.#state !== 'ready') throw new GatewayError('GATEWAY_RESHARD_FAILED', 'reshard() needs a connected manager; wait for connect() to resolve.');
-		if (this.#options.shardIds !== undefined) throw new GatewayError('GATEWAY_RESHARD_FAILED', 'reshard() needs a manager that runs every shard (no `shardIds` option); coordinate resharding across processes yourself.');
-		if (requested !== undefined && (!Number.isInteger(requested) || requested < 1)) throw new GatewayError('GATEWAY_INVALID_OPTION', `reshard(shardCount) takes a positive integer, got ${String(requested)}.`);
+		if (old === null || this.#state !== 'ready') throw GatewayError.of('GATEWAY_RESHARD_FAILED', ['not-connected']);
+		if (this.#options.shardIds !== undefined) throw GatewayError.of('GATEWAY_RESHARD_FAILED', ['partial-shard-ids']);
+		if (requested !== undefined && (!Number.isInteger(requested) || requested < 1)) throw GatewayError.of('GATEWAY_INVALID_OPTION', ['reshard(shardCount)', `takes a positive integer, got ${String(requested)}.`]);
 		const info = await this.fetchGatewayInformation();
 		if (info !== null) await this.#throttler.setLimits(info.sessionStartLimit);
 		const threshold = this.#options.guildsPerShardThreshold ?? DefaultWebSocketManagerOptions.guildsPerShardThreshold;
@@ -477,7 +391,7 @@ export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 		} catch (error) {
 			this.#gate = null;
 			await next.strategy.destroy();
-			const failure = error instanceof GatewayError ? error : new GatewayError('GATEWAY_RESHARD_FAILED', 'The new shard set failed to connect; the old set keeps running.', { cause: error });
+			const failure = error instanceof GatewayError ? error : GatewayError.of('GATEWAY_RESHARD_FAILED', ['connect-failed'], { cause: error });
 			this.emit('reshard', { phase: 'failed', from: old.shardCount, to: target, error: failure });
 			throw failure;
 		}
@@ -516,7 +430,7 @@ export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 		this.#state = 'destroyed';
 		if (this.#checkTimer !== undefined) clearInterval(this.#checkTimer);
 		if (this.#graceTimer !== undefined) clearTimeout(this.#graceTimer);
-		this.#members.rejectAll(new GatewayError('GATEWAY_DESTROYED', 'The manager was destroyed before the member request completed.'));
+		this.#members.rejectAll(GatewayError.of('GATEWAY_DESTROYED', ['The manager']));
 		const sets = [this.#active, this.#gate?.next].filter((s): s is ShardSet => s !== null && s !== undefined);
 		this.#gate = null;
 		await Promise.all([...new Set(sets)].map((set) => set.strategy.destroy(options)));

@@ -1,9 +1,19 @@
 import WebSocket from 'ws';
 import { redactSecrets } from '@ovenjs/types';
 import { GatewayError } from './errors/GatewayError.js';
-import { closeAction, fatalCloseError } from './utils/closeCodes.js';
-import { GATEWAY_VERSION, GatewayOp, HEARTBEAT_INTERVAL_RANGE, NORMAL_CLOSE_CODE, RESUMABLE_CLOSE_CODE } from './utils/constants.js';
-import { createDecompressor, type Decompressor, type GatewayCompression } from './utils/decompression.js';
+import {
+	Connection,
+	type ConnectingState,
+	connectionOf,
+	type IdentifyingState,
+	releaseState,
+	type ResumingState,
+	type ShardState,
+	type WaitingIdentifyState,
+} from './ShardState.js';
+import { describeCloseCode, fatalCloseError, NORMAL_CLOSE_CODE, RESUMABLE_CLOSE_CODE } from './utils/closeCodes.js';
+import { GATEWAY_VERSION, GatewayOp, HEARTBEAT_INTERVAL_RANGE } from './utils/constants.js';
+import { createDecompressor, type GatewayCompression } from './utils/decompression.js';
 import { Heartbeater } from './utils/Heartbeater.js';
 import { identifyDelay } from './utils/identifyBackoff.js';
 import { sleep } from './utils/abort.js';
@@ -18,11 +28,16 @@ interface Waiter {
 	readonly reject: (error: unknown) => void;
 }
 
+const IDLE: ShardState = { status: 'idle' };
+const DESTROYED: ShardState = { status: 'destroyed' };
+
 /**
  * One gateway connection, exactly as Discord documents the protocol: HELLO and jittered heartbeats, zombie
  * detection, IDENTIFY through the identify throttler, RESUME with `resume_gateway_url`, op 7 and op 9, close
  * codes, and a send queue under the per-connection limit. Dispatches reach the sink in order and never twice
  * (sequence numbers below the last delivered one are dropped after a resume replays them).
+ *
+ * The lifecycle is one {@link ShardState} object, replaced on every transition (in one place, `#enter`).
  *
  * Used by the sharding strategies; applications use {@link WebSocketManager}.
  */
@@ -32,22 +47,16 @@ export class WebSocketShard {
 	readonly #config: ShardConfig;
 	readonly #hooks: ShardHooks;
 	readonly #sink: ShardSink;
-	#status: ShardStatus = 'idle';
-	#ws: WebSocket | null = null;
-	#decompressor: Decompressor | null = null;
-	#generation = 0;
+	#state: ShardState = IDLE;
+	/** The session to resume: outlives connections; cleared when Discord cannot resume it. */
 	#session: SessionInfo | null = null;
 	#sessionLoaded = false;
+	/** The last delivered sequence number. */
 	#sequence: number | null = null;
+	/** Connection attempts since the shard was last ready (the reconnect backoff grows with it). */
 	#attempts = 0;
-	#replayed = 0;
 	#skipped = 0;
 	#duplicates = 0;
-	#destroyed = false;
-	#identifyAbort: AbortController | null = null;
-	#helloTimer: ReturnType<typeof setTimeout> | undefined;
-	#reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-	#readyTimer: ReturnType<typeof setTimeout> | undefined;
 	readonly #identifies: number[] = [];
 	#waiters: Waiter[] = [];
 	readonly #sends: SendQueue;
@@ -76,14 +85,14 @@ export class WebSocketShard {
 
 	/** The current status. */
 	public get status(): ShardStatus {
-		return this.#status;
+		return this.#state.status;
 	}
 
 	/** A status snapshot (status, latency, sequence, counters). */
 	public snapshot(): ShardSnapshot {
 		return {
 			shardId: this.id,
-			status: this.#status,
+			status: this.#state.status,
 			latency: this.#heartbeater.latency,
 			sequence: this.#sequence,
 			skipped: this.#skipped,
@@ -98,12 +107,13 @@ export class WebSocketShard {
 
 	/** Connects; resolves when the shard is ready (identified or resumed), rejects on a fatal close or destroy. */
 	public connect(): Promise<void> {
-		if (this.#destroyed) return Promise.reject(new GatewayError('GATEWAY_DESTROYED', `Shard ${this.id} was destroyed; create a new manager to connect again.`, { shardId: this.id }));
-		if (this.#status === 'ready') return Promise.resolve();
+		const status = this.#state.status;
+		if (status === 'destroyed') return Promise.reject(GatewayError.of('GATEWAY_DESTROYED', [`Shard ${this.id}`], { shardId: this.id }));
+		if (status === 'ready') return Promise.resolve();
 		const promise = new Promise<void>((resolve, reject) => {
 			this.#waiters.push({ resolve, reject });
 		});
-		if (this.#status === 'idle' || this.#status === 'failed') void this.#open();
+		if (status === 'idle' || status === 'failed') void this.#open();
 		return promise;
 	}
 
@@ -112,8 +122,9 @@ export class WebSocketShard {
 	 * socket; rejects if the shard is destroyed first. Heartbeat, IDENTIFY and RESUME are managed by the shard.
 	 */
 	public send(payload: { readonly op: number; readonly d: unknown }): Promise<void> {
-		if (this.#destroyed || this.#status === 'failed') {
-			return Promise.reject(new GatewayError('GATEWAY_NOT_CONNECTED', `Shard ${this.id} is ${this.#status}; the payload was not sent.`, { shardId: this.id }));
+		const status = this.#state.status;
+		if (status === 'destroyed' || status === 'failed') {
+			return Promise.reject(GatewayError.of('GATEWAY_NOT_CONNECTED', ['send()', `shard ${this.id} is ${status}`], { shardId: this.id }));
 		}
 		const text = serializePayload(payload, this.id);
 		if (text instanceof GatewayError) return Promise.reject(text);
@@ -127,13 +138,11 @@ export class WebSocketShard {
 	 * later process can resume it; otherwise it ends the session (close code 1000).
 	 */
 	public async destroy(options: { readonly keepSession?: boolean } = {}): Promise<void> {
-		if (this.#destroyed) return;
-		this.#destroyed = true;
+		if (this.#state.status === 'destroyed') return;
 		const keep = options.keepSession === true;
-		const ws = this.#ws;
-		this.#teardown();
-		this.#setStatus('destroyed');
-		const error = new GatewayError('GATEWAY_DESTROYED', `Shard ${this.id} was destroyed before the operation completed.`, { shardId: this.id });
+		const ws = this.#teardown();
+		this.#enter(DESTROYED);
+		const error = GatewayError.of('GATEWAY_DESTROYED', [`Shard ${this.id}`], { shardId: this.id });
 		this.#sends.rejectAll(error);
 		for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
 		if (keep) await this.#persist(this.session);
@@ -144,12 +153,17 @@ export class WebSocketShard {
 		if (ws !== null) await closeSocket(ws, keep ? RESUMABLE_CLOSE_CODE : NORMAL_CLOSE_CODE);
 	}
 
-	#setStatus(status: ShardStatus): void {
-		if (this.#status === status) return;
-		this.#status = status;
-		this.#emit({ type: 'status', shardId: this.id, status });
-		if (this.#hooks.extensions?.has('ws:shardStatus') === true) this.#hooks.extensions.emit('ws:shardStatus', this.id, status);
+	/** Every transition: the state left gives up its timers (and an identify wait); a new status is announced. */
+	#enter(next: ShardState): void {
+		const previous = this.#state;
+		releaseState(previous, this.#cancelled);
+		this.#state = next;
+		if (previous.status === next.status) return;
+		this.#emit({ type: 'status', shardId: this.id, status: next.status });
+		if (this.#hooks.extensions?.has('ws:shardStatus') === true) this.#hooks.extensions.emit('ws:shardStatus', this.id, next.status);
 	}
+
+	readonly #cancelled = (): GatewayError => GatewayError.of('GATEWAY_IDENTIFY_CANCELLED', [this.id], { shardId: this.id });
 
 	#emit(event: ShardEvent): void {
 		this.#sink.event(event);
@@ -159,19 +173,23 @@ export class WebSocketShard {
 		this.#emit({ type: 'debug', shardId: this.id, message: redactSecrets(message, this.#config.token) });
 	}
 
+	#error(error: GatewayError): void {
+		this.#emit({ type: 'error', shardId: this.id, error, fatal: false });
+	}
+
 	async #open(): Promise<void> {
-		const generation = ++this.#generation;
 		this.#attempts++;
-		this.#setStatus('connecting');
+		const loading: ConnectingState = { status: 'connecting', connection: null, helloTimer: undefined };
+		this.#enter(loading);
 		if (!this.#sessionLoaded) {
 			this.#sessionLoaded = true;
 			let stored: SessionInfo | null | undefined;
 			try {
 				stored = await this.#hooks.retrieveSessionInfo?.(this.id);
 			} catch (error) {
-				this.#emit({ type: 'error', shardId: this.id, error: new GatewayError('GATEWAY_INVALID_OPTION', `Shard ${this.id}: retrieveSessionInfo threw; identifying with a new session.`, { shardId: this.id, cause: error }), fatal: false });
+				this.#error(GatewayError.of('GATEWAY_HOOK_FAILED', [this.id, 'retrieveSessionInfo'], { shardId: this.id, cause: error }));
 			}
-			if (generation !== this.#generation) return;
+			if (this.#state !== loading) return;
 			if (stored !== null && stored !== undefined) {
 				if (stored.shardCount === this.#config.shardCount && stored.shardId === this.id) {
 					this.#session = stored;
@@ -182,7 +200,7 @@ export class WebSocketShard {
 		}
 		const url = gatewayUrl(this.#session?.resumeUrl ?? this.#config.gatewayUrl, this.#config.compression) ?? gatewayUrl(this.#config.gatewayUrl, this.#config.compression);
 		if (url === null) {
-			this.#fail(new GatewayError('GATEWAY_INVALID_OPTION', `Shard ${this.id}: the gateway URL is not a ws:// or wss:// URL; check \`gatewayUrl\` or what GET /gateway/bot returns.`, { shardId: this.id }));
+			this.#fail(GatewayError.of('GATEWAY_INVALID_OPTION', ['gatewayUrl', 'is not a ws:// or wss:// URL; check `gatewayUrl` or what GET /gateway/bot returns.'], { shardId: this.id }));
 			return;
 		}
 		const info = { shardId: this.id, shardCount: this.#config.shardCount, url, resuming: this.#session !== null };
@@ -193,64 +211,67 @@ export class WebSocketShard {
 			// Text frames are decoded with Buffer#toString (invalid UTF-8 becomes U+FFFD), so ws need not validate them first.
 			ws = new WebSocket(info.url, { handshakeTimeout: this.#config.handshakeTimeout, perMessageDeflate: false, maxPayload: this.#config.maxPayloadSize, skipUTF8Validation: true });
 		} catch (error) {
-			this.#emit({ type: 'error', shardId: this.id, error: new GatewayError('GATEWAY_NOT_CONNECTED', `Shard ${this.id}: could not open ${info.url}; retrying.`, { shardId: this.id, cause: error }), fatal: false });
+			this.#error(GatewayError.of('GATEWAY_CONNECT_FAILED', [this.id, info.url], { shardId: this.id, cause: error }));
 			if (this.#session !== null) this.#session = { ...this.#session, resumeUrl: this.#config.gatewayUrl };
 			this.#scheduleOpen();
 			return;
 		}
-		this.#ws = ws;
+		const connection = new Connection(ws);
+		const opened: ConnectingState = { status: 'connecting', connection, helloTimer: undefined };
+		this.#enter(opened);
 		const compression = this.#config.compression;
-		this.#decompressor =
+		connection.decompressor =
 			compression === null
 				? null
 				: createDecompressor(
-						{ compression, implementation: this.#config.decompressor, maxMessageSize: this.#config.maxPayloadSize },
+						{ compression, implementation: this.#config.decompressor, maxMessageSize: this.#config.maxPayloadSize, shardId: this.id },
 						(text) => {
-							if (generation === this.#generation) this.#onText(text);
+							if (!connection.closed) this.#onText(text);
 						},
 						(error) => {
-							if (generation !== this.#generation) return;
-							this.#emit({ type: 'error', shardId: this.id, error: withShard(error, this.id), fatal: false });
+							if (connection.closed) return;
+							this.#error(error);
 							this.#reconnect('resume', error.code === 'GATEWAY_PAYLOAD_TOO_LARGE' ? 'payload too large' : 'decompression failed', true);
 						},
 					);
 		ws.on('open', () => {
-			if (generation !== this.#generation) return;
+			if (connection.closed) return;
 			if (this.#hooks.extensions?.has('ws:afterConnect') === true) this.#hooks.extensions.emit('ws:afterConnect', info);
 		});
 		ws.on('message', (data, isBinary) => {
-			if (generation !== this.#generation) return;
+			if (connection.closed) return;
 			try {
-				if (isBinary && this.#decompressor !== null) this.#decompressor.push(toBuffer(data));
+				const decompressor = connection.decompressor;
+				if (isBinary && decompressor !== null) decompressor.push(toBuffer(data));
 				else this.#onText(toBuffer(data).toString('utf8'));
 			} catch (error) {
 				// Nothing a server sends may throw out of the socket's callback (it would crash the process).
-				if (generation !== this.#generation) return;
-				this.#emit({ type: 'error', shardId: this.id, error: new GatewayError('GATEWAY_INVALID_PAYLOAD', `Shard ${this.id}: a gateway message could not be handled; the connection will be reset.`, { shardId: this.id, cause: error }), fatal: false });
+				if (connectionOf(this.#state) !== connection) return;
+				this.#error(GatewayError.of('GATEWAY_INVALID_PAYLOAD', [this.id, { kind: 'unhandled' }], { shardId: this.id, cause: error }));
 				this.#reconnect('resume', 'message handling failed', true);
 			}
 		});
 		ws.on('error', (error) => {
-			if (generation !== this.#generation) return;
+			if (connection.closed) return;
 			if (Reflect.get(error, 'code') === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-				this.#emit({ type: 'error', shardId: this.id, error: new GatewayError('GATEWAY_PAYLOAD_TOO_LARGE', `Shard ${this.id}: a gateway frame is larger than maxPayloadSize (${this.#config.maxPayloadSize} bytes); the connection will be reset.`, { shardId: this.id, cause: error }), fatal: false });
+				this.#error(GatewayError.of('GATEWAY_PAYLOAD_TOO_LARGE', [this.id, 'frame', this.#config.maxPayloadSize, null], { shardId: this.id, cause: error }));
 			}
 			this.#debug(`Socket error: ${error.message}`);
 		});
 		ws.on('close', (code, reason) => {
-			if (generation !== this.#generation) return;
+			if (connection.closed) return;
 			const text = reason.toString('utf8');
 			// Every frame received before the close is decoded and delivered first (zlib in the thread pool may still hold some).
-			const decompressor = this.#decompressor;
+			const decompressor = connection.decompressor;
 			if (decompressor === null) this.#onClose(code, text);
 			else {
 				void decompressor.settled().then(() => {
-					if (generation === this.#generation) this.#onClose(code, text);
+					if (!connection.closed) this.#onClose(code, text);
 				});
 			}
 		});
-		this.#helloTimer = setTimeout(() => {
-			if (generation !== this.#generation) return;
+		opened.helloTimer = setTimeout(() => {
+			if (this.#state !== opened) return;
 			this.#debug(`No HELLO within ${this.#config.helloTimeout} ms; reconnecting.`);
 			this.#reconnect('resume', 'hello timeout', true);
 		}, this.#config.helloTimeout);
@@ -280,7 +301,7 @@ export class WebSocketShard {
 	#accept(s: number | null): boolean {
 		if (s === null) return true;
 		if (!Number.isSafeInteger(s) || s < 0) {
-			this.#emit({ type: 'error', shardId: this.id, error: new GatewayError('GATEWAY_INVALID_PAYLOAD', `Shard ${this.id}: ignored a dispatch with sequence ${s}, which is not a non-negative safe integer.`, { shardId: this.id }), fatal: false });
+			this.#error(GatewayError.of('GATEWAY_INVALID_PAYLOAD', [this.id, { kind: 'sequence', sequence: s }], { shardId: this.id }));
 			return false;
 		}
 		if (this.#sequence !== null && s <= this.#sequence) {
@@ -289,9 +310,10 @@ export class WebSocketShard {
 		}
 		if (this.#sequence !== null && s > this.#sequence + 1) this.#debug(`Sequence jumped from ${this.#sequence} to ${s}.`);
 		this.#sequence = s;
-		if (this.#status === 'resuming') {
-			this.#replayed++;
-			this.#armReadyTimer();
+		const state = this.#state;
+		if (state.status === 'resuming') {
+			state.replayed++;
+			this.#armReadyTimer(state);
 		}
 		if (this.#hooks.updateSessionInfo !== undefined && this.#session !== null) void this.#persist(this.session);
 		return true;
@@ -331,7 +353,7 @@ export class WebSocketShard {
 			const sessionId = stringField(payload.d, 'session_id');
 			const resumeUrl = stringField(payload.d, 'resume_gateway_url');
 			if (sessionId === undefined || resumeUrl === undefined || gatewayUrl(resumeUrl, null) === null) {
-				this.#emit({ type: 'error', shardId: this.id, error: new GatewayError('GATEWAY_INVALID_PAYLOAD', `Shard ${this.id}: READY without a session_id or with a resume_gateway_url that is not a ws:// or wss:// URL; identifying again.`, { shardId: this.id }), fatal: false });
+				this.#error(GatewayError.of('GATEWAY_INVALID_PAYLOAD', [this.id, { kind: 'ready' }], { shardId: this.id }));
 				this.#reconnect('identify', 'invalid READY', true);
 				return;
 			}
@@ -342,8 +364,10 @@ export class WebSocketShard {
 			this.#emit({ type: 'ready', shardId: this.id, sessionId, guildCount: guilds, resumeUrl });
 			if (this.#hooks.extensions?.has('ws:shardReady') === true) this.#hooks.extensions.emit('ws:shardReady', this.id, false);
 		} else if (t === 'RESUMED') {
+			const state = this.#state;
+			const replayed = state.status === 'resuming' ? state.replayed : 0;
 			this.#becameReady();
-			this.#emit({ type: 'resumed', shardId: this.id, replayed: payload.s === null ? this.#replayed : Math.max(0, this.#replayed - 1) });
+			this.#emit({ type: 'resumed', shardId: this.id, replayed: payload.s === null ? replayed : Math.max(0, replayed - 1) });
 			if (this.#hooks.extensions?.has('ws:shardReady') === true) this.#hooks.extensions.emit('ws:shardReady', this.id, true);
 		}
 		if (this.#hooks.wants(t)) this.#sink.dispatch(this.id, t, payload.s, raw, payload);
@@ -351,42 +375,45 @@ export class WebSocketShard {
 	}
 
 	#becameReady(): void {
-		this.#clearReadyTimer();
+		const connection = connectionOf(this.#state);
+		if (connection === null) return;
 		this.#attempts = 0;
-		this.#setStatus('ready');
+		this.#enter({ status: 'ready', connection });
 		for (const waiter of this.#waiters.splice(0)) waiter.resolve();
 		this.#drain();
 	}
 
 	#onHello(interval: number | undefined): void {
-		if (this.#helloTimer !== undefined) clearTimeout(this.#helloTimer);
-		this.#helloTimer = undefined;
+		const state = this.#state;
+		const connection = connectionOf(state);
+		if (connection === null) return;
+		if (state.status === 'connecting') releaseState(state, this.#cancelled);
 		const { min, max } = HEARTBEAT_INTERVAL_RANGE;
 		if (interval === undefined || !Number.isFinite(interval) || interval < min || interval > max) {
-			this.#emit({ type: 'error', shardId: this.id, error: new GatewayError('GATEWAY_INVALID_PAYLOAD', `Shard ${this.id}: HELLO's heartbeat_interval ${String(interval)} is not a number of ms in [${min}, ${max}]; reconnecting with backoff.`, { shardId: this.id }), fatal: false });
+			this.#error(GatewayError.of('GATEWAY_INVALID_PAYLOAD', [this.id, { kind: 'hello', interval, min, max }], { shardId: this.id }));
 			this.#reconnect('resume', 'bad hello', true);
 			return;
 		}
 		this.#sends.limiter.reset();
 		this.#sends.limiter.reserveForHeartbeats(interval);
 		this.#heartbeater.start(interval);
-		if (this.#session !== null) this.#resume(this.#session);
-		else void this.#identify();
+		if (this.#session !== null) this.#resume(connection, this.#session);
+		else void this.#identify(connection);
 	}
 
-	#resume(session: SessionInfo): void {
-		this.#replayed = 0;
-		this.#setStatus('resuming');
+	#resume(connection: Connection, session: SessionInfo): void {
+		const resuming: ResumingState = { status: 'resuming', connection, replayed: 0, readyTimer: undefined };
+		this.#enter(resuming);
 		this.#debug(`Resuming session ${session.sessionId} at sequence ${this.#sequence ?? 0}.`);
 		this.#write(JSON.stringify({ op: GatewayOp.Resume, d: { token: this.#config.token, session_id: session.sessionId, seq: this.#sequence ?? 0 } }), false);
-		this.#armReadyTimer();
+		this.#armReadyTimer(resuming);
 	}
 
-	async #identify(): Promise<void> {
-		const generation = this.#generation;
-		this.#setStatus('waiting-identify');
+	/** Waits for the identify budget and the throttler (state `waiting-identify`), then sends IDENTIFY. */
+	async #identify(connection: Connection): Promise<void> {
 		const abort = new AbortController();
-		this.#identifyAbort = abort;
+		const waiting: WaitingIdentifyState = { status: 'waiting-identify', connection, abort, timer: undefined };
+		this.#enter(waiting);
 		try {
 			const delay = identifyDelay(this.#identifies);
 			if (delay > 0) {
@@ -395,17 +422,18 @@ export class WebSocketShard {
 			}
 			await this.#hooks.waitForIdentify(this.id, abort.signal);
 		} catch (error) {
-			if (generation === this.#generation && !this.#destroyed) {
-				this.#emit({ type: 'error', shardId: this.id, error: new GatewayError('GATEWAY_SESSION_START_LIMIT', `Shard ${this.id}: the identify throttler failed; retrying the connection.`, { shardId: this.id, cause: error }), fatal: false });
+			if (this.#state === waiting) {
+				this.#error(GatewayError.of('GATEWAY_IDENTIFY_THROTTLER_FAILED', [this.id], { shardId: this.id, cause: error }));
 				this.#reconnect('identify', 'identify throttler failed', true);
 			}
 			return;
 		} finally {
-			if (this.#identifyAbort === abort) this.#identifyAbort = null;
+			waiting.abort = null;
 		}
-		if (generation !== this.#generation || this.#destroyed) return;
+		if (this.#state !== waiting) return;
 		this.#identifies.push(Date.now());
-		this.#setStatus('identifying');
+		const identifying: IdentifyingState = { status: 'identifying', connection, readyTimer: undefined };
+		this.#enter(identifying);
 		this.#emit({ type: 'identifying', shardId: this.id });
 		const d: Record<string, unknown> = {
 			token: this.#config.token,
@@ -417,46 +445,41 @@ export class WebSocketShard {
 		};
 		if (this.#config.presence !== undefined) d.presence = this.#config.presence;
 		this.#write(JSON.stringify({ op: GatewayOp.Identify, d }), false);
-		this.#armReadyTimer();
+		this.#armReadyTimer(identifying);
 	}
 
 	/** (Re)starts the wait for READY / RESUMED; a resume's replayed dispatches count as progress. */
-	#armReadyTimer(): void {
-		this.#clearReadyTimer();
-		const generation = this.#generation;
+	#armReadyTimer(state: IdentifyingState | ResumingState): void {
+		if (state.readyTimer !== undefined) clearTimeout(state.readyTimer);
 		const timeout = this.#config.readyTimeout;
-		this.#readyTimer = setTimeout(() => {
-			this.#readyTimer = undefined;
-			if (generation !== this.#generation || this.#destroyed) return;
-			const resuming = this.#status === 'resuming';
-			const error = new GatewayError('GATEWAY_READY_TIMEOUT', `Shard ${this.id}: no ${resuming ? 'RESUMED' : 'READY'} within ${timeout} ms of ${resuming ? 'RESUME' : 'IDENTIFY'}; reconnecting. Raise \`readyTimeout\` if Discord is slow for this bot.`, { shardId: this.id });
-			this.#emit({ type: 'error', shardId: this.id, error, fatal: false });
+		state.readyTimer = setTimeout(() => {
+			state.readyTimer = undefined;
+			if (this.#state !== state) return;
+			const error = GatewayError.of('GATEWAY_READY_TIMEOUT', [this.id, state.status === 'resuming', timeout], { shardId: this.id });
+			this.#error(error);
 			for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
 			this.#reconnect('resume', 'ready timeout', true);
 		}, timeout);
 	}
 
-	#clearReadyTimer(): void {
-		if (this.#readyTimer !== undefined) clearTimeout(this.#readyTimer);
-		this.#readyTimer = undefined;
-	}
-
 	#onInvalidSession(resumable: boolean): void {
-		this.#clearReadyTimer();
+		const state = this.#state;
+		const connection = connectionOf(state);
+		if (connection === null) return;
+		if (state.status === 'identifying' || state.status === 'resuming') releaseState(state, this.#cancelled);
 		if (resumable && this.#session !== null) {
 			this.#debug('Invalid session (resumable); reconnecting to resume.');
 			this.#reconnect('resume', 'invalid session (resumable)', false);
 			return;
 		}
 		this.#loseSession('invalid session (not resumable)');
-		const generation = this.#generation;
 		const wait = 1_000 + Math.floor(Math.random() * 4_000);
 		this.#debug(`Invalid session (not resumable); identifying again in ${wait} ms.`);
-		this.#setStatus('waiting-identify');
-		this.#reconnectTimer = setTimeout(() => {
-			this.#reconnectTimer = undefined;
-			if (generation === this.#generation && !this.#destroyed) void this.#identify();
+		const timer = setTimeout(() => {
+			if (this.#state === waiting) void this.#identify(connection);
 		}, wait);
+		const waiting: WaitingIdentifyState = { status: 'waiting-identify', connection, abort: null, timer };
+		this.#enter(waiting);
 	}
 
 	/** The session cannot be resumed: events Discord will not replay are reported, never hidden. */
@@ -475,42 +498,47 @@ export class WebSocketShard {
 		try {
 			await update(this.id, info);
 		} catch (error) {
-			this.#emit({ type: 'error', shardId: this.id, error: new GatewayError('GATEWAY_INVALID_OPTION', `Shard ${this.id}: updateSessionInfo threw; the session was not persisted.`, { shardId: this.id, cause: error }), fatal: false });
+			this.#error(GatewayError.of('GATEWAY_HOOK_FAILED', [this.id, 'updateSessionInfo'], { shardId: this.id, cause: error }));
 		}
+	}
+
+	/** The socket of the current connection, or `null` once the shard let go of it. */
+	#socket(): WebSocket | null {
+		const connection = connectionOf(this.#state);
+		return connection === null || connection.closed ? null : connection.ws;
 	}
 
 	/** Writes now (identify, resume, heartbeat); heartbeats may use the reserved slots. */
 	#write(text: string, heartbeat: boolean): void {
-		this.#sends.writeNow(this.#ws, text, heartbeat);
+		this.#sends.writeNow(this.#socket(), text, heartbeat);
 	}
 
 	#drain(): void {
-		if (this.#status !== 'ready') return;
-		this.#sends.drain(this.#ws, () => {
+		if (this.#state.status !== 'ready') return;
+		this.#sends.drain(this.#socket(), () => {
 			this.#drain();
 		});
 	}
 
-	/** Stops everything tied to the current connection and invalidates its callbacks. */
-	#teardown(): void {
-		this.#generation++;
+	/**
+	 * Stops everything tied to the current connection (heartbeat, timers, an identify wait, the decoder) and lets
+	 * go of it, so its late callbacks are ignored. Returns its socket for the caller to close. The caller enters
+	 * the next state right after.
+	 */
+	#teardown(): WebSocket | null {
+		const state = this.#state;
+		releaseState(state, this.#cancelled);
 		this.#heartbeater.stop();
-		this.#identifyAbort?.abort(new GatewayError('GATEWAY_NOT_CONNECTED', `Shard ${this.id}: the connection closed while waiting to identify.`, { shardId: this.id }));
-		this.#identifyAbort = null;
-		for (const timer of [this.#helloTimer, this.#reconnectTimer, this.#readyTimer]) if (timer !== undefined) clearTimeout(timer);
-		this.#helloTimer = undefined;
-		this.#reconnectTimer = undefined;
-		this.#readyTimer = undefined;
 		this.#sends.pause();
-		this.#decompressor?.close();
-		this.#decompressor = null;
-		this.#ws = null;
+		const connection = connectionOf(state);
+		if (connection === null || connection.closed) return null;
+		connection.close();
+		return connection.ws;
 	}
 
 	/** Closes the current connection ourselves and opens a new one. */
 	#reconnect(mode: 'resume' | 'identify', reason: string, terminate: boolean): void {
-		const ws = this.#ws;
-		this.#teardown();
+		const ws = this.#teardown();
 		if (mode === 'identify') this.#loseSession(reason);
 		if (ws !== null) {
 			if (terminate || ws.readyState !== WebSocket.OPEN) ws.terminate();
@@ -521,30 +549,30 @@ export class WebSocketShard {
 	}
 
 	#scheduleOpen(): void {
-		if (this.#destroyed) return;
-		this.#setStatus('reconnecting');
+		if (this.#state.status === 'destroyed') return;
 		const { initial, max } = this.#config.reconnectBackoff;
 		const delay = this.#attempts <= 1 ? 0 : Math.min(max, initial * 2 ** (this.#attempts - 2)) * (0.5 + Math.random() / 2);
-		if (delay > 0) this.#debug(`Reconnecting in ${Math.round(delay)} ms (attempt ${this.#attempts + 1}).`);
-		const generation = this.#generation;
-		this.#reconnectTimer = setTimeout(() => {
-			this.#reconnectTimer = undefined;
-			if (generation === this.#generation && !this.#destroyed) void this.#open();
+		const timer = setTimeout(() => {
+			if (this.#state === reconnecting) void this.#open();
 		}, delay);
+		const reconnecting: ShardState = { status: 'reconnecting', timer };
+		this.#enter(reconnecting);
+		if (delay > 0) this.#debug(`Reconnecting in ${Math.round(delay)} ms (attempt ${this.#attempts + 1}).`);
 	}
 
 	#onClose(code: number, reason: string): void {
 		this.#teardown();
-		const action = closeAction(code);
-		const willReconnect = action !== 'fatal' && !this.#destroyed;
+		const closeCode = describeCloseCode(code);
+		const destroyed = this.#state.status === 'destroyed';
+		const willReconnect = closeCode.action !== 'fatal' && !destroyed;
 		this.#emit({ type: 'closed', shardId: this.id, code, reason: redactSecrets(reason, this.#config.token), willReconnect });
 		if (this.#hooks.extensions?.has('ws:onClose') === true) this.#hooks.extensions.emit('ws:onClose', { shardId: this.id, code, reason: redactSecrets(reason, this.#config.token), willReconnect });
-		if (this.#destroyed) return;
-		if (action === 'fatal') {
-			this.#fail(fatalCloseError(code, this.id, this.#config.intents));
+		if (destroyed) return;
+		if (closeCode.action === 'fatal') {
+			this.#fail(fatalCloseError(closeCode, this.id, this.#config.intents));
 			return;
 		}
-		if (action === 'identify') this.#loseSession(`closed with ${code}`);
+		if (closeCode.action === 'identify') this.#loseSession(`closed with ${code}`);
 		this.#scheduleOpen();
 	}
 
@@ -554,7 +582,7 @@ export class WebSocketShard {
 		this.#session = null;
 		this.#sequence = null;
 		void this.#persist(null);
-		this.#setStatus('failed');
+		this.#enter({ status: 'failed', error });
 		this.#emit({ type: 'error', shardId: this.id, error, fatal: true });
 		for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
 		this.#sends.rejectAll(error);
@@ -562,7 +590,7 @@ export class WebSocketShard {
 
 	/** Keeps the token out of `console.log(shard)`. */
 	public [Symbol.for('nodejs.util.inspect.custom')](): string {
-		return `WebSocketShard { id: ${this.id}, status: '${this.#status}' }`;
+		return `WebSocketShard { id: ${this.id}, status: '${this.#state.status}' }`;
 	}
 }
 
@@ -575,9 +603,4 @@ function gatewayUrl(base: string, compression: GatewayCompression): string | nul
 	url.searchParams.set('encoding', 'json');
 	if (compression !== null) url.searchParams.set('compress', compression);
 	return url.toString();
-}
-
-/** A decompressor's error, tagged with the shard it happened on. */
-function withShard(error: GatewayError, shardId: number): GatewayError {
-	return error.shardId === shardId ? error : new GatewayError(error.code, `Shard ${shardId}: ${error.message}`, { shardId, cause: error.cause });
 }

@@ -21,7 +21,7 @@ export class SimpleShardingStrategy implements ShardingStrategy {
 
 	public send(shardId: number, payload: { readonly op: number; readonly d: unknown }): Promise<void> {
 		const shard = this.#shards.get(shardId);
-		if (shard === undefined) return Promise.reject(new GatewayError('GATEWAY_UNKNOWN_SHARD', `Shard ${shardId} is not run by this manager (shards: ${[...this.#shards.keys()].join(', ')}).`, { shardId }));
+		if (shard === undefined) return Promise.reject(GatewayError.of('GATEWAY_UNKNOWN_SHARD', [shardId, 'manager', [...this.#shards.keys()]], { shardId }));
 		return shard.send(payload);
 	}
 

@@ -68,7 +68,7 @@ export class WorkerShardingStrategy implements ShardingStrategy {
 
 	public constructor(context: ShardingContext, options: WorkerShardingStrategyOptions = {}) {
 		const per = options.shardsPerWorker ?? 'all';
-		if (per !== 'all' && (!Number.isInteger(per) || per < 1)) throw new GatewayError('GATEWAY_INVALID_OPTION', `shardsPerWorker must be a positive integer or 'all', got ${String(per)}.`);
+		if (per !== 'all' && (!Number.isInteger(per) || per < 1)) throw GatewayError.of('GATEWAY_INVALID_OPTION', ['shardsPerWorker', `must be a positive integer or 'all', got ${String(per)}.`]);
 		this.#context = context;
 		this.#options = options;
 	}
@@ -97,11 +97,11 @@ export class WorkerShardingStrategy implements ShardingStrategy {
 				this.#onMessage(handle, message);
 			});
 			worker.on('error', (error) => {
-				this.#fail(handle, new GatewayError('GATEWAY_WORKER_FAILED', `A shard worker (shards ${shardIds.join(', ')}) crashed: ${error.message}`, { cause: error }));
+				this.#fail(handle, GatewayError.of('GATEWAY_WORKER_FAILED', [shardIds, { kind: 'crashed', message: error.message }], { cause: error }));
 			});
 			worker.on('exit', (code) => {
 				handle.exited = true;
-				const error = new GatewayError('GATEWAY_WORKER_FAILED', `A shard worker (shards ${shardIds.join(', ')}) exited with code ${code}.`);
+				const error = GatewayError.of('GATEWAY_WORKER_FAILED', [shardIds, { kind: 'exited', exitCode: code }]);
 				if (!this.#destroyed) this.#fail(handle, error);
 				else for (const pending of handle.pending.values()) pending.reject(error);
 				handle.pending.clear();
@@ -126,7 +126,7 @@ export class WorkerShardingStrategy implements ShardingStrategy {
 	}
 
 	#request(handle: WorkerHandle, build: (nonce: number) => ToWorker): Promise<unknown> {
-		if (handle.exited) return Promise.reject(new GatewayError('GATEWAY_WORKER_FAILED', `The worker of shards ${handle.shardIds.join(', ')} has exited.`));
+		if (handle.exited) return Promise.reject(GatewayError.of('GATEWAY_WORKER_FAILED', [handle.shardIds, { kind: 'gone' }]));
 		const nonce = ++this.#nonce;
 		return new Promise((resolve, reject) => {
 			handle.pending.set(nonce, { resolve, reject });
@@ -192,7 +192,7 @@ export class WorkerShardingStrategy implements ShardingStrategy {
 				return;
 			}
 			case 'identify-cancel':
-				handle.identifies.get(nonce)?.abort(new GatewayError('GATEWAY_NOT_CONNECTED', 'The shard stopped waiting to identify.'));
+				handle.identifies.get(nonce)?.abort(GatewayError.of('GATEWAY_IDENTIFY_CANCELLED', [undefined]));
 				return;
 			case 'retrieve-session': {
 				const retrieve = this.#context.hooks.retrieveSessionInfo;
@@ -215,7 +215,7 @@ export class WorkerShardingStrategy implements ShardingStrategy {
 				Promise.resolve()
 					.then(() => update(shardId, info))
 					.catch((error: unknown) => {
-						this.#context.sink.event({ type: 'error', shardId, error: new GatewayError('GATEWAY_INVALID_OPTION', `Shard ${shardId}: updateSessionInfo threw; the session was not persisted.`, { shardId, cause: error }), fatal: false });
+						this.#context.sink.event({ type: 'error', shardId, error: GatewayError.of('GATEWAY_HOOK_FAILED', [shardId, 'updateSessionInfo'], { shardId, cause: error }), fatal: false });
 					});
 				return;
 			}
@@ -246,7 +246,7 @@ export class WorkerShardingStrategy implements ShardingStrategy {
 		this.#destroyed = true;
 		await Promise.all(
 			this.#workers.map(async (handle) => {
-				for (const controller of handle.identifies.values()) controller.abort(new GatewayError('GATEWAY_DESTROYED', 'The manager was destroyed.'));
+				for (const controller of handle.identifies.values()) controller.abort(GatewayError.of('GATEWAY_DESTROYED', ['The manager']));
 				const timer = setTimeout(() => void handle.worker.terminate(), 5_000);
 				try {
 					if (!handle.exited) await this.#request(handle, (nonce) => ({ type: 'destroy', nonce, keepSession: options.keepSession === true }));
@@ -262,7 +262,7 @@ export class WorkerShardingStrategy implements ShardingStrategy {
 
 	public async send(shardId: number, payload: { readonly op: number; readonly d: unknown }): Promise<void> {
 		const handle = this.#byShard.get(shardId);
-		if (handle === undefined) throw new GatewayError('GATEWAY_UNKNOWN_SHARD', `Shard ${shardId} is not run by this manager (shards: ${this.#context.shardIds.join(', ')}).`, { shardId });
+		if (handle === undefined) throw GatewayError.of('GATEWAY_UNKNOWN_SHARD', [shardId, 'manager', this.#context.shardIds], { shardId });
 		await this.#request(handle, (nonce) => ({ type: 'send', nonce, shardId, payload }));
 	}
 

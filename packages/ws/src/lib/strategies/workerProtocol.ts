@@ -2,7 +2,7 @@
  * The messages between the main thread and shard worker threads, with the guards that check them on arrival
  * (structured clone carries plain data only: errors travel as their fields and are rebuilt).
  */
-import { GatewayError, type GatewayErrorCode } from '../errors/GatewayError.js';
+import { GatewayError, isGatewayErrorCode } from '../errors/GatewayError.js';
 import { isArray, isRecord } from '../utils/payload.js';
 import type { SessionInfo, ShardConfig, ShardEvent, ShardSnapshot, ShardStatus } from '../utils/types.js';
 
@@ -47,28 +47,15 @@ export interface WorkerInit {
 	readonly hasUpdate: boolean;
 }
 
-const ERROR_CODES = new Set<string>([
-	'GATEWAY_INVALID_OPTION', 'GATEWAY_INVALID_GATEWAY_INFORMATION', 'GATEWAY_UNKNOWN_SHARD', 'GATEWAY_NOT_CONNECTED', 'GATEWAY_DESTROYED',
-	'GATEWAY_INVALID_PAYLOAD', 'GATEWAY_DECOMPRESSION_FAILED', 'GATEWAY_AUTHENTICATION_FAILED', 'GATEWAY_INVALID_SHARD', 'GATEWAY_SHARDING_REQUIRED',
-	'GATEWAY_INVALID_API_VERSION', 'GATEWAY_INVALID_INTENTS', 'GATEWAY_DISALLOWED_INTENTS', 'GATEWAY_SESSION_START_LIMIT', 'GATEWAY_MEMBERS_REQUEST_FAILED',
-	'GATEWAY_RATE_LIMITED', 'GATEWAY_TIMEOUT', 'GATEWAY_WORKER_FAILED', 'GATEWAY_RESHARD_FAILED',
-]);
-
-function isErrorCode(code: string): code is GatewayErrorCode {
-	return ERROR_CODES.has(code);
-}
-
 /** Turns any error into plain data. */
 export function serializeError(error: unknown): SerializedError {
-	if (error instanceof GatewayError) {
-		return { code: error.code, message: error.message, shardId: error.shardId, closeCode: error.closeCode, privilegedIntents: error.privilegedIntents };
-	}
-	return { code: 'GATEWAY_WORKER_FAILED', message: error instanceof Error ? error.message : String(error), shardId: undefined, closeCode: undefined, privilegedIntents: [] };
+	const gateway = error instanceof GatewayError ? error : GatewayError.of('GATEWAY_WORKER_FAILED', [[], { kind: 'foreign-error', message: error instanceof Error ? error.message : String(error) }]);
+	return { code: gateway.code, message: gateway.message, shardId: gateway.shardId, closeCode: gateway.closeCode, privilegedIntents: gateway.privilegedIntents };
 }
 
-/** Rebuilds a {@link GatewayError} from plain data. */
+/** Rebuilds a {@link GatewayError} from plain data (its message was written by `GatewayError.of` on the other side). */
 export function deserializeError(value: SerializedError): GatewayError {
-	const code = isErrorCode(value.code) ? value.code : 'GATEWAY_WORKER_FAILED';
+	const code = isGatewayErrorCode(value.code) ? value.code : 'GATEWAY_WORKER_FAILED';
 	const options: { shardId?: number; closeCode?: number; privilegedIntents: readonly string[] } = { privilegedIntents: value.privilegedIntents };
 	if (value.shardId !== undefined) options.shardId = value.shardId;
 	if (value.closeCode !== undefined) options.closeCode = value.closeCode;

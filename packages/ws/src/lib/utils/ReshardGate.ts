@@ -15,12 +15,24 @@ export class ReshardGate {
 	readonly #deliveredByOld = new Map<string, number>();
 	#buffer: GatewayDispatch[] = [];
 	readonly #initialGuilds = new Set<string>();
+	#duplicatesSkipped = 0;
+	#oldDroppedAfterSwitch = 0;
+	#syncSuppressed = 0;
+
 	/** Events skipped because the old set had delivered them. */
-	public duplicatesSkipped = 0;
+	public get duplicatesSkipped(): number {
+		return this.#duplicatesSkipped;
+	}
+
 	/** Old-set events dropped after the switch (the new set delivers them). */
-	public oldDroppedAfterSwitch = 0;
+	public get oldDroppedAfterSwitch(): number {
+		return this.#oldDroppedAfterSwitch;
+	}
+
 	/** New-set state-sync events (READY, initial GUILD_CREATE) not delivered. */
-	public syncSuppressed = 0;
+	public get syncSuppressed(): number {
+		return this.#syncSuppressed;
+	}
 
 	/** Whether dispatch has switched to the new set. */
 	public get switched(): boolean {
@@ -30,7 +42,7 @@ export class ReshardGate {
 	/** An old-set dispatch: returns whether to deliver it. */
 	public fromOld(event: GatewayDispatch): boolean {
 		if (this.#switched) {
-			this.oldDroppedAfterSwitch++;
+			this.#oldDroppedAfterSwitch++;
 			return false;
 		}
 		const key = keyOf(event);
@@ -43,11 +55,11 @@ export class ReshardGate {
 		if (event.t === 'READY') {
 			const guilds = isRecord(event.d) && isArray(event.d.guilds) ? event.d.guilds : [];
 			for (const guild of guilds) if (isRecord(guild) && typeof guild.id === 'string') this.#initialGuilds.add(guild.id);
-			this.syncSuppressed++;
+			this.#syncSuppressed++;
 			return false;
 		}
 		if (event.t === 'GUILD_CREATE' && isRecord(event.d) && typeof event.d.id === 'string' && this.#initialGuilds.delete(event.d.id)) {
-			this.syncSuppressed++;
+			this.#syncSuppressed++;
 			return false;
 		}
 		if (!this.#switched) {
@@ -63,7 +75,7 @@ export class ReshardGate {
 		if (count === undefined) return false;
 		if (count <= 1) this.#deliveredByOld.delete(key);
 		else this.#deliveredByOld.set(key, count - 1);
-		this.duplicatesSkipped++;
+		this.#duplicatesSkipped++;
 		return true;
 	}
 

@@ -9,15 +9,15 @@ const MANAGED_OPS = new Set<number>([GatewayOp.Heartbeat, GatewayOp.Identify, Ga
 /** Checks an application payload and serializes it, or returns the typed error saying what is wrong. */
 export function serializePayload(payload: { readonly op: number; readonly d: unknown }, shardId: number): string | GatewayError {
 	if (!Number.isInteger(payload.op) || payload.op < 0) {
-		return new GatewayError('GATEWAY_INVALID_PAYLOAD', `A gateway payload needs an integer \`op\`, got ${String(payload.op)}.`, { shardId });
+		return GatewayError.of('GATEWAY_INVALID_PAYLOAD', [undefined, { kind: 'send-op', op: payload.op }], { shardId });
 	}
 	if (MANAGED_OPS.has(payload.op)) {
-		return new GatewayError('GATEWAY_INVALID_PAYLOAD', `Opcode ${payload.op} is managed by the shard (heartbeat, identify, resume); send other opcodes.`, { shardId });
+		return GatewayError.of('GATEWAY_INVALID_PAYLOAD', [undefined, { kind: 'send-managed-op', op: payload.op }], { shardId });
 	}
 	const text = JSON.stringify(payload);
 	const bytes = Buffer.byteLength(text);
 	if (bytes > 4_096) {
-		return new GatewayError('GATEWAY_INVALID_PAYLOAD', `Gateway payloads are limited to 4096 bytes; this one is ${bytes} (Discord would close the connection with 4002).`, { shardId });
+		return GatewayError.of('GATEWAY_INVALID_PAYLOAD', [undefined, { kind: 'send-too-large', bytes }], { shardId });
 	}
 	return text;
 }
@@ -81,7 +81,7 @@ export class SendQueue {
 			if (item === undefined) return;
 			ws.send(item.text, (error) => {
 				if (!(error instanceof Error)) item.resolve();
-				else item.reject(new GatewayError('GATEWAY_NOT_CONNECTED', `Shard ${this.#shardId}: the payload could not be written.`, { shardId: this.#shardId, cause: error }));
+				else item.reject(GatewayError.of('GATEWAY_WRITE_FAILED', [this.#shardId], { shardId: this.#shardId, cause: error }));
 			});
 		}
 	}

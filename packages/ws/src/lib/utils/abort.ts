@@ -7,7 +7,7 @@ function reasonOf(signal: { readonly reason: unknown }): unknown {
 /** The reason of an aborted signal as an Error (a non-Error reason is wrapped). */
 export function abortReason(signal: AbortSignal): Error {
 	const reason = reasonOf(signal);
-	return reason instanceof Error ? reason : new GatewayError('GATEWAY_DESTROYED', 'The operation was aborted.', { cause: reason });
+	return reason instanceof Error ? reason : GatewayError.of('GATEWAY_ABORTED', [], { cause: reason });
 }
 
 /** Resolves after `ms`, or rejects with the abort reason when `signal` aborts first. */

@@ -1,5 +1,6 @@
 /**
- * Gateway constants: opcodes, close codes and defaults, as Discord documents them.
+ * Gateway constants: opcodes, privileged intents and protocol limits, as Discord documents them. Close codes live
+ * in `closeCodes.ts`, option defaults next to the options (`WebSocketManagerOptions.ts`).
  *
  * @see {@link https://discord.com/developers/docs/topics/opcodes-and-status-codes#gateway}
  */
@@ -37,31 +38,9 @@ export const SEND_WINDOW_MS = 60_000;
 /** Identify windows for `max_concurrency` buckets. */
 export const IDENTIFY_WINDOW_MS = 5_000;
 
-/** The close code this package sends when it wants to keep the session resumable. */
-export const RESUMABLE_CLOSE_CODE = 4_200;
-/** The close code that ends a session for good (Discord invalidates the session on 1000/1001). */
-export const NORMAL_CLOSE_CODE = 1_000;
-
 /**
  * HELLO's `heartbeat_interval` is accepted in this range (ms); Discord sends about 41,250 (test servers send
  * less). Outside it, or not a number, the connection is reset with a `GATEWAY_INVALID_PAYLOAD` error (and the
  * usual reconnect backoff) instead of heart-beating in a busy loop or never noticing a zombie connection.
  */
 export const HEARTBEAT_INTERVAL_RANGE = { min: 100, max: 600_000 } as const;
-
-/** Default options of {@link WebSocketManager}. */
-export const DefaultWebSocketManagerOptions = {
-	shardCount: 'auto',
-	compression: null,
-	largeThreshold: 50,
-	identifyProperties: { os: process.platform, browser: '@ovenjs/ws', device: '@ovenjs/ws' },
-	handshakeTimeout: 30_000,
-	helloTimeout: 60_000,
-	readyTimeout: 15_000,
-	maxPayloadSize: 64 * 1024 * 1024,
-	decompressor: 'auto',
-	maxShards: null,
-	reconnectBackoff: { initial: 1_000, max: 60_000 },
-	reshardCheckInterval: null,
-	guildsPerShardThreshold: 2_500,
-} as const;

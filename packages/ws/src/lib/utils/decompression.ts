@@ -46,6 +46,8 @@ export interface DecompressorOptions {
 	readonly implementation: DecompressorImplementation;
 	/** The largest payload (decompressed bytes, or characters) accepted; larger ones fail the context. */
 	readonly maxMessageSize: number;
+	/** The shard whose connection this is (named in its errors). */
+	readonly shardId?: number;
 }
 
 const ZLIB_SUFFIX = 0x0000ffff;
@@ -89,7 +91,7 @@ function nodeZstd(): ZstdFactory | null {
 	if (typeof factory !== 'function') return null;
 	return () => {
 		const stream: unknown = Reflect.apply(factory, zlib, []);
-		if (!isTransform(stream)) throw new GatewayError('GATEWAY_DECOMPRESSION_FAILED', 'node:zlib createZstdDecompress() did not return a stream.');
+		if (!isTransform(stream)) throw GatewayError.of('GATEWAY_DECOMPRESSION_FAILED', [undefined, 'zstd-stream (node:zlib createZstdDecompress() did not return a stream)']);
 		return stream;
 	};
 }
@@ -103,16 +105,16 @@ function isTransform(value: unknown): value is Transform {
  * @returns the decoder, or a `GATEWAY_INVALID_OPTION` error that says what to install or choose instead.
  */
 export function resolveDecompressor(compression: Exclude<GatewayCompression, null>, implementation: DecompressorImplementation): ResolvedDecompressor | GatewayError {
-	const invalid = (message: string): GatewayError => new GatewayError('GATEWAY_INVALID_OPTION', message);
+	const invalid = (fix: string): GatewayError => GatewayError.of('GATEWAY_INVALID_OPTION', ['decompressor', fix]);
 	if (compression === 'zlib-stream') {
 		if (implementation === 'auto') return loadZlibSync() === null ? 'node:zlib' : 'zlib-sync';
-		if (implementation === 'fzstd') return invalid("`decompressor: 'fzstd'` decodes zstd-stream only; use 'auto', 'zlib-sync' or 'node:zlib' for zlib-stream.");
-		if (implementation === 'zlib-sync' && loadZlibSync() === null) return invalid("`decompressor: 'zlib-sync'` needs the zlib-sync package (npm install zlib-sync; it builds with node-gyp), or use 'auto' to fall back to node:zlib.");
+		if (implementation === 'fzstd') return invalid("'fzstd' decodes zstd-stream only; use 'auto', 'zlib-sync' or 'node:zlib' for zlib-stream.");
+		if (implementation === 'zlib-sync' && loadZlibSync() === null) return invalid("'zlib-sync' needs the zlib-sync package (npm install zlib-sync; it builds with node-gyp), or use 'auto' to fall back to node:zlib.");
 		return implementation;
 	}
 	if (implementation === 'auto') return nodeZstd() === null ? 'fzstd' : 'node:zlib';
-	if (implementation === 'zlib-sync') return invalid("`decompressor: 'zlib-sync'` decodes zlib-stream only; use 'auto', 'node:zlib' or 'fzstd' for zstd-stream.");
-	if (implementation === 'node:zlib' && nodeZstd() === null) return invalid(`\`decompressor: 'node:zlib'\` for zstd-stream needs Node >= 22.15 (this is ${process.version}); use 'auto' or 'fzstd'.`);
+	if (implementation === 'zlib-sync') return invalid("'zlib-sync' decodes zlib-stream only; use 'auto', 'node:zlib' or 'fzstd' for zstd-stream.");
+	if (implementation === 'node:zlib' && nodeZstd() === null) return invalid(`'node:zlib' for zstd-stream needs Node >= 22.15 (this is ${process.version}); use 'auto' or 'fzstd'.`);
 	return implementation;
 }
 
@@ -124,29 +126,26 @@ export function createDecompressor(options: DecompressorOptions, onMessage: (tex
 	const implementation = resolveDecompressor(options.compression, options.implementation);
 	if (implementation instanceof GatewayError) throw implementation;
 	const limit = options.maxMessageSize;
-	if (implementation === 'fzstd') return new FzstdDecompressor(limit, onMessage, onError);
+	if (implementation === 'fzstd') return new FzstdDecompressor(limit, options.shardId, onMessage, onError);
 	if (implementation === 'zlib-sync') {
 		const module = loadZlibSync();
-		if (module !== null) return new ZlibSyncDecompressor(module, limit, onMessage, onError);
+		if (module !== null) return new ZlibSyncDecompressor(module, limit, options.shardId, onMessage, onError);
 	}
 	if (options.compression === 'zlib-stream') {
 		const inflate = zlib.createInflate({ chunkSize: 64 * 1024, flush: zlib.constants.Z_SYNC_FLUSH });
-		return new StreamDecompressor(inflate, 'zlib', limit, onMessage, onError);
+		return new StreamDecompressor(inflate, 'zlib', limit, options.shardId, onMessage, onError);
 	}
 	const zstd = nodeZstd();
-	if (zstd === null) return new FzstdDecompressor(limit, onMessage, onError);
-	return new StreamDecompressor(zstd(), 'zstd', limit, onMessage, onError);
+	if (zstd === null) return new FzstdDecompressor(limit, options.shardId, onMessage, onError);
+	return new StreamDecompressor(zstd(), 'zstd', limit, options.shardId, onMessage, onError);
 }
 
-function tooLarge(size: number, limit: number, compression: string): GatewayError {
-	return new GatewayError(
-		'GATEWAY_PAYLOAD_TOO_LARGE',
-		`A ${compression} payload decompressed to more than ${limit} bytes (${size} so far); the connection will be reset. Raise \`maxPayloadSize\` if your bot really receives payloads this large.`,
-	);
+function tooLarge(shardId: number | undefined, size: number, limit: number, compression: string): GatewayError {
+	return GatewayError.of('GATEWAY_PAYLOAD_TOO_LARGE', [shardId, compression, limit, size], { shardId });
 }
 
-function corrupt(compression: string, cause: unknown): GatewayError {
-	return new GatewayError('GATEWAY_DECOMPRESSION_FAILED', `The ${compression} payload could not be decompressed; the connection will be reset.`, { cause });
+function corrupt(shardId: number | undefined, compression: string, cause: unknown): GatewayError {
+	return GatewayError.of('GATEWAY_DECOMPRESSION_FAILED', [shardId, compression], { shardId, cause });
 }
 
 /**
@@ -156,11 +155,13 @@ function corrupt(compression: string, cause: unknown): GatewayError {
  */
 class ZlibFramer {
 	readonly #limit: number;
+	readonly #shardId: number | undefined;
 	#pending: Buffer[] = [];
 	#size = 0;
 
-	public constructor(limit: number) {
+	public constructor(limit: number, shardId: number | undefined) {
 		this.#limit = limit;
+		this.#shardId = shardId;
 	}
 
 	public add(data: Buffer): Buffer | null | GatewayError {
@@ -168,7 +169,7 @@ class ZlibFramer {
 		if (!ends) {
 			this.#pending.push(data);
 			this.#size += data.length;
-			return this.#size > this.#limit ? tooLarge(this.#size, this.#limit, 'zlib-stream') : null;
+			return this.#size > this.#limit ? tooLarge(this.#shardId, this.#size, this.#limit, 'zlib-stream') : null;
 		}
 		if (this.#pending.length === 0) return data;
 		this.#pending.push(data);
@@ -196,6 +197,7 @@ class ZlibSyncDecompressor implements Decompressor {
 	readonly #inflate: ZlibSyncInflate;
 	readonly #framer: ZlibFramer;
 	readonly #limit: number;
+	readonly #shardId: number | undefined;
 	readonly #onMessage: (text: string) => void;
 	readonly #onError: (error: GatewayError) => void;
 	/** The latest payloads, together at least 32 KiB (the deflate window) when the connection has sent that much. */
@@ -204,11 +206,12 @@ class ZlibSyncDecompressor implements Decompressor {
 	#started = false;
 	#closed = false;
 
-	public constructor(module: ZlibSyncModule, limit: number, onMessage: (text: string) => void, onError: (error: GatewayError) => void) {
+	public constructor(module: ZlibSyncModule, limit: number, shardId: number | undefined, onMessage: (text: string) => void, onError: (error: GatewayError) => void) {
 		this.#flush = module.Z_SYNC_FLUSH;
 		this.#inflate = new module.Inflate({ chunkSize: 64 * 1024, to: 'string' });
-		this.#framer = new ZlibFramer(limit);
+		this.#framer = new ZlibFramer(limit, shardId);
 		this.#limit = limit;
+		this.#shardId = shardId;
 		this.#onMessage = onMessage;
 		this.#onError = onError;
 	}
@@ -234,11 +237,11 @@ class ZlibSyncDecompressor implements Decompressor {
 		inflate.push(input, this.#flush);
 		const text = inflate.result;
 		if (inflate.err < 0 || typeof text !== 'string') {
-			this.#fail(corrupt('zlib-stream', new Error(`zlib-sync: ${String(inflate.msg)} (${inflate.err})`)));
+			this.#fail(corrupt(this.#shardId, 'zlib-stream', new Error(`zlib-sync: ${String(inflate.msg)} (${inflate.err})`)));
 			return;
 		}
 		if (text.length > this.#limit) {
-			this.#fail(tooLarge(text.length, this.#limit, 'zlib-stream'));
+			this.#fail(tooLarge(this.#shardId, text.length, this.#limit, 'zlib-stream'));
 			return;
 		}
 		this.#remember(text, first);
@@ -260,7 +263,7 @@ class ZlibSyncDecompressor implements Decompressor {
 			const window = Buffer.from(this.#recent.join(''), 'utf8');
 			return zlib.inflateRawSync(input, { ...options, dictionary: window.subarray(Math.max(0, window.length - WINDOW)) }).length;
 		} catch (error) {
-			if (Reflect.get(Object(error), 'code') === 'ERR_BUFFER_TOO_LARGE') return tooLarge(this.#limit + 1, this.#limit, 'zlib-stream');
+			if (Reflect.get(Object(error), 'code') === 'ERR_BUFFER_TOO_LARGE') return tooLarge(this.#shardId, this.#limit + 1, this.#limit, 'zlib-stream');
 			return 0;
 		}
 	}
@@ -290,6 +293,7 @@ class StreamDecompressor implements Decompressor {
 	readonly #framer: ZlibFramer | null;
 	readonly #name: string;
 	readonly #limit: number;
+	readonly #shardId: number | undefined;
 	readonly #onMessage: (text: string) => void;
 	readonly #onError: (error: GatewayError) => void;
 	#output: Buffer[] = [];
@@ -298,21 +302,22 @@ class StreamDecompressor implements Decompressor {
 	#waiters: (() => void)[] = [];
 	#closed = false;
 
-	public constructor(stream: Transform, kind: 'zlib' | 'zstd', limit: number, onMessage: (text: string) => void, onError: (error: GatewayError) => void) {
+	public constructor(stream: Transform, kind: 'zlib' | 'zstd', limit: number, shardId: number | undefined, onMessage: (text: string) => void, onError: (error: GatewayError) => void) {
 		this.#stream = stream;
-		this.#framer = kind === 'zlib' ? new ZlibFramer(limit) : null;
+		this.#framer = kind === 'zlib' ? new ZlibFramer(limit, shardId) : null;
 		this.#name = kind === 'zlib' ? 'zlib-stream' : 'zstd-stream';
 		this.#limit = limit;
+		this.#shardId = shardId;
 		this.#onMessage = onMessage;
 		this.#onError = onError;
 		stream.on('data', (chunk: Buffer) => {
 			if (this.#closed) return;
 			this.#size += chunk.length;
-			if (this.#size > this.#limit) this.#fail(tooLarge(this.#size, this.#limit, this.#name));
+			if (this.#size > this.#limit) this.#fail(tooLarge(this.#shardId, this.#size, this.#limit, this.#name));
 			else this.#output.push(chunk);
 		});
 		stream.on('error', (error) => {
-			if (!this.#closed) this.#fail(corrupt(this.#name, error));
+			if (!this.#closed) this.#fail(corrupt(this.#shardId, this.#name, error));
 		});
 	}
 
@@ -369,20 +374,22 @@ class FzstdDecompressor implements Decompressor {
 	public readonly implementation = 'fzstd';
 	readonly #decompress: Decompress;
 	readonly #limit: number;
+	readonly #shardId: number | undefined;
 	readonly #onMessage: (text: string) => void;
 	readonly #onError: (error: GatewayError) => void;
 	#output: Uint8Array[] = [];
 	#size = 0;
 	#closed = false;
 
-	public constructor(limit: number, onMessage: (text: string) => void, onError: (error: GatewayError) => void) {
+	public constructor(limit: number, shardId: number | undefined, onMessage: (text: string) => void, onError: (error: GatewayError) => void) {
 		this.#limit = limit;
+		this.#shardId = shardId;
 		this.#onMessage = onMessage;
 		this.#onError = onError;
 		this.#decompress = new Decompress((chunk) => {
 			this.#size += chunk.length;
 			// Thrown out of fzstd's push, which stops decoding the rest of the block.
-			if (this.#size > this.#limit) throw tooLarge(this.#size, this.#limit, 'zstd-stream');
+			if (this.#size > this.#limit) throw tooLarge(this.#shardId, this.#size, this.#limit, 'zstd-stream');
 			this.#output.push(chunk);
 		});
 	}
@@ -394,7 +401,7 @@ class FzstdDecompressor implements Decompressor {
 		} catch (error) {
 			this.#closed = true;
 			this.#output = [];
-			this.#onError(error instanceof GatewayError ? error : corrupt('zstd-stream', error));
+			this.#onError(error instanceof GatewayError ? error : corrupt(this.#shardId, 'zstd-stream', error));
 			return;
 		}
 		const parts = this.#output;

@@ -37,5 +37,5 @@ export function parseGatewayInformation(value: unknown): GatewayInformation {
 			};
 		}
 	}
-	throw new GatewayError('GATEWAY_INVALID_GATEWAY_INFORMATION', 'GET /gateway/bot did not return { url (a wss:// URL), shards, session_start_limit: { total, remaining, reset_after, max_concurrency } }. Check the `rest` client or `fetchGatewayInformation`.');
+	throw GatewayError.of('GATEWAY_INVALID_GATEWAY_INFORMATION', []);
 }

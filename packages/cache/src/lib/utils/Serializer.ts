@@ -65,7 +65,7 @@ export class SerializerRegistry {
 		for (const serializer of serializers) this.register(serializer);
 	}
 
-	/** Adds a serializer; throws `CACHE_INVALID_OPTION` for an id outside 1–127 or one already taken. */
+	/** Adds a serializer; throws `CACHE_INVALID_OPTION` for an id outside 1–127, `CACHE_SERIALIZER_ID_TAKEN` for one already taken. */
 	public register(serializer: Serializer): this {
 		if (!Number.isInteger(serializer.id) || serializer.id < 1 || serializer.id > 127) {
 			throw CacheError.of('CACHE_INVALID_OPTION', [`id of serializer "${serializer.name}"`, 'an integer 1–127', String(serializer.id)]);

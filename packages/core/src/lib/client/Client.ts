@@ -39,7 +39,7 @@ import { ExtensionBus } from '../bus/ExtensionBus.js';
 import type { DispatchEnvelope } from '../bus/points.js';
 import type { ContextMenuCommandBuilder, SlashCommandBuilder } from '../builders/commands.js';
 import { CoreError } from '../errors/CoreError.js';
-import { DefaultClientOptions, type ClientEvents, type ClientAppState, type ClientOptions, type ClientStateOptions } from './ClientOptions.js';
+import { DefaultClientOptions, DefaultClientStateOptions, type ClientEvents, type ClientAppState, type ClientOptions, type ClientStateOptions } from './ClientOptions.js';
 import { DispatchValidator } from './DispatchValidator.js';
 import { EventPipeline, type RecordedDispatch } from './EventPipeline.js';
 import { permissionsFromCache } from './permissions.js';
@@ -95,11 +95,11 @@ function stateOf(options: ClientStateOptions | undefined, bus: ExtensionBus): St
 		throw CoreError.of('CORE_INVALID_OPTION', ['ClientOptions.state.initial', 'the initial state object (of your ClientAppState shape)', initial === null ? 'null' : typeof initial]);
 	}
 	return new StateStore<ClientAppState>(initial, {
-		name: options?.name ?? 'client',
+		name: options?.name ?? DefaultClientStateOptions.name,
 		emitter: bus,
 		...(options?.persist === undefined ? {} : { persist: options.persist }),
 		...(options?.sync === undefined ? {} : { sync: options.sync }),
-		...(options?.historyLimit === undefined ? {} : { historyLimit: options.historyLimit }),
+		historyLimit: options?.historyLimit ?? DefaultClientStateOptions.historyLimit,
 	});
 }
 

@@ -16,15 +16,21 @@ export type DispatchTransformer = (event: DispatchEnvelope) => DispatchEnvelope 
 export interface BatchOptions {
 	/**
 	 * Deliver when this many events are buffered.
-	 * @defaultValue `100`
+	 * @defaultValue {@link DefaultBatchOptions.size} (`100`)
 	 */
 	readonly size?: number;
 	/**
 	 * Deliver at least this often (ms) while events are buffered.
-	 * @defaultValue `1000`
+	 * @defaultValue {@link DefaultBatchOptions.intervalMs} (`1000`)
 	 */
 	readonly intervalMs?: number;
 }
+
+/** The defaults of {@link BatchOptions}, in one place. */
+export const DefaultBatchOptions = {
+	size: 100,
+	intervalMs: 1000,
+} as const satisfies Required<BatchOptions>;
 
 /** A running batch subscription. */
 export interface BatchHandle {
@@ -116,8 +122,8 @@ export class EventPipeline {
 	 * @throws {@link CoreError} `CORE_INVALID_OPTION` for a non-positive size or interval.
 	 */
 	public batch(t: string, handler: (events: DispatchEnvelope[]) => void | Promise<void>, options: BatchOptions = {}): BatchHandle {
-		const size = options.size ?? 100;
-		const intervalMs = options.intervalMs ?? 1000;
+		const size = options.size ?? DefaultBatchOptions.size;
+		const intervalMs = options.intervalMs ?? DefaultBatchOptions.intervalMs;
 		if (!Number.isInteger(size) || size < 1) throw CoreError.of('CORE_INVALID_OPTION', ['batch() options.size', 'a positive integer', String(size)]);
 		if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw CoreError.of('CORE_INVALID_OPTION', ['batch() options.intervalMs', 'a positive number', String(intervalMs)]);
 		let buffer: DispatchEnvelope[] = [];

@@ -289,16 +289,14 @@ export class Instrumentation {
 		on.push(
 			bus.on(
 				'client:listener',
-				(call: ListenerCall, event: string): ListenerCall =>
-					(...args) =>
-						tracing.runHandler(
-							event,
-							traced.has(event),
-							() => call(...args),
-							(seconds) => {
-								set.handlerTimings.observe(event, seconds);
-							},
-						),
+				// The Client wraps each listener once (not per call): the per-call work is the timing itself.
+				(call: ListenerCall, event: string): ListenerCall => {
+					const isTraced = traced.has(event);
+					const done = (seconds: number): void => {
+						set.handlerTimings.observe(event, seconds);
+					};
+					return (...args) => tracing.runHandler(event, isTraced, call, args, done);
+				},
 				label,
 			),
 		);

@@ -62,6 +62,15 @@ export class ExtensionBus implements ExtensionPointEmitter {
 	}
 
 	readonly #handlers = new Map<string, StoredHandler[]>();
+	#revision = 0;
+
+	/**
+	 * Changes whenever a handler is added or removed. What is derived from handlers once and reused on a hot path
+	 * (the `Client` wraps each listener through `client:listener` once, not per call) is cached against it.
+	 */
+	public get revision(): number {
+		return this.#revision;
+	}
 
 	/** Whether any handler is registered for `point`. */
 	public has(point: ExtensionPointName): boolean {
@@ -93,6 +102,7 @@ export class ExtensionBus implements ExtensionPointEmitter {
 			throw CoreError.of('CORE_INVALID_HANDLER', [point, `its priority must be a finite number, received ${String(priority)}`]);
 		}
 		const stored: StoredHandler = { call: handler, priority, once: options.once ?? false, label: options.label, original: handler };
+		this.#revision++;
 		const list = this.#handlers.get(point);
 		if (list === undefined) {
 			this.#handlers.set(point, [stored]);
@@ -124,6 +134,7 @@ export class ExtensionBus implements ExtensionPointEmitter {
 
 	/** Removes every handler of `point`, or of every point when called without one. */
 	public clear(point?: ExtensionPointName): void {
+		this.#revision++;
 		if (point === undefined) this.#handlers.clear();
 		else this.#handlers.delete(point);
 	}
@@ -223,6 +234,7 @@ export class ExtensionBus implements ExtensionPointEmitter {
 	#remove(point: string, stored: StoredHandler): void {
 		const list = this.#handlers.get(point);
 		if (list === undefined) return;
+		this.#revision++;
 		const next = list.filter((entry) => entry !== stored);
 		if (next.length === 0) this.#handlers.delete(point);
 		else this.#handlers.set(point, next);

@@ -36,7 +36,7 @@ import {
 } from '@ovenjs/types';
 import { Api } from '../api/generated/Api.js';
 import { ExtensionBus } from '../bus/ExtensionBus.js';
-import type { DispatchEnvelope } from '../bus/points.js';
+import type { DispatchEnvelope, ListenerCall } from '../bus/points.js';
 import type { ContextMenuCommandBuilder, SlashCommandBuilder } from '../builders/commands.js';
 import { CoreError } from '../errors/CoreError.js';
 import { DefaultClientOptions, DefaultClientStateOptions, type ClientEvents, type ClientAppState, type ClientOptions, type ClientStateOptions } from './ClientOptions.js';
@@ -148,6 +148,11 @@ export class Client extends Emitter<ClientEvents> {
 	 */
 	public readonly state: StateStore<ClientAppState>;
 	readonly #bus: ExtensionBus;
+	/** Listeners as wrapped by `client:listener`, valid while the bus's revision is unchanged. */
+	#wrapped: { readonly revision: number; readonly calls: WeakMap<Listener<readonly unknown[]>, { readonly event: string; readonly call: ListenerCall }> } = {
+		revision: -1,
+		calls: new WeakMap(),
+	};
 	readonly #options: ClientOptions;
 	readonly #token: string;
 	readonly #cacheEnabled: boolean;
@@ -496,10 +501,20 @@ export class Client extends Emitter<ClientEvents> {
 		if (bus.has('gateway:afterDispatch')) bus.emit('gateway:afterDispatch', event);
 	}
 
-	/** Instrumentation (timing, tracing) wraps each listener call through `client:listener`; unhooked, one lookup. */
+	/**
+	 * Instrumentation (timing, tracing) wraps listeners through `client:listener`. Each listener is wrapped once
+	 * and the wrapper reused until the bus's handlers change; nobody hooked costs one lookup per call.
+	 */
 	protected override invoke(event: keyof ClientEvents, listener: Listener<readonly unknown[]>, args: readonly unknown[]): unknown {
 		const bus = this.#bus;
-		return bus.has('client:listener') ? bus.transformSync('client:listener', listener, event)(...args) : listener(...args);
+		if (!bus.has('client:listener')) return listener(...args);
+		if (this.#wrapped.revision !== bus.revision) this.#wrapped = { revision: bus.revision, calls: new WeakMap() };
+		let wrapped = this.#wrapped.calls.get(listener);
+		if (wrapped?.event !== event) {
+			wrapped = { event, call: bus.transformSync('client:listener', listener, event) };
+			this.#wrapped.calls.set(listener, wrapped);
+		}
+		return wrapped.call(...args);
 	}
 
 	/**

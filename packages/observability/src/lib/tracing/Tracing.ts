@@ -76,13 +76,13 @@ export class Tracing {
 	 * Runs a listener call inside a span named `ovenjs <event>` and calls `done(seconds, error)` when it settled
 	 * (for a promise, when the promise settled). Returns what the listener returned.
 	 */
-	public runHandler(event: string, traced: boolean, call: () => unknown, done: (seconds: number) => void): unknown {
+	public runHandler(event: string, traced: boolean, call: (...args: readonly unknown[]) => unknown, args: readonly unknown[], done: (seconds: number) => void): unknown {
 		const started = performance.now();
 		const tracer = traced ? this.#tracer : undefined;
 		if (tracer === undefined) {
 			let result: unknown;
 			try {
-				result = call();
+				result = call(...args);
 			} catch (error) {
 				done((performance.now() - started) / 1000);
 				throw error;
@@ -109,7 +109,7 @@ export class Tracing {
 		};
 		let result: unknown;
 		try {
-			result = this.#storage.run(spanContext, () => context.with(spanContext, call));
+			result = this.#storage.run(spanContext, () => context.with(spanContext, () => call(...args)));
 		} catch (error) {
 			end(error, true);
 			throw error;

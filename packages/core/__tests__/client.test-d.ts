@@ -34,3 +34,15 @@ test("@ovenjs/rest's REST satisfies the request contract client.api is built on"
 	// Method parameters are bivariant, so check the data shape in the direction that matters.
 	expectTypeOf<RequestData>().toExtend<RequestOptions>();
 });
+
+test("the client's identity and gateway are read-only", () => {
+	expectTypeOf(client.userId).toEqualTypeOf<UserId | undefined>();
+	// @ts-expect-error -- set by login() and READY only
+	client.userId = undefined;
+	// @ts-expect-error -- set by READY only
+	client.applicationId = undefined;
+	// @ts-expect-error -- created by login()
+	client.gateway = undefined;
+	// @ts-expect-error -- counted by the pipeline
+	client.pipeline.dropped = 0;
+});

@@ -159,7 +159,7 @@ describe('interactions', () => {
 		const auto = setup({ ...base, type: InteractionType.ApplicationCommandAutocomplete, data: { id: '1', name: 'search', type: ApplicationCommandType.ChatInput, options: [{ type: ApplicationCommandOptionType.String, name: 'q', value: 'ab', focused: true }] } });
 		if (!(auto.interaction instanceof AutocompleteInteraction)) throw new Error('wrong type');
 		expect(auto.interaction.focused).toEqual({ name: 'q', value: 'ab' });
-		await expect(auto.interaction.respond(Array.from({ length: 26 }, (_, i) => ({ name: `${i}`, value: `${i}` })))).rejects.toMatchObject({ code: 'CORE_INVALID_OPTION' });
+		await expect(auto.interaction.respond(Array.from({ length: 26 }, (_, i) => ({ name: `${i}`, value: `${i}` })))).rejects.toMatchObject({ code: 'CORE_AUTOCOMPLETE_CHOICES' });
 		await auto.interaction.respond([{ name: 'abc', value: 'abc' }]);
 		expect(auto.rest.calls[0]?.data?.body).toEqual({ type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [{ name: 'abc', value: 'abc' }] } });
 	});

@@ -70,7 +70,7 @@ describe('EventPipeline', () => {
 		writeFileSync(wrongShape, '{"t":"A"}\n');
 		await expect(EventPipeline.readRecording(wrongShape)).rejects.toThrow(/not a recorded dispatch/);
 		await pipeline.record(join(dir, 'x.jsonl'));
-		await expect(pipeline.record(join(dir, 'y.jsonl'))).rejects.toMatchObject({ code: 'CORE_INVALID_OPTION' });
+		await expect(pipeline.record(join(dir, 'y.jsonl'))).rejects.toMatchObject({ code: 'CORE_RECORDING_RUNNING' });
 		expect(await pipeline.stopRecording()).toBe(0);
 	});
 });

@@ -13,8 +13,8 @@ export type {
 	PermissionCheckInfo,
 	ListenerCall,
 } from './lib/bus/points.js';
-export { CoreError } from './lib/errors/CoreError.js';
-export type { CoreErrorCode } from './lib/errors/CoreError.js';
+export { CoreError, CoreErrorMessages } from './lib/errors/CoreError.js';
+export type { CoreErrorCode, CoreErrorDetails } from './lib/errors/CoreError.js';
 export { BuilderValidationError } from './lib/errors/BuilderValidationError.js';
 export type { BuilderIssue } from './lib/errors/BuilderValidationError.js';
 export { ApiResource, param } from './lib/api/ApiResource.js';
@@ -40,10 +40,10 @@ export type { AnyInteraction } from './lib/interactions/interactions.js';
 export { Client } from './lib/client/Client.js';
 export type { CommandInput } from './lib/client/Client.js';
 export type { ClientOptions, ClientAppState, ClientStateOptions, ClientEvents, ClientReadyEventInfo, ShardEventInfo, ShardsReadyInfo } from './lib/client/ClientOptions.js';
-export { DefaultClientOptions } from './lib/client/ClientOptions.js';
+export { DefaultClientOptions, DefaultClientStateOptions } from './lib/client/ClientOptions.js';
 export type { Listener, WaitForOptions } from '@ovenjs/types';
 export { ClientMessage } from './lib/client/ClientMessage.js';
-export { EventPipeline } from './lib/client/EventPipeline.js';
+export { EventPipeline, DefaultBatchOptions } from './lib/client/EventPipeline.js';
 export type { DispatchFilter, DispatchTransformer, BatchOptions, BatchHandle, RecordedDispatch } from './lib/client/EventPipeline.js';
 export { isAPIInteraction } from './lib/client/guards.js';
 export type { MessageUpdate, MessageDelete, GuildMemberEvent, GuildMemberRemove } from './lib/client/schemas.js';

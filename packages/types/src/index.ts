@@ -116,8 +116,8 @@ export {
 export type { User, Role, Emoji, Member, Channel, Message, Guild, Interaction, ModelName, Model, ValidationMode, ValidationSampling } from './lib/schemas.js';
 export { OvenError } from './lib/errors/OvenError.js';
 export type { OvenErrorOptions } from './lib/errors/OvenError.js';
-export { TypesError } from './lib/errors/TypesError.js';
-export type { TypesErrorCode } from './lib/errors/TypesError.js';
+export { TypesError, TypesErrorMessages } from './lib/errors/TypesError.js';
+export type { TypesErrorCode, TypesErrorDetails } from './lib/errors/TypesError.js';
 export { REDACTED, registerSecret, unregisterSecret, redactSecrets } from './lib/redact.js';
 export { markClass, classMarker, hasClassMarker } from './lib/classMarker.js';
 export type { MarkableClass } from './lib/classMarker.js';

@@ -31,7 +31,7 @@ export interface InstrumentOptions {
 	readonly registry?: Registry;
 	/**
 	 * Also collect Node's default process metrics (CPU, memory, event loop lag, GC, handles) into the registry.
-	 * @defaultValue `true`
+	 * @defaultValue {@link DefaultInstrumentOptions.defaultMetrics} (`true`)
 	 */
 	readonly defaultMetrics?: boolean;
 	/**
@@ -43,7 +43,7 @@ export interface InstrumentOptions {
 	/**
 	 * Create OpenTelemetry spans: one per traced event listener call, a child per REST call and per cache tier
 	 * read made from it. Spans are no-ops until the application registers an SDK.
-	 * @defaultValue `true`
+	 * @defaultValue {@link DefaultInstrumentOptions.tracing} (`true`)
 	 */
 	readonly tracing?: boolean;
 	/**
@@ -54,14 +54,22 @@ export interface InstrumentOptions {
 	/**
 	 * The client events whose listener calls get a span (every event's listeners are timed in
 	 * `ovenjs_event_handler_duration_seconds`).
-	 * @defaultValue `['messageCreate', 'interactionCreate']`
+	 * @defaultValue {@link DefaultInstrumentOptions.tracedEvents} (`['messageCreate', 'interactionCreate']`)
 	 */
 	readonly tracedEvents?: readonly (keyof ClientEvents)[];
-	/** Histogram buckets. @defaultValue {@link DefaultMetricBuckets} */
+	/** Histogram buckets (each list given replaces its default). @defaultValue {@link DefaultInstrumentOptions.buckets} ({@link DefaultMetricBuckets}) */
 	readonly buckets?: MetricBuckets;
 	/** A plugin host whose loaded plugins the dashboard lists. @defaultValue none */
 	readonly plugins?: PluginHostLike;
 }
+
+/** The defaults of {@link InstrumentOptions}, in one place. */
+export const DefaultInstrumentOptions = {
+	defaultMetrics: true,
+	tracing: true,
+	tracedEvents: ['messageCreate', 'interactionCreate'],
+	buckets: DefaultMetricBuckets,
+} as const satisfies Required<Pick<InstrumentOptions, 'defaultMetrics' | 'tracing' | 'tracedEvents' | 'buckets'>>;
 
 /** A plugin as the snapshot shows it. */
 export interface PluginStatus {
@@ -112,11 +120,11 @@ export class Instrumentation {
 		this.client = client;
 		this.registry = options.registry ?? new Registry();
 		if (options.labels !== undefined) this.registry.setDefaultLabels({ ...options.labels });
-		if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
-		this.#set = new MetricSet(this.registry, { ...DefaultMetricBuckets, ...options.buckets }, () => client.rest.pendingRequests);
-		const tracing = options.tracing ?? true;
+		if (options.defaultMetrics ?? DefaultInstrumentOptions.defaultMetrics) collectDefaultMetrics({ register: this.registry });
+		this.#set = new MetricSet(this.registry, { ...DefaultInstrumentOptions.buckets, ...options.buckets }, () => client.rest.pendingRequests);
+		const tracing = options.tracing ?? DefaultInstrumentOptions.tracing;
 		this.#tracing = new Tracing(tracing ? (options.tracer ?? defaultTracer(VERSION)) : undefined, options.tracer === undefined);
-		this.#traced = new Set<string>(options.tracedEvents ?? ['messageCreate', 'interactionCreate']);
+		this.#traced = new Set<string>(options.tracedEvents ?? DefaultInstrumentOptions.tracedEvents);
 		this.#plugins = options.plugins;
 		this.#wire();
 		this.#seed();
@@ -410,14 +418,14 @@ function isUnknownArray(value: unknown): value is readonly unknown[] {
 
 function checkOptions(options: InstrumentOptions): void {
 	const given: unknown = options;
-	if (typeof given !== 'object' || given === null) throw new ObservabilityError('OBS_INVALID_OPTION', 'instrument(client, options): options must be an object.');
+	if (typeof given !== 'object' || given === null) throw ObservabilityError.of('OBS_INVALID_OPTION', ['instrument(client, options): options', 'an object', given === null ? 'null' : typeof given]);
 	if (options.labels !== undefined) {
 		for (const [name, value] of Object.entries(options.labels)) {
 			if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name) || name.startsWith('__')) {
-				throw new ObservabilityError('OBS_INVALID_OPTION', `InstrumentOptions.labels: "${name}" is not a valid Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __).`);
+				throw ObservabilityError.of('OBS_INVALID_OPTION', ['Each key of InstrumentOptions.labels', 'a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)', JSON.stringify(name)]);
 			}
 			const shown: unknown = value;
-			if (typeof shown !== 'string') throw new ObservabilityError('OBS_INVALID_OPTION', `InstrumentOptions.labels.${name} must be a string, got ${typeof shown}.`);
+			if (typeof shown !== 'string') throw ObservabilityError.of('OBS_INVALID_OPTION', [`InstrumentOptions.labels.${name}`, 'a string', typeof shown]);
 		}
 	}
 	const buckets = options.buckets ?? {};
@@ -425,7 +433,7 @@ function checkOptions(options: InstrumentOptions): void {
 		const list: unknown = buckets[name];
 		if (list === undefined) continue;
 		if (!isUnknownArray(list) || list.length === 0 || !list.every((value, i) => typeof value === 'number' && Number.isFinite(value) && value > 0 && (i === 0 || value > Number(list[i - 1])))) {
-			throw new ObservabilityError('OBS_INVALID_OPTION', `InstrumentOptions.buckets.${name} must be a non-empty, strictly increasing list of positive seconds.`);
+			throw ObservabilityError.of('OBS_INVALID_OPTION', [`InstrumentOptions.buckets.${name}`, 'a non-empty, strictly increasing list of positive seconds']);
 		}
 	}
 }
@@ -442,7 +450,7 @@ export function instrument(client: Client, options: InstrumentOptions = {}): Ins
 	const existing = instrumented.get(client);
 	if (existing !== undefined) {
 		if (options.registry !== undefined && options.registry !== existing.registry) {
-			throw new ObservabilityError('OBS_ALREADY_INSTRUMENTED', 'This client is already instrumented with another registry; call stop() on it first.');
+			throw ObservabilityError.of('OBS_ALREADY_INSTRUMENTED', []);
 		}
 		return existing;
 	}

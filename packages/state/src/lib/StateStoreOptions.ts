@@ -18,11 +18,11 @@ export interface StateSyncOptions {
 	readonly redis: string | RedisClientLike;
 	/** Conflict policies per path. @defaultValue last-writer-wins everywhere */
 	readonly conflict?: ConflictOptions;
-	/** Prefix of the Redis keys (`<prefix><name>:log`, `:live`, `:seq`, `:snapshot`). @defaultValue `'ovenjs:state:'` */
+	/** Prefix of the Redis keys (`<prefix><name>:log`, `:live`, `:seq`, `:snapshot`). @defaultValue {@link DefaultStateStoreOptions.syncPrefix} (`'ovenjs:state:'`) */
 	readonly prefix?: string;
-	/** Approximate length the catch-up log is trimmed to (older operations live in the shared snapshot). @defaultValue `10_000` */
+	/** Approximate length the catch-up log is trimmed to (older operations live in the shared snapshot). @defaultValue {@link DefaultStateStoreOptions.streamLength} (`10_000`) */
 	readonly streamLength?: number;
-	/** A replica writes the shared snapshot every this many operations. @defaultValue `500` */
+	/** A replica writes the shared snapshot every this many operations. @defaultValue {@link DefaultStateStoreOptions.sharedSnapshotEvery} (`500`) */
 	readonly snapshotEvery?: number;
 	/** This replica's ID in the clocks. @defaultValue 8 random hex digits */
 	readonly node?: string;
@@ -33,30 +33,30 @@ export interface StateStoreOptions<S> {
 	/**
 	 * The store's name: reported on extension points; replicas with the same name on one Redis share one state;
 	 * the storage key when persisting.
-	 * @defaultValue `'state'`
+	 * @defaultValue {@link DefaultStateStoreOptions.name} (`'state'`)
 	 */
 	readonly name?: string;
 	/**
 	 * How many changes `undo()` can step back; older ones compact into the base snapshot. `0` disables history.
-	 * @defaultValue `100`
+	 * @defaultValue {@link DefaultStateStoreOptions.historyLimit} (`100`)
 	 */
 	readonly historyLimit?: number;
 	/**
 	 * The estimated size of the kept history (patches and inverse patches) in bytes.
-	 * @defaultValue `1_048_576` (1 MiB)
+	 * @defaultValue {@link DefaultStateStoreOptions.historyBytes} (`1_048_576`, 1 MiB)
 	 */
 	readonly historyBytes?: number;
 	/**
 	 * Consecutive changes of the same paths with the same meta within this many ms merge into one history entry
 	 * (typing into a field). `0` never merges.
-	 * @defaultValue `0`
+	 * @defaultValue {@link DefaultStateStoreOptions.coalesceMs} (`0`)
 	 */
 	readonly coalesceMs?: number;
 	/** Periodic snapshots. */
 	readonly snapshots?: {
-		/** A snapshot every this many changes (`0`: only named ones). @defaultValue `1_000` */
+		/** A snapshot every this many changes (`0`: only named ones). @defaultValue {@link DefaultStateStoreOptions.snapshotEvery} (`1_000`) */
 		readonly every?: number;
-		/** How many named and periodic snapshots are kept. @defaultValue `10` */
+		/** How many named and periodic snapshots are kept. @defaultValue {@link DefaultStateStoreOptions.snapshotsKept} (`10`) */
 		readonly keep?: number;
 	};
 	/** Where to persist (the last snapshot plus the changes after it). @defaultValue nothing is persisted */
@@ -79,7 +79,7 @@ export interface StateStoreOptions<S> {
 	readonly onError?: (error: unknown) => void;
 }
 
-/** The defaults of {@link StateStoreOptions}. */
+/** The defaults of {@link StateStoreOptions} (and of its `snapshots` and `sync` parts), in one place. */
 export const DefaultStateStoreOptions = {
 	name: 'state',
 	historyLimit: 100,
@@ -90,7 +90,18 @@ export const DefaultStateStoreOptions = {
 	syncPrefix: 'ovenjs:state:',
 	streamLength: 10_000,
 	sharedSnapshotEvery: 500,
-} as const;
+} as const satisfies Required<Pick<StateStoreOptions<unknown>, 'name' | 'historyLimit' | 'historyBytes' | 'coalesceMs'>> & {
+	/** `snapshots.every` */
+	readonly snapshotEvery: number;
+	/** `snapshots.keep` */
+	readonly snapshotsKept: number;
+	/** `sync.prefix` */
+	readonly syncPrefix: string;
+	/** `sync.streamLength` */
+	readonly streamLength: number;
+	/** `sync.snapshotEvery` */
+	readonly sharedSnapshotEvery: number;
+};
 
 /** A background failure reported to `onError`. */
 export type StateBackgroundError = StateError;

@@ -96,7 +96,7 @@ export class Emitter<Events extends EventMap<Events>> {
 	public waitFor<K extends keyof Events>(event: K, options: WaitForOptions<Events[K]> = {}): Promise<Events[K]> {
 		const { timeout, signal, filter } = options;
 		if (timeout !== undefined && (!Number.isFinite(timeout) || timeout < 0)) {
-			return Promise.reject(new TypesError('TYPES_INVALID_OPTION', `waitFor's timeout must be a finite number of milliseconds ≥ 0 (got ${String(timeout)}).`));
+			return Promise.reject(TypesError.of('TYPES_INVALID_OPTION', ["waitFor's timeout", 'a finite number of milliseconds ≥ 0', String(timeout)]));
 		}
 		if (signal?.aborted === true) return Promise.reject(abortReason(signal));
 		return new Promise((resolve, reject) => {
@@ -120,7 +120,7 @@ export class Emitter<Events extends EventMap<Events>> {
 			if (timeout !== undefined) {
 				timer = setTimeout(() => {
 					settle();
-					reject(new TypesError('TYPES_EVENT_TIMEOUT', `No "${String(event)}" event arrived within ${timeout} ms.`));
+					reject(TypesError.of('TYPES_EVENT_TIMEOUT', [String(event), timeout]));
 				}, timeout);
 			}
 		});

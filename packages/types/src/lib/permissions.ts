@@ -32,7 +32,8 @@ export const NO_PERMISSIONS: PermissionBits = resolvePermissions(0n);
 
 /**
  * Resolves flag names, bigints, decimal strings (as Discord sends them) or lists of those into one bitfield.
- * Throws {@link TypesError} `TYPES_INVALID_PERMISSIONS` for an unknown name or a bit Discord does not define.
+ * Throws {@link TypesError} `TYPES_UNKNOWN_PERMISSION` for an unknown name, `TYPES_UNKNOWN_PERMISSION_BITS` for a bit
+ * Discord does not define.
  */
 export function resolvePermissions(input: PermissionResolvable): PermissionBits {
 	return resolveUnknown(input);
@@ -53,16 +54,10 @@ function resolveUnknown(input: unknown): PermissionBits {
 	else if (typeof input === 'string' && /^\d+$/.test(input)) value = BigInt(input);
 	else if (typeof input === 'string' && isPermissionName(input)) value = PermissionFlagsBits[input];
 	else {
-		throw new TypesError(
-			'TYPES_INVALID_PERMISSIONS',
-			`Unknown permission ${typeof input === 'string' ? JSON.stringify(input) : typeof input}: use a flag name such as "SendMessages", a bigint or a decimal string.`,
-		);
+		throw TypesError.of('TYPES_UNKNOWN_PERMISSION', [typeof input === 'string' ? JSON.stringify(input) : typeof input]);
 	}
 	if (isBits(value)) return value;
-	throw new TypesError(
-		'TYPES_INVALID_PERMISSIONS',
-		`Permission bitfield ${value.toString()} has bits Discord does not define (unknown bits: ${(value & ~ALL_BITS).toString()}).`,
-	);
+	throw TypesError.of('TYPES_UNKNOWN_PERMISSION_BITS', [value.toString(), (value & ~ALL_BITS).toString()]);
 }
 
 /** Whether `bits` has every permission in `wanted`. `Administrator` implies all unless `checkAdmin` is false. */
@@ -207,6 +202,6 @@ function bitsOf(value: string | bigint, what: 'role' | 'overwrite', id: string):
 	try {
 		return BigInt(value);
 	} catch (error) {
-		throw new TypesError('TYPES_INVALID_PERMISSIONS', `The permissions of ${what} ${id} must be a decimal string or a bigint, got ${JSON.stringify(value)}.`, { cause: error });
+		throw TypesError.of('TYPES_INVALID_PERMISSIONS', [what, id, JSON.stringify(value)], { cause: error });
 	}
 }

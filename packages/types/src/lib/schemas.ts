@@ -261,11 +261,11 @@ export function getValidationMode(): ValidationMode {
 export function parsePayload<N extends ModelName>(name: N, raw: unknown, mode: ValidationMode = validationMode): Model<N> {
 	if (mode === 'off' || (mode === 'sampled' && !processSampler.take(name))) {
 		if (hasModelShape(name, raw)) return raw;
-		throw new TypesError('TYPES_VALIDATION_FAILED', `A ${name} payload must be an object with ${MODEL_SHAPES[name].describe}, got ${describeValue(raw)}.`);
+		throw TypesError.of('TYPES_VALIDATION_FAILED', [name, `it must be an object with ${MODEL_SHAPES[name].describe}, got ${describeValue(raw)}`]);
 	}
 	const result = ModelSchemas[name].safeParse(raw);
 	if (result.success && isModel(name, result.data)) return result.data;
-	throw new TypesError('TYPES_VALIDATION_FAILED', `Invalid ${name} payload: ${describeIssues(result.success ? [] : result.error.issues)}.`);
+	throw TypesError.of('TYPES_VALIDATION_FAILED', [name, describeIssues(result.success ? [] : result.error.issues)]);
 }
 
 /** Zod issues as `path: message; ...` (the first ten, then a count), the text of `TYPES_VALIDATION_FAILED`. */

@@ -112,10 +112,7 @@ function describe(value: unknown): string {
 export function asSnowflake<K extends SnowflakeKind>(kind: K, raw: unknown): SnowflakeOf<K> {
 	const value = typeof raw === 'bigint' && raw >= 0n && raw <= MAX_SNOWFLAKE ? raw.toString() : raw;
 	if (isSnowflakeOf(kind, value)) return value;
-	throw new TypesError(
-		'TYPES_INVALID_SNOWFLAKE',
-		`Expected a ${kind} ID (a decimal 64-bit snowflake such as "175928847299117063"), got ${describe(raw)}.`,
-	);
+	throw TypesError.of('TYPES_INVALID_SNOWFLAKE', [kind, describe(raw)]);
 }
 
 /** Type guard: `value` is a valid snowflake, which the caller states to be of kind `kind`. */
@@ -141,7 +138,7 @@ export const asChannelId = (raw: unknown): ChannelId => asSnowflake('Channel', r
 export const asThreadId = (raw: unknown): ThreadId => {
 	const id = asSnowflake('Channel', raw);
 	if (isSnowflakeOf('Thread', id)) return id;
-	throw new TypesError('TYPES_INVALID_SNOWFLAKE', `Expected a Thread ID, got ${describe(raw)}.`);
+	throw TypesError.of('TYPES_INVALID_SNOWFLAKE', ['Thread', describe(raw)]);
 };
 export const asMessageId = (raw: unknown): MessageId => asSnowflake('Message', raw);
 export const asRoleId = (raw: unknown): RoleId => asSnowflake('Role', raw);
@@ -200,12 +197,12 @@ export function deconstructSnowflake(id: Snowflake | bigint): DeconstructedSnowf
 
 /**
  * The smallest snowflake of a given time: useful as a `before`/`after` bound when paginating by date.
- * Throws `TYPES_INVALID_SNOWFLAKE` for a date before Discord's epoch.
+ * Throws `TYPES_DATE_BEFORE_EPOCH` for a date before Discord's epoch.
  */
 export function snowflakeFromDate<K extends SnowflakeKind>(kind: K, date: Date | number): SnowflakeOf<K> {
 	const ms = BigInt(typeof date === 'number' ? Math.trunc(date) : date.getTime());
 	if (ms < DISCORD_EPOCH) {
-		throw new TypesError('TYPES_INVALID_SNOWFLAKE', `Dates before 2015-01-01T00:00:00Z have no snowflake; got ${new Date(Number(ms)).toISOString()}.`);
+		throw TypesError.of('TYPES_DATE_BEFORE_EPOCH', [new Date(Number(ms)).toISOString()]);
 	}
 	return asSnowflake(kind, ((ms - DISCORD_EPOCH) << 22n).toString());
 }
@@ -229,7 +226,7 @@ export function sortSnowflakes<T extends Snowflake>(ids: readonly T[]): T[] {
  */
 export function shardIdForGuild(guildId: GuildId | bigint, shardCount: number): number {
 	if (!Number.isInteger(shardCount) || shardCount < 1) {
-		throw new TypesError('TYPES_INVALID_SHARD_COUNT', `shardCount must be a positive integer, got ${String(shardCount)}.`);
+		throw TypesError.of('TYPES_INVALID_SHARD_COUNT', [String(shardCount)]);
 	}
 	return Number((toBigInt(guildId) >> 22n) % BigInt(shardCount));
 }

@@ -64,7 +64,7 @@ export function param(value: string | number, name: string): string {
 	} else if (typeof value === 'string' && value.length > 0) {
 		return encodeURIComponent(value);
 	}
-	throw new CoreError('CORE_INVALID_ROUTE_PARAM', `The route parameter "${name}" must be a non-empty string or a finite number (received ${typeof value === 'string' ? 'an empty string' : typeof value}).`);
+	throw CoreError.of('CORE_INVALID_ROUTE_PARAM', [name, typeof value === 'string' ? 'an empty string' : typeof value]);
 }
 
 /** Base class of the generated `client.api.<resource>` classes. */

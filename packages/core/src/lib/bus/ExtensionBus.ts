@@ -95,11 +95,11 @@ export class ExtensionBus implements ExtensionPointEmitter {
 	 */
 	public on<P extends ExtensionPointName>(point: P, handler: ExtensionHandler<P>, options: ExtensionHandlerOptions = {}): () => void {
 		if (typeof handler !== 'function') {
-			throw new CoreError('CORE_INVALID_HANDLER', `The handler for "${point}" must be a function, received ${typeof handler}.`);
+			throw CoreError.of('CORE_INVALID_HANDLER', [point, `it must be a function, received ${typeof handler}`]);
 		}
 		const priority = options.priority ?? 0;
 		if (!Number.isFinite(priority)) {
-			throw new CoreError('CORE_INVALID_HANDLER', `The priority for "${point}" must be a finite number, received ${String(priority)}.`);
+			throw CoreError.of('CORE_INVALID_HANDLER', [point, `its priority must be a finite number, received ${String(priority)}`]);
 		}
 		const stored: StoredHandler = { call: handler, priority, once: options.once ?? false, label: options.label, original: handler };
 		this.#revision++;

@@ -1,7 +1,8 @@
 /**
  * The extension points `@ovenjs/core` declares and emits. Other packages declare their own (`rest:*` in
  * `@ovenjs/rest`, `ws:*` in `@ovenjs/ws`, `cache:*` in `@ovenjs/cache`, `state:*` in `@ovenjs/state`). The table in
- * `docs/extension-points.md` is generated from these declarations by `scripts/generate-points-table.ts`.
+ * `packages/core/docs/extension-points.md` is generated from these declarations (and the other packages') by
+ * `packages/core/scripts/generate-points-table.mjs`.
  */
 import type { APIInteraction, APIInteractionResponse, APIMessage, RESTPostAPIChannelMessageJSONBody, RESTPutAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import type { ApplicationId, ChannelId, GuildId, Message, UserId } from '@ovenjs/types';

@@ -39,12 +39,15 @@ import { ExtensionBus } from '../bus/ExtensionBus.js';
 import type { DispatchEnvelope, ListenerCall } from '../bus/points.js';
 import type { ContextMenuCommandBuilder, SlashCommandBuilder } from '../builders/commands.js';
 import { CoreError } from '../errors/CoreError.js';
-import { DefaultClientOptions, type ClientEvents, type ClientAppState, type ClientOptions, type ClientStateOptions } from './ClientOptions.js';
+import { DefaultClientOptions, DefaultClientStateOptions, type ClientEvents, type ClientAppState, type ClientOptions, type ClientStateOptions } from './ClientOptions.js';
 import { DispatchValidator } from './DispatchValidator.js';
 import { EventPipeline, type RecordedDispatch } from './EventPipeline.js';
 import { permissionsFromCache } from './permissions.js';
 import { ReadyTracker } from './ReadyTracker.js';
-import { ROUTED_DISPATCHES, reportInvalid, routeDispatch } from './routes.js';
+import { announceText, audience, EventPoints, HANDLERS, LISTENERS, ROUTED_DISPATCHES } from './announcements.js';
+import { reportInvalid, routeDispatch } from './routes.js';
+import { ReadySchema } from './schemas.js';
+import { checked } from './DispatchValidator.js';
 
 /** A command for {@link Client.registerCommands}: a builder or a payload. */
 export type CommandInput = SlashCommandBuilder | ContextMenuCommandBuilder | RESTPutAPIApplicationCommandsJSONBody[number];
@@ -55,17 +58,17 @@ const VALIDATION_MODES: ReadonlySet<unknown> = new Set<ValidationMode>(['full', 
 
 function validationOf(options: ClientOptions): ValidationMode {
 	const mode = options.validation ?? getValidationMode();
-	if (!VALIDATION_MODES.has(mode)) throw new CoreError('CORE_INVALID_OPTION', `ClientOptions.validation must be 'sampled', 'full' or 'off', got ${JSON.stringify(mode)}.`);
+	if (!VALIDATION_MODES.has(mode)) throw CoreError.of('CORE_INVALID_OPTION', ['ClientOptions.validation', "'sampled', 'full' or 'off'", JSON.stringify(mode)]);
 	return mode;
 }
 
 function samplingOf(options: ClientOptions): ValidationSampling {
 	const sampling = { ...DefaultClientOptions.validationSampling, ...options.validationSampling };
 	if (!Number.isSafeInteger(sampling.first) || sampling.first < 0) {
-		throw new CoreError('CORE_INVALID_OPTION', `ClientOptions.validationSampling.first must be a non-negative integer, got ${String(sampling.first)}.`);
+		throw CoreError.of('CORE_INVALID_OPTION', ['ClientOptions.validationSampling.first', 'a non-negative integer', String(sampling.first)]);
 	}
 	if (!Number.isSafeInteger(sampling.every) || sampling.every < 1) {
-		throw new CoreError('CORE_INVALID_OPTION', `ClientOptions.validationSampling.every must be a positive integer (1 validates every dispatch), got ${String(sampling.every)}.`);
+		throw CoreError.of('CORE_INVALID_OPTION', ['ClientOptions.validationSampling.every', 'a positive integer (1 validates every dispatch)', String(sampling.every)]);
 	}
 	return sampling;
 }
@@ -73,7 +76,7 @@ function samplingOf(options: ClientOptions): ValidationSampling {
 function waitGuildTimeoutOf(options: ClientOptions): number {
 	const timeout = options.waitGuildTimeout ?? DefaultClientOptions.waitGuildTimeout;
 	if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0) {
-		throw new CoreError('CORE_INVALID_OPTION', `ClientOptions.waitGuildTimeout must be a number of milliseconds >= 0, got ${String(timeout)}.`);
+		throw CoreError.of('CORE_INVALID_OPTION', ['ClientOptions.waitGuildTimeout', 'a number of milliseconds >= 0', String(timeout)]);
 	}
 	return timeout;
 }
@@ -89,14 +92,14 @@ function isClientAppState(_value: object): _value is ClientAppState {
 function stateOf(options: ClientStateOptions | undefined, bus: ExtensionBus): StateStore<ClientAppState> {
 	const initial: unknown = options?.initial ?? {};
 	if (typeof initial !== 'object' || initial === null || !isClientAppState(initial)) {
-		throw new CoreError('CORE_INVALID_OPTION', 'ClientOptions.state.initial must be the initial state object.');
+		throw CoreError.of('CORE_INVALID_OPTION', ['ClientOptions.state.initial', 'the initial state object (of your ClientAppState shape)', initial === null ? 'null' : typeof initial]);
 	}
 	return new StateStore<ClientAppState>(initial, {
-		name: options?.name ?? 'client',
+		name: options?.name ?? DefaultClientStateOptions.name,
 		emitter: bus,
 		...(options?.persist === undefined ? {} : { persist: options.persist }),
 		...(options?.sync === undefined ? {} : { sync: options.sync }),
-		...(options?.historyLimit === undefined ? {} : { historyLimit: options.historyLimit }),
+		historyLimit: options?.historyLimit ?? DefaultClientStateOptions.historyLimit,
 	});
 }
 
@@ -105,7 +108,7 @@ function toGuildCommands(body: RESTPutAPIApplicationCommandsJSONBody): RESTPutAP
 	const out: RESTPutAPIApplicationGuildCommandsJSONBody = [];
 	for (const command of body) {
 		if (command.type === ApplicationCommandType.PrimaryEntryPoint) {
-			throw new CoreError('CORE_INVALID_OPTION', `The entry point command "${command.name}" can only be registered globally: call registerCommands() without a guild ID.`);
+			throw CoreError.of('CORE_ENTRY_POINT_GLOBAL_ONLY', [command.name]);
 		}
 		const { contexts: _contexts, integration_types: _integrationTypes, ...rest } = command;
 		out.push(rest);
@@ -135,8 +138,6 @@ export class Client extends Emitter<ClientEvents> {
 	public readonly rest: REST;
 	/** `client.api.<resource>.<operation>(...)`: every operation of Discord's HTTP API, typed. */
 	public readonly api: Api;
-	/** The gateway manager (created by `login()`). */
-	public gateway: WebSocketManager | undefined;
 	/** The entity cache, fed by every dispatch. An empty cache when the `cache` option is `false`. */
 	public readonly cache: EntityCache;
 	/** The gateway event pipeline: filters, transformers, batches, record/replay. */
@@ -146,10 +147,6 @@ export class Client extends Emitter<ClientEvents> {
 	 * interface), observable on the bus as `state:*`; plugins take slices of it with `state.namespace(key)`.
 	 */
 	public readonly state: StateStore<ClientAppState>;
-	/** The bot user's ID (after `ready`). */
-	public userId: UserId | undefined;
-	/** The application's ID (after `ready`). */
-	public applicationId: ApplicationId | undefined;
 	readonly #bus: ExtensionBus;
 	/** Listeners as wrapped by `client:listener`, valid while the bus's revision is unchanged. */
 	#wrapped: { readonly revision: number; readonly calls: WeakMap<Listener<readonly unknown[]>, { readonly event: string; readonly call: ListenerCall }> } = {
@@ -166,6 +163,9 @@ export class Client extends Emitter<ClientEvents> {
 	#readiness: ReadyTracker | undefined;
 	#state: ClientState = 'idle';
 	#loginStarted = 0;
+	#gateway: WebSocketManager | undefined;
+	#userId: UserId | undefined;
+	#applicationId: ApplicationId | undefined;
 
 	/** @throws {@link CoreError} `CORE_INVALID_OPTION` when the token or intents are missing or malformed. */
 	public constructor(options: ClientOptions) {
@@ -173,10 +173,11 @@ export class Client extends Emitter<ClientEvents> {
 		const bus = options.bus ?? new ExtensionBus();
 		this.#bus = bus;
 		if (typeof options.token !== 'string' || options.token.trim() === '') {
-			throw new CoreError('CORE_INVALID_OPTION', 'ClientOptions.token must be your bot token (a non-empty string); find it under Bot in the Discord developer portal.');
+			// Never shows what was passed: it may be a token.
+			throw CoreError.of('CORE_INVALID_OPTION', ['ClientOptions.token', 'your bot token (a non-empty string; find it under Bot in the Discord developer portal)']);
 		}
 		if (!Number.isInteger(options.intents) || options.intents < 0) {
-			throw new CoreError('CORE_INVALID_OPTION', `ClientOptions.intents must be a non-negative integer bit field (GatewayIntentBits), got ${String(options.intents)}.`);
+			throw CoreError.of('CORE_INVALID_OPTION', ['ClientOptions.intents', 'a non-negative integer bit field (GatewayIntentBits)', String(options.intents)]);
 		}
 		this.#validator = new DispatchValidator(validationOf(options), samplingOf(options));
 		this.#waitGuildTimeout = waitGuildTimeoutOf(options);
@@ -191,6 +192,21 @@ export class Client extends Emitter<ClientEvents> {
 		this.pipeline = new EventPipeline(bus);
 		this.state = stateOf(options.state, bus);
 		if (bus.has('lifecycle:init')) bus.emit('lifecycle:init', { intents: options.intents, shardCount: this.#shardCountOption() });
+	}
+
+	/** The gateway manager (created by `login()`, `undefined` before and after a failed login). */
+	public get gateway(): WebSocketManager | undefined {
+		return this.#gateway;
+	}
+
+	/** The bot user's ID (known once `login()` fetched the bot user; set again by READY). */
+	public get userId(): UserId | undefined {
+		return this.#userId;
+	}
+
+	/** The application's ID (after the first READY). */
+	public get applicationId(): ApplicationId | undefined {
+		return this.#applicationId;
 	}
 
 	/** The extension bus (register plugins' handlers here). */
@@ -218,8 +234,8 @@ export class Client extends Emitter<ClientEvents> {
 	 * fails here with the REST package's 401 error, redacted).
 	 */
 	public async login(): Promise<void> {
-		if (this.#state === 'destroyed') throw new CoreError('CORE_DESTROYED', 'This client was destroyed; create a new Client to log in again.');
-		if (this.#state !== 'idle') throw new CoreError('CORE_ALREADY_LOGGED_IN', 'login() was already called on this client.');
+		if (this.#state === 'destroyed') throw CoreError.of('CORE_DESTROYED', ['before login()']);
+		if (this.#state !== 'idle') throw CoreError.of('CORE_ALREADY_LOGGED_IN', []);
 		this.#state = 'connecting';
 		this.#loginStarted = Date.now();
 		const bus = this.#bus;
@@ -227,14 +243,14 @@ export class Client extends Emitter<ClientEvents> {
 		if (bus.has('security:authAttempt')) bus.emit('security:authAttempt', auth);
 		try {
 			const me = await this.api.users.getMyUser();
-			this.userId = parsePayload('User', me).id;
+			this.#userId = parsePayload('User', me).id;
 		} catch (error) {
 			if (this.#current() !== 'destroyed') this.#state = 'idle';
 			if (bus.has('security:authFailure')) bus.emit('security:authFailure', auth, error);
 			throw error;
 		}
 		if (bus.has('security:authSuccess')) bus.emit('security:authSuccess', auth);
-		if (this.#current() === 'destroyed') throw new CoreError('CORE_DESTROYED', 'The client was destroyed while logging in.');
+		if (this.#current() === 'destroyed') throw CoreError.of('CORE_DESTROYED', ['while logging in']);
 		if (bus.has('client:beforeConnect')) await bus.emitAsync('client:beforeConnect', { intents: this.#options.intents, shardCount: this.#shardCountOption() });
 		const gateway = new WebSocketManager({
 			...this.#options.gateway,
@@ -244,7 +260,7 @@ export class Client extends Emitter<ClientEvents> {
 			extensions: bus,
 			dispatchEvents: this.#options.gateway?.dispatchEvents ?? ((t) => this.#wants(t)),
 		});
-		this.gateway = gateway;
+		this.#gateway = gateway;
 		const readiness = new ReadyTracker();
 		this.#readiness = readiness;
 		this.#wire(gateway);
@@ -259,7 +275,7 @@ export class Client extends Emitter<ClientEvents> {
 		} catch (error) {
 			this.#readiness = undefined;
 			await gateway.destroy().catch(() => undefined);
-			this.gateway = undefined;
+			this.#gateway = undefined;
 			// A destroy() during login stays destroyed; any other failure lets the caller retry.
 			if (this.#current() !== 'destroyed') this.#state = 'idle';
 			throw error;
@@ -276,13 +292,13 @@ export class Client extends Emitter<ClientEvents> {
 		if (missingGuildIds.length > 0 && waitMs > 0) {
 			const shown = missingGuildIds.slice(0, 10).join(', ');
 			const text = `${missingGuildIds.length} of ${readiness.announced} guilds announced in READY did not arrive within waitGuildTimeout (${waitMs} ms): ${shown}${missingGuildIds.length > 10 ? ', ...' : ''}. They stay unavailable in the cache until their GUILD_CREATE.`;
-			this.emit('warn', text);
-			if (bus.has('client:warn')) bus.emit('client:warn', text);
+			announceText(this, bus, 'warn', text);
 		}
 		const guildCount = this.cache.guildIds().length;
 		const durationMs = Date.now() - this.#loginStarted;
 		this.emit('ready', { guildCount, durationMs, missingGuildIds });
-		const { userId, applicationId } = this;
+		const userId = this.#userId;
+		const applicationId = this.#applicationId;
 		if (applicationId !== undefined && (bus.has('client:ready') || bus.has('client:afterConnect'))) {
 			const info = { userId, applicationId, guildCount, shardIds: gateway.shardIds, durationMs };
 			bus.emit('client:ready', info);
@@ -345,11 +361,12 @@ export class Client extends Emitter<ClientEvents> {
 	/**
 	 * Replaces the application's commands (globally, or in one guild) in a single bulk request.
 	 * @throws {@link CoreError} `CORE_NOT_LOGGED_IN` before `ready` (the application ID is unknown);
+	 * `CORE_ENTRY_POINT_GLOBAL_ONLY` for an entry point command with a `guildId`;
 	 * `BuilderValidationError` when a builder breaks a limit.
 	 */
 	public async registerCommands(commands: readonly CommandInput[], guildId?: GuildId): Promise<RESTPutAPIApplicationGuildCommandsResult> {
 		const applicationId = this.applicationId;
-		if (applicationId === undefined) throw new CoreError('CORE_NOT_LOGGED_IN', 'registerCommands() needs the application ID: call it after login() resolved (or in the ready event).');
+		if (applicationId === undefined) throw CoreError.of('CORE_NOT_LOGGED_IN', ['registerCommands()']);
 		const initial: RESTPutAPIApplicationCommandsJSONBody = commands.map((command) => ('toJSON' in command ? command.toJSON() : command));
 		const bus = this.#bus;
 		const body = bus.has('command:beforeRegister') ? await bus.transform('command:beforeRegister', initial, guildId) : initial;
@@ -373,7 +390,7 @@ export class Client extends Emitter<ClientEvents> {
 	public async replay(source: string | readonly RecordedDispatch[], options: { readonly speed?: number } = {}): Promise<number> {
 		const events = typeof source === 'string' ? await EventPipeline.readRecording(source) : source;
 		const speed = options.speed ?? 0;
-		if (!Number.isFinite(speed) || speed < 0) throw new CoreError('CORE_INVALID_OPTION', `replay speed must be 0 (instant) or a positive number, got ${String(speed)}.`);
+		if (!Number.isFinite(speed) || speed < 0) throw CoreError.of('CORE_INVALID_OPTION', ['replay() options.speed', '0 (instant) or a positive number', String(speed)]);
 		let previous = events[0]?.at ?? 0;
 		for (const event of events) {
 			if (this.#state === 'destroyed') break;
@@ -382,6 +399,12 @@ export class Client extends Emitter<ClientEvents> {
 			this.#handle({ t: event.t, d: event.d, s: event.s, shardId: event.shardId });
 		}
 		return events.length;
+	}
+
+	#identify(d: unknown): void {
+		if (!checked(ReadySchema, d)) return;
+		this.#userId = d.user.id;
+		this.#applicationId = d.application.id;
 	}
 
 	#current(): ClientState {
@@ -402,16 +425,19 @@ export class Client extends Emitter<ClientEvents> {
 			this.emit('shardProgress', progress);
 		});
 		gateway.on('ready', ({ shardId, guildCount }) => {
-			this.emit('shardReady', { shardId, guildCount });
-			if (bus.has('lifecycle:shardReady')) bus.emit('lifecycle:shardReady', { shardId, shardCount: gateway.shardCount ?? 1 });
+			const to = audience(this, bus, 'shardReady');
+			if ((to & LISTENERS) !== 0) this.emit('shardReady', { shardId, guildCount });
+			if ((to & HANDLERS) !== 0) bus.emit(EventPoints.shardReady, { shardId, shardCount: gateway.shardCount ?? 1 });
 		});
 		gateway.on('resumed', ({ shardId, replayed }) => {
-			this.emit('shardResume', { shardId, replayed });
-			if (bus.has('lifecycle:shardResumed')) bus.emit('lifecycle:shardResumed', { shardId, shardCount: gateway.shardCount ?? 1, detail: `${replayed} replayed` });
+			const to = audience(this, bus, 'shardResume');
+			if ((to & LISTENERS) !== 0) this.emit('shardResume', { shardId, replayed });
+			if ((to & HANDLERS) !== 0) bus.emit(EventPoints.shardResume, { shardId, shardCount: gateway.shardCount ?? 1, detail: `${replayed} replayed` });
 		});
 		gateway.on('closed', ({ shardId, code, reason, willReconnect }) => {
-			this.emit('shardDisconnect', { shardId, code, reason, willReconnect });
-			if (bus.has('lifecycle:shardDisconnected')) bus.emit('lifecycle:shardDisconnected', { shardId, shardCount: gateway.shardCount ?? 1, detail: `${code} ${reason}` });
+			const to = audience(this, bus, 'shardDisconnect');
+			if ((to & LISTENERS) !== 0) this.emit('shardDisconnect', { shardId, code, reason, willReconnect });
+			if ((to & HANDLERS) !== 0) bus.emit(EventPoints.shardDisconnect, { shardId, shardCount: gateway.shardCount ?? 1, detail: `${code} ${reason}` });
 		});
 		gateway.on('heartbeat', ({ shardId, latency }) => {
 			this.#latencies.set(shardId, latency);
@@ -425,14 +451,11 @@ export class Client extends Emitter<ClientEvents> {
 			this.emit('error', error);
 		});
 		gateway.on('debug', (message, shardId) => {
-			const text = redactSecrets(shardId === null ? message : `[shard ${shardId}] ${message}`, this.#token);
-			this.emit('debug', text);
-			if (bus.has('client:debug')) bus.emit('client:debug', text);
+			if (audience(this, bus, 'debug') === 0) return;
+			announceText(this, bus, 'debug', redactSecrets(shardId === null ? message : `[shard ${shardId}] ${message}`, this.#token));
 		});
 		gateway.on('sessionLost', ({ shardId, reason }) => {
-			const text = `Shard ${shardId} could not resume (${reason}); events while it was away may be missing.`;
-			this.emit('warn', text);
-			if (bus.has('client:warn')) bus.emit('client:warn', text);
+			announceText(this, bus, 'warn', `Shard ${shardId} could not resume (${reason}); events while it was away may be missing.`);
 		});
 	}
 
@@ -467,7 +490,9 @@ export class Client extends Emitter<ClientEvents> {
 			}
 		}
 		try {
-			routeDispatch(this, event);
+			// READY names the bot user and the application; every other routed dispatch becomes events and points.
+			if (event.t === 'READY') this.#identify(event.d);
+			else routeDispatch(this, event);
 		} catch (error) {
 			reportInvalid(this, event, error);
 		}

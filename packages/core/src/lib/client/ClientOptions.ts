@@ -1,6 +1,6 @@
 import type { EntityCacheOptions, CachedGuild } from '@ovenjs/cache';
 import type { RestOptions } from '@ovenjs/rest';
-import type { StateStorage, StateSyncOptions } from '@ovenjs/state';
+import { DefaultStateStoreOptions, type StateStorage, type StateSyncOptions } from '@ovenjs/state';
 import type { GatewayError, ShardProgress, WebSocketManagerOptions } from '@ovenjs/ws';
 import { DefaultValidationSampling, type Channel, type GuildId, type ValidationMode, type ValidationSampling } from '@ovenjs/types';
 import type { DispatchEnvelope } from '../bus/points.js';
@@ -27,15 +27,21 @@ export interface ClientAppState {}
 export interface ClientStateOptions {
 	/** The initial state, of the {@link ClientAppState} shape. */
 	readonly initial: ClientAppState;
-	/** The store's name (replicas with the same name on one Redis share one state). @defaultValue `'client'` */
+	/** The store's name (replicas with the same name on one Redis share one state). @defaultValue {@link DefaultClientStateOptions.name} (`'client'`) */
 	readonly name?: string;
 	/** Where to persist it (`MemoryStorage`, `RedisStorage`, `PostgresStorage`). @defaultValue not persisted */
 	readonly persist?: StateStorage;
 	/** Replicate it across processes through Redis. @defaultValue a local store */
 	readonly sync?: StateSyncOptions;
-	/** How many changes `undo()` can step back. @defaultValue `100` */
+	/** How many changes `undo()` can step back. @defaultValue {@link DefaultClientStateOptions.historyLimit} (`100`) */
 	readonly historyLimit?: number;
 }
+
+/** The defaults of {@link ClientStateOptions}, in one place. */
+export const DefaultClientStateOptions = {
+	name: 'client',
+	historyLimit: DefaultStateStoreOptions.historyLimit,
+} as const satisfies Required<Pick<ClientStateOptions, 'name' | 'historyLimit'>>;
 
 /** Options of {@link Client}. */
 export interface ClientOptions {
@@ -71,7 +77,7 @@ export interface ClientOptions {
 	readonly validation?: ValidationMode;
 	/**
 	 * Which dispatches `'sampled'` validation parses in full, per event type.
-	 * @defaultValue {@link DefaultClientOptions}`.validationSampling`: the first 100, then one in 1,000
+	 * @defaultValue {@link DefaultClientOptions.validationSampling}: the first 100, then one in 1,000
 	 */
 	readonly validationSampling?: Partial<ValidationSampling>;
 	/**
@@ -80,7 +86,7 @@ export interface ClientOptions {
 	 * `ready` fires with the guilds still missing in `missingGuildIds` (and a `warn`); they stay unavailable in the
 	 * cache until their GUILD_CREATE. Guilds deleted or unavailable meanwhile count as settled. `0` does not wait.
 	 * Without the `Guilds` intent Discord sends no GUILD_CREATE and `ready` does not wait.
-	 * @defaultValue `15_000`
+	 * @defaultValue {@link DefaultClientOptions.waitGuildTimeout} (`15_000`)
 	 */
 	readonly waitGuildTimeout?: number;
 	/**

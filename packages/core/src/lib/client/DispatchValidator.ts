@@ -143,10 +143,10 @@ export class DispatchValidator {
 		const d = event.d;
 		if (mode === 'full' || (mode === 'sampled' && this.#sampler.take(event.t, rule.first))) {
 			const result = rule.schema.safeParse(d);
-			return result.success ? undefined : new TypesError('TYPES_VALIDATION_FAILED', `Invalid ${event.t} payload: ${describeIssues(result.error.issues)}.`);
+			return result.success ? undefined : TypesError.of('TYPES_VALIDATION_FAILED', [event.t, describeIssues(result.error.issues)]);
 		}
 		if (isFields(d) && rule.shape(d)) return undefined;
-		return new TypesError('TYPES_VALIDATION_FAILED', `A ${event.t} payload must be an object with ${rule.fields}.`);
+		return TypesError.of('TYPES_VALIDATION_FAILED', [event.t, `it must be an object with ${rule.fields}`]);
 	}
 }
 

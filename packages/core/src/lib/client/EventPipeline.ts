@@ -16,15 +16,21 @@ export type DispatchTransformer = (event: DispatchEnvelope) => DispatchEnvelope 
 export interface BatchOptions {
 	/**
 	 * Deliver when this many events are buffered.
-	 * @defaultValue `100`
+	 * @defaultValue {@link DefaultBatchOptions.size} (`100`)
 	 */
 	readonly size?: number;
 	/**
 	 * Deliver at least this often (ms) while events are buffered.
-	 * @defaultValue `1000`
+	 * @defaultValue {@link DefaultBatchOptions.intervalMs} (`1000`)
 	 */
 	readonly intervalMs?: number;
 }
+
+/** The defaults of {@link BatchOptions}, in one place. */
+export const DefaultBatchOptions = {
+	size: 100,
+	intervalMs: 1000,
+} as const satisfies Required<BatchOptions>;
 
 /** A running batch subscription. */
 export interface BatchHandle {
@@ -81,11 +87,15 @@ export class EventPipeline {
 	readonly #handles = new Set<BatchHandle>();
 	readonly #bus: ExtensionBus;
 	#recording: { stream: WriteStream; startedAt: number; count: number } | undefined;
-	/** How many dispatches filters dropped. */
-	public dropped = 0;
+	#dropped = 0;
 
 	public constructor(bus: ExtensionBus) {
 		this.#bus = bus;
+	}
+
+	/** How many dispatches filters dropped. */
+	public get dropped(): number {
+		return this.#dropped;
 	}
 
 	/** Adds a filter; returns a function that removes it. */
@@ -112,10 +122,10 @@ export class EventPipeline {
 	 * @throws {@link CoreError} `CORE_INVALID_OPTION` for a non-positive size or interval.
 	 */
 	public batch(t: string, handler: (events: DispatchEnvelope[]) => void | Promise<void>, options: BatchOptions = {}): BatchHandle {
-		const size = options.size ?? 100;
-		const intervalMs = options.intervalMs ?? 1000;
-		if (!Number.isInteger(size) || size < 1) throw new CoreError('CORE_INVALID_OPTION', `batch size must be a positive integer, got ${String(size)}.`);
-		if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new CoreError('CORE_INVALID_OPTION', `batch intervalMs must be a positive number, got ${String(intervalMs)}.`);
+		const size = options.size ?? DefaultBatchOptions.size;
+		const intervalMs = options.intervalMs ?? DefaultBatchOptions.intervalMs;
+		if (!Number.isInteger(size) || size < 1) throw CoreError.of('CORE_INVALID_OPTION', ['batch() options.size', 'a positive integer', String(size)]);
+		if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw CoreError.of('CORE_INVALID_OPTION', ['batch() options.intervalMs', 'a positive number', String(intervalMs)]);
 		let buffer: DispatchEnvelope[] = [];
 		let timer: ReturnType<typeof setTimeout> | undefined;
 		let chain: Promise<void> = Promise.resolve();
@@ -159,10 +169,10 @@ export class EventPipeline {
 
 	/**
 	 * Starts recording every incoming dispatch (before filters) to `path` as JSON lines.
-	 * @throws {@link CoreError} `CORE_INVALID_OPTION` when a recording is already running.
+	 * @throws {@link CoreError} `CORE_RECORDING_RUNNING` when a recording is already running.
 	 */
 	public async record(path: string): Promise<void> {
-		if (this.#recording !== undefined) throw new CoreError('CORE_INVALID_OPTION', 'A recording is already running: call stopRecording() first.');
+		if (this.#recording !== undefined) throw CoreError.of('CORE_RECORDING_RUNNING', []);
 		const stream = createWriteStream(path, { flags: 'w' });
 		await once(stream, 'open');
 		this.#recording = { stream, startedAt: Date.now(), count: 0 };
@@ -202,9 +212,9 @@ export class EventPipeline {
 			try {
 				value = JSON.parse(line);
 			} catch (error) {
-				throw new CoreError('CORE_RECORDING_INVALID', `Line ${index + 1} of ${path} is not JSON.`, { cause: error });
+				throw CoreError.of('CORE_RECORDING_INVALID', [path, index + 1, 'not JSON'], { cause: error });
 			}
-			if (!isRecordedDispatch(value)) throw new CoreError('CORE_RECORDING_INVALID', `Line ${index + 1} of ${path} is not a recorded dispatch ({ t, d, s, shardId, at }).`);
+			if (!isRecordedDispatch(value)) throw CoreError.of('CORE_RECORDING_INVALID', [path, index + 1, 'not a recorded dispatch ({ t, d, s, shardId, at })']);
 			out.push(value);
 		}
 		return out;
@@ -225,7 +235,7 @@ export class EventPipeline {
 				this.#bus.emit('error:unhandled', error, { point: 'pipeline:filter', label: undefined, phase: 'sync' });
 			}
 			if (!keep) {
-				this.dropped++;
+				this.#dropped++;
 				return undefined;
 			}
 		}

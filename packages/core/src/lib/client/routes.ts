@@ -3,7 +3,7 @@ import type { DispatchEnvelope } from '../bus/points.js';
 import { CoreError } from '../errors/CoreError.js';
 import { createInteraction } from '../interactions/interactions.js';
 import type { Client } from './Client.js';
-import type { ClientEvents } from './ClientOptions.js';
+import { audience, announceText, DispatchEvents, EventPoints, HANDLERS, LISTENERS } from './announcements.js';
 import { ClientMessage } from './ClientMessage.js';
 import { checked } from './DispatchValidator.js';
 import { isAPIInteraction } from './guards.js';
@@ -13,7 +13,6 @@ import {
 	GuildMemberRemoveSchema,
 	MessageDeleteSchema,
 	MessageUpdateSchema,
-	ReadySchema,
 } from './schemas.js';
 
 /**
@@ -23,114 +22,85 @@ import {
 export function reportInvalid(client: Client, event: DispatchEnvelope, error: unknown): void {
 	const bus = client.extensions;
 	if (bus.has('error:validation')) bus.emit('error:validation', error, { source: `gateway:${event.t}` });
-	const text = `Ignored an invalid ${event.t} payload from shard ${event.shardId}${error instanceof Error ? `: ${error.message}` : '.'}`;
-	client.emit('warn', text);
-	if (bus.has('client:warn')) bus.emit('client:warn', text);
-}
-
-/** The dispatches {@link routeDispatch} turns into events or points (READY also sets the client's IDs). */
-export const ROUTED_DISPATCHES: ReadonlySet<string> = new Set([
-	'READY',
-	'MESSAGE_CREATE',
-	'MESSAGE_UPDATE',
-	'MESSAGE_DELETE',
-	'GUILD_CREATE',
-	'GUILD_UPDATE',
-	'GUILD_DELETE',
-	'CHANNEL_CREATE',
-	'CHANNEL_UPDATE',
-	'CHANNEL_DELETE',
-	'GUILD_MEMBER_ADD',
-	'GUILD_MEMBER_UPDATE',
-	'GUILD_MEMBER_REMOVE',
-	'INTERACTION_CREATE',
-]);
-
-function wanted(client: Client, name: keyof ClientEvents): boolean {
-	return client.listenerCount(name) > 0;
+	announceText(client, bus, 'warn', `Ignored an invalid ${event.t} payload from shard ${event.shardId}${error instanceof Error ? `: ${error.message}` : '.'}`);
 }
 
 /**
- * Turns a handled dispatch into the client's typed events and bus points. The client's {@link DispatchValidator}
- * accepted the payload before (so it is used as is, typed with {@link checked}); nothing is built for an event
- * nobody listens to.
+ * Turns a handled dispatch (other than READY, which the client reads itself) into the client's typed events and
+ * their bus points ({@link DispatchEvents}, {@link EventPoints}). The client's {@link DispatchValidator} accepted
+ * the payload before (so it is used as is, typed with {@link checked}); nothing is built for an event nobody
+ * listens to ({@link audience}).
  */
 export function routeDispatch(client: Client, event: DispatchEnvelope): void {
 	const bus = client.extensions;
 	const d = event.d;
 	switch (event.t) {
-		case 'READY': {
-			if (!checked(ReadySchema, d)) return;
-			client.userId = d.user.id;
-			client.applicationId = d.application.id;
-			return;
-		}
 		case 'MESSAGE_CREATE': {
-			const listened = wanted(client, 'messageCreate');
-			const hooked = bus.has('message:create');
-			if ((!listened && !hooked) || !checked(MessageSchema, d)) return;
-			if (hooked) bus.emit('message:create', d);
-			if (listened) client.emit('messageCreate', new ClientMessage(client, d, event.shardId));
+			const to = audience(client, bus, 'messageCreate');
+			if (to === 0 || !checked(MessageSchema, d)) return;
+			if ((to & HANDLERS) !== 0) bus.emit(EventPoints.messageCreate, d);
+			if ((to & LISTENERS) !== 0) client.emit('messageCreate', new ClientMessage(client, d, event.shardId));
 			return;
 		}
 		case 'MESSAGE_UPDATE': {
-			const listened = wanted(client, 'messageUpdate');
-			const hooked = bus.has('message:update');
-			if ((!listened && !hooked) || !checked(MessageUpdateSchema, d)) return;
-			if (hooked) bus.emit('message:update', d);
-			if (listened) client.emit('messageUpdate', d);
+			const to = audience(client, bus, 'messageUpdate');
+			if (to === 0 || !checked(MessageUpdateSchema, d)) return;
+			if ((to & HANDLERS) !== 0) bus.emit(EventPoints.messageUpdate, d);
+			if ((to & LISTENERS) !== 0) client.emit('messageUpdate', d);
 			return;
 		}
 		case 'MESSAGE_DELETE': {
-			const listened = wanted(client, 'messageDelete');
-			const hooked = bus.has('message:delete');
-			if ((!listened && !hooked) || !checked(MessageDeleteSchema, d)) return;
-			if (hooked) bus.emit('message:delete', d);
-			if (listened) client.emit('messageDelete', d);
+			const to = audience(client, bus, 'messageDelete');
+			if (to === 0 || !checked(MessageDeleteSchema, d)) return;
+			if ((to & HANDLERS) !== 0) bus.emit(EventPoints.messageDelete, d);
+			if ((to & LISTENERS) !== 0) client.emit('messageDelete', d);
 			return;
 		}
-		case 'GUILD_CREATE':
+		case 'GUILD_CREATE': {
+			const to = audience(client, bus, 'guildCreate');
+			if (to === 0 || !checked(GuildSchema, d)) return;
+			if ((to & HANDLERS) !== 0) bus.emit(EventPoints.guildCreate, d.id);
+			if ((to & LISTENERS) !== 0) client.emit('guildCreate', d.id, client.cache.guild(d.id));
+			return;
+		}
 		case 'GUILD_UPDATE': {
-			if (!checked(GuildSchema, d)) return;
-			if (event.t === 'GUILD_UPDATE') {
-				if (wanted(client, 'guildUpdate')) client.emit('guildUpdate', d.id, client.cache.guild(d.id));
-				return;
-			}
-			if (bus.has('guild:available')) bus.emit('guild:available', d.id);
-			if (wanted(client, 'guildCreate')) client.emit('guildCreate', d.id, client.cache.guild(d.id));
+			if (audience(client, bus, 'guildUpdate') !== 0 && checked(GuildSchema, d)) client.emit('guildUpdate', d.id, client.cache.guild(d.id));
 			return;
 		}
 		case 'GUILD_DELETE': {
-			if (!checked(GuildIdentitySchema, d)) return;
+			const to = audience(client, bus, 'guildDelete');
+			if (to === 0 || !checked(GuildIdentitySchema, d)) return;
 			const left = d.unavailable !== true;
-			if (bus.has('guild:unavailable')) bus.emit('guild:unavailable', d.id, left);
-			client.emit('guildDelete', d.id, left);
+			if ((to & HANDLERS) !== 0) bus.emit(EventPoints.guildDelete, d.id, left);
+			if ((to & LISTENERS) !== 0) client.emit('guildDelete', d.id, left);
 			return;
 		}
 		case 'CHANNEL_CREATE':
 		case 'CHANNEL_UPDATE':
 		case 'CHANNEL_DELETE': {
-			const name = event.t === 'CHANNEL_CREATE' ? 'channelCreate' : event.t === 'CHANNEL_UPDATE' ? 'channelUpdate' : 'channelDelete';
-			if (wanted(client, name) && checked(ChannelSchema, d)) client.emit(name, d);
+			const name = DispatchEvents[event.t];
+			if (audience(client, bus, name) !== 0 && checked(ChannelSchema, d)) client.emit(name, d);
 			return;
 		}
 		case 'GUILD_MEMBER_ADD':
 		case 'GUILD_MEMBER_UPDATE': {
-			const name = event.t === 'GUILD_MEMBER_ADD' ? 'guildMemberAdd' : 'guildMemberUpdate';
-			if (wanted(client, name) && checked(GuildMemberEventSchema, d)) client.emit(name, d);
+			const name = DispatchEvents[event.t];
+			if (audience(client, bus, name) !== 0 && checked(GuildMemberEventSchema, d)) client.emit(name, d);
 			return;
 		}
 		case 'GUILD_MEMBER_REMOVE': {
-			if (wanted(client, 'guildMemberRemove') && checked(GuildMemberRemoveSchema, d)) client.emit('guildMemberRemove', d);
+			if (audience(client, bus, 'guildMemberRemove') !== 0 && checked(GuildMemberRemoveSchema, d)) client.emit('guildMemberRemove', d);
 			return;
 		}
 		case 'INTERACTION_CREATE': {
 			// The validator checked the payload already ('off' here: no second schema pass).
 			if (!isAPIInteraction(d, 'off')) {
-				reportInvalid(client, event, new CoreError('CORE_INTERACTION_UNSUPPORTED', 'INTERACTION_CREATE payload is not an interaction core understands.'));
+				reportInvalid(client, event, CoreError.of('CORE_INTERACTION_UNSUPPORTED', []));
 				return;
 			}
-			if (bus.has('interaction:received')) bus.emit('interaction:received', d);
+			const to = audience(client, bus, 'interactionCreate');
+			if ((to & HANDLERS) !== 0) bus.emit(EventPoints.interactionCreate, d);
+			if ((to & LISTENERS) === 0) return;
 			const interaction = createInteraction(d, { api: client.api, bus });
 			if (interaction !== undefined) client.emit('interactionCreate', interaction);
 			return;

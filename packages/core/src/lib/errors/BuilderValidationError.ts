@@ -1,4 +1,4 @@
-import { CoreError } from './CoreError.js';
+import { CoreError, CoreErrorMessages } from './CoreError.js';
 
 /** One problem found while validating a builder's output against Discord's limits. */
 export interface BuilderIssue {
@@ -19,8 +19,7 @@ export class BuilderValidationError extends CoreError {
 	public readonly issues: readonly BuilderIssue[];
 
 	public constructor(builder: string, issues: readonly BuilderIssue[]) {
-		const listed = issues.map((issue) => `${issue.path === '' ? '(root)' : issue.path}: ${issue.message}`).join('; ');
-		super('CORE_BUILDER_VALIDATION', `${builder} is not valid for Discord: ${listed}`);
+		super('CORE_BUILDER_VALIDATION', CoreErrorMessages.CORE_BUILDER_VALIDATION(builder, issues));
 		this.builder = builder;
 		this.issues = issues;
 	}

@@ -173,7 +173,7 @@ export class BaseInteraction<Raw extends APIInteraction = APIInteraction> {
 	 */
 	protected async respondWith(response: APIInteractionResponse, files?: readonly ApiFile[]): Promise<void> {
 		if (this.replied) {
-			throw new CoreError('CORE_INTERACTION_ALREADY_REPLIED', `Interaction ${this.id} was already answered: use editReply() or followUp() after reply() or defer().`);
+			throw CoreError.of('CORE_INTERACTION_ALREADY_REPLIED', [this.id]);
 		}
 		this.replied = true;
 		const { bus, api } = this.context;
@@ -190,7 +190,7 @@ export class BaseInteraction<Raw extends APIInteraction = APIInteraction> {
 
 	#assertReplied(method: string): void {
 		if (!this.replied) {
-			throw new CoreError('CORE_INTERACTION_NOT_REPLIED', `${method}() needs an initial response first: call reply() or defer() on interaction ${this.id}.`);
+			throw CoreError.of('CORE_INTERACTION_NOT_REPLIED', [method, this.id]);
 		}
 	}
 

@@ -251,10 +251,10 @@ export class AutocompleteInteraction extends BaseInteraction<APIApplicationComma
 
 	/**
 	 * Sends up to 25 suggestions.
-	 * @throws {@link CoreError} `CORE_INVALID_OPTION` when more than 25 choices are given.
+	 * @throws {@link CoreError} `CORE_AUTOCOMPLETE_CHOICES` when more than 25 choices are given.
 	 */
 	public async respond(choices: readonly APIApplicationCommandOptionChoice[]): Promise<void> {
-		if (choices.length > 25) throw new CoreError('CORE_INVALID_OPTION', `Autocomplete accepts at most 25 choices; ${choices.length} were given. Slice the list first.`);
+		if (choices.length > 25) throw CoreError.of('CORE_AUTOCOMPLETE_CHOICES', [choices.length, 25]);
 		await this.respondWith({ type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [...choices] } });
 	}
 }

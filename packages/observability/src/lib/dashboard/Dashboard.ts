@@ -16,12 +16,12 @@ export interface DashboardOptions {
 	readonly client: Client;
 	/**
 	 * The TCP port (`0` picks a free one; read it from {@link Dashboard.port}).
-	 * @defaultValue `9464`
+	 * @defaultValue {@link DefaultDashboardOptions.port} (`9464`)
 	 */
 	readonly port?: number;
 	/**
 	 * The address to bind. Anything but a loopback address exposes bot internals to the network: set `token` then.
-	 * @defaultValue `'127.0.0.1'`
+	 * @defaultValue {@link DefaultDashboardOptions.host} (`'127.0.0.1'`)
 	 */
 	readonly host?: string;
 	/**
@@ -34,22 +34,22 @@ export interface DashboardOptions {
 	readonly instrumentation?: Instrumentation;
 	/**
 	 * How often a sample is taken and pushed to open pages, in ms.
-	 * @defaultValue `1_000`
+	 * @defaultValue {@link DefaultDashboardOptions.intervalMs} (`1_000`)
 	 */
 	readonly intervalMs?: number;
 	/**
 	 * How many samples the plots keep.
-	 * @defaultValue `300`
+	 * @defaultValue {@link DefaultDashboardOptions.historySize} (`300`)
 	 */
 	readonly historySize?: number;
 	/**
 	 * The page title.
-	 * @defaultValue `'OvenJS'`
+	 * @defaultValue {@link DefaultDashboardOptions.title} (`'OvenJS'`)
 	 */
 	readonly title?: string;
 }
 
-/** The defaults of {@link DashboardOptions}. */
+/** The defaults of {@link DashboardOptions}, in one place. */
 export const DefaultDashboardOptions = {
 	port: 9464,
 	host: '127.0.0.1',
@@ -80,24 +80,25 @@ function digest(text: string): Buffer {
 
 function checkOptions(options: DashboardOptions): void {
 	const given: unknown = options;
-	if (typeof given !== 'object' || given === null) throw new ObservabilityError('OBS_INVALID_OPTION', 'startDashboard(options): options must be an object with a client.');
+	if (typeof given !== 'object' || given === null) throw ObservabilityError.of('OBS_INVALID_OPTION', ['startDashboard(options): options', 'an object with a client', given === null ? 'null' : typeof given]);
 	const { port, intervalMs, historySize, token, host } = options;
 	if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) {
-		throw new ObservabilityError('OBS_INVALID_OPTION', `DashboardOptions.port must be an integer from 0 to 65535, got ${String(port)}.`);
+		throw ObservabilityError.of('OBS_INVALID_OPTION', ['DashboardOptions.port', 'an integer from 0 to 65535', String(port)]);
 	}
 	if (intervalMs !== undefined && (!Number.isFinite(intervalMs) || intervalMs < 50)) {
-		throw new ObservabilityError('OBS_INVALID_OPTION', `DashboardOptions.intervalMs must be a number of milliseconds >= 50, got ${String(intervalMs)}.`);
+		throw ObservabilityError.of('OBS_INVALID_OPTION', ['DashboardOptions.intervalMs', 'a number of milliseconds >= 50', String(intervalMs)]);
 	}
 	if (historySize !== undefined && (!Number.isInteger(historySize) || historySize < 2)) {
-		throw new ObservabilityError('OBS_INVALID_OPTION', `DashboardOptions.historySize must be an integer >= 2, got ${String(historySize)}.`);
+		throw ObservabilityError.of('OBS_INVALID_OPTION', ['DashboardOptions.historySize', 'an integer >= 2', String(historySize)]);
 	}
 	const shownToken: unknown = token;
 	if (shownToken !== undefined && (typeof shownToken !== 'string' || shownToken.length < 16)) {
-		throw new ObservabilityError('OBS_INVALID_OPTION', 'DashboardOptions.token must be a string of at least 16 characters (e.g. crypto.randomBytes(24).toString("base64url")).');
+		// Never shows what was passed: it is a secret.
+		throw ObservabilityError.of('OBS_INVALID_OPTION', ['DashboardOptions.token', 'a string of at least 16 characters (e.g. crypto.randomBytes(24).toString("base64url"))']);
 	}
 	const shownHost: unknown = host;
 	if (shownHost !== undefined && (typeof shownHost !== 'string' || shownHost === '')) {
-		throw new ObservabilityError('OBS_INVALID_OPTION', 'DashboardOptions.host must be an address such as "127.0.0.1".');
+		throw ObservabilityError.of('OBS_INVALID_OPTION', ['DashboardOptions.host', 'an address such as "127.0.0.1"', JSON.stringify(shownHost)]);
 	}
 }
 
@@ -184,7 +185,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 		await once(server, 'listening');
 	} catch (error) {
 		if (token !== undefined) unregisterSecret(token);
-		throw new ObservabilityError('OBS_LISTEN_FAILED', `The dashboard could not listen on ${settings.host}:${settings.port}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+		throw ObservabilityError.of('OBS_LISTEN_FAILED', [settings.host, settings.port, error instanceof Error ? error.message : String(error)], { cause: error });
 	}
 	const timer = setInterval(() => {
 		const { snapshot, sample } = sampler.sample();

@@ -38,16 +38,21 @@ export interface LineSink {
 export interface JsonLoggerOptions {
 	/** Where JSON lines go. @defaultValue `process.stdout` */
 	readonly stream?: LineSink;
-	/** The lowest level written. @defaultValue `'info'` */
+	/** The lowest level written. @defaultValue {@link DefaultJsonLoggerOptions.level} (`'info'`) */
 	readonly level?: LogLevel;
 	/** The clock (ms since 1970). @defaultValue `Date.now` */
 	readonly now?: () => number;
 }
 
+/** The defaults of {@link JsonLoggerOptions} (`stream` is `process.stdout` and `now` is `Date.now`, read when the logger is made). */
+export const DefaultJsonLoggerOptions = {
+	level: 'info',
+} as const satisfies Required<Pick<JsonLoggerOptions, 'level'>>;
+
 /** A logger that writes one JSON object per line: `{"time":…,"level":"warn","msg":…,"source":…}`. */
 export function jsonLogger(options: JsonLoggerOptions = {}): StructuredLogger {
 	const stream = options.stream ?? process.stdout;
-	const min = LEVELS[options.level ?? 'info'];
+	const min = LEVELS[options.level ?? DefaultJsonLoggerOptions.level];
 	const now = options.now ?? Date.now;
 	return {
 		write(record) {
@@ -79,10 +84,15 @@ export function pinoLogger(pino: PinoLike): StructuredLogger {
 export interface AttachLoggerOptions {
 	/**
 	 * Also log the client's `client:debug` stream (verbose: every gateway step).
-	 * @defaultValue `false`
+	 * @defaultValue {@link DefaultAttachLoggerOptions.debug} (`false`)
 	 */
 	readonly debug?: boolean;
 }
+
+/** The defaults of {@link AttachLoggerOptions}. */
+export const DefaultAttachLoggerOptions = {
+	debug: false,
+} as const satisfies Required<AttachLoggerOptions>;
 
 const SHARD_PREFIX = /^\[shard (\d+)\] /;
 
@@ -105,7 +115,7 @@ function errorFields(error: unknown): { readonly name: string; readonly message:
 export function attachLogger(client: Client, logger: StructuredLogger, options: AttachLoggerOptions = {}): () => void {
 	const given: unknown = logger;
 	if (typeof given !== 'object' || given === null || typeof Reflect.get(given, 'write') !== 'function') {
-		throw new ObservabilityError('OBS_INVALID_OPTION', 'attachLogger(client, logger): logger must have a write(record) method (jsonLogger(), pinoLogger(pino), or your own).');
+		throw ObservabilityError.of('OBS_INVALID_OPTION', ['attachLogger(client, logger): logger', 'an object with a write(record) method (jsonLogger(), pinoLogger(pino), or your own)']);
 	}
 	const bus = client.extensions;
 	const label = { label: '@ovenjs/observability:logger' };
@@ -146,7 +156,7 @@ export function attachLogger(client: Client, logger: StructuredLogger, options: 
 			label,
 		),
 	];
-	if (options.debug === true) {
+	if (options.debug ?? DefaultAttachLoggerOptions.debug) {
 		disposers.push(
 			bus.on(
 				'client:debug',

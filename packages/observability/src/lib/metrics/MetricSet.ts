@@ -18,12 +18,12 @@ export const SHARD_STATUSES: readonly ShardStatus[] = [
 export interface MetricBuckets {
 	/**
 	 * Buckets of `ovenjs_rest_request_duration_seconds` (queue wait, retries and 429 waits included).
-	 * @defaultValue `[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]`
+	 * @defaultValue {@link DefaultMetricBuckets.rest} (`[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]`)
 	 */
 	readonly rest?: readonly number[];
 	/**
 	 * Buckets of `ovenjs_event_handler_duration_seconds`.
-	 * @defaultValue `[0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]`
+	 * @defaultValue {@link DefaultMetricBuckets.handler} (`[0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]`)
 	 */
 	readonly handler?: readonly number[];
 }

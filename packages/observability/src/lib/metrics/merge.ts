@@ -30,7 +30,7 @@ export async function mergeMetrics(parts: readonly (Registry | MetricsJSON)[]): 
 	for (const [index, part] of parts.entries()) {
 		const json: unknown = part instanceof Registry ? await part.getMetricsAsJSON() : part;
 		if (!isMetricsJSON(json)) {
-			throw new ObservabilityError('OBS_INVALID_METRICS', `mergeMetrics: part ${index} is neither a prom-client Registry nor the JSON of one (registry.getMetricsAsJSON()).`);
+			throw ObservabilityError.of('OBS_INVALID_METRICS', [index]);
 		}
 		jsons.push(json);
 	}

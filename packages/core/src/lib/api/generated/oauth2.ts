@@ -3,7 +3,7 @@ import type {
 	RESTGetAPIOAuth2CurrentApplicationResult,
 	RESTGetAPIOAuth2CurrentAuthorizationResult,
 } from 'discord-api-types/v10';
-import type { SpecOAuth2GetKeys, SpecOAuth2GetOpenIDConnectUserInfoResponse } from './spec-types-4.js';
+import type { SpecOAuth2GetKeys, SpecOAuth2GetOpenIDConnectUserInfoResponse } from './spec-types.js';
 import { ApiResource, type ApiRequestOptions } from '../ApiResource.js';
 
 /** `client.api.oauth2`: the 4 operations under `/oauth2`. */

@@ -14,7 +14,7 @@ import type {
 	RESTPutAPICurrentUserApplicationRoleConnectionResult,
 } from 'discord-api-types/v10';
 import type { ApplicationId, GuildId, Snowflake, UserId } from '@ovenjs/types';
-import type { SpecEntitlementResponse } from './spec-types-1.js';
+import type { SpecEntitlementResponse } from './spec-types.js';
 import { ApiResource, param, type ApiRequestOptions } from '../ApiResource.js';
 
 /** Query parameters of `get_current_user_application_entitlements` (`client.api.users.getCurrentUserApplicationEntitlements`). */

@@ -17,8 +17,7 @@ import type {
 	RESTPostAPIWebhookWithTokenWaitResult,
 } from 'discord-api-types/v10';
 import type { MessageId, Snowflake, WebhookId } from '@ovenjs/types';
-import type { SpecGithubWebhook } from './spec-types-2.js';
-import type { SpecSlackWebhook } from './spec-types-5.js';
+import type { SpecGithubWebhook, SpecSlackWebhook } from './spec-types.js';
 import { ApiResource, param, type ApiRequestOptions } from '../ApiResource.js';
 
 /** Query parameters of `execute_webhook` (`client.api.webhooks.executeWebhook`). */

@@ -42,7 +42,10 @@ export interface ClusterManagerOptions {
 	readonly storedSessions?: (shardIds: readonly number[]) => Promise<number>;
 	/** How often each process is pinged, in ms. @defaultValue `5_000` */
 	readonly healthInterval?: number;
-	/** A process that has not answered a ping for this long is killed and respawned, in ms. @defaultValue `20_000` */
+	/**
+	 * A ready process that has not answered a ping for this long is killed and respawned, in ms (a starting one is
+	 * judged by `readyTimeout`). @defaultValue `20_000`
+	 */
 	readonly healthTimeout?: number;
 	/** Respawn a process that exits (its shards resume from stored sessions). @defaultValue `true` */
 	readonly respawn?: boolean;
@@ -146,6 +149,7 @@ export class ClusterManager extends TypedEmitter<ClusterManagerEvents> {
 	#shardCount = 0;
 	#nextId = 1;
 	#healthTimer: ReturnType<typeof setInterval> | undefined;
+	#lastCheck = 0;
 	#state: 'idle' | 'running' | 'stopped' = 'idle';
 	#allReadyEmitted = false;
 
@@ -365,12 +369,18 @@ export class ClusterManager extends TypedEmitter<ClusterManagerEvents> {
 
 	#checkHealth(): void {
 		const timeout = this.#options.healthTimeout ?? DefaultClusterManagerOptions.healthTimeout;
+		const interval = this.#options.healthInterval ?? DefaultClusterManagerOptions.healthInterval;
 		const now = Date.now();
+		// This process was blocked (its answers may wait in the queue behind this timer): judge no one this round.
+		const blocked = this.#lastCheck !== 0 && now - this.#lastCheck > interval * 2;
+		this.#lastCheck = now;
 		for (const slot of this.#slots) {
+			if (blocked) slot.lastSeen = Math.max(slot.lastSeen, now - interval);
 			const child = slot.child;
 			if (child === undefined || slot.status === 'stopping') continue;
 			const silent = now - slot.lastSeen;
-			if (silent > timeout) {
+			// A starting process may not answer while it loads its modules: `readyTimeout` judges it.
+			if (silent > timeout && slot.status === 'ready') {
 				this.emit('unhealthy', { processId: slot.id, silentMs: silent });
 				child.kill('SIGKILL');
 				continue;

@@ -71,15 +71,25 @@ return {1, 0, 0}
 
 const AcquireResult = z.tuple([z.number(), z.number(), z.number()]);
 
+function reasonOf(signal: { readonly reason: unknown }): unknown {
+	return signal.reason;
+}
+
+function abortError(signal: AbortSignal, shardId?: number): Error {
+	const reason = reasonOf(signal);
+	if (reason instanceof Error) return reason;
+	return new ClusterError('CLUSTER_STOPPED', 'The identify wait was aborted.', shardId === undefined ? {} : { shardId });
+}
+
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 	return new Promise((resolve, reject) => {
 		if (signal?.aborted === true) {
-			reject(signal.reason instanceof Error ? signal.reason : new ClusterError('CLUSTER_STOPPED', 'The identify wait was aborted.'));
+			reject(abortError(signal));
 			return;
 		}
 		const onAbort = (): void => {
 			clearTimeout(timer);
-			reject(signal?.reason instanceof Error ? signal.reason : new ClusterError('CLUSTER_STOPPED', 'The identify wait was aborted.'));
+			if (signal !== undefined) reject(abortError(signal));
 		};
 		const timer = setTimeout(() => {
 			signal?.removeEventListener('abort', onAbort);
@@ -159,7 +169,7 @@ export class RedisIdentifyQueue implements IdentifyThrottler {
 		const keys = [`${this.#prefix}queue:${bucket}`, `${this.#prefix}leases:${bucket}`, `${this.#prefix}bucket:${bucket}`, `${this.#prefix}budget`, `${this.#prefix}total`];
 		try {
 			for (;;) {
-				if (signal?.aborted === true) throw signal.reason instanceof Error ? signal.reason : new ClusterError('CLUSTER_STOPPED', 'The identify wait was aborted.', { shardId });
+				if (signal?.aborted === true) throw abortError(signal, shardId);
 				const raw: unknown = await this.#redis.eval(ACQUIRE, keys.length, ...keys, String(shardId), String(this.#leaseMs), String(this.#windowMs));
 				const parsed = AcquireResult.safeParse(raw);
 				if (!parsed.success) throw new ClusterError('CLUSTER_STORE_FAILED', 'Redis answered the identify script with an unexpected value; check the Redis server.', { shardId });

@@ -36,6 +36,14 @@ describe('ClusterManager', () => {
 		expect(manager.processOf(5)).toBe(2);
 	}, 30_000);
 
+	it('runs only its part of the shards when the bot is split across machines', async () => {
+		manager = new ClusterManager({ ...base, shards: 8, perProcess: 3, shardIds: [7, 4, 5, 6] });
+		await manager.spawn();
+		expect(manager.processes.map((p) => p.shardIds)).toEqual([[4, 5, 6], [7]]);
+		expect(await manager.request(1, 'whoami', null, { result: Who })).toMatchObject({ shardIds: [7], shardCount: 8 });
+		await expect(new ClusterManager({ ...base, shards: 4, shardIds: [4] }).spawn()).rejects.toThrow(/shardIds must be a non-empty list of shard ids in \[0, 4\), got 4/);
+	}, 30_000);
+
 	it('fails a request fast and precisely: handler error, unknown name, bad answer, deadline', async () => {
 		manager = new ClusterManager({ ...base, shards: null, processes: 1 });
 		await manager.spawn();

@@ -39,6 +39,8 @@ describe('CLI arguments', () => {
 		expect(parseClusterArgs(['cluster', 'start', './bot.js', '--shards', 'auto', '--per-process', '4'])).toMatchObject({ command: 'start', script: './bot.js', shards: 'auto', perProcess: 4 });
 		expect(parseClusterArgs(['start', 'bot.js', '--shards', '16', '--redis', 'redis://r:6379', '--', '--flag'])).toMatchObject({ shards: 16, redis: 'redis://r:6379', args: ['--flag'] });
 		expect(parseClusterArgs(['workers', 'worker.js', '--processes', '3'])).toMatchObject({ command: 'workers', shards: null, processes: 3 });
+		expect(parseClusterArgs(['start', 'bot.js', '--shards', '32', '--shard-range', '16-31']).shardIds).toEqual(Array.from({ length: 16 }, (_, i) => 16 + i));
+		expect(() => parseClusterArgs(['start', 'bot.js', '--shard-range', '9-3'])).toThrow(/--shard-range takes FIRST-LAST/);
 	});
 
 	it('says what is wrong, with the usage', () => {

@@ -27,6 +27,11 @@ export interface ClusterManagerOptions {
 	 * @defaultValue `'auto'`
 	 */
 	readonly shards?: number | 'auto' | null;
+	/**
+	 * The shards this manager runs, when the bot's shards are split across machines (each machine runs a manager
+	 * with its own part; they share the identify queue and sessions through Redis). @defaultValue every shard
+	 */
+	readonly shardIds?: readonly number[];
 	/** Shards per process. @defaultValue `4` */
 	readonly perProcess?: number;
 	/** The process count of a pool without shards (`shards: null`). @defaultValue `1` */
@@ -201,7 +206,18 @@ export class ClusterManager extends TypedEmitter<ClusterManagerEvents> {
 		} else {
 			const info = o.gatewayInformation === undefined ? undefined : await o.gatewayInformation();
 			this.#shardCount = resolveShardCount(requested, info?.shards ?? 1, info?.sessionStartLimit.maxConcurrency ?? 1);
-			plan = planProcesses(this.#shardCount, o.perProcess ?? DefaultClusterManagerOptions.perProcess);
+			const perProcess = o.perProcess ?? DefaultClusterManagerOptions.perProcess;
+			if (o.shardIds === undefined) plan = planProcesses(this.#shardCount, perProcess);
+			else {
+				const ids = [...new Set(o.shardIds)].sort((a, b) => a - b);
+				const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= this.#shardCount);
+				if (bad !== undefined || ids.length === 0) {
+					this.#state = 'idle';
+					throw new ClusterError('CLUSTER_INVALID_OPTION', `shardIds must be a non-empty list of shard ids in [0, ${this.#shardCount}), got ${bad === undefined ? 'an empty list' : String(bad)}.`);
+				}
+				plan = [];
+				for (let i = 0; i < ids.length; i += perProcess) plan.push(ids.slice(i, i + perProcess));
+			}
 			if (info !== undefined) {
 				const all = plan.flat();
 				const stored = o.storedSessions === undefined ? 0 : await o.storedSessions(all);

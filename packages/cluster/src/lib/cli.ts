@@ -10,6 +10,8 @@ export interface ClusterCliOptions {
 	readonly script: string;
 	readonly shards: number | 'auto' | null;
 	readonly perProcess: number;
+	/** `--shard-range a-b`: the part of the shards this machine runs (inclusive). */
+	readonly shardIds: readonly number[] | undefined;
 	readonly processes: number;
 	/** REST base used for `GET /gateway/bot`. */
 	readonly api: string;
@@ -24,7 +26,7 @@ export interface ClusterCliOptions {
 }
 
 const USAGE = `Usage:
-  ovenjs cluster start <script> [--shards auto|N] [--per-process N] [--redis URL] [--key-prefix P] [--api URL]
+  ovenjs cluster start <script> [--shards auto|N] [--per-process N] [--shard-range A-B] [--redis URL] [--key-prefix P] [--api URL]
                                 [--health-interval MS] [--health-timeout MS] [-- script args]
   ovenjs cluster workers <script> [--processes N] [-- script args]
 
@@ -45,6 +47,7 @@ export function parseClusterArgs(argv: readonly string[]): ClusterCliOptions {
 	if (script === undefined || script.startsWith('-')) throw new ClusterError('CLUSTER_INVALID_OPTION', `${command} needs the script every process runs, such as ./bot.js.\n\n${USAGE}`);
 	let shards: number | 'auto' | null = command === 'workers' ? null : 'auto';
 	let perProcess = 4;
+	let shardIds: number[] | undefined;
 	let processes = 1;
 	let api = 'https://discord.com/api/v10';
 	let redis: string | undefined;
@@ -69,6 +72,15 @@ export function parseClusterArgs(argv: readonly string[]): ClusterCliOptions {
 				perProcess = integer('--per-process', value);
 				i++;
 				break;
+			case '--shard-range': {
+				const match = /^(\d+)-(\d+)$/.exec(value ?? '');
+				const first = Number(match?.[1]);
+				const last = Number(match?.[2]);
+				if (match === null || last < first) throw new ClusterError('CLUSTER_INVALID_OPTION', `--shard-range takes FIRST-LAST (inclusive, such as 0-15), got ${value === undefined ? 'nothing' : `"${value}"`}.\n\n${USAGE}`);
+				shardIds = Array.from({ length: last - first + 1 }, (_, i) => first + i);
+				i++;
+				break;
+			}
 			case '--processes':
 				processes = integer('--processes', value);
 				i++;
@@ -100,7 +112,7 @@ export function parseClusterArgs(argv: readonly string[]): ClusterCliOptions {
 				throw new ClusterError('CLUSTER_INVALID_OPTION', `Unknown option "${String(flag)}".\n\n${USAGE}`);
 		}
 	}
-	return { command, script, shards, perProcess, processes, api, redis, keyPrefix, healthInterval, healthTimeout, args };
+	return { command, script, shards, perProcess, shardIds, processes, api, redis, keyPrefix, healthInterval, healthTimeout, args };
 }
 
 async function fetchGatewayInformation(api: string): Promise<ClusterGatewayInformation> {
@@ -138,6 +150,7 @@ export async function runCli(argv: readonly string[], log: (line: string) => voi
 		args: options.args,
 		shards: options.shards,
 		perProcess: options.perProcess,
+		...(options.shardIds === undefined ? {} : { shardIds: options.shardIds }),
 		processes: options.processes,
 		...(needsInfo ? { gatewayInformation: async () => (info ??= await fetchGatewayInformation(options.api)) } : {}),
 		...(storedSessions === undefined ? {} : { storedSessions }),

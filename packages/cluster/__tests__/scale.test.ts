@@ -74,12 +74,12 @@ describe.skipIf(!redisGate.available || !natsGate.available)('cluster: 3 gateway
 			OVENJS_STREAM: stream,
 			OVENJS_DURABLE: durable,
 			OVENJS_IDENTIFY_WINDOW: '800',
-			OVENJS_ACK_WAIT: '1500',
+			OVENJS_ACK_WAIT: '4000',
 			OVENJS_SHARDS: String(SHARDS),
 		};
 		const common = { execArgv: ['--conditions=@ovenjs/source', '--import', 'tsx'], env, healthInterval: 500, healthTimeout: 10_000, respawnDelay: { initial: 100, max: 1_000 }, stopTimeout: 10_000 } as const;
 		// Places in the identify queue for every shard before any process starts: identifies go in shard order.
-		await new RedisIdentifyQueue({ redis, keyPrefix: `${prefix}identify:` }).plan(Array.from({ length: SHARDS }, (_, i) => i), 2);
+		await new RedisIdentifyQueue({ redis, keyPrefix: `${prefix}identify:` }).plan(Array.from({ length: SHARDS }, (_, i) => i), 2, 120_000);
 		gateways = new ClusterManager({ ...common, script: fixture('gateway'), shards: SHARDS, perProcess: 4 });
 		workers = new ClusterManager({ ...common, script: fixture('worker'), shards: null, processes: 2 });
 		gateways.on('exit', (event) => exits.push({ role: 'gateway', ...event }));

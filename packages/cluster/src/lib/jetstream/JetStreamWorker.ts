@@ -28,8 +28,8 @@ export interface WorkerClient {
 
 /**
  * Runs the application's logic for one event. `transaction` is a Redis `MULTI` executed together with the worker's
- * deduplication mark once the handler resolves: effects queued on it happen exactly once, even if the worker dies
- * at any moment.
+ * deduplication mark once the handler (and the others of its batch) resolved: effects queued on it happen exactly
+ * once, even if the worker dies at any moment. Queue commands on it; do not `exec` it.
  */
 export type WorkerHandler = (event: WorkerDispatch, transaction: ChainableCommander) => void | Promise<void>;
 
@@ -63,6 +63,13 @@ export interface JetStreamWorkerOptions {
 	 * events (after `ackWait`). @defaultValue `3 × ackWait`
 	 */
 	readonly gapTimeout?: number;
+	/**
+	 * The most events of one shard handled in one batch: their handlers run one after the other, then the batch's
+	 * transaction (every handler's effects and the deduplication mark) commits in one Redis `MULTI`, then they are
+	 * acknowledged. A worker that dies mid-batch commits nothing of it and gets all of it redelivered.
+	 * @defaultValue `256`
+	 */
+	readonly batchSize?: number;
 	/** A label of this process in metrics. @defaultValue `String(process.pid)` */
 	readonly processLabel?: string;
 	/** Receives counters labelled `{ process, shard }`. */
@@ -70,7 +77,7 @@ export interface JetStreamWorkerOptions {
 }
 
 /** Defaults of {@link JetStreamWorkerOptions}. */
-export const DefaultJetStreamWorkerOptions = { keyPrefix: 'ovenjs:worker:', ackWait: 30_000, maxAckPending: 1_000 } as const satisfies Partial<JetStreamWorkerOptions>;
+export const DefaultJetStreamWorkerOptions = { keyPrefix: 'ovenjs:worker:', ackWait: 30_000, maxAckPending: 1_000, batchSize: 256 } as const satisfies Partial<JetStreamWorkerOptions>;
 
 /** Events of {@link JetStreamWorker}. */
 export interface JetStreamWorkerEvents {
@@ -94,6 +101,17 @@ export interface JetStreamWorkerStats {
 interface Mark {
 	sessionId: string;
 	sequence: number;
+}
+
+interface ShardLoop {
+	readonly held: Map<number, Incoming>;
+	gapSince: number;
+}
+
+interface Batch {
+	readonly transaction: ChainableCommander;
+	readonly acks: JsMsg[];
+	delivered: number;
 }
 
 interface Incoming {
@@ -124,6 +142,7 @@ export class JetStreamWorker extends TypedEmitter<JetStreamWorkerEvents> {
 	readonly #keys: string;
 	readonly #ackWait: number;
 	readonly #label: string;
+	readonly #batchSize: number;
 	readonly #marks = new Map<number, Mark>();
 	readonly #loops: Promise<void>[] = [];
 	readonly #subscriptions: ConsumerMessages[] = [];
@@ -139,7 +158,7 @@ export class JetStreamWorker extends TypedEmitter<JetStreamWorkerEvents> {
 
 	public constructor(options: JetStreamWorkerOptions) {
 		super();
-		for (const key of ['ackWait', 'maxAckPending', 'gapTimeout'] as const) {
+		for (const key of ['ackWait', 'maxAckPending', 'gapTimeout', 'batchSize'] as const) {
 			const value = options[key];
 			if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new ClusterError('CLUSTER_INVALID_OPTION', `JetStreamWorker ${key} must be a positive integer, got ${String(value)}.`);
 		}
@@ -152,6 +171,7 @@ export class JetStreamWorker extends TypedEmitter<JetStreamWorkerEvents> {
 		this.#keys = options.keyPrefix ?? DefaultJetStreamWorkerOptions.keyPrefix;
 		this.#ackWait = options.ackWait ?? DefaultJetStreamWorkerOptions.ackWait;
 		this.#label = options.processLabel ?? String(process.pid);
+		this.#batchSize = options.batchSize ?? DefaultJetStreamWorkerOptions.batchSize;
 	}
 
 	/** The Redis hash of the deduplication marks (`shard` → `session:sequence`). */
@@ -196,11 +216,42 @@ export class JetStreamWorker extends TypedEmitter<JetStreamWorkerEvents> {
 	}
 
 	async #run(shardId: number, messages: ConsumerMessages): Promise<void> {
-		const held = new Map<number, Incoming>();
-		let gapSince = 0;
+		// Messages wait here while a batch is handled; each batch commits in one Redis MULTI (effects + mark) and is
+		// acknowledged after it: exactly once, with one round trip per batch instead of per event.
+		const queue: JsMsg[] = [];
+		let wake: (() => void) | undefined;
+		const source = { ended: false };
+		const pump = (async (): Promise<void> => {
+			try {
+				for await (const msg of messages) {
+					queue.push(msg);
+					wake?.();
+				}
+			} finally {
+				source.ended = true;
+				wake?.();
+			}
+		})();
+		const state: ShardLoop = { held: new Map(), gapSince: 0 };
+		while (!this.#stopped) {
+			if (queue.length === 0) {
+				if (source.ended) break;
+				await new Promise<void>((resolve) => {
+					wake = resolve;
+				});
+				wake = undefined;
+				continue;
+			}
+			await this.#batch(shardId, queue.splice(0, this.#batchSize), state);
+		}
+		await pump;
+	}
+
+	async #batch(shardId: number, msgs: readonly JsMsg[], state: ShardLoop): Promise<void> {
+		const batch: Batch = { transaction: this.#options.redis.multi(), acks: [], delivered: 0 };
+		const { held } = state;
 		const gapTimeout = this.#options.gapTimeout ?? this.#ackWait * 3;
-		for await (const msg of messages) {
-			if (this.#stopped) break;
+		for (const msg of msgs) {
 			const incoming = this.#decode(shardId, msg);
 			if (incoming === undefined) {
 				msg.term();
@@ -212,34 +263,34 @@ export class JetStreamWorker extends TypedEmitter<JetStreamWorkerEvents> {
 			if (event.sessionId === mark?.sessionId && event.s <= mark.sequence) {
 				this.#duplicates++;
 				this.#metric('ovenjs.cluster.duplicates', shardId);
-				msg.ack();
+				// Acknowledged with the batch: a copy of it may be delivered (uncommitted) in this very batch.
+				batch.acks.push(msg);
 				continue;
 			}
 			held.set(event.s, incoming);
 			this.#held = Math.max(this.#held, held.size);
 			// Deliver every held event that follows the mark; hold the others until the gap closes.
 			for (;;) {
-				const current = this.#marks.get(shardId);
-				const next = this.#nextOf(held, current);
+				const next = this.#nextOf(held, this.#marks.get(shardId));
 				if (next === undefined) break;
 				held.delete(next.event.s);
-				await this.#deliver(shardId, next);
-				gapSince = 0;
+				await this.#deliver(shardId, next, batch);
+				state.gapSince = 0;
 			}
 			if (held.size === 0) continue;
-			gapSince ||= Date.now();
-			if (Date.now() - gapSince < gapTimeout) continue;
+			state.gapSince ||= Date.now();
+			if (Date.now() - state.gapSince < gapTimeout) continue;
 			// The gap did not close: move past it, in order, and say so.
 			const lowest = [...held.values()].sort((a, b) => a.event.s - b.event.s)[0];
 			if (lowest === undefined) continue;
-			const current = this.#marks.get(shardId);
 			this.#gaps++;
-			this.emit('gap', { shardId, sessionId: lowest.event.sessionId, after: current?.sequence ?? 0, next: lowest.event.s });
+			this.emit('gap', { shardId, sessionId: lowest.event.sessionId, after: this.#marks.get(shardId)?.sequence ?? 0, next: lowest.event.s });
 			this.#metric('ovenjs.cluster.gaps', shardId);
 			held.delete(lowest.event.s);
-			await this.#deliver(shardId, lowest);
-			gapSince = 0;
+			await this.#deliver(shardId, lowest, batch);
+			state.gapSince = 0;
 		}
+		await this.#commit(shardId, batch);
 	}
 
 	#nextOf(held: Map<number, Incoming>, mark: Mark | undefined): Incoming | undefined {
@@ -277,33 +328,41 @@ export class JetStreamWorker extends TypedEmitter<JetStreamWorkerEvents> {
 		return { msg, previous, event: new WorkerDispatch(shardId, t, s, msg.string(), session, msg.redelivered) };
 	}
 
-	async #deliver(shardId: number, incoming: Incoming): Promise<void> {
+	async #deliver(shardId: number, incoming: Incoming, batch: Batch): Promise<void> {
 		const { event, msg } = incoming;
 		const mark = this.#marks.get(shardId);
 		if (mark !== undefined && mark.sessionId !== event.sessionId && incoming.previous !== 0 && event.s <= mark.sequence) this.#stale++;
-		const transaction = this.#options.redis.multi();
 		try {
 			await this.#options.client?.replay([{ t: event.t, d: event.d, s: event.s, shardId, at: Date.now() - this.#started }]);
-			await this.#options.handler?.(event, transaction);
+			await this.#options.handler?.(event, batch.transaction);
 		} catch (error) {
 			this.#failed++;
 			this.emit('error', new ClusterError('CLUSTER_REQUEST_FAILED', `The handler failed on ${event.t} (shard ${shardId}, sequence ${event.s}); the event is acknowledged, not retried.`, { shardId, cause: error }));
 		}
-		transaction.hset(this.marksKey, String(shardId), `${event.sessionId}:${event.s}`);
-		for (;;) {
-			try {
-				await transaction.exec();
-				break;
-			} catch (error) {
-				// Without the mark the event would be handled again after a crash: retry until Redis answers.
-				if (this.#stopped) throw new ClusterError('CLUSTER_STORE_FAILED', 'Redis refused the deduplication mark while the worker stopped.', { shardId, cause: error });
-				await new Promise((resolve) => setTimeout(resolve, 200));
-			}
-		}
+		// The mark moves now (the next events of the batch follow it) and is committed with the batch.
 		this.#marks.set(shardId, { sessionId: event.sessionId, sequence: event.s });
-		this.#handled++;
-		this.#metric('ovenjs.cluster.handled', shardId);
-		msg.ack();
+		batch.acks.push(msg);
+		batch.delivered++;
+	}
+
+	async #commit(shardId: number, batch: Batch): Promise<void> {
+		if (batch.delivered > 0) {
+			const mark = this.#marks.get(shardId);
+			if (mark !== undefined) batch.transaction.hset(this.marksKey, String(shardId), `${mark.sessionId}:${mark.sequence}`);
+			for (;;) {
+				try {
+					await batch.transaction.exec();
+					break;
+				} catch (error) {
+					// Without the mark the events would be handled again after a crash: retry until Redis answers.
+					if (this.#stopped) throw new ClusterError('CLUSTER_STORE_FAILED', 'Redis refused the deduplication mark while the worker stopped.', { shardId, cause: error });
+					await new Promise((resolve) => setTimeout(resolve, 200));
+				}
+			}
+			this.#handled += batch.delivered;
+			this.#options.metrics?.('ovenjs.cluster.handled', batch.delivered, { process: this.#label, shard: String(shardId) });
+		}
+		for (const msg of batch.acks) msg.ack();
 	}
 
 	#metric(name: string, shardId: number): void {

@@ -160,5 +160,11 @@ describe.skipIf(!redisGate.available || !natsGate.available)('JetStream publishe
 		expect(pressure).toEqual([true, false]);
 		// A restart resumes from here, and Discord replays everything after it.
 		expect(await sessions.retrieve(0)).toMatchObject({ sequence: 9 });
+		// A manager without the publisher's session hooks: nothing can be published, and it says why.
+		const unhooked = new JetStreamPublisher({ nats, sessions, subjectPrefix: names.subjectPrefix });
+		const reasons: string[] = [];
+		unhooked.on('stalled', ({ error }) => reasons.push(error.message));
+		unhooked.publish(message(3, 5, 5));
+		expect(reasons).toEqual([expect.stringContaining('pass publisher.sessionHooks() to the WebSocketManager')]);
 	});
 });

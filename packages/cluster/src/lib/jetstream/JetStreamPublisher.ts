@@ -168,7 +168,13 @@ export class JetStreamPublisher extends TypedEmitter<JetStreamPublisherEvents> {
 	public publish(event: GatewayDispatch): void {
 		const state = this.#state(event.shardId);
 		const session = state.session;
-		if (event.s === null || session === null) return;
+		if (event.s === null) return;
+		if (session === null) {
+			// No session known for this shard: the manager was not given sessionHooks(), or READY is still to come.
+			this.#dropped++;
+			this.#stall(event.shardId, state, new ClusterError('CLUSTER_INVALID_OPTION', `Shard ${event.shardId}: a ${event.t} arrived for a shard without a known session, so it cannot be published with its session and sequence; pass publisher.sessionHooks() to the WebSocketManager options.`, { shardId: event.shardId }));
+			return;
+		}
 		if (state.stalled) {
 			this.#dropped++;
 			return;

@@ -88,12 +88,12 @@ describe('ClusterManager', () => {
 		const unhealthy: number[] = [];
 		manager.on('unhealthy', ({ processId }) => unhealthy.push(processId));
 		await manager.spawn();
-		const frozen = manager.request(0, 'freeze', null, { timeout: 20_000 });
+		const frozen = manager.request(0, 'freeze', null, { timeout: 40_000 });
 		await expect(frozen).rejects.toMatchObject({ code: 'CLUSTER_PROCESS_DOWN' });
 		expect(unhealthy).toEqual([0]);
 		await manager.waitForReady(0);
 		expect(await manager.request(0, 'whoami', null, { result: Who })).toMatchObject({ generation: 1 });
-	}, 30_000);
+	}, 60_000);
 
 	it('restarts processes one at a time: an old generation has exited before its successor starts', async () => {
 		manager = new ClusterManager({ ...base, shards: 4, perProcess: 2 });

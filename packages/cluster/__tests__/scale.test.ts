@@ -73,11 +73,11 @@ describe.skipIf(!redisGate.available || !natsGate.available)('cluster: 3 gateway
 			OVENJS_SUBJECT: subject,
 			OVENJS_STREAM: stream,
 			OVENJS_DURABLE: durable,
-			OVENJS_IDENTIFY_WINDOW: '800',
+			OVENJS_IDENTIFY_WINDOW: '1200',
 			OVENJS_ACK_WAIT: '4000',
 			OVENJS_SHARDS: String(SHARDS),
 		};
-		const common = { execArgv: ['--conditions=@ovenjs/source', '--import', 'tsx'], env, healthInterval: 500, healthTimeout: 10_000, respawnDelay: { initial: 100, max: 1_000 }, stopTimeout: 10_000 } as const;
+		const common = { execArgv: ['--conditions=@ovenjs/source', '--import', 'tsx'], env, healthInterval: 500, healthTimeout: 30_000, respawnDelay: { initial: 100, max: 1_000 }, stopTimeout: 10_000 } as const;
 		// Places in the identify queue for every shard before any process starts: identifies go in shard order.
 		await new RedisIdentifyQueue({ redis, keyPrefix: `${prefix}identify:` }).plan(Array.from({ length: SHARDS }, (_, i) => i), 2, 120_000);
 		gateways = new ClusterManager({ ...common, script: fixture('gateway'), shards: SHARDS, perProcess: 4 });
@@ -85,7 +85,7 @@ describe.skipIf(!redisGate.available || !natsGate.available)('cluster: 3 gateway
 		gateways.on('exit', (event) => exits.push({ role: 'gateway', ...event }));
 		workers.on('exit', (event) => exits.push({ role: 'worker', ...event }));
 		await Promise.all([gateways.spawn(), workers.spawn()]);
-	}, 60_000);
+	}, 180_000);
 
 	afterAll(async () => {
 		await Promise.allSettled([gateways.stop(), workers.stop()]);
@@ -146,7 +146,7 @@ describe.skipIf(!redisGate.available || !natsGate.available)('cluster: 3 gateway
 		await restart;
 		expect(sent).toBe(TOTAL);
 		try {
-			await until('every event handled', async () => Number(await redis.get(`${prefix}seen-total`)) >= TOTAL, 30_000);
+			await until('every event handled', async () => Number(await redis.get(`${prefix}seen-total`)) >= TOTAL, 90_000);
 		} catch (error) {
 			const w = await workers.broadcast('stats', null, { timeout: 5_000 });
 			const g = await gateways.broadcast('stats', null, { timeout: 5_000 });
@@ -190,5 +190,5 @@ describe.skipIf(!redisGate.available || !natsGate.available)('cluster: 3 gateway
 		const survivor = workerStats.find((s) => s.generation === 0);
 		expect(survivor?.guilds).toBe(guilds.filter((guild) => shardIdForGuild(guild.id, SHARDS) % 2 === 1).length);
 		console.log(`[cluster] worker stats: ${JSON.stringify(workerStats)}; gateway stats: ${JSON.stringify(gatewayStats)}; REST posts: ${posts.length}`);
-	}, 120_000);
+	}, 240_000);
 });

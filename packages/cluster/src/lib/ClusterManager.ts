@@ -133,6 +133,8 @@ interface Slot {
 	readyWaiters: { resolve: () => void; reject: (error: ClusterError) => void }[];
 	exitWaiters: (() => void)[];
 	readyTimer: ReturnType<typeof setTimeout> | undefined;
+	/** The child killed for silence (not judged again while its exit is on the way). */
+	killed: ChildProcess | undefined;
 }
 
 /**
@@ -245,6 +247,7 @@ export class ClusterManager extends TypedEmitter<ClusterManagerEvents> {
 				readyWaiters: [],
 				exitWaiters: [],
 				readyTimer: undefined,
+				killed: undefined,
 			});
 		}
 		const interval = o.healthInterval ?? DefaultClusterManagerOptions.healthInterval;
@@ -396,7 +399,10 @@ export class ClusterManager extends TypedEmitter<ClusterManagerEvents> {
 			if (child === undefined || slot.status === 'stopping') continue;
 			const silent = now - slot.lastSeen;
 			// A starting process may not answer while it loads its modules: `readyTimeout` judges it.
+			if (slot.killed === child) continue;
 			if (silent > timeout && slot.status === 'ready') {
+				// Once per process: its exit (and respawn) follows the kill.
+				slot.killed = child;
 				this.emit('unhealthy', { processId: slot.id, silentMs: silent });
 				child.kill('SIGKILL');
 				continue;

@@ -8,7 +8,7 @@
 //   3. an ESM and a CJS bot run against @ovenjs/testing's mock and load no native addon (process.dlopen spied;
 //      msgpackr, lz4-napi and zlib-sync are optional peers and not installed)
 //   4. the ESM and the CJS build loaded in one process agree on `instanceof` (dual-package hazard)
-//   5. every subpath type-checks once the optional peers are installed (ioredis, pg, @types/pg)
+//   5. every subpath type-checks once the optional peers are installed (ioredis, pg, @types/pg, nats)
 //   6. create-ovenjs (from its tarball) scaffolds projects; each installs from the tarballs, passes its own
 //      `npm test` (and `npm run typecheck`), and its `npm start` answers /ping (or !ping) on the mock
 //
@@ -227,8 +227,8 @@ await check('ESM and CJS builds in one process: instanceof agrees (Client, build
 	assert(out.includes('instanceof agrees'), out);
 });
 
-await check('every subpath type-checks with the optional peers installed (ioredis, pg, @types/pg)', () => {
-	sh('npm', ['install', 'ioredis@^5.8.0', 'pg@^8.16.0', '@types/pg@^8.15.0'], project);
+await check('every subpath type-checks with the optional peers installed (ioredis, pg, @types/pg, nats)', () => {
+	sh('npm', ['install', 'ioredis@^5.8.0', 'pg@^8.16.0', '@types/pg@^8.15.0', 'nats@^2.29.3'], project);
 	const specifiers = publicPackages.filter(({ manifest }) => manifest.name.startsWith('@ovenjs/')).flatMap(({ manifest }) => Object.keys(manifest.exports ?? {}).filter((k) => k !== './package.json').map((k) => `${manifest.name}${k.slice(1)}`));
 	const body = specifiers.map((s, i) => `import * as entry${i} from '${s}';`).join('\n') + `\nexport const entries = [${specifiers.map((_, i) => `entry${i}`).join(', ')}];\n`;
 	mkdirSync(join(project, 'all'), { recursive: true });

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The @ovenjs packages the workloads import, in dependency order. */
-export const MEASURED_PACKAGES = ['types', 'testing', 'cache', 'rest', 'ws', 'core'];
+export const MEASURED_PACKAGES = ['types', 'testing', 'cache', 'rest', 'ws', 'core', 'cluster'];
 
 /** Builds every measured package that has sources but no dist/index.js (every one with sources when `force`). */
 export function ensureBuilt(root, force = false) {

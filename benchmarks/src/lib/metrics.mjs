@@ -121,6 +121,11 @@ export const METRICS = {
 	},
 	'rest.b10lat.cpu': { workload: 'rest', label: 'REST 10 buckets +25 ms latency: client CPU time', unit: 'ms', better: 'lower' },
 	'rest.b10lat.429': { workload: 'rest', label: 'REST 10 buckets +25 ms latency: 429s at the mock', unit: 'count', better: 'lower', target: (_o, _x, _all, own) => zeroTarget(own?.max) },
+	// cluster (@ovenjs/cluster: 100 shards, 250,000 guilds; one shard in-process vs through NATS JetStream)
+	'cluster.identify': { workload: 'cluster', label: '100 shards: connect() until every shard is ready', unit: 'ms', better: 'lower' },
+	'cluster.rssPerShard': { workload: 'cluster', label: 'gateway RSS per shard (after GUILD_CREATEs, no cache)', unit: 'MB', better: 'lower', scale: 1e-6 },
+	'cluster.throughput.inprocess': { workload: 'cluster', label: 'one shard, in-process listener', unit: 'events/s', better: 'higher' },
+	'cluster.throughput.jetstream': { workload: 'cluster', label: 'one shard, gateway → JetStream → worker (exactly once)', unit: 'events/s', better: 'higher' },
 	// state (ovenjs = @ovenjs/state, ceiling = a plain immer loop)
 	'state.update.p50': { workload: 'state', label: 'update one path: p50', unit: 'µs', scale: 1000, better: 'lower' },
 	'state.update.p99': { workload: 'state', label: 'update one path: p99', unit: 'µs', scale: 1000, better: 'lower', target: (o) => absTarget('< 0.05 ms', o, 0.05) },

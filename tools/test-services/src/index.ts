@@ -15,6 +15,7 @@ import { Socket } from 'node:net';
 
 export const REDIS_URL = process.env.OVENJS_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const PG_URL = process.env.OVENJS_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const NATS_URL = process.env.OVENJS_NATS_URL ?? 'nats://127.0.0.1:4222';
 
 export interface ServiceGate {
 	readonly available: boolean;
@@ -50,7 +51,8 @@ async function gate(name: string, url: string, defaultPort: number, what: string
 		if (process.env.CI === 'true') {
 			throw new Error(`[CI] ${line}. CI requires the real server; start it or set the URL variable.`);
 		}
-		console.warn(`[skip] ${line} are skipped (set OVENJS_${name === 'Redis' ? 'REDIS' : 'PG'}_URL or start the server).`);
+		const variable = name === 'Redis' ? 'REDIS' : name === 'NATS' ? 'NATS' : 'PG';
+		console.warn(`[skip] ${line} are skipped (set OVENJS_${variable}_URL or start the server).`);
 	}
 	return { available: reachable, url };
 }
@@ -72,6 +74,17 @@ export function postgresAvailable(what = 'PostgreSQL-backed tests'): Promise<Ser
 	let p = probes.get(key);
 	if (p === undefined) {
 		p = gate('PostgreSQL', PG_URL, 5432, what);
+		probes.set(key, p);
+	}
+	return p;
+}
+
+/** Checks once per process whether the NATS server (JetStream on) answers; `what` names the tests that would be skipped. */
+export function natsAvailable(what = 'NATS-backed tests'): Promise<ServiceGate> {
+	const key = `nats:${what}`;
+	let p = probes.get(key);
+	if (p === undefined) {
+		p = gate('NATS', NATS_URL, 4222, what);
 		probes.set(key, p);
 	}
 	return p;

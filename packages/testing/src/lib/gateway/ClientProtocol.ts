@@ -231,10 +231,19 @@ export class ClientProtocol {
 			previous.session = undefined;
 			previous.close(GatewayCloseCodes.SessionTimedOut, 'Session resumed elsewhere.');
 		}
+		// Replay while detached (live dispatches are sequenced and buffered meanwhile), then what arrived during the
+		// replay, then attach: a live dispatch never overtakes a replayed one.
+		session.connection = undefined;
+		let sent = resume.seq;
+		for (let batch = replay; batch.length > 0; batch = session.replayAfter(sent) ?? []) {
+			for (const text of batch) await connection.sendText(text);
+			sent += batch.length;
+		}
+		// Closed during the replay: the session stays detached (and resumable).
+		if (!connection.open) return;
 		session.connection = connection;
 		connection.session = session;
 		connection.authenticated = true;
-		for (const text of replay) await connection.sendText(text);
 		await session.dispatch('RESUMED', null);
 		sessions.wake();
 	}

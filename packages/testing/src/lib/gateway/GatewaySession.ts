@@ -43,7 +43,9 @@ export class GatewaySession {
 
 	/** {@link GatewaySession.dispatch} with `d` already serialized (shared by every session that gets the same bytes). */
 	public dispatchJson(event: GatewayDispatchEvents | 'RESUMED', json: string): Promise<void> | undefined {
-		return this.connection?.sendText(this.sequence(event, json));
+		// Sequenced (and kept for replay) even while no connection is attached: a resume replays it.
+		const text = this.sequence(event, json);
+		return this.connection?.sendText(text);
 	}
 
 	/**

@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import { connect, headers, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayDispatch, TypedEmitter } from '@ovenjs/ws';
+import { GatewayDispatch } from '@ovenjs/ws';
+import { Emitter } from '@ovenjs/types';
 import { NATS_URL, natsAvailable, redisAvailable, uniquePrefix } from '@ovenjs/test-services';
 import { RedisSessionStore } from '@ovenjs/cluster/redis';
 import { DispatchHeaders, JetStreamPublisher, JetStreamWorker, ensureDispatchStream, type WorkerDispatch } from '@ovenjs/cluster/jetstream';
@@ -21,7 +22,7 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
 	}
 }
 
-class FakeManager extends TypedEmitter<{ dispatch: [event: GatewayDispatch] }> {}
+class FakeManager extends Emitter<{ dispatch: [event: GatewayDispatch] }> {}
 
 const message = (shardId: number, s: number, n: number): GatewayDispatch => new GatewayDispatch(shardId, 'MESSAGE_CREATE', s, JSON.stringify({ t: 'MESSAGE_CREATE', s, op: 0, d: { n } }));
 

@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { TypedEmitter } from '@ovenjs/ws';
+import { Emitter } from '@ovenjs/types';
 import { ClusterError } from './errors/ClusterError.js';
 import { ClusterEnv, ToManager, type BroadcastResult, type ResultSchema, type ToProcess } from './ipc/protocol.js';
 import { checkSessionBudget, planProcesses, resolveShardCount, type SessionBudget } from './utils/planning.js';
@@ -150,7 +150,7 @@ interface Slot {
  * const counts = await manager.broadcast('guildCount', null, { timeout: 2_000 });
  * ```
  */
-export class ClusterManager extends TypedEmitter<ClusterManagerEvents> {
+export class ClusterManager extends Emitter<ClusterManagerEvents> {
 	readonly #options: ClusterManagerOptions;
 	readonly #slots: Slot[] = [];
 	#shardCount = 0;

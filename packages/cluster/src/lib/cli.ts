@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { parseGatewayInformation } from '@ovenjs/ws';
+import { parseGatewayInformation } from '@ovenjs/ws/internal';
 import { ClusterManager, type ClusterGatewayInformation } from './ClusterManager.js';
 import { ClusterError } from './errors/ClusterError.js';
 

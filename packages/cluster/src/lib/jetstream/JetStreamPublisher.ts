@@ -1,4 +1,5 @@
-import { TypedEmitter, type GatewayDispatch, type SessionInfo } from '@ovenjs/ws';
+import type { GatewayDispatch, SessionInfo } from '@ovenjs/ws';
+import { Emitter } from '@ovenjs/types';
 import { headers as natsHeaders, type JetStreamClient, type NatsConnection, type PubAck } from 'nats';
 import { ClusterError } from '../errors/ClusterError.js';
 import { DispatchHeaders, DefaultJetStreamNames, dispatchSubject } from './subjects.js';
@@ -76,7 +77,7 @@ export interface JetStreamPublisherStats {
  * publisher.attach(manager);
  * ```
  */
-export class JetStreamPublisher extends TypedEmitter<JetStreamPublisherEvents> {
+export class JetStreamPublisher extends Emitter<JetStreamPublisherEvents> {
 	readonly #js: JetStreamClient;
 	readonly #sessions: PublisherSessionStore;
 	readonly #prefix: string;

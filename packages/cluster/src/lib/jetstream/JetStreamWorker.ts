@@ -1,5 +1,6 @@
 import type { ChainableCommander, Redis } from 'ioredis';
-import { GatewayDispatch, TypedEmitter } from '@ovenjs/ws';
+import { GatewayDispatch } from '@ovenjs/ws';
+import { Emitter } from '@ovenjs/types';
 import { AckPolicy, DeliverPolicy, nanos, type ConsumerMessages, type JetStreamManager, type JsMsg, type NatsConnection } from 'nats';
 import { ClusterError } from '../errors/ClusterError.js';
 import { DefaultJetStreamNames, DispatchHeaders } from './subjects.js';
@@ -134,7 +135,7 @@ interface Incoming {
  * await worker.start();
  * ```
  */
-export class JetStreamWorker extends TypedEmitter<JetStreamWorkerEvents> {
+export class JetStreamWorker extends Emitter<JetStreamWorkerEvents> {
 	readonly #options: JetStreamWorkerOptions;
 	readonly #stream: string;
 	readonly #prefix: string;

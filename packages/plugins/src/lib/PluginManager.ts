@@ -224,7 +224,7 @@ export class PluginManager {
 	public unload(name: string): Promise<string[]> {
 		return this.#serial(async () => {
 			if (!this.#entries.has(name)) throw new PluginError('PLUGIN_NOT_LOADED', name, 'is not loaded; see client.plugins.list().');
-			const names = [...dependentsOf(name, this.#edges, this.#order), name].reverse();
+			const names = [...dependentsOf(name, this.#edges, this.#order).reverse(), name];
 			for (const each of names) await this.#unloadOne(each);
 			return names;
 		});
@@ -361,7 +361,8 @@ export class PluginManager {
 
 	#config(manifest: ResolvedManifest): { readonly value: unknown; readonly exportName: string | undefined } {
 		const raw = this.#options.config?.[manifest.name];
-		const resolved = resolveReferences(manifest.name, raw, this.#options);
+		const { env, secrets, environment } = this.#options;
+		const resolved = resolveReferences(manifest.name, raw, { ...(env === undefined ? {} : { env }), ...(secrets === undefined ? {} : { secrets }), refuse: (value) => environment.refuse?.(value) === true });
 		const schema = manifest.config;
 		if (schema === undefined) return { value: resolved, exportName: undefined };
 		if (typeof schema === 'string') return { value: resolved, exportName: schema };

@@ -73,9 +73,7 @@ export function toWire(error: unknown): WireError {
 		};
 	}
 	if (typeof error === 'string') return { message: error };
-	// JSON.stringify gives undefined for undefined, functions and symbols.
-	const text: string | undefined = JSON.stringify(error);
-	return { message: `${typeof error} ${text ?? ''}`.trim() };
+	return { message: typeof error === 'number' || typeof error === 'boolean' || typeof error === 'bigint' ? String(error) : `a thrown ${typeof error}` };
 }
 
 /** A wire error back to a `PluginError` (plugin codes kept; anything else becomes `fallback`). */

@@ -44,6 +44,7 @@ export { DefaultClientOptions } from './lib/client/ClientOptions.js';
 export { ClientEmitter } from './lib/client/ClientEmitter.js';
 export type { ClientListener } from './lib/client/ClientEmitter.js';
 export { ClientMessage } from './lib/client/ClientMessage.js';
+export type { ClientPluginsOptions, PluginMessage, PluginClientEvents, PluginCacheViews } from './lib/client/ClientPlugins.js';
 export { EventPipeline } from './lib/client/EventPipeline.js';
 export type { DispatchFilter, DispatchTransformer, BatchOptions, BatchHandle, RecordedDispatch } from './lib/client/EventPipeline.js';
 export { isAPIInteraction } from './lib/client/guards.js';

@@ -43,13 +43,16 @@ export function environment() {
 					return { id: String(sent.length), channel_id: channelId, content };
 				},
 			},
-			users: { getMyUser: async () => ({ id: '1', username: 'bot' }) },
+			users: { getMyUser: () => Promise.resolve({ id: '1', username: 'bot' }) },
 		},
-		request: async (method, route) => ({ method, route }),
+		request: (method, route) => Promise.resolve({ method, route }),
 		cache: { guild: (id) => ({ id, name: 'A guild' }), guildIds: () => ['1', '2'] },
 		state: {
 			read: (key) => state.get(key),
-			write: async (key, value) => void state.set(key, value),
+			write: (key, value) => {
+				state.set(key, value);
+				return Promise.resolve();
+			},
 		},
 		refuse: (value) => value === TOKEN,
 	};

@@ -1,4 +1,5 @@
 import { watch as watchFiles, type FSWatcher } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { markClass } from '@ovenjs/types';
 import { checkSchema, resolveReferences, validateConfig, validateWithExport, type ConfigSources } from './config.js';
 import type { PluginContext, PluginDefinition } from './definePlugin.js';
@@ -128,6 +129,32 @@ function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => PluginErr
 	return Promise.race([work, timeout]).finally(() => {
 		clearTimeout(timer);
 	});
+}
+
+/** At most `size` holders at a time. */
+class Semaphore {
+	readonly #waiting: (() => void)[] = [];
+	#free: number;
+
+	public constructor(size: number) {
+		this.#free = size;
+	}
+
+	public async acquire(): Promise<void> {
+		if (this.#free > 0) {
+			this.#free--;
+			return;
+		}
+		await new Promise<void>((resolve) => {
+			this.#waiting.push(resolve);
+		});
+	}
+
+	public release(): void {
+		const next = this.#waiting.shift();
+		if (next === undefined) this.#free++;
+		else next();
+	}
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
@@ -308,32 +335,48 @@ export class PluginManager {
 		);
 		for (const warning of graph.warnings) this.#options.events?.warn?.(warning);
 		for (const error of graph.failed.values()) failed.push(error);
-		const loaded: string[] = [];
-		const failedNow = new Set<string>();
+		// Plugins start as soon as their dependencies are up (independent ones in parallel: a worker or an isolate
+		// takes a while to start), at most `parallel` at a time; results are recorded in graph order.
+		const started = new Map<string, Promise<Entry | PluginError>>();
+		const slots = new Semaphore(Math.max(2, availableParallelism()));
 		for (const name of graph.order) {
 			const candidate = candidates.get(name);
 			if (candidate === undefined) continue;
 			const edges = graph.edges.get(name) ?? [];
-			const brokenDep = edges.find((dep) => failedNow.has(dep));
-			if (brokenDep !== undefined) {
-				failedNow.add(name);
-				failed.push(new PluginError('PLUGIN_DEPENDENCY_MISSING', name, `depends on "${brokenDep}", which failed to load.`));
+			this.#edges.set(name, edges);
+			started.set(
+				name,
+				(async (): Promise<Entry | PluginError> => {
+					for (const dep of edges) {
+						const result = await started.get(dep);
+						if (result instanceof PluginError) return new PluginError('PLUGIN_DEPENDENCY_MISSING', name, `depends on "${dep}", which failed to load (${result.code}).`, { cause: result });
+					}
+					await slots.acquire();
+					try {
+						const entry = await this.#start(candidate, 0);
+						this.#entries.set(name, entry);
+						return entry;
+					} catch (error) {
+						return PluginError.from(name, error, 'PLUGIN_CRASHED', 'failed to load');
+					} finally {
+						slots.release();
+					}
+				})(),
+			);
+		}
+		const loaded: string[] = [];
+		for (const [name, pending] of started) {
+			const result = await pending;
+			if (result instanceof PluginError) {
+				this.#edges.delete(name);
+				failed.push(result);
 				continue;
 			}
-			this.#edges.set(name, edges);
-			try {
-				const entry = await this.#start(candidate, 0);
-				this.#entries.set(name, entry);
-				if (!this.#order.includes(name)) this.#order.push(name);
-				loaded.push(name);
-				this.#watch(name);
-				const info = this.get(name);
-				if (info !== undefined) this.#options.events?.load?.(info);
-			} catch (error) {
-				this.#edges.delete(name);
-				failedNow.add(name);
-				failed.push(PluginError.from(name, error, 'PLUGIN_CRASHED', 'failed to load'));
-			}
+			if (!this.#order.includes(name)) this.#order.push(name);
+			loaded.push(name);
+			this.#watch(name);
+			const info = this.get(name);
+			if (info !== undefined) this.#options.events?.load?.(info);
 		}
 		for (const error of failed) this.#report(error);
 		return { loaded, failed };

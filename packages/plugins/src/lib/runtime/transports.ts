@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { setPriority } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { HostMessage } from './protocol.js';
@@ -80,6 +81,9 @@ export class WorkerTransport implements Transport {
 	}
 }
 
+/** The niceness of isolate processes (0 is the bot's, 19 the lowest priority). */
+const ISOLATE_NICENESS = 10;
+
 /** An `'isolate'` plugin's child process (`--no-node-snapshot`, empty environment), killed with SIGKILL. */
 export class IsolateTransport implements Transport {
 	readonly #child: ChildProcess;
@@ -104,6 +108,14 @@ export class IsolateTransport implements Transport {
 			listener?.({ code: 'PLUGIN_CRASHED', detail: `its isolate process exited (${signal ?? `code ${String(code)}`})${stderr === '' ? '' : `: ${stderr.trim().split('\n').slice(-3).join(' | ')}`}.` });
 		});
 		this.#child.on('error', () => undefined);
+		// A plugin burning CPU must not starve the bot: its process runs at a lower scheduling priority.
+		if (this.#child.pid !== undefined) {
+			try {
+				setPriority(this.#child.pid, ISOLATE_NICENESS);
+			} catch {
+				// Not permitted on this system: the CPU limit per call still applies.
+			}
+		}
 		this.#child.unref();
 		this.#child.channel?.unref();
 	}

@@ -84,7 +84,7 @@ function walk(value: unknown, schema: JsonSchema, path: string, problems: string
 	let current = value === undefined && 'default' in schema ? structuredClone(schema.default) : value;
 	if (current === undefined) return undefined;
 	if (schema.type !== undefined && !matchesType(current, schema.type)) {
-		problems.push(`${path} must be ${Array.isArray(schema.type) ? schema.type.join(' or ') : JSON.stringify(schema.type)}, got ${typeOf(current)}`);
+		problems.push(`${path} must be ${Array.isArray(schema.type) ? schema.type.join(' or ') : typeof schema.type === 'string' ? schema.type : JSON.stringify(schema.type)}, got ${typeOf(current)}`);
 		return current;
 	}
 	if (Array.isArray(schema.enum) && !schema.enum.some((e) => Object.is(e, current))) problems.push(`${path} must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}`);

@@ -22,8 +22,28 @@ export interface GraphResolution {
 	readonly edges: ReadonlyMap<string, readonly string[]>;
 }
 
-function satisfies(version: string, range: string): boolean {
-	return semver.satisfies(version, range, { includePrerelease: true });
+/** Parsed ranges and their answers, per resolution: a graph repeats the same few ranges and versions. */
+function satisfier(): (version: string, range: string) => boolean {
+	const ranges = new Map<string, semver.Range | null>();
+	const answers = new Map<string, boolean>();
+	return (version, range) => {
+		const key = `${version} ${range}`;
+		let answer = answers.get(key);
+		if (answer === undefined) {
+			let parsed = ranges.get(range);
+			if (parsed === undefined) {
+				try {
+					parsed = new semver.Range(range, { includePrerelease: true });
+				} catch {
+					parsed = null;
+				}
+				ranges.set(range, parsed);
+			}
+			answer = parsed !== null && parsed.test(version);
+			answers.set(key, answer);
+		}
+		return answer;
+	};
 }
 
 /**
@@ -44,6 +64,7 @@ export function resolveGraph(nodes: readonly GraphNode[], available: readonly Gr
 	const failed = new Map<string, PluginError>();
 	const warnings: string[] = [];
 	const edges = new Map<string, string[]>();
+	const satisfies = satisfier();
 
 	for (const node of nodes) {
 		const out: string[] = [];

@@ -39,8 +39,8 @@ describe('parseManifest', () => {
 	});
 
 	it('checks the engine range', () => {
-		expect(() => checkEngine(parseManifest(pkg({ engine: '^9.0.0' }), 'p'))).toThrow(expect.objectContaining({ code: 'PLUGIN_ENGINE_MISMATCH' }) as Error);
-		expect(() => checkEngine(parseManifest(pkg({ engine: `^${PLUGINS_ENGINE_VERSION}` }), 'p'))).not.toThrow();
+		expect(() => { checkEngine(parseManifest(pkg({ engine: '^9.0.0' }), 'p')); }).toThrow(expect.objectContaining({ code: 'PLUGIN_ENGINE_MISMATCH' }) as Error);
+		expect(() => { checkEngine(parseManifest(pkg({ engine: `^${PLUGINS_ENGINE_VERSION}` }), 'p')); }).not.toThrow();
 	});
 });
 
@@ -68,6 +68,7 @@ describe('capabilities', () => {
 	});
 
 	it('matches the same way on the host and inside workers and isolates', () => {
+		// eslint-disable-next-line @typescript-eslint/no-implied-eval -- the remote ctx is source text, as workers evaluate it
 		const createRemoteContext: unknown = Reflect.apply(new Function(`return ${REMOTE_CONTEXT_SOURCE}`), undefined, []);
 		if (typeof createRemoteContext !== 'function') throw new Error('no factory');
 		for (const [granted, asked, allowed] of CASES) {
@@ -112,7 +113,7 @@ describe('config', () => {
 	});
 
 	it('refuses schema keywords it does not implement', () => {
-		expect(() => checkSchema('ovenjs-plugin-t', { type: 'object', properties: { a: { oneOf: [] } } })).toThrow(/ovenjs.config.properties.a uses "oneOf"/);
+		expect(() => { checkSchema('ovenjs-plugin-t', { type: 'object', properties: { a: { oneOf: [] } } }); }).toThrow(/ovenjs.config.properties.a uses "oneOf"/);
 	});
 
 	it('resolves env and secret references, refuses the token and unset variables', () => {

@@ -9,7 +9,8 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { REMOTE_CONTEXT_SOURCE } from './lib/runtime/remoteContext.js';
 import { serveRemote, type RemoteBridge } from './lib/runtime/RemoteEndpoint.js';
-import type { RemoteInit } from './lib/runtime/protocol.js';
+import { pluginError } from './lib/runtime/wire.js';
+import type { RemoteInit } from './lib/runtime/wire.js';
 
 /** The part of isolated-vm this host uses (checked when loaded). */
 interface IvmReference {
@@ -43,13 +44,6 @@ function isIvm(value: unknown): value is Ivm {
 function here(): string {
 	const url: unknown = import.meta.url;
 	return typeof url === 'string' ? url : pathToFileURL(__filename).href;
-}
-
-function pluginError(code: string, message: string, capability?: string): Error {
-	const error = new Error(message);
-	error.name = `PluginError[${code}]`;
-	Object.assign(error, { code, capability });
-	return error;
 }
 
 function loadIvm(): Ivm {

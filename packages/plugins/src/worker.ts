@@ -4,12 +4,12 @@
  * plugin with the shared remote `ctx`. The thread starts with an empty `process.env` and never sees the token.
  */
 import { parentPort } from 'node:worker_threads';
-import { validateWithExport } from './lib/config.js';
+import { validateWithExport } from './lib/runtime/configExport.js';
 import type { PluginDefinition } from './lib/definePlugin.js';
 import { definitionOf } from './lib/runtime/definition.js';
 import { REMOTE_CONTEXT_SOURCE } from './lib/runtime/remoteContext.js';
 import { serveRemote, type RemoteBridge } from './lib/runtime/RemoteEndpoint.js';
-import type { RemoteInit } from './lib/runtime/protocol.js';
+import type { RemoteInit } from './lib/runtime/wire.js';
 
 interface RemoteContext {
 	readonly ctx: Parameters<PluginDefinition['setup']>[0];

@@ -1,7 +1,8 @@
 import { watch as watchFiles, type FSWatcher } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { markClass } from '@ovenjs/types';
-import { checkSchema, resolveReferences, validateConfig, validateWithExport, type ConfigSources } from './config.js';
+import { checkSchema, resolveReferences, validateConfig, type ConfigSources } from './config.js';
+import { validateWithExport } from './runtime/configExport.js';
 import type { PluginContext, PluginDefinition } from './definePlugin.js';
 import { discoverPlugins, locatePlugin, readEntrySource, type PluginPackage } from './discovery.js';
 import type { PluginEnvironment, PluginLogEntry } from './environment.js';

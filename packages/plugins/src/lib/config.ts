@@ -138,25 +138,3 @@ export function validateConfig(plugin: string, schema: JsonSchema, value: unknow
 	if (problems.length > 0) throw new PluginError('PLUGIN_CONFIG_INVALID', plugin, `invalid config: ${problems.join('; ')}. Fix it in the client's plugins.config["${plugin}"].`);
 	return result;
 }
-
-/** The shape of a zod schema (any version) as far as config validation needs it. */
-interface SafeParser {
-	safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
-}
-
-function isSafeParser(value: unknown): value is SafeParser {
-	return typeof value === 'object' && value !== null && typeof Reflect.get(value, 'safeParse') === 'function';
-}
-
-/**
- * Validates a config with the zod schema a plugin module exports under `exportName`.
- * @throws {@link PluginError} `PLUGIN_INVALID_MANIFEST` when there is no such export; `PLUGIN_CONFIG_INVALID` listing every issue.
- */
-export function validateWithExport(plugin: string, namespace: Readonly<Record<string, unknown>>, exportName: string, value: unknown): unknown {
-	const schema = namespace[exportName];
-	if (!isSafeParser(schema)) throw new PluginError('PLUGIN_INVALID_MANIFEST', plugin, `"ovenjs.config" names the export "${exportName}", but the entry module exports no zod schema by that name.`);
-	const result = schema.safeParse(value ?? {});
-	if (result.success) return result.data;
-	const problems = result.error.issues.map((i) => `config${i.path.map((p) => `.${String(p)}`).join('')} ${i.message}`);
-	throw new PluginError('PLUGIN_CONFIG_INVALID', plugin, `invalid config: ${problems.join('; ')}. Fix it in the client's plugins.config["${plugin}"].`);
-}

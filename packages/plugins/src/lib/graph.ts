@@ -39,7 +39,7 @@ function satisfier(): (version: string, range: string) => boolean {
 				}
 				ranges.set(range, parsed);
 			}
-			answer = parsed !== null && parsed.test(version);
+			answer = parsed?.test(version) ?? false;
 			answers.set(key, answer);
 		}
 		return answer;

@@ -1,32 +1,43 @@
 import { OvenError, redactSecrets, type OvenErrorOptions } from '@ovenjs/types';
 
-/** Codes of {@link PluginError}. New codes may be added in minor versions: keep a default branch. */
-export type PluginErrorCode =
-	| 'PLUGIN_NOT_FOUND'
-	| 'PLUGIN_INVALID_MANIFEST'
-	| 'PLUGIN_INVALID_DEFINITION'
-	| 'PLUGIN_ENGINE_MISMATCH'
-	| 'PLUGIN_DEPENDENCY_MISSING'
-	| 'PLUGIN_DEPENDENCY_CYCLE'
-	| 'PLUGIN_VERSION_CONFLICT'
-	| 'PLUGIN_CONFIG_INVALID'
-	| 'PLUGIN_PERMISSION_DENIED'
-	| 'PLUGIN_ISOLATION_UNSUPPORTED'
-	| 'PLUGIN_SERVICE_NOT_FOUND'
-	| 'PLUGIN_TIMEOUT'
-	| 'PLUGIN_MEMORY_LIMIT'
-	| 'PLUGIN_CRASHED'
-	| 'PLUGIN_HANDLER_FAILED'
-	| 'PLUGIN_ALREADY_LOADED'
-	| 'PLUGIN_NOT_LOADED'
-	| 'PLUGIN_INVALID_OPTION'
+/** Every code of {@link PluginError}. New codes may be added in minor versions: keep a default branch. */
+export const PluginErrorCodes = [
+	'PLUGIN_NOT_FOUND',
+	'PLUGIN_INVALID_MANIFEST',
+	'PLUGIN_INVALID_DEFINITION',
+	'PLUGIN_ENGINE_MISMATCH',
+	'PLUGIN_DEPENDENCY_MISSING',
+	'PLUGIN_DEPENDENCY_CYCLE',
+	'PLUGIN_VERSION_CONFLICT',
+	'PLUGIN_CONFIG_INVALID',
+	'PLUGIN_PERMISSION_DENIED',
+	'PLUGIN_ISOLATION_UNSUPPORTED',
+	'PLUGIN_SERVICE_NOT_FOUND',
+	'PLUGIN_TIMEOUT',
+	'PLUGIN_MEMORY_LIMIT',
+	'PLUGIN_CRASHED',
+	'PLUGIN_HANDLER_FAILED',
+	'PLUGIN_ALREADY_LOADED',
+	'PLUGIN_NOT_LOADED',
+	'PLUGIN_INVALID_OPTION',
 	// Codes of the legacy PluginHost (kept for its users).
-	| 'PLUGIN_INCOMPATIBLE'
-	| 'PLUGIN_DUPLICATE'
-	| 'PLUGIN_MISSING_DEPENDENCY'
-	| 'PLUGIN_DEPENDENCY_VERSION'
-	| 'PLUGIN_HOOK_NOT_DECLARED'
-	| 'PLUGIN_SETUP_FAILED';
+	'PLUGIN_INCOMPATIBLE',
+	'PLUGIN_DUPLICATE',
+	'PLUGIN_MISSING_DEPENDENCY',
+	'PLUGIN_DEPENDENCY_VERSION',
+	'PLUGIN_HOOK_NOT_DECLARED',
+	'PLUGIN_SETUP_FAILED',
+] as const;
+
+/** Codes of {@link PluginError}. */
+export type PluginErrorCode = (typeof PluginErrorCodes)[number];
+
+const CODES: ReadonlySet<string> = new Set(PluginErrorCodes);
+
+/** Whether `value` is a code of {@link PluginError}. */
+export function isPluginErrorCode(value: unknown): value is PluginErrorCode {
+	return typeof value === 'string' && CODES.has(value);
+}
 
 /** What a {@link PluginError} may carry besides its message. */
 export interface PluginErrorOptions extends OvenErrorOptions {
@@ -73,6 +84,12 @@ export class PluginError extends OvenError<PluginErrorCode> {
 	/** Wraps anything a plugin threw into a `PluginError` (kept as is when it already is one). */
 	public static from(plugin: string, error: unknown, code: PluginErrorCode, what: string): PluginError {
 		if (error instanceof PluginError) return error;
+		// A coded error from a plugin's runtime (a worker or an isolate, where PluginError is not loaded): kept as is.
+		const carried: unknown = typeof error === 'object' && error !== null ? Reflect.get(error, 'code') : undefined;
+		if (error instanceof Error && isPluginErrorCode(carried)) {
+			const capability: unknown = Reflect.get(error, 'capability');
+			return new PluginError(carried, plugin, error.message.replace(/^Plugin "[^"]*": /, ''), typeof capability === 'string' ? { capability, cause: error } : { cause: error });
+		}
 		const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 		return new PluginError(code, plugin, `${what}: ${detail}`, { cause: error });
 	}

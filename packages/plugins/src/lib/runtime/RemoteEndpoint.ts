@@ -1,4 +1,4 @@
-import { HostMessageSchema, toWire, wireToError, type RemoteInit } from './protocol.js';
+import { parseHostMessage, toWire, wireToError, type RemoteInit } from './wire.js';
 
 /** What the runtime side of the protocol does with the host's requests. */
 export interface EndpointHandlers {
@@ -47,9 +47,8 @@ export function serveRemote(send: (message: unknown) => void, subscribe: (listen
 		);
 	};
 	subscribe((raw) => {
-		const parsed = HostMessageSchema.safeParse(raw);
-		if (!parsed.success) return;
-		const message = parsed.data;
+		const message = parseHostMessage(raw);
+		if (message === undefined) return;
 		switch (message.t) {
 			case 'result': {
 				const call = calls.get(message.id);
@@ -60,7 +59,7 @@ export function serveRemote(send: (message: unknown) => void, subscribe: (listen
 				return;
 			}
 			case 'init':
-				answer(message.id, () => handlers.init({ ...message.init, configExport: message.init.configExport }, bridge));
+				answer(message.id, () => handlers.init(message.init, bridge));
 				return;
 			case 'setup':
 				answer(message.id, () => handlers.setup());

@@ -71,6 +71,8 @@ export class WorkerTransport implements Transport {
 
 	public async kill(): Promise<void> {
 		this.#killed = true;
+		// Referenced again so the process waits for the thread to end (it is unreferenced while it runs).
+		this.#worker.ref();
 		await this.#worker.terminate();
 	}
 
@@ -140,6 +142,8 @@ export class IsolateTransport implements Transport {
 				resolve();
 			});
 		});
+		// Referenced again so the process waits for the exit (the child is unreferenced while it runs).
+		this.#child.ref();
 		this.#child.kill('SIGKILL');
 		await exited;
 	}

@@ -4,13 +4,15 @@ import { PluginError } from './errors/PluginError.js';
 import type { IsolationLevel } from './manifest.js';
 import type { HostedService, PluginGate } from './PluginGate.js';
 
+const OBJECT_PROTOTYPE: unknown = Object.getPrototypeOf({});
+
 /** How the manager runs a plugin's handlers (time spent, errors reported on `pluginError`). */
 export type HandlerWrapper = (what: string, handler: (...args: readonly unknown[]) => unknown) => (...args: readonly unknown[]) => unknown;
 
 /** The methods of a service object (own and inherited, `constructor` excepted). */
 export function methodsOf(service: unknown): string[] {
 	const names = new Set<string>();
-	for (let proto: unknown = service; typeof proto === 'object' && proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+	for (let proto: unknown = service; typeof proto === 'object' && proto !== null && proto !== OBJECT_PROTOTYPE; proto = Object.getPrototypeOf(proto)) {
 		for (const key of Object.getOwnPropertyNames(proto)) if (key !== 'constructor' && typeof Reflect.get(proto, key) === 'function') names.add(key);
 	}
 	return [...names];

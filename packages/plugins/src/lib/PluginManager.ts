@@ -188,7 +188,8 @@ export class PluginManager {
 		this.#options = options;
 		this.#root = options.root ?? process.cwd();
 		this.#limits = { ...DefaultPluginLimits, ...options.limits };
-		for (const [key, value] of Object.entries(this.#limits)) {
+		for (const key of ['setupMs', 'teardownMs', 'handlerMs', 'memoryMb'] as const) {
+			const value: unknown = this.#limits[key];
 			if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
 				throw new PluginError('PLUGIN_INVALID_OPTION', '(options)', `limits.${key} must be a positive number, got ${String(value)}.`);
 			}

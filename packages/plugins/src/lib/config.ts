@@ -23,6 +23,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 const ENV_STRING = /^\$\{(env|secret):([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
+/** `Array.isArray` that narrows to `unknown[]` (not `any[]`). */
+function isList(value: unknown): value is readonly unknown[] {
+	return Array.isArray(value);
+}
+
 /**
  * Replaces references with their values: `{ "$env": "NAME" }`, `{ "$secret": "NAME" }`, or the string forms
  * `"${env:NAME}"` / `"${secret:NAME}"`. Secrets are registered with `registerSecret` so OvenJS never prints them.
@@ -40,7 +45,7 @@ export function resolveReferences(plugin: string, value: unknown, sources: Confi
 		const match = ENV_STRING.exec(value);
 		return match === null ? value : lookup(match[1] === 'secret' ? 'secret' : 'env', match[2] ?? '');
 	}
-	if (Array.isArray(value)) return value.map((item, i) => resolveReferences(plugin, item, sources, `${path}[${i}]`));
+	if (isList(value)) return value.map((item, i) => resolveReferences(plugin, item, sources, `${path}[${i}]`));
 	if (!isRecord(value)) return value;
 	const keys = Object.keys(value);
 	if (keys.length === 1 && (keys[0] === '$env' || keys[0] === '$secret')) {
@@ -75,7 +80,7 @@ function typeOf(value: unknown): string {
 }
 
 function matchesType(value: unknown, type: unknown): boolean {
-	const types = Array.isArray(type) ? type : [type];
+	const types = isList(type) ? type : [type];
 	const actual = typeOf(value);
 	return types.some((t) => t === actual || (t === 'number' && actual === 'integer'));
 }
@@ -84,10 +89,11 @@ function walk(value: unknown, schema: JsonSchema, path: string, problems: string
 	let current = value === undefined && 'default' in schema ? structuredClone(schema.default) : value;
 	if (current === undefined) return undefined;
 	if (schema.type !== undefined && !matchesType(current, schema.type)) {
-		problems.push(`${path} must be ${Array.isArray(schema.type) ? schema.type.join(' or ') : typeof schema.type === 'string' ? schema.type : JSON.stringify(schema.type)}, got ${typeOf(current)}`);
+		problems.push(`${path} must be ${isList(schema.type) ? schema.type.map(String).join(' or ') : typeof schema.type === 'string' ? schema.type : JSON.stringify(schema.type)}, got ${typeOf(current)}`);
 		return current;
 	}
-	if (Array.isArray(schema.enum) && !schema.enum.some((e) => Object.is(e, current))) problems.push(`${path} must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}`);
+	const allowed = schema.enum;
+	if (isList(allowed) && !allowed.some((e) => Object.is(e, current))) problems.push(`${path} must be one of ${allowed.map((e) => JSON.stringify(e)).join(', ')}`);
 	if ('const' in schema && !Object.is(schema.const, current)) problems.push(`${path} must be ${JSON.stringify(schema.const)}`);
 	if (typeof current === 'number') {
 		if (typeof schema.minimum === 'number' && current < schema.minimum) problems.push(`${path} must be >= ${schema.minimum}`);
@@ -100,11 +106,12 @@ function walk(value: unknown, schema: JsonSchema, path: string, problems: string
 		if (typeof schema.maxLength === 'number' && current.length > schema.maxLength) problems.push(`${path} must be at most ${schema.maxLength} characters`);
 		if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(current)) problems.push(`${path} must match /${schema.pattern}/`);
 	}
-	if (Array.isArray(current)) {
-		if (typeof schema.minItems === 'number' && current.length < schema.minItems) problems.push(`${path} must have at least ${schema.minItems} items`);
-		if (typeof schema.maxItems === 'number' && current.length > schema.maxItems) problems.push(`${path} must have at most ${schema.maxItems} items`);
+	if (isList(current)) {
+		const list = current;
+		if (typeof schema.minItems === 'number' && list.length < schema.minItems) problems.push(`${path} must have at least ${schema.minItems} items`);
+		if (typeof schema.maxItems === 'number' && list.length > schema.maxItems) problems.push(`${path} must have at most ${schema.maxItems} items`);
 		const items = schema.items;
-		if (isRecord(items)) current = current.map((item, i) => walk(item, items, `${path}[${i}]`, problems));
+		if (isRecord(items)) current = list.map((item, i) => walk(item, items, `${path}[${i}]`, problems));
 	}
 	if (isRecord(current)) {
 		const properties = isRecord(schema.properties) ? schema.properties : {};
@@ -114,7 +121,7 @@ function walk(value: unknown, schema: JsonSchema, path: string, problems: string
 			const next = walk(current[key], sub, `${path}.${key}`, problems);
 			if (next !== undefined) out[key] = next;
 		}
-		const required = Array.isArray(schema.required) ? schema.required : [];
+		const required = isList(schema.required) ? schema.required : [];
 		for (const key of required) if (typeof key === 'string' && out[key] === undefined) problems.push(`${path}.${key} is required`);
 		for (const [key, item] of Object.entries(current)) {
 			if (key in properties) continue;

@@ -101,6 +101,11 @@ function httpMethod(value: string): (typeof HTTP_METHODS)[number] {
 	return found;
 }
 
+/** `instanceof` with the class's default type argument (instead of `any`). */
+function isInteraction(value: unknown): value is BaseInteraction {
+	return value instanceof BaseInteraction;
+}
+
 /** One argument as plugins receive it. */
 function plain(value: unknown): unknown {
 	if (value instanceof ClientMessage) {
@@ -118,7 +123,7 @@ function plain(value: unknown): unknown {
 		};
 		return message;
 	}
-	if (value instanceof BaseInteraction) return value.raw;
+	if (isInteraction(value)) return value.raw;
 	if (value instanceof Error) {
 		const code: unknown = Reflect.get(value, 'code');
 		return { name: value.name, message: value.message, code };

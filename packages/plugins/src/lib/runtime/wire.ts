@@ -58,7 +58,7 @@ export function toWire(error: unknown): WireError {
 		return {
 			code: typeof code === 'string' ? code : undefined,
 			name: typeof name === 'string' ? name : undefined,
-			message: typeof message === 'string' ? message : Object.prototype.toString.call(error),
+			message: typeof message === 'string' ? message : 'an error without a message',
 			capability: typeof capability === 'string' ? capability : undefined,
 		};
 	}
@@ -75,6 +75,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null;
 }
 
+function isList(value: unknown): value is readonly unknown[] {
+	return Array.isArray(value);
+}
+
+function isStringList(value: unknown): value is readonly string[] {
+	return isList(value) && value.every((item) => typeof item === 'string');
+}
+
 function wireError(value: unknown): WireError | undefined {
 	if (!isRecord(value) || typeof value.message !== 'string') return undefined;
 	const text = (key: string): string | undefined => (typeof value[key] === 'string' ? value[key] : undefined);
@@ -89,8 +97,7 @@ function isInit(value: unknown): value is RemoteInit {
 		(value.isolation === 'none' || value.isolation === 'worker' || value.isolation === 'isolate') &&
 		typeof value.entry === 'string' &&
 		(value.configExport === undefined || typeof value.configExport === 'string') &&
-		Array.isArray(value.capabilities) &&
-		value.capabilities.every((c) => typeof c === 'string') &&
+		isStringList(value.capabilities) &&
 		isRecord(value.services) &&
 		typeof value.cpuMs === 'number' &&
 		typeof value.memoryMb === 'number'
@@ -108,7 +115,7 @@ export function parseHostMessage(raw: unknown): HostMessage | undefined {
 		case 'teardown':
 			return { t: raw.t, id };
 		case 'dispatch':
-			return (raw.kind === 'event' || raw.kind === 'hook' || raw.kind === 'service') && typeof raw.target === 'string' && Array.isArray(raw.args) ? { t: 'dispatch', id, kind: raw.kind, target: raw.target, args: raw.args } : undefined;
+			return (raw.kind === 'event' || raw.kind === 'hook' || raw.kind === 'service') && typeof raw.target === 'string' && isList(raw.args) ? { t: 'dispatch', id, kind: raw.kind, target: raw.target, args: raw.args } : undefined;
 		case 'result':
 			return typeof raw.ok === 'boolean' ? { t: 'result', id, ok: raw.ok, value: raw.value, error: wireError(raw.error) } : undefined;
 		default:

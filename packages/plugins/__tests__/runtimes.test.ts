@@ -1,6 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PluginError, stateKey, type IsolationLevel } from '@ovenjs/plugins';
 import { manager, message, until } from './helpers/environment.js';
+
+// Each test starts workers or isolate processes from source: seconds each on a busy machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -62,7 +65,7 @@ describe('limits', () => {
 		await plugins.load('./ovenjs-plugin-loop', './ovenjs-plugin-echo');
 		host.emit('messageCreate', message('!ping'));
 		await until(() => host.sent.length === 1, 'the pong of the healthy plugin');
-		await until(() => errors.length > 0, 'the timeout', 5_000);
+		await until(() => errors.length > 0, 'the timeout', 30_000);
 		expect(errors[0]?.plugin).toBe('ovenjs-plugin-loop');
 		expect(errors[0]?.error).toBeInstanceOf(PluginError);
 		expect(errors[0]?.error.code).toBe('PLUGIN_TIMEOUT');
@@ -74,10 +77,10 @@ describe('limits', () => {
 	});
 
 	it.each<IsolationLevel>(['worker', 'isolate'])('stops a plugin allocating towards 1 GB at %s with PLUGIN_MEMORY_LIMIT', async (level) => {
-		const { plugins, host, errors } = start({ isolation: level, limits: { memoryMb: 48, handlerMs: 5_000 } });
+		const { plugins, host, errors } = start({ isolation: level, limits: { memoryMb: 48, handlerMs: 30_000 } });
 		await plugins.load('./ovenjs-plugin-hog');
 		host.emit('messageCreate', message('!ping'));
-		await until(() => errors.length > 0, 'the memory limit', 15_000);
+		await until(() => errors.length > 0, 'the memory limit', 60_000);
 		expect(errors[0]?.error.code).toBe('PLUGIN_MEMORY_LIMIT');
 		expect(plugins.get('ovenjs-plugin-hog')?.status).toBe('stopped');
 	});

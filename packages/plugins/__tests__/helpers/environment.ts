@@ -80,12 +80,14 @@ export function manager(options: Partial<PluginManagerOptions> = {}) {
 			load: (info) => void loads.push(`${info.name}@${info.isolation}#${info.reloads}`),
 		},
 		...options,
+		// Generous start-up time: workers and isolates start from source here (through tsx), on a machine that may be busy.
+		limits: { setupMs: 60_000, ...options.limits },
 	});
 	return { plugins, host, errors, warnings, logs, loads };
 }
 
-/** Resolves once `check` holds (polling every 10 ms, at most `ms`). */
-export async function until(check: () => boolean, what: string, ms = 5_000): Promise<void> {
+/** Resolves once `check` holds (polling every 10 ms, at most `ms`: generous, the machine may be busy). */
+export async function until(check: () => boolean, what: string, ms = 30_000): Promise<void> {
 	const end = Date.now() + ms;
 	while (!check()) {
 		if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

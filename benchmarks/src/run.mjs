@@ -23,6 +23,7 @@ import { ready } from './plans/ready.mjs';
 import { cache } from './plans/cache.mjs';
 import { state } from './plans/state.mjs';
 import { cluster } from './plans/cluster.mjs';
+import { plugins } from './plans/plugins.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const argv = process.argv.slice(2).filter((arg) => arg !== '--');
@@ -39,13 +40,13 @@ if (flag('render')) {
 	const saved = JSON.parse(readFileSync(join(resultsDir, 'latest.json'), 'utf8'));
 	saved.targets = judge(saved.figures, saved.workloads.map((workload) => workload.id));
 	// Descriptions are prose, not measurements: take the plans' current text.
-	for (const workload of saved.workloads) workload.description = [ready, flood, rest, micro, cache, state, cluster].find((plan) => plan.id === workload.id)?.description ?? workload.description;
+	for (const workload of saved.workloads) workload.description = [ready, flood, rest, micro, cache, state, plugins, cluster].find((plan) => plan.id === workload.id)?.description ?? workload.description;
 	writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(saved, null, '\t')}\n`);
 	publish(saved, true);
 	process.exit(0);
 }
 
-const plans = [ready, flood, rest, micro, cache, state, cluster].filter((plan) => only === undefined || only.includes(plan.id));
+const plans = [ready, flood, rest, micro, cache, state, plugins, cluster].filter((plan) => only === undefined || only.includes(plan.id));
 const started = Date.now();
 const loadBefore = load();
 console.log(`OvenJS benchmarks${quick ? ' (--quick: small sizes, 1 run each; figures are a sanity check only)' : ''}`);
@@ -138,7 +139,7 @@ if (flag('merge') && !quick) {
 		for (const [metric, bySubject] of Object.entries(now)) merged[metric] = { ...old[metric], ...bySubject };
 		return merged;
 	};
-	const order = [ready, flood, rest, micro, cache, state, cluster].map((plan) => plan.id);
+	const order = [ready, flood, rest, micro, cache, state, plugins, cluster].map((plan) => plan.id);
 	report.workloads = [...saved.workloads.filter((workload) => !measured.has(workload.id)), ...report.workloads].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
 	report.figures = mergeBySubject(saved.figures, report.figures);
 	report.unavailable = mergeBySubject(saved.unavailable, report.unavailable);

@@ -135,6 +135,14 @@ export const METRICS = {
 	'state.snapshot': { workload: 'state', label: 'snapshot of 10,000 nodes', unit: 'µs', scale: 1000, better: 'lower', target: (o) => absTarget('< 5 ms', o, 5) },
 	'state.memory': { workload: 'state', label: 'memory per 1,000 nodes, history included', unit: 'MB', better: 'lower', target: (o) => absTarget('< 1 MB', o, 1) },
 	'state.propagation.p99': { workload: 'state', label: 'cross-instance propagation p99 (local Redis)', unit: 'ms', better: 'lower', target: (o) => absTarget('< 20 ms', o, 20) },
+	// plugins (subjects: the isolation levels; targets judged per level, see levelTarget)
+	'plugins.graph': { workload: 'plugins', label: 'dependency resolution, 1,000 plugins', unit: 'ms', better: 'lower', target: (_o, _r, figures) => levelTarget('< 10 ms', figures, 'plugins.graph', ['none'], 10) },
+	'plugins.load': { workload: 'plugins', label: 'load, per plugin', unit: 'ms', better: 'lower', target: (_o, _r, figures) => levelTarget("< 100 ms ('none', 'worker')", figures, 'plugins.load', ['none', 'worker'], 100) },
+	'plugins.workerStart': { workload: 'plugins', label: 'yardstick: a bare worker_threads Worker start', unit: 'ms', better: 'lower' },
+	'plugins.event': { workload: 'plugins', label: 'event delivered to a handler (round trip)', unit: 'µs', scale: 1000, better: 'lower' },
+	'plugins.hook': { workload: 'plugins', label: 'waterfall hook call (round trip)', unit: 'µs', scale: 1000, better: 'lower' },
+	'plugins.memory': { workload: 'plugins', label: 'memory per loaded plugin', unit: 'MB', better: 'lower' },
+	'plugins.ping': { workload: 'plugins', label: '!ping answered while another plugin loops forever (median)', unit: 'ms', better: 'lower', target: (_o, _r, figures) => levelTarget('< 100 ms', figures, 'plugins.ping', ['none', 'worker', 'isolate'], 100) },
 	// micro
 	'micro.snowflake.validate': { workload: 'micro', label: 'snowflake validate (asUserId)', unit: 'ns', better: 'lower' },
 	'micro.snowflake.timestamp': { workload: 'micro', label: 'snowflake → timestamp', unit: 'ns', better: 'lower', chart: true },
@@ -235,6 +243,13 @@ function restTarget(oven, others) {
 function ratioTarget(text, oven, other, wanted) {
 	if (oven === undefined || other === undefined || other === 0) return { text, met: undefined };
 	return { text, met: oven / other >= wanted };
+}
+
+/** A target every listed isolation level must meet (the plugins workload has no `ovenjs` subject). */
+function levelTarget(text, figures, metric, levels, limit) {
+	const medians = levels.map((level) => figures[metric]?.[level]?.median);
+	if (medians.some((value) => value === undefined)) return { text, met: undefined };
+	return { text, met: medians.every((value) => value < limit) };
 }
 
 function absTarget(text, value, limit, inclusive = false) {

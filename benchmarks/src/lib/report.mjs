@@ -15,6 +15,9 @@ const SUBJECT_NAMES = {
 	ceiling: 'ceiling',
 	socket: 'socket (yardstick)',
 	zundo: 'zundo-style history',
+	none: "isolation 'none'",
+	worker: "isolation 'worker'",
+	isolate: "isolation 'isolate'",
 };
 /** Column titles of workloads whose main subjects are the Clients. */
 const CLIENT_NAMES = { ovenjs: 'OvenJS Client', discordjs: 'discord.js Client' };
@@ -26,6 +29,7 @@ const SECTIONS = {
 	micro: 'micro — per call, in nanoseconds',
 	cache: 'cache — memory per member, tier latencies, predictive warming',
 	state: 'state — @ovenjs/state against a zundo-style history and a plain immer loop (the ceiling)',
+	plugins: 'plugins — @ovenjs/plugins per isolation level',
 };
 
 /** Formats a number with a unit, scaled for display. */

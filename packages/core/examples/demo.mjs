@@ -6,6 +6,8 @@
 // --dashboard: instruments the client (@ovenjs/observability), serves the live dashboard, prints its URL and
 // keeps the mock bot running with scripted traffic (messages, /ping, REST bursts, a 429 now and then, a forced
 // reconnect every 30 s) until Ctrl+C. OVENJS_DASHBOARD_PORT picks the port (default 9464, a free one if taken).
+// Plugins: the two example plugins in examples/ load before login (ovenjs-plugin-greetings in an isolate,
+// ovenjs-plugin-welcome in a worker, using greetings' service); the scripted user says `!hello` and `!greetings`.
 // Runs on the built packages: `pnpm --filter @ovenjs/core demo` (the repo root's `npm run demo` builds first).
 import { GatewayIntentBits } from 'discord-api-types/v10';
 import { ChatInputCommandInteraction, Client, SlashCommandBuilder } from '@ovenjs/core';
@@ -41,7 +43,13 @@ const client = new Client({
 	token: discord?.token ?? realToken,
 	intents: GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.MessageContent,
 	...(discord === undefined ? {} : { rest: { api: discord.apiBase } }),
+	plugins: {
+		load: [new URL('../../../examples/ovenjs-plugin-greetings/', import.meta.url), new URL('../../../examples/ovenjs-plugin-welcome/', import.meta.url)],
+		config: { 'ovenjs-plugin-greetings': { greeting: 'Welcome' } },
+	},
 });
+client.on('pluginLoad', (info) => log('plugins', `${info.name}@${info.version} loaded (isolation '${info.isolation}'${info.dependencies.length > 0 ? `, after ${info.dependencies.join(', ')}` : ''})`));
+client.on('pluginError', ({ plugin, error }) => log('plugins', `${plugin} failed: ${error.code}: ${error.message}`));
 
 let dashboard;
 if (dashboardMode) {
@@ -130,6 +138,23 @@ if (discord !== undefined) {
 	discord.world.sendMessage(channelId, user.id, '!ping');
 	await botAnswer;
 	log('user', `saw the bot's answer ${Math.round(performance.now() - saidAt)} ms after saying !ping`);
+
+	// The example plugins: welcome answers !hello through greetings' service; greetings counts in its state.
+	for (const command of ['!hello', '!greetings']) {
+		const answer = new Promise((resolve) => {
+			const listener = (message) => {
+				if (message.authorId !== client.userId) return;
+				client.off('messageCreate', listener);
+				resolve(message);
+			};
+			client.on('messageCreate', listener);
+		});
+		log('user', `${user.username} says "${command}"`);
+		const at = performance.now();
+		discord.world.sendMessage(channelId, user.id, command);
+		await answer;
+		log('user', `saw the plugin's answer ${Math.round(performance.now() - at)} ms after saying ${command}`);
+	}
 
 	log('user', `${user.username} invokes /ping`);
 	const invokedAt = performance.now();

@@ -43,6 +43,7 @@ export type { ClientOptions, ClientAppState, ClientStateOptions, ClientEvents, C
 export { DefaultClientOptions, DefaultClientStateOptions } from './lib/client/ClientOptions.js';
 export type { Listener, WaitForOptions } from '@ovenjs/types';
 export { ClientMessage } from './lib/client/ClientMessage.js';
+export type { ClientPluginsOptions, PluginMessage, PluginClientEvents, PluginCacheViews } from './lib/client/ClientPlugins.js';
 export { EventPipeline, DefaultBatchOptions } from './lib/client/EventPipeline.js';
 export type { DispatchFilter, DispatchTransformer, BatchOptions, BatchHandle, RecordedDispatch } from './lib/client/EventPipeline.js';
 export { isAPIInteraction } from './lib/client/guards.js';

@@ -1,6 +1,38 @@
-export { PluginHost, definePlugin, PLUGIN_API_VERSION } from './lib/PluginHost.js';
-export type { ExtensionPointRegistrar, Plugin, PluginContext, PluginHostOptions, PluginSetupResult } from './lib/PluginHost.js';
-export { PluginManifestSchema, PluginPermissions } from './lib/manifest.js';
-export type { PluginManifest, PluginManifestInput, PluginPermission } from './lib/manifest.js';
+export { definePlugin } from './lib/definePlugin.js';
+export type {
+	PluginDefinition,
+	PluginContext,
+	PluginHostTypes,
+	PluginServices,
+	PluginApiView,
+	PluginEventMap,
+	PluginEventName,
+	PluginEventArgs,
+	PluginCacheView,
+	PluginRestView,
+	PluginStateView,
+	PluginLogger,
+	PluginHookOptions,
+	Remote,
+	ServiceOf,
+} from './lib/definePlugin.js';
+export { PluginManager, DefaultPluginLimits } from './lib/PluginManager.js';
+export type { PluginManagerOptions, PluginManagerEvents, PluginLimits, PluginSource, PluginInfo, PluginLoadResult, PluginErrorReport } from './lib/PluginManager.js';
+export type { PluginEnvironment, PluginStateBackend, PluginLogEntry } from './lib/environment.js';
+export { PluginManifestBlockSchema, PLUGINS_ENGINE_VERSION, PLUGIN_NAME_PATTERN, IsolationLevels, parseManifest, checkEngine, compareIsolation } from './lib/manifest.js';
+export type { IsolationLevel, ResolvedManifest, PluginManifestBlockInput, JsonSchema } from './lib/manifest.js';
+export { CapabilitySet, isCapability } from './lib/capabilities.js';
+export { resolveGraph, dependentsOf } from './lib/graph.js';
+export type { GraphNode, GraphResolution } from './lib/graph.js';
+export { validateConfig, resolveReferences, checkSchema } from './lib/config.js';
+export type { ConfigSources } from './lib/config.js';
+export { discoverPlugins, locatePlugin } from './lib/discovery.js';
+export type { PluginPackage } from './lib/discovery.js';
+export { stateKey } from './lib/PluginGate.js';
 export { PluginError } from './lib/errors/PluginError.js';
-export type { PluginErrorCode } from './lib/errors/PluginError.js';
+export type { PluginErrorCode, PluginErrorOptions } from './lib/errors/PluginError.js';
+// The 0.1 host (deprecated; kept for existing bots).
+export { PluginHost, PLUGIN_API_VERSION } from './lib/legacy/PluginHost.js';
+export type { ExtensionPointRegistrar, Plugin, PluginHostContext, PluginHostOptions, PluginSetupResult } from './lib/legacy/PluginHost.js';
+export { PluginManifestSchema, PluginPermissions } from './lib/legacy/manifest.js';
+export type { PluginManifest, PluginManifestInput, PluginPermission } from './lib/legacy/manifest.js';

@@ -9,6 +9,7 @@ import {
 	type RESTPutAPIApplicationGuildCommandsResult,
 } from 'discord-api-types/v10';
 import { EntityCache } from '@ovenjs/cache';
+import type { PluginManager } from '@ovenjs/plugins';
 import { REST } from '@ovenjs/rest';
 import { StateStore } from '@ovenjs/state';
 import { WebSocketManager, type GatewayDispatch } from '@ovenjs/ws';
@@ -39,6 +40,7 @@ import { ExtensionBus } from '../bus/ExtensionBus.js';
 import type { DispatchEnvelope, ListenerCall } from '../bus/points.js';
 import type { ContextMenuCommandBuilder, SlashCommandBuilder } from '../builders/commands.js';
 import { CoreError } from '../errors/CoreError.js';
+import { composePlugins } from './ClientPlugins.js';
 import { DefaultClientOptions, DefaultClientStateOptions, type ClientEvents, type ClientAppState, type ClientOptions, type ClientStateOptions } from './ClientOptions.js';
 import { DispatchValidator } from './DispatchValidator.js';
 import { EventPipeline, type RecordedDispatch } from './EventPipeline.js';
@@ -147,6 +149,8 @@ export class Client extends Emitter<ClientEvents> {
 	 * interface), observable on the bus as `state:*`; plugins take slices of it with `state.namespace(key)`.
 	 */
 	public readonly state: StateStore<ClientAppState>;
+	/** Plugins (`@ovenjs/plugins`): `load`, `unload`, `reload`, `list`, `get`; see `ClientOptions.plugins`. */
+	public readonly plugins: PluginManager;
 	readonly #bus: ExtensionBus;
 	/** Listeners as wrapped by `client:listener`, valid while the bus's revision is unchanged. */
 	#wrapped: { readonly revision: number; readonly calls: WeakMap<Listener<readonly unknown[]>, { readonly event: string; readonly call: ListenerCall }> } = {
@@ -191,6 +195,7 @@ export class Client extends Emitter<ClientEvents> {
 		this.cache = new EntityCache(options.cache === false ? { flags: 0 } : { ...options.cache, emitter: bus, validation: 'off' });
 		this.pipeline = new EventPipeline(bus);
 		this.state = stateOf(options.state, bus);
+		this.plugins = composePlugins(this, this.#token, options.plugins);
 		if (bus.has('lifecycle:init')) bus.emit('lifecycle:init', { intents: options.intents, shardCount: this.#shardCountOption() });
 	}
 

@@ -1,5 +1,6 @@
 import type { EntityCacheOptions, CachedGuild } from '@ovenjs/cache';
 import type { RestOptions } from '@ovenjs/rest';
+import type { PluginErrorReport, PluginInfo } from '@ovenjs/plugins';
 import { DefaultStateStoreOptions, type StateStorage, type StateSyncOptions } from '@ovenjs/state';
 import type { GatewayError, ShardProgress, WebSocketManagerOptions } from '@ovenjs/ws';
 import { DefaultValidationSampling, type Channel, type GuildId, type ValidationMode, type ValidationSampling } from '@ovenjs/types';
@@ -7,6 +8,7 @@ import type { DispatchEnvelope } from '../bus/points.js';
 import type { ExtensionBus } from '../bus/ExtensionBus.js';
 import type { AnyInteraction } from '../interactions/interactions.js';
 import type { ClientMessage } from './ClientMessage.js';
+import type { ClientPluginsOptions } from './ClientPlugins.js';
 import type { GuildMemberEvent, GuildMemberRemove, MessageDelete, MessageUpdate } from './schemas.js';
 
 /**
@@ -94,6 +96,11 @@ export interface ClientOptions {
 	 * client's bus. @defaultValue an empty store
 	 */
 	readonly state?: ClientStateOptions;
+	/**
+	 * Plugins (`@ovenjs/plugins`): what to load before `login()` connects, discovery, isolation, configs, limits.
+	 * `client.plugins` loads, unloads and reloads them later. @defaultValue no plugins
+	 */
+	readonly plugins?: ClientPluginsOptions;
 }
 
 /** The defaults of {@link ClientOptions}, in one place. */
@@ -188,4 +195,10 @@ export interface ClientEvents {
 	warn: [message: string];
 	/** Diagnostics (token redacted). */
 	debug: [message: string];
+	/** A plugin loaded (or was reloaded). */
+	pluginLoad: [info: PluginInfo];
+	/** A plugin was unloaded. */
+	pluginUnload: [info: PluginInfo];
+	/** A plugin failed: did not load, a handler threw, a capability was refused, or a limit stopped it. */
+	pluginError: [report: PluginErrorReport];
 }

@@ -1,6 +1,6 @@
 import semver from 'semver';
 import type { ExtensionHandler, ExtensionPointName } from '@ovenjs/types';
-import { PluginError } from './errors/PluginError.js';
+import { PluginError } from '../errors/PluginError.js';
 import { PluginManifestSchema, type PluginManifest, type PluginManifestInput, type PluginPermission } from './manifest.js';
 import { markClass } from '@ovenjs/types';
 
@@ -14,7 +14,7 @@ export interface ExtensionPointRegistrar {
 }
 
 /** What a plugin's `setup` receives. Everything it registers through it is removed on unload. */
-export interface PluginContext {
+export interface PluginHostContext {
 	readonly manifest: PluginManifest;
 	/** Registers a handler on a point the manifest declares in `hooks`. */
 	hook<P extends ExtensionPointName>(point: P, handler: ExtensionHandler<P>, options?: { readonly priority?: number }): void;
@@ -24,20 +24,16 @@ export interface PluginContext {
 	dependency(name: string): unknown;
 }
 
-/** A plugin, as created by {@link definePlugin}. */
+/** A plugin of the legacy {@link PluginHost} (an inline `manifest` plus `setup`). */
 export interface Plugin<Api = unknown> {
 	readonly manifest: PluginManifestInput;
 	/** Registers hooks; may return the plugin's public API for dependents and an optional teardown. */
-	setup(context: PluginContext): PluginSetupResult<Api> | Promise<PluginSetupResult<Api>>;
+	setup(context: PluginHostContext): PluginSetupResult<Api> | Promise<PluginSetupResult<Api>>;
 }
 
 /** What `setup` may return. */
 export type PluginSetupResult<Api> = void | { readonly api?: Api; readonly teardown?: () => void | Promise<void> };
 
-/** Declares a plugin with full typing. */
-export function definePlugin<Api = unknown>(plugin: Plugin<Api>): Plugin<Api> {
-	return plugin;
-}
 
 interface Loaded {
 	readonly manifest: PluginManifest;
@@ -58,6 +54,9 @@ export interface PluginHostOptions {
 }
 
 /**
+ * The legacy host: prefer `PluginManager` (`client.plugins` in `@ovenjs/core`): package manifests, capabilities,
+ * isolation, services and reload. `PluginHost` stays for code written against 0.1.
+ *
  * Loads plugins: validates manifests, checks API compatibility and inter-plugin dependencies (semver), loads
  * in dependency order, allows only declared hooks, and unloads cleanly (dependents first).
  *
@@ -159,7 +158,7 @@ export class PluginHost {
 	async #load(plugin: Plugin, manifest: PluginManifest): Promise<void> {
 		const disposers: (() => void)[] = [];
 		const declared = new Set(manifest.hooks);
-		const context: PluginContext = {
+		const context: PluginHostContext = {
 			manifest,
 			hook: (point, handler, options) => {
 				if (!declared.has(point)) {

@@ -1,0 +1,153 @@
+/**
+ * The `ctx` of a plugin that runs in a worker or an isolate, as JavaScript source: evaluated there (a worker
+ * compiles it with `new Function`, an isolate with `compileScript`), so both remote levels share one
+ * implementation. It holds the plugin's handlers and turns every `ctx` call into a message to the host, where the
+ * plugin's gate checks the capability again (the check here only makes denials synchronous).
+ *
+ * The source evaluates to `createRemoteContext(bridge, init)`:
+ * - `bridge.call(op, args)` → a promise of the host's answer; `bridge.post(op, args)` sends without waiting.
+ * - `init`: `{ name, version, isolation, config, capabilities, services }` (`services`: name → method names
+ *   reachable along the graph).
+ * - It returns `{ ctx, dispatch(kind, target, args), settle() }`: `dispatch` runs handlers for the host
+ *   (`'event'`, `'hook'`, `'service'`), `settle` waits for registrations made during setup.
+ */
+export const REMOTE_CONTEXT_SOURCE = String.raw`(function () {
+	'use strict';
+	function pluginError(code, message, capability) {
+		const error = new Error(message);
+		error.name = 'PluginError[' + code + ']';
+		error.code = code;
+		if (capability !== undefined) error.capability = capability;
+		return error;
+	}
+	function has(granted, capability) {
+		if (granted.includes(capability)) return true;
+		if (capability === 'state:read' && granted.includes('state:write')) return true;
+		if (capability === 'rest:raw') return granted.includes('rest:*');
+		for (const c of granted) if (c.endsWith('*') && capability.startsWith(c.slice(0, -1))) return true;
+		return false;
+	}
+	function methodsOf(service) {
+		const names = new Set();
+		for (let proto = service; typeof proto === 'object' && proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+			for (const key of Object.getOwnPropertyNames(proto)) if (key !== 'constructor' && typeof proto[key] === 'function') names.add(key);
+		}
+		return [...names];
+	}
+	return function createRemoteContext(bridge, init) {
+		const events = new Map();
+		const hooks = new Map();
+		const services = new Map();
+		const pending = [];
+		let hookSeq = 0;
+		const require = (capability, action) => {
+			if (!has(init.capabilities, capability)) {
+				throw pluginError('PLUGIN_PERMISSION_DENIED', 'Plugin "' + init.name + '": ' + action + ' needs the capability "' + capability + '", which the manifest does not grant; add it to "ovenjs.permissions" in the plugin\'s package.json.', capability);
+			}
+		};
+		const track = (promise) => {
+			pending.push(promise);
+			promise.catch(() => undefined);
+			return promise;
+		};
+		const group = (call) => new Proxy(Object.freeze({}), {
+			get(_t, key) {
+				if (typeof key !== 'string' || key === 'then') return undefined;
+				return call(key);
+			},
+		});
+		const log = (level) => (message, data) => bridge.post('log', [level, String(message), data === undefined ? undefined : JSON.parse(JSON.stringify(data))]);
+		const ctx = Object.freeze({
+			name: init.name,
+			version: init.version,
+			isolation: init.isolation,
+			config: init.config,
+			logger: Object.freeze({ debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') }),
+			api: group((resource) => group((operation) => (...args) => {
+				require('rest:' + resource + '.' + operation, 'ctx.api.' + resource + '.' + operation + '()');
+				return bridge.call('api', [resource, operation, args]);
+			})),
+			rest: Object.freeze({
+				request(method, route, data) {
+					require('rest:raw', 'ctx.rest.request(' + method + ' ' + route + ')');
+					return bridge.call('rest', [method, route, data]);
+				},
+			}),
+			cache: group((view) => (...args) => {
+				require('cache:read', 'ctx.cache.' + view + '()');
+				return bridge.call('cache', [view, args]);
+			}),
+			state: Object.freeze({
+				get() {
+					require('state:read', 'ctx.state.get()');
+					return bridge.call('state.get', []);
+				},
+				set(value) {
+					require('state:write', 'ctx.state.set()');
+					return bridge.call('state.set', [value]);
+				},
+				async update(recipe) {
+					require('state:write', 'ctx.state.update()');
+					const current = await bridge.call('state.get', []);
+					const returned = recipe(current);
+					const next = returned === undefined ? current : returned;
+					if (next !== undefined) await bridge.call('state.set', [next]);
+					return next;
+				},
+			}),
+			can: (capability) => has(init.capabilities, capability),
+			on(event, handler) {
+				if (typeof handler !== 'function') throw pluginError('PLUGIN_INVALID_DEFINITION', 'Plugin "' + init.name + '": ctx.on("' + event + '") needs a handler function.');
+				require('events:' + event, 'ctx.on("' + event + '")');
+				let list = events.get(event);
+				if (list === undefined) {
+					list = [];
+					events.set(event, list);
+					track(bridge.call('on', [event]));
+				}
+				list.push(handler);
+			},
+			hook(point, handler, options) {
+				if (typeof handler !== 'function') throw pluginError('PLUGIN_INVALID_DEFINITION', 'Plugin "' + init.name + '": ctx.hook("' + point + '") needs a handler function.');
+				require('hook:' + point, 'ctx.hook("' + point + '")');
+				const id = String(++hookSeq);
+				hooks.set(id, handler);
+				track(bridge.call('hook', [point, id, options === undefined || options.priority === undefined ? 0 : options.priority]));
+			},
+			provide(name, service) {
+				const methods = methodsOf(service);
+				services.set(name, service);
+				track(bridge.call('provide', [name, methods]));
+			},
+			use(name) {
+				const methods = init.services[name];
+				if (methods === undefined) throw pluginError('PLUGIN_SERVICE_NOT_FOUND', 'Plugin "' + init.name + '": asked for the service "' + name + '", which no plugin among its dependencies provides; add the plugin providing it to "ovenjs.dependencies".');
+				const view = {};
+				for (const method of methods) view[method] = (...args) => bridge.call('use', [name, method, args]);
+				return Object.freeze(view);
+			},
+		});
+		async function dispatch(kind, target, args) {
+			if (kind === 'event') {
+				for (const handler of events.get(target) || []) await handler(...args);
+				return undefined;
+			}
+			if (kind === 'hook') {
+				const handler = hooks.get(target);
+				return handler === undefined ? undefined : await handler(...args);
+			}
+			if (kind === 'service') {
+				const cut = target.indexOf('\u0000');
+				const service = services.get(target.slice(0, cut));
+				const method = target.slice(cut + 1);
+				if (service === undefined || typeof service[method] !== 'function') throw pluginError('PLUGIN_SERVICE_NOT_FOUND', 'Plugin "' + init.name + '": no service method ' + target.replace('\u0000', '.'));
+				return await service[method](...args);
+			}
+			throw pluginError('PLUGIN_CRASHED', 'unknown dispatch ' + kind);
+		}
+		async function settle() {
+			while (pending.length > 0) await pending.shift();
+		}
+		return { ctx, dispatch, settle };
+	};
+})()`;

@@ -5,7 +5,15 @@ import ovenjs from '@ovenjs/eslint-plugin';
 
 export default tseslint.config(
 	{
-		ignores: ['**/dist/**', '**/.tsbuild/**', '**/node_modules/**', '**/.turbo/**', 'benchmarks/results/**', 'docs/**/*.js', 'docs/.snippets/**'],
+		ignores: [
+			'**/dist/**',
+			'**/.tsbuild/**',
+			'**/node_modules/**',
+			'**/.turbo/**',
+			'benchmarks/results/**',
+			'docs/**/*.js',
+			'docs/.snippets/**',
+		],
 	},
 	js.configs.recommended,
 	...tseslint.configs.strictTypeChecked,
@@ -35,7 +43,10 @@ export default tseslint.config(
 			'@typescript-eslint/consistent-type-exports': 'error',
 			'@typescript-eslint/no-import-type-side-effects': 'error',
 			'@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
-			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+			'@typescript-eslint/no-unused-vars': [
+				'error',
+				{ argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+			],
 			'@typescript-eslint/consistent-type-definitions': 'off',
 			'@typescript-eslint/no-invalid-void-type': 'off',
 			'@typescript-eslint/prefer-literal-enum-member': 'off',
@@ -59,7 +70,26 @@ export default tseslint.config(
 		languageOptions: {
 			...tseslint.configs.disableTypeChecked.languageOptions,
 			globals: Object.fromEntries(
-				['process', 'console', 'URL', 'URLSearchParams', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'queueMicrotask', 'structuredClone', 'AbortController', 'TextEncoder', 'TextDecoder', 'Buffer', 'performance', 'globalThis', 'gc'].map((name) => [name, 'readonly']),
+				[
+					'process',
+					'console',
+					'URL',
+					'URLSearchParams',
+					'setTimeout',
+					'clearTimeout',
+					'setInterval',
+					'clearInterval',
+					'setImmediate',
+					'queueMicrotask',
+					'structuredClone',
+					'AbortController',
+					'TextEncoder',
+					'TextDecoder',
+					'Buffer',
+					'performance',
+					'globalThis',
+					'gc',
+				].map((name) => [name, 'readonly']),
 			),
 		},
 	},

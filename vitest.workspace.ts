@@ -19,12 +19,18 @@ function sourceAliases(): { find: RegExp; replacement: string }[] {
 	for (const dir of readdirSync(join(root, 'packages'))) {
 		const manifest = join(root, 'packages', dir, 'package.json');
 		if (!existsSync(manifest)) continue;
-		const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { name: string; exports?: Record<string, ExportEntry | string> };
+		const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as {
+			name: string;
+			exports?: Record<string, ExportEntry | string>;
+		};
 		for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
 			if (typeof target === 'string' || target['@ovenjs/source'] === undefined) continue;
 			const specifier = subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`;
 			// Anchored, so `@ovenjs/rest` never matches `@ovenjs/rest/redis`.
-			aliases.push({ find: new RegExp(`^${specifier.replace(/[/.]/g, '\\$&')}$`), replacement: join(root, 'packages', dir, target['@ovenjs/source']) });
+			aliases.push({
+				find: new RegExp(`^${specifier.replace(/[/.]/g, '\\$&')}$`),
+				replacement: join(root, 'packages', dir, target['@ovenjs/source']),
+			});
 		}
 	}
 	return aliases;
@@ -32,27 +38,27 @@ function sourceAliases(): { find: RegExp; replacement: string }[] {
 
 const alias = sourceAliases();
 
-const packageNames = readdirSync(join(root, 'packages')).filter((dir) => existsSync(join(root, 'packages', dir, '__tests__')));
+const packageNames = readdirSync(join(root, 'packages')).filter((dir) =>
+	existsSync(join(root, 'packages', dir, '__tests__')),
+);
 
 export const projects: TestProjectInlineConfiguration[] = [
-	...packageNames.map(
-		(name): TestProjectInlineConfiguration => ({
-			resolve: { alias },
-			test: {
-				name,
-				root: join(root, 'packages', name),
-				include: ['__tests__/**/*.test.ts'],
-				testTimeout: 30_000,
-				hookTimeout: 30_000,
-				typecheck: {
-					enabled: true,
-					only: false,
-					include: ['__tests__/**/*.test-d.ts'],
-					tsconfig: join(root, 'packages', name, 'tsconfig.json'),
-				},
+	...packageNames.map((name): TestProjectInlineConfiguration => ({
+		resolve: { alias },
+		test: {
+			name,
+			root: join(root, 'packages', name),
+			include: ['__tests__/**/*.test.ts'],
+			testTimeout: 30_000,
+			hookTimeout: 30_000,
+			typecheck: {
+				enabled: true,
+				only: false,
+				include: ['__tests__/**/*.test-d.ts'],
+				tsconfig: join(root, 'packages', name, 'tsconfig.json'),
 			},
-		}),
-	),
+		},
+	})),
 	{
 		test: {
 			name: 'repo',

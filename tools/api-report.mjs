@@ -26,7 +26,9 @@ if (mode === undefined) {
 	process.exit(2);
 }
 
-const all = readdirSync(join(root, 'packages')).filter((name) => existsSync(join(root, 'packages', name, 'package.json'))).sort();
+const all = readdirSync(join(root, 'packages'))
+	.filter((name) => existsSync(join(root, 'packages', name, 'package.json')))
+	.sort();
 const unknown = named.filter((name) => !all.includes(name));
 if (unknown.length > 0) {
 	console.error(`api-report: no package ${unknown.join(', ')} under packages/ (known: ${all.join(', ')})`);
@@ -36,11 +38,15 @@ const packages = named.length > 0 ? named : all;
 const entryOf = (name) => join(root, 'packages', name, 'dist', 'types', 'index.d.ts');
 const missing = packages.filter((name) => !existsSync(entryOf(name)));
 if (missing.length > 0) {
-	console.error(`api-report: ${missing.join(', ')} not built (no dist/types/index.d.ts): run \`pnpm run build\` first.`);
+	console.error(
+		`api-report: ${missing.join(', ')} not built (no dist/types/index.d.ts): run \`pnpm run build\` first.`,
+	);
 	process.exit(1);
 }
 
-const { CompilerState, Extractor, ExtractorConfig } = createRequire(join(root, 'package.json'))('@microsoft/api-extractor');
+const { CompilerState, Extractor, ExtractorConfig } = createRequire(join(root, 'package.json'))(
+	'@microsoft/api-extractor',
+);
 const started = Date.now();
 const temp = mkdtempSync(join(tmpdir(), 'ovenjs-api-'));
 const entries = packages.map(entryOf);
@@ -53,7 +59,9 @@ for (const [index, name] of packages.entries()) {
 rmSync(temp, { recursive: true, force: true });
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 if (failed.length === 0) {
-	console.log(`api-report: ${packages.length} report(s) ${mode === 'update' ? 'written' : 'match the built types'} (${seconds}s).`);
+	console.log(
+		`api-report: ${packages.length} report(s) ${mode === 'update' ? 'written' : 'match the built types'} (${seconds}s).`,
+	);
 } else {
 	console.error(
 		mode === 'check'
@@ -74,11 +82,24 @@ function configOf(name) {
 			mainEntryPointFilePath: entryOf(name),
 			compiler: {
 				overrideTsconfig: {
-					compilerOptions: { target: 'ES2023', lib: ['ES2023'], module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'], strict: true, skipLibCheck: true },
+					compilerOptions: {
+						target: 'ES2023',
+						lib: ['ES2023'],
+						module: 'NodeNext',
+						moduleResolution: 'NodeNext',
+						types: ['node'],
+						strict: true,
+						skipLibCheck: true,
+					},
 					files: entries,
 				},
 			},
-			apiReport: { enabled: true, reportFileName: `${name}.api.md`, reportFolder: join(folder, 'api'), reportTempFolder: join(temp, name) },
+			apiReport: {
+				enabled: true,
+				reportFileName: `${name}.api.md`,
+				reportFolder: join(folder, 'api'),
+				reportTempFolder: join(temp, name),
+			},
 			docModel: { enabled: false },
 			dtsRollup: { enabled: false },
 			tsdocMetadata: { enabled: false },
@@ -109,8 +130,18 @@ function runOne(name, config) {
 		compilerState,
 		messageCallback: (message) => {
 			// Said once per package otherwise; the report is the output that matters.
-			if (message.messageId === 'console-preamble' || message.messageId === 'console-compiler-version-notice' || message.messageId === 'console-api-report-changed') message.logLevel = 'none';
-			if (message.messageId === 'console-api-report-unchanged' || message.messageId === 'console-api-report-copied' || message.messageId === 'console-api-report-created') message.logLevel = 'none';
+			if (
+				message.messageId === 'console-preamble' ||
+				message.messageId === 'console-compiler-version-notice' ||
+				message.messageId === 'console-api-report-changed'
+			)
+				message.logLevel = 'none';
+			if (
+				message.messageId === 'console-api-report-unchanged' ||
+				message.messageId === 'console-api-report-copied' ||
+				message.messageId === 'console-api-report-created'
+			)
+				message.logLevel = 'none';
 		},
 	});
 	if (result.errorCount > 0) {
@@ -119,7 +150,10 @@ function runOne(name, config) {
 	}
 	if (mode === 'check' && result.apiReportChanged) {
 		const report = join(root, 'packages', name, 'api', `${name}.api.md`);
-		if (existsSync(report)) spawnSync('git', ['--no-pager', 'diff', '--no-index', '--', report, join(temp, name, `${name}.api.md`)], { stdio: 'inherit' });
+		if (existsSync(report))
+			spawnSync('git', ['--no-pager', 'diff', '--no-index', '--', report, join(temp, name, `${name}.api.md`)], {
+				stdio: 'inherit',
+			});
 		else console.error(`api-report: ${name}: no report yet (packages/${name}/api/${name}.api.md).`);
 		return false;
 	}

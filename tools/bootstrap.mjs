@@ -9,11 +9,15 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
-const log = (line) => { if (!quiet) console.log(`[setup] ${line}`); };
+const log = (line) => {
+	if (!quiet) console.log(`[setup] ${line}`);
+};
 
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 19)) {
-	console.error(`[setup] OvenJS needs Node >= 20.19; this is ${process.version}. Install a newer Node and run again.`);
+	console.error(
+		`[setup] OvenJS needs Node >= 20.19; this is ${process.version}. Install a newer Node and run again.`,
+	);
 	process.exit(1);
 }
 
@@ -33,15 +37,20 @@ function pnpmCommand() {
 
 function run(args) {
 	const [cmd, prefix] = pnpmCommand();
-	execFileSync(cmd, [...prefix, ...args], { cwd: root, env: process.env, stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit' });
+	execFileSync(cmd, [...prefix, ...args], {
+		cwd: root,
+		env: process.env,
+		stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
+	});
 }
 
 if (!existsSync(join(root, 'node_modules', '.modules.yaml'))) {
 	log(`installing dependencies with pnpm ${pnpmVersion}`);
 	run(['install', '--frozen-lockfile']);
 }
-const built = ['types', 'testing', 'rest', 'ws', 'cache', 'state', 'plugins', 'core', 'observability']
-	.every((name) => !existsSync(join(root, 'packages', name)) || existsSync(join(root, 'packages', name, 'dist')));
+const built = ['types', 'testing', 'rest', 'ws', 'cache', 'state', 'plugins', 'core', 'observability'].every(
+	(name) => !existsSync(join(root, 'packages', name)) || existsSync(join(root, 'packages', name, 'dist')),
+);
 if (!process.argv.includes('--install-only') && (!built || process.argv.includes('--build'))) {
 	log('building packages');
 	run(['run', 'build']);
@@ -52,6 +61,10 @@ log('ready');
 const then = process.argv.indexOf('--then');
 if (then !== -1) {
 	const [cmd, prefix] = pnpmCommand();
-	const result = spawnSync(cmd, [...prefix, ...process.argv.slice(then + 1)], { cwd: root, stdio: 'inherit', env: process.env });
+	const result = spawnSync(cmd, [...prefix, ...process.argv.slice(then + 1)], {
+		cwd: root,
+		stdio: 'inherit',
+		env: process.env,
+	});
 	process.exit(result.status ?? 1);
 }

@@ -46,7 +46,12 @@ function treeRss(pid) {
 function measure(label, command, args, cwd = root) {
 	return new Promise((resolve, reject) => {
 		const started = performance.now();
-		const env = { ...process.env, PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`, TURBO_TELEMETRY_DISABLED: '1', FORCE_COLOR: '0' };
+		const env = {
+			...process.env,
+			PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
+			TURBO_TELEMETRY_DISABLED: '1',
+			FORCE_COLOR: '0',
+		};
 		const child = spawn(command, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], env });
 		let stderr = '';
 		child.stderr.on('data', (chunk) => {
@@ -71,29 +76,64 @@ function measure(label, command, args, cwd = root) {
 const packages = readdirSync(join(root, 'packages'));
 const results = [];
 for (const name of packages) rmSync(join(root, 'packages', name, 'dist'), { recursive: true, force: true });
-results.push({ ...(await measure('cold build (all packages, no turbo cache)', bin('turbo'), ['run', 'build', '--force', '--concurrency=2'])), target: 30 });
+results.push({
+	...(await measure('cold build (all packages, no turbo cache)', bin('turbo'), [
+		'run',
+		'build',
+		'--force',
+		'--concurrency=2',
+	])),
+	target: 30,
+});
 
 const touched = join(root, 'packages', 'types', 'src', 'lib', 'redact.ts');
 const now = new Date();
 utimesSync(touched, now, now);
 // The package's own build script (tsup, then its declarations from tools/emit-types.mjs), as turbo runs it.
 const typesBuild = JSON.parse(readFileSync(join(root, 'packages', 'types', 'package.json'), 'utf8')).scripts.build;
-results.push({ ...(await measure(`incremental build of one package (@ovenjs/types: ${typesBuild})`, 'sh', ['-c', typesBuild], join(root, 'packages', 'types'))), target: 3 });
+results.push({
+	...(await measure(
+		`incremental build of one package (@ovenjs/types: ${typesBuild})`,
+		'sh',
+		['-c', typesBuild],
+		join(root, 'packages', 'types'),
+	)),
+	target: 3,
+});
 
 // Every project of the graph (tsconfig.json's references) starts cold.
-const graph = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')).references.map((reference) => reference.path);
+const graph = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')).references.map(
+	(reference) => reference.path,
+);
 for (const project of graph) rmSync(join(root, project, '.tsbuild'), { recursive: true, force: true });
 // The same command as `pnpm typecheck` (TypeScript 7's native tsc; see package.json).
-const typecheck = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.typecheck.split(' ').slice(1);
-results.push({ ...(await measure(`full type-check (tsc ${typecheck.join(' ')}, cold)`, bin('tsc'), typecheck)), target: 5 });
-results.push({ ...(await measure(`full type-check (tsc ${typecheck.join(' ')}, warm, nothing changed)`, bin('tsc'), typecheck)), target: 5 });
+const typecheck = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+	.scripts.typecheck.split(' ')
+	.slice(1);
+results.push({
+	...(await measure(`full type-check (tsc ${typecheck.join(' ')}, cold)`, bin('tsc'), typecheck)),
+	target: 5,
+});
+results.push({
+	...(await measure(`full type-check (tsc ${typecheck.join(' ')}, warm, nothing changed)`, bin('tsc'), typecheck)),
+	target: 5,
+});
 
-console.log('\n| step | seconds | target | met | peak process MB | peak tree MB |\n| --- | ---: | ---: | --- | ---: | ---: |');
+console.log(
+	'\n| step | seconds | target | met | peak process MB | peak tree MB |\n| --- | ---: | ---: | --- | ---: | ---: |',
+);
 for (const r of results) {
-	console.log(`| ${r.label} | ${r.seconds.toFixed(2)} | < ${r.target} | ${r.seconds < r.target ? 'yes' : 'no'} | ${r.peakProcessMB.toFixed(0)} | ${r.peakTreeMB.toFixed(0)} |`);
+	console.log(
+		`| ${r.label} | ${r.seconds.toFixed(2)} | < ${r.target} | ${r.seconds < r.target ? 'yes' : 'no'} | ${r.peakProcessMB.toFixed(0)} | ${r.peakTreeMB.toFixed(0)} |`,
+	);
 }
 const peak = Math.max(...results.map((r) => r.peakProcessMB));
-console.log(`\npeak memory of any one process: ${peak.toFixed(0)} MB (target < 512 MB: ${peak < 512 ? 'met' : 'not met'})`);
+console.log(
+	`\npeak memory of any one process: ${peak.toFixed(0)} MB (target < 512 MB: ${peak < 512 ? 'met' : 'not met'})`,
+);
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`);
 mkdirSync(join(root, 'benchmarks', 'results'), { recursive: true });
-writeFileSync(join(root, 'benchmarks', 'results', 'build.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results, peakProcessMB: peak }, null, 2)}\n`);
+writeFileSync(
+	join(root, 'benchmarks', 'results', 'build.json'),
+	`${JSON.stringify({ date: new Date().toISOString(), node: process.version, results, peakProcessMB: peak }, null, 2)}\n`,
+);

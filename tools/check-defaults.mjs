@@ -12,7 +12,10 @@ import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const rootFlag = process.argv.indexOf('--root');
-const root = rootFlag > 0 && process.argv[rootFlag + 1] !== undefined ? process.argv[rootFlag + 1] : fileURLToPath(new URL('..', import.meta.url));
+const root =
+	rootFlag > 0 && process.argv[rootFlag + 1] !== undefined
+		? process.argv[rootFlag + 1]
+		: fileURLToPath(new URL('..', import.meta.url));
 
 /** A parsed markdown table: where it is, its section, its header and rows with their line numbers. */
 function parseTables(markdown) {
@@ -86,16 +89,24 @@ function defaultTexts(cell, count) {
 	if (spans.length >= count) return spans.slice(0, count);
 	const parts = cell.split(/\s+\/\s+/);
 	if (count > 1 && parts.length === count) return parts;
-	return Array.from({ length: count }, () => (spans[0] ?? cell));
+	return Array.from({ length: count }, () => spans[0] ?? cell);
 }
 
 function isPlainObject(value) {
-	return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		!Array.isArray(value) &&
+		Object.getPrototypeOf(value) === Object.prototype
+	);
 }
 
 /** "MemoryStore" of DefaultMemoryStoreOptions: what a table header or section names. */
 function thingOf(name) {
-	return name.replace(/^Default/, '').replace(/Options$/, '').toLowerCase();
+	return name
+		.replace(/^Default/, '')
+		.replace(/Options$/, '')
+		.toLowerCase();
 }
 
 /**
@@ -115,7 +126,9 @@ function checkReadme(markdown, objects, file) {
 		let bestScore = 0;
 		for (const [name, object] of Object.entries(objects)) {
 			let score = 0;
-			for (const row of table.rows) for (const option of optionNames(row.cells[optionColumn] ?? '')) if (Object.hasOwn(object, option)) score++;
+			for (const row of table.rows)
+				for (const option of optionNames(row.cells[optionColumn] ?? ''))
+					if (Object.hasOwn(object, option)) score++;
 			if (score > 0 && context.includes(thingOf(name))) score += 1_000;
 			if (score > bestScore) {
 				best = name;
@@ -136,7 +149,9 @@ function checkReadme(markdown, objects, file) {
 				compared++;
 				const text = texts[index] ?? '';
 				const literal = parseLiteral(text);
-				const same = literal.ok ? Object.is(literal.value, expected) : typeof expected === 'string' && literal.value === expected;
+				const same = literal.ok
+					? Object.is(literal.value, expected)
+					: typeof expected === 'string' && literal.value === expected;
 				if (!same) {
 					problems.push(
 						`${file}:${row.line}: \`${option}\` shows ${text === '' ? 'no default' : `\`${text}\``} but ${best}.${option} is ${formatLiteral(expected)}; write \`${formatLiteral(expected)}\` in its Default cell (or change ${best}).`,
@@ -153,7 +168,8 @@ function entriesOf(pkgDir, manifest) {
 	const out = [];
 	for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
 		if (subpath === './package.json' || subpath.includes('internal')) continue;
-		const file = typeof target === 'string' ? target : (target?.import?.default ?? target?.import ?? target?.default);
+		const file =
+			typeof target === 'string' ? target : (target?.import?.default ?? target?.import ?? target?.default);
 		if (typeof file === 'string' && file.endsWith('.js')) out.push({ subpath, file: join(pkgDir, file) });
 	}
 	return out;
@@ -172,7 +188,10 @@ async function main() {
 		const objects = {};
 		for (const { subpath, file } of entriesOf(pkgDir, manifest)) {
 			if (!existsSync(file)) {
-				if (subpath === '.') problems.push(`${manifest.name}: ${relative(root, file)} is missing; run \`pnpm run build\` first.`);
+				if (subpath === '.')
+					problems.push(
+						`${manifest.name}: ${relative(root, file)} is missing; run \`pnpm run build\` first.`,
+					);
 				continue;
 			}
 			let mod;
@@ -185,7 +204,8 @@ async function main() {
 				else notes.push(`${line}; its defaults were not checked`);
 				continue;
 			}
-			for (const [name, value] of Object.entries(mod)) if (/^Default\w*Options$/.test(name) && isPlainObject(value)) objects[name] = value;
+			for (const [name, value] of Object.entries(mod))
+				if (/^Default\w*Options$/.test(name) && isPlainObject(value)) objects[name] = value;
 		}
 		const names = Object.keys(objects);
 		if (names.length === 0) continue;
@@ -198,7 +218,9 @@ async function main() {
 		const result = checkReadme(readFileSync(readmeFile, 'utf8'), objects, relative(root, readmeFile));
 		problems.push(...result.problems);
 		compared += result.compared;
-		for (const name of names) if (!result.documented.has(name)) notes.push(`${manifest.name}: no README table with Option/Default columns documents ${name}`);
+		for (const name of names)
+			if (!result.documented.has(name))
+				notes.push(`${manifest.name}: no README table with Option/Default columns documents ${name}`);
 	}
 	for (const note of notes) console.log(`note: ${note}`);
 	if (problems.length > 0) {
@@ -206,7 +228,9 @@ async function main() {
 		console.error(`check-defaults: ${problems.length} README default(s) disagree with the code (see above).`);
 		process.exit(1);
 	}
-	console.log(`check-defaults: ${compared} documented defaults in ${packages} packages agree with their Default*Options objects`);
+	console.log(
+		`check-defaults: ${compared} documented defaults in ${packages} packages agree with their Default*Options objects`,
+	);
 }
 
 await main();

@@ -13,20 +13,31 @@ mkdirSync(out, { recursive: true });
 
 const sources = [
 	join(root, 'README.md'),
-	...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join(root, 'docs', f)),
-	...readdirSync(join(root, 'packages')).map((p) => join(root, 'packages', p, 'README.md')).filter((f) => existsSync(f)),
+	...readdirSync(join(root, 'docs'))
+		.filter((f) => f.endsWith('.md'))
+		.map((f) => join(root, 'docs', f)),
+	...readdirSync(join(root, 'packages'))
+		.map((p) => join(root, 'packages', p, 'README.md'))
+		.filter((f) => existsSync(f)),
 ];
 let count = 0;
 for (const file of sources) {
 	const text = readFileSync(file, 'utf8');
-	const label = file.includes('/packages/') ? `${file.split('/packages/')[1].split('/')[0]}-readme` : file === join(root, 'README.md') ? 'root-readme' : basename(file, '.md');
+	const label = file.includes('/packages/')
+		? `${file.split('/packages/')[1].split('/')[0]}-readme`
+		: file === join(root, 'README.md')
+			? 'root-readme'
+			: basename(file, '.md');
 	let index = 0;
 	for (const match of text.matchAll(/```ts\n([\s\S]*?)```/g)) {
 		index++;
 		const code = match[1];
 		if (code.startsWith('// @check-skip')) continue;
 		// Top-level await and `export {}` make each block its own module.
-		writeFileSync(join(out, `${label}-${index}.ts`), `// from ${file.replace(root, '')}, block ${index}\n${code}\nexport {};\n`);
+		writeFileSync(
+			join(out, `${label}-${index}.ts`),
+			`// from ${file.replace(root, '')}, block ${index}\n${code}\nexport {};\n`,
+		);
 		count++;
 	}
 }
@@ -34,13 +45,24 @@ writeFileSync(
 	join(out, 'tsconfig.json'),
 	JSON.stringify({
 		extends: '../../tsconfig.base.json',
-		compilerOptions: { composite: false, incremental: false, noEmit: true, emitDeclarationOnly: false, declaration: false, declarationMap: false, noUnusedLocals: false },
+		compilerOptions: {
+			composite: false,
+			incremental: false,
+			noEmit: true,
+			emitDeclarationOnly: false,
+			declaration: false,
+			declarationMap: false,
+			noUnusedLocals: false,
+		},
 		include: ['*.ts'],
 	}),
 );
 console.log(`type-checking ${count} code blocks from ${sources.length} documents`);
 try {
-	execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(out, 'tsconfig.json')], { stdio: 'inherit', cwd: root });
+	execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(out, 'tsconfig.json')], {
+		stdio: 'inherit',
+		cwd: root,
+	});
 	console.log('docs: every code block type-checks');
 } catch {
 	console.error('docs: some code blocks do not type-check (see above; files are in docs/.snippets/)');

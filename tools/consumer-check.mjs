@@ -31,7 +31,11 @@ const tarballs = args.includes('--tarballs') ? resolve(args[args.indexOf('--tarb
 const results = { passed: 0, failed: 0, timings: {} };
 // pnpm sets npm_package_* for scripts; npm in the consumer project must not see the workspace's settings.
 const npmEnv = {
-	...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('npm_package_') && key !== 'npm_config_user_agent')),
+	...Object.fromEntries(
+		Object.entries(process.env).filter(
+			([key]) => !key.startsWith('npm_package_') && key !== 'npm_config_user_agent',
+		),
+	),
 	npm_config_audit: 'false',
 	npm_config_fund: 'false',
 	npm_config_update_notifier: 'false',
@@ -39,7 +43,14 @@ const npmEnv = {
 };
 
 function sh(command, commandArgs, cwd, options = {}) {
-	return execFileSync(command, commandArgs, { cwd, env: { ...npmEnv, ...options.env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeout ?? 300_000, maxBuffer: 64 * 1024 * 1024 });
+	return execFileSync(command, commandArgs, {
+		cwd,
+		env: { ...npmEnv, ...options.env },
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'pipe'],
+		timeout: options.timeout ?? 300_000,
+		maxBuffer: 64 * 1024 * 1024,
+	});
 }
 
 async function check(name, fn) {
@@ -50,8 +61,17 @@ async function check(name, fn) {
 		console.log(`  ✓ ${name} (${Math.round(performance.now() - started)} ms)`);
 	} catch (error) {
 		results.failed++;
-		const detail = error && typeof error === 'object' && 'stdout' in error ? `${error.message}\n${error.stdout ?? ''}\n${error.stderr ?? ''}` : String(error?.stack ?? error);
-		console.log(`  ✗ ${name}\n${detail.split('\n').slice(0, 60).map((l) => `      ${l}`).join('\n')}`);
+		const detail =
+			error && typeof error === 'object' && 'stdout' in error
+				? `${error.message}\n${error.stdout ?? ''}\n${error.stderr ?? ''}`
+				: String(error?.stack ?? error);
+		console.log(
+			`  ✗ ${name}\n${detail
+				.split('\n')
+				.slice(0, 60)
+				.map((l) => `      ${l}`)
+				.join('\n')}`,
+		);
 	}
 }
 
@@ -60,7 +80,10 @@ function assert(condition, message) {
 }
 
 const publicPackages = readdirSync(join(root, 'packages'))
-	.map((dir) => ({ dir: join(root, 'packages', dir), manifest: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) }))
+	.map((dir) => ({
+		dir: join(root, 'packages', dir),
+		manifest: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')),
+	}))
 	.filter(({ manifest }) => manifest.private !== true);
 
 console.log(`consumer check in ${work}`);
@@ -69,11 +92,17 @@ console.log(`consumer check in ${work}`);
 await check(`pack ${publicPackages.length} packages`, () => {
 	rmSync(tarballs, { recursive: true, force: true });
 	mkdirSync(tarballs, { recursive: true });
-	for (const { dir } of publicPackages) sh(join(root, 'node_modules', '.bin', 'pnpm'), ['pack', '--pack-destination', tarballs], dir);
+	for (const { dir } of publicPackages)
+		sh(join(root, 'node_modules', '.bin', 'pnpm'), ['pack', '--pack-destination', tarballs], dir);
 	const files = readdirSync(tarballs).filter((f) => f.endsWith('.tgz'));
-	assert(files.length === publicPackages.length, `expected ${publicPackages.length} tarballs, got ${files.join(', ')}`);
+	assert(
+		files.length === publicPackages.length,
+		`expected ${publicPackages.length} tarballs, got ${files.join(', ')}`,
+	);
 });
-const tgz = readdirSync(tarballs).filter((f) => f.endsWith('.tgz')).map((f) => join(tarballs, f));
+const tgz = readdirSync(tarballs)
+	.filter((f) => f.endsWith('.tgz'))
+	.map((f) => join(tarballs, f));
 
 await check('tarballs: LICENSE, no source condition, no workspace: ranges, git+https repository', () => {
 	assert(tgz.length === publicPackages.length, `expected ${publicPackages.length} tarballs in ${tarballs}`);
@@ -84,7 +113,10 @@ await check('tarballs: LICENSE, no source condition, no workspace: ranges, git+h
 		const manifest = sh('tar', ['xzf', file, '-O', 'package/package.json'], work);
 		assert(!manifest.includes('@ovenjs/source'), `${file}: package.json still has the @ovenjs/source condition`);
 		assert(!manifest.includes('workspace:'), `${file}: package.json has a workspace: range`);
-		assert(JSON.parse(manifest).repository?.url?.startsWith('git+https://'), `${file}: repository.url is not git+https`);
+		assert(
+			JSON.parse(manifest).repository?.url?.startsWith('git+https://'),
+			`${file}: repository.url is not git+https`,
+		);
 	}
 });
 
@@ -100,8 +132,13 @@ await check('publint (strict) on every tarball', () => {
 // 2. A bare consumer project: the tarballs and typescript, nothing else.
 const project = join(work, 'bot');
 mkdirSync(join(project, 'src'), { recursive: true });
-writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer-bot', private: true, type: 'module' }, null, 2));
-const typescriptVersion = JSON.parse(readFileSync(join(root, 'node_modules', 'typescript7', 'package.json'), 'utf8')).version;
+writeFileSync(
+	join(project, 'package.json'),
+	JSON.stringify({ name: 'consumer-bot', private: true, type: 'module' }, null, 2),
+);
+const typescriptVersion = JSON.parse(
+	readFileSync(join(root, 'node_modules', 'typescript7', 'package.json'), 'utf8'),
+).version;
 await check(`npm install the tarballs + typescript@${typescriptVersion} into an empty project`, () => {
 	sh('npm', ['install', ...tgz.filter((f) => !/create-ovenjs/.test(f)), `typescript@${typescriptVersion}`], project);
 	for (const optional of ['msgpackr', 'lz4-napi', 'zlib-sync', 'msgpackr-extract']) {
@@ -110,8 +147,10 @@ await check(`npm install the tarballs + typescript@${typescriptVersion} into an 
 });
 
 // The 30-line bot of the README, against the mock; the same body as ESM (.ts/.mjs) and CommonJS (.cts/.cjs).
-const esmImports = "import { GatewayIntentBits } from 'discord-api-types/v10';\nimport { ChatInputCommandInteraction, Client, SlashCommandBuilder } from '@ovenjs/core';\nimport { MockDiscord } from '@ovenjs/testing';\n";
-const cjsRequires = "const { GatewayIntentBits } = require('discord-api-types/v10');\nconst { ChatInputCommandInteraction, Client, SlashCommandBuilder } = require('@ovenjs/core');\nconst { MockDiscord } = require('@ovenjs/testing');\n";
+const esmImports =
+	"import { GatewayIntentBits } from 'discord-api-types/v10';\nimport { ChatInputCommandInteraction, Client, SlashCommandBuilder } from '@ovenjs/core';\nimport { MockDiscord } from '@ovenjs/testing';\n";
+const cjsRequires =
+	"const { GatewayIntentBits } = require('discord-api-types/v10');\nconst { ChatInputCommandInteraction, Client, SlashCommandBuilder } = require('@ovenjs/core');\nconst { MockDiscord } = require('@ovenjs/testing');\n";
 // kind: 'ts' (ESM TypeScript), 'cts' (CommonJS TypeScript: import syntax, no top-level await), 'mjs', 'cjs'.
 const botBody = (kind) => `${kind === 'cjs' ? cjsRequires : esmImports}
 ${kind === 'cjs' || kind === 'cts' ? `async function main()${kind === 'cts' ? ': Promise<void>' : ''} {` : '{'}
@@ -144,34 +183,54 @@ writeFileSync(join(project, 'src', 'bot.ts'), botBody('ts'));
 writeFileSync(join(project, 'src', 'bot.cts'), botBody('cts'));
 writeFileSync(join(project, 'bot.mjs'), botBody('mjs'));
 writeFileSync(join(project, 'bot.cjs'), botBody('cjs'));
-const compilerOptions = { target: 'ES2023', lib: ['ES2023'], module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: false, noEmit: true };
+const compilerOptions = {
+	target: 'ES2023',
+	lib: ['ES2023'],
+	module: 'NodeNext',
+	moduleResolution: 'NodeNext',
+	strict: true,
+	skipLibCheck: false,
+	noEmit: true,
+};
 writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['src'] }, null, 2));
 writeFileSync(join(project, 'tsconfig.bot.json'), JSON.stringify({ compilerOptions, files: ['src/bot.ts'] }, null, 2));
 
 function diagnostics(output) {
 	const pick = (label) => output.match(new RegExp(`^${label}:\\s+([\\d.]+)`, 'm'))?.[1];
-	return { types: Number(pick('Types')), instantiations: Number(pick('Instantiations')), memoryKB: Number(pick('Memory used')), checkSeconds: Number(pick('Check time')), totalSeconds: Number(pick('Total time')) };
+	return {
+		types: Number(pick('Types')),
+		instantiations: Number(pick('Instantiations')),
+		memoryKB: Number(pick('Memory used')),
+		checkSeconds: Number(pick('Check time')),
+		totalSeconds: Number(pick('Total time')),
+	};
 }
 
 await check('the bot type-checks as ESM and CJS (NodeNext, strict, skipLibCheck: false, no types setting)', () => {
 	sh(process.execPath, [join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], project);
 });
 
-if (!skipTiming) await check('consumer type-check time of the 30-line bot (TypeScript 7 and 5.9, --extendedDiagnostics)', () => {
-	const tsc7 = join(project, 'node_modules', 'typescript', 'bin', 'tsc');
-	const tsc59 = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-	for (const [label, tsc] of [[`typescript ${typescriptVersion}`, tsc7], ['typescript 5.9', tsc59]]) {
-		const runs = [0, 1, 2].map(() => {
-			const started = performance.now();
-			const out = sh(process.execPath, [tsc, '-p', 'tsconfig.bot.json', '--extendedDiagnostics'], project);
-			return { ...diagnostics(out), wallSeconds: (performance.now() - started) / 1000 };
-		});
-		runs.sort((a, b) => a.wallSeconds - b.wallSeconds);
-		const median = runs[1];
-		results.timings[label] = median;
-		console.log(`      ${label}: ${median.wallSeconds.toFixed(2)} s wall (check ${median.checkSeconds} s, total ${median.totalSeconds} s), ${median.types} types, ${median.instantiations} instantiations, ${Math.round(median.memoryKB / 1024)} MB`);
-	}
-});
+if (!skipTiming)
+	await check('consumer type-check time of the 30-line bot (TypeScript 7 and 5.9, --extendedDiagnostics)', () => {
+		const tsc7 = join(project, 'node_modules', 'typescript', 'bin', 'tsc');
+		const tsc59 = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+		for (const [label, tsc] of [
+			[`typescript ${typescriptVersion}`, tsc7],
+			['typescript 5.9', tsc59],
+		]) {
+			const runs = [0, 1, 2].map(() => {
+				const started = performance.now();
+				const out = sh(process.execPath, [tsc, '-p', 'tsconfig.bot.json', '--extendedDiagnostics'], project);
+				return { ...diagnostics(out), wallSeconds: (performance.now() - started) / 1000 };
+			});
+			runs.sort((a, b) => a.wallSeconds - b.wallSeconds);
+			const median = runs[1];
+			results.timings[label] = median;
+			console.log(
+				`      ${label}: ${median.wallSeconds.toFixed(2)} s wall (check ${median.checkSeconds} s, total ${median.totalSeconds} s), ${median.types} types, ${median.instantiations} instantiations, ${Math.round(median.memoryKB / 1024)} MB`,
+			);
+		}
+	});
 
 /** A preload that records every native addon the process loads. */
 writeFileSync(
@@ -229,13 +288,25 @@ await check('ESM and CJS builds in one process: instanceof agrees (Client, build
 
 await check('every subpath type-checks with the optional peers installed (ioredis, pg, @types/pg, nats)', () => {
 	sh('npm', ['install', 'ioredis@^5.8.0', 'pg@^8.16.0', '@types/pg@^8.15.0', 'nats@^2.29.3'], project);
-	const specifiers = publicPackages.filter(({ manifest }) => manifest.name.startsWith('@ovenjs/')).flatMap(({ manifest }) => Object.keys(manifest.exports ?? {}).filter((k) => k !== './package.json').map((k) => `${manifest.name}${k.slice(1)}`));
-	const body = specifiers.map((s, i) => `import * as entry${i} from '${s}';`).join('\n') + `\nexport const entries = [${specifiers.map((_, i) => `entry${i}`).join(', ')}];\n`;
+	const specifiers = publicPackages
+		.filter(({ manifest }) => manifest.name.startsWith('@ovenjs/'))
+		.flatMap(({ manifest }) =>
+			Object.keys(manifest.exports ?? {})
+				.filter((k) => k !== './package.json')
+				.map((k) => `${manifest.name}${k.slice(1)}`),
+		);
+	const body =
+		specifiers.map((s, i) => `import * as entry${i} from '${s}';`).join('\n') +
+		`\nexport const entries = [${specifiers.map((_, i) => `entry${i}`).join(', ')}];\n`;
 	mkdirSync(join(project, 'all'), { recursive: true });
 	writeFileSync(join(project, 'all', 'esm.ts'), body);
 	writeFileSync(join(project, 'all', 'cjs.cts'), body);
 	writeFileSync(join(project, 'tsconfig.all.json'), JSON.stringify({ compilerOptions, include: ['all'] }, null, 2));
-	sh(process.execPath, [join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.all.json'], project);
+	sh(
+		process.execPath,
+		[join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.all.json'],
+		project,
+	);
 });
 
 // 6. create-ovenjs.
@@ -245,14 +316,24 @@ const variants = [
 	{ name: 'js-cjs-bot', flags: ['--js', '--cjs', '--features', 'commands,plugin'] },
 	{ name: 'ts-cjs-bot', flags: ['--ts', '--cjs', '--features', 'none'] },
 	{ name: 'js-esm-bot', flags: ['--js', '--esm', '--features', 'commands,redis'] },
-	...(hasObservability ? [{ name: 'ts-esm-dashboard-bot', flags: ['--ts', '--esm', '--features', 'commands,dashboard'] }] : []),
+	...(hasObservability
+		? [{ name: 'ts-esm-dashboard-bot', flags: ['--ts', '--esm', '--features', 'commands,dashboard'] }]
+		: []),
 ];
-if (!hasObservability) console.log('  - create-ovenjs --features dashboard: not installed and run (no packages/observability in this workspace yet)');
+if (!hasObservability)
+	console.log(
+		'  - create-ovenjs --features dashboard: not installed and run (no packages/observability in this workspace yet)',
+	);
 
 async function startAgainstMock(dir, commands) {
 	const { MockDiscord } = await import(pathToFileURL(join(root, 'packages', 'testing', 'dist', 'index.js')).href);
 	const discord = await MockDiscord.start({ guilds: 1, membersPerGuild: 2 });
-	const child = spawn('npm', ['start'], { cwd: dir, env: { ...npmEnv, DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiBase }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+	const child = spawn('npm', ['start'], {
+		cwd: dir,
+		env: { ...npmEnv, DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiBase },
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: true,
+	});
 	let output = '';
 	child.stdout.on('data', (chunk) => (output += chunk));
 	child.stderr.on('data', (chunk) => (output += chunk));
@@ -260,7 +341,8 @@ async function startAgainstMock(dir, commands) {
 	try {
 		const deadline = Date.now() + 60_000;
 		while (!output.includes('Ready as')) {
-			if (Date.now() > deadline || child.exitCode !== null) throw new Error(`npm start did not get ready:\n${output}`);
+			if (Date.now() > deadline || child.exitCode !== null)
+				throw new Error(`npm start did not get ready:\n${output}`);
 			await new Promise((resolve) => setTimeout(resolve, 100));
 		}
 		const guild = [...discord.world.guilds.values()][0];
@@ -268,7 +350,13 @@ async function startAgainstMock(dir, commands) {
 		const user = discord.world.addMember(guild.id).user;
 		let answer;
 		if (commands) {
-			answer = JSON.stringify(await discord.world.triggerInteraction({ data: { id: '1', name: 'ping', type: 1 }, channelId, userId: user.id }));
+			answer = JSON.stringify(
+				await discord.world.triggerInteraction({
+					data: { id: '1', name: 'ping', type: 1 },
+					channelId,
+					userId: user.id,
+				}),
+			);
 		} else {
 			const reply = discord.requests.waitFor('POST', '/channels/{channel_id}/messages');
 			discord.world.sendMessage(channelId, user.id, '!ping');
@@ -276,8 +364,14 @@ async function startAgainstMock(dir, commands) {
 		}
 		assert(answer.includes('pong!'), `the started bot answered ${answer}\n${output}`);
 		process.kill(-child.pid, 'SIGINT');
-		const { code, signal } = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve({ code: 'timeout' }), 15_000))]);
-		assert(code === 0 || signal === 'SIGINT', `npm start did not stop cleanly on SIGINT (code ${code}, signal ${signal}):\n${output}`);
+		const { code, signal } = await Promise.race([
+			exited,
+			new Promise((resolve) => setTimeout(() => resolve({ code: 'timeout' }), 15_000)),
+		]);
+		assert(
+			code === 0 || signal === 'SIGINT',
+			`npm start did not stop cleanly on SIGINT (code ${code}, signal ${signal}):\n${output}`,
+		);
 	} finally {
 		if (child.exitCode === null) {
 			try {
@@ -304,20 +398,30 @@ if (!skipScaffold) {
 		const dir = join(scaffoldRoot, variant.name);
 		const commands = !variant.flags.includes('none');
 		const ts = variant.flags.includes('--ts');
-		await check(`create-ovenjs ${variant.flags.join(' ')}: scaffold, npm install, npm test${ts ? ', typecheck' : ''}, npm start answers on the mock`, async () => {
-			const out = sh(bin, [variant.name, '--yes', ...variant.flags, '--ovenjs-tarballs', tarballs], scaffoldRoot);
-			assert(out.includes('Done. Now run:') && out.includes(`cd ${variant.name}`), out);
-			sh('npm', ['install'], dir, { timeout: 600_000 });
-			const test = sh('npm', ['test'], dir, { timeout: 180_000 });
-			assert(/1 passed/.test(test), test);
-			if (ts) sh('npm', ['run', 'typecheck'], dir);
-			await startAgainstMock(dir, commands);
-		});
+		await check(
+			`create-ovenjs ${variant.flags.join(' ')}: scaffold, npm install, npm test${ts ? ', typecheck' : ''}, npm start answers on the mock`,
+			async () => {
+				const out = sh(
+					bin,
+					[variant.name, '--yes', ...variant.flags, '--ovenjs-tarballs', tarballs],
+					scaffoldRoot,
+				);
+				assert(out.includes('Done. Now run:') && out.includes(`cd ${variant.name}`), out);
+				sh('npm', ['install'], dir, { timeout: 600_000 });
+				const test = sh('npm', ['test'], dir, { timeout: 180_000 });
+				assert(/1 passed/.test(test), test);
+				if (ts) sh('npm', ['run', 'typecheck'], dir);
+				await startAgainstMock(dir, commands);
+			},
+		);
 	}
 }
 
 mkdirSync(join(root, '.ci'), { recursive: true });
-writeFileSync(join(root, '.ci', 'consumer-check.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, timings: results.timings }, null, 2)}\n`);
+writeFileSync(
+	join(root, '.ci', 'consumer-check.json'),
+	`${JSON.stringify({ date: new Date().toISOString(), node: process.version, timings: results.timings }, null, 2)}\n`,
+);
 if (!keep) rmSync(work, { recursive: true, force: true });
 else console.log(`kept ${work}`);
 console.log(`consumer-check: ${results.passed} passed, ${results.failed} failed`);

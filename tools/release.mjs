@@ -23,11 +23,16 @@ const run = (command, args, cwd = root) => {
 };
 
 const packages = readdirSync(join(root, 'packages'))
-	.map((dir) => ({ dir: join(root, 'packages', dir), manifest: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) }))
+	.map((dir) => ({
+		dir: join(root, 'packages', dir),
+		manifest: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')),
+	}))
 	.filter(({ manifest }) => manifest.private !== true);
 const versions = new Set(packages.map(({ manifest }) => manifest.version));
 if (versions.size !== 1) {
-	console.error(`The public packages must share one version (changesets "fixed"), found: ${[...versions].join(', ')}`);
+	console.error(
+		`The public packages must share one version (changesets "fixed"), found: ${[...versions].join(', ')}`,
+	);
 	process.exit(1);
 }
 
@@ -37,7 +42,8 @@ const out = join(root, '.ci', 'tarballs');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 for (const { dir } of packages) run(bin('pnpm'), ['pack', '--pack-destination', out], dir);
-for (const { dir } of packages) run(bin('pnpm'), ['publish', '--dry-run', '--no-git-checks', '--access', 'public'], dir);
+for (const { dir } of packages)
+	run(bin('pnpm'), ['publish', '--dry-run', '--no-git-checks', '--access', 'public'], dir);
 console.log(`\n${packages.length} tarballs in ${out} (version ${[...versions][0]})`);
 
 if (publish) {

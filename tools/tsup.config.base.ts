@@ -11,7 +11,10 @@ import { defineConfig, type Options } from 'tsup';
 
 const buildTsconfig = fileURLToPath(new URL('../tsconfig.build.json', import.meta.url));
 
-export function createTsupConfig(entry: Record<string, string>, overrides: Options = {}): ReturnType<typeof defineConfig> {
+export function createTsupConfig(
+	entry: Record<string, string>,
+	overrides: Options = {},
+): ReturnType<typeof defineConfig> {
 	return defineConfig({
 		entry,
 		format: ['esm', 'cjs'],

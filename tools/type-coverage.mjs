@@ -16,7 +16,21 @@ for (const name of readdirSync(join(root, 'packages'))) {
 	try {
 		const out = execFileSync(
 			bin,
-			['--strict', '--at-least', '100', '--detail', '--ignore-catch', '-p', join(dir, 'tsconfig.json'), '--ignore-files', '__tests__/**', '--ignore-files', '**/*.test.ts', '--ignore-files', '**/*.test-d.ts'],
+			[
+				'--strict',
+				'--at-least',
+				'100',
+				'--detail',
+				'--ignore-catch',
+				'-p',
+				join(dir, 'tsconfig.json'),
+				'--ignore-files',
+				'__tests__/**',
+				'--ignore-files',
+				'**/*.test.ts',
+				'--ignore-files',
+				'**/*.test-d.ts',
+			],
 			{ cwd: dir, encoding: 'utf8' },
 		);
 		console.log(`@ovenjs/${name}: ${out.trim().split('\n').at(-1)}`);

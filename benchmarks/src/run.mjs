@@ -38,22 +38,31 @@ const writeDocs = !flag('no-docs') && !quick && (subjectsFilter === undefined ||
 const resultsDir = join(root, 'benchmarks', 'results');
 if (flag('render')) {
 	const saved = JSON.parse(readFileSync(join(resultsDir, 'latest.json'), 'utf8'));
-	saved.targets = judge(saved.figures, saved.workloads.map((workload) => workload.id));
+	saved.targets = judge(
+		saved.figures,
+		saved.workloads.map((workload) => workload.id),
+	);
 	// Descriptions are prose, not measurements: take the plans' current text.
-	for (const workload of saved.workloads) workload.description = [ready, flood, rest, micro, cache, state, plugins, cluster].find((plan) => plan.id === workload.id)?.description ?? workload.description;
+	for (const workload of saved.workloads)
+		workload.description =
+			[ready, flood, rest, micro, cache, state, plugins, cluster].find((plan) => plan.id === workload.id)
+				?.description ?? workload.description;
 	writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(saved, null, '\t')}\n`);
 	publish(saved, true);
 	process.exit(0);
 }
 
-const plans = [ready, flood, rest, micro, cache, state, plugins, cluster].filter((plan) => only === undefined || only.includes(plan.id));
+const plans = [ready, flood, rest, micro, cache, state, plugins, cluster].filter(
+	(plan) => only === undefined || only.includes(plan.id),
+);
 const started = Date.now();
 const loadBefore = load();
 console.log(`OvenJS benchmarks${quick ? ' (--quick: small sizes, 1 run each; figures are a sanity check only)' : ''}`);
 console.log(`machine: ${JSON.stringify(machineFacts())}, load ${loadBefore.join(' ')}`);
 
 const build = flag('no-build') ? { built: [], failed: {} } : ensureBuilt(root, flag('rebuild'));
-for (const [name, reason] of Object.entries(build.failed)) console.log(`  build of ${name} failed (its figures will be "not available"): ${reason}`);
+for (const [name, reason] of Object.entries(build.failed))
+	console.log(`  build of ${name} failed (its figures will be "not available"): ${reason}`);
 
 const samples = {};
 const unavailable = {};
@@ -65,7 +74,9 @@ for (const plan of plans) {
 	await plan.setup?.({ quick });
 	for (let run = 0; run < runs; run++) {
 		// Alternate the order (A B C, C B A, ...) so drift in machine load does not favour one side.
-		const subjects = plan.subjects.filter((subject) => subjectsFilter === undefined || subjectsFilter.includes(subject));
+		const subjects = plan.subjects.filter(
+			(subject) => subjectsFilter === undefined || subjectsFilter.includes(subject),
+		);
 		const order = run % 2 === 0 ? subjects : [...subjects].reverse();
 		for (const subject of order) {
 			const t0 = Date.now();
@@ -73,22 +84,28 @@ for (const plan of plans) {
 			try {
 				result = await plan.runOnce(subject, { quick, run });
 			} catch (error) {
-				result = { status: 'error', reason: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+				result = {
+					status: 'error',
+					reason: error instanceof Error ? (error.stack ?? error.message) : String(error),
+				};
 			}
 			const seconds = ((Date.now() - t0) / 1000).toFixed(1);
 			if (result.status === 'ok') {
 				for (const [metric, value] of Object.entries(result.metrics)) {
 					((samples[metric] ??= {})[subject] ??= []).push(value);
 				}
-				for (const [metric, reason] of Object.entries(result.unavailable ?? {})) ((unavailable[metric] ??= {})[subject] = reason);
+				for (const [metric, reason] of Object.entries(result.unavailable ?? {}))
+					(unavailable[metric] ??= {})[subject] = reason;
 				for (const [key, value] of Object.entries(result.notes ?? {})) notes[key] = value;
 				console.log(`  ${subject} #${run + 1}: ok (${seconds} s) ${brief(result.metrics)}`);
 			} else if (result.status === 'unavailable') {
-				for (const metric of plan.metrics ?? metricsOf(plan.id)) ((unavailable[metric] ??= {})[subject] ??= result.reason);
+				for (const metric of plan.metrics ?? metricsOf(plan.id))
+					(unavailable[metric] ??= {})[subject] ??= result.reason;
 				console.log(`  ${subject} #${run + 1}: not available — ${result.reason}`);
 			} else {
 				errors.push({ workload: plan.id, subject, run: run + 1, reason: result.reason });
-				for (const metric of plan.metrics ?? metricsOf(plan.id)) ((unavailable[metric] ??= {})[subject] ??= `crashed: ${firstLine(result.reason)}`);
+				for (const metric of plan.metrics ?? metricsOf(plan.id))
+					(unavailable[metric] ??= {})[subject] ??= `crashed: ${firstLine(result.reason)}`;
 				console.log(`  ${subject} #${run + 1}: ERROR — ${result.reason}`);
 			}
 		}
@@ -120,7 +137,12 @@ const report = {
 	quick,
 	durationSeconds: Math.round((Date.now() - started) / 1000),
 	machine: { ...machineFacts(), loadBefore, loadAfter: load() },
-	workloads: plans.map((plan) => ({ id: plan.id, subjects: plan.subjects, runs: runsOverride ?? plan.runs(quick), description: plan.description })),
+	workloads: plans.map((plan) => ({
+		id: plan.id,
+		subjects: plan.subjects,
+		runs: runsOverride ?? plan.runs(quick),
+		description: plan.description,
+	})),
 	figures,
 	unavailable,
 	targets,
@@ -140,7 +162,9 @@ if (flag('merge') && !quick) {
 		return merged;
 	};
 	const order = [ready, flood, rest, micro, cache, state, plugins, cluster].map((plan) => plan.id);
-	report.workloads = [...saved.workloads.filter((workload) => !measured.has(workload.id)), ...report.workloads].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+	report.workloads = [...saved.workloads.filter((workload) => !measured.has(workload.id)), ...report.workloads].sort(
+		(a, b) => order.indexOf(a.id) - order.indexOf(b.id),
+	);
 	report.figures = mergeBySubject(saved.figures, report.figures);
 	report.unavailable = mergeBySubject(saved.unavailable, report.unavailable);
 	for (const [metric, meta] of Object.entries(METRICS)) {
@@ -149,8 +173,14 @@ if (flag('merge') && !quick) {
 		if (derived !== undefined) report.figures[metric] = derived;
 	}
 	const who = subjectsFilter === undefined ? 'every subject' : subjectsFilter.join(', ');
-	report.notes = { ...saved.notes, [`${[...measured].join(', ')} (${who})`]: `re-measured on ${report.date} (commit ${report.sources.commit}) in a separate \`pnpm bench --only=${[...measured].join(',')}${subjectsFilter === undefined ? '' : ` --subjects=${subjectsFilter.join(',')}`} --merge\` run; the other figures are from the run of ${saved.date} (commit ${saved.sources?.commit ?? '?'}).` };
-	report.targets = judge(report.figures, report.workloads.map((workload) => workload.id));
+	report.notes = {
+		...saved.notes,
+		[`${[...measured].join(', ')} (${who})`]: `re-measured on ${report.date} (commit ${report.sources.commit}) in a separate \`pnpm bench --only=${[...measured].join(',')}${subjectsFilter === undefined ? '' : ` --subjects=${subjectsFilter.join(',')}`} --merge\` run; the other figures are from the run of ${saved.date} (commit ${saved.sources?.commit ?? '?'}).`,
+	};
+	report.targets = judge(
+		report.figures,
+		report.workloads.map((workload) => workload.id),
+	);
 	report.errors = [...saved.errors.filter((error) => !measured.has(error.workload)), ...report.errors];
 }
 mkdirSync(resultsDir, { recursive: true });
@@ -168,7 +198,12 @@ function judge(figures, workloadIds) {
 	for (const [metric, meta] of Object.entries(METRICS)) {
 		if (meta.target === undefined || !workloadIds.includes(meta.workload)) continue;
 		const fig = figures[metric] ?? {};
-		targets[metric] = meta.target(fig.ovenjs?.median, { discordjs: fig.discordjs?.median, ceiling: fig.ceiling?.median }, figures, fig.ovenjs);
+		targets[metric] = meta.target(
+			fig.ovenjs?.median,
+			{ discordjs: fig.discordjs?.median, ceiling: fig.ceiling?.median },
+			figures,
+			fig.ovenjs,
+		);
 	}
 	return targets;
 }

@@ -17,7 +17,10 @@ export default definePlugin(
 			ctx.provide('greetings', {
 				/** @param {string} name */
 				async greet(name) {
-					const next = await ctx.state.update((state) => ({ greeted: (state?.greeted ?? 0) + 1, last: name }));
+					const next = await ctx.state.update((state) => ({
+						greeted: (state?.greeted ?? 0) + 1,
+						last: name,
+					}));
 					ctx.logger.debug(`greeted ${name} (${next?.greeted ?? 0} so far)`);
 					return `${greeting}, ${name}!`;
 				},
@@ -29,8 +32,14 @@ export default definePlugin(
 				if (message.content !== command) return;
 				const state = await ctx.state.get();
 				const count = state?.greeted ?? 0;
-				const text = count === 0 ? 'Nobody was greeted yet.' : `${count} greeting${count === 1 ? '' : 's'} so far, the last for ${state?.last ?? 'someone'}.`;
-				await ctx.api.channels.createMessage(message.channelId, { content: text, message_reference: { message_id: message.id, fail_if_not_exists: false } });
+				const text =
+					count === 0
+						? 'Nobody was greeted yet.'
+						: `${count} greeting${count === 1 ? '' : 's'} so far, the last for ${state?.last ?? 'someone'}.`;
+				await ctx.api.channels.createMessage(message.channelId, {
+					content: text,
+					message_reference: { message_id: message.id, fail_if_not_exists: false },
+				});
 			});
 		},
 	}),

@@ -12,7 +12,10 @@ export default definePlugin({
 		ctx.on('messageCreate', async (message) => {
 			if (message.content !== '!hello' || message.fromBot) return;
 			const text = await greetings.greet(message.author.username);
-			await ctx.api.channels.createMessage(message.channelId, { content: text, message_reference: { message_id: message.id, fail_if_not_exists: false } });
+			await ctx.api.channels.createMessage(message.channelId, {
+				content: text,
+				message_reference: { message_id: message.id, fail_if_not_exists: false },
+			});
 		});
 		ctx.logger.info('ready: say !hello');
 	},

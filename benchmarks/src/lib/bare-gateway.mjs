@@ -42,13 +42,15 @@ export function connectBare({ gatewayUrl, compress, identify, onPayload, onFrame
 	};
 	if (compress) {
 		const zlib = loadZlibSync();
-		if (zlib === undefined) throw new Error('zlib-sync is not installed (it is an optional dependency of @ovenjs/ws)');
+		if (zlib === undefined)
+			throw new Error('zlib-sync is not installed (it is an optional dependency of @ovenjs/ws)');
 		// One inflate context for the connection; a frame ending with 00 00 ff ff completes a message.
 		const inflate = new zlib.Inflate({ chunkSize: 128 * 1024, to: 'string' });
 		socket.on('message', (data) => {
 			if (!parsing) return onFrame();
 			const n = data.length;
-			const complete = n >= 4 && data[n - 4] === 0x00 && data[n - 3] === 0x00 && data[n - 2] === 0xff && data[n - 1] === 0xff;
+			const complete =
+				n >= 4 && data[n - 4] === 0x00 && data[n - 3] === 0x00 && data[n - 2] === 0xff && data[n - 1] === 0xff;
 			inflate.push(data, complete ? zlib.Z_SYNC_FLUSH : false);
 			if (!complete) return;
 			if (inflate.err < 0) throw new Error(`inflate failed: ${inflate.msg}`);

@@ -14,11 +14,22 @@ export function ensureBuilt(root, force = false) {
 	const failed = {};
 	for (const name of MEASURED_PACKAGES) {
 		const dir = join(root, 'packages', name);
-		if (!existsSync(join(dir, 'src', 'index.ts')) || (!force && existsSync(join(dir, 'dist', 'index.js')))) continue;
+		if (!existsSync(join(dir, 'src', 'index.ts')) || (!force && existsSync(join(dir, 'dist', 'index.js'))))
+			continue;
 		console.log(`  building @ovenjs/${name}${force ? '' : ' (dist/ missing)'}…`);
-		const result = spawnSync('pnpm', ['--filter', `@ovenjs/${name}`, 'build'], { cwd: root, encoding: 'utf8', timeout: 240_000 });
+		const result = spawnSync('pnpm', ['--filter', `@ovenjs/${name}`, 'build'], {
+			cwd: root,
+			encoding: 'utf8',
+			timeout: 240_000,
+		});
 		if (result.status === 0) built.push(name);
-		else failed[`@ovenjs/${name}`] = `${result.stderr || result.stdout || result.error?.message || ''}`.trim().split('\n').slice(-2).join(' ').slice(0, 300);
+		else
+			failed[`@ovenjs/${name}`] = `${result.stderr || result.stdout || result.error?.message || ''}`
+				.trim()
+				.split('\n')
+				.slice(-2)
+				.join(' ')
+				.slice(0, 300);
 	}
 	return { built, failed };
 }
@@ -27,6 +38,8 @@ export function ensureBuilt(root, force = false) {
 export function sourceState(root) {
 	const git = (args) => spawnSync('git', args, { cwd: root, encoding: 'utf8' });
 	const commit = git(['rev-parse', '--short', 'HEAD']).stdout.trim() || 'unknown';
-	const dirty = MEASURED_PACKAGES.filter((name) => git(['status', '--porcelain', '--', `packages/${name}/src`]).stdout.trim() !== '');
+	const dirty = MEASURED_PACKAGES.filter(
+		(name) => git(['status', '--porcelain', '--', `packages/${name}/src`]).stdout.trim() !== '',
+	);
 	return { commit, uncommitted: dirty.map((name) => `@ovenjs/${name}`) };
 }

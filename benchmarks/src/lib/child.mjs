@@ -15,7 +15,11 @@ export function runChild(script, args, { timeoutMs = 300_000, onMessage, env } =
 	return new Promise((resolve) => {
 		const child = fork(`${here}${script}`, args, {
 			// BENCH_CHILD_ARGS adds Node flags to measured processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
-			execArgv: ['--expose-gc', '--max-old-space-size=2048', ...(process.env.BENCH_CHILD_ARGS?.split(' ').filter(Boolean) ?? [])],
+			execArgv: [
+				'--expose-gc',
+				'--max-old-space-size=2048',
+				...(process.env.BENCH_CHILD_ARGS?.split(' ').filter(Boolean) ?? []),
+			],
 			stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
 			env: mergeEnv(env),
 		});
@@ -44,7 +48,11 @@ export function runChild(script, args, { timeoutMs = 300_000, onMessage, env } =
 		});
 		child.on('exit', (code, signal) => {
 			if (result !== undefined) finish(result);
-			else finish({ status: 'error', reason: `exited with ${signal ?? code} before reporting: ${lastLine(stderr)}` });
+			else
+				finish({
+					status: 'error',
+					reason: `exited with ${signal ?? code} before reporting: ${lastLine(stderr)}`,
+				});
 		});
 	});
 }
@@ -68,7 +76,8 @@ export function forkService(script, args, env) {
 		else waiter.resolve(message);
 	});
 	child.on('exit', (code, signal) => {
-		for (const waiter of waiters.splice(0)) waiter.reject(new Error(`service exited with ${signal ?? code}: ${lastLine(stderr)}`));
+		for (const waiter of waiters.splice(0))
+			waiter.reject(new Error(`service exited with ${signal ?? code}: ${lastLine(stderr)}`));
 	});
 	return {
 		child,
@@ -76,7 +85,10 @@ export function forkService(script, args, env) {
 		next(timeoutMs = 120_000) {
 			if (pending.length > 0) return Promise.resolve(pending.shift());
 			return new Promise((resolve, reject) => {
-				const timer = setTimeout(() => reject(new Error(`service gave no answer in ${timeoutMs} ms: ${lastLine(stderr)}`)), timeoutMs);
+				const timer = setTimeout(
+					() => reject(new Error(`service gave no answer in ${timeoutMs} ms: ${lastLine(stderr)}`)),
+					timeoutMs,
+				);
 				waiters.push({
 					resolve: (value) => {
 						clearTimeout(timer);
@@ -106,7 +118,10 @@ function mergeEnv(env = {}) {
 }
 
 function lastLine(text) {
-	const lines = text.trim().split('\n').filter((line) => line.trim() !== '');
+	const lines = text
+		.trim()
+		.split('\n')
+		.filter((line) => line.trim() !== '');
 	return lines.slice(-3).join(' | ').slice(0, 600) || '(no output)';
 }
 
@@ -152,7 +167,8 @@ export async function importOven(name) {
 export function hideModule(name) {
 	const resolve = Module._resolveFilename;
 	Module._resolveFilename = function (request, ...rest) {
-		if (request === name) throw Object.assign(new Error(`${name} is hidden by the benchmark`), { code: 'MODULE_NOT_FOUND' });
+		if (request === name)
+			throw Object.assign(new Error(`${name} is hidden by the benchmark`), { code: 'MODULE_NOT_FOUND' });
 		return resolve.call(this, request, ...rest);
 	};
 }

@@ -10,9 +10,31 @@ export function permissionFixture() {
 	const ownerId = '300000000000000099';
 	const userId = '300000000000000001';
 	const channelId = '400000000000000001';
-	const roles = [{ id: guildId, name: '@everyone', permissions: '1071698660929', position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }];
+	const roles = [
+		{
+			id: guildId,
+			name: '@everyone',
+			permissions: '1071698660929',
+			position: 0,
+			color: 0,
+			hoist: false,
+			managed: false,
+			mentionable: false,
+			flags: 0,
+		},
+	];
 	for (let i = 0; i < 20; i++) {
-		roles.push({ id: String(200_000_000_000_000_000n + BigInt(i)), name: `role-${i}`, permissions: String(1n << BigInt(i % 30)), position: i + 1, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 });
+		roles.push({
+			id: String(200_000_000_000_000_000n + BigInt(i)),
+			name: `role-${i}`,
+			permissions: String(1n << BigInt(i % 30)),
+			position: i + 1,
+			color: 0,
+			hoist: false,
+			managed: false,
+			mentionable: false,
+			flags: 0,
+		});
 	}
 	const memberRoleIds = [roles[3].id, roles[5].id, roles[8].id, roles[12].id, roles[17].id];
 	const overwrites = [
@@ -28,7 +50,16 @@ export function permissionFixture() {
 		owner_id: ownerId,
 		roles,
 		channels: [{ id: channelId, type: 0, name: 'general', position: 0, permission_overwrites: overwrites }],
-		members: [{ user: { id: userId, username: 'member', discriminator: '0', avatar: null }, roles: memberRoleIds, joined_at: '2024-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0 }],
+		members: [
+			{
+				user: { id: userId, username: 'member', discriminator: '0', avatar: null },
+				roles: memberRoleIds,
+				joined_at: '2024-01-01T00:00:00.000Z',
+				deaf: false,
+				mute: false,
+				flags: 0,
+			},
+		],
 		emojis: [],
 		stickers: [],
 	};

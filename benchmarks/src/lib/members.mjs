@@ -11,9 +11,31 @@ function snowflake(ms, counter) {
 /** The guild payload (no members) for guild number `g`. */
 export function guildPayload(g) {
 	const id = snowflake(1_600_000_000_000 + g, g);
-	const roles = [{ id, name: '@everyone', permissions: '1071698660929', position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }];
+	const roles = [
+		{
+			id,
+			name: '@everyone',
+			permissions: '1071698660929',
+			position: 0,
+			color: 0,
+			hoist: false,
+			managed: false,
+			mentionable: false,
+			flags: 0,
+		},
+	];
 	for (let r = 1; r <= 5; r++) {
-		roles.push({ id: snowflake(1_600_000_100_000 + g * 10 + r, r), name: `role-${r}`, permissions: String(1n << BigInt(r)), position: r, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 });
+		roles.push({
+			id: snowflake(1_600_000_100_000 + g * 10 + r, r),
+			name: `role-${r}`,
+			permissions: String(1n << BigInt(r)),
+			position: r,
+			color: 0,
+			hoist: false,
+			managed: false,
+			mentionable: false,
+			flags: 0,
+		});
 	}
 	return {
 		id,
@@ -49,7 +71,15 @@ export function memberChunk(guild, start, count) {
 	for (let i = start; i < start + count; i++) {
 		const id = snowflake(1_700_000_000_000 + i, i);
 		out.push({
-			user: { id, username: `user${i}`, global_name: i % 3 === 0 ? `User ${i}` : null, discriminator: '0', avatar: i % 2 === 0 ? 'a1b2c3d4e5f60718293a4b5c6d7e8f90' : null, public_flags: 0, bot: false },
+			user: {
+				id,
+				username: `user${i}`,
+				global_name: i % 3 === 0 ? `User ${i}` : null,
+				discriminator: '0',
+				avatar: i % 2 === 0 ? 'a1b2c3d4e5f60718293a4b5c6d7e8f90' : null,
+				public_flags: 0,
+				bot: false,
+			},
 			nick: i % 5 === 0 ? `nick${i}` : null,
 			avatar: null,
 			roles: [roles[i % roles.length].id, roles[(i + 1) % roles.length].id],

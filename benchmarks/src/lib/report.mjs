@@ -38,7 +38,14 @@ export function formatValue(value, meta) {
 	const scaled = value * (meta.scale ?? 1);
 	if (meta.unit === 'count') return Number.isInteger(scaled) ? String(scaled) : scaled.toFixed(1);
 	const abs = Math.abs(scaled);
-	const text = abs >= 10_000 ? Math.round(scaled).toLocaleString('en-US') : abs >= 100 ? scaled.toFixed(0) : abs >= 10 ? scaled.toFixed(1) : scaled.toFixed(2);
+	const text =
+		abs >= 10_000
+			? Math.round(scaled).toLocaleString('en-US')
+			: abs >= 100
+				? scaled.toFixed(0)
+				: abs >= 10
+					? scaled.toFixed(1)
+					: scaled.toFixed(2);
 	return `${text} ${meta.unit}`;
 }
 
@@ -75,8 +82,14 @@ export function renderMarkdown(report, root) {
 		'',
 	);
 	if (report.sources !== undefined) {
-		const dirty = report.sources.uncommitted.length === 0 ? '' : ` plus uncommitted changes in ${report.sources.uncommitted.join(', ')}`;
-		lines.push(`**Sources measured:** commit \`${report.sources.commit}\`${dirty}, built (\`dist/\`) as the runner found or rebuilt them.`, '');
+		const dirty =
+			report.sources.uncommitted.length === 0
+				? ''
+				: ` plus uncommitted changes in ${report.sources.uncommitted.join(', ')}`;
+		lines.push(
+			`**Sources measured:** commit \`${report.sources.commit}\`${dirty}, built (\`dist/\`) as the runner found or rebuilt them.`,
+			'',
+		);
 	}
 	if (Math.max(m.loadBefore[0], m.loadAfter[0]) > m.cores) {
 		lines.push(
@@ -98,15 +111,32 @@ export function renderMarkdown(report, root) {
 		if (workload.description) lines.push(workload.description, '');
 		lines.push(`Runs per subject: ${workload.runs}.`, '');
 		const subjects = workload.subjects ?? ['ovenjs', 'discordjs', 'ceiling'];
-		const names = subjects.map((subject) => (CLIENT_WORKLOADS.has(workload.id) ? CLIENT_NAMES[subject] : undefined) ?? SUBJECT_NAMES[subject] ?? subject);
-		lines.push(`| Figure | ${names.join(' | ')} | vs discord.js | vs ceiling | target | met |`, `| --- |${' ---: |'.repeat(subjects.length + 2)} --- | --- |`);
+		const names = subjects.map(
+			(subject) =>
+				(CLIENT_WORKLOADS.has(workload.id) ? CLIENT_NAMES[subject] : undefined) ??
+				SUBJECT_NAMES[subject] ??
+				subject,
+		);
+		lines.push(
+			`| Figure | ${names.join(' | ')} | vs discord.js | vs ceiling | target | met |`,
+			`| --- |${' ---: |'.repeat(subjects.length + 2)} --- | --- |`,
+		);
 		for (const [id, meta] of ids) {
 			const fig = report.figures[id];
 			const un = report.unavailable[id];
 			if (fig === undefined && un === undefined) continue;
 			const oven = fig?.ovenjs?.median;
 			const target = report.targets[id];
-			const met = target === undefined ? '' : target.bound === true ? '**mock-bound**' : target.met === undefined ? 'not measured' : target.met ? '**yes**' : 'no';
+			const met =
+				target === undefined
+					? ''
+					: target.bound === true
+						? '**mock-bound**'
+						: target.met === undefined
+							? 'not measured'
+							: target.met
+								? '**yes**'
+								: 'no';
 			lines.push(
 				`| ${meta.label} | ${subjects.map((s) => cell(fig, meta, s, un)).join(' | ')} | ${ratioCell(advantage(meta, oven, fig?.discordjs?.median))} | ${ratioCell(advantage(meta, oven, fig?.ceiling?.median))} | ${target?.text ?? ''} | ${met} |`,
 			);
@@ -134,7 +164,10 @@ export function renderMarkdown(report, root) {
 	lines.push('');
 	if (report.errors.length > 0) {
 		lines.push('## Crashed runs', '');
-		for (const e of report.errors) lines.push(`- ${e.workload} / ${SUBJECT_NAMES[e.subject] ?? e.subject} run ${e.run}: ${String(e.reason).split('\n')[0]}`);
+		for (const e of report.errors)
+			lines.push(
+				`- ${e.workload} / ${SUBJECT_NAMES[e.subject] ?? e.subject} run ${e.run}: ${String(e.reason).split('\n')[0]}`,
+			);
 		lines.push('');
 	}
 	lines.push(...buildSection(root));
@@ -151,9 +184,18 @@ function buildSection(root) {
 	} catch {
 		return [];
 	}
-	const out = ['## Build time (from `pnpm bench:build`, `benchmarks/results/build.json`)', '', `Measured ${data.date} on Node ${data.node}.`, '', '| step | seconds | target | met | peak process MB |', '| --- | ---: | ---: | --- | ---: |'];
+	const out = [
+		'## Build time (from `pnpm bench:build`, `benchmarks/results/build.json`)',
+		'',
+		`Measured ${data.date} on Node ${data.node}.`,
+		'',
+		'| step | seconds | target | met | peak process MB |',
+		'| --- | ---: | ---: | --- | ---: |',
+	];
 	for (const r of data.results ?? []) {
-		out.push(`| ${r.label} | ${Number(r.seconds).toFixed(2)} | < ${r.target} s | ${r.seconds < r.target ? '**yes**' : 'no'} | ${Number(r.peakProcessMB).toFixed(0)} |`);
+		out.push(
+			`| ${r.label} | ${Number(r.seconds).toFixed(2)} | < ${r.target} s | ${r.seconds < r.target ? '**yes**' : 'no'} | ${Number(r.peakProcessMB).toFixed(0)} |`,
+		);
 	}
 	out.push('');
 	return out;
@@ -163,11 +205,11 @@ function methodSection() {
 	return [
 		'## Method',
 		'',
-		'- **Mock Discord**: `@ovenjs/testing`\'s `MockDiscord` (real HTTP and WebSocket servers on 127.0.0.1) runs in its own process, started fresh for every run, so the measured process only holds the client.',
+		"- **Mock Discord**: `@ovenjs/testing`'s `MockDiscord` (real HTTP and WebSocket servers on 127.0.0.1) runs in its own process, started fresh for every run, so the measured process only holds the client.",
 		'- **ready**: see the section above for the two ways members arrive. Memory is heap + ArrayBuffers after three forced GCs (typed-array tables live outside the JS heap), RSS at the same moment. The ceiling parses everything and stores nothing.',
-		'- **flood**: the mock renders, sequences and encodes every frame before the clock starts (zlib-stream with the connection\'s persistent deflate context), then writes them as fast as the socket drains (backpressure); the clock runs from the start signal to the last message delivered to user code; CPU time is the client process\'s user + system time over the same span; peak RSS is the process\'s high-water mark (`VmHWM`). Every subject\'s handler reads the message content and the author ID, so lazily parsed payloads are parsed too. The **socket** subject decodes nothing: it is the rate the mock and the socket carry, the yardstick of the row; a row where it is under 1.5× the fastest library is marked mock-bound and its ratios are not results.',
+		"- **flood**: the mock renders, sequences and encodes every frame before the clock starts (zlib-stream with the connection's persistent deflate context), then writes them as fast as the socket drains (backpressure); the clock runs from the start signal to the last message delivered to user code; CPU time is the client process's user + system time over the same span; peak RSS is the process's high-water mark (`VmHWM`). Every subject's handler reads the message content and the author ID, so lazily parsed payloads are parsed too. The **socket** subject decodes nothing: it is the rate the mock and the socket carry, the yardstick of the row; a row where it is under 1.5× the fastest library is marked mock-bound and its ratios are not results.",
 		'- **REST**: 5,000 `POST /channels/{id}/messages`, all issued at once, on 1 channel (one bucket) or spread over 10 channels (ten buckets); the mock\'s windows are short and its global limit out of the way. discord.js\'s REST is tuned fairly (`offset: 0`, global limit off). 429s are counted by the mock; the "0 avoidable" target is judged on the worst run. The ceiling bursts exactly the announced `remaining` per bucket and sleeps until the announced reset (same machine clock), over an `undici` Pool of 128 connections; OvenJS gets the same pool size (`connections: 128`; its default is 64, and with +25 ms latency 64 sockets cap any client at 64 / 25 ms = 2,560 req/s), `@discordjs/rest` keeps its own (an `undici` Agent without a connection cap).',
-		'- **micro**: each call is timed in batches (median of batches); p99 figures time calls one by one and therefore include the clock-read overhead reported in the same table. The permission figures use pre-parsed bitfields on both sides (discord.js: `GuildChannel#permissionsFor(member)` on its cache; OvenJS: `computePermissions` with bigint bitfields). The L1 get is OvenJS\'s `MultiTierCache#getSync` over its memory tier, discord.js\'s `Collection#get`, and a bare `Map#get`. The extension-point figures are `ExtensionBus#emit` against discord.js\'s `EventEmitter#emit` and a bare `Map` lookup + call.',
+		"- **micro**: each call is timed in batches (median of batches); p99 figures time calls one by one and therefore include the clock-read overhead reported in the same table. The permission figures use pre-parsed bitfields on both sides (discord.js: `GuildChannel#permissionsFor(member)` on its cache; OvenJS: `computePermissions` with bigint bitfields). The L1 get is OvenJS's `MultiTierCache#getSync` over its memory tier, discord.js's `Collection#get`, and a bare `Map#get`. The extension-point figures are `ExtensionBus#emit` against discord.js's `EventEmitter#emit` and a bare `Map` lookup + call.",
 		'- **Targets** come from the package issues; "not measured" means the OvenJS side (or the server it needs) is not available in this run.',
 		'',
 	];

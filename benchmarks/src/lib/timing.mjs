@@ -7,7 +7,16 @@ let sink = 0;
 
 /** Keeps results observable so the JIT cannot drop the measured work. */
 export function consume(value) {
-	sink = (sink + (typeof value === 'bigint' ? Number(value & 0xffn) : typeof value === 'number' ? value : value === undefined ? 0 : 1)) | 0;
+	sink =
+		(sink +
+			(typeof value === 'bigint'
+				? Number(value & 0xffn)
+				: typeof value === 'number'
+					? value
+					: value === undefined
+						? 0
+						: 1)) |
+		0;
 	return sink;
 }
 
@@ -62,5 +71,9 @@ export async function asyncLatencyPercentiles(fn, count) {
 		consume(await fn(i));
 		values.push(Number(process.hrtime.bigint() - start));
 	}
-	return { p50: percentile(values, 50), p99: percentile(values, 99), mean: values.reduce((a, b) => a + b, 0) / values.length };
+	return {
+		p50: percentile(values, 50),
+		p99: percentile(values, 99),
+		mean: values.reduce((a, b) => a + b, 0) / values.length,
+	};
 }

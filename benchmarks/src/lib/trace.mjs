@@ -24,7 +24,8 @@ export function makeTrace({ length, guilds = 200, membersPerGuild = 100, hotGuil
 	const trace = [];
 	let hot = [];
 	while (trace.length < length) {
-		if (trace.length % phase === 0 || hot.length === 0) hot = Array.from({ length: hotGuilds }, () => Math.floor(random() * guilds));
+		if (trace.length % phase === 0 || hot.length === 0)
+			hot = Array.from({ length: hotGuilds }, () => Math.floor(random() * guilds));
 		const guild = random() < 0.8 ? hot[Math.floor(random() * hot.length)] : Math.floor(random() * guilds);
 		// Popularity inside a guild is skewed: a few members are read far more often.
 		const member = Math.floor(membersPerGuild * random() ** 3);

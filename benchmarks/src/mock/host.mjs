@@ -12,7 +12,9 @@ import { importOven } from '../lib/child.mjs';
 const options = JSON.parse(process.argv[2] ?? '{}');
 const testing = await importOven('@ovenjs/testing');
 if (testing.module?.MockDiscord === undefined) {
-	process.send({ type: 'unavailable', reason: testing.reason ?? '@ovenjs/testing has no MockDiscord export' }, () => process.exit(0));
+	process.send({ type: 'unavailable', reason: testing.reason ?? '@ovenjs/testing has no MockDiscord export' }, () =>
+		process.exit(0),
+	);
 } else {
 	const mock = await testing.module.MockDiscord.start(options);
 	const guilds = [...mock.world.guilds.values()];
@@ -23,7 +25,14 @@ if (testing.module?.MockDiscord === undefined) {
 	process.on('disconnect', () => {
 		void mock.stop().finally(() => process.exit(0));
 	});
-	process.send({ type: 'ready', apiBase: mock.apiBase, gatewayUrl: mock.gatewayUrl, token: mock.token, guildIds: guilds.map((guild) => guild.id), channelIds });
+	process.send({
+		type: 'ready',
+		apiBase: mock.apiBase,
+		gatewayUrl: mock.gatewayUrl,
+		token: mock.token,
+		guildIds: guilds.map((guild) => guild.id),
+		channelIds,
+	});
 
 	let prepared;
 	async function handle(message) {
@@ -34,8 +43,17 @@ if (testing.module?.MockDiscord === undefined) {
 		} else if (message.cmd === 'prepare') {
 			// Every frame rendered, sequenced and encoded before the clock starts (see PreparedFlood).
 			const started = performance.now();
-			prepared = await mock.gateway.prepareFlood(message.count, { channelId: message.channelId, event: message.event, finalMessage: message.finalMessage });
-			process.send({ type: 'prepared', connections: prepared.connections, bytes: prepared.bytes, ms: performance.now() - started });
+			prepared = await mock.gateway.prepareFlood(message.count, {
+				channelId: message.channelId,
+				event: message.event,
+				finalMessage: message.finalMessage,
+			});
+			process.send({
+				type: 'prepared',
+				connections: prepared.connections,
+				bytes: prepared.bytes,
+				ms: performance.now() - started,
+			});
 		} else if (message.cmd === 'release') {
 			const started = performance.now();
 			await prepared?.send();

@@ -18,23 +18,36 @@ export const cache = {
 		const metrics = {};
 		const unavailable = {};
 		const notes = {};
-		const mem = await runChild('workloads/cache.mjs', ['members', subject, String(members)], { timeoutMs: 300_000 });
+		const mem = await runChild('workloads/cache.mjs', ['members', subject, String(members)], {
+			timeoutMs: 300_000,
+		});
 		if (mem.status === 'unavailable') {
 			unavailable['cache.member.bytes'] = mem.reason;
 			unavailable['cache.million.heap'] = mem.reason;
 		} else if (mem.status !== 'ok') return { status: 'error', reason: `members: ${mem.reason}` };
 		else {
-			if (mem.members !== members) return { status: 'error', reason: `members: cached ${mem.members} of ${members}` };
+			if (mem.members !== members)
+				return { status: 'error', reason: `members: cached ${mem.members} of ${members}` };
 			metrics['cache.member.bytes'] = mem.bytesDelta / members;
 			if (quick) unavailable['cache.million.heap'] = 'measured in the full run only';
 			else metrics['cache.million.heap'] = mem.bytesDelta;
 		}
 		if (subject === 'discordjs') {
 			const reason = 'discord.js has no cache tiers or predictive warming';
-			for (const id of ['cache.redis.get.p50', 'cache.redis.get.p99', 'cache.postgres.get.p50', 'cache.postgres.get.p99', 'cache.hit.cold', 'cache.hit.warm']) unavailable[id] = reason;
+			for (const id of [
+				'cache.redis.get.p50',
+				'cache.redis.get.p99',
+				'cache.postgres.get.p50',
+				'cache.postgres.get.p99',
+				'cache.hit.cold',
+				'cache.hit.warm',
+			])
+				unavailable[id] = reason;
 			return { status: 'ok', metrics, unavailable };
 		}
-		const tiers = await runChild('workloads/cache.mjs', ['tiers', subject, String(quick ? 300 : 20_000)], { timeoutMs: 180_000 });
+		const tiers = await runChild('workloads/cache.mjs', ['tiers', subject, String(quick ? 300 : 20_000)], {
+			timeoutMs: 180_000,
+		});
 		if (tiers.status === 'ok') {
 			for (const name of ['redis', 'postgres']) {
 				const r = tiers.results[name];
@@ -48,9 +61,17 @@ export const cache = {
 				}
 			}
 		} else if (tiers.status === 'unavailable') {
-			for (const id of ['cache.redis.get.p50', 'cache.redis.get.p99', 'cache.postgres.get.p50', 'cache.postgres.get.p99']) unavailable[id] = tiers.reason;
+			for (const id of [
+				'cache.redis.get.p50',
+				'cache.redis.get.p99',
+				'cache.postgres.get.p50',
+				'cache.postgres.get.p99',
+			])
+				unavailable[id] = tiers.reason;
 		} else return { status: 'error', reason: `tiers: ${tiers.reason}` };
-		const warm = await runChild('workloads/cache.mjs', ['warming', subject, String(quick ? 10_000 : 200_000)], { timeoutMs: 180_000 });
+		const warm = await runChild('workloads/cache.mjs', ['warming', subject, String(quick ? 10_000 : 200_000)], {
+			timeoutMs: 180_000,
+		});
 		if (warm.status === 'ok') {
 			metrics['cache.hit.cold'] = warm.ratios.cold;
 			metrics['cache.hit.warm'] = warm.ratios.warm;

@@ -21,18 +21,39 @@ export const cluster = {
 	async runOnce(subject, { quick }) {
 		// --quick announces a tenth (the mock needs minutes to generate 250,000 guilds on a loaded 2-core machine).
 		const guilds = quick ? 25_000 : 250_000;
-		return withMock({ guilds, membersPerGuild: 0, channelsPerGuild: 1, shards: SHARDS, maxConcurrency: 16, identifyIntervalMs: 100, heartbeatIntervalMs: 41_250, replayBufferSize: 30_000 }, async (info, mock) => {
-			const result = await runChild('workloads/cluster.mjs', [String(SHARDS), quick ? 'quick' : 'full'], {
-				timeoutMs: 600_000,
-				env: { MOCK_INFO: JSON.stringify({ apiBase: info.apiBase, token: info.token, channelIds: info.channelIds.slice(0, 1) }) },
-				async onMessage(message, child) {
-					if (message?.type !== 'flood') return;
-					await mock.request({ cmd: 'prepare', count: message.count, channelId: message.channelId, event: 'message' }, 300_000);
-					child.send({ type: 'go' });
-					await mock.request({ cmd: 'release' }, 300_000);
-				},
-			});
-			return result;
-		});
+		return withMock(
+			{
+				guilds,
+				membersPerGuild: 0,
+				channelsPerGuild: 1,
+				shards: SHARDS,
+				maxConcurrency: 16,
+				identifyIntervalMs: 100,
+				heartbeatIntervalMs: 41_250,
+				replayBufferSize: 30_000,
+			},
+			async (info, mock) => {
+				const result = await runChild('workloads/cluster.mjs', [String(SHARDS), quick ? 'quick' : 'full'], {
+					timeoutMs: 600_000,
+					env: {
+						MOCK_INFO: JSON.stringify({
+							apiBase: info.apiBase,
+							token: info.token,
+							channelIds: info.channelIds.slice(0, 1),
+						}),
+					},
+					async onMessage(message, child) {
+						if (message?.type !== 'flood') return;
+						await mock.request(
+							{ cmd: 'prepare', count: message.count, channelId: message.channelId, event: 'message' },
+							300_000,
+						);
+						child.send({ type: 'go' });
+						await mock.request({ cmd: 'release' }, 300_000);
+					},
+				});
+				return result;
+			},
+		);
 	},
 };

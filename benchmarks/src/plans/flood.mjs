@@ -23,10 +23,17 @@ async function floodOnce(subject, mode, event, count) {
 				if (message?.type === 'armed') {
 					steps = steps.then(async () => {
 						const prepared = await mock.request(
-							{ cmd: 'prepare', count, channelId: info.channelIds[0], event: event === 'typing' ? 'TYPING_START' : 'MESSAGE_CREATE', finalMessage: event === 'typing' ? 'end' : undefined },
+							{
+								cmd: 'prepare',
+								count,
+								channelId: info.channelIds[0],
+								event: event === 'typing' ? 'TYPING_START' : 'MESSAGE_CREATE',
+								finalMessage: event === 'typing' ? 'end' : undefined,
+							},
 							240_000,
 						);
-						if (prepared.type !== 'prepared' || prepared.connections !== 1) throw new Error(`the mock prepared ${JSON.stringify(prepared)}`);
+						if (prepared.type !== 'prepared' || prepared.connections !== 1)
+							throw new Error(`the mock prepared ${JSON.stringify(prepared)}`);
 						child.send({ type: 'start' });
 					});
 				} else if (message?.type === 'started') {
@@ -52,7 +59,17 @@ export const flood = {
 		'zlib-stream uses zlib-sync wherever a library can (OvenJS by default, the discord.js Client whenever it resolves, `@discordjs/ws` with `CompressionMethod.ZlibSync`, the ceiling); the JSON rows hide zlib-sync from the discord.js Client, which would otherwise turn compression on by itself. ' +
 		'The TYPING_START row: no subject listens to it; one MESSAGE_CREATE after the flood stops the clock. ' +
 		'A row whose socket yardstick is under 1.5× the fastest library says **mock-bound**: then the mock, not the clients, sets the pace, and no ratio in it is quoted as a result.',
-	subjects: ['ovenjs', 'ovenjs-prod', 'ovenjs-obs', 'ovenjs-nodezlib', 'ovenjs-ws', 'discordjs', 'discordjs-ws', 'ceiling', 'socket'],
+	subjects: [
+		'ovenjs',
+		'ovenjs-prod',
+		'ovenjs-obs',
+		'ovenjs-nodezlib',
+		'ovenjs-ws',
+		'discordjs',
+		'discordjs-ws',
+		'ceiling',
+		'socket',
+	],
 	runs: (quick) => (quick ? 1 : 3),
 	async runOnce(subject, { quick }) {
 		const count = quick ? 3_000 : 200_000;
@@ -61,7 +78,9 @@ export const flood = {
 		// BENCH_FLOODS=json,typing measures only those rows (for profiling one of them).
 		const only = process.env.BENCH_FLOODS?.split(',');
 		// The node:zlib fallback differs from the Client only on the zlib-stream row.
-		const rows = Object.entries(FLOODS).filter(([key]) => (only === undefined || only.includes(key)) && (subject !== 'ovenjs-nodezlib' || key === 'zlib'));
+		const rows = Object.entries(FLOODS).filter(
+			([key]) => (only === undefined || only.includes(key)) && (subject !== 'ovenjs-nodezlib' || key === 'zlib'),
+		);
 		for (const [id, [mode, event]] of rows) {
 			const result = await floodOnce(subject, mode, event, count);
 			if (result.status === 'unavailable') {
@@ -70,7 +89,8 @@ export const flood = {
 			}
 			if (result.status !== 'ok') return { status: 'error', reason: `${id}: ${result.reason}` };
 			const expected = event === 'typing' ? 1 : count;
-			if (result.events !== count || result.delivered !== expected) return { status: 'error', reason: `${id}: delivered ${result.delivered} of ${expected} messages` };
+			if (result.events !== count || result.delivered !== expected)
+				return { status: 'error', reason: `${id}: delivered ${result.delivered} of ${expected} messages` };
 			metrics[`flood.${id}.rate`] = result.rate;
 			metrics[`flood.${id}.cpu`] = result.cpuMs;
 			metrics[`flood.${id}.rss`] = result.peakRss;

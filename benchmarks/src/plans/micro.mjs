@@ -2,7 +2,15 @@
 // Plan of the micro workload: one fresh process per subject and run.
 import { runChild } from '../lib/child.mjs';
 
-const OPS = ['snowflake.validate', 'snowflake.timestamp', 'snowflake.deconstruct', 'permissions.channel', 'bus.none', 'bus.one', 'cache.l1get'];
+const OPS = [
+	'snowflake.validate',
+	'snowflake.timestamp',
+	'snowflake.deconstruct',
+	'permissions.channel',
+	'bus.none',
+	'bus.one',
+	'cache.l1get',
+];
 
 /** @type {import('./types.mjs').Plan} */
 export const micro = {
@@ -11,7 +19,9 @@ export const micro = {
 	subjects: ['ovenjs', 'discordjs', 'ceiling'],
 	runs: (quick) => (quick ? 1 : 5),
 	async runOnce(subject, { quick }) {
-		const result = await runChild('workloads/micro.mjs', [subject, ...(quick ? ['--quick'] : [])], { timeoutMs: 120_000 });
+		const result = await runChild('workloads/micro.mjs', [subject, ...(quick ? ['--quick'] : [])], {
+			timeoutMs: 120_000,
+		});
 		if (result.status !== 'ok') return result;
 		const metrics = {};
 		const unavailable = { ...result.unavailable };

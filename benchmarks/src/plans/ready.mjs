@@ -13,8 +13,8 @@ export const ready = {
 	id: 'ready',
 	title: 'ready (100 guilds × 1,000 members via op 8; 100 guilds × 240 members in GUILD_CREATE)',
 	description:
-		'The clock starts at the login call (library imported, `Client` constructed with its defaults) and stops when every guild and member is in the cache: OvenJS\'s `login()` resolves at its `ready` event, which waits for every guild announced in READY; discord.js\'s `clientReady` does the same. ' +
-		'**op 8**: 100 guilds × 1,000 members, each guild\'s members requested with op 8 (`requestGuildMembers` / `guild.members.fetch()`). ' +
+		"The clock starts at the login call (library imported, `Client` constructed with its defaults) and stops when every guild and member is in the cache: OvenJS's `login()` resolves at its `ready` event, which waits for every guild announced in READY; discord.js's `clientReady` does the same. " +
+		"**op 8**: 100 guilds × 1,000 members, each guild's members requested with op 8 (`requestGuildMembers` / `guild.members.fetch()`). " +
 		'**GUILD_CREATE**: 100 guilds × 240 members sent inside GUILD_CREATE (`large_threshold` 250; Discord sends no member list in GUILD_CREATE above it). Every subject reads uncompressed JSON.',
 	subjects: ['ovenjs', 'discordjs', 'ceiling'],
 	runs: (quick) => (quick ? 1 : 3),
@@ -26,12 +26,18 @@ export const ready = {
 			const guilds = quick ? 5 : 100;
 			const membersPerGuild = quick ? 100 : fullMembers;
 			const result = await withMock({ guilds, membersPerGuild, channelsPerGuild: 3 }, (info) =>
-				runChild('workloads/ready-client.mjs', [subject, variant], { timeoutMs: 300_000, env: { MOCK_INFO: JSON.stringify(info) } }),
+				runChild('workloads/ready-client.mjs', [subject, variant], {
+					timeoutMs: 300_000,
+					env: { MOCK_INFO: JSON.stringify(info) },
+				}),
 			);
 			if (result.status !== 'ok') return { ...result, reason: `${id}: ${result.reason}` };
 			// Every guild also holds its owner and the bot besides the generated members.
 			if (result.guilds !== guilds || result.members < guilds * membersPerGuild) {
-				return { status: 'error', reason: `${id}: cached ${result.guilds} guilds and ${result.members} members, expected ${guilds} and about ${guilds * (membersPerGuild + 2)}` };
+				return {
+					status: 'error',
+					reason: `${id}: cached ${result.guilds} guilds and ${result.members} members, expected ${guilds} and about ${guilds * (membersPerGuild + 2)}`,
+				};
 			}
 			metrics[`${prefix}.time`] = result.seconds * 1000;
 			metrics[`${prefix}.cpu`] = result.cpuMs;

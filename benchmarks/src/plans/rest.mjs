@@ -25,9 +25,18 @@ export const rest = {
 		const metrics = {};
 		const unavailable = {};
 		for (const { id, buckets, latencyMs } of CONFIGS) {
-			const mockOptions = { guilds: 1, membersPerGuild: 2, channelsPerGuild: 10, rateLimits: REST_LIMITS, ...(latencyMs > 0 ? { faults: { latencyMs } } : {}) };
+			const mockOptions = {
+				guilds: 1,
+				membersPerGuild: 2,
+				channelsPerGuild: 10,
+				rateLimits: REST_LIMITS,
+				...(latencyMs > 0 ? { faults: { latencyMs } } : {}),
+			};
 			const result = await withMock(mockOptions, async (info, mock) => {
-				const run = await runChild('workloads/rest-client.mjs', [subject, String(buckets), String(count)], { timeoutMs: 240_000, env: { MOCK_INFO: JSON.stringify(info) } });
+				const run = await runChild('workloads/rest-client.mjs', [subject, String(buckets), String(count)], {
+					timeoutMs: 240_000,
+					env: { MOCK_INFO: JSON.stringify(info) },
+				});
 				if (run.status === 'ok') run.stats = await mock.request({ cmd: 'stats' }, 10_000);
 				return run;
 			});
@@ -38,7 +47,8 @@ export const rest = {
 				continue;
 			}
 			if (result.status !== 'ok') return { status: 'error', reason: `${id}: ${result.reason}` };
-			if (result.created !== count) return { status: 'error', reason: `${id}: ${result.created} of ${count} messages created` };
+			if (result.created !== count)
+				return { status: 'error', reason: `${id}: ${result.created} of ${count} messages created` };
 			metrics[`rest.${id}.rate`] = result.rate;
 			metrics[`rest.${id}.429`] = result.stats.invalid.rateLimited;
 			metrics[`rest.${id}.cpu`] = result.cpuMs;

@@ -37,7 +37,8 @@ if (part === 'members') {
 		count = () => client.guilds.cache.reduce((sum, guild) => sum + guild.members.cache.size, 0);
 	} else {
 		const mod = await importOven('@ovenjs/cache');
-		if (mod.module?.EntityCache === undefined) reportUnavailable(mod.reason ?? '@ovenjs/cache does not export EntityCache yet');
+		if (mod.module?.EntityCache === undefined)
+			reportUnavailable(mod.reason ?? '@ovenjs/cache does not export EntityCache yet');
 		else {
 			const cache = new mod.module.EntityCache();
 			keepAlive = cache;
@@ -47,7 +48,12 @@ if (part === 'members') {
 					created.add(g);
 					cache.ingest('GUILD_CREATE', guild);
 				}
-				cache.ingest('GUILD_MEMBERS_CHUNK', { guild_id: guild.id, members: chunk, chunk_index: 0, chunk_count: 1 });
+				cache.ingest('GUILD_MEMBERS_CHUNK', {
+					guild_id: guild.id,
+					members: chunk,
+					chunk_index: 0,
+					chunk_count: 1,
+				});
 			};
 			count = () => {
 				let total = 0;
@@ -71,7 +77,15 @@ if (part === 'members') {
 		const cached = count();
 		// ArrayBuffer-backed tables live outside the JS heap: they count, so the figure is heap + ArrayBuffers.
 		const total = (m) => m.heapUsed + m.arrayBuffers;
-		reportResult({ members: cached, bytesDelta: total(after) - total(before), heapUsed: after.heapUsed, arrayBuffers: after.arrayBuffers, rss: after.rss, ingestSeconds: seconds, kept: keepAlive !== undefined });
+		reportResult({
+			members: cached,
+			bytesDelta: total(after) - total(before),
+			heapUsed: after.heapUsed,
+			arrayBuffers: after.arrayBuffers,
+			rss: after.rss,
+			ingestSeconds: seconds,
+			kept: keepAlive !== undefined,
+		});
 	}
 } else if (part === 'tiers') {
 	const results = {};
@@ -92,7 +106,11 @@ if (part === 'members') {
 	const pgMod = await importOven('@ovenjs/cache/postgres');
 	if (pgMod.module === undefined) skipped.postgres = pgMod.reason;
 	else {
-		const tier = new pgMod.module.PostgresTier({ connectionString: 'postgres://postgres@127.0.0.1:5432/test', table: `ovenjs_bench_${process.pid}`, sweepInterval: 0 });
+		const tier = new pgMod.module.PostgresTier({
+			connectionString: 'postgres://postgres@127.0.0.1:5432/test',
+			table: `ovenjs_bench_${process.pid}`,
+			sweepInterval: 0,
+		});
 		if (!(await reachable(tier))) skipped.postgres = 'no PostgreSQL server answered on 127.0.0.1:5432 (db test)';
 		else {
 			for (let i = 0; i < 1000; i++) await tier.set(`k${i}`, value);
@@ -104,7 +122,8 @@ if (part === 'members') {
 	reportResult({ results, skipped });
 } else if (part === 'warming') {
 	const mod = await importOven('@ovenjs/cache');
-	if (mod.module?.MultiTierCache === undefined) reportUnavailable(mod.reason ?? '@ovenjs/cache does not export MultiTierCache');
+	if (mod.module?.MultiTierCache === undefined)
+		reportUnavailable(mod.reason ?? '@ovenjs/cache does not export MultiTierCache');
 	else {
 		const { MultiTierCache, MemoryTier } = mod.module;
 		const { trace, keys } = makeTrace({ length: size });
@@ -115,7 +134,11 @@ if (part === 'members') {
 			const l1 = new MemoryTier({ name: 'l1', max: 1000 });
 			const backing = new MemoryTier({ name: 'backing', max: keys.length + 1 });
 			for (const key of keys) backing.setSync(key, { key });
-			const cache = new MultiTierCache({ tiers: [l1, backing], now: () => clock, warming: warming ? { enabled: true, interval: 0, count: 200 } : undefined });
+			const cache = new MultiTierCache({
+				tiers: [l1, backing],
+				now: () => clock,
+				warming: warming ? { enabled: true, interval: 0, count: 200 } : undefined,
+			});
 			for (let i = 0; i < trace.length; i++) {
 				clock += 10;
 				await cache.get(trace[i]);

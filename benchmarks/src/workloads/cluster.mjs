@@ -39,7 +39,12 @@ const subjectPrefix = `ovenjs-bench.${tag}`;
 let publisher;
 if (nats !== undefined) {
 	await ensureDispatchStream(await nats.jetstreamManager(), { stream, subjectPrefix, storage: 'memory' });
-	publisher = new JetStreamPublisher({ nats, subjectPrefix, sessions: new RedisSessionStore({ redis, keyPrefix: `${tag}:sessions:` }), maxPending: 50_000 });
+	publisher = new JetStreamPublisher({
+		nats,
+		subjectPrefix,
+		sessions: new RedisSessionStore({ redis, keyPrefix: `${tag}:sessions:` }),
+		maxPending: 50_000,
+	});
 }
 let seenInProcess = 0;
 const manager = new WebSocketManager({
@@ -81,7 +86,11 @@ await inProcess;
 const inProcessRate = FLOOD / ((performance.now() - startIn) / 1000);
 waiting = undefined;
 
-const metrics = { 'cluster.identify': identifyMs, 'cluster.rssPerShard': rssPerShard, 'cluster.throughput.inprocess': inProcessRate };
+const metrics = {
+	'cluster.identify': identifyMs,
+	'cluster.rssPerShard': rssPerShard,
+	'cluster.throughput.inprocess': inProcessRate,
+};
 const missing = {};
 if (publisher !== undefined) {
 	// Through JetStream: published by the gateway, consumed by a worker (durable consumer, ack after the handler).

@@ -57,7 +57,11 @@ if (subject === 'ceiling' || subject === 'socket') {
 	const bare = connectBare({
 		gatewayUrl: info.gatewayUrl,
 		compress,
-		identify: { token: info.token, intents: INTENTS, properties: { os: 'linux', browser: 'bench', device: 'bench' } },
+		identify: {
+			token: info.token,
+			intents: INTENTS,
+			properties: { os: 'linux', browser: 'bench', device: 'bench' },
+		},
 		onPayload(payload) {
 			if (payload.op !== 0) return;
 			if (payload.t === 'MESSAGE_CREATE') onMessage(payload.d.content, payload.d.author.id);
@@ -88,7 +92,12 @@ if (subject === 'ceiling' || subject === 'socket') {
 	const { WebSocketManager, WebSocketShardEvents, CompressionMethod } = await import('@discordjs/ws');
 	const { REST } = await import('@discordjs/rest');
 	const rest = new REST({ api: info.apiBase, version: '10' }).setToken(info.token);
-	const manager = new WebSocketManager({ token: info.token, intents: INTENTS, rest, compression: compress ? CompressionMethod.ZlibSync : null });
+	const manager = new WebSocketManager({
+		token: info.token,
+		intents: INTENTS,
+		rest,
+		compression: compress ? CompressionMethod.ZlibSync : null,
+	});
 	manager.on(WebSocketShardEvents.Dispatch, (payload) => {
 		if (payload.t === 'MESSAGE_CREATE') onMessage(payload.d.content, payload.d.author.id);
 		else if (payload.t === 'GUILD_CREATE') arm();
@@ -104,7 +113,9 @@ if (subject === 'ceiling' || subject === 'socket') {
 			intents: INTENTS,
 			compression: compress ? 'zlib-stream' : null,
 			fetchGatewayInformation: async () => {
-				const response = await fetch(`${info.apiBase}/v10/gateway/bot`, { headers: { authorization: `Bot ${info.token}` } });
+				const response = await fetch(`${info.apiBase}/v10/gateway/bot`, {
+					headers: { authorization: `Bot ${info.token}` },
+				});
 				return response.json();
 			},
 		});
@@ -127,7 +138,12 @@ if (subject === 'ceiling' || subject === 'socket') {
 		// What a bot author writes: the Client with its defaults; zlib-stream is the one switch the zlib rows set.
 		// `ovenjs-nodezlib`: the fallback a bot gets without zlib-sync (node:zlib's streaming inflate).
 		const decompressor = subject === 'ovenjs-nodezlib' ? { decompressor: 'node:zlib' } : {};
-		const client = new core.module.Client({ token: info.token, intents: INTENTS, rest: { api: info.apiBase }, ...(compress ? { gateway: { compression: 'zlib-stream', ...decompressor } } : {}) });
+		const client = new core.module.Client({
+			token: info.token,
+			intents: INTENTS,
+			rest: { api: info.apiBase },
+			...(compress ? { gateway: { compression: 'zlib-stream', ...decompressor } } : {}),
+		});
 		// `ovenjs-obs`: the same bot with `instrument(client)` (its defaults: metrics, no OpenTelemetry SDK).
 		obs?.module.instrument(client);
 		client.on('messageCreate', (message) => onMessage(message.content, message.author.id));
@@ -145,5 +161,13 @@ if (close !== undefined) {
 	const cpu = cpuMs(cpuStart);
 	const peak = peakRss();
 	await close();
-	reportResult({ events: floodCount, delivered: received, seconds, rate: floodCount / seconds, cpuMs: cpu, peakRss: peak, checksum: bytes });
+	reportResult({
+		events: floodCount,
+		delivered: received,
+		seconds,
+		rate: floodCount / seconds,
+		cpuMs: cpu,
+		peakRss: peak,
+		checksum: bytes,
+	});
 }

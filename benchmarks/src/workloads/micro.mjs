@@ -9,7 +9,10 @@ const quick = process.argv.includes('--quick');
 const opts = quick ? { batch: 1000, batches: 8, warmupMs: 20 } : { batch: 10_000, batches: 40, warmupMs: 300 };
 const EPOCH = 1_420_070_400_000n;
 const ids = Array.from({ length: 1024 }, (_, i) => String(1_234_567_890_123_456_789n + BigInt(i) * 4_194_304_123n));
-const keys = Array.from({ length: 10_000 }, (_, i) => `member:100000000000000001:${300_000_000_000_000_000n + BigInt(i)}`);
+const keys = Array.from(
+	{ length: 10_000 },
+	(_, i) => `member:100000000000000001:${300_000_000_000_000_000n + BigInt(i)}`,
+);
 const values = keys.map((key, i) => ({ id: key, nick: `n${i}`, roles: ['1', '2'] }));
 
 const ops = {};
@@ -23,7 +26,13 @@ function op(name, fn, extra) {
 if (subject === 'ovenjs') {
 	const types = await importOven('@ovenjs/types');
 	if (types.module === undefined) {
-		for (const name of ['snowflake.validate', 'snowflake.timestamp', 'snowflake.deconstruct', 'permissions.channel']) unavailable[name] = types.reason;
+		for (const name of [
+			'snowflake.validate',
+			'snowflake.timestamp',
+			'snowflake.deconstruct',
+			'permissions.channel',
+		])
+			unavailable[name] = types.reason;
 	} else {
 		const { asUserId, snowflakeTimestamp, deconstructSnowflake, computePermissions } = types.module;
 		op('snowflake.validate', (i) => asUserId(ids[i & 1023]));
@@ -36,7 +45,12 @@ if (subject === 'ovenjs') {
 			userId: fx.userId,
 			memberRoleIds: fx.memberRoleIds,
 			roles: fx.roles.map((role) => ({ id: role.id, permissions: BigInt(role.permissions) })),
-			overwrites: fx.overwrites.map((o) => ({ id: o.id, type: o.type, allow: BigInt(o.allow), deny: BigInt(o.deny) })),
+			overwrites: fx.overwrites.map((o) => ({
+				id: o.id,
+				type: o.type,
+				allow: BigInt(o.allow),
+				deny: BigInt(o.deny),
+			})),
 		};
 		op('permissions.channel', () => computePermissions(ctx));
 	}
@@ -52,7 +66,11 @@ if (subject === 'ovenjs') {
 		bus.on('client:warn', () => {
 			calls++;
 		});
-		op('bus.one', () => bus.emit('client:warn', info), () => ({ calls: calls > 0 }));
+		op(
+			'bus.one',
+			() => bus.emit('client:warn', info),
+			() => ({ calls: calls > 0 }),
+		);
 	}
 	const cache = await importOven('@ovenjs/cache');
 	if (cache.module === undefined) {
@@ -62,7 +80,11 @@ if (subject === 'ovenjs') {
 		const tier = new cache.module.MemoryTier({ max: keys.length * 2 });
 		for (let i = 0; i < keys.length; i++) tier.setSync(keys[i], values[i]);
 		const multi = new cache.module.MultiTierCache({ tiers: [tier] });
-		op('cache.l1get', (i) => multi.getSync(keys[i % keys.length]), () => latencyPercentiles((i) => multi.getSync(keys[i % keys.length]), quick ? 20_000 : 300_000));
+		op(
+			'cache.l1get',
+			(i) => multi.getSync(keys[i % keys.length]),
+			() => latencyPercentiles((i) => multi.getSync(keys[i % keys.length]), quick ? 20_000 : 300_000),
+		);
 		await multi.close();
 	}
 } else if (subject === 'discordjs') {
@@ -83,10 +105,18 @@ if (subject === 'ovenjs') {
 	client.on('benchWarn', () => {
 		calls++;
 	});
-	op('bus.one', () => client.emit('benchWarn', info), () => ({ calls: calls > 0 }));
+	op(
+		'bus.one',
+		() => client.emit('benchWarn', info),
+		() => ({ calls: calls > 0 }),
+	);
 	const collection = new Collection();
 	for (let i = 0; i < keys.length; i++) collection.set(keys[i], values[i]);
-	op('cache.l1get', (i) => collection.get(keys[i % keys.length]), () => latencyPercentiles((i) => collection.get(keys[i % keys.length]), quick ? 20_000 : 300_000));
+	op(
+		'cache.l1get',
+		(i) => collection.get(keys[i % keys.length]),
+		() => latencyPercentiles((i) => collection.get(keys[i % keys.length]), quick ? 20_000 : 300_000),
+	);
 	await client.destroy();
 } else if (subject === 'ceiling') {
 	const pattern = /^\d{17,20}$/;
@@ -123,10 +153,18 @@ if (subject === 'ovenjs') {
 	handlers.set('client:warn', () => {
 		calls++;
 	});
-	op('bus.one', () => handlers.get('client:warn')?.(info), () => ({ calls: calls > 0 }));
+	op(
+		'bus.one',
+		() => handlers.get('client:warn')?.(info),
+		() => ({ calls: calls > 0 }),
+	);
 	const map = new Map();
 	for (let i = 0; i < keys.length; i++) map.set(keys[i], values[i]);
-	op('cache.l1get', (i) => map.get(keys[i % keys.length]), () => latencyPercentiles((i) => map.get(keys[i % keys.length]), quick ? 20_000 : 300_000));
+	op(
+		'cache.l1get',
+		(i) => map.get(keys[i % keys.length]),
+		() => latencyPercentiles((i) => map.get(keys[i % keys.length]), quick ? 20_000 : 300_000),
+	);
 } else {
 	throw new Error(`unknown subject ${subject}`);
 }

@@ -34,13 +34,23 @@ function environment() {
 		env: {
 			on(event, listener) {
 				events.set(event, [...(events.get(event) ?? []), listener]);
-				return () => events.set(event, (events.get(event) ?? []).filter((l) => l !== listener));
+				return () =>
+					events.set(
+						event,
+						(events.get(event) ?? []).filter((l) => l !== listener),
+					);
 			},
 			hook(point, handler) {
 				hooks.set(point, [...(hooks.get(point) ?? []), handler]);
-				return () => hooks.set(point, (hooks.get(point) ?? []).filter((h) => h !== handler));
+				return () =>
+					hooks.set(
+						point,
+						(hooks.get(point) ?? []).filter((h) => h !== handler),
+					);
 			},
-			api: { channels: { createMessage: async (channelId, body) => ({ id: '1', channel_id: channelId, ...body }) } },
+			api: {
+				channels: { createMessage: async (channelId, body) => ({ id: '1', channel_id: channelId, ...body }) },
+			},
 			request: async () => undefined,
 			cache: {},
 			state: { read: (key) => state.get(key), write: async (key, value) => void state.set(key, value) },
@@ -61,7 +71,11 @@ function writePlugins(count) {
 				version: '1.0.0',
 				type: 'module',
 				main: 'index.mjs',
-				ovenjs: { engine: '*', isolation: 'isolate', permissions: ['events:messageCreate', 'hook:message:beforeSend'] },
+				ovenjs: {
+					engine: '*',
+					isolation: 'isolate',
+					permissions: ['events:messageCreate', 'hook:message:beforeSend'],
+				},
 			}),
 		);
 		writeFileSync(
@@ -159,7 +173,14 @@ metrics['plugins.memory'] = (rss() - before) / count / 1024 / 1024;
 // Event delivery and hook overhead: one plugin's handler, awaited (for 'worker' and 'isolate' the round trip).
 const listener = host.events.get('messageCreate')[0];
 const hook = host.hooks.get('message:beforeSend')[0];
-const message = { id: '1', channelId: '2', guildId: '3', content: '!ping', authorId: '4', author: { id: '4', username: 'someone' } };
+const message = {
+	id: '1',
+	channelId: '2',
+	guildId: '3',
+	content: '!ping',
+	authorId: '4',
+	author: { id: '4', username: 'someone' },
+};
 const calls = quick ? 300 : 3_000;
 for (let i = 0; i < 50; i++) await listener(message);
 let start = performance.now();
@@ -180,13 +201,26 @@ if (core.module !== undefined && testing.module !== undefined) {
 	const { MockDiscord } = testing.module;
 	const pingRoot = mkdtempSync(join(tmpdir(), 'ovenjs-bench-ping-'));
 	for (const [name, body] of [
-		['ovenjs-plugin-ping', `ctx.on('messageCreate', async (m) => { if (m.content === '!ping') await ctx.api.channels.createMessage(m.channelId, { content: 'pong' }); });`],
+		[
+			'ovenjs-plugin-ping',
+			`ctx.on('messageCreate', async (m) => { if (m.content === '!ping') await ctx.api.channels.createMessage(m.channelId, { content: 'pong' }); });`,
+		],
 		['ovenjs-plugin-spin', `ctx.on('messageCreate', () => { for (;;) {} });`],
 	]) {
 		mkdirSync(join(pingRoot, name));
 		writeFileSync(
 			join(pingRoot, name, 'package.json'),
-			JSON.stringify({ name, version: '1.0.0', type: 'module', main: 'index.mjs', ovenjs: { engine: '*', isolation: 'isolate', permissions: ['events:messageCreate', 'rest:channels.createMessage'] } }),
+			JSON.stringify({
+				name,
+				version: '1.0.0',
+				type: 'module',
+				main: 'index.mjs',
+				ovenjs: {
+					engine: '*',
+					isolation: 'isolate',
+					permissions: ['events:messageCreate', 'rest:channels.createMessage'],
+				},
+			}),
 		);
 		writeFileSync(join(pingRoot, name, 'index.mjs'), `export default { setup(ctx) { ${body} } };\n`);
 	}
@@ -198,7 +232,12 @@ if (core.module !== undefined && testing.module !== undefined) {
 		token: discord.token,
 		intents: 1 | 512 | 32768,
 		rest: { api: discord.apiBase },
-		plugins: { root: pingRoot, load: ['./ovenjs-plugin-ping', './ovenjs-plugin-spin'], isolation: { 'ovenjs-plugin-ping': level, 'ovenjs-plugin-spin': 'isolate' }, limits: { handlerMs: 60_000 } },
+		plugins: {
+			root: pingRoot,
+			load: ['./ovenjs-plugin-ping', './ovenjs-plugin-spin'],
+			isolation: { 'ovenjs-plugin-ping': level, 'ovenjs-plugin-spin': 'isolate' },
+			limits: { handlerMs: 60_000 },
+		},
 	});
 	await client.login();
 	const { snowflakeTimestamp } = (await importOven('@ovenjs/types')).module;
@@ -219,7 +258,8 @@ if (core.module !== undefined && testing.module !== undefined) {
 		latencies.push(snowflakeTimestamp(reply.id) - at);
 	}
 	metrics['plugins.ping'] = median(latencies);
-	notes['plugins.ping'] = 'The `!ping` row: user message → the mock receiving the plugin\'s answer (the answer\'s snowflake timestamp, ms resolution), median of the pings, while another plugin loops forever in its isolate (its handler budget raised to 60 s so it keeps spinning).';
+	notes['plugins.ping'] =
+		"The `!ping` row: user message → the mock receiving the plugin's answer (the answer's snowflake timestamp, ms resolution), median of the pings, while another plugin loops forever in its isolate (its handler budget raised to 60 s so it keeps spinning).";
 	await client.destroy();
 	await discord.stop();
 	rmSync(pingRoot, { recursive: true, force: true });

@@ -28,7 +28,17 @@ async function finish(members, guilds, close) {
 	const memory = memoryAfterGc();
 	const peak = peakRss();
 	await close();
-	reportResult({ seconds, cpuMs: cpu, heapUsed: memory.heapUsed, arrayBuffers: memory.arrayBuffers, rss: memory.rss, peakRss: peak, baselineHeap: baseline.heapUsed, members, guilds });
+	reportResult({
+		seconds,
+		cpuMs: cpu,
+		heapUsed: memory.heapUsed,
+		arrayBuffers: memory.arrayBuffers,
+		rss: memory.rss,
+		peakRss: peak,
+		baselineHeap: baseline.heapUsed,
+		members,
+		guilds,
+	});
 }
 
 if (subject === 'ceiling') {
@@ -38,21 +48,30 @@ if (subject === 'ceiling') {
 	let members = 0;
 	begin();
 	// A login starts by asking where the gateway is, as every client does.
-	const gateway = await (await fetch(`${info.apiBase}/v10/gateway/bot`, { headers: { authorization: `Bot ${info.token}` } })).json();
+	const gateway = await (
+		await fetch(`${info.apiBase}/v10/gateway/bot`, { headers: { authorization: `Bot ${info.token}` } })
+	).json();
 	const bare = connectBare({
 		gatewayUrl: gateway.url,
 		compress: false,
-		identify: { token: info.token, intents: INTENTS, large_threshold: LARGE_THRESHOLD, properties: { os: 'linux', browser: 'bench', device: 'bench' } },
+		identify: {
+			token: info.token,
+			intents: INTENTS,
+			large_threshold: LARGE_THRESHOLD,
+			properties: { os: 'linux', browser: 'bench', device: 'bench' },
+		},
 		onPayload(payload) {
 			if (payload.op !== 0) return;
 			if (payload.t === 'READY') expected = payload.d.guilds.length;
 			else if (payload.t === 'GUILD_CREATE' && !viaOp8) {
 				members += payload.d.members.length;
 				if (++guildsDone === expected) void finish(members, guildsDone, async () => bare.close());
-			} else if (payload.t === 'GUILD_CREATE') bare.send({ op: 8, d: { guild_id: payload.d.id, query: '', limit: 0 } });
+			} else if (payload.t === 'GUILD_CREATE')
+				bare.send({ op: 8, d: { guild_id: payload.d.id, query: '', limit: 0 } });
 			else if (payload.t === 'GUILD_MEMBERS_CHUNK') {
 				members += payload.d.members.length;
-				if (payload.d.chunk_index === payload.d.chunk_count - 1 && ++guildsDone === expected) void finish(members, guildsDone, async () => bare.close());
+				if (payload.d.chunk_index === payload.d.chunk_count - 1 && ++guildsDone === expected)
+					void finish(members, guildsDone, async () => bare.close());
 			}
 		},
 	});
@@ -60,7 +79,11 @@ if (subject === 'ceiling') {
 	// Every subject reads plain JSON: the discord.js Client would turn zlib-stream on whenever zlib-sync resolves.
 	hideModule('zlib-sync');
 	const { Client, GatewayIntentBits } = await import('discord.js');
-	const client = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers], rest: { api: info.apiBase }, ws: { large_threshold: LARGE_THRESHOLD } });
+	const client = new Client({
+		intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers],
+		rest: { api: info.apiBase },
+		ws: { large_threshold: LARGE_THRESHOLD },
+	});
 	client.once('clientReady', async () => {
 		if (viaOp8) await Promise.all(client.guilds.cache.map((guild) => guild.members.fetch()));
 		const members = client.guilds.cache.reduce((sum, guild) => sum + guild.members.cache.size, 0);
@@ -71,9 +94,15 @@ if (subject === 'ceiling') {
 } else if (subject === 'ovenjs') {
 	const core = await importOven('@ovenjs/core');
 	if (core.module === undefined) reportUnavailable(core.reason);
-	else if (typeof core.module.Client !== 'function') reportUnavailable('@ovenjs/core does not export a Client yet (only the extension-point bus exists)');
+	else if (typeof core.module.Client !== 'function')
+		reportUnavailable('@ovenjs/core does not export a Client yet (only the extension-point bus exists)');
 	else {
-		const client = new core.module.Client({ token: info.token, intents: INTENTS, rest: { api: info.apiBase }, gateway: { largeThreshold: LARGE_THRESHOLD } });
+		const client = new core.module.Client({
+			token: info.token,
+			intents: INTENTS,
+			rest: { api: info.apiBase },
+			gateway: { largeThreshold: LARGE_THRESHOLD },
+		});
 		begin();
 		// login() resolves once every guild announced in READY is in the cache (the `ready` event).
 		await client.login();

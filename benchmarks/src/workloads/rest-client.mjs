@@ -32,7 +32,12 @@ if (subject === 'ceiling') {
 	const headers = { authorization: `Bot ${info.token}`, 'content-type': 'application/json' };
 	const payload = JSON.stringify(body);
 	const post = async (channelId) => {
-		const response = await pool.request({ path: `${url.pathname}/v10/channels/${channelId}/messages`, method: 'POST', headers, body: payload });
+		const response = await pool.request({
+			path: `${url.pathname}/v10/channels/${channelId}/messages`,
+			method: 'POST',
+			headers,
+			body: payload,
+		});
 		const text = await response.body.text();
 		return {
 			status: response.statusCode,
@@ -68,14 +73,36 @@ if (subject === 'ceiling') {
 	close = () => pool.close();
 } else if (subject === 'discordjs') {
 	const { REST } = await import('@discordjs/rest');
-	const rest = new REST({ api: info.apiBase, version: '10', offset: 0, globalRequestsPerSecond: GLOBAL_OFF }).setToken(info.token);
-	send = () => Promise.all(channels.flatMap((channelId, i) => Array.from({ length: perChannel(i) }, () => rest.post(`/channels/${channelId}/messages`, { body }))));
+	const rest = new REST({
+		api: info.apiBase,
+		version: '10',
+		offset: 0,
+		globalRequestsPerSecond: GLOBAL_OFF,
+	}).setToken(info.token);
+	send = () =>
+		Promise.all(
+			channels.flatMap((channelId, i) =>
+				Array.from({ length: perChannel(i) }, () => rest.post(`/channels/${channelId}/messages`, { body })),
+			),
+		);
 } else if (subject === 'ovenjs') {
 	const mod = await importOven('@ovenjs/rest');
 	if (mod.module === undefined) reportUnavailable(mod.reason);
 	else {
-		const rest = new mod.module.REST({ token: info.token, api: info.apiBase, version: '10', offset: 0, globalRequestsPerSecond: GLOBAL_OFF, connections: CONNECTIONS });
-		send = () => Promise.all(channels.flatMap((channelId, i) => Array.from({ length: perChannel(i) }, () => rest.post(`/channels/${channelId}/messages`, { body }))));
+		const rest = new mod.module.REST({
+			token: info.token,
+			api: info.apiBase,
+			version: '10',
+			offset: 0,
+			globalRequestsPerSecond: GLOBAL_OFF,
+			connections: CONNECTIONS,
+		});
+		send = () =>
+			Promise.all(
+				channels.flatMap((channelId, i) =>
+					Array.from({ length: perChannel(i) }, () => rest.post(`/channels/${channelId}/messages`, { body })),
+				),
+			);
 		close = () => rest.destroy();
 	}
 } else {
@@ -90,5 +117,13 @@ if (send !== undefined) {
 	const created = results.flat().length;
 	const cpu = cpuMs(cpuStart);
 	await close();
-	reportResult({ seconds, rate: count / seconds, requests: count, created: subject === 'ceiling' ? count : created, cpuMs: cpu, peakRss: peakRss(), clientSeen429: clientRetries });
+	reportResult({
+		seconds,
+		rate: count / seconds,
+		requests: count,
+		created: subject === 'ceiling' ? count : created,
+		cpuMs: cpu,
+		peakRss: peakRss(),
+		clientSeen429: clientRetries,
+	});
 }

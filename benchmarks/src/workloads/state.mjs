@@ -75,21 +75,26 @@ function makeSubject(nodes, historyLimit) {
 		return {
 			store,
 			update: (g, m, i) => store.set(`guilds.g${g}.members.m${m}.xp`, i),
-			tx: (i) => store.transaction((tx) => {
-				for (let k = 0; k < 100; k++) tx.draft.guilds[`g${k % 10}`].members[`m${k % 99}`].xp = i + k;
-			}),
+			tx: (i) =>
+				store.transaction((tx) => {
+					for (let k = 0; k < 100; k++) tx.draft.guilds[`g${k % 10}`].members[`m${k % 99}`].xp = i + k;
+				}),
 			subscribe: (g, m, fn) => store.subscribe(`guilds.g${g}.members.m${m}.xp`, fn),
 			snapshot: () => store.snapshot(),
 		};
 	}
 	if (subject === 'zundo') {
-		const z = zundoStore((set) => ({ ...tree(nodes), apply: (recipe) => set((s) => produce(s, recipe)) }), historyLimit);
+		const z = zundoStore(
+			(set) => ({ ...tree(nodes), apply: (recipe) => set((s) => produce(s, recipe)) }),
+			historyLimit,
+		);
 		return {
 			store: z,
 			update: (g, m, i) => z.getState().apply((d) => void (d.guilds[`g${g}`].members[`m${m}`].xp = i)),
-			tx: (i) => z.getState().apply((d) => {
-				for (let k = 0; k < 100; k++) d.guilds[`g${k % 10}`].members[`m${k % 99}`].xp = i + k;
-			}),
+			tx: (i) =>
+				z.getState().apply((d) => {
+					for (let k = 0; k < 100; k++) d.guilds[`g${k % 10}`].members[`m${k % 99}`].xp = i + k;
+				}),
 			// zustand's selector subscription: every listener runs on every change and compares its slice.
 			subscribe: (g, m, fn) => {
 				let last = z.getState().guilds[`g${g}`].members[`m${m}`].xp;
@@ -115,11 +120,17 @@ function makeSubject(nodes, historyLimit) {
 		}
 	};
 	return {
-		store: { get state() { return state; }, past },
+		store: {
+			get state() {
+				return state;
+			},
+			past,
+		},
 		update: (g, m, i) => apply((d) => void (d.guilds[`g${g}`].members[`m${m}`].xp = i)),
-		tx: (i) => apply((d) => {
-			for (let k = 0; k < 100; k++) d.guilds[`g${k % 10}`].members[`m${k % 99}`].xp = i + k;
-		}),
+		tx: (i) =>
+			apply((d) => {
+				for (let k = 0; k < 100; k++) d.guilds[`g${k % 10}`].members[`m${k % 99}`].xp = i + k;
+			}),
 		subscribe: undefined,
 		snapshot: () => structuredClone(state),
 	};
@@ -150,7 +161,8 @@ else {
 }
 {
 	const s = makeSubject(10_000, 100);
-	if (s.snapshot === undefined) unavailable['state.snapshot'] = 'zundo keeps a whole state per entry: there is no snapshot to take';
+	if (s.snapshot === undefined)
+		unavailable['state.snapshot'] = 'zundo keeps a whole state per entry: there is no snapshot to take';
 	else metrics['state.snapshot'] = (await timed(50, () => s.snapshot())).p50;
 }
 {

@@ -6,7 +6,13 @@ import { StringArena } from '../src/lib/entities/StringArena.js';
 
 const guildId = '290926798999357249';
 const channelId = asChannelId('290926798999357250');
-const author = { id: '80351110224678912', username: 'Nelly', discriminator: '0', global_name: 'Nelly', avatar: 'a_0123456789abcdef0123456789abcdef' };
+const author = {
+	id: '80351110224678912',
+	username: 'Nelly',
+	discriminator: '0',
+	global_name: 'Nelly',
+	avatar: 'a_0123456789abcdef0123456789abcdef',
+};
 
 function message(id: number, content = `m${id}`): Record<string, unknown> {
 	return {
@@ -56,7 +62,12 @@ describe('EntityCache message cache', () => {
 		cache.ingest('MESSAGE_CREATE', message(3, 'again'));
 		expect(cache.messages(channelId).map((entry) => entry.content)).toEqual(['m2', 'again', 'm4']);
 		// An edit keeps the message's place too; the next new message evicts the oldest (m2).
-		cache.ingest('MESSAGE_UPDATE', { id: String(334385199974967042n + 2n), channel_id: channelId, content: 'edited', edited_timestamp: '2017-07-11T18:00:00.000000+00:00' });
+		cache.ingest('MESSAGE_UPDATE', {
+			id: String(334385199974967042n + 2n),
+			channel_id: channelId,
+			content: 'edited',
+			edited_timestamp: '2017-07-11T18:00:00.000000+00:00',
+		});
 		expect(cache.messages(channelId).map((entry) => entry.content)).toEqual(['edited', 'again', 'm4']);
 		cache.ingest('MESSAGE_CREATE', message(5));
 		expect(cache.messages(channelId).map((entry) => entry.content)).toEqual(['again', 'm4', 'm5']);
@@ -97,12 +108,24 @@ describe('EntityCache message cache', () => {
 
 	it('updates the author and their member from a message without copying the member payload', () => {
 		const cache = cacheWithGuild();
-		cache.ingest('MESSAGE_CREATE', { ...message(1), author: { ...author, username: 'Renamed' }, member: { roles: ['290926798999357251'], joined_at: '2017-01-01T00:00:00.000Z', nick: 'nick' } });
+		cache.ingest('MESSAGE_CREATE', {
+			...message(1),
+			author: { ...author, username: 'Renamed' },
+			member: { roles: ['290926798999357251'], joined_at: '2017-01-01T00:00:00.000Z', nick: 'nick' },
+		});
 		const member = cache.member(cache.guildIds()[0]!, asUserId(author.id));
 		expect(member).toMatchObject({ nick: 'nick', roles: ['290926798999357251'] });
 		expect(member?.user).toMatchObject({ username: 'Renamed', avatar: author.avatar });
-		cache.ingest('MESSAGE_CREATE', { ...message(2), author: { ...author, avatar: '0123456789abcdef0123456789abcdee' }, member: { roles: [], nick: null } });
-		expect(cache.member(cache.guildIds()[0]!, asUserId(author.id))).toMatchObject({ nick: null, roles: [], user: { avatar: '0123456789abcdef0123456789abcdee' } });
+		cache.ingest('MESSAGE_CREATE', {
+			...message(2),
+			author: { ...author, avatar: '0123456789abcdef0123456789abcdee' },
+			member: { roles: [], nick: null },
+		});
+		expect(cache.member(cache.guildIds()[0]!, asUserId(author.id))).toMatchObject({
+			nick: null,
+			roles: [],
+			user: { avatar: '0123456789abcdef0123456789abcdee' },
+		});
 	});
 
 	it('skips a malformed message (reported as rejected) and keeps the valid ones', () => {

@@ -48,7 +48,9 @@ describe('EntityCache on the extension-point bus', () => {
 		expect(afterKeys).not.toContain(`message:${channelId}:42`);
 		const beforeKeys = bus.calls.filter(([point]) => point === 'cache:beforeSet').map(([, key]) => key);
 		expect(beforeKeys).toContain(`message:${channelId}:42`);
-		expect(bus.calls.find(([point, key]) => point === 'cache:afterSet' && key === `guild:${guild.id}`)?.[2]).toMatchObject({ id: guild.id });
+		expect(
+			bus.calls.find(([point, key]) => point === 'cache:afterSet' && key === `guild:${guild.id}`)?.[2],
+		).toMatchObject({ id: guild.id });
 	});
 
 	it('reports single-entity reads as cache:beforeGet/afterGet with hit and tier', () => {

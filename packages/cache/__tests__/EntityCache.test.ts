@@ -31,7 +31,10 @@ describe('EntityCache with event sequences from the mock (@ovenjs/testing World)
 		const newcomer = world.addMember(guild.id, undefined, [asRoleId(role.id)]);
 		const message = world.sendMessage(channel.id, guild.ownerId, 'hello');
 		const cache = new EntityCache();
-		feed(cache, [{ t: 'READY', d: { user: world.botUser, guilds: [{ id: guild.id, unavailable: true }] } }, ...events]);
+		feed(cache, [
+			{ t: 'READY', d: { user: world.botUser, guilds: [{ id: guild.id, unavailable: true }] } },
+			...events,
+		]);
 
 		const cachedGuild = cache.guild(guild.id);
 		expect(cachedGuild?.name).toBe(guild.name);
@@ -48,7 +51,13 @@ describe('EntityCache with event sequences from the mock (@ovenjs/testing World)
 		expect(cache.message(asChannelId(channel.channel.id), asMessageId(message.id))?.content).toBe('hello');
 		expect(cache.self?.id).toBe(world.botUser.id);
 		expect(cache.user(asUserId(guild.ownerId))?.id).toBe(guild.ownerId);
-		expect(cache.stats()).toMatchObject({ guilds: 1, channels: 4, members: guild.members.size, messages: 1, rejected: 0 });
+		expect(cache.stats()).toMatchObject({
+			guilds: 1,
+			channels: 4,
+			members: guild.members.size,
+			messages: 1,
+			rejected: 0,
+		});
 	});
 
 	it('is idempotent under duplicated events', () => {
@@ -65,7 +74,9 @@ describe('EntityCache with event sequences from the mock (@ovenjs/testing World)
 		}
 		expect(twice.stats()).toEqual(once.stats());
 		expect(twice.guild(guild.id)?.member_count).toBe(once.guild(guild.id)?.member_count);
-		expect([...twice.members(guild.id)].map((member) => member.userId).sort()).toEqual([...once.members(guild.id)].map((member) => member.userId).sort());
+		expect([...twice.members(guild.id)].map((member) => member.userId).sort()).toEqual(
+			[...once.members(guild.id)].map((member) => member.userId).sort(),
+		);
 	});
 
 	it('stays consistent when removals arrive before late updates (built from discord-api-types shapes)', () => {
@@ -80,21 +91,33 @@ describe('EntityCache with event sequences from the mock (@ovenjs/testing World)
 		const countBefore = cache.guild(guild.id)?.member_count;
 		// The mock has no member-removal or message-delete scenario yet: these follow the GatewayDispatchPayload shapes.
 		cache.handle({ t: 'GUILD_MEMBER_REMOVE', d: { guild_id: guild.id, user: joined.user } });
-		cache.handle({ t: 'GUILD_MEMBER_UPDATE', d: { guild_id: guild.id, user: joined.user, roles: [], joined_at: joined.joined_at, nick: 'late' } });
+		cache.handle({
+			t: 'GUILD_MEMBER_UPDATE',
+			d: { guild_id: guild.id, user: joined.user, roles: [], joined_at: joined.joined_at, nick: 'late' },
+		});
 		expect(cache.member(guild.id, userId)).toBeUndefined();
 		expect(cache.guild(guild.id)?.member_count).toBe((countBefore ?? 0) - 1);
 		cache.handle({ t: 'GUILD_MEMBER_ADD', d: { ...joined, guild_id: guild.id } });
 		expect(cache.member(guild.id, userId)).toBeDefined();
 
 		cache.handle({ t: 'MESSAGE_DELETE', d: { id: message.id, channel_id: channelId, guild_id: guild.id } });
-		cache.handle({ t: 'MESSAGE_UPDATE', d: { ...message, content: 'edited late', edited_timestamp: new Date().toISOString() } });
+		cache.handle({
+			t: 'MESSAGE_UPDATE',
+			d: { ...message, content: 'edited late', edited_timestamp: new Date().toISOString() },
+		});
 		expect(cache.message(channelId, asMessageId(message.id))).toBeUndefined();
 
 		// An older edit arriving after a newer one is ignored.
 		const second = world.sendMessage(channelId, guild.ownerId, 'v1');
 		feed(cache, events.slice(-1));
-		cache.handle({ t: 'MESSAGE_UPDATE', d: { ...second, content: 'v3', edited_timestamp: '2030-01-01T00:00:03.000Z' } });
-		cache.handle({ t: 'MESSAGE_UPDATE', d: { ...second, content: 'v2', edited_timestamp: '2030-01-01T00:00:02.000Z' } });
+		cache.handle({
+			t: 'MESSAGE_UPDATE',
+			d: { ...second, content: 'v3', edited_timestamp: '2030-01-01T00:00:03.000Z' },
+		});
+		cache.handle({
+			t: 'MESSAGE_UPDATE',
+			d: { ...second, content: 'v2', edited_timestamp: '2030-01-01T00:00:02.000Z' },
+		});
 		expect(cache.message(channelId, asMessageId(second.id))?.content).toBe('v3');
 
 		// Late events for a deleted guild do not bring it back.
@@ -153,28 +176,85 @@ describe('EntityCache with event sequences from the mock (@ovenjs/testing World)
 		const guild = world.createGuild({ members: 2 });
 		const role = world.createRole(guild.id);
 		const member = world.addMember(guild.id, undefined, [asRoleId(role.id)]);
-		const cache = new EntityCache({ flags: CacheFlags.Guilds | CacheFlags.Roles | CacheFlags.Members | CacheFlags.Users | CacheFlags.Emojis | CacheFlags.Presences | CacheFlags.VoiceStates | CacheFlags.Channels });
+		const cache = new EntityCache({
+			flags:
+				CacheFlags.Guilds |
+				CacheFlags.Roles |
+				CacheFlags.Members |
+				CacheFlags.Users |
+				CacheFlags.Emojis |
+				CacheFlags.Presences |
+				CacheFlags.VoiceStates |
+				CacheFlags.Channels,
+		});
 		feed(cache, events);
 		const userId = asUserId(member.user.id);
 		cache.handle({ t: 'GUILD_ROLE_DELETE', d: { guild_id: guild.id, role_id: role.id } });
-		cache.handle({ t: 'GUILD_ROLE_UPDATE', d: { guild_id: guild.id, role: { ...guild.roles.get(asRoleId(role.id)), name: 'late' } } });
+		cache.handle({
+			t: 'GUILD_ROLE_UPDATE',
+			d: { guild_id: guild.id, role: { ...guild.roles.get(asRoleId(role.id)), name: 'late' } },
+		});
 		expect(cache.role(guild.id, asRoleId(role.id))).toBeUndefined();
 		expect(cache.member(guild.id, userId)?.roles).toEqual([]);
 		const emojiId = asEmojiId(world.ids.next('Emoji'));
-		cache.handle({ t: 'GUILD_EMOJIS_UPDATE', d: { guild_id: guild.id, emojis: [{ id: emojiId, name: 'oven', animated: false, roles: [] }] } });
+		cache.handle({
+			t: 'GUILD_EMOJIS_UPDATE',
+			d: { guild_id: guild.id, emojis: [{ id: emojiId, name: 'oven', animated: false, roles: [] }] },
+		});
 		expect(cache.emoji(guild.id, emojiId)?.name).toBe('oven');
-		cache.handle({ t: 'PRESENCE_UPDATE', d: { guild_id: guild.id, user: { id: userId, username: 'renamed' }, status: 'dnd', activities: [], client_status: { desktop: 'dnd' } } });
+		cache.handle({
+			t: 'PRESENCE_UPDATE',
+			d: {
+				guild_id: guild.id,
+				user: { id: userId, username: 'renamed' },
+				status: 'dnd',
+				activities: [],
+				client_status: { desktop: 'dnd' },
+			},
+		});
 		expect(cache.presence(guild.id, userId)).toMatchObject({ status: 'dnd', clientStatus: { desktop: 'dnd' } });
 		expect(cache.user(userId)?.username).toBe('renamed');
 		const voiceChannel = [...guild.channels][0]!;
-		cache.handle({ t: 'VOICE_STATE_UPDATE', d: { guild_id: guild.id, channel_id: voiceChannel, user_id: userId, session_id: 's', deaf: false, mute: true, self_deaf: false, self_mute: false, self_video: false, suppress: false, request_to_speak_timestamp: null } });
+		cache.handle({
+			t: 'VOICE_STATE_UPDATE',
+			d: {
+				guild_id: guild.id,
+				channel_id: voiceChannel,
+				user_id: userId,
+				session_id: 's',
+				deaf: false,
+				mute: true,
+				self_deaf: false,
+				self_mute: false,
+				self_video: false,
+				suppress: false,
+				request_to_speak_timestamp: null,
+			},
+		});
 		expect(cache.voiceState(guild.id, userId)).toMatchObject({ channelId: voiceChannel, mute: true });
-		cache.handle({ t: 'VOICE_STATE_UPDATE', d: { guild_id: guild.id, channel_id: null, user_id: userId, session_id: 's' } });
+		cache.handle({
+			t: 'VOICE_STATE_UPDATE',
+			d: { guild_id: guild.id, channel_id: null, user_id: userId, session_id: 's' },
+		});
 		expect(cache.voiceStates(guild.id)).toEqual([]);
 		const chunkUser = world.createUser('chunky');
 		cache.handle({
 			t: 'GUILD_MEMBERS_CHUNK',
-			d: { guild_id: guild.id, members: [{ user: chunkUser, roles: [], joined_at: '2024-01-01T00:00:00.000Z', deaf: false, mute: false, nick: 'chunk' }], chunk_index: 0, chunk_count: 1 },
+			d: {
+				guild_id: guild.id,
+				members: [
+					{
+						user: chunkUser,
+						roles: [],
+						joined_at: '2024-01-01T00:00:00.000Z',
+						deaf: false,
+						mute: false,
+						nick: 'chunk',
+					},
+				],
+				chunk_index: 0,
+				chunk_count: 1,
+			},
 		});
 		expect(cache.member(guild.id, asUserId(chunkUser.id))?.nick).toBe('chunk');
 	});
@@ -219,12 +299,24 @@ describe('EntityCache snapshots, threads and periodic sweepers', () => {
 		cache.handle({ t: 'GUILD_CREATE', d: snapshot });
 		expect(cache.channels(guild.id).map((channel) => channel.id)).toEqual([first]);
 		const count = cache.guild(guild.id)?.member_count;
-		const { channels: _channels, members: _members, member_count: _count, ...update } = snapshot as Record<string, unknown>;
+		const {
+			channels: _channels,
+			members: _members,
+			member_count: _count,
+			...update
+		} = snapshot as Record<string, unknown>;
 		cache.handle({ t: 'GUILD_UPDATE', d: { ...update, name: 'Renamed' } });
 		expect(cache.guild(guild.id)?.name).toBe('Renamed');
 		expect(cache.guild(guild.id)?.member_count).toBe(count);
 		const threadId = world.ids.next('Channel');
-		cache.handle({ t: 'THREAD_LIST_SYNC', d: { guild_id: guild.id, threads: [{ id: threadId, type: 11, parent_id: first, name: 'thread' }], members: [] } });
+		cache.handle({
+			t: 'THREAD_LIST_SYNC',
+			d: {
+				guild_id: guild.id,
+				threads: [{ id: threadId, type: 11, parent_id: first, name: 'thread' }],
+				members: [],
+			},
+		});
 		expect(cache.channel(threadId)?.name).toBe('thread');
 		cache.handle({ t: 'THREAD_DELETE', d: { id: threadId, guild_id: guild.id, type: 11, parent_id: first } });
 		expect(cache.channel(threadId)).toBeUndefined();
@@ -236,9 +328,27 @@ describe('EntityCache snapshots, threads and periodic sweepers', () => {
 		const lean = new EntityCache({ properties: { member: [], user: [] } });
 		feed(lean, events);
 		const user = world.createUser('lean');
-		lean.handle({ t: 'GUILD_MEMBER_ADD', d: { guild_id: guild.id, user: { ...user, global_name: 'Shown', avatar: '0123456789abcdef0123456789abcdef' }, roles: [], joined_at: '2024-01-01T00:00:00.000Z', nick: 'kept?', premium_since: '2024-02-01T00:00:00.000Z', deaf: true, mute: true } });
+		lean.handle({
+			t: 'GUILD_MEMBER_ADD',
+			d: {
+				guild_id: guild.id,
+				user: { ...user, global_name: 'Shown', avatar: '0123456789abcdef0123456789abcdef' },
+				roles: [],
+				joined_at: '2024-01-01T00:00:00.000Z',
+				nick: 'kept?',
+				premium_since: '2024-02-01T00:00:00.000Z',
+				deaf: true,
+				mute: true,
+			},
+		});
 		const member = lean.member(guild.id, asUserId(user.id));
-		expect(member).toMatchObject({ nick: null, premiumSince: null, deaf: false, mute: false, joinedAt: Date.parse('2024-01-01T00:00:00.000Z') });
+		expect(member).toMatchObject({
+			nick: null,
+			premiumSince: null,
+			deaf: false,
+			mute: false,
+			joinedAt: Date.parse('2024-01-01T00:00:00.000Z'),
+		});
 		expect(member?.user).toMatchObject({ username: 'lean', globalName: null, avatar: null });
 	});
 
@@ -250,18 +360,31 @@ describe('EntityCache snapshots, threads and periodic sweepers', () => {
 			const channelId = [...guild.channels][0]!;
 			world.sendMessage(channelId, guild.ownerId, 'a');
 			world.sendMessage(channelId, guild.ownerId, 'b');
-			const cache = new EntityCache({ sweepers: { messages: { interval: 1_000, filter: (message) => message.content === 'a' } } });
+			const cache = new EntityCache({
+				sweepers: { messages: { interval: 1_000, filter: (message) => message.content === 'a' } },
+			});
 			feed(cache, events);
 			expect(cache.messages(channelId)).toHaveLength(2);
 			vi.advanceTimersByTime(1_000);
 			expect(cache.messages(channelId).map((message) => message.content)).toEqual(['b']);
 			cache.destroy();
-			const throwing = new EntityCache({ sweepers: { users: { interval: 10, filter: () => { throw new Error('bad filter'); } } } });
+			const throwing = new EntityCache({
+				sweepers: {
+					users: {
+						interval: 10,
+						filter: () => {
+							throw new Error('bad filter');
+						},
+					},
+				},
+			});
 			feed(throwing, events);
 			vi.advanceTimersByTime(50);
 			expect(throwing.stats().users).toBeGreaterThan(0);
 			throwing.destroy();
-			expect(() => new EntityCache({ sweepers: { messages: { interval: 0, filter: () => true } } })).toThrow(/interval/);
+			expect(() => new EntityCache({ sweepers: { messages: { interval: 0, filter: () => true } } })).toThrow(
+				/interval/,
+			);
 		} finally {
 			vi.useRealTimers();
 		}

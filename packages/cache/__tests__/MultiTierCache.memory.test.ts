@@ -20,7 +20,12 @@ describe('MultiTierCache (memory only, no server)', () => {
 		expect(await cache.get('a')).toEqual({ n: 1 });
 		expect(cache.getSync('a')).toEqual({ n: 1 });
 		expect(await cache.has('a')).toBe(true);
-		expect(await cache.get('a', (value): value is { n: number } => typeof value === 'object' && value !== null && 'n' in value)).toEqual({ n: 1 });
+		expect(
+			await cache.get(
+				'a',
+				(value): value is { n: number } => typeof value === 'object' && value !== null && 'n' in value,
+			),
+		).toEqual({ n: 1 });
 		expect(await cache.get('a', (value): value is string => typeof value === 'string')).toBeUndefined();
 		expect(await cache.delete('a')).toEqual(['a']);
 		expect(await cache.get('a')).toBeUndefined();
@@ -78,7 +83,11 @@ describe('MultiTierCache (memory only, no server)', () => {
 
 	it('applies event-driven invalidation rules', async () => {
 		const cache = make();
-		cache.addRule('GUILD_DELETE', (data) => (typeof data === 'object' && data !== null && 'id' in data && typeof data.id === 'string' ? { keys: [`guild:${data.id}`] } : undefined));
+		cache.addRule('GUILD_DELETE', (data) =>
+			typeof data === 'object' && data !== null && 'id' in data && typeof data.id === 'string'
+				? { keys: [`guild:${data.id}`] }
+				: undefined,
+		);
 		await cache.set('guild:9', 1);
 		await cache.set('channel:1', 1, { dependsOn: ['guild:9'] });
 		const seen: string[][] = [];
@@ -137,7 +146,8 @@ describe('MultiTierCache (memory only, no server)', () => {
 			shared: true,
 			durable: true,
 			get: (key) => (down ? Promise.reject(new Error('ECONNREFUSED')) : backing.get(key)),
-			set: (key, value, options) => (down ? Promise.reject(new Error('ECONNREFUSED')) : backing.set(key, value, options)),
+			set: (key, value, options) =>
+				down ? Promise.reject(new Error('ECONNREFUSED')) : backing.set(key, value, options),
 			delete: (key) => (down ? Promise.reject(new Error('ECONNREFUSED')) : backing.delete(key)),
 			has: (key) => backing.has(key),
 			mget: (keys) => (down ? Promise.reject(new Error('ECONNREFUSED')) : backing.mget(keys)),
@@ -204,11 +214,24 @@ describe('Discord invalidation rules', () => {
 		await cache.set(DiscordKeys.channel(asChannelId('200')), {}, { dependsOn: [guildKey] });
 		await cache.set(DiscordKeys.role(guild, asRoleId('300')), {}, { dependsOn: [guildKey] });
 		await cache.set(DiscordKeys.member(guild, asUserId('400')), {}, { dependsOn: [guildKey] });
-		await cache.set(DiscordKeys.message(asChannelId('200'), asMessageId('500')), {}, { dependsOn: [DiscordKeys.channel(asChannelId('200'))] });
-		expect(await cache.handleDispatch('GUILD_MEMBER_UPDATE', { guild_id: '100', user: { id: '400' }, roles: [] })).toEqual(['member:100:400']);
+		await cache.set(
+			DiscordKeys.message(asChannelId('200'), asMessageId('500')),
+			{},
+			{ dependsOn: [DiscordKeys.channel(asChannelId('200'))] },
+		);
+		expect(
+			await cache.handleDispatch('GUILD_MEMBER_UPDATE', { guild_id: '100', user: { id: '400' }, roles: [] }),
+		).toEqual(['member:100:400']);
 		expect(await cache.handleDispatch('GUILD_DELETE', { id: '100', unavailable: true })).toEqual([]);
-		expect((await cache.handleDispatch('GUILD_DELETE', { id: '100' })).sort()).toEqual(['channel:200', 'guild:100', 'message:200:500', 'role:100:300']);
-		expect(await cache.handleDispatch('MESSAGE_DELETE_BULK', { channel_id: '1', ids: ['2', 3] })).toEqual(['message:1:2']);
+		expect((await cache.handleDispatch('GUILD_DELETE', { id: '100' })).sort()).toEqual([
+			'channel:200',
+			'guild:100',
+			'message:200:500',
+			'role:100:300',
+		]);
+		expect(await cache.handleDispatch('MESSAGE_DELETE_BULK', { channel_id: '1', ids: ['2', 3] })).toEqual([
+			'message:1:2',
+		]);
 	});
 });
 

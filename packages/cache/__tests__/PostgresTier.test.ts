@@ -43,7 +43,11 @@ describe.skipIf(!postgres.available)('PostgresTier (real PostgreSQL)', () => {
 		expect(await t.get('short')).toBeUndefined();
 		expect(await t.sweepExpired()).toBe(1);
 		expect((await t.deleteByTag('y')).sort()).toEqual(['a', 'b']);
-		await t.mset([{ key: 'p_1', value: 1 }, { key: 'p%2', value: 1 }, { key: 'px1', value: 1 }]);
+		await t.mset([
+			{ key: 'p_1', value: 1 },
+			{ key: 'p%2', value: 1 },
+			{ key: 'px1', value: 1 },
+		]);
 		expect(await t.deleteByPattern('p_*')).toBe(1);
 		expect(await t.get('px1')).toBe(1);
 		expect(await t.delete('c')).toBe(true);
@@ -54,7 +58,10 @@ describe.skipIf(!postgres.available)('PostgresTier (real PostgreSQL)', () => {
 	it('rejects table names that are not identifiers and keeps credentials out of inspect output', async () => {
 		expect(() => new PostgresTier({ pool, table: 'x; DROP TABLE y' })).toThrow(/identifier/);
 		const { inspect } = await import('node:util');
-		const secret = new PostgresTier({ connectionString: 'postgres://postgres:hunter2@127.0.0.1:1/none', sweepInterval: 0 });
+		const secret = new PostgresTier({
+			connectionString: 'postgres://postgres:hunter2@127.0.0.1:1/none',
+			sweepInterval: 0,
+		});
 		expect(inspect(secret)).not.toContain('hunter2');
 		expect(inspect({ nested: secret })).not.toContain('hunter2');
 		await secret.close();
@@ -67,7 +74,10 @@ describe.skipIf(!postgres.available)('PostgresTier (real PostgreSQL)', () => {
 		const cache = new MultiTierCache({ tiers: [new MemoryTier(), t], healthCheckInterval: 50 });
 		try {
 			await cache.set('k', 'v1');
-			const killed = await pool.query('SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+			const killed = await pool.query(
+				'SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1',
+				[applicationName],
+			);
 			expect(killed.rowCount).toBe(1);
 			await cache.set('k', 'v2');
 			await cache.set('k2', 'w');
@@ -85,7 +95,12 @@ describe.skipIf(!postgres.available)('PostgresTier (real PostgreSQL)', () => {
 		const url = new URL(postgres.url);
 		url.port = String(port);
 		const table = tableName();
-		const proxied = new PostgresTier({ connectionString: url.toString(), table, sweepInterval: 0, queryTimeout: 500 });
+		const proxied = new PostgresTier({
+			connectionString: url.toString(),
+			table,
+			sweepInterval: 0,
+			queryTimeout: 500,
+		});
 		const direct = new PostgresTier({ pool, table, sweepInterval: 0 });
 		tables.push(table);
 		const cache = new MultiTierCache({ tiers: [new MemoryTier({ max: 2 }), proxied], healthCheckInterval: 50 });

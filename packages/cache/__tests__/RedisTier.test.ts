@@ -31,12 +31,19 @@ describe.skipIf(!redis.available)('RedisTier (real Redis)', () => {
 		expect(raw!.length).toBeLessThan(1_000);
 		expect((raw![0] ?? 0) & 0x80).toBe(0x80);
 		expect(await client.pttl(`${prefix}a:v:large`)).toBeGreaterThan(50_000);
-		await tier.mset([{ key: 'm1', value: 1 }, { key: 'm2', value: 'two', options: { tags: ['t'] } }]);
+		await tier.mset([
+			{ key: 'm1', value: 1 },
+			{ key: 'm2', value: 'two', options: { tags: ['t'] } },
+		]);
 		expect(await tier.mget(['m1', 'nope', 'm2'])).toEqual([1, undefined, 'two']);
 		expect(await tier.has('m1')).toBe(true);
 		expect(await tier.deleteByTag('t')).toEqual(['m2']);
 		expect(await tier.get('m2')).toBeUndefined();
-		await tier.mset([{ key: 'p:1', value: 1 }, { key: 'p:2', value: 1 }, { key: 'q:1', value: 1 }]);
+		await tier.mset([
+			{ key: 'p:1', value: 1 },
+			{ key: 'p:2', value: 1 },
+			{ key: 'q:1', value: 1 },
+		]);
 		expect(await tier.deleteByPattern('p:*')).toBe(2);
 		expect(await tier.get('q:1')).toBe(1);
 		expect(await tier.delete('q:1')).toBe(true);
@@ -56,10 +63,17 @@ describe.skipIf(!redis.available)('RedisTier (real Redis)', () => {
 		const v1 = new RedisTier({
 			client,
 			prefix: `${prefix}mig:`,
-			codec: new ValueCodec({ schemaVersion: 1, migrations: { 0: (value) => ({ ...(typeof value === 'object' && value !== null ? value : {}), migrated: true }) } }),
+			codec: new ValueCodec({
+				schemaVersion: 1,
+				migrations: {
+					0: (value) => ({ ...(typeof value === 'object' && value !== null ? value : {}), migrated: true }),
+				},
+			}),
 		});
 		expect(await v1.get('user')).toEqual({ name: 'a', migrated: true });
-		await expect(new RedisTier({ client, prefix: `${prefix}mig:`, codec: { schemaVersion: 2 } }).get('user')).rejects.toMatchObject({ code: 'CACHE_MIGRATION_FAILED' });
+		await expect(
+			new RedisTier({ client, prefix: `${prefix}mig:`, codec: { schemaVersion: 2 } }).get('user'),
+		).rejects.toMatchObject({ code: 'CACHE_MIGRATION_FAILED' });
 	});
 
 	it('fails over when the connection drops, keeps serving from memory and resyncs on reconnect', async () => {
@@ -94,7 +108,12 @@ describe.skipIf(!redis.available)('RedisTier (real Redis)', () => {
 		const proxy = new TcpProxy(Number(new URL(redis.url).port || 6379));
 		const port = await proxy.start();
 		const tier = new RedisTier({ url: `redis://127.0.0.1:${port}`, prefix: `${prefix}wb:`, commandTimeout: 300 });
-		const cache = new MultiTierCache({ tiers: [new MemoryTier({ max: 1_000 }), tier], writeMode: 'behind', flushInterval: 20, healthCheckInterval: 50 });
+		const cache = new MultiTierCache({
+			tiers: [new MemoryTier({ max: 1_000 }), tier],
+			writeMode: 'behind',
+			flushInterval: 20,
+			healthCheckInterval: 50,
+		});
 		const events: string[] = [];
 		cache.on('tierDown', (name) => events.push(`down:${name}`));
 		cache.on('tierUp', (name) => events.push(`up:${name}`));
@@ -121,7 +140,12 @@ describe.skipIf(!redis.available)('RedisTier (real Redis)', () => {
 
 	it('write-behind drops a value its tier cannot encode instead of blocking the tier', async () => {
 		const tier = new RedisTier({ client, prefix: `${prefix}poison:`, codec: { serializer: 2 } });
-		const cache = new MultiTierCache({ tiers: [new MemoryTier(), tier], writeMode: 'behind', flushInterval: 10_000, healthCheckInterval: 50 });
+		const cache = new MultiTierCache({
+			tiers: [new MemoryTier(), tier],
+			writeMode: 'behind',
+			flushInterval: 10_000,
+			healthCheckInterval: 50,
+		});
 		try {
 			await cache.set('good-1', 1);
 			await cache.set('poison', { big: 1n });
@@ -133,7 +157,9 @@ describe.skipIf(!redis.available)('RedisTier (real Redis)', () => {
 			expect(stats?.backlog).toBe(0);
 			expect(stats?.errors).toBe(1);
 			const through = new MultiTierCache({ tiers: [new MemoryTier(), tier] });
-			await expect(through.set('poison', { big: 1n })).rejects.toMatchObject({ code: 'CACHE_SERIALIZATION_FAILED' });
+			await expect(through.set('poison', { big: 1n })).rejects.toMatchObject({
+				code: 'CACHE_SERIALIZATION_FAILED',
+			});
 			await through.close();
 		} finally {
 			await cache.close();
@@ -242,7 +268,11 @@ describe.skipIf(!redis.available)('startup while Redis is unreachable', () => {
 		const client = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 300, retryStrategy: () => 50 });
 		client.on('error', () => undefined);
 		const bus = new RedisInvalidationBus({ client, channel });
-		const cache = new MultiTierCache({ tiers: [new MemoryTier(), new RedisTier({ url, prefix, commandTimeout: 300 })], bus, healthCheckInterval: 50 });
+		const cache = new MultiTierCache({
+			tiers: [new MemoryTier(), new RedisTier({ url, prefix, commandTimeout: 300 })],
+			bus,
+			healthCheckInterval: 50,
+		});
 		const direct = new Redis(redis.url);
 		const other = new RedisInvalidationBus({ client: direct, channel });
 		try {
@@ -251,14 +281,22 @@ describe.skipIf(!redis.available)('startup while Redis is unreachable', () => {
 			await cache.set('k', 'v');
 			expect(await cache.get('k')).toBe('v');
 			await proxy.start();
-			await waitFor(() => bus.isSubscribed && cache.stats().tiers[1]?.up === true && cache.stats().tiers[1]?.backlog === 0);
+			await waitFor(
+				() => bus.isSubscribed && cache.stats().tiers[1]?.up === true && cache.stats().tiers[1]?.backlog === 0,
+			);
 			expect(await new RedisTier({ client: direct, prefix }).get('k')).toBe('v');
 			const dropped = new Promise<readonly string[]>((resolve) => {
 				cache.once('invalidate', (keys, reason) => {
 					if (reason === 'remote') resolve(keys);
 				});
 			});
-			await other.publish({ origin: 'elsewhere', keys: ['k'], tags: [], patterns: [], sentAt: performance.timeOrigin + performance.now() });
+			await other.publish({
+				origin: 'elsewhere',
+				keys: ['k'],
+				tags: [],
+				patterns: [],
+				sentAt: performance.timeOrigin + performance.now(),
+			});
 			expect(await dropped).toEqual(['k']);
 		} finally {
 			await cache.close();

@@ -3,7 +3,17 @@ import { Packr } from 'msgpackr';
 import { compressSync, uncompressSync } from 'lz4-napi';
 import { Redis } from 'ioredis';
 import { redisAvailable, uniquePrefix } from '@ovenjs/test-services';
-import { CacheError, DefaultValueCodecOptions, MemoryTier, MultiTierCache, SerializerRegistry, ValueCodec, jsonSerializer, msgpackSerializer, type Serializer } from '@ovenjs/cache';
+import {
+	CacheError,
+	DefaultValueCodecOptions,
+	MemoryTier,
+	MultiTierCache,
+	SerializerRegistry,
+	ValueCodec,
+	jsonSerializer,
+	msgpackSerializer,
+	type Serializer,
+} from '@ovenjs/cache';
 import { seededRandom } from '../src/lib/analytics/Trace.js';
 import { RedisTier } from '@ovenjs/cache/redis';
 import { compressJs, decompressJs, lz4 } from '../src/lib/utils/lz4.js';
@@ -55,7 +65,10 @@ function sample(random: () => number, length: number): Buffer {
 	const alphabet = 1 + Math.floor(random() * 255);
 	const repeat = random();
 	for (let i = 0; i < length; i++) {
-		bytes[i] = i > 0 && random() < repeat ? bytes[i - 1 - Math.floor(random() * Math.min(i, 70_000))]! : Math.floor(random() * alphabet);
+		bytes[i] =
+			i > 0 && random() < repeat
+				? bytes[i - 1 - Math.floor(random() * Math.min(i, 70_000))]!
+				: Math.floor(random() * alphabet);
 	}
 	return bytes;
 }
@@ -63,11 +76,18 @@ function sample(random: () => number, length: number): Buffer {
 describe('ValueCodec: the stored format', () => {
 	it('reads values written before this release (old lz4 and plain msgpack bytes)', () => {
 		const codec = new ValueCodec();
-		const compressed = Buffer.from('gQD0BwAA9AcAAP8N1HJAlKJpZKR0ZXh0oW6jYmlnoTHaB9BvdmVuIAUA/////////7/QkwECA9MAAAAAAAAADA==', 'base64');
+		const compressed = Buffer.from(
+			'gQD0BwAA9AcAAP8N1HJAlKJpZKR0ZXh0oW6jYmlnoTHaB9BvdmVuIAUA/////////7/QkwECA9MAAAAAAAAADA==',
+			'base64',
+		);
 		expect(codec.decode(compressed)).toEqual({ id: '1', text: 'oven '.repeat(400), n: [1, 2, 3], big: 12n });
 		expect(codec.decode(Buffer.from('AQDUckCSomlkpHRhZ3OhMpGhYQ==', 'base64'))).toEqual({ id: '2', tags: ['a'] });
 		// The pure-JavaScript LZ4 reads the same block.
-		expect(decompressJs(compressed.subarray(6), compressed.readUInt32LE(2)).equals(Buffer.from(uncompressSync(compressed.subarray(6))))).toBe(true);
+		expect(
+			decompressJs(compressed.subarray(6), compressed.readUInt32LE(2)).equals(
+				Buffer.from(uncompressSync(compressed.subarray(6))),
+			),
+		).toBe(true);
 	});
 
 	it('writes the same layout as before: [id|0x80][version][length][lz4-napi block]', () => {
@@ -103,7 +123,9 @@ describe('ValueCodec: lz4 headers are claims, checked before allocating', () => 
 	it('refuses a 16-byte value claiming 4 GiB with CACHE_VALUE_TOO_LARGE, allocating nothing for it', () => {
 		const codec = new ValueCodec();
 		const before = process.memoryUsage().arrayBuffers;
-		const error = cacheError(() => codec.decode(compressedValue(0xff_ff_ff_ff, 0xff_ff_ff_ff, [0x10, 0x41, 0, 0, 0, 0])));
+		const error = cacheError(() =>
+			codec.decode(compressedValue(0xff_ff_ff_ff, 0xff_ff_ff_ff, [0x10, 0x41, 0, 0, 0, 0])),
+		);
 		expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 * 1024 * 1024);
 		expect(error.code).toBe('CACHE_VALUE_TOO_LARGE');
 		expect(error.message).toContain('4294967295 bytes');
@@ -117,14 +139,20 @@ describe('ValueCodec: lz4 headers are claims, checked before allocating', () => 
 		expect(ratio.message).toContain('at most 255 times');
 		const mismatch = cacheError(() => codec.decode(compressedValue(10, 11, [0x10, 0x41])));
 		expect(mismatch.code).toBe('CACHE_SERIALIZATION_FAILED');
-		expect(cacheError(() => codec.decode(Buffer.from([0x81, 0, 1, 0, 0]))).message).toContain('shorter than the 10-byte header');
+		expect(cacheError(() => codec.decode(Buffer.from([0x81, 0, 1, 0, 0]))).message).toContain(
+			'shorter than the 10-byte header',
+		);
 	});
 
 	it('refuses blocks that decode to another length or point outside the output (native and JavaScript)', () => {
 		const codec = new ValueCodec();
 		// Stated 40 bytes, the block yields one literal.
-		expect(cacheError(() => codec.decode(compressedValue(40, 40, [0x10, 0x41]))).code).toBe('CACHE_SERIALIZATION_FAILED');
-		expect(() => decompressJs(Buffer.from([40, 0, 0, 0, 0x10, 0x41]), 40)).toThrow(expect.objectContaining({ code: 'CACHE_SERIALIZATION_FAILED' }));
+		expect(cacheError(() => codec.decode(compressedValue(40, 40, [0x10, 0x41]))).code).toBe(
+			'CACHE_SERIALIZATION_FAILED',
+		);
+		expect(() => decompressJs(Buffer.from([40, 0, 0, 0, 0x10, 0x41]), 40)).toThrow(
+			expect.objectContaining({ code: 'CACHE_SERIALIZATION_FAILED' }),
+		);
 		// A match 5 bytes back after 1 byte of output.
 		expect(() => decompressJs(Buffer.from([20, 0, 0, 0, 0x1f, 0x41, 5, 0, 0]), 20)).toThrow(/refers 5 bytes back/);
 		// A length that never ends.
@@ -138,7 +166,11 @@ describe('ValueCodec: lz4 headers are claims, checked before allocating', () => 
 		expect(encode.message).toContain('more than the codec');
 		const big = new ValueCodec().encode({ text: 'x'.repeat(2_000) });
 		expect(cacheError(() => small.decode(big)).code).toBe('CACHE_VALUE_TOO_LARGE');
-		expect(cacheError(() => small.decode(new ValueCodec({ compressThreshold: -1 }).encode({ text: 'x'.repeat(2_000) }))).code).toBe('CACHE_VALUE_TOO_LARGE');
+		expect(
+			cacheError(() =>
+				small.decode(new ValueCodec({ compressThreshold: -1 }).encode({ text: 'x'.repeat(2_000) })),
+			).code,
+		).toBe('CACHE_VALUE_TOO_LARGE');
 		expect(small.decode(small.encode({ text: 'x'.repeat(900) }))).toEqual({ text: 'x'.repeat(900) });
 		for (const maxValueSize of [0, 1.5, 2 ** 32, Number.NaN]) {
 			expect(cacheError(() => new ValueCodec({ maxValueSize })).code).toBe('CACHE_INVALID_OPTION');
@@ -184,7 +216,13 @@ describe('ValueCodec: decoded objects keep their prototypes', () => {
 	it('a "__proto__" key in a plain msgpack map stays a key', () => {
 		const key = Buffer.from('__proto__');
 		const inner = Buffer.from('polluted');
-		const map = Buffer.concat([Buffer.from([0x81, 0xa0 | key.length]), key, Buffer.from([0x81, 0xa0 | inner.length]), inner, Buffer.from([0xc3])]);
+		const map = Buffer.concat([
+			Buffer.from([0x81, 0xa0 | key.length]),
+			key,
+			Buffer.from([0x81, 0xa0 | inner.length]),
+			inner,
+			Buffer.from([0xc3]),
+		]);
 		const value = codec.decode(stored(map));
 		expect(value).toBeInstanceOf(Map);
 		expect(value instanceof Map && value.get('__proto__') instanceof Map).toBe(true);
@@ -213,10 +251,20 @@ describe('ValueCodec: decoded objects keep their prototypes', () => {
 	it('refuses a value from any serializer holding an object whose prototype was replaced', () => {
 		const array: unknown[] = [];
 		Object.setPrototypeOf(array, []);
-		const cases: unknown[] = [polluted(), [1, { deep: [polluted()] }], new Map([['k', polluted()]]), new Map([[polluted(), 1]]), new Set([polluted()]), array];
+		const cases: unknown[] = [
+			polluted(),
+			[1, { deep: [polluted()] }],
+			new Map([['k', polluted()]]),
+			new Map([[polluted(), 1]]),
+			new Set([polluted()]),
+			array,
+		];
 		for (const result of cases) {
 			const naive: Serializer = { id: 9, name: 'naive', encode: () => Buffer.from([0]), decode: () => result };
-			const custom = new ValueCodec({ registry: new SerializerRegistry([msgpackSerializer(), jsonSerializer(), naive]), serializer: 9 });
+			const custom = new ValueCodec({
+				registry: new SerializerRegistry([msgpackSerializer(), jsonSerializer(), naive]),
+				serializer: 9,
+			});
 			const error = cacheError(() => custom.decode(Buffer.from([9, 0, 0])));
 			expect(error.code).toBe('CACHE_SERIALIZATION_FAILED');
 			expect(error.message).toContain('prototype was replaced');
@@ -229,7 +277,20 @@ describe('ValueCodec: decoded objects keep their prototypes', () => {
 		}
 		let deep: unknown = 'leaf';
 		for (let i = 0; i < 200_000; i++) deep = [deep];
-		const fine: unknown[] = [new Point(1), Object.create(null), new Date(), /x/, new Uint8Array(3), Buffer.from('x'), new Map([[1, new Set([2])]]), new TypeError('t', { cause: { a: 1 } }), cyclic(), deep, 12n, null];
+		const fine: unknown[] = [
+			new Point(1),
+			Object.create(null),
+			new Date(),
+			/x/,
+			new Uint8Array(3),
+			Buffer.from('x'),
+			new Map([[1, new Set([2])]]),
+			new TypeError('t', { cause: { a: 1 } }),
+			cyclic(),
+			deep,
+			12n,
+			null,
+		];
 		for (const value of fine) expect(hasReplacedPrototype(value)).toBe(false);
 		expect(hasReplacedPrototype(new TypeError('t', { cause: polluted() }))).toBe(true);
 	});
@@ -253,8 +314,14 @@ describe.skipIf(!redis.available)('ValueCodec behind a RedisTier (real Redis)', 
 		const tier = new RedisTier({ client, prefix });
 		const cache = new MultiTierCache({ tiers: [new MemoryTier(), tier] });
 		try {
-			await client.set(`${prefix}v:bomb`, compressedValue(0xff_ff_ff_ff, 0xff_ff_ff_ff, [0x10, 0x41, 0, 0, 0, 0]));
-			await client.set(`${prefix}v:clone`, Buffer.concat([Buffer.from([1, 0]), new Packr({ structuredClone: true }).pack(cyclic())]));
+			await client.set(
+				`${prefix}v:bomb`,
+				compressedValue(0xff_ff_ff_ff, 0xff_ff_ff_ff, [0x10, 0x41, 0, 0, 0, 0]),
+			);
+			await client.set(
+				`${prefix}v:clone`,
+				Buffer.concat([Buffer.from([1, 0]), new Packr({ structuredClone: true }).pack(cyclic())]),
+			);
 			expect(await cache.get('bomb')).toBeUndefined();
 			expect(await cache.get('clone')).toBeUndefined();
 			await cache.set('fine', { n: 1 });
@@ -262,9 +329,13 @@ describe.skipIf(!redis.available)('ValueCodec behind a RedisTier (real Redis)', 
 			const stats = cache.stats().tiers[1];
 			expect(stats?.errors).toBe(2);
 			expect(stats?.up).toBe(true);
-			const tooBig = new MultiTierCache({ tiers: [new MemoryTier(), new RedisTier({ client, prefix, codec: { maxValueSize: 100 } })] });
+			const tooBig = new MultiTierCache({
+				tiers: [new MemoryTier(), new RedisTier({ client, prefix, codec: { maxValueSize: 100 } })],
+			});
 			try {
-				await expect(tooBig.set('big', { text: 'x'.repeat(1_000) })).rejects.toMatchObject({ code: 'CACHE_VALUE_TOO_LARGE' });
+				await expect(tooBig.set('big', { text: 'x'.repeat(1_000) })).rejects.toMatchObject({
+					code: 'CACHE_VALUE_TOO_LARGE',
+				});
 				expect(tooBig.stats().tiers[1]?.up).toBe(true);
 			} finally {
 				await tooBig.close();

@@ -14,7 +14,15 @@ describe('compact member and user tables', () => {
 		const random = seededRandom(99);
 		const guildId = asGuildId('81384788765712384');
 		const cache = new EntityCache();
-		cache.ingest('GUILD_CREATE', { id: guildId, name: 'g', icon: null, owner_id: '1', roles: [], emojis: [], features: [] });
+		cache.ingest('GUILD_CREATE', {
+			id: guildId,
+			name: 'g',
+			icon: null,
+			owner_id: '1',
+			roles: [],
+			emojis: [],
+			features: [],
+		});
 		const model = new Map<string, { nick: string | null; username: string }>();
 		const removed = new Set<string>();
 		const pool = Array.from({ length: 3_000 }, () => snowflake(random));
@@ -24,13 +32,25 @@ describe('compact member and user tables', () => {
 			if (roll < 0.55) {
 				const nick = random() < 0.5 ? `n${step}` : null;
 				const username = `user-${id.slice(-6)}-${step % 7}`;
-				cache.ingest('GUILD_MEMBER_ADD', { guild_id: guildId, user: { id, username, discriminator: '0', global_name: null, avatar: null }, roles: [], joined_at: '2024-01-01T00:00:00.000Z', nick });
+				cache.ingest('GUILD_MEMBER_ADD', {
+					guild_id: guildId,
+					user: { id, username, discriminator: '0', global_name: null, avatar: null },
+					roles: [],
+					joined_at: '2024-01-01T00:00:00.000Z',
+					nick,
+				});
 				model.set(id, { nick, username });
 				removed.delete(id);
 			} else if (roll < 0.75) {
 				const nick = `u${step}`;
 				const known = model.get(id);
-				cache.ingest('GUILD_MEMBER_UPDATE', { guild_id: guildId, user: { id, username: known?.username ?? 'x', discriminator: '0', global_name: null, avatar: null }, roles: [], joined_at: '2024-01-01T00:00:00.000Z', nick });
+				cache.ingest('GUILD_MEMBER_UPDATE', {
+					guild_id: guildId,
+					user: { id, username: known?.username ?? 'x', discriminator: '0', global_name: null, avatar: null },
+					roles: [],
+					joined_at: '2024-01-01T00:00:00.000Z',
+					nick,
+				});
 				// An update creates a member never seen before, but cannot resurrect a removed one (tombstone).
 				if (known !== undefined) model.set(id, { ...known, nick });
 				else if (!removed.has(id)) model.set(id, { nick, username: 'x' });
@@ -58,12 +78,26 @@ describe('compact member and user tables', () => {
 	it('keeps names right across arena compaction and round-trips every stored user field', () => {
 		const cache = new EntityCache();
 		const guildId = asGuildId('81384788765712384');
-		cache.ingest('GUILD_CREATE', { id: guildId, name: 'g', icon: null, owner_id: '1', roles: [], emojis: [], features: [] });
+		cache.ingest('GUILD_CREATE', {
+			id: guildId,
+			name: 'g',
+			icon: null,
+			owner_id: '1',
+			roles: [],
+			emojis: [],
+			features: [],
+		});
 		const id = '175928847299117063';
 		for (let round = 0; round < 3_000; round++) {
 			cache.ingest('GUILD_MEMBER_UPDATE', {
 				guild_id: guildId,
-				user: { id, username: `name-${round}-${'x'.repeat(round % 40)}`, global_name: round % 2 === 0 ? `Glöbal ✨ ${round}` : null, discriminator: '0', avatar: null },
+				user: {
+					id,
+					username: `name-${round}-${'x'.repeat(round % 40)}`,
+					global_name: round % 2 === 0 ? `Glöbal ✨ ${round}` : null,
+					discriminator: '0',
+					avatar: null,
+				},
 				roles: [],
 				joined_at: null,
 				nick: `nick-${round}-${'y'.repeat(round % 50)}`,
@@ -74,7 +108,15 @@ describe('compact member and user tables', () => {
 		expect(member?.user?.username).toBe(`name-2999-${'x'.repeat(2999 % 40)}`);
 		expect(member?.user?.globalName).toBeNull();
 		expect(member?.joinedAt).toBeNull();
-		cache.ingest('USER_UPDATE', { id, username: 'final', global_name: 'Glöbal ✨', discriminator: '0042', avatar: 'a_0123456789abcdef0123456789abcdef', public_flags: 64, bot: true });
+		cache.ingest('USER_UPDATE', {
+			id,
+			username: 'final',
+			global_name: 'Glöbal ✨',
+			discriminator: '0042',
+			avatar: 'a_0123456789abcdef0123456789abcdef',
+			public_flags: 64,
+			bot: true,
+		});
 		expect(cache.user(asUserId(id))).toEqual({
 			id,
 			username: 'final',
@@ -88,7 +130,13 @@ describe('compact member and user tables', () => {
 		cache.ingest('USER_UPDATE', { id, avatar: 'not-a-hex-hash' });
 		expect(cache.user(asUserId(id))?.avatar).toBe('not-a-hex-hash');
 		const largest = '18446744073709551615';
-		cache.ingest('USER_UPDATE', { id: largest, username: 'max', discriminator: '0', global_name: null, avatar: null });
+		cache.ingest('USER_UPDATE', {
+			id: largest,
+			username: 'max',
+			discriminator: '0',
+			global_name: null,
+			avatar: null,
+		});
 		expect(cache.user(asUserId(largest))?.id).toBe(largest);
 	});
 });

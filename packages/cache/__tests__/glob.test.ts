@@ -69,7 +69,12 @@ describe('glob patterns', () => {
 			const key = Array.from({ length: Math.floor(random() * 9) }, () => pick(keyChars)).join('');
 			const expected = referenceGlob(pattern).test(key);
 			if (compileGlob(pattern).test(key) !== expected || globToRegExp(pattern).test(key) !== expected) {
-				expect({ pattern, key, matched: compileGlob(pattern).test(key), regexp: globToRegExp(pattern).test(key) }).toEqual({ pattern, key, matched: expected, regexp: expected });
+				expect({
+					pattern,
+					key,
+					matched: compileGlob(pattern).test(key),
+					regexp: globToRegExp(pattern).test(key),
+				}).toEqual({ pattern, key, matched: expected, regexp: expected });
 			}
 		}
 	});
@@ -115,7 +120,11 @@ describe('glob patterns', () => {
 
 	it('journaled pattern sweeps (a tier that is down) use the same matcher', async () => {
 		const tier = new MemoryTier();
-		const cache = new MultiTierCache({ tiers: [new MemoryTier(), tier], writeMode: 'behind', flushInterval: 60_000 });
+		const cache = new MultiTierCache({
+			tiers: [new MemoryTier(), tier],
+			writeMode: 'behind',
+			flushInterval: 60_000,
+		});
 		caches.push(cache);
 		await cache.set('a'.repeat(60), 1);
 		await cache.set('p:1', 2);

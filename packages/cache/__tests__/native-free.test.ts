@@ -9,13 +9,27 @@ import { ValueCodec } from '@ovenjs/cache';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
-function runChild(env: Record<string, string>): { memoryOnly: { read: unknown; afterPattern: unknown; dlopened: string[] }; codec: { compressed: boolean; roundTrip: string; fromParent: unknown; dlopened: string[] } } {
-	const out = execFileSync(process.execPath, ['--conditions=@ovenjs/source', '--import', `${fixtures}native-guard.mjs`, '--import', 'tsx', `${fixtures}memory-only-bot.ts`], {
-		cwd: fileURLToPath(new URL('..', import.meta.url)),
-		env: { ...process.env, ...env },
-		encoding: 'utf8',
-		timeout: 60_000,
-	});
+function runChild(env: Record<string, string>): {
+	memoryOnly: { read: unknown; afterPattern: unknown; dlopened: string[] };
+	codec: { compressed: boolean; roundTrip: string; fromParent: unknown; dlopened: string[] };
+} {
+	const out = execFileSync(
+		process.execPath,
+		[
+			'--conditions=@ovenjs/source',
+			'--import',
+			`${fixtures}native-guard.mjs`,
+			'--import',
+			'tsx',
+			`${fixtures}memory-only-bot.ts`,
+		],
+		{
+			cwd: fileURLToPath(new URL('..', import.meta.url)),
+			env: { ...process.env, ...env },
+			encoding: 'utf8',
+			timeout: 60_000,
+		},
+	);
 	return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as ReturnType<typeof runChild>;
 }
 

@@ -17,13 +17,16 @@ describe('types', () => {
 
 	it('narrows get() with a type guard', () => {
 		const cache = new MultiTierCache();
-		const isUser = (value: unknown): value is { name: string } => typeof value === 'object' && value !== null && 'name' in value;
+		const isUser = (value: unknown): value is { name: string } =>
+			typeof value === 'object' && value !== null && 'name' in value;
 		expectTypeOf(cache.get('k')).toEqualTypeOf<Promise<unknown>>();
 		expectTypeOf(cache.get('k', isUser)).toEqualTypeOf<Promise<{ name: string } | undefined>>();
 	});
 
 	it('declares its extension points', () => {
 		expectTypeOf<ExtensionPointArgs<'cache:tierDown'>>().toEqualTypeOf<[tier: string, error: CacheError]>();
-		expectTypeOf<ExtensionPointArgs<'cache:afterGet'>>().toEqualTypeOf<[key: string, hit: boolean, tier: string | undefined]>();
+		expectTypeOf<ExtensionPointArgs<'cache:afterGet'>>().toEqualTypeOf<
+			[key: string, hit: boolean, tier: string | undefined]
+		>();
 	});
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { AccessModel, LatencyHistogram, MemoryTier, MultiTierCache, compareWarming, generateTrace } from '@ovenjs/cache';
+import {
+	AccessModel,
+	LatencyHistogram,
+	MemoryTier,
+	MultiTierCache,
+	compareWarming,
+	generateTrace,
+} from '@ovenjs/cache';
 
 describe('AccessModel', () => {
 	it('decays frequency, learns co-access and the time-of-day profile', () => {
@@ -40,7 +47,9 @@ describe('AccessModel', () => {
 describe('predictive warming', () => {
 	it('generates the same trace for the same seed', () => {
 		expect(generateTrace({ length: 500, seed: 3 })).toEqual(generateTrace({ length: 500, seed: 3 }));
-		expect(generateTrace({ length: 500, seed: 3 }).reads).not.toEqual(generateTrace({ length: 500, seed: 4 }).reads);
+		expect(generateTrace({ length: 500, seed: 3 }).reads).not.toEqual(
+			generateTrace({ length: 500, seed: 4 }).reads,
+		);
 		expect(() => generateTrace({ length: 0 })).toThrow(/length/);
 	});
 
@@ -57,7 +66,11 @@ describe('predictive warming', () => {
 		let clock = 1_000;
 		const first = new MemoryTier({ name: 'l1' });
 		const slow = new MemoryTier({ name: 'slow' });
-		const cache = new MultiTierCache({ tiers: [first, slow], now: () => clock, warming: { enabled: true, interval: 0, coAccess: false } });
+		const cache = new MultiTierCache({
+			tiers: [first, slow],
+			now: () => clock,
+			warming: { enabled: true, interval: 0, coAccess: false },
+		});
 		for (const key of ['a', 'b', 'c']) await slow.set(key, key.toUpperCase());
 		for (let round = 0; round < 3; round++) for (const key of ['a', 'b']) await cache.get(key);
 		await cache.flush();

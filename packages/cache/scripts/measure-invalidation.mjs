@@ -8,7 +8,11 @@ import { RedisInvalidationBus, RedisTier } from '@ovenjs/cache/redis';
 const count = Number(process.argv[2] ?? 1000);
 const prefix = `ovenjs:measure:${process.pid}:`;
 const make = (client) =>
-	new MultiTierCache({ tiers: [new MemoryTier(), new RedisTier({ client, prefix })], bus: new RedisInvalidationBus({ client, channel: `${prefix}bus` }), publishWrites: false });
+	new MultiTierCache({
+		tiers: [new MemoryTier(), new RedisTier({ client, prefix })],
+		bus: new RedisInvalidationBus({ client, channel: `${prefix}bus` }),
+		publishWrites: false,
+	});
 const clients = [new Redis(), new Redis()];
 const [writer, reader] = clients.map(make);
 await Promise.all([writer.whenReady(), reader.whenReady()]);
@@ -21,7 +25,13 @@ for (let i = 0; i < count; i++) {
 }
 const { invalidationLatency } = writer.stats();
 const { remoteInvalidationLatency } = reader.stats();
-console.log(JSON.stringify({ count, localAllTiersMicros: invalidationLatency, remoteMemoryTierMicros: remoteInvalidationLatency }, null, 2));
+console.log(
+	JSON.stringify(
+		{ count, localAllTiersMicros: invalidationLatency, remoteMemoryTierMicros: remoteInvalidationLatency },
+		null,
+		2,
+	),
+);
 await writer.close();
 await reader.close();
 await Promise.all(clients.map((client) => client.quit()));

@@ -48,8 +48,26 @@ const guildIds = [];
 for (let g = 0; g < members / perGuild; g++) {
 	const id = snowflake(1_600_000_000_000 + g, g);
 	guildIds.push(id);
-	const roles = Array.from({ length: 6 }, (_, r) => ({ id: r === 0 ? id : snowflake(1_600_000_100_000 + g * 10 + r, r), name: `r${r}`, color: 0, hoist: false, position: r, permissions: '0', managed: false, mentionable: false }));
-	entities.ingest('GUILD_CREATE', { id, name: `G${g}`, icon: null, owner_id: snowflake(1_650_000_000_000 + g, 1), roles, emojis: [], features: [], member_count: perGuild });
+	const roles = Array.from({ length: 6 }, (_, r) => ({
+		id: r === 0 ? id : snowflake(1_600_000_100_000 + g * 10 + r, r),
+		name: `r${r}`,
+		color: 0,
+		hoist: false,
+		position: r,
+		permissions: '0',
+		managed: false,
+		mentionable: false,
+	}));
+	entities.ingest('GUILD_CREATE', {
+		id,
+		name: `G${g}`,
+		icon: null,
+		owner_id: snowflake(1_650_000_000_000 + g, 1),
+		roles,
+		emojis: [],
+		features: [],
+		member_count: perGuild,
+	});
 }
 const before = memory();
 for (let g = 0; g < guildIds.length; g++) {
@@ -57,7 +75,14 @@ for (let g = 0; g < guildIds.length; g++) {
 	for (let i = g * perGuild; i < (g + 1) * perGuild; i++) {
 		const id = snowflake(1_700_000_000_000 + i, i);
 		chunk.push({
-			user: { id, username: `user${i}`, global_name: i % 3 === 0 ? `User ${i}` : null, discriminator: '0', avatar: i % 2 === 0 ? 'a1b2c3d4e5f60718293a4b5c6d7e8f90' : null, public_flags: 0 },
+			user: {
+				id,
+				username: `user${i}`,
+				global_name: i % 3 === 0 ? `User ${i}` : null,
+				discriminator: '0',
+				avatar: i % 2 === 0 ? 'a1b2c3d4e5f60718293a4b5c6d7e8f90' : null,
+				public_flags: 0,
+			},
 			nick: i % 5 === 0 ? `nick${i}` : null,
 			roles: [snowflake(1_600_000_100_000 + g * 10 + 1 + (i % 5), 1 + (i % 5))],
 			joined_at: '2024-03-01T12:00:00.000000+00:00',

@@ -1,7 +1,13 @@
 export { CacheError } from './lib/errors/CacheError.js';
 export { CacheErrorMessages } from './lib/errors/CacheError.js';
 export type { CacheErrorCode, CacheErrorDetails, CacheErrorOptions } from './lib/errors/CacheError.js';
-export type { CacheTier, CacheSetOptions, CacheEntry, EvictionListener, EvictionReason } from './lib/interfaces/CacheTier.js';
+export type {
+	CacheTier,
+	CacheSetOptions,
+	CacheEntry,
+	EvictionListener,
+	EvictionReason,
+} from './lib/interfaces/CacheTier.js';
 export { isInvalidationMessage } from './lib/interfaces/InvalidationBus.js';
 export type { InvalidationBus, InvalidationMessage } from './lib/interfaces/InvalidationBus.js';
 export type { InvalidationReason, TierReadInfo } from './lib/extension-points.js';
@@ -18,7 +24,13 @@ export type {
 	WarmingOptions,
 	WriteMode,
 } from './lib/MultiTierCacheOptions.js';
-export { SerializerRegistry, ValueCodec, DefaultValueCodecOptions, msgpackSerializer, jsonSerializer } from './lib/utils/Serializer.js';
+export {
+	SerializerRegistry,
+	ValueCodec,
+	DefaultValueCodecOptions,
+	msgpackSerializer,
+	jsonSerializer,
+} from './lib/utils/Serializer.js';
 export type { Serializer, ValueCodecOptions, Migration } from './lib/utils/Serializer.js';
 export { MAX_KEY_LENGTH, globToRegExp, dependencyTag } from './lib/utils/keys.js';
 export { AccessModel } from './lib/analytics/AccessModel.js';
@@ -27,7 +39,14 @@ export { LatencyHistogram } from './lib/analytics/LatencyHistogram.js';
 export type { CacheStats, TierStats, LatencySummary } from './lib/analytics/CacheStats.js';
 export { EntityCache } from './lib/entities/EntityCache.js';
 export type { EntityCacheStats } from './lib/entities/EntityCache.js';
-export { CacheFlags, ALL_CACHE_FLAGS, DEFAULT_CACHE_FLAGS, DefaultEntityCacheOptions, DefaultEntityCacheLimits, DefaultDesiredProperties } from './lib/entities/EntityCacheOptions.js';
+export {
+	CacheFlags,
+	ALL_CACHE_FLAGS,
+	DEFAULT_CACHE_FLAGS,
+	DefaultEntityCacheOptions,
+	DefaultEntityCacheLimits,
+	DefaultDesiredProperties,
+} from './lib/entities/EntityCacheOptions.js';
 export type {
 	CachedGuild,
 	DesiredProperties,

@@ -5,7 +5,13 @@ import { GatewayDispatch } from '@ovenjs/ws';
 import { Emitter } from '@ovenjs/types';
 import { NATS_URL, natsAvailable, redisAvailable, uniquePrefix } from '@ovenjs/test-services';
 import { RedisSessionStore } from '@ovenjs/cluster/redis';
-import { DispatchHeaders, JetStreamPublisher, JetStreamWorker, ensureDispatchStream, type WorkerDispatch } from '@ovenjs/cluster/jetstream';
+import {
+	DispatchHeaders,
+	JetStreamPublisher,
+	JetStreamWorker,
+	ensureDispatchStream,
+	type WorkerDispatch,
+} from '@ovenjs/cluster/jetstream';
 
 const redisGate = await redisAvailable('the JetStream publisher and worker');
 const natsGate = await natsAvailable('the JetStream publisher and worker');
@@ -24,7 +30,8 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
 
 class FakeManager extends Emitter<{ dispatch: [event: GatewayDispatch] }> {}
 
-const message = (shardId: number, s: number, n: number): GatewayDispatch => new GatewayDispatch(shardId, 'MESSAGE_CREATE', s, JSON.stringify({ t: 'MESSAGE_CREATE', s, op: 0, d: { n } }));
+const message = (shardId: number, s: number, n: number): GatewayDispatch =>
+	new GatewayDispatch(shardId, 'MESSAGE_CREATE', s, JSON.stringify({ t: 'MESSAGE_CREATE', s, op: 0, d: { n } }));
 
 describe.skipIf(!redisGate.available || !natsGate.available)('JetStream publisher and worker', () => {
 	let redis: Redis;
@@ -61,7 +68,13 @@ describe.skipIf(!redisGate.available || !natsGate.available)('JetStream publishe
 		const manager = new FakeManager();
 		publisher.attach(manager);
 		const hooks = publisher.sessionHooks();
-		await hooks.updateSessionInfo(0, { sessionId: 'abc', sequence: 1, resumeUrl: 'wss://r', shardId: 0, shardCount: 1 });
+		await hooks.updateSessionInfo(0, {
+			sessionId: 'abc',
+			sequence: 1,
+			resumeUrl: 'wss://r',
+			shardId: 0,
+			shardCount: 1,
+		});
 		for (let s = 2; s <= 101; s++) manager.emit('dispatch', message(0, s, s));
 		await publisher.flush();
 		expect(await sessions.retrieve(0)).toMatchObject({ sessionId: 'abc', sequence: 101 });
@@ -72,7 +85,15 @@ describe.skipIf(!redisGate.available || !natsGate.available)('JetStream publishe
 		await restarted.flush();
 		expect(restarted.stats()).toMatchObject({ published: 0, duplicates: 12 });
 		const seen: number[] = [];
-		const worker = new JetStreamWorker({ nats, redis, shardIds: [0], ...names, durable: 'basic', keyPrefix: `${prefix}basic:w:`, handler: (event: WorkerDispatch) => void seen.push(event.s) });
+		const worker = new JetStreamWorker({
+			nats,
+			redis,
+			shardIds: [0],
+			...names,
+			durable: 'basic',
+			keyPrefix: `${prefix}basic:w:`,
+			handler: (event: WorkerDispatch) => void seen.push(event.s),
+		});
 		await worker.start();
 		await until(() => seen.length >= 100);
 		await sleep(200);
@@ -91,7 +112,11 @@ describe.skipIf(!redisGate.available || !natsGate.available)('JetStream publishe
 			h.set(DispatchHeaders.sequence, String(s));
 			h.set(DispatchHeaders.previous, String(previous));
 			h.set(DispatchHeaders.event, 'MESSAGE_CREATE');
-			await js.publish(`${names.subjectPrefix}.0.MESSAGE_CREATE`, JSON.stringify({ t: 'MESSAGE_CREATE', s, op: 0, d: {} }), { headers: h });
+			await js.publish(
+				`${names.subjectPrefix}.0.MESSAGE_CREATE`,
+				JSON.stringify({ t: 'MESSAGE_CREATE', s, op: 0, d: {} }),
+				{ headers: h },
+			);
 		};
 		await publish(2, 0);
 		await publish(4, 3);
@@ -100,7 +125,17 @@ describe.skipIf(!redisGate.available || !natsGate.available)('JetStream publishe
 		await publish(8, 7);
 		const seen: number[] = [];
 		const gaps: unknown[] = [];
-		const worker = new JetStreamWorker({ nats, redis, shardIds: [0], ...names, durable: 'order', keyPrefix: `${prefix}order:w:`, ackWait: 500, gapTimeout: 600, handler: (event) => void seen.push(event.s) });
+		const worker = new JetStreamWorker({
+			nats,
+			redis,
+			shardIds: [0],
+			...names,
+			durable: 'order',
+			keyPrefix: `${prefix}order:w:`,
+			ackWait: 500,
+			gapTimeout: 600,
+			handler: (event) => void seen.push(event.s),
+		});
 		worker.on('gap', (gap) => gaps.push(gap));
 		await worker.start();
 		await until(() => seen.length >= 5);
@@ -114,7 +149,9 @@ describe.skipIf(!redisGate.available || !natsGate.available)('JetStream publishe
 		const names = await stream('tx');
 		const sessions = new RedisSessionStore({ redis, keyPrefix: `${prefix}tx:sessions:` });
 		const publisher = new JetStreamPublisher({ nats, sessions, subjectPrefix: names.subjectPrefix });
-		await publisher.sessionHooks().updateSessionInfo(1, { sessionId: 'tx', sequence: 1, resumeUrl: 'wss://r', shardId: 1, shardCount: 2 });
+		await publisher
+			.sessionHooks()
+			.updateSessionInfo(1, { sessionId: 'tx', sequence: 1, resumeUrl: 'wss://r', shardId: 1, shardCount: 2 });
 		for (let s = 2; s <= 21; s++) publisher.publish(message(1, s, s));
 		await publisher.flush();
 		const key = `${prefix}tx:effects`;
@@ -150,7 +187,9 @@ describe.skipIf(!redisGate.available || !natsGate.available)('JetStream publishe
 		const pressure: boolean[] = [];
 		publisher.on('stalled', ({ shardId }) => stalled.push(shardId));
 		publisher.on('backpressure', ({ high }) => pressure.push(high));
-		await publisher.sessionHooks().updateSessionInfo(0, { sessionId: 'st', sequence: 1, resumeUrl: 'wss://r', shardId: 0, shardCount: 1 });
+		await publisher
+			.sessionHooks()
+			.updateSessionInfo(0, { sessionId: 'st', sequence: 1, resumeUrl: 'wss://r', shardId: 0, shardCount: 1 });
 		for (let s = 2; s <= 200; s++) publisher.publish(message(0, s, s));
 		await publisher.flush();
 		const stats = publisher.stats();

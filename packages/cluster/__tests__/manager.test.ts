@@ -4,8 +4,24 @@ import { z } from 'zod';
 import { ClusterError, ClusterManager, type ClusterManagerOptions, type ClusterProgress } from '@ovenjs/cluster';
 
 const script = fileURLToPath(new URL('./fixtures/echo.ts', import.meta.url));
-const base = { script, execArgv: ['--conditions=@ovenjs/source', '--import', 'tsx'], stdio: 'ignore', healthInterval: 200, healthTimeout: 1_500, respawnDelay: { initial: 50, max: 200 }, stopTimeout: 5_000 } as const satisfies Partial<ClusterManagerOptions>;
-const Who = z.object({ id: z.number(), shardIds: z.array(z.number()), shardCount: z.number(), processCount: z.number(), generation: z.number(), role: z.string(), pid: z.number() });
+const base = {
+	script,
+	execArgv: ['--conditions=@ovenjs/source', '--import', 'tsx'],
+	stdio: 'ignore',
+	healthInterval: 200,
+	healthTimeout: 1_500,
+	respawnDelay: { initial: 50, max: 200 },
+	stopTimeout: 5_000,
+} as const satisfies Partial<ClusterManagerOptions>;
+const Who = z.object({
+	id: z.number(),
+	shardIds: z.array(z.number()),
+	shardCount: z.number(),
+	processCount: z.number(),
+	generation: z.number(),
+	role: z.string(),
+	pid: z.number(),
+});
 
 let manager: ClusterManager | undefined;
 
@@ -28,10 +44,21 @@ describe('ClusterManager', () => {
 		const progress: ClusterProgress[] = [];
 		manager.on('progress', (p) => progress.push(p));
 		await manager.spawn();
-		expect(manager.processes.map((p) => p.shardIds)).toEqual([[0, 1], [2, 3], [4, 5]]);
+		expect(manager.processes.map((p) => p.shardIds)).toEqual([
+			[0, 1],
+			[2, 3],
+			[4, 5],
+		]);
 		expect(progress.at(-1)).toEqual({ processesReady: 3, processes: 3, shardsReady: 6, shards: 6 });
 		const who = await manager.request(1, 'whoami', null, { result: Who });
-		expect(who).toMatchObject({ id: 1, shardIds: [2, 3], shardCount: 6, processCount: 3, generation: 0, role: 'gateway' });
+		expect(who).toMatchObject({
+			id: 1,
+			shardIds: [2, 3],
+			shardCount: 6,
+			processCount: 3,
+			generation: 0,
+			role: 'gateway',
+		});
 		expect(await manager.request(2, 'echo', { nested: [1, 2n] })).toEqual({ nested: [1, 2n] });
 		expect(manager.processOf(5)).toBe(2);
 	}, 30_000);
@@ -40,21 +67,33 @@ describe('ClusterManager', () => {
 		manager = new ClusterManager({ ...base, shards: 8, perProcess: 3, shardIds: [7, 4, 5, 6] });
 		await manager.spawn();
 		expect(manager.processes.map((p) => p.shardIds)).toEqual([[4, 5, 6], [7]]);
-		expect(await manager.request(1, 'whoami', null, { result: Who })).toMatchObject({ shardIds: [7], shardCount: 8 });
-		await expect(new ClusterManager({ ...base, shards: 4, shardIds: [4] }).spawn()).rejects.toThrow(/shardIds must be a non-empty list of shard ids in \[0, 4\), got 4/);
+		expect(await manager.request(1, 'whoami', null, { result: Who })).toMatchObject({
+			shardIds: [7],
+			shardCount: 8,
+		});
+		await expect(new ClusterManager({ ...base, shards: 4, shardIds: [4] }).spawn()).rejects.toThrow(
+			/shardIds must be a non-empty list of shard ids in \[0, 4\), got 4/,
+		);
 	}, 30_000);
 
 	it('fails a request fast and precisely: handler error, unknown name, bad answer, deadline', async () => {
 		manager = new ClusterManager({ ...base, shards: null, processes: 1 });
 		await manager.spawn();
 		const failed = await failure(manager.request(0, 'fail', null));
-		expect([failed.code, failed.message]).toEqual(['CLUSTER_REQUEST_FAILED', 'Process 0 failed the request: the handler failed on purpose']);
+		expect([failed.code, failed.message]).toEqual([
+			'CLUSTER_REQUEST_FAILED',
+			'Process 0 failed the request: the handler failed on purpose',
+		]);
 		const unknown = await failure(manager.request(0, 'nope', null));
 		expect(unknown.code).toBe('CLUSTER_REQUEST_FAILED');
 		expect(unknown.message).toContain('no handler for "nope"');
-		await expect(manager.request(0, 'echo', 'text', { result: z.number() })).rejects.toMatchObject({ code: 'CLUSTER_REQUEST_FAILED' });
+		await expect(manager.request(0, 'echo', 'text', { result: z.number() })).rejects.toMatchObject({
+			code: 'CLUSTER_REQUEST_FAILED',
+		});
 		const started = Date.now();
-		await expect(manager.request(0, 'hang', null, { timeout: 300 })).rejects.toMatchObject({ code: 'CLUSTER_TIMEOUT' });
+		await expect(manager.request(0, 'hang', null, { timeout: 300 })).rejects.toMatchObject({
+			code: 'CLUSTER_TIMEOUT',
+		});
 		expect(Date.now() - started).toBeLessThan(3_000);
 		await expect(manager.request(7, 'echo', null)).rejects.toBeInstanceOf(ClusterError);
 	}, 30_000);
@@ -79,8 +118,13 @@ describe('ClusterManager', () => {
 		const hanging = await manager.broadcast('hang', null, { timeout: 300 });
 		expect(hanging.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['CLUSTER_TIMEOUT', 'CLUSTER_TIMEOUT']);
 		// A process asks every process through the manager (broadcastEval-style).
-		const fanout = await manager.request(1, 'fanout', null, { result: z.array(z.object({ processId: z.number(), ok: z.boolean() })) });
-		expect(fanout.map((r) => [r.processId, r.ok])).toEqual([[0, true], [1, true]]);
+		const fanout = await manager.request(1, 'fanout', null, {
+			result: z.array(z.object({ processId: z.number(), ok: z.boolean() })),
+		});
+		expect(fanout.map((r) => [r.processId, r.ok])).toEqual([
+			[0, true],
+			[1, true],
+		]);
 	}, 30_000);
 
 	it('kills a process that stops answering health checks and respawns it; pending requests fail instead of hanging', async () => {
@@ -99,7 +143,9 @@ describe('ClusterManager', () => {
 		manager = new ClusterManager({ ...base, shards: 4, perProcess: 2 });
 		await manager.spawn();
 		const events: string[] = [];
-		manager.on('exit', ({ processId, willRespawn }) => events.push(`exit ${processId}${willRespawn ? ' respawn' : ''}`));
+		manager.on('exit', ({ processId, willRespawn }) =>
+			events.push(`exit ${processId}${willRespawn ? ' respawn' : ''}`),
+		);
 		manager.on('spawn', ({ processId, generation }) => events.push(`spawn ${processId}.${generation}`));
 		manager.on('ready', ({ processId, generation }) => events.push(`ready ${processId}.${generation}`));
 		await manager.rollingRestart();
@@ -111,12 +157,22 @@ describe('ClusterManager', () => {
 
 	it('refuses to start when the daily session start limit cannot pay for the identifies, counting stored sessions', async () => {
 		const sessionStartLimit = { total: 1000, remaining: 3, resetAfter: 3_600_000, maxConcurrency: 1 };
-		const refused = new ClusterManager({ ...base, shards: 'auto', gatewayInformation: () => Promise.resolve({ shards: 6, sessionStartLimit }) });
+		const refused = new ClusterManager({
+			...base,
+			shards: 'auto',
+			gatewayInformation: () => Promise.resolve({ shards: 6, sessionStartLimit }),
+		});
 		const refusal = await failure(refused.spawn());
 		expect(refusal.code).toBe('CLUSTER_SESSION_START_LIMIT');
 		expect(refusal.message).toContain('3 of 1000 left');
 		expect(refused.processes).toEqual([]);
-		manager = new ClusterManager({ ...base, shards: 'auto', perProcess: 6, gatewayInformation: () => Promise.resolve({ shards: 6, sessionStartLimit }), storedSessions: (ids) => Promise.resolve(ids.length - 3) });
+		manager = new ClusterManager({
+			...base,
+			shards: 'auto',
+			perProcess: 6,
+			gatewayInformation: () => Promise.resolve({ shards: 6, sessionStartLimit }),
+			storedSessions: (ids) => Promise.resolve(ids.length - 3),
+		});
 		await manager.spawn();
 		expect(manager.shardCount).toBe(6);
 	}, 30_000);
@@ -124,6 +180,8 @@ describe('ClusterManager', () => {
 	it('checks its options with typed errors', () => {
 		expect(() => new ClusterManager({ script: '' })).toThrow(/script must be the path/);
 		expect(() => new ClusterManager({ script, shards: 'auto' })).toThrow(/needs gatewayInformation/);
-		expect(() => new ClusterManager({ script, shards: 4, perProcess: 0 })).toThrow(/perProcess must be a positive integer/);
+		expect(() => new ClusterManager({ script, shards: 4, perProcess: 0 })).toThrow(
+			/perProcess must be a positive integer/,
+		);
 	});
 });

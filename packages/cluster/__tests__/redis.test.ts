@@ -17,7 +17,13 @@ describe.skipIf(!gate.available)('RedisSessionStore', () => {
 		redis.disconnect();
 	});
 
-	const session = (shardId: number, sequence: number, sessionId = `s${shardId}`) => ({ sessionId, sequence, resumeUrl: 'wss://resume.example', shardId, shardCount: 4 });
+	const session = (shardId: number, sequence: number, sessionId = `s${shardId}`) => ({
+		sessionId,
+		sequence,
+		resumeUrl: 'wss://resume.example',
+		shardId,
+		shardCount: 4,
+	});
 
 	it('writes a new session at once, coalesces sequence bumps, and flushes on demand', async () => {
 		const store = new RedisSessionStore({ redis, keyPrefix: prefix, flushInterval: 60_000 });
@@ -77,7 +83,8 @@ describe.skipIf(!gate.available)('RedisIdentifyQueue', () => {
 		await a.plan([0, 1, 2, 3, 4, 5], 2);
 		await Promise.all([a.setLimits(limits), b.setLimits(limits)]);
 		const granted: { shard: number; at: number }[] = [];
-		const wait = (queue: RedisIdentifyQueue, shard: number) => queue.waitForIdentify(shard).then(() => granted.push({ shard, at: Date.now() }));
+		const wait = (queue: RedisIdentifyQueue, shard: number) =>
+			queue.waitForIdentify(shard).then(() => granted.push({ shard, at: Date.now() }));
 		// The "second process" asks first, for its higher shards.
 		const later = [wait(b, 4), wait(b, 5)];
 		await new Promise((resolve) => setTimeout(resolve, 50));
@@ -85,7 +92,8 @@ describe.skipIf(!gate.available)('RedisIdentifyQueue', () => {
 		for (const bucket of [0, 1]) {
 			const inBucket = granted.filter((g) => g.shard % 2 === bucket);
 			expect(inBucket.map((g) => g.shard)).toEqual(bucket === 0 ? [0, 2, 4] : [1, 3, 5]);
-			for (let i = 1; i < inBucket.length; i++) expect((inBucket[i]?.at ?? 0) - (inBucket[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(140);
+			for (let i = 1; i < inBucket.length; i++)
+				expect((inBucket[i]?.at ?? 0) - (inBucket[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(140);
 		}
 		expect(Number(await redis.get(`${keyPrefix}budget`))).toBe(994);
 	});
@@ -103,7 +111,12 @@ describe.skipIf(!gate.available)('RedisIdentifyQueue', () => {
 	it('gives up its place when aborted, and reports a spent budget', async () => {
 		const keyPrefix = `${prefix}budget:`;
 		const spent: number[] = [];
-		const queue = new RedisIdentifyQueue({ redis, keyPrefix, windowMs: 10, onBudgetExhausted: (ms) => spent.push(ms) });
+		const queue = new RedisIdentifyQueue({
+			redis,
+			keyPrefix,
+			windowMs: 10,
+			onBudgetExhausted: (ms) => spent.push(ms),
+		});
 		await queue.setLimits({ total: 1000, remaining: 1, resetAfter: 60_000, maxConcurrency: 1 });
 		await queue.waitForIdentify(0);
 		const controller = new AbortController();

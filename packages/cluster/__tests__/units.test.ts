@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ClusterError, ClusterProcess, checkSessionBudget, parseClusterArgs, planProcesses, resolveShardCount } from '@ovenjs/cluster';
+import {
+	ClusterError,
+	ClusterProcess,
+	checkSessionBudget,
+	parseClusterArgs,
+	planProcesses,
+	resolveShardCount,
+} from '@ovenjs/cluster';
 import { dispatchSubject } from '@ovenjs/cluster/jetstream';
 
 describe('planning', () => {
@@ -13,7 +20,11 @@ describe('planning', () => {
 	});
 
 	it('splits shards into processes of consecutive shards', () => {
-		expect(planProcesses(10, 4)).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+		expect(planProcesses(10, 4)).toEqual([
+			[0, 1, 2, 3],
+			[4, 5, 6, 7],
+			[8, 9],
+		]);
 		expect(planProcesses(1, 4)).toEqual([[0]]);
 		expect(() => planProcesses(4, 0)).toThrow(/perProcess must be a positive integer/);
 	});
@@ -36,17 +47,31 @@ describe('planning', () => {
 
 describe('CLI arguments', () => {
 	it('parses ovenjs cluster start and workers', () => {
-		expect(parseClusterArgs(['cluster', 'start', './bot.js', '--shards', 'auto', '--per-process', '4'])).toMatchObject({ command: 'start', script: './bot.js', shards: 'auto', perProcess: 4 });
-		expect(parseClusterArgs(['start', 'bot.js', '--shards', '16', '--redis', 'redis://r:6379', '--', '--flag'])).toMatchObject({ shards: 16, redis: 'redis://r:6379', args: ['--flag'] });
-		expect(parseClusterArgs(['workers', 'worker.js', '--processes', '3'])).toMatchObject({ command: 'workers', shards: null, processes: 3 });
-		expect(parseClusterArgs(['start', 'bot.js', '--shards', '32', '--shard-range', '16-31']).shardIds).toEqual(Array.from({ length: 16 }, (_, i) => 16 + i));
-		expect(() => parseClusterArgs(['start', 'bot.js', '--shard-range', '9-3'])).toThrow(/--shard-range takes FIRST-LAST/);
+		expect(
+			parseClusterArgs(['cluster', 'start', './bot.js', '--shards', 'auto', '--per-process', '4']),
+		).toMatchObject({ command: 'start', script: './bot.js', shards: 'auto', perProcess: 4 });
+		expect(
+			parseClusterArgs(['start', 'bot.js', '--shards', '16', '--redis', 'redis://r:6379', '--', '--flag']),
+		).toMatchObject({ shards: 16, redis: 'redis://r:6379', args: ['--flag'] });
+		expect(parseClusterArgs(['workers', 'worker.js', '--processes', '3'])).toMatchObject({
+			command: 'workers',
+			shards: null,
+			processes: 3,
+		});
+		expect(parseClusterArgs(['start', 'bot.js', '--shards', '32', '--shard-range', '16-31']).shardIds).toEqual(
+			Array.from({ length: 16 }, (_, i) => 16 + i),
+		);
+		expect(() => parseClusterArgs(['start', 'bot.js', '--shard-range', '9-3'])).toThrow(
+			/--shard-range takes FIRST-LAST/,
+		);
 	});
 
 	it('says what is wrong, with the usage', () => {
 		expect(() => parseClusterArgs(['stop'])).toThrow(/Unknown command "stop"[\s\S]*Usage/);
 		expect(() => parseClusterArgs(['start'])).toThrow(/needs the script/);
-		expect(() => parseClusterArgs(['start', 'bot.js', '--per-process', 'two'])).toThrow(/--per-process takes a positive integer, got "two"/);
+		expect(() => parseClusterArgs(['start', 'bot.js', '--per-process', 'two'])).toThrow(
+			/--per-process takes a positive integer, got "two"/,
+		);
 		expect(() => parseClusterArgs(['workers', 'w.js', '--shards', '4'])).toThrow(/--shards belongs to "start"/);
 		expect(() => parseClusterArgs(['start', 'bot.js', '--bogus'])).toThrow(/Unknown option "--bogus"/);
 	});

@@ -1,5 +1,11 @@
 export { ClusterManager, DefaultClusterManagerOptions } from './lib/ClusterManager.js';
-export type { ClusterManagerOptions, ClusterManagerEvents, ClusterProcessInfo, ClusterProgress, ClusterGatewayInformation } from './lib/ClusterManager.js';
+export type {
+	ClusterManagerOptions,
+	ClusterManagerEvents,
+	ClusterProcessInfo,
+	ClusterProgress,
+	ClusterGatewayInformation,
+} from './lib/ClusterManager.js';
 export { ClusterProcess } from './lib/ClusterProcess.js';
 export type { ClusterRequestHandler } from './lib/ClusterProcess.js';
 export { ClusterError } from './lib/errors/ClusterError.js';

@@ -47,9 +47,13 @@ describe('ExtensionBus', () => {
 		bus.on('error:unhandled', (error, context) => void reports.push([error, context]));
 		const after = vi.fn();
 		const boom = new Error('boom');
-		bus.on('lifecycle:init', () => {
-			throw boom;
-		}, { priority: 1, label: 'plugin-x' });
+		bus.on(
+			'lifecycle:init',
+			() => {
+				throw boom;
+			},
+			{ priority: 1, label: 'plugin-x' },
+		);
 		bus.on('lifecycle:init', after);
 		bus.emit('lifecycle:init', warn);
 		expect(after).toHaveBeenCalledWith(warn);
@@ -71,10 +75,14 @@ describe('ExtensionBus', () => {
 	it('emitAsync awaits handlers in order and never rejects', async () => {
 		const bus = new ExtensionBus();
 		const order: number[] = [];
-		bus.on('client:warn', async () => {
-			await new Promise((resolve) => setTimeout(resolve, 5));
-			order.push(1);
-		}, { priority: 2 });
+		bus.on(
+			'client:warn',
+			async () => {
+				await new Promise((resolve) => setTimeout(resolve, 5));
+				order.push(1);
+			},
+			{ priority: 2 },
+		);
 		bus.on('client:warn', () => Promise.reject(new Error('no')), { priority: 1 });
 		bus.on('client:warn', () => void order.push(2));
 		const warning = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
@@ -90,10 +98,16 @@ describe('ExtensionBus', () => {
 		bus.on('error:unhandled', (error) => void reports.push(error));
 		bus.on('message:beforeSend', (body) => ({ ...body, content: `${body.content ?? ''}!` }), { priority: 3 });
 		bus.on('message:beforeSend', () => undefined, { priority: 2 });
-		bus.on('message:beforeSend', () => {
-			throw new Error('skip me');
-		}, { priority: 1 });
-		bus.on('message:beforeSend', (body, channelId) => Promise.resolve({ ...body, content: `${body.content ?? ''} to ${String(channelId)}` }));
+		bus.on(
+			'message:beforeSend',
+			() => {
+				throw new Error('skip me');
+			},
+			{ priority: 1 },
+		);
+		bus.on('message:beforeSend', (body, channelId) =>
+			Promise.resolve({ ...body, content: `${body.content ?? ''} to ${String(channelId)}` }),
+		);
 		const out = await bus.transform('message:beforeSend', { content: 'hi' }, undefined);
 		expect(out).toEqual({ content: 'hi! to undefined' });
 		expect(reports).toHaveLength(1);

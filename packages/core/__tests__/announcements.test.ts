@@ -7,7 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { Client, ExtensionBus } from '../src/index.js';
 
 const TOKEN = 'announcements-test-token-0123456789';
-const deleted = (id: string) => ({ t: 'MESSAGE_DELETE', d: { id, channel_id: '81384788765712390' }, s: 1, shardId: 0, at: 0 });
+const deleted = (id: string) => ({
+	t: 'MESSAGE_DELETE',
+	d: { id, channel_id: '81384788765712390' },
+	s: 1,
+	shardId: 0,
+	at: 0,
+});
 
 describe('client events and their bus points', () => {
 	it('calls a listener and a point handler once each, and either side alone', async () => {

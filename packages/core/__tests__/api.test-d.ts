@@ -16,5 +16,7 @@ test('client.api methods take branded IDs and return discord-api-types results',
 	void api.channels.getChannel(guildId);
 	// @ts-expect-error -- a plain string is not a ChannelId
 	void api.channels.getChannel('123');
-	expectTypeOf<Parameters<Api['channels']['listMessages']>[1]>().toExtend<{ readonly query?: { readonly limit?: number } } | undefined>();
+	expectTypeOf<Parameters<Api['channels']['listMessages']>[1]>().toExtend<
+		{ readonly query?: { readonly limit?: number } } | undefined
+	>();
 });

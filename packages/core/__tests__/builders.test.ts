@@ -17,7 +17,8 @@ function issuesOf(fn: () => unknown): { builder: string; paths: string[]; messag
 	try {
 		fn();
 	} catch (error) {
-		if (error instanceof BuilderValidationError) return { builder: error.builder, paths: error.issues.map((issue) => issue.path), message: error.message };
+		if (error instanceof BuilderValidationError)
+			return { builder: error.builder, paths: error.issues.map((issue) => issue.path), message: error.message };
 		throw error;
 	}
 	throw new Error('expected a BuilderValidationError');
@@ -47,7 +48,13 @@ describe('EmbedBuilder', () => {
 
 	it('lists every broken limit with its path in one typed error', () => {
 		const fields = Array.from({ length: 26 }, (_, i) => ({ name: `f${i}`, value: 'v' }));
-		const result = issuesOf(() => new EmbedBuilder().setTitle('x'.repeat(257)).setColor(0x1000000).addFields(...fields).toJSON());
+		const result = issuesOf(() =>
+			new EmbedBuilder()
+				.setTitle('x'.repeat(257))
+				.setColor(0x1000000)
+				.addFields(...fields)
+				.toJSON(),
+		);
 		expect(result.builder).toBe('EmbedBuilder');
 		expect(result.paths).toEqual(expect.arrayContaining(['title', 'color', 'fields']));
 		expect(result.message).toContain('title: must be at most 256 characters');
@@ -64,7 +71,9 @@ describe('EmbedBuilder', () => {
 	});
 
 	it('enforces the 6000-character total', () => {
-		const embed = new EmbedBuilder().setDescription('x'.repeat(4096)).addFields({ name: 'n', value: 'y'.repeat(1024) }, { name: 'm', value: 'z'.repeat(1024) });
+		const embed = new EmbedBuilder()
+			.setDescription('x'.repeat(4096))
+			.addFields({ name: 'n', value: 'y'.repeat(1024) }, { name: 'm', value: 'z'.repeat(1024) });
 		expect(issuesOf(() => embed.toJSON()).message).toMatch(/6146 characters; Discord allows at most 6000/);
 	});
 });
@@ -86,44 +95,89 @@ describe('components', () => {
 
 	it('rejects a link button without URL, a button without label and a select sharing a row', () => {
 		expect(issuesOf(() => new ButtonBuilder(ButtonStyle.Link).setLabel('x').toJSON()).paths).toContain('url');
-		expect(issuesOf(() => new ButtonBuilder().setCustomId('a').toJSON()).message).toContain('needs a label or an emoji');
+		expect(issuesOf(() => new ButtonBuilder().setCustomId('a').toJSON()).message).toContain(
+			'needs a label or an emoji',
+		);
 		const select = new StringSelectMenuBuilder('pick').addOptions({ label: 'A', value: 'a' });
-		expect(issuesOf(() => new ActionRowBuilder().addComponents(select, new ButtonBuilder().setCustomId('b').setLabel('B')).toJSON()).message).toContain('must be alone');
+		expect(
+			issuesOf(() =>
+				new ActionRowBuilder()
+					.addComponents(select, new ButtonBuilder().setCustomId('b').setLabel('B'))
+					.toJSON(),
+			).message,
+		).toContain('must be alone');
 		const six = Array.from({ length: 6 }, (_, i) => new ButtonBuilder().setCustomId(`b${i}`).setLabel('B'));
-		expect(issuesOf(() => new ActionRowBuilder().addComponents(...six).toJSON()).message).toContain('at most 5 components');
+		expect(issuesOf(() => new ActionRowBuilder().addComponents(...six).toJSON()).message).toContain(
+			'at most 5 components',
+		);
 	});
 
 	it('validates select menus', () => {
-		expect(new StringSelectMenuBuilder('pick').addOptions({ label: 'A', value: 'a' }).setValueRange(1, 1).toJSON()).toMatchObject({ type: ComponentType.StringSelect, custom_id: 'pick' });
+		expect(
+			new StringSelectMenuBuilder('pick').addOptions({ label: 'A', value: 'a' }).setValueRange(1, 1).toJSON(),
+		).toMatchObject({ type: ComponentType.StringSelect, custom_id: 'pick' });
 		expect(issuesOf(() => new StringSelectMenuBuilder('pick').toJSON()).paths).toContain('options');
-		expect(issuesOf(() => new StringSelectMenuBuilder('pick').addOptions({ label: 'A', value: 'a' }).setValueRange(3, 2).toJSON()).paths).toEqual(expect.arrayContaining(['min_values', 'max_values']));
+		expect(
+			issuesOf(() =>
+				new StringSelectMenuBuilder('pick').addOptions({ label: 'A', value: 'a' }).setValueRange(3, 2).toJSON(),
+			).paths,
+		).toEqual(expect.arrayContaining(['min_values', 'max_values']));
 	});
 });
 
 describe('ModalBuilder', () => {
 	it('wraps text inputs in labels', () => {
-		const modal = new ModalBuilder('fb', 'Feedback').addInputs(new TextInputBuilder('text', TextInputStyle.Paragraph).setLabel('Thoughts').setLength(1, 100));
+		const modal = new ModalBuilder('fb', 'Feedback').addInputs(
+			new TextInputBuilder('text', TextInputStyle.Paragraph).setLabel('Thoughts').setLength(1, 100),
+		);
 		expect(modal.toJSON()).toEqual({
 			custom_id: 'fb',
 			title: 'Feedback',
-			components: [{ type: ComponentType.Label, label: 'Thoughts', component: { type: ComponentType.TextInput, custom_id: 'text', style: TextInputStyle.Paragraph, min_length: 1, max_length: 100 } }],
+			components: [
+				{
+					type: ComponentType.Label,
+					label: 'Thoughts',
+					component: {
+						type: ComponentType.TextInput,
+						custom_id: 'text',
+						style: TextInputStyle.Paragraph,
+						min_length: 1,
+						max_length: 100,
+					},
+				},
+			],
 		});
 	});
 
 	it('rejects long titles, missing labels and empty modals', () => {
-		expect(issuesOf(() => new ModalBuilder('m', 'x'.repeat(46)).addInputs(new TextInputBuilder('a').setLabel('A')).toJSON()).paths).toContain('title');
-		expect(issuesOf(() => new ModalBuilder('m', 'T').addInputs(new TextInputBuilder('a')).toJSON()).message).toContain('needs a label');
+		expect(
+			issuesOf(() =>
+				new ModalBuilder('m', 'x'.repeat(46)).addInputs(new TextInputBuilder('a').setLabel('A')).toJSON(),
+			).paths,
+		).toContain('title');
+		expect(
+			issuesOf(() => new ModalBuilder('m', 'T').addInputs(new TextInputBuilder('a')).toJSON()).message,
+		).toContain('needs a label');
 		expect(issuesOf(() => new ModalBuilder('m', 'T').toJSON()).message).toContain('at least 1 text input');
-		expect(issuesOf(() => new TextInputBuilder('a').setLabel('A').setLength(10, 5).toJSON()).paths).toContain('min_length');
+		expect(issuesOf(() => new TextInputBuilder('a').setLabel('A').setLength(10, 5).toJSON()).paths).toContain(
+			'min_length',
+		);
 	});
 });
 
 describe('command builders', () => {
 	it('builds a slash command with options and subcommands', () => {
 		const command = new SlashCommandBuilder('ping', 'Replies with the latency')
-			.addStringOption({ name: 'format', description: 'How to show it', required: true, choices: [{ name: 'ms', value: 'ms' }] })
+			.addStringOption({
+				name: 'format',
+				description: 'How to show it',
+				required: true,
+				choices: [{ name: 'ms', value: 'ms' }],
+			})
 			.addIntegerOption({ name: 'count', description: 'Times', minValue: 1, maxValue: 5 })
-			.addSubcommand('deep', 'Deep ping', (sub) => sub.addBooleanOption({ name: 'full', description: 'All shards' }));
+			.addSubcommand('deep', 'Deep ping', (sub) =>
+				sub.addBooleanOption({ name: 'full', description: 'All shards' }),
+			);
 		expect(command.toJSON()).toMatchObject({
 			type: ApplicationCommandType.ChatInput,
 			name: 'ping',
@@ -136,11 +190,19 @@ describe('command builders', () => {
 	});
 
 	it('rejects bad names, long descriptions, duplicate options and required-after-optional', () => {
-		expect(issuesOf(() => new SlashCommandBuilder('Ping Me', 'x').toJSON()).message).toMatch(/name: may only contain.*name: must be lowercase/);
-		expect(issuesOf(() => new SlashCommandBuilder('ping', 'x'.repeat(101)).toJSON()).paths).toContain('description');
-		const dup = new SlashCommandBuilder('ping', 'd').addBooleanOption({ name: 'a', description: 'a' }).addBooleanOption({ name: 'a', description: 'b' });
+		expect(issuesOf(() => new SlashCommandBuilder('Ping Me', 'x').toJSON()).message).toMatch(
+			/name: may only contain.*name: must be lowercase/,
+		);
+		expect(issuesOf(() => new SlashCommandBuilder('ping', 'x'.repeat(101)).toJSON()).paths).toContain(
+			'description',
+		);
+		const dup = new SlashCommandBuilder('ping', 'd')
+			.addBooleanOption({ name: 'a', description: 'a' })
+			.addBooleanOption({ name: 'a', description: 'b' });
 		expect(issuesOf(() => dup.toJSON()).message).toContain('duplicate option name "a"');
-		const order = new SlashCommandBuilder('ping', 'd').addBooleanOption({ name: 'a', description: 'a' }).addUserOption({ name: 'b', description: 'b', required: true });
+		const order = new SlashCommandBuilder('ping', 'd')
+			.addBooleanOption({ name: 'a', description: 'a' })
+			.addUserOption({ name: 'b', description: 'b', required: true });
 		expect(issuesOf(() => order.toJSON()).paths).toContain('options.1.required');
 		let many = new SlashCommandBuilder('ping', 'd');
 		for (let i = 0; i < 26; i++) many = many.addBooleanOption({ name: `o${i}`, description: 'd' });
@@ -148,7 +210,12 @@ describe('command builders', () => {
 	});
 
 	it('builds context-menu commands', () => {
-		expect(new ContextMenuCommandBuilder('Show Info', ApplicationCommandType.User).toJSON()).toEqual({ name: 'Show Info', type: ApplicationCommandType.User });
-		expect(issuesOf(() => new ContextMenuCommandBuilder('', ApplicationCommandType.Message).toJSON()).paths).toContain('name');
+		expect(new ContextMenuCommandBuilder('Show Info', ApplicationCommandType.User).toJSON()).toEqual({
+			name: 'Show Info',
+			type: ApplicationCommandType.User,
+		});
+		expect(
+			issuesOf(() => new ContextMenuCommandBuilder('', ApplicationCommandType.Message).toJSON()).paths,
+		).toContain('name');
 	});
 });

@@ -2,11 +2,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { ApplicationCommandType, GatewayIntentBits, InteractionResponseType, InteractionType } from 'discord-api-types/v10';
+import {
+	ApplicationCommandType,
+	GatewayIntentBits,
+	InteractionResponseType,
+	InteractionType,
+} from 'discord-api-types/v10';
 import { MockDiscord } from '@ovenjs/testing';
 import { asUserId, type ChannelId, type UserId } from '@ovenjs/types';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ChatInputCommandInteraction, Client, CoreError, ExtensionBus, SlashCommandBuilder, type ClientMessage, type DispatchEnvelope } from '../src/index.js';
+import {
+	ChatInputCommandInteraction,
+	Client,
+	CoreError,
+	ExtensionBus,
+	SlashCommandBuilder,
+	type ClientMessage,
+	type DispatchEnvelope,
+} from '../src/index.js';
 
 const intents = GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.MessageContent;
 let discord: MockDiscord;
@@ -16,7 +29,12 @@ const clients: Client[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'ovenjs-core-'));
 
 function client(bus?: ExtensionBus): Client {
-	const created = new Client({ token: discord.token, intents, rest: { api: discord.apiBase }, ...(bus === undefined ? {} : { bus }) });
+	const created = new Client({
+		token: discord.token,
+		intents,
+		rest: { api: discord.apiBase },
+		...(bus === undefined ? {} : { bus }),
+	});
 	clients.push(created);
 	return created;
 }
@@ -26,7 +44,8 @@ function answerPing(bot: Client): void {
 		if (message.content === '!ping') await message.reply(`pong ${message.latency} ms`);
 	});
 	bot.on('interactionCreate', async (interaction) => {
-		if (interaction instanceof ChatInputCommandInteraction && interaction.commandName === 'ping') await interaction.reply(`pong (${interaction.latency} ms)`);
+		if (interaction instanceof ChatInputCommandInteraction && interaction.commandName === 'ping')
+			await interaction.reply(`pong (${interaction.latency} ms)`);
 	});
 }
 
@@ -88,9 +107,17 @@ describe('Client against the mock Discord', () => {
 		await bot.login();
 		const before = discord.requests.filter('POST', '/channels/{channel_id}/messages').length;
 		discord.world.sendMessage(channelId, userId, '!ping');
-		await until(() => discord.requests.filter('POST', '/channels/{channel_id}/messages').length > before, 'the !ping reply');
+		await until(
+			() => discord.requests.filter('POST', '/channels/{channel_id}/messages').length > before,
+			'the !ping reply',
+		);
 		expect(JSON.stringify(discord.requests.last()?.body)).toMatch(/"content":"pong -?\d+ ms"/);
-		const response = await discord.world.triggerInteraction({ type: InteractionType.ApplicationCommand, data: { id: '1', name: 'ping', type: ApplicationCommandType.ChatInput }, channelId, userId });
+		const response = await discord.world.triggerInteraction({
+			type: InteractionType.ApplicationCommand,
+			data: { id: '1', name: 'ping', type: ApplicationCommandType.ChatInput },
+			channelId,
+			userId,
+		});
 		expect(response.type).toBe(InteractionResponseType.ChannelMessageWithSource);
 		expect(JSON.stringify(response.data)).toMatch(/"content":"pong \(-?\d+ ms\)"/);
 	});
@@ -112,7 +139,10 @@ describe('Client against the mock Discord', () => {
 		expect(info.shardId).toBe(0);
 		const before = discord.requests.filter('POST', '/channels/{channel_id}/messages').length;
 		discord.world.sendMessage(channelId, userId, '!ping');
-		await until(() => discord.requests.filter('POST', '/channels/{channel_id}/messages').length > before, 'the reply after resume');
+		await until(
+			() => discord.requests.filter('POST', '/channels/{channel_id}/messages').length > before,
+			'the reply after resume',
+		);
 	});
 
 	it('records dispatches and replays them into a client that never connected', async () => {
@@ -121,7 +151,10 @@ describe('Client against the mock Discord', () => {
 		await bot.pipeline.record(file);
 		await bot.login();
 		discord.world.sendMessage(channelId, userId, 'recorded message');
-		await until(() => bot.cache.messages(channelId).some((message) => message.content === 'recorded message'), 'the recorded message');
+		await until(
+			() => bot.cache.messages(channelId).some((message) => message.content === 'recorded message'),
+			'the recorded message',
+		);
 		const written = await bot.pipeline.stopRecording();
 		expect(written).toBeGreaterThanOrEqual(3);
 
@@ -141,13 +174,21 @@ describe('Client against the mock Discord', () => {
 			order.push('filter:0');
 			return !(event.t === 'MESSAGE_CREATE' && JSON.stringify(event.d).includes('drop me'));
 		});
-		bot.pipeline.filter(() => {
-			order.push('filter:10');
-			return true;
-		}, { priority: 10 });
-		bot.pipeline.transform((event) => (event.t === 'MESSAGE_CREATE' ? { ...event, t: 'MESSAGE_CREATE' } : undefined));
+		bot.pipeline.filter(
+			() => {
+				order.push('filter:10');
+				return true;
+			},
+			{ priority: 10 },
+		);
+		bot.pipeline.transform((event) =>
+			event.t === 'MESSAGE_CREATE' ? { ...event, t: 'MESSAGE_CREATE' } : undefined,
+		);
 		const batches: DispatchEnvelope[][] = [];
-		const handle = bot.pipeline.batch('MESSAGE_CREATE', (events) => void batches.push(events), { size: 2, intervalMs: 60_000 });
+		const handle = bot.pipeline.batch('MESSAGE_CREATE', (events) => void batches.push(events), {
+			size: 2,
+			intervalMs: 60_000,
+		});
 		const seen: string[] = [];
 		bot.on('messageCreate', (message) => void seen.push(message.content));
 		await bot.login();
@@ -165,7 +206,10 @@ describe('Client against the mock Discord', () => {
 		const secret = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.this-is-not-a-real-token-at-all-xx';
 		const bot = new Client({ token: secret, intents, rest: { api: discord.apiBase, retries: 0 } });
 		clients.push(bot);
-		const error: unknown = await bot.login().then(() => undefined, (caught: unknown) => caught);
+		const error: unknown = await bot.login().then(
+			() => undefined,
+			(caught: unknown) => caught,
+		);
 		expect(error).toBeInstanceOf(Error);
 		expect(String(error instanceof Error ? `${error.message}${error.stack ?? ''}` : error)).not.toContain(secret);
 		expect(() => new Client({ token: '', intents })).toThrow(CoreError);

@@ -1,8 +1,24 @@
-import { ApplicationCommandType, GatewayDispatchEvents, GatewayIntentBits, InteractionResponseType, InteractionType, PermissionFlagsBits } from 'discord-api-types/v10';
+import {
+	ApplicationCommandType,
+	GatewayDispatchEvents,
+	GatewayIntentBits,
+	InteractionResponseType,
+	InteractionType,
+	PermissionFlagsBits,
+} from 'discord-api-types/v10';
 import { MockDiscord } from '@ovenjs/testing';
 import { asMessageId, asUserId, uncheckedSnowflake, type ChannelId, type UserId } from '@ovenjs/types';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AutocompleteInteraction, ChatInputCommandInteraction, Client, ExtensionBus, ModalBuilder, TextInputBuilder, type MessageDelete, type MessageUpdate } from '../src/index.js';
+import {
+	AutocompleteInteraction,
+	ChatInputCommandInteraction,
+	Client,
+	ExtensionBus,
+	ModalBuilder,
+	TextInputBuilder,
+	type MessageDelete,
+	type MessageUpdate,
+} from '../src/index.js';
 
 const intents = GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.MessageContent;
 let discord: MockDiscord;
@@ -11,7 +27,12 @@ let userId: UserId;
 const clients: Client[] = [];
 
 function client(bus?: ExtensionBus): Client {
-	const created = new Client({ token: discord.token, intents, rest: { api: discord.apiBase }, ...(bus === undefined ? {} : { bus }) });
+	const created = new Client({
+		token: discord.token,
+		intents,
+		rest: { api: discord.apiBase },
+		...(bus === undefined ? {} : { bus }),
+	});
 	clients.push(created);
 	return created;
 }
@@ -35,11 +56,20 @@ afterAll(async () => {
 
 describe('Client events and composition', () => {
 	it('decodes a dispatch nobody uses only once something wants it (a raw listener added while running)', async () => {
-		const bot = new Client({ token: discord.token, intents: intents | GatewayIntentBits.GuildMessageTyping, rest: { api: discord.apiBase } });
+		const bot = new Client({
+			token: discord.token,
+			intents: intents | GatewayIntentBits.GuildMessageTyping,
+			rest: { api: discord.apiBase },
+		});
 		clients.push(bot);
 		await bot.login();
 		const guildId = bot.cache.guildIds()[0]!;
-		const typing = (): Promise<number> => discord.gateway.dispatch(GatewayDispatchEvents.TypingStart, { channel_id: channelId, guild_id: guildId, user_id: userId, timestamp: 1 }, { guildId });
+		const typing = (): Promise<number> =>
+			discord.gateway.dispatch(
+				GatewayDispatchEvents.TypingStart,
+				{ channel_id: channelId, guild_id: guildId, user_id: userId, timestamp: 1 },
+				{ guildId },
+			);
 		const shardStatus = async (): Promise<{ skipped: number }> => (await bot.gateway!.fetchStatus())[0]!;
 		const skippedBefore = (await shardStatus()).skipped;
 		expect(await typing()).toBe(1);
@@ -172,7 +202,11 @@ describe('Client events and composition', () => {
 	});
 
 	it('emits channelCreate and guildMemberAdd with validated, branded payloads', async () => {
-		const bot = new Client({ token: discord.token, intents: intents | GatewayIntentBits.GuildMembers, rest: { api: discord.apiBase } });
+		const bot = new Client({
+			token: discord.token,
+			intents: intents | GatewayIntentBits.GuildMembers,
+			rest: { api: discord.apiBase },
+		});
 		clients.push(bot);
 		await bot.login();
 		const guild = [...discord.world.guilds.values()][0];
@@ -191,19 +225,33 @@ describe('Client events and composition', () => {
 	it('answers autocomplete and shows a modal through the mock callback route', async () => {
 		const bot = client();
 		bot.on('interactionCreate', async (interaction) => {
-			if (interaction instanceof AutocompleteInteraction) await interaction.respond([{ name: `${interaction.focused?.value ?? ''}!`, value: 'x' }]);
-			else if (interaction instanceof ChatInputCommandInteraction) await interaction.showModal(new ModalBuilder('m', 'Tell me').addInputs(new TextInputBuilder('t').setLabel('Text')));
+			if (interaction instanceof AutocompleteInteraction)
+				await interaction.respond([{ name: `${interaction.focused?.value ?? ''}!`, value: 'x' }]);
+			else if (interaction instanceof ChatInputCommandInteraction)
+				await interaction.showModal(
+					new ModalBuilder('m', 'Tell me').addInputs(new TextInputBuilder('t').setLabel('Text')),
+				);
 		});
 		await bot.login();
 		const auto = await discord.world.triggerInteraction({
 			type: InteractionType.ApplicationCommandAutocomplete,
-			data: { id: '1', name: 'search', type: ApplicationCommandType.ChatInput, options: [{ type: 3, name: 'q', value: 'ab', focused: true }] },
+			data: {
+				id: '1',
+				name: 'search',
+				type: ApplicationCommandType.ChatInput,
+				options: [{ type: 3, name: 'q', value: 'ab', focused: true }],
+			},
 			channelId,
 			userId,
 		});
 		expect(auto.type).toBe(InteractionResponseType.ApplicationCommandAutocompleteResult);
 		expect(JSON.stringify(auto.data)).toBe('{"choices":[{"name":"ab!","value":"x"}]}');
-		const modal = await discord.world.triggerInteraction({ type: InteractionType.ApplicationCommand, data: { id: '1', name: 'feedback', type: ApplicationCommandType.ChatInput }, channelId, userId });
+		const modal = await discord.world.triggerInteraction({
+			type: InteractionType.ApplicationCommand,
+			data: { id: '1', name: 'feedback', type: ApplicationCommandType.ChatInput },
+			channelId,
+			userId,
+		});
 		expect(modal.type).toBe(InteractionResponseType.Modal);
 		expect(JSON.stringify(modal.data)).toContain('"title":"Tell me"');
 	});

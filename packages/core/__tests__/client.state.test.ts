@@ -61,11 +61,17 @@ describe('client.state', () => {
 			expect(error).toBeInstanceOf(DiscordAPIError);
 			expect(error).toMatchObject({ status: 403 });
 			expect(client.state.get()).toEqual({ members: { [userId]: { roles: [] } }, prefix: '$' });
-			expect(discord.requests.filter('PUT', '/guilds/{guild_id}/members/{user_id}/roles/{role_id}').map((request) => request.status)).toEqual([403]);
+			expect(
+				discord.requests
+					.filter('PUT', '/guilds/{guild_id}/members/{user_id}/roles/{role_id}')
+					.map((request) => request.status),
+			).toEqual([403]);
 
 			expect(updates.map((event) => event.kind)).toEqual(['update', 'update', 'update', 'rollback']);
 			expect(updates[0]).toMatchObject({ store: 'client', who: 'admin', reason: 'prefix command' });
-			expect(snapshots).toEqual([expect.objectContaining({ store: 'client', id: 'after-prefix', kind: 'named' })]);
+			expect(snapshots).toEqual([
+				expect.objectContaining({ store: 'client', id: 'after-prefix', kind: 'named' }),
+			]);
 			const slice = client.state.namespace('members');
 			expect(slice.get()).toEqual({ [userId]: { roles: [] } });
 		} finally {
@@ -77,6 +83,8 @@ describe('client.state', () => {
 	it('without the option it is an empty store; a bad initial value is a typed error', () => {
 		const client = new Client({ token: discord.token, intents: 0, rest: { api: discord.apiBase } });
 		expect(client.state.get()).toEqual({});
-		expect(() => new Client({ token: discord.token, intents: 0, state: { initial: 5 as never } })).toThrow(expect.objectContaining({ code: 'CORE_INVALID_OPTION' }) as Error);
+		expect(() => new Client({ token: discord.token, intents: 0, state: { initial: 5 as never } })).toThrow(
+			expect.objectContaining({ code: 'CORE_INVALID_OPTION' }) as Error,
+		);
 	});
 });

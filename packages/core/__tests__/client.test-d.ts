@@ -1,7 +1,14 @@
 import { expectTypeOf, test } from 'vitest';
 import type { CachedGuild } from '@ovenjs/cache';
 import type { GuildId, UserId } from '@ovenjs/types';
-import type { Client, AnyInteraction, ClientMessage, MessageDelete, RequestContract, RequestData } from '../src/index.js';
+import type {
+	Client,
+	AnyInteraction,
+	ClientMessage,
+	MessageDelete,
+	RequestContract,
+	RequestData,
+} from '../src/index.js';
 import type { REST, RequestOptions } from '@ovenjs/rest';
 
 declare const client: Client;

@@ -6,10 +6,16 @@ import { describe, expect, it } from 'vitest';
 const scripts = fileURLToPath(new URL('../scripts/', import.meta.url));
 const specPath = fileURLToPath(new URL('../../../../shared/discord/openapi.json', import.meta.url));
 const hasSpec = existsSync(specPath);
-if (!hasSpec) console.warn(`[generated] Discord's OpenAPI spec is absent (${specPath}): the client.api freshness check is skipped.`);
+if (!hasSpec)
+	console.warn(
+		`[generated] Discord's OpenAPI spec is absent (${specPath}): the client.api freshness check is skipped.`,
+	);
 
 function check(script: string): { status: number | null; output: string } {
-	const result = spawnSync(process.execPath, [`${scripts}${script}`, '--check'], { encoding: 'utf8', timeout: 60_000 });
+	const result = spawnSync(process.execPath, [`${scripts}${script}`, '--check'], {
+		encoding: 'utf8',
+		timeout: 60_000,
+	});
 	return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 

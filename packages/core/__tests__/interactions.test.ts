@@ -70,12 +70,25 @@ function slash(): APIChatInputApplicationCommandInteraction {
 			id: '81384788765712388',
 			name: 'ping',
 			type: ApplicationCommandType.ChatInput,
-			options: [{ type: ApplicationCommandOptionType.Subcommand, name: 'deep', options: [{ type: ApplicationCommandOptionType.Boolean, name: 'full', value: true }, { type: ApplicationCommandOptionType.String, name: 'fmt', value: 'ms' }] }],
+			options: [
+				{
+					type: ApplicationCommandOptionType.Subcommand,
+					name: 'deep',
+					options: [
+						{ type: ApplicationCommandOptionType.Boolean, name: 'full', value: true },
+						{ type: ApplicationCommandOptionType.String, name: 'fmt', value: 'ms' },
+					],
+				},
+			],
 		},
 	};
 }
 
-function setup(raw: APIInteraction = slash()): { rest: FakeRest; bus: ExtensionBus; interaction: ReturnType<typeof createInteraction> } {
+function setup(raw: APIInteraction = slash()): {
+	rest: FakeRest;
+	bus: ExtensionBus;
+	interaction: ReturnType<typeof createInteraction>;
+} {
 	const rest = new FakeRest();
 	const bus = new ExtensionBus();
 	return { rest, bus, interaction: createInteraction(raw, { api: new Api(rest), bus }) };
@@ -97,7 +110,13 @@ describe('interactions', () => {
 		expect(rest.calls[0]).toEqual({
 			method: 'POST',
 			route: `/interactions/81384788765712384/${TOKEN}/callback`,
-			data: { auth: false, body: { type: InteractionResponseType.ChannelMessageWithSource, data: { content: 'pong', embeds: [{ title: 't' }], flags: MessageFlags.Ephemeral } } },
+			data: {
+				auth: false,
+				body: {
+					type: InteractionResponseType.ChannelMessageWithSource,
+					data: { content: 'pong', embeds: [{ title: 't' }], flags: MessageFlags.Ephemeral },
+				},
+			},
 		});
 		expect(interaction.replied).toBe(true);
 	});
@@ -124,7 +143,11 @@ describe('interactions', () => {
 		const { rest, bus, interaction } = setup();
 		if (interaction === undefined) throw new Error('no interaction');
 		const seen: string[] = [];
-		bus.on('interaction:beforeReply', (response) => (response.type === InteractionResponseType.ChannelMessageWithSource ? { ...response, data: { ...response.data, content: 'rewritten' } } : undefined));
+		bus.on('interaction:beforeReply', (response) =>
+			response.type === InteractionResponseType.ChannelMessageWithSource
+				? { ...response, data: { ...response.data, content: 'rewritten' } }
+				: undefined,
+		);
 		bus.on('interaction:afterReply', (response) => void seen.push(`after:${response.type}`));
 		bus.on('interaction:error', (error) => void seen.push(`error:${String(error)}`));
 		rest.fail = true;
@@ -139,35 +162,94 @@ describe('interactions', () => {
 	it('shows modals, reads modal submissions, handles components and autocomplete', async () => {
 		const { rest, interaction } = setup();
 		if (!(interaction instanceof ChatInputCommandInteraction)) throw new Error('wrong type');
-		await interaction.showModal(new ModalBuilder('m', 'Title').addInputs(new TextInputBuilder('t').setLabel('Text')));
-		expect(rest.calls[0]?.data?.body).toMatchObject({ type: InteractionResponseType.Modal, data: { custom_id: 'm', title: 'Title' } });
+		await interaction.showModal(
+			new ModalBuilder('m', 'Title').addInputs(new TextInputBuilder('t').setLabel('Text')),
+		);
+		expect(rest.calls[0]?.data?.body).toMatchObject({
+			type: InteractionResponseType.Modal,
+			data: { custom_id: 'm', title: 'Title' },
+		});
 
-		const modal = setup({ ...base, type: InteractionType.ModalSubmit, data: { custom_id: 'm', components: [{ type: ComponentType.Label, component: { type: ComponentType.TextInput, custom_id: 't', value: 'typed' } }] } });
+		const modal = setup({
+			...base,
+			type: InteractionType.ModalSubmit,
+			data: {
+				custom_id: 'm',
+				components: [
+					{
+						type: ComponentType.Label,
+						component: { type: ComponentType.TextInput, custom_id: 't', value: 'typed' },
+					},
+				],
+			},
+		});
 		expect(modal.interaction).toBeInstanceOf(ModalSubmitInteraction);
 		if (modal.interaction instanceof ModalSubmitInteraction) {
 			expect(modal.interaction.getTextInput('t')).toBe('typed');
 			expect(modal.interaction.fieldIds).toEqual(['t']);
 		}
 
-		const message: APIMessage = { id: '81384788765712389', channel_id: '81384788765712387', content: '', timestamp: '', edited_timestamp: null, tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [], embeds: [], pinned: false, type: MessageType.Default, author: user };
-		const button = setup({ ...base, type: InteractionType.MessageComponent, message, data: { custom_id: 'ok', component_type: ComponentType.Button } });
+		const message: APIMessage = {
+			id: '81384788765712389',
+			channel_id: '81384788765712387',
+			content: '',
+			timestamp: '',
+			edited_timestamp: null,
+			tts: false,
+			mention_everyone: false,
+			mentions: [],
+			mention_roles: [],
+			attachments: [],
+			embeds: [],
+			pinned: false,
+			type: MessageType.Default,
+			author: user,
+		};
+		const button = setup({
+			...base,
+			type: InteractionType.MessageComponent,
+			message,
+			data: { custom_id: 'ok', component_type: ComponentType.Button },
+		});
 		if (!(button.interaction instanceof ComponentInteraction)) throw new Error('wrong type');
 		expect(button.interaction.isButton()).toBe(true);
 		await button.interaction.update('updated');
-		expect(button.rest.calls[0]?.data?.body).toEqual({ type: InteractionResponseType.UpdateMessage, data: { content: 'updated' } });
+		expect(button.rest.calls[0]?.data?.body).toEqual({
+			type: InteractionResponseType.UpdateMessage,
+			data: { content: 'updated' },
+		});
 
-		const auto = setup({ ...base, type: InteractionType.ApplicationCommandAutocomplete, data: { id: '1', name: 'search', type: ApplicationCommandType.ChatInput, options: [{ type: ApplicationCommandOptionType.String, name: 'q', value: 'ab', focused: true }] } });
+		const auto = setup({
+			...base,
+			type: InteractionType.ApplicationCommandAutocomplete,
+			data: {
+				id: '1',
+				name: 'search',
+				type: ApplicationCommandType.ChatInput,
+				options: [{ type: ApplicationCommandOptionType.String, name: 'q', value: 'ab', focused: true }],
+			},
+		});
 		if (!(auto.interaction instanceof AutocompleteInteraction)) throw new Error('wrong type');
 		expect(auto.interaction.focused).toEqual({ name: 'q', value: 'ab' });
-		await expect(auto.interaction.respond(Array.from({ length: 26 }, (_, i) => ({ name: `${i}`, value: `${i}` })))).rejects.toMatchObject({ code: 'CORE_AUTOCOMPLETE_CHOICES' });
+		await expect(
+			auto.interaction.respond(Array.from({ length: 26 }, (_, i) => ({ name: `${i}`, value: `${i}` }))),
+		).rejects.toMatchObject({ code: 'CORE_AUTOCOMPLETE_CHOICES' });
 		await auto.interaction.respond([{ name: 'abc', value: 'abc' }]);
-		expect(auto.rest.calls[0]?.data?.body).toEqual({ type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [{ name: 'abc', value: 'abc' }] } });
+		expect(auto.rest.calls[0]?.data?.body).toEqual({
+			type: InteractionResponseType.ApplicationCommandAutocompleteResult,
+			data: { choices: [{ name: 'abc', value: 'abc' }] },
+		});
 	});
 
 	it('never prints the interaction token', () => {
 		const { interaction } = setup();
 		expect(inspect(interaction)).not.toContain(TOKEN);
 		expect(JSON.stringify(interaction)).not.toContain(TOKEN);
-		expect(createInteraction({ ...base, type: InteractionType.Ping }, { api: new Api(new FakeRest()), bus: new ExtensionBus() })).toBeUndefined();
+		expect(
+			createInteraction(
+				{ ...base, type: InteractionType.Ping },
+				{ api: new Api(new FakeRest()), bus: new ExtensionBus() },
+			),
+		).toBeUndefined();
 	});
 });

@@ -32,7 +32,12 @@ describe('client:listener point', () => {
 
 	it('reports a wrapped async listener that rejects, as an unwrapped one', async () => {
 		const bus = new ExtensionBus();
-		bus.on('client:listener', (call: ListenerCall): ListenerCall => (...args) => call(...args));
+		bus.on(
+			'client:listener',
+			(call: ListenerCall): ListenerCall =>
+				(...args) =>
+					call(...args),
+		);
 		const failures: unknown[] = [];
 		bus.on('error:unhandled', (error) => {
 			failures.push(error);

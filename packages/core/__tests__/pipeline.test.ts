@@ -17,7 +17,10 @@ describe('EventPipeline', () => {
 		try {
 			const pipeline = new EventPipeline(new ExtensionBus());
 			const batches: number[][] = [];
-			const handle = pipeline.batch('A', (events) => void batches.push(events.map((e) => e.s)), { size: 3, intervalMs: 100 });
+			const handle = pipeline.batch('A', (events) => void batches.push(events.map((e) => e.s)), {
+				size: 3,
+				intervalMs: 100,
+			});
 			for (const n of [1, 2, 3, 4]) pipeline.deliver(event('A', n));
 			pipeline.deliver(event('B', 9));
 			await vi.advanceTimersByTimeAsync(0);
@@ -61,7 +64,9 @@ describe('EventPipeline', () => {
 	it('rejects bad batch options and invalid recordings with typed errors', async () => {
 		const pipeline = new EventPipeline(new ExtensionBus());
 		expect(() => pipeline.batch('A', () => undefined, { size: 0 })).toThrow(CoreError);
-		expect(() => pipeline.batch('A', () => undefined, { intervalMs: -1 })).toThrow(/intervalMs must be a positive number/);
+		expect(() => pipeline.batch('A', () => undefined, { intervalMs: -1 })).toThrow(
+			/intervalMs must be a positive number/,
+		);
 		const notJson = join(dir, 'bad.jsonl');
 		writeFileSync(notJson, '{"t":"A","d":null,"s":1,"shardId":0,"at":0}\nnot json\n');
 		await expect(EventPipeline.readRecording(notJson)).rejects.toMatchObject({ code: 'CORE_RECORDING_INVALID' });

@@ -19,7 +19,11 @@ const envelope = (t: string, d: unknown) => ({ t, d, s: 1, shardId: 0 });
 describe('ReadyTracker', () => {
 	it('resolves when every announced guild arrived or was deleted', async () => {
 		const tracker = new ReadyTracker();
-		tracker.observe(envelope('READY', { guilds: [{ id: '81384788765712384' }, { id: '81384788765712385' }, { id: '81384788765712386' }] }));
+		tracker.observe(
+			envelope('READY', {
+				guilds: [{ id: '81384788765712384' }, { id: '81384788765712385' }, { id: '81384788765712386' }],
+			}),
+		);
 		const outcome = tracker.wait(10_000);
 		tracker.observe(envelope('GUILD_CREATE', { id: '81384788765712384' }));
 		tracker.observe(envelope('GUILD_DELETE', { id: '81384788765712385', unavailable: true }));
@@ -48,7 +52,11 @@ describe('Client ready against MockDiscord', () => {
 	it('fires shardsReady, then ready with every announced guild in the cache', async () => {
 		const discord = await MockDiscord.start({ guilds: 3, membersPerGuild: 2, identifyIntervalMs: 10 });
 		cleanup.push(() => discord.stop());
-		const client = new Client({ token: discord.token, intents: GatewayIntentBits.Guilds, rest: { api: discord.apiBase } });
+		const client = new Client({
+			token: discord.token,
+			intents: GatewayIntentBits.Guilds,
+			rest: { api: discord.apiBase },
+		});
 		cleanup.push(() => client.destroy());
 		const order: string[] = [];
 		let info: ClientReadyEventInfo | undefined;
@@ -59,7 +67,9 @@ describe('Client ready against MockDiscord', () => {
 		client.on('ready', (event) => {
 			order.push('ready');
 			info = event;
-			cachedAtReady = [...discord.world.guilds.keys()].filter((id) => client.cache.guild(id) !== undefined).length;
+			cachedAtReady = [...discord.world.guilds.keys()].filter(
+				(id) => client.cache.guild(id) !== undefined,
+			).length;
 		});
 		await client.login();
 		expect(order).toEqual(['shardsReady', 'ready']);

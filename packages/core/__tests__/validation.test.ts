@@ -27,7 +27,11 @@ const message = (id: string, extra: Record<string, unknown> = {}) => ({
 
 describe.each(['sampled', 'full'] as const)('validation %s', (validation) => {
 	it('reports a malformed MESSAGE_CREATE and keeps delivering valid ones', async () => {
-		const client = new Client({ token: 'validation-test-token-0123456789', intents: GatewayIntentBits.GuildMessages, validation });
+		const client = new Client({
+			token: 'validation-test-token-0123456789',
+			intents: GatewayIntentBits.GuildMessages,
+			validation,
+		});
 		const warnings: string[] = [];
 		const contents: string[] = [];
 		client.on('warn', (text) => {
@@ -38,7 +42,13 @@ describe.each(['sampled', 'full'] as const)('validation %s', (validation) => {
 		});
 		const events = [
 			{ t: 'MESSAGE_CREATE', d: message('81384788765712400'), s: 1, shardId: 0, at: 0 },
-			{ t: 'MESSAGE_CREATE', d: message('81384788765712401', { author: 'not an author' }), s: 2, shardId: 0, at: 0 },
+			{
+				t: 'MESSAGE_CREATE',
+				d: message('81384788765712401', { author: 'not an author' }),
+				s: 2,
+				shardId: 0,
+				at: 0,
+			},
 			{ t: 'MESSAGE_CREATE', d: { id: 5 }, s: 3, shardId: 0, at: 0 },
 			{ t: 'MESSAGE_CREATE', d: message('81384788765712402'), s: 4, shardId: 0, at: 0 },
 		];
@@ -58,8 +68,21 @@ describe('sampled validation of large payloads', () => {
 			warnings.push(text);
 		});
 		// A defect only the schema sees (a name that is not a string): the shape check reads IDs, roles and emojis.
-		const guild = (n: number) => ({ id: String(81384788765712500n + BigInt(n)), name: n, roles: [], emojis: [], channels: [], members: [] });
-		const events = Array.from({ length: 7 }, (_, n) => ({ t: 'GUILD_CREATE', d: guild(n), s: n + 1, shardId: 0, at: 0 }));
+		const guild = (n: number) => ({
+			id: String(81384788765712500n + BigInt(n)),
+			name: n,
+			roles: [],
+			emojis: [],
+			channels: [],
+			members: [],
+		});
+		const events = Array.from({ length: 7 }, (_, n) => ({
+			t: 'GUILD_CREATE',
+			d: guild(n),
+			s: n + 1,
+			shardId: 0,
+			at: 0,
+		}));
 		await expect(client.replay(events)).resolves.toBe(7);
 		expect(warnings).toHaveLength(5);
 		expect(client.cache.guildIds()).toEqual([String(81384788765712505n), String(81384788765712506n)]);

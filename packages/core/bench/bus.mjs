@@ -15,7 +15,9 @@ function measure(label, fn, goalNs) {
 		for (let i = 0; i < ITERATIONS; i++) fn();
 		best = Math.min(best, Number(process.hrtime.bigint() - start) / ITERATIONS);
 	}
-	console.log(`${label.padEnd(44)} ${best.toFixed(1).padStart(7)} ns/op   goal < ${goalNs} ns   ${best < goalNs ? 'ok' : 'MISSED'}`);
+	console.log(
+		`${label.padEnd(44)} ${best.toFixed(1).padStart(7)} ns/op   goal < ${goalNs} ns   ${best < goalNs ? 'ok' : 'MISSED'}`,
+	);
 	return best < goalNs;
 }
 
@@ -29,9 +31,17 @@ one.on('gateway:beforeDispatch', (event) => event);
 
 const results = [
 	measure('emit, no handler', () => empty.emit('lifecycle:shardReady', info), 50),
-	measure('has() guard, no handler (the packages\' pattern)', () => empty.has('lifecycle:shardReady') && empty.emit('lifecycle:shardReady', info), 50),
+	measure(
+		"has() guard, no handler (the packages' pattern)",
+		() => empty.has('lifecycle:shardReady') && empty.emit('lifecycle:shardReady', info),
+		50,
+	),
 	measure('emit, one handler', () => one.emit('lifecycle:shardReady', info), 1_000),
-	measure('transformSync (waterfall), one handler', () => one.transformSync('gateway:beforeDispatch', { t: 'X', d: null, s: 0, shardId: 0 }), 1_000),
+	measure(
+		'transformSync (waterfall), one handler',
+		() => one.transformSync('gateway:beforeDispatch', { t: 'X', d: null, s: 0, shardId: 0 }),
+		1_000,
+	),
 ];
 if (sink < 0) console.log(sink);
 process.exit(results.every(Boolean) ? 0 : 1);

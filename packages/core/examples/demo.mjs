@@ -44,11 +44,19 @@ const client = new Client({
 	intents: GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.MessageContent,
 	...(discord === undefined ? {} : { rest: { api: discord.apiBase } }),
 	plugins: {
-		load: [new URL('../../../examples/ovenjs-plugin-greetings/', import.meta.url), new URL('../../../examples/ovenjs-plugin-welcome/', import.meta.url)],
+		load: [
+			new URL('../../../examples/ovenjs-plugin-greetings/', import.meta.url),
+			new URL('../../../examples/ovenjs-plugin-welcome/', import.meta.url),
+		],
 		config: { 'ovenjs-plugin-greetings': { greeting: 'Welcome' } },
 	},
 });
-client.on('pluginLoad', (info) => log('plugins', `${info.name}@${info.version} loaded (isolation '${info.isolation}'${info.dependencies.length > 0 ? `, after ${info.dependencies.join(', ')}` : ''})`));
+client.on('pluginLoad', (info) =>
+	log(
+		'plugins',
+		`${info.name}@${info.version} loaded (isolation '${info.isolation}'${info.dependencies.length > 0 ? `, after ${info.dependencies.join(', ')}` : ''})`,
+	),
+);
 client.on('pluginError', ({ plugin, error }) => log('plugins', `${plugin} failed: ${error.code}: ${error.message}`));
 
 let dashboard;
@@ -57,14 +65,18 @@ if (dashboardMode) {
 	const observability = await import(new URL('../../observability/dist/index.js', import.meta.url).href);
 	const instrumentation = observability.instrument(client);
 	const port = Number(process.env.OVENJS_DASHBOARD_PORT ?? 9464);
-	dashboard = await observability.startDashboard({ client, instrumentation, port, title: 'OvenJS demo bot' }).catch((error) => {
-		if (error?.code !== 'OBS_LISTEN_FAILED') throw error;
-		log('demo', `port ${port} is taken; the dashboard uses a free port`);
-		return observability.startDashboard({ client, instrumentation, port: 0, title: 'OvenJS demo bot' });
-	});
+	dashboard = await observability
+		.startDashboard({ client, instrumentation, port, title: 'OvenJS demo bot' })
+		.catch((error) => {
+			if (error?.code !== 'OBS_LISTEN_FAILED') throw error;
+			log('demo', `port ${port} is taken; the dashboard uses a free port`);
+			return observability.startDashboard({ client, instrumentation, port: 0, title: 'OvenJS demo bot' });
+		});
 }
 
-client.on('shardProgress', (p) => log('shards', `${p.identified}/${p.total} identified, ${p.ready}/${p.total} ready (shard count ${p.shardCount})`));
+client.on('shardProgress', (p) =>
+	log('shards', `${p.identified}/${p.total} identified, ${p.ready}/${p.total} ready (shard count ${p.shardCount})`),
+);
 client.on('shardReady', (s) => log('shards', `shard ${s.shardId} is ready with ${s.guildCount} guild(s)`));
 client.on('shardResume', (s) => log('shards', `shard ${s.shardId} resumed (${s.replayed} events replayed)`));
 client.on('guildCreate', (id, guild) => log('cache', `guild ${guild?.name ?? id} is available`));
@@ -73,7 +85,10 @@ client.on('fatal', (error) => log('error', error.message));
 
 client.on('messageCreate', async (message) => {
 	if (message.authorId === client.userId) {
-		log('bot', `said in #${client.cache.channel(message.channelId)?.name ?? message.channelId}: "${message.content}"`);
+		log(
+			'bot',
+			`said in #${client.cache.channel(message.channelId)?.name ?? message.channelId}: "${message.content}"`,
+		);
 		return;
 	}
 	log('message', `${message.author.username}: ${message.content}`);
@@ -87,7 +102,9 @@ client.on('interactionCreate', async (interaction) => {
 	if (!(interaction instanceof ChatInputCommandInteraction)) return;
 	log('command', `/${interaction.commandName} from ${interaction.user?.username ?? 'someone'}`);
 	if (interaction.commandName === 'ping') {
-		await interaction.reply(`pong! gateway ${client.ping ?? 'n/a'} ms, interaction arrived after ${interaction.latency} ms`);
+		await interaction.reply(
+			`pong! gateway ${client.ping ?? 'n/a'} ms, interaction arrived after ${interaction.latency} ms`,
+		);
 	}
 });
 
@@ -99,7 +116,10 @@ try {
 	await discord?.stop();
 	process.exit(1);
 }
-log('ready', `logged in as ${client.cache.self?.username ?? client.userId} — ${client.cache.guildIds().length} guild(s) cached, ${Math.round(performance.now() - started)} ms after start`);
+log(
+	'ready',
+	`logged in as ${client.cache.self?.username ?? client.userId} — ${client.cache.guildIds().length} guild(s) cached, ${Math.round(performance.now() - started)} ms after start`,
+);
 
 try {
 	const commands = await client.registerCommands([new SlashCommandBuilder('ping', 'Replies with the latency')]);
@@ -119,7 +139,8 @@ process.once('SIGINT', () => void shutdown(0));
 
 if (discord !== undefined) {
 	// Give the first heartbeat a moment so the gateway latency is known (the mock beats every 500 ms).
-	for (let waited = 0; client.ping === undefined && waited < 1_000; waited += 25) await new Promise((resolve) => setTimeout(resolve, 25));
+	for (let waited = 0; client.ping === undefined && waited < 1_000; waited += 25)
+		await new Promise((resolve) => setTimeout(resolve, 25));
 	log('gateway', `heartbeat round trip ${client.ping ?? 'n/a'} ms`);
 	// The scripted user.
 	const guild = [...discord.world.guilds.values()][0];
@@ -158,11 +179,19 @@ if (discord !== undefined) {
 
 	log('user', `${user.username} invokes /ping`);
 	const invokedAt = performance.now();
-	const response = await discord.world.triggerInteraction({ type: 2, data: { id: '1', name: 'ping', type: 1 }, channelId, userId: user.id });
+	const response = await discord.world.triggerInteraction({
+		type: 2,
+		data: { id: '1', name: 'ping', type: 1 },
+		channelId,
+		userId: user.id,
+	});
 	log('user', `got "${response.data?.content}" ${Math.round(performance.now() - invokedAt)} ms after invoking /ping`);
 
 	if (dashboardMode) {
-		log('dashboard', `live dashboard at ${dashboard.url} (Prometheus metrics at ${new URL('/metrics', dashboard.url).href})`);
+		log(
+			'dashboard',
+			`live dashboard at ${dashboard.url} (Prometheus metrics at ${new URL('/metrics', dashboard.url).href})`,
+		);
 		log('demo', 'scripted traffic runs until Ctrl+C');
 		runTraffic(guild, channelId);
 	} else if (stay) log('demo', 'staying connected (--stay); press Ctrl+C to stop');
@@ -183,14 +212,22 @@ function runTraffic(guild, channelId) {
 		tick++;
 		const user = users[tick % users.length];
 		discord.world.sendMessage(channelId, user.id, lines[tick % lines.length]);
-		if (tick % 7 === 0) void discord.world.triggerInteraction({ type: 2, data: { id: '1', name: 'ping', type: 1 }, channelId, userId: user.id }).catch(() => undefined);
+		if (tick % 7 === 0)
+			void discord.world
+				.triggerInteraction({ type: 2, data: { id: '1', name: 'ping', type: 1 }, channelId, userId: user.id })
+				.catch(() => undefined);
 		// A burst that outruns the bucket: the queue fills and drains.
-		if (tick % 40 === 0) for (let i = 0; i < 10; i++) void client.send(channelId, `announcement ${i + 1}/10`).catch(() => undefined);
+		if (tick % 40 === 0)
+			for (let i = 0; i < 10; i++) void client.send(channelId, `announcement ${i + 1}/10`).catch(() => undefined);
 		// Another process spends the bot's bucket: its next message meets a 429 and is retried.
 		if (tick % 100 === 50) {
 			void (async () => {
 				for (let i = 0; i < 10; i++) {
-					const response = await globalThis.fetch(`${discord.apiBase}/v10/channels/${quiet}/messages`, { method: 'POST', headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' }, body: '{"content":"from elsewhere"}' });
+					const response = await globalThis.fetch(`${discord.apiBase}/v10/channels/${quiet}/messages`, {
+						method: 'POST',
+						headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' },
+						body: '{"content":"from elsewhere"}',
+					});
 					await response.arrayBuffer();
 					if (response.status === 429) break;
 				}

@@ -31,16 +31,34 @@ for (const pkg of readdirSync(packagesDir).sort()) {
 		if (!text.includes('ExtensionPoints')) continue;
 		const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
 		const visit = (node) => {
-			if (ts.isModuleDeclaration(node) && ts.isStringLiteral(node.name) && node.name.text === '@ovenjs/types' && node.body && ts.isModuleBlock(node.body)) {
+			if (
+				ts.isModuleDeclaration(node) &&
+				ts.isStringLiteral(node.name) &&
+				node.name.text === '@ovenjs/types' &&
+				node.body &&
+				ts.isModuleBlock(node.body)
+			) {
 				for (const statement of node.body.statements) {
 					if (!ts.isInterfaceDeclaration(statement)) continue;
 					for (const member of statement.members) {
-						if (!ts.isPropertySignature(member) || !member.name || !ts.isStringLiteral(member.name)) continue;
+						if (!ts.isPropertySignature(member) || !member.name || !ts.isStringLiteral(member.name))
+							continue;
 						const name = member.name.text;
 						if (statement.name.text === 'WaterfallExtensionPoints') waterfall.add(name);
 						if (statement.name.text !== 'ExtensionPoints') continue;
-						const docs = ts.getJSDocCommentsAndTags(member).map((doc) => (typeof doc.comment === 'string' ? doc.comment : '')).join(' ').replace(/\s+/g, ' ').trim();
-						points.set(name, { name, args: member.type?.getText(source).replace(/\s+/g, ' ') ?? '[]', docs, pkg: manifest.name, file: relative(join(packagesDir, '..'), file) });
+						const docs = ts
+							.getJSDocCommentsAndTags(member)
+							.map((doc) => (typeof doc.comment === 'string' ? doc.comment : ''))
+							.join(' ')
+							.replace(/\s+/g, ' ')
+							.trim();
+						points.set(name, {
+							name,
+							args: member.type?.getText(source).replace(/\s+/g, ' ') ?? '[]',
+							docs,
+							pkg: manifest.name,
+							file: relative(join(packagesDir, '..'), file),
+						});
 					}
 				}
 			}
@@ -63,14 +81,19 @@ const table = [
 	'',
 	'| point | arguments | kind | declared in | description |',
 	'| --- | --- | --- | --- | --- |',
-	...rows.map((row) => `| \`${row.name}\` | \`${escape(row.args)}\` | ${waterfall.has(row.name) ? 'waterfall' : 'notify'} | \`${row.pkg}\` | ${escape(row.docs)} |`),
+	...rows.map(
+		(row) =>
+			`| \`${row.name}\` | \`${escape(row.args)}\` | ${waterfall.has(row.name) ? 'waterfall' : 'notify'} | \`${row.pkg}\` | ${escape(row.docs)} |`,
+	),
 	'',
 ].join('\n');
 
 if (process.argv.includes('--check')) {
 	const current = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
 	if (current !== table) {
-		console.error('packages/core/docs/extension-points.md is stale. Run: node packages/core/scripts/generate-points-table.mjs');
+		console.error(
+			'packages/core/docs/extension-points.md is stale. Run: node packages/core/scripts/generate-points-table.mjs',
+		);
 		process.exit(1);
 	}
 	console.log(`extension-points.md is up to date (${rows.length} points).`);

@@ -27,12 +27,25 @@ function io(input = ''): { io: Parameters<typeof run>[1]; out: () => string; err
 
 describe('parseCliArgs', () => {
 	it('reads flags and the folder', () => {
-		expect(parseCliArgs(['my-bot', '--js', '--cjs', '--features', 'commands,redis', '-y'])).toMatchObject({ directory: 'my-bot', language: 'js', moduleFormat: 'cjs', features: ['commands', 'redis'], yes: true });
+		expect(parseCliArgs(['my-bot', '--js', '--cjs', '--features', 'commands,redis', '-y'])).toMatchObject({
+			directory: 'my-bot',
+			language: 'js',
+			moduleFormat: 'cjs',
+			features: ['commands', 'redis'],
+			yes: true,
+		});
 		expect(parseCliArgs(['--language', 'ts', '--module', 'esm', '--features', 'none']).features).toEqual([]);
 	});
 
 	it('refuses unknown flags, values and names with typed errors', () => {
-		for (const argv of [['--nope'], ['--features', 'commands,voice'], ['--ts', '--js'], ['--module', 'amd'], ['a', 'b'], ['--name', 'Not Valid']]) {
+		for (const argv of [
+			['--nope'],
+			['--features', 'commands,voice'],
+			['--ts', '--js'],
+			['--module', 'amd'],
+			['a', 'b'],
+			['--name', 'Not Valid'],
+		]) {
 			expect(() => parseCliArgs(argv), argv.join(' ')).toThrow(CreateError);
 		}
 		try {
@@ -54,9 +67,21 @@ describe('projectFiles', () => {
 	it.each(variants)('$language/$moduleFormat $features: the files, scripts and dependencies asked for', (options) => {
 		const files = new Map(projectFiles(options, { range: '^1.2.3' }).map((file) => [file.path, file.contents]));
 		const ext = options.language;
-		const manifest = JSON.parse(files.get('package.json') ?? '') as { type: string; scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string> };
+		const manifest = JSON.parse(files.get('package.json') ?? '') as {
+			type: string;
+			scripts: Record<string, string>;
+			dependencies: Record<string, string>;
+			devDependencies: Record<string, string>;
+		};
 		expect(manifest.type).toBe(options.moduleFormat === 'esm' ? 'module' : 'commonjs');
-		expect(Object.keys(manifest.scripts)).toEqual(expect.arrayContaining(['dev', 'start', 'test', ...(options.features.includes('commands') ? ['register'] : [])]));
+		expect(Object.keys(manifest.scripts)).toEqual(
+			expect.arrayContaining([
+				'dev',
+				'start',
+				'test',
+				...(options.features.includes('commands') ? ['register'] : []),
+			]),
+		);
 		expect(manifest.dependencies['@ovenjs/core']).toBe('^1.2.3');
 		expect(manifest.devDependencies['@ovenjs/testing']).toBe('^1.2.3');
 		expect(files.has(`src/index.${ext}`) && files.has(`src/bot.${ext}`) && files.has('.env.example')).toBe(true);
@@ -71,14 +96,24 @@ describe('projectFiles', () => {
 		expect('ioredis' in manifest.dependencies).toBe(options.features.includes('redis'));
 		// CommonJS JavaScript uses require; everything else import syntax (TypeScript compiles it per format).
 		const bot = files.get(`src/bot.${ext}`) ?? '';
-		if (ext === 'js' && options.moduleFormat === 'cjs') expect(bot).toMatch(/require\('@ovenjs\/core'\)[\s\S]*module\.exports = \{ startBot \}/);
+		if (ext === 'js' && options.moduleFormat === 'cjs')
+			expect(bot).toMatch(/require\('@ovenjs\/core'\)[\s\S]*module\.exports = \{ startBot \}/);
 		else expect(bot).toMatch(/^import \{ .*Client.* \} from '@ovenjs\/core';$/m);
 		expect(files.get('.env.example')).toMatch(/^DISCORD_TOKEN=$/m);
 	});
 
 	it('takes @ovenjs packages from tarballs, with overrides for the ones depended on indirectly', () => {
-		const source = { tarballs: { '@ovenjs/core': 'file:/t/ovenjs-core-0.1.0.tgz', '@ovenjs/testing': 'file:/t/ovenjs-testing-0.1.0.tgz', '@ovenjs/types': 'file:/t/ovenjs-types-0.1.0.tgz' } };
-		const manifest = JSON.parse(projectFiles(variants[2] ?? variants[0]!, source)[0]?.contents ?? '') as { dependencies: Record<string, string>; overrides: Record<string, string> };
+		const source = {
+			tarballs: {
+				'@ovenjs/core': 'file:/t/ovenjs-core-0.1.0.tgz',
+				'@ovenjs/testing': 'file:/t/ovenjs-testing-0.1.0.tgz',
+				'@ovenjs/types': 'file:/t/ovenjs-types-0.1.0.tgz',
+			},
+		};
+		const manifest = JSON.parse(projectFiles(variants[2] ?? variants[0]!, source)[0]?.contents ?? '') as {
+			dependencies: Record<string, string>;
+			overrides: Record<string, string>;
+		};
 		expect(manifest.dependencies['@ovenjs/core']).toBe('file:/t/ovenjs-core-0.1.0.tgz');
 		expect(manifest.overrides['@ovenjs/types']).toBe('file:/t/ovenjs-types-0.1.0.tgz');
 	});
@@ -87,11 +122,24 @@ describe('projectFiles', () => {
 describe('scaffold and run', () => {
 	it('writes the project and refuses a folder that has files', () => {
 		const target = join(dir, 'bot');
-		const result = scaffold({ name: 'bot', language: 'ts', moduleFormat: 'esm', features: ['commands'], directory: target });
+		const result = scaffold({
+			name: 'bot',
+			language: 'ts',
+			moduleFormat: 'esm',
+			features: ['commands'],
+			directory: target,
+		});
 		expect(result.files).toContain('src/commands/ping.ts');
-		expect(readFileSync(join(target, 'src', 'commands', 'ping.ts'), 'utf8')).toContain("new SlashCommandBuilder('ping'");
-		expect(() => scaffold({ name: 'bot', language: 'ts', moduleFormat: 'esm', features: [], directory: target })).toThrow(expect.objectContaining({ code: 'CREATE_TARGET_NOT_EMPTY' }) as Error);
-		expect(scaffold({ name: 'bot', language: 'js', moduleFormat: 'esm', features: [], directory: target, force: true }).files).toContain('src/bot.js');
+		expect(readFileSync(join(target, 'src', 'commands', 'ping.ts'), 'utf8')).toContain(
+			"new SlashCommandBuilder('ping'",
+		);
+		expect(() =>
+			scaffold({ name: 'bot', language: 'ts', moduleFormat: 'esm', features: [], directory: target }),
+		).toThrow(expect.objectContaining({ code: 'CREATE_TARGET_NOT_EMPTY' }) as Error);
+		expect(
+			scaffold({ name: 'bot', language: 'js', moduleFormat: 'esm', features: [], directory: target, force: true })
+				.files,
+		).toContain('src/bot.js');
 	});
 
 	it('--yes takes the defaults and prints the next steps the way create-vite does', async () => {
@@ -99,7 +147,10 @@ describe('scaffold and run', () => {
 		expect(await run(['my-bot', '--yes'], t.io)).toBe(0);
 		expect(t.out()).toContain(`Scaffolding project in ${join(dir, 'my-bot')}`);
 		expect(t.out()).toMatch(/Done\. Now run:\n\n {2}cd my-bot\n {2}npm install\n/);
-		const manifest = JSON.parse(readFileSync(join(dir, 'my-bot', 'package.json'), 'utf8')) as { name: string; type: string };
+		const manifest = JSON.parse(readFileSync(join(dir, 'my-bot', 'package.json'), 'utf8')) as {
+			name: string;
+			type: string;
+		};
 		expect(manifest).toMatchObject({ name: 'my-bot', type: 'module' });
 		expect(existsSync(join(dir, 'my-bot', 'src', 'index.ts'))).toBe(true);
 	});
@@ -109,9 +160,14 @@ describe('scaffold and run', () => {
 		expect(await run([], t.io)).toBe(0);
 		expect(t.out()).toContain('is not a valid npm package name');
 		expect(t.out()).toContain('Answer ts or js');
-		const manifest = JSON.parse(readFileSync(join(dir, 'cool-bot', 'package.json'), 'utf8')) as { type: string; dependencies: Record<string, string> };
+		const manifest = JSON.parse(readFileSync(join(dir, 'cool-bot', 'package.json'), 'utf8')) as {
+			type: string;
+			dependencies: Record<string, string>;
+		};
 		expect(manifest.type).toBe('commonjs');
-		expect(Object.keys(manifest.dependencies)).toEqual(expect.arrayContaining(['@ovenjs/plugins', '@ovenjs/cache', 'ioredis']));
+		expect(Object.keys(manifest.dependencies)).toEqual(
+			expect.arrayContaining(['@ovenjs/plugins', '@ovenjs/cache', 'ioredis']),
+		);
 		expect(existsSync(join(dir, 'cool-bot', 'src', 'plugins', 'commandLog.js'))).toBe(true);
 		expect(existsSync(join(dir, 'cool-bot', 'src', 'commands'))).toBe(false);
 	});

@@ -19,8 +19,13 @@ import { mockClient, until } from './helpers.js';
 const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 if (!available) {
-	if (process.env.CI === 'true') throw new Error(`[CI] ${CHROMIUM} is missing: .ci/run installs Debian's chromium package; the dashboard browser test cannot run without it.`);
-	console.warn(`[skip] ${CHROMIUM} is not installed: the dashboard browser test is skipped (apt-get install -y chromium).`);
+	if (process.env.CI === 'true')
+		throw new Error(
+			`[CI] ${CHROMIUM} is missing: .ci/run installs Debian's chromium package; the dashboard browser test cannot run without it.`,
+		);
+	console.warn(
+		`[skip] ${CHROMIUM} is not installed: the dashboard browser test is skipped (apt-get install -y chromium).`,
+	);
 }
 const screenshot = join(import.meta.dirname, '..', '..', '..', 'docs', 'dashboard.png');
 
@@ -32,13 +37,35 @@ let profiles: MultiTierCache | undefined;
 
 describe.skipIf(!available)('dashboard page in headless Chromium', () => {
 	beforeAll(async () => {
-		discord = await MockDiscord.start({ guilds: 2, membersPerGuild: 5, heartbeatIntervalMs: 250, identifyIntervalMs: 10, faults: { latencyMs: [5, 40] }, rateLimits: { windowMs: 1_000, perRoute: 10 } });
+		discord = await MockDiscord.start({
+			guilds: 2,
+			membersPerGuild: 5,
+			heartbeatIntervalMs: 250,
+			identifyIntervalMs: 10,
+			faults: { latencyMs: [5, 40] },
+			rateLimits: { windowMs: 1_000, perRoute: 10 },
+		});
 		client = mockClient(discord);
 		const plugins = new PluginHost({ registrar: client.extensions });
-		plugins.add(definePlugin({ manifest: { name: 'ovenjs-plugin-greeter', version: '1.2.0', ovenjs: '^0.1.0', hooks: ['message:create'] }, setup: () => undefined }));
 		plugins.add(
 			definePlugin({
-				manifest: { name: 'ovenjs-plugin-moderation', version: '0.3.1', ovenjs: '^0.1.0', hooks: ['message:create'] },
+				manifest: {
+					name: 'ovenjs-plugin-greeter',
+					version: '1.2.0',
+					ovenjs: '^0.1.0',
+					hooks: ['message:create'],
+				},
+				setup: () => undefined,
+			}),
+		);
+		plugins.add(
+			definePlugin({
+				manifest: {
+					name: 'ovenjs-plugin-moderation',
+					version: '0.3.1',
+					ovenjs: '^0.1.0',
+					hooks: ['message:create'],
+				},
 				setup(context) {
 					context.hook('message:create', (message) => {
 						if (message.content.includes('spam')) throw new Error('moderation backend unreachable');
@@ -46,13 +73,27 @@ describe.skipIf(!available)('dashboard page in headless Chromium', () => {
 				},
 			}),
 		);
-		plugins.add(definePlugin({ manifest: { name: 'ovenjs-plugin-music', version: '2.0.0', ovenjs: '^0.1.0', hooks: [], dependencies: { 'ovenjs-plugin-voice': '^1.0.0' } }, setup: () => undefined }));
+		plugins.add(
+			definePlugin({
+				manifest: {
+					name: 'ovenjs-plugin-music',
+					version: '2.0.0',
+					ovenjs: '^0.1.0',
+					hooks: [],
+					dependencies: { 'ovenjs-plugin-voice': '^1.0.0' },
+				},
+				setup: () => undefined,
+			}),
+		);
 		const instrumentation = instrument(client, { plugins });
 		const result = await plugins.loadAll();
 		instrumentation.recordPluginLoad(result);
 		client.on('error', () => undefined);
 		// An application cache of two tiers on the client's bus: a small fast tier in front of a larger one.
-		const cache = new MultiTierCache({ tiers: [new MemoryTier({ name: 'memory', max: 4 }), new MemoryTier({ name: 'l2', max: 1_000 })], emitter: client.extensions });
+		const cache = new MultiTierCache({
+			tiers: [new MemoryTier({ name: 'memory', max: 4 }), new MemoryTier({ name: 'l2', max: 1_000 })],
+			emitter: client.extensions,
+		});
 		profiles = cache;
 		client.on('messageCreate', async (message) => {
 			client.cache.channel(message.channelId);
@@ -64,7 +105,13 @@ describe.skipIf(!available)('dashboard page in headless Chromium', () => {
 		client.on('interactionCreate', async (interaction) => {
 			if (interaction instanceof ChatInputCommandInteraction) await interaction.reply('pong');
 		});
-		dashboard = await startDashboard({ client, port: 0, intervalMs: 250, historySize: 120, title: 'OvenJS demo bot' });
+		dashboard = await startDashboard({
+			client,
+			port: 0,
+			intervalMs: 250,
+			historySize: 120,
+			title: 'OvenJS demo bot',
+		});
 		await client.login();
 		const guild = [...discord.world.guilds.values()][0];
 		const channelId = guild === undefined ? undefined : [...guild.channels][0];
@@ -75,10 +122,23 @@ describe.skipIf(!available)('dashboard page in headless Chromium', () => {
 			tick++;
 			const user = users[tick % users.length];
 			if (user === undefined) return;
-			discord.world.sendMessage(channelId, user, tick % 2 === 0 ? '!ping' : tick % 7 === 0 ? 'spam spam' : `hello ${tick}`);
-			if (tick % 5 === 0) void discord.world.triggerInteraction({ type: InteractionType.ApplicationCommand, data: { id: '1', name: 'ping', type: 1 }, channelId, userId: user }).catch(() => undefined);
+			discord.world.sendMessage(
+				channelId,
+				user,
+				tick % 2 === 0 ? '!ping' : tick % 7 === 0 ? 'spam spam' : `hello ${tick}`,
+			);
+			if (tick % 5 === 0)
+				void discord.world
+					.triggerInteraction({
+						type: InteractionType.ApplicationCommand,
+						data: { id: '1', name: 'ping', type: 1 },
+						channelId,
+						userId: user,
+					})
+					.catch(() => undefined);
 			// A burst that outruns the bucket: queue depth and 429s on the plot.
-			if (tick % 20 === 0) for (let i = 0; i < 8; i++) void client.send(channelId, `burst ${i}`).catch(() => undefined);
+			if (tick % 20 === 0)
+				for (let i = 0; i < 8; i++) void client.send(channelId, `burst ${i}`).catch(() => undefined);
 		}, 100);
 	});
 
@@ -98,7 +158,11 @@ describe.skipIf(!available)('dashboard page in headless Chromium', () => {
 		await client.send(quiet, 'first');
 		let status = 0;
 		for (let i = 0; i < 20 && status !== 429; i++) {
-			const response = await fetch(`${discord.apiBase}/v10/channels/${quiet}/messages`, { method: 'POST', headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' }, body: '{"content":"elsewhere"}' });
+			const response = await fetch(`${discord.apiBase}/v10/channels/${quiet}/messages`, {
+				method: 'POST',
+				headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' },
+				body: '{"content":"elsewhere"}',
+			});
 			status = response.status;
 			await response.arrayBuffer();
 		}
@@ -115,7 +179,16 @@ describe.skipIf(!available)('dashboard page in headless Chromium', () => {
 		const browser = await chromium.launchPersistentContext(profile, {
 			executablePath: CHROMIUM,
 			headless: true,
-			args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+			args: [
+				'--headless',
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+			],
 			viewport: { width: 1400, height: 900 },
 			deviceScaleFactor: 1,
 		});
@@ -132,7 +205,10 @@ describe.skipIf(!available)('dashboard page in headless Chromium', () => {
 			});
 			const start = Number(await page.getAttribute('body', 'data-samples'));
 			// New samples arrive over the live stream.
-			await until(async () => Number(await page.getAttribute('body', 'data-samples')) >= start + 4, 'four live samples on the page');
+			await until(
+				async () => Number(await page.getAttribute('body', 'data-samples')) >= start + 4,
+				'four live samples on the page',
+			);
 			for (const chart of ['latency', 'events', 'rest', 'queue', 'cache']) {
 				const max = Number(await page.getAttribute(`svg[data-chart="${chart}"]`, 'data-max'));
 				const lines = await page.locator(`svg[data-chart="${chart}"] polyline`).count();
@@ -142,7 +218,9 @@ describe.skipIf(!available)('dashboard page in headless Chromium', () => {
 			expect(await page.locator('.shard[data-status="ready"]').count()).toBe(1);
 			expect(Number(await page.textContent('#t-429'))).toBeGreaterThanOrEqual(1);
 			expect(Number(await page.textContent('#t-reconnects'))).toBeGreaterThanOrEqual(1);
-			expect(await page.locator('tr[data-plugin="ovenjs-plugin-moderation"] .pill').textContent()).toBe('degraded');
+			expect(await page.locator('tr[data-plugin="ovenjs-plugin-moderation"] .pill').textContent()).toBe(
+				'degraded',
+			);
 			expect(await page.locator('tr[data-plugin="ovenjs-plugin-music"] .pill').textContent()).toBe('failed');
 			expect(await page.locator('tr[data-plugin="ovenjs-plugin-greeter"] .pill').textContent()).toBe('loaded');
 			expect(pageErrors).toEqual([]);

@@ -11,7 +11,12 @@ let client: Client;
 const token = 'dashboard-secret-0123456789';
 
 beforeAll(async () => {
-	discord = await MockDiscord.start({ guilds: 1, membersPerGuild: 2, heartbeatIntervalMs: 200, identifyIntervalMs: 10 });
+	discord = await MockDiscord.start({
+		guilds: 1,
+		membersPerGuild: 2,
+		heartbeatIntervalMs: 200,
+		identifyIntervalMs: 10,
+	});
 	client = mockClient(discord);
 	await client.login();
 });
@@ -66,7 +71,10 @@ describe('startDashboard', () => {
 		try {
 			const base = `http://127.0.0.1:${dashboard.port}`;
 			expect((await fetch(`${base}/metrics`)).status).toBe(401);
-			expect((await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
+			expect(
+				(await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789' } }))
+					.status,
+			).toBe(401);
 			expect((await fetch(`${base}/api/snapshot?token=nope`)).status).toBe(401);
 			const ok = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } });
 			expect(ok.status).toBe(200);
@@ -85,7 +93,9 @@ describe('startDashboard', () => {
 		await expect(startDashboard({ client, intervalMs: 1 })).rejects.toMatchObject({ code: 'OBS_INVALID_OPTION' });
 		const first = await startDashboard({ client, port: 0 });
 		try {
-			await expect(startDashboard({ client, port: first.port })).rejects.toMatchObject({ code: 'OBS_LISTEN_FAILED' });
+			await expect(startDashboard({ client, port: first.port })).rejects.toMatchObject({
+				code: 'OBS_LISTEN_FAILED',
+			});
 		} finally {
 			await first.close();
 		}

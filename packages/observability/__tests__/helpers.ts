@@ -17,14 +17,20 @@ export function parseMetrics(text: string): Map<string, number> {
 		const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
 		if (match === null) continue;
 		const [, name = '', labelText = '', value = ''] = match;
-		const labels = [...labelText.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map(([, key = '', val = '']) => `${key}="${val}"`).sort();
+		const labels = [...labelText.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)]
+			.map(([, key = '', val = '']) => `${key}="${val}"`)
+			.sort();
 		out.set(labels.length === 0 ? name : `${name}{${labels.join(',')}}`, Number(value));
 	}
 	return out;
 }
 
 /** The value of one series (labels in any order), `undefined` when absent. */
-export function series(metrics: ReadonlyMap<string, number>, name: string, labels: Readonly<Record<string, string>> = {}): number | undefined {
+export function series(
+	metrics: ReadonlyMap<string, number>,
+	name: string,
+	labels: Readonly<Record<string, string>> = {},
+): number | undefined {
 	const keys = Object.entries(labels)
 		.map(([key, value]) => `${key}="${value}"`)
 		.sort();

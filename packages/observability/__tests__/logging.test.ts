@@ -3,13 +3,26 @@ import { inspect } from 'node:util';
 import pino from 'pino';
 import { MockDiscord } from '@ovenjs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ObservabilityError, attachLogger, jsonLogger, pinoLogger, instrument, type LogRecord, type StructuredLogger } from '../src/index.js';
+import {
+	ObservabilityError,
+	attachLogger,
+	jsonLogger,
+	pinoLogger,
+	instrument,
+	type LogRecord,
+	type StructuredLogger,
+} from '../src/index.js';
 import { mockClient, until } from './helpers.js';
 
 let discord: MockDiscord;
 
 beforeAll(async () => {
-	discord = await MockDiscord.start({ guilds: 1, membersPerGuild: 2, heartbeatIntervalMs: 200, identifyIntervalMs: 10 });
+	discord = await MockDiscord.start({
+		guilds: 1,
+		membersPerGuild: 2,
+		heartbeatIntervalMs: 200,
+		identifyIntervalMs: 10,
+	});
 });
 
 afterAll(async () => {
@@ -20,7 +33,11 @@ describe('structured logs', () => {
 	it('writes the debug and warn streams as JSON lines, and the token never appears', async () => {
 		const lines: string[] = [];
 		const client = mockClient(discord);
-		const detach = attachLogger(client, jsonLogger({ stream: { write: (line: string) => lines.push(line) }, level: 'debug' }), { debug: true });
+		const detach = attachLogger(
+			client,
+			jsonLogger({ stream: { write: (line: string) => lines.push(line) }, level: 'debug' }),
+			{ debug: true },
+		);
 		client.on('error', () => undefined);
 		client.on('messageCreate', () => {
 			throw new Error(`listener failed with token ${discord.token}`);
@@ -43,16 +60,34 @@ describe('structured logs', () => {
 			expect(line.endsWith('\n')).toBe(true);
 			expect(line).not.toContain(discord.token);
 		}
-		expect(records.filter((record) => record.level === 'debug' && record.source === 'client:debug' && record.shard === 0).length).toBeGreaterThan(0);
-		expect(records).toContainEqual(expect.objectContaining({ level: 'warn', source: 'client:warn', msg: 'suspicious payload near [REDACTED]' }));
+		expect(
+			records.filter(
+				(record) => record.level === 'debug' && record.source === 'client:debug' && record.shard === 0,
+			).length,
+		).toBeGreaterThan(0);
+		expect(records).toContainEqual(
+			expect.objectContaining({
+				level: 'warn',
+				source: 'client:warn',
+				msg: 'suspicious payload near [REDACTED]',
+			}),
+		);
 		const failure = records.find((record) => record.source === 'error:unhandled');
-		expect(failure).toMatchObject({ level: 'error', point: 'client:event:messageCreate', err: { name: 'Error', message: 'listener failed with token [REDACTED]' } });
+		expect(failure).toMatchObject({
+			level: 'error',
+			point: 'client:event:messageCreate',
+			err: { name: 'Error', message: 'listener failed with token [REDACTED]' },
+		});
 		expect(records.every((record) => typeof record.time === 'number')).toBe(true);
 	});
 
 	it('filters by level', () => {
 		const lines: string[] = [];
-		const logger = jsonLogger({ stream: { write: (line: string) => lines.push(line) }, level: 'warn', now: () => 5 });
+		const logger = jsonLogger({
+			stream: { write: (line: string) => lines.push(line) },
+			level: 'warn',
+			now: () => 5,
+		});
 		logger.write({ level: 'debug', msg: 'no', source: 'test' });
 		logger.write({ level: 'info', msg: 'no', source: 'test' });
 		logger.write({ level: 'error', msg: 'yes', source: 'test' });
@@ -73,7 +108,13 @@ describe('structured logs', () => {
 		await until(() => chunks.length > 0, 'a pino line');
 		detach();
 		const record: unknown = JSON.parse(chunks.join('').trim());
-		expect(record).toMatchObject({ level: 40, msg: 'token [REDACTED] leaked?', source: 'client:warn', shard: 3, app: 'bot' });
+		expect(record).toMatchObject({
+			level: 40,
+			msg: 'token [REDACTED] leaked?',
+			source: 'client:warn',
+			shard: 3,
+			app: 'bot',
+		});
 		expect(chunks.join('')).not.toContain(discord.token);
 		await client.destroy();
 	});

@@ -9,7 +9,12 @@ import { mockClient, parseMetrics, series, until } from './helpers.js';
 let discord: MockDiscord;
 
 beforeAll(async () => {
-	discord = await MockDiscord.start({ guilds: 1, membersPerGuild: 2, heartbeatIntervalMs: 500, identifyIntervalMs: 10 });
+	discord = await MockDiscord.start({
+		guilds: 1,
+		membersPerGuild: 2,
+		heartbeatIntervalMs: 500,
+		identifyIntervalMs: 10,
+	});
 });
 
 afterAll(async () => {
@@ -28,7 +33,10 @@ function workerMetrics(label: string, count: number): Promise<MetricsJSON> {
 		registry.getMetricsAsJSON().then((json) => parentPort.postMessage(json));
 	`;
 	return new Promise((resolve, reject) => {
-		const worker = new Worker(source, { eval: true, workerData: { label, count, promClient: createRequire(import.meta.url).resolve('prom-client') } });
+		const worker = new Worker(source, {
+			eval: true,
+			workerData: { label, count, promClient: createRequire(import.meta.url).resolve('prom-client') },
+		});
 		worker.once('message', (json: MetricsJSON) => {
 			resolve(json);
 			void worker.terminate();
@@ -50,16 +58,39 @@ describe('merging registries of several processes', () => {
 		const userId = discord.world.addMember(guild.id).user.id;
 		for (let i = 0; i < 4; i++) discord.world.sendMessage(channelId, userId, `m${i}`);
 		const creates = (json: MetricsJSON): number =>
-			json.find((metric) => metric.name === 'ovenjs_gateway_events_total')?.values.filter((value) => value.labels.event === 'MESSAGE_CREATE').reduce((sum, value) => sum + value.value, 0) ?? 0;
-		await until(async () => creates(await ia.metricsJSON()) === 4 && creates(await ib.metricsJSON()) === 4, 'both clients to see 4 messages');
+			json
+				.find((metric) => metric.name === 'ovenjs_gateway_events_total')
+				?.values.filter((value) => value.labels.event === 'MESSAGE_CREATE')
+				.reduce((sum, value) => sum + value.value, 0) ?? 0;
+		await until(
+			async () => creates(await ia.metricsJSON()) === 4 && creates(await ib.metricsJSON()) === 4,
+			'both clients to see 4 messages',
+		);
 		// JSON crosses processes by structured clone; a third part comes from a real worker thread.
 		const fromWorker = await workerMetrics('worker-1', 7);
 		const merged = await mergeMetrics([ia.registry, structuredClone(await ib.metricsJSON()), fromWorker]);
 		const metrics = parseMetrics(await merged.metrics());
-		expect(series(metrics, 'ovenjs_gateway_events_total', { process: 'main', shard: '0', event: 'MESSAGE_CREATE' })).toBe(4);
-		expect(series(metrics, 'ovenjs_gateway_events_total', { process: 'other', shard: '0', event: 'MESSAGE_CREATE' })).toBe(4);
-		expect(series(metrics, 'ovenjs_gateway_events_total', { process: 'worker-1', shard: '1', event: 'MESSAGE_CREATE' })).toBe(7);
-		expect(series(metrics, 'ovenjs_rest_requests_total', { process: 'main', method: 'GET', route: '/users/@me', status: '200' })).toBe(1);
+		expect(
+			series(metrics, 'ovenjs_gateway_events_total', { process: 'main', shard: '0', event: 'MESSAGE_CREATE' }),
+		).toBe(4);
+		expect(
+			series(metrics, 'ovenjs_gateway_events_total', { process: 'other', shard: '0', event: 'MESSAGE_CREATE' }),
+		).toBe(4);
+		expect(
+			series(metrics, 'ovenjs_gateway_events_total', {
+				process: 'worker-1',
+				shard: '1',
+				event: 'MESSAGE_CREATE',
+			}),
+		).toBe(7);
+		expect(
+			series(metrics, 'ovenjs_rest_requests_total', {
+				process: 'main',
+				method: 'GET',
+				route: '/users/@me',
+				status: '200',
+			}),
+		).toBe(1);
 		ia.stop();
 		ib.stop();
 		await Promise.all([a.destroy(), b.destroy()]);
@@ -68,7 +99,12 @@ describe('merging registries of several processes', () => {
 	it('sums series with equal labels (processes without a label of their own)', async () => {
 		const parts = [3, 5].map((n) => {
 			const registry = new Registry();
-			new Counter({ name: 'ovenjs_rest_rate_limited_total', help: 'x', labelNames: ['scope'], registers: [registry] }).inc({ scope: 'user' }, n);
+			new Counter({
+				name: 'ovenjs_rest_rate_limited_total',
+				help: 'x',
+				labelNames: ['scope'],
+				registers: [registry],
+			}).inc({ scope: 'user' }, n);
 			return registry;
 		});
 		const metrics = parseMetrics(await (await mergeMetrics(parts)).metrics());

@@ -22,7 +22,13 @@ async function scrape(): Promise<Map<string, number>> {
 }
 
 beforeAll(async () => {
-	discord = await MockDiscord.start({ guilds: 1, membersPerGuild: 3, heartbeatIntervalMs: 200, identifyIntervalMs: 10, rateLimits: { windowMs: 1_500, perRoute: 10 } });
+	discord = await MockDiscord.start({
+		guilds: 1,
+		membersPerGuild: 3,
+		heartbeatIntervalMs: 200,
+		identifyIntervalMs: 10,
+		rateLimits: { windowMs: 1_500, perRoute: 10 },
+	});
 	const guild = [...discord.world.guilds.values()][0];
 	const first = guild === undefined ? undefined : [...guild.channels][0];
 	if (guild === undefined || first === undefined) throw new Error('the mock world is empty');
@@ -51,21 +57,41 @@ afterAll(async () => {
 describe('metrics of a bot against the mock, scraped from /metrics', () => {
 	it('counts gateway events, REST requests and handler runs with exact values', async () => {
 		const before = await scrape();
-		const createsBefore = series(before, 'ovenjs_gateway_events_total', { shard: '0', event: 'MESSAGE_CREATE' }) ?? 0;
+		const createsBefore =
+			series(before, 'ovenjs_gateway_events_total', { shard: '0', event: 'MESSAGE_CREATE' }) ?? 0;
 		for (let i = 0; i < 3; i++) discord.world.sendMessage(channelId, userId, '!ping');
 		await until(() => replies.length === 3, 'three replies');
 		// The bot's own replies come back as MESSAGE_CREATE too: 3 + 3.
 		await until(() => entityReads === 6, 'six handler runs');
 		const metrics = await scrape();
-		expect(series(metrics, 'ovenjs_gateway_events_total', { shard: '0', event: 'MESSAGE_CREATE' })).toBe(createsBefore + 6);
+		expect(series(metrics, 'ovenjs_gateway_events_total', { shard: '0', event: 'MESSAGE_CREATE' })).toBe(
+			createsBefore + 6,
+		);
 		expect(series(metrics, 'ovenjs_gateway_events_total', { shard: '0', event: 'READY' })).toBe(1);
 		expect(series(metrics, 'ovenjs_gateway_events_total', { shard: '0', event: 'GUILD_CREATE' })).toBe(1);
-		const posts = discord.requests.filter('POST', '/channels/{channel_id}/messages').filter((request) => request.status === 200).length;
+		const posts = discord.requests
+			.filter('POST', '/channels/{channel_id}/messages')
+			.filter((request) => request.status === 200).length;
 		expect(posts).toBe(3);
-		expect(series(metrics, 'ovenjs_rest_requests_total', { method: 'POST', route: '/channels/:id/messages', status: '200' })).toBe(3);
-		expect(series(metrics, 'ovenjs_rest_requests_total', { method: 'GET', route: '/users/@me', status: '200' })).toBe(1);
-		expect(series(metrics, 'ovenjs_rest_requests_total', { method: 'GET', route: '/gateway/bot', status: '200' })).toBe(1);
-		expect(series(metrics, 'ovenjs_rest_request_duration_seconds_count', { method: 'POST', route: '/channels/:id/messages' })).toBe(3);
+		expect(
+			series(metrics, 'ovenjs_rest_requests_total', {
+				method: 'POST',
+				route: '/channels/:id/messages',
+				status: '200',
+			}),
+		).toBe(3);
+		expect(
+			series(metrics, 'ovenjs_rest_requests_total', { method: 'GET', route: '/users/@me', status: '200' }),
+		).toBe(1);
+		expect(
+			series(metrics, 'ovenjs_rest_requests_total', { method: 'GET', route: '/gateway/bot', status: '200' }),
+		).toBe(1);
+		expect(
+			series(metrics, 'ovenjs_rest_request_duration_seconds_count', {
+				method: 'POST',
+				route: '/channels/:id/messages',
+			}),
+		).toBe(3);
 		expect(series(metrics, 'ovenjs_event_handler_duration_seconds_count', { event: 'messageCreate' })).toBe(6);
 		// One entity-cache read per handler run, each a hit.
 		expect(series(metrics, 'ovenjs_cache_hits_total', { tier: 'entity' })).toBe(6);
@@ -93,7 +119,11 @@ describe('metrics of a bot against the mock, scraped from /metrics', () => {
 		const url = `${discord.apiBase}/v10/channels/${channelId}/messages`;
 		let status = 0;
 		for (let i = 0; i < 20 && status !== 429; i++) {
-			const response = await fetch(url, { method: 'POST', headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ content: 'spam' }) });
+			const response = await fetch(url, {
+				method: 'POST',
+				headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' },
+				body: JSON.stringify({ content: 'spam' }),
+			});
 			status = response.status;
 			await response.arrayBuffer();
 		}
@@ -102,9 +132,26 @@ describe('metrics of a bot against the mock, scraped from /metrics', () => {
 		expect(sent.content).toBe('after the 429');
 		const metrics = await scrape();
 		expect(series(metrics, 'ovenjs_rest_rate_limited_total', { scope: 'user' })).toBe(1);
-		expect(series(metrics, 'ovenjs_rest_requests_total', { method: 'POST', route: '/channels/:id/messages', status: '429' })).toBe(1);
-		expect(series(metrics, 'ovenjs_rest_requests_total', { method: 'POST', route: '/channels/:id/messages', status: '200' })).toBe(4);
-		expect(series(metrics, 'ovenjs_rest_request_duration_seconds_count', { method: 'POST', route: '/channels/:id/messages' })).toBe(4);
+		expect(
+			series(metrics, 'ovenjs_rest_requests_total', {
+				method: 'POST',
+				route: '/channels/:id/messages',
+				status: '429',
+			}),
+		).toBe(1);
+		expect(
+			series(metrics, 'ovenjs_rest_requests_total', {
+				method: 'POST',
+				route: '/channels/:id/messages',
+				status: '200',
+			}),
+		).toBe(4);
+		expect(
+			series(metrics, 'ovenjs_rest_request_duration_seconds_count', {
+				method: 'POST',
+				route: '/channels/:id/messages',
+			}),
+		).toBe(4);
 		expect(instrumentation.snapshot().rest429).toBe(1);
 	});
 

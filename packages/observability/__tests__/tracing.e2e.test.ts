@@ -1,7 +1,12 @@
 import type { ChannelId, UserId } from '@ovenjs/types';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { InteractionType } from 'discord-api-types/v10';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+	BasicTracerProvider,
+	InMemorySpanExporter,
+	SimpleSpanProcessor,
+	type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
 import { MockDiscord } from '@ovenjs/testing';
 import type { Client } from '@ovenjs/core';
 import { ChatInputCommandInteraction } from '@ovenjs/core';
@@ -22,7 +27,12 @@ function children(parent: ReadableSpan, spans: readonly ReadableSpan[]): Readabl
 }
 
 beforeAll(async () => {
-	discord = await MockDiscord.start({ guilds: 1, membersPerGuild: 3, heartbeatIntervalMs: 500, identifyIntervalMs: 10 });
+	discord = await MockDiscord.start({
+		guilds: 1,
+		membersPerGuild: 3,
+		heartbeatIntervalMs: 500,
+		identifyIntervalMs: 10,
+	});
 	const guild = [...discord.world.guilds.values()][0];
 	const first = guild === undefined ? undefined : [...guild.channels][0];
 	if (guild === undefined || first === undefined) throw new Error('the mock world is empty');
@@ -54,7 +64,17 @@ describe('OpenTelemetry spans (in-memory exporter)', () => {
 		const reply = discord.requests.waitFor('POST', '/channels/{channel_id}/messages');
 		discord.world.sendMessage(channelId, userId, '!trace');
 		await reply;
-		await until(() => exporter.getFinishedSpans().some((span) => span.name === 'ovenjs messageCreate' && children(span, exporter.getFinishedSpans()).length >= 2), 'the handler span and its children');
+		await until(
+			() =>
+				exporter
+					.getFinishedSpans()
+					.some(
+						(span) =>
+							span.name === 'ovenjs messageCreate' &&
+							children(span, exporter.getFinishedSpans()).length >= 2,
+					),
+			'the handler span and its children',
+		);
 		const spans = exporter.getFinishedSpans();
 		const handler = spans.find((span) => span.name === 'ovenjs messageCreate' && children(span, spans).length >= 2);
 		if (handler === undefined) throw new Error('no handler span');
@@ -72,19 +92,34 @@ describe('OpenTelemetry spans (in-memory exporter)', () => {
 		expect(typeof rest?.attributes['ovenjs.rest.bucket']).toBe('string');
 		expect(rest?.spanContext().traceId).toBe(handler.spanContext().traceId);
 		const cache = kids.find((span) => span.name === 'ovenjs cache entity');
-		expect(cache?.attributes).toMatchObject({ 'ovenjs.cache.tier': 'entity', 'ovenjs.cache.hit': true, 'ovenjs.cache.key_kind': 'channel' });
+		expect(cache?.attributes).toMatchObject({
+			'ovenjs.cache.tier': 'entity',
+			'ovenjs.cache.hit': true,
+			'ovenjs.cache.key_kind': 'channel',
+		});
 		// No raw ID in any span name or attribute.
-		for (const span of [handler, ...kids]) expect(JSON.stringify([span.name, span.attributes])).not.toContain(channelId);
+		for (const span of [handler, ...kids])
+			expect(JSON.stringify([span.name, span.attributes])).not.toContain(channelId);
 	});
 
 	it('an interaction handler span is the parent of its callback request', async () => {
 		exporter.reset();
-		await discord.world.triggerInteraction({ type: InteractionType.ApplicationCommand, data: { id: '1', name: 'ping', type: 1 }, channelId, userId });
-		await until(() => exporter.getFinishedSpans().some((span) => span.name === 'ovenjs interactionCreate'), 'the interaction span');
+		await discord.world.triggerInteraction({
+			type: InteractionType.ApplicationCommand,
+			data: { id: '1', name: 'ping', type: 1 },
+			channelId,
+			userId,
+		});
+		await until(
+			() => exporter.getFinishedSpans().some((span) => span.name === 'ovenjs interactionCreate'),
+			'the interaction span',
+		);
 		const spans = exporter.getFinishedSpans();
 		const handler = spans.find((span) => span.name === 'ovenjs interactionCreate');
 		if (handler === undefined) throw new Error('no interaction span');
-		const callback = children(handler, spans).find((span) => span.attributes['ovenjs.rest.route'] === 'POST /interactions/:id/:token/callback');
+		const callback = children(handler, spans).find(
+			(span) => span.attributes['ovenjs.rest.route'] === 'POST /interactions/:id/:token/callback',
+		);
 		expect(callback).toBeDefined();
 		expect(JSON.stringify(spans.map((span) => [span.name, span.attributes]))).not.toContain(discord.token);
 	});
@@ -104,7 +139,10 @@ describe('OpenTelemetry spans (in-memory exporter)', () => {
 		client.on('messageCreate', failing);
 		client.on('error', () => undefined);
 		discord.world.sendMessage(channelId, userId, 'fail');
-		await until(() => exporter.getFinishedSpans().some((span) => span.status.code === SpanStatusCode.ERROR), 'an error span');
+		await until(
+			() => exporter.getFinishedSpans().some((span) => span.status.code === SpanStatusCode.ERROR),
+			'an error span',
+		);
 		client.off('messageCreate', failing);
 		const failed = exporter.getFinishedSpans().find((span) => span.status.code === SpanStatusCode.ERROR);
 		expect(failed?.name).toBe('ovenjs messageCreate');

@@ -17,13 +17,22 @@ function registrar(): ExtensionPointRegistrar & { live: Map<string, unknown[]> }
 		on<P extends ExtensionPointName>(point: P, handler: ExtensionHandler<P>) {
 			live.set(point, [...(live.get(point) ?? []), handler]);
 			return () => {
-				live.set(point, (live.get(point) ?? []).filter((h) => h !== handler));
+				live.set(
+					point,
+					(live.get(point) ?? []).filter((h) => h !== handler),
+				);
 			};
 		},
 	};
 }
 
-const manifest = (name: string, extra: Record<string, unknown> = {}) => ({ name, version: '1.0.0', ovenjs: '^0.1.0', hooks: ['message:create'], ...extra });
+const manifest = (name: string, extra: Record<string, unknown> = {}) => ({
+	name,
+	version: '1.0.0',
+	ovenjs: '^0.1.0',
+	hooks: ['message:create'],
+	...extra,
+});
 
 describe('PluginHost', () => {
 	it('loads in dependency order, passes dependency APIs, and unloads dependents first', async () => {
@@ -66,7 +75,10 @@ describe('PluginHost', () => {
 		const host = new PluginHost({ registrar: registrar() });
 		let caught: unknown;
 		try {
-			host.add({ manifest: { name: 'my-plugin', version: 'one', ovenjs: 'whatever', hooks: ['bad point'] }, setup: () => undefined });
+			host.add({
+				manifest: { name: 'my-plugin', version: 'one', ovenjs: 'whatever', hooks: ['bad point'] },
+				setup: () => undefined,
+			});
 		} catch (error) {
 			caught = error;
 		}
@@ -81,21 +93,35 @@ describe('PluginHost', () => {
 
 	it('refuses incompatible API ranges and duplicates', () => {
 		const host = new PluginHost({ registrar: registrar(), apiVersion: '0.1.0' });
-		expect(() => host.add({ manifest: manifest('ovenjs-plugin-future', { ovenjs: '^2.0.0' }), setup: () => undefined })).toThrow(
-			expect.objectContaining({ code: 'PLUGIN_INCOMPATIBLE' }) as Error,
-		);
+		expect(() =>
+			host.add({ manifest: manifest('ovenjs-plugin-future', { ovenjs: '^2.0.0' }), setup: () => undefined }),
+		).toThrow(expect.objectContaining({ code: 'PLUGIN_INCOMPATIBLE' }) as Error);
 		host.add({ manifest: manifest('ovenjs-plugin-a'), setup: () => undefined });
-		expect(() => host.add({ manifest: manifest('ovenjs-plugin-a'), setup: () => undefined })).toThrow(/already added/);
+		expect(() => host.add({ manifest: manifest('ovenjs-plugin-a'), setup: () => undefined })).toThrow(
+			/already added/,
+		);
 	});
 
 	it('reports missing, mismatched and cyclic dependencies without blocking other plugins', async () => {
 		const host = new PluginHost({ registrar: registrar() });
 		host.add({ manifest: manifest('ovenjs-plugin-ok'), setup: () => undefined });
 		host.add({ manifest: manifest('ovenjs-plugin-old', { version: '0.9.0' }), setup: () => undefined });
-		host.add({ manifest: manifest('ovenjs-plugin-needs-new', { dependencies: { 'ovenjs-plugin-old': '^1.0.0' } }), setup: () => undefined });
-		host.add({ manifest: manifest('ovenjs-plugin-orphan', { dependencies: { 'ovenjs-plugin-missing': '*' } }), setup: () => undefined });
-		host.add({ manifest: manifest('ovenjs-plugin-x', { dependencies: { 'ovenjs-plugin-y': '*' } }), setup: () => undefined });
-		host.add({ manifest: manifest('ovenjs-plugin-y', { dependencies: { 'ovenjs-plugin-x': '*' } }), setup: () => undefined });
+		host.add({
+			manifest: manifest('ovenjs-plugin-needs-new', { dependencies: { 'ovenjs-plugin-old': '^1.0.0' } }),
+			setup: () => undefined,
+		});
+		host.add({
+			manifest: manifest('ovenjs-plugin-orphan', { dependencies: { 'ovenjs-plugin-missing': '*' } }),
+			setup: () => undefined,
+		});
+		host.add({
+			manifest: manifest('ovenjs-plugin-x', { dependencies: { 'ovenjs-plugin-y': '*' } }),
+			setup: () => undefined,
+		});
+		host.add({
+			manifest: manifest('ovenjs-plugin-y', { dependencies: { 'ovenjs-plugin-x': '*' } }),
+			setup: () => undefined,
+		});
 		const { loaded, failed } = await host.loadAll();
 		expect(loaded.sort()).toEqual(['ovenjs-plugin-ok', 'ovenjs-plugin-old']);
 		const codes = Object.fromEntries(failed.map((f) => [f.plugin, f.code]));

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { dependentsOf, resolveGraph, type GraphNode } from '@ovenjs/plugins';
 
-const node = (name: string, version = '1.0.0', deps: Partial<Pick<GraphNode, 'dependencies' | 'optionalDependencies' | 'peerDependencies'>> = {}): GraphNode => ({
+const node = (
+	name: string,
+	version = '1.0.0',
+	deps: Partial<Pick<GraphNode, 'dependencies' | 'optionalDependencies' | 'peerDependencies'>> = {},
+): GraphNode => ({
 	name,
 	version,
 	dependencies: deps.dependencies ?? {},
@@ -30,7 +34,10 @@ describe('resolveGraph', () => {
 		]);
 		expect(order).toEqual(['ovenjs-plugin-free']);
 		const cycle = failed.get('ovenjs-plugin-x');
-		expect(cycle).toMatchObject({ code: 'PLUGIN_DEPENDENCY_CYCLE', cycle: ['ovenjs-plugin-x', 'ovenjs-plugin-y', 'ovenjs-plugin-z', 'ovenjs-plugin-x'] });
+		expect(cycle).toMatchObject({
+			code: 'PLUGIN_DEPENDENCY_CYCLE',
+			cycle: ['ovenjs-plugin-x', 'ovenjs-plugin-y', 'ovenjs-plugin-z', 'ovenjs-plugin-x'],
+		});
 		expect(cycle?.message).toContain('ovenjs-plugin-x → ovenjs-plugin-y → ovenjs-plugin-z → ovenjs-plugin-x');
 		expect(failed.get('ovenjs-plugin-z')?.code).toBe('PLUGIN_DEPENDENCY_CYCLE');
 		expect(failed.get('ovenjs-plugin-user')?.code).toBe('PLUGIN_DEPENDENCY_MISSING');
@@ -41,7 +48,13 @@ describe('resolveGraph', () => {
 			[
 				node('ovenjs-plugin-needs-new', '1.0.0', { dependencies: { 'ovenjs-plugin-old': '^2.0.0' } }),
 				node('ovenjs-plugin-orphan', '1.0.0', { peerDependencies: { 'ovenjs-plugin-ghost': '^1.0.0' } }),
-				node('ovenjs-plugin-flexible', '1.0.0', { optionalDependencies: { 'ovenjs-plugin-ghost': '^1.0.0', 'ovenjs-plugin-old': '^3.0.0', 'ovenjs-plugin-loaded': '^1.0.0' } }),
+				node('ovenjs-plugin-flexible', '1.0.0', {
+					optionalDependencies: {
+						'ovenjs-plugin-ghost': '^1.0.0',
+						'ovenjs-plugin-old': '^3.0.0',
+						'ovenjs-plugin-loaded': '^1.0.0',
+					},
+				}),
 			],
 			[node('ovenjs-plugin-old', '1.4.0'), node('ovenjs-plugin-loaded', '1.1.0')],
 		);
@@ -55,9 +68,15 @@ describe('resolveGraph', () => {
 	});
 
 	it('handles a 1,000-plugin graph and a 1,000-deep chain', () => {
-		const wide = Array.from({ length: 1_000 }, (_, i) => node(`ovenjs-plugin-p${i}`, '1.0.0', { dependencies: i === 0 ? {} : { [`ovenjs-plugin-p${Math.floor(i / 2)}`]: '^1.0.0' } }));
+		const wide = Array.from({ length: 1_000 }, (_, i) =>
+			node(`ovenjs-plugin-p${i}`, '1.0.0', {
+				dependencies: i === 0 ? {} : { [`ovenjs-plugin-p${Math.floor(i / 2)}`]: '^1.0.0' },
+			}),
+		);
 		expect(resolveGraph(wide.toReversed()).order).toHaveLength(1_000);
-		const chain = Array.from({ length: 1_000 }, (_, i) => node(`ovenjs-plugin-c${i}`, '1.0.0', { dependencies: i === 0 ? {} : { [`ovenjs-plugin-c${i - 1}`]: '*' } }));
+		const chain = Array.from({ length: 1_000 }, (_, i) =>
+			node(`ovenjs-plugin-c${i}`, '1.0.0', { dependencies: i === 0 ? {} : { [`ovenjs-plugin-c${i - 1}`]: '*' } }),
+		);
 		const { order } = resolveGraph(chain.toReversed());
 		expect(order[0]).toBe('ovenjs-plugin-c0');
 		expect(order[999]).toBe('ovenjs-plugin-c999');

@@ -1,8 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { CapabilitySet, checkEngine, isCapability, parseManifest, PluginError, PLUGINS_ENGINE_VERSION, validateConfig, resolveReferences, checkSchema } from '@ovenjs/plugins';
+import {
+	CapabilitySet,
+	checkEngine,
+	isCapability,
+	parseManifest,
+	PluginError,
+	PLUGINS_ENGINE_VERSION,
+	validateConfig,
+	resolveReferences,
+	checkSchema,
+} from '@ovenjs/plugins';
 import { REMOTE_CONTEXT_SOURCE } from '../src/lib/runtime/remoteContext.js';
 
-const pkg = (ovenjs: unknown, extra: Record<string, unknown> = {}) => ({ name: 'ovenjs-plugin-test', version: '1.0.0', ovenjs, ...extra });
+const pkg = (ovenjs: unknown, extra: Record<string, unknown> = {}) => ({
+	name: 'ovenjs-plugin-test',
+	version: '1.0.0',
+	ovenjs,
+	...extra,
+});
 
 describe('parseManifest', () => {
 	it('applies defaults', () => {
@@ -22,25 +37,52 @@ describe('parseManifest', () => {
 	it('names every problem', () => {
 		let caught: unknown;
 		try {
-			parseManifest({ name: 'my-plugin', version: 'one', ovenjs: { engine: 'whenever', isolation: 'vm', permissions: ['rest', 'events:messageCreate'], dependencies: { 'other-thing': '^1' }, extra: true } }, 'x/package.json');
+			parseManifest(
+				{
+					name: 'my-plugin',
+					version: 'one',
+					ovenjs: {
+						engine: 'whenever',
+						isolation: 'vm',
+						permissions: ['rest', 'events:messageCreate'],
+						dependencies: { 'other-thing': '^1' },
+						extra: true,
+					},
+				},
+				'x/package.json',
+			);
 		} catch (error) {
 			caught = error;
 		}
 		expect(caught).toBeInstanceOf(PluginError);
 		expect(caught).toMatchObject({ code: 'PLUGIN_INVALID_MANIFEST', plugin: 'my-plugin' });
 		const message = (caught as PluginError).message;
-		for (const part of ['name must be a plugin package name', 'version must be a semver version', 'ovenjs.engine must be a semver range', 'ovenjs.isolation', 'ovenjs.permissions.0 must be a capability', 'ovenjs.dependencies.other-thing', 'extra']) {
+		for (const part of [
+			'name must be a plugin package name',
+			'version must be a semver version',
+			'ovenjs.engine must be a semver range',
+			'ovenjs.isolation',
+			'ovenjs.permissions.0 must be a capability',
+			'ovenjs.dependencies.other-thing',
+			'extra',
+		]) {
 			expect(message).toContain(part);
 		}
 	});
 
 	it('says how to add a missing manifest', () => {
-		expect(() => parseManifest({ name: 'ovenjs-plugin-bare', version: '1.0.0' }, 'bare/package.json')).toThrow(/add \{ "ovenjs": \{ "engine"/);
+		expect(() => parseManifest({ name: 'ovenjs-plugin-bare', version: '1.0.0' }, 'bare/package.json')).toThrow(
+			/add \{ "ovenjs": \{ "engine"/,
+		);
 	});
 
 	it('checks the engine range', () => {
-		expect(() => { checkEngine(parseManifest(pkg({ engine: '^9.0.0' }), 'p')); }).toThrow(expect.objectContaining({ code: 'PLUGIN_ENGINE_MISMATCH' }) as Error);
-		expect(() => { checkEngine(parseManifest(pkg({ engine: `^${PLUGINS_ENGINE_VERSION}` }), 'p')); }).not.toThrow();
+		expect(() => {
+			checkEngine(parseManifest(pkg({ engine: '^9.0.0' }), 'p'));
+		}).toThrow(expect.objectContaining({ code: 'PLUGIN_ENGINE_MISMATCH' }) as Error);
+		expect(() => {
+			checkEngine(parseManifest(pkg({ engine: `^${PLUGINS_ENGINE_VERSION}` }), 'p'));
+		}).not.toThrow();
 	});
 });
 
@@ -63,17 +105,47 @@ const CASES: [granted: string[], asked: string, allowed: boolean][] = [
 
 describe('capabilities', () => {
 	it('validates capability names', () => {
-		for (const good of ['events:messageCreate', 'events:*', 'rest:*', 'rest:raw', 'rest:channels.createMessage', 'rest:channels.*', 'cache:read', 'state:read', 'state:write', 'hook:rest:beforeRequest', 'hook:message:*', 'hook:*']) expect(isCapability(good), good).toBe(true);
-		for (const bad of ['rest', 'network', 'events:', 'rest:channels', 'cache:write', 'hook:nothing', 'state:*']) expect(isCapability(bad), bad).toBe(false);
+		for (const good of [
+			'events:messageCreate',
+			'events:*',
+			'rest:*',
+			'rest:raw',
+			'rest:channels.createMessage',
+			'rest:channels.*',
+			'cache:read',
+			'state:read',
+			'state:write',
+			'hook:rest:beforeRequest',
+			'hook:message:*',
+			'hook:*',
+		])
+			expect(isCapability(good), good).toBe(true);
+		for (const bad of ['rest', 'network', 'events:', 'rest:channels', 'cache:write', 'hook:nothing', 'state:*'])
+			expect(isCapability(bad), bad).toBe(false);
 	});
 
 	it('matches the same way on the host and inside workers and isolates', () => {
-		// eslint-disable-next-line @typescript-eslint/no-implied-eval -- the remote ctx is source text, as workers evaluate it
-		const createRemoteContext: unknown = Reflect.apply(new Function(`return ${REMOTE_CONTEXT_SOURCE}`), undefined, []);
+		// The remote ctx is source text, as workers evaluate it.
+		const createRemoteContext: unknown = Reflect.apply(
+			// eslint-disable-next-line @typescript-eslint/no-implied-eval
+			new Function(`return ${REMOTE_CONTEXT_SOURCE}`),
+			undefined,
+			[],
+		);
 		if (typeof createRemoteContext !== 'function') throw new Error('no factory');
 		for (const [granted, asked, allowed] of CASES) {
 			expect(new CapabilitySet(granted).has(asked), `host: ${granted.join(',')} → ${asked}`).toBe(allowed);
-			const remote: unknown = Reflect.apply(createRemoteContext, undefined, [{ call: () => Promise.resolve(), post: () => undefined }, { name: 'ovenjs-plugin-t', version: '1.0.0', isolation: 'worker', config: {}, capabilities: granted, services: {} }]);
+			const remote: unknown = Reflect.apply(createRemoteContext, undefined, [
+				{ call: () => Promise.resolve(), post: () => undefined },
+				{
+					name: 'ovenjs-plugin-t',
+					version: '1.0.0',
+					isolation: 'worker',
+					config: {},
+					capabilities: granted,
+					services: {},
+				},
+			]);
 			const can = Reflect.get(Reflect.get(Object(remote), 'ctx'), 'can') as (capability: string) => boolean;
 			expect(can(asked), `remote: ${granted.join(',')} → ${asked}`).toBe(allowed);
 		}
@@ -95,41 +167,83 @@ describe('config', () => {
 	};
 
 	it('applies defaults and keeps valid values', () => {
-		expect(validateConfig('ovenjs-plugin-t', schema, { apiKey: 'k', retries: 2 })).toEqual({ prefix: '!', channels: [], retries: 2, apiKey: 'k' });
+		expect(validateConfig('ovenjs-plugin-t', schema, { apiKey: 'k', retries: 2 })).toEqual({
+			prefix: '!',
+			channels: [],
+			retries: 2,
+			apiKey: 'k',
+		});
 	});
 
 	it('lists every problem and how to fix it', () => {
 		let caught: unknown;
 		try {
-			validateConfig('ovenjs-plugin-t', schema, { prefix: '!!!!', channels: ['12', 'x'], level: 'mid', retries: 1.5, surprise: 1 });
+			validateConfig('ovenjs-plugin-t', schema, {
+				prefix: '!!!!',
+				channels: ['12', 'x'],
+				level: 'mid',
+				retries: 1.5,
+				surprise: 1,
+			});
 		} catch (error) {
 			caught = error;
 		}
 		expect(caught).toMatchObject({ code: 'PLUGIN_CONFIG_INVALID' });
 		const message = (caught as PluginError).message;
-		for (const part of ['config.prefix must be at most 3 characters', 'config.channels[1] must match', 'config.level must be one of "low", "high"', 'config.retries must be integer', 'config.apiKey is required', 'config.surprise is not a known option', 'plugins.config["ovenjs-plugin-t"]']) {
+		for (const part of [
+			'config.prefix must be at most 3 characters',
+			'config.channels[1] must match',
+			'config.level must be one of "low", "high"',
+			'config.retries must be integer',
+			'config.apiKey is required',
+			'config.surprise is not a known option',
+			'plugins.config["ovenjs-plugin-t"]',
+		]) {
 			expect(message).toContain(part);
 		}
 	});
 
 	it('refuses schema keywords it does not implement', () => {
-		expect(() => { checkSchema('ovenjs-plugin-t', { type: 'object', properties: { a: { oneOf: [] } } }); }).toThrow(/ovenjs.config.properties.a uses "oneOf"/);
+		expect(() => {
+			checkSchema('ovenjs-plugin-t', { type: 'object', properties: { a: { oneOf: [] } } });
+		}).toThrow(/ovenjs.config.properties.a uses "oneOf"/);
 	});
 
 	it('resolves env and secret references, refuses the token and unset variables', () => {
-		const sources = { env: { KEY: 'from-env', TOKEN: 'the-token' }, secrets: { VAULT: 's3cret' }, refuse: (value: string) => value === 'the-token' };
-		expect(resolveReferences('ovenjs-plugin-t', { a: { $env: 'KEY' }, b: '${secret:VAULT}', c: ['${env:KEY}', 1], d: 'plain' }, sources)).toEqual({ a: 'from-env', b: 's3cret', c: ['from-env', 1], d: 'plain' });
-		expect(() => resolveReferences('ovenjs-plugin-t', { a: { $env: 'TOKEN' } }, sources)).toThrow(expect.objectContaining({ code: 'PLUGIN_PERMISSION_DENIED', capability: 'token' }) as Error);
-		expect(() => resolveReferences('ovenjs-plugin-t', { a: { $secret: 'NOPE' } }, sources)).toThrow(/config.a refers to the secret NOPE, which is not set/);
+		const sources = {
+			env: { KEY: 'from-env', TOKEN: 'the-token' },
+			secrets: { VAULT: 's3cret' },
+			refuse: (value: string) => value === 'the-token',
+		};
+		expect(
+			resolveReferences(
+				'ovenjs-plugin-t',
+				{ a: { $env: 'KEY' }, b: '${secret:VAULT}', c: ['${env:KEY}', 1], d: 'plain' },
+				sources,
+			),
+		).toEqual({ a: 'from-env', b: 's3cret', c: ['from-env', 1], d: 'plain' });
+		expect(() => resolveReferences('ovenjs-plugin-t', { a: { $env: 'TOKEN' } }, sources)).toThrow(
+			expect.objectContaining({ code: 'PLUGIN_PERMISSION_DENIED', capability: 'token' }) as Error,
+		);
+		expect(() => resolveReferences('ovenjs-plugin-t', { a: { $secret: 'NOPE' } }, sources)).toThrow(
+			/config.a refers to the secret NOPE, which is not set/,
+		);
 	});
 });
 
 describe('PluginError', () => {
 	it('has the OvenJS error shape', () => {
-		const error = PluginError.denied('ovenjs-plugin-t', 'rest:channels.createMessage', 'ctx.api.channels.createMessage()');
+		const error = PluginError.denied(
+			'ovenjs-plugin-t',
+			'rest:channels.createMessage',
+			'ctx.api.channels.createMessage()',
+		);
 		expect(error.name).toBe('PluginError[PLUGIN_PERMISSION_DENIED]');
 		expect(error.capability).toBe('rest:channels.createMessage');
 		expect(error.message).toContain('"ovenjs.permissions"');
-		expect(PluginError.from('p', new TypeError('x'), 'PLUGIN_CRASHED', 'setup threw')).toMatchObject({ code: 'PLUGIN_CRASHED', message: 'Plugin "p": setup threw: TypeError: x' });
+		expect(PluginError.from('p', new TypeError('x'), 'PLUGIN_CRASHED', 'setup threw')).toMatchObject({
+			code: 'PLUGIN_CRASHED',
+			message: 'Plugin "p": setup threw: TypeError: x',
+		});
 	});
 });

@@ -18,11 +18,18 @@ function start(options: Parameters<typeof manager>[0] = {}) {
 
 describe.each<IsolationLevel>(['none', 'worker', 'isolate'])('a plugin at isolation %s', (level) => {
 	it('sets up, answers events through scoped ctx.api, keeps state, provides a service and tears down', async () => {
-		const { plugins, host, errors, logs } = start({ isolation: level, config: { 'ovenjs-plugin-echo': { greeting: { $env: 'GREETING' } } } });
+		const { plugins, host, errors, logs } = start({
+			isolation: level,
+			config: { 'ovenjs-plugin-echo': { greeting: { $env: 'GREETING' } } },
+		});
 		const result = await plugins.load('./ovenjs-plugin-echo', './ovenjs-plugin-echo-user');
 		expect(result.failed).toEqual([]);
 		expect(result.loaded).toEqual(['ovenjs-plugin-echo', 'ovenjs-plugin-echo-user']);
-		expect(plugins.get('ovenjs-plugin-echo')).toMatchObject({ isolation: level, status: 'loaded', version: '1.2.0' });
+		expect(plugins.get('ovenjs-plugin-echo')).toMatchObject({
+			isolation: level,
+			status: 'loaded',
+			version: '1.2.0',
+		});
 		await until(() => logs.includes('ovenjs-plugin-echo info hello from env'), 'the greeting');
 
 		host.emit('messageCreate', message('!ping'));
@@ -53,37 +60,52 @@ describe.each<IsolationLevel>(['none', 'worker', 'isolate'])('a plugin at isolat
 		expect(loads.slice(-2)).toEqual([`ovenjs-plugin-echo@${level}#1`, `ovenjs-plugin-echo-user@${level}#1`]);
 		expect(host.events.get('messageCreate')?.size).toBe(2);
 		host.emit('messageCreate', message('!ping'));
-		await until(() => (host.state.get(stateKey('ovenjs-plugin-echo')) as { answered: number }).answered === 2, 'the state handed over');
+		await until(
+			() => (host.state.get(stateKey('ovenjs-plugin-echo')) as { answered: number }).answered === 2,
+			'the state handed over',
+		);
 		host.emit('messageCreate', message('!shout again'));
-		await until(() => host.sent.some((s) => s.content.startsWith('AGAIN!')), 'the dependent using the new provider');
+		await until(
+			() => host.sent.some((s) => s.content.startsWith('AGAIN!')),
+			'the dependent using the new provider',
+		);
 	});
 });
 
 describe('limits', () => {
-	it.each<IsolationLevel>(['worker', 'isolate'])('stops a handler looping forever at %s with PLUGIN_TIMEOUT, and the others go on', async (level) => {
-		const { plugins, host, errors } = start({ isolation: { 'ovenjs-plugin-loop': level, 'ovenjs-plugin-echo': 'none' }, limits: { handlerMs: 300 } });
-		await plugins.load('./ovenjs-plugin-loop', './ovenjs-plugin-echo');
-		host.emit('messageCreate', message('!ping'));
-		await until(() => host.sent.length === 1, 'the pong of the healthy plugin');
-		await until(() => errors.length > 0, 'the timeout', 30_000);
-		expect(errors[0]?.plugin).toBe('ovenjs-plugin-loop');
-		expect(errors[0]?.error).toBeInstanceOf(PluginError);
-		expect(errors[0]?.error.code).toBe('PLUGIN_TIMEOUT');
-		expect(plugins.get('ovenjs-plugin-loop')?.status).toBe('stopped');
-		expect(host.events.get('messageCreate')?.size).toBe(1);
-		// A stopped plugin starts again with reload().
-		await plugins.reload('ovenjs-plugin-loop');
-		expect(plugins.get('ovenjs-plugin-loop')?.status).toBe('loaded');
-	});
+	it.each<IsolationLevel>(['worker', 'isolate'])(
+		'stops a handler looping forever at %s with PLUGIN_TIMEOUT, and the others go on',
+		async (level) => {
+			const { plugins, host, errors } = start({
+				isolation: { 'ovenjs-plugin-loop': level, 'ovenjs-plugin-echo': 'none' },
+				limits: { handlerMs: 300 },
+			});
+			await plugins.load('./ovenjs-plugin-loop', './ovenjs-plugin-echo');
+			host.emit('messageCreate', message('!ping'));
+			await until(() => host.sent.length === 1, 'the pong of the healthy plugin');
+			await until(() => errors.length > 0, 'the timeout', 30_000);
+			expect(errors[0]?.plugin).toBe('ovenjs-plugin-loop');
+			expect(errors[0]?.error).toBeInstanceOf(PluginError);
+			expect(errors[0]?.error.code).toBe('PLUGIN_TIMEOUT');
+			expect(plugins.get('ovenjs-plugin-loop')?.status).toBe('stopped');
+			expect(host.events.get('messageCreate')?.size).toBe(1);
+			// A stopped plugin starts again with reload().
+			await plugins.reload('ovenjs-plugin-loop');
+			expect(plugins.get('ovenjs-plugin-loop')?.status).toBe('loaded');
+		},
+	);
 
-	it.each<IsolationLevel>(['worker', 'isolate'])('stops a plugin allocating towards 1 GB at %s with PLUGIN_MEMORY_LIMIT', async (level) => {
-		const { plugins, host, errors } = start({ isolation: level, limits: { memoryMb: 48, handlerMs: 30_000 } });
-		await plugins.load('./ovenjs-plugin-hog');
-		host.emit('messageCreate', message('!ping'));
-		await until(() => errors.length > 0, 'the memory limit', 60_000);
-		expect(errors[0]?.error.code).toBe('PLUGIN_MEMORY_LIMIT');
-		expect(plugins.get('ovenjs-plugin-hog')?.status).toBe('stopped');
-	});
+	it.each<IsolationLevel>(['worker', 'isolate'])(
+		'stops a plugin allocating towards 1 GB at %s with PLUGIN_MEMORY_LIMIT',
+		async (level) => {
+			const { plugins, host, errors } = start({ isolation: level, limits: { memoryMb: 48, handlerMs: 30_000 } });
+			await plugins.load('./ovenjs-plugin-hog');
+			host.emit('messageCreate', message('!ping'));
+			await until(() => errors.length > 0, 'the memory limit', 60_000);
+			expect(errors[0]?.error.code).toBe('PLUGIN_MEMORY_LIMIT');
+			expect(plugins.get('ovenjs-plugin-hog')?.status).toBe('stopped');
+		},
+	);
 });
 
 describe('inside an isolate', () => {
@@ -115,7 +137,9 @@ describe('inside an isolate', () => {
 	});
 
 	it('never hands the token over as config', async () => {
-		const { plugins } = start({ config: { 'ovenjs-plugin-snoop': { attack: 'env', stolen: { $env: 'DISCORD_TOKEN' } } } });
+		const { plugins } = start({
+			config: { 'ovenjs-plugin-snoop': { attack: 'env', stolen: { $env: 'DISCORD_TOKEN' } } },
+		});
 		const { failed } = await plugins.load('./ovenjs-plugin-snoop');
 		expect(failed[0]).toMatchObject({ code: 'PLUGIN_PERMISSION_DENIED', capability: 'token' });
 		expect(failed[0]?.message).not.toContain('fake-token');

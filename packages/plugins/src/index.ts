@@ -17,9 +17,25 @@ export type {
 	ServiceOf,
 } from './lib/definePlugin.js';
 export { PluginManager, DefaultPluginLimits } from './lib/PluginManager.js';
-export type { PluginManagerOptions, PluginManagerEvents, PluginLimits, PluginSource, PluginInfo, PluginLoadResult, PluginErrorReport } from './lib/PluginManager.js';
+export type {
+	PluginManagerOptions,
+	PluginManagerEvents,
+	PluginLimits,
+	PluginSource,
+	PluginInfo,
+	PluginLoadResult,
+	PluginErrorReport,
+} from './lib/PluginManager.js';
 export type { PluginEnvironment, PluginStateBackend, PluginLogEntry } from './lib/environment.js';
-export { PluginManifestBlockSchema, PLUGINS_ENGINE_VERSION, PLUGIN_NAME_PATTERN, IsolationLevels, parseManifest, checkEngine, compareIsolation } from './lib/manifest.js';
+export {
+	PluginManifestBlockSchema,
+	PLUGINS_ENGINE_VERSION,
+	PLUGIN_NAME_PATTERN,
+	IsolationLevels,
+	parseManifest,
+	checkEngine,
+	compareIsolation,
+} from './lib/manifest.js';
 export type { IsolationLevel, ResolvedManifest, PluginManifestBlockInput, JsonSchema } from './lib/manifest.js';
 export { CapabilitySet, isCapability } from './lib/capabilities.js';
 export { resolveGraph, dependentsOf } from './lib/graph.js';
@@ -33,6 +49,12 @@ export { PluginError } from './lib/errors/PluginError.js';
 export type { PluginErrorCode, PluginErrorOptions } from './lib/errors/PluginError.js';
 // The 0.1 host (deprecated; kept for existing bots).
 export { PluginHost, PLUGIN_API_VERSION } from './lib/legacy/PluginHost.js';
-export type { ExtensionPointRegistrar, Plugin, PluginHostContext, PluginHostOptions, PluginSetupResult } from './lib/legacy/PluginHost.js';
+export type {
+	ExtensionPointRegistrar,
+	Plugin,
+	PluginHostContext,
+	PluginHostOptions,
+	PluginSetupResult,
+} from './lib/legacy/PluginHost.js';
 export { PluginManifestSchema, PluginPermissions } from './lib/legacy/manifest.js';
 export type { PluginManifest, PluginManifestInput, PluginPermission } from './lib/legacy/manifest.js';

@@ -23,7 +23,10 @@ interface IvmModule {
 	evaluate(options?: object): Promise<unknown>;
 }
 interface IvmContext {
-	readonly global: { set(key: string, value: unknown): Promise<void>; get(key: string, options: { reference: true }): Promise<IvmReference> };
+	readonly global: {
+		set(key: string, value: unknown): Promise<void>;
+		get(key: string, options: { reference: true }): Promise<IvmReference>;
+	};
 	eval(code: string, options?: object): Promise<unknown>;
 }
 interface IvmIsolate {
@@ -33,12 +36,20 @@ interface IvmIsolate {
 	dispose(): void;
 }
 interface Ivm {
-	readonly Isolate: new (options: { memoryLimit: number; onCatastrophicError?: (message: string) => void }) => IvmIsolate;
+	readonly Isolate: new (options: {
+		memoryLimit: number;
+		onCatastrophicError?: (message: string) => void;
+	}) => IvmIsolate;
 	readonly Reference: new (value: unknown) => IvmReference;
 }
 
 function isIvm(value: unknown): value is Ivm {
-	return typeof value === 'object' && value !== null && typeof Reflect.get(value, 'Isolate') === 'function' && typeof Reflect.get(value, 'Reference') === 'function';
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		typeof Reflect.get(value, 'Isolate') === 'function' &&
+		typeof Reflect.get(value, 'Reference') === 'function'
+	);
 }
 
 function here(): string {
@@ -51,7 +62,10 @@ function loadIvm(): Ivm {
 	try {
 		loaded = createRequire(here())('isolated-vm');
 	} catch (error) {
-		throw pluginError('PLUGIN_ISOLATION_UNSUPPORTED', `isolation 'isolate' needs the optional dependency isolated-vm, which is not installed or did not build here (${error instanceof Error ? error.message : String(error)}); install it (npm install isolated-vm) or run the plugin with isolation 'worker'.`);
+		throw pluginError(
+			'PLUGIN_ISOLATION_UNSUPPORTED',
+			`isolation 'isolate' needs the optional dependency isolated-vm, which is not installed or did not build here (${error instanceof Error ? error.message : String(error)}); install it (npm install isolated-vm) or run the plugin with isolation 'worker'.`,
+		);
 	}
 	if (!isIvm(loaded)) throw pluginError('PLUGIN_ISOLATION_UNSUPPORTED', 'isolated-vm did not load as expected.');
 	return loaded;
@@ -148,9 +162,11 @@ function bootstrap(name: string): string {
 }
 
 function parseAnswer(raw: unknown): unknown {
-	if (typeof raw !== 'string') throw pluginError('PLUGIN_CRASHED', 'the isolate answered with something other than JSON text.');
+	if (typeof raw !== 'string')
+		throw pluginError('PLUGIN_CRASHED', 'the isolate answered with something other than JSON text.');
 	const answer: unknown = JSON.parse(raw);
-	if (typeof answer !== 'object' || answer === null) throw pluginError('PLUGIN_CRASHED', 'the isolate answered with malformed JSON.');
+	if (typeof answer !== 'object' || answer === null)
+		throw pluginError('PLUGIN_CRASHED', 'the isolate answered with malformed JSON.');
 	if (Reflect.get(answer, 'ok') === true) return Reflect.get(answer, 'value');
 	const error: unknown = Reflect.get(answer, 'error');
 	const field = (key: string): string | undefined => {
@@ -173,16 +189,27 @@ let cpuMs = 1_000;
 function limitError(error: unknown, what: string): unknown {
 	const message = error instanceof Error ? error.message : String(error);
 	if (isolate?.isDisposed === true || /memory limit/i.test(message)) {
-		return pluginError('PLUGIN_MEMORY_LIMIT', `${what} went over the isolate's memory limit; the isolate was disposed.`);
+		return pluginError(
+			'PLUGIN_MEMORY_LIMIT',
+			`${what} went over the isolate's memory limit; the isolate was disposed.`,
+		);
 	}
-	if (/timed out/i.test(message)) return pluginError('PLUGIN_TIMEOUT', `${what} ran longer than its CPU budget of ${cpuMs} ms; the isolate stopped it.`);
+	if (/timed out/i.test(message))
+		return pluginError(
+			'PLUGIN_TIMEOUT',
+			`${what} ran longer than its CPU budget of ${cpuMs} ms; the isolate stopped it.`,
+		);
 	return error;
 }
 
 async function runInIsolate(kind: string, target: string, args: readonly unknown[]): Promise<unknown> {
 	if (run === undefined) throw pluginError('PLUGIN_CRASHED', 'the isolate is not initialised.');
 	try {
-		const raw = await run.apply(undefined, [kind, target, JSON.stringify(args)], { timeout: cpuMs, arguments: { copy: true }, result: { promise: true, copy: true } });
+		const raw = await run.apply(undefined, [kind, target, JSON.stringify(args)], {
+			timeout: cpuMs,
+			arguments: { copy: true },
+			result: { promise: true, copy: true },
+		});
 		return parseAnswer(raw);
 	} catch (error) {
 		throw limitError(error, kind === 'setup' || kind === 'teardown' ? kind : `${kind} ${target}`);
@@ -207,8 +234,17 @@ async function init(options: RemoteInit, bridge: RemoteBridge): Promise<unknown>
 				const value = await bridge.call(String(op), Array.isArray(parsed) ? parsed : []);
 				return JSON.stringify({ ok: true, value });
 			} catch (error) {
-				const field = (key: string): unknown => (typeof error === 'object' && error !== null ? Reflect.get(error, key) : undefined);
-				return JSON.stringify({ ok: false, error: { code: field('code'), name: field('name'), message: String(field('message') ?? error), capability: field('capability') } });
+				const field = (key: string): unknown =>
+					typeof error === 'object' && error !== null ? Reflect.get(error, key) : undefined;
+				return JSON.stringify({
+					ok: false,
+					error: {
+						code: field('code'),
+						name: field('name'),
+						message: String(field('message') ?? error),
+						capability: field('capability'),
+					},
+				});
 			}
 		}),
 	);
@@ -225,11 +261,18 @@ async function init(options: RemoteInit, bridge: RemoteBridge): Promise<unknown>
 	try {
 		plugin = await isolate.compileModule(options.entry, { filename: `${options.name}.mjs` });
 	} catch (error) {
-		throw pluginError('PLUGIN_INVALID_DEFINITION', `the module does not compile: ${error instanceof Error ? error.message : String(error)}`);
+		throw pluginError(
+			'PLUGIN_INVALID_DEFINITION',
+			`the module does not compile: ${error instanceof Error ? error.message : String(error)}`,
+		);
 	}
 	await plugin.instantiate(context, (specifier) => {
 		if (specifier === '@ovenjs/plugins') return shim;
-		throw pluginError('PLUGIN_PERMISSION_DENIED', `imports "${specifier}", but an isolated plugin may import only "@ovenjs/plugins": bundle it into one file (esbuild --bundle) or run it with isolation "worker".`, `import:${specifier}`);
+		throw pluginError(
+			'PLUGIN_PERMISSION_DENIED',
+			`imports "${specifier}", but an isolated plugin may import only "@ovenjs/plugins": bundle it into one file (esbuild --bundle) or run it with isolation "worker".`,
+			`import:${specifier}`,
+		);
 	});
 	try {
 		await plugin.evaluate({ timeout: cpuMs });
@@ -237,13 +280,18 @@ async function init(options: RemoteInit, bridge: RemoteBridge): Promise<unknown>
 		throw limitError(error, 'evaluating the module');
 	}
 	const start = await context.global.get('$ovenjsStart', { reference: true });
-	const started = await start.apply(undefined, [JSON.stringify({ ...options, entry: '' }), plugin.namespace.derefInto()], { timeout: cpuMs, result: { copy: true } });
+	const started = await start.apply(
+		undefined,
+		[JSON.stringify({ ...options, entry: '' }), plugin.namespace.derefInto()],
+		{ timeout: cpuMs, result: { copy: true } },
+	);
 	const config = parseAnswer(started);
 	run = await context.global.get('$ovenjsRun', { reference: true });
 	return config;
 }
 
-if (typeof process.send !== 'function') throw new Error('@ovenjs/plugins/isolate-host runs as a child process started by the plugin manager.');
+if (typeof process.send !== 'function')
+	throw new Error('@ovenjs/plugins/isolate-host runs as a child process started by the plugin manager.');
 serveRemote(
 	(message) => {
 		process.send?.(message);

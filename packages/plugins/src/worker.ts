@@ -49,8 +49,14 @@ serveRemote(
 		async init(init: RemoteInit, bridge) {
 			const namespace: unknown = await import(init.entry);
 			definition = definitionOf(init.name, namespace);
-			const record = typeof namespace === 'object' && namespace !== null ? Object.fromEntries(Object.entries(namespace)) : {};
-			const config = init.configExport === undefined ? init.config : validateWithExport(init.name, record, init.configExport, init.config);
+			const record =
+				typeof namespace === 'object' && namespace !== null
+					? Object.fromEntries(Object.entries(namespace))
+					: {};
+			const config =
+				init.configExport === undefined
+					? init.config
+					: validateWithExport(init.name, record, init.configExport, init.config);
 			remote = factory(bridge, { ...init, config });
 			return config;
 		},

@@ -6,7 +6,18 @@ import { computeRoute } from '../src/lib/utils/routes.js';
 
 const info = computeRoute('POST', '/channels/1/messages', true);
 const request = (name: string, priority = 0): PendingRequest =>
-	new PendingRequest('POST', '/channels/1/messages', `/api/v10/channels/1/messages?${name}`, info, {}, undefined, priority, undefined, 'none', {});
+	new PendingRequest(
+		'POST',
+		'/channels/1/messages',
+		`/api/v10/channels/1/messages?${name}`,
+		info,
+		{},
+		undefined,
+		priority,
+		undefined,
+		'none',
+		{},
+	);
 
 /** A host whose store grants `slots` requests per 1,000 ms window (fake time). */
 function host(slots: number) {
@@ -27,7 +38,12 @@ function host(slots: number) {
 				used++;
 				return Promise.resolve({ granted: true, bucket: 'b', lease: '' });
 			}
-			return Promise.resolve({ granted: false, reason: 'bucket', waitMs: windowStart + 1_000 - now, bucket: 'b' });
+			return Promise.resolve({
+				granted: false,
+				reason: 'bucket',
+				waitMs: windowStart + 1_000 - now,
+				bucket: 'b',
+			});
 		},
 		dispatch: (r) => {
 			sent.push(r.path.split('?')[1]!);

@@ -172,7 +172,7 @@ describe('MemoryStore', () => {
 		expect(store.acquire(messages, long).granted).toBe(false);
 	});
 
-	it('lets an older request counted in a guessed window set that window\'s reset', () => {
+	it("lets an older request counted in a guessed window set that window's reset", () => {
 		const store = new MemoryStore();
 		store.acquire(messages, policy);
 		store.complete(messages, ok('abc', 2, 1, 1_000), policy);
@@ -365,11 +365,15 @@ describe('MemoryStore', () => {
 		const small = { ...policy, invalidLimit: 3 };
 		const noBucket: RateLimitTicket = { route: 'GET /users/:id', major: '', global: true };
 		store.acquire(noBucket, small);
-		expect(store.complete(noBucket, response({ status: 429, scope: 'shared', retryAfterMs: 10 }), small).invalidCount).toBe(0);
+		expect(
+			store.complete(noBucket, response({ status: 429, scope: 'shared', retryAfterMs: 10 }), small).invalidCount,
+		).toBe(0);
 		expect(store.complete(noBucket, response({ status: 401 }), small).invalidCount).toBe(1);
 		expect(store.complete(noBucket, response({ status: 403 }), small).invalidCount).toBe(2);
 		expect(store.complete(noBucket, response({ status: 404 }), small).invalidCount).toBe(2);
-		expect(store.complete(noBucket, response({ status: 429, scope: 'user', retryAfterMs: 10 }), small).invalidCount).toBe(3);
+		expect(
+			store.complete(noBucket, response({ status: 429, scope: 'user', retryAfterMs: 10 }), small).invalidCount,
+		).toBe(3);
 		const blocked = store.acquire(noBucket, small);
 		expect(blocked).toMatchObject({ granted: false, reason: 'invalid' });
 		vi.advanceTimersByTime(blocked.granted ? 0 : blocked.waitMs);

@@ -24,7 +24,10 @@ function ascending(all: readonly string[], wrap: (id: string) => unknown) {
 	return (url: URL): unknown[] => {
 		const after = BigInt(url.searchParams.get('after') ?? '0');
 		const limit = Number(url.searchParams.get('limit'));
-		return all.filter((id) => BigInt(id) > after).slice(0, limit).map(wrap);
+		return all
+			.filter((id) => BigInt(id) > after)
+			.slice(0, limit)
+			.map(wrap);
 	};
 }
 
@@ -44,10 +47,22 @@ describe('Paginator', () => {
 			return out;
 		};
 		expect((await collect(rest.paginate.members(guildId, { pageSize: 3 }))).map((m) => m.user.id)).toEqual(all);
-		expect(server.seen.map((s) => new URL(s.url, 'http://x').searchParams.get('after'))).toEqual([null, all[2], all[5]]);
-		expect((await collect(rest.paginate.bans(guildId, { pageSize: 3, limit: 4 }))).map((b) => b.user.id)).toEqual(all.slice(0, 4));
+		expect(server.seen.map((s) => new URL(s.url, 'http://x').searchParams.get('after'))).toEqual([
+			null,
+			all[2],
+			all[5],
+		]);
+		expect((await collect(rest.paginate.bans(guildId, { pageSize: 3, limit: 4 }))).map((b) => b.user.id)).toEqual(
+			all.slice(0, 4),
+		);
 		server.seen.length = 0;
-		expect((await collect(rest.paginate.reactions(channelId, asMessageId('300000000000000000'), '👍', { pageSize: 5 }))).map((u) => u.id)).toEqual(all);
+		expect(
+			(
+				await collect(
+					rest.paginate.reactions(channelId, asMessageId('300000000000000000'), '👍', { pageSize: 5 }),
+				)
+			).map((u) => u.id),
+		).toEqual(all);
 		expect(server.seen[0]!.url).toContain(`/reactions/${encodeURIComponent('👍')}?`);
 		expect((await collect(rest.paginate.guilds({ pageSize: 7 }))).map((g) => g.id)).toEqual(all);
 	});
@@ -82,6 +97,8 @@ describe('Paginator', () => {
 	});
 
 	it('rejects a page size over the endpoint maximum with a typed error', () => {
-		expect(() => rest.paginate.messages(channelId, { pageSize: 101 })).toThrow(expect.objectContaining({ code: 'REST_INVALID_OPTION' }));
+		expect(() => rest.paginate.messages(channelId, { pageSize: 101 })).toThrow(
+			expect.objectContaining({ code: 'REST_INVALID_OPTION' }),
+		);
 	});
 });

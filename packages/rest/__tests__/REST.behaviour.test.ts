@@ -41,14 +41,20 @@ afterEach(async () => {
 
 describe('REST against a scripted server', () => {
 	it('sends Discord headers and parses JSON typed by the generic', async () => {
-		server.handler = (req, res) => { json(res, 200, { id: '1', path: path(req.url) }); };
+		server.handler = (req, res) => {
+			json(res, 200, { id: '1', path: path(req.url) });
+		};
 		const rest = client();
-		const data = await rest.get<{ id: string; path: string }>('/users/@me', { query: { with_counts: true, skip: undefined } });
+		const data = await rest.get<{ id: string; path: string }>('/users/@me', {
+			query: { with_counts: true, skip: undefined },
+		});
 		expect(data).toEqual({ id: '1', path: '/users/@me' });
 		const seen = server.seen[0]!;
 		expect(seen.url).toBe('/api/v10/users/@me?with_counts=true');
 		expect(seen.headers.authorization).toBe(`Bot ${TOKEN}`);
-		expect(seen.headers['user-agent']).toMatch(/^DiscordBot \(https:\/\/github\.com\/ovenjs\/ovenjs, \d+\.\d+\.\d+\)$/);
+		expect(seen.headers['user-agent']).toMatch(
+			/^DiscordBot \(https:\/\/github\.com\/ovenjs\/ovenjs, \d+\.\d+\.\d+\)$/,
+		);
 	});
 
 	it('URL-encodes the audit-log reason and rejects one over 512 characters', async () => {
@@ -56,7 +62,9 @@ describe('REST against a scripted server', () => {
 		const rest = client();
 		expect(await rest.delete('/guilds/1/bans/2', { reason: 'spam & abuse — ✓' })).toBeUndefined();
 		expect(server.seen[0]!.headers['x-audit-log-reason']).toBe(encodeURIComponent('spam & abuse — ✓'));
-		await expect(rest.delete('/guilds/1/bans/2', { reason: 'x'.repeat(513) })).rejects.toMatchObject({ code: 'REST_INVALID_REASON' });
+		await expect(rest.delete('/guilds/1/bans/2', { reason: 'x'.repeat(513) })).rejects.toMatchObject({
+			code: 'REST_INVALID_REASON',
+		});
 		expect(server.seen).toHaveLength(1);
 	});
 
@@ -68,16 +76,31 @@ describe('REST against a scripted server', () => {
 		const anonymous = new REST({ api: server.api });
 		clients.push(anonymous);
 		await expect(anonymous.get('/users/@me')).rejects.toMatchObject({ code: 'REST_TOKEN_MISSING' });
-		await expect(anonymous.request('PUSH' as 'GET', '/users/@me')).rejects.toMatchObject({ code: 'REST_INVALID_METHOD' });
+		await expect(anonymous.request('PUSH' as 'GET', '/users/@me')).rejects.toMatchObject({
+			code: 'REST_INVALID_METHOD',
+		});
 		expect(server.seen).toHaveLength(0);
 	});
 
 	it('maps a Discord JSON error to DiscordAPIError with flattened field errors and no token', async () => {
-		server.handler = (_req, res) => { json(res, 400, { code: 50035, message: 'Invalid Form Body', errors: { content: { _errors: [{ code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }] } } }); };
-		const error: unknown = await client().post('/channels/1/messages', { body: {} }).catch((e: unknown) => e);
+		server.handler = (_req, res) => {
+			json(res, 400, {
+				code: 50035,
+				message: 'Invalid Form Body',
+				errors: { content: { _errors: [{ code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }] } },
+			});
+		};
+		const error: unknown = await client()
+			.post('/channels/1/messages', { body: {} })
+			.catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(DiscordAPIError);
 		const api = error as DiscordAPIError;
-		expect([api.status, api.discordCode, api.method, api.route]).toEqual([400, 50035, 'POST', '/channels/1/messages']);
+		expect([api.status, api.discordCode, api.method, api.route]).toEqual([
+			400,
+			50035,
+			'POST',
+			'/channels/1/messages',
+		]);
 		expect(api.message).toContain('content[BASE_TYPE_REQUIRED]: This field is required');
 		expect(api.message).not.toContain(TOKEN);
 	});
@@ -128,7 +151,9 @@ describe('REST against a scripted server', () => {
 		expect(rest.circuitState).toBe('open');
 		await expect(rest.get('/gateway')).rejects.toMatchObject({ code: 'REST_CIRCUIT_OPEN' });
 		expect(server.seen).toHaveLength(2);
-		server.handler = (_req, res) => { json(res, 200, { up: true }); };
+		server.handler = (_req, res) => {
+			json(res, 200, { up: true });
+		};
 		await delay(200);
 		expect(await rest.get('/gateway')).toEqual({ up: true });
 		expect(rest.circuitState).toBe('closed');
@@ -140,7 +165,12 @@ describe('REST against a scripted server', () => {
 			json(res, 200, { n: server.seen.length });
 		};
 		const rest = client();
-		const results = await Promise.all([rest.get('/users/@me'), rest.get('/users/@me'), rest.get('/users/@me'), rest.get('/users/@me', { query: { a: 1 } })]);
+		const results = await Promise.all([
+			rest.get('/users/@me'),
+			rest.get('/users/@me'),
+			rest.get('/users/@me'),
+			rest.get('/users/@me', { query: { a: 1 } }),
+		]);
 		expect(server.seen).toHaveLength(2);
 		expect(results[0]).toEqual(results[1]);
 		expect(results[1]).toEqual(results[2]);
@@ -151,7 +181,15 @@ describe('REST against a scripted server', () => {
 	it('waits for a bucket to reset instead of sending into a 429, and lets a critical request jump the queue', async () => {
 		let remaining = 1;
 		server.handler = (req, res) => {
-			if (remaining <= 0) { json(res, 429, { message: 'You are being rate limited.', retry_after: 0.2, global: false }, { ...bucketHeaders('b1', 1, 0, 0.2), 'retry-after': '1' }); return; }
+			if (remaining <= 0) {
+				json(
+					res,
+					429,
+					{ message: 'You are being rate limited.', retry_after: 0.2, global: false },
+					{ ...bucketHeaders('b1', 1, 0, 0.2), 'retry-after': '1' },
+				);
+				return;
+			}
 			remaining--;
 			setTimeout(() => (remaining = 1), 200);
 			json(res, 200, { body: req.body }, bucketHeaders('b1', 1, 0, 0.2));
@@ -159,7 +197,9 @@ describe('REST against a scripted server', () => {
 		const rest = client();
 		const order: string[] = [];
 		const send = (content: string, priority?: number): Promise<void> =>
-			rest.post('/channels/1/messages', { body: { content }, ...(priority === undefined ? {} : { priority }) }).then(() => void order.push(content));
+			rest
+				.post('/channels/1/messages', { body: { content }, ...(priority === undefined ? {} : { priority }) })
+				.then(() => void order.push(content));
 		const all = [send('a'), send('b'), send('c'), send('urgent', RequestPriority.Critical)];
 		await Promise.all(all);
 		expect(order).toEqual(['a', 'urgent', 'b', 'c']);
@@ -172,7 +212,13 @@ describe('REST against a scripted server', () => {
 		server.handler = (req, res) => {
 			if (req.url.includes('/reactions/') && first) {
 				first = false;
-				json(res, 429, { message: 'shared', retry_after: 0.3, global: false }, { ...bucketHeaders('r1', 5, 3, 1), 'x-ratelimit-scope': 'shared', 'retry-after': '1' }); return;
+				json(
+					res,
+					429,
+					{ message: 'shared', retry_after: 0.3, global: false },
+					{ ...bucketHeaders('r1', 5, 3, 1), 'x-ratelimit-scope': 'shared', 'retry-after': '1' },
+				);
+				return;
 			}
 			json(res, 204, undefined, bucketHeaders('r1', 5, 4, 1));
 		};
@@ -191,7 +237,13 @@ describe('REST against a scripted server', () => {
 	it('honours a global 429 for every route', async () => {
 		server.handler = (req, res) => {
 			if (server.seen.length === 1) {
-				json(res, 429, { message: 'global', retry_after: 0.4, global: true }, { 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global', 'retry-after': '1' }); return;
+				json(
+					res,
+					429,
+					{ message: 'global', retry_after: 0.4, global: true },
+					{ 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global', 'retry-after': '1' },
+				);
+				return;
 			}
 			json(res, 200, { path: path(req.url) });
 		};
@@ -207,11 +259,24 @@ describe('REST against a scripted server', () => {
 	});
 
 	it('rejects with a typed RateLimitError instead of waiting on routes matched by rejectOnRateLimit', async () => {
-		server.handler = (_req, res) => { json(res, 429, { message: 'global', retry_after: 30, global: true }, { 'x-ratelimit-global': 'true', 'retry-after': '30' }); };
+		server.handler = (_req, res) => {
+			json(
+				res,
+				429,
+				{ message: 'global', retry_after: 30, global: true },
+				{ 'x-ratelimit-global': 'true', 'retry-after': '30' },
+			);
+		};
 		const rest = client({ rejectOnRateLimit: ['/channels'] });
 		const fromDiscord = await rest.get('/channels/9').catch((e: unknown) => e);
 		expect(fromDiscord).toBeInstanceOf(RateLimitError);
-		expect(fromDiscord).toMatchObject({ code: 'REST_RATE_LIMITED', global: true, method: 'GET', route: '/channels/9', retryAfter: 30_000 });
+		expect(fromDiscord).toMatchObject({
+			code: 'REST_RATE_LIMITED',
+			global: true,
+			method: 'GET',
+			route: '/channels/9',
+			retryAfter: 30_000,
+		});
 		// Now the limiter knows about the block: the next matching request rejects without reaching the server.
 		const fromLimiter = await rest.get('/channels/10').catch((e: unknown) => e);
 		expect(fromLimiter).toBeInstanceOf(RateLimitError);
@@ -223,7 +288,11 @@ describe('REST against a scripted server', () => {
 		server.handler = (_req, res) => {
 			json(res, 403, { code: 50001, message: 'Missing Access' });
 		};
-		const rest = client({ invalidRequestLimit: 2, invalidRequestWarningInterval: 1, maxRateLimitWait: Number.POSITIVE_INFINITY });
+		const rest = client({
+			invalidRequestLimit: 2,
+			invalidRequestWarningInterval: 1,
+			maxRateLimitWait: Number.POSITIVE_INFINITY,
+		});
 		const warnings: number[] = [];
 		rest.on('invalidRequestWarning', (event) => warnings.push(event.count));
 		const limited: string[] = [];
@@ -241,7 +310,10 @@ describe('REST against a scripted server', () => {
 		// With the default maxRateLimitWait (60 s) a 10-minute guard wait rejects at once instead, still unsent.
 		const strict = client({ invalidRequestLimit: 1 });
 		await expect(strict.get('/guilds/1/bans')).rejects.toMatchObject({ status: 403 });
-		await expect(strict.get('/guilds/2/bans')).rejects.toMatchObject({ code: 'REST_RATE_LIMITED', rejection: 'maxRateLimitWait' });
+		await expect(strict.get('/guilds/2/bans')).rejects.toMatchObject({
+			code: 'REST_RATE_LIMITED',
+			rejection: 'maxRateLimitWait',
+		});
 		expect(server.seen).toHaveLength(3);
 	});
 
@@ -251,7 +323,11 @@ describe('REST against a scripted server', () => {
 			res.writeHead(204).end();
 		};
 		const rest = client({ globalRequestsPerSecond: 1 });
-		await Promise.all(Array.from({ length: 5 }, (_, i) => rest.post(`/interactions/${100 + i}/tok${i}/callback`, { body: { type: 4 }, auth: false })));
+		await Promise.all(
+			Array.from({ length: 5 }, (_, i) =>
+				rest.post(`/interactions/${100 + i}/tok${i}/callback`, { body: { type: 4 }, auth: false }),
+			),
+		);
 		expect(server.seen).toHaveLength(5);
 		expect(server.seen.every((s) => s.headers.authorization === undefined)).toBe(true);
 	});
@@ -272,7 +348,10 @@ describe('REST against a scripted server', () => {
 		await expect(queued).rejects.toMatchObject({ code: 'REST_ABORTED' });
 		await rest.destroy();
 		const settled = await others;
-		expect(settled.map((s) => (s.status === 'rejected' ? (s.reason as RestError).code : 'fulfilled'))).toEqual(['REST_DESTROYED', 'REST_DESTROYED']);
+		expect(settled.map((s) => (s.status === 'rejected' ? (s.reason as RestError).code : 'fulfilled'))).toEqual([
+			'REST_DESTROYED',
+			'REST_DESTROYED',
+		]);
 		await expect(rest.get('/gateway')).rejects.toMatchObject({ code: 'REST_DESTROYED' });
 		const aborted = new AbortController();
 		aborted.abort();
@@ -287,7 +366,8 @@ describe('REST against a scripted server', () => {
 		};
 		const calls: string[] = [];
 		const emitter: ExtensionPointEmitter = {
-			has: (point: ExtensionPointName) => point === 'rest:beforeRequest' || point === 'rest:afterRequest' || point === 'rest:onError',
+			has: (point: ExtensionPointName) =>
+				point === 'rest:beforeRequest' || point === 'rest:afterRequest' || point === 'rest:onError',
 			emit: (point: ExtensionPointName, ..._args: readonly unknown[]) => {
 				calls.push(point);
 			},
@@ -303,10 +383,23 @@ describe('REST against a scripted server', () => {
 			},
 			onResponse: (response) => ({ ...response, data: { wrapped: response.data } }),
 		});
-		rest.useIf((request) => request.route === '/fail', { onError: (error) => ({ status: 200, headers: {}, data: { recovered: (error as DiscordAPIError).discordCode } }) });
+		rest.useIf((request) => request.route === '/fail', {
+			onError: (error) => ({
+				status: 200,
+				headers: {},
+				data: { recovered: (error as DiscordAPIError).discordCode },
+			}),
+		});
 		expect(await rest.get('/ok')).toEqual({ wrapped: { seen: 'from-bus' } });
 		expect(await rest.get('/fail')).toEqual({ recovered: 10003 });
-		expect(calls).toEqual(['mw:GET', 'rest:beforeRequest', 'rest:afterRequest', 'mw:GET', 'rest:beforeRequest', 'rest:onError']);
+		expect(calls).toEqual([
+			'mw:GET',
+			'rest:beforeRequest',
+			'rest:afterRequest',
+			'mw:GET',
+			'rest:beforeRequest',
+			'rest:onError',
+		]);
 	});
 
 	it('never shows the token in inspect output', () => {

@@ -16,7 +16,11 @@ const client = (options: ConstructorParameters<typeof REST>[0] = {}): REST => {
 const textChannels = (): ChannelId[] => [...discord.world.channels.keys()];
 
 beforeAll(async () => {
-	discord = await MockDiscord.start({ guilds: 2, channelsPerGuild: 5, rateLimits: { windowMs: 1_000, perRoute: 5, global: 50 } });
+	discord = await MockDiscord.start({
+		guilds: 2,
+		channelsPerGuild: 5,
+		rateLimits: { windowMs: 1_000, perRoute: 5, global: 50 },
+	});
 });
 afterAll(async () => {
 	for (const rest of clients.splice(0)) await rest.destroy();
@@ -41,7 +45,10 @@ describe('REST against MockDiscord', () => {
 		const me = await rest.get<APIUser>(Routes.user('@me'));
 		expect(me.id).toBe(discord.world.botUser.id);
 		const channelId = textChannels()[0]!;
-		const message = await rest.post<APIMessage>(Routes.channelMessages(channelId), { body: { content: 'hello' }, reason: 'tests ✓' });
+		const message = await rest.post<APIMessage>(Routes.channelMessages(channelId), {
+			body: { content: 'hello' },
+			reason: 'tests ✓',
+		});
 		expect(message.content).toBe('hello');
 		expect(message.channel_id).toBe(channelId);
 		const logged = discord.rest.requests.last()!;
@@ -53,7 +60,9 @@ describe('REST against MockDiscord', () => {
 	it('sends a burst over 10 buckets with zero 429s at the mock', async () => {
 		const channels = textChannels().slice(0, 10);
 		expect(channels).toHaveLength(10);
-		const sends = Array.from({ length: 80 }, (_, i) => rest.post<APIMessage>(Routes.channelMessages(channels[i % 10]!), { body: { content: `burst ${i}` } }));
+		const sends = Array.from({ length: 80 }, (_, i) =>
+			rest.post<APIMessage>(Routes.channelMessages(channels[i % 10]!), { body: { content: `burst ${i}` } }),
+		);
 		const messages = await Promise.all(sends);
 		expect(messages.map((m) => m.content)).toEqual(Array.from({ length: 80 }, (_, i) => `burst ${i}`));
 		const log = discord.rest.requests.all();
@@ -64,7 +73,9 @@ describe('REST against MockDiscord', () => {
 	it('rides out injected 5xx and connection resets with retries', async () => {
 		discord.faults.configure({ serverErrorRate: 0.25, connectionResetRate: 0.1, seed: 7 });
 		const faulty = client({ retries: 6, circuitBreakerThreshold: 0 });
-		const users = await Promise.all(Array.from({ length: 20 }, (_, i) => faulty.get<APIUser>(Routes.user('@me'), { query: { n: i } })));
+		const users = await Promise.all(
+			Array.from({ length: 20 }, (_, i) => faulty.get<APIUser>(Routes.user('@me'), { query: { n: i } })),
+		);
 		expect(users.every((user) => user.id === discord.world.botUser.id)).toBe(true);
 		const statuses = discord.rest.requests.all().map((entry) => entry.status);
 		expect(statuses.filter((status) => status >= 500 || status === 0).length).toBeGreaterThan(0);
@@ -83,16 +94,19 @@ describe('REST against MockDiscord', () => {
 		});
 		const logged = discord.rest.requests.last()!;
 		expect(logged.body).toMatchObject({ content: 'files' });
-		expect(logged.files.map((file) => [file.field, file.filename, Buffer.from(file.data).toString('hex')])).toEqual([
-			['files[0]', 'a.txt', Buffer.from('alpha').toString('hex')],
-			['files[1]', 'b.txt', Buffer.from('beta').toString('hex')],
-			['files[2]', 'c.bin', '010203'],
-		]);
+		expect(logged.files.map((file) => [file.field, file.filename, Buffer.from(file.data).toString('hex')])).toEqual(
+			[
+				['files[0]', 'a.txt', Buffer.from('alpha').toString('hex')],
+				['files[1]', 'b.txt', Buffer.from('beta').toString('hex')],
+				['files[2]', 'c.bin', '010203'],
+			],
+		);
 	});
 
 	it('paginates messages with an async iterator', async () => {
 		const channelId = textChannels()[2]!;
-		for (let i = 0; i < 12; i++) await rest.post(Routes.channelMessages(channelId), { body: { content: `page ${i}` } });
+		for (let i = 0; i < 12; i++)
+			await rest.post(Routes.channelMessages(channelId), { body: { content: `page ${i}` } });
 		discord.rest.requests.clear();
 		const seen: string[] = [];
 		for await (const message of rest.paginate.messages(channelId, { pageSize: 5 })) seen.push(message.content);

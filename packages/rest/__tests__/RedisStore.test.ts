@@ -47,7 +47,12 @@ describe.skipIf(!gate.available)('RedisStore (real Redis)', () => {
 		const b = make(prefix);
 		expect((await a.acquire(ticket, policy)).granted).toBe(true);
 		expect(await b.acquire(ticket, policy)).toMatchObject({ granted: false, reason: 'discovery' });
-		const done = await a.complete(ticket, res({ hash: 'h1', limit: 3, remaining: 2, resetAfterMs: 30_000 }), policy, '');
+		const done = await a.complete(
+			ticket,
+			res({ hash: 'h1', limit: 3, remaining: 2, resetAfterMs: 30_000 }),
+			policy,
+			'',
+		);
 		expect(done.discovered).toBe('h1');
 		expect((await b.acquire(ticket, policy)).granted).toBe(true);
 		expect((await a.acquire(ticket, policy)).granted).toBe(true);
@@ -85,7 +90,9 @@ describe.skipIf(!gate.available)('RedisStore (real Redis)', () => {
 		const small = { ...policy, invalidLimit: 2 };
 		const free: RateLimitTicket = { route: 'GET /users/:id', major: '', global: true };
 		await a.acquire(free, small);
-		expect((await a.complete(free, res({ status: 429, scope: 'shared', retryAfterMs: 5 }), small, '')).invalidCount).toBe(0);
+		expect(
+			(await a.complete(free, res({ status: 429, scope: 'shared', retryAfterMs: 5 }), small, '')).invalidCount,
+		).toBe(0);
 		expect((await a.complete(free, res({ status: 401 }), small, '')).invalidCount).toBe(1);
 		expect((await b.complete(free, res({ status: 403 }), small, '')).invalidCount).toBe(2);
 		expect(await a.acquire(free, small)).toMatchObject({ granted: false, reason: 'invalid' });
@@ -168,7 +175,11 @@ describe.skipIf(!gate.available)('several processes sharing one token (real Redi
 	});
 
 	it('two processes hammering one bucket with 100 ms windows get zero 429s', async () => {
-		const fast = await MockDiscord.start({ guilds: 1, channelsPerGuild: 1, rateLimits: { windowMs: 100, perRoute: 20, global: 1_000_000 } });
+		const fast = await MockDiscord.start({
+			guilds: 1,
+			channelsPerGuild: 1,
+			rateLimits: { windowMs: 100, perRoute: 20, global: 1_000_000 },
+		});
 		try {
 			const prefix = uniquePrefix('rest-fast');
 			const channel = [...fast.world.channels.keys()].slice(0, 1);

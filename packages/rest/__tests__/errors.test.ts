@@ -1,6 +1,15 @@
 import { registerSecret } from '@ovenjs/types';
 import { describe, expect, it } from 'vitest';
-import { DiscordAPIError, HTTPError, MaybeAppliedError, RateLimitError, RequestTimeoutError, RestError, RestErrorMessages, type RestErrorDetails } from '../src/index.js';
+import {
+	DiscordAPIError,
+	HTTPError,
+	MaybeAppliedError,
+	RateLimitError,
+	RequestTimeoutError,
+	RestError,
+	RestErrorMessages,
+	type RestErrorDetails,
+} from '../src/index.js';
 import { CircuitBreaker, flattenFieldErrors } from '../src/internal.js';
 
 describe('errors', () => {
@@ -10,7 +19,9 @@ describe('errors', () => {
 			message: 'Invalid Form Body',
 			errors: {
 				content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] },
-				embeds: { 0: { title: { _errors: [{ code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }] } } },
+				embeds: {
+					0: { title: { _errors: [{ code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }] } },
+				},
 			},
 		};
 		const error = new DiscordAPIError(raw, 400, { method: 'POST', route: '/channels/1/messages' });
@@ -29,7 +40,14 @@ describe('errors', () => {
 		const errors = [
 			new HTTPError(502, 'Bad Gateway', { method: 'GET', route: `/webhooks/1/${token}` }),
 			new RequestTimeoutError(100, { method: 'GET', route: `/webhooks/1/${token}` }),
-			new RateLimitError({ method: 'GET', route: `/x/${token}`, retryAfter: 10, global: false, scope: 'user', routeKey: 'GET /x' }),
+			new RateLimitError({
+				method: 'GET',
+				route: `/x/${token}`,
+				retryAfter: 10,
+				global: false,
+				scope: 'user',
+				routeKey: 'GET /x',
+			}),
 			new DiscordAPIError({ code: 0, message: `bad ${token}` }, 400, { method: 'GET', route: '/x' }),
 		];
 		for (const error of errors) {
@@ -50,16 +68,28 @@ describe('RestErrorMessages', () => {
 		REST_INVALID_FILE: ['files[0]', 'it has no name'],
 		REST_TOKEN_MISSING: ['GET', '/users/@me'],
 		REST_CALLBACK_FAILED: ['rejectOnRateLimit', 'GET', '/x', `Error: ${token}`],
-		REST_DISCORD_API_ERROR: ['POST', '/x', 400, 50035, 'Invalid Form Body', [{ path: 'content', code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }]],
+		REST_DISCORD_API_ERROR: [
+			'POST',
+			'/x',
+			400,
+			50035,
+			'Invalid Form Body',
+			[{ path: 'content', code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }],
+		],
 		REST_HTTP_ERROR: ['GET', '/x', 502, 'Bad Gateway'],
-		REST_RATE_LIMITED: [{ ...context, retryAfter: 5_000, global: true, scope: 'global', routeKey: 'GET /webhooks/:id/:token' }, 'rejectOnRateLimit'],
+		REST_RATE_LIMITED: [
+			{ ...context, retryAfter: 5_000, global: true, scope: 'global', routeKey: 'GET /webhooks/:id/:token' },
+			'rejectOnRateLimit',
+		],
 		REST_TIMEOUT: ['GET', '/x', 15_000],
 		REST_ABORTED: ['GET', '/x'],
 		REST_DESTROYED: [],
 		REST_CIRCUIT_OPEN: ['GET', '/x', 1_200],
 		REST_NETWORK_ERROR: ['GET', '/x', 4, 'ECONNRESET'],
 		REST_STORE_ERROR: ['Redis answered nothing'],
-		REST_MAYBE_APPLIED: [{ ...context, reason: 'timeout', status: undefined, attempts: 1, detail: 'timed out after 15000 ms' }],
+		REST_MAYBE_APPLIED: [
+			{ ...context, reason: 'timeout', status: undefined, attempts: 1, detail: 'timed out after 15000 ms' },
+		],
 		REST_INVALID_RESPONSE: ['GET', '/x', 200, 12],
 		REST_RESPONSE_TOO_LARGE: ['GET', '/x', 1_024, 4_096],
 	};
@@ -73,15 +103,23 @@ describe('RestErrorMessages', () => {
 			expect(error.message.length, code).toBeGreaterThan(10);
 			expect(error.message, code).not.toContain(token);
 		}
-		expect(RestError.of('REST_RESPONSE_TOO_LARGE', ['GET', '/x', 1_024, 4_096]).message).toContain('maxResponseSize (1024 bytes; Content-Length 4096)');
-		expect(RestError.of('REST_INVALID_METHOD', [5]).message).toBe('Unknown HTTP method number; use GET, POST, PUT, PATCH or DELETE.');
+		expect(RestError.of('REST_RESPONSE_TOO_LARGE', ['GET', '/x', 1_024, 4_096]).message).toContain(
+			'maxResponseSize (1024 bytes; Content-Length 4096)',
+		);
+		expect(RestError.of('REST_INVALID_METHOD', [5]).message).toBe(
+			'Unknown HTTP method number; use GET, POST, PUT, PATCH or DELETE.',
+		);
 	});
 
 	it('gives the subclasses the same texts as the table', () => {
 		const data = { ...context, reason: 'status' as const, status: 500, attempts: 2, detail: 'HTTP 500' };
 		expect(new MaybeAppliedError(data).message).toBe(RestError.of('REST_MAYBE_APPLIED', [data]).message);
-		expect(new HTTPError(502, 'Bad Gateway', context).message).toBe(RestError.of('REST_HTTP_ERROR', [context.method, context.route, 502, 'Bad Gateway']).message);
-		expect(new RequestTimeoutError(100, context).message).toBe(RestError.of('REST_TIMEOUT', [context.method, context.route, 100]).message);
+		expect(new HTTPError(502, 'Bad Gateway', context).message).toBe(
+			RestError.of('REST_HTTP_ERROR', [context.method, context.route, 502, 'Bad Gateway']).message,
+		);
+		expect(new RequestTimeoutError(100, context).message).toBe(
+			RestError.of('REST_TIMEOUT', [context.method, context.route, 100]).message,
+		);
 	});
 });
 

@@ -56,7 +56,15 @@ describe('REST fault suite (seeded, counted at the mock)', () => {
 		discord.rest.requests.clear();
 		discord.rest.appliedFaults.configure({ serverErrorRate: 0.05, connectionResetRate: 0.01, seed: SEED });
 		const created = new Map<ChannelId, string[]>();
-		const outcomes = { creates: 0, patches: 0, maybeApplied: 0, reads: 0, stale: 0, reactions: 0, unexpected: [] as string[] };
+		const outcomes = {
+			creates: 0,
+			patches: 0,
+			maybeApplied: 0,
+			reads: 0,
+			stale: 0,
+			reactions: 0,
+			unexpected: [] as string[],
+		};
 		let getCalls = 0;
 
 		/** A read: the answer must have been produced after the call (mock sequence at call time). */
@@ -74,8 +82,11 @@ describe('REST fault suite (seeded, counted at the mock)', () => {
 			const roll = random.next();
 			try {
 				if (roll < 0.4) {
-					const message = await rest.post<APIMessage>(`/channels/${channel}/messages`, { body: { content: `op-${i}` } });
-					if (message.content !== `op-${i}`) outcomes.unexpected.push(`create ${i} returned ${message.content}`);
+					const message = await rest.post<APIMessage>(`/channels/${channel}/messages`, {
+						body: { content: `op-${i}` },
+					});
+					if (message.content !== `op-${i}`)
+						outcomes.unexpected.push(`create ${i} returned ${message.content}`);
 					outcomes.creates++;
 					const list = created.get(channel) ?? [];
 					list.push(message.id);
@@ -101,7 +112,8 @@ describe('REST fault suite (seeded, counted at the mock)', () => {
 				}
 			} catch (error) {
 				// Only a PATCH may end this way: Discord may have applied it, so the client must not retry it.
-				if (error instanceof RestError && error.code === 'REST_MAYBE_APPLIED' && roll >= 0.4 && roll < 0.55) outcomes.maybeApplied++;
+				if (error instanceof RestError && error.code === 'REST_MAYBE_APPLIED' && roll >= 0.4 && roll < 0.55)
+					outcomes.maybeApplied++;
 				else outcomes.unexpected.push(`op ${i}: ${String(error)}`);
 			}
 		};
@@ -119,7 +131,8 @@ describe('REST fault suite (seeded, counted at the mock)', () => {
 		const contents = new Map<string, number>();
 		for (const id of channels) {
 			for (const message of discord.world.channels.get(id)?.messages.values() ?? []) {
-				if (message.content.startsWith('op-')) contents.set(message.content, (contents.get(message.content) ?? 0) + 1);
+				if (message.content.startsWith('op-'))
+					contents.set(message.content, (contents.get(message.content) ?? 0) + 1);
 			}
 		}
 		const duplicates = [...contents.values()].reduce((sum, count) => sum + count - 1, 0);
@@ -127,7 +140,15 @@ describe('REST fault suite (seeded, counted at the mock)', () => {
 		const getsAtMock = log.filter((entry) => entry.method === 'GET').length;
 		const injected = { ...discord.rest.appliedFaults.injected };
 		discord.rest.appliedFaults.configure({});
-		const summary = { ...outcomes, unexpected: outcomes.unexpected.length, duplicates, getCalls, getsAtMock, injected, elapsed };
+		const summary = {
+			...outcomes,
+			unexpected: outcomes.unexpected.length,
+			duplicates,
+			getCalls,
+			getsAtMock,
+			injected,
+			elapsed,
+		};
 		console.log(`[rest fault suite] ${JSON.stringify(summary)}`);
 
 		expect(outcomes.unexpected).toEqual([]);

@@ -9,15 +9,28 @@ let discord: MockDiscord;
 let channels: ChannelId[];
 const clients: REST[] = [];
 const client = (options: RestOptions = {}): REST => {
-	const rest = new REST({ token: discord.token, api: discord.apiBase, backoffBase: 2, backoffMax: 10, offset: 0, ...options });
+	const rest = new REST({
+		token: discord.token,
+		api: discord.apiBase,
+		backoffBase: 2,
+		backoffMax: 10,
+		offset: 0,
+		...options,
+	});
 	clients.push(rest);
 	return rest;
 };
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const topicOf = (value: unknown): unknown => (typeof value === 'object' && value !== null ? Reflect.get(value, 'topic') : undefined);
+const topicOf = (value: unknown): unknown =>
+	typeof value === 'object' && value !== null ? Reflect.get(value, 'topic') : undefined;
 
 beforeAll(async () => {
-	discord = await MockDiscord.start({ guilds: 1, channelsPerGuild: 6, membersPerGuild: 2, rateLimits: { windowMs: 500, perRoute: 50, global: 500 } });
+	discord = await MockDiscord.start({
+		guilds: 1,
+		channelsPerGuild: 6,
+		membersPerGuild: 2,
+		rateLimits: { windowMs: 500, perRoute: 50, global: 500 },
+	});
 	channels = [...discord.world.channels.keys()];
 });
 afterAll(async () => {
@@ -58,7 +71,12 @@ describe('coalesced GETs', () => {
 		expect(topicOf(same[1])).not.toBe('mutated by caller 0');
 		discord.rest.requests.clear();
 		// Different headers, reason or query: separate requests.
-		await Promise.all([rest.get(route), rest.get(route, { headers: { 'x-variant': 'a' } }), rest.get(route, { headers: { 'x-variant': 'b' } }), rest.get(route, { query: { q: 1 } })]);
+		await Promise.all([
+			rest.get(route),
+			rest.get(route, { headers: { 'x-variant': 'a' } }),
+			rest.get(route, { headers: { 'x-variant': 'b' } }),
+			rest.get(route, { query: { q: 1 } }),
+		]);
 		expect(discord.rest.requests.filter('GET')).toHaveLength(4);
 	});
 });
@@ -72,21 +90,27 @@ describe('message creates carry a nonce', () => {
 		void discord.rest.requests.waitFor('POST', `/channels/${channel}/messages`).then(() => {
 			discord.rest.appliedFaults.configure({});
 		});
-		const message = await rest.post<APIMessage>(`/channels/${channel}/messages`, { body: { content: 'exactly once' } });
+		const message = await rest.post<APIMessage>(`/channels/${channel}/messages`, {
+			body: { content: 'exactly once' },
+		});
 		const posts = discord.rest.requests.filter('POST', `/channels/${channel}/messages`);
 		expect(posts.map((entry) => entry.status)).toEqual([0, 200]);
 		const bodies = posts.map((entry) => entry.body as { nonce: string; enforce_nonce: boolean });
 		expect(bodies[0]!.enforce_nonce).toBe(true);
 		expect(bodies[0]!.nonce).toMatch(/^[\w-]{16}$/);
 		expect(bodies[1]!.nonce).toBe(bodies[0]!.nonce);
-		const stored = [...discord.world.channels.get(channel)!.messages.values()].filter((m) => m.content === 'exactly once');
+		const stored = [...discord.world.channels.get(channel)!.messages.values()].filter(
+			(m) => m.content === 'exactly once',
+		);
 		expect(stored.map((m) => m.id)).toEqual([message.id]);
 	});
 
 	it('keeps a nonce of the caller and gives every logical request its own', async () => {
 		const rest = client();
 		const channel = channels[3]!;
-		await rest.post(`/channels/${channel}/messages`, { body: { content: 'mine', nonce: 'my-nonce', enforce_nonce: true } });
+		await rest.post(`/channels/${channel}/messages`, {
+			body: { content: 'mine', nonce: 'my-nonce', enforce_nonce: true },
+		});
 		await rest.post(`/channels/${channel}/messages`, { body: { content: 'a' } });
 		await rest.post(`/channels/${channel}/messages`, { body: { content: 'b' } });
 		await rest.post(`/channels/${channel}/messages`, { body: { content: 'no enforcement', enforce_nonce: false } });
@@ -112,10 +136,17 @@ describe('requests that are not idempotent', () => {
 		// A PUT is idempotent: retried after the same fault.
 		discord.rest.appliedFaults.configure({ serverErrorRate: 1, methods: ['PUT'], seed: 1 });
 		const messages = await rest.get<APIMessage[]>(`/channels/${channels[2]}/messages`);
-		void discord.rest.requests.waitFor('PUT', `/channels/${channels[2]}/messages/${messages[0]!.id}/reactions/${encodeURIComponent('👍')}/@me`).then(() => {
-			discord.rest.appliedFaults.configure({});
-		});
-		await rest.put(`/channels/${channels[2]}/messages/${messages[0]!.id}/reactions/${encodeURIComponent('👍')}/@me`);
+		void discord.rest.requests
+			.waitFor(
+				'PUT',
+				`/channels/${channels[2]}/messages/${messages[0]!.id}/reactions/${encodeURIComponent('👍')}/@me`,
+			)
+			.then(() => {
+				discord.rest.appliedFaults.configure({});
+			});
+		await rest.put(
+			`/channels/${channels[2]}/messages/${messages[0]!.id}/reactions/${encodeURIComponent('👍')}/@me`,
+		);
 		expect(discord.rest.requests.filter('PUT').map((entry) => entry.status)).toEqual([expect.any(Number), 204]);
 	});
 });

@@ -8,7 +8,14 @@
 import { redisAvailable, uniquePrefix } from '@ovenjs/test-services';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MemoryStore, type AcquireResult, type RateLimitPolicy, type RateLimitResponse, type RateLimitStore, type RateLimitTicket } from '../src/index.js';
+import {
+	MemoryStore,
+	type AcquireResult,
+	type RateLimitPolicy,
+	type RateLimitResponse,
+	type RateLimitStore,
+	type RateLimitTicket,
+} from '../src/index.js';
 import { RedisStore } from '../src/redis.js';
 import { answer, messages, testPolicy } from './fixtures/limits.js';
 
@@ -58,12 +65,23 @@ class Sim {
 		return granted;
 	}
 
-	public async complete(ticket: RateLimitTicket, response: RateLimitResponse, lease: string, p: RateLimitPolicy = policy): Promise<{ discovered: string | undefined; invalidCount: number }> {
+	public async complete(
+		ticket: RateLimitTicket,
+		response: RateLimitResponse,
+		lease: string,
+		p: RateLimitPolicy = policy,
+	): Promise<{ discovered: string | undefined; invalidCount: number }> {
 		return this.store.complete(ticket, response, p, lease);
 	}
 
 	/** Discovers `ticket`'s bucket: its probe answers `hash` with `limit`/`remaining` and a window of `windowMs`. */
-	public async discover(ticket: RateLimitTicket, hash: string, limit: number, remaining: number, windowMs: number): Promise<void> {
+	public async discover(
+		ticket: RateLimitTicket,
+		hash: string,
+		limit: number,
+		remaining: number,
+		windowMs: number,
+	): Promise<void> {
 		const lease = await this.take(ticket);
 		await this.complete(ticket, ok(hash, limit, remaining, windowMs), lease);
 	}
@@ -109,9 +127,17 @@ describe.each(subjects)('rate-limit store contract: $name', ({ available, make }
 		it('lets exactly one request probe an unknown bucket; the others wait for discovery', async () => {
 			const s = sim();
 			const probe = await s.take(messages);
-			expect(await s.acquire(messages)).toMatchObject({ granted: false, reason: 'discovery', waitMs: policy.discoveryTimeoutMs });
+			expect(await s.acquire(messages)).toMatchObject({
+				granted: false,
+				reason: 'discovery',
+				waitMs: policy.discoveryTimeoutMs,
+			});
 			s.advance(1_000);
-			expect(await s.acquire(messages)).toMatchObject({ granted: false, reason: 'discovery', waitMs: policy.discoveryTimeoutMs - 1_000 });
+			expect(await s.acquire(messages)).toMatchObject({
+				granted: false,
+				reason: 'discovery',
+				waitMs: policy.discoveryTimeoutMs - 1_000,
+			});
 			// Other majors of the route probe on their own.
 			expect((await s.acquire(otherChannel)).granted).toBe(true);
 			const done = await s.complete(messages, ok('abc', 5, 4, 2_000), probe);
@@ -124,12 +150,22 @@ describe.each(subjects)('rate-limit store contract: $name', ({ available, make }
 			await s.discover(messages, 'abc', 3, 2, 2_000);
 			const a = await s.take(messages);
 			const b = await s.take(messages);
-			expect(await s.acquire(messages)).toEqual({ granted: false, reason: 'bucket', waitMs: 2_000, bucket: 'abc:1' });
+			expect(await s.acquire(messages)).toEqual({
+				granted: false,
+				reason: 'bucket',
+				waitMs: 2_000,
+				bucket: 'abc:1',
+			});
 			await s.complete(messages, ok('abc', 3, 1, 1_900), a);
 			await s.complete(messages, ok('abc', 3, 0, 1_800), b);
 			s.advance(500);
 			// The earliest estimate of the window counts: 1,800 ms after the last answer.
-			expect(await s.acquire(messages)).toEqual({ granted: false, reason: 'bucket', waitMs: 1_300, bucket: 'abc:1' });
+			expect(await s.acquire(messages)).toEqual({
+				granted: false,
+				reason: 'bucket',
+				waitMs: 1_300,
+				bucket: 'abc:1',
+			});
 			s.advance(1_300);
 			expect(await s.room(messages)).toBe(3);
 		});
@@ -139,7 +175,11 @@ describe.each(subjects)('rate-limit store contract: $name', ({ available, make }
 			const offset = { ...policy, offsetMs: 50 };
 			const probe = await s.take(messages, offset);
 			await s.complete(messages, ok('abc', 1, 0, 1_000), probe, offset);
-			expect(await s.acquire(messages, offset)).toMatchObject({ granted: false, reason: 'bucket', waitMs: 1_050 });
+			expect(await s.acquire(messages, offset)).toMatchObject({
+				granted: false,
+				reason: 'bucket',
+				waitMs: 1_050,
+			});
 			s.advance(1_049);
 			expect((await s.acquire(messages, offset)).granted).toBe(false);
 			s.advance(1);
@@ -166,7 +206,11 @@ describe.each(subjects)('rate-limit store contract: $name', ({ available, make }
 			expect(await s.acquire(edit)).toMatchObject({ granted: false, reason: 'bucket', bucket: 'abc:1' });
 			// Another channel has its own bucket under the same hash, probed once.
 			expect(await s.acquire(otherChannel)).toMatchObject({ granted: true, bucket: 'abc:2' });
-			expect(await s.acquire(otherChannel)).toMatchObject({ granted: false, reason: 'discovery', bucket: 'abc:2' });
+			expect(await s.acquire(otherChannel)).toMatchObject({
+				granted: false,
+				reason: 'discovery',
+				bucket: 'abc:2',
+			});
 		});
 
 		it('does not probe a major twice when the hash is learned while its first probe is in flight', async () => {
@@ -180,7 +224,10 @@ describe.each(subjects)('rate-limit store contract: $name', ({ available, make }
 		it('leaves a route without a bucket to the global limit alone', async () => {
 			const s = sim();
 			const probe = await s.take(gateway);
-			expect(await s.complete(gateway, answer({ status: 200 }), probe)).toEqual({ discovered: undefined, invalidCount: 0 });
+			expect(await s.complete(gateway, answer({ status: 200 }), probe)).toEqual({
+				discovered: undefined,
+				invalidCount: 0,
+			});
 			expect(await s.room(gateway, policy, 10)).toBe(10);
 		});
 
@@ -319,13 +366,23 @@ describe.each(subjects)('rate-limit store contract: $name', ({ available, make }
 			await unbucketed(s, gateway, tight);
 			const leases = [await s.take(gateway, tight), await s.take(gateway, tight), await s.take(gateway, tight)];
 			// All three are in flight: the store asks again shortly (a completion frees a slot).
-			expect(await s.acquire(gateway, tight)).toEqual({ granted: false, reason: 'global', waitMs: 10, bucket: undefined });
+			expect(await s.acquire(gateway, tight)).toEqual({
+				granted: false,
+				reason: 'global',
+				waitMs: 10,
+				bucket: undefined,
+			});
 			s.advance(200);
 			await s.complete(gateway, answer({}), leases[0] ?? '', tight);
 			s.advance(300);
 			await s.complete(gateway, answer({}), leases[1] ?? '', tight);
 			// The oldest answered request leaves the window one window after its answer (at +1,200 ms).
-			expect(await s.acquire(gateway, tight)).toEqual({ granted: false, reason: 'global', waitMs: 700, bucket: undefined });
+			expect(await s.acquire(gateway, tight)).toEqual({
+				granted: false,
+				reason: 'global',
+				waitMs: 700,
+				bucket: undefined,
+			});
 			s.advance(700);
 			await s.take(gateway, tight);
 			expect((await s.acquire(gateway, tight)).granted).toBe(false);
@@ -345,8 +402,18 @@ describe.each(subjects)('rate-limit store contract: $name', ({ available, make }
 			const s = sim();
 			const offset = { ...policy, offsetMs: 50 };
 			const lease = await s.take(gateway, offset);
-			await s.complete(gateway, answer({ status: 429, global: true, scope: 'global', retryAfterMs: 30_000 }), lease, offset);
-			expect(await s.acquire(messages, offset)).toEqual({ granted: false, reason: 'global', waitMs: 30_050, bucket: undefined });
+			await s.complete(
+				gateway,
+				answer({ status: 429, global: true, scope: 'global', retryAfterMs: 30_000 }),
+				lease,
+				offset,
+			);
+			expect(await s.acquire(messages, offset)).toEqual({
+				granted: false,
+				reason: 'global',
+				waitMs: 30_050,
+				bucket: undefined,
+			});
 			expect((await s.acquire(webhook, offset)).granted).toBe(true);
 			s.advance(30_049);
 			expect((await s.acquire(gateway, offset)).granted).toBe(false);
@@ -360,13 +427,54 @@ describe.each(subjects)('rate-limit store contract: $name', ({ available, make }
 			const s = sim();
 			await s.discover(messages, 'abc', 5, 4, 5_000);
 			// A shared-scope 429 (another resource's limit) says nothing about our bucket.
-			await s.complete(messages, answer({ status: 429, hash: 'abc', limit: 5, remaining: 3, resetAfterMs: 5_000, retryAfterMs: 2_000, scope: 'shared' }), await s.take(messages));
+			await s.complete(
+				messages,
+				answer({
+					status: 429,
+					hash: 'abc',
+					limit: 5,
+					remaining: 3,
+					resetAfterMs: 5_000,
+					retryAfterMs: 2_000,
+					scope: 'shared',
+				}),
+				await s.take(messages),
+			);
 			// A sublimit 429 (remaining left in the bucket) delays only that request.
-			await s.complete(messages, answer({ status: 429, hash: 'abc', limit: 5, remaining: 2, resetAfterMs: 5_000, retryAfterMs: 60_000, scope: 'user' }), await s.take(messages));
+			await s.complete(
+				messages,
+				answer({
+					status: 429,
+					hash: 'abc',
+					limit: 5,
+					remaining: 2,
+					resetAfterMs: 5_000,
+					retryAfterMs: 60_000,
+					scope: 'user',
+				}),
+				await s.take(messages),
+			);
 			expect((await s.acquire(messages)).granted).toBe(true);
 			// A user 429 with the bucket empty blocks it for Retry-After.
-			await s.complete(messages, answer({ status: 429, hash: 'abc', limit: 5, remaining: 0, resetAfterMs: 5_000, retryAfterMs: 8_000, scope: 'user' }), await s.take(messages));
-			expect(await s.acquire(messages)).toEqual({ granted: false, reason: 'bucket', waitMs: 8_000, bucket: 'abc:1' });
+			await s.complete(
+				messages,
+				answer({
+					status: 429,
+					hash: 'abc',
+					limit: 5,
+					remaining: 0,
+					resetAfterMs: 5_000,
+					retryAfterMs: 8_000,
+					scope: 'user',
+				}),
+				await s.take(messages),
+			);
+			expect(await s.acquire(messages)).toEqual({
+				granted: false,
+				reason: 'bucket',
+				waitMs: 8_000,
+				bucket: 'abc:1',
+			});
 			s.advance(8_000);
 			expect((await s.acquire(messages)).granted).toBe(true);
 		});
@@ -375,7 +483,12 @@ describe.each(subjects)('rate-limit store contract: $name', ({ available, make }
 			const s = sim();
 			const probe = await s.take(messages);
 			await s.complete(messages, answer({ status: 429, hash: 'abc', retryAfterMs: 3_000, scope: 'user' }), probe);
-			expect(await s.acquire(messages)).toEqual({ granted: false, reason: 'bucket', waitMs: 3_000, bucket: 'abc:1' });
+			expect(await s.acquire(messages)).toEqual({
+				granted: false,
+				reason: 'bucket',
+				waitMs: 3_000,
+				bucket: 'abc:1',
+			});
 			s.advance(3_000);
 			expect((await s.acquire(messages)).granted).toBe(true);
 		});
@@ -386,12 +499,18 @@ describe.each(subjects)('rate-limit store contract: $name', ({ available, make }
 
 		it('counts 401, 403 and 429 (not shared ones), blocks at the limit until the window moves', async () => {
 			const s = sim();
-			expect((await s.complete(gateway, answer({ status: 429, scope: 'shared', retryAfterMs: 5 }), '', small)).invalidCount).toBe(0);
+			expect(
+				(await s.complete(gateway, answer({ status: 429, scope: 'shared', retryAfterMs: 5 }), '', small))
+					.invalidCount,
+			).toBe(0);
 			expect((await s.complete(gateway, answer({ status: 401 }), '', small)).invalidCount).toBe(1);
 			expect((await s.complete(gateway, answer({ status: 404 }), '', small)).invalidCount).toBe(1);
 			s.advance(60_000);
 			expect((await s.complete(gateway, answer({ status: 403 }), '', small)).invalidCount).toBe(2);
-			expect((await s.complete(webhook, answer({ status: 429, scope: 'user', retryAfterMs: 5 }), '', small)).invalidCount).toBe(3);
+			expect(
+				(await s.complete(webhook, answer({ status: 429, scope: 'user', retryAfterMs: 5 }), '', small))
+					.invalidCount,
+			).toBe(3);
 			// Every route waits, also ones outside the global limit; until the first slot (the 401) leaves the window:
 			// the window is cut into ten 60 s slots, so a count leaves 10 to 11 slots after it was made.
 			const blocked = await s.acquire(webhook, small);

@@ -52,7 +52,10 @@ describe('StateStore', () => {
 		expect(store.select(['guilds', '123', 'settings'])).toEqual({ prefix: '?', locale: 'de' });
 		expect(store.select((s) => Object.keys(s.guilds))).toEqual(['123']);
 		expect(store.select('guilds.999.settings.prefix')).toBeUndefined();
-		await expect(store.set('guilds.999.settings.prefix', 'x')).rejects.toMatchObject({ code: 'STATE_INVALID_PATH', message: expect.stringContaining('"guilds.999" is missing') as string });
+		await expect(store.set('guilds.999.settings.prefix', 'x')).rejects.toMatchObject({
+			code: 'STATE_INVALID_PATH',
+			message: expect.stringContaining('"guilds.999" is missing') as string,
+		});
 		await expect(store.set('guilds..x' as 'round', 1)).rejects.toMatchObject({ code: 'STATE_INVALID_PATH' });
 		expect(store.history.entries.at(-2)?.meta).toEqual({ who: 'u1', why: 'prefix command', origin: 'update' });
 	});
@@ -146,10 +149,13 @@ describe('StateStore', () => {
 		const emitter = recordingEmitter();
 		const store = new StateStore(initial(), { emitter, name: 'game' });
 		const replica = new StateStore(initial());
-		await store.update((draft) => {
-			draft.scores.alice = 5;
-			draft.round = 2;
-		}, { who: 'alice', why: 'sync me' });
+		await store.update(
+			(draft) => {
+				draft.scores.alice = 5;
+				draft.round = 2;
+			},
+			{ who: 'alice', why: 'sync me' },
+		);
 		const after = pointArgs(emitter, 'state:afterUpdate') as StateUpdateEvent[];
 		expect(after).toHaveLength(1);
 		expect(after[0]).toMatchObject({ store: 'game', reason: 'sync me', who: 'alice', kind: 'update', version: 1 });
@@ -158,7 +164,11 @@ describe('StateStore', () => {
 	});
 
 	it('a state:beforeUpdate handler sees the proposed patches and can veto', async () => {
-		const emitter = recordingEmitter((value) => ((value as StateUpdateEvent).patches.some((patch) => patch.path[0] === 'round') ? 'read-only during maintenance' : undefined));
+		const emitter = recordingEmitter((value) =>
+			(value as StateUpdateEvent).patches.some((patch) => patch.path[0] === 'round')
+				? 'read-only during maintenance'
+				: undefined,
+		);
 		const store = new StateStore(initial(), { emitter });
 		await expect(store.update((draft) => void (draft.round = 9), 'bump')).rejects.toMatchObject({
 			code: 'STATE_VETOED',
@@ -178,8 +188,15 @@ describe('StateStore', () => {
 		await expect(store.update(async () => Promise.resolve())).rejects.toMatchObject({ code: 'STATE_ASYNC_RECIPE' });
 		expect(() => new StateStore(initial(), { historyLimit: -1 })).toThrow(/historyLimit/);
 		expect(() => new StateStore(initial(), { historyBytes: 1.5 })).toThrow(StateError);
-		expect(() => new StateStore(initial(), { sync: { redis: 'redis://x', conflict: { default: 'counter' } } })).toThrow(/only applies to declared paths/);
-		expect(() => new StateStore(initial(), { sync: { redis: 'redis://x', conflict: { paths: { 'a.*': 'bogus' as 'set' } } } })).toThrow(/a policy is/);
+		expect(
+			() => new StateStore(initial(), { sync: { redis: 'redis://x', conflict: { default: 'counter' } } }),
+		).toThrow(/only applies to declared paths/);
+		expect(
+			() =>
+				new StateStore(initial(), {
+					sync: { redis: 'redis://x', conflict: { paths: { 'a.*': 'bogus' as 'set' } } },
+				}),
+		).toThrow(/a policy is/);
 		expect(() => new StateStore(5 as unknown as object)).toThrow(/must be an object/);
 		await store.destroy();
 		await expect(store.update(() => undefined)).rejects.toMatchObject({ code: 'STATE_DESTROYED' });
@@ -202,6 +219,8 @@ describe('StateStore', () => {
 		expect(seen).toHaveBeenCalledTimes(3);
 		await store.set('round', 2);
 		expect(seen).toHaveBeenCalledTimes(3);
-		expect(() => store.namespace('round')).toThrow(expect.objectContaining({ code: 'STATE_INVALID_PATH' }) as Error);
+		expect(() => store.namespace('round')).toThrow(
+			expect.objectContaining({ code: 'STATE_INVALID_PATH' }) as Error,
+		);
 	});
 });

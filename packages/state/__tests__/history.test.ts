@@ -16,7 +16,13 @@ describe('history entries and time travel', () => {
 		const store = new StateStore(doc());
 		await store.set('title', 'b', { who: 'u1', why: 'rename' });
 		const [entry] = store.history.entries;
-		expect(entry).toMatchObject({ id: 'e1', version: 1, patches: [{ op: 'replace', path: ['title'], value: 'b' }], inverse: [{ op: 'replace', path: ['title'], value: 'a' }], meta: { who: 'u1', why: 'rename', origin: 'update' } });
+		expect(entry).toMatchObject({
+			id: 'e1',
+			version: 1,
+			patches: [{ op: 'replace', path: ['title'], value: 'b' }],
+			inverse: [{ op: 'replace', path: ['title'], value: 'a' }],
+			meta: { who: 'u1', why: 'rename', origin: 'update' },
+		});
 		expect(entry!.time).toBeGreaterThan(Date.now() - 5_000);
 		expect(entry!.bytes).toBeGreaterThan(0);
 	});
@@ -38,7 +44,9 @@ describe('history entries and time travel', () => {
 		// restoring is itself a change: it can be undone
 		store.undo();
 		expect(store.get().counter).toBe(100);
-		expect(() => { store.goto('nope'); }).toThrow(expect.objectContaining({ code: 'STATE_NOT_FOUND' }) as Error);
+		expect(() => {
+			store.goto('nope');
+		}).toThrow(expect.objectContaining({ code: 'STATE_NOT_FOUND' }) as Error);
 	});
 
 	it('takes periodic snapshots and keeps a bounded number, reported on state:snapshot', async () => {
@@ -139,13 +147,19 @@ describe('coalescePatches (delta compression)', () => {
 
 describe('shared references (immerjs/immer#468)', () => {
 	it('refuses a change that puts one drafted object at two places, with a clear error', async () => {
-		const store = new StateStore<{ a: { x: number }; b?: { x: number }; list: { x: number }[] }>({ a: { x: 1 }, list: [] });
+		const store = new StateStore<{ a: { x: number }; b?: { x: number }; list: { x: number }[] }>({
+			a: { x: 1 },
+			list: [],
+		});
 		await expect(
 			store.update((draft) => {
 				draft.b = draft.a;
 				draft.a.x = 2;
 			}),
-		).rejects.toMatchObject({ code: 'STATE_SHARED_REFERENCE', message: expect.stringContaining('immerjs/immer#468') as string });
+		).rejects.toMatchObject({
+			code: 'STATE_SHARED_REFERENCE',
+			message: expect.stringContaining('immerjs/immer#468') as string,
+		});
 		const shared = { x: 3 };
 		await expect(
 			store.update((draft) => {

@@ -8,7 +8,11 @@ interface Members {
 	counter: number;
 }
 
-const members = (): Members => ({ members: { u1: { roles: [], nick: 'a' }, u2: { roles: [], nick: 'b' } }, log: [], counter: 0 });
+const members = (): Members => ({
+	members: { u1: { roles: [], nick: 'a' }, u2: { roles: [], nick: 'b' } },
+	log: [],
+	counter: 0,
+});
 
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
 	let resolve!: (value: T) => void;
@@ -24,9 +28,13 @@ describe('optimistic updates', () => {
 	it('applies at once and keeps the change when the action resolves', async () => {
 		const store = new StateStore(members());
 		const gate = deferred<string>();
-		const result = store.optimistic((draft) => {
-			draft.members.u1!.roles.push('mod');
-		}, () => gate.promise, 'grant mod');
+		const result = store.optimistic(
+			(draft) => {
+				draft.members.u1!.roles.push('mod');
+			},
+			() => gate.promise,
+			'grant mod',
+		);
 		await Promise.resolve();
 		expect(store.get().members.u1!.roles).toEqual(['mod']);
 		gate.resolve('ok');
@@ -37,10 +45,14 @@ describe('optimistic updates', () => {
 	it('rolls back exactly its own patches on rejection; later unrelated updates survive', async () => {
 		const store = new StateStore(members());
 		const gate = deferred<never>();
-		const result = store.optimistic((draft) => {
-			draft.members.u1!.roles.push('mod');
-			draft.counter += 1;
-		}, () => gate.promise, { who: 'u9', why: 'grant mod' });
+		const result = store.optimistic(
+			(draft) => {
+				draft.members.u1!.roles.push('mod');
+				draft.counter += 1;
+			},
+			() => gate.promise,
+			{ who: 'u9', why: 'grant mod' },
+		);
 		await Promise.resolve();
 		// Meanwhile: an unrelated change, and one that touches a path the optimistic change also touched.
 		await store.set('members.u2.nick', 'bee');
@@ -68,7 +80,9 @@ describe('optimistic updates', () => {
 			called = true;
 			return Promise.resolve();
 		};
-		await expect(store.optimistic((draft) => void draft.log.push('x'), action)).rejects.toMatchObject({ code: 'STATE_VETOED' });
+		await expect(store.optimistic((draft) => void draft.log.push('x'), action)).rejects.toMatchObject({
+			code: 'STATE_VETOED',
+		});
 		await expect(
 			store.optimistic(() => {
 				throw new Error('bad recipe');

@@ -26,8 +26,12 @@ describe('typed paths', () => {
 	});
 
 	it('a wrong path shows the valid keys at the first wrong segment', () => {
-		expectTypeOf<ValidPath<BotState, 'guilds.1.settings.prefx'>>().toEqualTypeOf<'guilds.1.settings.prefix' | 'guilds.1.settings.locale'>();
-		expectTypeOf<ValidPath<BotState, 'rounds'>>().toEqualTypeOf<'guilds' | 'byGuild' | 'round' | 'queue' | 'meta'>();
+		expectTypeOf<ValidPath<BotState, 'guilds.1.settings.prefx'>>().toEqualTypeOf<
+			'guilds.1.settings.prefix' | 'guilds.1.settings.locale'
+		>();
+		expectTypeOf<ValidPath<BotState, 'rounds'>>().toEqualTypeOf<
+			'guilds' | 'byGuild' | 'round' | 'queue' | 'meta'
+		>();
 		expectTypeOf<ValidPath<BotState, 'round'>>().toEqualTypeOf<'round'>();
 	});
 
@@ -51,7 +55,10 @@ describe('typed paths', () => {
 		// @ts-expect-error array index must be a number
 		void store.setIn(['queue', 'first', 'title'], 'x');
 
-		expectTypeOf(store.select('guilds.1.settings')).toEqualTypeOf<{ readonly prefix: string; readonly locale?: string }>();
+		expectTypeOf(store.select('guilds.1.settings')).toEqualTypeOf<{
+			readonly prefix: string;
+			readonly locale?: string;
+		}>();
 		expectTypeOf(store.select(['round'])).toEqualTypeOf<number>();
 		expectTypeOf(store.select((state) => state.queue.length)).toEqualTypeOf<number>();
 		// @ts-expect-error unknown path

@@ -2,7 +2,14 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PG_URL, postgresAvailable, redisAvailable, uniquePrefix } from '@ovenjs/test-services';
-import { MemoryStorage, StateStore, type PersistedChange, type PersistedSnapshot, type PersistedState, type StateStorage } from '@ovenjs/state';
+import {
+	MemoryStorage,
+	StateStore,
+	type PersistedChange,
+	type PersistedSnapshot,
+	type PersistedState,
+	type StateStorage,
+} from '@ovenjs/state';
 import { PostgresStorage } from '@ovenjs/state/postgres';
 import { RedisStorage } from '@ovenjs/state/redis';
 
@@ -57,9 +64,16 @@ describe('MemoryStorage', () => {
 			saveSnapshot: (key, snapshot) => inner.saveSnapshot(key, snapshot),
 		};
 		const errors: unknown[] = [];
-		const store = await StateStore.create(fresh(), { name: 'flaky', persist: flaky, onError: (error) => errors.push(error) });
+		const store = await StateStore.create(fresh(), {
+			name: 'flaky',
+			persist: flaky,
+			onError: (error) => errors.push(error),
+		});
 		await store.set('counter', 1);
-		await expect(store.flush()).rejects.toMatchObject({ code: 'STATE_STORAGE_FAILED', cause: expect.objectContaining({ message: 'disk full' }) as Error });
+		await expect(store.flush()).rejects.toMatchObject({
+			code: 'STATE_STORAGE_FAILED',
+			cause: expect.objectContaining({ message: 'disk full' }) as Error,
+		});
 		expect(errors.length).toBeGreaterThan(0);
 		failing = false;
 		await store.set('counter', 2);
@@ -78,7 +92,9 @@ describe('MemoryStorage', () => {
 		const store = new StateStore(fresh(), { persist: broken, onError: () => undefined });
 		await expect(store.ready).rejects.toMatchObject({ code: 'STATE_STORAGE_FAILED' });
 		await expect(store.set('counter', 1)).rejects.toMatchObject({ code: 'STATE_STORAGE_FAILED' });
-		await expect(StateStore.create(fresh(), { persist: broken, onError: () => undefined })).rejects.toMatchObject({ code: 'STATE_STORAGE_FAILED' });
+		await expect(StateStore.create(fresh(), { persist: broken, onError: () => undefined })).rejects.toMatchObject({
+			code: 'STATE_STORAGE_FAILED',
+		});
 	});
 });
 
@@ -98,7 +114,10 @@ describe.skipIf(!redis.available)('RedisStorage (real Redis)', () => {
 	});
 
 	it('fails with STATE_STORAGE_FAILED when Redis is unreachable', async () => {
-		const storage = new RedisStorage({ url: 'redis://127.0.0.1:1', redisOptions: { maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true } });
+		const storage = new RedisStorage({
+			url: 'redis://127.0.0.1:1',
+			redisOptions: { maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true },
+		});
 		await expect(storage.load('x')).rejects.toMatchObject({ code: 'STATE_STORAGE_FAILED' });
 		await storage.close();
 	});
@@ -120,6 +139,8 @@ describe.skipIf(!postgres.available)('PostgresStorage (real PostgreSQL)', () => 
 	});
 
 	it('refuses a table name that is not a plain identifier', () => {
-		expect(() => new PostgresStorage({ pool, table: 'x; DROP TABLE y' })).toThrow(expect.objectContaining({ code: 'STATE_INVALID_OPTIONS' }) as Error);
+		expect(() => new PostgresStorage({ pool, table: 'x; DROP TABLE y' })).toThrow(
+			expect.objectContaining({ code: 'STATE_INVALID_OPTIONS' }) as Error,
+		);
 	});
 });

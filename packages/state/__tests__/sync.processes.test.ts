@@ -46,7 +46,12 @@ class CutProxy {
 		this.#server = undefined;
 		for (const socket of this.#sockets) socket.destroy();
 		this.#sockets.clear();
-		if (server !== undefined) await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+		if (server !== undefined)
+			await new Promise<void>((resolve) =>
+				server.close(() => {
+					resolve();
+				}),
+			);
 	}
 }
 
@@ -54,8 +59,20 @@ interface Reply {
 	readonly id?: number;
 	readonly ready?: boolean;
 	readonly error?: string;
-	readonly state?: { title: string; hits: number; tags: string[]; claims: Record<string, string>; nodes: Record<string, Record<string, number>>; bulk: Record<string, string> };
-	readonly info?: { node: string; lastSeq: number; pending: number; lastCatchUp: { mode: string; operations: number; changes: number; rawChanges: number; bytes: number } };
+	readonly state?: {
+		title: string;
+		hits: number;
+		tags: string[];
+		claims: Record<string, string>;
+		nodes: Record<string, Record<string, number>>;
+		bulk: Record<string, string>;
+	};
+	readonly info?: {
+		node: string;
+		lastSeq: number;
+		pending: number;
+		lastCatchUp: { mode: string; operations: number; changes: number; rawChanges: number; bytes: number };
+	};
 	readonly conflicts?: number;
 	readonly writes?: { path: string; value: unknown; clock: string }[];
 }
@@ -66,11 +83,20 @@ class Replica {
 	readonly #waiting = new Map<number, (reply: Reply) => void>();
 	public readonly ready: Promise<void>;
 
-	public constructor(name: string, url: string, public readonly label: string) {
+	public constructor(
+		name: string,
+		url: string,
+		public readonly label: string,
+	) {
 		const script = fileURLToPath(new URL('./fixtures/replica.ts', import.meta.url));
-		this.#child = fork(script, [name, url, label], { execArgv: ['--conditions=@ovenjs/source', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+		this.#child = fork(script, [name, url, label], {
+			execArgv: ['--conditions=@ovenjs/source', '--import', 'tsx'],
+			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+		});
 		this.ready = new Promise((resolve, reject) => {
-			this.#child.once('exit', (code) => { reject(new Error(`replica ${label} exited with ${String(code)}`)); });
+			this.#child.once('exit', (code) => {
+				reject(new Error(`replica ${label} exited with ${String(code)}`));
+			});
 			this.#child.on('message', (reply: Reply) => {
 				if (reply.ready === true) resolve();
 				if (reply.id !== undefined) this.#waiting.get(reply.id)?.(reply);
@@ -101,7 +127,13 @@ describe.skipIf(!redis.available)('three replica processes on the real Redis, on
 	const admin = new Redis(redis.url);
 
 	afterAll(async () => {
-		await Promise.all(replicas.map((replica) => replica.call('stop').catch(() => { replica.kill(); })));
+		await Promise.all(
+			replicas.map((replica) =>
+				replica.call('stop').catch(() => {
+					replica.kill();
+				}),
+			),
+		);
 		await proxy.stop();
 		const keys = await admin.keys(`ovenjs-test:state-procs:${name}*`);
 		if (keys.length > 0) await admin.del(...keys);
@@ -118,12 +150,14 @@ describe.skipIf(!redis.available)('three replica processes on the real Redis, on
 		await Promise.all([b.ready, c.ready]);
 
 		// Phase 1: all three write concurrently.
-		for (let round = 0; round < 5; round++) await Promise.all(replicas.map((replica) => replica.call('write', { round })));
+		for (let round = 0; round < 5; round++)
+			await Promise.all(replicas.map((replica) => replica.call('write', { round })));
 		await Promise.all(replicas.map((replica) => replica.call('flush')));
 
 		// Phase 2: c is cut off; everyone keeps writing (c only locally).
 		await proxy.stop();
-		for (let round = 5; round < 10; round++) await Promise.all(replicas.map((replica) => replica.call('write', { round })));
+		for (let round = 5; round < 10; round++)
+			await Promise.all(replicas.map((replica) => replica.call('write', { round })));
 		await Promise.all([a.call('hammer', { count: 100 }), b.call('hammer', { count: 100 })]);
 		await Promise.all([a.call('flush'), b.call('flush')]);
 		const before = await a.call('state');
@@ -133,11 +167,27 @@ describe.skipIf(!redis.available)('three replica processes on the real Redis, on
 		await proxy.start();
 		await c.call('flush');
 		const states = async (): Promise<Reply[]> => Promise.all(replicas.map((replica) => replica.call('state')));
-		await until(async () => {
-			const all = await states();
-			return all.every((reply) => canonical(reply.state) === canonical(all[0]!.state) && reply.info?.pending === 0);
-		}, 'the three replicas to converge', 20_000).catch(async (error: unknown) => {
-			for (const reply of await states()) console.log(JSON.stringify({ hits: reply.state?.hits, title: reply.state?.title, claims: reply.state?.claims, tags: reply.state?.tags.length, nodes: reply.state?.nodes, info: reply.info }));
+		await until(
+			async () => {
+				const all = await states();
+				return all.every(
+					(reply) => canonical(reply.state) === canonical(all[0]!.state) && reply.info?.pending === 0,
+				);
+			},
+			'the three replicas to converge',
+			20_000,
+		).catch(async (error: unknown) => {
+			for (const reply of await states())
+				console.log(
+					JSON.stringify({
+						hits: reply.state?.hits,
+						title: reply.state?.title,
+						claims: reply.state?.claims,
+						tags: reply.state?.tags.length,
+						nodes: reply.state?.nodes,
+						info: reply.info,
+					}),
+				);
 			throw error;
 		});
 		const [sa, sb, sc] = await states();
@@ -145,7 +195,9 @@ describe.skipIf(!redis.available)('three replica processes on the real Redis, on
 
 		// No update to a disjoint path is lost.
 		for (const label of ['a', 'b', 'c']) {
-			expect(state.nodes[label]).toEqual(Object.fromEntries(Array.from({ length: 10 }, (_, round) => [`r${round}`, round])));
+			expect(state.nodes[label]).toEqual(
+				Object.fromEntries(Array.from({ length: 10 }, (_, round) => [`r${round}`, round])),
+			);
 		}
 		// Counter: every increment counted (3 × 10 rounds + 2 × 100 hammered).
 		expect(state.hits).toBe(30 + 200);
@@ -174,6 +226,8 @@ describe.skipIf(!redis.available)('three replica processes on the real Redis, on
 		expect(catchUp.changes).toBeLessThan(catchUp.rawChanges / 5);
 		expect(catchUp.bytes).toBeGreaterThan(0);
 		expect(catchUp.bytes).toBeLessThan(fullStateBytes / 2);
-		console.log(`[state] catch-up after the cut: ${catchUp.operations} operations, ${catchUp.rawChanges} changes coalesced to ${catchUp.changes}, ${catchUp.bytes} bytes read (full state ${fullStateBytes} bytes)`);
+		console.log(
+			`[state] catch-up after the cut: ${catchUp.operations} operations, ${catchUp.rawChanges} changes coalesced to ${catchUp.changes}, ${catchUp.bytes} bytes read (full state ${fullStateBytes} bytes)`,
+		);
 	});
 });

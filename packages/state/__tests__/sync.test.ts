@@ -15,7 +15,14 @@ interface Shared {
 
 const initial = (): Shared => ({ title: 'start', hits: 0, tags: [], claims: {}, high: 0, nodes: {} });
 
-const conflict = { paths: { hits: 'counter', tags: 'set', 'claims.*': 'first-writer-wins', high: ({ current, incoming }) => Math.max(Number(current), Number(incoming)) } } satisfies NonNullable<StateStoreOptions<Shared>['sync']>['conflict'];
+const conflict = {
+	paths: {
+		hits: 'counter',
+		tags: 'set',
+		'claims.*': 'first-writer-wins',
+		high: ({ current, incoming }) => Math.max(Number(current), Number(incoming)),
+	},
+} satisfies NonNullable<StateStoreOptions<Shared>['sync']>['conflict'];
 
 const redis = await redisAvailable('StateStore sync tests');
 
@@ -25,10 +32,18 @@ describe.skipIf(!redis.available)('sync through Redis (in-process replicas)', ()
 	const stores: StateStore<Shared>[] = [];
 	let counter = 0;
 
-	async function replicas(count: number, options: Partial<StateStoreOptions<Shared>> = {}, name = `s${++counter}`): Promise<StateStore<Shared>[]> {
+	async function replicas(
+		count: number,
+		options: Partial<StateStoreOptions<Shared>> = {},
+		name = `s${++counter}`,
+	): Promise<StateStore<Shared>[]> {
 		const created: StateStore<Shared>[] = [];
 		for (let i = 0; i < count; i++) {
-			const store = await StateStore.create(initial(), { name, ...options, sync: { redis: redis.url, prefix, conflict, snapshotEvery: 0, ...options.sync } });
+			const store = await StateStore.create(initial(), {
+				name,
+				...options,
+				sync: { redis: redis.url, prefix, conflict, snapshotEvery: 0, ...options.sync },
+			});
 			created.push(store);
 			stores.push(store);
 		}
@@ -37,7 +52,10 @@ describe.skipIf(!redis.available)('sync through Redis (in-process replicas)', ()
 
 	async function converged(list: readonly StateStore<Shared>[]): Promise<void> {
 		await Promise.all(list.map((store) => store.flush()));
-		await until(() => list.every((store) => canonical(store.get()) === canonical(list[0]!.get())), 'replicas to converge').catch((error: unknown) => {
+		await until(
+			() => list.every((store) => canonical(store.get()) === canonical(list[0]!.get())),
+			'replicas to converge',
+		).catch((error: unknown) => {
 			for (const store of list) console.log(JSON.stringify(store.get()), store.syncInfo);
 			throw error;
 		});
@@ -60,8 +78,14 @@ describe.skipIf(!redis.available)('sync through Redis (in-process replicas)', ()
 		await a!.flush();
 		expect(a!.syncInfo?.pending).toBe(0);
 		await until(() => b!.get().title === 'hello' && c.get().title === 'hello', 'propagation');
-		const remote = (pointArgs(emitter, 'state:afterUpdate') as StateUpdateEvent[]).filter((event) => event.kind === 'remote').at(-1);
-		expect(remote).toMatchObject({ who: 'alice', reason: 'greeting', patches: [{ op: 'replace', path: ['title'], value: 'hello' }] });
+		const remote = (pointArgs(emitter, 'state:afterUpdate') as StateUpdateEvent[])
+			.filter((event) => event.kind === 'remote')
+			.at(-1);
+		expect(remote).toMatchObject({
+			who: 'alice',
+			reason: 'greeting',
+			patches: [{ op: 'replace', path: ['title'], value: 'hello' }],
+		});
 		expect(c.history.entries.at(-1)?.meta.origin).toBe('remote');
 	});
 

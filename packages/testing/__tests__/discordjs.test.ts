@@ -22,7 +22,11 @@ describe('@discordjs/ws against the mock', () => {
 	it('reaches READY, receives GUILD_CREATE and MESSAGE_CREATE, and resumes after a forced close', async () => {
 		discord = await MockDiscord.start({ guilds: 2, membersPerGuild: 2 });
 		const mock = discord;
-		manager = new WebSocketManager({ token: mock.token, intents: GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.MessageContent, rest: restFor(mock) });
+		manager = new WebSocketManager({
+			token: mock.token,
+			intents: GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.MessageContent,
+			rest: restFor(mock),
+		});
 		const dispatches: GatewayDispatchPayload[] = [];
 		const waitFor = (predicate: (p: GatewayDispatchPayload) => boolean): Promise<GatewayDispatchPayload> =>
 			new Promise((resolve) => {
@@ -56,7 +60,9 @@ describe('@discordjs/ws against the mock', () => {
 		mock.gateway.closeAll(4000);
 		mock.world.sendMessage(channelId, author, 'missed while closed');
 		await resumed;
-		const missed = await waitFor((p) => p.t === GatewayDispatchEvents.MessageCreate && p.d.content === 'missed while closed');
+		const missed = await waitFor(
+			(p) => p.t === GatewayDispatchEvents.MessageCreate && p.d.content === 'missed while closed',
+		);
 		expect(missed.s).toBeGreaterThan(0);
 		// The session survived: no second READY.
 		expect(dispatches.filter((p) => p.t === GatewayDispatchEvents.Ready)).toHaveLength(1);
@@ -67,7 +73,12 @@ describe('@discordjs/ws with transport compression', () => {
 	it('reaches READY over zlib-stream (node:zlib inflate, as discord.js decodes it)', async () => {
 		discord = await MockDiscord.start({ guilds: 1 });
 		const mock = discord;
-		manager = new WebSocketManager({ token: mock.token, intents: GatewayIntentBits.Guilds, rest: restFor(mock), compression: CompressionMethod.ZlibNative });
+		manager = new WebSocketManager({
+			token: mock.token,
+			intents: GatewayIntentBits.Guilds,
+			rest: restFor(mock),
+			compression: CompressionMethod.ZlibNative,
+		});
 		const guildCreate = new Promise<GatewayDispatchPayload>((resolve) => {
 			manager!.on(WebSocketShardEvents.Dispatch, (payload) => {
 				if (payload.t === GatewayDispatchEvents.GuildCreate) resolve(payload);
@@ -84,7 +95,11 @@ describe('@discordjs/rest against the mock', () => {
 		discord = await MockDiscord.start({ guilds: 1, rateLimits: { windowMs: 300, perRoute: 2 } });
 		const rest = restFor(discord);
 		const channelId = [...[...discord.world.guilds.values()][0]!.channels][0]!;
-		const results = await Promise.all(Array.from({ length: 5 }, (_, i) => rest.post(Routes.channelMessages(channelId), { body: { content: `m${i}` } })));
+		const results = await Promise.all(
+			Array.from({ length: 5 }, (_, i) =>
+				rest.post(Routes.channelMessages(channelId), { body: { content: `m${i}` } }),
+			),
+		);
 		expect(results).toHaveLength(5);
 		const posts = discord.requests.filter('POST', '/channels/{channel_id}/messages');
 		expect(posts.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
@@ -96,7 +111,11 @@ describe('@discordjs/rest against the mock', () => {
 		discord = await MockDiscord.start({ guilds: 1, rateLimits: { windowMs: 300, perRoute: 1 } });
 		const channelId = [...[...discord.world.guilds.values()][0]!.channels][0]!;
 		// Exhaust the bucket behind discord.js's back so its first request meets a 429.
-		await fetch(`${discord.apiBase}/v10/channels/${channelId}/messages`, { method: 'POST', headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' }, body: '{"content":"x"}' });
+		await fetch(`${discord.apiBase}/v10/channels/${channelId}/messages`, {
+			method: 'POST',
+			headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' },
+			body: '{"content":"x"}',
+		});
 		const rest = restFor(discord);
 		const message = await rest.post(Routes.channelMessages(channelId), { body: { content: 'after 429' } });
 		expect(message).toMatchObject({ content: 'after 429' });

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { GatewayDispatchEvents, GatewayIntentBits, type APIApplicationCommand, type APIInvite, type APIWebhook } from 'discord-api-types/v10';
+import {
+	GatewayDispatchEvents,
+	GatewayIntentBits,
+	type APIApplicationCommand,
+	type APIInvite,
+	type APIWebhook,
+} from 'discord-api-types/v10';
 import { asUserId } from '@ovenjs/types';
 import { MockDiscord } from '../src/index.js';
 import { RawClient, call } from './helpers.js';
@@ -19,8 +25,16 @@ beforeAll(async () => {
 	const message = discord.world.sendMessage(channelId, user.id, 'hello');
 	const role = discord.world.createRole(guild.id, { name: 'r' });
 	discord.world.createThread(channelId, asUserId(user.id), { name: 't' });
-	const hook = await call<APIWebhook>(discord.apiBase, discord.token, 'POST', `/channels/${channelId}/webhooks`, { name: 'h' });
-	const command = await call<APIApplicationCommand>(discord.apiBase, discord.token, 'POST', `/applications/${discord.application.id}/commands`, { name: 'c', description: 'd' });
+	const hook = await call<APIWebhook>(discord.apiBase, discord.token, 'POST', `/channels/${channelId}/webhooks`, {
+		name: 'h',
+	});
+	const command = await call<APIApplicationCommand>(
+		discord.apiBase,
+		discord.token,
+		'POST',
+		`/applications/${discord.application.id}/commands`,
+		{ name: 'c', description: 'd' },
+	);
 	const invite = await call<APIInvite>(discord.apiBase, discord.token, 'POST', `/channels/${channelId}/invites`, {});
 	const pending = discord.world.triggerInteraction({ channelId, userId: user.id, timeoutMs: 10_000 });
 	const interaction = await client.dispatch(GatewayDispatchEvents.InteractionCreate);
@@ -57,7 +71,13 @@ it('answers every served route without an internal error, with Discord-shaped bo
 		const path = route.path.replace(/\{(\w+)\}/g, (_match, name: string) => params[name] ?? '0');
 		const withToken = path.startsWith('/webhooks/') || path.startsWith('/interactions/');
 		const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
-		const response = await call(discord.apiBase, withToken && /^\/webhooks\/\d+$/.exec(path) === null ? null : discord.token, route.method, path, body);
+		const response = await call(
+			discord.apiBase,
+			withToken && /^\/webhooks\/\d+$/.exec(path) === null ? null : discord.token,
+			route.method,
+			path,
+			body,
+		);
 		statuses[`${route.method} ${route.path}`] = response.status;
 		if (response.status >= 400) {
 			// Errors carry Discord's body: { code, message } (and nested `errors` for 50035).

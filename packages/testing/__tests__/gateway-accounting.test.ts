@@ -1,6 +1,12 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GatewayCloseCodes, GatewayDispatchEvents, GatewayIntentBits, GatewayOpcodes, type RESTGetAPIGatewayBotResult } from 'discord-api-types/v10';
+import {
+	GatewayCloseCodes,
+	GatewayDispatchEvents,
+	GatewayIntentBits,
+	GatewayOpcodes,
+	type RESTGetAPIGatewayBotResult,
+} from 'discord-api-types/v10';
 import { MockDiscord, MockError } from '../src/index.js';
 import { FaultInjector } from '../src/lib/faults/FaultInjector.js';
 import { RawClient, call } from './helpers.js';
@@ -20,7 +26,12 @@ afterEach(async () => {
 
 describe('identify accounting', () => {
 	it('counts identifies against session_start_limit and enforces one identify per concurrency bucket per interval', async () => {
-		discord = await MockDiscord.start({ guilds: 2, sessionStartLimit: 3, maxConcurrency: 2, identifyIntervalMs: 60_000 });
+		discord = await MockDiscord.start({
+			guilds: 2,
+			sessionStartLimit: 3,
+			maxConcurrency: 2,
+			identifyIntervalMs: 60_000,
+		});
 		const mock = discord;
 		const a = client(mock);
 		a.identify(mock.token, 1, { shard: [0, 2] });
@@ -76,7 +87,10 @@ describe('identify accounting', () => {
 		const ready = await c.dispatch(GatewayDispatchEvents.Ready);
 		expect((await c.closed).code).toBe(GatewayCloseCodes.SessionTimedOut);
 		const r = client(discord);
-		r.send({ op: GatewayOpcodes.Resume, d: { token: discord.token, session_id: ready.d.session_id, seq: ready.s } });
+		r.send({
+			op: GatewayOpcodes.Resume,
+			d: { token: discord.token, session_id: ready.d.session_id, seq: ready.s },
+		});
 		expect((await r.next((p) => p.op === GatewayOpcodes.InvalidSession)).d).toBe(false);
 	});
 });
@@ -91,7 +105,10 @@ describe('resume window', () => {
 		await c.closed;
 		await new Promise((resolve) => setTimeout(resolve, 20));
 		const r = client(discord);
-		r.send({ op: GatewayOpcodes.Resume, d: { token: discord.token, session_id: ready.d.session_id, seq: ready.s } });
+		r.send({
+			op: GatewayOpcodes.Resume,
+			d: { token: discord.token, session_id: ready.d.session_id, seq: ready.s },
+		});
 		expect((await r.next((p) => p.op === GatewayOpcodes.InvalidSession)).d).toBe(false);
 		expect(discord.gateway.sessionsById.size).toBe(0);
 	});
@@ -104,7 +121,10 @@ describe('member chunks and presences', () => {
 		const c = client(discord);
 		c.identify(discord.token, GatewayIntentBits.Guilds | GatewayIntentBits.GuildMembers);
 		await c.dispatch(GatewayDispatchEvents.Ready);
-		c.send({ op: GatewayOpcodes.RequestGuildMembers, d: { guild_id: guild.id, query: '', limit: 0, nonce: 'n-1' } });
+		c.send({
+			op: GatewayOpcodes.RequestGuildMembers,
+			d: { guild_id: guild.id, query: '', limit: 0, nonce: 'n-1' },
+		});
 		const chunks = [];
 		for (let i = 0; i < 3; i++) chunks.push(await c.dispatch(GatewayDispatchEvents.GuildMembersChunk));
 		expect(chunks.map((chunk) => chunk.d.members.length)).toEqual([1000, 1000, 502]);
@@ -113,9 +133,15 @@ describe('member chunks and presences', () => {
 			[1, 3, 'n-1'],
 			[2, 3, 'n-1'],
 		]);
-		c.send({ op: GatewayOpcodes.RequestGuildMembers, d: { guild_id: guild.id, query: '', limit: 0, nonce: 'n-2' } });
+		c.send({
+			op: GatewayOpcodes.RequestGuildMembers,
+			d: { guild_id: guild.id, query: '', limit: 0, nonce: 'n-2' },
+		});
 		const limited = await c.dispatch(GatewayDispatchEvents.RateLimited);
-		expect(limited.d).toMatchObject({ opcode: GatewayOpcodes.RequestGuildMembers, meta: { guild_id: guild.id, nonce: 'n-2' } });
+		expect(limited.d).toMatchObject({
+			opcode: GatewayOpcodes.RequestGuildMembers,
+			meta: { guild_id: guild.id, nonce: 'n-2' },
+		});
 		expect(limited.d.retry_after).toBeGreaterThan(29);
 	});
 
@@ -126,7 +152,10 @@ describe('member chunks and presences', () => {
 		const c = client(discord);
 		c.identify(discord.token, GatewayIntentBits.Guilds);
 		await c.dispatch(GatewayDispatchEvents.Ready);
-		c.send({ op: GatewayOpcodes.RequestGuildMembers, d: { guild_id: guild.id, user_ids: [known, '123456789012345678'] } });
+		c.send({
+			op: GatewayOpcodes.RequestGuildMembers,
+			d: { guild_id: guild.id, user_ids: [known, '123456789012345678'] },
+		});
 		const chunk = await c.dispatch(GatewayDispatchEvents.GuildMembersChunk);
 		expect(chunk.d.members.map((m) => m.user.id)).toEqual([known]);
 		expect(chunk.d.not_found).toEqual(['123456789012345678']);
@@ -139,7 +168,10 @@ describe('member chunks and presences', () => {
 		const c = client(discord);
 		c.identify(discord.token, GatewayIntentBits.Guilds | GatewayIntentBits.GuildPresences);
 		await c.dispatch(GatewayDispatchEvents.Ready);
-		c.send({ op: GatewayOpcodes.PresenceUpdate, d: { since: null, activities: [{ name: 'tests', type: 0 }], status: 'dnd', afk: false } });
+		c.send({
+			op: GatewayOpcodes.PresenceUpdate,
+			d: { since: null, activities: [{ name: 'tests', type: 0 }], status: 'dnd', afk: false },
+		});
 		// Payloads are handled in order: once the heartbeat is ACKed, the presence was stored.
 		c.send({ op: GatewayOpcodes.Heartbeat, d: null });
 		await c.next((p) => p.op === GatewayOpcodes.HeartbeatAck);
@@ -172,8 +204,12 @@ describe('safety', () => {
 		expect(inspect(discord)).not.toContain(discord.token);
 		expect(inspect(discord)).toContain('[REDACTED]');
 		await expect(MockDiscord.start({ port: -1 })).rejects.toBeInstanceOf(MockError);
-		await expect(MockDiscord.start({ faults: { serverErrorRate: 2 } })).rejects.toMatchObject({ code: 'MOCK_INVALID_OPTION' });
-		await expect(MockDiscord.start({ gatewayFaults: { closeCodes: [1006] } })).rejects.toMatchObject({ code: 'MOCK_INVALID_OPTION' });
+		await expect(MockDiscord.start({ faults: { serverErrorRate: 2 } })).rejects.toMatchObject({
+			code: 'MOCK_INVALID_OPTION',
+		});
+		await expect(MockDiscord.start({ gatewayFaults: { closeCodes: [1006] } })).rejects.toMatchObject({
+			code: 'MOCK_INVALID_OPTION',
+		});
 		expect(() => discord!.world.createChannel('123456789012345678' as never)).toThrow(MockError);
 	});
 
@@ -189,7 +225,9 @@ describe('safety', () => {
 
 	it('resets connections when asked (seeded)', async () => {
 		discord = await MockDiscord.start({ guilds: 0, faults: { connectionResetRate: 1 } });
-		await expect(fetch(`${discord.apiBase}/v10/users/@me`, { headers: { authorization: `Bot ${discord.token}` } })).rejects.toThrow();
+		await expect(
+			fetch(`${discord.apiBase}/v10/users/@me`, { headers: { authorization: `Bot ${discord.token}` } }),
+		).rejects.toThrow();
 		expect(discord.requests.last()).toMatchObject({ route: '/users/@me', status: 0 });
 	});
 });

@@ -45,14 +45,22 @@ describe('handshake', () => {
 
 	it('delivers a scenario message as MESSAGE_CREATE with guild_id and member', async () => {
 		const c = client();
-		c.identify(discord.token, GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.MessageContent);
+		c.identify(
+			discord.token,
+			GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.MessageContent,
+		);
 		await c.dispatch(GatewayDispatchEvents.Ready);
 		const guild = [...discord.world.guilds.values()][0]!;
 		const channelId = [...guild.channels][0]!;
 		const author = [...guild.members.keys()].find((id) => id !== discord.botUser.id)!;
 		discord.world.sendMessage(channelId, author, 'hello bot');
 		const message = await c.dispatch(GatewayDispatchEvents.MessageCreate);
-		expect(message.d).toMatchObject({ channel_id: channelId, guild_id: guild.id, content: 'hello bot', author: { id: author } });
+		expect(message.d).toMatchObject({
+			channel_id: channelId,
+			guild_id: guild.id,
+			content: 'hello bot',
+			author: { id: author },
+		});
 		expect(message.d.member?.roles).toEqual([]);
 	});
 
@@ -67,19 +75,67 @@ describe('handshake', () => {
 		discord.world.sendMessage(channelId, author, 'secret');
 		const message = await c.dispatch(GatewayDispatchEvents.MessageCreate);
 		expect(message.d.content).toBe('');
-		expect(c.received.some((p) => 't' in p && (p.t === GatewayDispatchEvents.GuildRoleCreate || p.t === GatewayDispatchEvents.GuildCreate))).toBe(false);
+		expect(
+			c.received.some(
+				(p) =>
+					't' in p &&
+					(p.t === GatewayDispatchEvents.GuildRoleCreate || p.t === GatewayDispatchEvents.GuildCreate),
+			),
+		).toBe(false);
 	});
 });
 
 describe('close codes', () => {
 	const cases: [string, (c: RawClient) => void, number][] = [
-		['4004 on a bad token', (c) => { c.identify('not-the-token'); }, GatewayCloseCodes.AuthenticationFailed],
-		['4013 on invalid intents', (c) => { c.identify(discord.token, 1 << 30); }, GatewayCloseCodes.InvalidIntents],
-		['4010 on a bad shard', (c) => { c.identify(discord.token, 1, { shard: [2, 2] }); }, GatewayCloseCodes.InvalidShard],
-		['4003 before identifying', (c) => { c.send({ op: 3, d: { since: null, activities: [], status: 'online', afk: false } }); }, GatewayCloseCodes.NotAuthenticated],
-		['4001 on an unknown opcode', (c) => { c.send({ op: 42, d: null }); }, GatewayCloseCodes.UnknownOpcode],
-		['4002 on invalid JSON', (c) => { c.sendRaw('{nope'); }, GatewayCloseCodes.DecodeError],
-		['4002 on a payload over 4096 bytes', (c) => { c.send({ op: 1, d: null, pad: 'x'.repeat(5000) }); }, GatewayCloseCodes.DecodeError],
+		[
+			'4004 on a bad token',
+			(c) => {
+				c.identify('not-the-token');
+			},
+			GatewayCloseCodes.AuthenticationFailed,
+		],
+		[
+			'4013 on invalid intents',
+			(c) => {
+				c.identify(discord.token, 1 << 30);
+			},
+			GatewayCloseCodes.InvalidIntents,
+		],
+		[
+			'4010 on a bad shard',
+			(c) => {
+				c.identify(discord.token, 1, { shard: [2, 2] });
+			},
+			GatewayCloseCodes.InvalidShard,
+		],
+		[
+			'4003 before identifying',
+			(c) => {
+				c.send({ op: 3, d: { since: null, activities: [], status: 'online', afk: false } });
+			},
+			GatewayCloseCodes.NotAuthenticated,
+		],
+		[
+			'4001 on an unknown opcode',
+			(c) => {
+				c.send({ op: 42, d: null });
+			},
+			GatewayCloseCodes.UnknownOpcode,
+		],
+		[
+			'4002 on invalid JSON',
+			(c) => {
+				c.sendRaw('{nope');
+			},
+			GatewayCloseCodes.DecodeError,
+		],
+		[
+			'4002 on a payload over 4096 bytes',
+			(c) => {
+				c.send({ op: 1, d: null, pad: 'x'.repeat(5000) });
+			},
+			GatewayCloseCodes.DecodeError,
+		],
 	];
 	for (const [name, act, code] of cases) {
 		it(name, async () => {
@@ -208,7 +264,12 @@ describe('transport compression', () => {
 			await c.dispatch(GatewayDispatchEvents.GuildCreate);
 			// The smallest payload (a heartbeat ACK) decodes as soon as it arrives.
 			c.send({ op: 1, d: ready.s });
-			expect(await c.next((p) => p.op === GatewayOpcodes.HeartbeatAck)).toEqual({ t: null, s: null, op: GatewayOpcodes.HeartbeatAck, d: null });
+			expect(await c.next((p) => p.op === GatewayOpcodes.HeartbeatAck)).toEqual({
+				t: null,
+				s: null,
+				op: GatewayOpcodes.HeartbeatAck,
+				d: null,
+			});
 		});
 	}
 

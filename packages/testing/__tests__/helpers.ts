@@ -1,7 +1,12 @@
 import { createInflate, constants } from 'node:zlib';
 import { Decompress } from 'fzstd';
 import WebSocket from 'ws';
-import { GatewayOpcodes, type GatewayDispatchEvents, type GatewayDispatchPayload, type GatewayReceivePayload } from 'discord-api-types/v10';
+import {
+	GatewayOpcodes,
+	type GatewayDispatchEvents,
+	type GatewayDispatchPayload,
+	type GatewayReceivePayload,
+} from 'discord-api-types/v10';
 
 export type Payload = GatewayReceivePayload;
 
@@ -85,7 +90,11 @@ export class RawClient {
 		}
 		return new Promise((resolve, reject) => {
 			const timer = setTimeout(() => {
-				reject(new Error(`timed out waiting; got ${this.received.map((p) => (p.op === GatewayOpcodes.Dispatch ? p.t : String(p.op))).join(',')}`));
+				reject(
+					new Error(
+						`timed out waiting; got ${this.received.map((p) => (p.op === GatewayOpcodes.Dispatch ? p.t : String(p.op))).join(',')}`,
+					),
+				);
 			}, timeoutMs);
 			this.waiters.push({
 				predicate,
@@ -117,7 +126,10 @@ export class RawClient {
 	}
 
 	public identify(token: string, intents = 513, extra: Record<string, unknown> = {}): void {
-		this.send({ op: 2, d: { token, intents, properties: { os: 'linux', browser: 'test', device: 'test' }, ...extra } });
+		this.send({
+			op: 2,
+			d: { token, intents, properties: { os: 'linux', browser: 'test', device: 'test' }, ...extra },
+		});
 	}
 
 	public close(code = 1000): void {
@@ -144,9 +156,20 @@ export async function call<T = unknown>(
 	body?: unknown,
 	headers: Record<string, string> = {},
 ): Promise<{ status: number; body: T; headers: Headers }> {
-	const init: RequestInit = { method, headers: { ...headers, ...(token === null ? {} : { authorization: `Bot ${token}` }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) } };
+	const init: RequestInit = {
+		method,
+		headers: {
+			...headers,
+			...(token === null ? {} : { authorization: `Bot ${token}` }),
+			...(body === undefined ? {} : { 'content-type': 'application/json' }),
+		},
+	};
 	if (body !== undefined) init.body = JSON.stringify(body);
 	const response = await fetch(`${apiBase}/v10${path}`, init);
 	const text = await response.text();
-	return { status: response.status, body: (text === '' ? undefined : JSON.parse(text)) as T, headers: response.headers };
+	return {
+		status: response.status,
+		body: (text === '' ? undefined : JSON.parse(text)) as T,
+		headers: response.headers,
+	};
 }

@@ -56,7 +56,9 @@ describe('flood with backpressure', () => {
 		c.ws.resume();
 		expect(await flood).toBe(count);
 		await c.next((p) => p.op === GatewayOpcodes.Dispatch && p.s === ready.s + count, 20_000);
-		const messages = c.received.filter((p) => p.op === GatewayOpcodes.Dispatch && p.t === GatewayDispatchEvents.MessageCreate);
+		const messages = c.received.filter(
+			(p) => p.op === GatewayOpcodes.Dispatch && p.t === GatewayDispatchEvents.MessageCreate,
+		);
 		expect(messages).toHaveLength(count);
 		expect(messages.every((p, i) => p.op === GatewayOpcodes.Dispatch && p.s === ready.s + 1 + i)).toBe(true);
 	});
@@ -65,21 +67,37 @@ describe('flood with backpressure', () => {
 		discord = await MockDiscord.start({ guilds: 1 });
 		const channelId = [...[...discord.world.guilds.values()][0]!.channels][0]!;
 		await expect(discord.gateway.flood(-1, { channelId })).rejects.toMatchObject({ code: 'MOCK_INVALID_OPTION' });
-		await expect(discord.gateway.flood(1, { channelId: asChannelId('123456789012345678') })).rejects.toMatchObject({ code: 'MOCK_UNKNOWN_ENTITY' });
+		await expect(discord.gateway.flood(1, { channelId: asChannelId('123456789012345678') })).rejects.toMatchObject({
+			code: 'MOCK_UNKNOWN_ENTITY',
+		});
 	});
 });
 
 describe('seeded gateway faults', () => {
 	it('repeats the same fault sequence for the same seed', () => {
-		const a = new GatewayFaults(9, { closeRate: 0.1, invalidSessionRate: 0.1, reconnectRate: 0.1, closeCodes: [4000, 4009] });
-		const b = new GatewayFaults(9, { closeRate: 0.1, invalidSessionRate: 0.1, reconnectRate: 0.1, closeCodes: [4000, 4009] });
+		const a = new GatewayFaults(9, {
+			closeRate: 0.1,
+			invalidSessionRate: 0.1,
+			reconnectRate: 0.1,
+			closeCodes: [4000, 4009],
+		});
+		const b = new GatewayFaults(9, {
+			closeRate: 0.1,
+			invalidSessionRate: 0.1,
+			reconnectRate: 0.1,
+			closeCodes: [4000, 4009],
+		});
 		const first = Array.from({ length: 200 }, () => a.afterDispatch());
 		expect(Array.from({ length: 200 }, () => b.afterDispatch())).toEqual(first);
 		expect(new Set(first.map((f) => f.kind))).toEqual(new Set(['none', 'close', 'invalidSession', 'reconnect']));
 	});
 
 	it('closes the connection after a dispatch when closeRate is 1, and the session resumes', async () => {
-		discord = await MockDiscord.start({ guilds: 1, membersPerGuild: 1, gatewayFaults: { closeRate: 1, closeCodes: [4000] } });
+		discord = await MockDiscord.start({
+			guilds: 1,
+			membersPerGuild: 1,
+			gatewayFaults: { closeRate: 1, closeCodes: [4000] },
+		});
 		const guild = [...discord.world.guilds.values()][0]!;
 		const c = new RawClient(discord.gatewayUrl);
 		clients.push(c);
@@ -91,23 +109,34 @@ describe('seeded gateway faults', () => {
 		discord.gateway.faults.configure({});
 		const r = new RawClient(discord.gatewayUrl);
 		clients.push(r);
-		r.send({ op: GatewayOpcodes.Resume, d: { token: discord.token, session_id: ready.d.session_id, seq: ready.s } });
+		r.send({
+			op: GatewayOpcodes.Resume,
+			d: { token: discord.token, session_id: ready.d.session_id, seq: ready.s },
+		});
 		await r.dispatch(GatewayDispatchEvents.Resumed);
-		expect(r.received.some((p) => p.op === GatewayOpcodes.Dispatch && p.t === GatewayDispatchEvents.GuildCreate)).toBe(true);
+		expect(
+			r.received.some((p) => p.op === GatewayOpcodes.Dispatch && p.t === GatewayDispatchEvents.GuildCreate),
+		).toBe(true);
 	});
 });
 
 describe('CLI', () => {
 	it('starts, prints the URLs and token as JSON, serves REST and stops on SIGTERM', async () => {
 		const cli = join(import.meta.dirname, '..', 'src', 'cli.ts');
-		const child = spawn(process.execPath, ['--conditions=@ovenjs/source', '--import', 'tsx', cli, '--json', '--guilds', '3', '--seed', '5'], { stdio: ['ignore', 'pipe', 'inherit'] });
+		const child = spawn(
+			process.execPath,
+			['--conditions=@ovenjs/source', '--import', 'tsx', cli, '--json', '--guilds', '3', '--seed', '5'],
+			{ stdio: ['ignore', 'pipe', 'inherit'] },
+		);
 		try {
 			const lines = createInterface({ input: child.stdout });
 			const [line] = (await once(lines, 'line')) as [string];
 			const info = JSON.parse(line) as { apiBase: string; gatewayUrl: string; token: string; guilds: number };
 			expect(info.guilds).toBe(3);
 			expect(info.gatewayUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/gateway$/);
-			const response = await fetch(`${info.apiBase}/v10/users/@me/guilds`, { headers: { authorization: `Bot ${info.token}` } });
+			const response = await fetch(`${info.apiBase}/v10/users/@me/guilds`, {
+				headers: { authorization: `Bot ${info.token}` },
+			});
 			expect(((await response.json()) as unknown[]).length).toBe(3);
 		} finally {
 			child.kill('SIGTERM');
@@ -117,7 +146,8 @@ describe('CLI', () => {
 	});
 });
 
-const contentOf = (payload: { d?: unknown }): unknown => (typeof payload.d === 'object' && payload.d !== null ? Reflect.get(payload.d, 'content') : undefined);
+const contentOf = (payload: { d?: unknown }): unknown =>
+	typeof payload.d === 'object' && payload.d !== null ? Reflect.get(payload.d, 'content') : undefined;
 
 describe('prepared flood', () => {
 	for (const compression of [undefined, 'zlib-stream', 'zstd-stream'] as const) {
@@ -127,7 +157,12 @@ describe('prepared flood', () => {
 			const channelId = [...[...mock.world.guilds.values()][0]!.channels][0]!;
 			const c = new RawClient(mock.gatewayUrl, 'v=10&encoding=json', compression);
 			clients.push(c);
-			c.identify(mock.token, GatewayIntentBits.GuildMessages | GatewayIntentBits.GuildMessageTyping | GatewayIntentBits.MessageContent);
+			c.identify(
+				mock.token,
+				GatewayIntentBits.GuildMessages |
+					GatewayIntentBits.GuildMessageTyping |
+					GatewayIntentBits.MessageContent,
+			);
 			const ready = await c.dispatch(GatewayDispatchEvents.Ready);
 			await mock.gateway.waitForSessions(1);
 			const count = 2_000;
@@ -137,7 +172,11 @@ describe('prepared flood', () => {
 			// A heartbeat while the flood is held: its ACK and a later dispatch follow the flood, in order.
 			c.send({ op: GatewayOpcodes.Heartbeat, d: ready.s });
 			await new Promise((resolve) => setTimeout(resolve, 50));
-			mock.world.sendMessage(channelId, [...[...mock.world.guilds.values()][0]!.members.keys()].find((id) => id !== mock.botUser.id)!, 'after');
+			mock.world.sendMessage(
+				channelId,
+				[...[...mock.world.guilds.values()][0]!.members.keys()].find((id) => id !== mock.botUser.id)!,
+				'after',
+			);
 			await new Promise((resolve) => setTimeout(resolve, 50));
 			expect(c.received.some((p) => p.op === GatewayOpcodes.HeartbeatAck)).toBe(false);
 			await prepared.send();
@@ -161,7 +200,9 @@ describe('prepared flood', () => {
 		clients.push(typing, silent);
 		typing.identify(mock.token, GatewayIntentBits.GuildMessageTyping);
 		const ready = await typing.dispatch(GatewayDispatchEvents.Ready);
-		await expect(mock.gateway.prepareFlood(1.5, { channelId })).rejects.toMatchObject({ code: 'MOCK_INVALID_OPTION' });
+		await expect(mock.gateway.prepareFlood(1.5, { channelId })).rejects.toMatchObject({
+			code: 'MOCK_INVALID_OPTION',
+		});
 		const prepared = await mock.gateway.prepareFlood(10, { channelId, event: 'TYPING_START', finalMessage: 'end' });
 		expect(prepared.connections).toBe(1);
 		await prepared.send();

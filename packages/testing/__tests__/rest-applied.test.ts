@@ -7,7 +7,11 @@ let discord: MockDiscord;
 let channelId: string;
 
 beforeEach(async () => {
-	discord = await MockDiscord.start({ guilds: 1, membersPerGuild: 2, rateLimits: { windowMs: 500, perRoute: 50, global: 500 } });
+	discord = await MockDiscord.start({
+		guilds: 1,
+		membersPerGuild: 2,
+		rateLimits: { windowMs: 500, perRoute: 50, global: 500 },
+	});
 	channelId = [...[...discord.world.guilds.values()][0]!.channels][0]!;
 });
 afterEach(async () => {
@@ -21,8 +25,12 @@ function api(path: string, init: RequestInit = {}): Promise<Response> {
 	return fetch(`${discord.apiBase}/v10${path}`, { ...init, headers });
 }
 
-const post = (body: unknown): Promise<Response> => api(`/channels/${channelId}/messages`, { method: 'POST', body: JSON.stringify(body) });
-const messagesWith = (content: string): APIMessage[] => [...discord.world.channels.get(uncheckedSnowflake('Channel', channelId))!.messages.values()].filter((m) => m.content === content);
+const post = (body: unknown): Promise<Response> =>
+	api(`/channels/${channelId}/messages`, { method: 'POST', body: JSON.stringify(body) });
+const messagesWith = (content: string): APIMessage[] =>
+	[...discord.world.channels.get(uncheckedSnowflake('Channel', channelId))!.messages.values()].filter(
+		(m) => m.content === content,
+	);
 
 describe("Discord's nonce rule", () => {
 	it('returns the original message for a repeated nonce with enforce_nonce, and creates one per request otherwise', async () => {
@@ -56,14 +64,19 @@ describe('applied faults and the sequence header', () => {
 		// A failed request (4xx) was not applied and is never faulted.
 		expect((await post({})).status).toBe(400);
 		discord.rest.appliedFaults.configure({});
-		expect(() => { discord.rest.appliedFaults.configure({ serverErrorRate: 2 }); }).toThrow(/between 0 and 1/);
+		expect(() => {
+			discord.rest.appliedFaults.configure({ serverErrorRate: 2 });
+		}).toThrow(/between 0 and 1/);
 	});
 
 	it('delays answers after applying them, with the state they were produced in', async () => {
 		discord.rest.appliedFaults.configure({ latencyMs: 150, methods: ['GET'] });
 		const slowRead = api(`/channels/${channelId}`);
 		await new Promise((resolve) => setTimeout(resolve, 40));
-		const patched = await api(`/channels/${channelId}`, { method: 'PATCH', body: JSON.stringify({ topic: 'after the read' }) });
+		const patched = await api(`/channels/${channelId}`, {
+			method: 'PATCH',
+			body: JSON.stringify({ topic: 'after the read' }),
+		});
 		const read = await slowRead;
 		expect(((await read.json()) as { topic?: string | null }).topic).not.toBe('after the read');
 		expect(Number(read.headers.get(SEQUENCE_HEADER))).toBeLessThan(Number(patched.headers.get(SEQUENCE_HEADER)));
@@ -71,7 +84,10 @@ describe('applied faults and the sequence header', () => {
 
 	it('stamps every answer with the sequence it was produced at', async () => {
 		const before = discord.rest.sequence;
-		const patched = await api(`/channels/${channelId}`, { method: 'PATCH', body: JSON.stringify({ topic: 'sequenced' }) });
+		const patched = await api(`/channels/${channelId}`, {
+			method: 'PATCH',
+			body: JSON.stringify({ topic: 'sequenced' }),
+		});
 		const written = Number(patched.headers.get(SEQUENCE_HEADER));
 		expect(written).toBe(before + 1);
 		const read = await api(`/channels/${channelId}`);

@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GatewayDispatchEvents, type APIMessage, type APIUser, type RESTGetAPIGatewayBotResult } from 'discord-api-types/v10';
+import {
+	GatewayDispatchEvents,
+	type APIMessage,
+	type APIUser,
+	type RESTGetAPIGatewayBotResult,
+} from 'discord-api-types/v10';
 import { MockDiscord, type ErrorTree } from '../src/index.js';
 import { RawClient } from './helpers.js';
 
@@ -7,7 +12,11 @@ let discord: MockDiscord;
 let channelId: string;
 
 beforeEach(async () => {
-	discord = await MockDiscord.start({ guilds: 1, membersPerGuild: 2, rateLimits: { windowMs: 500, perRoute: 3, global: 50 } });
+	discord = await MockDiscord.start({
+		guilds: 1,
+		membersPerGuild: 2,
+		rateLimits: { windowMs: 500, perRoute: 3, global: 50 },
+	});
 	channelId = [...[...discord.world.guilds.values()][0]!.channels][0]!;
 });
 afterEach(async () => {
@@ -37,11 +46,21 @@ describe('REST basics', () => {
 		const gateway = await api('/gateway', {}, null);
 		expect(await gateway.json()).toEqual({ url: discord.gatewayUrl });
 		const bot = await api('/gateway/bot');
-		expect((await bot.json()) as RESTGetAPIGatewayBotResult).toMatchObject({ url: discord.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 1000, max_concurrency: 1 } });
+		expect((await bot.json()) as RESTGetAPIGatewayBotResult).toMatchObject({
+			url: discord.gatewayUrl,
+			shards: 1,
+			session_start_limit: { total: 1000, remaining: 1000, max_concurrency: 1 },
+		});
 		const me = await api('/users/@me');
 		expect(me.status).toBe(200);
 		expect(((await me.json()) as APIUser).id).toBe(discord.botUser.id);
-		for (const header of ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'x-ratelimit-reset-after', 'x-ratelimit-bucket']) {
+		for (const header of [
+			'x-ratelimit-limit',
+			'x-ratelimit-remaining',
+			'x-ratelimit-reset',
+			'x-ratelimit-reset-after',
+			'x-ratelimit-bucket',
+		]) {
 			expect(me.headers.get(header)).not.toBeNull();
 		}
 	});
@@ -66,26 +85,45 @@ describe('messages', () => {
 		const c = new RawClient(discord.gatewayUrl);
 		c.identify(discord.token, 513 | (1 << 15));
 		await c.dispatch(GatewayDispatchEvents.Ready);
-		const created = await api(`/channels/${channelId}/messages`, { method: 'POST', body: JSON.stringify({ content: 'hi', nonce: 'n1' }) });
+		const created = await api(`/channels/${channelId}/messages`, {
+			method: 'POST',
+			body: JSON.stringify({ content: 'hi', nonce: 'n1' }),
+		});
 		expect(created.status).toBe(200);
 		const message = (await created.json()) as APIMessage;
-		expect(message).toMatchObject({ content: 'hi', channel_id: channelId, author: { id: discord.botUser.id }, nonce: 'n1' });
+		expect(message).toMatchObject({
+			content: 'hi',
+			channel_id: channelId,
+			author: { id: discord.botUser.id },
+			nonce: 'n1',
+		});
 		expect((await c.dispatch(GatewayDispatchEvents.MessageCreate)).d.id).toBe(message.id);
-		expect(((await (await api(`/channels/${channelId}/messages/${message.id}`)).json()) as APIMessage).content).toBe('hi');
+		expect(
+			((await (await api(`/channels/${channelId}/messages/${message.id}`)).json()) as APIMessage).content,
+		).toBe('hi');
 		await api(`/channels/${channelId}/messages`, { method: 'POST', body: JSON.stringify({ content: 'second' }) });
 		const list = (await (await api(`/channels/${channelId}/messages?limit=10`)).json()) as APIMessage[];
 		expect(list.map((m) => m.content)).toEqual(['second', 'hi']);
-		const edited = await api(`/channels/${channelId}/messages/${message.id}`, { method: 'PATCH', body: JSON.stringify({ content: 'edited' }) });
+		const edited = await api(`/channels/${channelId}/messages/${message.id}`, {
+			method: 'PATCH',
+			body: JSON.stringify({ content: 'edited' }),
+		});
 		expect(((await edited.json()) as APIMessage).edited_timestamp).not.toBeNull();
 		expect((await c.dispatch(GatewayDispatchEvents.MessageUpdate)).d.content).toBe('edited');
 		expect((await api(`/channels/${channelId}/messages/${message.id}`, { method: 'DELETE' })).status).toBe(204);
-		expect((await c.dispatch(GatewayDispatchEvents.MessageDelete)).d).toMatchObject({ id: message.id, channel_id: channelId });
+		expect((await c.dispatch(GatewayDispatchEvents.MessageDelete)).d).toMatchObject({
+			id: message.id,
+			channel_id: channelId,
+		});
 		expect((await api(`/channels/${channelId}/messages/${message.id}`)).status).toBe(404);
 		c.close();
 	});
 
 	it('validates bodies with nested 50035 errors and rejects empty messages', async () => {
-		const response = await api(`/channels/${channelId}/messages`, { method: 'POST', body: JSON.stringify({ content: 'x'.repeat(2001), embeds: [{ title: 5 }] }) });
+		const response = await api(`/channels/${channelId}/messages`, {
+			method: 'POST',
+			body: JSON.stringify({ content: 'x'.repeat(2001), embeds: [{ title: 5 }] }),
+		});
 		expect(response.status).toBe(400);
 		const body = (await response.json()) as { code: number; errors: ErrorTree };
 		expect(body.code).toBe(50035);
@@ -99,12 +137,22 @@ describe('messages', () => {
 		const form = new FormData();
 		form.set('payload_json', JSON.stringify({ content: 'with file', attachments: [{ id: 0, filename: 'a.txt' }] }));
 		form.set('files[0]', new Blob(['hello file'], { type: 'text/plain' }), 'a.txt');
-		const response = await api(`/channels/${channelId}/messages`, { method: 'POST', body: form, headers: { 'x-audit-log-reason': encodeURIComponent('because ✓') } });
+		const response = await api(`/channels/${channelId}/messages`, {
+			method: 'POST',
+			body: form,
+			headers: { 'x-audit-log-reason': encodeURIComponent('because ✓') },
+		});
 		expect(response.status).toBe(200);
 		const message = (await response.json()) as APIMessage;
 		expect(message.attachments[0]).toMatchObject({ filename: 'a.txt', size: 10, content_type: 'text/plain' });
 		const logged = discord.requests.last()!;
-		expect(logged).toMatchObject({ method: 'POST', route: '/channels/{channel_id}/messages', status: 200, auditLogReason: 'because ✓', authorized: true });
+		expect(logged).toMatchObject({
+			method: 'POST',
+			route: '/channels/{channel_id}/messages',
+			status: 200,
+			auditLogReason: 'because ✓',
+			authorized: true,
+		});
 		expect(logged.files[0]!.data.toString()).toBe('hello file');
 		expect(logged.headers.authorization).toBe('Bot [REDACTED]');
 	});
@@ -115,7 +163,10 @@ describe('rate limits', () => {
 		const statuses: number[] = [];
 		let limited: Response | undefined;
 		for (let i = 0; i < 4; i++) {
-			const response = await api(`/channels/${channelId}/messages`, { method: 'POST', body: JSON.stringify({ content: `m${i}` }) });
+			const response = await api(`/channels/${channelId}/messages`, {
+				method: 'POST',
+				body: JSON.stringify({ content: `m${i}` }),
+			});
 			statuses.push(response.status);
 			if (response.status === 429) limited = response;
 			else expect(response.headers.get('x-ratelimit-remaining')).toBe(String(2 - i));
@@ -132,8 +183,12 @@ describe('rate limits', () => {
 
 	it('keys buckets by major parameter', async () => {
 		const other = discord.world.createChannel([...discord.world.guilds.keys()][0]!).id;
-		for (let i = 0; i < 3; i++) await api(`/channels/${channelId}/messages`, { method: 'POST', body: JSON.stringify({ content: 'x' }) });
-		const response = await api(`/channels/${other}/messages`, { method: 'POST', body: JSON.stringify({ content: 'x' }) });
+		for (let i = 0; i < 3; i++)
+			await api(`/channels/${channelId}/messages`, { method: 'POST', body: JSON.stringify({ content: 'x' }) });
+		const response = await api(`/channels/${other}/messages`, {
+			method: 'POST',
+			body: JSON.stringify({ content: 'x' }),
+		});
 		expect(response.status).toBe(200);
 		expect(response.headers.get('x-ratelimit-remaining')).toBe('2');
 	});
@@ -157,9 +212,18 @@ describe('rate limits', () => {
 describe('faults', () => {
 	it('injects seeded 5xx answers reproducibly', async () => {
 		const run = async (): Promise<number[]> => {
-			const mock = await MockDiscord.start({ guilds: 0, seed: 7, rateLimits: { enabled: false }, faults: { serverErrorRate: 0.5 } });
+			const mock = await MockDiscord.start({
+				guilds: 0,
+				seed: 7,
+				rateLimits: { enabled: false },
+				faults: { serverErrorRate: 0.5 },
+			});
 			const statuses: number[] = [];
-			for (let i = 0; i < 12; i++) statuses.push((await fetch(`${mock.apiBase}/v10/users/@me`, { headers: { authorization: `Bot ${mock.token}` } })).status);
+			for (let i = 0; i < 12; i++)
+				statuses.push(
+					(await fetch(`${mock.apiBase}/v10/users/@me`, { headers: { authorization: `Bot ${mock.token}` } }))
+						.status,
+				);
 			await mock.stop();
 			return statuses;
 		};

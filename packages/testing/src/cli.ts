@@ -113,7 +113,11 @@ async function main(): Promise<void> {
 		...(shards === undefined ? {} : { shards }),
 		...(maxConcurrency === undefined ? {} : { maxConcurrency }),
 		...(heartbeat === undefined ? {} : { heartbeatIntervalMs: heartbeat }),
-		rateLimits: { ...(windowMs === undefined ? {} : { windowMs }), ...(perRoute === undefined ? {} : { perRoute }), ...(global === undefined ? {} : { global }) },
+		rateLimits: {
+			...(windowMs === undefined ? {} : { windowMs }),
+			...(perRoute === undefined ? {} : { perRoute }),
+			...(global === undefined ? {} : { global }),
+		},
 		faults: {
 			...(latencyMs === undefined ? {} : { latencyMs }),
 			...(serverErrorRate === undefined ? {} : { serverErrorRate }),
@@ -121,9 +125,18 @@ async function main(): Promise<void> {
 		},
 	};
 	const discord = await MockDiscord.start(options);
-	const info = { apiBase: discord.apiBase, gatewayUrl: discord.gatewayUrl, token: discord.token, applicationId: discord.application.id, guilds: discord.world.guilds.size };
+	const info = {
+		apiBase: discord.apiBase,
+		gatewayUrl: discord.gatewayUrl,
+		token: discord.token,
+		applicationId: discord.application.id,
+		guilds: discord.world.guilds.size,
+	};
 	if (values.json === true) process.stdout.write(`${JSON.stringify(info)}\n`);
-	else process.stdout.write(`ovenjs-mock listening\n  REST:    ${info.apiBase}\n  Gateway: ${info.gatewayUrl}\n  Token:   ${info.token}\n  App ID:  ${info.applicationId}\n  Guilds:  ${info.guilds}\n`);
+	else
+		process.stdout.write(
+			`ovenjs-mock listening\n  REST:    ${info.apiBase}\n  Gateway: ${info.gatewayUrl}\n  Token:   ${info.token}\n  App ID:  ${info.applicationId}\n  Guilds:  ${info.guilds}\n`,
+		);
 	const shutdown = (): void => {
 		void discord.stop().then(() => process.exit(0));
 	};

@@ -6,7 +6,14 @@ export type { MockErrorCode, MockErrorDetails } from './lib/errors/MockError.js'
 export type { MockUser, MockMember, APIChannelPayload, APIGuildChannelPayload } from './lib/world/factories.js';
 export { World } from './lib/world/World.js';
 export type { WorldData, InviteRecord, WebhookRecord } from './lib/world/WorldData.js';
-export type { GuildRecord, ChannelRecord, CreateGuildOptions, CreateChannelOptions, CreateRoleOptions, DispatchSink } from './lib/world/records.js';
+export type {
+	GuildRecord,
+	ChannelRecord,
+	CreateGuildOptions,
+	CreateChannelOptions,
+	CreateRoleOptions,
+	DispatchSink,
+} from './lib/world/records.js';
 export { DefaultGatewayOptions } from './lib/gateway/GatewayOptions.js';
 export type { GatewayOptions } from './lib/gateway/GatewayOptions.js';
 export type { GatewayServer } from './lib/gateway/GatewayServer.js';
@@ -26,4 +33,8 @@ export { DiscordHttpError, JsonErrorCodes } from './lib/rest/DiscordHttpError.js
 export type { ErrorTree, FieldError } from './lib/rest/DiscordHttpError.js';
 export type { FaultInjector, RestFaultOptions, RestFault } from './lib/faults/FaultInjector.js';
 export type { GatewayFaults, GatewayFaultOptions, GatewayFault } from './lib/faults/GatewayFaults.js';
-export type { InteractionHub, TriggerInteractionOptions, InteractionResponse } from './lib/interactions/InteractionHub.js';
+export type {
+	InteractionHub,
+	TriggerInteractionOptions,
+	InteractionResponse,
+} from './lib/interactions/InteractionHub.js';

@@ -61,7 +61,10 @@ describe('Emitter', () => {
 		emitter.emit('message', 'x', 2);
 		await new Promise((resolve) => setImmediate(resolve));
 		expect(after).toHaveBeenCalledWith('x', 2);
-		expect(emitter.failures.map(({ event, phase }) => `${event}:${phase}`)).toEqual(['message:sync', 'message:async']);
+		expect(emitter.failures.map(({ event, phase }) => `${event}:${phase}`)).toEqual([
+			'message:sync',
+			'message:async',
+		]);
 	});
 
 	it('warns by default, with registered secrets redacted', async () => {
@@ -116,6 +119,11 @@ describe('Emitter', () => {
 describe('guards', () => {
 	it('isRecord accepts plain objects only; isPromiseLike accepts thenables', () => {
 		expect([isRecord({}), isRecord([]), isRecord(null), isRecord('x')]).toEqual([true, false, false, false]);
-		expect([isPromiseLike(Promise.resolve()), isPromiseLike({ then: () => undefined }), isPromiseLike({}), isPromiseLike(undefined)]).toEqual([true, true, false, false]);
+		expect([
+			isPromiseLike(Promise.resolve()),
+			isPromiseLike({ then: () => undefined }),
+			isPromiseLike({}),
+			isPromiseLike(undefined),
+		]).toEqual([true, true, false, false]);
 	});
 });

@@ -23,7 +23,8 @@ const userId = asUserId('300000000000000000');
 const mods = asRoleId('400000000000000000');
 const muted = asRoleId('500000000000000000');
 
-const everyonePerms = F.ViewChannel | F.SendMessages | F.ReadMessageHistory | F.AddReactions | F.EmbedLinks | F.AttachFiles;
+const everyonePerms =
+	F.ViewChannel | F.SendMessages | F.ReadMessageHistory | F.AddReactions | F.EmbedLinks | F.AttachFiles;
 const base: PermissionContext = {
 	guildId,
 	ownerId,
@@ -74,12 +75,12 @@ function duplicates(): number {
 	return values.length - new Set(values).size;
 }
 
-describe('computePermissions (Discord\'s documented algorithm)', () => {
+describe("computePermissions (Discord's documented algorithm)", () => {
 	it('the owner has everything', () => {
 		expect(computePermissions({ ...base, userId: ownerId })).toBe(ALL_PERMISSIONS);
 	});
 
-	it('base permissions are @everyone OR the member\'s roles', () => {
+	it("base permissions are @everyone OR the member's roles", () => {
 		const perms = computePermissions({ ...base, memberRoleIds: [mods] });
 		expect(perms).toBe(everyonePerms | F.ManageMessages | F.KickMembers);
 	});
@@ -114,7 +115,7 @@ describe('computePermissions (Discord\'s documented algorithm)', () => {
 		expect(hasPermission(perms, 'ManageMessages')).toBe(true);
 	});
 
-	it('role allows win over role denies across the member\'s roles', () => {
+	it("role allows win over role denies across the member's roles", () => {
 		const ctx: PermissionContext = {
 			...base,
 			memberRoleIds: [mods, muted],
@@ -127,22 +128,35 @@ describe('computePermissions (Discord\'s documented algorithm)', () => {
 	});
 
 	it('no ViewChannel in the channel means no permission at all', () => {
-		const ctx: PermissionContext = { ...base, overwrites: [{ id: guildId, type: 0, allow: '0', deny: F.ViewChannel.toString() }] };
+		const ctx: PermissionContext = {
+			...base,
+			overwrites: [{ id: guildId, type: 0, allow: '0', deny: F.ViewChannel.toString() }],
+		};
 		expect(computePermissions(ctx)).toBe(0n);
 	});
 
 	it('tolerates permission bits newer than this library and rejects malformed values with a typed error', () => {
 		const future = 1n << 60n;
-		const ctx: PermissionContext = { ...base, roles: [{ id: asRoleId(guildId), permissions: (everyonePerms | future).toString() }] };
+		const ctx: PermissionContext = {
+			...base,
+			roles: [{ id: asRoleId(guildId), permissions: (everyonePerms | future).toString() }],
+		};
 		expect(computePermissions(ctx)).toBe(everyonePerms);
 		const broken: PermissionContext = { ...base, roles: [{ id: asRoleId(guildId), permissions: 'lots' }] };
-		expect(() => computePermissions(broken)).toThrow(expect.objectContaining({ code: 'TYPES_INVALID_PERMISSIONS' }) as Error);
+		expect(() => computePermissions(broken)).toThrow(
+			expect.objectContaining({ code: 'TYPES_INVALID_PERMISSIONS' }) as Error,
+		);
 		expect(() => computePermissions(broken)).toThrow(/role 100000000000000000 must be a decimal string/);
 	});
 
 	it('a timed-out member keeps only ViewChannel and ReadMessageHistory', () => {
 		const now = Date.parse('2026-01-01T00:00:00Z');
-		const ctx: PermissionContext = { ...base, memberRoleIds: [mods], communicationDisabledUntil: '2026-01-01T01:00:00Z', now };
+		const ctx: PermissionContext = {
+			...base,
+			memberRoleIds: [mods],
+			communicationDisabledUntil: '2026-01-01T01:00:00Z',
+			now,
+		};
 		expect(computePermissions(ctx)).toBe(F.ViewChannel | F.ReadMessageHistory);
 		expect(computePermissions({ ...ctx, communicationDisabledUntil: '2025-12-31T23:00:00Z' })).toBe(
 			everyonePerms | F.ManageMessages | F.KickMembers,

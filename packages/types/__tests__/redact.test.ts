@@ -34,7 +34,9 @@ describe('registerSecret / unregisterSecret (reference-counted)', () => {
 		unregisterSecret(secret);
 		registerSecret('short');
 		expect(redactSecrets('short')).toBe('short');
-		expect(() => { registerSecret(42 as unknown as string); }).not.toThrow();
+		expect(() => {
+			registerSecret(42 as unknown as string);
+		}).not.toThrow();
 		expect(redactSecrets(12345 as unknown as string)).toBe('12345');
 	});
 });

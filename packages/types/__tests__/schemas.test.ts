@@ -1,7 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DefaultValidationSampling, ValidationSampler, getValidationMode, hasModelShape, parsePayload, setValidationMode, TypesError, asUserId } from '@ovenjs/types';
+import {
+	DefaultValidationSampling,
+	ValidationSampler,
+	getValidationMode,
+	hasModelShape,
+	parsePayload,
+	setValidationMode,
+	TypesError,
+	asUserId,
+} from '@ovenjs/types';
 
-const rawUser = { id: '80351110224678912', username: 'Nelly', discriminator: '0', global_name: null, avatar: null, extra_field: 1 };
+const rawUser = {
+	id: '80351110224678912',
+	username: 'Nelly',
+	discriminator: '0',
+	global_name: null,
+	avatar: null,
+	extra_field: 1,
+};
 const rawMessage = {
 	id: '334385199974967042',
 	channel_id: '290926798999357250',
@@ -58,7 +74,12 @@ describe('parsePayload', () => {
 		const unchecked = { ...rawMessage, tts: 'not-checked' };
 		expect(parsePayload('Message', unchecked)).toBe(unchecked);
 		expect(() => parsePayload('Message', null)).toThrow(/must be an object/);
-		for (const bad of [{ ...rawMessage, id: 'abc' }, { ...rawMessage, author: {} }, { ...rawMessage, content: 5 }, { ...rawMessage, guild_id: 7 }]) {
+		for (const bad of [
+			{ ...rawMessage, id: 'abc' },
+			{ ...rawMessage, author: {} },
+			{ ...rawMessage, content: 5 },
+			{ ...rawMessage, guild_id: 7 },
+		]) {
 			expect(() => parsePayload('Message', bad)).toThrow(TypesError);
 		}
 		expect(() => parsePayload('Channel', { id: '290926798999357250' })).toThrow(/type/);
@@ -69,7 +90,17 @@ describe('parsePayload', () => {
 		const drifted = { ...rawMessage, tts: 'drifted' };
 		// A fresh sampler validates the first `first` payloads of each kind, then one in `every`.
 		const sampler = new ValidationSampler({ first: 2, every: 3 });
-		expect(Array.from({ length: 9 }, () => sampler.take('Message'))).toEqual([true, true, false, false, true, false, false, true, false]);
+		expect(Array.from({ length: 9 }, () => sampler.take('Message'))).toEqual([
+			true,
+			true,
+			false,
+			false,
+			true,
+			false,
+			false,
+			true,
+			false,
+		]);
 		expect(sampler.take('User')).toBe(true);
 		// A kind may take fewer first payloads (large ones), never more.
 		const large = new ValidationSampler({ first: 2, every: 3 });
@@ -106,7 +137,18 @@ describe('parsePayload', () => {
 			name: 'g',
 			icon: null,
 			owner_id: '80351110224678912',
-			roles: [{ id: '290926798999357249', name: '@everyone', color: 0, hoist: false, position: 0, permissions: '1024', managed: false, mentionable: false }],
+			roles: [
+				{
+					id: '290926798999357249',
+					name: '@everyone',
+					color: 0,
+					hoist: false,
+					position: 0,
+					permissions: '1024',
+					managed: false,
+					mentionable: false,
+				},
+			],
 			emojis: [],
 			features: [],
 			channels: [{ id: '290926798999357250', type: 0, name: 'general' }],

@@ -70,10 +70,30 @@ describe('snowflake validation', () => {
 
 describe('isSnowflake', () => {
 	/** The definition: decimal digits without leading zeros, at most 2^64 - 1. */
-	const reference = (value: string): boolean => /^(?:0|[1-9]\d{0,19})$/.test(value) && BigInt(value) <= 0xffff_ffff_ffff_ffffn;
+	const reference = (value: string): boolean =>
+		/^(?:0|[1-9]\d{0,19})$/.test(value) && BigInt(value) <= 0xffff_ffff_ffff_ffffn;
 
 	it('agrees with the definition on edge cases and on seeded random strings', () => {
-		const edges = ['0', '00', '01', '1', '9', '', ' 1', '1 ', '+1', '-1', '1e3', '1.0', '18446744073709551615', '18446744073709551616', '99999999999999999999', '100000000000000000000', '10000000000000000000', '١٢٣'];
+		const edges = [
+			'0',
+			'00',
+			'01',
+			'1',
+			'9',
+			'',
+			' 1',
+			'1 ',
+			'+1',
+			'-1',
+			'1e3',
+			'1.0',
+			'18446744073709551615',
+			'18446744073709551616',
+			'99999999999999999999',
+			'100000000000000000000',
+			'10000000000000000000',
+			'١٢٣',
+		];
 		let seed = 7;
 		const random = (): number => (seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 4_294_967_296;
 		const alphabet = '0123456789012345678901234567890123456789a -';
@@ -90,11 +110,16 @@ describe('isSnowflake', () => {
 });
 
 describe('snowflake utilities', () => {
-	it('deconstructs Discord\'s documented example', () => {
+	it("deconstructs Discord's documented example", () => {
 		const id = asUserId(DOC_ID);
 		expect(snowflakeTimestamp(id)).toBe(1_462_015_105_796);
 		expect(snowflakeDate(id).toISOString()).toBe('2016-04-30T11:18:25.796Z');
-		expect(deconstructSnowflake(id)).toEqual({ timestamp: 1_462_015_105_796, workerId: 1, processId: 0, increment: 7 });
+		expect(deconstructSnowflake(id)).toEqual({
+			timestamp: 1_462_015_105_796,
+			workerId: 1,
+			processId: 0,
+			increment: 7,
+		});
 	});
 
 	it('builds the smallest snowflake of a date and rejects pre-epoch dates', () => {

@@ -113,7 +113,20 @@ export {
 	ValidationSampler,
 	DefaultValidationSampling,
 } from './lib/schemas.js';
-export type { User, Role, Emoji, Member, Channel, Message, Guild, Interaction, ModelName, Model, ValidationMode, ValidationSampling } from './lib/schemas.js';
+export type {
+	User,
+	Role,
+	Emoji,
+	Member,
+	Channel,
+	Message,
+	Guild,
+	Interaction,
+	ModelName,
+	Model,
+	ValidationMode,
+	ValidationSampling,
+} from './lib/schemas.js';
 export { OvenError } from './lib/errors/OvenError.js';
 export type { OvenErrorOptions } from './lib/errors/OvenError.js';
 export { TypesError, TypesErrorMessages } from './lib/errors/TypesError.js';

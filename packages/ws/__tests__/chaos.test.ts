@@ -51,98 +51,136 @@ const RUNS: Run[] = [
 ];
 
 describe('seeded chaos: nothing lost, duplicated or reordered', () => {
-	it.each(RUNS)('$compression ($decompressor), seed $seed', async ({ compression, decompressor, seed }) => {
-		const random = seeded(seed);
-		const discord = await MockDiscord.start({ guilds: 1, membersPerGuild: 2, shards: 2, maxConcurrency: 2, identifyIntervalMs: 0, replayBufferSize: 100_000 });
-		cleanup.push(() => discord.stop());
-		const manager = new WebSocketManager({
-			token: discord.token,
-			intents: INTENTS,
-			shardCount: 2,
-			gatewayUrl: discord.gatewayUrl,
-			compression,
-			decompressor,
-			reconnectBackoff: { initial: 10, max: 50 },
-			identifyThrottler: { setLimits: () => undefined, waitForIdentify: () => Promise.resolve() },
-		});
-		cleanup.push(() => manager.destroy());
-		const received = new Map<number, number[]>([
-			[0, []],
-			[1, []],
-		]);
-		const status = new Map<number, { ready: boolean; left: boolean }>([
-			[0, { ready: true, left: false }],
-			[1, { ready: true, left: false }],
-		]);
-		manager.on('status', ({ shardId, status: now }) => {
-			const entry = status.get(shardId);
-			if (entry === undefined) return;
-			entry.ready = now === 'ready';
-			if (!entry.ready) entry.left = true;
-		});
-		const back = (): boolean => [...status.values()].every((entry) => entry.left && entry.ready);
-		manager.on('dispatch', (event) => {
-			if (event.t !== 'MESSAGE_CREATE') return;
-			const d = event.d;
-			if (typeof d === 'object' && d !== null && 'content' in d && typeof d.content === 'string') received.get(event.shardId)?.push(Number(d.content));
-		});
-		await manager.connect();
-
-		// Guild IDs whose timestamp part puts three on each shard ((id >> 22) % 2); the mock routes any guild ID it is not told the bot left.
-		const guilds = [1, 2, 3, 4, 5, 6].map((k) => ({ id: uncheckedSnowflake('Guild', String(BigInt(k) << 22n)), channelId: String((BigInt(k) << 22n) + 1n) }));
-		const shardOf = (guildId: GuildId): number => shardIdForGuild(guildId, 2);
-		expect(guilds.map((g) => shardOf(g.id))).toEqual([1, 0, 1, 0, 1, 0]);
-		const sent = new Map<number, number[]>([
-			[0, []],
-			[1, []],
-		]);
-		const plan = shuffle(CHAOS, random);
-		const chaosAt = new Set(plan.map((_, i) => Math.floor(((i + 1) * EVENTS) / (plan.length + 1))));
-		let next = 0;
-		const send = (n: number, guild: { readonly id: GuildId; readonly channelId: string }): Promise<void> =>
-			discord.gateway.dispatch(GatewayDispatchEvents.MessageCreate, { id: String(1_000_000 + n), channel_id: guild.channelId, guild_id: guild.id, content: String(n) }, { guildId: guild.id }).then((routed) => {
-				if (routed > 0) sent.get(shardOf(guild.id))?.push(n);
+	it.each(RUNS)(
+		'$compression ($decompressor), seed $seed',
+		async ({ compression, decompressor, seed }) => {
+			const random = seeded(seed);
+			const discord = await MockDiscord.start({
+				guilds: 1,
+				membersPerGuild: 2,
+				shards: 2,
+				maxConcurrency: 2,
+				identifyIntervalMs: 0,
+				replayBufferSize: 100_000,
 			});
-		// Bursts are routed synchronously, without waiting for the client, so a reconnect lands while frames are in flight.
-		let burst: Promise<void>[] = [];
-		for (let n = 0; n < EVENTS; n++) {
-			const guild = guilds[Math.floor(random() * guilds.length)];
-			if (guild === undefined) continue;
-			burst.push(send(n, guild));
-			if (burst.length >= 250 && !chaosAt.has(n)) {
-				await Promise.all(burst);
-				burst = [];
-			}
-			if (chaosAt.has(n)) {
-				const kind = plan[next++];
-				if (kind === undefined) continue;
-				for (const entry of status.values()) entry.left = false;
-				inflict(discord, kind);
-				// A few more events while the shards are away (buffered for a resume, or not routed once a session ended).
-				for (let extra = 0; extra < 20 && n + 1 < EVENTS; extra++) {
-					n++;
-					const g = guilds[n % guilds.length];
-					if (g !== undefined) burst.push(send(n, g));
+			cleanup.push(() => discord.stop());
+			const manager = new WebSocketManager({
+				token: discord.token,
+				intents: INTENTS,
+				shardCount: 2,
+				gatewayUrl: discord.gatewayUrl,
+				compression,
+				decompressor,
+				reconnectBackoff: { initial: 10, max: 50 },
+				identifyThrottler: { setLimits: () => undefined, waitForIdentify: () => Promise.resolve() },
+			});
+			cleanup.push(() => manager.destroy());
+			const received = new Map<number, number[]>([
+				[0, []],
+				[1, []],
+			]);
+			const status = new Map<number, { ready: boolean; left: boolean }>([
+				[0, { ready: true, left: false }],
+				[1, { ready: true, left: false }],
+			]);
+			manager.on('status', ({ shardId, status: now }) => {
+				const entry = status.get(shardId);
+				if (entry === undefined) return;
+				entry.ready = now === 'ready';
+				if (!entry.ready) entry.left = true;
+			});
+			const back = (): boolean => [...status.values()].every((entry) => entry.left && entry.ready);
+			manager.on('dispatch', (event) => {
+				if (event.t !== 'MESSAGE_CREATE') return;
+				const d = event.d;
+				if (typeof d === 'object' && d !== null && 'content' in d && typeof d.content === 'string')
+					received.get(event.shardId)?.push(Number(d.content));
+			});
+			await manager.connect();
+
+			// Guild IDs whose timestamp part puts three on each shard ((id >> 22) % 2); the mock routes any guild ID it is not told the bot left.
+			const guilds = [1, 2, 3, 4, 5, 6].map((k) => ({
+				id: uncheckedSnowflake('Guild', String(BigInt(k) << 22n)),
+				channelId: String((BigInt(k) << 22n) + 1n),
+			}));
+			const shardOf = (guildId: GuildId): number => shardIdForGuild(guildId, 2);
+			expect(guilds.map((g) => shardOf(g.id))).toEqual([1, 0, 1, 0, 1, 0]);
+			const sent = new Map<number, number[]>([
+				[0, []],
+				[1, []],
+			]);
+			const plan = shuffle(CHAOS, random);
+			const chaosAt = new Set(plan.map((_, i) => Math.floor(((i + 1) * EVENTS) / (plan.length + 1))));
+			let next = 0;
+			const send = (n: number, guild: { readonly id: GuildId; readonly channelId: string }): Promise<void> =>
+				discord.gateway
+					.dispatch(
+						GatewayDispatchEvents.MessageCreate,
+						{
+							id: String(1_000_000 + n),
+							channel_id: guild.channelId,
+							guild_id: guild.id,
+							content: String(n),
+						},
+						{ guildId: guild.id },
+					)
+					.then((routed) => {
+						if (routed > 0) sent.get(shardOf(guild.id))?.push(n);
+					});
+			// Bursts are routed synchronously, without waiting for the client, so a reconnect lands while frames are in flight.
+			let burst: Promise<void>[] = [];
+			for (let n = 0; n < EVENTS; n++) {
+				const guild = guilds[Math.floor(random() * guilds.length)];
+				if (guild === undefined) continue;
+				burst.push(send(n, guild));
+				if (burst.length >= 250 && !chaosAt.has(n)) {
+					await Promise.all(burst);
+					burst = [];
 				}
-				await Promise.all(burst);
-				burst = [];
-				await until(back, 20_000, `both shards back after ${kind}`);
+				if (chaosAt.has(n)) {
+					const kind = plan[next++];
+					if (kind === undefined) continue;
+					for (const entry of status.values()) entry.left = false;
+					inflict(discord, kind);
+					// A few more events while the shards are away (buffered for a resume, or not routed once a session ended).
+					for (let extra = 0; extra < 20 && n + 1 < EVENTS; extra++) {
+						n++;
+						const g = guilds[n % guilds.length];
+						if (g !== undefined) burst.push(send(n, g));
+					}
+					await Promise.all(burst);
+					burst = [];
+					await until(back, 20_000, `both shards back after ${kind}`);
+				}
 			}
-		}
-		await Promise.all(burst);
-		for (const list of sent.values()) list.sort((x, y) => x - y);
-		await until(() => (received.get(0)?.length ?? 0) + (received.get(1)?.length ?? 0) >= (sent.get(0)?.length ?? 0) + (sent.get(1)?.length ?? 0), 20_000, 'every routed event');
-		await new Promise((resolve) => setTimeout(resolve, 100));
-		for (const shard of [0, 1]) {
-			const got = received.get(shard) ?? [];
-			const want = sent.get(shard) ?? [];
-			const lost = want.filter((n) => !got.includes(n));
-			const duplicated = got.length - new Set(got).size;
-			const outOfOrder = got.filter((n, i) => i > 0 && n <= (got[i - 1] ?? -1)).length;
-			expect({ shard, lost: lost.length, duplicated, outOfOrder, extra: got.length - want.length }).toEqual({ shard, lost: 0, duplicated: 0, outOfOrder: 0, extra: 0 });
-		}
-		expect(next).toBe(CHAOS.length);
-	}, 120_000);
+			await Promise.all(burst);
+			for (const list of sent.values()) list.sort((x, y) => x - y);
+			await until(
+				() =>
+					(received.get(0)?.length ?? 0) + (received.get(1)?.length ?? 0) >=
+					(sent.get(0)?.length ?? 0) + (sent.get(1)?.length ?? 0),
+				20_000,
+				'every routed event',
+			);
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			for (const shard of [0, 1]) {
+				const got = received.get(shard) ?? [];
+				const want = sent.get(shard) ?? [];
+				const lost = want.filter((n) => !got.includes(n));
+				const duplicated = got.length - new Set(got).size;
+				const outOfOrder = got.filter((n, i) => i > 0 && n <= (got[i - 1] ?? -1)).length;
+				expect({ shard, lost: lost.length, duplicated, outOfOrder, extra: got.length - want.length }).toEqual({
+					shard,
+					lost: 0,
+					duplicated: 0,
+					outOfOrder: 0,
+					extra: 0,
+				});
+			}
+			expect(next).toBe(CHAOS.length);
+		},
+		120_000,
+	);
 });
 
 function inflict(discord: MockDiscord, kind: Chaos): void {

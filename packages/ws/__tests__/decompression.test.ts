@@ -6,7 +6,11 @@ import { randomBytes } from 'node:crypto';
 import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../src/index.js';
-import { createDecompressor, resolveDecompressor, type DecompressorImplementation } from '../src/lib/utils/decompression.js';
+import {
+	createDecompressor,
+	resolveDecompressor,
+	type DecompressorImplementation,
+} from '../src/lib/utils/decompression.js';
 import { seeded } from './helpers/seeded.js';
 
 const hasNodeZstd = typeof Reflect.get(zlib, 'createZstdDecompress') === 'function';
@@ -14,10 +18,18 @@ const ZLIB: DecompressorImplementation[] = ['zlib-sync', 'node:zlib'];
 const ZSTD: DecompressorImplementation[] = hasNodeZstd ? ['fzstd', 'node:zlib'] : ['fzstd'];
 const MiB = 1024 * 1024;
 
-function collect(compression: 'zlib-stream' | 'zstd-stream', implementation: DecompressorImplementation, maxMessageSize = 64 * MiB) {
+function collect(
+	compression: 'zlib-stream' | 'zstd-stream',
+	implementation: DecompressorImplementation,
+	maxMessageSize = 64 * MiB,
+) {
 	const out: string[] = [];
 	const errors: GatewayError[] = [];
-	const decompressor = createDecompressor({ compression, implementation, maxMessageSize }, (text) => out.push(text), (error) => errors.push(error));
+	const decompressor = createDecompressor(
+		{ compression, implementation, maxMessageSize },
+		(text) => out.push(text),
+		(error) => errors.push(error),
+	);
 	return { out, errors, decompressor };
 }
 
@@ -44,7 +56,10 @@ async function zlibFrames(messages: readonly (string | Buffer)[]): Promise<Buffe
 const zstdHeader = (): Buffer => Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x58]);
 function zstdBlock(type: 'raw' | 'rle', body: Buffer, size = body.length, last = false): Buffer {
 	const header = (size << 3) | ((type === 'raw' ? 0 : 1) << 1) | (last ? 1 : 0);
-	return Buffer.concat([Buffer.from([header & 0xff, (header >> 8) & 0xff, (header >> 16) & 0xff]), type === 'raw' ? body : body.subarray(0, 1)]);
+	return Buffer.concat([
+		Buffer.from([header & 0xff, (header >> 8) & 0xff, (header >> 16) & 0xff]),
+		type === 'raw' ? body : body.subarray(0, 1),
+	]);
 }
 
 /** Settles a decompressor whose decoding may run in the thread pool. */
@@ -60,9 +75,16 @@ describe('decoder selection', () => {
 	});
 
 	it('refuses a decoder that cannot decode the transport, saying what to use', () => {
-		expect(resolveDecompressor('zlib-stream', 'fzstd')).toMatchObject({ code: 'GATEWAY_INVALID_OPTION', message: expect.stringContaining("'auto'") as string });
+		expect(resolveDecompressor('zlib-stream', 'fzstd')).toMatchObject({
+			code: 'GATEWAY_INVALID_OPTION',
+			message: expect.stringContaining("'auto'") as string,
+		});
 		expect(resolveDecompressor('zstd-stream', 'zlib-sync')).toMatchObject({ code: 'GATEWAY_INVALID_OPTION' });
-		if (!hasNodeZstd) expect(resolveDecompressor('zstd-stream', 'node:zlib')).toMatchObject({ code: 'GATEWAY_INVALID_OPTION', message: expect.stringContaining('22.15') as string });
+		if (!hasNodeZstd)
+			expect(resolveDecompressor('zstd-stream', 'node:zlib')).toMatchObject({
+				code: 'GATEWAY_INVALID_OPTION',
+				message: expect.stringContaining('22.15') as string,
+			});
 	});
 });
 
@@ -142,7 +164,11 @@ describe.each(ZLIB)('zlib-stream on %s', (implementation) => {
 
 	it('fuzz: random and mutated input only ever yields payloads or typed errors', async () => {
 		const random = seeded(0x2f_0e_9a);
-		const frames = await zlibFrames(['{"op":10,"d":{"heartbeat_interval":41250}}', '{"op":0,"t":"MESSAGE_CREATE","s":1,"d":{"content":"hi"}}', 'y'.repeat(5_000)]);
+		const frames = await zlibFrames([
+			'{"op":10,"d":{"heartbeat_interval":41250}}',
+			'{"op":0,"t":"MESSAGE_CREATE","s":1,"d":{"content":"hi"}}',
+			'y'.repeat(5_000),
+		]);
 		for (let round = 0; round < 200; round++) {
 			const { errors, decompressor } = collect('zlib-stream', implementation, 256 * 1024);
 			for (const frame of frames) {
@@ -195,7 +221,11 @@ describe.each(ZSTD)('zstd-stream on %s', (implementation) => {
 
 	it('fuzz: random and mutated input only ever yields payloads or typed errors', async () => {
 		const random = seeded(0x5eed);
-		const valid = [Buffer.concat([zstdHeader(), zstdBlock('raw', Buffer.from('{"op":10}'))]), zstdBlock('rle', Buffer.from('z'), 1000), zstdBlock('raw', Buffer.from('{"op":11}'))];
+		const valid = [
+			Buffer.concat([zstdHeader(), zstdBlock('raw', Buffer.from('{"op":10}'))]),
+			zstdBlock('rle', Buffer.from('z'), 1000),
+			zstdBlock('raw', Buffer.from('{"op":11}')),
+		];
 		for (let round = 0; round < 200; round++) {
 			const { errors, decompressor } = collect('zstd-stream', implementation, 256 * 1024);
 			for (const frame of valid) {

@@ -33,7 +33,14 @@ async function silentServer(): Promise<{ url: string; sockets: WebSocket[] }> {
 describe('edge cases', () => {
 	it('reconnects when HELLO does not arrive within helloTimeout', async () => {
 		const { url, sockets } = await silentServer();
-		const manager = new WebSocketManager({ token: 'token-for-edge-tests', intents: 1, shardCount: 1, gatewayUrl: url, helloTimeout: 100, reconnectBackoff: { initial: 10, max: 20 } });
+		const manager = new WebSocketManager({
+			token: 'token-for-edge-tests',
+			intents: 1,
+			shardCount: 1,
+			gatewayUrl: url,
+			helloTimeout: 100,
+			reconnectBackoff: { initial: 10, max: 20 },
+		});
 		const debug: string[] = [];
 		manager.on('debug', (m) => debug.push(m));
 		const connecting = manager.connect().catch((error: unknown) => error);

@@ -22,7 +22,12 @@ describe('start-up', () => {
 				await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 15)));
 			},
 		};
-		const manager = new WebSocketManager({ token: gw.token, intents: 1, fetchGatewayInformation: () => Promise.resolve(gw.gatewayBot()), identifyThrottler: throttler });
+		const manager = new WebSocketManager({
+			token: gw.token,
+			intents: 1,
+			fetchGatewayInformation: () => Promise.resolve(gw.gatewayBot()),
+			identifyThrottler: throttler,
+		});
 		cleanup.push(() => manager.destroy());
 		const progress: ShardProgress[] = [];
 		manager.on('progress', (p) => progress.push(p));
@@ -68,7 +73,14 @@ describe('extension points and thresholds', () => {
 		const gw = await FakeGateway.start();
 		cleanup.push(() => gw.stop());
 		const calls: [string, unknown[]][] = [];
-		const listened = new Set<ExtensionPointName>(['ws:beforeConnect', 'ws:afterConnect', 'ws:onMessage', 'ws:onClose', 'ws:shardStatus', 'ws:shardReady']);
+		const listened = new Set<ExtensionPointName>([
+			'ws:beforeConnect',
+			'ws:afterConnect',
+			'ws:onMessage',
+			'ws:onClose',
+			'ws:shardStatus',
+			'ws:shardReady',
+		]);
 		const extensions: ExtensionPointEmitter = {
 			has: (point) => listened.has(point),
 			emit: (point, ...args) => {
@@ -76,7 +88,14 @@ describe('extension points and thresholds', () => {
 			},
 			transform: (_point, value) => Promise.resolve(value),
 		};
-		const manager = new WebSocketManager({ token: gw.token, intents: 1, shardCount: 1, gatewayUrl: gw.url, extensions, reconnectBackoff: { initial: 10, max: 20 } });
+		const manager = new WebSocketManager({
+			token: gw.token,
+			intents: 1,
+			shardCount: 1,
+			gatewayUrl: gw.url,
+			extensions,
+			reconnectBackoff: { initial: 10, max: 20 },
+		});
 		cleanup.push(() => manager.destroy());
 		await manager.connect();
 		gw.closeAll(4000);
@@ -87,7 +106,11 @@ describe('extension points and thresholds', () => {
 		expect(before.url).toContain('v=10');
 		expect(before.url).not.toContain(gw.token);
 		expect(calls.filter(([p]) => p === 'ws:shardReady').map(([, a]) => a[1])).toEqual([false, true]);
-		expect(calls.find(([p]) => p === 'ws:onClose')?.[1][0]).toMatchObject({ shardId: 0, code: 4000, willReconnect: true });
+		expect(calls.find(([p]) => p === 'ws:onClose')?.[1][0]).toMatchObject({
+			shardId: 0,
+			code: 4000,
+			willReconnect: true,
+		});
 	});
 
 	it('reshards when a shard holds more guilds than guildsPerShardThreshold', async () => {
@@ -141,7 +164,9 @@ describe('member requests', () => {
 		const result = requests.collect(0, { guildId, nonce: 'n1', rateLimitRetries: 1 });
 		const check = expect(result).rejects.toMatchObject({ code: 'GATEWAY_RATE_LIMITED', retryAfter: 2 });
 		await vi.advanceTimersByTimeAsync(0);
-		expect(requests.handle('RATE_LIMITED', { opcode: 8, retry_after: 2, meta: { guild_id: guildId, nonce: 'n1' } })).toBe(true);
+		expect(
+			requests.handle('RATE_LIMITED', { opcode: 8, retry_after: 2, meta: { guild_id: guildId, nonce: 'n1' } }),
+		).toBe(true);
 		await vi.advanceTimersByTimeAsync(2_000);
 		expect(nonces).toEqual(['n1', 'n1']);
 		requests.handle('RATE_LIMITED', { opcode: 8, retry_after: 2, meta: { guild_id: guildId, nonce: 'n1' } });

@@ -4,7 +4,12 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { MockDiscord } from '@ovenjs/testing';
-import { type GatewayCompression, type GatewayDispatch, WebSocketManager, type WebSocketManagerOptions } from '../src/index.js';
+import {
+	type GatewayCompression,
+	type GatewayDispatch,
+	WebSocketManager,
+	type WebSocketManagerOptions,
+} from '../src/index.js';
 import { until } from './helpers/FakeGateway.js';
 
 const INTENTS = 1 | (1 << 9) | (1 << 15); // Guilds, GuildMessages, MessageContent
@@ -14,14 +19,19 @@ afterEach(async () => {
 	for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-async function start(mockOptions: Parameters<typeof MockDiscord.start>[0] = {}, options: Partial<WebSocketManagerOptions> = {}) {
+async function start(
+	mockOptions: Parameters<typeof MockDiscord.start>[0] = {},
+	options: Partial<WebSocketManagerOptions> = {},
+) {
 	const discord = await MockDiscord.start({ guilds: 2, membersPerGuild: 5, ...mockOptions });
 	cleanup.push(() => discord.stop());
 	const manager = new WebSocketManager({
 		token: discord.token,
 		intents: INTENTS,
 		fetchGatewayInformation: async () => {
-			const response = await fetch(`${discord.apiBase}/v10/gateway/bot`, { headers: { authorization: `Bot ${discord.token}` } });
+			const response = await fetch(`${discord.apiBase}/v10/gateway/bot`, {
+				headers: { authorization: `Bot ${discord.token}` },
+			});
 			return response.json();
 		},
 		reconnectBackoff: { initial: 10, max: 100 },
@@ -40,22 +50,34 @@ async function start(mockOptions: Parameters<typeof MockDiscord.start>[0] = {}, 
 }
 
 /** Message contents in arrival order. */
-const contents = (events: readonly GatewayDispatch[]): string[] => events.map((e) => (e.d as { content: string }).content);
+const contents = (events: readonly GatewayDispatch[]): string[] =>
+	events.map((e) => (e.d as { content: string }).content);
 const expected = (count: number, from = 0): string[] => Array.from({ length: count }, (_, i) => `flood ${i + from}`);
 
 describe('WebSocketManager against MockDiscord', () => {
-	it.each<GatewayCompression>([null, 'zlib-stream', 'zstd-stream'])('connects with shardCount auto and receives a flood exactly once (%s)', async (compression) => {
-		const { discord, manager, messages, all, channelId } = await start({ shards: 2, maxConcurrency: 2 }, { compression });
-		const progress: number[] = [];
-		manager.on('progress', (p) => progress.push(p.ready));
-		await manager.connect();
-		expect(manager.shardCount).toBe(2);
-		expect(progress.at(-1)).toBe(2);
-		expect(all.filter((e) => e.t === 'READY').map((e) => e.shardId).sort()).toEqual([0, 1]);
-		await discord.gateway.flood(1_000, { channelId });
-		await until(() => messages.length >= 1_000, 20_000, '1000 messages');
-		expect(contents(messages)).toEqual(expected(1_000));
-	});
+	it.each<GatewayCompression>([null, 'zlib-stream', 'zstd-stream'])(
+		'connects with shardCount auto and receives a flood exactly once (%s)',
+		async (compression) => {
+			const { discord, manager, messages, all, channelId } = await start(
+				{ shards: 2, maxConcurrency: 2 },
+				{ compression },
+			);
+			const progress: number[] = [];
+			manager.on('progress', (p) => progress.push(p.ready));
+			await manager.connect();
+			expect(manager.shardCount).toBe(2);
+			expect(progress.at(-1)).toBe(2);
+			expect(
+				all
+					.filter((e) => e.t === 'READY')
+					.map((e) => e.shardId)
+					.sort(),
+			).toEqual([0, 1]);
+			await discord.gateway.flood(1_000, { channelId });
+			await until(() => messages.length >= 1_000, 20_000, '1000 messages');
+			expect(contents(messages)).toEqual(expected(1_000));
+		},
+	);
 
 	it('resumes after the mock closes every connection mid-flood: nothing lost, nothing duplicated', async () => {
 		const { discord, manager, messages, channelId } = await start({}, { compression: 'zlib-stream' });
@@ -120,13 +142,22 @@ describe('WebSocketManager against MockDiscord', () => {
 
 	it('fails with GATEWAY_AUTHENTICATION_FAILED for a bad token and GATEWAY_DISALLOWED_INTENTS for 4014', async () => {
 		const { discord } = await start();
-		const bad = new WebSocketManager({ token: 'not-the-token-0123456789', intents: 1, shardCount: 1, gatewayUrl: discord.gatewayUrl });
+		const bad = new WebSocketManager({
+			token: 'not-the-token-0123456789',
+			intents: 1,
+			shardCount: 1,
+			gatewayUrl: discord.gatewayUrl,
+		});
 		cleanup.push(() => bad.destroy());
 		await expect(bad.connect()).rejects.toMatchObject({ code: 'GATEWAY_AUTHENTICATION_FAILED', closeCode: 4004 });
 
 		const strict = await start({ privilegedIntents: 0 }, { intents: INTENTS | (1 << 1), shardCount: 1 });
 		const error = await strict.manager.connect().catch((e: unknown) => e);
-		expect(error).toMatchObject({ code: 'GATEWAY_DISALLOWED_INTENTS', closeCode: 4014, privilegedIntents: ['GuildMembers', 'MessageContent'] });
+		expect(error).toMatchObject({
+			code: 'GATEWAY_DISALLOWED_INTENTS',
+			closeCode: 4014,
+			privilegedIntents: ['GuildMembers', 'MessageContent'],
+		});
 	});
 
 	it('fetches guild members through op 8 chunks', async () => {

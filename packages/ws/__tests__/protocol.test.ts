@@ -1,6 +1,16 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GatewayError, type GatewayDispatch, type GatewayErrorCode, GatewayErrorMessages, type IdentifyThrottler, type SessionInfo, type ShardStatus, WebSocketManager, type WebSocketManagerOptions } from '../src/index.js';
+import {
+	GatewayError,
+	type GatewayDispatch,
+	type GatewayErrorCode,
+	GatewayErrorMessages,
+	type IdentifyThrottler,
+	type SessionInfo,
+	type ShardStatus,
+	WebSocketManager,
+	type WebSocketManagerOptions,
+} from '../src/index.js';
 import { FakeGateway, type FakeGatewayOptions, until } from './helpers/FakeGateway.js';
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -81,7 +91,11 @@ describe('WebSocketManager against an in-test gateway', () => {
 		for (const code of [4000, 4001, 4002, 4003, 4005, 4008]) {
 			gw.closeAll(code);
 			gw.dispatch(0, 'MESSAGE_CREATE', { n: resumes });
-			await until(() => resumes === 1 + [4000, 4001, 4002, 4003, 4005, 4008].indexOf(code) + 1, 10_000, `resume after ${code}`);
+			await until(
+				() => resumes === 1 + [4000, 4001, 4002, 4003, 4005, 4008].indexOf(code) + 1,
+				10_000,
+				`resume after ${code}`,
+			);
 		}
 		await until(() => numbers(events).length === 7);
 		expect(numbers(events)).toEqual(seq(0, 7));
@@ -104,7 +118,9 @@ describe('WebSocketManager against an in-test gateway', () => {
 		gw.sendOp(9, false);
 		await until(() => gw.identifies.length === 2, 8_000, 'second identify');
 		expect(Date.now() - before).toBeGreaterThanOrEqual(950);
-		expect(lost).toEqual([{ type: 'sessionLost', shardId: 0, lastSequence: 4, reason: 'invalid session (not resumable)' }]);
+		expect(lost).toEqual([
+			{ type: 'sessionLost', shardId: 0, lastSequence: 4, reason: 'invalid session (not resumable)' },
+		]);
 		await until(() => events.filter((e) => e.t === 'READY').length === 2);
 		gw.dispatch(0, 'MESSAGE_CREATE', { n: 1 });
 		await until(() => numbers(events).length === 2);
@@ -159,7 +175,10 @@ describe('WebSocketManager against an in-test gateway', () => {
 		const errors: GatewayError[] = [];
 		second.manager.on('error', (e) => errors.push(e.error));
 		const disallowed = await second.manager.connect().catch((error: unknown) => error);
-		expect(disallowed).toMatchObject({ code: 'GATEWAY_DISALLOWED_INTENTS', privilegedIntents: ['GuildMembers', 'MessageContent'] });
+		expect(disallowed).toMatchObject({
+			code: 'GATEWAY_DISALLOWED_INTENTS',
+			privilegedIntents: ['GuildMembers', 'MessageContent'],
+		});
 		expect((disallowed as Error).message).toContain('GuildMembers, MessageContent');
 		expect(errors.map((e) => e.code)).toEqual(['GATEWAY_DISALLOWED_INTENTS']);
 		const [status] = await second.manager.fetchStatus();
@@ -177,7 +196,10 @@ describe('WebSocketManager against an in-test gateway', () => {
 		await until(() => numbers(events).length === 201);
 		expect(numbers(events)).toEqual(seq(0, 201));
 		// The resume went to resume_gateway_url with the same version, encoding and compression.
-		expect(gw.paths).toEqual(['/?v=10&encoding=json&compress=zlib-stream', '/resume-here?v=10&encoding=json&compress=zlib-stream']);
+		expect(gw.paths).toEqual([
+			'/?v=10&encoding=json&compress=zlib-stream',
+			'/resume-here?v=10&encoding=json&compress=zlib-stream',
+		]);
 		expect(gw.resumes).toHaveLength(1);
 	});
 
@@ -195,7 +217,10 @@ describe('WebSocketManager against an in-test gateway', () => {
 
 	it('asks a dispatchEvents function for every dispatch, so what is wanted can change while the shard runs', async () => {
 		let typing = false;
-		const { gw, manager, events } = await setup({}, { dispatchEvents: (t: string) => t === 'MESSAGE_CREATE' || (typing && t === 'TYPING_START') });
+		const { gw, manager, events } = await setup(
+			{},
+			{ dispatchEvents: (t: string) => t === 'MESSAGE_CREATE' || (typing && t === 'TYPING_START') },
+		);
 		await manager.connect();
 		for (let n = 0; n < 3; n++) gw.dispatch(0, 'TYPING_START', { n });
 		gw.dispatch(0, 'MESSAGE_CREATE', { n: 3 });
@@ -230,7 +255,14 @@ describe('WebSocketManager against an in-test gateway', () => {
 		await manager.destroy({ keepSession: true });
 		expect(store.get(0)?.sequence).toBe(12);
 		for (let n = 10; n < 15; n++) gw.dispatch(0, 'MESSAGE_CREATE', { n });
-		const next = new WebSocketManager({ token: gw.token, intents: 513, shardCount: 1, gatewayUrl: gw.url, identifyThrottler: instant, ...hooks });
+		const next = new WebSocketManager({
+			token: gw.token,
+			intents: 513,
+			shardCount: 1,
+			gatewayUrl: gw.url,
+			identifyThrottler: instant,
+			...hooks,
+		});
 		cleanup.push(() => next.destroy());
 		const later: GatewayDispatch[] = [];
 		next.on('dispatch', (e) => later.push(e));
@@ -251,11 +283,14 @@ describe('WebSocketManager against an in-test gateway', () => {
 		expect(result.notFound).toEqual(['999']);
 		gw.rateLimitNextMemberRequest = true;
 		const indexes: number[] = [];
-		for await (const chunk of manager.requestGuildMembersIterator({ guildId, query: 'a', limit: 10 })) indexes.push(chunk.chunkIndex);
+		for await (const chunk of manager.requestGuildMembersIterator({ guildId, query: 'a', limit: 10 }))
+			indexes.push(chunk.chunkIndex);
 		expect(indexes).toEqual([0, 1, 2]);
 		const requests = gw.received.filter((p) => (p as { op: number }).op === 8);
 		expect(requests).toHaveLength(3);
-		await expect(manager.requestGuildMembers({ guildId, nonce: 'x'.repeat(33) })).rejects.toMatchObject({ code: 'GATEWAY_INVALID_OPTION' });
+		await expect(manager.requestGuildMembers({ guildId, nonce: 'x'.repeat(33) })).rejects.toMatchObject({
+			code: 'GATEWAY_INVALID_OPTION',
+		});
 	});
 
 	it('sends payloads through the queue and refuses managed opcodes', async () => {
@@ -265,8 +300,12 @@ describe('WebSocketManager against an in-test gateway', () => {
 		await until(() => gw.received.some((p) => (p as { op: number }).op === 3));
 		await expect(manager.send(0, { op: 2, d: {} })).rejects.toMatchObject({ code: 'GATEWAY_INVALID_PAYLOAD' });
 		await expect(manager.send(5, { op: 3, d: {} })).rejects.toMatchObject({ code: 'GATEWAY_UNKNOWN_SHARD' });
-		await expect(manager.send(0, { op: 3, d: { big: 'x'.repeat(5_000) } })).rejects.toMatchObject({ code: 'GATEWAY_INVALID_PAYLOAD' });
-		await expect(manager.send(0, { op: 'three' as never, d: {} })).rejects.toMatchObject({ code: 'GATEWAY_INVALID_PAYLOAD' });
+		await expect(manager.send(0, { op: 3, d: { big: 'x'.repeat(5_000) } })).rejects.toMatchObject({
+			code: 'GATEWAY_INVALID_PAYLOAD',
+		});
+		await expect(manager.send(0, { op: 'three' as never, d: {} })).rejects.toMatchObject({
+			code: 'GATEWAY_INVALID_PAYLOAD',
+		});
 	});
 
 	it('holds payloads past the send limit in the queue and rejects them, never drops them, on destroy', async () => {
@@ -275,9 +314,18 @@ describe('WebSocketManager against an in-test gateway', () => {
 		manager.on('closed', () => closes++);
 		await manager.connect();
 		const presence = { op: 3, d: { since: null, activities: [], status: 'online', afk: false } };
-		const results = Array.from({ length: 130 }, () => manager.send(0, presence).then(() => 'sent', (error: unknown) => (error as GatewayError).code));
+		const results = Array.from({ length: 130 }, () =>
+			manager.send(0, presence).then(
+				() => 'sent',
+				(error: unknown) => (error as GatewayError).code,
+			),
+		);
 		// 120 per window, 3 kept for heartbeats (41.25 s interval), 1 taken by IDENTIFY: 116 go now.
-		await until(() => gw.received.filter((p) => (p as { op: number }).op === 3).length === 116, 5_000, '116 payloads');
+		await until(
+			() => gw.received.filter((p) => (p as { op: number }).op === 3).length === 116,
+			5_000,
+			'116 payloads',
+		);
 		await new Promise((r) => setTimeout(r, 200));
 		expect(gw.received.filter((p) => (p as { op: number }).op === 3)).toHaveLength(116);
 		expect(closes).toBe(0);
@@ -332,7 +380,11 @@ describe('GatewayError codes: one meaning each', () => {
 	it('builds every code from its one message', () => {
 		const error = GatewayError.of('GATEWAY_READY_TIMEOUT', [2, true, 15_000], { shardId: 2 });
 		expect(error).toBeInstanceOf(GatewayError);
-		expect(error).toMatchObject({ code: 'GATEWAY_READY_TIMEOUT', name: 'GatewayError[GATEWAY_READY_TIMEOUT]', shardId: 2 });
+		expect(error).toMatchObject({
+			code: 'GATEWAY_READY_TIMEOUT',
+			name: 'GatewayError[GATEWAY_READY_TIMEOUT]',
+			shardId: 2,
+		});
 		expect(error.message).toBe(GatewayErrorMessages.GATEWAY_READY_TIMEOUT(2, true, 15_000));
 		expect(error.message).toContain('readyTimeout');
 	});
@@ -345,12 +397,15 @@ describe('GatewayError codes: one meaning each', () => {
 	});
 
 	it('reports a throwing session hook as GATEWAY_HOOK_FAILED and still connects', async () => {
-		const { manager } = await setup({}, {
-			retrieveSessionInfo: () => {
-				throw new Error('store down');
+		const { manager } = await setup(
+			{},
+			{
+				retrieveSessionInfo: () => {
+					throw new Error('store down');
+				},
+				updateSessionInfo: () => Promise.reject(new Error('store down')),
 			},
-			updateSessionInfo: () => Promise.reject(new Error('store down')),
-		});
+		);
 		const errors = errorsOf(manager);
 		await manager.connect();
 		await until(() => errors.length >= 2, 5_000, 'both hooks reported');

@@ -33,7 +33,8 @@ describe.skipIf(!redis.available)('RedisIdentifyThrottler (real Redis)', () => {
 		]);
 		expect(grants).toHaveLength(4);
 		const times = grants.map((g) => g.at).sort((x, y) => x - y);
-		for (let i = 1; i < times.length; i++) expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(250);
+		for (let i = 1; i < times.length; i++)
+			expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(250);
 		expect(grants.filter((g) => g.who.startsWith('a')).map((g) => g.who)).toEqual(['a0', 'a1']);
 		expect(Number(await a.get(`${keyPrefix}budget`))).toBe(996);
 		await a.del(`${keyPrefix}budget`, `${keyPrefix}bucket:0`, `${keyPrefix}total`);
@@ -43,7 +44,12 @@ describe.skipIf(!redis.available)('RedisIdentifyThrottler (real Redis)', () => {
 		const keyPrefix = uniquePrefix('ws-identify');
 		const throttler = new RedisIdentifyThrottler({ redis: a, keyPrefix, windowMs: 200 });
 		const waits: number[] = [];
-		const other = new RedisIdentifyThrottler({ redis: b, keyPrefix, windowMs: 200, onBudgetExhausted: (ms) => waits.push(ms) });
+		const other = new RedisIdentifyThrottler({
+			redis: b,
+			keyPrefix,
+			windowMs: 200,
+			onBudgetExhausted: (ms) => waits.push(ms),
+		});
 		await throttler.setLimits({ total: 10, remaining: 2, resetAfter: 400, maxConcurrency: 2 });
 		await other.setLimits({ total: 10, remaining: 2, resetAfter: 400, maxConcurrency: 2 });
 		await Promise.all([throttler.waitForIdentify(0), throttler.waitForIdentify(1)]);
@@ -68,7 +74,12 @@ describe.skipIf(!redis.available)('RedisIdentifyThrottler (real Redis)', () => {
 		const keyPrefix = uniquePrefix('ws-identify-manager');
 		const gw = await FakeGateway.start({ recommendedShards: 3, maxConcurrency: 1 });
 		const throttler = new RedisIdentifyThrottler({ redis: a, keyPrefix, windowMs: 150 });
-		const manager = new WebSocketManager({ token: gw.token, intents: 1, fetchGatewayInformation: () => Promise.resolve(gw.gatewayBot()), identifyThrottler: throttler });
+		const manager = new WebSocketManager({
+			token: gw.token,
+			intents: 1,
+			fetchGatewayInformation: () => Promise.resolve(gw.gatewayBot()),
+			identifyThrottler: throttler,
+		});
 		const order: number[] = [];
 		manager.on('status', (e) => {
 			if (e.status === 'identifying') order.push(e.shardId);

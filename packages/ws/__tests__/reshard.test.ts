@@ -9,7 +9,14 @@ afterEach(async () => {
 
 const instant: IdentifyThrottler = { setLimits: () => undefined, waitForIdentify: () => Promise.resolve() };
 // Guild ids whose shard differs between 1, 2 and 3 shards.
-const guilds = ['81384788765712384', '81384788765712385', '175928847299117063', '222078108977594368', '1097205429283700756', '301392489292939264'];
+const guilds = [
+	'81384788765712384',
+	'81384788765712385',
+	'175928847299117063',
+	'222078108977594368',
+	'1097205429283700756',
+	'301392489292939264',
+];
 
 describe('live resharding', () => {
 	it('starts the new set beside the old, switches over, and loses or duplicates no event', async () => {
@@ -65,7 +72,9 @@ describe('live resharding', () => {
 		expect(new Set(seen).size).toBe(n);
 		// Per guild, events arrive in order.
 		for (const guild of guilds) {
-			const ofGuild = messages().filter((e) => (e.d as { g: string }).g === guild).map((e) => (e.d as { n: number }).n);
+			const ofGuild = messages()
+				.filter((e) => (e.d as { g: string }).g === guild)
+				.map((e) => (e.d as { n: number }).n);
 			expect(ofGuild).toEqual([...ofGuild].sort((a, b) => a - b));
 		}
 		expect(phases).toEqual(['started:1->3', 'switched:1->3']);
@@ -75,13 +84,23 @@ describe('live resharding', () => {
 		expect(events.filter((e) => e.t === 'READY')).toHaveLength(1);
 		expect(events.filter((e) => e.t === 'GUILD_CREATE')).toHaveLength(guilds.length);
 		const status = await manager.fetchStatus();
-		expect(status.map((s) => [s.shardId, s.status])).toEqual([[0, 'ready'], [1, 'ready'], [2, 'ready']]);
-		expect(new Set(gw.identifies.map((i) => `${i.shardId}/${i.shardCount}`))).toEqual(new Set(['0/1', '0/3', '1/3', '2/3']));
+		expect(status.map((s) => [s.shardId, s.status])).toEqual([
+			[0, 'ready'],
+			[1, 'ready'],
+			[2, 'ready'],
+		]);
+		expect(new Set(gw.identifies.map((i) => `${i.shardId}/${i.shardCount}`))).toEqual(
+			new Set(['0/1', '0/3', '1/3', '2/3']),
+		);
 		// The retired set did not clear or overwrite the new set's persisted sessions.
-		expect([...store.values()].map((info) => `${info.shardId}/${info.shardCount}`).sort()).toEqual(['0/3', '1/3', '2/3']);
+		expect([...store.values()].map((info) => `${info.shardId}/${info.shardCount}`).sort()).toEqual([
+			'0/3',
+			'1/3',
+			'2/3',
+		]);
 	});
 
-	it('keeps the new set\'s persisted sessions when the retired set closes', async () => {
+	it("keeps the new set's persisted sessions when the retired set closes", async () => {
 		const gw = await FakeGateway.start({ guilds, recommendedShards: 1 });
 		cleanup.push(() => gw.stop());
 		const store = new Map<number, SessionInfo>();
@@ -105,7 +124,14 @@ describe('live resharding', () => {
 	it('refuses to reshard a manager that runs only some shards, with a typed error', async () => {
 		const gw = await FakeGateway.start({ guilds });
 		cleanup.push(() => gw.stop());
-		const manager = new WebSocketManager({ token: gw.token, intents: 1, shardCount: 2, shardIds: [1], gatewayUrl: gw.url, identifyThrottler: instant });
+		const manager = new WebSocketManager({
+			token: gw.token,
+			intents: 1,
+			shardCount: 2,
+			shardIds: [1],
+			gatewayUrl: gw.url,
+			identifyThrottler: instant,
+		});
 		cleanup.push(() => manager.destroy());
 		await manager.connect();
 		await expect(manager.reshard(4)).rejects.toMatchObject({ code: 'GATEWAY_RESHARD_FAILED' });

@@ -12,7 +12,11 @@ afterEach(() => {
 describe('Heartbeater', () => {
 	it('beats first after interval × jitter, then every interval', () => {
 		const beats: number[] = [];
-		const hb = new Heartbeater(() => beats.push(Date.now()), () => beats.push(-1), () => 0.25);
+		const hb = new Heartbeater(
+			() => beats.push(Date.now()),
+			() => beats.push(-1),
+			() => 0.25,
+		);
 		hb.start(40_000);
 		vi.advanceTimersByTime(9_999);
 		expect(beats).toEqual([]);
@@ -42,7 +46,11 @@ describe('Heartbeater', () => {
 
 	it('measures latency from beat to ACK and beats on request', () => {
 		const onBeat = vi.fn();
-		const hb = new Heartbeater(onBeat, () => undefined, () => 0.5);
+		const hb = new Heartbeater(
+			onBeat,
+			() => undefined,
+			() => 0.5,
+		);
 		expect(hb.latency).toBe(-1);
 		hb.start(1_000);
 		vi.advanceTimersByTime(500);
@@ -90,14 +98,25 @@ describe('SimpleIdentifyThrottler', () => {
 		const throttler = new SimpleIdentifyThrottler();
 		throttler.setLimits({ total: 1_000, remaining: 1_000, resetAfter: 86_400_000, maxConcurrency: 2 });
 		const granted: [number, number][] = [];
-		const all = [0, 1, 2, 3, 4, 5].map((id) => throttler.waitForIdentify(id).then(() => granted.push([id, Date.now()])));
+		const all = [0, 1, 2, 3, 4, 5].map((id) =>
+			throttler.waitForIdentify(id).then(() => granted.push([id, Date.now()])),
+		);
 		await vi.advanceTimersByTimeAsync(0);
-		expect(granted).toEqual([[0, 0], [1, 0]]);
+		expect(granted).toEqual([
+			[0, 0],
+			[1, 0],
+		]);
 		await vi.advanceTimersByTimeAsync(5_000);
-		expect(granted.slice(2)).toEqual([[2, 5_000], [3, 5_000]]);
+		expect(granted.slice(2)).toEqual([
+			[2, 5_000],
+			[3, 5_000],
+		]);
 		await vi.advanceTimersByTimeAsync(5_000);
 		await Promise.all(all);
-		expect(granted.slice(4)).toEqual([[4, 10_000], [5, 10_000]]);
+		expect(granted.slice(4)).toEqual([
+			[4, 10_000],
+			[5, 10_000],
+		]);
 		expect(throttler.remaining).toBe(994);
 	});
 

@@ -10,7 +10,8 @@ function fatalError(code: number, shardId: number, intents: number): GatewayErro
 
 describe('close codes', () => {
 	it('maps every documented code to resume, identify or fatal', () => {
-		for (const code of [4000, 4001, 4002, 4003, 4005, 4008, 1000, 1001, 1006]) expect(closeAction(code)).toBe('resume');
+		for (const code of [4000, 4001, 4002, 4003, 4005, 4008, 1000, 1001, 1006])
+			expect(closeAction(code)).toBe('resume');
 		for (const code of [4007, 4009]) expect(closeAction(code)).toBe('identify');
 		for (const code of [4004, 4010, 4011, 4012, 4013, 4014]) expect(closeAction(code)).toBe('fatal');
 		for (const code of [1005, 1011, 4006, 4999]) expect(closeAction(code)).toBe('resume');
@@ -24,7 +25,9 @@ describe('close codes', () => {
 	});
 
 	it('builds a typed error per fatal code saying what to fix', () => {
-		const codes = Object.fromEntries([4004, 4010, 4011, 4012, 4013, 4014].map((c) => [c, fatalError(c, 3, 1 << 8).code]));
+		const codes = Object.fromEntries(
+			[4004, 4010, 4011, 4012, 4013, 4014].map((c) => [c, fatalError(c, 3, 1 << 8).code]),
+		);
 		expect(codes).toEqual({
 			4004: 'GATEWAY_AUTHENTICATION_FAILED',
 			4010: 'GATEWAY_INVALID_SHARD',
@@ -45,12 +48,24 @@ describe('close codes', () => {
 
 describe('peekHeader (lazy decoding)', () => {
 	it("reads Discord's t, s, op, d layout without parsing d", () => {
-		expect(peekHeader('{"t":"MESSAGE_CREATE","s":42,"op":0,"d":{"nested":{"t":"X"}}}')).toEqual({ t: 'MESSAGE_CREATE', s: 42, op: 0 });
-		expect(peekHeader('{"t":null,"s":null,"op":10,"d":{"heartbeat_interval":41250}}')).toEqual({ t: null, s: null, op: 10 });
+		expect(peekHeader('{"t":"MESSAGE_CREATE","s":42,"op":0,"d":{"nested":{"t":"X"}}}')).toEqual({
+			t: 'MESSAGE_CREATE',
+			s: 42,
+			op: 0,
+		});
+		expect(peekHeader('{"t":null,"s":null,"op":10,"d":{"heartbeat_interval":41250}}')).toEqual({
+			t: null,
+			s: null,
+			op: 10,
+		});
 	});
 
 	it('reads the op, d, s, t layout from the end', () => {
-		expect(peekHeader('{"op":0,"d":{"content":"{\\"s\\":1}"},"s":7,"t":"TYPING_START"}')).toEqual({ op: 0, s: 7, t: 'TYPING_START' });
+		expect(peekHeader('{"op":0,"d":{"content":"{\\"s\\":1}"},"s":7,"t":"TYPING_START"}')).toEqual({
+			op: 0,
+			s: 7,
+			t: 'TYPING_START',
+		});
 	});
 
 	it('returns null for any other layout (the caller parses in full)', () => {
@@ -75,22 +90,37 @@ describe('options and gateway information', () => {
 		[{ gatewayUrl: 'http://x' }, '`gatewayUrl`'],
 		[{ reconnectBackoff: { initial: 10, max: 1 } }, '`reconnectBackoff`'],
 	])('rejects %j with GATEWAY_INVALID_OPTION', (bad, message) => {
-		expect(() => new WebSocketManager({ ...base, ...bad })).toThrow(expect.objectContaining({ code: 'GATEWAY_INVALID_OPTION', message: expect.stringContaining(message) as string }));
+		expect(() => new WebSocketManager({ ...base, ...bad })).toThrow(
+			expect.objectContaining({
+				code: 'GATEWAY_INVALID_OPTION',
+				message: expect.stringContaining(message) as string,
+			}),
+		);
 	});
 
 	it('checks GET /gateway/bot and converts it', () => {
-		expect(parseGatewayInformation({ url: 'wss://gateway.discord.gg', shards: 9, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } })).toEqual({
+		expect(
+			parseGatewayInformation({
+				url: 'wss://gateway.discord.gg',
+				shards: 9,
+				session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+			}),
+		).toEqual({
 			url: 'wss://gateway.discord.gg',
 			shards: 9,
 			sessionStartLimit: { total: 1000, remaining: 999, resetAfter: 14_400_000, maxConcurrency: 1 },
 		});
-		expect(() => parseGatewayInformation({ url: 'x', shards: 1 })).toThrow(expect.objectContaining({ code: 'GATEWAY_INVALID_GATEWAY_INFORMATION' }));
+		expect(() => parseGatewayInformation({ url: 'x', shards: 1 })).toThrow(
+			expect.objectContaining({ code: 'GATEWAY_INVALID_GATEWAY_INFORMATION' }),
+		);
 	});
 
 	it('refuses to send or request members before connect, with typed errors', async () => {
 		const manager = new WebSocketManager(base);
 		await expect(manager.send(0, { op: 3, d: {} })).rejects.toMatchObject({ code: 'GATEWAY_NOT_CONNECTED' });
-		expect(() => manager.requestGuildMembers({ guildId: '81384788765712384' as never })).toThrow(expect.objectContaining({ code: 'GATEWAY_NOT_CONNECTED' }));
+		expect(() => manager.requestGuildMembers({ guildId: '81384788765712384' as never })).toThrow(
+			expect.objectContaining({ code: 'GATEWAY_NOT_CONNECTED' }),
+		);
 		await manager.destroy();
 	});
 });

@@ -2,7 +2,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GatewayError, type GatewayDispatch, type IdentifyThrottler, type SessionInfo, WebSocketManager, workerShardingStrategy } from '../src/index.js';
+import {
+	GatewayError,
+	type GatewayDispatch,
+	type IdentifyThrottler,
+	type SessionInfo,
+	WebSocketManager,
+	workerShardingStrategy,
+} from '../src/index.js';
 import { FakeGateway, until } from './helpers/FakeGateway.js';
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -45,7 +52,12 @@ describe('WorkerShardingStrategy', () => {
 		manager.on('resumed', () => resumed++);
 		await manager.connect();
 		expect(granted).toEqual([0, 1, 2]);
-		expect(events.filter((e) => e.t === 'READY').map((e) => e.shardId).sort()).toEqual([0, 1, 2]);
+		expect(
+			events
+				.filter((e) => e.t === 'READY')
+				.map((e) => e.shardId)
+				.sort(),
+		).toEqual([0, 1, 2]);
 		for (let n = 0; n < 60; n++) gw.dispatch(n % 3, 'MESSAGE_CREATE', { n });
 		for (let n = 0; n < 30; n++) gw.dispatch(0, 'TYPING_START', { n });
 		await until(() => events.filter((e) => e.t === 'MESSAGE_CREATE').length === 60);
@@ -54,7 +66,9 @@ describe('WorkerShardingStrategy', () => {
 		await until(() => resumed === 3, 10_000, 'three resumes');
 		await until(() => events.filter((e) => e.t === 'MESSAGE_CREATE').length === 90);
 		for (const shard of [0, 1, 2]) {
-			const got = events.filter((e) => e.t === 'MESSAGE_CREATE' && e.shardId === shard).map((e) => (e.d as { n: number }).n);
+			const got = events
+				.filter((e) => e.t === 'MESSAGE_CREATE' && e.shardId === shard)
+				.map((e) => (e.d as { n: number }).n);
 			expect(got).toEqual(Array.from({ length: 30 }, (_, i) => i * 3 + shard));
 		}
 		const status = await manager.fetchStatus();
@@ -70,23 +84,44 @@ describe('WorkerShardingStrategy', () => {
 		const gw = await FakeGateway.start();
 		cleanup.push(() => gw.stop());
 		gw.rejectCode = 4014;
-		const manager = new WebSocketManager({ token: gw.token, intents: 1 << 8, shardCount: 1, gatewayUrl: gw.url, identifyThrottler: recording, strategy: workerShardingStrategy() });
+		const manager = new WebSocketManager({
+			token: gw.token,
+			intents: 1 << 8,
+			shardCount: 1,
+			gatewayUrl: gw.url,
+			identifyThrottler: recording,
+			strategy: workerShardingStrategy(),
+		});
 		cleanup.push(() => manager.destroy());
 		const error = await manager.connect().catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(GatewayError);
-		expect(error).toMatchObject({ code: 'GATEWAY_DISALLOWED_INTENTS', closeCode: 4014, privilegedIntents: ['GuildPresences'] });
+		expect(error).toMatchObject({
+			code: 'GATEWAY_DISALLOWED_INTENTS',
+			closeCode: 4014,
+			privilegedIntents: ['GuildPresences'],
+		});
 	});
 
 	it('reports a crashed worker as GATEWAY_WORKER_FAILED and still destroys cleanly', async () => {
 		const dir = await mkdtemp(join(tmpdir(), 'ovenjs-ws-'));
 		const entry = join(dir, 'crash.mjs');
 		await writeFile(entry, "throw new Error('boom');\n");
-		const manager = new WebSocketManager({ token: 'token-for-crash-test', intents: 1, shardCount: 2, gatewayUrl: 'ws://127.0.0.1:9', identifyThrottler: recording, strategy: workerShardingStrategy({ shardsPerWorker: 1, workerPath: entry }) });
+		const manager = new WebSocketManager({
+			token: 'token-for-crash-test',
+			intents: 1,
+			shardCount: 2,
+			gatewayUrl: 'ws://127.0.0.1:9',
+			identifyThrottler: recording,
+			strategy: workerShardingStrategy({ shardsPerWorker: 1, workerPath: entry }),
+		});
 		const errors: string[] = [];
 		manager.on('error', (e) => errors.push(`${e.shardId}:${e.error.code}`));
 		await expect(manager.connect()).rejects.toMatchObject({ code: 'GATEWAY_WORKER_FAILED' });
 		await until(() => errors.length === 2);
-		expect((await manager.fetchStatus()).map((s) => [s.shardId, s.status])).toEqual([[0, 'failed'], [1, 'failed']]);
+		expect((await manager.fetchStatus()).map((s) => [s.shardId, s.status])).toEqual([
+			[0, 'failed'],
+			[1, 'failed'],
+		]);
 		await manager.destroy();
 		expect(errors.sort()).toEqual(['0:GATEWAY_WORKER_FAILED', '1:GATEWAY_WORKER_FAILED']);
 		await rm(dir, { recursive: true });
@@ -113,7 +148,8 @@ describe('WorkerShardingStrategy', () => {
 		let flooding = true;
 		const flood = (async () => {
 			while (flooding) {
-				for (let i = 0; i < 4; i++, n++) gw.dispatchGuild(guilds[n % guilds.length] ?? '', 'MESSAGE_CREATE', { n });
+				for (let i = 0; i < 4; i++, n++)
+					gw.dispatchGuild(guilds[n % guilds.length] ?? '', 'MESSAGE_CREATE', { n });
 				await new Promise((r) => setTimeout(r, 2));
 			}
 		})();

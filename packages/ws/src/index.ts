@@ -5,7 +5,14 @@ export type { WebSocketManagerOptions } from './lib/WebSocketManagerOptions.js';
 export { WebSocketShard } from './lib/WebSocketShard.js';
 export { GatewayDispatch } from './lib/GatewayDispatch.js';
 export { GatewayError, GatewayErrorMessages } from './lib/errors/GatewayError.js';
-export type { GatewayErrorCode, GatewayErrorDetails, GatewayErrorOptions, InvalidPayloadProblem, ReshardFailure, WorkerFailure } from './lib/errors/GatewayError.js';
+export type {
+	GatewayErrorCode,
+	GatewayErrorDetails,
+	GatewayErrorOptions,
+	InvalidPayloadProblem,
+	ReshardFailure,
+	WorkerFailure,
+} from './lib/errors/GatewayError.js';
 export type { IdentifyThrottler, SessionStartLimit } from './lib/interfaces/IdentifyThrottler.js';
 export type { ShardingStrategy, ShardingStrategyFactory, ShardingContext } from './lib/interfaces/ShardingStrategy.js';
 export { SimpleIdentifyThrottler } from './lib/throttlers/SimpleIdentifyThrottler.js';
@@ -17,7 +24,21 @@ export type { RequestGuildMembersOptions, GuildMembersChunk, GuildMembersResult 
 export type { ShardConnectInfo, ShardCloseInfo } from './lib/extensionPoints.js';
 export { GatewayOp, PrivilegedIntents, GATEWAY_VERSION } from './lib/utils/constants.js';
 export { GatewayCloseCodeTable, describeCloseCode, closeAction } from './lib/utils/closeCodes.js';
-export type { CloseAction, GatewayCloseCodeInfo, ReconnectCloseCode, FatalCloseCode, FatalCloseErrorCode } from './lib/utils/closeCodes.js';
+export type {
+	CloseAction,
+	GatewayCloseCodeInfo,
+	ReconnectCloseCode,
+	FatalCloseCode,
+	FatalCloseErrorCode,
+} from './lib/utils/closeCodes.js';
 export type { DecompressorImplementation, GatewayCompression } from './lib/utils/decompression.js';
 export type { GatewayInformation, GatewayRestLike } from './lib/utils/gatewayInformation.js';
-export type { ShardStatus, SessionInfo, RetrieveSessionInfo, UpdateSessionInfo, GatewayPresence, IdentifyProperties, ShardSnapshot } from './lib/utils/types.js';
+export type {
+	ShardStatus,
+	SessionInfo,
+	RetrieveSessionInfo,
+	UpdateSessionInfo,
+	GatewayPresence,
+	IdentifyProperties,
+	ShardSnapshot,
+} from './lib/utils/types.js';

@@ -5,14 +5,36 @@
  */
 import * as threads from 'node:worker_threads';
 import { GatewayError } from './lib/errors/GatewayError.js';
-import { deserializeError, type FromWorker, isSerializedError, isSessionInfo, serializeError, type WorkerInit } from './lib/strategies/workerProtocol.js';
+import {
+	deserializeError,
+	type FromWorker,
+	isSerializedError,
+	isSessionInfo,
+	serializeError,
+	type WorkerInit,
+} from './lib/strategies/workerProtocol.js';
 import { isArray, isRecord } from './lib/utils/payload.js';
 import type { SessionInfo, ShardConfig, ShardHooks, ShardSink } from './lib/utils/types.js';
 import { WebSocketShard } from './lib/WebSocketShard.js';
 
 function isConfig(value: unknown): value is ShardConfig {
 	if (!isRecord(value)) return false;
-	const { token, intents, shardCount, gatewayUrl, compression, largeThreshold, identifyProperties, handshakeTimeout, helloTimeout, readyTimeout, maxPayloadSize, decompressor, reconnectBackoff, presence } = value;
+	const {
+		token,
+		intents,
+		shardCount,
+		gatewayUrl,
+		compression,
+		largeThreshold,
+		identifyProperties,
+		handshakeTimeout,
+		helloTimeout,
+		readyTimeout,
+		maxPayloadSize,
+		decompressor,
+		reconnectBackoff,
+		presence,
+	} = value;
 	return (
 		typeof token === 'string' &&
 		typeof intents === 'number' &&
@@ -28,7 +50,10 @@ function isConfig(value: unknown): value is ShardConfig {
 		typeof helloTimeout === 'number' &&
 		typeof readyTimeout === 'number' &&
 		typeof maxPayloadSize === 'number' &&
-		(decompressor === 'auto' || decompressor === 'zlib-sync' || decompressor === 'node:zlib' || decompressor === 'fzstd') &&
+		(decompressor === 'auto' ||
+			decompressor === 'zlib-sync' ||
+			decompressor === 'node:zlib' ||
+			decompressor === 'fzstd') &&
 		isRecord(reconnectBackoff) &&
 		typeof reconnectBackoff.initial === 'number' &&
 		typeof reconnectBackoff.max === 'number' &&
@@ -42,7 +67,11 @@ function isPresence(value: unknown): value is ShardConfig['presence'] {
 		(value.since === null || typeof value.since === 'number') &&
 		isArray(value.activities) &&
 		value.activities.every((activity) => isRecord(activity)) &&
-		(value.status === 'online' || value.status === 'dnd' || value.status === 'idle' || value.status === 'invisible' || value.status === 'offline') &&
+		(value.status === 'online' ||
+			value.status === 'dnd' ||
+			value.status === 'idle' ||
+			value.status === 'invisible' ||
+			value.status === 'offline') &&
 		typeof value.afk === 'boolean'
 	);
 }
@@ -80,7 +109,8 @@ const flush = (): void => {
 		port.postMessage({ type: 'dispatches', items: batch } satisfies FromWorker);
 		batch = [];
 	}
-	for (const [shardId, info] of sessions) port.postMessage({ type: 'update-session', shardId, info } satisfies FromWorker);
+	for (const [shardId, info] of sessions)
+		port.postMessage({ type: 'update-session', shardId, info } satisfies FromWorker);
 	sessions.clear();
 };
 const schedule = (): void => {
@@ -93,7 +123,10 @@ const post = (message: FromWorker): void => {
 	port.postMessage(message);
 };
 let nonce = 0;
-const pending = new Map<number, { readonly resolve: (value: unknown) => void; readonly reject: (error: Error) => void }>();
+const pending = new Map<
+	number,
+	{ readonly resolve: (value: unknown) => void; readonly reject: (error: Error) => void }
+>();
 const ask = (message: (n: number) => FromWorker): Promise<unknown> =>
 	new Promise((resolve, reject) => {
 		const n = ++nonce;
@@ -139,7 +172,16 @@ const sink: ShardSink = {
 		schedule();
 	},
 	event: (event) => {
-		if (event.type === 'error') post({ type: 'event', event: { type: 'error', shardId: event.shardId, error: serializeError(event.error), fatal: event.fatal } });
+		if (event.type === 'error')
+			post({
+				type: 'event',
+				event: {
+					type: 'error',
+					shardId: event.shardId,
+					error: serializeError(event.error),
+					fatal: event.fatal,
+				},
+			});
 		else post({ type: 'event', event });
 	},
 };
@@ -164,7 +206,13 @@ port.on('message', (message: unknown) => {
 			const shard = typeof message.shardId === 'number' ? shards.get(message.shardId) : undefined;
 			const payload = message.payload;
 			if (shard === undefined || !isRecord(payload) || typeof payload.op !== 'number') {
-				post({ type: 'sent', nonce: n, error: serializeError(GatewayError.of('GATEWAY_UNKNOWN_SHARD', [message.shardId, 'worker', [...shards.keys()]])) });
+				post({
+					type: 'sent',
+					nonce: n,
+					error: serializeError(
+						GatewayError.of('GATEWAY_UNKNOWN_SHARD', [message.shardId, 'worker', [...shards.keys()]]),
+					),
+				});
 				return;
 			}
 			shard.send({ op: payload.op, d: payload.d }).then(
@@ -178,7 +226,9 @@ port.on('message', (message: unknown) => {
 			return;
 		}
 		case 'destroy':
-			void Promise.all([...shards.values()].map((shard) => shard.destroy({ keepSession: message.keepSession === true }))).then(() => {
+			void Promise.all(
+				[...shards.values()].map((shard) => shard.destroy({ keepSession: message.keepSession === true })),
+			).then(() => {
 				post({ type: 'destroyed', nonce: n });
 				port.close();
 			});
@@ -191,7 +241,8 @@ port.on('message', (message: unknown) => {
 			const waiter = pending.get(n);
 			pending.delete(n);
 			if (waiter === undefined) return;
-			if (message.type === 'identify-result' && isSerializedError(message.error)) waiter.reject(deserializeError(message.error));
+			if (message.type === 'identify-result' && isSerializedError(message.error))
+				waiter.reject(deserializeError(message.error));
 			else waiter.resolve(message.info);
 			return;
 		}

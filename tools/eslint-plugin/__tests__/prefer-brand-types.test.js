@@ -21,12 +21,30 @@ tester.run('prefer-brand-types', preferBrandTypes, {
 		'export interface Options { readonly nonceId: string }',
 	],
 	invalid: [
-		{ code: 'export function ban(guildId: string, userId: UserId): void {}', errors: [{ messageId: 'useBrand', data: { name: 'guildId', brand: 'GuildId', actual: 'string' } }] },
-		{ code: 'export interface Options { readonly channelId: Snowflake }', errors: [{ messageId: 'useBrand', data: { name: 'channelId', brand: 'ChannelId', actual: 'Snowflake' } }] },
-		{ code: 'export interface Options { readonly roleIds: readonly string[] }', errors: [{ messageId: 'useBrand' }] },
+		{
+			code: 'export function ban(guildId: string, userId: UserId): void {}',
+			errors: [{ messageId: 'useBrand', data: { name: 'guildId', brand: 'GuildId', actual: 'string' } }],
+		},
+		{
+			code: 'export interface Options { readonly channelId: Snowflake }',
+			errors: [{ messageId: 'useBrand', data: { name: 'channelId', brand: 'ChannelId', actual: 'Snowflake' } }],
+		},
+		{
+			code: 'export interface Options { readonly roleIds: readonly string[] }',
+			errors: [{ messageId: 'useBrand' }],
+		},
 		{ code: 'export type Fn = (messageId: string) => void;', errors: [{ messageId: 'useBrand' }] },
-		{ code: 'export class Client { public constructor(public readonly applicationId: string) {} }', errors: [{ messageId: 'useBrand' }] },
-		{ code: 'export class Client { public fetch(userId: string | undefined): void {} }', errors: [{ messageId: 'useBrand' }] },
-		{ code: 'export interface Ban { targetUserId: string }', errors: [{ messageId: 'useBrand', data: { name: 'targetUserId', brand: 'UserId', actual: 'string' } }] },
+		{
+			code: 'export class Client { public constructor(public readonly applicationId: string) {} }',
+			errors: [{ messageId: 'useBrand' }],
+		},
+		{
+			code: 'export class Client { public fetch(userId: string | undefined): void {} }',
+			errors: [{ messageId: 'useBrand' }],
+		},
+		{
+			code: 'export interface Ban { targetUserId: string }',
+			errors: [{ messageId: 'useBrand', data: { name: 'targetUserId', brand: 'UserId', actual: 'string' } }],
+		},
 	],
 });

@@ -8,7 +8,9 @@
  */
 import { ESLintUtils } from '@typescript-eslint/utils';
 
-const createRule = ESLintUtils.RuleCreator((name) => `https://github.com/ovenjs/ovenjs/blob/main/tools/eslint-plugin/README.md#${name}`);
+const createRule = ESLintUtils.RuleCreator(
+	(name) => `https://github.com/ovenjs/ovenjs/blob/main/tools/eslint-plugin/README.md#${name}`,
+);
 
 /** Name stem (lowercase) → brand type. */
 const BRANDS = {
@@ -54,7 +56,8 @@ function brandFor(name) {
  */
 function isPlainIdType(node) {
 	if (node.type === 'TSStringKeyword') return true;
-	if (node.type === 'TSTypeReference' && node.typeName.type === 'Identifier' && node.typeName.name === 'Snowflake') return true;
+	if (node.type === 'TSTypeReference' && node.typeName.type === 'Identifier' && node.typeName.name === 'Snowflake')
+		return true;
 	if (node.type === 'TSArrayType') return isPlainIdType(node.elementType);
 	if (node.type === 'TSTypeOperator' && node.typeAnnotation !== undefined) return isPlainIdType(node.typeAnnotation);
 	if (node.type === 'TSUnionType') return node.types.some((t) => isPlainIdType(t));
@@ -67,9 +70,20 @@ function isPlainIdType(node) {
  * @param {import('@typescript-eslint/utils').TSESTree.Node} node
  */
 function isPublic(node) {
-	for (let current = /** @type {import('@typescript-eslint/utils').TSESTree.Node | undefined} */ (node); current !== undefined; current = current.parent) {
+	for (
+		let current = /** @type {import('@typescript-eslint/utils').TSESTree.Node | undefined} */ (node);
+		current !== undefined;
+		current = current.parent
+	) {
 		if (current.type === 'ExportNamedDeclaration' || current.type === 'ExportDefaultDeclaration') return true;
-		if ((current.type === 'PropertyDefinition' || current.type === 'MethodDefinition' || current.type === 'TSParameterProperty') && current.accessibility !== undefined && current.accessibility !== 'public') return false;
+		if (
+			(current.type === 'PropertyDefinition' ||
+				current.type === 'MethodDefinition' ||
+				current.type === 'TSParameterProperty') &&
+			current.accessibility !== undefined &&
+			current.accessibility !== 'public'
+		)
+			return false;
 		if (current.type === 'ClassDeclaration' || current.type === 'ClassExpression') {
 			const p = current.parent;
 			return p !== undefined && (p.type === 'ExportNamedDeclaration' || p.type === 'ExportDefaultDeclaration');
@@ -83,9 +97,13 @@ export const preferBrandTypes = createRule({
 	name: 'prefer-brand-types',
 	meta: {
 		type: 'problem',
-		docs: { description: 'Public IDs named after a Discord entity must use that entity\'s brand type instead of string or Snowflake.' },
+		docs: {
+			description:
+				"Public IDs named after a Discord entity must use that entity's brand type instead of string or Snowflake.",
+		},
 		messages: {
-			useBrand: '`{{name}}` is typed as {{actual}}: use the brand `{{brand}}` from @ovenjs/types so IDs of different kinds cannot be mixed up.',
+			useBrand:
+				'`{{name}}` is typed as {{actual}}: use the brand `{{brand}}` from @ovenjs/types so IDs of different kinds cannot be mixed up.',
 		},
 		schema: [],
 	},
@@ -102,16 +120,23 @@ export const preferBrandTypes = createRule({
 			const brand = brandFor(name);
 			if (brand === undefined || !isPlainIdType(annotation.typeAnnotation)) return;
 			if (!isPublic(node)) return;
-			context.report({ node, messageId: 'useBrand', data: { name, brand, actual: source.getText(annotation.typeAnnotation) } });
+			context.report({
+				node,
+				messageId: 'useBrand',
+				data: { name, brand, actual: source.getText(annotation.typeAnnotation) },
+			});
 		}
 		return {
 			/** @param {import('@typescript-eslint/utils').TSESTree.Identifier} node */
-			'FunctionDeclaration > Identifier.params, TSDeclareFunction > Identifier.params, TSMethodSignature > Identifier.params, TSFunctionType > Identifier.params, FunctionExpression > Identifier.params, ArrowFunctionExpression > Identifier.params'(node) {
+			'FunctionDeclaration > Identifier.params, TSDeclareFunction > Identifier.params, TSMethodSignature > Identifier.params, TSFunctionType > Identifier.params, FunctionExpression > Identifier.params, ArrowFunctionExpression > Identifier.params'(
+				node,
+			) {
 				check(node.name, node.typeAnnotation, node);
 			},
 			/** @param {import('@typescript-eslint/utils').TSESTree.TSParameterProperty} node */
 			TSParameterProperty(node) {
-				if (node.parameter.type === 'Identifier') check(node.parameter.name, node.parameter.typeAnnotation, node);
+				if (node.parameter.type === 'Identifier')
+					check(node.parameter.name, node.parameter.typeAnnotation, node);
 			},
 			/** @param {import('@typescript-eslint/utils').TSESTree.TSPropertySignature} node */
 			TSPropertySignature(node) {

@@ -37,7 +37,10 @@ function tree(text: string): string {
 	dirs.push(root);
 	const dir = join(root, 'packages', 'thing');
 	mkdirSync(join(dir, 'dist'), { recursive: true });
-	writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'thing', type: 'module', exports: { '.': { import: { default: './dist/index.js' } } } }));
+	writeFileSync(
+		join(dir, 'package.json'),
+		JSON.stringify({ name: 'thing', type: 'module', exports: { '.': { import: { default: './dist/index.js' } } } }),
+	);
 	writeFileSync(
 		join(dir, 'dist', 'index.js'),
 		"export const DefaultThingOptions = { timeout: 15000, api: 'https://example.com', retry: true, backoffBase: 250, backoffMax: 5000, maxResponseSize: 10485760 };\n" +
@@ -65,7 +68,10 @@ describe('tools/check-defaults.mjs', () => {
 	});
 
 	it('reports each disagreement with file:line and the text to write, and fails', () => {
-		const wrong = readme.replace('`15_000` | ms', '`15_001` | ms').replace('`250` / `5_000`', '`250` / `6_000`').replace("`'p'`", '`q`');
+		const wrong = readme
+			.replace('`15_000` | ms', '`15_001` | ms')
+			.replace('`250` / `5_000`', '`250` / `6_000`')
+			.replace("`'p'`", '`q`');
 		const result = run(tree(wrong));
 		expect(result.status).toBe(1);
 		expect(result.err.trim().split('\n')).toEqual([

@@ -6,7 +6,10 @@ export class TcpProxy {
 	private readonly sockets = new Set<Socket>();
 	public port = 0;
 
-	public constructor(private readonly targetPort: number, private readonly targetHost = '127.0.0.1') {}
+	public constructor(
+		private readonly targetPort: number,
+		private readonly targetHost = '127.0.0.1',
+	) {}
 
 	public async start(): Promise<number> {
 		const server = createServer((client) => {
@@ -41,9 +44,12 @@ export class TcpProxy {
 		this.sockets.clear();
 		const server = this.server;
 		this.server = undefined;
-		if (server !== undefined) await new Promise<void>((resolve) => server.close(() => {
-			resolve();
-		}));
+		if (server !== undefined)
+			await new Promise<void>((resolve) =>
+				server.close(() => {
+					resolve();
+				}),
+			);
 	}
 }
 

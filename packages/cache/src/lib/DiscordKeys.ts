@@ -33,7 +33,8 @@ function keys(...list: (string | undefined)[]): InvalidationTarget | undefined {
  */
 export const discordInvalidationRules: Readonly<Record<string, InvalidationRule>> = {
 	GUILD_UPDATE: (d) => keys(ifDefined(field(d, 'id'), (id) => `guild:${id}`)),
-	GUILD_DELETE: (d) => (isRecord(d) && d.unavailable === true ? undefined : keys(ifDefined(field(d, 'id'), (id) => `guild:${id}`))),
+	GUILD_DELETE: (d) =>
+		isRecord(d) && d.unavailable === true ? undefined : keys(ifDefined(field(d, 'id'), (id) => `guild:${id}`)),
 	CHANNEL_UPDATE: (d) => keys(ifDefined(field(d, 'id'), (id) => `channel:${id}`)),
 	CHANNEL_DELETE: (d) => keys(ifDefined(field(d, 'id'), (id) => `channel:${id}`)),
 	THREAD_UPDATE: (d) => keys(ifDefined(field(d, 'id'), (id) => `channel:${id}`)),

@@ -44,13 +44,20 @@ export class InvalidationLink {
 	/** Tells other processes that `key` was written (when `publishWrites`). */
 	public publishWrite(key: string): void {
 		const { bus, origin, tiers, publishWrites } = this.#parts;
-		if (publishWrites) tiers.track(bus.publish({ origin, keys: [key], tags: [], patterns: [], sentAt: wallClock() }));
+		if (publishWrites)
+			tiers.track(bus.publish({ origin, keys: [key], tags: [], patterns: [], sentAt: wallClock() }));
 	}
 
 	/** Tells other processes what was invalidated here. */
 	public publishInvalidation(keys: readonly string[], target: InvalidationTarget): void {
 		const { bus, origin, tiers } = this.#parts;
-		const message: InvalidationMessage = { origin, keys: [...keys], tags: [...(target.tags ?? [])], patterns: [...(target.patterns ?? [])], sentAt: wallClock() };
+		const message: InvalidationMessage = {
+			origin,
+			keys: [...keys],
+			tags: [...(target.tags ?? [])],
+			patterns: [...(target.patterns ?? [])],
+			sentAt: wallClock(),
+		};
 		tiers.track(bus.publish(message));
 	}
 

@@ -27,7 +27,15 @@ import { Warming } from './Warming.js';
 import { WriteSequence } from './WriteSequence.js';
 import './extension-points.js';
 
-export type { WriteMode, WarmingOptions, MultiTierCacheOptions, MultiTierCacheEvents, MultiTierSetOptions, InvalidationTarget, InvalidationRule } from './MultiTierCacheOptions.js';
+export type {
+	WriteMode,
+	WarmingOptions,
+	MultiTierCacheOptions,
+	MultiTierCacheEvents,
+	MultiTierSetOptions,
+	InvalidationTarget,
+	InvalidationRule,
+} from './MultiTierCacheOptions.js';
 
 /**
  * A cache composed of tiers (fastest first): read-through with promotion to faster tiers, demotion of evicted
@@ -74,9 +82,15 @@ export class MultiTierCache extends Emitter<MultiTierCacheEvents> {
 	public constructor(options: MultiTierCacheOptions = {}) {
 		super();
 		const tiers = options.tiers ?? [new MemoryTier()];
-		if (tiers.length === 0) throw CacheError.of('CACHE_INVALID_OPTION', ['tiers', 'a list of at least one tier (fastest first)', 'an empty list']);
+		if (tiers.length === 0)
+			throw CacheError.of('CACHE_INVALID_OPTION', [
+				'tiers',
+				'a list of at least one tier (fastest first)',
+				'an empty list',
+			]);
 		const writeMode: unknown = options.writeMode ?? DefaultMultiTierCacheOptions.writeMode;
-		if (writeMode !== 'through' && writeMode !== 'behind') throw CacheError.of('CACHE_INVALID_OPTION', ['writeMode', "'through' or 'behind'", String(writeMode)]);
+		if (writeMode !== 'through' && writeMode !== 'behind')
+			throw CacheError.of('CACHE_INVALID_OPTION', ['writeMode', "'through' or 'behind'", String(writeMode)]);
 		assertNumberOption('flushInterval', options.flushInterval, 1);
 		assertNumberOption('healthCheckInterval', options.healthCheckInterval, 1);
 		assertNumberOption('promoteAfter', options.promoteAfter, 1);
@@ -86,11 +100,13 @@ export class MultiTierCache extends Emitter<MultiTierCacheEvents> {
 		const closed = (): boolean => this.#closed;
 		this.#tiers = new TierSet(tiers, writeMode, {
 			onDown: (state, error) => {
-				if (this.#emitter?.has('cache:tierDown') === true) this.#emitter.emit('cache:tierDown', state.tier.name, error);
+				if (this.#emitter?.has('cache:tierDown') === true)
+					this.#emitter.emit('cache:tierDown', state.tier.name, error);
 				if (this.hasListeners('tierDown')) this.emit('tierDown', state.tier.name, error);
 			},
 			onUp: (state, resynced) => {
-				if (this.#emitter?.has('cache:tierUp') === true) this.#emitter.emit('cache:tierUp', state.tier.name, resynced);
+				if (this.#emitter?.has('cache:tierUp') === true)
+					this.#emitter.emit('cache:tierUp', state.tier.name, resynced);
 				if (this.hasListeners('tierUp')) this.emit('tierUp', state.tier.name, resynced);
 			},
 			closed,
@@ -108,18 +124,32 @@ export class MultiTierCache extends Emitter<MultiTierCacheEvents> {
 			closed,
 		);
 		const warming = options.warming ?? {};
-		this.#warming = (warming.enabled ?? DefaultWarmingOptions.enabled) ? new Warming(warming, this.#promotion, options.now ?? Date.now) : undefined;
+		this.#warming =
+			(warming.enabled ?? DefaultWarmingOptions.enabled)
+				? new Warming(warming, this.#promotion, options.now ?? Date.now)
+				: undefined;
 		for (const state of this.#tiers.states) {
 			state.tier.onEvict?.((key, value, reason) => {
 				this.#onEvicted(state, key, value, reason);
 			});
 		}
-		this.#timers.push(setInterval(() => void this.#tiers.healthCheck().catch(() => undefined), options.healthCheckInterval ?? DefaultMultiTierCacheOptions.healthCheckInterval).unref());
+		this.#timers.push(
+			setInterval(
+				() => void this.#tiers.healthCheck().catch(() => undefined),
+				options.healthCheckInterval ?? DefaultMultiTierCacheOptions.healthCheckInterval,
+			).unref(),
+		);
 		if (writeMode === 'behind') {
-			this.#timers.push(setInterval(() => void this.#tiers.flushAll().catch(() => undefined), options.flushInterval ?? DefaultMultiTierCacheOptions.flushInterval).unref());
+			this.#timers.push(
+				setInterval(
+					() => void this.#tiers.flushAll().catch(() => undefined),
+					options.flushInterval ?? DefaultMultiTierCacheOptions.flushInterval,
+				).unref(),
+			);
 		}
 		const warmEvery = warming.interval ?? DefaultWarmingOptions.interval;
-		if (this.#warming !== undefined && warmEvery > 0) this.#timers.push(setInterval(() => void this.warm().catch(() => 0), warmEvery).unref());
+		if (this.#warming !== undefined && warmEvery > 0)
+			this.#timers.push(setInterval(() => void this.warm().catch(() => 0), warmEvery).unref());
 		this.#link =
 			options.bus === undefined
 				? undefined
@@ -200,7 +230,12 @@ export class MultiTierCache extends Emitter<MultiTierCacheEvents> {
 			const reads = emitter?.has('cache:tierRead') === true ? emitter : undefined;
 			const readStart = reads === undefined ? 0 : performance.now();
 			value = await this.#tiers.readTier(state, key);
-			reads?.emit('cache:tierRead', { key, tier: state.tier.name, hit: value !== undefined, durationMs: performance.now() - readStart });
+			reads?.emit('cache:tierRead', {
+				key,
+				tier: state.tier.name,
+				hit: value !== undefined,
+				durationMs: performance.now() - readStart,
+			});
 			if (value !== undefined) {
 				answered = state;
 				break;
@@ -208,7 +243,8 @@ export class MultiTierCache extends Emitter<MultiTierCacheEvents> {
 		}
 		if (answered !== undefined) this.#promotion.afterRead(key, value, answered.index, started);
 		this.#warming?.afterRead(key);
-		if (emitter?.has('cache:afterGet') === true) emitter.emit('cache:afterGet', key, answered !== undefined, answered?.tier.name);
+		if (emitter?.has('cache:afterGet') === true)
+			emitter.emit('cache:afterGet', key, answered !== undefined, answered?.tier.name);
 		return value;
 	}
 
@@ -273,7 +309,10 @@ export class MultiTierCache extends Emitter<MultiTierCacheEvents> {
 		const emitter = this.#emitter;
 		if (emitter?.has('cache:beforeSet') === true) emitter.emit('cache:beforeSet', key, value);
 		const tags = [...(options.tags ?? []), ...(options.dependsOn ?? []).map(dependencyTag)];
-		const tierOptions: CacheSetOptions = { ...(options.ttl === undefined ? {} : { ttl: options.ttl }), ...(tags.length > 0 ? { tags } : {}) };
+		const tierOptions: CacheSetOptions = {
+			...(options.ttl === undefined ? {} : { ttl: options.ttl }),
+			...(tags.length > 0 ? { tags } : {}),
+		};
 		this.#writes.touch(key);
 		await this.#tiers.apply(key, { kind: 'set', value, options: tierOptions });
 		this.#link?.publishWrite(key);

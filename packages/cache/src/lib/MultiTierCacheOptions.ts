@@ -68,7 +68,18 @@ export const DefaultMultiTierCacheOptions = {
 	demoteOnEvict: true,
 	promotedTtl: 0,
 	publishWrites: true,
-} as const satisfies Required<Pick<MultiTierCacheOptions, 'writeMode' | 'flushInterval' | 'healthCheckInterval' | 'promoteAfter' | 'demoteOnEvict' | 'promotedTtl' | 'publishWrites'>>;
+} as const satisfies Required<
+	Pick<
+		MultiTierCacheOptions,
+		| 'writeMode'
+		| 'flushInterval'
+		| 'healthCheckInterval'
+		| 'promoteAfter'
+		| 'demoteOnEvict'
+		| 'promotedTtl'
+		| 'publishWrites'
+	>
+>;
 
 /** Events of a {@link MultiTierCache} (also available as `cache:*` extension points). */
 export interface MultiTierCacheEvents {

@@ -45,7 +45,11 @@ export class Promotion {
 		const started = this.#writes.current;
 		const writes = this.#writes;
 		const closed = this.#closed;
-		return this.#tiers.prefetch(keys, (key) => writes.unchangedSince(key, started) && !closed(), this.#settings.promotedTtl > 0 ? this.#copyOptions : undefined);
+		return this.#tiers.prefetch(
+			keys,
+			(key) => writes.unchangedSince(key, started) && !closed(),
+			this.#settings.promotedTtl > 0 ? this.#copyOptions : undefined,
+		);
 	}
 
 	/** Copies an entry tier `state` evicted for capacity down to the next tier (unless it holds the key already). */

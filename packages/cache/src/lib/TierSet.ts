@@ -30,7 +30,8 @@ export class TierSet {
 
 	/** Resolves once the tracked background tasks (and up to 10 rounds of tasks they start) have settled. */
 	public async settle(): Promise<void> {
-		for (let round = 0; round < 10 && this.#background.size > 0; round++) await Promise.allSettled([...this.#background]);
+		for (let round = 0; round < 10 && this.#background.size > 0; round++)
+			await Promise.allSettled([...this.#background]);
 	}
 
 	public async readTier(state: TierState, key: string): Promise<unknown> {
@@ -120,7 +121,12 @@ export class TierSet {
 		if (!state.up) return;
 		state.up = false;
 		const cacheError =
-			error instanceof CacheError ? error : CacheError.of('CACHE_TIER_UNAVAILABLE', [state.tier.name, 'serve a request', String(error)], { cause: error, tier: state.tier.name });
+			error instanceof CacheError
+				? error
+				: CacheError.of('CACHE_TIER_UNAVAILABLE', [state.tier.name, 'serve a request', String(error)], {
+						cause: error,
+						tier: state.tier.name,
+					});
 		this.#hooks.onDown(state, cacheError);
 	}
 
@@ -150,7 +156,9 @@ export class TierSet {
 	}
 
 	public async flushAll(): Promise<void> {
-		await Promise.all(this.states.map((state) => (state.up && state.backlog > 0 ? this.flushState(state) : Promise.resolve())));
+		await Promise.all(
+			this.states.map((state) => (state.up && state.backlog > 0 ? this.flushState(state) : Promise.resolve())),
+		);
 	}
 
 	public async flushState(state: TierState): Promise<void> {
@@ -162,7 +170,8 @@ export class TierSet {
 	}
 
 	async #dropLocal(keys: readonly string[]): Promise<void> {
-		for (const state of this.states) if (!state.tier.shared && state.up) for (const key of keys) await state.tier.delete(key).catch(() => false);
+		for (const state of this.states)
+			if (!state.tier.shared && state.up) for (const key of keys) await state.tier.delete(key).catch(() => false);
 	}
 
 	public track(task: Promise<unknown>): void {
@@ -175,7 +184,11 @@ export class TierSet {
 	 * Copies `keys` missing from the first tier into it from slower tiers (journals first), loading only keys
 	 * for which `canLoad` still holds when their value arrives. Never rejects; resolves to how many were loaded.
 	 */
-	public prefetch(keys: readonly string[], canLoad: (key: string) => boolean, options: CacheSetOptions | undefined): Promise<number> {
+	public prefetch(
+		keys: readonly string[],
+		canLoad: (key: string) => boolean,
+		options: CacheSetOptions | undefined,
+	): Promise<number> {
 		const first = this.states[0];
 		if (first === undefined || this.states.length < 2 || keys.length === 0) return Promise.resolve(0);
 		let missing = keys.filter((key) => !(first.tier instanceof MemoryTier) || !first.tier.hasSync(key));

@@ -9,7 +9,8 @@ export type PendingOp =
 	| { readonly kind: 'delete' };
 
 /** A tag or pattern invalidation not yet applied to a tier. */
-export type PendingSweep = { readonly kind: 'tag'; readonly tag: string } | { readonly kind: 'pattern'; readonly pattern: string };
+export type PendingSweep =
+	{ readonly kind: 'tag'; readonly tag: string } | { readonly kind: 'pattern'; readonly pattern: string };
 
 /**
  * Everything {@link MultiTierCache} knows about one tier: health, counters, and the journal of operations
@@ -33,7 +34,10 @@ export class TierState {
 	public sweeps: PendingSweep[] = [];
 	#flushing: Promise<number> | undefined;
 
-	public constructor(public readonly tier: CacheTier, public readonly index: number) {}
+	public constructor(
+		public readonly tier: CacheTier,
+		public readonly index: number,
+	) {}
 
 	/** Marks the tier up; returns `false` if it already was (another probe got there first). */
 	public markUp(): boolean {
@@ -56,7 +60,8 @@ export class TierState {
 	/** Records a tag invalidation to apply later; journaled writes filed under the tag become deletes. */
 	public journalTag(tag: string): void {
 		for (const [key, op] of this.pending) {
-			if (op.kind === 'set' && op.options?.tags?.includes(tag) === true) this.pending.set(key, { kind: 'delete' });
+			if (op.kind === 'set' && op.options?.tags?.includes(tag) === true)
+				this.pending.set(key, { kind: 'delete' });
 		}
 		this.sweeps.push({ kind: 'tag', tag });
 	}
@@ -139,7 +144,12 @@ export class TierState {
 				const sets: CacheEntry[] = [];
 				const deletes: string[] = [];
 				for (const [key, op] of batch) {
-					if (op.kind === 'set') sets.push(op.options === undefined ? { key, value: op.value } : { key, value: op.value, options: op.options });
+					if (op.kind === 'set')
+						sets.push(
+							op.options === undefined
+								? { key, value: op.value }
+								: { key, value: op.value, options: op.options },
+						);
 					else deletes.push(key);
 				}
 				if (sets.length > 0) await this.#writeSets(sets);
@@ -149,7 +159,13 @@ export class TierState {
 			} catch (error) {
 				for (const [key, op] of batch) if (!this.pending.has(key)) this.pending.set(key, op);
 				this.inflight.clear();
-				throw error instanceof CacheError ? error : CacheError.of('CACHE_TIER_UNAVAILABLE', [this.tier.name, 'replay its journaled writes', String(error)], { cause: error, tier: this.tier.name });
+				throw error instanceof CacheError
+					? error
+					: CacheError.of(
+							'CACHE_TIER_UNAVAILABLE',
+							[this.tier.name, 'replay its journaled writes', String(error)],
+							{ cause: error, tier: this.tier.name },
+						);
 			}
 		}
 		return applied;

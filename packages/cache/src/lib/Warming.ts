@@ -34,7 +34,9 @@ export class Warming {
 	public afterRead(key: string): void {
 		if (!this.#coAccess) return;
 		const model = this.model;
-		void this.#promotion.prefetch([...new Set([...model.followers(key), ...model.coAccessed(key, CO_ACCESSED_PER_READ)])]);
+		void this.#promotion.prefetch([
+			...new Set([...model.followers(key), ...model.coAccessed(key, CO_ACCESSED_PER_READ)]),
+		]);
 	}
 
 	/** Loads the `count` keys the model predicts into the first tier; resolves to how many were loaded. */

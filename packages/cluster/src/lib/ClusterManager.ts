@@ -105,7 +105,14 @@ export interface ClusterProgress {
 export interface ClusterManagerEvents {
 	spawn: [event: { readonly processId: number; readonly pid: number; readonly generation: number }];
 	ready: [event: { readonly processId: number; readonly generation: number }];
-	exit: [event: { readonly processId: number; readonly code: number | null; readonly signal: string | null; readonly willRespawn: boolean }];
+	exit: [
+		event: {
+			readonly processId: number;
+			readonly code: number | null;
+			readonly signal: string | null;
+			readonly willRespawn: boolean;
+		},
+	];
 	unhealthy: [event: { readonly processId: number; readonly silentMs: number }];
 	progress: [progress: ClusterProgress];
 	allReady: [];
@@ -162,13 +169,24 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 
 	public constructor(options: ClusterManagerOptions) {
 		super();
-		if (typeof options.script !== 'string' || options.script.length === 0) throw new ClusterError('CLUSTER_INVALID_OPTION', 'script must be the path of the bot script every process runs, such as "./bot.js".');
+		if (typeof options.script !== 'string' || options.script.length === 0)
+			throw new ClusterError(
+				'CLUSTER_INVALID_OPTION',
+				'script must be the path of the bot script every process runs, such as "./bot.js".',
+			);
 		for (const key of ['perProcess', 'processes', 'healthInterval', 'healthTimeout', 'stopTimeout'] as const) {
 			const value = options[key];
-			if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new ClusterError('CLUSTER_INVALID_OPTION', `${key} must be a positive integer, got ${String(value)}.`);
+			if (value !== undefined && (!Number.isInteger(value) || value < 1))
+				throw new ClusterError(
+					'CLUSTER_INVALID_OPTION',
+					`${key} must be a positive integer, got ${String(value)}.`,
+				);
 		}
 		if ((options.shards === undefined || options.shards === 'auto') && options.gatewayInformation === undefined) {
-			throw new ClusterError('CLUSTER_INVALID_OPTION', "shards: 'auto' needs gatewayInformation (a function fetching GET /gateway/bot) to learn Discord's recommendation; pass a number instead, or gatewayInformation.");
+			throw new ClusterError(
+				'CLUSTER_INVALID_OPTION',
+				"shards: 'auto' needs gatewayInformation (a function fetching GET /gateway/bot) to learn Discord's recommendation; pass a number instead, or gatewayInformation.",
+			);
 		}
 		this.#options = options;
 	}
@@ -198,7 +216,11 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 	 * it), forks every process and resolves when all of them called `ready()`.
 	 */
 	public async spawn(): Promise<void> {
-		if (this.#state !== 'idle') throw new ClusterError('CLUSTER_INVALID_OPTION', `spawn() was already called (state: ${this.#state}); create a new manager.`);
+		if (this.#state !== 'idle')
+			throw new ClusterError(
+				'CLUSTER_INVALID_OPTION',
+				`spawn() was already called (state: ${this.#state}); create a new manager.`,
+			);
 		this.#state = 'running';
 		const o = this.#options;
 		const requested = o.shards === undefined ? DefaultClusterManagerOptions.shards : o.shards;
@@ -207,7 +229,11 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 			plan = Array.from({ length: o.processes ?? DefaultClusterManagerOptions.processes }, () => []);
 		} else {
 			const info = o.gatewayInformation === undefined ? undefined : await o.gatewayInformation();
-			this.#shardCount = resolveShardCount(requested, info?.shards ?? 1, info?.sessionStartLimit.maxConcurrency ?? 1);
+			this.#shardCount = resolveShardCount(
+				requested,
+				info?.shards ?? 1,
+				info?.sessionStartLimit.maxConcurrency ?? 1,
+			);
 			const perProcess = o.perProcess ?? DefaultClusterManagerOptions.perProcess;
 			if (o.shardIds === undefined) plan = planProcesses(this.#shardCount, perProcess);
 			else {
@@ -215,7 +241,10 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 				const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= this.#shardCount);
 				if (bad !== undefined || ids.length === 0) {
 					this.#state = 'idle';
-					throw new ClusterError('CLUSTER_INVALID_OPTION', `shardIds must be a non-empty list of shard ids in [0, ${this.#shardCount}), got ${bad === undefined ? 'an empty list' : String(bad)}.`);
+					throw new ClusterError(
+						'CLUSTER_INVALID_OPTION',
+						`shardIds must be a non-empty list of shard ids in [0, ${this.#shardCount}), got ${bad === undefined ? 'an empty list' : String(bad)}.`,
+					);
 				}
 				plan = [];
 				for (let i = 0; i < ids.length; i += perProcess) plan.push(ids.slice(i, i + perProcess));
@@ -277,7 +306,12 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 				[ClusterEnv.generation]: String(slot.generation),
 				[ClusterEnv.role]: role,
 			},
-			stdio: ['ignore', o.stdio ?? DefaultClusterManagerOptions.stdio, o.stdio ?? DefaultClusterManagerOptions.stdio, 'ipc'],
+			stdio: [
+				'ignore',
+				o.stdio ?? DefaultClusterManagerOptions.stdio,
+				o.stdio ?? DefaultClusterManagerOptions.stdio,
+				'ipc',
+			],
 			serialization: 'advanced',
 		});
 		slot.child = child;
@@ -291,9 +325,16 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 			this.#onExit(slot, child, code, signal);
 		});
 		child.on('error', (error) => {
-			this.emit('error', new ClusterError('CLUSTER_PROCESS_DOWN', `Process ${slot.id} failed: ${error.message}`, { processId: slot.id, cause: error }));
+			this.emit(
+				'error',
+				new ClusterError('CLUSTER_PROCESS_DOWN', `Process ${slot.id} failed: ${error.message}`, {
+					processId: slot.id,
+					cause: error,
+				}),
+			);
 		});
-		if (child.pid !== undefined) this.emit('spawn', { processId: slot.id, pid: child.pid, generation: slot.generation });
+		if (child.pid !== undefined)
+			this.emit('spawn', { processId: slot.id, pid: child.pid, generation: slot.generation });
 		const timeout = o.readyTimeout ?? DefaultClusterManagerOptions.readyTimeout;
 		if (timeout !== null) {
 			slot.readyTimer = setTimeout(() => {
@@ -322,7 +363,14 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 				slot.pending.delete(message.id);
 				clearTimeout(pending.timer);
 				if (message.ok) pending.resolve(message.value);
-				else pending.reject(new ClusterError('CLUSTER_REQUEST_FAILED', `Process ${slot.id} failed the request: ${message.error?.message ?? 'unknown error'}`, { processId: slot.id }));
+				else
+					pending.reject(
+						new ClusterError(
+							'CLUSTER_REQUEST_FAILED',
+							`Process ${slot.id} failed the request: ${message.error?.message ?? 'unknown error'}`,
+							{ processId: slot.id },
+						),
+					);
 				return;
 			}
 			case 'ovenjs:progress':
@@ -354,13 +402,21 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 		slot.status = 'down';
 		slot.shardsReady = 0;
 		if (slot.readyTimer !== undefined) clearTimeout(slot.readyTimer);
-		const down = (): ClusterError => new ClusterError('CLUSTER_PROCESS_DOWN', `Process ${slot.id} exited (code ${String(code)}, signal ${String(signal)}) before answering.`, { processId: slot.id });
+		const down = (): ClusterError =>
+			new ClusterError(
+				'CLUSTER_PROCESS_DOWN',
+				`Process ${slot.id} exited (code ${String(code)}, signal ${String(signal)}) before answering.`,
+				{ processId: slot.id },
+			);
 		for (const [id, pending] of slot.pending) {
 			slot.pending.delete(id);
 			clearTimeout(pending.timer);
 			pending.reject(down());
 		}
-		const willRespawn = !wasStopping && this.#state === 'running' && (this.#options.respawn ?? DefaultClusterManagerOptions.respawn);
+		const willRespawn =
+			!wasStopping &&
+			this.#state === 'running' &&
+			(this.#options.respawn ?? DefaultClusterManagerOptions.respawn);
 		if (!willRespawn) for (const waiter of slot.readyWaiters.splice(0)) waiter.reject(down());
 		for (const wake of slot.exitWaiters.splice(0)) wake();
 		this.emit('exit', { processId: slot.id, code, signal, willRespawn });
@@ -434,14 +490,24 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 
 	#slot(processId: number): Slot {
 		const slot = this.#slots[processId];
-		if (slot === undefined) throw new ClusterError('CLUSTER_INVALID_OPTION', `There is no process ${processId}; processes are numbered 0 to ${this.#slots.length - 1}.`, { processId });
+		if (slot === undefined)
+			throw new ClusterError(
+				'CLUSTER_INVALID_OPTION',
+				`There is no process ${processId}; processes are numbered 0 to ${this.#slots.length - 1}.`,
+				{ processId },
+			);
 		return slot;
 	}
 
 	/** The process that runs `shardId`. */
 	public processOf(shardId: number): number {
 		const slot = this.#slots.find((s) => s.shardIds.includes(shardId));
-		if (slot === undefined) throw new ClusterError('CLUSTER_INVALID_OPTION', `No process runs shard ${shardId} (shard count ${this.#shardCount}).`, { shardId });
+		if (slot === undefined)
+			throw new ClusterError(
+				'CLUSTER_INVALID_OPTION',
+				`No process runs shard ${shardId} (shard count ${this.#shardCount}).`,
+				{ shardId },
+			);
 		return slot.id;
 	}
 
@@ -451,34 +517,73 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 	 * with `CLUSTER_TIMEOUT` after `timeout` ms (default 10 s), and with `CLUSTER_REQUEST_FAILED` when the handler
 	 * threw or the answer fails the schema.
 	 */
-	public request<T>(processId: number, name: string, data: unknown, options: { readonly timeout?: number; readonly result: ResultSchema<T> }): Promise<T>;
-	public request(processId: number, name: string, data: unknown, options?: { readonly timeout?: number }): Promise<unknown>;
-	public async request<T>(processId: number, name: string, data: unknown, options: { readonly timeout?: number; readonly result?: ResultSchema<T> } = {}): Promise<unknown> {
+	public request<T>(
+		processId: number,
+		name: string,
+		data: unknown,
+		options: { readonly timeout?: number; readonly result: ResultSchema<T> },
+	): Promise<T>;
+	public request(
+		processId: number,
+		name: string,
+		data: unknown,
+		options?: { readonly timeout?: number },
+	): Promise<unknown>;
+	public async request<T>(
+		processId: number,
+		name: string,
+		data: unknown,
+		options: { readonly timeout?: number; readonly result?: ResultSchema<T> } = {},
+	): Promise<unknown> {
 		const value = await this.#ask(processId, name, data, options.timeout ?? 10_000);
 		if (options.result === undefined) return value;
 		try {
 			return options.result.parse(value);
 		} catch (error) {
-			throw new ClusterError('CLUSTER_REQUEST_FAILED', `Process ${processId} answered "${name}" with a value the result schema rejects.`, { processId, cause: error });
+			throw new ClusterError(
+				'CLUSTER_REQUEST_FAILED',
+				`Process ${processId} answered "${name}" with a value the result schema rejects.`,
+				{ processId, cause: error },
+			);
 		}
 	}
 
 	#ask(processId: number, name: string, data: unknown, timeout: number): Promise<unknown> {
 		const slot = this.#slot(processId);
 		const child = slot.child;
-		if (this.#state === 'stopped') return Promise.reject(new ClusterError('CLUSTER_STOPPED', 'The cluster was stopped.', { processId }));
-		if (child === undefined || slot.status === 'down' || !child.connected) return Promise.reject(new ClusterError('CLUSTER_PROCESS_DOWN', `Process ${processId} is down (restarting); try again when it is ready.`, { processId }));
+		if (this.#state === 'stopped')
+			return Promise.reject(new ClusterError('CLUSTER_STOPPED', 'The cluster was stopped.', { processId }));
+		if (child === undefined || slot.status === 'down' || !child.connected)
+			return Promise.reject(
+				new ClusterError(
+					'CLUSTER_PROCESS_DOWN',
+					`Process ${processId} is down (restarting); try again when it is ready.`,
+					{ processId },
+				),
+			);
 		const id = this.#nextId++;
 		return new Promise<unknown>((resolve, reject) => {
 			const timer = setTimeout(() => {
 				slot.pending.delete(id);
-				reject(new ClusterError('CLUSTER_TIMEOUT', `Process ${processId} did not answer "${name}" within ${timeout} ms.`, { processId }));
+				reject(
+					new ClusterError(
+						'CLUSTER_TIMEOUT',
+						`Process ${processId} did not answer "${name}" within ${timeout} ms.`,
+						{ processId },
+					),
+				);
 			}, timeout);
 			slot.pending.set(id, { resolve, reject, timer });
 			if (!this.#send(child, { type: 'ovenjs:request', id, name, data })) {
 				clearTimeout(timer);
 				slot.pending.delete(id);
-				reject(new ClusterError('CLUSTER_PROCESS_DOWN', `Process ${processId} is down (its IPC channel is closed).`, { processId }));
+				reject(
+					new ClusterError(
+						'CLUSTER_PROCESS_DOWN',
+						`Process ${processId} is down (its IPC channel is closed).`,
+						{ processId },
+					),
+				);
 			}
 		});
 	}
@@ -488,9 +593,17 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 	 * or an error (`CLUSTER_PROCESS_DOWN`, `CLUSTER_TIMEOUT`, `CLUSTER_REQUEST_FAILED`). Never rejects, never
 	 * waits for a process that is down: partial results are results.
 	 */
-	public broadcast<T>(name: string, data: unknown, options: { readonly timeout?: number; readonly result: ResultSchema<T> }): Promise<BroadcastResult<T>[]>;
+	public broadcast<T>(
+		name: string,
+		data: unknown,
+		options: { readonly timeout?: number; readonly result: ResultSchema<T> },
+	): Promise<BroadcastResult<T>[]>;
 	public broadcast(name: string, data: unknown, options?: { readonly timeout?: number }): Promise<BroadcastResult[]>;
-	public async broadcast<T>(name: string, data: unknown, options: { readonly timeout?: number; readonly result?: ResultSchema<T> } = {}): Promise<BroadcastResult[]> {
+	public async broadcast<T>(
+		name: string,
+		data: unknown,
+		options: { readonly timeout?: number; readonly result?: ResultSchema<T> } = {},
+	): Promise<BroadcastResult[]> {
 		const schema = options.result;
 		return Promise.all(
 			this.#slots.map(async (slot): Promise<BroadcastResult> => {
@@ -501,12 +614,19 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 						try {
 							value = schema.parse(raw);
 						} catch (error) {
-							throw new ClusterError('CLUSTER_REQUEST_FAILED', `Process ${slot.id} answered "${name}" with a value the result schema rejects.`, { processId: slot.id, cause: error });
+							throw new ClusterError(
+								'CLUSTER_REQUEST_FAILED',
+								`Process ${slot.id} answered "${name}" with a value the result schema rejects.`,
+								{ processId: slot.id, cause: error },
+							);
 						}
 					}
 					return { processId: slot.id, ok: true, value };
 				} catch (error) {
-					const failure = error instanceof ClusterError ? error : new ClusterError('CLUSTER_REQUEST_FAILED', String(error), { processId: slot.id });
+					const failure =
+						error instanceof ClusterError
+							? error
+							: new ClusterError('CLUSTER_REQUEST_FAILED', String(error), { processId: slot.id });
 					return { processId: slot.id, ok: false, error: { code: failure.code, message: failure.message } };
 				}
 			}),

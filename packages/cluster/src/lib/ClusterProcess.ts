@@ -7,7 +7,10 @@ export type ClusterRequestHandler = (data: unknown) => unknown;
 function envInteger(name: string, value: string | undefined): number {
 	const parsed = Number(value);
 	if (value === undefined || value === '' || !Number.isInteger(parsed) || parsed < 0) {
-		throw new ClusterError('CLUSTER_NOT_IN_CLUSTER', `${name} is ${value === undefined ? 'not set' : `"${value}"`}: this process was not started by a ClusterManager (or the ovenjs-cluster CLI).`);
+		throw new ClusterError(
+			'CLUSTER_NOT_IN_CLUSTER',
+			`${name} is ${value === undefined ? 'not set' : `"${value}"`}: this process was not started by a ClusterManager (or the ovenjs-cluster CLI).`,
+		);
 	}
 	return parsed;
 }
@@ -72,7 +75,11 @@ export class ClusterProcess {
 	/** This process's cluster side. Throws `CLUSTER_NOT_IN_CLUSTER` outside a cluster. */
 	public static current(): ClusterProcess {
 		if (current !== undefined) return current;
-		if (typeof process.send !== 'function') throw new ClusterError('CLUSTER_NOT_IN_CLUSTER', 'This process has no IPC channel: it was not forked by a ClusterManager (or the ovenjs-cluster CLI).');
+		if (typeof process.send !== 'function')
+			throw new ClusterError(
+				'CLUSTER_NOT_IN_CLUSTER',
+				'This process has no IPC channel: it was not forked by a ClusterManager (or the ovenjs-cluster CLI).',
+			);
 		current = new ClusterProcess(process.env);
 		return current;
 	}
@@ -103,7 +110,11 @@ export class ClusterProcess {
 	}
 
 	/** Asks every process of the cluster (this one included) through the manager; partial results by `timeout`. */
-	public broadcast(name: string, data: unknown, options: { readonly timeout?: number } = {}): Promise<BroadcastResult[]> {
+	public broadcast(
+		name: string,
+		data: unknown,
+		options: { readonly timeout?: number } = {},
+	): Promise<BroadcastResult[]> {
 		const timeout = options.timeout ?? 10_000;
 		const id = this.#nextId++;
 		return new Promise((resolve) => {
@@ -151,10 +162,12 @@ export class ClusterProcess {
 				const done = this.#broadcasts.get(message.id);
 				if (done === undefined) return;
 				this.#broadcasts.delete(message.id);
-				done(message.results.flatMap((result) => {
-					const checked = BroadcastResultShape.safeParse(result);
-					return checked.success ? [checked.data] : [];
-				}));
+				done(
+					message.results.flatMap((result) => {
+						const checked = BroadcastResultShape.safeParse(result);
+						return checked.success ? [checked.data] : [];
+					}),
+				);
 				return;
 			}
 		}
@@ -163,14 +176,27 @@ export class ClusterProcess {
 	async #answer(id: number, name: string, data: unknown): Promise<void> {
 		const handler = this.#handlers.get(name);
 		if (handler === undefined) {
-			this.#send({ type: 'ovenjs:reply', id, ok: false, error: { code: 'CLUSTER_UNKNOWN_REQUEST', message: `process ${this.id} has no handler for "${name}" (register one with cluster.handle("${name}", ...)).` } });
+			this.#send({
+				type: 'ovenjs:reply',
+				id,
+				ok: false,
+				error: {
+					code: 'CLUSTER_UNKNOWN_REQUEST',
+					message: `process ${this.id} has no handler for "${name}" (register one with cluster.handle("${name}", ...)).`,
+				},
+			});
 			return;
 		}
 		try {
 			const value: unknown = await handler(data);
 			this.#send({ type: 'ovenjs:reply', id, ok: true, value });
 		} catch (error) {
-			this.#send({ type: 'ovenjs:reply', id, ok: false, error: { message: error instanceof Error ? error.message : String(error) } });
+			this.#send({
+				type: 'ovenjs:reply',
+				id,
+				ok: false,
+				error: { message: error instanceof Error ? error.message : String(error) },
+			});
 		}
 	}
 

@@ -35,7 +35,11 @@ The token is read from DISCORD_TOKEN (never from the command line). Signals: SIG
 
 function integer(flag: string, value: string | undefined): number {
 	const parsed = Number(value);
-	if (value === undefined || !Number.isInteger(parsed) || parsed < 1) throw new ClusterError('CLUSTER_INVALID_OPTION', `${flag} takes a positive integer, got ${value === undefined ? 'nothing' : `"${value}"`}.\n\n${USAGE}`);
+	if (value === undefined || !Number.isInteger(parsed) || parsed < 1)
+		throw new ClusterError(
+			'CLUSTER_INVALID_OPTION',
+			`${flag} takes a positive integer, got ${value === undefined ? 'nothing' : `"${value}"`}.\n\n${USAGE}`,
+		);
 	return parsed;
 }
 
@@ -43,8 +47,16 @@ function integer(flag: string, value: string | undefined): number {
 export function parseClusterArgs(argv: readonly string[]): ClusterCliOptions {
 	const list = argv[0] === 'cluster' ? argv.slice(1) : [...argv];
 	const [command, script, ...rest] = list;
-	if (command !== 'start' && command !== 'workers') throw new ClusterError('CLUSTER_INVALID_OPTION', `Unknown command ${command === undefined ? '(none)' : `"${command}"`}.\n\n${USAGE}`);
-	if (script === undefined || script.startsWith('-')) throw new ClusterError('CLUSTER_INVALID_OPTION', `${command} needs the script every process runs, such as ./bot.js.\n\n${USAGE}`);
+	if (command !== 'start' && command !== 'workers')
+		throw new ClusterError(
+			'CLUSTER_INVALID_OPTION',
+			`Unknown command ${command === undefined ? '(none)' : `"${command}"`}.\n\n${USAGE}`,
+		);
+	if (script === undefined || script.startsWith('-'))
+		throw new ClusterError(
+			'CLUSTER_INVALID_OPTION',
+			`${command} needs the script every process runs, such as ./bot.js.\n\n${USAGE}`,
+		);
 	let shards: number | 'auto' | null = command === 'workers' ? null : 'auto';
 	let perProcess = 4;
 	let shardIds: number[] | undefined;
@@ -64,7 +76,11 @@ export function parseClusterArgs(argv: readonly string[]): ClusterCliOptions {
 				i = rest.length;
 				break;
 			case '--shards':
-				if (command === 'workers') throw new ClusterError('CLUSTER_INVALID_OPTION', `--shards belongs to "start"; a worker pool takes --processes.\n\n${USAGE}`);
+				if (command === 'workers')
+					throw new ClusterError(
+						'CLUSTER_INVALID_OPTION',
+						`--shards belongs to "start"; a worker pool takes --processes.\n\n${USAGE}`,
+					);
 				shards = value === 'auto' ? 'auto' : integer('--shards', value);
 				i++;
 				break;
@@ -76,7 +92,11 @@ export function parseClusterArgs(argv: readonly string[]): ClusterCliOptions {
 				const match = /^(\d+)-(\d+)$/.exec(value ?? '');
 				const first = Number(match?.[1]);
 				const last = Number(match?.[2]);
-				if (match === null || last < first) throw new ClusterError('CLUSTER_INVALID_OPTION', `--shard-range takes FIRST-LAST (inclusive, such as 0-15), got ${value === undefined ? 'nothing' : `"${value}"`}.\n\n${USAGE}`);
+				if (match === null || last < first)
+					throw new ClusterError(
+						'CLUSTER_INVALID_OPTION',
+						`--shard-range takes FIRST-LAST (inclusive, such as 0-15), got ${value === undefined ? 'nothing' : `"${value}"`}.\n\n${USAGE}`,
+					);
 				shardIds = Array.from({ length: last - first + 1 }, (_, i) => first + i);
 				i++;
 				break;
@@ -86,17 +106,26 @@ export function parseClusterArgs(argv: readonly string[]): ClusterCliOptions {
 				i++;
 				break;
 			case '--api':
-				if (value === undefined) throw new ClusterError('CLUSTER_INVALID_OPTION', `--api takes a URL.\n\n${USAGE}`);
+				if (value === undefined)
+					throw new ClusterError('CLUSTER_INVALID_OPTION', `--api takes a URL.\n\n${USAGE}`);
 				api = value.replace(/\/+$/, '');
 				i++;
 				break;
 			case '--redis':
-				if (value === undefined) throw new ClusterError('CLUSTER_INVALID_OPTION', `--redis takes a URL such as redis://127.0.0.1:6379.\n\n${USAGE}`);
+				if (value === undefined)
+					throw new ClusterError(
+						'CLUSTER_INVALID_OPTION',
+						`--redis takes a URL such as redis://127.0.0.1:6379.\n\n${USAGE}`,
+					);
 				redis = value;
 				i++;
 				break;
 			case '--key-prefix':
-				if (value === undefined) throw new ClusterError('CLUSTER_INVALID_OPTION', `--key-prefix takes a prefix such as mybot:.\n\n${USAGE}`);
+				if (value === undefined)
+					throw new ClusterError(
+						'CLUSTER_INVALID_OPTION',
+						`--key-prefix takes a prefix such as mybot:.\n\n${USAGE}`,
+					);
 				keyPrefix = value;
 				i++;
 				break;
@@ -112,20 +141,46 @@ export function parseClusterArgs(argv: readonly string[]): ClusterCliOptions {
 				throw new ClusterError('CLUSTER_INVALID_OPTION', `Unknown option "${String(flag)}".\n\n${USAGE}`);
 		}
 	}
-	return { command, script, shards, perProcess, shardIds, processes, api, redis, keyPrefix, healthInterval, healthTimeout, args };
+	return {
+		command,
+		script,
+		shards,
+		perProcess,
+		shardIds,
+		processes,
+		api,
+		redis,
+		keyPrefix,
+		healthInterval,
+		healthTimeout,
+		args,
+	};
 }
 
 async function fetchGatewayInformation(api: string): Promise<ClusterGatewayInformation> {
 	const token = process.env.DISCORD_TOKEN;
-	if (token === undefined || token === '') throw new ClusterError('CLUSTER_INVALID_OPTION', "--shards auto needs the bot token in DISCORD_TOKEN to ask Discord (GET /gateway/bot); set it, or pass --shards N.");
+	if (token === undefined || token === '')
+		throw new ClusterError(
+			'CLUSTER_INVALID_OPTION',
+			'--shards auto needs the bot token in DISCORD_TOKEN to ask Discord (GET /gateway/bot); set it, or pass --shards N.',
+		);
 	const response = await fetch(`${api}/gateway/bot`, { headers: { Authorization: `Bot ${token}` } });
-	if (!response.ok) throw new ClusterError('CLUSTER_REQUEST_FAILED', `GET /gateway/bot answered ${response.status}; check DISCORD_TOKEN${response.status === 401 ? ' (Discord rejected it)' : ''}.`);
+	if (!response.ok)
+		throw new ClusterError(
+			'CLUSTER_REQUEST_FAILED',
+			`GET /gateway/bot answered ${response.status}; check DISCORD_TOKEN${response.status === 401 ? ' (Discord rejected it)' : ''}.`,
+		);
 	const info = parseGatewayInformation(await response.json());
 	return { shards: info.shards, sessionStartLimit: info.sessionStartLimit };
 }
 
 /** Runs `ovenjs cluster ...`; resolves with the exit code once the cluster stopped. */
-export async function runCli(argv: readonly string[], log: (line: string) => void = (line) => { console.log(line); }): Promise<number> {
+export async function runCli(
+	argv: readonly string[],
+	log: (line: string) => void = (line) => {
+		console.log(line);
+	},
+): Promise<number> {
 	let options: ClusterCliOptions;
 	try {
 		options = parseClusterArgs(argv);
@@ -133,7 +188,8 @@ export async function runCli(argv: readonly string[], log: (line: string) => voi
 		log(error instanceof Error ? error.message : String(error));
 		return 2;
 	}
-	const needsInfo = options.shards === 'auto' || (options.command === 'start' && process.env.DISCORD_TOKEN !== undefined);
+	const needsInfo =
+		options.shards === 'auto' || (options.command === 'start' && process.env.DISCORD_TOKEN !== undefined);
 	let info: ClusterGatewayInformation | undefined;
 	let storedSessions: ((shardIds: readonly number[]) => Promise<number>) | undefined;
 	let closeRedis = (): void => undefined;
@@ -141,7 +197,9 @@ export async function runCli(argv: readonly string[], log: (line: string) => voi
 		const { Redis } = await import('ioredis');
 		const { RedisSessionStore } = await import('./redis/RedisSessionStore.js');
 		const redis = new Redis(options.redis, { lazyConnect: false });
-		closeRedis = () => { redis.disconnect(); };
+		closeRedis = () => {
+			redis.disconnect();
+		};
 		const store = new RedisSessionStore({ redis, keyPrefix: `${options.keyPrefix}sessions:` });
 		storedSessions = (ids) => store.count(ids);
 	}
@@ -162,10 +220,20 @@ export async function runCli(argv: readonly string[], log: (line: string) => voi
 		const line = `[ovenjs-cluster] ${p.processesReady}/${p.processes} processes ready${p.shards > 0 ? `, ${p.shardsReady}/${p.shards} shards` : ''}`;
 		if (line !== lastLine) log((lastLine = line));
 	});
-	manager.on('spawn', ({ processId, pid, generation }) => { log(`[ovenjs-cluster] process ${processId} started (pid ${pid}, generation ${generation})`); });
-	manager.on('exit', ({ processId, code, signal, willRespawn }) => { log(`[ovenjs-cluster] process ${processId} exited (code ${String(code)}, signal ${String(signal)})${willRespawn ? '; respawning' : ''}`); });
-	manager.on('unhealthy', ({ processId, silentMs }) => { log(`[ovenjs-cluster] process ${processId} silent for ${silentMs} ms; killing it`); });
-	manager.on('error', (error) => { log(`[ovenjs-cluster] ${error.message}`); });
+	manager.on('spawn', ({ processId, pid, generation }) => {
+		log(`[ovenjs-cluster] process ${processId} started (pid ${pid}, generation ${generation})`);
+	});
+	manager.on('exit', ({ processId, code, signal, willRespawn }) => {
+		log(
+			`[ovenjs-cluster] process ${processId} exited (code ${String(code)}, signal ${String(signal)})${willRespawn ? '; respawning' : ''}`,
+		);
+	});
+	manager.on('unhealthy', ({ processId, silentMs }) => {
+		log(`[ovenjs-cluster] process ${processId} silent for ${silentMs} ms; killing it`);
+	});
+	manager.on('error', (error) => {
+		log(`[ovenjs-cluster] ${error.message}`);
+	});
 	let stopping: Promise<void> | undefined;
 	const stop = (): Promise<void> => (stopping ??= manager.stop());
 	const done = new Promise<void>((resolveDone) => {
@@ -175,13 +243,21 @@ export async function runCli(argv: readonly string[], log: (line: string) => voi
 	process.on('SIGHUP', () => {
 		log('[ovenjs-cluster] SIGHUP: rolling restart');
 		void manager.rollingRestart().then(
-			() => { log('[ovenjs-cluster] rolling restart done'); },
-			(error: unknown) => { log(`[ovenjs-cluster] rolling restart failed: ${error instanceof Error ? error.message : String(error)}`); },
+			() => {
+				log('[ovenjs-cluster] rolling restart done');
+			},
+			(error: unknown) => {
+				log(
+					`[ovenjs-cluster] rolling restart failed: ${error instanceof Error ? error.message : String(error)}`,
+				);
+			},
 		);
 	});
 	try {
 		await manager.spawn();
-		log(`[ovenjs-cluster] all ${manager.processes.length} processes ready${manager.shardCount > 0 ? ` (${manager.shardCount} shards)` : ''}`);
+		log(
+			`[ovenjs-cluster] all ${manager.processes.length} processes ready${manager.shardCount > 0 ? ` (${manager.shardCount} shards)` : ''}`,
+		);
 	} catch (error) {
 		log(`[ovenjs-cluster] ${error instanceof Error ? error.message : String(error)}`);
 		await stop();

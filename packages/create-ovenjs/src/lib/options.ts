@@ -64,7 +64,10 @@ const npmName = /^(?:@[a-z0-9-*~][a-z0-9-*._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
  */
 export function validateName(name: string): string {
 	if (name.length === 0 || name.length > 214 || !npmName.test(name)) {
-		throw new CreateError('CREATE_INVALID_NAME', `"${name}" is not a valid npm package name: use lowercase letters, digits, "-", "." and "_" (at most 214 characters).`);
+		throw new CreateError(
+			'CREATE_INVALID_NAME',
+			`"${name}" is not a valid npm package name: use lowercase letters, digits, "-", "." and "_" (at most 214 characters).`,
+		);
 	}
 	return name;
 }
@@ -111,13 +114,16 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
 		invalid(`${error instanceof Error ? error.message : String(error)} (see --help).`);
 	}
 	const { values, positionals } = parsed;
-	if (positionals.length > 1) invalid(`Expected one target folder, got ${positionals.length}: ${positionals.join(' ')}.`);
+	if (positionals.length > 1)
+		invalid(`Expected one target folder, got ${positionals.length}: ${positionals.join(' ')}.`);
 	if (values.ts === true && values.js === true) invalid('Pass --ts or --js, not both.');
 	if (values.esm === true && values.cjs === true) invalid('Pass --esm or --cjs, not both.');
 	const language = values.language ?? (values.ts === true ? 'ts' : values.js === true ? 'js' : undefined);
-	if (language !== undefined && language !== 'ts' && language !== 'js') invalid(`--language takes ts or js, not "${language}".`);
+	if (language !== undefined && language !== 'ts' && language !== 'js')
+		invalid(`--language takes ts or js, not "${language}".`);
 	const moduleFormat = values.module ?? (values.esm === true ? 'esm' : values.cjs === true ? 'cjs' : undefined);
-	if (moduleFormat !== undefined && moduleFormat !== 'esm' && moduleFormat !== 'cjs') invalid(`--module takes esm or cjs, not "${moduleFormat}".`);
+	if (moduleFormat !== undefined && moduleFormat !== 'esm' && moduleFormat !== 'cjs')
+		invalid(`--module takes esm or cjs, not "${moduleFormat}".`);
 	return {
 		directory: positionals[0],
 		name: values.name === undefined ? undefined : validateName(values.name),

@@ -97,7 +97,13 @@ async function ask(reader: LineReader, io: RunIo, question: string, fallback: st
 	return answer === '' ? fallback : answer;
 }
 
-async function askUntilValid<T>(reader: LineReader, io: RunIo, question: string, fallback: string, parse: (answer: string) => T): Promise<T> {
+async function askUntilValid<T>(
+	reader: LineReader,
+	io: RunIo,
+	question: string,
+	fallback: string,
+	parse: (answer: string) => T,
+): Promise<T> {
 	for (;;) {
 		const answer = await ask(reader, io, question, fallback);
 		try {
@@ -130,22 +136,59 @@ function parseFeatureAnswer(answer: string): Feature[] {
 	return parseFeatures(names.join(','));
 }
 
-async function resolveOptions(args: CliArgs, io: RunIo, cwd: string): Promise<ProjectOptions & { readonly directory: string }> {
+async function resolveOptions(
+	args: CliArgs,
+	io: RunIo,
+	cwd: string,
+): Promise<ProjectOptions & { readonly directory: string }> {
 	const interactive = !args.yes;
 	const reader = interactive ? new LineReader(io.input) : undefined;
 	try {
-		const fromDirectory = args.directory === undefined ? undefined : nameFromDirectory(resolve(cwd, args.directory));
+		const fromDirectory =
+			args.directory === undefined ? undefined : nameFromDirectory(resolve(cwd, args.directory));
 		const defaultName = args.name ?? fromDirectory ?? DefaultProjectOptions.name;
-		const name = args.name ?? (reader === undefined ? validateName(defaultName) : await askUntilValid(reader, io, 'Project name?', defaultName, validateName));
+		const name =
+			args.name ??
+			(reader === undefined
+				? validateName(defaultName)
+				: await askUntilValid(reader, io, 'Project name?', defaultName, validateName));
 		const directory = resolve(cwd, args.directory ?? name);
-		const language = args.language ?? (reader === undefined ? DefaultProjectOptions.language : await askUntilValid(reader, io, 'TypeScript or JavaScript? ts/js', DefaultProjectOptions.language, parseLanguage));
-		const moduleFormat = args.moduleFormat ?? (reader === undefined ? DefaultProjectOptions.moduleFormat : await askUntilValid(reader, io, 'ES modules or CommonJS? esm/cjs', DefaultProjectOptions.moduleFormat, parseModule));
+		const language =
+			args.language ??
+			(reader === undefined
+				? DefaultProjectOptions.language
+				: await askUntilValid(
+						reader,
+						io,
+						'TypeScript or JavaScript? ts/js',
+						DefaultProjectOptions.language,
+						parseLanguage,
+					));
+		const moduleFormat =
+			args.moduleFormat ??
+			(reader === undefined
+				? DefaultProjectOptions.moduleFormat
+				: await askUntilValid(
+						reader,
+						io,
+						'ES modules or CommonJS? esm/cjs',
+						DefaultProjectOptions.moduleFormat,
+						parseModule,
+					));
 		let features = args.features;
 		if (features === undefined) {
 			if (reader === undefined) features = DefaultProjectOptions.features;
 			else {
-				io.output.write(`${paint(io, '36', '◆')}  Features:\n${Features.map((feature, i) => `     ${i + 1}) ${feature.padEnd(10)} ${FeatureDescriptions[feature]}`).join('\n')}\n`);
-				features = await askUntilValid(reader, io, 'Which ones? numbers or names, comma-separated, "none" for none', DefaultProjectOptions.features.join(','), parseFeatureAnswer);
+				io.output.write(
+					`${paint(io, '36', '◆')}  Features:\n${Features.map((feature, i) => `     ${i + 1}) ${feature.padEnd(10)} ${FeatureDescriptions[feature]}`).join('\n')}\n`,
+				);
+				features = await askUntilValid(
+					reader,
+					io,
+					'Which ones? numbers or names, comma-separated, "none" for none',
+					DefaultProjectOptions.features.join(','),
+					parseFeatureAnswer,
+				);
 			}
 		}
 		return { name, directory, language, moduleFormat, features };
@@ -182,7 +225,9 @@ export async function run(argv: readonly string[], io: RunIo): Promise<number> {
 			...(options.features.includes('commands') ? ['npm run register'] : []),
 			'npm run dev',
 		];
-		io.output.write(`\n${paint(io, '32', '└')}  Done. Now run:\n\n${steps.map((step) => `  ${step}`).join('\n')}\n\n  npm test runs the bot against a mock Discord (no token needed).\n\n`);
+		io.output.write(
+			`\n${paint(io, '32', '└')}  Done. Now run:\n\n${steps.map((step) => `  ${step}`).join('\n')}\n\n  npm test runs the bot against a mock Discord (no token needed).\n\n`,
+		);
 		return 0;
 	} catch (error) {
 		if (error instanceof CreateError) {

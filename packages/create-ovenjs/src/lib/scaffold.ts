@@ -43,13 +43,18 @@ export function ovenjsVersion(): string {
 /** `@ovenjs/<name>` → `file:` URL of its tarball, for every `ovenjs-<name>-<version>.tgz` in `folder`. */
 export function tarballSource(folder: string): OvenjsSource {
 	const absolute = resolve(folder);
-	if (!existsSync(absolute)) throw new CreateError('CREATE_INVALID_OPTION', `--ovenjs-tarballs: ${absolute} does not exist.`);
+	if (!existsSync(absolute))
+		throw new CreateError('CREATE_INVALID_OPTION', `--ovenjs-tarballs: ${absolute} does not exist.`);
 	const tarballs: Record<string, string> = {};
 	for (const file of readdirSync(absolute)) {
 		const match = /^ovenjs-([a-z0-9-]+?)-\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?\.tgz$/.exec(file);
 		if (match?.[1] !== undefined) tarballs[`@ovenjs/${match[1]}`] = `file:${join(absolute, file)}`;
 	}
-	if (Object.keys(tarballs).length === 0) throw new CreateError('CREATE_INVALID_OPTION', `No @ovenjs tarballs (ovenjs-<name>-<version>.tgz) in ${absolute}.`);
+	if (Object.keys(tarballs).length === 0)
+		throw new CreateError(
+			'CREATE_INVALID_OPTION',
+			`No @ovenjs tarballs (ovenjs-<name>-<version>.tgz) in ${absolute}.`,
+		);
 	return { tarballs };
 }
 
@@ -62,9 +67,13 @@ export function scaffold(options: ScaffoldOptions): ScaffoldResult {
 	validateName(options.name);
 	const directory = resolve(options.directory);
 	if (existsSync(directory) && readdirSync(directory).some((entry) => entry !== '.git') && options.force !== true) {
-		throw new CreateError('CREATE_TARGET_NOT_EMPTY', `${directory} is not empty: choose another folder, empty it, or pass --force.`);
+		throw new CreateError(
+			'CREATE_TARGET_NOT_EMPTY',
+			`${directory} is not empty: choose another folder, empty it, or pass --force.`,
+		);
 	}
-	const source: OvenjsSource = options.ovenjsTarballs === undefined ? { range: `^${ovenjsVersion()}` } : tarballSource(options.ovenjsTarballs);
+	const source: OvenjsSource =
+		options.ovenjsTarballs === undefined ? { range: `^${ovenjsVersion()}` } : tarballSource(options.ovenjsTarballs);
 	const written: string[] = [];
 	for (const file of projectFiles(options, source)) {
 		const target = join(directory, file.path);
@@ -80,5 +89,7 @@ export function scaffold(options: ScaffoldOptions): ScaffoldResult {
 export function displayDirectory(directory: string, cwd: string = process.cwd()): string {
 	const absolute = resolve(directory);
 	if (absolute === resolve(cwd)) return '.';
-	return absolute.startsWith(`${resolve(cwd)}/`) ? absolute.slice(resolve(cwd).length + 1) : absolute || basename(absolute);
+	return absolute.startsWith(`${resolve(cwd)}/`)
+		? absolute.slice(resolve(cwd).length + 1)
+		: absolute || basename(absolute);
 }

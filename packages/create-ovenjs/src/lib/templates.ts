@@ -78,7 +78,8 @@ function json(value: unknown): string {
 }
 
 function packageJson(options: ProjectOptions, syntax: Syntax, source: OvenjsSource): string {
-	const ovenjs = (name: string): string => ('range' in source ? source.range : (source.tarballs[name] ?? source.tarballs['@ovenjs/core'] ?? ''));
+	const ovenjs = (name: string): string =>
+		'range' in source ? source.range : (source.tarballs[name] ?? source.tarballs['@ovenjs/core'] ?? '');
 	const run = syntax.ts ? 'tsx' : 'node';
 	const scripts: Record<string, string> = {
 		dev: syntax.ts ? `tsx watch src/index.${syntax.ext}` : `node --watch src/index.${syntax.ext}`,
@@ -87,7 +88,10 @@ function packageJson(options: ProjectOptions, syntax: Syntax, source: OvenjsSour
 	};
 	if (has(options, 'commands')) scripts.register = `${run} src/register.${syntax.ext}`;
 	if (syntax.ts) scripts.typecheck = 'tsc';
-	const dependencies: Record<string, string> = { '@ovenjs/core': ovenjs('@ovenjs/core'), 'discord-api-types': ThirdPartyVersions['discord-api-types'] };
+	const dependencies: Record<string, string> = {
+		'@ovenjs/core': ovenjs('@ovenjs/core'),
+		'discord-api-types': ThirdPartyVersions['discord-api-types'],
+	};
 	if (has(options, 'plugin')) dependencies['@ovenjs/plugins'] = ovenjs('@ovenjs/plugins');
 	if (has(options, 'redis')) {
 		dependencies['@ovenjs/cache'] = ovenjs('@ovenjs/cache');
@@ -95,7 +99,10 @@ function packageJson(options: ProjectOptions, syntax: Syntax, source: OvenjsSour
 		dependencies.msgpackr = ThirdPartyVersions.msgpackr;
 	}
 	if (has(options, 'dashboard')) dependencies['@ovenjs/observability'] = ovenjs('@ovenjs/observability');
-	const devDependencies: Record<string, string> = { '@ovenjs/testing': ovenjs('@ovenjs/testing'), vitest: ThirdPartyVersions.vitest };
+	const devDependencies: Record<string, string> = {
+		'@ovenjs/testing': ovenjs('@ovenjs/testing'),
+		vitest: ThirdPartyVersions.vitest,
+	};
 	if (syntax.ts) {
 		devDependencies['@types/node'] = ThirdPartyVersions['@types/node'];
 		devDependencies.tsx = ThirdPartyVersions.tsx;
@@ -198,7 +205,9 @@ export interface Command {
 }
 `
 		: '';
-	const coreTypes = s.ts ? `import type { ChatInputCommandInteraction, Client, SlashCommandBuilder } from '@ovenjs/core';\n` : '';
+	const coreTypes = s.ts
+		? `import type { ChatInputCommandInteraction, Client, SlashCommandBuilder } from '@ovenjs/core';\n`
+		: '';
 	const cacheType = s.ts && has(options, 'redis') ? `import type { MultiTierCache } from '@ovenjs/cache';\n` : '';
 	return `${coreTypes}${cacheType}${s.imports('./ping.js', ['ping'])}${context}
 /** Every command of the bot. */
@@ -243,7 +252,9 @@ function botModule(options: ProjectOptions, s: Syntax): string {
 	const redis = has(options, 'redis');
 	const plugin = has(options, 'plugin');
 	const coreValues = commands ? ['ChatInputCommandInteraction', 'Client'] : ['Client'];
-	const intents = commands ? 'GatewayIntentBits.Guilds' : 'GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.MessageContent';
+	const intents = commands
+		? 'GatewayIntentBits.Guilds'
+		: 'GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.MessageContent';
 	const lines: string[] = [];
 	lines.push(s.imports('discord-api-types/v10', ['GatewayIntentBits']).trimEnd());
 	lines.push(s.imports('@ovenjs/core', coreValues).trimEnd());
@@ -463,8 +474,10 @@ function envExample(options: ProjectOptions): string {
 		"# Another REST API base (a mock Discord, e.g. @ovenjs/testing's ovenjs-mock); empty for Discord's.",
 		'DISCORD_API_URL=',
 	];
-	if (has(options, 'redis')) lines.push('# Redis for the cache (redis://127.0.0.1:6379); empty for memory only.', 'REDIS_URL=');
-	if (has(options, 'dashboard')) lines.push('# The port of the dashboard (bound to 127.0.0.1).', 'DASHBOARD_PORT=3030');
+	if (has(options, 'redis'))
+		lines.push('# Redis for the cache (redis://127.0.0.1:6379); empty for memory only.', 'REDIS_URL=');
+	if (has(options, 'dashboard'))
+		lines.push('# The port of the dashboard (bound to 127.0.0.1).', 'DASHBOARD_PORT=3030');
 	return `${lines.join('\n')}\n`;
 }
 

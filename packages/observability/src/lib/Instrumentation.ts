@@ -83,7 +83,11 @@ export interface PluginStatus {
 export interface InstrumentationSnapshot {
 	/** Milliseconds since 1970. */
 	readonly time: number;
-	readonly shards: readonly { readonly id: number; readonly status: ShardStatus; readonly latencyMs: number | undefined }[];
+	readonly shards: readonly {
+		readonly id: number;
+		readonly status: ShardStatus;
+		readonly latencyMs: number | undefined;
+	}[];
 	readonly events: number;
 	readonly restRequests: number;
 	readonly rest429: number;
@@ -120,10 +124,18 @@ export class Instrumentation {
 		this.client = client;
 		this.registry = options.registry ?? new Registry();
 		if (options.labels !== undefined) this.registry.setDefaultLabels({ ...options.labels });
-		if (options.defaultMetrics ?? DefaultInstrumentOptions.defaultMetrics) collectDefaultMetrics({ register: this.registry });
-		this.#set = new MetricSet(this.registry, { ...DefaultInstrumentOptions.buckets, ...options.buckets }, () => client.rest.pendingRequests);
+		if (options.defaultMetrics ?? DefaultInstrumentOptions.defaultMetrics)
+			collectDefaultMetrics({ register: this.registry });
+		this.#set = new MetricSet(
+			this.registry,
+			{ ...DefaultInstrumentOptions.buckets, ...options.buckets },
+			() => client.rest.pendingRequests,
+		);
 		const tracing = options.tracing ?? DefaultInstrumentOptions.tracing;
-		this.#tracing = new Tracing(tracing ? (options.tracer ?? defaultTracer(VERSION)) : undefined, options.tracer === undefined);
+		this.#tracing = new Tracing(
+			tracing ? (options.tracer ?? defaultTracer(VERSION)) : undefined,
+			options.tracer === undefined,
+		);
 		this.#traced = new Set<string>(options.tracedEvents ?? DefaultInstrumentOptions.tracedEvents);
 		this.#plugins = options.plugins;
 		this.#wire();
@@ -209,7 +221,8 @@ export class Instrumentation {
 
 	#pluginStatus(): PluginStatus[] {
 		const errors = new Map<string, number>();
-		for (const [plugin, , count] of this.#set.pluginErrors.entries()) errors.set(plugin, (errors.get(plugin) ?? 0) + count);
+		for (const [plugin, , count] of this.#set.pluginErrors.entries())
+			errors.set(plugin, (errors.get(plugin) ?? 0) + count);
 		const out = new Map<string, PluginStatus>();
 		for (const name of this.#plugins?.loaded ?? []) {
 			const count = errors.get(name) ?? 0;
@@ -218,7 +231,8 @@ export class Instrumentation {
 		for (const name of this.#failedPlugins.keys()) {
 			if (!out.has(name)) out.set(name, { name, status: 'failed', errors: errors.get(name) ?? 1 });
 		}
-		for (const [name, count] of errors) if (!out.has(name)) out.set(name, { name, status: 'degraded', errors: count });
+		for (const [name, count] of errors)
+			if (!out.has(name)) out.set(name, { name, status: 'degraded', errors: count });
 		return [...out.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 	}
 
@@ -229,8 +243,10 @@ export class Instrumentation {
 		gateway.fetchStatus().then(
 			(shards) => {
 				for (const shard of shards) {
-					if (!this.#set.shardStatus.has(shard.shardId)) this.#set.shardStatus.set(shard.shardId, shard.status);
-					if (shard.latency >= 0 && !this.#set.latency.has(shard.shardId)) this.#set.latency.set(shard.shardId, shard.latency);
+					if (!this.#set.shardStatus.has(shard.shardId))
+						this.#set.shardStatus.set(shard.shardId, shard.status);
+					if (shard.latency >= 0 && !this.#set.latency.has(shard.shardId))
+						this.#set.latency.set(shard.shardId, shard.latency);
 					if (shard.status === 'ready') this.#wasReady.add(shard.shardId);
 				}
 			},
@@ -268,7 +284,8 @@ export class Instrumentation {
 			bus.on(
 				'ws:shardReady',
 				(shardId, resumed) => {
-					if (this.#wasReady.has(shardId)) set.reconnects.add(String(shardId), resumed ? 'resume' : 'identify');
+					if (this.#wasReady.has(shardId))
+						set.reconnects.add(String(shardId), resumed ? 'resume' : 'identify');
 					this.#wasReady.add(shardId);
 				},
 				label,
@@ -279,7 +296,8 @@ export class Instrumentation {
 				'metrics:gauge',
 				(sample) => {
 					const shard = sample.labels?.shard;
-					if (sample.name === 'ovenjs.gateway.latency' && shard !== undefined) set.latency.set(Number(shard), sample.value);
+					if (sample.name === 'ovenjs.gateway.latency' && shard !== undefined)
+						set.latency.set(Number(shard), sample.value);
 				},
 				label,
 			),
@@ -332,7 +350,8 @@ export class Instrumentation {
 					const call = tracing.restEnd(request, status, error);
 					if (call === undefined) return;
 					// The last attempt was sent and never answered: a network failure or timeout.
-					if (call.attempts > 0 && !call.answered) set.requests.add(call.route ?? `${request.method} ${routeTemplate(request)}`, 'error');
+					if (call.attempts > 0 && !call.answered)
+						set.requests.add(call.route ?? `${request.method} ${routeTemplate(request)}`, 'error');
 					this.#observeRest(request, call.route, call.seconds);
 				},
 				label,
@@ -340,14 +359,16 @@ export class Instrumentation {
 		);
 		const rest = this.client.rest;
 		const onRequest = (event: RequestEvent): void => {
-			if (tracing.restAttempt(event.origin, event.routeKey, event.attempt)) set.requests.add(event.routeKey, 'error');
+			if (tracing.restAttempt(event.origin, event.routeKey, event.attempt))
+				set.requests.add(event.routeKey, 'error');
 		};
 		const onResponse = (event: ResponseEvent): void => {
 			set.requests.add(event.routeKey, String(event.status));
 			tracing.restAnswer(event.origin, event.status, event.bucket);
 		};
 		const onRateLimited = (event: RateLimitedEvent): void => {
-			if (event.reason === '429') MetricSet.bump(set.rateLimited, event.scope ?? (event.global ? 'global' : 'user'));
+			if (event.reason === '429')
+				MetricSet.bump(set.rateLimited, event.scope ?? (event.global ? 'global' : 'user'));
 			else MetricSet.bump(set.rateLimitWaits, event.reason);
 			tracing.restWait(event.origin, event.retryAfter, event.reason, event.scope);
 		};
@@ -418,22 +439,49 @@ function isUnknownArray(value: unknown): value is readonly unknown[] {
 
 function checkOptions(options: InstrumentOptions): void {
 	const given: unknown = options;
-	if (typeof given !== 'object' || given === null) throw ObservabilityError.of('OBS_INVALID_OPTION', ['instrument(client, options): options', 'an object', given === null ? 'null' : typeof given]);
+	if (typeof given !== 'object' || given === null)
+		throw ObservabilityError.of('OBS_INVALID_OPTION', [
+			'instrument(client, options): options',
+			'an object',
+			given === null ? 'null' : typeof given,
+		]);
 	if (options.labels !== undefined) {
 		for (const [name, value] of Object.entries(options.labels)) {
 			if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name) || name.startsWith('__')) {
-				throw ObservabilityError.of('OBS_INVALID_OPTION', ['Each key of InstrumentOptions.labels', 'a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)', JSON.stringify(name)]);
+				throw ObservabilityError.of('OBS_INVALID_OPTION', [
+					'Each key of InstrumentOptions.labels',
+					'a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)',
+					JSON.stringify(name),
+				]);
 			}
 			const shown: unknown = value;
-			if (typeof shown !== 'string') throw ObservabilityError.of('OBS_INVALID_OPTION', [`InstrumentOptions.labels.${name}`, 'a string', typeof shown]);
+			if (typeof shown !== 'string')
+				throw ObservabilityError.of('OBS_INVALID_OPTION', [
+					`InstrumentOptions.labels.${name}`,
+					'a string',
+					typeof shown,
+				]);
 		}
 	}
 	const buckets = options.buckets ?? {};
 	for (const name of ['rest', 'handler'] as const) {
 		const list: unknown = buckets[name];
 		if (list === undefined) continue;
-		if (!isUnknownArray(list) || list.length === 0 || !list.every((value, i) => typeof value === 'number' && Number.isFinite(value) && value > 0 && (i === 0 || value > Number(list[i - 1])))) {
-			throw ObservabilityError.of('OBS_INVALID_OPTION', [`InstrumentOptions.buckets.${name}`, 'a non-empty, strictly increasing list of positive seconds']);
+		if (
+			!isUnknownArray(list) ||
+			list.length === 0 ||
+			!list.every(
+				(value, i) =>
+					typeof value === 'number' &&
+					Number.isFinite(value) &&
+					value > 0 &&
+					(i === 0 || value > Number(list[i - 1])),
+			)
+		) {
+			throw ObservabilityError.of('OBS_INVALID_OPTION', [
+				`InstrumentOptions.buckets.${name}`,
+				'a non-empty, strictly increasing list of positive seconds',
+			]);
 		}
 	}
 }

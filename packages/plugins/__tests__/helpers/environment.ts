@@ -1,5 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { PluginManager, type PluginEnvironment, type PluginErrorReport, type PluginManagerOptions } from '@ovenjs/plugins';
+import {
+	PluginManager,
+	type PluginEnvironment,
+	type PluginErrorReport,
+	type PluginManagerOptions,
+} from '@ovenjs/plugins';
 
 /** The fixtures folder (each subfolder is a plugin package). */
 export const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -29,7 +34,11 @@ export function environment() {
 			list.push({ handler, ...options });
 			list.sort((a, b) => b.priority - a.priority);
 			hooks.set(point, list);
-			return () => void hooks.set(point, (hooks.get(point) ?? []).filter((h) => h.handler !== handler));
+			return () =>
+				void hooks.set(
+					point,
+					(hooks.get(point) ?? []).filter((h) => h.handler !== handler),
+				);
 		},
 		api: {
 			channels: {
@@ -97,5 +106,12 @@ export async function until(check: () => boolean, what: string, ms = 30_000): Pr
 
 /** A message as plugins receive it. */
 export function message(content: string) {
-	return { id: '100', channelId: '200', guildId: '300', content, authorId: '400', author: { id: '400', username: 'someone' } };
+	return {
+		id: '100',
+		channelId: '200',
+		guildId: '300',
+		content,
+		authorId: '400',
+		author: { id: '400', username: 'someone' },
+	};
 }

@@ -7,13 +7,21 @@ import type { HostedService, PluginGate } from './PluginGate.js';
 const OBJECT_PROTOTYPE: unknown = Object.getPrototypeOf({});
 
 /** How the manager runs a plugin's handlers (time spent, errors reported on `pluginError`). */
-export type HandlerWrapper = (what: string, handler: (...args: readonly unknown[]) => unknown) => (...args: readonly unknown[]) => unknown;
+export type HandlerWrapper = (
+	what: string,
+	handler: (...args: readonly unknown[]) => unknown,
+) => (...args: readonly unknown[]) => unknown;
 
 /** The methods of a service object (own and inherited, `constructor` excepted). */
 export function methodsOf(service: unknown): string[] {
 	const names = new Set<string>();
-	for (let proto: unknown = service; typeof proto === 'object' && proto !== null && proto !== OBJECT_PROTOTYPE; proto = Object.getPrototypeOf(proto)) {
-		for (const key of Object.getOwnPropertyNames(proto)) if (key !== 'constructor' && typeof Reflect.get(proto, key) === 'function') names.add(key);
+	for (
+		let proto: unknown = service;
+		typeof proto === 'object' && proto !== null && proto !== OBJECT_PROTOTYPE;
+		proto = Object.getPrototypeOf(proto)
+	) {
+		for (const key of Object.getOwnPropertyNames(proto))
+			if (key !== 'constructor' && typeof Reflect.get(proto, key) === 'function') names.add(key);
 	}
 	return [...names];
 }
@@ -23,12 +31,13 @@ export function serviceProxy<K extends string>(hosted: HostedService): Remote<Se
 	const view: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
 	for (const method of hosted.methods) view[method] = (...args) => hosted.call(method, args);
 	const frozen = Object.freeze(view);
-	if (!remoteOf<K>(frozen)) throw new PluginError('PLUGIN_CRASHED', hosted.provider, 'could not build a service view.');
+	if (!remoteOf<K>(frozen))
+		throw new PluginError('PLUGIN_CRASHED', hosted.provider, 'could not build a service view.');
 	return frozen;
 }
 
 /** The object built above has a method per service method, each returning a promise: a `Remote` of the service. */
- 
+
 function remoteOf<K extends string>(view: object): view is Remote<ServiceOf<K>> & object {
 	return typeof view === 'object';
 }
@@ -42,7 +51,9 @@ function isCacheView(value: object): value is PluginContext['cache'] {
 }
 
 /** A read-through view whose leaves call `call(resource, operation, args)`. */
-export function apiProxy(call: (resource: string, operation: string, args: readonly unknown[]) => Promise<unknown>): PluginContext['api'] {
+export function apiProxy(
+	call: (resource: string, operation: string, args: readonly unknown[]) => Promise<unknown>,
+): PluginContext['api'] {
 	const resources = new Map<string, object>();
 	const root = new Proxy(Object.freeze({}), {
 		get(_target, resource) {
@@ -65,12 +76,24 @@ export function apiProxy(call: (resource: string, operation: string, args: reado
 }
 
 /** The `ctx` of an in-process (`'none'`) plugin: every call goes through its gate. */
-export function createInProcessContext<Config>(gate: PluginGate, info: { readonly version: string; readonly isolation: IsolationLevel; readonly config: Config }, wrap: HandlerWrapper): PluginContext<Config> {
+export function createInProcessContext<Config>(
+	gate: PluginGate,
+	info: { readonly version: string; readonly isolation: IsolationLevel; readonly config: Config },
+	wrap: HandlerWrapper,
+): PluginContext<Config> {
 	const logger: PluginLogger = {
-		debug: (message, data) => { gate.log('debug', message, data); },
-		info: (message, data) => { gate.log('info', message, data); },
-		warn: (message, data) => { gate.log('warn', message, data); },
-		error: (message, data) => { gate.log('error', message, data); },
+		debug: (message, data) => {
+			gate.log('debug', message, data);
+		},
+		info: (message, data) => {
+			gate.log('info', message, data);
+		},
+		warn: (message, data) => {
+			gate.log('warn', message, data);
+		},
+		error: (message, data) => {
+			gate.log('error', message, data);
+		},
 	};
 	const cacheView = new Proxy(Object.freeze({}), {
 		get(_target, view) {
@@ -106,18 +129,44 @@ export function createInProcessContext<Config>(gate: PluginGate, info: { readonl
 		},
 		can: (capability) => gate.capabilities.has(capability),
 		on: (event, handler) => {
-			if (typeof handler !== 'function') throw new PluginError('PLUGIN_INVALID_DEFINITION', gate.plugin, `ctx.on("${event}") needs a handler function.`);
-			gate.on(event, wrap(`event ${event}`, (...args) => Reflect.apply(handler, undefined, args)));
+			if (typeof handler !== 'function')
+				throw new PluginError(
+					'PLUGIN_INVALID_DEFINITION',
+					gate.plugin,
+					`ctx.on("${event}") needs a handler function.`,
+				);
+			gate.on(
+				event,
+				wrap(`event ${event}`, (...args) => Reflect.apply(handler, undefined, args)),
+			);
 		},
-		hook: <P extends ExtensionPointName>(point: P, handler: ExtensionHandler<P>, options?: { readonly priority?: number }) => {
-			if (typeof handler !== 'function') throw new PluginError('PLUGIN_INVALID_DEFINITION', gate.plugin, `ctx.hook("${point}") needs a handler function.`);
-			gate.hook(point, wrap(`hook ${point}`, (...args) => Reflect.apply(handler, undefined, args)), options?.priority ?? 0);
+		hook: <P extends ExtensionPointName>(
+			point: P,
+			handler: ExtensionHandler<P>,
+			options?: { readonly priority?: number },
+		) => {
+			if (typeof handler !== 'function')
+				throw new PluginError(
+					'PLUGIN_INVALID_DEFINITION',
+					gate.plugin,
+					`ctx.hook("${point}") needs a handler function.`,
+				);
+			gate.hook(
+				point,
+				wrap(`hook ${point}`, (...args) => Reflect.apply(handler, undefined, args)),
+				options?.priority ?? 0,
+			);
 		},
 		provide: (name, service) => {
 			const methods = methodsOf(service);
 			gate.provide(name, methods, async (method, args) => {
 				const fn: unknown = Reflect.get(service, method);
-				if (typeof fn !== 'function') throw new PluginError('PLUGIN_SERVICE_NOT_FOUND', gate.plugin, `the service "${name}" has no method ${method}.`);
+				if (typeof fn !== 'function')
+					throw new PluginError(
+						'PLUGIN_SERVICE_NOT_FOUND',
+						gate.plugin,
+						`the service "${name}" has no method ${method}.`,
+					);
 				const result: unknown = await Reflect.apply(fn, service, args);
 				return result;
 			});

@@ -55,13 +55,19 @@ export class PluginGate {
 	}
 
 	#live(action: string): void {
-		if (this.#closed) throw new PluginError('PLUGIN_NOT_LOADED', this.plugin, `${action} after the plugin was unloaded; keep no references to ctx past teardown.`);
+		if (this.#closed)
+			throw new PluginError(
+				'PLUGIN_NOT_LOADED',
+				this.plugin,
+				`${action} after the plugin was unloaded; keep no references to ctx past teardown.`,
+			);
 	}
 
 	/** `ctx.on`: `listener` receives plain data. */
 	public on(event: string, listener: (...args: readonly unknown[]) => unknown): void {
 		this.#live(`ctx.on("${event}")`);
-		if (typeof event !== 'string' || event === '') throw new PluginError('PLUGIN_INVALID_DEFINITION', this.plugin, 'ctx.on needs an event name.');
+		if (typeof event !== 'string' || event === '')
+			throw new PluginError('PLUGIN_INVALID_DEFINITION', this.plugin, 'ctx.on needs an event name.');
 		this.require(`events:${event}`, `ctx.on("${event}")`);
 		this.#disposers.push(this.#host.environment.on(event, listener));
 	}
@@ -70,7 +76,12 @@ export class PluginGate {
 	public hook(point: string, handler: (...args: readonly unknown[]) => unknown, priority: number): void {
 		this.#live(`ctx.hook("${point}")`);
 		this.require(`hook:${point}`, `ctx.hook("${point}")`);
-		if (!Number.isFinite(priority)) throw new PluginError('PLUGIN_INVALID_DEFINITION', this.plugin, `ctx.hook("${point}") needs a finite priority, got ${String(priority)}.`);
+		if (!Number.isFinite(priority))
+			throw new PluginError(
+				'PLUGIN_INVALID_DEFINITION',
+				this.plugin,
+				`ctx.hook("${point}") needs a finite priority, got ${String(priority)}.`,
+			);
 		this.#disposers.push(this.#host.environment.hook(point, handler, { priority, label: this.plugin }));
 	}
 
@@ -80,7 +91,12 @@ export class PluginGate {
 		this.require(`rest:${resource}.${operation}`, `ctx.api.${resource}.${operation}()`);
 		const group: unknown = Reflect.get(this.#host.environment.api, resource);
 		const method: unknown = isRecord(group) ? Reflect.get(group, operation) : undefined;
-		if (!isRecord(group) || typeof method !== 'function') throw new PluginError('PLUGIN_INVALID_DEFINITION', this.plugin, `ctx.api.${resource}.${operation} is not an operation of client.api.`);
+		if (!isRecord(group) || typeof method !== 'function')
+			throw new PluginError(
+				'PLUGIN_INVALID_DEFINITION',
+				this.plugin,
+				`ctx.api.${resource}.${operation} is not an operation of client.api.`,
+			);
 		const result: unknown = await Reflect.apply(method, group, args);
 		return result;
 	}
@@ -90,13 +106,25 @@ export class PluginGate {
 		this.#live('ctx.rest.request()');
 		this.require('rest:raw', `ctx.rest.request(${method} ${route})`);
 		if (!HTTP_METHODS.has(method) || typeof route !== 'string' || !route.startsWith('/')) {
-			throw new PluginError('PLUGIN_INVALID_DEFINITION', this.plugin, `ctx.rest.request needs an HTTP method (GET, POST, PUT, PATCH, DELETE) and a route starting with "/", got ${method} ${route}.`);
+			throw new PluginError(
+				'PLUGIN_INVALID_DEFINITION',
+				this.plugin,
+				`ctx.rest.request needs an HTTP method (GET, POST, PUT, PATCH, DELETE) and a route starting with "/", got ${method} ${route}.`,
+			);
 		}
 		const options = isRecord(data) ? data : {};
 		const query = options.query;
 		return this.#host.environment.request(method, route, {
 			body: options.body,
-			...(isRecord(query) ? { query: Object.fromEntries(Object.entries(query).filter((e): e is [string, string | number | boolean] => ['string', 'number', 'boolean'].includes(typeof e[1]))) } : {}),
+			...(isRecord(query)
+				? {
+						query: Object.fromEntries(
+							Object.entries(query).filter((e): e is [string, string | number | boolean] =>
+								['string', 'number', 'boolean'].includes(typeof e[1]),
+							),
+						),
+					}
+				: {}),
 			...(typeof options.reason === 'string' ? { reason: options.reason } : {}),
 		});
 	}
@@ -106,7 +134,12 @@ export class PluginGate {
 		this.#live(`ctx.cache.${view}()`);
 		this.require('cache:read', `ctx.cache.${view}()`);
 		const read = Object.hasOwn(this.#host.environment.cache, view) ? this.#host.environment.cache[view] : undefined;
-		if (read === undefined) throw new PluginError('PLUGIN_INVALID_DEFINITION', this.plugin, `ctx.cache.${view} is not a cache view; use one of ${Object.keys(this.#host.environment.cache).join(', ')}.`);
+		if (read === undefined)
+			throw new PluginError(
+				'PLUGIN_INVALID_DEFINITION',
+				this.plugin,
+				`ctx.cache.${view} is not a cache view; use one of ${Object.keys(this.#host.environment.cache).join(', ')}.`,
+			);
 		const value = read(...args);
 		return value === undefined ? undefined : structuredClone(value);
 	}
@@ -123,19 +156,38 @@ export class PluginGate {
 	public async stateSet(value: unknown): Promise<void> {
 		this.#live('ctx.state.set()');
 		this.require('state:write', 'ctx.state.set()');
-		if (typeof value !== 'object' || value === null) throw new PluginError('PLUGIN_INVALID_DEFINITION', this.plugin, 'ctx.state holds an object; pass one to set().');
+		if (typeof value !== 'object' || value === null)
+			throw new PluginError(
+				'PLUGIN_INVALID_DEFINITION',
+				this.plugin,
+				'ctx.state holds an object; pass one to set().',
+			);
 		await this.#host.environment.state.write(stateKey(this.plugin), structuredClone(value), this.plugin);
 	}
 
 	/** `ctx.provide`. */
-	public provide(name: string, methods: readonly string[], call: (method: string, args: readonly unknown[]) => Promise<unknown>): void {
+	public provide(
+		name: string,
+		methods: readonly string[],
+		call: (method: string, args: readonly unknown[]) => Promise<unknown>,
+	): void {
 		this.#live(`ctx.provide("${name}")`);
-		if (typeof name !== 'string' || name === '') throw new PluginError('PLUGIN_INVALID_DEFINITION', this.plugin, 'ctx.provide needs a service name.');
+		if (typeof name !== 'string' || name === '')
+			throw new PluginError('PLUGIN_INVALID_DEFINITION', this.plugin, 'ctx.provide needs a service name.');
 		const existing = this.#host.services.get(name);
 		if (existing !== undefined && existing.provider !== this.plugin) {
-			throw new PluginError('PLUGIN_ALREADY_LOADED', this.plugin, `provides the service "${name}", which "${existing.provider}" already provides; one service name has one provider.`);
+			throw new PluginError(
+				'PLUGIN_ALREADY_LOADED',
+				this.plugin,
+				`provides the service "${name}", which "${existing.provider}" already provides; one service name has one provider.`,
+			);
 		}
-		if (methods.length === 0) throw new PluginError('PLUGIN_INVALID_DEFINITION', this.plugin, `ctx.provide("${name}") needs an object with at least one method.`);
+		if (methods.length === 0)
+			throw new PluginError(
+				'PLUGIN_INVALID_DEFINITION',
+				this.plugin,
+				`ctx.provide("${name}") needs an object with at least one method.`,
+			);
 		this.#host.services.set(name, { provider: this.plugin, methods: [...methods], call });
 		this.#provided.push(name);
 	}
@@ -145,10 +197,18 @@ export class PluginGate {
 		this.#live(`ctx.use("${name}")`);
 		const service = this.#host.services.get(name);
 		if (service === undefined) {
-			throw new PluginError('PLUGIN_SERVICE_NOT_FOUND', this.plugin, `asked for the service "${name}", which no loaded plugin provides; add the plugin providing it to "ovenjs.dependencies".`);
+			throw new PluginError(
+				'PLUGIN_SERVICE_NOT_FOUND',
+				this.plugin,
+				`asked for the service "${name}", which no loaded plugin provides; add the plugin providing it to "ovenjs.dependencies".`,
+			);
 		}
 		if (service.provider !== this.plugin && !this.#host.reachable(this.plugin).has(service.provider)) {
-			throw new PluginError('PLUGIN_SERVICE_NOT_FOUND', this.plugin, `asked for the service "${name}" of "${service.provider}", which is not among its dependencies; add "${service.provider}" to "ovenjs.dependencies".`);
+			throw new PluginError(
+				'PLUGIN_SERVICE_NOT_FOUND',
+				this.plugin,
+				`asked for the service "${name}" of "${service.provider}", which is not among its dependencies; add "${service.provider}" to "ovenjs.dependencies".`,
+			);
 		}
 		const provider = service.provider;
 		// Resolved per call: a reloaded provider's new implementation answers.
@@ -157,8 +217,22 @@ export class PluginGate {
 			methods: service.methods,
 			call: (method, args) => {
 				const current = this.#host.services.get(name);
-				if (current === undefined) return Promise.reject(new PluginError('PLUGIN_SERVICE_NOT_FOUND', this.plugin, `called the service "${name}", whose provider "${provider}" is no longer loaded.`));
-				if (!current.methods.includes(method)) return Promise.reject(new PluginError('PLUGIN_SERVICE_NOT_FOUND', this.plugin, `called "${name}".${method}(), which the service does not have (it has ${current.methods.join(', ')}).`));
+				if (current === undefined)
+					return Promise.reject(
+						new PluginError(
+							'PLUGIN_SERVICE_NOT_FOUND',
+							this.plugin,
+							`called the service "${name}", whose provider "${provider}" is no longer loaded.`,
+						),
+					);
+				if (!current.methods.includes(method))
+					return Promise.reject(
+						new PluginError(
+							'PLUGIN_SERVICE_NOT_FOUND',
+							this.plugin,
+							`called "${name}".${method}(), which the service does not have (it has ${current.methods.join(', ')}).`,
+						),
+					);
 				return current.call(method, args);
 			},
 		};
@@ -166,14 +240,20 @@ export class PluginGate {
 
 	/** `ctx.logger.*`. */
 	public log(level: PluginLogEntry['level'], message: unknown, data?: unknown): void {
-		this.#host.log({ plugin: this.plugin, level, message: redactSecrets(String(message)), ...(data === undefined ? {} : { data }) });
+		this.#host.log({
+			plugin: this.plugin,
+			level,
+			message: redactSecrets(String(message)),
+			...(data === undefined ? {} : { data }),
+		});
 	}
 
 	/** The service names this plugin's dependency closure provides, with their methods (sent to remote runtimes). */
 	public reachableServices(): Record<string, readonly string[]> {
 		const reachable = this.#host.reachable(this.plugin);
 		const out: Record<string, readonly string[]> = {};
-		for (const [name, service] of this.#host.services) if (reachable.has(service.provider)) out[name] = service.methods;
+		for (const [name, service] of this.#host.services)
+			if (reachable.has(service.provider)) out[name] = service.methods;
 		return out;
 	}
 
@@ -181,7 +261,8 @@ export class PluginGate {
 	public close(): void {
 		this.#closed = true;
 		for (const dispose of this.#disposers.splice(0)) dispose();
-		for (const name of this.#provided.splice(0)) if (this.#host.services.get(name)?.provider === this.plugin) this.#host.services.delete(name);
+		for (const name of this.#provided.splice(0))
+			if (this.#host.services.get(name)?.provider === this.plugin) this.#host.services.delete(name);
 	}
 
 	/** Re-opens a closed gate (a failed reload puts the old version back). */

@@ -9,7 +9,14 @@ import type { PluginEnvironment, PluginLogEntry } from './environment.js';
 import { PluginError } from './errors/PluginError.js';
 import { dependentsOf, resolveGraph } from './graph.js';
 import { createInProcessContext, type HandlerWrapper } from './InProcessContext.js';
-import { checkEngine, compareIsolation, IsolationLevels, parseInlineManifest, type IsolationLevel, type ResolvedManifest } from './manifest.js';
+import {
+	checkEngine,
+	compareIsolation,
+	IsolationLevels,
+	parseInlineManifest,
+	type IsolationLevel,
+	type ResolvedManifest,
+} from './manifest.js';
 import { PluginGate, type HostedService } from './PluginGate.js';
 import { definitionOf, isDefinition } from './runtime/definition.js';
 import { RemoteRuntime } from './runtime/RemoteRuntime.js';
@@ -32,7 +39,12 @@ export interface PluginLimits {
 }
 
 /** The defaults of {@link PluginLimits}. */
-export const DefaultPluginLimits = { setupMs: 10_000, teardownMs: 5_000, handlerMs: 2_000, memoryMb: 128 } as const satisfies PluginLimits;
+export const DefaultPluginLimits = {
+	setupMs: 10_000,
+	teardownMs: 5_000,
+	handlerMs: 2_000,
+	memoryMb: 128,
+} as const satisfies PluginLimits;
 
 /** What `load` accepts: a package name, a folder (path or file URL), or a definition (runs in-process). */
 export type PluginSource = string | URL | PluginDefinition;
@@ -108,7 +120,9 @@ interface Candidate {
 	readonly definition: PluginDefinition | undefined;
 }
 
-type Runtime = { readonly kind: 'local'; readonly definition: PluginDefinition; readonly ctx: PluginContext } | { readonly kind: 'remote'; readonly remote: RemoteRuntime };
+type Runtime =
+	| { readonly kind: 'local'; readonly definition: PluginDefinition; readonly ctx: PluginContext }
+	| { readonly kind: 'remote'; readonly remote: RemoteRuntime };
 
 interface Entry {
 	readonly candidate: Candidate;
@@ -191,13 +205,22 @@ export class PluginManager {
 		for (const key of ['setupMs', 'teardownMs', 'handlerMs', 'memoryMb'] as const) {
 			const value: unknown = this.#limits[key];
 			if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-				throw new PluginError('PLUGIN_INVALID_OPTION', '(options)', `limits.${key} must be a positive number, got ${String(value)}.`);
+				throw new PluginError(
+					'PLUGIN_INVALID_OPTION',
+					'(options)',
+					`limits.${key} must be a positive number, got ${String(value)}.`,
+				);
 			}
 		}
 		const isolation = options.isolation;
 		const levels = typeof isolation === 'string' ? [isolation] : Object.values(isolation ?? {});
 		for (const level of levels) {
-			if (!IsolationLevels.includes(level)) throw new PluginError('PLUGIN_INVALID_OPTION', '(options)', `isolation must be 'none', 'worker' or 'isolate', got ${JSON.stringify(level)}.`);
+			if (!IsolationLevels.includes(level))
+				throw new PluginError(
+					'PLUGIN_INVALID_OPTION',
+					'(options)',
+					`isolation must be 'none', 'worker' or 'isolate', got ${JSON.stringify(level)}.`,
+				);
 		}
 	}
 
@@ -252,7 +275,8 @@ export class PluginManager {
 	 */
 	public unload(name: string): Promise<string[]> {
 		return this.#serial(async () => {
-			if (!this.#entries.has(name)) throw new PluginError('PLUGIN_NOT_LOADED', name, 'is not loaded; see client.plugins.list().');
+			if (!this.#entries.has(name))
+				throw new PluginError('PLUGIN_NOT_LOADED', name, 'is not loaded; see client.plugins.list().');
 			const names = [...dependentsOf(name, this.#edges, this.#order).reverse(), name];
 			for (const each of names) await this.#unloadOne(each);
 			return names;
@@ -297,7 +321,12 @@ export class PluginManager {
 			const pkg = locatePlugin(source, this.#root);
 			return { manifest: pkg.manifest, pkg, definition: undefined };
 		}
-		if (!isDefinition(source)) throw new PluginError('PLUGIN_INVALID_DEFINITION', '(definition)', 'load() takes package names, folders or definePlugin({ setup(ctx) { ... } }) objects.');
+		if (!isDefinition(source))
+			throw new PluginError(
+				'PLUGIN_INVALID_DEFINITION',
+				'(definition)',
+				'load() takes package names, folders or definePlugin({ setup(ctx) { ... } }) objects.',
+			);
 		const manifest = parseInlineManifest(source.name, source.version, source.manifest);
 		return { manifest, pkg: undefined, definition: source };
 	}
@@ -307,10 +336,18 @@ export class PluginManager {
 		const option = this.#options.isolation;
 		const requested = typeof option === 'string' ? option : (option?.[manifest.name] ?? manifest.isolation);
 		if (compareIsolation(requested, manifest.isolation) > 0) {
-			throw new PluginError('PLUGIN_ISOLATION_UNSUPPORTED', manifest.name, `accepts isolation up to '${manifest.isolation}' (its manifest), but the bot asks for '${requested}'; run it at '${manifest.isolation}' (plugins.isolation: { '${manifest.name}': '${manifest.isolation}' }) or ask its author to support '${requested}'.`);
+			throw new PluginError(
+				'PLUGIN_ISOLATION_UNSUPPORTED',
+				manifest.name,
+				`accepts isolation up to '${manifest.isolation}' (its manifest), but the bot asks for '${requested}'; run it at '${manifest.isolation}' (plugins.isolation: { '${manifest.name}': '${manifest.isolation}' }) or ask its author to support '${requested}'.`,
+			);
 		}
 		if (requested !== 'none' && candidate.pkg === undefined) {
-			throw new PluginError('PLUGIN_ISOLATION_UNSUPPORTED', manifest.name, `is a definition passed to load() directly, which can only run in-process; load it from its package folder to run it at '${requested}'.`);
+			throw new PluginError(
+				'PLUGIN_ISOLATION_UNSUPPORTED',
+				manifest.name,
+				`is a definition passed to load() directly, which can only run in-process; load it from its package folder to run it at '${requested}'.`,
+			);
 		}
 		return requested;
 	}
@@ -323,14 +360,28 @@ export class PluginManager {
 			try {
 				const candidate = this.#candidate(source);
 				const { name } = candidate.manifest;
-				if (this.#entries.has(name) || candidates.has(name)) throw new PluginError('PLUGIN_ALREADY_LOADED', name, 'is already loaded (or listed twice); unload it first, or reload(name) for a new version.');
+				if (this.#entries.has(name) || candidates.has(name))
+					throw new PluginError(
+						'PLUGIN_ALREADY_LOADED',
+						name,
+						'is already loaded (or listed twice); unload it first, or reload(name) for a new version.',
+					);
 				checkEngine(candidate.manifest, this.#options.engineVersion);
 				candidates.set(name, candidate);
 			} catch (error) {
-				failed.push(PluginError.from(typeof source === 'string' ? source : source instanceof URL ? source.href : '(definition)', error, 'PLUGIN_INVALID_DEFINITION', 'could not be read'));
+				failed.push(
+					PluginError.from(
+						typeof source === 'string' ? source : source instanceof URL ? source.href : '(definition)',
+						error,
+						'PLUGIN_INVALID_DEFINITION',
+						'could not be read',
+					),
+				);
 			}
 		}
-		const available = [...this.#entries.values()].filter((e) => e.status === 'loaded').map((e) => e.candidate.manifest);
+		const available = [...this.#entries.values()]
+			.filter((e) => e.status === 'loaded')
+			.map((e) => e.candidate.manifest);
 		const graph = resolveGraph(
 			[...candidates.values()].map((c) => c.manifest),
 			available,
@@ -351,7 +402,13 @@ export class PluginManager {
 				(async (): Promise<Entry | PluginError> => {
 					for (const dep of edges) {
 						const result = await started.get(dep);
-						if (result instanceof PluginError) return new PluginError('PLUGIN_DEPENDENCY_MISSING', name, `depends on "${dep}", which failed to load (${result.code}).`, { cause: result });
+						if (result instanceof PluginError)
+							return new PluginError(
+								'PLUGIN_DEPENDENCY_MISSING',
+								name,
+								`depends on "${dep}", which failed to load (${result.code}).`,
+								{ cause: result },
+							);
 					}
 					await slots.acquire();
 					try {
@@ -407,7 +464,11 @@ export class PluginManager {
 	#config(manifest: ResolvedManifest): { readonly value: unknown; readonly exportName: string | undefined } {
 		const raw = this.#options.config?.[manifest.name];
 		const { env, secrets, environment } = this.#options;
-		const resolved = resolveReferences(manifest.name, raw, { ...(env === undefined ? {} : { env }), ...(secrets === undefined ? {} : { secrets }), refuse: (value) => environment.refuse?.(value) === true });
+		const resolved = resolveReferences(manifest.name, raw, {
+			...(env === undefined ? {} : { env }),
+			...(secrets === undefined ? {} : { secrets }),
+			refuse: (value) => environment.refuse?.(value) === true,
+		});
 		const schema = manifest.config;
 		if (schema === undefined) return { value: resolved, exportName: undefined };
 		if (typeof schema === 'string') return { value: resolved, exportName: schema };
@@ -426,7 +487,8 @@ export class PluginManager {
 					const result = handler(...args);
 					return isPromiseLike(result) ? Promise.resolve(result).then(undefined, fail) : result;
 				} catch (error) {
-					fail(error); return;
+					fail(error);
+					return;
 				}
 			};
 	}
@@ -436,37 +498,81 @@ export class PluginManager {
 		const isolation = this.#isolationOf(candidate);
 		const config = this.#config(manifest);
 		const gate = new PluginGate(manifest.name, manifest.permissions, this.#gateHost());
-		const setupTimeout = (what: string) => () => new PluginError('PLUGIN_TIMEOUT', manifest.name, `${what} did not finish within ${this.#limits.setupMs} ms (limits.setupMs).`);
+		const setupTimeout = (what: string) => () =>
+			new PluginError(
+				'PLUGIN_TIMEOUT',
+				manifest.name,
+				`${what} did not finish within ${this.#limits.setupMs} ms (limits.setupMs).`,
+			);
 		if (isolation === 'none') {
 			let definition = candidate.definition;
 			let value = config.value;
 			if (definition === undefined) {
 				const entryUrl = candidate.pkg?.entry;
-				if (entryUrl === undefined) throw new PluginError('PLUGIN_NOT_FOUND', manifest.name, 'has no entry module.');
+				if (entryUrl === undefined)
+					throw new PluginError('PLUGIN_NOT_FOUND', manifest.name, 'has no entry module.');
 				// A reload needs a new module instance: ESM caches by URL, so the URL changes (the old one stays in memory).
 				const url = reloads === 0 ? entryUrl.href : `${entryUrl.href}?ovenjs-reload=${++this.#importSeq}`;
-				const namespace: unknown = await withTimeout(import(url), this.#limits.setupMs, setupTimeout('importing the module'));
+				const namespace: unknown = await withTimeout(
+					import(url),
+					this.#limits.setupMs,
+					setupTimeout('importing the module'),
+				);
 				definition = definitionOf(manifest.name, namespace);
 				if (config.exportName !== undefined) {
-					const record = typeof namespace === 'object' && namespace !== null ? Object.fromEntries(Object.entries(namespace)) : {};
+					const record =
+						typeof namespace === 'object' && namespace !== null
+							? Object.fromEntries(Object.entries(namespace))
+							: {};
 					value = validateWithExport(manifest.name, record, config.exportName, value);
 				}
 			} else if (config.exportName !== undefined) {
-				throw new PluginError('PLUGIN_INVALID_MANIFEST', manifest.name, 'names a config export, but a definition passed directly has no module; give "config" a JSON Schema.');
+				throw new PluginError(
+					'PLUGIN_INVALID_MANIFEST',
+					manifest.name,
+					'names a config export, but a definition passed directly has no module; give "config" a JSON Schema.',
+				);
 			}
-			const ctx = createInProcessContext(gate, { version: manifest.version, isolation, config: value }, this.#wrap(manifest.name));
-			const entry: Entry = { candidate, isolation, gate, runtime: { kind: 'local', definition, ctx }, status: 'loaded', error: undefined, reloads };
+			const ctx = createInProcessContext(
+				gate,
+				{ version: manifest.version, isolation, config: value },
+				this.#wrap(manifest.name),
+			);
+			const entry: Entry = {
+				candidate,
+				isolation,
+				gate,
+				runtime: { kind: 'local', definition, ctx },
+				status: 'loaded',
+				error: undefined,
+				reloads,
+			};
 			await this.#setup(entry);
 			return entry;
 		}
-		const transport = isolation === 'worker' ? new WorkerTransport({ memoryMb: this.#limits.memoryMb }) : new IsolateTransport();
+		const transport =
+			isolation === 'worker' ? new WorkerTransport({ memoryMb: this.#limits.memoryMb }) : new IsolateTransport();
 		const holder: { entry: Entry | undefined } = { entry: undefined };
-		const remote = new RemoteRuntime(transport, gate, this.#limits, (error) => {
-			if (holder.entry !== undefined) this.#stopped(holder.entry, error);
-		}, (error) => {
-			this.#report(error);
-		});
-		const entry: Entry = { candidate, isolation, gate, runtime: { kind: 'remote', remote }, status: 'loaded', error: undefined, reloads };
+		const remote = new RemoteRuntime(
+			transport,
+			gate,
+			this.#limits,
+			(error) => {
+				if (holder.entry !== undefined) this.#stopped(holder.entry, error);
+			},
+			(error) => {
+				this.#report(error);
+			},
+		);
+		const entry: Entry = {
+			candidate,
+			isolation,
+			gate,
+			runtime: { kind: 'remote', remote },
+			status: 'loaded',
+			error: undefined,
+			reloads,
+		};
 		holder.entry = entry;
 		try {
 			const pkg = candidate.pkg;
@@ -475,7 +581,10 @@ export class PluginManager {
 				name: manifest.name,
 				version: manifest.version,
 				isolation,
-				entry: isolation === 'isolate' ? await readEntrySource(pkg.entry) : `${pkg.entry.href}${reloads === 0 ? '' : `?ovenjs-reload=${++this.#importSeq}`}`,
+				entry:
+					isolation === 'isolate'
+						? await readEntrySource(pkg.entry)
+						: `${pkg.entry.href}${reloads === 0 ? '' : `?ovenjs-reload=${++this.#importSeq}`}`,
 				config: config.value,
 				configExport: config.exportName,
 				capabilities: manifest.permissions,
@@ -497,7 +606,16 @@ export class PluginManager {
 		const name = gate.plugin;
 		try {
 			if (runtime.kind === 'local') {
-				await withTimeout(Promise.resolve(runtime.definition.setup(runtime.ctx)), this.#limits.setupMs, () => new PluginError('PLUGIN_TIMEOUT', name, `setup did not finish within ${this.#limits.setupMs} ms (limits.setupMs); what it registered was removed.`));
+				await withTimeout(
+					Promise.resolve(runtime.definition.setup(runtime.ctx)),
+					this.#limits.setupMs,
+					() =>
+						new PluginError(
+							'PLUGIN_TIMEOUT',
+							name,
+							`setup did not finish within ${this.#limits.setupMs} ms (limits.setupMs); what it registered was removed.`,
+						),
+				);
 			} else await runtime.remote.setup();
 			gate.reopen();
 		} catch (error) {
@@ -511,7 +629,17 @@ export class PluginManager {
 		const name = gate.plugin;
 		try {
 			if (runtime.kind === 'local') {
-				if (runtime.definition.teardown !== undefined) await withTimeout(Promise.resolve(runtime.definition.teardown(runtime.ctx)), this.#limits.teardownMs, () => new PluginError('PLUGIN_TIMEOUT', name, `teardown did not finish within ${this.#limits.teardownMs} ms (limits.teardownMs).`));
+				if (runtime.definition.teardown !== undefined)
+					await withTimeout(
+						Promise.resolve(runtime.definition.teardown(runtime.ctx)),
+						this.#limits.teardownMs,
+						() =>
+							new PluginError(
+								'PLUGIN_TIMEOUT',
+								name,
+								`teardown did not finish within ${this.#limits.teardownMs} ms (limits.teardownMs).`,
+							),
+					);
 			} else if (!runtime.remote.dead) await runtime.remote.teardown();
 		} catch (error) {
 			this.#report(PluginError.from(name, error, 'PLUGIN_CRASHED', 'teardown threw'));
@@ -541,7 +669,17 @@ export class PluginManager {
 		this.#watchers.get(name)?.close();
 		this.#watchers.delete(name);
 		const { manifest } = entry.candidate;
-		this.#options.events?.unload?.({ name, version: manifest.version, isolation: entry.isolation, status: entry.status, error: entry.error, dependencies: [], permissions: manifest.permissions, dir: entry.candidate.pkg?.dir, reloads: entry.reloads });
+		this.#options.events?.unload?.({
+			name,
+			version: manifest.version,
+			isolation: entry.isolation,
+			status: entry.status,
+			error: entry.error,
+			dependencies: [],
+			permissions: manifest.permissions,
+			dir: entry.candidate.pkg?.dir,
+			reloads: entry.reloads,
+		});
 	}
 
 	async #reload(name: string): Promise<string[]> {
@@ -550,7 +688,12 @@ export class PluginManager {
 		const dependents = dependentsOf(name, this.#edges, this.#order);
 		// The new version's package (it may have changed on disk), checked before anything stops.
 		const candidate = old.candidate.pkg === undefined ? old.candidate : this.#candidate(old.candidate.pkg.dir);
-		if (candidate.manifest.name !== name) throw new PluginError('PLUGIN_INVALID_MANIFEST', name, `its package.json now names "${candidate.manifest.name}"; unload it and load the renamed plugin.`);
+		if (candidate.manifest.name !== name)
+			throw new PluginError(
+				'PLUGIN_INVALID_MANIFEST',
+				name,
+				`its package.json now names "${candidate.manifest.name}"; unload it and load the renamed plugin.`,
+			);
 		checkEngine(candidate.manifest, this.#options.engineVersion);
 		const stack = [...dependents].reverse();
 		for (const each of stack) {
@@ -564,14 +707,19 @@ export class PluginManager {
 		} catch (error) {
 			const failure = PluginError.from(name, error, 'PLUGIN_CRASHED', 'the new version failed to load');
 			// Keep the old version: set it up again (same module, same worker or isolate), then its dependents.
-			if (old.status === 'loaded') await this.#setup(old).catch((again: unknown) => {
-				this.#stopped(old, PluginError.from(name, again, 'PLUGIN_CRASHED', 'the old version failed to set up again'));
-			});
+			if (old.status === 'loaded')
+				await this.#setup(old).catch((again: unknown) => {
+					this.#stopped(
+						old,
+						PluginError.from(name, again, 'PLUGIN_CRASHED', 'the old version failed to set up again'),
+					);
+				});
 			for (const each of dependents) {
 				const entry = this.#entries.get(each);
-				if (entry?.status === 'loaded') await this.#setup(entry).catch((again: unknown) => {
-					this.#stopped(entry, PluginError.from(each, again, 'PLUGIN_CRASHED', 'failed to set up again'));
-				});
+				if (entry?.status === 'loaded')
+					await this.#setup(entry).catch((again: unknown) => {
+						this.#stopped(entry, PluginError.from(each, again, 'PLUGIN_CRASHED', 'failed to set up again'));
+					});
 			}
 			this.#report(failure);
 			throw failure;
@@ -584,12 +732,23 @@ export class PluginManager {
 			const entry = this.#entries.get(each);
 			if (entry === undefined) continue;
 			try {
-				const next = await this.#start(entry.candidate.pkg === undefined ? entry.candidate : this.#candidate(entry.candidate.pkg.dir), entry.reloads + 1);
+				const next = await this.#start(
+					entry.candidate.pkg === undefined ? entry.candidate : this.#candidate(entry.candidate.pkg.dir),
+					entry.reloads + 1,
+				);
 				if (entry.runtime.kind === 'remote') await entry.runtime.remote.kill();
 				this.#entries.set(each, next);
 				reloaded.push(each);
 			} catch (error) {
-				this.#stopped(entry, PluginError.from(each, error, 'PLUGIN_CRASHED', `failed to load again after "${name}" was reloaded`));
+				this.#stopped(
+					entry,
+					PluginError.from(
+						each,
+						error,
+						'PLUGIN_CRASHED',
+						`failed to load again after "${name}" was reloaded`,
+					),
+				);
 			}
 		}
 		for (const each of reloaded) {

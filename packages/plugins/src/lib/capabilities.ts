@@ -10,7 +10,8 @@
  * | `cache:read` | `ctx.cache.*` (read-only views) |
  * | `state:read`, `state:write` (implies read) | `ctx.state.get()` / `set()` / `update()` |
  */
-const CAPABILITY = /^(?:events:(?:\*|[a-zA-Z][a-zA-Z0-9]*)|hook:(?:\*|[a-zA-Z][a-zA-Z0-9]*:(?:\*|[a-zA-Z][a-zA-Z0-9:]*))|rest:(?:\*|raw|[a-zA-Z][a-zA-Z0-9]*\.(?:\*|[a-zA-Z][a-zA-Z0-9]*))|cache:read|state:(?:read|write))$/;
+const CAPABILITY =
+	/^(?:events:(?:\*|[a-zA-Z][a-zA-Z0-9]*)|hook:(?:\*|[a-zA-Z][a-zA-Z0-9]*:(?:\*|[a-zA-Z][a-zA-Z0-9:]*))|rest:(?:\*|raw|[a-zA-Z][a-zA-Z0-9]*\.(?:\*|[a-zA-Z][a-zA-Z0-9]*))|cache:read|state:(?:read|write))$/;
 
 /** Whether `value` is a well-formed capability. */
 export function isCapability(value: string): boolean {

@@ -13,8 +13,30 @@ export interface ConfigSources {
 }
 
 const SUPPORTED = new Set([
-	'type', 'properties', 'required', 'additionalProperties', 'default', 'enum', 'const', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum',
-	'minLength', 'maxLength', 'pattern', 'items', 'minItems', 'maxItems', 'description', 'title', '$schema', '$id', 'examples', 'format', 'deprecated',
+	'type',
+	'properties',
+	'required',
+	'additionalProperties',
+	'default',
+	'enum',
+	'const',
+	'minimum',
+	'maximum',
+	'exclusiveMinimum',
+	'exclusiveMaximum',
+	'minLength',
+	'maxLength',
+	'pattern',
+	'items',
+	'minItems',
+	'maxItems',
+	'description',
+	'title',
+	'$schema',
+	'$id',
+	'examples',
+	'format',
+	'deprecated',
 ]);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -35,8 +57,16 @@ function isList(value: unknown): value is readonly unknown[] {
  */
 export function resolveReferences(plugin: string, value: unknown, sources: ConfigSources, path = 'config'): unknown {
 	const lookup = (kind: 'env' | 'secret', name: string): string => {
-		const found = kind === 'secret' ? (sources.secrets?.[name] ?? (sources.env ?? process.env)[name]) : (sources.env ?? process.env)[name];
-		if (found === undefined) throw new PluginError('PLUGIN_CONFIG_INVALID', plugin, `${path} refers to the ${kind === 'env' ? 'environment variable' : 'secret'} ${name}, which is not set; set it or give the value directly.`);
+		const found =
+			kind === 'secret'
+				? (sources.secrets?.[name] ?? (sources.env ?? process.env)[name])
+				: (sources.env ?? process.env)[name];
+		if (found === undefined)
+			throw new PluginError(
+				'PLUGIN_CONFIG_INVALID',
+				plugin,
+				`${path} refers to the ${kind === 'env' ? 'environment variable' : 'secret'} ${name}, which is not set; set it or give the value directly.`,
+			);
 		if (sources.refuse?.(found) === true) throw PluginError.denied(plugin, 'token', `${path} (${kind} ${name})`);
 		if (kind === 'secret') registerSecret(found);
 		return found;
@@ -50,7 +80,8 @@ export function resolveReferences(plugin: string, value: unknown, sources: Confi
 	const keys = Object.keys(value);
 	if (keys.length === 1 && (keys[0] === '$env' || keys[0] === '$secret')) {
 		const name = value[keys[0]];
-		if (typeof name !== 'string') throw new PluginError('PLUGIN_CONFIG_INVALID', plugin, `${path}.${keys[0]} must be a variable name.`);
+		if (typeof name !== 'string')
+			throw new PluginError('PLUGIN_CONFIG_INVALID', plugin, `${path}.${keys[0]} must be a variable name.`);
 		return lookup(keys[0] === '$env' ? 'env' : 'secret', name);
 	}
 	const out: Record<string, unknown> = {};
@@ -63,13 +94,22 @@ export function resolveReferences(plugin: string, value: unknown, sources: Confi
  * @throws {@link PluginError} `PLUGIN_INVALID_MANIFEST` naming the unsupported keyword.
  */
 export function checkSchema(plugin: string, schema: unknown, path = 'ovenjs.config'): void {
-	if (!isRecord(schema)) throw new PluginError('PLUGIN_INVALID_MANIFEST', plugin, `${path} must be a JSON Schema object.`);
+	if (!isRecord(schema))
+		throw new PluginError('PLUGIN_INVALID_MANIFEST', plugin, `${path} must be a JSON Schema object.`);
 	for (const key of Object.keys(schema)) {
-		if (!SUPPORTED.has(key)) throw new PluginError('PLUGIN_INVALID_MANIFEST', plugin, `${path} uses "${key}", which OvenJS's config validator does not support; use a zod schema (export it and name it in "ovenjs.config") for that.`);
+		if (!SUPPORTED.has(key))
+			throw new PluginError(
+				'PLUGIN_INVALID_MANIFEST',
+				plugin,
+				`${path} uses "${key}", which OvenJS's config validator does not support; use a zod schema (export it and name it in "ovenjs.config") for that.`,
+			);
 	}
-	if (isRecord(schema.properties)) for (const [key, sub] of Object.entries(schema.properties)) checkSchema(plugin, sub, `${path}.properties.${key}`);
+	if (isRecord(schema.properties))
+		for (const [key, sub] of Object.entries(schema.properties))
+			checkSchema(plugin, sub, `${path}.properties.${key}`);
 	if (schema.items !== undefined) checkSchema(plugin, schema.items, `${path}.items`);
-	if (isRecord(schema.additionalProperties)) checkSchema(plugin, schema.additionalProperties, `${path}.additionalProperties`);
+	if (isRecord(schema.additionalProperties))
+		checkSchema(plugin, schema.additionalProperties, `${path}.additionalProperties`);
 }
 
 function typeOf(value: unknown): string {
@@ -89,27 +129,40 @@ function walk(value: unknown, schema: JsonSchema, path: string, problems: string
 	let current = value === undefined && 'default' in schema ? structuredClone(schema.default) : value;
 	if (current === undefined) return undefined;
 	if (schema.type !== undefined && !matchesType(current, schema.type)) {
-		problems.push(`${path} must be ${isList(schema.type) ? schema.type.map(String).join(' or ') : typeof schema.type === 'string' ? schema.type : JSON.stringify(schema.type)}, got ${typeOf(current)}`);
+		problems.push(
+			`${path} must be ${isList(schema.type) ? schema.type.map(String).join(' or ') : typeof schema.type === 'string' ? schema.type : JSON.stringify(schema.type)}, got ${typeOf(current)}`,
+		);
 		return current;
 	}
 	const allowed = schema.enum;
-	if (isList(allowed) && !allowed.some((e) => Object.is(e, current))) problems.push(`${path} must be one of ${allowed.map((e) => JSON.stringify(e)).join(', ')}`);
-	if ('const' in schema && !Object.is(schema.const, current)) problems.push(`${path} must be ${JSON.stringify(schema.const)}`);
+	if (isList(allowed) && !allowed.some((e) => Object.is(e, current)))
+		problems.push(`${path} must be one of ${allowed.map((e) => JSON.stringify(e)).join(', ')}`);
+	if ('const' in schema && !Object.is(schema.const, current))
+		problems.push(`${path} must be ${JSON.stringify(schema.const)}`);
 	if (typeof current === 'number') {
-		if (typeof schema.minimum === 'number' && current < schema.minimum) problems.push(`${path} must be >= ${schema.minimum}`);
-		if (typeof schema.maximum === 'number' && current > schema.maximum) problems.push(`${path} must be <= ${schema.maximum}`);
-		if (typeof schema.exclusiveMinimum === 'number' && current <= schema.exclusiveMinimum) problems.push(`${path} must be > ${schema.exclusiveMinimum}`);
-		if (typeof schema.exclusiveMaximum === 'number' && current >= schema.exclusiveMaximum) problems.push(`${path} must be < ${schema.exclusiveMaximum}`);
+		if (typeof schema.minimum === 'number' && current < schema.minimum)
+			problems.push(`${path} must be >= ${schema.minimum}`);
+		if (typeof schema.maximum === 'number' && current > schema.maximum)
+			problems.push(`${path} must be <= ${schema.maximum}`);
+		if (typeof schema.exclusiveMinimum === 'number' && current <= schema.exclusiveMinimum)
+			problems.push(`${path} must be > ${schema.exclusiveMinimum}`);
+		if (typeof schema.exclusiveMaximum === 'number' && current >= schema.exclusiveMaximum)
+			problems.push(`${path} must be < ${schema.exclusiveMaximum}`);
 	}
 	if (typeof current === 'string') {
-		if (typeof schema.minLength === 'number' && current.length < schema.minLength) problems.push(`${path} must be at least ${schema.minLength} characters`);
-		if (typeof schema.maxLength === 'number' && current.length > schema.maxLength) problems.push(`${path} must be at most ${schema.maxLength} characters`);
-		if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(current)) problems.push(`${path} must match /${schema.pattern}/`);
+		if (typeof schema.minLength === 'number' && current.length < schema.minLength)
+			problems.push(`${path} must be at least ${schema.minLength} characters`);
+		if (typeof schema.maxLength === 'number' && current.length > schema.maxLength)
+			problems.push(`${path} must be at most ${schema.maxLength} characters`);
+		if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(current))
+			problems.push(`${path} must match /${schema.pattern}/`);
 	}
 	if (isList(current)) {
 		const list = current;
-		if (typeof schema.minItems === 'number' && list.length < schema.minItems) problems.push(`${path} must have at least ${schema.minItems} items`);
-		if (typeof schema.maxItems === 'number' && list.length > schema.maxItems) problems.push(`${path} must have at most ${schema.maxItems} items`);
+		if (typeof schema.minItems === 'number' && list.length < schema.minItems)
+			problems.push(`${path} must have at least ${schema.minItems} items`);
+		if (typeof schema.maxItems === 'number' && list.length > schema.maxItems)
+			problems.push(`${path} must have at most ${schema.maxItems} items`);
 		const items = schema.items;
 		if (isRecord(items)) current = list.map((item, i) => walk(item, items, `${path}[${i}]`, problems));
 	}
@@ -122,11 +175,15 @@ function walk(value: unknown, schema: JsonSchema, path: string, problems: string
 			if (next !== undefined) out[key] = next;
 		}
 		const required = isList(schema.required) ? schema.required : [];
-		for (const key of required) if (typeof key === 'string' && out[key] === undefined) problems.push(`${path}.${key} is required`);
+		for (const key of required)
+			if (typeof key === 'string' && out[key] === undefined) problems.push(`${path}.${key} is required`);
 		for (const [key, item] of Object.entries(current)) {
 			if (key in properties) continue;
 			if (schema.additionalProperties === false) problems.push(`${path}.${key} is not a known option`);
-			else out[key] = isRecord(schema.additionalProperties) ? walk(item, schema.additionalProperties, `${path}.${key}`, problems) : item;
+			else
+				out[key] = isRecord(schema.additionalProperties)
+					? walk(item, schema.additionalProperties, `${path}.${key}`, problems)
+					: item;
 		}
 		current = out;
 	}
@@ -141,7 +198,17 @@ function walk(value: unknown, schema: JsonSchema, path: string, problems: string
  */
 export function validateConfig(plugin: string, schema: JsonSchema, value: unknown): unknown {
 	const problems: string[] = [];
-	const result = walk(value ?? (schema.type === 'object' || isRecord(schema.properties) ? {} : undefined), schema, 'config', problems);
-	if (problems.length > 0) throw new PluginError('PLUGIN_CONFIG_INVALID', plugin, `invalid config: ${problems.join('; ')}. Fix it in the client's plugins.config["${plugin}"].`);
+	const result = walk(
+		value ?? (schema.type === 'object' || isRecord(schema.properties) ? {} : undefined),
+		schema,
+		'config',
+		problems,
+	);
+	if (problems.length > 0)
+		throw new PluginError(
+			'PLUGIN_CONFIG_INVALID',
+			plugin,
+			`invalid config: ${problems.join('; ')}. Fix it in the client's plugins.config["${plugin}"].`,
+		);
 	return result;
 }

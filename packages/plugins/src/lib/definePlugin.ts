@@ -38,10 +38,15 @@ type HostType<K extends string, Fallback> = PluginHostTypes extends Readonly<Rec
 type Promised<F> = F extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
 
 /** An object whose methods are called remotely: every method returns a promise; other members are dropped. */
-export type Remote<T> = { readonly [K in keyof T as T[K] extends (...args: never[]) => unknown ? K : never]: Promised<T[K]> };
+export type Remote<T> = {
+	readonly [K in keyof T as T[K] extends (...args: never[]) => unknown ? K : never]: Promised<T[K]>;
+};
 
 /** `ctx.api`: `client.api`, scoped by the manifest's `rest:<resource>.<operation>` capabilities. */
-export type PluginApiView = HostType<'api', Readonly<Record<string, Readonly<Record<string, (...args: never[]) => Promise<unknown>>>>>>;
+export type PluginApiView = HostType<
+	'api',
+	Readonly<Record<string, Readonly<Record<string, (...args: never[]) => Promise<unknown>>>>>
+>;
 
 /** The events a plugin can subscribe to, with their arguments as plugins receive them (plain data). */
 export type PluginEventMap = HostType<'events', Readonly<Record<string, readonly unknown[]>>>;
@@ -50,18 +55,30 @@ export type PluginEventMap = HostType<'events', Readonly<Record<string, readonly
 export type PluginEventName = Extract<keyof PluginEventMap, string>;
 
 /** The arguments of event `E`. */
-export type PluginEventArgs<E extends PluginEventName> = PluginEventMap[E] extends readonly unknown[] ? PluginEventMap[E] : readonly unknown[];
+export type PluginEventArgs<E extends PluginEventName> = PluginEventMap[E] extends readonly unknown[]
+	? PluginEventMap[E]
+	: readonly unknown[];
 
 /** `ctx.cache`: read-only views of the entity cache (plain data copies), with `cache:read`. */
 export type PluginCacheView = Remote<HostType<'cache', Readonly<Record<string, (...args: never[]) => unknown>>>>;
 
 /** The type of service `K` (from {@link PluginServices}, else any object of functions). */
-export type ServiceOf<K extends string> = K extends keyof PluginServices ? PluginServices[K] : Readonly<Record<string, (...args: never[]) => unknown>>;
+export type ServiceOf<K extends string> = K extends keyof PluginServices
+	? PluginServices[K]
+	: Readonly<Record<string, (...args: never[]) => unknown>>;
 
 /** `ctx.rest`: raw REST requests, with `rest:raw` (or `rest:*`). */
 export interface PluginRestView {
 	/** Sends a request through the client's REST client (rate limits, retries). */
-	request(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', route: string, data?: { readonly body?: unknown; readonly query?: Readonly<Record<string, string | number | boolean>>; readonly reason?: string }): Promise<unknown>;
+	request(
+		method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+		route: string,
+		data?: {
+			readonly body?: unknown;
+			readonly query?: Readonly<Record<string, string | number | boolean>>;
+			readonly reason?: string;
+		},
+	): Promise<unknown>;
 }
 
 /** `ctx.state`: the plugin's own namespace of the client's `@ovenjs/state` store (kept across reloads). */
@@ -146,7 +163,9 @@ export interface PluginDefinition<Config = unknown, State extends object = Recor
  * Declares a plugin, typed end to end: `export default definePlugin({ setup(ctx) { ... } })`.
  * (The legacy form with an inline `manifest` for `PluginHost` is still accepted.)
  */
-export function definePlugin<Config = unknown, State extends object = Record<string, unknown>>(definition: PluginDefinition<Config, State>): PluginDefinition<Config, State>;
+export function definePlugin<Config = unknown, State extends object = Record<string, unknown>>(
+	definition: PluginDefinition<Config, State>,
+): PluginDefinition<Config, State>;
 /** The legacy `PluginHost` form (kept for 0.1 code); write `definePlugin({ setup(ctx) { ... } })` with the manifest in package.json. */
 export function definePlugin<Api = unknown>(plugin: Plugin<Api>): Plugin<Api>;
 export function definePlugin(definition: object): object {

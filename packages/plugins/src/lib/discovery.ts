@@ -23,7 +23,12 @@ function readJson(file: string): unknown {
 		const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
 		return parsed;
 	} catch (error) {
-		throw new PluginError('PLUGIN_INVALID_MANIFEST', file, `package.json could not be read: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+		throw new PluginError(
+			'PLUGIN_INVALID_MANIFEST',
+			file,
+			`package.json could not be read: ${error instanceof Error ? error.message : String(error)}`,
+			{ cause: error },
+		);
 	}
 }
 
@@ -40,20 +45,36 @@ function exportTarget(value: unknown): string | undefined {
 
 function entryOf(dir: string, pkg: Record<string, unknown>, manifest: ResolvedManifest): URL {
 	const exportsField = pkg.exports;
-	const fromExports = isRecord(exportsField) && '.' in exportsField ? exportTarget(exportsField['.']) : exportTarget(exportsField);
-	const candidates = [manifest.main, fromExports, typeof pkg.module === 'string' ? pkg.module : undefined, typeof pkg.main === 'string' ? pkg.main : undefined, 'index.js'];
+	const fromExports =
+		isRecord(exportsField) && '.' in exportsField ? exportTarget(exportsField['.']) : exportTarget(exportsField);
+	const candidates = [
+		manifest.main,
+		fromExports,
+		typeof pkg.module === 'string' ? pkg.module : undefined,
+		typeof pkg.main === 'string' ? pkg.main : undefined,
+		'index.js',
+	];
 	for (const candidate of candidates) {
 		if (candidate === undefined) continue;
 		const file = resolve(dir, candidate);
 		if (existsSync(file)) return pathToFileURL(file);
 	}
-	throw new PluginError('PLUGIN_NOT_FOUND', manifest.name, `has no entry module in ${dir}: set "exports", "main" or "ovenjs.main" in its package.json to the built file.`);
+	throw new PluginError(
+		'PLUGIN_NOT_FOUND',
+		manifest.name,
+		`has no entry module in ${dir}: set "exports", "main" or "ovenjs.main" in its package.json to the built file.`,
+	);
 }
 
 /** Reads a plugin package from its folder. */
 export function readPluginPackage(dir: string): PluginPackage {
 	const file = join(dir, 'package.json');
-	if (!existsSync(file)) throw new PluginError('PLUGIN_NOT_FOUND', dir, `${dir} has no package.json; a plugin is a package with an "ovenjs" manifest.`);
+	if (!existsSync(file))
+		throw new PluginError(
+			'PLUGIN_NOT_FOUND',
+			dir,
+			`${dir} has no package.json; a plugin is a package with an "ovenjs" manifest.`,
+		);
 	const pkg = readJson(file);
 	const manifest = parseManifest(pkg, file);
 	return { manifest, dir, entry: entryOf(dir, isRecord(pkg) ? pkg : {}, manifest) };
@@ -72,20 +93,33 @@ export function locatePlugin(specifier: string | URL, root: string): PluginPacka
 	if (specifier instanceof URL || specifier.startsWith('file:')) return readPluginPackage(fileURLToPath(specifier));
 	if (isPath(specifier)) return readPluginPackage(resolve(root, specifier));
 	if (!PLUGIN_NAME_PATTERN.test(specifier)) {
-		throw new PluginError('PLUGIN_NOT_FOUND', specifier, 'is not a plugin package name (plugins are named "ovenjs-plugin-<name>" or "@scope/ovenjs-plugin-<name>"); pass a folder path for a local plugin.');
+		throw new PluginError(
+			'PLUGIN_NOT_FOUND',
+			specifier,
+			'is not a plugin package name (plugins are named "ovenjs-plugin-<name>" or "@scope/ovenjs-plugin-<name>"); pass a folder path for a local plugin.',
+		);
 	}
 	for (let dir = resolve(root); ; dir = dirname(dir)) {
 		const candidate = join(dir, 'node_modules', specifier);
 		if (existsSync(join(candidate, 'package.json'))) return readPluginPackage(candidate);
 		if (dirname(dir) === dir) break;
 	}
-	throw new PluginError('PLUGIN_NOT_FOUND', specifier, `is not installed (looked in node_modules from ${root} upward); install it (npm install ${specifier}).`);
+	throw new PluginError(
+		'PLUGIN_NOT_FOUND',
+		specifier,
+		`is not installed (looked in node_modules from ${root} upward); install it (npm install ${specifier}).`,
+	);
 }
 
 /** The `ovenjs-plugin-*` packages the bot's package.json (in `root`) depends on. */
 export function discoverPlugins(root: string): string[] {
 	const file = join(root, 'package.json');
-	if (!existsSync(file)) throw new PluginError('PLUGIN_NOT_FOUND', '(discover)', `discover needs the bot's package.json, and ${file} does not exist; set plugins.root to the bot's folder.`);
+	if (!existsSync(file))
+		throw new PluginError(
+			'PLUGIN_NOT_FOUND',
+			'(discover)',
+			`discover needs the bot's package.json, and ${file} does not exist; set plugins.root to the bot's folder.`,
+		);
 	const pkg = readJson(file);
 	if (!isRecord(pkg)) return [];
 	const names = new Set<string>();

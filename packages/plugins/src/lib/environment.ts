@@ -6,11 +6,23 @@ export interface PluginEnvironment {
 	/** Subscribes to a client event; `listener` receives the event's arguments as plain data. Returns the unsubscribe. */
 	on(event: string, listener: (...args: readonly unknown[]) => unknown): () => void;
 	/** Registers a handler on an extension point. Returns the removal. */
-	hook(point: string, handler: (...args: readonly unknown[]) => unknown, options: { readonly priority: number; readonly label: string }): () => void;
+	hook(
+		point: string,
+		handler: (...args: readonly unknown[]) => unknown,
+		options: { readonly priority: number; readonly label: string },
+	): () => void;
 	/** `client.api` (resources of operations). */
 	readonly api: object;
 	/** Raw REST requests. */
-	request(method: string, route: string, data: { readonly body?: unknown; readonly query?: Readonly<Record<string, string | number | boolean>>; readonly reason?: string }): Promise<unknown>;
+	request(
+		method: string,
+		route: string,
+		data: {
+			readonly body?: unknown;
+			readonly query?: Readonly<Record<string, string | number | boolean>>;
+			readonly reason?: string;
+		},
+	): Promise<unknown>;
 	/** Read-only cache views by name; each returns plain data. */
 	readonly cache: Readonly<Record<string, (...args: readonly unknown[]) => unknown>>;
 	/** The store plugins' state namespaces live in. */

@@ -72,9 +72,25 @@ export function resolveGraph(nodes: readonly GraphNode[], available: readonly Gr
 			for (const [dep, range] of Object.entries(deps)) {
 				const target = byName.get(dep);
 				if (target === undefined) {
-					if (!failed.has(node.name)) failed.set(node.name, new PluginError('PLUGIN_DEPENDENCY_MISSING', node.name, `needs the ${kind} "${dep}" ${range}, which is not loaded; add it to the bot's plugins (and install it).`));
+					if (!failed.has(node.name))
+						failed.set(
+							node.name,
+							new PluginError(
+								'PLUGIN_DEPENDENCY_MISSING',
+								node.name,
+								`needs the ${kind} "${dep}" ${range}, which is not loaded; add it to the bot's plugins (and install it).`,
+							),
+						);
 				} else if (!satisfies(target.version, range)) {
-					if (!failed.has(node.name)) failed.set(node.name, new PluginError('PLUGIN_VERSION_CONFLICT', node.name, `needs the ${kind} "${dep}" ${range}, but ${target.version} is loaded; install a version in range or update "${node.name}".`));
+					if (!failed.has(node.name))
+						failed.set(
+							node.name,
+							new PluginError(
+								'PLUGIN_VERSION_CONFLICT',
+								node.name,
+								`needs the ${kind} "${dep}" ${range}, but ${target.version} is loaded; install a version in range or update "${node.name}".`,
+							),
+						);
 				} else out.push(dep);
 			}
 		};
@@ -82,8 +98,12 @@ export function resolveGraph(nodes: readonly GraphNode[], available: readonly Gr
 		required(node.peerDependencies, 'peer dependency');
 		for (const [dep, range] of Object.entries(node.optionalDependencies)) {
 			const target = byName.get(dep);
-			if (target === undefined) warnings.push(`Plugin "${node.name}": optional dependency "${dep}" ${range} is not loaded; skipped.`);
-			else if (!satisfies(target.version, range)) warnings.push(`Plugin "${node.name}": optional dependency "${dep}" ${range} is loaded as ${target.version}, outside the range; skipped.`);
+			if (target === undefined)
+				warnings.push(`Plugin "${node.name}": optional dependency "${dep}" ${range} is not loaded; skipped.`);
+			else if (!satisfies(target.version, range))
+				warnings.push(
+					`Plugin "${node.name}": optional dependency "${dep}" ${range} is loaded as ${target.version}, outside the range; skipped.`,
+				);
 			else out.push(dep);
 		}
 		edges.set(node.name, out);
@@ -99,7 +119,17 @@ export function resolveGraph(nodes: readonly GraphNode[], available: readonly Gr
 		if (seen === 'visiting') {
 			const cycle = [...stack.slice(stack.indexOf(name)), name];
 			const error = PluginError.cycleOf(cycle);
-			for (const member of cycle) if (!failed.has(member)) failed.set(member, new PluginError('PLUGIN_DEPENDENCY_CYCLE', member, error.message.replace(/^Plugin "[^"]*": /, ''), { cycle }));
+			for (const member of cycle)
+				if (!failed.has(member))
+					failed.set(
+						member,
+						new PluginError(
+							'PLUGIN_DEPENDENCY_CYCLE',
+							member,
+							error.message.replace(/^Plugin "[^"]*": /, ''),
+							{ cycle },
+						),
+					);
 			return false;
 		}
 		if (!pending.has(name)) return true; // already loaded
@@ -111,7 +141,15 @@ export function resolveGraph(nodes: readonly GraphNode[], available: readonly Gr
 				ok = false;
 				if (!failed.has(name)) {
 					const cause = failed.get(dep);
-					failed.set(name, new PluginError('PLUGIN_DEPENDENCY_MISSING', name, `depends on "${dep}", which cannot load${cause === undefined ? '' : ` (${cause.code})`}.`, { cause }));
+					failed.set(
+						name,
+						new PluginError(
+							'PLUGIN_DEPENDENCY_MISSING',
+							name,
+							`depends on "${dep}", which cannot load${cause === undefined ? '' : ` (${cause.code})`}.`,
+							{ cause },
+						),
+					);
 				}
 			}
 		}
@@ -125,7 +163,11 @@ export function resolveGraph(nodes: readonly GraphNode[], available: readonly Gr
 }
 
 /** Every plugin that depends on `name` (directly or through others), in an order that can reload them (dependencies first). */
-export function dependentsOf(name: string, edges: ReadonlyMap<string, readonly string[]>, order: readonly string[]): string[] {
+export function dependentsOf(
+	name: string,
+	edges: ReadonlyMap<string, readonly string[]>,
+	order: readonly string[],
+): string[] {
 	const affected = new Set<string>([name]);
 	let grew = true;
 	while (grew) {

@@ -15,7 +15,12 @@ export type IsolationLevel = (typeof IsolationLevels)[number];
 export const PLUGIN_NAME_PATTERN = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?ovenjs-plugin-[a-z0-9-._~]+$/;
 
 const range = z.string().refine((v) => semver.validRange(v) !== null, 'must be a semver range such as "^1.0.0"');
-const pluginName = z.string().regex(PLUGIN_NAME_PATTERN, 'must be a plugin package name ("ovenjs-plugin-<name>" or "@scope/ovenjs-plugin-<name>")');
+const pluginName = z
+	.string()
+	.regex(
+		PLUGIN_NAME_PATTERN,
+		'must be a plugin package name ("ovenjs-plugin-<name>" or "@scope/ovenjs-plugin-<name>")',
+	);
 const dependencyMap = z.record(pluginName, range).default({});
 
 /** A JSON Schema (the subset {@link validateConfig} understands: see the docs) or the name of an exported zod schema. */
@@ -32,7 +37,16 @@ export const PluginManifestBlockSchema = z.strictObject({
 	/** Plugins the bot must load as well (this plugin does not bring them), loaded first. */
 	peerDependencies: dependencyMap,
 	/** Capabilities (`events:messageCreate`, `rest:channels.createMessage`, `rest:*`, `cache:read`, `state:write`, `hook:message:beforeSend` ...). */
-	permissions: z.array(z.string().refine(isCapability, 'must be a capability such as "events:messageCreate", "rest:channels.createMessage", "rest:*", "cache:read", "state:read", "state:write" or "hook:<point>"')).default([]),
+	permissions: z
+		.array(
+			z
+				.string()
+				.refine(
+					isCapability,
+					'must be a capability such as "events:messageCreate", "rest:channels.createMessage", "rest:*", "cache:read", "state:read", "state:write" or "hook:<point>"',
+				),
+		)
+		.default([]),
 	/** The strongest isolation the plugin works under. */
 	isolation: z.enum(IsolationLevels).default('none'),
 	/** A JSON Schema of the plugin's config, or the name of a zod schema the entry module exports. */
@@ -67,13 +81,23 @@ function issues(error: z.ZodError): string {
  * @throws {@link PluginError} `PLUGIN_INVALID_MANIFEST` listing every problem.
  */
 export function parseManifest(packageJson: unknown, where: string): ResolvedManifest {
-	const name: unknown = typeof packageJson === 'object' && packageJson !== null ? Reflect.get(packageJson, 'name') : undefined;
+	const name: unknown =
+		typeof packageJson === 'object' && packageJson !== null ? Reflect.get(packageJson, 'name') : undefined;
 	const label = typeof name === 'string' ? name : where;
 	if (typeof packageJson === 'object' && packageJson !== null && !('ovenjs' in packageJson)) {
-		throw new PluginError('PLUGIN_INVALID_MANIFEST', label, `${where} has no "ovenjs" manifest; add { "ovenjs": { "engine": "^${PLUGINS_ENGINE_VERSION}" } } to its package.json.`);
+		throw new PluginError(
+			'PLUGIN_INVALID_MANIFEST',
+			label,
+			`${where} has no "ovenjs" manifest; add { "ovenjs": { "engine": "^${PLUGINS_ENGINE_VERSION}" } } to its package.json.`,
+		);
 	}
 	const parsed = PackageJsonSchema.safeParse(packageJson);
-	if (!parsed.success) throw new PluginError('PLUGIN_INVALID_MANIFEST', label, `invalid manifest in ${where}: ${issues(parsed.error)}.`);
+	if (!parsed.success)
+		throw new PluginError(
+			'PLUGIN_INVALID_MANIFEST',
+			label,
+			`invalid manifest in ${where}: ${issues(parsed.error)}.`,
+		);
 	const { name: pkgName, version, description, ovenjs } = parsed.data;
 	return { ...ovenjs, name: pkgName, version, description };
 }
@@ -83,7 +107,10 @@ export function parseManifest(packageJson: unknown, where: string): ResolvedMani
  * @throws {@link PluginError} `PLUGIN_INVALID_MANIFEST`.
  */
 export function parseInlineManifest(name: unknown, version: unknown, block: unknown): ResolvedManifest {
-	return parseManifest({ name, version: version ?? '0.0.0', ovenjs: block ?? { engine: '*' } }, `the definition of ${typeof name === 'string' ? name : '(unnamed plugin)'}`);
+	return parseManifest(
+		{ name, version: version ?? '0.0.0', ovenjs: block ?? { engine: '*' } },
+		`the definition of ${typeof name === 'string' ? name : '(unnamed plugin)'}`,
+	);
 }
 
 /**
@@ -92,7 +119,11 @@ export function parseInlineManifest(name: unknown, version: unknown, block: unkn
  */
 export function checkEngine(manifest: ResolvedManifest, engineVersion: string = PLUGINS_ENGINE_VERSION): void {
 	if (!semver.satisfies(engineVersion, manifest.engine, { includePrerelease: true })) {
-		throw new PluginError('PLUGIN_ENGINE_MISMATCH', manifest.name, `supports @ovenjs/plugins ${manifest.engine}, but this bot runs ${engineVersion}; upgrade the plugin (or pin @ovenjs/plugins to a version it supports).`);
+		throw new PluginError(
+			'PLUGIN_ENGINE_MISMATCH',
+			manifest.name,
+			`supports @ovenjs/plugins ${manifest.engine}, but this bot runs ${engineVersion}; upgrade the plugin (or pin @ovenjs/plugins to a version it supports).`,
+		);
 	}
 }
 

@@ -69,7 +69,10 @@ export interface GuildPageOptions extends PageOptions {
 function pageSize(options: PageOptions, max: number): number {
 	const size = options.pageSize ?? max;
 	if (!Number.isInteger(size) || size < 1 || size > max) {
-		throw RestError.of('REST_INVALID_OPTION', ['option "pageSize"', `must be an integer from 1 to ${max} for this endpoint; got ${size}`]);
+		throw RestError.of('REST_INVALID_OPTION', [
+			'option "pageSize"',
+			`must be an integer from 1 to ${max} for this endpoint; got ${size}`,
+		]);
 	}
 	const limit = options.limit;
 	if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
@@ -117,7 +120,10 @@ export class Paginator {
 	}
 
 	/** A channel's messages, newest first (or oldest first with `after`). */
-	public messages(channelId: ChannelId, options: MessagePageOptions = {}): AsyncGenerator<APIMessage, void, undefined> {
+	public messages(
+		channelId: ChannelId,
+		options: MessagePageOptions = {},
+	): AsyncGenerator<APIMessage, void, undefined> {
 		const size = pageSize(options, 100);
 		const forward = options.after !== undefined;
 		return walk<APIMessage>(
@@ -154,11 +160,20 @@ export class Paginator {
 		options: UserPageOptions & { readonly type?: ReactionType } = {},
 	): AsyncGenerator<APIUser, void, undefined> {
 		const extra = options.type === undefined ? {} : { type: options.type };
-		return this.#byUser<APIUser>(`/channels/${channelId}/messages/${messageId}/reactions/${encodeURIComponent(emoji)}`, options, 100, (u) => u.id, extra);
+		return this.#byUser<APIUser>(
+			`/channels/${channelId}/messages/${messageId}/reactions/${encodeURIComponent(emoji)}`,
+			options,
+			100,
+			(u) => u.id,
+			extra,
+		);
 	}
 
 	/** A guild's audit-log entries, newest first. */
-	public auditLog(guildId: GuildId, options: AuditLogPageOptions = {}): AsyncGenerator<APIAuditLogEntry, void, undefined> {
+	public auditLog(
+		guildId: GuildId,
+		options: AuditLogPageOptions = {},
+	): AsyncGenerator<APIAuditLogEntry, void, undefined> {
 		const size = pageSize(options, 100);
 		return walk<APIAuditLogEntry>(
 			options,
@@ -176,11 +191,16 @@ export class Paginator {
 	}
 
 	/** A channel's archived threads, most recently archived first. */
-	public archivedThreads(channelId: ChannelId, options: ArchivedThreadPageOptions = {}): AsyncGenerator<APIChannel, void, undefined> {
+	public archivedThreads(
+		channelId: ChannelId,
+		options: ArchivedThreadPageOptions = {},
+	): AsyncGenerator<APIChannel, void, undefined> {
 		const size = pageSize(options, 100);
 		const type = options.type ?? 'public';
 		const route =
-			type === 'joined' ? `/channels/${channelId}/users/@me/threads/archived/private` : `/channels/${channelId}/threads/archived/${type}`;
+			type === 'joined'
+				? `/channels/${channelId}/users/@me/threads/archived/private`
+				: `/channels/${channelId}/threads/archived/${type}`;
 		return walk<APIChannel>(
 			options,
 			size,

@@ -7,7 +7,15 @@ import { PendingRequest } from './handlers/PendingRequest.js';
 import { RequestManager } from './handlers/RequestManager.js';
 import type { RateLimitPolicy, RateLimitStore } from './interfaces/RateLimitStore.js';
 import { Paginator } from './Paginator.js';
-import { DefaultRestOptions, type RequestOptions, type RestEvents, type RestMiddleware, type RestOptions, type RestRequest, type RestResponse } from './RESTOptions.js';
+import {
+	DefaultRestOptions,
+	type RequestOptions,
+	type RestEvents,
+	type RestMiddleware,
+	type RestOptions,
+	type RestRequest,
+	type RestResponse,
+} from './RESTOptions.js';
 import { MemoryStore } from './stores/MemoryStore.js';
 import { buildFormData, buildQuery, encodeReason } from './utils/body.js';
 import { CircuitBreaker } from './utils/CircuitBreaker.js';
@@ -28,13 +36,18 @@ interface ConditionalMiddleware {
 /** A body that cannot be serialised (a BigInt, a cycle) becomes `REST_INVALID_OPTION`; typed errors pass through. */
 function bodyError(method: string, path: string, error: unknown): Error {
 	if (error instanceof RestError) return error;
-	return RestError.of('REST_INVALID_OPTION', [`option "body" of ${method} ${path}`, `cannot be sent as JSON (${String(error)})`], { cause: error });
+	return RestError.of(
+		'REST_INVALID_OPTION',
+		[`option "body" of ${method} ${path}`, `cannot be sent as JSON (${String(error)})`],
+		{ cause: error },
+	);
 }
 
 /** A header-safe, stable rendering of per-request headers for the coalescing key. */
 function headerKey(headers: Readonly<Record<string, string>> | undefined, reason: string | undefined): string {
 	if (headers === undefined && reason === undefined) return '';
-	const entries = headers === undefined ? [] : Object.entries(headers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+	const entries =
+		headers === undefined ? [] : Object.entries(headers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 	return JSON.stringify([reason ?? null, entries]);
 }
 
@@ -75,19 +88,30 @@ export class REST extends Emitter<RestEvents> {
 	public constructor(options: RestOptions = {}) {
 		super();
 		const given: unknown = options;
-		if (typeof given !== 'object' || given === null) throw RestError.of('REST_INVALID_OPTION', ['options of new REST()', 'must be an object']);
+		if (typeof given !== 'object' || given === null)
+			throw RestError.of('REST_INVALID_OPTION', ['options of new REST()', 'must be an object']);
 		checkOptionTypes(options);
 		const o = { ...DefaultRestOptions, ...options };
 		let url: URL;
 		try {
 			url = new URL(o.api);
 		} catch {
-			throw RestError.of('REST_INVALID_OPTION', ['option "api"', `must be an absolute URL such as https://discord.com/api; got "${o.api}"`]);
+			throw RestError.of('REST_INVALID_OPTION', [
+				'option "api"',
+				`must be an absolute URL such as https://discord.com/api; got "${o.api}"`,
+			]);
 		}
 		if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-			throw RestError.of('REST_INVALID_OPTION', ['option "api"', `must be an http(s) URL such as https://discord.com/api; got "${url.protocol}"`]);
+			throw RestError.of('REST_INVALID_OPTION', [
+				'option "api"',
+				`must be an http(s) URL such as https://discord.com/api; got "${url.protocol}"`,
+			]);
 		}
-		if (!/^\d+$/.test(o.version)) throw RestError.of('REST_INVALID_OPTION', ['option "version"', `must be digits such as "10"; got "${o.version}"`]);
+		if (!/^\d+$/.test(o.version))
+			throw RestError.of('REST_INVALID_OPTION', [
+				'option "version"',
+				`must be digits such as "10"; got "${o.version}"`,
+			]);
 		const policy: RateLimitPolicy = {
 			globalLimit: Math.floor(positive('globalRequestsPerSecond', o.globalRequestsPerSecond)),
 			globalWindowMs: positive('globalWindowMs', o.globalWindowMs),
@@ -127,7 +151,9 @@ export class REST extends Emitter<RestEvents> {
 				backoffBase: positive('backoffBase', o.backoffBase, true),
 				backoffMax: positive('backoffMax', o.backoffMax, true),
 				rateLimitRetries: Math.floor(positive('rateLimitRetries', o.rateLimitRetries, true)),
-				invalidRequestWarningInterval: Math.floor(positive('invalidRequestWarningInterval', o.invalidRequestWarningInterval, true)),
+				invalidRequestWarningInterval: Math.floor(
+					positive('invalidRequestWarningInterval', o.invalidRequestWarningInterval, true),
+				),
 				rejectOnRateLimit: o.rejectOnRateLimit,
 				maxRateLimitWait: positive('maxRateLimitWait', o.maxRateLimitWait, true, true),
 				maxResponseSize: Math.floor(positive('maxResponseSize', o.maxResponseSize)),
@@ -217,7 +243,9 @@ export class REST extends Emitter<RestEvents> {
 		if (!METHODS.has(method)) throw RestError.of('REST_INVALID_METHOD', [method]);
 		checkRoute(route);
 		const emitter = this.#emitter;
-		const hooked = emitter !== undefined && (emitter.has('rest:beforeRequest') || emitter.has('rest:afterRequest') || emitter.has('rest:onError'));
+		const hooked =
+			emitter !== undefined &&
+			(emitter.has('rest:beforeRequest') || emitter.has('rest:afterRequest') || emitter.has('rest:onError'));
 		if (this.#middleware.length === 0 && !hooked) return this.#send(method, route, options);
 		return this.#intercepted({ ...options, method, route });
 	}
@@ -248,7 +276,8 @@ export class REST extends Emitter<RestEvents> {
 				const next = await middleware.onRequest?.(request);
 				if (next !== undefined) request = next;
 			}
-			if (emitter?.has('rest:beforeRequest') === true) request = await emitter.transform('rest:beforeRequest', request);
+			if (emitter?.has('rest:beforeRequest') === true)
+				request = await emitter.transform('rest:beforeRequest', request);
 			let response = await this.#send(request.method, request.route, request);
 			for (const { middleware } of active) {
 				const next = await middleware.onResponse?.(response, request);
@@ -291,7 +320,8 @@ export class REST extends Emitter<RestEvents> {
 		try {
 			path = checkRoute(route);
 			query = buildQuery(options.query);
-			headers = options.headers === undefined ? undefined : checkHeaders(options.headers, 'request option "headers"');
+			headers =
+				options.headers === undefined ? undefined : checkHeaders(options.headers, 'request option "headers"');
 			const auth = options.auth ?? true;
 			if (auth === true) {
 				authorization = this.#authorization;
@@ -303,7 +333,13 @@ export class REST extends Emitter<RestEvents> {
 				perRequestSecret = auth;
 			}
 		} catch (error) {
-			return Promise.reject(error instanceof RestError ? error : RestError.of('REST_INVALID_OPTION', [`options of a ${method} request`, String(error)], { cause: error }));
+			return Promise.reject(
+				error instanceof RestError
+					? error
+					: RestError.of('REST_INVALID_OPTION', [`options of a ${method} request`, String(error)], {
+							cause: error,
+						}),
+			);
 		}
 		if (perRequestSecret !== undefined) registerSecret(perRequestSecret);
 		const promise = this.#queue(method, path, query, authorization, headers, options);
@@ -340,7 +376,8 @@ export class REST extends Emitter<RestEvents> {
 		} catch (error) {
 			return Promise.reject(bodyError(method, path, error));
 		}
-		const coalesce = this.#coalesce && method === 'GET' && options.signal === undefined && options.body === undefined;
+		const coalesce =
+			this.#coalesce && method === 'GET' && options.signal === undefined && options.body === undefined;
 		if (!coalesce) {
 			this.#manager.enqueue(pending);
 			return pending.promise;
@@ -369,7 +406,10 @@ export class REST extends Emitter<RestEvents> {
 		const files = options.files ?? [];
 		const nonced = takesNonce(method, path) ? withNonce(options.body, true) : undefined;
 		const form = await buildFormData(files, nonced === undefined ? options.body : nonced.body);
-		return this.#build(method, path, query, authorization, headers, options, { form, idempotency: nonced?.idempotency });
+		return this.#build(method, path, query, authorization, headers, options, {
+			form,
+			idempotency: nonced?.idempotency,
+		});
 	}
 
 	#build(
@@ -379,7 +419,12 @@ export class REST extends Emitter<RestEvents> {
 		authorization: string | undefined,
 		extra: Readonly<Record<string, string>> | undefined,
 		options: RequestOptions,
-		multipart: { readonly form: Awaited<ReturnType<typeof buildFormData>>; readonly idempotency: Idempotency | undefined } | undefined,
+		multipart:
+			| {
+					readonly form: Awaited<ReturnType<typeof buildFormData>>;
+					readonly idempotency: Idempotency | undefined;
+			  }
+			| undefined,
 	): PendingRequest {
 		const headers: Record<string, string> = { ...this.#defaultHeaders };
 		if (authorization !== undefined) headers.authorization = authorization;
@@ -398,6 +443,17 @@ export class REST extends Emitter<RestEvents> {
 		if (extra !== undefined) Object.assign(headers, extra);
 		const info = this.#routeInfo(method, path, authorization !== undefined);
 		const target = query === '' ? `${this.#basePath}${path}` : `${this.#basePath}${path}?${query}`;
-		return new PendingRequest(method, path, target, info, headers, body, options.priority ?? 0, options.signal, idempotency, options);
+		return new PendingRequest(
+			method,
+			path,
+			target,
+			info,
+			headers,
+			body,
+			options.priority ?? 0,
+			options.signal,
+			idempotency,
+			options,
+		);
 	}
 }

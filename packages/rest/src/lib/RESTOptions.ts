@@ -262,9 +262,15 @@ export interface RestMiddleware {
 	/** Sees (and may replace, by returning a new object) every request before it is queued. */
 	onRequest?(request: RestRequest): RestRequest | undefined | void | Promise<RestRequest | undefined | void>;
 	/** Sees every successful response; may return a replacement. */
-	onResponse?(response: RestResponse, request: RestRequest): RestResponse | undefined | void | Promise<RestResponse | undefined | void>;
+	onResponse?(
+		response: RestResponse,
+		request: RestRequest,
+	): RestResponse | undefined | void | Promise<RestResponse | undefined | void>;
 	/** Sees every failure; may throw a different error, or return a `RestResponse` to recover. */
-	onError?(error: unknown, request: RestRequest): RestResponse | undefined | void | Promise<RestResponse | undefined | void>;
+	onError?(
+		error: unknown,
+		request: RestRequest,
+	): RestResponse | undefined | void | Promise<RestResponse | undefined | void>;
 }
 
 /** Payload of the `request` event. */

@@ -27,7 +27,8 @@ function typedByPath<V>(_value: unknown): _value is V {
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the slice's type comes from the namespace
 function sliceOf<T>(root: unknown, key: string): T {
 	const value = readPath(root, [key]);
-	if (!isContainer(value) || !typedByPath<T>(value)) throw StateError.of('STATE_INVALID_PATH', [key, 'the namespace no longer holds an object']);
+	if (!isContainer(value) || !typedByPath<T>(value))
+		throw StateError.of('STATE_INVALID_PATH', [key, 'the namespace no longer holds an object']);
 	return value;
 }
 
@@ -67,7 +68,11 @@ export class StateNamespace<T extends object> {
 	}
 
 	/** Sets a dot path inside the slice. */
-	public async set<P extends string>(path: ValidPath<T, P>, value: PathValue<T, P>, meta?: string | ChangeMeta): Promise<DeepReadonly<T>> {
+	public async set<P extends string>(
+		path: ValidPath<T, P>,
+		value: PathValue<T, P>,
+		meta?: string | ChangeMeta,
+	): Promise<DeepReadonly<T>> {
 		const segments = toSegments(path);
 		await this.#host.update((root) => {
 			writePath(root, [this.key, ...segments], value, [this.key, ...segments].join('.'));
@@ -76,7 +81,11 @@ export class StateNamespace<T extends object> {
 	}
 
 	/** Sets a tuple path inside the slice. */
-	public async setIn<const P extends PathArray>(path: ValidTuplePath<T, P>, value: TuplePathValue<T, P>, meta?: string | ChangeMeta): Promise<DeepReadonly<T>> {
+	public async setIn<const P extends PathArray>(
+		path: ValidTuplePath<T, P>,
+		value: TuplePathValue<T, P>,
+		meta?: string | ChangeMeta,
+	): Promise<DeepReadonly<T>> {
 		const segments = [this.key, ...toSegments(path)];
 		await this.#host.update((root) => {
 			writePath(root, segments, value, segments.join('.'));
@@ -87,7 +96,8 @@ export class StateNamespace<T extends object> {
 	/** Calls `listener` when the slice changed. */
 	public subscribe(listener: NamespaceListener<T>): () => void {
 		return this.#host.subscribe([this.key], (value, previous) => {
-			if (typedByPath<DeepReadonly<T>>(value) && typedByPath<DeepReadonly<T>>(previous)) listener(value, previous);
+			if (typedByPath<DeepReadonly<T>>(value) && typedByPath<DeepReadonly<T>>(previous))
+				listener(value, previous);
 		});
 	}
 }

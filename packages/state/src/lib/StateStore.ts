@@ -81,7 +81,10 @@ function trusted<S>(value: unknown): value is S {
 function metaOf(meta: string | ChangeMeta | undefined): ChangeMeta {
 	if (meta === undefined) return {};
 	if (typeof meta === 'string') return { why: meta };
-	return { ...(meta.who === undefined ? {} : { who: meta.who }), ...(meta.why === undefined ? {} : { why: meta.why }) };
+	return {
+		...(meta.who === undefined ? {} : { who: meta.who }),
+		...(meta.why === undefined ? {} : { why: meta.why }),
+	};
 }
 
 function checkCount(option: string, value: number | undefined, min: number): void {
@@ -140,8 +143,10 @@ export class StateStore<S extends object> {
 		checkCount('sync.streamLength', options.sync?.streamLength, 1);
 		checkCount('sync.snapshotEvery', options.sync?.snapshotEvery, 0);
 		const start: unknown = initial;
-		if (typeof start !== 'object' || start === null) throw StateError.of('STATE_INVALID_OPTIONS', ['initial', 'the state must be an object or an array']);
-		if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) throw StateError.of('STATE_INVALID_OPTIONS', ['name', 'must be a non-empty string']);
+		if (typeof start !== 'object' || start === null)
+			throw StateError.of('STATE_INVALID_OPTIONS', ['initial', 'the state must be an object or an array']);
+		if (options.name !== undefined && (typeof options.name !== 'string' || options.name === ''))
+			throw StateError.of('STATE_INVALID_OPTIONS', ['name', 'must be a non-empty string']);
 		const redis: unknown = options.sync?.redis;
 		if (options.sync !== undefined && typeof redis !== 'string' && (typeof redis !== 'object' || redis === null)) {
 			throw StateError.of('STATE_INVALID_OPTIONS', ['sync.redis', 'must be a Redis URL or an ioredis client']);
@@ -152,15 +157,28 @@ export class StateStore<S extends object> {
 		const limit = options.historyLimit ?? DefaultStateStoreOptions.historyLimit;
 		this.#historyOn = limit > 0;
 		this.#history = this.#newHistory(this.#state, 0);
-		this.#engine = options.sync === undefined ? undefined : new ConflictEngine(this.name, options.sync.conflict, options.sync.node);
-		this.#persister = options.persist === undefined ? undefined : new Persister(options.persist, this.name, this.name, (error) => { this.#report(error); });
+		this.#engine =
+			options.sync === undefined
+				? undefined
+				: new ConflictEngine(this.name, options.sync.conflict, options.sync.node);
+		this.#persister =
+			options.persist === undefined
+				? undefined
+				: new Persister(options.persist, this.name, this.name, (error) => {
+						this.#report(error);
+					});
 		this.ready = this.#start();
 		// Nobody may await ready: its failure is also reported to onError, and the first update rejects with it.
-		this.ready.catch((error: unknown) => { this.#report(error); });
+		this.ready.catch((error: unknown) => {
+			this.#report(error);
+		});
 	}
 
 	/** Creates a store and waits until it is ready (restored from storage, caught up with its replicas). */
-	public static async create<S extends object>(initial: S, options: StateStoreOptions<S> = {}): Promise<StateStore<S>> {
+	public static async create<S extends object>(
+		initial: S,
+		options: StateStoreOptions<S> = {},
+	): Promise<StateStore<S>> {
 		const store = new StateStore(initial, options);
 		try {
 			await store.ready;
@@ -195,7 +213,11 @@ export class StateStore<S extends object> {
 				try {
 					state = applyPatches(state, [...change.patches]);
 				} catch (error) {
-					throw StateError.of('STATE_STORAGE_FAILED', [this.name, `replay change ${change.version} (its patches do not apply)`], { cause: error });
+					throw StateError.of(
+						'STATE_STORAGE_FAILED',
+						[this.name, `replay change ${change.version} (its patches do not apply)`],
+						{ cause: error },
+					);
 				}
 				version = change.version;
 			}
@@ -226,7 +248,8 @@ export class StateStore<S extends object> {
 	#accept(value: unknown): S {
 		const schema = this.#options.schema;
 		const state = schema === undefined ? value : schema.parse(value);
-		if (!trusted<S>(state)) throw StateError.of('STATE_STORAGE_FAILED', [this.name, 'load (the stored state is not an object)']);
+		if (!trusted<S>(state))
+			throw StateError.of('STATE_STORAGE_FAILED', [this.name, 'load (the stored state is not an object)']);
 		return freeze(state, true);
 	}
 
@@ -267,14 +290,22 @@ export class StateStore<S extends object> {
 	}
 
 	/** Sets the value at a dot path (`'guilds.123.settings.prefix'`); parents must exist (`STATE_INVALID_PATH`). */
-	public set<P extends string>(path: ValidPath<S, P>, value: PathValue<S, P>, meta?: string | ChangeMeta): Promise<DeepReadonly<S>> {
+	public set<P extends string>(
+		path: ValidPath<S, P>,
+		value: PathValue<S, P>,
+		meta?: string | ChangeMeta,
+	): Promise<DeepReadonly<S>> {
 		return this.update((draft) => {
 			writePath(draft, toSegments(path), value, path);
 		}, meta);
 	}
 
 	/** Sets the value at a tuple path (`['guilds', guildId, 'settings', 'prefix']`). */
-	public setIn<const P extends PathArray>(path: ValidTuplePath<S, P>, value: TuplePathValue<S, P>, meta?: string | ChangeMeta): Promise<DeepReadonly<S>> {
+	public setIn<const P extends PathArray>(
+		path: ValidTuplePath<S, P>,
+		value: TuplePathValue<S, P>,
+		meta?: string | ChangeMeta,
+	): Promise<DeepReadonly<S>> {
 		return this.update((draft) => {
 			const segments = toSegments(path);
 			writePath(draft, segments, value, formatPath(segments));
@@ -329,7 +360,14 @@ export class StateStore<S extends object> {
 		if (inverse.length === 0) return;
 		const [next, patches, undo] = produceWithPatches(this.#state, (draft) => applyPatches(draft, inverse));
 		if (patches.length === 0) return;
-		this.#commit(next, coalescePatches(patches), coalescePatches(undo), { ...meta, why: `rollback of ${entry.id}${meta.why === undefined ? '' : ` (${meta.why})`}` }, 'rollback', true);
+		this.#commit(
+			next,
+			coalescePatches(patches),
+			coalescePatches(undo),
+			{ ...meta, why: `rollback of ${entry.id}${meta.why === undefined ? '' : ` (${meta.why})`}` },
+			'rollback',
+			true,
+		);
 	}
 
 	#change(recipe: Recipe<S>, meta: ChangeMeta): Promise<HistoryEntry | undefined> {
@@ -349,7 +387,14 @@ export class StateStore<S extends object> {
 			let proposed = this.#produce(recipe);
 			if (emitter?.has('state:beforeUpdate') === true && proposed.patches.length > 0) {
 				const base = this.#state;
-				const event = { store: this.name, reason: meta.why, who: meta.who, patches: proposed.patches, kind: 'update' as const, version: this.#version + 1 };
+				const event = {
+					store: this.name,
+					reason: meta.why,
+					who: meta.who,
+					patches: proposed.patches,
+					kind: 'update' as const,
+					version: this.#version + 1,
+				};
 				const decided = await emitter.transform('state:beforeUpdate', event);
 				if (decided.veto !== undefined) throw StateError.of('STATE_VETOED', [this.name, decided.veto]);
 				this.#assertAlive();
@@ -384,12 +429,21 @@ export class StateStore<S extends object> {
 			const [sorted, more, undo] = produceWithPatches(next, (draft) => {
 				engine.canonicalize(draft, touched);
 			});
-			if (more.length > 0) return { next: sorted, patches: coalescePatches([...patches, ...more]), inverse: coalescePatches([...undo, ...inverse]) };
+			if (more.length > 0)
+				return {
+					next: sorted,
+					patches: coalescePatches([...patches, ...more]),
+					inverse: coalescePatches([...undo, ...inverse]),
+				};
 		}
 		return { next, patches, inverse };
 	}
 
-	#applyLocal(recipe: Recipe<S>, meta: ChangeMeta, proposed: { next: S; patches: Patch[]; inverse: Patch[] } | undefined): HistoryEntry | undefined {
+	#applyLocal(
+		recipe: Recipe<S>,
+		meta: ChangeMeta,
+		proposed: { next: S; patches: Patch[]; inverse: Patch[] } | undefined,
+	): HistoryEntry | undefined {
 		this.#assertAlive();
 		const { next, patches, inverse } = proposed ?? this.#produce(recipe);
 		if (patches.length === 0) return undefined;
@@ -412,7 +466,14 @@ export class StateStore<S extends object> {
 		this.#assertAlive();
 		const entry = this.#history.popUndo();
 		if (entry === undefined) return false;
-		this.#commit(applyPatches(this.#state, [...entry.inverse]), entry.inverse, entry.patches, entry.meta, 'undo', false);
+		this.#commit(
+			applyPatches(this.#state, [...entry.inverse]),
+			entry.inverse,
+			entry.patches,
+			entry.meta,
+			'undo',
+			false,
+		);
 		return true;
 	}
 
@@ -421,7 +482,14 @@ export class StateStore<S extends object> {
 		this.#assertAlive();
 		const entry = this.#history.popRedo();
 		if (entry === undefined) return false;
-		this.#commit(applyPatches(this.#state, [...entry.patches]), entry.patches, entry.inverse, entry.meta, 'redo', false);
+		this.#commit(
+			applyPatches(this.#state, [...entry.patches]),
+			entry.patches,
+			entry.inverse,
+			entry.meta,
+			'redo',
+			false,
+		);
 		return true;
 	}
 
@@ -444,12 +512,21 @@ export class StateStore<S extends object> {
 	public snapshot(name?: string): StateSnapshot<DeepReadonly<S>> {
 		this.#assertAlive();
 		if (name !== undefined && (typeof name !== 'string' || name === '' || /^e\d+$/.test(name))) {
-			throw StateError.of('STATE_INVALID_OPTIONS', ['snapshot name', 'must be a non-empty string that is not an entry ID (e<number>)']);
+			throw StateError.of('STATE_INVALID_OPTIONS', [
+				'snapshot name',
+				'must be a non-empty string that is not an entry ID (e<number>)',
+			]);
 		}
 		const snapshot = this.#history.addSnapshot(this.#state, this.#version, name);
 		this.#persister?.snapshot({ version: snapshot.version, time: snapshot.time, state: snapshot.state });
 		const emitter = this.#options.emitter;
-		if (emitter?.has('state:snapshot') === true) emitter.emit('state:snapshot', { store: this.name, id: snapshot.id, kind: name === undefined ? 'periodic' : 'named', version: snapshot.version });
+		if (emitter?.has('state:snapshot') === true)
+			emitter.emit('state:snapshot', {
+				store: this.name,
+				id: snapshot.id,
+				kind: name === undefined ? 'periodic' : 'named',
+				version: snapshot.version,
+			});
 		return { ...snapshot, state: this.#readonly(snapshot.state) };
 	}
 
@@ -468,9 +545,21 @@ export class StateStore<S extends object> {
 	}
 
 	/** The history: entries that can be undone (oldest first) and redone (next redo first), and their size. */
-	public get history(): { readonly undo: number; readonly redo: number; readonly entries: readonly HistoryEntry[]; readonly redoEntries: readonly HistoryEntry[]; readonly bytes: number } {
+	public get history(): {
+		readonly undo: number;
+		readonly redo: number;
+		readonly entries: readonly HistoryEntry[];
+		readonly redoEntries: readonly HistoryEntry[];
+		readonly bytes: number;
+	} {
 		const history = this.#history;
-		return { undo: history.past.length, redo: history.future.length, entries: history.past, redoEntries: [...history.future].reverse(), bytes: history.bytes };
+		return {
+			undo: history.past.length,
+			redo: history.future.length,
+			entries: history.past,
+			redoEntries: [...history.future].reverse(),
+			bytes: history.bytes,
+		};
 	}
 
 	#replaceAll(next: S, origin: ChangeOrigin, version: number | undefined): void {
@@ -487,7 +576,10 @@ export class StateStore<S extends object> {
 	/** Calls `listener` when the value at a dot path changed (by reference). */
 	public subscribe<P extends string>(path: ValidPath<S, P>, listener: PathListener<PathValue<S, P>>): () => void;
 	/** Calls `listener` when the value at a tuple path changed (by reference). */
-	public subscribe<const P extends PathArray>(path: ValidTuplePath<S, P>, listener: PathListener<TuplePathValue<S, P>>): () => void;
+	public subscribe<const P extends PathArray>(
+		path: ValidTuplePath<S, P>,
+		listener: PathListener<TuplePathValue<S, P>>,
+	): () => void;
 	public subscribe(target: StateListener<S> | string | PathArray, listener?: PathListener<never>): () => void {
 		if (typeof target === 'function') {
 			this.#listeners.add(target);
@@ -495,7 +587,8 @@ export class StateStore<S extends object> {
 				this.#listeners.delete(target);
 			};
 		}
-		if (typeof listener !== 'function') throw StateError.of('STATE_INVALID_OPTIONS', ['subscribe listener', 'must be a function']);
+		if (typeof listener !== 'function')
+			throw StateError.of('STATE_INVALID_OPTIONS', ['subscribe listener', 'must be a function']);
 		const entry = { path: toSegments(target), listener: this.#widen(listener) };
 		this.#pathListeners.add(entry);
 		return () => {
@@ -525,9 +618,11 @@ export class StateStore<S extends object> {
 	 */
 	public namespace<K extends Extract<keyof S, string>>(key: K): StateNamespace<S[K] & object> {
 		const name: unknown = key;
-		if (typeof name !== 'string' || name === '') throw StateError.of('STATE_INVALID_PATH', [String(name), 'a namespace is a top-level key']);
+		if (typeof name !== 'string' || name === '')
+			throw StateError.of('STATE_INVALID_PATH', [String(name), 'a namespace is a top-level key']);
 		const value = readPath(this.#state, [key]);
-		if (typeof value !== 'object' || value === null) throw StateError.of('STATE_INVALID_PATH', [key, 'a namespace must hold an object (set it first)']);
+		if (typeof value !== 'object' || value === null)
+			throw StateError.of('STATE_INVALID_PATH', [key, 'a namespace must hold an object (set it first)']);
 		return new StateNamespace<S[K] & object>(
 			{
 				read: () => this.#state,
@@ -556,7 +651,15 @@ export class StateStore<S extends object> {
 			clock: engine.clock.current,
 			lastSeq: sync?.lastSeq ?? 0,
 			pending: (sync?.pending ?? 0) + this.#early.length,
-			lastCatchUp: sync?.lastCatchUp ?? { mode: 'none', from: 0, to: 0, operations: 0, changes: 0, rawChanges: 0, bytes: 0 },
+			lastCatchUp: sync?.lastCatchUp ?? {
+				mode: 'none',
+				from: 0,
+				to: 0,
+				operations: 0,
+				changes: 0,
+				rawChanges: 0,
+				bytes: 0,
+			},
 			conflicts: this.#conflicts,
 		};
 	}
@@ -575,7 +678,10 @@ export class StateStore<S extends object> {
 	/** Flushes (best effort), stops syncing and drops listeners and history; later changes reject with `STATE_DESTROYED`. */
 	public async destroy(): Promise<void> {
 		if (this.#destroyed) return;
-		await Promise.race([this.flush().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+		await Promise.race([
+			this.flush().catch(() => undefined),
+			new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
+		]);
 		this.#destroyed = true;
 		this.#listeners.clear();
 		this.#pathListeners.clear();
@@ -585,17 +691,39 @@ export class StateStore<S extends object> {
 
 	// ─── internals ──────────────────────────────────────────────────────────────────────────────────────────
 
-	#commit(next: S, patches: readonly Patch[], inverse: readonly Patch[], meta: ChangeMeta, origin: ChangeOrigin, record: boolean, version?: number): HistoryEntry {
+	#commit(
+		next: S,
+		patches: readonly Patch[],
+		inverse: readonly Patch[],
+		meta: ChangeMeta,
+		origin: ChangeOrigin,
+		record: boolean,
+		version?: number,
+	): HistoryEntry {
 		const previous = this.#state;
 		this.#state = next;
 		this.#version = version ?? this.#version + 1;
 		const time = Date.now();
-		const entry: HistoryEntry = { id: `e${this.#version}`, version: this.#version, time, patches, inverse, meta: { ...meta, origin }, bytes: this.#historyOn ? patchBytes(patches) + patchBytes(inverse) : 0 };
+		const entry: HistoryEntry = {
+			id: `e${this.#version}`,
+			version: this.#version,
+			time,
+			patches,
+			inverse,
+			meta: { ...meta, origin },
+			bytes: this.#historyOn ? patchBytes(patches) + patchBytes(inverse) : 0,
+		};
 		if (record && this.#historyOn) this.#history.record(entry);
-		for (const pending of this.#optimistic) if (pending.version < entry.version) for (const patch of patches) pending.touched.push(patch.path);
+		for (const pending of this.#optimistic)
+			if (pending.version < entry.version) for (const patch of patches) pending.touched.push(patch.path);
 		if (origin !== 'load') this.#persister?.change({ version: entry.version, time, patches, meta: entry.meta });
 		if (origin !== 'remote' && origin !== 'load' && this.#engine !== undefined) {
-			const op = this.#engine.localOp(previous, next, patches.map((patch) => patch.path), meta);
+			const op = this.#engine.localOp(
+				previous,
+				next,
+				patches.map((patch) => patch.path),
+				meta,
+			);
 			if (op !== undefined) {
 				if (this.#sync === undefined) this.#early.push(op);
 				else this.#sync.publish(op);
@@ -605,7 +733,14 @@ export class StateStore<S extends object> {
 		this.#notify(previous, next, { paths: patches.map((patch) => patch.path), patches, entry });
 		const emitter = this.#options.emitter;
 		if (emitter?.has('state:afterUpdate') === true) {
-			emitter.emit('state:afterUpdate', { store: this.name, reason: meta.why, who: meta.who, patches, kind: origin, version: entry.version });
+			emitter.emit('state:afterUpdate', {
+				store: this.name,
+				reason: meta.why,
+				who: meta.who,
+				patches,
+				kind: origin,
+				version: entry.version,
+			});
 		}
 		return entry;
 	}
@@ -658,12 +793,14 @@ export class StateStore<S extends object> {
 					meta = op.m ?? {};
 				}
 			});
-			if (patches.length > 0) this.#commit(next, coalescePatches(patches), coalescePatches(inverse), meta, 'remote', true);
+			if (patches.length > 0)
+				this.#commit(next, coalescePatches(patches), coalescePatches(inverse), meta, 'remote', true);
 			for (const event of conflicts) report(event);
 			return changes;
 		};
 		return {
-			applyRemote: (ops, coalesce) => applyOps(coalesce ? engine.coalesce(engine.fresh(ops)) : ops, (op) => engine.accept(op)),
+			applyRemote: (ops, coalesce) =>
+				applyOps(coalesce ? engine.coalesce(engine.fresh(ops)) : ops, (op) => engine.accept(op)),
 			reapply: (ops) => {
 				applyOps(ops, (op) => engine.accept(op));
 			},
@@ -689,7 +826,10 @@ export class StateStore<S extends object> {
 			}
 			return;
 		}
-		process.emitWarning(error instanceof Error ? error.message : String(error), { code: 'OVENJS_STATE', detail: error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined });
+		process.emitWarning(error instanceof Error ? error.message : String(error), {
+			code: 'OVENJS_STATE',
+			detail: error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined,
+		});
 	}
 
 	#assertAlive(): void {

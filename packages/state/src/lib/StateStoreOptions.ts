@@ -90,7 +90,9 @@ export const DefaultStateStoreOptions = {
 	syncPrefix: 'ovenjs:state:',
 	streamLength: 10_000,
 	sharedSnapshotEvery: 500,
-} as const satisfies Required<Pick<StateStoreOptions<unknown>, 'name' | 'historyLimit' | 'historyBytes' | 'coalesceMs'>> & {
+} as const satisfies Required<
+	Pick<StateStoreOptions<unknown>, 'name' | 'historyLimit' | 'historyBytes' | 'coalesceMs'>
+> & {
 	/** `snapshots.every` */
 	readonly snapshotEvery: number;
 	/** `snapshots.keep` */

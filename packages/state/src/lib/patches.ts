@@ -45,11 +45,13 @@ export function coalescePatches(patches: readonly Patch[]): Patch[] {
 					const value: unknown = Reflect.get(patch, 'value');
 					if (earlier.op === 'add' && patch.op === 'replace') merged = { op: 'add', path: patch.path, value };
 					else if (earlier.op === 'add' && patch.op === 'remove') merged = undefined;
-					else if (earlier.op === 'remove' && patch.op === 'add') merged = { op: 'replace', path: patch.path, value };
+					else if (earlier.op === 'remove' && patch.op === 'add')
+						merged = { op: 'replace', path: patch.path, value };
 					break;
 				}
 				// A write at an ancestor (or the path itself) supersedes what was written below it.
-				if (patch.op !== 'add' && isPrefix(patch.path, earlier.path) && earlier.path.length > patch.path.length) out[i] = undefined;
+				if (patch.op !== 'add' && isPrefix(patch.path, earlier.path) && earlier.path.length > patch.path.length)
+					out[i] = undefined;
 				else if (isPrefix(earlier.path, patch.path)) break; // written inside an earlier value: keep the order
 			}
 		}

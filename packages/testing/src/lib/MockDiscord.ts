@@ -25,7 +25,14 @@ function validate(options: MockDiscordOptions): void {
 		const value = options[key];
 		check(value === undefined || (Number.isInteger(value) && value >= 0), key, 'a non-negative integer', value);
 	}
-	for (const key of ['shards', 'maxConcurrency', 'heartbeatIntervalMs', 'payloadLimit', 'replayBufferSize', 'resumeTimeoutMs'] as const) {
+	for (const key of [
+		'shards',
+		'maxConcurrency',
+		'heartbeatIntervalMs',
+		'payloadLimit',
+		'replayBufferSize',
+		'resumeTimeoutMs',
+	] as const) {
 		const value = options[key];
 		check(value === undefined || (Number.isInteger(value) && value >= 1), key, 'a positive integer', value);
 	}
@@ -43,7 +50,13 @@ function validate(options: MockDiscordOptions): void {
 		check(value === undefined || (value >= 0 && value <= 1), `gatewayFaults.${key}`, 'between 0 and 1', value);
 	}
 	for (const code of gateway?.closeCodes ?? []) {
-		check(Number.isInteger(code) && ((code >= 4000 && code <= 4999) || code === 1000 || code === 1001 || code === 1011), 'each of gatewayFaults.closeCodes', 'a WebSocket close code to send (4000-4999, 1000, 1001 or 1011)', code);
+		check(
+			Number.isInteger(code) &&
+				((code >= 4000 && code <= 4999) || code === 1000 || code === 1001 || code === 1011),
+			'each of gatewayFaults.closeCodes',
+			'a WebSocket close code to send (4000-4999, 1000, 1001 or 1011)',
+			code,
+		);
 	}
 }
 
@@ -75,7 +88,12 @@ export class MockDiscord {
 	/** Interactions triggered by the scenario and waiting for the bot's answer. */
 	public readonly interactions: InteractionHub;
 	/** The application the bot belongs to. */
-	public readonly application: { readonly id: ApplicationId; readonly name: string; readonly bot_public: boolean; readonly flags: number };
+	public readonly application: {
+		readonly id: ApplicationId;
+		readonly name: string;
+		readonly bot_public: boolean;
+		readonly flags: number;
+	};
 	readonly #secret: string;
 	readonly #server: Server;
 	#port = 0;
@@ -85,18 +103,30 @@ export class MockDiscord {
 		const seed = options.seed ?? DefaultMockDiscordOptions.seed;
 		this.world = new World(seed, options.epoch, options.botPermissions ?? DefaultMockDiscordOptions.botPermissions);
 		const botId = this.world.botUser.id;
-		this.application = { id: uncheckedSnowflake('Application', botId), name: this.world.botUser.username, bot_public: true, flags: 0 };
+		this.application = {
+			id: uncheckedSnowflake('Application', botId),
+			name: this.world.botUser.username,
+			bot_public: true,
+			flags: 0,
+		};
 		this.#secret = `${Buffer.from(botId).toString('base64url')}.${this.world.random.token(6)}.${this.world.random.token(38)}`;
 		registerSecret(this.#secret);
 		this.faults = new FaultInjector(seed, options.faults);
-		this.gateway = new GatewayServer(this.world, { token: this.#secret, url: () => this.gatewayUrl, applicationId: this.application.id }, options, seed);
+		this.gateway = new GatewayServer(
+			this.world,
+			{ token: this.#secret, url: () => this.gatewayUrl, applicationId: this.application.id },
+			options,
+			seed,
+		);
 		this.interactions = new InteractionHub(this.world, this.application.id);
 		this.rest = new RestServer(
 			this.world,
 			this.#secret,
 			{
 				gatewayUrl: () => this.gatewayUrl,
-				shards: options.shards ?? Math.max(1, Math.ceil((options.guilds ?? DefaultMockDiscordOptions.guilds) / 1000)),
+				shards:
+					options.shards ??
+					Math.max(1, Math.ceil((options.guilds ?? DefaultMockDiscordOptions.guilds) / 1000)),
 				sessionStartLimit: () => this.gateway.sessionStartLimit(),
 				application: this.application,
 				interactions: this.interactions,
@@ -117,7 +147,9 @@ export class MockDiscord {
 				});
 				return;
 			}
-			res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: '404: Not Found', code: 0 }));
+			res.writeHead(404, { 'content-type': 'application/json' }).end(
+				JSON.stringify({ message: '404: Not Found', code: 0 }),
+			);
 		});
 		this.#server.on('upgrade', (req, socket, head) => {
 			const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;

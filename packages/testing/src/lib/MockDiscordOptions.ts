@@ -35,4 +35,6 @@ export const DefaultMockDiscordOptions = {
 	membersPerGuild: 10,
 	channelsPerGuild: 3,
 	botPermissions: '8',
-} as const satisfies Required<Pick<MockDiscordOptions, 'port' | 'seed' | 'guilds' | 'membersPerGuild' | 'channelsPerGuild' | 'botPermissions'>>;
+} as const satisfies Required<
+	Pick<MockDiscordOptions, 'port' | 'seed' | 'guilds' | 'membersPerGuild' | 'channelsPerGuild' | 'botPermissions'>
+>;

@@ -96,7 +96,13 @@ export class Emitter<Events extends EventMap<Events>> {
 	public waitFor<K extends keyof Events>(event: K, options: WaitForOptions<Events[K]> = {}): Promise<Events[K]> {
 		const { timeout, signal, filter } = options;
 		if (timeout !== undefined && (!Number.isFinite(timeout) || timeout < 0)) {
-			return Promise.reject(TypesError.of('TYPES_INVALID_OPTION', ["waitFor's timeout", 'a finite number of milliseconds ≥ 0', String(timeout)]));
+			return Promise.reject(
+				TypesError.of('TYPES_INVALID_OPTION', [
+					"waitFor's timeout",
+					'a finite number of milliseconds ≥ 0',
+					String(timeout),
+				]),
+			);
 		}
 		if (signal?.aborted === true) return Promise.reject(abortReason(signal));
 		return new Promise((resolve, reject) => {
@@ -160,7 +166,9 @@ export class Emitter<Events extends EventMap<Events>> {
 	 * `OVENJS_LISTENER`) with every registered secret redacted; owners override it to report where users look.
 	 */
 	protected onListenerError(error: unknown, event: keyof Events, phase: ListenerFailurePhase): void {
-		const text = redactSecrets(`A "${String(event)}" listener ${phase === 'sync' ? 'threw' : 'rejected'}: ${error instanceof Error ? error.message : String(error)}`);
+		const text = redactSecrets(
+			`A "${String(event)}" listener ${phase === 'sync' ? 'threw' : 'rejected'}: ${error instanceof Error ? error.message : String(error)}`,
+		);
 		const host: unknown = Reflect.get(globalThis, 'process');
 		const emitWarning: unknown = isRecord(host) ? host.emitWarning : undefined;
 		if (typeof emitWarning === 'function') Reflect.apply(emitWarning, host, [text, { code: 'OVENJS_LISTENER' }]);

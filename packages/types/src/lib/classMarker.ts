@@ -33,13 +33,23 @@ export function hasClassMarker(value: unknown, id: string): boolean {
  */
 export function markClass(target: MarkableClass, id: string): void {
 	const marker = classMarker(id);
-	Object.defineProperty(target.prototype, marker, { value: true, enumerable: false, writable: false, configurable: false });
+	Object.defineProperty(target.prototype, marker, {
+		value: true,
+		enumerable: false,
+		writable: false,
+		configurable: false,
+	});
 	Object.defineProperty(target, Symbol.hasInstance, {
 		// The symbol is looked up once, here: `instanceof` may sit on a hot path (a cache's synchronous read).
 		value: function hasInstance(this: unknown, instance: unknown): boolean {
 			// A subclass that did not mark itself (a user's `class MyClient extends Client`): the ordinary check.
-			if (this !== target) return typeof this === 'function' && Function.prototype[Symbol.hasInstance].call(this, instance);
-			return (typeof instance === 'object' || typeof instance === 'function') && instance !== null && Reflect.get(instance, marker) === true;
+			if (this !== target)
+				return typeof this === 'function' && Function.prototype[Symbol.hasInstance].call(this, instance);
+			return (
+				(typeof instance === 'object' || typeof instance === 'function') &&
+				instance !== null &&
+				Reflect.get(instance, marker) === true
+			);
 		},
 		enumerable: false,
 		writable: false,

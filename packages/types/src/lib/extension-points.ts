@@ -37,9 +37,8 @@ export type ExtensionPointArgs<P extends ExtensionPointName> = ExtensionPoints[P
 export type WaterfallPointName = Extract<keyof WaterfallExtensionPoints, ExtensionPointName>;
 
 /** The value a waterfall point transforms (its first argument). */
-export type WaterfallValue<P extends WaterfallPointName> = ExtensionPointArgs<P> extends readonly [infer First, ...unknown[]]
-	? First
-	: never;
+export type WaterfallValue<P extends WaterfallPointName> =
+	ExtensionPointArgs<P> extends readonly [infer First, ...unknown[]] ? First : never;
 
 /** What a handler of point `P` may return. */
 export type ExtensionHandlerResult<P extends ExtensionPointName> = P extends WaterfallPointName
@@ -47,7 +46,9 @@ export type ExtensionHandlerResult<P extends ExtensionPointName> = P extends Wat
 	: void | Promise<void>;
 
 /** A handler of point `P`. */
-export type ExtensionHandler<P extends ExtensionPointName> = (...args: ExtensionPointArgs<P>) => ExtensionHandlerResult<P>;
+export type ExtensionHandler<P extends ExtensionPointName> = (
+	...args: ExtensionPointArgs<P>
+) => ExtensionHandlerResult<P>;
 
 /**
  * The minimal emitting side of an extension-point bus, which packages depend on instead of on `@ovenjs/core`.

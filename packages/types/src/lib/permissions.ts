@@ -54,7 +54,9 @@ function resolveUnknown(input: unknown): PermissionBits {
 	else if (typeof input === 'string' && /^\d+$/.test(input)) value = BigInt(input);
 	else if (typeof input === 'string' && isPermissionName(input)) value = PermissionFlagsBits[input];
 	else {
-		throw TypesError.of('TYPES_UNKNOWN_PERMISSION', [typeof input === 'string' ? JSON.stringify(input) : typeof input]);
+		throw TypesError.of('TYPES_UNKNOWN_PERMISSION', [
+			typeof input === 'string' ? JSON.stringify(input) : typeof input,
+		]);
 	}
 	if (isBits(value)) return value;
 	throw TypesError.of('TYPES_UNKNOWN_PERMISSION_BITS', [value.toString(), (value & ~ALL_BITS).toString()]);
@@ -89,7 +91,8 @@ export function removePermissions(bits: PermissionBits, removed: PermissionResol
 export function permissionNames(bits: PermissionBits): PermissionName[] {
 	const byBit = new Map<bigint, PermissionName>();
 	for (const name of Object.keys(PermissionFlagsBits)) {
-		if (isPermissionName(name) && (bits & PermissionFlagsBits[name]) !== 0n) byBit.set(PermissionFlagsBits[name], name);
+		if (isPermissionName(name) && (bits & PermissionFlagsBits[name]) !== 0n)
+			byBit.set(PermissionFlagsBits[name], name);
 	}
 	return [...byBit.values()];
 }

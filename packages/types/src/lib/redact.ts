@@ -62,7 +62,8 @@ export function redactSecrets(text: string, ...extra: readonly (string | undefin
 		if (out.includes(secret)) out = out.split(secret).join(REDACTED);
 	}
 	for (const secret of extra) {
-		if (secret !== undefined && secret.length >= MIN_SECRET_LENGTH && out.includes(secret)) out = out.split(secret).join(REDACTED);
+		if (secret !== undefined && secret.length >= MIN_SECRET_LENGTH && out.includes(secret))
+			out = out.split(secret).join(REDACTED);
 	}
 	return out.replace(TOKEN_PATTERN, REDACTED);
 }

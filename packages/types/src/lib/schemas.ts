@@ -6,7 +6,10 @@ import { isSnowflake, isSnowflakeOf, type SnowflakeKind, type SnowflakeOf } from
 export function snowflakeSchema<K extends SnowflakeKind>(kind: K): z.ZodType<SnowflakeOf<K>, string> {
 	return z.string().transform((value, ctx): SnowflakeOf<K> => {
 		if (isSnowflakeOf(kind, value)) return value;
-		ctx.addIssue({ code: 'custom', message: `Expected a ${kind} ID (decimal 64-bit snowflake), got ${JSON.stringify(value)}` });
+		ctx.addIssue({
+			code: 'custom',
+			message: `Expected a ${kind} ID (decimal 64-bit snowflake), got ${JSON.stringify(value)}`,
+		});
 		return z.NEVER;
 	});
 }
@@ -258,10 +261,17 @@ export function getValidationMode(): ValidationMode {
  * fast path for payloads Discord produced. Either way a bad payload throws a {@link TypesError}
  * `TYPES_VALIDATION_FAILED` (from the schema: listing every wrong field).
  */
-export function parsePayload<N extends ModelName>(name: N, raw: unknown, mode: ValidationMode = validationMode): Model<N> {
+export function parsePayload<N extends ModelName>(
+	name: N,
+	raw: unknown,
+	mode: ValidationMode = validationMode,
+): Model<N> {
 	if (mode === 'off' || (mode === 'sampled' && !processSampler.take(name))) {
 		if (hasModelShape(name, raw)) return raw;
-		throw TypesError.of('TYPES_VALIDATION_FAILED', [name, `it must be an object with ${MODEL_SHAPES[name].describe}, got ${describeValue(raw)}`]);
+		throw TypesError.of('TYPES_VALIDATION_FAILED', [
+			name,
+			`it must be an object with ${MODEL_SHAPES[name].describe}, got ${describeValue(raw)}`,
+		]);
 	}
 	const result = ModelSchemas[name].safeParse(raw);
 	if (result.success && isModel(name, result.data)) return result.data;
@@ -269,7 +279,9 @@ export function parsePayload<N extends ModelName>(name: N, raw: unknown, mode: V
 }
 
 /** Zod issues as `path: message; ...` (the first ten, then a count), the text of `TYPES_VALIDATION_FAILED`. */
-export function describeIssues(issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[]): string {
+export function describeIssues(
+	issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[],
+): string {
 	const detail = issues
 		.slice(0, 10)
 		.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`)
@@ -297,18 +309,37 @@ const hasUserId = (value: unknown): boolean => isFields(value) && isSnowflake(va
  * The shape check of the unchecked path, per model: the fields consumers use as keys or dispatch on. A few
  * `typeof` tests and snowflake format checks, no allocation.
  */
-const MODEL_SHAPES: Readonly<Record<ModelName, { readonly check: (value: Fields) => boolean; readonly describe: string }>> = {
+const MODEL_SHAPES: Readonly<
+	Record<ModelName, { readonly check: (value: Fields) => boolean; readonly describe: string }>
+> = {
 	User: { check: (v) => isId(v.id) && typeof v.username === 'string', describe: 'a User ID and a username' },
 	Role: { check: (v) => isId(v.id) && typeof v.permissions === 'string', describe: 'a Role ID and permissions' },
 	Emoji: { check: (v) => v.id === null || isId(v.id), describe: 'an Emoji ID or null' },
-	Member: { check: (v) => Array.isArray(v.roles) && (v.user === undefined || hasUserId(v.user)), describe: 'roles (and a user with an ID)' },
-	Channel: { check: (v) => isId(v.id) && typeof v.type === 'number' && optionalId(v.guild_id), describe: 'a Channel ID and a type' },
+	Member: {
+		check: (v) => Array.isArray(v.roles) && (v.user === undefined || hasUserId(v.user)),
+		describe: 'roles (and a user with an ID)',
+	},
+	Channel: {
+		check: (v) => isId(v.id) && typeof v.type === 'number' && optionalId(v.guild_id),
+		describe: 'a Channel ID and a type',
+	},
 	Message: {
-		check: (v) => isId(v.id) && isId(v.channel_id) && optionalId(v.guild_id) && hasUserId(v.author) && typeof v.content === 'string',
+		check: (v) =>
+			isId(v.id) &&
+			isId(v.channel_id) &&
+			optionalId(v.guild_id) &&
+			hasUserId(v.author) &&
+			typeof v.content === 'string',
 		describe: 'Message and Channel IDs, an author with an ID and a content string',
 	},
-	Guild: { check: (v) => isId(v.id) && Array.isArray(v.roles) && Array.isArray(v.emojis), describe: 'a Guild ID, roles and emojis' },
-	Interaction: { check: (v) => isId(v.id) && typeof v.token === 'string' && typeof v.type === 'number', describe: 'an Interaction ID, a token and a type' },
+	Guild: {
+		check: (v) => isId(v.id) && Array.isArray(v.roles) && Array.isArray(v.emojis),
+		describe: 'a Guild ID, roles and emojis',
+	},
+	Interaction: {
+		check: (v) => isId(v.id) && typeof v.token === 'string' && typeof v.type === 'number',
+		describe: 'an Interaction ID, a token and a type',
+	},
 };
 
 /**

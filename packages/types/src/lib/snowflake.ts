@@ -97,7 +97,8 @@ export function isSnowflake(value: unknown): value is Snowflake {
 }
 
 function describe(value: unknown): string {
-	if (typeof value === 'string') return value.length > 32 ? `a ${value.length}-character string` : JSON.stringify(value);
+	if (typeof value === 'string')
+		return value.length > 32 ? `a ${value.length}-character string` : JSON.stringify(value);
 	if (typeof value === 'bigint') return `${value}n`;
 	return value === null ? 'null' : typeof value;
 }

@@ -81,8 +81,10 @@ export type GatewayEntity =
 export type GatewayAction = 'create' | 'update' | 'delete';
 
 /** A gateway event name built from an entity and an action, e.g. `MESSAGE_CREATE`. */
-export type GatewayEventName<E extends GatewayEntity = GatewayEntity, A extends GatewayAction = GatewayAction> =
-	`${E}_${Uppercase<A>}`;
+export type GatewayEventName<
+	E extends GatewayEntity = GatewayEntity,
+	A extends GatewayAction = GatewayAction,
+> = `${E}_${Uppercase<A>}`;
 
 /** Makes the listed keys required. */
 export type RequireKeys<T, K extends keyof T> = T & { [P in K]-?: T[P] };

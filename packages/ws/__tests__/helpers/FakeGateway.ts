@@ -75,7 +75,16 @@ export class FakeGateway {
 	}
 
 	public gatewayBot(): unknown {
-		return { url: this.url, shards: this.recommendedShards, session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: this.#options.maxConcurrency ?? 1 } };
+		return {
+			url: this.url,
+			shards: this.recommendedShards,
+			session_start_limit: {
+				total: 1000,
+				remaining: 999,
+				reset_after: 86_400_000,
+				max_concurrency: this.#options.maxConcurrency ?? 1,
+			},
+		};
 	}
 
 	get guilds(): readonly string[] {
@@ -114,9 +123,17 @@ export class FakeGateway {
 			deflate?.close();
 		});
 		ws.on('message', (data) => {
-			this.#onMessage(conn, JSON.parse(Buffer.isBuffer(data) ? data.toString() : '{}') as { op: number; d: unknown });
+			this.#onMessage(
+				conn,
+				JSON.parse(Buffer.isBuffer(data) ? data.toString() : '{}') as { op: number; d: unknown },
+			);
 		});
-		this.#send(conn, { t: null, s: null, op: 10, d: { heartbeat_interval: this.#options.heartbeatInterval ?? 41_250 } });
+		this.#send(conn, {
+			t: null,
+			s: null,
+			op: 10,
+			d: { heartbeat_interval: this.#options.heartbeatInterval ?? 41_250 },
+		});
 	}
 
 	#onMessage(conn: Conn, payload: { op: number; d: unknown }): void {
@@ -128,7 +145,12 @@ export class FakeGateway {
 				return;
 			case 2: {
 				const d = payload.d as { token: string; shard: [number, number]; intents: number };
-				this.identifies.push({ shardId: d.shard[0], shardCount: d.shard[1], token: d.token, intents: d.intents });
+				this.identifies.push({
+					shardId: d.shard[0],
+					shardCount: d.shard[1],
+					token: d.token,
+					intents: d.intents,
+				});
 				if (d.token !== this.token) {
 					conn.ws.close(4004, 'Authentication failed.');
 					return;
@@ -137,12 +159,30 @@ export class FakeGateway {
 					conn.ws.close(this.rejectCode, 'rejected');
 					return;
 				}
-				const guilds = this.guilds.filter((g) => shardIdForGuild(uncheckedSnowflake('Guild', g), d.shard[1]) === d.shard[0]);
-				const session: Session = { id: randomUUID(), shardId: d.shard[0], shardCount: d.shard[1], log: [], seq: 0, conn, guilds };
+				const guilds = this.guilds.filter(
+					(g) => shardIdForGuild(uncheckedSnowflake('Guild', g), d.shard[1]) === d.shard[0],
+				);
+				const session: Session = {
+					id: randomUUID(),
+					shardId: d.shard[0],
+					shardCount: d.shard[1],
+					log: [],
+					seq: 0,
+					conn,
+					guilds,
+				};
 				this.sessions.set(session.id, session);
 				conn.session = session;
-				this.#emit(session, 'READY', { v: 10, session_id: session.id, resume_gateway_url: `${this.url}/resume-here`, guilds: guilds.map((id) => ({ id, unavailable: true })), shard: d.shard, user: { id: '1', username: 'bot' } });
-				for (const id of guilds) this.#emit(session, 'GUILD_CREATE', { id, name: `guild ${id}`, unavailable: false });
+				this.#emit(session, 'READY', {
+					v: 10,
+					session_id: session.id,
+					resume_gateway_url: `${this.url}/resume-here`,
+					guilds: guilds.map((id) => ({ id, unavailable: true })),
+					shard: d.shard,
+					user: { id: '1', username: 'bot' },
+				});
+				for (const id of guilds)
+					this.#emit(session, 'GUILD_CREATE', { id, name: `guild ${id}`, unavailable: false });
 				return;
 			}
 			case 6: {
@@ -156,7 +196,8 @@ export class FakeGateway {
 				session.conn = conn;
 				conn.session = session;
 				const from = Math.max(0, d.seq - (this.#options.overReplay ?? 0));
-				for (const text of session.log.slice(from)) if (conn.ws.readyState === WebSocket.OPEN) this.#sendRaw(conn, text);
+				for (const text of session.log.slice(from))
+					if (conn.ws.readyState === WebSocket.OPEN) this.#sendRaw(conn, text);
 				session.seq++;
 				const resumed = JSON.stringify({ t: 'RESUMED', s: session.seq, op: 0, d: {} });
 				session.log.push(resumed);
@@ -169,11 +210,22 @@ export class FakeGateway {
 				if (session === null) return;
 				if (this.rateLimitNextMemberRequest) {
 					this.rateLimitNextMemberRequest = false;
-					this.#emit(session, 'RATE_LIMITED', { opcode: 8, retry_after: 0.05, meta: { guild_id: d.guild_id, nonce: d.nonce } });
+					this.#emit(session, 'RATE_LIMITED', {
+						opcode: 8,
+						retry_after: 0.05,
+						meta: { guild_id: d.guild_id, nonce: d.nonce },
+					});
 					return;
 				}
 				for (let i = 0; i < 3; i++) {
-					this.#emit(session, 'GUILD_MEMBERS_CHUNK', { guild_id: d.guild_id, nonce: d.nonce, chunk_index: i, chunk_count: 3, members: [{ user: { id: String(100 + i) } }], not_found: i === 2 ? ['999'] : [] });
+					this.#emit(session, 'GUILD_MEMBERS_CHUNK', {
+						guild_id: d.guild_id,
+						nonce: d.nonce,
+						chunk_index: i,
+						chunk_count: 3,
+						members: [{ user: { id: String(100 + i) } }],
+						not_found: i === 2 ? ['999'] : [],
+					});
 				}
 				return;
 			}
@@ -200,13 +252,19 @@ export class FakeGateway {
 	/** Dispatches an event for `guildId` to every session (of any shard count) whose shard owns the guild. */
 	public dispatchGuild(guildId: string, t: string, d: Record<string, unknown>): void {
 		for (const session of this.sessions.values()) {
-			if (shardIdForGuild(uncheckedSnowflake('Guild', guildId), session.shardCount) === session.shardId && !this.#ended.has(session.id)) this.#emit(session, t, { ...d, guild_id: guildId });
+			if (
+				shardIdForGuild(uncheckedSnowflake('Guild', guildId), session.shardCount) === session.shardId &&
+				!this.#ended.has(session.id)
+			)
+				this.#emit(session, t, { ...d, guild_id: guildId });
 		}
 	}
 
 	/** Dispatches to one shard's latest session (queued for replay if disconnected). */
 	public dispatch(shardId: number, t: string, d: unknown): void {
-		const session = [...this.sessions.values()].filter((s) => s.shardId === shardId && !this.#ended.has(s.id)).at(-1);
+		const session = [...this.sessions.values()]
+			.filter((s) => s.shardId === shardId && !this.#ended.has(s.id))
+			.at(-1);
 		if (session === undefined) throw new Error(`no session for shard ${shardId}`);
 		this.#emit(session, t, d);
 	}

@@ -66,7 +66,9 @@ export class MemberRequests {
 	readonly #pending = new Map<string, Pending>();
 	readonly #send: (shardId: number, payload: { readonly op: number; readonly d: unknown }) => Promise<void>;
 
-	public constructor(send: (shardId: number, payload: { readonly op: number; readonly d: unknown }) => Promise<void>) {
+	public constructor(
+		send: (shardId: number, payload: { readonly op: number; readonly d: unknown }) => Promise<void>,
+	) {
 		this.#send = send;
 	}
 
@@ -164,7 +166,14 @@ export class MemberRequests {
 		this.#arm(nonce, pending);
 		this.#send(pending.shardId, pending.payload).catch((error: unknown) => {
 			this.#finish(nonce);
-			pending.fail(error instanceof GatewayError ? error : GatewayError.of('GATEWAY_MEMBERS_REQUEST_FAILED', [pending.guildId], { cause: error, shardId: pending.shardId }));
+			pending.fail(
+				error instanceof GatewayError
+					? error
+					: GatewayError.of('GATEWAY_MEMBERS_REQUEST_FAILED', [pending.guildId], {
+							cause: error,
+							shardId: pending.shardId,
+						}),
+			);
 		});
 	}
 
@@ -172,7 +181,9 @@ export class MemberRequests {
 		if (pending.timer !== undefined) clearTimeout(pending.timer);
 		pending.timer = setTimeout(() => {
 			this.#finish(nonce);
-			pending.fail(GatewayError.of('GATEWAY_TIMEOUT', [pending.guildId, pending.timeout], { shardId: pending.shardId }));
+			pending.fail(
+				GatewayError.of('GATEWAY_TIMEOUT', [pending.guildId, pending.timeout], { shardId: pending.shardId }),
+			);
 		}, pending.timeout);
 	}
 
@@ -198,7 +209,11 @@ export class MemberRequests {
 				chunkCount: numberField(d, 'chunk_count') ?? 1,
 				members: isArray(d.members) ? d.members : [],
 				presences: isArray(d.presences) ? d.presences : [],
-				notFound: isArray(d.not_found) ? d.not_found.filter((id) => typeof id === 'string' && isSnowflake(id)).map((id) => uncheckedSnowflake('User', String(id))) : [],
+				notFound: isArray(d.not_found)
+					? d.not_found
+							.filter((id) => typeof id === 'string' && isSnowflake(id))
+							.map((id) => uncheckedSnowflake('User', String(id)))
+					: [],
 			});
 			return true;
 		}
@@ -210,7 +225,12 @@ export class MemberRequests {
 			const retryAfter = numberField(d, 'retry_after') ?? 1;
 			if (pending.retriesLeft <= 0) {
 				this.#finish(nonce);
-				pending.fail(GatewayError.of('GATEWAY_RATE_LIMITED', [pending.guildId, retryAfter], { shardId: pending.shardId, retryAfter }));
+				pending.fail(
+					GatewayError.of('GATEWAY_RATE_LIMITED', [pending.guildId, retryAfter], {
+						shardId: pending.shardId,
+						retryAfter,
+					}),
+				);
 				return true;
 			}
 			pending.retriesLeft--;
@@ -233,11 +253,20 @@ export class MemberRequests {
 }
 
 function validate(options: RequestGuildMembersOptions, nonce: string): GatewayError | null {
-	if (Buffer.byteLength(nonce) > 32) return GatewayError.of('GATEWAY_INVALID_OPTION', ['nonce', 'of requestGuildMembers must be at most 32 bytes.']);
+	if (Buffer.byteLength(nonce) > 32)
+		return GatewayError.of('GATEWAY_INVALID_OPTION', ['nonce', 'of requestGuildMembers must be at most 32 bytes.']);
 	if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 0)) {
-		return GatewayError.of('GATEWAY_INVALID_OPTION', ['limit', `of requestGuildMembers must be a non-negative integer, got ${String(options.limit)}.`]);
+		return GatewayError.of('GATEWAY_INVALID_OPTION', [
+			'limit',
+			`of requestGuildMembers must be a non-negative integer, got ${String(options.limit)}.`,
+		]);
 	}
-	if (options.userIds !== undefined && options.userIds.length > 100) return GatewayError.of('GATEWAY_INVALID_OPTION', ['userIds', 'of requestGuildMembers takes at most 100 ids.']);
-	if (options.userIds !== undefined && options.query !== undefined) return GatewayError.of('GATEWAY_INVALID_OPTION', ['userIds', 'and `query` of requestGuildMembers exclude each other: pass one, not both.']);
+	if (options.userIds !== undefined && options.userIds.length > 100)
+		return GatewayError.of('GATEWAY_INVALID_OPTION', ['userIds', 'of requestGuildMembers takes at most 100 ids.']);
+	if (options.userIds !== undefined && options.query !== undefined)
+		return GatewayError.of('GATEWAY_INVALID_OPTION', [
+			'userIds',
+			'and `query` of requestGuildMembers exclude each other: pass one, not both.',
+		]);
 	return null;
 }

@@ -3,7 +3,12 @@ import { GatewayError } from './errors/GatewayError.js';
 import { GatewayDispatch } from './GatewayDispatch.js';
 import type { IdentifyThrottler } from './interfaces/IdentifyThrottler.js';
 import type { ShardingStrategy } from './interfaces/ShardingStrategy.js';
-import { MemberRequests, type GuildMembersChunk, type GuildMembersResult, type RequestGuildMembersOptions } from './MemberRequests.js';
+import {
+	MemberRequests,
+	type GuildMembersChunk,
+	type GuildMembersResult,
+	type RequestGuildMembersOptions,
+} from './MemberRequests.js';
 import { simpleShardingStrategy } from './strategies/SimpleShardingStrategy.js';
 import { SimpleIdentifyThrottler } from './throttlers/SimpleIdentifyThrottler.js';
 import { type GatewayInformation, parseGatewayInformation } from './utils/gatewayInformation.js';
@@ -30,7 +35,14 @@ export interface WebSocketManagerEvents {
 	/** A shard resumed; `replayed` events were replayed by Discord (and delivered, without duplicates). */
 	resumed: [event: { readonly shardId: number; readonly replayed: number }];
 	/** A shard's connection closed. */
-	closed: [event: { readonly shardId: number; readonly code: number; readonly reason: string; readonly willReconnect: boolean }];
+	closed: [
+		event: {
+			readonly shardId: number;
+			readonly code: number;
+			readonly reason: string;
+			readonly willReconnect: boolean;
+		},
+	];
 	/** An error; `fatal` ones (4004, 4010–4014) stop the shard. */
 	error: [event: { readonly shardId: number; readonly error: GatewayError; readonly fatal: boolean }];
 	/** Diagnostics (token redacted). */
@@ -46,7 +58,14 @@ export interface WebSocketManagerEvents {
 	/** Every shard is ready. */
 	allReady: [];
 	/** Live resharding progress. */
-	reshard: [event: { readonly phase: 'started' | 'switched' | 'failed'; readonly from: number; readonly to: number; readonly error?: GatewayError }];
+	reshard: [
+		event: {
+			readonly phase: 'started' | 'switched' | 'failed';
+			readonly from: number;
+			readonly to: number;
+			readonly error?: GatewayError;
+		},
+	];
 }
 
 interface ShardSet {
@@ -97,7 +116,12 @@ export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 		validateOptions(options);
 		this.#options = options;
 		registerSecret(options.token);
-		this.#throttler = options.identifyThrottler ?? new SimpleIdentifyThrottler({ onBudgetExhausted: (ms) => this.emit('debug', `Session start budget spent; identifies wait ${ms} ms for the reset.`, null) });
+		this.#throttler =
+			options.identifyThrottler ??
+			new SimpleIdentifyThrottler({
+				onBudgetExhausted: (ms) =>
+					this.emit('debug', `Session start budget spent; identifies wait ${ms} ms for the reset.`, null),
+			});
 		this.#members = new MemberRequests((shardId, payload) => this.send(shardId, payload));
 		const events = options.dispatchEvents ?? DefaultWebSocketManagerOptions.dispatchEvents;
 		this.#wantAll = events === 'all';
@@ -136,16 +160,38 @@ export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 		const shardCount = requested === 'auto' ? (info?.shards ?? 1) : requested;
 		const maxShards = this.#options.maxShards ?? DefaultWebSocketManagerOptions.maxShards;
 		if (maxShards !== null && shardCount > maxShards) {
-			throw this.#refuse(GatewayError.of('GATEWAY_INVALID_OPTION', ['maxShards', `(${maxShards}) is lower than the ${shardCount} shards ${requested === 'auto' ? 'Discord recommends' : 'shardCount asks for'}; raise maxShards or run the shards across processes with \`shardIds\`.`]));
+			throw this.#refuse(
+				GatewayError.of('GATEWAY_INVALID_OPTION', [
+					'maxShards',
+					`(${maxShards}) is lower than the ${shardCount} shards ${requested === 'auto' ? 'Discord recommends' : 'shardCount asks for'}; raise maxShards or run the shards across processes with \`shardIds\`.`,
+				]),
+			);
 		}
 		const shardIds = this.#options.shardIds ?? range(shardCount);
 		for (const id of shardIds) {
-			if (id >= shardCount) throw this.#refuse(GatewayError.of('GATEWAY_INVALID_OPTION', ['shardIds', `contains ${id}, but shardCount is ${shardCount}: ids must be in [0, ${shardCount}).`]));
+			if (id >= shardCount)
+				throw this.#refuse(
+					GatewayError.of('GATEWAY_INVALID_OPTION', [
+						'shardIds',
+						`contains ${id}, but shardCount is ${shardCount}: ids must be in [0, ${shardCount}).`,
+					]),
+				);
 		}
 		// Each shard without a stored session identifies once: refuse up front what the daily budget cannot pay for.
 		const limit = info?.sessionStartLimit;
-		if (limit !== undefined && this.#options.retrieveSessionInfo === undefined && shardIds.length > limit.remaining) {
-			throw this.#refuse(GatewayError.of('GATEWAY_SESSION_START_LIMIT', [shardIds.length, limit.remaining, limit.total, limit.resetAfter]));
+		if (
+			limit !== undefined &&
+			this.#options.retrieveSessionInfo === undefined &&
+			shardIds.length > limit.remaining
+		) {
+			throw this.#refuse(
+				GatewayError.of('GATEWAY_SESSION_START_LIMIT', [
+					shardIds.length,
+					limit.remaining,
+					limit.total,
+					limit.resetAfter,
+				]),
+			);
 		}
 		const set = this.#createSet(shardCount, shardIds, info?.url);
 		this.#active = set;
@@ -154,7 +200,8 @@ export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 		if (this.#destroyed()) return;
 		this.#state = 'ready';
 		this.emit('allReady');
-		const threshold = this.#options.guildsPerShardThreshold ?? DefaultWebSocketManagerOptions.guildsPerShardThreshold;
+		const threshold =
+			this.#options.guildsPerShardThreshold ?? DefaultWebSocketManagerOptions.guildsPerShardThreshold;
 		if ([...set.guilds.values()].some((count) => count > threshold)) void this.#checkReshard();
 		const interval = this.#options.reshardCheckInterval ?? DefaultWebSocketManagerOptions.reshardCheckInterval;
 		if (interval !== null) {
@@ -214,7 +261,12 @@ export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 			guilds: new Map(),
 			grants,
 			retired: false,
-			strategy: factory({ shardIds, config: this.#config(shardCount, url), hooks: this.#hooks(() => set), sink: this.#sink(() => set) }),
+			strategy: factory({
+				shardIds,
+				config: this.#config(shardCount, url),
+				hooks: this.#hooks(() => set),
+				sink: this.#sink(() => set),
+			}),
 		};
 		return set;
 	}
@@ -225,7 +277,9 @@ export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 			waitForIdentify: async (shardId, signal) => {
 				const s = set();
 				const grant = s.grants.get(shardId);
-				const previous = s.shardIds.filter((id) => id < shardId && id % this.#maxConcurrency === shardId % this.#maxConcurrency).at(-1);
+				const previous = s.shardIds
+					.filter((id) => id < shardId && id % this.#maxConcurrency === shardId % this.#maxConcurrency)
+					.at(-1);
 				const before = previous === undefined ? undefined : s.grants.get(previous);
 				if (before !== undefined) await abortable(before.promise, signal);
 				await this.#throttler.waitForIdentify(shardId, signal);
@@ -233,9 +287,16 @@ export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 			},
 			retrieveSessionInfo: this.#options.retrieveSessionInfo,
 			// A set retired by a reshard must not overwrite (or clear) the sessions of the set that replaced it.
-			updateSessionInfo: update === undefined ? undefined : (shardId, info) => (set().retired ? undefined : update(shardId, info)),
+			updateSessionInfo:
+				update === undefined
+					? undefined
+					: (shardId, info) => (set().retired ? undefined : update(shardId, info)),
 			wants: (t) => this.#wanted(t) || INTERNAL_EVENTS.has(t) || (t === 'GUILD_CREATE' && this.#gate !== null),
-			dispatchFilter: { all: this.#wantAll || this.#wants !== undefined, events: [...this.#wantedSet, ...INTERNAL_EVENTS, 'GUILD_CREATE'], dynamic: this.#wants !== undefined },
+			dispatchFilter: {
+				all: this.#wantAll || this.#wants !== undefined,
+				events: [...this.#wantedSet, ...INTERNAL_EVENTS, 'GUILD_CREATE'],
+				dynamic: this.#wants !== undefined,
+			},
 			forwardRaw: false,
 			extensions: this.#options.extensions,
 		};
@@ -260,7 +321,13 @@ export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 	}
 
 	#deliver(event: GatewayDispatch): void {
-		if (this.#members.size > 0 && INTERNAL_EVENTS.has(event.t) && this.#members.handle(event.t, event.d) && !this.#wanted(event.t)) return;
+		if (
+			this.#members.size > 0 &&
+			INTERNAL_EVENTS.has(event.t) &&
+			this.#members.handle(event.t, event.d) &&
+			!this.#wanted(event.t)
+		)
+			return;
 		if (this.#wanted(event.t)) this.emit('dispatch', event);
 	}
 
@@ -270,7 +337,8 @@ export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 	}
 
 	#onShardEvent(set: ShardSet, event: ShardEvent): void {
-		const current = set === this.#active && (this.#gate === null || this.#gate.gate.switched || set !== this.#gate.next);
+		const current =
+			set === this.#active && (this.#gate === null || this.#gate.gate.switched || set !== this.#gate.next);
 		const next = this.#gate !== null && set === this.#gate.next && !this.#gate.gate.switched;
 		if (!current && !next) {
 			if (event.type === 'debug') this.emit('debug', `[old shard set] ${event.message}`, event.shardId);
@@ -292,8 +360,18 @@ export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 				this.#progress(set);
 				if (next) this.emit('debug', `${label}shard ${event.shardId} ready`, event.shardId);
 				else {
-					this.emit('ready', { shardId: event.shardId, sessionId: event.sessionId, guildCount: event.guildCount });
-					if (event.guildCount > (this.#options.guildsPerShardThreshold ?? DefaultWebSocketManagerOptions.guildsPerShardThreshold) && this.#state === 'ready') void this.#checkReshard();
+					this.emit('ready', {
+						shardId: event.shardId,
+						sessionId: event.sessionId,
+						guildCount: event.guildCount,
+					});
+					if (
+						event.guildCount >
+							(this.#options.guildsPerShardThreshold ??
+								DefaultWebSocketManagerOptions.guildsPerShardThreshold) &&
+						this.#state === 'ready'
+					)
+						void this.#checkReshard();
 				}
 				break;
 			case 'resumed':
@@ -328,13 +406,21 @@ export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 
 	#progress(set: ShardSet): void {
 		if (this.#gate !== null && set === this.#gate.next) return;
-		this.emit('progress', { identified: set.identified.size, ready: set.ready.size, total: set.shardIds.length, shardCount: set.shardCount });
+		this.emit('progress', {
+			identified: set.identified.size,
+			ready: set.ready.size,
+			total: set.shardIds.length,
+			shardCount: set.shardCount,
+		});
 	}
 
 	/** Queues a payload on a shard (sent once it is ready, within Discord's send limit). */
 	public send(shardId: number, payload: { readonly op: number; readonly d: unknown }): Promise<void> {
 		const set = this.#active;
-		if (set === null || this.#state === 'destroyed') return Promise.reject(GatewayError.of('GATEWAY_NOT_CONNECTED', ['send()', 'the manager is not connected'], { shardId }));
+		if (set === null || this.#state === 'destroyed')
+			return Promise.reject(
+				GatewayError.of('GATEWAY_NOT_CONNECTED', ['send()', 'the manager is not connected'], { shardId }),
+			);
 		return set.strategy.send(shardId, payload);
 	}
 
@@ -350,7 +436,8 @@ export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 
 	#shardOf(options: RequestGuildMembersOptions): number {
 		const count = this.#active?.shardCount;
-		if (count === undefined) throw GatewayError.of('GATEWAY_NOT_CONNECTED', ['requestGuildMembers()', 'the manager is not connected']);
+		if (count === undefined)
+			throw GatewayError.of('GATEWAY_NOT_CONNECTED', ['requestGuildMembers()', 'the manager is not connected']);
 		return shardIdForGuild(options.guildId, count);
 	}
 
@@ -374,11 +461,17 @@ export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 	async #reshard(requested: number | undefined): Promise<boolean> {
 		const old = this.#active;
 		if (old === null || this.#state !== 'ready') throw GatewayError.of('GATEWAY_RESHARD_FAILED', ['not-connected']);
-		if (this.#options.shardIds !== undefined) throw GatewayError.of('GATEWAY_RESHARD_FAILED', ['partial-shard-ids']);
-		if (requested !== undefined && (!Number.isInteger(requested) || requested < 1)) throw GatewayError.of('GATEWAY_INVALID_OPTION', ['reshard(shardCount)', `takes a positive integer, got ${String(requested)}.`]);
+		if (this.#options.shardIds !== undefined)
+			throw GatewayError.of('GATEWAY_RESHARD_FAILED', ['partial-shard-ids']);
+		if (requested !== undefined && (!Number.isInteger(requested) || requested < 1))
+			throw GatewayError.of('GATEWAY_INVALID_OPTION', [
+				'reshard(shardCount)',
+				`takes a positive integer, got ${String(requested)}.`,
+			]);
 		const info = await this.fetchGatewayInformation();
 		if (info !== null) await this.#throttler.setLimits(info.sessionStartLimit);
-		const threshold = this.#options.guildsPerShardThreshold ?? DefaultWebSocketManagerOptions.guildsPerShardThreshold;
+		const threshold =
+			this.#options.guildsPerShardThreshold ?? DefaultWebSocketManagerOptions.guildsPerShardThreshold;
 		const guilds = [...old.guilds.values()].reduce((a, b) => a + b, 0);
 		const target = requested ?? Math.max(info?.shards ?? 1, Math.ceil(guilds / threshold));
 		if (target <= old.shardCount) return false;
@@ -391,7 +484,10 @@ export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 		} catch (error) {
 			this.#gate = null;
 			await next.strategy.destroy();
-			const failure = error instanceof GatewayError ? error : GatewayError.of('GATEWAY_RESHARD_FAILED', ['connect-failed'], { cause: error });
+			const failure =
+				error instanceof GatewayError
+					? error
+					: GatewayError.of('GATEWAY_RESHARD_FAILED', ['connect-failed'], { cause: error });
 			this.emit('reshard', { phase: 'failed', from: old.shardCount, to: target, error: failure });
 			throw failure;
 		}
@@ -402,7 +498,11 @@ export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 		this.#active = next;
 		old.retired = true;
 		for (const event of gate.switchOver()) this.#deliver(event);
-		this.emit('debug', `Reshard ${old.shardCount} → ${target}: switched; ${gate.duplicatesSkipped} duplicates skipped, ${gate.syncSuppressed} state-sync events suppressed.`, null);
+		this.emit(
+			'debug',
+			`Reshard ${old.shardCount} → ${target}: switched; ${gate.duplicatesSkipped} duplicates skipped, ${gate.syncSuppressed} state-sync events suppressed.`,
+			null,
+		);
 		this.emit('reshard', { phase: 'switched', from: old.shardCount, to: target });
 		await old.strategy.destroy();
 		this.#graceTimer = setTimeout(() => {

@@ -17,10 +17,26 @@ import { createDecompressor, type GatewayCompression } from './utils/decompressi
 import { Heartbeater } from './utils/Heartbeater.js';
 import { identifyDelay } from './utils/identifyBackoff.js';
 import { sleep } from './utils/abort.js';
-import { type GatewayPayload, isArray, isRecord, numberField, parsePayload, peekHeader, stringField } from './utils/payload.js';
+import {
+	type GatewayPayload,
+	isArray,
+	isRecord,
+	numberField,
+	parsePayload,
+	peekHeader,
+	stringField,
+} from './utils/payload.js';
 import { SendQueue, serializePayload } from './utils/SendQueue.js';
 import { closeSocket, toBuffer } from './utils/socket.js';
-import type { SessionInfo, ShardConfig, ShardEvent, ShardHooks, ShardSink, ShardSnapshot, ShardStatus } from './utils/types.js';
+import type {
+	SessionInfo,
+	ShardConfig,
+	ShardEvent,
+	ShardHooks,
+	ShardSink,
+	ShardSnapshot,
+	ShardStatus,
+} from './utils/types.js';
 import './extensionPoints.js';
 
 interface Waiter {
@@ -77,7 +93,9 @@ export class WebSocketShard {
 				this.#write(JSON.stringify({ op: GatewayOp.Heartbeat, d: this.#sequence }), true);
 			},
 			() => {
-				this.#debug('Heartbeat not acknowledged within one interval: zombie connection, closing (non-1000) and resuming.');
+				this.#debug(
+					'Heartbeat not acknowledged within one interval: zombie connection, closing (non-1000) and resuming.',
+				);
 				this.#reconnect('resume', 'zombie connection', false);
 			},
 		);
@@ -102,13 +120,16 @@ export class WebSocketShard {
 
 	/** The session this shard would resume, if any. */
 	public get session(): SessionInfo | null {
-		return this.#session === null || this.#sequence === null ? this.#session : { ...this.#session, sequence: this.#sequence };
+		return this.#session === null || this.#sequence === null
+			? this.#session
+			: { ...this.#session, sequence: this.#sequence };
 	}
 
 	/** Connects; resolves when the shard is ready (identified or resumed), rejects on a fatal close or destroy. */
 	public connect(): Promise<void> {
 		const status = this.#state.status;
-		if (status === 'destroyed') return Promise.reject(GatewayError.of('GATEWAY_DESTROYED', [`Shard ${this.id}`], { shardId: this.id }));
+		if (status === 'destroyed')
+			return Promise.reject(GatewayError.of('GATEWAY_DESTROYED', [`Shard ${this.id}`], { shardId: this.id }));
 		if (status === 'ready') return Promise.resolve();
 		const promise = new Promise<void>((resolve, reject) => {
 			this.#waiters.push({ resolve, reject });
@@ -124,7 +145,11 @@ export class WebSocketShard {
 	public send(payload: { readonly op: number; readonly d: unknown }): Promise<void> {
 		const status = this.#state.status;
 		if (status === 'destroyed' || status === 'failed') {
-			return Promise.reject(GatewayError.of('GATEWAY_NOT_CONNECTED', ['send()', `shard ${this.id} is ${status}`], { shardId: this.id }));
+			return Promise.reject(
+				GatewayError.of('GATEWAY_NOT_CONNECTED', ['send()', `shard ${this.id} is ${status}`], {
+					shardId: this.id,
+				}),
+			);
 		}
 		const text = serializePayload(payload, this.id);
 		if (text instanceof GatewayError) return Promise.reject(text);
@@ -160,10 +185,12 @@ export class WebSocketShard {
 		this.#state = next;
 		if (previous.status === next.status) return;
 		this.#emit({ type: 'status', shardId: this.id, status: next.status });
-		if (this.#hooks.extensions?.has('ws:shardStatus') === true) this.#hooks.extensions.emit('ws:shardStatus', this.id, next.status);
+		if (this.#hooks.extensions?.has('ws:shardStatus') === true)
+			this.#hooks.extensions.emit('ws:shardStatus', this.id, next.status);
 	}
 
-	readonly #cancelled = (): GatewayError => GatewayError.of('GATEWAY_IDENTIFY_CANCELLED', [this.id], { shardId: this.id });
+	readonly #cancelled = (): GatewayError =>
+		GatewayError.of('GATEWAY_IDENTIFY_CANCELLED', [this.id], { shardId: this.id });
 
 	#emit(event: ShardEvent): void {
 		this.#sink.event(event);
@@ -187,7 +214,12 @@ export class WebSocketShard {
 			try {
 				stored = await this.#hooks.retrieveSessionInfo?.(this.id);
 			} catch (error) {
-				this.#error(GatewayError.of('GATEWAY_HOOK_FAILED', [this.id, 'retrieveSessionInfo'], { shardId: this.id, cause: error }));
+				this.#error(
+					GatewayError.of('GATEWAY_HOOK_FAILED', [this.id, 'retrieveSessionInfo'], {
+						shardId: this.id,
+						cause: error,
+					}),
+				);
 			}
 			if (this.#state !== loading) return;
 			if (stored !== null && stored !== undefined) {
@@ -195,23 +227,45 @@ export class WebSocketShard {
 					this.#session = stored;
 					this.#sequence = stored.sequence;
 					this.#debug(`Restored session ${stored.sessionId} at sequence ${stored.sequence}; resuming.`);
-				} else this.#debug(`Ignoring a stored session for ${stored.shardId}/${stored.shardCount}: this shard is ${this.id}/${this.#config.shardCount}.`);
+				} else
+					this.#debug(
+						`Ignoring a stored session for ${stored.shardId}/${stored.shardCount}: this shard is ${this.id}/${this.#config.shardCount}.`,
+					);
 			}
 		}
-		const url = gatewayUrl(this.#session?.resumeUrl ?? this.#config.gatewayUrl, this.#config.compression) ?? gatewayUrl(this.#config.gatewayUrl, this.#config.compression);
+		const url =
+			gatewayUrl(this.#session?.resumeUrl ?? this.#config.gatewayUrl, this.#config.compression) ??
+			gatewayUrl(this.#config.gatewayUrl, this.#config.compression);
 		if (url === null) {
-			this.#fail(GatewayError.of('GATEWAY_INVALID_OPTION', ['gatewayUrl', 'is not a ws:// or wss:// URL; check `gatewayUrl` or what GET /gateway/bot returns.'], { shardId: this.id }));
+			this.#fail(
+				GatewayError.of(
+					'GATEWAY_INVALID_OPTION',
+					[
+						'gatewayUrl',
+						'is not a ws:// or wss:// URL; check `gatewayUrl` or what GET /gateway/bot returns.',
+					],
+					{ shardId: this.id },
+				),
+			);
 			return;
 		}
 		const info = { shardId: this.id, shardCount: this.#config.shardCount, url, resuming: this.#session !== null };
-		if (this.#hooks.extensions?.has('ws:beforeConnect') === true) this.#hooks.extensions.emit('ws:beforeConnect', info);
+		if (this.#hooks.extensions?.has('ws:beforeConnect') === true)
+			this.#hooks.extensions.emit('ws:beforeConnect', info);
 		this.#debug(`Connecting to ${info.url} (attempt ${this.#attempts}, ${info.resuming ? 'resume' : 'identify'}).`);
 		let ws: WebSocket;
 		try {
 			// Text frames are decoded with Buffer#toString (invalid UTF-8 becomes U+FFFD), so ws need not validate them first.
-			ws = new WebSocket(info.url, { handshakeTimeout: this.#config.handshakeTimeout, perMessageDeflate: false, maxPayload: this.#config.maxPayloadSize, skipUTF8Validation: true });
+			ws = new WebSocket(info.url, {
+				handshakeTimeout: this.#config.handshakeTimeout,
+				perMessageDeflate: false,
+				maxPayload: this.#config.maxPayloadSize,
+				skipUTF8Validation: true,
+			});
 		} catch (error) {
-			this.#error(GatewayError.of('GATEWAY_CONNECT_FAILED', [this.id, info.url], { shardId: this.id, cause: error }));
+			this.#error(
+				GatewayError.of('GATEWAY_CONNECT_FAILED', [this.id, info.url], { shardId: this.id, cause: error }),
+			);
 			if (this.#session !== null) this.#session = { ...this.#session, resumeUrl: this.#config.gatewayUrl };
 			this.#scheduleOpen();
 			return;
@@ -224,19 +278,31 @@ export class WebSocketShard {
 			compression === null
 				? null
 				: createDecompressor(
-						{ compression, implementation: this.#config.decompressor, maxMessageSize: this.#config.maxPayloadSize, shardId: this.id },
+						{
+							compression,
+							implementation: this.#config.decompressor,
+							maxMessageSize: this.#config.maxPayloadSize,
+							shardId: this.id,
+						},
 						(text) => {
 							if (!connection.closed) this.#onText(text);
 						},
 						(error) => {
 							if (connection.closed) return;
 							this.#error(error);
-							this.#reconnect('resume', error.code === 'GATEWAY_PAYLOAD_TOO_LARGE' ? 'payload too large' : 'decompression failed', true);
+							this.#reconnect(
+								'resume',
+								error.code === 'GATEWAY_PAYLOAD_TOO_LARGE'
+									? 'payload too large'
+									: 'decompression failed',
+								true,
+							);
 						},
 					);
 		ws.on('open', () => {
 			if (connection.closed) return;
-			if (this.#hooks.extensions?.has('ws:afterConnect') === true) this.#hooks.extensions.emit('ws:afterConnect', info);
+			if (this.#hooks.extensions?.has('ws:afterConnect') === true)
+				this.#hooks.extensions.emit('ws:afterConnect', info);
 		});
 		ws.on('message', (data, isBinary) => {
 			if (connection.closed) return;
@@ -247,14 +313,25 @@ export class WebSocketShard {
 			} catch (error) {
 				// Nothing a server sends may throw out of the socket's callback (it would crash the process).
 				if (connectionOf(this.#state) !== connection) return;
-				this.#error(GatewayError.of('GATEWAY_INVALID_PAYLOAD', [this.id, { kind: 'unhandled' }], { shardId: this.id, cause: error }));
+				this.#error(
+					GatewayError.of('GATEWAY_INVALID_PAYLOAD', [this.id, { kind: 'unhandled' }], {
+						shardId: this.id,
+						cause: error,
+					}),
+				);
 				this.#reconnect('resume', 'message handling failed', true);
 			}
 		});
 		ws.on('error', (error) => {
 			if (connection.closed) return;
 			if (Reflect.get(error, 'code') === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-				this.#error(GatewayError.of('GATEWAY_PAYLOAD_TOO_LARGE', [this.id, 'frame', this.#config.maxPayloadSize, null], { shardId: this.id, cause: error }));
+				this.#error(
+					GatewayError.of(
+						'GATEWAY_PAYLOAD_TOO_LARGE',
+						[this.id, 'frame', this.#config.maxPayloadSize, null],
+						{ shardId: this.id, cause: error },
+					),
+				);
 			}
 			this.#debug(`Socket error: ${error.message}`);
 		});
@@ -279,10 +356,17 @@ export class WebSocketShard {
 
 	/** Handles one payload's text. The fast path reads the envelope without parsing `d`. */
 	#onText(raw: string): void {
-		if (this.#hooks.extensions?.has('ws:onMessage') === true) this.#hooks.extensions.emit('ws:onMessage', this.id, raw);
+		if (this.#hooks.extensions?.has('ws:onMessage') === true)
+			this.#hooks.extensions.emit('ws:onMessage', this.id, raw);
 		// Peek only where it saves a parse: to skip unwanted events, or to forward text to another thread.
 		const header = this.#peek ? peekHeader(raw) : null;
-		if (header !== null && header.op === GatewayOp.Dispatch && header.t !== null && header.t !== 'READY' && header.t !== 'RESUMED') {
+		if (
+			header !== null &&
+			header.op === GatewayOp.Dispatch &&
+			header.t !== null &&
+			header.t !== 'READY' &&
+			header.t !== 'RESUMED'
+		) {
 			if (!this.#accept(header.s)) return;
 			if (!this.#hooks.wants(header.t)) this.#skipped++;
 			else if (this.#hooks.forwardRaw) this.#sink.dispatch(this.id, header.t, header.s, raw, undefined);
@@ -301,14 +385,19 @@ export class WebSocketShard {
 	#accept(s: number | null): boolean {
 		if (s === null) return true;
 		if (!Number.isSafeInteger(s) || s < 0) {
-			this.#error(GatewayError.of('GATEWAY_INVALID_PAYLOAD', [this.id, { kind: 'sequence', sequence: s }], { shardId: this.id }));
+			this.#error(
+				GatewayError.of('GATEWAY_INVALID_PAYLOAD', [this.id, { kind: 'sequence', sequence: s }], {
+					shardId: this.id,
+				}),
+			);
 			return false;
 		}
 		if (this.#sequence !== null && s <= this.#sequence) {
 			this.#duplicates++;
 			return false;
 		}
-		if (this.#sequence !== null && s > this.#sequence + 1) this.#debug(`Sequence jumped from ${this.#sequence} to ${s}.`);
+		if (this.#sequence !== null && s > this.#sequence + 1)
+			this.#debug(`Sequence jumped from ${this.#sequence} to ${s}.`);
 		this.#sequence = s;
 		const state = this.#state;
 		if (state.status === 'resuming') {
@@ -353,22 +442,36 @@ export class WebSocketShard {
 			const sessionId = stringField(payload.d, 'session_id');
 			const resumeUrl = stringField(payload.d, 'resume_gateway_url');
 			if (sessionId === undefined || resumeUrl === undefined || gatewayUrl(resumeUrl, null) === null) {
-				this.#error(GatewayError.of('GATEWAY_INVALID_PAYLOAD', [this.id, { kind: 'ready' }], { shardId: this.id }));
+				this.#error(
+					GatewayError.of('GATEWAY_INVALID_PAYLOAD', [this.id, { kind: 'ready' }], { shardId: this.id }),
+				);
 				this.#reconnect('identify', 'invalid READY', true);
 				return;
 			}
 			const guilds = isRecord(payload.d) && isArray(payload.d.guilds) ? payload.d.guilds.length : 0;
-			this.#session = { sessionId, resumeUrl, sequence: this.#sequence ?? 0, shardId: this.id, shardCount: this.#config.shardCount };
+			this.#session = {
+				sessionId,
+				resumeUrl,
+				sequence: this.#sequence ?? 0,
+				shardId: this.id,
+				shardCount: this.#config.shardCount,
+			};
 			void this.#persist(this.#session);
 			this.#becameReady();
 			this.#emit({ type: 'ready', shardId: this.id, sessionId, guildCount: guilds, resumeUrl });
-			if (this.#hooks.extensions?.has('ws:shardReady') === true) this.#hooks.extensions.emit('ws:shardReady', this.id, false);
+			if (this.#hooks.extensions?.has('ws:shardReady') === true)
+				this.#hooks.extensions.emit('ws:shardReady', this.id, false);
 		} else if (t === 'RESUMED') {
 			const state = this.#state;
 			const replayed = state.status === 'resuming' ? state.replayed : 0;
 			this.#becameReady();
-			this.#emit({ type: 'resumed', shardId: this.id, replayed: payload.s === null ? replayed : Math.max(0, replayed - 1) });
-			if (this.#hooks.extensions?.has('ws:shardReady') === true) this.#hooks.extensions.emit('ws:shardReady', this.id, true);
+			this.#emit({
+				type: 'resumed',
+				shardId: this.id,
+				replayed: payload.s === null ? replayed : Math.max(0, replayed - 1),
+			});
+			if (this.#hooks.extensions?.has('ws:shardReady') === true)
+				this.#hooks.extensions.emit('ws:shardReady', this.id, true);
 		}
 		if (this.#hooks.wants(t)) this.#sink.dispatch(this.id, t, payload.s, raw, payload);
 		else this.#skipped++;
@@ -390,7 +493,11 @@ export class WebSocketShard {
 		if (state.status === 'connecting') releaseState(state, this.#cancelled);
 		const { min, max } = HEARTBEAT_INTERVAL_RANGE;
 		if (interval === undefined || !Number.isFinite(interval) || interval < min || interval > max) {
-			this.#error(GatewayError.of('GATEWAY_INVALID_PAYLOAD', [this.id, { kind: 'hello', interval, min, max }], { shardId: this.id }));
+			this.#error(
+				GatewayError.of('GATEWAY_INVALID_PAYLOAD', [this.id, { kind: 'hello', interval, min, max }], {
+					shardId: this.id,
+				}),
+			);
 			this.#reconnect('resume', 'bad hello', true);
 			return;
 		}
@@ -405,7 +512,13 @@ export class WebSocketShard {
 		const resuming: ResumingState = { status: 'resuming', connection, replayed: 0, readyTimer: undefined };
 		this.#enter(resuming);
 		this.#debug(`Resuming session ${session.sessionId} at sequence ${this.#sequence ?? 0}.`);
-		this.#write(JSON.stringify({ op: GatewayOp.Resume, d: { token: this.#config.token, session_id: session.sessionId, seq: this.#sequence ?? 0 } }), false);
+		this.#write(
+			JSON.stringify({
+				op: GatewayOp.Resume,
+				d: { token: this.#config.token, session_id: session.sessionId, seq: this.#sequence ?? 0 },
+			}),
+			false,
+		);
 		this.#armReadyTimer(resuming);
 	}
 
@@ -417,13 +530,17 @@ export class WebSocketShard {
 		try {
 			const delay = identifyDelay(this.#identifies);
 			if (delay > 0) {
-				this.#debug(`${this.#identifies.length} identifies in the last 10 minutes; waiting ${delay} ms to protect the daily identify budget.`);
+				this.#debug(
+					`${this.#identifies.length} identifies in the last 10 minutes; waiting ${delay} ms to protect the daily identify budget.`,
+				);
 				await sleep(delay, abort.signal);
 			}
 			await this.#hooks.waitForIdentify(this.id, abort.signal);
 		} catch (error) {
 			if (this.#state === waiting) {
-				this.#error(GatewayError.of('GATEWAY_IDENTIFY_THROTTLER_FAILED', [this.id], { shardId: this.id, cause: error }));
+				this.#error(
+					GatewayError.of('GATEWAY_IDENTIFY_THROTTLER_FAILED', [this.id], { shardId: this.id, cause: error }),
+				);
 				this.#reconnect('identify', 'identify throttler failed', true);
 			}
 			return;
@@ -455,7 +572,9 @@ export class WebSocketShard {
 		state.readyTimer = setTimeout(() => {
 			state.readyTimer = undefined;
 			if (this.#state !== state) return;
-			const error = GatewayError.of('GATEWAY_READY_TIMEOUT', [this.id, state.status === 'resuming', timeout], { shardId: this.id });
+			const error = GatewayError.of('GATEWAY_READY_TIMEOUT', [this.id, state.status === 'resuming', timeout], {
+				shardId: this.id,
+			});
 			this.#error(error);
 			for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
 			this.#reconnect('resume', 'ready timeout', true);
@@ -498,7 +617,12 @@ export class WebSocketShard {
 		try {
 			await update(this.id, info);
 		} catch (error) {
-			this.#error(GatewayError.of('GATEWAY_HOOK_FAILED', [this.id, 'updateSessionInfo'], { shardId: this.id, cause: error }));
+			this.#error(
+				GatewayError.of('GATEWAY_HOOK_FAILED', [this.id, 'updateSessionInfo'], {
+					shardId: this.id,
+					cause: error,
+				}),
+			);
 		}
 	}
 
@@ -551,7 +675,8 @@ export class WebSocketShard {
 	#scheduleOpen(): void {
 		if (this.#state.status === 'destroyed') return;
 		const { initial, max } = this.#config.reconnectBackoff;
-		const delay = this.#attempts <= 1 ? 0 : Math.min(max, initial * 2 ** (this.#attempts - 2)) * (0.5 + Math.random() / 2);
+		const delay =
+			this.#attempts <= 1 ? 0 : Math.min(max, initial * 2 ** (this.#attempts - 2)) * (0.5 + Math.random() / 2);
 		const timer = setTimeout(() => {
 			if (this.#state === reconnecting) void this.#open();
 		}, delay);
@@ -565,8 +690,20 @@ export class WebSocketShard {
 		const closeCode = describeCloseCode(code);
 		const destroyed = this.#state.status === 'destroyed';
 		const willReconnect = closeCode.action !== 'fatal' && !destroyed;
-		this.#emit({ type: 'closed', shardId: this.id, code, reason: redactSecrets(reason, this.#config.token), willReconnect });
-		if (this.#hooks.extensions?.has('ws:onClose') === true) this.#hooks.extensions.emit('ws:onClose', { shardId: this.id, code, reason: redactSecrets(reason, this.#config.token), willReconnect });
+		this.#emit({
+			type: 'closed',
+			shardId: this.id,
+			code,
+			reason: redactSecrets(reason, this.#config.token),
+			willReconnect,
+		});
+		if (this.#hooks.extensions?.has('ws:onClose') === true)
+			this.#hooks.extensions.emit('ws:onClose', {
+				shardId: this.id,
+				code,
+				reason: redactSecrets(reason, this.#config.token),
+				willReconnect,
+			});
 		if (destroyed) return;
 		if (closeCode.action === 'fatal') {
 			this.#fail(fatalCloseError(closeCode, this.id, this.#config.intents));

@@ -69,7 +69,13 @@ export class AccessModel {
 	public record(key: string, now: number): void {
 		let model = this.models.get(key);
 		if (model === undefined) {
-			model = { frequency: 0, count: 0, updatedAt: now, profile: new Float32Array(PROFILE_BUCKETS), next: new Map() };
+			model = {
+				frequency: 0,
+				count: 0,
+				updatedAt: now,
+				profile: new Float32Array(PROFILE_BUCKETS),
+				next: new Map(),
+			};
 			this.models.set(key, model);
 		}
 		const decay = this.decay(now - model.updatedAt);
@@ -77,7 +83,8 @@ export class AccessModel {
 		model.count++;
 		model.updatedAt = now;
 		const bucket = this.bucketOf(now);
-		for (let index = 0; index < PROFILE_BUCKETS; index++) model.profile[index] = (model.profile[index] ?? 0) * decay;
+		for (let index = 0; index < PROFILE_BUCKETS; index++)
+			model.profile[index] = (model.profile[index] ?? 0) * decay;
 		model.profile[bucket] = (model.profile[bucket] ?? 0) + 1;
 		this.patterns.seen(key);
 		if (this.fanout > 0) {
@@ -146,7 +153,8 @@ export class AccessModel {
 	/** The `limit` keys with the highest decayed frequency at `now`. */
 	public hottest(now: number, limit: number): Prediction[] {
 		const out: Prediction[] = [];
-		for (const [key, model] of this.models.entries()) out.push({ key, score: model.frequency * this.decay(now - model.updatedAt) });
+		for (const [key, model] of this.models.entries())
+			out.push({ key, score: model.frequency * this.decay(now - model.updatedAt) });
 		return out.sort((a, b) => b.score - a.score).slice(0, limit);
 	}
 

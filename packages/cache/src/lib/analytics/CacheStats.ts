@@ -103,23 +103,42 @@ function suggest(tiers: readonly TierStats[], context: StatsContext): string[] {
 	if (first === undefined) return out;
 	const reads = first.hits + first.misses;
 	if (reads >= 100 && first.hitRatio < 0.5 && first.evictions > first.hits * 0.1) {
-		out.push(`The ${first.name} tier answers only ${(first.hitRatio * 100).toFixed(1)} % of reads and evicted ${first.evictions} entries: raise its "max" (or "maxSize") so hot keys stay in memory.`);
+		out.push(
+			`The ${first.name} tier answers only ${(first.hitRatio * 100).toFixed(1)} % of reads and evicted ${first.evictions} entries: raise its "max" (or "maxSize") so hot keys stay in memory.`,
+		);
 	}
 	if (reads >= 100 && first.hitRatio < 0.5 && rest.some((tier) => tier.hits > first.hits)) {
-		out.push('Most reads are answered by a slower tier: enable warming ({ warming: { enabled: true } }) or lower "promoteAfter" so hot keys are promoted sooner.');
+		out.push(
+			'Most reads are answered by a slower tier: enable warming ({ warming: { enabled: true } }) or lower "promoteAfter" so hot keys are promoted sooner.',
+		);
 	}
 	for (const tier of tiers) {
-		if (!tier.up) out.push(`The ${tier.name} tier is down; ${tier.backlog} operations are journaled and will be replayed when it is back. Check its server and connection settings.`);
-		else if (tier.backlog > 10_000) out.push(`The ${tier.name} tier has ${tier.backlog} unapplied writes: it is slower than the write rate; use write-through or a faster server.`);
+		if (!tier.up)
+			out.push(
+				`The ${tier.name} tier is down; ${tier.backlog} operations are journaled and will be replayed when it is back. Check its server and connection settings.`,
+			);
+		else if (tier.backlog > 10_000)
+			out.push(
+				`The ${tier.name} tier has ${tier.backlog} unapplied writes: it is slower than the write rate; use write-through or a faster server.`,
+			);
 		if (tier.errors > 0 && tier.errors > (tier.hits + tier.misses + tier.writes) * 0.01) {
-			out.push(`The ${tier.name} tier failed on ${tier.errors} operations (more than 1 %): check its server's health and latency.`);
+			out.push(
+				`The ${tier.name} tier failed on ${tier.errors} operations (more than 1 %): check its server's health and latency.`,
+			);
 		}
 		if (tier.getLatency.count > 100 && tier.name !== first.name && tier.getLatency.p99 > 10_000) {
-			out.push(`The ${tier.name} tier's p99 read latency is ${(tier.getLatency.p99 / 1000).toFixed(1)} ms: move it closer or add a faster tier above it.`);
+			out.push(
+				`The ${tier.name} tier's p99 read latency is ${(tier.getLatency.p99 / 1000).toFixed(1)} ms: move it closer or add a faster tier above it.`,
+			);
 		}
 	}
-	if (context.writeMode === 'through' && rest.some((tier) => tier.setLatency.count > 100 && tier.setLatency.p99 > 5_000)) {
-		out.push('Writes wait for slow lower tiers: writeMode "behind" acknowledges after the memory tier and batches the rest.');
+	if (
+		context.writeMode === 'through' &&
+		rest.some((tier) => tier.setLatency.count > 100 && tier.setLatency.p99 > 5_000)
+	) {
+		out.push(
+			'Writes wait for slow lower tiers: writeMode "behind" acknowledges after the memory tier and batches the rest.',
+		);
 	}
 	if (reads >= 100 && first.hitRatio > 0.99 && first.evictions === 0 && (first.entries ?? 0) > 0) {
 		out.push(`The ${first.name} tier has never evicted and answers > 99 % of reads: it may be larger than needed.`);

@@ -64,18 +64,29 @@ export function generateTrace(options: TraceOptions): AccessTrace {
 	const dayLength = options.dayLength ?? 24_000;
 	const hotShare = options.hotShare ?? 0.8;
 	const coAccess = options.coAccess ?? 0.7;
-	for (const [name, value] of [['length', options.length], ['guilds', guilds], ['membersPerGuild', perGuild], ['hotGuilds', hotCount], ['step', step], ['dayLength', dayLength]] as const) {
-		if (!Number.isInteger(value) || value < 1) throw CacheError.of('CACHE_INVALID_OPTION', [`trace.${name}`, 'a positive integer', String(value)]);
+	for (const [name, value] of [
+		['length', options.length],
+		['guilds', guilds],
+		['membersPerGuild', perGuild],
+		['hotGuilds', hotCount],
+		['step', step],
+		['dayLength', dayLength],
+	] as const) {
+		if (!Number.isInteger(value) || value < 1)
+			throw CacheError.of('CACHE_INVALID_OPTION', [`trace.${name}`, 'a positive integer', String(value)]);
 	}
 	const random = seededRandom(options.seed ?? 42);
-	const hourly = Array.from({ length: 24 }, () => Array.from({ length: hotCount }, () => Math.floor(random() * guilds)));
+	const hourly = Array.from({ length: 24 }, () =>
+		Array.from({ length: hotCount }, () => Math.floor(random() * guilds)),
+	);
 	const reads: TraceRead[] = [];
 	let at = 0;
 	while (reads.length < options.length) {
 		at += step;
 		const hour = Math.floor(((at % dayLength) / dayLength) * 24);
 		const hot = hourly[hour] ?? [];
-		const guild = random() < hotShare ? (hot[Math.floor(random() * hot.length)] ?? 0) : Math.floor(random() * guilds);
+		const guild =
+			random() < hotShare ? (hot[Math.floor(random() * hot.length)] ?? 0) : Math.floor(random() * guilds);
 		const user = guild * perGuild + Math.floor(perGuild * random() ** 3);
 		reads.push({ key: `member:${guild}:${user}`, at });
 		if (random() < coAccess && reads.length < options.length) {
@@ -85,7 +96,8 @@ export function generateTrace(options: TraceOptions): AccessTrace {
 	}
 	const keys: string[] = [];
 	for (let guild = 0; guild < guilds; guild++) {
-		for (let member = 0; member < perGuild; member++) keys.push(`member:${guild}:${guild * perGuild + member}`, `user:${guild * perGuild + member}`);
+		for (let member = 0; member < perGuild; member++)
+			keys.push(`member:${guild}:${guild * perGuild + member}`, `user:${guild * perGuild + member}`);
 	}
 	return { keys, reads };
 }
@@ -119,8 +131,16 @@ export async function replayTrace(trace: AccessTrace, options: ReplayOptions = {
 	const first = new MemoryTier({ name: 'l1', max: options.capacity ?? 1_000 });
 	const backing = new MemoryTier({ name: 'backing', max: trace.keys.length + 1 });
 	for (const key of trace.keys) backing.setSync(key, key);
-	const warming = options.warming === undefined || options.warming === false ? undefined : { interval: 0, ...options.warming, enabled: true };
-	const cache = new MultiTierCache({ tiers: [first, backing], now: () => clock, ...(warming === undefined ? {} : { warming }), demoteOnEvict: false });
+	const warming =
+		options.warming === undefined || options.warming === false
+			? undefined
+			: { interval: 0, ...options.warming, enabled: true };
+	const cache = new MultiTierCache({
+		tiers: [first, backing],
+		now: () => clock,
+		...(warming === undefined ? {} : { warming }),
+		demoteOnEvict: false,
+	});
 	const warmEvery = options.warmEvery ?? 1_000;
 	try {
 		for (const [index, read] of trace.reads.entries()) {
@@ -141,7 +161,10 @@ export async function replayTrace(trace: AccessTrace, options: ReplayOptions = {
 }
 
 /** Replays `trace` with plain LRU and with warming; `gain` is the difference in hit ratio (percentage points / 100). */
-export async function compareWarming(trace: AccessTrace, options: Omit<ReplayOptions, 'warming'> & { readonly warming?: WarmingOptions } = {}): Promise<{ lru: ReplayResult; warmed: ReplayResult; gain: number }> {
+export async function compareWarming(
+	trace: AccessTrace,
+	options: Omit<ReplayOptions, 'warming'> & { readonly warming?: WarmingOptions } = {},
+): Promise<{ lru: ReplayResult; warmed: ReplayResult; gain: number }> {
 	const lru = await replayTrace(trace, { ...options, warming: false });
 	const warmed = await replayTrace(trace, { ...options, warming: options.warming ?? {} });
 	return { lru, warmed, gain: warmed.hitRatio - lru.hitRatio };

@@ -1,9 +1,39 @@
-import { ChannelSchema, EmojiSchema, GuildSchema, MessageSchema, RoleSchema, markClass, parsePayload, uncheckedSnowflake } from '@ovenjs/types';
-import type { Channel, ChannelId, Emoji, EmojiId, ExtensionPointEmitter, Guild, GuildId, Message, MessageId, Role, RoleId, UserId, ValidationMode } from '@ovenjs/types';
+import {
+	ChannelSchema,
+	EmojiSchema,
+	GuildSchema,
+	MessageSchema,
+	RoleSchema,
+	markClass,
+	parsePayload,
+	uncheckedSnowflake,
+} from '@ovenjs/types';
+import type {
+	Channel,
+	ChannelId,
+	Emoji,
+	EmojiId,
+	ExtensionPointEmitter,
+	Guild,
+	GuildId,
+	Message,
+	MessageId,
+	Role,
+	RoleId,
+	UserId,
+	ValidationMode,
+} from '@ovenjs/types';
 import { LRUCache } from 'lru-cache';
 import { DiscordKeys } from '../DiscordKeys.js';
 import { CacheError } from '../errors/CacheError.js';
-import { CacheFlags, DefaultDesiredProperties, DefaultEntityCacheLimits, DefaultEntityCacheOptions, type CachedGuild, type EntityCacheOptions } from './EntityCacheOptions.js';
+import {
+	CacheFlags,
+	DefaultDesiredProperties,
+	DefaultEntityCacheLimits,
+	DefaultEntityCacheOptions,
+	type CachedGuild,
+	type EntityCacheOptions,
+} from './EntityCacheOptions.js';
 import { EntitySweeper } from './EntitySweeper.js';
 import { GuildRecord } from './GuildRecord.js';
 import { MemberTable, type MemberProperty } from './MemberTable.js';
@@ -13,11 +43,27 @@ import { RoleListPool } from './RoleListPool.js';
 import { UserTable } from './UserTable.js';
 import type { CachedMember, CachedPresence, CachedUser, CachedVoiceState } from './views.js';
 
-const GUILD_ARRAYS = new Set(['roles', 'emojis', 'channels', 'threads', 'members', 'presences', 'voice_states', 'stickers', 'stage_instances', 'guild_scheduled_events', 'soundboard_sounds']);
+const GUILD_ARRAYS = new Set([
+	'roles',
+	'emojis',
+	'channels',
+	'threads',
+	'members',
+	'presences',
+	'voice_states',
+	'stickers',
+	'stage_instances',
+	'guild_scheduled_events',
+	'soundboard_sounds',
+]);
 
 const VALIDATION_MODES: ReadonlySet<unknown> = new Set<ValidationMode>(['full', 'sampled', 'off']);
 
-function keySet(schemaKeys: readonly string[], extra: readonly string[] | undefined, drop: ReadonlySet<string> = new Set()): ReadonlySet<string> {
+function keySet(
+	schemaKeys: readonly string[],
+	extra: readonly string[] | undefined,
+	drop: ReadonlySet<string> = new Set(),
+): ReadonlySet<string> {
 	return new Set([...schemaKeys.filter((key) => !drop.has(key)), ...(extra ?? [])]);
 }
 
@@ -51,7 +97,13 @@ export class EntityCache {
 	readonly #messageTombstones = new LRUCache<string, true>({ max: 20_000 });
 	readonly #memberKeep: ReadonlySet<MemberProperty>;
 	/** Fields kept per resource; `message` is `undefined` when messages are cached as received. */
-	readonly #keep: { guild: ReadonlySet<string>; channel: ReadonlySet<string>; role: ReadonlySet<string>; emoji: ReadonlySet<string>; message: readonly string[] | undefined };
+	readonly #keep: {
+		guild: ReadonlySet<string>;
+		channel: ReadonlySet<string>;
+		role: ReadonlySet<string>;
+		emoji: ReadonlySet<string>;
+		message: readonly string[] | undefined;
+	};
 	/** The validation mode passed to `parsePayload` (`undefined`: the process-wide mode). */
 	readonly #validation: ValidationMode | undefined;
 	readonly #limits: { messages: number; members: number; presences: number };
@@ -65,7 +117,8 @@ export class EntityCache {
 	public constructor(options: EntityCacheOptions = {}) {
 		this.#emitter = options.emitter;
 		const flags = options.flags ?? DefaultEntityCacheOptions.flags;
-		if (!Number.isInteger(flags) || flags < 0) throw CacheError.of('CACHE_INVALID_OPTION', ['flags', 'a combination of CacheFlags', String(flags)]);
+		if (!Number.isInteger(flags) || flags < 0)
+			throw CacheError.of('CACHE_INVALID_OPTION', ['flags', 'a combination of CacheFlags', String(flags)]);
 		this.flags = flags;
 		const properties = options.properties ?? {};
 		this.#users = new UserTable(new Set(properties.user ?? DefaultDesiredProperties.user));
@@ -75,10 +128,17 @@ export class EntityCache {
 			channel: keySet(Object.keys(ChannelSchema.shape), properties.channel),
 			role: keySet(Object.keys(RoleSchema.shape), properties.role),
 			emoji: keySet(Object.keys(EmojiSchema.shape), properties.emoji),
-			message: properties.message === undefined ? undefined : [...keySet(Object.keys(MessageSchema.shape), properties.message)],
+			message:
+				properties.message === undefined
+					? undefined
+					: [...keySet(Object.keys(MessageSchema.shape), properties.message)],
 		};
 		if (options.validation !== undefined && !VALIDATION_MODES.has(options.validation)) {
-			throw CacheError.of('CACHE_INVALID_OPTION', ['validation', "'full', 'sampled' or 'off'", JSON.stringify(options.validation)]);
+			throw CacheError.of('CACHE_INVALID_OPTION', [
+				'validation',
+				"'full', 'sampled' or 'off'",
+				JSON.stringify(options.validation),
+			]);
 		}
 		this.#validation = options.validation;
 		const limits = options.limits ?? {};
@@ -89,7 +149,12 @@ export class EntityCache {
 		];
 		for (const [name, value] of checks) {
 			if (value === undefined) continue;
-			if (typeof value !== 'number' || Number.isNaN(value) || value < 0) throw CacheError.of('CACHE_INVALID_OPTION', [`limits.${name}`, 'a number >= 0', typeof value === 'number' ? String(value) : typeof value]);
+			if (typeof value !== 'number' || Number.isNaN(value) || value < 0)
+				throw CacheError.of('CACHE_INVALID_OPTION', [
+					`limits.${name}`,
+					'a number >= 0',
+					typeof value === 'number' ? String(value) : typeof value,
+				]);
 		}
 		this.#limits = {
 			messages: limits.messagesPerChannel ?? DefaultEntityCacheLimits.messagesPerChannel,
@@ -112,7 +177,6 @@ export class EntityCache {
 		);
 	}
 
-
 	/**
 	 * Ingests a gateway dispatch `{ t, d }`. Throws `CACHE_INVALID_EVENT` if it is not an object with a string
 	 * `t`; resolves nothing. Returns whether the event changed the cache.
@@ -129,7 +193,8 @@ export class EntityCache {
 		if (!isRecord(data)) return false;
 		try {
 			const emitter = this.#emitter;
-			if (emitter === undefined || !(emitter.has('cache:beforeSet') || emitter.has('cache:afterSet'))) return this.dispatch(event, data);
+			if (emitter === undefined || !(emitter.has('cache:beforeSet') || emitter.has('cache:afterSet')))
+				return this.dispatch(event, data);
 			const key = entityKeyOf(event, data);
 			if (emitter.has('cache:beforeSet')) emitter.emit('cache:beforeSet', key, data);
 			const changed = this.dispatch(event, data);
@@ -193,7 +258,9 @@ export class EntityCache {
 			case 'THREAD_DELETE':
 				return this.channelDelete(d);
 			case 'THREAD_LIST_SYNC':
-				return arr(d, 'threads').map((thread) => isRecord(thread) && this.channelUpsert({ guild_id: d.guild_id, ...thread }, false)).includes(true);
+				return arr(d, 'threads')
+					.map((thread) => isRecord(thread) && this.channelUpsert({ guild_id: d.guild_id, ...thread }, false))
+					.includes(true);
 			case 'GUILD_ROLE_CREATE':
 			case 'GUILD_ROLE_UPDATE':
 				return this.roleUpsert(d, event === 'GUILD_ROLE_CREATE');
@@ -252,9 +319,12 @@ export class EntityCache {
 		record.unavailable = guild.unavailable === true;
 		this.setGuildData(record, guild);
 		if (this.caches(CacheFlags.Channels)) {
-			const next = new Set<string>([...(guild.channels ?? []), ...(guild.threads ?? [])].map((channel) => channel.id));
+			const next = new Set<string>(
+				[...(guild.channels ?? []), ...(guild.threads ?? [])].map((channel) => channel.id),
+			);
 			for (const id of record.channels) if (!next.has(id)) this.dropChannel(id);
-			for (const channel of [...(guild.channels ?? []), ...(guild.threads ?? [])]) this.putChannel({ ...channel, guild_id: guild.id });
+			for (const channel of [...(guild.channels ?? []), ...(guild.threads ?? [])])
+				this.putChannel({ ...channel, guild_id: guild.id });
 		}
 		for (const member of arr(d, 'members')) if (isRecord(member)) this.putMember(record, member, 'snapshot');
 		for (const presence of arr(d, 'presences')) if (isRecord(presence)) this.putPresence(record, presence);
@@ -277,7 +347,10 @@ export class EntityCache {
 		if (this.caches(CacheFlags.Guilds)) {
 			const previousCount = record.data?.member_count;
 			const data = prune(guild, this.#keep.guild);
-			record.data = data.member_count === undefined && previousCount !== undefined ? { ...data, member_count: previousCount } : data;
+			record.data =
+				data.member_count === undefined && previousCount !== undefined
+					? { ...data, member_count: previousCount }
+					: data;
 		}
 		if (this.caches(CacheFlags.Roles)) {
 			record.roles.clear();
@@ -285,7 +358,8 @@ export class EntityCache {
 		}
 		if (this.caches(CacheFlags.Emojis)) {
 			record.emojis.clear();
-			for (const emoji of guild.emojis) if (emoji.id !== null) record.emojis.set(emoji.id, prune(emoji, this.#keep.emoji));
+			for (const emoji of guild.emojis)
+				if (emoji.id !== null) record.emojis.set(emoji.id, prune(emoji, this.#keep.emoji));
 		}
 	}
 
@@ -300,7 +374,8 @@ export class EntityCache {
 		this.#tombstones.set(`g:${id}`, true);
 		if (record === undefined) return false;
 		for (const channelId of [...record.channels]) this.dropChannel(channelId);
-		if (record.members !== undefined) for (const row of [...record.members.rows()]) this.removeMember(record, record.members.idAt(row));
+		if (record.members !== undefined)
+			for (const row of [...record.members.rows()]) this.removeMember(record, record.members.idAt(row));
 		this.#guilds.delete(id);
 		return true;
 	}
@@ -387,7 +462,12 @@ export class EntityCache {
 	 * respects tombstones. `author`: the partial member of a message, whose user (and its row, already upserted) the
 	 * message named; the member table is searched once.
 	 */
-	private putMember(record: GuildRecord, payload: Record<string, unknown>, mode: MemberWrite, author?: { readonly id: string; readonly row: number }): boolean {
+	private putMember(
+		record: GuildRecord,
+		payload: Record<string, unknown>,
+		mode: MemberWrite,
+		author?: { readonly id: string; readonly row: number },
+	): boolean {
 		const user = rec(payload, 'user');
 		const userId = user === undefined ? (author?.id ?? str(payload, 'user_id')) : str(user, 'id');
 		if (userId === undefined) return false;
@@ -400,12 +480,19 @@ export class EntityCache {
 			else if (this.#tombstones.has(tomb)) return false;
 		}
 		const userRow =
-			author !== undefined && user === undefined ? author.row : user !== undefined && this.caches(CacheFlags.Users) && has(user, 'username') ? this.#users.upsert(user) : this.#users.rowOf(userId);
+			author !== undefined && user === undefined
+				? author.row
+				: user !== undefined && this.caches(CacheFlags.Users) && has(user, 'username')
+					? this.#users.upsert(user)
+					: this.#users.rowOf(userId);
 		if (!this.caches(CacheFlags.Members)) return userRow >= 0;
 		record.members ??= new MemberTable(record.id, this.#rolePool, this.#memberKeep);
 		const table = record.members;
 		if (existing < 0 && table.size >= this.#limits.members && userId !== this.#selfId) return false;
-		const [row, created] = existing >= 0 ? table.update(existing, payload, author !== undefined) : table.upsert(userId, payload, author !== undefined);
+		const [row, created] =
+			existing >= 0
+				? table.update(existing, payload, author !== undefined)
+				: table.upsert(userId, payload, author !== undefined);
 		if (row < 0) return false;
 		if (created) {
 			if (userRow >= 0) this.#users.ref(userRow);
@@ -425,7 +512,8 @@ export class EntityCache {
 		const record = this.#guilds.get(guildId);
 		if (record === undefined) return false;
 		const removed = this.removeMember(record, userId);
-		if (removed && record.data?.member_count !== undefined) record.data = { ...record.data, member_count: Math.max(0, record.data.member_count - 1) };
+		if (removed && record.data?.member_count !== undefined)
+			record.data = { ...record.data, member_count: Math.max(0, record.data.member_count - 1) };
 		return removed;
 	}
 
@@ -441,12 +529,22 @@ export class EntityCache {
 	private messageCreate(d: Record<string, unknown>): boolean {
 		const author = rec(d, 'author');
 		const authorId = author === undefined ? undefined : str(author, 'id');
-		const userRow = author !== undefined && authorId !== undefined && this.caches(CacheFlags.Users) && d.webhook_id === undefined ? this.#users.upsert(author) : -1;
+		const userRow =
+			author !== undefined &&
+			authorId !== undefined &&
+			this.caches(CacheFlags.Users) &&
+			d.webhook_id === undefined
+				? this.#users.upsert(author)
+				: -1;
 		const guildId = str(d, 'guild_id');
 		const member = rec(d, 'member');
 		if (guildId !== undefined && member !== undefined && authorId !== undefined) {
 			const record = this.record(guildId, false);
-			if (record !== undefined) this.putMember(record, member, 'update', { id: authorId, row: userRow >= 0 ? userRow : this.#users.rowOf(authorId) });
+			if (record !== undefined)
+				this.putMember(record, member, 'update', {
+					id: authorId,
+					row: userRow >= 0 ? userRow : this.#users.rowOf(authorId),
+				});
 		}
 		if (!this.caches(CacheFlags.Messages) || this.#limits.messages === 0) return false;
 		const message = parsePayload('Message', d, this.#validation);
@@ -474,14 +572,22 @@ export class EntityCache {
 	private messageUpdate(d: Record<string, unknown>): boolean {
 		const id = str(d, 'id');
 		const channelId = str(d, 'channel_id');
-		if (!this.caches(CacheFlags.Messages) || id === undefined || channelId === undefined || this.#messageTombstones.has(id)) return false;
+		if (
+			!this.caches(CacheFlags.Messages) ||
+			id === undefined ||
+			channelId === undefined ||
+			this.#messageTombstones.has(id)
+		)
+			return false;
 		const existing = this.#messages.get(channelId)?.get(id);
 		if (existing === undefined) return has(d, 'author') && has(d, 'timestamp') ? this.messageCreate(d) : false;
 		const edited = time(strOrNull(d, 'edited_timestamp'));
 		const current = time(existing.edited_timestamp);
 		if (edited !== null && current !== null && edited < current) return false;
 		const merged = parsePayload('Message', { ...existing, ...d }, this.#validation);
-		this.#messages.get(channelId)?.set(id, this.#keep.message === undefined ? merged : pickMessage(merged, this.#keep.message));
+		this.#messages
+			.get(channelId)
+			?.set(id, this.#keep.message === undefined ? merged : pickMessage(merged, this.#keep.message));
 		return true;
 	}
 
@@ -506,11 +612,13 @@ export class EntityCache {
 		const user = rec(d, 'user');
 		const userId = user === undefined ? undefined : str(user, 'id');
 		if (user === undefined || userId === undefined) return false;
-		if (this.caches(CacheFlags.Users) && (has(user, 'username') || this.#users.rowOf(userId) >= 0)) this.#users.upsert(user);
+		if (this.caches(CacheFlags.Users) && (has(user, 'username') || this.#users.rowOf(userId) >= 0))
+			this.#users.upsert(user);
 		if (!this.caches(CacheFlags.Presences)) return false;
 		if (record.presences.size >= this.#limits.presences && !record.presences.has(userId)) return false;
 		const clientStatus: Record<string, string> = {};
-		for (const [platform, status] of Object.entries(rec(d, 'client_status') ?? {})) if (typeof status === 'string') clientStatus[platform] = status;
+		for (const [platform, status] of Object.entries(rec(d, 'client_status') ?? {}))
+			if (typeof status === 'string') clientStatus[platform] = status;
 		record.presences.set(userId, {
 			userId: uncheckedSnowflake('User', userId),
 			guildId: record.id,
@@ -635,7 +743,10 @@ export class EntityCache {
 		const record = this.#guilds.get(guildId);
 		const table = record?.members;
 		const row = record === undefined || table === undefined ? -1 : table.rowOf(userId);
-		const value = row < 0 || record === undefined || table === undefined ? undefined : table.viewAt(row, this.#users.view(userId), this.#roleFilter(record));
+		const value =
+			row < 0 || record === undefined || table === undefined
+				? undefined
+				: table.viewAt(row, this.#users.view(userId), this.#roleFilter(record));
 		return this.#emitter === undefined ? value : this.#reportGet(DiscordKeys.member(guildId, userId), value);
 	}
 
@@ -684,8 +795,10 @@ export class EntityCache {
 		const emitter = this.#emitter;
 		if (emitter === undefined) return value;
 		if (emitter.has('cache:beforeGet')) emitter.emit('cache:beforeGet', key);
-		if (emitter.has('cache:tierRead')) emitter.emit('cache:tierRead', { key, tier: 'entity', hit: value !== undefined, durationMs: 0 });
-		if (emitter.has('cache:afterGet')) emitter.emit('cache:afterGet', key, value !== undefined, value === undefined ? undefined : 'entity');
+		if (emitter.has('cache:tierRead'))
+			emitter.emit('cache:tierRead', { key, tier: 'entity', hit: value !== undefined, durationMs: 0 });
+		if (emitter.has('cache:afterGet'))
+			emitter.emit('cache:afterGet', key, value !== undefined, value === undefined ? undefined : 'entity');
 		return value;
 	}
 

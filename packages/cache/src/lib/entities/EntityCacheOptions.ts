@@ -24,7 +24,9 @@ export const ALL_CACHE_FLAGS = 0x1ff;
 export const DEFAULT_CACHE_FLAGS = ALL_CACHE_FLAGS & ~CacheFlags.Presences;
 
 /** A guild as cached: its own fields, without the arrays that are cached separately. */
-export type CachedGuild = Readonly<{ [K in keyof Guild as K extends 'roles' | 'emojis' | 'channels' | 'threads' | 'members' ? never : K]: Guild[K] }>;
+export type CachedGuild = Readonly<{
+	[K in keyof Guild as K extends 'roles' | 'emojis' | 'channels' | 'threads' | 'members' ? never : K]: Guild[K];
+}>;
 
 /**
  * Desired properties: the fields kept per resource. For guilds, channels, roles, emojis and messages the

@@ -62,7 +62,8 @@ export class EntitySweeper {
 			const table = record.members;
 			if (table === undefined) continue;
 			for (const member of [...target.members(record.id)]) {
-				if (member.userId !== selfId && filter(member, now) && target.removeMember(record, member.userId)) removed++;
+				if (member.userId !== selfId && filter(member, now) && target.removeMember(record, member.userId))
+					removed++;
 			}
 		}
 		return removed;
@@ -76,7 +77,8 @@ export class EntitySweeper {
 		const doomed: string[] = [];
 		for (const row of users.rows()) {
 			const user = users.viewAt(row);
-			if (user.id !== selfId && filter({ ...user, referenced: users.refCount(row) > 0 }, now)) doomed.push(user.id);
+			if (user.id !== selfId && filter({ ...user, referenced: users.refCount(row) > 0 }, now))
+				doomed.push(user.id);
 		}
 		for (const id of doomed) users.remove(id);
 		return doomed.length;

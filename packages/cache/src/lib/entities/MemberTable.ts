@@ -51,10 +51,17 @@ export class MemberTable extends SnowflakeTable {
 	}
 
 	/** {@link MemberTable.upsert} for a row already found with `rowOf` (`created` for a row just made). */
-	public update(row: number, payload: Record<string, unknown>, attached = false, created = false): [row: number, created: boolean] {
+	public update(
+		row: number,
+		payload: Record<string, unknown>,
+		attached = false,
+		created = false,
+	): [row: number, created: boolean] {
 		if (created) this.joinedAt[row] = Number.NaN;
-		if (has(payload, 'roles')) this.roles[row] = this.pool.intern(arr(payload, 'roles'), created ? undefined : this.roles[row]);
-		if (has(payload, 'joined_at') && (created || !attached || Number.isNaN(this.joinedAt[row]))) this.joinedAt[row] = time(strOrNull(payload, 'joined_at')) ?? Number.NaN;
+		if (has(payload, 'roles'))
+			this.roles[row] = this.pool.intern(arr(payload, 'roles'), created ? undefined : this.roles[row]);
+		if (has(payload, 'joined_at') && (created || !attached || Number.isNaN(this.joinedAt[row])))
+			this.joinedAt[row] = time(strOrNull(payload, 'joined_at')) ?? Number.NaN;
 		if (this.keep.has('nick') && has(payload, 'nick')) {
 			const nick = strOrNull(payload, 'nick') ?? null;
 			if (!this.arena.equals(this.nick[row] ?? 0, nick)) {
@@ -62,8 +69,10 @@ export class MemberTable extends SnowflakeTable {
 				this.nick[row] = this.arena.add(nick);
 			}
 		}
-		if (this.keep.has('avatar') && has(payload, 'avatar')) setSparse(this.avatars, row, strOrNull(payload, 'avatar') ?? null);
-		if (this.keep.has('premiumSince') && has(payload, 'premium_since')) setSparse(this.premiumSince, row, time(strOrNull(payload, 'premium_since')));
+		if (this.keep.has('avatar') && has(payload, 'avatar'))
+			setSparse(this.avatars, row, strOrNull(payload, 'avatar') ?? null);
+		if (this.keep.has('premiumSince') && has(payload, 'premium_since'))
+			setSparse(this.premiumSince, row, time(strOrNull(payload, 'premium_since')));
 		if (this.keep.has('communicationDisabledUntil') && has(payload, 'communication_disabled_until')) {
 			setSparse(this.timeouts, row, time(strOrNull(payload, 'communication_disabled_until')));
 		}
@@ -81,7 +90,11 @@ export class MemberTable extends SnowflakeTable {
 	}
 
 	/** The member of user `userId` as a plain object (roles filtered by `roleFilter` if given). */
-	public view(member: string, user: CachedUser | undefined, roleFilter?: (role: string) => boolean): CachedMember | undefined {
+	public view(
+		member: string,
+		user: CachedUser | undefined,
+		roleFilter?: (role: string) => boolean,
+	): CachedMember | undefined {
 		const row = this.rowOf(member);
 		return row < 0 ? undefined : this.viewAt(row, user, roleFilter);
 	}

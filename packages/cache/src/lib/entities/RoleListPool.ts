@@ -31,7 +31,8 @@ export class RoleListPool {
 	private holds(index: number, roles: readonly unknown[]): boolean {
 		const list = this.lists[index];
 		if (list?.length !== roles.length) return false;
-		for (const role of roles) if (typeof role !== 'string' || !list.includes(uncheckedSnowflake('Role', role))) return false;
+		for (const role of roles)
+			if (typeof role !== 'string' || !list.includes(uncheckedSnowflake('Role', role))) return false;
 		// Same length and every role listed: with duplicates in `roles` some list entry would be missing from it.
 		for (const id of list) if (!roles.includes(id)) return false;
 		return true;

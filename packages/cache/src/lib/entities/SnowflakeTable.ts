@@ -190,7 +190,11 @@ export abstract class SnowflakeTable {
 }
 
 /** Grows a typed array to `capacity` elements, keeping its contents. */
-export function growArray<T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(array: T, capacity: number, create: (length: number) => T): T {
+export function growArray<T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(
+	array: T,
+	capacity: number,
+	create: (length: number) => T,
+): T {
 	const next = create(capacity);
 	next.set(array);
 	return next;

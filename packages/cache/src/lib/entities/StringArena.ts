@@ -44,7 +44,8 @@ export class StringArena {
 	 * the arena, so an unchanged update decodes and allocates nothing.
 	 */
 	public equals(handle: number, value: string | null | undefined): boolean {
-		if (handle === 0 || value === null || value === undefined) return handle === 0 && (value === null || value === undefined);
+		if (handle === 0 || value === null || value === undefined)
+			return handle === 0 && (value === null || value === undefined);
 		const first = this.bytes[handle] ?? 0;
 		const long = first >= 0x80;
 		const length = long ? ((first & 0x7f) << 8) | (this.bytes[handle + 1] ?? 0) : first;
@@ -53,7 +54,8 @@ export class StringArena {
 		if (length > value.length) return this.get(handle) === value;
 		// Same count of bytes and code units: equal only if `value` is ASCII and every byte matches.
 		const start = handle + (long ? 2 : 1);
-		for (let index = 0; index < length; index++) if (value.charCodeAt(index) !== this.bytes[start + index]) return false;
+		for (let index = 0; index < length; index++)
+			if (value.charCodeAt(index) !== this.bytes[start + index]) return false;
 		return true;
 	}
 

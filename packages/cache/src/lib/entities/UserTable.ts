@@ -64,7 +64,8 @@ export class UserTable extends SnowflakeTable {
 		if (bot !== undefined) bits = bot ? bits | BOT : bits & ~BOT;
 		const system = bool(payload, 'system');
 		if (system !== undefined) bits = system ? bits | SYSTEM : bits & ~SYSTEM;
-		if (this.keep.has('avatar') && has(payload, 'avatar')) bits = this.writeAvatar(row, strOrNull(payload, 'avatar') ?? null, bits);
+		if (this.keep.has('avatar') && has(payload, 'avatar'))
+			bits = this.writeAvatar(row, strOrNull(payload, 'avatar') ?? null, bits);
 		const discriminator = str(payload, 'discriminator');
 		if (this.keep.has('discriminator') && discriminator !== undefined) {
 			const value = Number.parseInt(discriminator, 10);
@@ -92,7 +93,8 @@ export class UserTable extends SnowflakeTable {
 			id: uncheckedSnowflake('User', this.idAt(row)),
 			username: this.arena.get(this.username[row] ?? 0) ?? '',
 			globalName: this.arena.get(this.globalName[row] ?? 0),
-			discriminator: (bits & LEGACY_DISCRIMINATOR) !== 0 ? String(discriminator).padStart(4, '0') : String(discriminator),
+			discriminator:
+				(bits & LEGACY_DISCRIMINATOR) !== 0 ? String(discriminator).padStart(4, '0') : String(discriminator),
 			avatar: this.readAvatar(row, bits),
 			bot: (bits & BOT) !== 0,
 			system: (bits & SYSTEM) !== 0,

@@ -35,16 +35,28 @@ export function entityKeyOf(event: string, d: Record<string, unknown>): string {
 	const id = str(d, 'id');
 	const guild = str(d, 'guild_id');
 	const user = isRecord(d.user) ? str(d.user, 'id') : undefined;
-	if (event.startsWith('GUILD_MEMBER_') && event !== 'GUILD_MEMBERS_CHUNK' && guild !== undefined && user !== undefined) return `member:${guild}:${user}`;
+	if (
+		event.startsWith('GUILD_MEMBER_') &&
+		event !== 'GUILD_MEMBERS_CHUNK' &&
+		guild !== undefined &&
+		user !== undefined
+	)
+		return `member:${guild}:${user}`;
 	if (event.startsWith('GUILD_ROLE_') && guild !== undefined) {
 		const role = isRecord(d.role) ? str(d.role, 'id') : str(d, 'role_id');
 		if (role !== undefined) return `role:${guild}:${role}`;
 	}
-	if ((event === 'GUILD_CREATE' || event === 'GUILD_UPDATE' || event === 'GUILD_DELETE') && id !== undefined) return `guild:${id}`;
-	if ((event.startsWith('CHANNEL_') || event.startsWith('THREAD_')) && event !== 'THREAD_LIST_SYNC' && id !== undefined) return `channel:${id}`;
+	if ((event === 'GUILD_CREATE' || event === 'GUILD_UPDATE' || event === 'GUILD_DELETE') && id !== undefined)
+		return `guild:${id}`;
+	if (
+		(event.startsWith('CHANNEL_') || event.startsWith('THREAD_')) &&
+		event !== 'THREAD_LIST_SYNC' &&
+		id !== undefined
+	)
+		return `channel:${id}`;
 	const channel = str(d, 'channel_id');
-	if (event.startsWith('MESSAGE_') && event !== 'MESSAGE_DELETE_BULK' && channel !== undefined && id !== undefined) return `message:${channel}:${id}`;
+	if (event.startsWith('MESSAGE_') && event !== 'MESSAGE_DELETE_BULK' && channel !== undefined && id !== undefined)
+		return `message:${channel}:${id}`;
 	if (event === 'USER_UPDATE' && id !== undefined) return `user:${id}`;
 	return `event:${event}`;
 }
-

@@ -55,18 +55,24 @@ export const CacheErrorMessages: { readonly [C in CacheErrorCode]: (...details: 
 	CACHE_TIER_UNAVAILABLE: (tier: string, operation: string, why: string) =>
 		`The ${tier} tier could not ${operation} (${why}); it is failing over: the other tiers keep serving and its writes are replayed once it is back.`,
 	CACHE_SERIALIZATION_FAILED: (direction: 'encode' | 'decode', why: string) =>
-		direction === 'encode' ? `A value could not be encoded for the cache: ${why}.` : `A stored value could not be decoded: ${why}.`,
+		direction === 'encode'
+			? `A value could not be encoded for the cache: ${why}.`
+			: `A stored value could not be decoded: ${why}.`,
 	CACHE_INVALID_KEY: (problem: string) => `Invalid cache key: ${problem}.`,
-	CACHE_INVALID_OPTION: (option: string, expected: string, got: string) => `Option "${option}" must be ${expected}, got ${got}.`,
+	CACHE_INVALID_OPTION: (option: string, expected: string, got: string) =>
+		`Option "${option}" must be ${expected}, got ${got}.`,
 	CACHE_INVALID_VALUE: (key: string) => `Cannot cache undefined for "${key}"; call delete() to remove a key.`,
-	CACHE_UNKNOWN_SERIALIZER: (id: number) => `A stored value uses serializer id ${id}, which is not registered; register it on the SerializerRegistry.`,
-	CACHE_SERIALIZER_ID_TAKEN: (id: number, existing: string) => `Serializer id ${id} is already taken by "${existing}"; give the new serializer another id (1–127).`,
+	CACHE_UNKNOWN_SERIALIZER: (id: number) =>
+		`A stored value uses serializer id ${id}, which is not registered; register it on the SerializerRegistry.`,
+	CACHE_SERIALIZER_ID_TAKEN: (id: number, existing: string) =>
+		`Serializer id ${id} is already taken by "${existing}"; give the new serializer another id (1–127).`,
 	CACHE_MIGRATION_FAILED: (why: string) => `A stored value cannot be migrated: ${why}.`,
 	CACHE_CLOSED: (what: string) => `${what} was used after close(); create a new one.`,
 	CACHE_INVALID_EVENT: () => 'EntityCache.handle() expects a gateway dispatch object { t: string, d: unknown }.',
 	CACHE_VALUE_TOO_LARGE: (what: string, bytes: number, maxValueSize: number) =>
 		`${what} is ${bytes} bytes, more than the codec's maxValueSize of ${maxValueSize}; store it in parts, or raise maxValueSize if such values are genuine.`,
-	CACHE_DEPENDENCY_MISSING: (feature: string, pkg: string, why: string) => `${feature} needs the "${pkg}" package (${why}): install it (npm install ${pkg}).`,
+	CACHE_DEPENDENCY_MISSING: (feature: string, pkg: string, why: string) =>
+		`${feature} needs the "${pkg}" package (${why}): install it (npm install ${pkg}).`,
 };
 
 /** Options of a {@link CacheError}. */
@@ -86,7 +92,11 @@ export class CacheError extends OvenError<CacheErrorCode> {
 	}
 
 	/** Builds the error with the standard text of `code`. */
-	public static of<C extends CacheErrorCode>(code: C, details: CacheErrorDetails[C], options?: CacheErrorOptions): CacheError {
+	public static of<C extends CacheErrorCode>(
+		code: C,
+		details: CacheErrorDetails[C],
+		options?: CacheErrorOptions,
+	): CacheError {
 		const build: (...parts: CacheErrorDetails[C]) => string = CacheErrorMessages[code];
 		return new CacheError(code, build(...details), options);
 	}
@@ -101,5 +111,10 @@ export class CacheError extends OvenError<CacheErrorCode> {
 export function isValueError(error: unknown): error is CacheError {
 	if (!(error instanceof CacheError)) return false;
 	const code = error.code;
-	return code === 'CACHE_SERIALIZATION_FAILED' || code === 'CACHE_MIGRATION_FAILED' || code === 'CACHE_UNKNOWN_SERIALIZER' || code === 'CACHE_VALUE_TOO_LARGE';
+	return (
+		code === 'CACHE_SERIALIZATION_FAILED' ||
+		code === 'CACHE_MIGRATION_FAILED' ||
+		code === 'CACHE_UNKNOWN_SERIALIZER' ||
+		code === 'CACHE_VALUE_TOO_LARGE'
+	);
 }

@@ -46,7 +46,9 @@ export function estimateSize(value: unknown): number {
 			if (value === null) return 8;
 			if (Buffer.isBuffer(value)) return 80 + value.length;
 			try {
-				const json: unknown = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+				const json: unknown = JSON.stringify(value, (_k, v: unknown) =>
+					typeof v === 'bigint' ? v.toString() : v,
+				);
 				return 48 + (typeof json === 'string' ? json.length * 2 : 0);
 			} catch {
 				return 256;
@@ -83,7 +85,12 @@ export class MemoryTier implements CacheTier {
 		const maxSize = options.maxSize ?? 0;
 		this.lru = new LRUCache<string, Slot>({
 			max: options.max ?? 10_000,
-			...(maxSize > 0 ? { maxSize, sizeCalculation: (slot: Slot, key: string) => Math.max(1, Math.ceil(sizeOf(slot.value, key))) } : {}),
+			...(maxSize > 0
+				? {
+						maxSize,
+						sizeCalculation: (slot: Slot, key: string) => Math.max(1, Math.ceil(sizeOf(slot.value, key))),
+					}
+				: {}),
 			ttl: options.ttl ?? 0,
 			updateAgeOnGet: options.slidingTtl ?? false,
 			ttlAutopurge: false,

@@ -27,7 +27,12 @@ export interface PostgresTierOptions {
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}(?:\.[A-Za-z_][A-Za-z0-9_]{0,62})?$/;
 
 function isRow(value: unknown): value is { key: string; value: Buffer } {
-	return typeof value === 'object' && value !== null && typeof Reflect.get(value, 'key') === 'string' && Buffer.isBuffer(Reflect.get(value, 'value'));
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		typeof Reflect.get(value, 'key') === 'string' &&
+		Buffer.isBuffer(Reflect.get(value, 'value'))
+	);
 }
 
 function keyOf(value: unknown): string | undefined {
@@ -73,7 +78,11 @@ export class PostgresTier implements CacheTier {
 		assertNumberOption('queryTimeout', options.queryTimeout, 1);
 		const table = options.table ?? 'ovenjs_cache';
 		if (!IDENTIFIER.test(table)) {
-			throw CacheError.of('CACHE_INVALID_OPTION', ['table', 'an SQL identifier (letters, digits, _; optionally schema.table)', JSON.stringify(table)]);
+			throw CacheError.of('CACHE_INVALID_OPTION', [
+				'table',
+				'an SQL identifier (letters, digits, _; optionally schema.table)',
+				JSON.stringify(table),
+			]);
 		}
 		this.table = table
 			.split('.')
@@ -117,13 +126,19 @@ export class PostgresTier implements CacheTier {
 	}
 
 	public async has(key: string): Promise<boolean> {
-		const result = await this.query(`SELECT 1 FROM ${this.table} WHERE key = $1 AND (expires_at IS NULL OR expires_at > $2)`, [key, Date.now()]);
+		const result = await this.query(
+			`SELECT 1 FROM ${this.table} WHERE key = $1 AND (expires_at IS NULL OR expires_at > $2)`,
+			[key, Date.now()],
+		);
 		return result.rows.length > 0;
 	}
 
 	public async mget(keys: readonly string[]): Promise<unknown[]> {
 		if (keys.length === 0) return [];
-		const result = await this.query(`SELECT key, value FROM ${this.table} WHERE key = ANY($1::text[]) AND (expires_at IS NULL OR expires_at > $2)`, [keys, Date.now()]);
+		const result = await this.query(
+			`SELECT key, value FROM ${this.table} WHERE key = ANY($1::text[]) AND (expires_at IS NULL OR expires_at > $2)`,
+			[keys, Date.now()],
+		);
 		const found = new Map<string, Buffer>();
 		for (const row of result.rows) if (isRow(row)) found.set(row.key, row.value);
 		return keys.map((key) => {
@@ -143,7 +158,12 @@ export class PostgresTier implements CacheTier {
 			const params: unknown[] = [];
 			const tuples = chunk.map((entry) => {
 				const ttl = (entry.options?.ttl ?? 0) > 0 ? (entry.options?.ttl ?? 0) : this.ttl;
-				params.push(entry.key, this.codec.encode(entry.value), [...(entry.options?.tags ?? [])], ttl > 0 ? now + ttl : null);
+				params.push(
+					entry.key,
+					this.codec.encode(entry.value),
+					[...(entry.options?.tags ?? [])],
+					ttl > 0 ? now + ttl : null,
+				);
 				const base = params.length - 4;
 				return `($${base + 1}, $${base + 2}, $${base + 3}::text[], $${base + 4}::bigint)`;
 			});
@@ -155,7 +175,9 @@ export class PostgresTier implements CacheTier {
 	}
 
 	public async deleteByTag(tag: string): Promise<string[]> {
-		const result = await this.query(`DELETE FROM ${this.table} WHERE tags @> ARRAY[$1]::text[] RETURNING key`, [tag]);
+		const result = await this.query(`DELETE FROM ${this.table} WHERE tags @> ARRAY[$1]::text[] RETURNING key`, [
+			tag,
+		]);
 		const keys: string[] = [];
 		for (const row of result.rows) {
 			const key = keyOf(row);
@@ -165,13 +187,17 @@ export class PostgresTier implements CacheTier {
 	}
 
 	public async deleteByPattern(pattern: string): Promise<number> {
-		const result = await this.query(`DELETE FROM ${this.table} WHERE key LIKE $1 ESCAPE '\\'`, [globToLike(pattern)]);
+		const result = await this.query(`DELETE FROM ${this.table} WHERE key LIKE $1 ESCAPE '\\'`, [
+			globToLike(pattern),
+		]);
 		return result.rowCount ?? 0;
 	}
 
 	/** Deletes expired rows now; resolves to how many. Runs every `sweepInterval` ms on its own. */
 	public async sweepExpired(): Promise<number> {
-		const result = await this.query(`DELETE FROM ${this.table} WHERE expires_at IS NOT NULL AND expires_at <= $1`, [Date.now()]);
+		const result = await this.query(`DELETE FROM ${this.table} WHERE expires_at IS NOT NULL AND expires_at <= $1`, [
+			Date.now(),
+		]);
 		return result.rowCount ?? 0;
 	}
 
@@ -202,9 +228,13 @@ export class PostgresTier implements CacheTier {
 	private ensureSchema(): Promise<void> {
 		this.schema ??= (async () => {
 			const index = this.table.replace(/"/g, '').replace(/\./g, '_');
-			await this.pool.query(`CREATE TABLE IF NOT EXISTS ${this.table} (key text PRIMARY KEY, value bytea NOT NULL, tags text[] NOT NULL DEFAULT '{}', expires_at bigint)`);
+			await this.pool.query(
+				`CREATE TABLE IF NOT EXISTS ${this.table} (key text PRIMARY KEY, value bytea NOT NULL, tags text[] NOT NULL DEFAULT '{}', expires_at bigint)`,
+			);
 			await this.pool.query(`CREATE INDEX IF NOT EXISTS "${index}_tags" ON ${this.table} USING GIN (tags)`);
-			await this.pool.query(`CREATE INDEX IF NOT EXISTS "${index}_expires" ON ${this.table} (expires_at) WHERE expires_at IS NOT NULL`);
+			await this.pool.query(
+				`CREATE INDEX IF NOT EXISTS "${index}_expires" ON ${this.table} (expires_at) WHERE expires_at IS NOT NULL`,
+			);
 		})().catch((error: unknown) => {
 			this.schema = undefined;
 			throw error;
@@ -212,15 +242,23 @@ export class PostgresTier implements CacheTier {
 		return this.schema;
 	}
 
-	private async query(text: string, params: readonly unknown[], schema = true): Promise<pg.QueryResult<Record<string, unknown>>> {
+	private async query(
+		text: string,
+		params: readonly unknown[],
+		schema = true,
+	): Promise<pg.QueryResult<Record<string, unknown>>> {
 		try {
 			if (schema) await this.ensureSchema();
 			return await this.pool.query<Record<string, unknown>>(text, [...params]);
 		} catch (error) {
-			throw CacheError.of('CACHE_TIER_UNAVAILABLE', [this.name, 'complete a PostgreSQL query', error instanceof Error ? error.message : String(error)], {
-				cause: error,
-				tier: this.name,
-			});
+			throw CacheError.of(
+				'CACHE_TIER_UNAVAILABLE',
+				[this.name, 'complete a PostgreSQL query', error instanceof Error ? error.message : String(error)],
+				{
+					cause: error,
+					tier: this.name,
+				},
+			);
 		}
 	}
 }

@@ -78,7 +78,11 @@ export class RedisTier implements CacheTier {
 	}
 
 	public async get(key: string): Promise<unknown> {
-		const bytes = await this.run(() => (this.sliding ? this.client.getexBuffer(this.valueKey(key), 'PX', this.ttl) : this.client.getBuffer(this.valueKey(key))));
+		const bytes = await this.run(() =>
+			this.sliding
+				? this.client.getexBuffer(this.valueKey(key), 'PX', this.ttl)
+				: this.client.getBuffer(this.valueKey(key)),
+		);
 		return bytes === null ? undefined : this.codec.decode(bytes);
 	}
 
@@ -148,9 +152,10 @@ export class RedisTier implements CacheTier {
 	}
 
 	public async close(): Promise<void> {
-		if (this.owned && this.client.status !== 'end') await this.client.quit().catch(() => {
-			this.client.disconnect();
-		});
+		if (this.owned && this.client.status !== 'end')
+			await this.client.quit().catch(() => {
+				this.client.disconnect();
+			});
 	}
 
 	private async deleteMatching(match: string): Promise<number> {
@@ -176,10 +181,14 @@ export class RedisTier implements CacheTier {
 		try {
 			return await command();
 		} catch (error) {
-			throw CacheError.of('CACHE_TIER_UNAVAILABLE', [this.name, 'complete a Redis command', error instanceof Error ? error.message : String(error)], {
-				cause: error,
-				tier: this.name,
-			});
+			throw CacheError.of(
+				'CACHE_TIER_UNAVAILABLE',
+				[this.name, 'complete a Redis command', error instanceof Error ? error.message : String(error)],
+				{
+					cause: error,
+					tier: this.name,
+				},
+			);
 		}
 	}
 }

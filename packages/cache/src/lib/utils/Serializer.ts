@@ -24,9 +24,22 @@ function loadMsgpackr(): Pick<typeof Msgpackr, 'Packr'> {
 	try {
 		loaded = lazyRequire('msgpackr');
 	} catch (error) {
-		throw CacheError.of('CACHE_DEPENDENCY_MISSING', ['The msgpack serializer (or use jsonSerializer())', 'msgpackr', `it could not be loaded: ${error instanceof Error ? error.message : String(error)}`], { cause: error });
+		throw CacheError.of(
+			'CACHE_DEPENDENCY_MISSING',
+			[
+				'The msgpack serializer (or use jsonSerializer())',
+				'msgpackr',
+				`it could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
+			],
+			{ cause: error },
+		);
 	}
-	if (!isMsgpackr(loaded)) throw CacheError.of('CACHE_DEPENDENCY_MISSING', ['The msgpack serializer', 'msgpackr@>=1.11', 'the version that loaded has no Packr export']);
+	if (!isMsgpackr(loaded))
+		throw CacheError.of('CACHE_DEPENDENCY_MISSING', [
+			'The msgpack serializer',
+			'msgpackr@>=1.11',
+			'the version that loaded has no Packr export',
+		]);
 	return loaded;
 }
 
@@ -68,7 +81,11 @@ export class SerializerRegistry {
 	/** Adds a serializer; throws `CACHE_INVALID_OPTION` for an id outside 1–127, `CACHE_SERIALIZER_ID_TAKEN` for one already taken. */
 	public register(serializer: Serializer): this {
 		if (!Number.isInteger(serializer.id) || serializer.id < 1 || serializer.id > 127) {
-			throw CacheError.of('CACHE_INVALID_OPTION', [`id of serializer "${serializer.name}"`, 'an integer 1–127', String(serializer.id)]);
+			throw CacheError.of('CACHE_INVALID_OPTION', [
+				`id of serializer "${serializer.name}"`,
+				'an integer 1–127',
+				String(serializer.id),
+			]);
 		}
 		const existing = this.byId.get(serializer.id);
 		if (existing !== undefined && existing !== serializer) {
@@ -130,7 +147,9 @@ export const DefaultValueCodecOptions = {
 	compressThreshold: 1024,
 	maxValueSize: 64 * 1024 * 1024,
 	schemaVersion: 0,
-} as const satisfies Required<Pick<ValueCodecOptions, 'serializer' | 'compressThreshold' | 'maxValueSize' | 'schemaVersion'>>;
+} as const satisfies Required<
+	Pick<ValueCodecOptions, 'serializer' | 'compressThreshold' | 'maxValueSize' | 'schemaVersion'>
+>;
 
 const COMPRESSED = 0x80;
 /** Flags, schema version, uncompressed length (u32), then lz4's own length prefix (u32). */
@@ -158,7 +177,11 @@ export class ValueCodec {
 		assertNumberOption('maxValueSize', options.maxValueSize, 1);
 		const max = options.maxValueSize ?? DefaultValueCodecOptions.maxValueSize;
 		if (!Number.isInteger(max) || max > 0xff_ff_ff_ff) {
-			throw CacheError.of('CACHE_INVALID_OPTION', ['maxValueSize', 'an integer from 1 to 4294967295 (the header stores a u32)', String(max)]);
+			throw CacheError.of('CACHE_INVALID_OPTION', [
+				'maxValueSize',
+				'an integer from 1 to 4294967295 (the header stores a u32)',
+				String(max),
+			]);
 		}
 		this.maxValueSize = max;
 		const version = options.schemaVersion ?? DefaultValueCodecOptions.schemaVersion;
@@ -178,17 +201,29 @@ export class ValueCodec {
 		try {
 			payload = this.writer.encode(value);
 		} catch (error) {
-			throw CacheError.of('CACHE_SERIALIZATION_FAILED', ['encode', `the ${this.writer.name} serializer threw ${String(error)}`], { cause: error });
+			throw CacheError.of(
+				'CACHE_SERIALIZATION_FAILED',
+				['encode', `the ${this.writer.name} serializer threw ${String(error)}`],
+				{ cause: error },
+			);
 		}
 		if (payload.length > this.maxValueSize) {
-			throw CacheError.of('CACHE_VALUE_TOO_LARGE', [`The value encoded with ${this.writer.name}`, payload.length, this.maxValueSize]);
+			throw CacheError.of('CACHE_VALUE_TOO_LARGE', [
+				`The value encoded with ${this.writer.name}`,
+				payload.length,
+				this.maxValueSize,
+			]);
 		}
 		if (this.threshold >= 0 && payload.length > this.threshold) {
 			let framed: Buffer;
 			try {
 				framed = lz4().compress(payload);
 			} catch (error) {
-				throw CacheError.of('CACHE_SERIALIZATION_FAILED', ['encode', `lz4 could not compress its ${payload.length} bytes: ${String(error)}`], { cause: error });
+				throw CacheError.of(
+					'CACHE_SERIALIZATION_FAILED',
+					['encode', `lz4 could not compress its ${payload.length} bytes: ${String(error)}`],
+					{ cause: error },
+				);
 			}
 			if (framed.length < payload.length) {
 				const header = Buffer.allocUnsafe(6);
@@ -205,19 +240,32 @@ export class ValueCodec {
 	/** The decompressed payload of a value marked compressed, after checking what its header claims. */
 	private decompress(bytes: Buffer, serializer: Serializer): Buffer {
 		if (bytes.length < COMPRESSED_HEADER) {
-			throw CacheError.of('CACHE_SERIALIZATION_FAILED', ['decode', `it is marked lz4-compressed but is ${bytes.length} bytes long, shorter than the ${COMPRESSED_HEADER}-byte header`]);
+			throw CacheError.of('CACHE_SERIALIZATION_FAILED', [
+				'decode',
+				`it is marked lz4-compressed but is ${bytes.length} bytes long, shorter than the ${COMPRESSED_HEADER}-byte header`,
+			]);
 		}
 		const stated = bytes.readUInt32LE(2);
 		const prefix = bytes.readUInt32LE(6);
 		if (stated !== prefix) {
-			throw CacheError.of('CACHE_SERIALIZATION_FAILED', ['decode', `its lz4 header is corrupt: it states ${stated} bytes, and its lz4 block ${prefix}`]);
+			throw CacheError.of('CACHE_SERIALIZATION_FAILED', [
+				'decode',
+				`its lz4 header is corrupt: it states ${stated} bytes, and its lz4 block ${prefix}`,
+			]);
 		}
 		if (stated > this.maxValueSize) {
-			throw CacheError.of('CACHE_VALUE_TOO_LARGE', [`A stored ${serializer.name} value, decompressed (refused before allocating),`, stated, this.maxValueSize]);
+			throw CacheError.of('CACHE_VALUE_TOO_LARGE', [
+				`A stored ${serializer.name} value, decompressed (refused before allocating),`,
+				stated,
+				this.maxValueSize,
+			]);
 		}
 		const blockLength = bytes.length - COMPRESSED_HEADER;
 		if (stated > blockLength * LZ4_MAX_RATIO) {
-			throw CacheError.of('CACHE_SERIALIZATION_FAILED', ['decode', `it claims to decompress to ${stated} bytes from a ${blockLength}-byte lz4 block, which can expand at most ${LZ4_MAX_RATIO} times; it is corrupt`]);
+			throw CacheError.of('CACHE_SERIALIZATION_FAILED', [
+				'decode',
+				`it claims to decompress to ${stated} bytes from a ${blockLength}-byte lz4 block, which can expand at most ${LZ4_MAX_RATIO} times; it is corrupt`,
+			]);
 		}
 		return lz4().decompress(bytes.subarray(6), stated);
 	}
@@ -226,7 +274,11 @@ export class ValueCodec {
 		try {
 			return JSON.parse(bytes.toString('utf8'));
 		} catch (error) {
-			throw CacheError.of('CACHE_SERIALIZATION_FAILED', ['decode', `it looks like JSON text but does not parse: ${String(error)}`], { cause: error });
+			throw CacheError.of(
+				'CACHE_SERIALIZATION_FAILED',
+				['decode', `it looks like JSON text but does not parse: ${String(error)}`],
+				{ cause: error },
+			);
 		}
 	}
 
@@ -237,13 +289,20 @@ export class ValueCodec {
 	 * `CACHE_UNKNOWN_SERIALIZER` and `CACHE_MIGRATION_FAILED`.
 	 */
 	public decode(bytes: Buffer): unknown {
-		if (bytes.length < 2) throw CacheError.of('CACHE_SERIALIZATION_FAILED', ['decode', `it is ${bytes.length} bytes long; at least 2 header bytes are required`]);
+		if (bytes.length < 2)
+			throw CacheError.of('CACHE_SERIALIZATION_FAILED', [
+				'decode',
+				`it is ${bytes.length} bytes long; at least 2 header bytes are required`,
+			]);
 		const flags = bytes[0] ?? 0;
 		const version = bytes[1] ?? 0;
 		// JSON fallback: a value written as plain JSON text by another client (`{`, `[` or `"` first) is read as JSON.
-		if ((flags === 0x7b || flags === 0x5b || flags === 0x22) && !this.registry.has(flags & ~COMPRESSED)) return this.decodeJsonText(bytes);
+		if ((flags === 0x7b || flags === 0x5b || flags === 0x22) && !this.registry.has(flags & ~COMPRESSED))
+			return this.decodeJsonText(bytes);
 		if (version > this.schemaVersion) {
-			throw CacheError.of('CACHE_MIGRATION_FAILED', [`it has schema version ${version}, newer than this codec's ${this.schemaVersion}; upgrade this process`]);
+			throw CacheError.of('CACHE_MIGRATION_FAILED', [
+				`it has schema version ${version}, newer than this codec's ${this.schemaVersion}; upgrade this process`,
+			]);
 		}
 		const serializer = this.registry.get(flags & ~COMPRESSED);
 		let payload: Buffer;
@@ -252,27 +311,42 @@ export class ValueCodec {
 		} else {
 			payload = bytes.subarray(2);
 			if (payload.length > this.maxValueSize) {
-				throw CacheError.of('CACHE_VALUE_TOO_LARGE', [`A stored ${serializer.name} value`, payload.length, this.maxValueSize]);
+				throw CacheError.of('CACHE_VALUE_TOO_LARGE', [
+					`A stored ${serializer.name} value`,
+					payload.length,
+					this.maxValueSize,
+				]);
 			}
 		}
 		let value: unknown;
 		try {
 			value = serializer.decode(payload);
 		} catch (error) {
-			throw CacheError.of('CACHE_SERIALIZATION_FAILED', ['decode', `${serializer.name} threw ${String(error)}`], { cause: error });
+			throw CacheError.of('CACHE_SERIALIZATION_FAILED', ['decode', `${serializer.name} threw ${String(error)}`], {
+				cause: error,
+			});
 		}
 		if (hasReplacedPrototype(value)) {
-			throw CacheError.of('CACHE_SERIALIZATION_FAILED', ['decode', `decoded with ${serializer.name}, it holds an object whose prototype was replaced (a "__proto__" key assigned instead of defined); it was refused`]);
+			throw CacheError.of('CACHE_SERIALIZATION_FAILED', [
+				'decode',
+				`decoded with ${serializer.name}, it holds an object whose prototype was replaced (a "__proto__" key assigned instead of defined); it was refused`,
+			]);
 		}
 		for (let v = version; v < this.schemaVersion; v++) {
 			const migrate = this.migrations[v];
 			if (migrate === undefined) {
-				throw CacheError.of('CACHE_MIGRATION_FAILED', [`it has schema version ${version} but no migration from ${v} to ${v + 1} is registered`]);
+				throw CacheError.of('CACHE_MIGRATION_FAILED', [
+					`it has schema version ${version} but no migration from ${v} to ${v + 1} is registered`,
+				]);
 			}
 			try {
 				value = migrate(value);
 			} catch (error) {
-				throw CacheError.of('CACHE_MIGRATION_FAILED', [`the migration from schema version ${v} to ${v + 1} threw ${String(error)}`], { cause: error });
+				throw CacheError.of(
+					'CACHE_MIGRATION_FAILED',
+					[`the migration from schema version ${v} to ${v + 1} threw ${String(error)}`],
+					{ cause: error },
+				);
 			}
 		}
 		return value;

@@ -61,7 +61,10 @@ export function compileGlob(pattern: string): CompiledGlob {
 	}
 	const head = segment(parts[0] ?? '');
 	const tail = segment(parts[parts.length - 1] ?? '');
-	const middle = parts.slice(1, -1).filter((part) => part.length > 0).map(segment);
+	const middle = parts
+		.slice(1, -1)
+		.filter((part) => part.length > 0)
+		.map(segment);
 	const minLength = pattern.length - (parts.length - 1);
 	if (middle.length === 0 && tail.text.length === 0 && !head.wild) {
 		const prefix = head.text;
@@ -89,10 +92,7 @@ function escapeLiteral(text: string): string {
 }
 
 function segmentSource(text: string): string {
-	return text
-		.split('?')
-		.map(escapeLiteral)
-		.join('[\\s\\S]');
+	return text.split('?').map(escapeLiteral).join('[\\s\\S]');
 }
 
 /**

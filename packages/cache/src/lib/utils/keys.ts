@@ -11,7 +11,9 @@ export function assertKey(key: unknown): asserts key is string {
 	}
 	if (key.length === 0) throw CacheError.of('CACHE_INVALID_KEY', ['keys must not be empty']);
 	if (key.length > MAX_KEY_LENGTH) {
-		throw CacheError.of('CACHE_INVALID_KEY', [`keys must be at most ${MAX_KEY_LENGTH} characters, got ${key.length}; hash long keys first`]);
+		throw CacheError.of('CACHE_INVALID_KEY', [
+			`keys must be at most ${MAX_KEY_LENGTH} characters, got ${key.length}; hash long keys first`,
+		]);
 	}
 }
 
@@ -19,7 +21,11 @@ export function assertKey(key: unknown): asserts key is string {
 export function assertNumberOption(name: string, value: unknown, min: number): void {
 	if (value === undefined) return;
 	if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-		throw CacheError.of('CACHE_INVALID_OPTION', [name, `a finite number >= ${min}`, typeof value === 'number' ? String(value) : typeof value]);
+		throw CacheError.of('CACHE_INVALID_OPTION', [
+			name,
+			`a finite number >= ${min}`,
+			typeof value === 'number' ? String(value) : typeof value,
+		]);
 	}
 }
 
@@ -35,7 +41,9 @@ export function globToRegExp(pattern: string): RegExp {
 /** Throws `CACHE_INVALID_KEY` unless `pattern` is a non-empty string glob. */
 export function assertPattern(pattern: unknown): asserts pattern is string {
 	if (typeof pattern !== 'string' || pattern.length === 0 || pattern.length > MAX_KEY_LENGTH) {
-		throw CacheError.of('CACHE_INVALID_KEY', [`invalidation patterns must be non-empty glob strings of at most ${MAX_KEY_LENGTH} characters`]);
+		throw CacheError.of('CACHE_INVALID_KEY', [
+			`invalidation patterns must be non-empty glob strings of at most ${MAX_KEY_LENGTH} characters`,
+		]);
 	}
 }
 

@@ -15,7 +15,11 @@ export const LZ4_MAX_RATIO = 255;
 
 /** The error for a block that is not valid LZ4. */
 function corrupt(reason: string, cause?: unknown): CacheError {
-	return CacheError.of('CACHE_SERIALIZATION_FAILED', ['decode', `its lz4 block is corrupt: ${reason}`], cause === undefined ? {} : { cause });
+	return CacheError.of(
+		'CACHE_SERIALIZATION_FAILED',
+		['decode', `its lz4 block is corrupt: ${reason}`],
+		cause === undefined ? {} : { cause },
+	);
 }
 
 /** A compressor: `compress` returns `[length u32 LE][block]`; `decompress` takes that and its stated length. */
@@ -47,7 +51,13 @@ const HASH_BITS = 14;
 const hashTable = new Int32Array(1 << HASH_BITS);
 
 function read32(bytes: Uint8Array, at: number): number {
-	return ((bytes[at] ?? 0) | ((bytes[at + 1] ?? 0) << 8) | ((bytes[at + 2] ?? 0) << 16) | ((bytes[at + 3] ?? 0) << 24)) >>> 0;
+	return (
+		((bytes[at] ?? 0) |
+			((bytes[at + 1] ?? 0) << 8) |
+			((bytes[at + 2] ?? 0) << 16) |
+			((bytes[at + 3] ?? 0) << 24)) >>>
+		0
+	);
 }
 
 function hash(sequence: number): number {
@@ -67,7 +77,15 @@ function writeLength(out: Buffer, at: number, length: number): number {
 }
 
 /** One sequence: literals `input[start, end)` then (unless `matchLength` is 0) a match. */
-function writeSequence(out: Buffer, at: number, input: Buffer, start: number, end: number, offset: number, matchLength: number): number {
+function writeSequence(
+	out: Buffer,
+	at: number,
+	input: Buffer,
+	start: number,
+	end: number,
+	offset: number,
+	matchLength: number,
+): number {
 	const literals = end - start;
 	const matchCode = matchLength === 0 ? 0 : matchLength - MIN_MATCH;
 	let position = at;
@@ -103,7 +121,8 @@ export function compressJs(input: Buffer): Buffer {
 				continue;
 			}
 			let matchLength = MIN_MATCH;
-			while (at + matchLength < matchLimit && input[candidate + matchLength] === input[at + matchLength]) matchLength++;
+			while (at + matchLength < matchLimit && input[candidate + matchLength] === input[at + matchLength])
+				matchLength++;
 			position = writeSequence(out, position, input, anchor, at, at - candidate, matchLength);
 			at += matchLength;
 			anchor = at;
@@ -139,7 +158,8 @@ export function decompressJs(framed: Buffer, length: number): Buffer {
 		const token = block[at++] ?? 0;
 		let literals = token >>> 4;
 		if (literals === 15) [literals, at] = readLength(block, at, 15);
-		if (at + literals > block.length || written + literals > length) throw corrupt('literals run past the end of the block or the output');
+		if (at + literals > block.length || written + literals > length)
+			throw corrupt('literals run past the end of the block or the output');
 		block.copy(out, written, at, at + literals);
 		at += literals;
 		written += literals;
@@ -147,7 +167,8 @@ export function decompressJs(framed: Buffer, length: number): Buffer {
 		if (at + 2 > block.length) throw corrupt('the block ends inside a match offset');
 		const offset = (block[at] ?? 0) | ((block[at + 1] ?? 0) << 8);
 		at += 2;
-		if (offset === 0 || offset > written) throw corrupt(`a match refers ${offset} bytes back from position ${written}`);
+		if (offset === 0 || offset > written)
+			throw corrupt(`a match refers ${offset} bytes back from position ${written}`);
 		let matchLength = token & 15;
 		if (matchLength === 15) [matchLength, at] = readLength(block, at, 15);
 		matchLength += MIN_MATCH;
@@ -191,7 +212,8 @@ function nativeLz4(native: NativeLz4): Lz4 {
 				throw corrupt(error instanceof Error ? error.message : String(error), error);
 			}
 			// lz4-napi returns a short buffer for some truncated blocks instead of failing.
-			if (out.length !== length) throw corrupt(`the block decodes to ${out.length} bytes, not the ${length} it states`);
+			if (out.length !== length)
+				throw corrupt(`the block decodes to ${out.length} bytes, not the ${length} it states`);
 			return out;
 		},
 	};

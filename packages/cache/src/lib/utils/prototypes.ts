@@ -17,7 +17,10 @@ function valueOf(descriptor: { readonly value?: unknown } | undefined): unknown 
 
 function isConstructorPrototype(proto: object): boolean {
 	const constructor = valueOf(Reflect.getOwnPropertyDescriptor(proto, 'constructor'));
-	return typeof constructor === 'function' && valueOf(Reflect.getOwnPropertyDescriptor(constructor, 'prototype')) === proto;
+	return (
+		typeof constructor === 'function' &&
+		valueOf(Reflect.getOwnPropertyDescriptor(constructor, 'prototype')) === proto
+	);
 }
 
 /**
@@ -56,7 +59,12 @@ export function hasReplacedPrototype(root: unknown): boolean {
 		} else if (node instanceof Set) {
 			const set: Set<unknown> = node;
 			for (const value of set) push(value);
-		} else if (!(ArrayBuffer.isView(node) || node instanceof ArrayBuffer || node instanceof Date || node instanceof RegExp)) {
+		} else if (!(
+			ArrayBuffer.isView(node) ||
+			node instanceof ArrayBuffer ||
+			node instanceof Date ||
+			node instanceof RegExp
+		)) {
 			for (const name of Object.getOwnPropertyNames(node)) {
 				push(valueOf(Reflect.getOwnPropertyDescriptor(node, name)));
 			}

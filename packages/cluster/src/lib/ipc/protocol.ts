@@ -24,17 +24,33 @@ export type ToProcess = z.infer<typeof ToProcess>;
 /** Messages a process sends to the manager. */
 export const ToManager = z.discriminatedUnion('type', [
 	z.object({ type: z.literal('ovenjs:pong'), id: z.number(), rss: z.number() }),
-	z.object({ type: z.literal('ovenjs:reply'), id: z.number(), ok: z.boolean(), value: z.unknown().optional(), error: ErrorShape.optional() }),
+	z.object({
+		type: z.literal('ovenjs:reply'),
+		id: z.number(),
+		ok: z.boolean(),
+		value: z.unknown().optional(),
+		error: ErrorShape.optional(),
+	}),
 	z.object({ type: z.literal('ovenjs:progress'), ready: z.number().int().min(0), total: z.number().int().min(0) }),
 	z.object({ type: z.literal('ovenjs:ready') }),
-	z.object({ type: z.literal('ovenjs:broadcast'), id: z.number(), name: z.string(), data: z.unknown(), timeout: z.number().positive() }),
+	z.object({
+		type: z.literal('ovenjs:broadcast'),
+		id: z.number(),
+		name: z.string(),
+		data: z.unknown(),
+		timeout: z.number().positive(),
+	}),
 ]);
 export type ToManager = z.infer<typeof ToManager>;
 
 /** One process's answer to a broadcast: its value, or why it has none (down, timed out, failed). */
 export type BroadcastResult<T = unknown> =
 	| { readonly processId: number; readonly ok: true; readonly value: T }
-	| { readonly processId: number; readonly ok: false; readonly error: { readonly code: string; readonly message: string } };
+	| {
+			readonly processId: number;
+			readonly ok: false;
+			readonly error: { readonly code: string; readonly message: string };
+	  };
 
 /** A result check, such as a zod schema: `parse` returns the value typed or throws. */
 export interface ResultSchema<T> {
@@ -43,5 +59,9 @@ export interface ResultSchema<T> {
 
 export const BroadcastResultShape = z.union([
 	z.object({ processId: z.number(), ok: z.literal(true), value: z.unknown() }),
-	z.object({ processId: z.number(), ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
+	z.object({
+		processId: z.number(),
+		ok: z.literal(false),
+		error: z.object({ code: z.string(), message: z.string() }),
+	}),
 ]);

@@ -37,7 +37,11 @@ export interface JetStreamPublisherOptions {
 }
 
 /** Defaults of {@link JetStreamPublisherOptions}. */
-export const DefaultJetStreamPublisherOptions = { subjectPrefix: DefaultJetStreamNames.subjectPrefix, maxPending: 10_000, publishTimeout: 10_000 } as const satisfies Partial<JetStreamPublisherOptions>;
+export const DefaultJetStreamPublisherOptions = {
+	subjectPrefix: DefaultJetStreamNames.subjectPrefix,
+	maxPending: 10_000,
+	publishTimeout: 10_000,
+} as const satisfies Partial<JetStreamPublisherOptions>;
 
 /** Events of {@link JetStreamPublisher}. */
 export interface JetStreamPublisherEvents {
@@ -98,7 +102,11 @@ export class JetStreamPublisher extends Emitter<JetStreamPublisherEvents> {
 		const d = DefaultJetStreamPublisherOptions;
 		for (const key of ['maxPending', 'publishTimeout'] as const) {
 			const value = options[key];
-			if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new ClusterError('CLUSTER_INVALID_OPTION', `JetStreamPublisher ${key} must be a positive integer, got ${String(value)}.`);
+			if (value !== undefined && (!Number.isInteger(value) || value < 1))
+				throw new ClusterError(
+					'CLUSTER_INVALID_OPTION',
+					`JetStreamPublisher ${key} must be a positive integer, got ${String(value)}.`,
+				);
 		}
 		this.#js = options.nats.jetstream();
 		this.#sessions = options.sessions;
@@ -122,13 +130,21 @@ export class JetStreamPublisher extends Emitter<JetStreamPublisherEvents> {
 	 * `retrieveSessionInfo` / `updateSessionInfo` for the `WebSocketManager`: sessions come from the store, and the
 	 * stored sequence is the last one JetStream acknowledged (not merely received).
 	 */
-	public sessionHooks(): { retrieveSessionInfo: (shardId: number) => Promise<SessionInfo | null>; updateSessionInfo: (shardId: number, info: SessionInfo | null) => Promise<void> | undefined } {
+	public sessionHooks(): {
+		retrieveSessionInfo: (shardId: number) => Promise<SessionInfo | null>;
+		updateSessionInfo: (shardId: number, info: SessionInfo | null) => Promise<void> | undefined;
+	} {
 		return {
 			retrieveSessionInfo: async (shardId) => {
 				const info = await this.#sessions.retrieve(shardId);
 				const state = this.#state(shardId);
 				if (info !== null) {
-					state.session = { sessionId: info.sessionId, resumeUrl: info.resumeUrl, shardId: info.shardId, shardCount: info.shardCount };
+					state.session = {
+						sessionId: info.sessionId,
+						resumeUrl: info.resumeUrl,
+						shardId: info.shardId,
+						shardCount: info.shardCount,
+					};
 					state.acked = info.sequence;
 					state.published = info.sequence;
 				}
@@ -148,7 +164,12 @@ export class JetStreamPublisher extends Emitter<JetStreamPublisherEvents> {
 					return this.#sessions.update(shardId, { ...state.session, sequence: state.acked });
 				}
 				// A new session (READY): nothing of it was published yet; READY's sequence is where a resume starts.
-				state.session = { sessionId: info.sessionId, resumeUrl: info.resumeUrl, shardId: info.shardId, shardCount: info.shardCount };
+				state.session = {
+					sessionId: info.sessionId,
+					resumeUrl: info.resumeUrl,
+					shardId: info.shardId,
+					shardCount: info.shardCount,
+				};
 				state.acked = info.sequence;
 				state.published = 0;
 				state.stalled = false;
@@ -173,7 +194,15 @@ export class JetStreamPublisher extends Emitter<JetStreamPublisherEvents> {
 		if (session === null) {
 			// No session known for this shard: the manager was not given sessionHooks(), or READY is still to come.
 			this.#dropped++;
-			this.#stall(event.shardId, state, new ClusterError('CLUSTER_INVALID_OPTION', `Shard ${event.shardId}: a ${event.t} arrived for a shard without a known session, so it cannot be published with its session and sequence; pass publisher.sessionHooks() to the WebSocketManager options.`, { shardId: event.shardId }));
+			this.#stall(
+				event.shardId,
+				state,
+				new ClusterError(
+					'CLUSTER_INVALID_OPTION',
+					`Shard ${event.shardId}: a ${event.t} arrived for a shard without a known session, so it cannot be published with its session and sequence; pass publisher.sessionHooks() to the WebSocketManager options.`,
+					{ shardId: event.shardId },
+				),
+			);
 			return;
 		}
 		if (state.stalled) {
@@ -181,7 +210,15 @@ export class JetStreamPublisher extends Emitter<JetStreamPublisherEvents> {
 			return;
 		}
 		if (this.#pending >= this.#maxPending) {
-			this.#stall(event.shardId, state, new ClusterError('CLUSTER_BACKPRESSURE', `Shard ${event.shardId}: ${this.#pending} dispatches wait for JetStream acknowledgements (maxPending ${this.#maxPending}); the shard stops publishing at sequence ${state.acked} and resumes from there when restarted.`, { shardId: event.shardId }));
+			this.#stall(
+				event.shardId,
+				state,
+				new ClusterError(
+					'CLUSTER_BACKPRESSURE',
+					`Shard ${event.shardId}: ${this.#pending} dispatches wait for JetStream acknowledgements (maxPending ${this.#maxPending}); the shard stops publishing at sequence ${state.acked} and resumes from there when restarted.`,
+					{ shardId: event.shardId },
+				),
+			);
 			this.#dropped++;
 			return;
 		}
@@ -200,7 +237,11 @@ export class JetStreamPublisher extends Emitter<JetStreamPublisherEvents> {
 		const sequence = event.s;
 		const labels = { process: this.#label, shard: String(shardId) };
 		const done = this.#js
-			.publish(dispatchSubject(this.#prefix, shardId, event.t), event.raw, { msgID: `${shardId}:${sessionId}:${sequence}`, headers: h, timeout: this.#timeout })
+			.publish(dispatchSubject(this.#prefix, shardId, event.t), event.raw, {
+				msgID: `${shardId}:${sessionId}:${sequence}`,
+				headers: h,
+				timeout: this.#timeout,
+			})
 			.then(
 				(ack: PubAck) => {
 					if (ack.duplicate) this.#duplicates++;
@@ -211,7 +252,16 @@ export class JetStreamPublisher extends Emitter<JetStreamPublisherEvents> {
 					void this.#sessions.update(shardId, { ...state.session, sequence })?.catch(() => undefined);
 				},
 				(error: unknown) => {
-					if (state.session?.sessionId === sessionId) this.#stall(shardId, state, new ClusterError('CLUSTER_BACKPRESSURE', `Shard ${shardId}: publishing sequence ${sequence} to JetStream failed; the shard stops publishing at sequence ${state.acked} and resumes from there when restarted.`, { shardId, cause: error }));
+					if (state.session?.sessionId === sessionId)
+						this.#stall(
+							shardId,
+							state,
+							new ClusterError(
+								'CLUSTER_BACKPRESSURE',
+								`Shard ${shardId}: publishing sequence ${sequence} to JetStream failed; the shard stops publishing at sequence ${state.acked} and resumes from there when restarted.`,
+								{ shardId, cause: error },
+							),
+						);
 				},
 			)
 			.finally(() => {

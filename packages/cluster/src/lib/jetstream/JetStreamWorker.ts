@@ -1,7 +1,15 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import { GatewayDispatch } from '@ovenjs/ws';
 import { Emitter } from '@ovenjs/types';
-import { AckPolicy, DeliverPolicy, nanos, type ConsumerMessages, type JetStreamManager, type JsMsg, type NatsConnection } from 'nats';
+import {
+	AckPolicy,
+	DeliverPolicy,
+	nanos,
+	type ConsumerMessages,
+	type JetStreamManager,
+	type JsMsg,
+	type NatsConnection,
+} from 'nats';
 import { ClusterError } from '../errors/ClusterError.js';
 import { DefaultJetStreamNames, DispatchHeaders } from './subjects.js';
 import type { MetricSink } from './metrics.js';
@@ -9,7 +17,7 @@ import type { MetricSink } from './metrics.js';
 /** A dispatch as a worker receives it: the gateway's event plus its session. */
 export class WorkerDispatch extends GatewayDispatch {
 	/** The sequence number within the shard's session (always set on a published dispatch). */
-	public declare readonly s: number;
+	declare public readonly s: number;
 	/** The session the event belongs to. */
 	public readonly sessionId: string;
 	/** Whether JetStream delivered it before (the previous worker died before acknowledging it). */
@@ -24,7 +32,15 @@ export class WorkerDispatch extends GatewayDispatch {
 
 /** What a worker feeds events to: `@ovenjs/core`'s `Client` (its `replay` runs a dispatch through cache, pipeline, plugins and events). */
 export interface WorkerClient {
-	replay(events: readonly { readonly t: string; readonly d: unknown; readonly s: number; readonly shardId: number; readonly at: number }[]): Promise<number>;
+	replay(
+		events: readonly {
+			readonly t: string;
+			readonly d: unknown;
+			readonly s: number;
+			readonly shardId: number;
+			readonly at: number;
+		}[],
+	): Promise<number>;
 }
 
 /**
@@ -78,14 +94,21 @@ export interface JetStreamWorkerOptions {
 }
 
 /** Defaults of {@link JetStreamWorkerOptions}. */
-export const DefaultJetStreamWorkerOptions = { keyPrefix: 'ovenjs:worker:', ackWait: 30_000, maxAckPending: 1_000, batchSize: 256 } as const satisfies Partial<JetStreamWorkerOptions>;
+export const DefaultJetStreamWorkerOptions = {
+	keyPrefix: 'ovenjs:worker:',
+	ackWait: 30_000,
+	maxAckPending: 1_000,
+	batchSize: 256,
+} as const satisfies Partial<JetStreamWorkerOptions>;
 
 /** Events of {@link JetStreamWorker}. */
 export interface JetStreamWorkerEvents {
 	/** The handler (or the client) threw; the event is acknowledged anyway (it would fail again) and counted. */
 	error: [error: ClusterError];
 	/** A gap stayed open past `gapTimeout`: the events in it are reported lost (`from`..`to` exclusive). */
-	gap: [event: { readonly shardId: number; readonly sessionId: string; readonly after: number; readonly next: number }];
+	gap: [
+		event: { readonly shardId: number; readonly sessionId: string; readonly after: number; readonly next: number },
+	];
 }
 
 /** Worker counters. */
@@ -161,10 +184,23 @@ export class JetStreamWorker extends Emitter<JetStreamWorkerEvents> {
 		super();
 		for (const key of ['ackWait', 'maxAckPending', 'gapTimeout', 'batchSize'] as const) {
 			const value = options[key];
-			if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new ClusterError('CLUSTER_INVALID_OPTION', `JetStreamWorker ${key} must be a positive integer, got ${String(value)}.`);
+			if (value !== undefined && (!Number.isInteger(value) || value < 1))
+				throw new ClusterError(
+					'CLUSTER_INVALID_OPTION',
+					`JetStreamWorker ${key} must be a positive integer, got ${String(value)}.`,
+				);
 		}
-		if (options.client === undefined && options.handler === undefined) throw new ClusterError('CLUSTER_INVALID_OPTION', 'JetStreamWorker needs a client (a Client that runs the bot logic), a handler, or both.');
-		for (const id of options.shardIds) if (!Number.isInteger(id) || id < 0) throw new ClusterError('CLUSTER_INVALID_OPTION', `shardIds must be non-negative integers, got ${String(id)}.`);
+		if (options.client === undefined && options.handler === undefined)
+			throw new ClusterError(
+				'CLUSTER_INVALID_OPTION',
+				'JetStreamWorker needs a client (a Client that runs the bot logic), a handler, or both.',
+			);
+		for (const id of options.shardIds)
+			if (!Number.isInteger(id) || id < 0)
+				throw new ClusterError(
+					'CLUSTER_INVALID_OPTION',
+					`shardIds must be non-negative integers, got ${String(id)}.`,
+				);
 		this.#options = options;
 		this.#stream = options.stream ?? DefaultJetStreamNames.stream;
 		this.#prefix = options.subjectPrefix ?? DefaultJetStreamNames.subjectPrefix;
@@ -188,7 +224,8 @@ export class JetStreamWorker extends Emitter<JetStreamWorkerEvents> {
 		for (const [index, shardId] of shardIds.entries()) {
 			const text = stored[index];
 			const at = text?.lastIndexOf(':') ?? -1;
-			if (text !== null && text !== undefined && at > 0) this.#marks.set(shardId, { sessionId: text.slice(0, at), sequence: Number(text.slice(at + 1)) });
+			if (text !== null && text !== undefined && at > 0)
+				this.#marks.set(shardId, { sessionId: text.slice(0, at), sequence: Number(text.slice(at + 1)) });
 		}
 		const js = nats.jetstream();
 		for (const shardId of shardIds) {
@@ -203,7 +240,10 @@ export class JetStreamWorker extends Emitter<JetStreamWorkerEvents> {
 			};
 			try {
 				await jsm.consumers.info(this.#stream, name);
-				await jsm.consumers.update(this.#stream, name, { ack_wait: config.ack_wait, max_ack_pending: config.max_ack_pending });
+				await jsm.consumers.update(this.#stream, name, {
+					ack_wait: config.ack_wait,
+					max_ack_pending: config.max_ack_pending,
+				});
 			} catch (error) {
 				if (!(error instanceof Error) || !/not found/i.test(error.message)) throw error;
 				await jsm.consumers.add(this.#stream, config);
@@ -285,7 +325,12 @@ export class JetStreamWorker extends Emitter<JetStreamWorkerEvents> {
 			const lowest = [...held.values()].sort((a, b) => a.event.s - b.event.s)[0];
 			if (lowest === undefined) continue;
 			this.#gaps++;
-			this.emit('gap', { shardId, sessionId: lowest.event.sessionId, after: this.#marks.get(shardId)?.sequence ?? 0, next: lowest.event.s });
+			this.emit('gap', {
+				shardId,
+				sessionId: lowest.event.sessionId,
+				after: this.#marks.get(shardId)?.sequence ?? 0,
+				next: lowest.event.s,
+			});
 			this.#metric('ovenjs.cluster.gaps', shardId);
 			held.delete(lowest.event.s);
 			await this.#deliver(shardId, lowest, batch);
@@ -314,7 +359,8 @@ export class JetStreamWorker extends Emitter<JetStreamWorkerEvents> {
 
 	#earliest(held: Map<number, Incoming>): Incoming | undefined {
 		let best: Incoming | undefined;
-		for (const incoming of held.values()) if (best === undefined || incoming.msg.seq < best.msg.seq) best = incoming;
+		for (const incoming of held.values())
+			if (best === undefined || incoming.msg.seq < best.msg.seq) best = incoming;
 		return best;
 	}
 
@@ -332,13 +378,28 @@ export class JetStreamWorker extends Emitter<JetStreamWorkerEvents> {
 	async #deliver(shardId: number, incoming: Incoming, batch: Batch): Promise<void> {
 		const { event, msg } = incoming;
 		const mark = this.#marks.get(shardId);
-		if (mark !== undefined && mark.sessionId !== event.sessionId && incoming.previous !== 0 && event.s <= mark.sequence) this.#stale++;
+		if (
+			mark !== undefined &&
+			mark.sessionId !== event.sessionId &&
+			incoming.previous !== 0 &&
+			event.s <= mark.sequence
+		)
+			this.#stale++;
 		try {
-			await this.#options.client?.replay([{ t: event.t, d: event.d, s: event.s, shardId, at: Date.now() - this.#started }]);
+			await this.#options.client?.replay([
+				{ t: event.t, d: event.d, s: event.s, shardId, at: Date.now() - this.#started },
+			]);
 			await this.#options.handler?.(event, batch.transaction);
 		} catch (error) {
 			this.#failed++;
-			this.emit('error', new ClusterError('CLUSTER_REQUEST_FAILED', `The handler failed on ${event.t} (shard ${shardId}, sequence ${event.s}); the event is acknowledged, not retried.`, { shardId, cause: error }));
+			this.emit(
+				'error',
+				new ClusterError(
+					'CLUSTER_REQUEST_FAILED',
+					`The handler failed on ${event.t} (shard ${shardId}, sequence ${event.s}); the event is acknowledged, not retried.`,
+					{ shardId, cause: error },
+				),
+			);
 		}
 		// The mark moves now (the next events of the batch follow it) and is committed with the batch.
 		this.#marks.set(shardId, { sessionId: event.sessionId, sequence: event.s });
@@ -349,19 +410,28 @@ export class JetStreamWorker extends Emitter<JetStreamWorkerEvents> {
 	async #commit(shardId: number, batch: Batch): Promise<void> {
 		if (batch.delivered > 0) {
 			const mark = this.#marks.get(shardId);
-			if (mark !== undefined) batch.transaction.hset(this.marksKey, String(shardId), `${mark.sessionId}:${mark.sequence}`);
+			if (mark !== undefined)
+				batch.transaction.hset(this.marksKey, String(shardId), `${mark.sessionId}:${mark.sequence}`);
 			for (;;) {
 				try {
 					await batch.transaction.exec();
 					break;
 				} catch (error) {
 					// Without the mark the events would be handled again after a crash: retry until Redis answers.
-					if (this.#stopped) throw new ClusterError('CLUSTER_STORE_FAILED', 'Redis refused the deduplication mark while the worker stopped.', { shardId, cause: error });
+					if (this.#stopped)
+						throw new ClusterError(
+							'CLUSTER_STORE_FAILED',
+							'Redis refused the deduplication mark while the worker stopped.',
+							{ shardId, cause: error },
+						);
 					await new Promise((resolve) => setTimeout(resolve, 200));
 				}
 			}
 			this.#handled += batch.delivered;
-			this.#options.metrics?.('ovenjs.cluster.handled', batch.delivered, { process: this.#label, shard: String(shardId) });
+			this.#options.metrics?.('ovenjs.cluster.handled', batch.delivered, {
+				process: this.#label,
+				shard: String(shardId),
+			});
 		}
 		for (const msg of batch.acks) msg.ack();
 	}
@@ -372,7 +442,15 @@ export class JetStreamWorker extends Emitter<JetStreamWorkerEvents> {
 
 	/** Counters of this worker. */
 	public stats(): JetStreamWorkerStats {
-		return { handled: this.#handled, duplicates: this.#duplicates, redelivered: this.#redelivered, held: this.#held, gaps: this.#gaps, stale: this.#stale, failed: this.#failed };
+		return {
+			handled: this.#handled,
+			duplicates: this.#duplicates,
+			redelivered: this.#redelivered,
+			held: this.#held,
+			gaps: this.#gaps,
+			stale: this.#stale,
+			failed: this.#failed,
+		};
 	}
 
 	/** Stops consuming after the events being handled; unacknowledged ones are redelivered to the next worker. */

@@ -3,7 +3,11 @@ import { DiscardPolicy, RetentionPolicy, StorageType, nanos } from 'nats';
 import { ClusterError } from '../errors/ClusterError.js';
 
 /** Default names of the JetStream stream and subjects. */
-export const DefaultJetStreamNames = { stream: 'OVENJS_DISPATCH', subjectPrefix: 'ovenjs.dispatch', durable: 'ovenjs-worker' } as const;
+export const DefaultJetStreamNames = {
+	stream: 'OVENJS_DISPATCH',
+	subjectPrefix: 'ovenjs.dispatch',
+	durable: 'ovenjs-worker',
+} as const;
 
 /** Headers of a published dispatch. */
 export const DispatchHeaders = {
@@ -49,11 +53,22 @@ export interface DispatchStreamOptions {
  * Creates (or updates) the work-queue stream gateway processes publish to: an event is removed once a worker
  * acknowledged it, and a full stream refuses new events rather than dropping old ones.
  */
-export async function ensureDispatchStream(jsm: JetStreamManager, options: DispatchStreamOptions = {}): Promise<StreamConfig> {
+export async function ensureDispatchStream(
+	jsm: JetStreamManager,
+	options: DispatchStreamOptions = {},
+): Promise<StreamConfig> {
 	const name = options.stream ?? DefaultJetStreamNames.stream;
 	const prefix = options.subjectPrefix ?? DefaultJetStreamNames.subjectPrefix;
-	if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new ClusterError('CLUSTER_INVALID_OPTION', `stream "${name}" is not a valid JetStream stream name (letters, digits, - and _).`);
-	if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(prefix)) throw new ClusterError('CLUSTER_INVALID_OPTION', `subjectPrefix "${prefix}" must be dot-separated tokens without wildcards.`);
+	if (!/^[A-Za-z0-9_-]+$/.test(name))
+		throw new ClusterError(
+			'CLUSTER_INVALID_OPTION',
+			`stream "${name}" is not a valid JetStream stream name (letters, digits, - and _).`,
+		);
+	if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(prefix))
+		throw new ClusterError(
+			'CLUSTER_INVALID_OPTION',
+			`subjectPrefix "${prefix}" must be dot-separated tokens without wildcards.`,
+		);
 	const config: Partial<StreamConfig> = {
 		name,
 		subjects: [`${prefix}.>`],

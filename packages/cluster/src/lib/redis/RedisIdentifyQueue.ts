@@ -22,7 +22,11 @@ export interface RedisIdentifyQueueOptions {
 }
 
 /** Defaults of {@link RedisIdentifyQueueOptions}. */
-export const DefaultRedisIdentifyQueueOptions = { keyPrefix: 'ovenjs:identify:', windowMs: 5_250, leaseMs: 3_000 } as const satisfies Partial<RedisIdentifyQueueOptions>;
+export const DefaultRedisIdentifyQueueOptions = {
+	keyPrefix: 'ovenjs:identify:',
+	windowMs: 5_250,
+	leaseMs: 3_000,
+} as const satisfies Partial<RedisIdentifyQueueOptions>;
 
 // KEYS: queue (zset of waiting shards by id), leases (hash shard -> expiry ms), bucket lock, budget, total.
 // ARGV: shard, lease ms, window ms. Returns { granted, waitMs, budgetSpent }. The lowest waiting shard of a bucket
@@ -78,7 +82,11 @@ function reasonOf(signal: { readonly reason: unknown }): unknown {
 function abortError(signal: AbortSignal, shardId?: number): Error {
 	const reason = reasonOf(signal);
 	if (reason instanceof Error) return reason;
-	return new ClusterError('CLUSTER_STOPPED', 'The identify wait was aborted.', shardId === undefined ? {} : { shardId });
+	return new ClusterError(
+		'CLUSTER_STOPPED',
+		'The identify wait was aborted.',
+		shardId === undefined ? {} : { shardId },
+	);
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
@@ -123,7 +131,11 @@ export class RedisIdentifyQueue implements IdentifyThrottler {
 		const d = DefaultRedisIdentifyQueueOptions;
 		for (const key of ['windowMs', 'leaseMs'] as const) {
 			const value = options[key];
-			if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new ClusterError('CLUSTER_INVALID_OPTION', `RedisIdentifyQueue ${key} must be a positive integer (ms), got ${String(value)}.`);
+			if (value !== undefined && (!Number.isInteger(value) || value < 1))
+				throw new ClusterError(
+					'CLUSTER_INVALID_OPTION',
+					`RedisIdentifyQueue ${key} must be a positive integer (ms), got ${String(value)}.`,
+				);
 		}
 		this.#redis = options.redis;
 		this.#prefix = options.keyPrefix ?? d.keyPrefix;
@@ -134,9 +146,18 @@ export class RedisIdentifyQueue implements IdentifyThrottler {
 
 	/** Stores Discord's budget (authoritative: it counts every process's identifies) and the bucket count. */
 	public async setLimits(limits: SessionStartLimit): Promise<void> {
-		if (!Number.isInteger(limits.maxConcurrency) || limits.maxConcurrency < 1) throw new ClusterError('CLUSTER_INVALID_OPTION', `maxConcurrency must be a positive integer, got ${String(limits.maxConcurrency)}.`);
+		if (!Number.isInteger(limits.maxConcurrency) || limits.maxConcurrency < 1)
+			throw new ClusterError(
+				'CLUSTER_INVALID_OPTION',
+				`maxConcurrency must be a positive integer, got ${String(limits.maxConcurrency)}.`,
+			);
 		this.#maxConcurrency = limits.maxConcurrency;
-		await this.#redis.multi().set(`${this.#prefix}maxConcurrency`, String(limits.maxConcurrency)).set(`${this.#prefix}total`, String(limits.total)).set(`${this.#prefix}budget`, String(limits.remaining), 'PX', Math.max(1, limits.resetAfter)).exec();
+		await this.#redis
+			.multi()
+			.set(`${this.#prefix}maxConcurrency`, String(limits.maxConcurrency))
+			.set(`${this.#prefix}total`, String(limits.total))
+			.set(`${this.#prefix}budget`, String(limits.remaining), 'PX', Math.max(1, limits.resetAfter))
+			.exec();
 	}
 
 	async #buckets(): Promise<number> {
@@ -151,7 +172,11 @@ export class RedisIdentifyQueue implements IdentifyThrottler {
 	 * that have no stored session (the others resume and must not hold a place).
 	 */
 	public async plan(shardIds: readonly number[], maxConcurrency: number, leaseMs = 30_000): Promise<void> {
-		if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) throw new ClusterError('CLUSTER_INVALID_OPTION', `maxConcurrency must be a positive integer, got ${String(maxConcurrency)}.`);
+		if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1)
+			throw new ClusterError(
+				'CLUSTER_INVALID_OPTION',
+				`maxConcurrency must be a positive integer, got ${String(maxConcurrency)}.`,
+			);
 		this.#maxConcurrency = maxConcurrency;
 		const [seconds, micros] = await this.#redis.time();
 		const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
@@ -166,13 +191,31 @@ export class RedisIdentifyQueue implements IdentifyThrottler {
 
 	public async waitForIdentify(shardId: number, signal?: AbortSignal): Promise<void> {
 		const bucket = shardId % (await this.#buckets());
-		const keys = [`${this.#prefix}queue:${bucket}`, `${this.#prefix}leases:${bucket}`, `${this.#prefix}bucket:${bucket}`, `${this.#prefix}budget`, `${this.#prefix}total`];
+		const keys = [
+			`${this.#prefix}queue:${bucket}`,
+			`${this.#prefix}leases:${bucket}`,
+			`${this.#prefix}bucket:${bucket}`,
+			`${this.#prefix}budget`,
+			`${this.#prefix}total`,
+		];
 		try {
 			for (;;) {
 				if (signal?.aborted === true) throw abortError(signal, shardId);
-				const raw: unknown = await this.#redis.eval(ACQUIRE, keys.length, ...keys, String(shardId), String(this.#leaseMs), String(this.#windowMs));
+				const raw: unknown = await this.#redis.eval(
+					ACQUIRE,
+					keys.length,
+					...keys,
+					String(shardId),
+					String(this.#leaseMs),
+					String(this.#windowMs),
+				);
 				const parsed = AcquireResult.safeParse(raw);
-				if (!parsed.success) throw new ClusterError('CLUSTER_STORE_FAILED', 'Redis answered the identify script with an unexpected value; check the Redis server.', { shardId });
+				if (!parsed.success)
+					throw new ClusterError(
+						'CLUSTER_STORE_FAILED',
+						'Redis answered the identify script with an unexpected value; check the Redis server.',
+						{ shardId },
+					);
 				const [granted, waitMs, budgetSpent] = parsed.data;
 				if (granted === 1) return;
 				if (budgetSpent === 1) this.#onBudgetExhausted?.(waitMs);
@@ -180,7 +223,12 @@ export class RedisIdentifyQueue implements IdentifyThrottler {
 				await sleep(Math.max(1, Math.min(waitMs, Math.floor(this.#leaseMs / 3))), signal);
 			}
 		} catch (error) {
-			await this.#redis.multi().zrem(keys[0] ?? '', String(shardId)).hdel(keys[1] ?? '', String(shardId)).exec().catch(() => undefined);
+			await this.#redis
+				.multi()
+				.zrem(keys[0] ?? '', String(shardId))
+				.hdel(keys[1] ?? '', String(shardId))
+				.exec()
+				.catch(() => undefined);
 			throw error;
 		}
 	}

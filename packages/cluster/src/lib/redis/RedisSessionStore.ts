@@ -25,7 +25,11 @@ export interface RedisSessionStoreOptions {
 }
 
 /** Defaults of {@link RedisSessionStoreOptions}. */
-export const DefaultRedisSessionStoreOptions = { keyPrefix: 'ovenjs:sessions:', ttl: 900_000, flushInterval: 250 } as const satisfies Partial<RedisSessionStoreOptions>;
+export const DefaultRedisSessionStoreOptions = {
+	keyPrefix: 'ovenjs:sessions:',
+	ttl: 900_000,
+	flushInterval: 250,
+} as const satisfies Partial<RedisSessionStoreOptions>;
 
 const SessionSchema = z.object({
 	sessionId: z.string().min(1),
@@ -58,7 +62,11 @@ export class RedisSessionStore {
 		const d = DefaultRedisSessionStoreOptions;
 		for (const key of ['ttl', 'flushInterval'] as const) {
 			const value = options[key];
-			if (value !== undefined && (!Number.isInteger(value) || value < (key === 'ttl' ? 1 : 0))) throw new ClusterError('CLUSTER_INVALID_OPTION', `RedisSessionStore ${key} must be a ${key === 'ttl' ? 'positive' : 'non-negative'} integer (ms), got ${String(value)}.`);
+			if (value !== undefined && (!Number.isInteger(value) || value < (key === 'ttl' ? 1 : 0)))
+				throw new ClusterError(
+					'CLUSTER_INVALID_OPTION',
+					`RedisSessionStore ${key} must be a ${key === 'ttl' ? 'positive' : 'non-negative'} integer (ms), got ${String(value)}.`,
+				);
 		}
 		this.#redis = options.redis;
 		this.#prefix = options.keyPrefix ?? d.keyPrefix;
@@ -92,7 +100,13 @@ export class RedisSessionStore {
 		const previous = this.#dirty.has(shardId) ? this.#dirty.get(shardId) : undefined;
 		this.#dirty.set(shardId, info);
 		// A new session or its end is written at once; sequence bumps are coalesced.
-		if (info === null || previous === null || (previous !== undefined && previous.sessionId !== info.sessionId) || info.sequence <= 1) return this.flush();
+		if (
+			info === null ||
+			previous === null ||
+			(previous !== undefined && previous.sessionId !== info.sessionId) ||
+			info.sequence <= 1
+		)
+			return this.flush();
 		if (this.#timer === undefined) {
 			this.#timer = setTimeout(() => {
 				this.#timer = undefined;
@@ -121,7 +135,11 @@ export class RedisSessionStore {
 			try {
 				await multi.exec();
 			} catch (error) {
-				throw new ClusterError('CLUSTER_STORE_FAILED', `Writing ${batch.length} session(s) to Redis failed; the shards keep running but may identify after a restart.`, { cause: error });
+				throw new ClusterError(
+					'CLUSTER_STORE_FAILED',
+					`Writing ${batch.length} session(s) to Redis failed; the shards keep running but may identify after a restart.`,
+					{ cause: error },
+				);
 			}
 		};
 		this.#writing = this.#writing.then(write, write);

@@ -9,7 +9,8 @@ export interface SessionBudget {
 }
 
 function positiveInteger(name: string, value: number): number {
-	if (!Number.isInteger(value) || value < 1) throw new ClusterError('CLUSTER_INVALID_OPTION', `${name} must be a positive integer, got ${String(value)}.`);
+	if (!Number.isInteger(value) || value < 1)
+		throw new ClusterError('CLUSTER_INVALID_OPTION', `${name} must be a positive integer, got ${String(value)}.`);
 	return value;
 }
 
@@ -22,7 +23,10 @@ function positiveInteger(name: string, value: number): number {
  */
 export function resolveShardCount(requested: number | 'auto', recommended: number, maxConcurrency: number): number {
 	positiveInteger('maxConcurrency', maxConcurrency);
-	const base = requested === 'auto' ? positiveInteger('the recommended shard count', recommended) : positiveInteger('shards', requested);
+	const base =
+		requested === 'auto'
+			? positiveInteger('the recommended shard count', recommended)
+			: positiveInteger('shards', requested);
 	if (maxConcurrency <= 1 || base % maxConcurrency === 0) return base;
 	if (requested !== 'auto' && maxConcurrency >= 16) {
 		throw new ClusterError(

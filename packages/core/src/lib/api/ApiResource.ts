@@ -64,7 +64,10 @@ export function param(value: string | number, name: string): string {
 	} else if (typeof value === 'string' && value.length > 0) {
 		return encodeURIComponent(value);
 	}
-	throw CoreError.of('CORE_INVALID_ROUTE_PARAM', [name, typeof value === 'string' ? 'an empty string' : typeof value]);
+	throw CoreError.of('CORE_INVALID_ROUTE_PARAM', [
+		name,
+		typeof value === 'string' ? 'an empty string' : typeof value,
+	]);
 }
 
 /** Base class of the generated `client.api.<resource>` classes. */

@@ -23,23 +23,45 @@ const EmbedSchema = z
 		description: z.string().max(EmbedLimits.description, maxChars(EmbedLimits.description)).optional(),
 		url: url.optional(),
 		timestamp: z.string().optional(),
-		color: z.number().int({ error: 'must be an integer' }).min(0, { error: 'must be between 0 and 0xFFFFFF' }).max(0xffffff, { error: 'must be between 0 and 0xFFFFFF' }).optional(),
-		footer: z.object({ text: z.string().min(1, minChars(1)).max(EmbedLimits.footerText, maxChars(EmbedLimits.footerText)), icon_url: url.optional() }).optional(),
+		color: z
+			.number()
+			.int({ error: 'must be an integer' })
+			.min(0, { error: 'must be between 0 and 0xFFFFFF' })
+			.max(0xffffff, { error: 'must be between 0 and 0xFFFFFF' })
+			.optional(),
+		footer: z
+			.object({
+				text: z.string().min(1, minChars(1)).max(EmbedLimits.footerText, maxChars(EmbedLimits.footerText)),
+				icon_url: url.optional(),
+			})
+			.optional(),
 		image: z.object({ url }).optional(),
 		thumbnail: z.object({ url }).optional(),
-		author: z.object({ name: z.string().min(1, minChars(1)).max(EmbedLimits.authorName, maxChars(EmbedLimits.authorName)), url: url.optional(), icon_url: url.optional() }).optional(),
+		author: z
+			.object({
+				name: z.string().min(1, minChars(1)).max(EmbedLimits.authorName, maxChars(EmbedLimits.authorName)),
+				url: url.optional(),
+				icon_url: url.optional(),
+			})
+			.optional(),
 		fields: z
-			.array(z.object({
-				name: z.string().min(1, minChars(1)).max(EmbedLimits.fieldName, maxChars(EmbedLimits.fieldName)),
-				value: z.string().min(1, minChars(1)).max(EmbedLimits.fieldValue, maxChars(EmbedLimits.fieldValue)),
-				inline: z.boolean().optional(),
-			}))
+			.array(
+				z.object({
+					name: z.string().min(1, minChars(1)).max(EmbedLimits.fieldName, maxChars(EmbedLimits.fieldName)),
+					value: z.string().min(1, minChars(1)).max(EmbedLimits.fieldValue, maxChars(EmbedLimits.fieldValue)),
+					inline: z.boolean().optional(),
+				}),
+			)
 			.max(EmbedLimits.fields, maxItems(EmbedLimits.fields, 'fields'))
 			.optional(),
 	})
 	.superRefine((embed, ctx) => {
 		const total = embedLength(embed);
-		if (total > EmbedLimits.total) ctx.addIssue({ code: 'custom', message: `the embed's text adds up to ${total} characters; Discord allows at most ${EmbedLimits.total}` });
+		if (total > EmbedLimits.total)
+			ctx.addIssue({
+				code: 'custom',
+				message: `the embed's text adds up to ${total} characters; Discord allows at most ${EmbedLimits.total}`,
+			});
 	});
 
 /** The number of characters Discord counts toward an embed's 6000-character limit. */
@@ -50,7 +72,11 @@ export function embedLength(embed: {
 	readonly footer?: { readonly text: string } | undefined;
 	readonly author?: { readonly name: string } | undefined;
 }): number {
-	let total = (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.footer?.text.length ?? 0) + (embed.author?.name.length ?? 0);
+	let total =
+		(embed.title?.length ?? 0) +
+		(embed.description?.length ?? 0) +
+		(embed.footer?.text.length ?? 0) +
+		(embed.author?.name.length ?? 0);
 	for (const field of embed.fields ?? []) total += field.name.length + field.value.length;
 	return total;
 }
@@ -108,7 +134,10 @@ export class EmbedBuilder {
 
 	/** Sets the footer. */
 	public setFooter(footer: { text: string; iconURL?: string }): this {
-		this.#data.footer = { text: footer.text, ...(footer.iconURL === undefined ? {} : { icon_url: footer.iconURL }) };
+		this.#data.footer = {
+			text: footer.text,
+			...(footer.iconURL === undefined ? {} : { icon_url: footer.iconURL }),
+		};
 		return this;
 	}
 

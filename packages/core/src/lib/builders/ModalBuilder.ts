@@ -1,4 +1,8 @@
-import { ComponentType, type APILabelComponent, type APIModalInteractionResponseCallbackData } from 'discord-api-types/v10';
+import {
+	ComponentType,
+	type APILabelComponent,
+	type APIModalInteractionResponseCallbackData,
+} from 'discord-api-types/v10';
 import { z } from 'zod';
 import type { TextInputBuilder } from './components.js';
 import { maxChars, minChars, validateBuilder } from './validate.js';
@@ -11,7 +15,11 @@ const ModalSchema = z.object({
 	custom_id: z.string().min(1, minChars(1)).max(ModalLimits.customId, maxChars(ModalLimits.customId)),
 	title: z.string().min(1, minChars(1)).max(ModalLimits.title, maxChars(ModalLimits.title)),
 	components: z
-		.array(z.object({ label: z.string().min(1, { error: 'every text input needs a label (setLabel)' }).max(45, maxChars(45)) }))
+		.array(
+			z.object({
+				label: z.string().min(1, { error: 'every text input needs a label (setLabel)' }).max(45, maxChars(45)),
+			}),
+		)
 		.min(1, { error: 'a modal needs at least 1 text input' })
 		.max(ModalLimits.components, { error: `a modal has at most ${ModalLimits.components} inputs` }),
 });

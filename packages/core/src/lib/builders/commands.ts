@@ -13,7 +13,15 @@ import { maxChars, maxItems, minChars, validateBuilder } from './validate.js';
 import { markClass } from '@ovenjs/types';
 
 /** Discord's application-command limits. @see {@link https://discord.com/developers/docs/interactions/application-commands} */
-export const CommandLimits = { name: 32, description: 100, options: 25, choices: 25, choiceName: 100, choiceValue: 100, total: 4000 } as const;
+export const CommandLimits = {
+	name: 32,
+	description: 100,
+	options: 25,
+	choices: 25,
+	choiceName: 100,
+	choiceValue: 100,
+	total: 4000,
+} as const;
 
 /** Discord's rule for chat-input command and option names. */
 export const COMMAND_NAME_PATTERN = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
@@ -36,14 +44,28 @@ interface OptionShape {
 	readonly options?: readonly OptionShape[];
 }
 
-function checkOptions(options: readonly OptionShape[] | undefined, ctx: z.RefinementCtx, path: (string | number)[]): void {
+function checkOptions(
+	options: readonly OptionShape[] | undefined,
+	ctx: z.RefinementCtx,
+	path: (string | number)[],
+): void {
 	if (options === undefined) return;
 	const seen = new Set<string>();
 	let optionalSeen = false;
 	options.forEach((option, index) => {
-		if (seen.has(option.name)) ctx.addIssue({ code: 'custom', path: [...path, index, 'name'], message: `duplicate option name "${option.name}"` });
+		if (seen.has(option.name))
+			ctx.addIssue({
+				code: 'custom',
+				path: [...path, index, 'name'],
+				message: `duplicate option name "${option.name}"`,
+			});
 		seen.add(option.name);
-		if (option.required === true && optionalSeen) ctx.addIssue({ code: 'custom', path: [...path, index, 'required'], message: 'required options must come before optional ones' });
+		if (option.required === true && optionalSeen)
+			ctx.addIssue({
+				code: 'custom',
+				path: [...path, index, 'required'],
+				message: 'required options must come before optional ones',
+			});
 		if (option.required !== true) optionalSeen = true;
 		checkOptions(option.options, ctx, [...path, index, 'options']);
 	});
@@ -56,14 +78,21 @@ const OptionSchema: z.ZodType = z.lazy(() =>
 		description,
 		required: z.boolean().optional(),
 		choices: z.array(choice).max(CommandLimits.choices, maxItems(CommandLimits.choices, 'choices')).optional(),
-		options: z.array(OptionSchema).max(CommandLimits.options, maxItems(CommandLimits.options, 'options')).optional(),
+		options: z
+			.array(OptionSchema)
+			.max(CommandLimits.options, maxItems(CommandLimits.options, 'options'))
+			.optional(),
 		autocomplete: z.boolean().optional(),
 		min_length: z.number().int().min(0).max(6000).optional(),
 		max_length: z.number().int().min(1).max(6000).optional(),
 	}),
 );
 
-function textLength(command: { readonly name: string; readonly description?: string | undefined; readonly options?: readonly unknown[] | undefined }): number {
+function textLength(command: {
+	readonly name: string;
+	readonly description?: string | undefined;
+	readonly options?: readonly unknown[] | undefined;
+}): number {
 	let total = command.name.length + (command.description?.length ?? 0);
 	const walk = (value: unknown): void => {
 		if (typeof value !== 'object' || value === null) return;
@@ -81,11 +110,22 @@ function textLength(command: { readonly name: string; readonly description?: str
 }
 
 const ChatInputSchema = z
-	.object({ name, description, options: z.array(OptionSchema).max(CommandLimits.options, maxItems(CommandLimits.options, 'options')).optional() })
+	.object({
+		name,
+		description,
+		options: z
+			.array(OptionSchema)
+			.max(CommandLimits.options, maxItems(CommandLimits.options, 'options'))
+			.optional(),
+	})
 	.superRefine((command, ctx) => {
 		checkOptions(command.options?.filter(isOptionShape), ctx, ['options']);
 		const total = textLength(command);
-		if (total > CommandLimits.total) ctx.addIssue({ code: 'custom', message: `names, descriptions and choices add up to ${total} characters; Discord allows at most ${CommandLimits.total}` });
+		if (total > CommandLimits.total)
+			ctx.addIssue({
+				code: 'custom',
+				message: `names, descriptions and choices add up to ${total} characters; Discord allows at most ${CommandLimits.total}`,
+			});
 	});
 
 function isUnknownArray(value: unknown): value is readonly unknown[] {
@@ -137,7 +177,11 @@ export interface ChannelOptionInput extends CommandOptionInput {
 }
 
 function base(input: CommandOptionInput): { name: string; description: string; required?: boolean } {
-	return { name: input.name, description: input.description, ...(input.required === undefined ? {} : { required: input.required }) };
+	return {
+		name: input.name,
+		description: input.description,
+		...(input.required === undefined ? {} : { required: input.required }),
+	};
 }
 
 /** Collects options; shared by {@link SlashCommandBuilder} and {@link SlashSubcommandBuilder}. */
@@ -153,20 +197,32 @@ abstract class OptionsBuilder<Option> {
 			...base(input),
 			...(input.minLength === undefined ? {} : { min_length: input.minLength }),
 			...(input.maxLength === undefined ? {} : { max_length: input.maxLength }),
-			...(input.autocomplete === true ? { autocomplete: true } : input.choices === undefined ? {} : { choices: [...input.choices] }),
+			...(input.autocomplete === true
+				? { autocomplete: true }
+				: input.choices === undefined
+					? {}
+					: { choices: [...input.choices] }),
 		});
 	}
 
 	/** Adds an integer option. */
 	public addIntegerOption(input: NumberOptionInput): this {
 		const option = { type: ApplicationCommandOptionType.Integer, ...base(input), ...range(input) } as const;
-		return this.push(input.autocomplete === true ? { ...option, autocomplete: true } : { ...option, ...(input.choices === undefined ? {} : { choices: [...input.choices] }) });
+		return this.push(
+			input.autocomplete === true
+				? { ...option, autocomplete: true }
+				: { ...option, ...(input.choices === undefined ? {} : { choices: [...input.choices] }) },
+		);
 	}
 
 	/** Adds a number (double) option. */
 	public addNumberOption(input: NumberOptionInput): this {
 		const option = { type: ApplicationCommandOptionType.Number, ...base(input), ...range(input) } as const;
-		return this.push(input.autocomplete === true ? { ...option, autocomplete: true } : { ...option, ...(input.choices === undefined ? {} : { choices: [...input.choices] }) });
+		return this.push(
+			input.autocomplete === true
+				? { ...option, autocomplete: true }
+				: { ...option, ...(input.choices === undefined ? {} : { choices: [...input.choices] }) },
+		);
 	}
 
 	/** Adds a boolean option. */
@@ -181,7 +237,11 @@ abstract class OptionsBuilder<Option> {
 
 	/** Adds a channel option. */
 	public addChannelOption(input: ChannelOptionInput): this {
-		return this.push({ type: ApplicationCommandOptionType.Channel, ...base(input), ...(input.channelTypes === undefined ? {} : { channel_types: [...input.channelTypes] }) });
+		return this.push({
+			type: ApplicationCommandOptionType.Channel,
+			...base(input),
+			...(input.channelTypes === undefined ? {} : { channel_types: [...input.channelTypes] }),
+		});
 	}
 
 	/** Adds a role option. */
@@ -230,7 +290,12 @@ export class SlashSubcommandBuilder extends OptionsBuilder<APIApplicationCommand
 
 	/** Returns the subcommand option. Validated as part of the parent command. */
 	public toJSON(): APIApplicationCommandOption {
-		return { type: ApplicationCommandOptionType.Subcommand, name: this.#name, description: this.#description, options: [...this.options] };
+		return {
+			type: ApplicationCommandOptionType.Subcommand,
+			name: this.#name,
+			description: this.#description,
+			options: [...this.options],
+		};
 	}
 }
 
@@ -251,7 +316,10 @@ export class SlashCommandBuilder extends OptionsBuilder<APIApplicationCommandOpt
 
 	readonly #name: string;
 	readonly #description: string;
-	#extra: Pick<RESTPostAPIChatInputApplicationCommandsJSONBody, 'default_member_permissions' | 'nsfw' | 'contexts' | 'integration_types'> = {};
+	#extra: Pick<
+		RESTPostAPIChatInputApplicationCommandsJSONBody,
+		'default_member_permissions' | 'nsfw' | 'contexts' | 'integration_types'
+	> = {};
 
 	public constructor(name: string, description: string) {
 		super();
@@ -265,7 +333,11 @@ export class SlashCommandBuilder extends OptionsBuilder<APIApplicationCommandOpt
 	}
 
 	/** Adds a subcommand built by `build`. */
-	public addSubcommand(name: string, description: string, build: (sub: SlashSubcommandBuilder) => SlashSubcommandBuilder = (sub) => sub): this {
+	public addSubcommand(
+		name: string,
+		description: string,
+		build: (sub: SlashSubcommandBuilder) => SlashSubcommandBuilder = (sub) => sub,
+	): this {
 		this.options.push(build(new SlashSubcommandBuilder(name, description)).toJSON());
 		return this;
 	}

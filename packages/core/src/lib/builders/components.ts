@@ -29,7 +29,9 @@ export const ComponentLimits = {
 } as const;
 
 const customId = z.string().min(1, minChars(1)).max(ComponentLimits.customId, maxChars(ComponentLimits.customId));
-const emoji = z.object({ id: z.string().optional(), name: z.string().optional(), animated: z.boolean().optional() }).optional();
+const emoji = z
+	.object({ id: z.string().optional(), name: z.string().optional(), animated: z.boolean().optional() })
+	.optional();
 
 const ButtonSchema = z
 	.object({
@@ -37,20 +39,32 @@ const ButtonSchema = z
 		style: z.enum(ButtonStyle),
 		label: z.string().max(ComponentLimits.buttonLabel, maxChars(ComponentLimits.buttonLabel)).optional(),
 		custom_id: customId.optional(),
-		url: z.string().refine((value) => URL.canParse(value), { error: 'must be a valid URL' }).optional(),
+		url: z
+			.string()
+			.refine((value) => URL.canParse(value), { error: 'must be a valid URL' })
+			.optional(),
 		sku_id: z.string().optional(),
 		emoji,
 		disabled: z.boolean().optional(),
 	})
 	.superRefine((button, ctx) => {
 		if (button.style === ButtonStyle.Link) {
-			if (button.url === undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: 'a Link button needs a URL (setURL)' });
-			if (button.custom_id !== undefined) ctx.addIssue({ code: 'custom', path: ['custom_id'], message: 'a Link button cannot have a custom ID' });
+			if (button.url === undefined)
+				ctx.addIssue({ code: 'custom', path: ['url'], message: 'a Link button needs a URL (setURL)' });
+			if (button.custom_id !== undefined)
+				ctx.addIssue({ code: 'custom', path: ['custom_id'], message: 'a Link button cannot have a custom ID' });
 		} else if (button.style === ButtonStyle.Premium) {
-			if (button.sku_id === undefined) ctx.addIssue({ code: 'custom', path: ['sku_id'], message: 'a Premium button needs a SKU ID' });
+			if (button.sku_id === undefined)
+				ctx.addIssue({ code: 'custom', path: ['sku_id'], message: 'a Premium button needs a SKU ID' });
 		} else {
-			if (button.custom_id === undefined) ctx.addIssue({ code: 'custom', path: ['custom_id'], message: 'a non-link button needs a custom ID (setCustomId)' });
-			if (button.url !== undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: 'only Link buttons can have a URL' });
+			if (button.custom_id === undefined)
+				ctx.addIssue({
+					code: 'custom',
+					path: ['custom_id'],
+					message: 'a non-link button needs a custom ID (setCustomId)',
+				});
+			if (button.url !== undefined)
+				ctx.addIssue({ code: 'custom', path: ['url'], message: 'only Link buttons can have a URL' });
 		}
 		if (button.style !== ButtonStyle.Premium && button.label === undefined && button.emoji === undefined) {
 			ctx.addIssue({ code: 'custom', path: ['label'], message: 'a button needs a label or an emoji' });
@@ -58,9 +72,18 @@ const ButtonSchema = z
 	});
 
 const SelectOptionSchema = z.object({
-	label: z.string().min(1, minChars(1)).max(ComponentLimits.selectOptionText, maxChars(ComponentLimits.selectOptionText)),
-	value: z.string().min(1, minChars(1)).max(ComponentLimits.selectOptionText, maxChars(ComponentLimits.selectOptionText)),
-	description: z.string().max(ComponentLimits.selectOptionText, maxChars(ComponentLimits.selectOptionText)).optional(),
+	label: z
+		.string()
+		.min(1, minChars(1))
+		.max(ComponentLimits.selectOptionText, maxChars(ComponentLimits.selectOptionText)),
+	value: z
+		.string()
+		.min(1, minChars(1))
+		.max(ComponentLimits.selectOptionText, maxChars(ComponentLimits.selectOptionText)),
+	description: z
+		.string()
+		.max(ComponentLimits.selectOptionText, maxChars(ComponentLimits.selectOptionText))
+		.optional(),
 	emoji,
 	default: z.boolean().optional(),
 });
@@ -69,10 +92,26 @@ const StringSelectSchema = z
 	.object({
 		type: z.literal(ComponentType.StringSelect),
 		custom_id: customId,
-		options: z.array(SelectOptionSchema).min(1, { error: 'must have at least 1 option' }).max(ComponentLimits.selectOptions, maxItems(ComponentLimits.selectOptions, 'options')),
-		placeholder: z.string().max(ComponentLimits.selectPlaceholder, maxChars(ComponentLimits.selectPlaceholder)).optional(),
-		min_values: z.number().int().min(0, { error: 'must be between 0 and 25' }).max(25, { error: 'must be between 0 and 25' }).optional(),
-		max_values: z.number().int().min(1, { error: 'must be between 1 and 25' }).max(25, { error: 'must be between 1 and 25' }).optional(),
+		options: z
+			.array(SelectOptionSchema)
+			.min(1, { error: 'must have at least 1 option' })
+			.max(ComponentLimits.selectOptions, maxItems(ComponentLimits.selectOptions, 'options')),
+		placeholder: z
+			.string()
+			.max(ComponentLimits.selectPlaceholder, maxChars(ComponentLimits.selectPlaceholder))
+			.optional(),
+		min_values: z
+			.number()
+			.int()
+			.min(0, { error: 'must be between 0 and 25' })
+			.max(25, { error: 'must be between 0 and 25' })
+			.optional(),
+		max_values: z
+			.number()
+			.int()
+			.min(1, { error: 'must be between 1 and 25' })
+			.max(25, { error: 'must be between 1 and 25' })
+			.optional(),
 		disabled: z.boolean().optional(),
 	})
 	.superRefine((menu, ctx) => {
@@ -80,7 +119,11 @@ const StringSelectSchema = z
 			ctx.addIssue({ code: 'custom', path: ['min_values'], message: 'must not exceed max_values' });
 		}
 		if (menu.max_values !== undefined && menu.max_values > menu.options.length) {
-			ctx.addIssue({ code: 'custom', path: ['max_values'], message: `must not exceed the number of options (${menu.options.length})` });
+			ctx.addIssue({
+				code: 'custom',
+				path: ['max_values'],
+				message: `must not exceed the number of options (${menu.options.length})`,
+			});
 		}
 	});
 
@@ -89,11 +132,28 @@ const TextInputSchema = z
 		type: z.literal(ComponentType.TextInput),
 		custom_id: customId,
 		style: z.enum(TextInputStyle),
-		label: z.string().min(1, minChars(1)).max(ComponentLimits.textInputLabel, maxChars(ComponentLimits.textInputLabel)).optional(),
-		placeholder: z.string().max(ComponentLimits.textInputPlaceholder, maxChars(ComponentLimits.textInputPlaceholder)).optional(),
+		label: z
+			.string()
+			.min(1, minChars(1))
+			.max(ComponentLimits.textInputLabel, maxChars(ComponentLimits.textInputLabel))
+			.optional(),
+		placeholder: z
+			.string()
+			.max(ComponentLimits.textInputPlaceholder, maxChars(ComponentLimits.textInputPlaceholder))
+			.optional(),
 		value: z.string().max(ComponentLimits.textInputValue, maxChars(ComponentLimits.textInputValue)).optional(),
-		min_length: z.number().int().min(0, { error: 'must be between 0 and 4000' }).max(4000, { error: 'must be between 0 and 4000' }).optional(),
-		max_length: z.number().int().min(1, { error: 'must be between 1 and 4000' }).max(4000, { error: 'must be between 1 and 4000' }).optional(),
+		min_length: z
+			.number()
+			.int()
+			.min(0, { error: 'must be between 0 and 4000' })
+			.max(4000, { error: 'must be between 0 and 4000' })
+			.optional(),
+		max_length: z
+			.number()
+			.int()
+			.min(1, { error: 'must be between 1 and 4000' })
+			.max(4000, { error: 'must be between 1 and 4000' })
+			.optional(),
 		required: z.boolean().optional(),
 	})
 	.superRefine((input, ctx) => {
@@ -109,7 +169,15 @@ export class ButtonBuilder {
 		markClass(this, 'core.ButtonBuilder');
 	}
 
-	readonly #data: { style: ButtonStyle; label?: string; custom_id?: string; url?: string; sku_id?: string; emoji?: APIMessageComponentEmoji; disabled?: boolean };
+	readonly #data: {
+		style: ButtonStyle;
+		label?: string;
+		custom_id?: string;
+		url?: string;
+		sku_id?: string;
+		emoji?: APIMessageComponentEmoji;
+		disabled?: boolean;
+	};
 
 	public constructor(style: ButtonStyle = ButtonStyle.Primary) {
 		this.#data = { style };
@@ -162,10 +230,32 @@ export class ButtonBuilder {
 		const data = { type: ComponentType.Button, ...this.#data };
 		validateBuilder('ButtonBuilder', ButtonSchema, data);
 		const { style, label, custom_id, url, sku_id, emoji: icon, disabled } = data;
-		const extras = { ...(disabled === undefined ? {} : { disabled }), ...(icon === undefined ? {} : { emoji: icon }) };
-		if (style === ButtonStyle.Link) return { type: ComponentType.Button, style, url: url ?? '', ...(label === undefined ? {} : { label }), ...extras };
-		if (style === ButtonStyle.Premium) return { type: ComponentType.Button, style, sku_id: sku_id ?? '', ...(disabled === undefined ? {} : { disabled }) };
-		return { type: ComponentType.Button, style, custom_id: custom_id ?? '', ...(label === undefined ? {} : { label }), ...extras };
+		const extras = {
+			...(disabled === undefined ? {} : { disabled }),
+			...(icon === undefined ? {} : { emoji: icon }),
+		};
+		if (style === ButtonStyle.Link)
+			return {
+				type: ComponentType.Button,
+				style,
+				url: url ?? '',
+				...(label === undefined ? {} : { label }),
+				...extras,
+			};
+		if (style === ButtonStyle.Premium)
+			return {
+				type: ComponentType.Button,
+				style,
+				sku_id: sku_id ?? '',
+				...(disabled === undefined ? {} : { disabled }),
+			};
+		return {
+			type: ComponentType.Button,
+			style,
+			custom_id: custom_id ?? '',
+			...(label === undefined ? {} : { label }),
+			...extras,
+		};
 	}
 }
 
@@ -209,7 +299,10 @@ export class StringSelectMenuBuilder {
 
 	/** Returns the payload. @throws {@link BuilderValidationError} when a limit is broken. */
 	public toJSON(): APIStringSelectComponent {
-		return validateBuilder('StringSelectMenuBuilder', StringSelectSchema, { type: ComponentType.StringSelect, ...structuredClone(this.#data) });
+		return validateBuilder('StringSelectMenuBuilder', StringSelectSchema, {
+			type: ComponentType.StringSelect,
+			...structuredClone(this.#data),
+		});
 	}
 }
 
@@ -297,7 +390,9 @@ export class ActionRowBuilder {
 			.array(z.unknown())
 			.min(1, { error: 'an action row needs at least 1 component' })
 			.max(ComponentLimits.actionRowButtons, maxItems(ComponentLimits.actionRowButtons, 'components'))
-			.refine(() => selects === 0 || components.length === 1, { error: 'a select menu must be alone in its action row' });
+			.refine(() => selects === 0 || components.length === 1, {
+				error: 'a select menu must be alone in its action row',
+			});
 		validateBuilder('ActionRowBuilder', RowSchema, components);
 		return { type: ComponentType.ActionRow, components };
 	}

@@ -93,15 +93,28 @@ export class ExtensionBus implements ExtensionPointEmitter {
 	 * Registers `handler` for `point` and returns a function that removes it.
 	 * @throws {@link CoreError} `CORE_INVALID_HANDLER` when `handler` is not a function or the priority is not finite.
 	 */
-	public on<P extends ExtensionPointName>(point: P, handler: ExtensionHandler<P>, options: ExtensionHandlerOptions = {}): () => void {
+	public on<P extends ExtensionPointName>(
+		point: P,
+		handler: ExtensionHandler<P>,
+		options: ExtensionHandlerOptions = {},
+	): () => void {
 		if (typeof handler !== 'function') {
 			throw CoreError.of('CORE_INVALID_HANDLER', [point, `it must be a function, received ${typeof handler}`]);
 		}
 		const priority = options.priority ?? 0;
 		if (!Number.isFinite(priority)) {
-			throw CoreError.of('CORE_INVALID_HANDLER', [point, `its priority must be a finite number, received ${String(priority)}`]);
+			throw CoreError.of('CORE_INVALID_HANDLER', [
+				point,
+				`its priority must be a finite number, received ${String(priority)}`,
+			]);
 		}
-		const stored: StoredHandler = { call: handler, priority, once: options.once ?? false, label: options.label, original: handler };
+		const stored: StoredHandler = {
+			call: handler,
+			priority,
+			once: options.once ?? false,
+			label: options.label,
+			original: handler,
+		};
 		this.#revision++;
 		const list = this.#handlers.get(point);
 		if (list === undefined) {
@@ -120,7 +133,11 @@ export class ExtensionBus implements ExtensionPointEmitter {
 	}
 
 	/** Registers a handler that runs once. Shorthand for `on(point, handler, { ...options, once: true })`. */
-	public once<P extends ExtensionPointName>(point: P, handler: ExtensionHandler<P>, options: ExtensionHandlerOptions = {}): () => void {
+	public once<P extends ExtensionPointName>(
+		point: P,
+		handler: ExtensionHandler<P>,
+		options: ExtensionHandlerOptions = {},
+	): () => void {
 		return this.on(point, handler, { ...options, once: true });
 	}
 
@@ -179,7 +196,10 @@ export class ExtensionBus implements ExtensionPointEmitter {
 	 * Runs a waterfall point: each handler receives the current value (and the point's other arguments) and
 	 * may return a replacement; `undefined` keeps the value. A failing handler is skipped and reported.
 	 */
-	public async transform<P extends WaterfallPointName>(point: P, ...args: ExtensionPointArgs<P>): Promise<WaterfallValue<P>> {
+	public async transform<P extends WaterfallPointName>(
+		point: P,
+		...args: ExtensionPointArgs<P>
+	): Promise<WaterfallValue<P>> {
 		const [initial, ...rest] = args;
 		let value: unknown = initial;
 		const list = this.#handlers.get(point);
@@ -244,7 +264,9 @@ export class ExtensionBus implements ExtensionPointEmitter {
 		const context: UnhandledErrorContext = { point, label: entry.label, phase };
 		if (point === 'error:unhandled' || !this.#handlers.has('error:unhandled')) {
 			// Nobody to tell (or the reporter itself failed): surface it without breaking the pipeline.
-			process.emitWarning(`An extension handler for "${point}" failed: ${describe(error)}`, { code: 'OVENJS_EXTENSION_HANDLER' });
+			process.emitWarning(`An extension handler for "${point}" failed: ${describe(error)}`, {
+				code: 'OVENJS_EXTENSION_HANDLER',
+			});
 			return;
 		}
 		this.emit('error:unhandled', error, context);
@@ -264,6 +286,9 @@ function isPointName(key: string): key is ExtensionPointName {
  * return the point's value or `undefined`, `undefined` results are skipped, and the value starts as the point's
  * first argument, so the running value always has the point's value type.
  */
-function holdsWaterfallValue<P extends WaterfallPointName>(_point: P, _value: unknown): asserts _value is WaterfallValue<P> {
+function holdsWaterfallValue<P extends WaterfallPointName>(
+	_point: P,
+	_value: unknown,
+): asserts _value is WaterfallValue<P> {
 	// Nothing to check at run time: the invariant is enforced by the typed `on()`.
 }

@@ -4,7 +4,13 @@
  * `packages/core/docs/extension-points.md` is generated from these declarations (and the other packages') by
  * `packages/core/scripts/generate-points-table.mjs`.
  */
-import type { APIInteraction, APIInteractionResponse, APIMessage, RESTPostAPIChannelMessageJSONBody, RESTPutAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import type {
+	APIInteraction,
+	APIInteractionResponse,
+	APIMessage,
+	RESTPostAPIChannelMessageJSONBody,
+	RESTPutAPIApplicationCommandsJSONBody,
+} from 'discord-api-types/v10';
 import type { ApplicationId, ChannelId, GuildId, Message, UserId } from '@ovenjs/types';
 import type { MessageDelete, MessageUpdate } from '../client/schemas.js';
 

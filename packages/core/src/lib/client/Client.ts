@@ -41,7 +41,14 @@ import type { DispatchEnvelope, ListenerCall } from '../bus/points.js';
 import type { ContextMenuCommandBuilder, SlashCommandBuilder } from '../builders/commands.js';
 import { CoreError } from '../errors/CoreError.js';
 import { composePlugins } from './ClientPlugins.js';
-import { DefaultClientOptions, DefaultClientStateOptions, type ClientEvents, type ClientAppState, type ClientOptions, type ClientStateOptions } from './ClientOptions.js';
+import {
+	DefaultClientOptions,
+	DefaultClientStateOptions,
+	type ClientEvents,
+	type ClientAppState,
+	type ClientOptions,
+	type ClientStateOptions,
+} from './ClientOptions.js';
 import { DispatchValidator } from './DispatchValidator.js';
 import { EventPipeline, type RecordedDispatch } from './EventPipeline.js';
 import { permissionsFromCache } from './permissions.js';
@@ -52,7 +59,8 @@ import { ReadySchema } from './schemas.js';
 import { checked } from './DispatchValidator.js';
 
 /** A command for {@link Client.registerCommands}: a builder or a payload. */
-export type CommandInput = SlashCommandBuilder | ContextMenuCommandBuilder | RESTPutAPIApplicationCommandsJSONBody[number];
+export type CommandInput =
+	SlashCommandBuilder | ContextMenuCommandBuilder | RESTPutAPIApplicationCommandsJSONBody[number];
 
 type ClientState = 'idle' | 'connecting' | 'ready' | 'destroyed';
 
@@ -60,17 +68,30 @@ const VALIDATION_MODES: ReadonlySet<unknown> = new Set<ValidationMode>(['full', 
 
 function validationOf(options: ClientOptions): ValidationMode {
 	const mode = options.validation ?? getValidationMode();
-	if (!VALIDATION_MODES.has(mode)) throw CoreError.of('CORE_INVALID_OPTION', ['ClientOptions.validation', "'sampled', 'full' or 'off'", JSON.stringify(mode)]);
+	if (!VALIDATION_MODES.has(mode))
+		throw CoreError.of('CORE_INVALID_OPTION', [
+			'ClientOptions.validation',
+			"'sampled', 'full' or 'off'",
+			JSON.stringify(mode),
+		]);
 	return mode;
 }
 
 function samplingOf(options: ClientOptions): ValidationSampling {
 	const sampling = { ...DefaultClientOptions.validationSampling, ...options.validationSampling };
 	if (!Number.isSafeInteger(sampling.first) || sampling.first < 0) {
-		throw CoreError.of('CORE_INVALID_OPTION', ['ClientOptions.validationSampling.first', 'a non-negative integer', String(sampling.first)]);
+		throw CoreError.of('CORE_INVALID_OPTION', [
+			'ClientOptions.validationSampling.first',
+			'a non-negative integer',
+			String(sampling.first),
+		]);
 	}
 	if (!Number.isSafeInteger(sampling.every) || sampling.every < 1) {
-		throw CoreError.of('CORE_INVALID_OPTION', ['ClientOptions.validationSampling.every', 'a positive integer (1 validates every dispatch)', String(sampling.every)]);
+		throw CoreError.of('CORE_INVALID_OPTION', [
+			'ClientOptions.validationSampling.every',
+			'a positive integer (1 validates every dispatch)',
+			String(sampling.every),
+		]);
 	}
 	return sampling;
 }
@@ -78,7 +99,11 @@ function samplingOf(options: ClientOptions): ValidationSampling {
 function waitGuildTimeoutOf(options: ClientOptions): number {
 	const timeout = options.waitGuildTimeout ?? DefaultClientOptions.waitGuildTimeout;
 	if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0) {
-		throw CoreError.of('CORE_INVALID_OPTION', ['ClientOptions.waitGuildTimeout', 'a number of milliseconds >= 0', String(timeout)]);
+		throw CoreError.of('CORE_INVALID_OPTION', [
+			'ClientOptions.waitGuildTimeout',
+			'a number of milliseconds >= 0',
+			String(timeout),
+		]);
 	}
 	return timeout;
 }
@@ -94,7 +119,11 @@ function isClientAppState(_value: object): _value is ClientAppState {
 function stateOf(options: ClientStateOptions | undefined, bus: ExtensionBus): StateStore<ClientAppState> {
 	const initial: unknown = options?.initial ?? {};
 	if (typeof initial !== 'object' || initial === null || !isClientAppState(initial)) {
-		throw CoreError.of('CORE_INVALID_OPTION', ['ClientOptions.state.initial', 'the initial state object (of your ClientAppState shape)', initial === null ? 'null' : typeof initial]);
+		throw CoreError.of('CORE_INVALID_OPTION', [
+			'ClientOptions.state.initial',
+			'the initial state object (of your ClientAppState shape)',
+			initial === null ? 'null' : typeof initial,
+		]);
 	}
 	return new StateStore<ClientAppState>(initial, {
 		name: options?.name ?? DefaultClientStateOptions.name,
@@ -153,7 +182,10 @@ export class Client extends Emitter<ClientEvents> {
 	public readonly plugins: PluginManager;
 	readonly #bus: ExtensionBus;
 	/** Listeners as wrapped by `client:listener`, valid while the bus's revision is unchanged. */
-	#wrapped: { readonly revision: number; readonly calls: WeakMap<Listener<readonly unknown[]>, { readonly event: string; readonly call: ListenerCall }> } = {
+	#wrapped: {
+		readonly revision: number;
+		readonly calls: WeakMap<Listener<readonly unknown[]>, { readonly event: string; readonly call: ListenerCall }>;
+	} = {
 		revision: -1,
 		calls: new WeakMap(),
 	};
@@ -178,10 +210,17 @@ export class Client extends Emitter<ClientEvents> {
 		this.#bus = bus;
 		if (typeof options.token !== 'string' || options.token.trim() === '') {
 			// Never shows what was passed: it may be a token.
-			throw CoreError.of('CORE_INVALID_OPTION', ['ClientOptions.token', 'your bot token (a non-empty string; find it under Bot in the Discord developer portal)']);
+			throw CoreError.of('CORE_INVALID_OPTION', [
+				'ClientOptions.token',
+				'your bot token (a non-empty string; find it under Bot in the Discord developer portal)',
+			]);
 		}
 		if (!Number.isInteger(options.intents) || options.intents < 0) {
-			throw CoreError.of('CORE_INVALID_OPTION', ['ClientOptions.intents', 'a non-negative integer bit field (GatewayIntentBits)', String(options.intents)]);
+			throw CoreError.of('CORE_INVALID_OPTION', [
+				'ClientOptions.intents',
+				'a non-negative integer bit field (GatewayIntentBits)',
+				String(options.intents),
+			]);
 		}
 		this.#validator = new DispatchValidator(validationOf(options), samplingOf(options));
 		this.#waitGuildTimeout = waitGuildTimeoutOf(options);
@@ -192,11 +231,14 @@ export class Client extends Emitter<ClientEvents> {
 		this.api = new Api(this.rest);
 		this.#cacheEnabled = options.cache !== false;
 		// Dispatches reach the cache after the client's validator checked them: no second validation there.
-		this.cache = new EntityCache(options.cache === false ? { flags: 0 } : { ...options.cache, emitter: bus, validation: 'off' });
+		this.cache = new EntityCache(
+			options.cache === false ? { flags: 0 } : { ...options.cache, emitter: bus, validation: 'off' },
+		);
 		this.pipeline = new EventPipeline(bus);
 		this.state = stateOf(options.state, bus);
 		this.plugins = composePlugins(this, this.#token, options.plugins);
-		if (bus.has('lifecycle:init')) bus.emit('lifecycle:init', { intents: options.intents, shardCount: this.#shardCountOption() });
+		if (bus.has('lifecycle:init'))
+			bus.emit('lifecycle:init', { intents: options.intents, shardCount: this.#shardCountOption() });
 	}
 
 	/** The gateway manager (created by `login()`, `undefined` before and after a failed login). */
@@ -256,7 +298,11 @@ export class Client extends Emitter<ClientEvents> {
 		}
 		if (bus.has('security:authSuccess')) bus.emit('security:authSuccess', auth);
 		if (this.#current() === 'destroyed') throw CoreError.of('CORE_DESTROYED', ['while logging in']);
-		if (bus.has('client:beforeConnect')) await bus.emitAsync('client:beforeConnect', { intents: this.#options.intents, shardCount: this.#shardCountOption() });
+		if (bus.has('client:beforeConnect'))
+			await bus.emitAsync('client:beforeConnect', {
+				intents: this.#options.intents,
+				shardCount: this.#shardCountOption(),
+			});
 		const gateway = new WebSocketManager({
 			...this.#options.gateway,
 			token: this.#token,
@@ -287,7 +333,11 @@ export class Client extends Emitter<ClientEvents> {
 		}
 		// destroy() may have run while the shards connected.
 		if (this.#current() === 'destroyed') return;
-		this.emit('shardsReady', { shardIds: gateway.shardIds, guildCount: readiness.announced, durationMs: Date.now() - this.#loginStarted });
+		this.emit('shardsReady', {
+			shardIds: gateway.shardIds,
+			guildCount: readiness.announced,
+			durationMs: Date.now() - this.#loginStarted,
+		});
 		// Without the Guilds intent Discord sends no GUILD_CREATE: nothing to wait for.
 		const waitMs = (this.#options.intents & GatewayIntentBits.Guilds) === 0 ? 0 : this.#waitGuildTimeout;
 		const { missingGuildIds } = await readiness.wait(waitMs);
@@ -335,7 +385,9 @@ export class Client extends Emitter<ClientEvents> {
 	public async send(channelId: ChannelId, body: string | RESTPostAPIChannelMessageJSONBody): Promise<APIMessage> {
 		const initial: RESTPostAPIChannelMessageJSONBody = typeof body === 'string' ? { content: body } : body;
 		const bus = this.#bus;
-		const final = bus.has('message:beforeSend') ? await bus.transform('message:beforeSend', initial, channelId) : initial;
+		const final = bus.has('message:beforeSend')
+			? await bus.transform('message:beforeSend', initial, channelId)
+			: initial;
 		const message = await this.api.channels.createMessage(channelId, final);
 		if (bus.has('message:afterSend')) bus.emit('message:afterSend', message);
 		return message;
@@ -353,12 +405,23 @@ export class Client extends Emitter<ClientEvents> {
 	 * Whether a member has `required` (from the entity cache); `undefined` when the cache cannot tell.
 	 * Reports every decided check on `security:permissionCheck`.
 	 */
-	public can(guildId: GuildId, userId: UserId, required: PermissionResolvable, channelId?: ChannelId): boolean | undefined {
+	public can(
+		guildId: GuildId,
+		userId: UserId,
+		required: PermissionResolvable,
+		channelId?: ChannelId,
+	): boolean | undefined {
 		const bits = this.permissionsIn(guildId, userId, channelId);
 		if (bits === undefined) return undefined;
 		const allowed = hasPermission(bits, required);
 		if (this.#bus.has('security:permissionCheck')) {
-			this.#bus.emit('security:permissionCheck', { guildId, channelId, userId, required: permissionNames(resolvePermissions(required)), allowed });
+			this.#bus.emit('security:permissionCheck', {
+				guildId,
+				channelId,
+				userId,
+				required: permissionNames(resolvePermissions(required)),
+				allowed,
+			});
 		}
 		return allowed;
 	}
@@ -369,12 +432,19 @@ export class Client extends Emitter<ClientEvents> {
 	 * `CORE_ENTRY_POINT_GLOBAL_ONLY` for an entry point command with a `guildId`;
 	 * `BuilderValidationError` when a builder breaks a limit.
 	 */
-	public async registerCommands(commands: readonly CommandInput[], guildId?: GuildId): Promise<RESTPutAPIApplicationGuildCommandsResult> {
+	public async registerCommands(
+		commands: readonly CommandInput[],
+		guildId?: GuildId,
+	): Promise<RESTPutAPIApplicationGuildCommandsResult> {
 		const applicationId = this.applicationId;
 		if (applicationId === undefined) throw CoreError.of('CORE_NOT_LOGGED_IN', ['registerCommands()']);
-		const initial: RESTPutAPIApplicationCommandsJSONBody = commands.map((command) => ('toJSON' in command ? command.toJSON() : command));
+		const initial: RESTPutAPIApplicationCommandsJSONBody = commands.map((command) =>
+			'toJSON' in command ? command.toJSON() : command,
+		);
 		const bus = this.#bus;
-		const body = bus.has('command:beforeRegister') ? await bus.transform('command:beforeRegister', initial, guildId) : initial;
+		const body = bus.has('command:beforeRegister')
+			? await bus.transform('command:beforeRegister', initial, guildId)
+			: initial;
 		const result =
 			guildId === undefined
 				? await this.api.applications.bulkSetApplicationCommands(applicationId, body)
@@ -392,14 +462,23 @@ export class Client extends Emitter<ClientEvents> {
 	 * the pipeline, cache and events exactly as live ones. Works without `login()`.
 	 * @param options.speed - `0` (default) replays at once; `1` keeps the recorded timing; `2` twice as fast.
 	 */
-	public async replay(source: string | readonly RecordedDispatch[], options: { readonly speed?: number } = {}): Promise<number> {
+	public async replay(
+		source: string | readonly RecordedDispatch[],
+		options: { readonly speed?: number } = {},
+	): Promise<number> {
 		const events = typeof source === 'string' ? await EventPipeline.readRecording(source) : source;
 		const speed = options.speed ?? 0;
-		if (!Number.isFinite(speed) || speed < 0) throw CoreError.of('CORE_INVALID_OPTION', ['replay() options.speed', '0 (instant) or a positive number', String(speed)]);
+		if (!Number.isFinite(speed) || speed < 0)
+			throw CoreError.of('CORE_INVALID_OPTION', [
+				'replay() options.speed',
+				'0 (instant) or a positive number',
+				String(speed),
+			]);
 		let previous = events[0]?.at ?? 0;
 		for (const event of events) {
 			if (this.#state === 'destroyed') break;
-			if (speed > 0 && event.at > previous) await new Promise((resolve) => setTimeout(resolve, (event.at - previous) / speed));
+			if (speed > 0 && event.at > previous)
+				await new Promise((resolve) => setTimeout(resolve, (event.at - previous) / speed));
 			previous = event.at;
 			this.#handle({ t: event.t, d: event.d, s: event.s, shardId: event.shardId });
 		}
@@ -432,35 +511,62 @@ export class Client extends Emitter<ClientEvents> {
 		gateway.on('ready', ({ shardId, guildCount }) => {
 			const to = audience(this, bus, 'shardReady');
 			if ((to & LISTENERS) !== 0) this.emit('shardReady', { shardId, guildCount });
-			if ((to & HANDLERS) !== 0) bus.emit(EventPoints.shardReady, { shardId, shardCount: gateway.shardCount ?? 1 });
+			if ((to & HANDLERS) !== 0)
+				bus.emit(EventPoints.shardReady, { shardId, shardCount: gateway.shardCount ?? 1 });
 		});
 		gateway.on('resumed', ({ shardId, replayed }) => {
 			const to = audience(this, bus, 'shardResume');
 			if ((to & LISTENERS) !== 0) this.emit('shardResume', { shardId, replayed });
-			if ((to & HANDLERS) !== 0) bus.emit(EventPoints.shardResume, { shardId, shardCount: gateway.shardCount ?? 1, detail: `${replayed} replayed` });
+			if ((to & HANDLERS) !== 0)
+				bus.emit(EventPoints.shardResume, {
+					shardId,
+					shardCount: gateway.shardCount ?? 1,
+					detail: `${replayed} replayed`,
+				});
 		});
 		gateway.on('closed', ({ shardId, code, reason, willReconnect }) => {
 			const to = audience(this, bus, 'shardDisconnect');
 			if ((to & LISTENERS) !== 0) this.emit('shardDisconnect', { shardId, code, reason, willReconnect });
-			if ((to & HANDLERS) !== 0) bus.emit(EventPoints.shardDisconnect, { shardId, shardCount: gateway.shardCount ?? 1, detail: `${code} ${reason}` });
+			if ((to & HANDLERS) !== 0)
+				bus.emit(EventPoints.shardDisconnect, {
+					shardId,
+					shardCount: gateway.shardCount ?? 1,
+					detail: `${code} ${reason}`,
+				});
 		});
 		gateway.on('heartbeat', ({ shardId, latency }) => {
 			this.#latencies.set(shardId, latency);
-			if (bus.has('metrics:gauge')) bus.emit('metrics:gauge', { name: 'ovenjs.gateway.latency', value: latency, labels: { shard: String(shardId) } });
+			if (bus.has('metrics:gauge'))
+				bus.emit('metrics:gauge', {
+					name: 'ovenjs.gateway.latency',
+					value: latency,
+					labels: { shard: String(shardId) },
+				});
 		});
 		gateway.on('error', ({ error, fatal }) => {
 			if (fatal) {
-				if (error.code === 'GATEWAY_AUTHENTICATION_FAILED' && bus.has('security:authFailure')) bus.emit('security:authFailure', { kind: 'identify', shardId: undefined }, error);
+				if (error.code === 'GATEWAY_AUTHENTICATION_FAILED' && bus.has('security:authFailure'))
+					bus.emit('security:authFailure', { kind: 'identify', shardId: undefined }, error);
 				this.emit('fatal', error);
 			}
 			this.emit('error', error);
 		});
 		gateway.on('debug', (message, shardId) => {
 			if (audience(this, bus, 'debug') === 0) return;
-			announceText(this, bus, 'debug', redactSecrets(shardId === null ? message : `[shard ${shardId}] ${message}`, this.#token));
+			announceText(
+				this,
+				bus,
+				'debug',
+				redactSecrets(shardId === null ? message : `[shard ${shardId}] ${message}`, this.#token),
+			);
 		});
 		gateway.on('sessionLost', ({ shardId, reason }) => {
-			announceText(this, bus, 'warn', `Shard ${shardId} could not resume (${reason}); events while it was away may be missing.`);
+			announceText(
+				this,
+				bus,
+				'warn',
+				`Shard ${shardId} could not resume (${reason}); events while it was away may be missing.`,
+			);
 		});
 	}
 
@@ -472,7 +578,13 @@ export class Client extends Emitter<ClientEvents> {
 	#wants(t: string): boolean {
 		if (ROUTED_DISPATCHES.has(t) || (this.#cacheEnabled && EntityCache.events.has(t))) return true;
 		const bus = this.#bus;
-		return this.listenerCount('raw') > 0 || this.pipeline.active || bus.has('gateway:beforeDispatch') || bus.has('gateway:afterDispatch') || bus.has('metrics:counter');
+		return (
+			this.listenerCount('raw') > 0 ||
+			this.pipeline.active ||
+			bus.has('gateway:beforeDispatch') ||
+			bus.has('gateway:afterDispatch') ||
+			bus.has('metrics:counter')
+		);
 	}
 
 	#handle(incoming: DispatchEnvelope): void {
@@ -486,7 +598,8 @@ export class Client extends Emitter<ClientEvents> {
 			return;
 		}
 		const bus = this.#bus;
-		if (bus.has('metrics:counter')) bus.emit('metrics:counter', { name: 'ovenjs.gateway.dispatch', value: 1, labels: { t: event.t } });
+		if (bus.has('metrics:counter'))
+			bus.emit('metrics:counter', { name: 'ovenjs.gateway.dispatch', value: 1, labels: { t: event.t } });
 		if (this.#cacheEnabled) {
 			try {
 				this.cache.ingest(event.t, event.d);
@@ -510,7 +623,11 @@ export class Client extends Emitter<ClientEvents> {
 	 * Instrumentation (timing, tracing) wraps listeners through `client:listener`. Each listener is wrapped once
 	 * and the wrapper reused until the bus's handlers change; nobody hooked costs one lookup per call.
 	 */
-	protected override invoke(event: keyof ClientEvents, listener: Listener<readonly unknown[]>, args: readonly unknown[]): unknown {
+	protected override invoke(
+		event: keyof ClientEvents,
+		listener: Listener<readonly unknown[]>,
+		args: readonly unknown[],
+	): unknown {
 		const bus = this.#bus;
 		if (!bus.has('client:listener')) return listener(...args);
 		if (this.#wrapped.revision !== bus.revision) this.#wrapped = { revision: bus.revision, calls: new WeakMap() };
@@ -528,7 +645,8 @@ export class Client extends Emitter<ClientEvents> {
 	 */
 	protected override onListenerError(error: unknown, event: keyof ClientEvents, phase: ListenerFailurePhase): void {
 		const bus = this.#bus;
-		if (bus.has('error:unhandled')) bus.emit('error:unhandled', error, { point: `client:event:${event}`, label: undefined, phase });
+		if (bus.has('error:unhandled'))
+			bus.emit('error:unhandled', error, { point: `client:event:${event}`, label: undefined, phase });
 		if (event !== 'error' && this.hasListeners('error')) this.emit('error', error);
 		else if (!bus.has('error:unhandled')) super.onListenerError(error, event, phase);
 	}

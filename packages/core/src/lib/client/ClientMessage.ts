@@ -1,6 +1,15 @@
 import { inspect } from 'node:util';
 import type { APIMessage, RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
-import { snowflakeTimestamp, type ChannelId, type GuildId, type Message, type MessageId, type User, type UserId, markClass } from '@ovenjs/types';
+import {
+	snowflakeTimestamp,
+	type ChannelId,
+	type GuildId,
+	type Message,
+	type MessageId,
+	type User,
+	type UserId,
+	markClass,
+} from '@ovenjs/types';
 import type { Client } from './Client.js';
 
 /**
@@ -76,7 +85,10 @@ export class ClientMessage {
 	/** Sends a message in the same channel that replies to this one. */
 	public reply(reply: string | RESTPostAPIChannelMessageJSONBody): Promise<APIMessage> {
 		const body: RESTPostAPIChannelMessageJSONBody = typeof reply === 'string' ? { content: reply } : reply;
-		return this.#client.send(this.channelId, { ...body, message_reference: { message_id: this.id, fail_if_not_exists: false } });
+		return this.#client.send(this.channelId, {
+			...body,
+			message_reference: { message_id: this.id, fail_if_not_exists: false },
+		});
 	}
 
 	/** Short form for `console.log`. */

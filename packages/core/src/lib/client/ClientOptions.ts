@@ -3,7 +3,13 @@ import type { RestOptions } from '@ovenjs/rest';
 import type { PluginErrorReport, PluginInfo } from '@ovenjs/plugins';
 import { DefaultStateStoreOptions, type StateStorage, type StateSyncOptions } from '@ovenjs/state';
 import type { GatewayError, ShardProgress, WebSocketManagerOptions } from '@ovenjs/ws';
-import { DefaultValidationSampling, type Channel, type GuildId, type ValidationMode, type ValidationSampling } from '@ovenjs/types';
+import {
+	DefaultValidationSampling,
+	type Channel,
+	type GuildId,
+	type ValidationMode,
+	type ValidationSampling,
+} from '@ovenjs/types';
 import type { DispatchEnvelope } from '../bus/points.js';
 import type { ExtensionBus } from '../bus/ExtensionBus.js';
 import type { AnyInteraction } from '../interactions/interactions.js';
@@ -107,7 +113,9 @@ export interface ClientOptions {
 export const DefaultClientOptions = {
 	waitGuildTimeout: 15_000,
 	validationSampling: DefaultValidationSampling,
-} as const satisfies Required<Pick<ClientOptions, 'waitGuildTimeout'>> & { readonly validationSampling: ValidationSampling };
+} as const satisfies Required<Pick<ClientOptions, 'waitGuildTimeout'>> & {
+	readonly validationSampling: ValidationSampling;
+};
 
 /** The payload of the `ready` event. */
 export interface ClientReadyEventInfo {
@@ -158,7 +166,9 @@ export interface ClientEvents {
 	/** A shard resumed after a disconnect; `replayed` missed events were delivered. */
 	shardResume: [info: ShardEventInfo & { readonly replayed: number }];
 	/** A shard's connection closed (`willReconnect` tells whether it comes back by itself). */
-	shardDisconnect: [info: ShardEventInfo & { readonly code: number; readonly reason: string; readonly willReconnect: boolean }];
+	shardDisconnect: [
+		info: ShardEventInfo & { readonly code: number; readonly reason: string; readonly willReconnect: boolean },
+	];
 	/** A message was created. */
 	messageCreate: [message: ClientMessage];
 	/** A message was edited (partial). */

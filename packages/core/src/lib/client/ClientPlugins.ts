@@ -1,7 +1,31 @@
 import type { APIInteraction } from 'discord-api-types/v10';
 import type { CachedGuild, CachedMember, CachedUser } from '@ovenjs/cache';
-import { PluginError, PluginManager, type ConfigSources, type IsolationLevel, type PluginEnvironment, type PluginLimits, type PluginSource } from '@ovenjs/plugins';
-import { asChannelId, asGuildId, asMessageId, asRoleId, asUserId, type Channel, type ChannelId, type ExtensionHandler, type ExtensionPointName, type GuildId, type Message, type MessageId, type Role, type RoleId, type UserId } from '@ovenjs/types';
+import {
+	PluginError,
+	PluginManager,
+	type ConfigSources,
+	type IsolationLevel,
+	type PluginEnvironment,
+	type PluginLimits,
+	type PluginSource,
+} from '@ovenjs/plugins';
+import {
+	asChannelId,
+	asGuildId,
+	asMessageId,
+	asRoleId,
+	asUserId,
+	type Channel,
+	type ChannelId,
+	type ExtensionHandler,
+	type ExtensionPointName,
+	type GuildId,
+	type Message,
+	type MessageId,
+	type Role,
+	type RoleId,
+	type UserId,
+} from '@ovenjs/types';
 import type { Api } from '../api/generated/Api.js';
 import { BaseInteraction } from '../interactions/BaseInteraction.js';
 import type { Client } from './Client.js';
@@ -48,7 +72,9 @@ export interface PluginMessage {
 type PlainArg<T> = T extends ClientMessage ? PluginMessage : T extends BaseInteraction ? APIInteraction : T;
 
 /** The client events plugins can subscribe to (`events:<name>`), with plain-data arguments. */
-export type PluginClientEvents = { readonly [K in keyof ClientEvents]: { readonly [I in keyof ClientEvents[K]]: PlainArg<ClientEvents[K][I]> } };
+export type PluginClientEvents = {
+	readonly [K in keyof ClientEvents]: { readonly [I in keyof ClientEvents[K]]: PlainArg<ClientEvents[K][I]> };
+};
 
 /** `ctx.cache`: read-only views of the entity cache (copies), with `cache:read`. */
 export interface PluginCacheViews {
@@ -75,9 +101,33 @@ declare module '@ovenjs/plugins' {
 
 /** Every client event name (plugins may only subscribe to these). */
 const CLIENT_EVENTS = [
-	'ready', 'shardsReady', 'shardProgress', 'shardReady', 'shardResume', 'shardDisconnect', 'messageCreate', 'messageUpdate', 'messageDelete',
-	'guildCreate', 'guildUpdate', 'guildDelete', 'channelCreate', 'channelUpdate', 'channelDelete', 'guildMemberAdd', 'guildMemberUpdate',
-	'guildMemberRemove', 'interactionCreate', 'raw', 'error', 'fatal', 'warn', 'debug', 'pluginLoad', 'pluginUnload', 'pluginError',
+	'ready',
+	'shardsReady',
+	'shardProgress',
+	'shardReady',
+	'shardResume',
+	'shardDisconnect',
+	'messageCreate',
+	'messageUpdate',
+	'messageDelete',
+	'guildCreate',
+	'guildUpdate',
+	'guildDelete',
+	'channelCreate',
+	'channelUpdate',
+	'channelDelete',
+	'guildMemberAdd',
+	'guildMemberUpdate',
+	'guildMemberRemove',
+	'interactionCreate',
+	'raw',
+	'error',
+	'fatal',
+	'warn',
+	'debug',
+	'pluginLoad',
+	'pluginUnload',
+	'pluginError',
 ] as const satisfies readonly (keyof ClientEvents)[];
 const EVENT_NAMES: ReadonlySet<string> = new Set(CLIENT_EVENTS);
 
@@ -97,7 +147,8 @@ function isHandlerOf<P extends ExtensionPointName>(handler: unknown): handler is
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 function httpMethod(value: string): (typeof HTTP_METHODS)[number] {
 	const found = HTTP_METHODS.find((method) => method === value);
-	if (found === undefined) throw new PluginError('PLUGIN_INVALID_DEFINITION', '(rest)', `${value} is not an HTTP method.`);
+	if (found === undefined)
+		throw new PluginError('PLUGIN_INVALID_DEFINITION', '(rest)', `${value} is not an HTTP method.`);
 	return found;
 }
 
@@ -136,12 +187,21 @@ function plain(value: unknown): unknown {
  * and state (each plugin's namespace is `plugin:<name>` in `client.state`). Loads `options.load` (and discovered
  * plugins) before `login()` connects, and unloads every plugin when the client is destroyed.
  */
-export function composePlugins(client: Client, token: string, options: ClientPluginsOptions | undefined): PluginManager {
+export function composePlugins(
+	client: Client,
+	token: string,
+	options: ClientPluginsOptions | undefined,
+): PluginManager {
 	const bus = client.extensions;
 	const id = (value: unknown): string => (typeof value === 'string' ? value : '');
 	const environment: PluginEnvironment = {
 		on: (event, listener) => {
-			if (!isClientEvent(event)) throw new PluginError('PLUGIN_INVALID_DEFINITION', '(events)', `"${event}" is not a client event; use one of ${CLIENT_EVENTS.join(', ')}.`);
+			if (!isClientEvent(event))
+				throw new PluginError(
+					'PLUGIN_INVALID_DEFINITION',
+					'(events)',
+					`"${event}" is not a client event; use one of ${CLIENT_EVENTS.join(', ')}.`,
+				);
 			const wrapped = (...args: readonly unknown[]): void => {
 				void listener(...args.map(plain));
 			};
@@ -151,7 +211,12 @@ export function composePlugins(client: Client, token: string, options: ClientPlu
 			};
 		},
 		hook: (point, handler, hookOptions) => {
-			if (!isPointName(point) || !isHandlerOf(handler)) throw new PluginError('PLUGIN_INVALID_DEFINITION', hookOptions.label, `"${point}" is not an extension point name.`);
+			if (!isPointName(point) || !isHandlerOf(handler))
+				throw new PluginError(
+					'PLUGIN_INVALID_DEFINITION',
+					hookOptions.label,
+					`"${point}" is not an extension point name.`,
+				);
 			return bus.on(point, handler, hookOptions);
 		},
 		api: client.api,
@@ -166,7 +231,8 @@ export function composePlugins(client: Client, token: string, options: ClientPlu
 			roles: (guildId) => client.cache.roles(asGuildId(id(guildId))),
 			user: (userId) => client.cache.user(asUserId(id(userId))),
 			member: (guildId, userId) => client.cache.member(asGuildId(id(guildId)), asUserId(id(userId))),
-			message: (channelId, messageId) => client.cache.message(asChannelId(id(channelId)), asMessageId(id(messageId))),
+			message: (channelId, messageId) =>
+				client.cache.message(asChannelId(id(channelId)), asMessageId(id(messageId))),
 			messages: (channelId) => client.cache.messages(asChannelId(id(channelId))),
 		},
 		state: {
@@ -199,19 +265,35 @@ export function composePlugins(client: Client, token: string, options: ClientPlu
 			unload: (info) => client.emit('pluginUnload', info),
 			error: (report) => client.emit('pluginError', report),
 			warn: (message) => client.emit('warn', message),
-			log: (entry) => client.emit(entry.level === 'warn' || entry.level === 'error' ? 'warn' : 'debug', `[${entry.plugin}] ${entry.message}`),
+			log: (entry) =>
+				client.emit(
+					entry.level === 'warn' || entry.level === 'error' ? 'warn' : 'debug',
+					`[${entry.plugin}] ${entry.message}`,
+				),
 		},
 	});
 	const sources = [...(options?.load ?? [])];
 	if (options?.discover === true || sources.length > 0) {
-		const initial = Promise.resolve().then(() => plugins.load(...sources, ...(options?.discover === true ? plugins.discover().filter((name) => !sources.includes(name)) : [])));
+		const initial = Promise.resolve().then(() =>
+			plugins.load(
+				...sources,
+				...(options?.discover === true ? plugins.discover().filter((name) => !sources.includes(name)) : []),
+			),
+		);
 		// Reported on pluginError; login() waits for the load to finish.
 		initial.catch((error: unknown) => {
-			client.emit('pluginError', { plugin: '(discover)', error: PluginError.from('(discover)', error, 'PLUGIN_NOT_FOUND', 'discovery failed') });
+			client.emit('pluginError', {
+				plugin: '(discover)',
+				error: PluginError.from('(discover)', error, 'PLUGIN_NOT_FOUND', 'discovery failed'),
+			});
 		});
-		bus.on('client:beforeConnect', async () => {
-			await initial.catch(() => undefined);
-		}, { label: '@ovenjs/plugins' });
+		bus.on(
+			'client:beforeConnect',
+			async () => {
+				await initial.catch(() => undefined);
+			},
+			{ label: '@ovenjs/plugins' },
+		);
 	}
 	bus.on('client:beforeDisconnect', () => plugins.close(), { label: '@ovenjs/plugins' });
 	return plugins;

@@ -54,10 +54,22 @@ interface DispatchRule {
 	readonly fields: string;
 }
 
-const channel: DispatchRule = { schema: ChannelSchema, shape: (d) => hasModelShape('Channel', d), fields: 'a Channel ID and a type' };
+const channel: DispatchRule = {
+	schema: ChannelSchema,
+	shape: (d) => hasModelShape('Channel', d),
+	fields: 'a Channel ID and a type',
+};
 const guildRoleSchema = z.looseObject({ guild_id: snowflakeSchema('Guild'), role: RoleSchema });
-const guildRole: DispatchRule = { schema: guildRoleSchema, shape: (d) => isSnowflake(d.guild_id) && hasModelShape('Role', d.role), fields: 'a Guild ID and a role' };
-const guildMember: DispatchRule = { schema: GuildMemberEventSchema, shape: (d) => isSnowflake(d.guild_id) && hasId(d.user), fields: 'a Guild ID and a user with an ID' };
+const guildRole: DispatchRule = {
+	schema: guildRoleSchema,
+	shape: (d) => isSnowflake(d.guild_id) && hasModelShape('Role', d.role),
+	fields: 'a Guild ID and a role',
+};
+const guildMember: DispatchRule = {
+	schema: GuildMemberEventSchema,
+	shape: (d) => isSnowflake(d.guild_id) && hasId(d.user),
+	fields: 'a Guild ID and a user with an ID',
+};
 
 /**
  * The dispatches the client or its entity cache read, by event name. Others are passed on unchecked: nothing in
@@ -66,19 +78,46 @@ const guildMember: DispatchRule = { schema: GuildMemberEventSchema, shape: (d) =
 const RULES: Readonly<Record<string, DispatchRule>> = {
 	READY: {
 		schema: ReadySchema,
-		shape: (d) => hasId(d.user) && hasId(d.application) && typeof d.session_id === 'string' && Array.isArray(d.guilds),
+		shape: (d) =>
+			hasId(d.user) && hasId(d.application) && typeof d.session_id === 'string' && Array.isArray(d.guilds),
 		fields: 'the user and application IDs, a session ID and guilds',
 	},
-	MESSAGE_CREATE: { schema: MessageSchema, shape: (d) => hasModelShape('Message', d), fields: 'Message and Channel IDs, an author with an ID and a content string' },
+	MESSAGE_CREATE: {
+		schema: MessageSchema,
+		shape: (d) => hasModelShape('Message', d),
+		fields: 'Message and Channel IDs, an author with an ID and a content string',
+	},
 	MESSAGE_UPDATE: {
 		schema: MessageUpdateSchema,
-		shape: (d) => isSnowflake(d.id) && isSnowflake(d.channel_id) && optionalId(d.guild_id) && (d.author === undefined || hasId(d.author)) && (d.content === undefined || typeof d.content === 'string'),
+		shape: (d) =>
+			isSnowflake(d.id) &&
+			isSnowflake(d.channel_id) &&
+			optionalId(d.guild_id) &&
+			(d.author === undefined || hasId(d.author)) &&
+			(d.content === undefined || typeof d.content === 'string'),
 		fields: 'Message and Channel IDs',
 	},
-	MESSAGE_DELETE: { schema: MessageDeleteSchema, shape: (d) => isSnowflake(d.id) && isSnowflake(d.channel_id) && optionalId(d.guild_id), fields: 'Message and Channel IDs' },
-	GUILD_CREATE: { schema: GuildSchema, shape: (d) => hasModelShape('Guild', d), first: 5, fields: 'a Guild ID, roles and emojis' },
-	GUILD_UPDATE: { schema: GuildSchema, shape: (d) => hasModelShape('Guild', d), fields: 'a Guild ID, roles and emojis' },
-	GUILD_DELETE: { schema: GuildIdentitySchema, shape: (d) => isSnowflake(d.id) && (d.unavailable === undefined || typeof d.unavailable === 'boolean'), fields: 'a Guild ID' },
+	MESSAGE_DELETE: {
+		schema: MessageDeleteSchema,
+		shape: (d) => isSnowflake(d.id) && isSnowflake(d.channel_id) && optionalId(d.guild_id),
+		fields: 'Message and Channel IDs',
+	},
+	GUILD_CREATE: {
+		schema: GuildSchema,
+		shape: (d) => hasModelShape('Guild', d),
+		first: 5,
+		fields: 'a Guild ID, roles and emojis',
+	},
+	GUILD_UPDATE: {
+		schema: GuildSchema,
+		shape: (d) => hasModelShape('Guild', d),
+		fields: 'a Guild ID, roles and emojis',
+	},
+	GUILD_DELETE: {
+		schema: GuildIdentitySchema,
+		shape: (d) => isSnowflake(d.id) && (d.unavailable === undefined || typeof d.unavailable === 'boolean'),
+		fields: 'a Guild ID',
+	},
 	CHANNEL_CREATE: channel,
 	CHANNEL_UPDATE: channel,
 	CHANNEL_DELETE: channel,
@@ -99,8 +138,16 @@ const RULES: Readonly<Record<string, DispatchRule>> = {
 	},
 	GUILD_MEMBER_ADD: guildMember,
 	GUILD_MEMBER_UPDATE: guildMember,
-	GUILD_MEMBER_REMOVE: { schema: GuildMemberRemoveSchema, shape: (d) => isSnowflake(d.guild_id) && hasId(d.user), fields: 'a Guild ID and a user with an ID' },
-	INTERACTION_CREATE: { schema: InteractionSchema, shape: isInteractionShape, fields: 'an Interaction ID, a token, a known type and data' },
+	GUILD_MEMBER_REMOVE: {
+		schema: GuildMemberRemoveSchema,
+		shape: (d) => isSnowflake(d.guild_id) && hasId(d.user),
+		fields: 'a Guild ID and a user with an ID',
+	},
+	INTERACTION_CREATE: {
+		schema: InteractionSchema,
+		shape: isInteractionShape,
+		fields: 'an Interaction ID, a token, a known type and data',
+	},
 };
 
 /** The outcome of {@link DispatchValidator.check}: `undefined` when the dispatch may be used, else why not. */
@@ -143,7 +190,9 @@ export class DispatchValidator {
 		const d = event.d;
 		if (mode === 'full' || (mode === 'sampled' && this.#sampler.take(event.t, rule.first))) {
 			const result = rule.schema.safeParse(d);
-			return result.success ? undefined : TypesError.of('TYPES_VALIDATION_FAILED', [event.t, describeIssues(result.error.issues)]);
+			return result.success
+				? undefined
+				: TypesError.of('TYPES_VALIDATION_FAILED', [event.t, describeIssues(result.error.issues)]);
 		}
 		if (isFields(d) && rule.shape(d)) return undefined;
 		return TypesError.of('TYPES_VALIDATION_FAILED', [event.t, `it must be an object with ${rule.fields}`]);

@@ -121,11 +121,21 @@ export class EventPipeline {
 	 * Buffered events are delivered on `stop()`, `flush()` and when the client is destroyed: none is dropped.
 	 * @throws {@link CoreError} `CORE_INVALID_OPTION` for a non-positive size or interval.
 	 */
-	public batch(t: string, handler: (events: DispatchEnvelope[]) => void | Promise<void>, options: BatchOptions = {}): BatchHandle {
+	public batch(
+		t: string,
+		handler: (events: DispatchEnvelope[]) => void | Promise<void>,
+		options: BatchOptions = {},
+	): BatchHandle {
 		const size = options.size ?? DefaultBatchOptions.size;
 		const intervalMs = options.intervalMs ?? DefaultBatchOptions.intervalMs;
-		if (!Number.isInteger(size) || size < 1) throw CoreError.of('CORE_INVALID_OPTION', ['batch() options.size', 'a positive integer', String(size)]);
-		if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw CoreError.of('CORE_INVALID_OPTION', ['batch() options.intervalMs', 'a positive number', String(intervalMs)]);
+		if (!Number.isInteger(size) || size < 1)
+			throw CoreError.of('CORE_INVALID_OPTION', ['batch() options.size', 'a positive integer', String(size)]);
+		if (!Number.isFinite(intervalMs) || intervalMs <= 0)
+			throw CoreError.of('CORE_INVALID_OPTION', [
+				'batch() options.intervalMs',
+				'a positive number',
+				String(intervalMs),
+			]);
 		let buffer: DispatchEnvelope[] = [];
 		let timer: ReturnType<typeof setTimeout> | undefined;
 		let chain: Promise<void> = Promise.resolve();
@@ -139,7 +149,11 @@ export class EventPipeline {
 				try {
 					await handler(events);
 				} catch (error) {
-					this.#bus.emit('error:unhandled', error, { point: `pipeline:batch:${t}`, label: undefined, phase: 'async' });
+					this.#bus.emit('error:unhandled', error, {
+						point: `pipeline:batch:${t}`,
+						label: undefined,
+						phase: 'async',
+					});
 				}
 			});
 			return chain;
@@ -190,7 +204,12 @@ export class EventPipeline {
 
 	/** Whether anything here sees every dispatch: a recording, a filter, a transformer or a batch. */
 	public get active(): boolean {
-		return this.#recording !== undefined || this.#filters.length > 0 || this.#transformers.length > 0 || this.#handles.size > 0;
+		return (
+			this.#recording !== undefined ||
+			this.#filters.length > 0 ||
+			this.#transformers.length > 0 ||
+			this.#handles.size > 0
+		);
 	}
 
 	/** Whether a recording is running. */
@@ -214,7 +233,12 @@ export class EventPipeline {
 			} catch (error) {
 				throw CoreError.of('CORE_RECORDING_INVALID', [path, index + 1, 'not JSON'], { cause: error });
 			}
-			if (!isRecordedDispatch(value)) throw CoreError.of('CORE_RECORDING_INVALID', [path, index + 1, 'not a recorded dispatch ({ t, d, s, shardId, at })']);
+			if (!isRecordedDispatch(value))
+				throw CoreError.of('CORE_RECORDING_INVALID', [
+					path,
+					index + 1,
+					'not a recorded dispatch ({ t, d, s, shardId, at })',
+				]);
 			out.push(value);
 		}
 		return out;
@@ -225,7 +249,9 @@ export class EventPipeline {
 		const recording = this.#recording;
 		if (recording !== undefined) {
 			recording.count++;
-			recording.stream.write(`${JSON.stringify({ t: event.t, d: event.d, s: event.s, shardId: event.shardId, at: Date.now() - recording.startedAt })}\n`);
+			recording.stream.write(
+				`${JSON.stringify({ t: event.t, d: event.d, s: event.s, shardId: event.shardId, at: Date.now() - recording.startedAt })}\n`,
+			);
 		}
 		for (const { fn } of this.#filters) {
 			let keep = true;
@@ -244,10 +270,16 @@ export class EventPipeline {
 			try {
 				current = fn(current) ?? current;
 			} catch (error) {
-				this.#bus.emit('error:unhandled', error, { point: 'pipeline:transform', label: undefined, phase: 'sync' });
+				this.#bus.emit('error:unhandled', error, {
+					point: 'pipeline:transform',
+					label: undefined,
+					phase: 'sync',
+				});
 			}
 		}
-		return this.#bus.has('gateway:beforeDispatch') ? this.#bus.transformSync('gateway:beforeDispatch', current) : current;
+		return this.#bus.has('gateway:beforeDispatch')
+			? this.#bus.transformSync('gateway:beforeDispatch', current)
+			: current;
 	}
 
 	/** Hands a handled dispatch to the batches that want it. */

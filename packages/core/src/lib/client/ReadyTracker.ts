@@ -23,13 +23,20 @@ function idOf(value: unknown): string | undefined {
 export class ReadyTracker {
 	readonly #pending = new Set<string>();
 	readonly #announced = new Set<string>();
-	#waiter: { readonly resolve: (outcome: ReadyOutcome) => void; readonly timeoutMs: number; timer: ReturnType<typeof setTimeout> | undefined } | undefined;
+	#waiter:
+		| {
+				readonly resolve: (outcome: ReadyOutcome) => void;
+				readonly timeoutMs: number;
+				timer: ReturnType<typeof setTimeout> | undefined;
+		  }
+		| undefined;
 
 	/** Reads the guild IDs of READY, GUILD_CREATE and GUILD_DELETE (by hand: the payload is not validated yet). */
 	public observe(event: DispatchEnvelope): void {
 		switch (event.t) {
 			case 'READY': {
-				const guilds: unknown = typeof event.d === 'object' && event.d !== null ? Reflect.get(event.d, 'guilds') : undefined;
+				const guilds: unknown =
+					typeof event.d === 'object' && event.d !== null ? Reflect.get(event.d, 'guilds') : undefined;
 				if (!Array.isArray(guilds)) return;
 				const list: readonly unknown[] = guilds;
 				for (const entry of list) {
@@ -82,7 +89,9 @@ export class ReadyTracker {
 		const waiter = this.#waiter;
 		if (waiter === undefined) return;
 		if (waiter.timer !== undefined) clearTimeout(waiter.timer);
-		waiter.timer = setTimeout(() => { this.#finish(); }, waiter.timeoutMs);
+		waiter.timer = setTimeout(() => {
+			this.#finish();
+		}, waiter.timeoutMs);
 	}
 
 	#progress(): void {
@@ -96,6 +105,9 @@ export class ReadyTracker {
 		if (waiter === undefined) return;
 		this.#waiter = undefined;
 		if (waiter.timer !== undefined) clearTimeout(waiter.timer);
-		waiter.resolve({ missingGuildIds: [...this.#pending].map((id) => uncheckedSnowflake('Guild', id)), announced: this.#announced.size });
+		waiter.resolve({
+			missingGuildIds: [...this.#pending].map((id) => uncheckedSnowflake('Guild', id)),
+			announced: this.#announced.size,
+		});
 	}
 }

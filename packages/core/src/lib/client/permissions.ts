@@ -5,7 +5,12 @@ import { computePermissions, type ChannelId, type GuildId, type PermissionBits, 
  * Computes a member's permissions (guild level, or in a channel with its overwrites) from the entity cache.
  * Returns `undefined` when the cache lacks the guild, the member or the channel.
  */
-export function permissionsFromCache(cache: EntityCache, guildId: GuildId, userId: UserId, channelId?: ChannelId): PermissionBits | undefined {
+export function permissionsFromCache(
+	cache: EntityCache,
+	guildId: GuildId,
+	userId: UserId,
+	channelId?: ChannelId,
+): PermissionBits | undefined {
 	const guild = cache.guild(guildId);
 	const member = cache.member(guildId, userId);
 	if (guild === undefined || member === undefined) return undefined;
@@ -18,6 +23,8 @@ export function permissionsFromCache(cache: EntityCache, guildId: GuildId, userI
 		memberRoleIds: member.roles,
 		roles: cache.roles(guildId),
 		...(channel?.permission_overwrites === undefined ? {} : { overwrites: channel.permission_overwrites }),
-		...(member.communicationDisabledUntil === null ? {} : { communicationDisabledUntil: new Date(member.communicationDisabledUntil) }),
+		...(member.communicationDisabledUntil === null
+			? {}
+			: { communicationDisabledUntil: new Date(member.communicationDisabledUntil) }),
 	});
 }

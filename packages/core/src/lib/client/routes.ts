@@ -22,7 +22,12 @@ import {
 export function reportInvalid(client: Client, event: DispatchEnvelope, error: unknown): void {
 	const bus = client.extensions;
 	if (bus.has('error:validation')) bus.emit('error:validation', error, { source: `gateway:${event.t}` });
-	announceText(client, bus, 'warn', `Ignored an invalid ${event.t} payload from shard ${event.shardId}${error instanceof Error ? `: ${error.message}` : '.'}`);
+	announceText(
+		client,
+		bus,
+		'warn',
+		`Ignored an invalid ${event.t} payload from shard ${event.shardId}${error instanceof Error ? `: ${error.message}` : '.'}`,
+	);
 }
 
 /**
@@ -64,7 +69,8 @@ export function routeDispatch(client: Client, event: DispatchEnvelope): void {
 			return;
 		}
 		case 'GUILD_UPDATE': {
-			if (audience(client, bus, 'guildUpdate') !== 0 && checked(GuildSchema, d)) client.emit('guildUpdate', d.id, client.cache.guild(d.id));
+			if (audience(client, bus, 'guildUpdate') !== 0 && checked(GuildSchema, d))
+				client.emit('guildUpdate', d.id, client.cache.guild(d.id));
 			return;
 		}
 		case 'GUILD_DELETE': {
@@ -89,7 +95,8 @@ export function routeDispatch(client: Client, event: DispatchEnvelope): void {
 			return;
 		}
 		case 'GUILD_MEMBER_REMOVE': {
-			if (audience(client, bus, 'guildMemberRemove') !== 0 && checked(GuildMemberRemoveSchema, d)) client.emit('guildMemberRemove', d);
+			if (audience(client, bus, 'guildMemberRemove') !== 0 && checked(GuildMemberRemoveSchema, d))
+				client.emit('guildMemberRemove', d);
 			return;
 		}
 		case 'INTERACTION_CREATE': {

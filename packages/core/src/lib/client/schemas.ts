@@ -10,10 +10,17 @@ export const ReadySchema = z.looseObject({
 });
 
 /** MESSAGE_UPDATE: a partial message with its IDs. */
-export const MessageUpdateSchema = MessageSchema.partial().extend({ id: snowflakeSchema('Message'), channel_id: snowflakeSchema('Channel') });
+export const MessageUpdateSchema = MessageSchema.partial().extend({
+	id: snowflakeSchema('Message'),
+	channel_id: snowflakeSchema('Channel'),
+});
 
 /** MESSAGE_DELETE. */
-export const MessageDeleteSchema = z.looseObject({ id: snowflakeSchema('Message'), channel_id: snowflakeSchema('Channel'), guild_id: snowflakeSchema('Guild').optional() });
+export const MessageDeleteSchema = z.looseObject({
+	id: snowflakeSchema('Message'),
+	channel_id: snowflakeSchema('Channel'),
+	guild_id: snowflakeSchema('Guild').optional(),
+});
 
 /** GUILD_CREATE / GUILD_DELETE, the fields core reads. */
 export const GuildIdentitySchema = z.looseObject({ id: snowflakeSchema('Guild'), unavailable: z.boolean().optional() });
@@ -24,7 +31,10 @@ export type MessageUpdate = z.output<typeof MessageUpdateSchema>;
 export type MessageDelete = z.output<typeof MessageDeleteSchema>;
 
 /** GUILD_MEMBER_ADD / GUILD_MEMBER_UPDATE: the member with its guild and user. */
-export const GuildMemberEventSchema = MemberSchema.partial().extend({ guild_id: snowflakeSchema('Guild'), user: UserSchema });
+export const GuildMemberEventSchema = MemberSchema.partial().extend({
+	guild_id: snowflakeSchema('Guild'),
+	user: UserSchema,
+});
 
 /** GUILD_MEMBER_REMOVE. */
 export const GuildMemberRemoveSchema = z.looseObject({ guild_id: snowflakeSchema('Guild'), user: UserSchema });

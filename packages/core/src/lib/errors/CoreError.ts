@@ -51,27 +51,38 @@ export interface CoreErrorDetails {
 
 /** What each code means, in one place (the text of an error lives with its kind). */
 export const CoreErrorMessages: { readonly [C in CoreErrorCode]: (...details: CoreErrorDetails[C]) => string } = {
-	CORE_INVALID_OPTION: (option, requirement, received) => `${option} must be ${requirement}${received === undefined ? '' : `, got ${received}`}.`,
+	CORE_INVALID_OPTION: (option, requirement, received) =>
+		`${option} must be ${requirement}${received === undefined ? '' : `, got ${received}`}.`,
 	CORE_INVALID_HANDLER: (point, problem) => `The handler for "${point}" is not usable: ${problem}.`,
 	CORE_BUILDER_VALIDATION: (builder, issues) =>
 		`${builder} is not valid for Discord: ${issues.map((issue) => `${issue.path === '' ? '(root)' : issue.path}: ${issue.message}`).join('; ')}`,
-	CORE_INTERACTION_ALREADY_REPLIED: (interactionId) => `Interaction ${interactionId} was already answered: use editReply() or followUp() after reply() or defer().`,
-	CORE_INTERACTION_NOT_REPLIED: (method, interactionId) => `${method}() needs an initial response first: call reply() or defer() on interaction ${interactionId}.`,
+	CORE_INTERACTION_ALREADY_REPLIED: (interactionId) =>
+		`Interaction ${interactionId} was already answered: use editReply() or followUp() after reply() or defer().`,
+	CORE_INTERACTION_NOT_REPLIED: (method, interactionId) =>
+		`${method}() needs an initial response first: call reply() or defer() on interaction ${interactionId}.`,
 	CORE_INTERACTION_UNSUPPORTED: () => 'INTERACTION_CREATE payload is not an interaction core understands.',
-	CORE_AUTOCOMPLETE_CHOICES: (count, max) => `Autocomplete accepts at most ${max} choices; ${count} were given. Slice the list first.`,
-	CORE_ENTRY_POINT_GLOBAL_ONLY: (command) => `The entry point command "${command}" can only be registered globally: call registerCommands() without a guild ID.`,
-	CORE_NOT_LOGGED_IN: (method) => `${method} needs the application ID: call it after login() resolved (or in the ready event).`,
+	CORE_AUTOCOMPLETE_CHOICES: (count, max) =>
+		`Autocomplete accepts at most ${max} choices; ${count} were given. Slice the list first.`,
+	CORE_ENTRY_POINT_GLOBAL_ONLY: (command) =>
+		`The entry point command "${command}" can only be registered globally: call registerCommands() without a guild ID.`,
+	CORE_NOT_LOGGED_IN: (method) =>
+		`${method} needs the application ID: call it after login() resolved (or in the ready event).`,
 	CORE_ALREADY_LOGGED_IN: () => 'login() was already called on this client.',
 	CORE_DESTROYED: (when) => `The client was destroyed ${when}; create a new Client to log in again.`,
 	CORE_RECORDING_RUNNING: () => 'A recording is already running: call stopRecording() first.',
 	CORE_RECORDING_INVALID: (path, line, problem) => `Line ${line} of ${path} is ${problem}.`,
-	CORE_INVALID_ROUTE_PARAM: (name, received) => `The route parameter "${name}" must be a non-empty string or a finite number (received ${received}).`,
+	CORE_INVALID_ROUTE_PARAM: (name, received) =>
+		`The route parameter "${name}" must be a non-empty string or a finite number (received ${received}).`,
 };
 
 /** Base class of every error `@ovenjs/core` throws. Match on {@link CoreError.code}. */
 export class CoreError extends OvenError<CoreErrorCode> {
 	/** Builds the error with the standard text of `code`. */
-	public static of<C extends CoreErrorCode>(code: C, details: CoreErrorDetails[C], options?: OvenErrorOptions): CoreError {
+	public static of<C extends CoreErrorCode>(
+		code: C,
+		details: CoreErrorDetails[C],
+		options?: OvenErrorOptions,
+	): CoreError {
 		const build: (...parts: CoreErrorDetails[C]) => string = CoreErrorMessages[code];
 		return new CoreError(code, build(...details), options);
 	}

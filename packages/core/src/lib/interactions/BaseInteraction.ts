@@ -12,7 +12,16 @@ import {
 	type APIUser,
 	type RESTPostAPIWebhookWithTokenJSONBody,
 } from 'discord-api-types/v10';
-import { snowflakeTimestamp, uncheckedSnowflake, type ApplicationId, type ChannelId, type GuildId, type InteractionId, type UserId, markClass } from '@ovenjs/types';
+import {
+	snowflakeTimestamp,
+	uncheckedSnowflake,
+	type ApplicationId,
+	type ChannelId,
+	type GuildId,
+	type InteractionId,
+	type UserId,
+	markClass,
+} from '@ovenjs/types';
 import type { ApiFile } from '../api/ApiResource.js';
 import type { Api } from '../api/generated/Api.js';
 import type { ExtensionBus } from '../bus/ExtensionBus.js';
@@ -52,13 +61,20 @@ function hasToJSON<T>(value: T | { toJSON(): T }): value is { toJSON(): T } {
 }
 
 /** Converts a reply into the JSON body Discord expects, resolving builders. */
-export function toMessageBody(reply: InteractionReply): { body: RESTPostAPIWebhookWithTokenJSONBody; files: readonly ApiFile[] | undefined } {
+export function toMessageBody(reply: InteractionReply): {
+	body: RESTPostAPIWebhookWithTokenJSONBody;
+	files: readonly ApiFile[] | undefined;
+} {
 	const options: InteractionMessageOptions = typeof reply === 'string' ? { content: reply } : reply;
 	const body: RESTPostAPIWebhookWithTokenJSONBody = {};
 	if (options.content !== undefined) body.content = options.content;
-	if (options.embeds !== undefined) body.embeds = options.embeds.map((embed): APIEmbed => (hasToJSON(embed) ? embed.toJSON() : embed));
+	if (options.embeds !== undefined)
+		body.embeds = options.embeds.map((embed): APIEmbed => (hasToJSON(embed) ? embed.toJSON() : embed));
 	if (options.components !== undefined) {
-		body.components = options.components.map((row): APIMessageTopLevelComponent | APIActionRowComponent<APIComponentInMessageActionRow> => (hasToJSON(row) ? row.toJSON() : row));
+		body.components = options.components.map(
+			(row): APIMessageTopLevelComponent | APIActionRowComponent<APIComponentInMessageActionRow> =>
+				hasToJSON(row) ? row.toJSON() : row,
+		);
 	}
 	if (options.ephemeral === true) body.flags = MessageFlags.Ephemeral;
 	if (options.allowedMentions !== undefined) body.allowed_mentions = options.allowedMentions;
@@ -145,26 +161,42 @@ export class BaseInteraction<Raw extends APIInteraction = APIInteraction> {
 		this.#assertReplied('editReply');
 		const { body, files } = toMessageBody(reply);
 		const { flags: _flags, ...edit } = body;
-		return this.context.api.webhooks.updateOriginalWebhookMessage(uncheckedSnowflake('Webhook', this.raw.application_id), this.#token, edit, files === undefined ? undefined : { files });
+		return this.context.api.webhooks.updateOriginalWebhookMessage(
+			uncheckedSnowflake('Webhook', this.raw.application_id),
+			this.#token,
+			edit,
+			files === undefined ? undefined : { files },
+		);
 	}
 
 	/** Sends an additional message (after the initial response). */
 	public async followUp(reply: InteractionReply): Promise<APIMessage> {
 		this.#assertReplied('followUp');
 		const { body, files } = toMessageBody(reply);
-		return this.context.api.webhooks.executeWebhook(uncheckedSnowflake('Webhook', this.raw.application_id), this.#token, body, { query: { wait: true }, ...(files === undefined ? {} : { files }) });
+		return this.context.api.webhooks.executeWebhook(
+			uncheckedSnowflake('Webhook', this.raw.application_id),
+			this.#token,
+			body,
+			{ query: { wait: true }, ...(files === undefined ? {} : { files }) },
+		);
 	}
 
 	/** Fetches the initial response message. */
 	public async fetchReply(): Promise<APIMessage> {
 		this.#assertReplied('fetchReply');
-		return this.context.api.webhooks.getOriginalWebhookMessage(uncheckedSnowflake('Webhook', this.raw.application_id), this.#token);
+		return this.context.api.webhooks.getOriginalWebhookMessage(
+			uncheckedSnowflake('Webhook', this.raw.application_id),
+			this.#token,
+		);
 	}
 
 	/** Deletes the initial response. */
 	public async deleteReply(): Promise<void> {
 		this.#assertReplied('deleteReply');
-		await this.context.api.webhooks.deleteOriginalWebhookMessage(uncheckedSnowflake('Webhook', this.raw.application_id), this.#token);
+		await this.context.api.webhooks.deleteOriginalWebhookMessage(
+			uncheckedSnowflake('Webhook', this.raw.application_id),
+			this.#token,
+		);
 	}
 
 	/**
@@ -177,9 +209,16 @@ export class BaseInteraction<Raw extends APIInteraction = APIInteraction> {
 		}
 		this.replied = true;
 		const { bus, api } = this.context;
-		const final = bus.has('interaction:beforeReply') ? await bus.transform('interaction:beforeReply', response, this.raw) : response;
+		const final = bus.has('interaction:beforeReply')
+			? await bus.transform('interaction:beforeReply', response, this.raw)
+			: response;
 		try {
-			await api.interactions.createInteractionResponse(this.id, this.#token, final, files === undefined ? undefined : { files });
+			await api.interactions.createInteractionResponse(
+				this.id,
+				this.#token,
+				final,
+				files === undefined ? undefined : { files },
+			);
 		} catch (error) {
 			this.replied = false;
 			if (bus.has('interaction:error')) bus.emit('interaction:error', error, this.raw);

@@ -28,7 +28,10 @@ function leafOptions(options: readonly AnyOption[] | undefined): { path: string[
 	let current = options ?? [];
 	for (;;) {
 		const first = current[0];
-		if (first?.type === ApplicationCommandOptionType.SubcommandGroup || first?.type === ApplicationCommandOptionType.Subcommand) {
+		if (
+			first?.type === ApplicationCommandOptionType.SubcommandGroup ||
+			first?.type === ApplicationCommandOptionType.Subcommand
+		) {
 			path.push(first.name);
 			current = first.options ?? [];
 		} else {
@@ -123,7 +126,11 @@ export class ChatInputCommandInteraction extends ModalCapableInteraction<APIChat
 	/** The options the user gave. */
 	public readonly options: CommandOptions;
 
-	public constructor(raw: APIChatInputApplicationCommandInteraction, context: InteractionContext, receivedAt?: number) {
+	public constructor(
+		raw: APIChatInputApplicationCommandInteraction,
+		context: InteractionContext,
+		receivedAt?: number,
+	) {
 		super(raw, context, receivedAt);
 		this.commandName = raw.data.name;
 		this.options = new CommandOptions(raw.data.options, raw.data.resolved?.users ?? {});
@@ -145,7 +152,10 @@ export class ContextMenuCommandInteraction extends ModalCapableInteraction<APIAp
 	public constructor(raw: APIApplicationCommandInteraction, context: InteractionContext, receivedAt?: number) {
 		super(raw, context, receivedAt);
 		this.commandName = raw.data.name;
-		this.targetId = raw.data.type === ApplicationCommandType.User || raw.data.type === ApplicationCommandType.Message ? raw.data.target_id : undefined;
+		this.targetId =
+			raw.data.type === ApplicationCommandType.User || raw.data.type === ApplicationCommandType.Message
+				? raw.data.target_id
+				: undefined;
 	}
 }
 
@@ -189,7 +199,8 @@ function collectFields(components: APIModalSubmitInteraction['data']['components
 	const out = new Map<string, ModalSubmitComponent>();
 	for (const component of components) {
 		if (component.type === ComponentType.Label) out.set(component.component.custom_id, component.component);
-		else if (component.type === ComponentType.ActionRow) for (const input of component.components) out.set(input.custom_id, input);
+		else if (component.type === ComponentType.ActionRow)
+			for (const input of component.components) out.set(input.custom_id, input);
 	}
 	return out;
 }
@@ -237,13 +248,18 @@ export class AutocompleteInteraction extends BaseInteraction<APIApplicationComma
 	/** The other options given so far. */
 	public readonly options: CommandOptions;
 
-	public constructor(raw: APIApplicationCommandAutocompleteInteraction, context: InteractionContext, receivedAt?: number) {
+	public constructor(
+		raw: APIApplicationCommandAutocompleteInteraction,
+		context: InteractionContext,
+		receivedAt?: number,
+	) {
 		super(raw, context, receivedAt);
 		this.commandName = raw.data.name;
 		const { options } = leafOptions(raw.data.options);
 		let focused: { name: string; value: string } | undefined;
 		for (const option of options) {
-			if ('focused' in option && option.focused && 'value' in option) focused = { name: option.name, value: String(option.value) };
+			if ('focused' in option && option.focused && 'value' in option)
+				focused = { name: option.name, value: String(option.value) };
 		}
 		this.focused = focused;
 		this.options = new CommandOptions(raw.data.options);
@@ -255,15 +271,27 @@ export class AutocompleteInteraction extends BaseInteraction<APIApplicationComma
 	 */
 	public async respond(choices: readonly APIApplicationCommandOptionChoice[]): Promise<void> {
 		if (choices.length > 25) throw CoreError.of('CORE_AUTOCOMPLETE_CHOICES', [choices.length, 25]);
-		await this.respondWith({ type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [...choices] } });
+		await this.respondWith({
+			type: InteractionResponseType.ApplicationCommandAutocompleteResult,
+			data: { choices: [...choices] },
+		});
 	}
 }
 
 /** Every typed interaction {@link createInteraction} returns. */
-export type AnyInteraction = ChatInputCommandInteraction | ContextMenuCommandInteraction | ComponentInteraction | ModalSubmitInteraction | AutocompleteInteraction;
+export type AnyInteraction =
+	| ChatInputCommandInteraction
+	| ContextMenuCommandInteraction
+	| ComponentInteraction
+	| ModalSubmitInteraction
+	| AutocompleteInteraction;
 
 /** Wraps a raw interaction in its typed class, or returns `undefined` for `PING` (answered by the HTTP layer). */
-export function createInteraction(raw: APIInteraction, context: InteractionContext, receivedAt: number = Date.now()): AnyInteraction | undefined {
+export function createInteraction(
+	raw: APIInteraction,
+	context: InteractionContext,
+	receivedAt: number = Date.now(),
+): AnyInteraction | undefined {
 	switch (raw.type) {
 		case InteractionType.ApplicationCommand:
 			return chatInputOrContext(raw, context, receivedAt);
@@ -278,7 +306,12 @@ export function createInteraction(raw: APIInteraction, context: InteractionConte
 	}
 }
 
-function chatInputOrContext(raw: APIApplicationCommandInteraction, context: InteractionContext, receivedAt: number): AnyInteraction {
-	if (raw.data.type === ApplicationCommandType.ChatInput) return new ChatInputCommandInteraction({ ...raw, data: raw.data }, context, receivedAt);
+function chatInputOrContext(
+	raw: APIApplicationCommandInteraction,
+	context: InteractionContext,
+	receivedAt: number,
+): AnyInteraction {
+	if (raw.data.type === ApplicationCommandType.ChatInput)
+		return new ChatInputCommandInteraction({ ...raw, data: raw.data }, context, receivedAt);
 	return new ContextMenuCommandInteraction(raw, context, receivedAt);
 }

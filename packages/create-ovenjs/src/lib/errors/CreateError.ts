@@ -8,7 +8,8 @@ import { OvenError } from '@ovenjs/types';
  * - `CREATE_TARGET_NOT_EMPTY`: the target folder exists and has files (pass `--force` to write anyway).
  * - `CREATE_CANCELLED`: the prompts were closed before every answer was given.
  */
-export type CreateErrorCode = 'CREATE_INVALID_NAME' | 'CREATE_INVALID_OPTION' | 'CREATE_TARGET_NOT_EMPTY' | 'CREATE_CANCELLED';
+export type CreateErrorCode =
+	'CREATE_INVALID_NAME' | 'CREATE_INVALID_OPTION' | 'CREATE_TARGET_NOT_EMPTY' | 'CREATE_CANCELLED';
 
 /** Thrown by `create-ovenjs` for bad input; the CLI prints its message and exits with code 1. */
 export class CreateError extends OvenError<CreateErrorCode> {}

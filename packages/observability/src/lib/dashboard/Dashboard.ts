@@ -80,25 +80,49 @@ function digest(text: string): Buffer {
 
 function checkOptions(options: DashboardOptions): void {
 	const given: unknown = options;
-	if (typeof given !== 'object' || given === null) throw ObservabilityError.of('OBS_INVALID_OPTION', ['startDashboard(options): options', 'an object with a client', given === null ? 'null' : typeof given]);
+	if (typeof given !== 'object' || given === null)
+		throw ObservabilityError.of('OBS_INVALID_OPTION', [
+			'startDashboard(options): options',
+			'an object with a client',
+			given === null ? 'null' : typeof given,
+		]);
 	const { port, intervalMs, historySize, token, host } = options;
 	if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) {
-		throw ObservabilityError.of('OBS_INVALID_OPTION', ['DashboardOptions.port', 'an integer from 0 to 65535', String(port)]);
+		throw ObservabilityError.of('OBS_INVALID_OPTION', [
+			'DashboardOptions.port',
+			'an integer from 0 to 65535',
+			String(port),
+		]);
 	}
 	if (intervalMs !== undefined && (!Number.isFinite(intervalMs) || intervalMs < 50)) {
-		throw ObservabilityError.of('OBS_INVALID_OPTION', ['DashboardOptions.intervalMs', 'a number of milliseconds >= 50', String(intervalMs)]);
+		throw ObservabilityError.of('OBS_INVALID_OPTION', [
+			'DashboardOptions.intervalMs',
+			'a number of milliseconds >= 50',
+			String(intervalMs),
+		]);
 	}
 	if (historySize !== undefined && (!Number.isInteger(historySize) || historySize < 2)) {
-		throw ObservabilityError.of('OBS_INVALID_OPTION', ['DashboardOptions.historySize', 'an integer >= 2', String(historySize)]);
+		throw ObservabilityError.of('OBS_INVALID_OPTION', [
+			'DashboardOptions.historySize',
+			'an integer >= 2',
+			String(historySize),
+		]);
 	}
 	const shownToken: unknown = token;
 	if (shownToken !== undefined && (typeof shownToken !== 'string' || shownToken.length < 16)) {
 		// Never shows what was passed: it is a secret.
-		throw ObservabilityError.of('OBS_INVALID_OPTION', ['DashboardOptions.token', 'a string of at least 16 characters (e.g. crypto.randomBytes(24).toString("base64url"))']);
+		throw ObservabilityError.of('OBS_INVALID_OPTION', [
+			'DashboardOptions.token',
+			'a string of at least 16 characters (e.g. crypto.randomBytes(24).toString("base64url"))',
+		]);
 	}
 	const shownHost: unknown = host;
 	if (shownHost !== undefined && (typeof shownHost !== 'string' || shownHost === '')) {
-		throw ObservabilityError.of('OBS_INVALID_OPTION', ['DashboardOptions.host', 'an address such as "127.0.0.1"', JSON.stringify(shownHost)]);
+		throw ObservabilityError.of('OBS_INVALID_OPTION', [
+			'DashboardOptions.host',
+			'an address such as "127.0.0.1"',
+			JSON.stringify(shownHost),
+		]);
 	}
 }
 
@@ -117,7 +141,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 	const expected = token === undefined ? undefined : digest(token);
 	if (token !== undefined) registerSecret(token);
 	else if (!LOOPBACK.has(settings.host)) {
-		process.emitWarning(`The OvenJS dashboard listens on ${settings.host} without a token: anyone who reaches it sees the bot's metrics. Pass { token }.`, { code: 'OVENJS_DASHBOARD_UNGUARDED' });
+		process.emitWarning(
+			`The OvenJS dashboard listens on ${settings.host} without a token: anyone who reaches it sees the bot's metrics. Pass { token }.`,
+			{ code: 'OVENJS_DASHBOARD_UNGUARDED' },
+		);
 	}
 	const streams = new Set<ServerResponse>();
 	const page = dashboardPage(settings.title, settings.intervalMs, settings.historySize);
@@ -138,12 +165,23 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 			return;
 		}
 		if (!authorized(request, url)) {
-			response.writeHead(401, { 'www-authenticate': 'Bearer realm="ovenjs"', 'content-type': 'text/plain; charset=utf-8' }).end('401: a bearer token is required\n');
+			response
+				.writeHead(401, {
+					'www-authenticate': 'Bearer realm="ovenjs"',
+					'content-type': 'text/plain; charset=utf-8',
+				})
+				.end('401: a bearer token is required\n');
 			return;
 		}
 		switch (url.pathname) {
 			case '/': {
-				response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'" }).end(page);
+				response
+					.writeHead(200, {
+						'content-type': 'text/html; charset=utf-8',
+						'content-security-policy':
+							"default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'",
+					})
+					.end(page);
 				return;
 			}
 			case '/metrics': {
@@ -152,12 +190,20 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 				return;
 			}
 			case '/api/snapshot': {
-				const body = JSON.stringify({ title: settings.title, intervalMs: settings.intervalMs, snapshot: instrumentation.snapshot(), history: sampler.history });
+				const body = JSON.stringify({
+					title: settings.title,
+					intervalMs: settings.intervalMs,
+					snapshot: instrumentation.snapshot(),
+					history: sampler.history,
+				});
 				response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(body);
 				return;
 			}
 			case '/api/stream': {
-				response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive' });
+				response.writeHead(200, {
+					'content-type': 'text/event-stream; charset=utf-8',
+					connection: 'keep-alive',
+				});
 				response.write(`retry: ${settings.intervalMs}\n\n`);
 				streams.add(response);
 				request.once('close', () => {
@@ -170,7 +216,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 				return;
 			}
 			default:
-				response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('404: try /, /metrics, /api/snapshot or /api/stream\n');
+				response
+					.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+					.end('404: try /, /metrics, /api/snapshot or /api/stream\n');
 		}
 	};
 
@@ -185,7 +233,11 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 		await once(server, 'listening');
 	} catch (error) {
 		if (token !== undefined) unregisterSecret(token);
-		throw ObservabilityError.of('OBS_LISTEN_FAILED', [settings.host, settings.port, error instanceof Error ? error.message : String(error)], { cause: error });
+		throw ObservabilityError.of(
+			'OBS_LISTEN_FAILED',
+			[settings.host, settings.port, error instanceof Error ? error.message : String(error)],
+			{ cause: error },
+		);
 	}
 	const timer = setInterval(() => {
 		const { snapshot, sample } = sampler.sample();
@@ -219,6 +271,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 			return closed;
 		},
 	};
-	Object.defineProperty(dashboard, inspect.custom, { value: () => `Dashboard { host: '${settings.host}', port: ${port}, token: ${token === undefined ? 'none' : '[REDACTED]'} }` });
+	Object.defineProperty(dashboard, inspect.custom, {
+		value: () =>
+			`Dashboard { host: '${settings.host}', port: ${port}, token: ${token === undefined ? 'none' : '[REDACTED]'} }`,
+	});
 	return dashboard;
 }

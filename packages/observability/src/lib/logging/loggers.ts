@@ -99,7 +99,11 @@ const SHARD_PREFIX = /^\[shard (\d+)\] /;
 function errorFields(error: unknown): { readonly name: string; readonly message: string; readonly code?: string } {
 	if (error instanceof Error) {
 		const code: unknown = Reflect.get(error, 'code');
-		return { name: error.name, message: redactSecrets(error.message), ...(typeof code === 'string' ? { code } : {}) };
+		return {
+			name: error.name,
+			message: redactSecrets(error.message),
+			...(typeof code === 'string' ? { code } : {}),
+		};
 	}
 	return { name: typeof error, message: redactSecrets(String(error)) };
 }
@@ -115,14 +119,21 @@ function errorFields(error: unknown): { readonly name: string; readonly message:
 export function attachLogger(client: Client, logger: StructuredLogger, options: AttachLoggerOptions = {}): () => void {
 	const given: unknown = logger;
 	if (typeof given !== 'object' || given === null || typeof Reflect.get(given, 'write') !== 'function') {
-		throw ObservabilityError.of('OBS_INVALID_OPTION', ['attachLogger(client, logger): logger', 'an object with a write(record) method (jsonLogger(), pinoLogger(pino), or your own)']);
+		throw ObservabilityError.of('OBS_INVALID_OPTION', [
+			'attachLogger(client, logger): logger',
+			'an object with a write(record) method (jsonLogger(), pinoLogger(pino), or your own)',
+		]);
 	}
 	const bus = client.extensions;
 	const label = { label: '@ovenjs/observability:logger' };
 	const line = (level: LogLevel, source: string, text: string): void => {
 		const redacted = redactSecrets(text);
 		const shard = SHARD_PREFIX.exec(redacted);
-		logger.write(shard === null ? { level, msg: redacted, source } : { level, msg: redacted.slice(shard[0].length), source, shard: Number(shard[1]) });
+		logger.write(
+			shard === null
+				? { level, msg: redacted, source }
+				: { level, msg: redacted.slice(shard[0].length), source, shard: Number(shard[1]) },
+		);
 	};
 	const disposers = [
 		bus.on(
@@ -151,7 +162,11 @@ export function attachLogger(client: Client, logger: StructuredLogger, options: 
 		bus.on(
 			'rest:invalidRequestWarning',
 			(event) => {
-				line('warn', 'rest:invalidRequestWarning', `${event.count} invalid REST requests in the last 10 minutes (the client blocks at ${event.limit}).`);
+				line(
+					'warn',
+					'rest:invalidRequestWarning',
+					`${event.count} invalid REST requests in the last 10 minutes (the client blocks at ${event.limit}).`,
+				);
 			},
 			label,
 		),

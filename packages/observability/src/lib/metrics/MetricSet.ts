@@ -1,4 +1,11 @@
-import { Counter, Gauge, Histogram, type HistogramConfiguration, type MetricValueWithName, type Registry } from 'prom-client';
+import {
+	Counter,
+	Gauge,
+	Histogram,
+	type HistogramConfiguration,
+	type MetricValueWithName,
+	type Registry,
+} from 'prom-client';
 import type { ShardStatus } from '@ovenjs/ws';
 
 /** Every shard status, so `ovenjs_shard_status` has a 0/1 series per status (PromQL needs no `absent()`). */
@@ -159,7 +166,8 @@ export class MetricSet {
 			registers,
 			collect() {
 				this.reset();
-				for (const [shard, byEvent] of events) for (const [event, count] of byEvent) this.inc({ shard: String(shard), event }, count);
+				for (const [shard, byEvent] of events)
+					for (const [event, count] of byEvent) this.inc({ shard: String(shard), event }, count);
 			},
 		});
 		const latency = this.latency;
@@ -182,7 +190,8 @@ export class MetricSet {
 			collect() {
 				this.reset();
 				for (const [shard, current] of statuses) {
-					for (const status of SHARD_STATUSES) this.set({ shard: String(shard), status }, status === current ? 1 : 0);
+					for (const status of SHARD_STATUSES)
+						this.set({ shard: String(shard), status }, status === current ? 1 : 0);
 				}
 			},
 		});
@@ -280,7 +289,10 @@ export class MetricSet {
 		// An unregistered twin that is never observed: prom-client's get() of it gives name, help, type and aggregator.
 		const described = new Histogram({ ...handlerOptions, registers: [] });
 		const handlerHistogram = new Histogram({ ...handlerOptions, registers });
-		const read = async (): ReturnType<Histogram['get']> => ({ ...(await described.get()), values: timings.values(handlerName) });
+		const read = async (): ReturnType<Histogram['get']> => ({
+			...(await described.get()),
+			values: timings.values(handlerName),
+		});
 		// Read from the plain counts when scraped: get() for JSON (merging), getForPromString() for the text format.
 		handlerHistogram.get = read;
 		Reflect.set(handlerHistogram, 'getForPromString', read);

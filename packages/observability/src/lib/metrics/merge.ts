@@ -12,7 +12,11 @@ function isMetricsJSON(value: unknown): value is MetricsJSON {
 	if (!isUnknownArray(value)) return false;
 	return value.every((metric) => {
 		if (typeof metric !== 'object' || metric === null) return false;
-		return typeof Reflect.get(metric, 'name') === 'string' && typeof Reflect.get(metric, 'type') === 'string' && isUnknownArray(Reflect.get(metric, 'values'));
+		return (
+			typeof Reflect.get(metric, 'name') === 'string' &&
+			typeof Reflect.get(metric, 'type') === 'string' &&
+			isUnknownArray(Reflect.get(metric, 'values'))
+		);
 	});
 }
 

@@ -1,5 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { ProxyTracerProvider, SpanKind, SpanStatusCode, context, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import {
+	ProxyTracerProvider,
+	SpanKind,
+	SpanStatusCode,
+	context,
+	trace,
+	type Context,
+	type Span,
+	type Tracer,
+} from '@opentelemetry/api';
 import { redactSecrets, isPromiseLike } from '@ovenjs/types';
 
 /** The instrumentation scope name spans are created under. */
@@ -51,8 +60,10 @@ export class Tracing {
 		if (now - this.#checkedAt > 1_000) {
 			this.#checkedAt = now;
 			const provider = trace.getTracerProvider();
-			// eslint-disable-next-line @typescript-eslint/no-deprecated -- @opentelemetry/api 1.x has no other way to tell whether an SDK is registered
-			this.#recording = !(provider instanceof ProxyTracerProvider) || provider.getDelegateTracer(TRACER_NAME) !== undefined;
+			// @opentelemetry/api 1.x has no other way to tell whether an SDK is registered.
+			// eslint-disable-next-line @typescript-eslint/no-deprecated
+			const proxy = provider instanceof ProxyTracerProvider ? provider : undefined;
+			this.#recording = proxy === undefined || proxy.getDelegateTracer(TRACER_NAME) !== undefined;
 		}
 		return this.#recording ? this.#configured : undefined;
 	}
@@ -76,7 +87,13 @@ export class Tracing {
 	 * Runs a listener call inside a span named `ovenjs <event>` and calls `done(seconds, error)` when it settled
 	 * (for a promise, when the promise settled). Returns what the listener returned.
 	 */
-	public runHandler(event: string, traced: boolean, call: (...args: readonly unknown[]) => unknown, args: readonly unknown[], done: (seconds: number) => void): unknown {
+	public runHandler(
+		event: string,
+		traced: boolean,
+		call: (...args: readonly unknown[]) => unknown,
+		args: readonly unknown[],
+		done: (seconds: number) => void,
+	): unknown {
 		const started = performance.now();
 		const tracer = traced ? this.#tracer : undefined;
 		if (tracer === undefined) {
@@ -97,11 +114,17 @@ export class Tracing {
 			}
 			return result;
 		}
-		const span = tracer.startSpan(`ovenjs ${event}`, { kind: SpanKind.CONSUMER, attributes: { 'ovenjs.event': event } }, context.active());
+		const span = tracer.startSpan(
+			`ovenjs ${event}`,
+			{ kind: SpanKind.CONSUMER, attributes: { 'ovenjs.event': event } },
+			context.active(),
+		);
 		const spanContext = trace.setSpan(context.active(), span);
 		const end = (error: unknown, failed: boolean): void => {
 			if (failed) {
-				span.recordException(error instanceof Error ? { name: error.name, message: describe(error) } : describe(error));
+				span.recordException(
+					error instanceof Error ? { name: error.name, message: describe(error) } : describe(error),
+				);
 				span.setStatus({ code: SpanStatusCode.ERROR, message: describe(error) });
 			}
 			span.end();
@@ -132,8 +155,19 @@ export class Tracing {
 	/** A REST call starts (`rest:beforeRequest`, in the caller's async context). */
 	public restStart(request: object, method: string, path: string): void {
 		const tracer = this.#tracer;
-		const span = tracer?.startSpan(`ovenjs rest ${method}`, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method } }, this.parent());
-		this.#calls.set(request, { span, started: performance.now(), route: undefined, attempts: 0, answered: true, waitMs: 0 });
+		const span = tracer?.startSpan(
+			`ovenjs rest ${method}`,
+			{ kind: SpanKind.CLIENT, attributes: { 'http.request.method': method } },
+			this.parent(),
+		);
+		this.#calls.set(request, {
+			span,
+			started: performance.now(),
+			route: undefined,
+			attempts: 0,
+			answered: true,
+			waitMs: 0,
+		});
 		span?.setAttribute('ovenjs.rest.path_template', path);
 	}
 
@@ -171,14 +205,22 @@ export class Tracing {
 		const call = this.#calls.get(origin);
 		if (call === undefined) return;
 		call.waitMs += waitMs;
-		call.span?.addEvent('rate_limited', { 'ovenjs.rest.reason': reason, 'ovenjs.rest.wait_ms': waitMs, ...(scope === undefined ? {} : { 'ovenjs.rest.scope': scope }) });
+		call.span?.addEvent('rate_limited', {
+			'ovenjs.rest.reason': reason,
+			'ovenjs.rest.wait_ms': waitMs,
+			...(scope === undefined ? {} : { 'ovenjs.rest.scope': scope }),
+		});
 	}
 
 	/**
 	 * A call ended; returns it (with the elapsed seconds) so metrics can use the same numbers, or `undefined` when
 	 * it was not started here.
 	 */
-	public restEnd(origin: object, status: number | undefined, error: unknown): (RestCall & { readonly seconds: number }) | undefined {
+	public restEnd(
+		origin: object,
+		status: number | undefined,
+		error: unknown,
+	): (RestCall & { readonly seconds: number }) | undefined {
 		const call = this.#calls.get(origin);
 		if (call === undefined) return undefined;
 		this.#calls.delete(origin);
@@ -188,7 +230,9 @@ export class Tracing {
 			span.setAttribute('ovenjs.rest.rate_limit_wait_ms', call.waitMs);
 			if (status !== undefined) span.setAttribute('http.response.status_code', status);
 			if (error !== undefined) {
-				span.recordException(error instanceof Error ? { name: error.name, message: describe(error) } : describe(error));
+				span.recordException(
+					error instanceof Error ? { name: error.name, message: describe(error) } : describe(error),
+				);
 				span.setStatus({ code: SpanStatusCode.ERROR, message: describe(error) });
 			}
 			span.end();
@@ -203,7 +247,15 @@ export class Tracing {
 		const end = performance.timeOrigin + performance.now();
 		const span = tracer.startSpan(
 			`ovenjs cache ${tier}`,
-			{ kind: SpanKind.INTERNAL, startTime: end - durationMs, attributes: { 'ovenjs.cache.tier': tier, 'ovenjs.cache.hit': hit, 'ovenjs.cache.key_kind': key.split(':', 1)[0] ?? key } },
+			{
+				kind: SpanKind.INTERNAL,
+				startTime: end - durationMs,
+				attributes: {
+					'ovenjs.cache.tier': tier,
+					'ovenjs.cache.hit': hit,
+					'ovenjs.cache.key_kind': key.split(':', 1)[0] ?? key,
+				},
+			},
 			this.parent(),
 		);
 		span.end(end);

@@ -78,7 +78,12 @@ export class PluginError extends OvenError<PluginErrorCode> {
 
 	/** The standard `PLUGIN_DEPENDENCY_CYCLE` error, with the cycle's path. */
 	public static cycleOf(path: readonly string[]): PluginError {
-		return new PluginError('PLUGIN_DEPENDENCY_CYCLE', path[0] ?? '(unknown)', `is part of a dependency cycle: ${path.join(' → ')}; break the cycle (make one edge an optionalDependency or move the shared part into a third plugin).`, { cycle: path });
+		return new PluginError(
+			'PLUGIN_DEPENDENCY_CYCLE',
+			path[0] ?? '(unknown)',
+			`is part of a dependency cycle: ${path.join(' → ')}; break the cycle (make one edge an optionalDependency or move the shared part into a third plugin).`,
+			{ cycle: path },
+		);
 	}
 
 	/** Wraps anything a plugin threw into a `PluginError` (kept as is when it already is one). */
@@ -88,7 +93,12 @@ export class PluginError extends OvenError<PluginErrorCode> {
 		const carried: unknown = typeof error === 'object' && error !== null ? Reflect.get(error, 'code') : undefined;
 		if (error instanceof Error && isPluginErrorCode(carried)) {
 			const capability: unknown = Reflect.get(error, 'capability');
-			return new PluginError(carried, plugin, error.message.replace(/^Plugin "[^"]*": /, ''), typeof capability === 'string' ? { capability, cause: error } : { cause: error });
+			return new PluginError(
+				carried,
+				plugin,
+				error.message.replace(/^Plugin "[^"]*": /, ''),
+				typeof capability === 'string' ? { capability, cause: error } : { cause: error },
+			);
 		}
 		const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 		return new PluginError(code, plugin, `${what}: ${detail}`, { cause: error });

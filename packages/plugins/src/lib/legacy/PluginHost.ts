@@ -1,7 +1,12 @@
 import semver from 'semver';
 import type { ExtensionHandler, ExtensionPointName } from '@ovenjs/types';
 import { PluginError } from '../errors/PluginError.js';
-import { PluginManifestSchema, type PluginManifest, type PluginManifestInput, type PluginPermission } from './manifest.js';
+import {
+	PluginManifestSchema,
+	type PluginManifest,
+	type PluginManifestInput,
+	type PluginPermission,
+} from './manifest.js';
 import { markClass } from '@ovenjs/types';
 
 /** The version of the plugin API this package implements; manifests declare the range they support. */
@@ -10,14 +15,22 @@ export const PLUGIN_API_VERSION = '0.1.0';
 /** The registering side of an extension-point bus (`@ovenjs/core`'s bus satisfies it). */
 export interface ExtensionPointRegistrar {
 	/** `label` names the plugin in `error:unhandled` reports (the host passes the plugin's name). */
-	on<P extends ExtensionPointName>(point: P, handler: ExtensionHandler<P>, options?: { readonly priority?: number; readonly label?: string }): () => void;
+	on<P extends ExtensionPointName>(
+		point: P,
+		handler: ExtensionHandler<P>,
+		options?: { readonly priority?: number; readonly label?: string },
+	): () => void;
 }
 
 /** What a plugin's `setup` receives. Everything it registers through it is removed on unload. */
 export interface PluginHostContext {
 	readonly manifest: PluginManifest;
 	/** Registers a handler on a point the manifest declares in `hooks`. */
-	hook<P extends ExtensionPointName>(point: P, handler: ExtensionHandler<P>, options?: { readonly priority?: number }): void;
+	hook<P extends ExtensionPointName>(
+		point: P,
+		handler: ExtensionHandler<P>,
+		options?: { readonly priority?: number },
+	): void;
 	/** Whether the manifest was granted `permission`. */
 	can(permission: PluginPermission): boolean;
 	/** The loaded dependency plugins' public APIs, by name. */
@@ -33,7 +46,6 @@ export interface Plugin<Api = unknown> {
 
 /** What `setup` may return. */
 export type PluginSetupResult<Api> = void | { readonly api?: Api; readonly teardown?: () => void | Promise<void> };
-
 
 interface Loaded {
 	readonly manifest: PluginManifest;
@@ -85,12 +97,18 @@ export class PluginHost {
 		const rawName: unknown = Reflect.get(plugin.manifest, 'name');
 		const label = typeof rawName === 'string' ? rawName : '(unnamed)';
 		if (!parsed.success) {
-			const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(manifest)'} ${i.message}`).join('; ');
+			const detail = parsed.error.issues
+				.map((i) => `${i.path.join('.') || '(manifest)'} ${i.message}`)
+				.join('; ');
 			throw new PluginError('PLUGIN_INVALID_MANIFEST', label, `invalid manifest: ${detail}.`);
 		}
 		const manifest = parsed.data;
 		if (this.#pending.has(manifest.name) || this.#loaded.has(manifest.name)) {
-			throw new PluginError('PLUGIN_DUPLICATE', manifest.name, 'is already added; remove the duplicate or unload it first.');
+			throw new PluginError(
+				'PLUGIN_DUPLICATE',
+				manifest.name,
+				'is already added; remove the duplicate or unload it first.',
+			);
 		}
 		if (!semver.satisfies(this.#apiVersion, manifest.ovenjs, { includePrerelease: true })) {
 			throw new PluginError(
@@ -121,12 +139,22 @@ export class PluginHost {
 				await this.#load(entry.plugin, entry.manifest);
 				loaded.push(name);
 			} catch (error) {
-				failed.push(error instanceof PluginError ? error : new PluginError('PLUGIN_SETUP_FAILED', name, 'setup failed.', { cause: error }));
+				failed.push(
+					error instanceof PluginError
+						? error
+						: new PluginError('PLUGIN_SETUP_FAILED', name, 'setup failed.', { cause: error }),
+				);
 			}
 		}
 		for (const name of order.cyclic) {
 			this.#pending.delete(name);
-			failed.push(new PluginError('PLUGIN_DEPENDENCY_CYCLE', name, `is part of a dependency cycle (${order.cyclic.join(' → ')}).`));
+			failed.push(
+				new PluginError(
+					'PLUGIN_DEPENDENCY_CYCLE',
+					name,
+					`is part of a dependency cycle (${order.cyclic.join(' → ')}).`,
+				),
+			);
 		}
 		return { loaded, failed };
 	}
@@ -162,14 +190,22 @@ export class PluginHost {
 			manifest,
 			hook: (point, handler, options) => {
 				if (!declared.has(point)) {
-					throw new PluginError('PLUGIN_HOOK_NOT_DECLARED', manifest.name, `registered ${JSON.stringify(point)} without declaring it: add it to the manifest's "hooks".`);
+					throw new PluginError(
+						'PLUGIN_HOOK_NOT_DECLARED',
+						manifest.name,
+						`registered ${JSON.stringify(point)} without declaring it: add it to the manifest's "hooks".`,
+					);
 				}
 				disposers.push(this.#registrar.on(point, handler, { ...options, label: manifest.name }));
 			},
 			can: (permission) => manifest.permissions.includes(permission),
 			dependency: (dep) => {
 				if (!Object.hasOwn(manifest.dependencies, dep)) {
-					throw new PluginError('PLUGIN_MISSING_DEPENDENCY', manifest.name, `asked for "${dep}", which its manifest does not list in "dependencies".`);
+					throw new PluginError(
+						'PLUGIN_MISSING_DEPENDENCY',
+						manifest.name,
+						`asked for "${dep}", which its manifest does not list in "dependencies".`,
+					);
 				}
 				return this.#loaded.get(dep)?.api;
 			},
@@ -179,7 +215,14 @@ export class PluginHost {
 			this.#loaded.set(manifest.name, { manifest, disposers, api: result?.api, teardown: result?.teardown });
 		} catch (error) {
 			for (const dispose of disposers) dispose();
-			throw error instanceof PluginError ? error : new PluginError('PLUGIN_SETUP_FAILED', manifest.name, `setup threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+			throw error instanceof PluginError
+				? error
+				: new PluginError(
+						'PLUGIN_SETUP_FAILED',
+						manifest.name,
+						`setup threw: ${error instanceof Error ? error.message : String(error)}`,
+						{ cause: error },
+					);
 		}
 	}
 
@@ -187,10 +230,18 @@ export class PluginHost {
 		for (const [dep, range] of Object.entries(manifest.dependencies)) {
 			const loaded = this.#loaded.get(dep);
 			if (loaded === undefined) {
-				return new PluginError('PLUGIN_MISSING_DEPENDENCY', manifest.name, `needs "${dep}" (${range}), which is not loaded; add it or remove the dependency.`);
+				return new PluginError(
+					'PLUGIN_MISSING_DEPENDENCY',
+					manifest.name,
+					`needs "${dep}" (${range}), which is not loaded; add it or remove the dependency.`,
+				);
 			}
 			if (!semver.satisfies(loaded.manifest.version, range, { includePrerelease: true })) {
-				return new PluginError('PLUGIN_DEPENDENCY_VERSION', manifest.name, `needs "${dep}" ${range}, but ${loaded.manifest.version} is loaded.`);
+				return new PluginError(
+					'PLUGIN_DEPENDENCY_VERSION',
+					manifest.name,
+					`needs "${dep}" ${range}, but ${loaded.manifest.version} is loaded.`,
+				);
 			}
 		}
 		return undefined;

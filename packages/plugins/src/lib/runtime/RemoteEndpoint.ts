@@ -18,7 +18,11 @@ export interface RemoteBridge {
  * The runtime side of the host protocol (a worker thread, the isolate child process): answers `init`, `setup`,
  * `teardown` and `dispatch`, and sends the plugin's `ctx` calls with their answers routed back.
  */
-export function serveRemote(send: (message: unknown) => void, subscribe: (listener: (message: unknown) => void) => void, handlers: EndpointHandlers): void {
+export function serveRemote(
+	send: (message: unknown) => void,
+	subscribe: (listener: (message: unknown) => void) => void,
+	handlers: EndpointHandlers,
+): void {
 	const calls = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
 	let seq = 0;
 	const bridge: RemoteBridge = {
@@ -38,7 +42,15 @@ export function serveRemote(send: (message: unknown) => void, subscribe: (listen
 				try {
 					send({ t: 'done', id, ok: true, value });
 				} catch (error) {
-					send({ t: 'done', id, ok: false, error: { code: 'PLUGIN_HANDLER_FAILED', message: `returned a value that cannot be sent (plain data only): ${toWire(error).message}` } });
+					send({
+						t: 'done',
+						id,
+						ok: false,
+						error: {
+							code: 'PLUGIN_HANDLER_FAILED',
+							message: `returned a value that cannot be sent (plain data only): ${toWire(error).message}`,
+						},
+					});
 				}
 			},
 			(error: unknown) => {

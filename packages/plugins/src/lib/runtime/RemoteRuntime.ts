@@ -1,6 +1,14 @@
 import { PluginError, type PluginErrorCode } from '../errors/PluginError.js';
 import type { PluginGate } from '../PluginGate.js';
-import { fromWire, RuntimeMessageSchema, toWire, type HostMessage, type RemoteInit, type RuntimeMessage, type WireError } from './protocol.js';
+import {
+	fromWire,
+	RuntimeMessageSchema,
+	toWire,
+	type HostMessage,
+	type RemoteInit,
+	type RuntimeMessage,
+	type WireError,
+} from './protocol.js';
 
 /** How a remote runtime ended, as its transport saw it. */
 export interface TransportExit {
@@ -49,7 +57,13 @@ export class RemoteRuntime {
 	 * @param onFailure - the runtime stopped (crash, time or memory limit): called once.
 	 * @param report - a handler failed (the runtime goes on).
 	 */
-	public constructor(transport: Transport, gate: PluginGate, limits: RemoteLimits, onFailure: (error: PluginError) => void, report: (error: PluginError) => void) {
+	public constructor(
+		transport: Transport,
+		gate: PluginGate,
+		limits: RemoteLimits,
+		onFailure: (error: PluginError) => void,
+		report: (error: PluginError) => void,
+	) {
 		this.#transport = transport;
 		this.#report = report;
 		this.#gate = gate;
@@ -70,7 +84,12 @@ export class RemoteRuntime {
 
 	/** Loads the module and validates the config there; resolves with the validated config. */
 	public init(init: RemoteInit): Promise<unknown> {
-		return this.#request((id) => ({ t: 'init', id, init }), this.#limits.setupMs, 'loading the module', 'PLUGIN_INVALID_DEFINITION');
+		return this.#request(
+			(id) => ({ t: 'init', id, init }),
+			this.#limits.setupMs,
+			'loading the module',
+			'PLUGIN_INVALID_DEFINITION',
+		);
 	}
 
 	/** Runs `setup(ctx)` (and waits for the registrations it made). */
@@ -87,7 +106,12 @@ export class RemoteRuntime {
 	/** Runs the plugin's handlers of an event, a hook or a service method. */
 	public dispatch(kind: 'event' | 'hook' | 'service', target: string, args: readonly unknown[]): Promise<unknown> {
 		const label = kind === 'service' ? `service ${target.replace('\u0000', '.')}` : `${kind} ${target}`;
-		return this.#request((id) => ({ t: 'dispatch', id, kind, target, args }), this.#limits.handlerMs, label, 'PLUGIN_HANDLER_FAILED');
+		return this.#request(
+			(id) => ({ t: 'dispatch', id, kind, target, args }),
+			this.#limits.handlerMs,
+			label,
+			'PLUGIN_HANDLER_FAILED',
+		);
 	}
 
 	/** Stops the runtime (no teardown). */
@@ -97,13 +121,29 @@ export class RemoteRuntime {
 		await this.#transport.kill();
 	}
 
-	#request(build: (id: number) => HostMessage, budgetMs: number, what: string, fallback: PluginErrorCode): Promise<unknown> {
+	#request(
+		build: (id: number) => HostMessage,
+		budgetMs: number,
+		what: string,
+		fallback: PluginErrorCode,
+	): Promise<unknown> {
 		if (this.#dead !== undefined) return Promise.reject(this.#dead);
 		const id = ++this.#seq;
 		return new Promise((resolve, reject) => {
 			const timer = setTimeout(() => {
-				const limit = what === 'setup' || what === 'loading the module' ? 'setupMs' : what === 'teardown' ? 'teardownMs' : 'handlerMs';
-				this.#fail(new PluginError('PLUGIN_TIMEOUT', this.#gate.plugin, `${what} did not finish within ${budgetMs} ms, so its runtime was stopped (raise limits.${limit} if it needs longer).`));
+				const limit =
+					what === 'setup' || what === 'loading the module'
+						? 'setupMs'
+						: what === 'teardown'
+							? 'teardownMs'
+							: 'handlerMs';
+				this.#fail(
+					new PluginError(
+						'PLUGIN_TIMEOUT',
+						this.#gate.plugin,
+						`${what} did not finish within ${budgetMs} ms, so its runtime was stopped (raise limits.${limit} if it needs longer).`,
+					),
+				);
 			}, budgetMs);
 			this.#waiting.set(id, { resolve, reject, timer });
 			try {
@@ -111,11 +151,19 @@ export class RemoteRuntime {
 			} catch (error) {
 				clearTimeout(timer);
 				this.#waiting.delete(id);
-				reject(PluginError.from(this.#gate.plugin, error, 'PLUGIN_HANDLER_FAILED', `${what}: the arguments could not be sent (plain data only)`));
+				reject(
+					PluginError.from(
+						this.#gate.plugin,
+						error,
+						'PLUGIN_HANDLER_FAILED',
+						`${what}: the arguments could not be sent (plain data only)`,
+					),
+				);
 			}
 		}).then(undefined, (error: unknown) => {
 			if (error instanceof PluginError) throw error;
-			const wire: WireError | undefined = typeof error === 'object' && error !== null && 'message' in error ? toWire(error) : undefined;
+			const wire: WireError | undefined =
+				typeof error === 'object' && error !== null && 'message' in error ? toWire(error) : undefined;
 			throw fromWire(this.#gate.plugin, wire, fallback, what);
 		});
 	}
@@ -123,7 +171,13 @@ export class RemoteRuntime {
 	#receive(raw: unknown): void {
 		const parsed = RuntimeMessageSchema.safeParse(raw);
 		if (!parsed.success) {
-			this.#fail(new PluginError('PLUGIN_CRASHED', this.#gate.plugin, 'its runtime sent a malformed message; it was stopped.'));
+			this.#fail(
+				new PluginError(
+					'PLUGIN_CRASHED',
+					this.#gate.plugin,
+					'its runtime sent a malformed message; it was stopped.',
+				),
+			);
 			return;
 		}
 		const message: RuntimeMessage = parsed.data;
@@ -144,7 +198,8 @@ export class RemoteRuntime {
 		if (message.t === 'post') {
 			if (message.op === 'log') {
 				const [level, text, data] = message.args;
-				const lvl = level === 'debug' || level === 'info' || level === 'warn' || level === 'error' ? level : 'info';
+				const lvl =
+					level === 'debug' || level === 'info' || level === 'warn' || level === 'error' ? level : 'info';
 				this.#gate.log(lvl, text, data);
 			}
 			return;
@@ -165,7 +220,19 @@ export class RemoteRuntime {
 		try {
 			this.#transport.post(message);
 		} catch (error) {
-			this.#transport.post({ t: 'result', id: message.id, ok: false, error: toWire(PluginError.from(this.#gate.plugin, error, 'PLUGIN_HANDLER_FAILED', 'the answer could not be sent (plain data only)')) });
+			this.#transport.post({
+				t: 'result',
+				id: message.id,
+				ok: false,
+				error: toWire(
+					PluginError.from(
+						this.#gate.plugin,
+						error,
+						'PLUGIN_HANDLER_FAILED',
+						'the answer could not be sent (plain data only)',
+					),
+				),
+			});
 		}
 	}
 
@@ -176,14 +243,25 @@ export class RemoteRuntime {
 		switch (op) {
 			case 'on': {
 				const event = str(args[0]);
-				gate.on(event, (...eventArgs) => this.dispatch('event', event, eventArgs).then(undefined, (error: unknown) => { this.#handlerFailed(error); }));
+				gate.on(event, (...eventArgs) =>
+					this.dispatch('event', event, eventArgs).then(undefined, (error: unknown) => {
+						this.#handlerFailed(error);
+					}),
+				);
 				return undefined;
 			}
 			case 'hook': {
 				const point = str(args[0]);
 				const hookId = str(args[1]);
 				const priority = typeof args[2] === 'number' ? args[2] : 0;
-				gate.hook(point, (...hookArgs) => this.dispatch('hook', hookId, hookArgs).then(undefined, (error: unknown) => { this.#handlerFailed(error); }), priority);
+				gate.hook(
+					point,
+					(...hookArgs) =>
+						this.dispatch('hook', hookId, hookArgs).then(undefined, (error: unknown) => {
+							this.#handlerFailed(error);
+						}),
+					priority,
+				);
 				return undefined;
 			}
 			case 'api':
@@ -200,7 +278,9 @@ export class RemoteRuntime {
 			case 'provide': {
 				const name = str(args[0]);
 				const methods = list(args[1]).map(str);
-				gate.provide(name, methods, (method, callArgs) => this.dispatch('service', `${name}\u0000${method}`, callArgs));
+				gate.provide(name, methods, (method, callArgs) =>
+					this.dispatch('service', `${name}\u0000${method}`, callArgs),
+				);
 				return undefined;
 			}
 			case 'use':

@@ -3,7 +3,11 @@ import { pluginError } from './wire.js';
 
 /** The shape of a zod schema (any version) as far as config validation needs it. */
 interface SafeParser {
-	safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+	safeParse(
+		value: unknown,
+	):
+		| { success: true; data: unknown }
+		| { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
 }
 
 function isSafeParser(value: unknown): value is SafeParser {
@@ -14,11 +18,25 @@ function isSafeParser(value: unknown): value is SafeParser {
  * Validates a config with the zod schema a plugin module exports under `exportName`.
  * @throws errors coded `PLUGIN_INVALID_MANIFEST` (no such export) or `PLUGIN_CONFIG_INVALID` listing every issue.
  */
-export function validateWithExport(plugin: string, namespace: Readonly<Record<string, unknown>>, exportName: string, value: unknown): unknown {
+export function validateWithExport(
+	plugin: string,
+	namespace: Readonly<Record<string, unknown>>,
+	exportName: string,
+	value: unknown,
+): unknown {
 	const schema = namespace[exportName];
-	if (!isSafeParser(schema)) throw pluginError('PLUGIN_INVALID_MANIFEST', `Plugin "${plugin}": "ovenjs.config" names the export "${exportName}", but the entry module exports no zod schema by that name.`);
+	if (!isSafeParser(schema))
+		throw pluginError(
+			'PLUGIN_INVALID_MANIFEST',
+			`Plugin "${plugin}": "ovenjs.config" names the export "${exportName}", but the entry module exports no zod schema by that name.`,
+		);
 	const result = schema.safeParse(value ?? {});
 	if (result.success) return result.data;
-	const problems = result.error.issues.map((i) => `config${i.path.map((p) => `.${String(p)}`).join('')} ${i.message}`);
-	throw pluginError('PLUGIN_CONFIG_INVALID', `Plugin "${plugin}": invalid config: ${problems.join('; ')}. Fix it in the client's plugins.config["${plugin}"].`);
+	const problems = result.error.issues.map(
+		(i) => `config${i.path.map((p) => `.${String(p)}`).join('')} ${i.message}`,
+	);
+	throw pluginError(
+		'PLUGIN_CONFIG_INVALID',
+		`Plugin "${plugin}": invalid config: ${problems.join('; ')}. Fix it in the client's plugins.config["${plugin}"].`,
+	);
 }

@@ -14,11 +14,19 @@ export function isDefinition(value: unknown): value is PluginDefinition {
  * @throws an error coded `PLUGIN_INVALID_DEFINITION` saying what the module exports instead (dependency-free: workers load it).
  */
 export function definitionOf(plugin: string, namespace: unknown): PluginDefinition {
-	const exported: unknown = typeof namespace === 'object' && namespace !== null ? Reflect.get(namespace, 'default') : undefined;
+	const exported: unknown =
+		typeof namespace === 'object' && namespace !== null ? Reflect.get(namespace, 'default') : undefined;
 	if (isDefinition(exported)) return exported;
-	const manifest: unknown = typeof exported === 'object' && exported !== null ? Reflect.get(exported, 'manifest') : undefined;
+	const manifest: unknown =
+		typeof exported === 'object' && exported !== null ? Reflect.get(exported, 'manifest') : undefined;
 	if (typeof manifest === 'object' && manifest !== null && 'ovenjs' in manifest) {
-		throw pluginError('PLUGIN_INVALID_DEFINITION', `Plugin "${plugin}": exports a legacy PluginHost plugin (an inline manifest with "ovenjs"); move the manifest to package.json ("ovenjs": { "engine": ... }) and export definePlugin({ setup(ctx) { ... } }).`);
+		throw pluginError(
+			'PLUGIN_INVALID_DEFINITION',
+			`Plugin "${plugin}": exports a legacy PluginHost plugin (an inline manifest with "ovenjs"); move the manifest to package.json ("ovenjs": { "engine": ... }) and export definePlugin({ setup(ctx) { ... } }).`,
+		);
 	}
-	throw pluginError('PLUGIN_INVALID_DEFINITION', `Plugin "${plugin}": must export definePlugin({ setup(ctx) { ... } }) as its default export; its default export is ${exported === undefined ? 'missing' : typeof exported}.`);
+	throw pluginError(
+		'PLUGIN_INVALID_DEFINITION',
+		`Plugin "${plugin}": must export definePlugin({ setup(ctx) { ... } }) as its default export; its default export is ${exported === undefined ? 'missing' : typeof exported}.`,
+	);
 }

@@ -20,7 +20,11 @@ function entry(name: 'worker' | 'isolate-host'): { readonly url: URL; readonly s
 
 /** The ESM loader of tsx, for running the `.ts` entries from source (tests, `tsx`). */
 function tsxLoader(): string {
-	return pathToFileURL(createRequire(here()).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+	return pathToFileURL(
+		createRequire(here())
+			.resolve('tsx/esm/api')
+			.replace(/\.cjs$/, '.mjs'),
+	).href;
 }
 
 /** Limits of a worker-thread plugin. */
@@ -38,9 +42,22 @@ export class WorkerTransport implements Transport {
 
 	public constructor(limits: WorkerLimits) {
 		const { url, source } = entry('worker');
-		const resourceLimits = { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: Math.max(4, Math.min(32, Math.floor(limits.memoryMb / 4))) };
+		const resourceLimits = {
+			maxOldGenerationSizeMb: limits.memoryMb,
+			maxYoungGenerationSizeMb: Math.max(4, Math.min(32, Math.floor(limits.memoryMb / 4))),
+		};
 		this.#worker = source
-			? new Worker(`const { register } = await import(${JSON.stringify(tsxLoader())}); register(); await import(${JSON.stringify(url.href)});`, { eval: true, env: {}, execArgv: ['--conditions=@ovenjs/source'], resourceLimits, stdout: false, stderr: false })
+			? new Worker(
+					`const { register } = await import(${JSON.stringify(tsxLoader())}); register(); await import(${JSON.stringify(url.href)});`,
+					{
+						eval: true,
+						env: {},
+						execArgv: ['--conditions=@ovenjs/source'],
+						resourceLimits,
+						stdout: false,
+						stderr: false,
+					},
+				)
 			: new Worker(fileURLToPath(url), { env: {}, resourceLimits });
 		this.#worker.on('error', (error) => {
 			if (Reflect.get(error, 'code') === 'ERR_WORKER_OUT_OF_MEMORY') this.#outOfMemory = true;
@@ -50,7 +67,10 @@ export class WorkerTransport implements Transport {
 			if (this.#killed) return;
 			this.#exit(
 				this.#outOfMemory
-					? { code: 'PLUGIN_MEMORY_LIMIT', detail: `went over its heap limit of ${limits.memoryMb} MB; its worker was stopped (raise limits.memoryMb if it needs more).` }
+					? {
+							code: 'PLUGIN_MEMORY_LIMIT',
+							detail: `went over its heap limit of ${limits.memoryMb} MB; its worker was stopped (raise limits.memoryMb if it needs more).`,
+						}
 					: { code: 'PLUGIN_CRASHED', detail: `its worker exited (code ${code}).` },
 			);
 		});
@@ -95,9 +115,19 @@ export class IsolateTransport implements Transport {
 	public constructor() {
 		const { url, source } = entry('isolate-host');
 		const args = source
-			? ['--no-node-snapshot', '--conditions=@ovenjs/source', '--input-type=module', '-e', `const { register } = await import(${JSON.stringify(tsxLoader())}); register(); await import(${JSON.stringify(url.href)});`]
+			? [
+					'--no-node-snapshot',
+					'--conditions=@ovenjs/source',
+					'--input-type=module',
+					'-e',
+					`const { register } = await import(${JSON.stringify(tsxLoader())}); register(); await import(${JSON.stringify(url.href)});`,
+				]
 			: ['--no-node-snapshot', fileURLToPath(url)];
-		this.#child = spawn(process.execPath, args, { env: {}, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+		this.#child = spawn(process.execPath, args, {
+			env: {},
+			stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+			serialization: 'advanced',
+		});
 		let stderr = '';
 		this.#child.stderr?.setEncoding('utf8');
 		this.#child.stderr?.on('data', (chunk: string) => {
@@ -107,7 +137,10 @@ export class IsolateTransport implements Transport {
 			if (this.#killed) return;
 			const listener = this.#exitListener;
 			this.#exitListener = undefined;
-			listener?.({ code: 'PLUGIN_CRASHED', detail: `its isolate process exited (${signal ?? `code ${String(code)}`})${stderr === '' ? '' : `: ${stderr.trim().split('\n').slice(-3).join(' | ')}`}.` });
+			listener?.({
+				code: 'PLUGIN_CRASHED',
+				detail: `its isolate process exited (${signal ?? `code ${String(code)}`})${stderr === '' ? '' : `: ${stderr.trim().split('\n').slice(-3).join(' | ')}`}.`,
+			});
 		});
 		this.#child.on('error', () => undefined);
 		// A plugin burning CPU must not starve the bot: its process runs at a lower scheduling priority.

@@ -37,8 +37,20 @@ export type HostMessage =
 	| { readonly t: 'init'; readonly id: number; readonly init: RemoteInit }
 	| { readonly t: 'setup'; readonly id: number }
 	| { readonly t: 'teardown'; readonly id: number }
-	| { readonly t: 'dispatch'; readonly id: number; readonly kind: 'event' | 'hook' | 'service'; readonly target: string; readonly args: readonly unknown[] }
-	| { readonly t: 'result'; readonly id: number; readonly ok: boolean; readonly value?: unknown; readonly error?: WireError | undefined };
+	| {
+			readonly t: 'dispatch';
+			readonly id: number;
+			readonly kind: 'event' | 'hook' | 'service';
+			readonly target: string;
+			readonly args: readonly unknown[];
+	  }
+	| {
+			readonly t: 'result';
+			readonly id: number;
+			readonly ok: boolean;
+			readonly value?: unknown;
+			readonly error?: WireError | undefined;
+	  };
 
 /** An `Error` with a plugin error code (inside runtimes, where `PluginError` is not loaded; the host maps it back). */
 export function pluginError(code: string, message: string, capability?: string): Error {
@@ -63,7 +75,12 @@ export function toWire(error: unknown): WireError {
 		};
 	}
 	if (typeof error === 'string') return { message: error };
-	return { message: typeof error === 'number' || typeof error === 'boolean' || typeof error === 'bigint' ? String(error) : `a thrown ${typeof error}` };
+	return {
+		message:
+			typeof error === 'number' || typeof error === 'boolean' || typeof error === 'bigint'
+				? String(error)
+				: `a thrown ${typeof error}`,
+	};
 }
 
 /** An `Error` carrying a wire error's code and capability (what plugin code inside a runtime catches). */
@@ -115,9 +132,15 @@ export function parseHostMessage(raw: unknown): HostMessage | undefined {
 		case 'teardown':
 			return { t: raw.t, id };
 		case 'dispatch':
-			return (raw.kind === 'event' || raw.kind === 'hook' || raw.kind === 'service') && typeof raw.target === 'string' && isList(raw.args) ? { t: 'dispatch', id, kind: raw.kind, target: raw.target, args: raw.args } : undefined;
+			return (raw.kind === 'event' || raw.kind === 'hook' || raw.kind === 'service') &&
+				typeof raw.target === 'string' &&
+				isList(raw.args)
+				? { t: 'dispatch', id, kind: raw.kind, target: raw.target, args: raw.args }
+				: undefined;
 		case 'result':
-			return typeof raw.ok === 'boolean' ? { t: 'result', id, ok: raw.ok, value: raw.value, error: wireError(raw.error) } : undefined;
+			return typeof raw.ok === 'boolean'
+				? { t: 'result', id, ok: raw.ok, value: raw.value, error: wireError(raw.error) }
+				: undefined;
 		default:
 			return undefined;
 	}

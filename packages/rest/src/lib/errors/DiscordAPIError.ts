@@ -35,7 +35,17 @@ export class DiscordAPIError extends RestError<'REST_DISCORD_API_ERROR'> impleme
 		const discordCode = typeof body.code === 'number' && Number.isFinite(body.code) ? body.code : 0;
 		const text = typeof body.message === 'string' ? clean(body.message) : `HTTP ${status}`;
 		const fieldErrors = flattenFieldErrors(body.errors);
-		super('REST_DISCORD_API_ERROR', RestError.messageOf('REST_DISCORD_API_ERROR', [context.method, context.route, status, discordCode, text, fieldErrors]));
+		super(
+			'REST_DISCORD_API_ERROR',
+			RestError.messageOf('REST_DISCORD_API_ERROR', [
+				context.method,
+				context.route,
+				status,
+				discordCode,
+				text,
+				fieldErrors,
+			]),
+		);
 		this.discordCode = discordCode;
 		this.status = status;
 		this.method = context.method;

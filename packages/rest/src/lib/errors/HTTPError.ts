@@ -12,7 +12,10 @@ export class HTTPError extends RestError<'REST_HTTP_ERROR'> implements RequestCo
 	public readonly route: string;
 
 	public constructor(status: number, statusText: string, context: RequestContext) {
-		super('REST_HTTP_ERROR', RestError.messageOf('REST_HTTP_ERROR', [context.method, context.route, status, statusText]));
+		super(
+			'REST_HTTP_ERROR',
+			RestError.messageOf('REST_HTTP_ERROR', [context.method, context.route, status, statusText]),
+		);
 		this.status = status;
 		this.method = context.method;
 		this.route = redactSecrets(context.route);

@@ -32,7 +32,11 @@ export class MaybeAppliedError extends RestError<'REST_MAYBE_APPLIED'> implement
 	public readonly detail: string;
 
 	public constructor(data: MaybeAppliedErrorData, cause?: unknown) {
-		super('REST_MAYBE_APPLIED', RestError.messageOf('REST_MAYBE_APPLIED', [data]), cause === undefined ? {} : { cause });
+		super(
+			'REST_MAYBE_APPLIED',
+			RestError.messageOf('REST_MAYBE_APPLIED', [data]),
+			cause === undefined ? {} : { cause },
+		);
 		this.method = data.method;
 		this.route = redactSecrets(data.route);
 		this.reason = data.reason;

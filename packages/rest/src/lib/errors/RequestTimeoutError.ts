@@ -10,7 +10,11 @@ export class RequestTimeoutError extends RestError<'REST_TIMEOUT'> implements Re
 	public readonly timeout: number;
 
 	public constructor(timeout: number, context: RequestContext, cause?: unknown) {
-		super('REST_TIMEOUT', RestError.messageOf('REST_TIMEOUT', [context.method, context.route, timeout]), cause === undefined ? {} : { cause });
+		super(
+			'REST_TIMEOUT',
+			RestError.messageOf('REST_TIMEOUT', [context.method, context.route, timeout]),
+			cause === undefined ? {} : { cause },
+		);
 		this.method = context.method;
 		this.route = redactSecrets(context.route);
 		this.timeout = timeout;

@@ -43,7 +43,14 @@ export interface RestErrorDetails {
 	/** A function given as an option threw. */
 	REST_CALLBACK_FAILED: [option: string, method: string, route: string, error: string];
 	/** Discord answered with a JSON error. */
-	REST_DISCORD_API_ERROR: [method: string, route: string, status: number, discordCode: number, text: string, fieldErrors: readonly DiscordFieldError[]];
+	REST_DISCORD_API_ERROR: [
+		method: string,
+		route: string,
+		status: number,
+		discordCode: number,
+		text: string,
+		fieldErrors: readonly DiscordFieldError[],
+	];
 	/** A non-2xx status without a Discord JSON error. */
 	REST_HTTP_ERROR: [method: string, route: string, status: number, statusText: string];
 	/** A rate limit the client did not wait for. */
@@ -65,7 +72,12 @@ export interface RestErrorDetails {
 	/** A 2xx with a JSON content type whose body is not JSON. */
 	REST_INVALID_RESPONSE: [method: string, route: string, status: number, characters: number];
 	/** A response body larger than `maxResponseSize`. */
-	REST_RESPONSE_TOO_LARGE: [method: string, route: string, maxResponseSize: number, contentLength: number | undefined];
+	REST_RESPONSE_TOO_LARGE: [
+		method: string,
+		route: string,
+		maxResponseSize: number,
+		contentLength: number | undefined,
+	];
 }
 
 /** A value as a message shows it: strings quoted (shortened to 200 characters), anything else by its type. */
@@ -120,15 +132,26 @@ function maybeApplied(data: MaybeAppliedErrorData): string {
 export const RestErrorMessages: { readonly [C in RestErrorCode]: (...details: RestErrorDetails[C]) => string } = {
 	REST_INVALID_OPTION: (option: string, why: string) => `Invalid ${option}: ${why}.`,
 	REST_INVALID_ROUTE: (route: unknown, why: string) => `Invalid route ${shown(route)}: ${why}.`,
-	REST_INVALID_METHOD: (method: unknown) => `Unknown HTTP method ${shown(method)}; use GET, POST, PUT, PATCH or DELETE.`,
-	REST_INVALID_REASON: (length: number, max: number) => `The audit-log reason is ${length} characters long; Discord accepts at most ${max}. Shorten it.`,
+	REST_INVALID_METHOD: (method: unknown) =>
+		`Unknown HTTP method ${shown(method)}; use GET, POST, PUT, PATCH or DELETE.`,
+	REST_INVALID_REASON: (length: number, max: number) =>
+		`The audit-log reason is ${length} characters long; Discord accepts at most ${max}. Shorten it.`,
 	REST_INVALID_FILE: (file: string, why: string) => `Invalid file ${file}: ${why}.`,
 	REST_TOKEN_MISSING: (method: string, route: string) =>
 		`${method} ${route} needs a token: pass { token } to new REST() or call rest.setToken(), or send it with auth: false.`,
-	REST_CALLBACK_FAILED: (option: string, method: string, route: string, error: string) => `The ${option} function threw for ${method} ${route}: ${error}`,
-	REST_DISCORD_API_ERROR: (method: string, route: string, status: number, discordCode: number, text: string, fieldErrors: readonly DiscordFieldError[]) =>
+	REST_CALLBACK_FAILED: (option: string, method: string, route: string, error: string) =>
+		`The ${option} function threw for ${method} ${route}: ${error}`,
+	REST_DISCORD_API_ERROR: (
+		method: string,
+		route: string,
+		status: number,
+		discordCode: number,
+		text: string,
+		fieldErrors: readonly DiscordFieldError[],
+	) =>
 		`${method} ${route} failed with ${status} (Discord code ${discordCode}): ${text}${listFieldErrors(fieldErrors)}`,
-	REST_HTTP_ERROR: (method: string, route: string, status: number, statusText: string) => `${method} ${route} failed with HTTP ${status} ${statusText}`.trimEnd(),
+	REST_HTTP_ERROR: (method: string, route: string, status: number, statusText: string) =>
+		`${method} ${route} failed with HTTP ${status} ${statusText}`.trimEnd(),
 	REST_RATE_LIMITED: rateLimited,
 	REST_TIMEOUT: (method: string, route: string, timeout: number) =>
 		`${method} ${route} timed out after ${timeout} ms; raise the timeout option or check the network`,
@@ -136,12 +159,18 @@ export const RestErrorMessages: { readonly [C in RestErrorCode]: (...details: Re
 	REST_DESTROYED: () => 'The REST client was destroyed; create a new one to send more requests',
 	REST_CIRCUIT_OPEN: (method: string, route: string, retryInMs: number) =>
 		`${method} ${route} failed fast: Discord kept failing and the circuit breaker is open for ${retryInMs} ms more`,
-	REST_NETWORK_ERROR: (method: string, route: string, attempts: number, error: string) => `${method} ${route} failed after ${attempts} attempts: ${error}`,
+	REST_NETWORK_ERROR: (method: string, route: string, attempts: number, error: string) =>
+		`${method} ${route} failed after ${attempts} attempts: ${error}`,
 	REST_STORE_ERROR: (why: string) => `The rate-limit store failed: ${why}`,
 	REST_MAYBE_APPLIED: maybeApplied,
 	REST_INVALID_RESPONSE: (method: string, route: string, status: number, characters: number) =>
 		`${method} ${route} got HTTP ${status} with a JSON content type but a body that is not JSON (${characters} characters); the request was processed, its answer cannot be read`,
-	REST_RESPONSE_TOO_LARGE: (method: string, route: string, maxResponseSize: number, contentLength: number | undefined) =>
+	REST_RESPONSE_TOO_LARGE: (
+		method: string,
+		route: string,
+		maxResponseSize: number,
+		contentLength: number | undefined,
+	) =>
 		`${method} ${route}: the response body is larger than maxResponseSize (${maxResponseSize} bytes` +
 		`${contentLength === undefined ? '' : `; Content-Length ${contentLength}`}); it was not read. Raise maxResponseSize if such answers are expected`,
 };
@@ -156,7 +185,11 @@ export class RestError<Code extends RestErrorCode = RestErrorCode> extends OvenE
 	}
 
 	/** Builds the error with the standard text of `code`. */
-	public static of<C extends RestErrorCode>(code: C, details: RestErrorDetails[C], options?: OvenErrorOptions): RestError<C> {
+	public static of<C extends RestErrorCode>(
+		code: C,
+		details: RestErrorDetails[C],
+		options?: OvenErrorOptions,
+	): RestError<C> {
 		return new RestError(code, RestError.messageOf(code, details), options);
 	}
 

@@ -84,7 +84,8 @@ export function redactJson(value: unknown): unknown {
 		} else if (isList(source)) {
 			const copy: unknown[] = [];
 			define(target, key, copy);
-			for (let i = source.length - 1; i >= 0; i--) tasks.push({ source: source[i], target: copy, key: i, depth: depth + 1 });
+			for (let i = source.length - 1; i >= 0; i--)
+				tasks.push({ source: source[i], target: copy, key: i, depth: depth + 1 });
 		} else {
 			const copy: Record<string, unknown> = {};
 			define(target, key, copy);
@@ -93,7 +94,8 @@ export function redactJson(value: unknown): unknown {
 			for (const [name] of entries) define(copy, redactSecrets(name), undefined);
 			for (let i = entries.length - 1; i >= 0; i--) {
 				const entry = entries[i];
-				if (entry !== undefined) tasks.push({ source: entry[1], target: copy, key: redactSecrets(entry[0]), depth: depth + 1 });
+				if (entry !== undefined)
+					tasks.push({ source: entry[1], target: copy, key: redactSecrets(entry[0]), depth: depth + 1 });
 			}
 		}
 	}

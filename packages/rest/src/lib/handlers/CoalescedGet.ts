@@ -10,9 +10,11 @@ interface Follower {
 function copyOf(request: PendingRequest, response: RestResponse): RestResponse {
 	const text = request.rawText;
 	const original = response.data;
-	const data: unknown = text !== undefined ? JSON.parse(text) : original instanceof ArrayBuffer ? original.slice(0) : original;
+	const data: unknown =
+		text !== undefined ? JSON.parse(text) : original instanceof ArrayBuffer ? original.slice(0) : original;
 	const headers: Record<string, string | string[] | undefined> = {};
-	for (const [name, value] of Object.entries(response.headers)) headers[name] = Array.isArray(value) ? [...value] : value;
+	for (const [name, value] of Object.entries(response.headers))
+		headers[name] = Array.isArray(value) ? [...value] : value;
 	return { status: response.status, headers, data };
 }
 

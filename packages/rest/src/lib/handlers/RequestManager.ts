@@ -6,11 +6,21 @@ import { MaybeAppliedError, type MaybeAppliedReason } from '../errors/MaybeAppli
 import { RateLimitError, type RateLimitRejection } from '../errors/RateLimitError.js';
 import { RequestTimeoutError } from '../errors/RequestTimeoutError.js';
 import { RestError } from '../errors/RestError.js';
-import type { AcquireResult, RateLimitPolicy, RateLimitResponse, RateLimitStore } from '../interfaces/RateLimitStore.js';
+import type {
+	AcquireResult,
+	RateLimitPolicy,
+	RateLimitResponse,
+	RateLimitStore,
+} from '../interfaces/RateLimitStore.js';
 import type { RateLimitedEvent, RestEvents } from '../RESTOptions.js';
 import { backoffDelay, NO_RESPONSE, NOT_SENT, parseRateLimitHeaders } from '../utils/body.js';
 import type { CircuitBreaker } from '../utils/CircuitBreaker.js';
-import { NONCE_RETRY_WINDOW_MS, NOT_APPLIED_STATUSES, NOT_SENT_ERROR_CODES, RETRYABLE_STATUSES } from '../utils/constants.js';
+import {
+	NONCE_RETRY_WINDOW_MS,
+	NOT_APPLIED_STATUSES,
+	NOT_SENT_ERROR_CODES,
+	RETRYABLE_STATUSES,
+} from '../utils/constants.js';
 import type { RouteInfo } from '../utils/routes.js';
 import { clampDelay } from '../utils/timers.js';
 import { BucketQueue, type QueueHost } from './BucketQueue.js';
@@ -64,7 +74,9 @@ function headerOf(headers: Readonly<Record<string, string | string[] | undefined
 
 function describeError(error: unknown): string {
 	const code = errorCode(error);
-	return error instanceof Error ? `${error.name}${code === undefined ? '' : ` ${code}`}: ${error.message}` : String(error);
+	return error instanceof Error
+		? `${error.name}${code === undefined ? '' : ` ${code}`}: ${error.message}`
+		: String(error);
 }
 
 /**
@@ -203,7 +215,8 @@ export class RequestManager implements QueueHost {
 	}
 
 	public onIdle(queue: BucketQueue): void {
-		if (queue.size === 0 && this.#queues.get(queue.info.queueKey) === queue) this.#queues.delete(queue.info.queueKey);
+		if (queue.size === 0 && this.#queues.get(queue.info.queueKey) === queue)
+			this.#queues.delete(queue.info.queueKey);
 	}
 
 	public waitFor(result: Refusal): number {
@@ -257,7 +270,10 @@ export class RequestManager implements QueueHost {
 			const result = await this.#store.complete(request.info, response, this.#policy, request.lease);
 			if (result.discovered !== undefined) {
 				for (const queue of this.#queues.values()) if (queue.waitingFor === 'discovery') queue.wake();
-				if (this.#events.hasListeners('bucketDiscovered') || this.#emitter?.has('rest:bucketDiscovered') === true) {
+				if (
+					this.#events.hasListeners('bucketDiscovered') ||
+					this.#emitter?.has('rest:bucketDiscovered') === true
+				) {
 					const event = { routeKey: request.info.route, hash: result.discovered };
 					this.#events.emit('bucketDiscovered', event);
 					this.#emitter?.emit('rest:bucketDiscovered', event);
@@ -270,14 +286,18 @@ export class RequestManager implements QueueHost {
 				interval > 0 &&
 				result.invalidCount > 0 &&
 				result.invalidCount % interval === 0 &&
-				(response.status === 401 || response.status === 403 || (response.status === 429 && response.scope !== 'shared'))
+				(response.status === 401 ||
+					response.status === 403 ||
+					(response.status === 429 && response.scope !== 'shared'))
 			) {
 				const event = { count: result.invalidCount, limit: this.#policy.invalidLimit };
 				this.#events.emit('invalidRequestWarning', event);
 				this.#emitter?.emit('rest:invalidRequestWarning', event);
 			}
 		} catch (error) {
-			process.emitWarning(redactSecrets(`@ovenjs/rest: the rate-limit store failed to record a response: ${String(error)}`));
+			process.emitWarning(
+				redactSecrets(`@ovenjs/rest: the rate-limit store failed to record a response: ${String(error)}`),
+			);
 		}
 	}
 
@@ -310,10 +330,16 @@ export class RequestManager implements QueueHost {
 			return;
 		}
 		const earlier = request.maybeApplied;
-		if (earlier !== undefined && request.idempotency === 'nonce' && Date.now() - earlier.at > NONCE_RETRY_WINDOW_MS) {
+		if (
+			earlier !== undefined &&
+			request.idempotency === 'nonce' &&
+			Date.now() - earlier.at > NONCE_RETRY_WINDOW_MS
+		) {
 			// Discord may have forgotten the nonce by now: resending could create the message twice.
 			await record(NOT_SENT);
-			request.fail(this.#maybeAppliedError(request, earlier.reason, earlier.status, earlier.detail, earlier.cause));
+			request.fail(
+				this.#maybeAppliedError(request, earlier.reason, earlier.status, earlier.detail, earlier.cause),
+			);
 			return;
 		}
 		if (!this.#breaker.allow()) {
@@ -325,7 +351,13 @@ export class RequestManager implements QueueHost {
 		request.attempts++;
 		request.markSent();
 		if (this.#events.hasListeners('request')) {
-			this.#events.emit('request', { method: request.method, route: request.route, routeKey: request.info.route, attempt: request.attempts, origin: request.origin });
+			this.#events.emit('request', {
+				method: request.method,
+				route: request.route,
+				routeKey: request.info.route,
+				attempt: request.attempts,
+				origin: request.origin,
+			});
 		}
 		// One controller per attempt: the timeout covers headers and the whole body (undici's bodyTimeout is an
 		// idle timeout a body dripped byte by byte never trips), and user aborts and destroy() end it too.
@@ -393,12 +425,18 @@ export class RequestManager implements QueueHost {
 		if (status < 300) {
 			if (body.kind === 'invalid') {
 				this.#breaker.release();
-				request.fail(RestError.of('REST_INVALID_RESPONSE', [request.method, request.route, status, body.text.length]));
+				request.fail(
+					RestError.of('REST_INVALID_RESPONSE', [request.method, request.route, status, body.text.length]),
+				);
 				return;
 			}
 			this.#breaker.success();
 			if (body.kind === 'json') request.rawText = body.text;
-			request.succeed({ status, headers: response.headers, data: body.kind === 'json' || body.kind === 'bytes' ? body.data : undefined });
+			request.succeed({
+				status,
+				headers: response.headers,
+				data: body.kind === 'json' || body.kind === 'bytes' ? body.data : undefined,
+			});
 			return;
 		}
 		const data = body.kind === 'json' ? body.data : undefined;
@@ -409,7 +447,8 @@ export class RequestManager implements QueueHost {
 		}
 		const context = { method: request.method, route: request.route };
 		const mapped = (): RestError => {
-			if (isRecord(data) && !Array.isArray(data) && ('code' in data || 'message' in data)) return new DiscordAPIError(data, status, context);
+			if (isRecord(data) && !Array.isArray(data) && ('code' in data || 'message' in data))
+				return new DiscordAPIError(data, status, context);
 			return new HTTPError(status, response.statusText, context);
 		};
 		if (RETRYABLE_STATUSES.has(status)) {
@@ -418,7 +457,10 @@ export class RequestManager implements QueueHost {
 			if (applied) this.#noteMaybeApplied(request, 'status', status, `HTTP ${status}`, undefined);
 			const safe = !applied || request.idempotency !== 'none';
 			if (safe && request.attempts <= this.#settings.retries) {
-				this.#retryLater(request, backoffDelay(request.attempts - 1, this.#settings.backoffBase, this.#settings.backoffMax));
+				this.#retryLater(
+					request,
+					backoffDelay(request.attempts - 1, this.#settings.backoffBase, this.#settings.backoffMax),
+				);
 				return;
 			}
 			if (!safe) {
@@ -487,12 +529,20 @@ export class RequestManager implements QueueHost {
 	}
 
 	#tooLarge(request: PendingRequest, length: number | undefined): RestError {
-		return RestError.of('REST_RESPONSE_TOO_LARGE', [request.method, request.route, this.#settings.maxResponseSize, length]);
+		return RestError.of('REST_RESPONSE_TOO_LARGE', [
+			request.method,
+			request.route,
+			this.#settings.maxResponseSize,
+			length,
+		]);
 	}
 
 	#rateLimited(request: PendingRequest, limits: RateLimitResponse, data: unknown): void {
 		request.rateLimitHits++;
-		const bodyRetry = isRecord(data) && typeof data.retry_after === 'number' && Number.isFinite(data.retry_after) ? data.retry_after * 1_000 : undefined;
+		const bodyRetry =
+			isRecord(data) && typeof data.retry_after === 'number' && Number.isFinite(data.retry_after)
+				? data.retry_after * 1_000
+				: undefined;
 		// The body's retry_after is exact; the header is rounded up to whole seconds.
 		const retryAfter = clampDelay(bodyRetry ?? limits.retryAfterMs ?? 1_000);
 		const global = limits.global || (isRecord(data) && data.global === true);
@@ -553,7 +603,16 @@ export class RequestManager implements QueueHost {
 		if (code === 'UND_ERR_INVALID_ARG') {
 			// undici refused to send it: not Discord's fault, not worth a retry, not a failure for the breaker.
 			this.#breaker.release();
-			request.fail(RestError.of('REST_INVALID_OPTION', [`request ${request.method} ${request.route}`, `undici refused to send it (${describeError(error)})`], { cause: error }));
+			request.fail(
+				RestError.of(
+					'REST_INVALID_OPTION',
+					[
+						`request ${request.method} ${request.route}`,
+						`undici refused to send it (${describeError(error)})`,
+					],
+					{ cause: error },
+				),
+			);
 			return;
 		}
 		this.#breaker.failure();
@@ -563,7 +622,10 @@ export class RequestManager implements QueueHost {
 		if (!neverSent) this.#noteMaybeApplied(request, reason, undefined, detail, error);
 		const safe = neverSent || request.idempotency !== 'none';
 		if (safe && request.attempts <= this.#settings.retries) {
-			this.#retryLater(request, backoffDelay(request.attempts - 1, this.#settings.backoffBase, this.#settings.backoffMax));
+			this.#retryLater(
+				request,
+				backoffDelay(request.attempts - 1, this.#settings.backoffBase, this.#settings.backoffMax),
+			);
 			return;
 		}
 		const context = { method: request.method, route: request.route };
@@ -575,17 +637,36 @@ export class RequestManager implements QueueHost {
 		if (timedOut) request.fail(cause);
 		else {
 			request.fail(
-				RestError.of('REST_NETWORK_ERROR', [request.method, request.route, request.attempts, describeError(error)], { cause: error }),
+				RestError.of(
+					'REST_NETWORK_ERROR',
+					[request.method, request.route, request.attempts, describeError(error)],
+					{ cause: error },
+				),
 			);
 		}
 	}
 
-	#noteMaybeApplied(request: PendingRequest, reason: MaybeAppliedReason, status: number | undefined, detail: string, cause: unknown): void {
+	#noteMaybeApplied(
+		request: PendingRequest,
+		reason: MaybeAppliedReason,
+		status: number | undefined,
+		detail: string,
+		cause: unknown,
+	): void {
 		request.maybeApplied ??= { at: Date.now(), reason, status, detail, cause };
 	}
 
-	#maybeAppliedError(request: PendingRequest, reason: MaybeAppliedReason, status: number | undefined, detail: string, cause: unknown): MaybeAppliedError {
-		return new MaybeAppliedError({ method: request.method, route: request.route, reason, status, attempts: request.attempts, detail }, cause);
+	#maybeAppliedError(
+		request: PendingRequest,
+		reason: MaybeAppliedReason,
+		status: number | undefined,
+		detail: string,
+		cause: unknown,
+	): MaybeAppliedError {
+		return new MaybeAppliedError(
+			{ method: request.method, route: request.route, reason, status, attempts: request.attempts, detail },
+			cause,
+		);
 	}
 
 	/** Applies `rejectOnRateLimit`; a predicate that throws rejects the request with `REST_CALLBACK_FAILED`. */
@@ -598,7 +679,13 @@ export class RequestManager implements QueueHost {
 				const verdict: unknown = reject(event);
 				return verdict === true;
 			} catch (error) {
-				request.fail(RestError.of('REST_CALLBACK_FAILED', ['rejectOnRateLimit', request.method, request.route, describeError(error)], { cause: error }));
+				request.fail(
+					RestError.of(
+						'REST_CALLBACK_FAILED',
+						['rejectOnRateLimit', request.method, request.route, describeError(error)],
+						{ cause: error },
+					),
+				);
 				return true;
 			}
 		}

@@ -102,7 +102,12 @@ export interface RateLimitStore {
 	 * Records Discord's answer to a request that `acquire` granted (or its failure, with `status` 0). Called
 	 * exactly once per grant, with the grant's `lease`.
 	 */
-	complete(ticket: RateLimitTicket, response: RateLimitResponse, policy: RateLimitPolicy, lease: string): CompleteResult | Promise<CompleteResult>;
+	complete(
+		ticket: RateLimitTicket,
+		response: RateLimitResponse,
+		policy: RateLimitPolicy,
+		lease: string,
+	): CompleteResult | Promise<CompleteResult>;
 	/** Releases timers and connections the store owns. The REST client calls it from `destroy()` only for stores it created. */
 	destroy?(): void | Promise<void>;
 }

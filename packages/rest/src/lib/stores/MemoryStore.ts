@@ -85,7 +85,18 @@ function leaseGeneration(lease: string): number | undefined {
 }
 
 function fresh(limit: number, remaining: number, resetAt: number, windowMs: number, probeUntil: number): BucketState {
-	return { limit, remaining, resetAt, windowMs, probeUntil, generation: 0, provisional: false, pending: [], late: [], previousResetAt: 0 };
+	return {
+		limit,
+		remaining,
+		resetAt,
+		windowMs,
+		probeUntil,
+		generation: 0,
+		provisional: false,
+		pending: [],
+		late: [],
+		previousResetAt: 0,
+	};
 }
 
 /** Requests of `state` still in flight; drops expired generations. */
@@ -134,12 +145,29 @@ export class MemoryStore implements RateLimitStore {
 
 	public constructor(options: MemoryStoreOptions = {}) {
 		const given: unknown = options;
-		if (typeof given !== 'object' || given === null) throw RestError.of('REST_INVALID_OPTION', ['options of new MemoryStore()', 'must be an object']);
-		this.#bucketIdleMs = positive('MemoryStore.bucketIdleMs', options.bucketIdleMs ?? DefaultMemoryStoreOptions.bucketIdleMs, true);
-		this.#hashTtlMs = positive('MemoryStore.hashTtlMs', options.hashTtlMs ?? DefaultMemoryStoreOptions.hashTtlMs, true);
-		this.#sweepIntervalMs = positive('MemoryStore.sweepIntervalMs', options.sweepIntervalMs ?? DefaultMemoryStoreOptions.sweepIntervalMs, true);
+		if (typeof given !== 'object' || given === null)
+			throw RestError.of('REST_INVALID_OPTION', ['options of new MemoryStore()', 'must be an object']);
+		this.#bucketIdleMs = positive(
+			'MemoryStore.bucketIdleMs',
+			options.bucketIdleMs ?? DefaultMemoryStoreOptions.bucketIdleMs,
+			true,
+		);
+		this.#hashTtlMs = positive(
+			'MemoryStore.hashTtlMs',
+			options.hashTtlMs ?? DefaultMemoryStoreOptions.hashTtlMs,
+			true,
+		);
+		this.#sweepIntervalMs = positive(
+			'MemoryStore.sweepIntervalMs',
+			options.sweepIntervalMs ?? DefaultMemoryStoreOptions.sweepIntervalMs,
+			true,
+		);
 		const clock: unknown = options.clock;
-		if (clock !== undefined && typeof clock !== 'function') throw RestError.of('REST_INVALID_OPTION', ['option "MemoryStore.clock"', `must be a function returning milliseconds; got ${typeof clock}`]);
+		if (clock !== undefined && typeof clock !== 'function')
+			throw RestError.of('REST_INVALID_OPTION', [
+				'option "MemoryStore.clock"',
+				`must be a function returning milliseconds; got ${typeof clock}`,
+			]);
 		this.#clock = options.clock;
 	}
 
@@ -177,7 +205,10 @@ export class MemoryStore implements RateLimitStore {
 			}
 			this.#expire(now, policy.globalWindowMs);
 			if (this.#inflight + this.#doneCount >= policy.globalLimit) {
-				const waitMs = this.#doneCount > 0 ? (this.#done[this.#doneHead] ?? now) + policy.globalWindowMs - now : GLOBAL_POLL_MS;
+				const waitMs =
+					this.#doneCount > 0
+						? (this.#done[this.#doneHead] ?? now) + policy.globalWindowMs - now
+						: GLOBAL_POLL_MS;
 				return { granted: false, reason: 'global', waitMs: Math.max(1, waitMs), bucket: undefined };
 			}
 		}
@@ -200,7 +231,8 @@ export class MemoryStore implements RateLimitStore {
 				}
 				this.#buckets.set(key, fresh(-1, 0, 0, 0, now + policy.discoveryTimeoutMs));
 			} else if (state.limit < 0) {
-				if (state.probeUntil > now) return { granted: false, reason: 'discovery', waitMs: state.probeUntil - now, bucket: key };
+				if (state.probeUntil > now)
+					return { granted: false, reason: 'discovery', waitMs: state.probeUntil - now, bucket: key };
 				state.probeUntil = now + policy.discoveryTimeoutMs;
 			} else {
 				if (state.resetAt <= now) {
@@ -208,12 +240,17 @@ export class MemoryStore implements RateLimitStore {
 					// (Discord may count it in the new window). Only a window that no answer has described yet holds:
 					// its reset is our guess, and Discord may have opened it later than we did. A request that never
 					// answers stops holding the bucket after the discovery timeout.
-					if (state.provisional && inFlight(state, now) > 0 && now < state.resetAt + policy.discoveryTimeoutMs) {
+					if (
+						state.provisional &&
+						inFlight(state, now) > 0 &&
+						now < state.resetAt + policy.discoveryTimeoutMs
+					) {
 						return { granted: false, reason: 'bucket', waitMs: DRAIN_POLL_MS, bucket: key };
 					}
 					this.#rollover(state, now);
 				}
-				if (state.remaining <= 0) return { granted: false, reason: 'bucket', waitMs: state.resetAt - now, bucket: key };
+				if (state.remaining <= 0)
+					return { granted: false, reason: 'bucket', waitMs: state.resetAt - now, bucket: key };
 				state.remaining--;
 				const generation = state.generation;
 				const last = state.pending.at(-1);
@@ -228,7 +265,12 @@ export class MemoryStore implements RateLimitStore {
 		return { granted: true, bucket: key, lease };
 	}
 
-	public complete(ticket: RateLimitTicket, response: RateLimitResponse, policy: RateLimitPolicy, lease = ''): CompleteResult {
+	public complete(
+		ticket: RateLimitTicket,
+		response: RateLimitResponse,
+		policy: RateLimitPolicy,
+		lease = '',
+	): CompleteResult {
 		const now = this.#now();
 		const sent = response.sent !== false;
 		if (ticket.global && this.#inflight > 0) {
@@ -241,7 +283,8 @@ export class MemoryStore implements RateLimitStore {
 		const generation = leaseGeneration(lease);
 		if (generation !== undefined) {
 			const granted = this.#routes.get(ticket.route)?.hash;
-			const owner = granted === undefined || granted === '' ? undefined : this.#buckets.get(`${granted}:${ticket.major}`);
+			const owner =
+				granted === undefined || granted === '' ? undefined : this.#buckets.get(`${granted}:${ticket.major}`);
 			const entry = owner?.pending.find((p) => p.generation === generation);
 			// A request that may have reached Discord without an answer keeps its slot until its record expires.
 			if (owner !== undefined && entry !== undefined && (!sent || response.status !== 0)) {
@@ -256,11 +299,15 @@ export class MemoryStore implements RateLimitStore {
 		const status = response.status;
 		const shared = response.scope === 'shared';
 		let invalidCount = 0;
-		if (status === 401 || status === 403 || (status === 429 && !shared)) invalidCount = this.#countInvalid(now, policy);
+		if (status === 401 || status === 403 || (status === 429 && !shared))
+			invalidCount = this.#countInvalid(now, policy);
 		else invalidCount = this.#invalidSum(now, policy);
 
 		if (status === 429 && (response.global || response.scope === 'global')) {
-			this.#globalBlockedUntil = Math.max(this.#globalBlockedUntil, now + (response.retryAfterMs ?? 1_000) + policy.offsetMs);
+			this.#globalBlockedUntil = Math.max(
+				this.#globalBlockedUntil,
+				now + (response.retryAfterMs ?? 1_000) + policy.offsetMs,
+			);
 		}
 
 		let discovered: string | undefined;
@@ -274,7 +321,8 @@ export class MemoryStore implements RateLimitStore {
 				// major waiting on it for the discovery timeout).
 				this.#releaseProbe(probeKey, ticket);
 				this.#buckets.delete(probeKey);
-				if (this.#routes.get(ticket.route)?.hash !== '') this.#routes.set(ticket.route, { hash: '', seen: now });
+				if (this.#routes.get(ticket.route)?.hash !== '')
+					this.#routes.set(ticket.route, { hash: '', seen: now });
 			}
 			return { discovered, invalidCount };
 		}
@@ -303,13 +351,25 @@ export class MemoryStore implements RateLimitStore {
 				// An answer we cannot place (another route's first request) after our window ended describes the
 				// next one: open it (keeping slots for requests in flight), then fold the answer in.
 				if (generation === undefined && state.resetAt <= now) this.#rollover(state, now);
-				this.#place(state, response.remaining, resetAt, generation === undefined || generation === state.generation, kept);
+				this.#place(
+					state,
+					response.remaining,
+					resetAt,
+					generation === undefined || generation === state.generation,
+					kept,
+				);
 			}
 		} else if (state?.limit !== undefined && state.limit < 0) {
 			state.probeUntil = 0;
 		}
 
-		if (status === 429 && !shared && !response.global && response.scope !== 'global' && (response.remaining ?? 0) <= 0) {
+		if (
+			status === 429 &&
+			!shared &&
+			!response.global &&
+			response.scope !== 'global' &&
+			(response.remaining ?? 0) <= 0
+		) {
 			const until = now + (response.retryAfterMs ?? 1_000) + policy.offsetMs;
 			if (state === undefined || state.limit < 0) {
 				state = fresh(response.limit ?? 1, 0, until, until - now, 0);
@@ -472,7 +532,10 @@ export class MemoryStore implements RateLimitStore {
 	#sweep(now: number): void {
 		this.#lastSweep = now;
 		for (const [key, state] of this.#buckets) {
-			const idle = state.limit < 0 ? state.probeUntil < now - this.#bucketIdleMs : state.resetAt < now - this.#bucketIdleMs;
+			const idle =
+				state.limit < 0
+					? state.probeUntil < now - this.#bucketIdleMs
+					: state.resetAt < now - this.#bucketIdleMs;
 			if (idle) this.#buckets.delete(key);
 		}
 		for (const [route, entry] of this.#routes) {

@@ -100,15 +100,35 @@ export class RedisStore implements RateLimitStore {
 
 	public constructor(options: RedisStoreOptions) {
 		if (typeof options.token !== 'string' || options.token === '') {
-			throw RestError.of('REST_INVALID_OPTION', ['RedisStore option "token"', 'must be the bot token (only its SHA-256 digest is used in key names)']);
+			throw RestError.of('REST_INVALID_OPTION', [
+				'RedisStore option "token"',
+				'must be the bot token (only its SHA-256 digest is used in key names)',
+			]);
 		}
 		this.#redis = options.redis;
-		const digest = createHash('sha256').update(options.token.replace(/^(Bot|Bearer)\s+/i, '')).digest('hex').slice(0, 16);
+		const digest = createHash('sha256')
+			.update(options.token.replace(/^(Bot|Bearer)\s+/i, ''))
+			.digest('hex')
+			.slice(0, 16);
 		this.namespace = `${options.prefix ?? DefaultRedisStoreOptions.prefix}:${digest}`;
-		this.#bucketIdleMs = String(Math.ceil(positive('RedisStore.bucketIdleMs', options.bucketIdleMs ?? DefaultRedisStoreOptions.bucketIdleMs, true)));
-		this.#hashTtlMs = String(Math.ceil(positive('RedisStore.hashTtlMs', options.hashTtlMs ?? DefaultRedisStoreOptions.hashTtlMs, true)));
+		this.#bucketIdleMs = String(
+			Math.ceil(
+				positive(
+					'RedisStore.bucketIdleMs',
+					options.bucketIdleMs ?? DefaultRedisStoreOptions.bucketIdleMs,
+					true,
+				),
+			),
+		);
+		this.#hashTtlMs = String(
+			Math.ceil(positive('RedisStore.hashTtlMs', options.hashTtlMs ?? DefaultRedisStoreOptions.hashTtlMs, true)),
+		);
 		const clock: unknown = options.clock;
-		if (clock !== undefined && typeof clock !== 'function') throw RestError.of('REST_INVALID_OPTION', ['option "RedisStore.clock"', `must be a function returning milliseconds; got ${typeof clock}`]);
+		if (clock !== undefined && typeof clock !== 'function')
+			throw RestError.of('REST_INVALID_OPTION', [
+				'option "RedisStore.clock"',
+				`must be a function returning milliseconds; got ${typeof clock}`,
+			]);
 		this.#clock = options.clock;
 	}
 
@@ -130,13 +150,19 @@ export class RedisStore implements RateLimitStore {
 		]);
 		if (!isList(reply) || reply.length < 4) throw this.#badReply('acquire', reply);
 		const bucket = typeof reply[3] === 'string' && reply[3] !== '' ? reply[3] : undefined;
-		if (toNumber(reply[0]) === 1) return { granted: true, bucket, lease: typeof reply[4] === 'string' ? reply[4] : '' };
+		if (toNumber(reply[0]) === 1)
+			return { granted: true, bucket, lease: typeof reply[4] === 'string' ? reply[4] : '' };
 		const reason = reply[2];
 		if (!isReason(reason)) throw this.#badReply('acquire', reply);
 		return { granted: false, waitMs: Math.max(1, toNumber(reply[1])), reason, bucket };
 	}
 
-	public async complete(ticket: RateLimitTicket, response: RateLimitResponse, policy: RateLimitPolicy, lease: string): Promise<CompleteResult> {
+	public async complete(
+		ticket: RateLimitTicket,
+		response: RateLimitResponse,
+		policy: RateLimitPolicy,
+		lease: string,
+	): Promise<CompleteResult> {
 		const reply = await this.#run('complete', [
 			this.namespace,
 			ticket.route,
@@ -203,6 +229,8 @@ export class RedisStore implements RateLimitStore {
 	}
 
 	#badReply(what: string, reply: unknown): RestError {
-		return RestError.of('REST_STORE_ERROR', [`Redis answered the ${what} script with an unexpected reply (${JSON.stringify(reply)}); is the server Redis 6.2 or newer?`]);
+		return RestError.of('REST_STORE_ERROR', [
+			`Redis answered the ${what} script with an unexpected reply (${JSON.stringify(reply)}); is the server Redis 6.2 or newer?`,
+		]);
 	}
 }

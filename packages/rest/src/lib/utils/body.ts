@@ -43,7 +43,14 @@ async function toBlob(file: RawFile): Promise<Blob> {
 	try {
 		return new Blob([await buffer(data)], { type });
 	} catch (error) {
-		throw RestError.of('REST_INVALID_FILE', [JSON.stringify(file.name), `reading its stream failed (${String(error)}); pass a readable stream of bytes`], { cause: error });
+		throw RestError.of(
+			'REST_INVALID_FILE',
+			[
+				JSON.stringify(file.name),
+				`reading its stream failed (${String(error)}); pass a readable stream of bytes`,
+			],
+			{ cause: error },
+		);
 	}
 }
 
@@ -52,7 +59,10 @@ export async function buildFormData(files: readonly RawFile[], body: unknown): P
 	const form = new FormData();
 	for (const [index, file] of files.entries()) {
 		if (typeof file.name !== 'string' || file.name === '') {
-			throw RestError.of('REST_INVALID_FILE', [`files[${index}]`, 'it has no name; give every file a non-empty name']);
+			throw RestError.of('REST_INVALID_FILE', [
+				`files[${index}]`,
+				'it has no name; give every file a non-empty name',
+			]);
 		}
 		form.append(file.key ?? `files[${index}]`, await toBlob(file), file.name);
 	}
@@ -85,7 +95,10 @@ function ms(seconds: number | undefined): number | undefined {
  * Reads Discord's rate-limit headers (undici lower-cases header names). Values a timer cannot honour are
  * clamped: durations to `[0, 2³¹ − 1]` ms, `remaining` to at least 0, and a `limit` below 1 is ignored.
  */
-export function parseRateLimitHeaders(status: number, headers: Readonly<Record<string, string | string[] | undefined>>): RateLimitResponse {
+export function parseRateLimitHeaders(
+	status: number,
+	headers: Readonly<Record<string, string | string[] | undefined>>,
+): RateLimitResponse {
 	const limit = num(header(headers, 'x-ratelimit-limit'));
 	const remaining = num(header(headers, 'x-ratelimit-remaining'));
 	return {

@@ -31,10 +31,15 @@ export function createNonce(): string {
  * (kept as given) or `enforce_nonce: false` (opted out). Returns the body to send and whether a retry is safe.
  * A body that is not an object is left alone; a multipart request without a JSON body gets one.
  */
-export function withNonce(body: unknown, hasFiles: boolean): { readonly body: unknown; readonly idempotency: Idempotency } {
-	if (body === undefined && hasFiles) return { body: { nonce: createNonce(), enforce_nonce: true }, idempotency: 'nonce' };
+export function withNonce(
+	body: unknown,
+	hasFiles: boolean,
+): { readonly body: unknown; readonly idempotency: Idempotency } {
+	if (body === undefined && hasFiles)
+		return { body: { nonce: createNonce(), enforce_nonce: true }, idempotency: 'nonce' };
 	if (!isRecord(body)) return { body, idempotency: 'none' };
-	if (body.nonce !== undefined && body.nonce !== null) return { body, idempotency: body.enforce_nonce === true ? 'nonce' : 'none' };
+	if (body.nonce !== undefined && body.nonce !== null)
+		return { body, idempotency: body.enforce_nonce === true ? 'nonce' : 'none' };
 	if (body.enforce_nonce === false) return { body, idempotency: 'none' };
 	return { body: { ...body, nonce: createNonce(), enforce_nonce: true }, idempotency: 'nonce' };
 }

@@ -11,7 +11,10 @@ export function checkOptionTypes(options: object): void {
 	const value = (name: string): unknown => Reflect.get(options, name);
 	const fail = (name: string, expected: string): never => {
 		const got = value(name);
-		throw RestError.of('REST_INVALID_OPTION', [`option "${name}"`, `must be ${expected}; got ${Array.isArray(got) ? 'an array' : typeof got}`]);
+		throw RestError.of('REST_INVALID_OPTION', [
+			`option "${name}"`,
+			`must be ${expected}; got ${Array.isArray(got) ? 'an array' : typeof got}`,
+		]);
 	};
 	const reject = value('rejectOnRateLimit');
 	if (reject !== undefined && typeof reject !== 'boolean' && typeof reject !== 'function') {
@@ -29,18 +32,27 @@ export function checkOptionTypes(options: object): void {
 	}
 	const appendix = value('userAgentAppendix');
 	if (typeof appendix === 'string' && !/^[\x20-\x7e]*$/.test(appendix)) {
-		throw RestError.of('REST_INVALID_OPTION', ['option "userAgentAppendix"', 'must be printable ASCII (no CR, LF or other control characters)']);
+		throw RestError.of('REST_INVALID_OPTION', [
+			'option "userAgentAppendix"',
+			'must be printable ASCII (no CR, LF or other control characters)',
+		]);
 	}
 	const prefix = value('authPrefix');
 	if (prefix !== undefined && prefix !== 'Bot' && prefix !== 'Bearer') fail('authPrefix', "'Bot' or 'Bearer'");
 	const store = value('store');
-	if (store !== undefined && !hasMethods(store, ['acquire', 'complete'])) fail('store', 'a RateLimitStore (an object with acquire() and complete())');
+	if (store !== undefined && !hasMethods(store, ['acquire', 'complete']))
+		fail('store', 'a RateLimitStore (an object with acquire() and complete())');
 	const emitter = value('emitter');
-	if (emitter !== undefined && !hasMethods(emitter, ['has', 'emit', 'transform'])) fail('emitter', 'an ExtensionPointEmitter (has(), emit() and transform())');
+	if (emitter !== undefined && !hasMethods(emitter, ['has', 'emit', 'transform']))
+		fail('emitter', 'an ExtensionPointEmitter (has(), emit() and transform())');
 }
 
 function hasMethods(value: unknown, names: readonly string[]): boolean {
-	return typeof value === 'object' && value !== null && names.every((name) => typeof Reflect.get(value, name) === 'function');
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		names.every((name) => typeof Reflect.get(value, name) === 'function')
+	);
 }
 
 /**
@@ -48,10 +60,17 @@ function hasMethods(value: unknown, names: readonly string[]): boolean {
  * otherwise `REST_INVALID_OPTION`.
  */
 export function positive(name: string, value: unknown, allowZero = false, allowInfinity = false): number {
-	const ok = typeof value === 'number' && !Number.isNaN(value) && (Number.isFinite(value) || (allowInfinity && value > 0)) && (value > 0 || (allowZero && value === 0));
+	const ok =
+		typeof value === 'number' &&
+		!Number.isNaN(value) &&
+		(Number.isFinite(value) || (allowInfinity && value > 0)) &&
+		(value > 0 || (allowZero && value === 0));
 	if (!ok) {
 		const kind = allowZero ? 'non-negative' : 'positive';
-		throw RestError.of('REST_INVALID_OPTION', [`option "${name}"`, `must be a ${kind}${allowInfinity ? '' : ' finite'} number; got ${String(value)}`]);
+		throw RestError.of('REST_INVALID_OPTION', [
+			`option "${name}"`,
+			`must be a ${kind}${allowInfinity ? '' : ' finite'} number; got ${String(value)}`,
+		]);
 	}
 	return value;
 }

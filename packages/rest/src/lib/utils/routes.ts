@@ -51,7 +51,14 @@ export function computeRoute(method: string, path: string, authenticated: boolea
 		major = parts[2] ?? '';
 		template = `/${first}/:id`;
 		start = 3;
-		if (first === 'webhooks' && parts.length > 3 && parts[3] !== undefined && parts[3] !== '' && !isNumeric(parts[3]) && parts[3] !== 'messages') {
+		if (
+			first === 'webhooks' &&
+			parts.length > 3 &&
+			parts[3] !== undefined &&
+			parts[3] !== '' &&
+			!isNumeric(parts[3]) &&
+			parts[3] !== 'messages'
+		) {
 			major += `:${digest(parts[3])}`;
 			template += '/:token';
 			start = 4;

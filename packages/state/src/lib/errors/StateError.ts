@@ -31,7 +31,8 @@ export interface StateErrorDetails {
 export const StateErrorMessages: { readonly [C in StateErrorCode]: (...details: StateErrorDetails[C]) => string } = {
 	STATE_INVALID_PATH: (path: string, why: string) => `Invalid state path "${path}": ${why}.`,
 	STATE_INVALID_OPTIONS: (option: string, why: string) => `Invalid StateStore option ${option}: ${why}.`,
-	STATE_ASYNC_RECIPE: () => 'State recipes must be synchronous: await your data first, then call update() with a synchronous recipe.',
+	STATE_ASYNC_RECIPE: () =>
+		'State recipes must be synchronous: await your data first, then call update() with a synchronous recipe.',
 	STATE_VETOED: (store: string, why: string) => `An update of store "${store}" was vetoed: ${why}`,
 	STATE_CONFLICT: (store: string, path: string, why: string) => `Conflict on "${path}" in store "${store}": ${why}`,
 	STATE_SHARED_REFERENCE: (first: string, second: string) =>
@@ -45,7 +46,11 @@ export const StateErrorMessages: { readonly [C in StateErrorCode]: (...details: 
 /** Thrown by `@ovenjs/state`; `code` says what went wrong. */
 export class StateError extends OvenError<StateErrorCode> {
 	/** Builds the error with the standard text of `code`. */
-	public static of<C extends StateErrorCode>(code: C, details: StateErrorDetails[C], options?: OvenErrorOptions): StateError {
+	public static of<C extends StateErrorCode>(
+		code: C,
+		details: StateErrorDetails[C],
+		options?: OvenErrorOptions,
+	): StateError {
 		const build: (...parts: StateErrorDetails[C]) => string = StateErrorMessages[code];
 		return new StateError(code, build(...details), options);
 	}

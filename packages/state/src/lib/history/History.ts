@@ -88,7 +88,14 @@ export class History<S extends object> {
 		) {
 			const patches = coalescePatches([...last.patches, ...entry.patches]);
 			const inverse = coalescePatches([...entry.inverse, ...last.inverse]);
-			recorded = { ...entry, id: last.id, time: last.time, patches, inverse, bytes: patchBytes(patches) + patchBytes(inverse) };
+			recorded = {
+				...entry,
+				id: last.id,
+				time: last.time,
+				patches,
+				inverse,
+				bytes: patchBytes(patches) + patchBytes(inverse),
+			};
 			this.#past[this.#past.length - 1] = recorded;
 			this.#pastBytes += recorded.bytes - last.bytes;
 		} else {
@@ -135,10 +142,21 @@ export class History<S extends object> {
 
 	/** Keeps a snapshot of `state` at `version`. */
 	public addSnapshot(state: S, version: number, name: string | undefined): StateSnapshot<S> {
-		if (name === 'base') throw StateError.of('STATE_INVALID_OPTIONS', ['snapshot name', '"base" is reserved for the compaction snapshot']);
+		if (name === 'base')
+			throw StateError.of('STATE_INVALID_OPTIONS', [
+				'snapshot name',
+				'"base" is reserved for the compaction snapshot',
+			]);
 		this.#sinceSnapshot = 0;
 		const id = name ?? `s${++this.#snapshotCounter}`;
-		const snapshot: StateSnapshot<S> = { id, name, kind: name === undefined ? 'periodic' : 'named', version, time: Date.now(), state };
+		const snapshot: StateSnapshot<S> = {
+			id,
+			name,
+			kind: name === undefined ? 'periodic' : 'named',
+			version,
+			time: Date.now(),
+			state,
+		};
 		this.#snapshots.delete(id);
 		this.#snapshots.set(id, snapshot);
 		while (this.#snapshots.size > this.#limits.snapshotsKept) {
@@ -175,6 +193,13 @@ export class History<S extends object> {
 		for (const entry of dropped) for (const patch of entry.patches) patches.push(patch);
 		const last = dropped[dropped.length - 1];
 		if (last === undefined) return;
-		this.#base = { id: 'base', name: undefined, kind: 'compaction', version: last.version, time: Date.now(), state: applyPatches(this.#base.state, coalescePatches(patches)) };
+		this.#base = {
+			id: 'base',
+			name: undefined,
+			kind: 'compaction',
+			version: last.version,
+			time: Date.now(),
+			state: applyPatches(this.#base.state, coalescePatches(patches)),
+		};
 	}
 }

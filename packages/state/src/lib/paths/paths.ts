@@ -7,15 +7,21 @@ export function toSegments(path: string | PathArray): PathKey[] {
 		if (path === '') return [];
 		const parts = path.split('.');
 		for (const part of parts) {
-			if (part === '') throw StateError.of('STATE_INVALID_PATH', [path, 'empty segment (two dots in a row, or a leading or trailing dot)']);
+			if (part === '')
+				throw StateError.of('STATE_INVALID_PATH', [
+					path,
+					'empty segment (two dots in a row, or a leading or trailing dot)',
+				]);
 		}
 		return parts;
 	}
 	const parts: unknown = path;
-	if (!isList(parts)) throw StateError.of('STATE_INVALID_PATH', [String(parts), 'a path is a dot string or an array of keys']);
+	if (!isList(parts))
+		throw StateError.of('STATE_INVALID_PATH', [String(parts), 'a path is a dot string or an array of keys']);
 	const segments: PathKey[] = [];
 	for (const part of parts) {
-		if (typeof part !== 'string' && typeof part !== 'number') throw StateError.of('STATE_INVALID_PATH', [formatPath(parts), 'segments are strings or numbers']);
+		if (typeof part !== 'string' && typeof part !== 'number')
+			throw StateError.of('STATE_INVALID_PATH', [formatPath(parts), 'segments are strings or numbers']);
 		segments.push(part);
 	}
 	return segments;
@@ -78,15 +84,24 @@ export function overlaps(a: PathArray, b: PathArray): boolean {
  * container, so `set()` never invents structure.
  */
 export function writePath(root: unknown, path: PathArray, value: unknown, label: string): void {
-	if (path.length === 0) throw StateError.of('STATE_INVALID_PATH', [label, 'set() needs a path below the root; use update() to replace the whole state']);
+	if (path.length === 0)
+		throw StateError.of('STATE_INVALID_PATH', [
+			label,
+			'set() needs a path below the root; use update() to replace the whole state',
+		]);
 	let parent = root;
 	for (let i = 0; i < path.length - 1; i++) {
 		const key = path[i];
 		const next = key === undefined ? undefined : childOf(parent, key);
-		if (!isContainer(next)) throw StateError.of('STATE_INVALID_PATH', [label, `"${formatPath(path.slice(0, i + 1))}" is ${next === undefined ? 'missing' : 'not an object or array'}`]);
+		if (!isContainer(next))
+			throw StateError.of('STATE_INVALID_PATH', [
+				label,
+				`"${formatPath(path.slice(0, i + 1))}" is ${next === undefined ? 'missing' : 'not an object or array'}`,
+			]);
 		parent = next;
 	}
 	const last = path[path.length - 1];
-	if (!isContainer(parent) || last === undefined) throw StateError.of('STATE_INVALID_PATH', [label, 'the root is not an object']);
+	if (!isContainer(parent) || last === undefined)
+		throw StateError.of('STATE_INVALID_PATH', [label, 'the root is not an object']);
 	Reflect.set(parent, last, value);
 }

@@ -23,7 +23,11 @@ type Leaf = string | number | boolean | bigint | symbol | null | undefined | ((.
  * The key type of `S` when its keys are not literals (`string`, `number`, a branded ID such as `GuildId`): any
  * segment then addresses `S[key]`.
  */
-type WideKey<S> = string extends keyof S ? string : number extends keyof S ? number : NonLiteral<Extract<keyof S, string>>;
+type WideKey<S> = string extends keyof S
+	? string
+	: number extends keyof S
+		? number
+		: NonLiteral<Extract<keyof S, string>>;
 
 /** `K` when it is not a union of literal strings (a `Record` over it has no required keys). */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{}` is the empty object here: a Record over literal keys has required keys

@@ -14,7 +14,11 @@ export class MemoryStorage implements StateStorage {
 
 	public load(key: string): Promise<PersistedState> {
 		const slot = this.#slots.get(key);
-		return Promise.resolve(slot === undefined ? { snapshot: undefined, changes: [] } : structuredClone({ snapshot: slot.snapshot, changes: slot.changes }));
+		return Promise.resolve(
+			slot === undefined
+				? { snapshot: undefined, changes: [] }
+				: structuredClone({ snapshot: slot.snapshot, changes: slot.changes }),
+		);
 	}
 
 	public append(key: string, changes: readonly PersistedChange[]): Promise<void> {

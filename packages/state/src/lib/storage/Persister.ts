@@ -28,9 +28,16 @@ export class Persister {
 		try {
 			const loaded = await this.#storage.load(this.#key);
 			const after = loaded.snapshot?.version ?? -1;
-			return { snapshot: loaded.snapshot, changes: loaded.changes.filter((change) => change.version > after).sort((a, b) => a.version - b.version) };
+			return {
+				snapshot: loaded.snapshot,
+				changes: loaded.changes
+					.filter((change) => change.version > after)
+					.sort((a, b) => a.version - b.version),
+			};
 		} catch (error) {
-			throw error instanceof StateError ? error : StateError.of('STATE_STORAGE_FAILED', [this.#store, 'load'], { cause: error });
+			throw error instanceof StateError
+				? error
+				: StateError.of('STATE_STORAGE_FAILED', [this.#store, 'load'], { cause: error });
 		}
 	}
 
@@ -88,7 +95,14 @@ export class Persister {
 				this.#changes = this.#changes.filter((change) => !written.has(change));
 				this.#failure = undefined;
 			} catch (error) {
-				this.#failure = error instanceof StateError ? error : StateError.of('STATE_STORAGE_FAILED', [this.#store, snapshot === undefined ? 'append changes' : 'save a snapshot'], { cause: error });
+				this.#failure =
+					error instanceof StateError
+						? error
+						: StateError.of(
+								'STATE_STORAGE_FAILED',
+								[this.#store, snapshot === undefined ? 'append changes' : 'save a snapshot'],
+								{ cause: error },
+							);
 				this.#onError(this.#failure);
 				return;
 			}

@@ -35,11 +35,20 @@ export class PostgresStorage implements StateStorage {
 
 	public constructor(options: PostgresStorageOptions = {}) {
 		const table = options.table ?? 'ovenjs_state';
-		if (!IDENTIFIER.test(table)) throw StateError.of('STATE_INVALID_OPTIONS', ['PostgresStorage table', `${JSON.stringify(table)} is not a plain identifier`]);
+		if (!IDENTIFIER.test(table))
+			throw StateError.of('STATE_INVALID_OPTIONS', [
+				'PostgresStorage table',
+				`${JSON.stringify(table)} is not a plain identifier`,
+			]);
 		this.#snapshots = `${table}_snapshots`;
 		this.#changes = `${table}_changes`;
 		this.#owned = options.pool === undefined;
-		this.#pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString ?? 'postgres://postgres@127.0.0.1:5432/postgres', max: 4 });
+		this.#pool =
+			options.pool ??
+			new pg.Pool({
+				connectionString: options.connectionString ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+				max: 4,
+			});
 		this.#pool.on('error', () => undefined);
 	}
 
@@ -60,13 +69,20 @@ export class PostgresStorage implements StateStorage {
 	public async load(key: string): Promise<PersistedState> {
 		try {
 			await this.#init();
-			const snap = await this.#pool.query<Record<string, unknown>>(`SELECT data FROM ${this.#snapshots} WHERE key = $1`, [key]);
+			const snap = await this.#pool.query<Record<string, unknown>>(
+				`SELECT data FROM ${this.#snapshots} WHERE key = $1`,
+				[key],
+			);
 			const snapshot = decodeSnapshot(textOf(snap.rows[0], 'data'));
-			const rows = await this.#pool.query<Record<string, unknown>>(`SELECT data FROM ${this.#changes} WHERE key = $1 AND version > $2 ORDER BY version`, [key, snapshot?.version ?? -1]);
+			const rows = await this.#pool.query<Record<string, unknown>>(
+				`SELECT data FROM ${this.#changes} WHERE key = $1 AND version > $2 ORDER BY version`,
+				[key, snapshot?.version ?? -1],
+			);
 			const changes: PersistedChange[] = [];
 			for (const row of rows.rows) {
 				const change = decodeChange(textOf(row, 'data') ?? '');
-				if (change === undefined) throw StateError.of('STATE_STORAGE_FAILED', [key, 'load (a stored change is malformed)']);
+				if (change === undefined)
+					throw StateError.of('STATE_STORAGE_FAILED', [key, 'load (a stored change is malformed)']);
 				changes.push(change);
 			}
 			return { snapshot, changes };
@@ -95,8 +111,14 @@ export class PostgresStorage implements StateStorage {
 			await this.#init();
 			client = await this.#pool.connect();
 			await client.query('BEGIN');
-			await client.query(`INSERT INTO ${this.#snapshots} (key, version, data) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version, data = EXCLUDED.data`, [key, snapshot.version, JSON.stringify(snapshot)]);
-			await client.query(`DELETE FROM ${this.#changes} WHERE key = $1 AND version <= $2`, [key, snapshot.version]);
+			await client.query(
+				`INSERT INTO ${this.#snapshots} (key, version, data) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version, data = EXCLUDED.data`,
+				[key, snapshot.version, JSON.stringify(snapshot)],
+			);
+			await client.query(`DELETE FROM ${this.#changes} WHERE key = $1 AND version <= $2`, [
+				key,
+				snapshot.version,
+			]);
 			await client.query('COMMIT');
 		} catch (error) {
 			await client?.query('ROLLBACK').catch(() => undefined);

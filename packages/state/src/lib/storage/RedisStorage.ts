@@ -34,18 +34,24 @@ export class RedisStorage implements StateStorage {
 	public constructor(options: RedisStorageOptions = {}) {
 		this.#owned = options.client === undefined;
 		this.#prefix = options.prefix ?? 'ovenjs:state:';
-		this.client = options.client ?? new Redis(options.url ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2, ...options.redisOptions });
+		this.client =
+			options.client ??
+			new Redis(options.url ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2, ...options.redisOptions });
 		this.client.on('error', () => undefined);
 	}
 
 	public async load(key: string): Promise<PersistedState> {
 		try {
-			const [snapshotText, changeTexts] = await Promise.all([this.client.get(`${this.#prefix}${key}:snapshot`), this.client.zrange(`${this.#prefix}${key}:changes`, 0, -1)]);
+			const [snapshotText, changeTexts] = await Promise.all([
+				this.client.get(`${this.#prefix}${key}:snapshot`),
+				this.client.zrange(`${this.#prefix}${key}:changes`, 0, -1),
+			]);
 			const snapshot = decodeSnapshot(snapshotText);
 			const changes: PersistedChange[] = [];
 			for (const text of changeTexts) {
 				const change = decodeChange(text);
-				if (change === undefined) throw StateError.of('STATE_STORAGE_FAILED', [key, 'load (a stored change is malformed)']);
+				if (change === undefined)
+					throw StateError.of('STATE_STORAGE_FAILED', [key, 'load (a stored change is malformed)']);
 				if (snapshot === undefined || change.version > snapshot.version) changes.push(change);
 			}
 			return { snapshot, changes };
@@ -68,7 +74,14 @@ export class RedisStorage implements StateStorage {
 
 	public async saveSnapshot(key: string, snapshot: PersistedSnapshot): Promise<void> {
 		try {
-			await this.client.eval(SAVE, 2, `${this.#prefix}${key}:snapshot`, `${this.#prefix}${key}:changes`, String(snapshot.version), JSON.stringify(snapshot));
+			await this.client.eval(
+				SAVE,
+				2,
+				`${this.#prefix}${key}:snapshot`,
+				`${this.#prefix}${key}:changes`,
+				String(snapshot.version),
+				JSON.stringify(snapshot),
+			);
 		} catch (error) {
 			throw StateError.of('STATE_STORAGE_FAILED', [key, 'save a snapshot to Redis'], { cause: error });
 		}

@@ -26,8 +26,14 @@ export function decodeChange(text: string): PersistedChange | undefined {
 	const { meta: m, patches, ...rest } = result.data;
 	return {
 		...rest,
-		patches: patches.map((p) => (p.op === 'remove' ? { op: p.op, path: p.path } : { op: p.op, path: p.path, value: p.value })),
-		meta: { origin: m.origin, ...(m.who === undefined ? {} : { who: m.who }), ...(m.why === undefined ? {} : { why: m.why }) },
+		patches: patches.map((p) =>
+			p.op === 'remove' ? { op: p.op, path: p.path } : { op: p.op, path: p.path, value: p.value },
+		),
+		meta: {
+			origin: m.origin,
+			...(m.who === undefined ? {} : { who: m.who }),
+			...(m.why === undefined ? {} : { why: m.why }),
+		},
 	};
 }
 
@@ -35,5 +41,7 @@ export function decodeChange(text: string): PersistedChange | undefined {
 export function decodeSnapshot(text: string | null | undefined): PersistedSnapshot | undefined {
 	if (text === null || text === undefined) return undefined;
 	const result = snapshot.safeParse(json(text));
-	return result.success ? { version: result.data.version, time: result.data.time, state: result.data.state } : undefined;
+	return result.success
+		? { version: result.data.version, time: result.data.time, state: result.data.state }
+		: undefined;
 }

@@ -3,7 +3,14 @@ import { StateError } from '../errors/StateError.js';
 import { childOf, isContainer, isList, isPrefix, pathId, readPath } from '../paths/paths.js';
 import type { PathArray, PathKey } from '../paths/types.js';
 import { HybridLogicalClock } from './HybridLogicalClock.js';
-import type { ConflictOptions, ConflictPolicy, ConflictResolver, StateConflictEvent, SyncChange, SyncOp } from './types.js';
+import type {
+	ConflictOptions,
+	ConflictPolicy,
+	ConflictResolver,
+	StateConflictEvent,
+	SyncChange,
+	SyncOp,
+} from './types.js';
 
 const POLICIES: ReadonlySet<unknown> = new Set(['last-writer-wins', 'first-writer-wins', 'counter', 'set']);
 
@@ -84,11 +91,18 @@ export class ConflictEngine {
 		this.#default = options?.default ?? 'last-writer-wins';
 		this.#check('conflict.default', this.#default);
 		if (this.#default === 'counter' || this.#default === 'set') {
-			throw StateError.of('STATE_INVALID_OPTIONS', ['sync.conflict.default', `"${this.#default}" only applies to declared paths`]);
+			throw StateError.of('STATE_INVALID_OPTIONS', [
+				'sync.conflict.default',
+				`"${this.#default}" only applies to declared paths`,
+			]);
 		}
 		this.#patterns = Object.entries(options?.paths ?? {}).map(([pattern, policy]) => {
 			this.#check(`sync.conflict.paths["${pattern}"]`, policy);
-			if (pattern === '' || pattern.split('.').includes('')) throw StateError.of('STATE_INVALID_OPTIONS', [`sync.conflict.paths["${pattern}"]`, 'a pattern is a dot path whose segments may be *']);
+			if (pattern === '' || pattern.split('.').includes(''))
+				throw StateError.of('STATE_INVALID_OPTIONS', [
+					`sync.conflict.paths["${pattern}"]`,
+					'a pattern is a dot path whose segments may be *',
+				]);
 			return { segments: pattern.split('.'), policy };
 		});
 		this.#patterns.sort((a, b) => b.segments.length - a.segments.length);
@@ -101,7 +115,10 @@ export class ConflictEngine {
 
 	#check(option: string, policy: unknown): void {
 		if (typeof policy !== 'function' && !POLICIES.has(policy)) {
-			throw StateError.of('STATE_INVALID_OPTIONS', [option, `a policy is 'last-writer-wins', 'first-writer-wins', 'counter', 'set' or a function, got ${JSON.stringify(policy)}`]);
+			throw StateError.of('STATE_INVALID_OPTIONS', [
+				option,
+				`a policy is 'last-writer-wins', 'first-writer-wins', 'counter', 'set' or a function, got ${JSON.stringify(policy)}`,
+			]);
 		}
 	}
 
@@ -168,7 +185,12 @@ export class ConflictEngine {
 	}
 
 	/** Builds the operation other replicas receive for a local change, and records its clocks. */
-	public localOp(before: object, after: object, paths: readonly PathArray[], meta: { readonly who?: string; readonly why?: string } | undefined): SyncOp | undefined {
+	public localOp(
+		before: object,
+		after: object,
+		paths: readonly PathArray[],
+		meta: { readonly who?: string; readonly why?: string } | undefined,
+	): SyncOp | undefined {
 		const seen = new Set<string>();
 		const targets: PathArray[] = [];
 		for (const raw of paths) {
@@ -194,7 +216,12 @@ export class ConflictEngine {
 			const { policy, exact } = this.policyFor(path);
 			const was = readPath(before, path);
 			const now = readPath(after, path);
-			if (exact && policy === 'counter' && typeof now === 'number' && (typeof was === 'number' || was === undefined)) {
+			if (
+				exact &&
+				policy === 'counter' &&
+				typeof now === 'number' &&
+				(typeof was === 'number' || was === undefined)
+			) {
 				const n = now - (was ?? 0);
 				if (n !== 0) changes.push({ k: 'c', p: path, n });
 				continue;
@@ -204,13 +231,23 @@ export class ConflictEngine {
 				changes.push({ k: 's', p: path, a: without(now, old), x: without(old, now) });
 				continue;
 			}
-			changes.push(now === undefined ? { k: 'w', p: path, d: 1, r: this.effectiveClock(path) } : { k: 'w', p: path, v: now, r: this.effectiveClock(path) });
+			changes.push(
+				now === undefined
+					? { k: 'w', p: path, d: 1, r: this.effectiveClock(path) }
+					: { k: 'w', p: path, v: now, r: this.effectiveClock(path) },
+			);
 			writes.push(path);
 		}
 		if (changes.length === 0) return undefined;
 		const h = this.clock.tick();
 		for (const path of writes) this.#setClock(path, h);
-		const op: SyncOp = { n: this.node, i: ++this.#local, h, c: changes, ...(meta?.who === undefined && meta?.why === undefined ? {} : { m: meta }) };
+		const op: SyncOp = {
+			n: this.node,
+			i: ++this.#local,
+			h,
+			c: changes,
+			...(meta?.who === undefined && meta?.why === undefined ? {} : { m: meta }),
+		};
 		this.#seen.set(this.node, op.i);
 		return op;
 	}
@@ -250,7 +287,8 @@ export class ConflictEngine {
 			if (path.length === 0) continue;
 			if (change.k === 'c') {
 				const value = readPath(draft, path);
-				if (typeof value === 'number' || value === undefined) writeAt(draft, path, (value ?? 0) + change.n, false);
+				if (typeof value === 'number' || value === undefined)
+					writeAt(draft, path, (value ?? 0) + change.n, false);
 				continue;
 			}
 			if (change.k === 's') {
@@ -263,7 +301,12 @@ export class ConflictEngine {
 		}
 	}
 
-	#write(draft: object, op: SyncOp, change: Extract<SyncChange, { k: 'w' }>, report: (event: StateConflictEvent) => void): void {
+	#write(
+		draft: object,
+		op: SyncOp,
+		change: Extract<SyncChange, { k: 'w' }>,
+		report: (event: StateConflictEvent) => void,
+	): void {
 		const path = change.p;
 		const h = op.h;
 		const effective = this.effectiveClock(path);
@@ -271,7 +314,15 @@ export class ConflictEngine {
 		const incoming = change.d === 1 ? undefined : change.v;
 		const { policy } = this.policyFor(path);
 		const conflict = (winner: StateConflictEvent['winner'], name: StateConflictEvent['policy']): void => {
-			report({ store: this.#store, path, policy: name, winner, current: plain(readPath(draft, path)), incoming, from: op.n });
+			report({
+				store: this.#store,
+				path,
+				policy: name,
+				winner,
+				current: plain(readPath(draft, path)),
+				incoming,
+				from: op.n,
+			});
 		};
 		if (policy === 'first-writer-wins') {
 			if (concurrent && h > effective) {
@@ -285,8 +336,22 @@ export class ConflictEngine {
 		if (typeof policy === 'function' && concurrent) {
 			const resolver: ConflictResolver = policy;
 			const currentValue = plain(readPath(draft, path));
-			const merged = resolver({ path, current: currentValue, incoming, currentClock: effective, incomingClock: h });
-			report({ store: this.#store, path, policy: 'custom', winner: 'merged', current: currentValue, incoming, from: op.n });
+			const merged = resolver({
+				path,
+				current: currentValue,
+				incoming,
+				currentClock: effective,
+				incomingClock: h,
+			});
+			report({
+				store: this.#store,
+				path,
+				policy: 'custom',
+				winner: 'merged',
+				current: currentValue,
+				incoming,
+				from: op.n,
+			});
 			this.#overwrite(draft, path, merged, merged === undefined, h > effective ? h : effective);
 			return;
 		}
@@ -303,7 +368,8 @@ export class ConflictEngine {
 	#overwrite(draft: object, path: PathArray, value: unknown, remove: boolean, h: string): void {
 		const newer: [PathArray, unknown][] = [];
 		for (const clock of this.#clocks.values()) {
-			if (clock.path.length > path.length && clock.h > h && isPrefix(path, clock.path)) newer.push([clock.path, plain(readPath(draft, clock.path))]);
+			if (clock.path.length > path.length && clock.h > h && isPrefix(path, clock.path))
+				newer.push([clock.path, plain(readPath(draft, clock.path))]);
 		}
 		if (!writeAt(draft, path, value, remove)) return;
 		this.#setClock(path, h);
@@ -320,7 +386,9 @@ export class ConflictEngine {
 				const value = readPath(draft, prefix);
 				if (isList(value)) {
 					const sorted = canonicalSet(value);
-					const same = sorted.length === value.length && sorted.every((item, index) => setKey(item) === setKey(plain(value[index])));
+					const same =
+						sorted.length === value.length &&
+						sorted.every((item, index) => setKey(item) === setKey(plain(value[index])));
 					if (!same) writeAt(draft, prefix, sorted, false);
 				}
 				break;
@@ -337,7 +405,14 @@ export class ConflictEngine {
 		const later = new Map<string, string>();
 		const counters = new Map<string, { n: number }>();
 		const sets = new Map<string, { a: unknown[]; x: unknown[] }>();
-		const out: { op: SyncOp; changes: (SyncChange | { readonly k: 'c'; readonly p: PathArray; readonly acc: { n: number } } | { readonly k: 's'; readonly p: PathArray; readonly acc: { a: unknown[]; x: unknown[] } })[] }[] = [];
+		const out: {
+			op: SyncOp;
+			changes: (
+				| SyncChange
+				| { readonly k: 'c'; readonly p: PathArray; readonly acc: { n: number } }
+				| { readonly k: 's'; readonly p: PathArray; readonly acc: { a: unknown[]; x: unknown[] } }
+			)[];
+		}[] = [];
 		for (let o = ops.length - 1; o >= 0; o--) {
 			const op = ops[o];
 			if (op === undefined) continue;
@@ -374,7 +449,8 @@ export class ConflictEngine {
 					let outranked = false;
 					let prefix = '';
 					for (let i = 0; i <= change.p.length && !outranked; i++) {
-						prefix = i === 0 ? '' : i === 1 ? String(change.p[0]) : `${prefix}\u001f${String(change.p[i - 1])}`;
+						prefix =
+							i === 0 ? '' : i === 1 ? String(change.p[0]) : `${prefix}\u001f${String(change.p[i - 1])}`;
 						const h = later.get(prefix);
 						if (h !== undefined && h > op.h) outranked = true;
 					}
@@ -391,13 +467,22 @@ export class ConflictEngine {
 			...op,
 			c: changes
 				.reverse()
-				.map((change): SyncChange => ('acc' in change ? (change.k === 'c' ? { k: 'c', p: change.p, n: change.acc.n } : { k: 's', p: change.p, a: canonicalSet(change.acc.a), x: canonicalSet(change.acc.x) }) : change)),
+				.map((change): SyncChange =>
+					'acc' in change
+						? change.k === 'c'
+							? { k: 'c', p: change.p, n: change.acc.n }
+							: { k: 's', p: change.p, a: canonicalSet(change.acc.a), x: canonicalSet(change.acc.x) }
+						: change,
+				),
 		}));
 	}
 
 	/** The clocks and dedupe table, saved with a shared snapshot. */
 	public export(): EngineState {
-		return { clocks: [...this.#clocks.values()].map((clock) => [clock.path, clock.h] as const), seen: [...this.#seen.entries()] };
+		return {
+			clocks: [...this.#clocks.values()].map((clock) => [clock.path, clock.h] as const),
+			seen: [...this.#seen.entries()],
+		};
 	}
 
 	/** Replaces the clocks and dedupe table with a shared snapshot's (own operations after it are then re-applied). */

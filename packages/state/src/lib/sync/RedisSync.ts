@@ -100,16 +100,25 @@ export class RedisSync {
 		let owned = false;
 		if (typeof options.redis === 'string') {
 			const { Redis: RedisClient } = await import('ioredis');
-			client = new RedisClient(options.redis, { maxRetriesPerRequest: null, retryStrategy: (attempt) => Math.min(attempt * 50, 500) });
+			client = new RedisClient(options.redis, {
+				maxRetriesPerRequest: null,
+				retryStrategy: (attempt) => Math.min(attempt * 50, 500),
+			});
 			owned = true;
 		} else if (isIoredis(options.redis)) client = options.redis;
-		else throw StateError.of('STATE_INVALID_OPTIONS', ['sync.redis', 'must be a Redis URL or an ioredis client (it has no xadd/publish/subscribe)']);
+		else
+			throw StateError.of('STATE_INVALID_OPTIONS', [
+				'sync.redis',
+				'must be a Redis URL or an ioredis client (it has no xadd/publish/subscribe)',
+			]);
 		const sync = new RedisSync(options, client, owned);
 		try {
 			await sync.#connect();
 		} catch (error) {
 			await sync.close();
-			throw StateError.of('STATE_SYNC_FAILED', [options.name, 'could not connect to Redis and catch up'], { cause: error });
+			throw StateError.of('STATE_SYNC_FAILED', [options.name, 'could not connect to Redis and catch up'], {
+				cause: error,
+			});
 		}
 		return sync;
 	}
@@ -149,9 +158,15 @@ export class RedisSync {
 		// Seed the shared snapshot when this is the first replica, so later ones start from its state.
 		const { state, engine } = this.#options.host.shared();
 		const current = await this.#client.hget(this.#keys.snapshot, 'seq');
-		const head = Number(await this.#client.get(this.#keys.seq) ?? 0);
+		const head = Number((await this.#client.get(this.#keys.seq)) ?? 0);
 		if (current === null && head === 0) {
-			const seeded = await this.#client.eval(SHARE, 1, this.#keys.snapshot, '0', JSON.stringify({ seq: 0, state, clocks: engine.clocks, seen: engine.seen }));
+			const seeded = await this.#client.eval(
+				SHARE,
+				1,
+				this.#keys.snapshot,
+				'0',
+				JSON.stringify({ seq: 0, state, clocks: engine.clocks, seen: engine.seen }),
+			);
 			if (seeded === 1) this.#synced = true;
 		}
 		await this.#enqueue(() => this.#catchUp());
@@ -178,7 +193,15 @@ export class RedisSync {
 		while (this.#outbox.length > 0 && !this.#closed) {
 			this.#inflight = this.#outbox.splice(0, 64);
 			try {
-				const seqs: unknown = await this.#client.eval(PUBLISH, 3, this.#keys.seq, this.#keys.log, this.#keys.live, String(this.#options.streamLength), ...this.#inflight.map((item) => item.text));
+				const seqs: unknown = await this.#client.eval(
+					PUBLISH,
+					3,
+					this.#keys.seq,
+					this.#keys.log,
+					this.#keys.live,
+					String(this.#options.streamLength),
+					...this.#inflight.map((item) => item.text),
+				);
 				if (isNumberArray(seqs)) for (const seq of seqs) this.#maxOwnSeq = Math.max(this.#maxOwnSeq, seq);
 				this.#inflight = [];
 				delay = 25;
@@ -187,7 +210,13 @@ export class RedisSync {
 				// Put them back in front, in order; a retry that duplicates one is dropped by the receivers (per-replica ids).
 				this.#outbox.unshift(...this.#inflight);
 				this.#inflight = [];
-				this.#options.host.fail(StateError.of('STATE_SYNC_FAILED', [this.#options.name, `publishing failed, retrying in ${delay} ms`], { cause: error }));
+				this.#options.host.fail(
+					StateError.of(
+						'STATE_SYNC_FAILED',
+						[this.#options.name, `publishing failed, retrying in ${delay} ms`],
+						{ cause: error },
+					),
+				);
 				await new Promise((resolve) => setTimeout(resolve, delay));
 				delay = Math.min(delay * 2, 1_000);
 			}
@@ -201,7 +230,12 @@ export class RedisSync {
 		const seq = seqOf(message.slice(0, space));
 		const op = parseOp(message.slice(space + 1));
 		if (!Number.isSafeInteger(seq) || op === undefined) {
-			this.#options.host.fail(StateError.of('STATE_SYNC_FAILED', [this.#options.name, 'a malformed live message was skipped (the log will be read on the next gap)']));
+			this.#options.host.fail(
+				StateError.of('STATE_SYNC_FAILED', [
+					this.#options.name,
+					'a malformed live message was skipped (the log will be read on the next gap)',
+				]),
+			);
 			return;
 		}
 		this.#schedule(() => {
@@ -231,7 +265,14 @@ export class RedisSync {
 
 	#schedule(task: () => Promise<void>): void {
 		void this.#enqueue(task).catch((error: unknown) => {
-			if (!this.#closed) this.#options.host.fail(StateError.of('STATE_SYNC_FAILED', [this.#options.name, 'catching up failed; retrying on the next message or reconnect'], { cause: error }));
+			if (!this.#closed)
+				this.#options.host.fail(
+					StateError.of(
+						'STATE_SYNC_FAILED',
+						[this.#options.name, 'catching up failed; retrying on the next message or reconnect'],
+						{ cause: error },
+					),
+				);
 		});
 	}
 
@@ -248,7 +289,8 @@ export class RedisSync {
 		try {
 			const from = this.#lastSeq;
 			const snapshotSeq = Number((await this.#client.hget(this.#keys.snapshot, 'seq')) ?? -1);
-			const snapshotBytes = snapshotSeq >= 0 ? await this.#client.hstrlen(this.#keys.snapshot, 'data') : Number.POSITIVE_INFINITY;
+			const snapshotBytes =
+				snapshotSeq >= 0 ? await this.#client.hstrlen(this.#keys.snapshot, 'data') : Number.POSITIVE_INFINITY;
 			let useSnapshot = !this.#synced && snapshotSeq >= 0;
 			const ops: SyncOp[] = [];
 			let bytes = 0;
@@ -275,7 +317,11 @@ export class RedisSync {
 			if (useSnapshot) {
 				const text = await this.#client.hget(this.#keys.snapshot, 'data');
 				const snapshot = parseSnapshot(text);
-				if (snapshot === undefined) throw StateError.of('STATE_SYNC_FAILED', [this.#options.name, 'the shared snapshot is missing or malformed']);
+				if (snapshot === undefined)
+					throw StateError.of('STATE_SYNC_FAILED', [
+						this.#options.name,
+						'the shared snapshot is missing or malformed',
+					]);
 				this.#options.host.loadShared(snapshot);
 				this.#lastSeq = snapshot.seq;
 				this.#synced = true;
@@ -297,12 +343,28 @@ export class RedisSync {
 				const changes = this.#options.host.applyRemote(after, true);
 				this.#lastSeq = next - 1;
 				this.#options.host.reapply([...this.#inflight, ...this.#outbox].map((item) => item.op));
-				this.#lastCatchUp = { mode: 'snapshot', from, to: this.#lastSeq, operations: after.length, changes, rawChanges: after.reduce((n, op) => n + op.c.length, 0), bytes: (text?.length ?? 0) + afterBytes };
+				this.#lastCatchUp = {
+					mode: 'snapshot',
+					from,
+					to: this.#lastSeq,
+					operations: after.length,
+					changes,
+					rawChanges: after.reduce((n, op) => n + op.c.length, 0),
+					bytes: (text?.length ?? 0) + afterBytes,
+				};
 			} else {
 				this.#synced = true;
 				const changes = ops.length === 0 ? 0 : this.#options.host.applyRemote(ops, true);
 				this.#lastSeq = cursor - 1;
-				this.#lastCatchUp = { mode: ops.length === 0 ? 'none' : 'delta', from, to: this.#lastSeq, operations: ops.length, changes, rawChanges: ops.reduce((n, op) => n + op.c.length, 0), bytes };
+				this.#lastCatchUp = {
+					mode: ops.length === 0 ? 'none' : 'delta',
+					from,
+					to: this.#lastSeq,
+					operations: ops.length,
+					changes,
+					rawChanges: ops.reduce((n, op) => n + op.c.length, 0),
+					bytes,
+				};
 			}
 		} finally {
 			this.#catchingUp = false;
@@ -314,12 +376,22 @@ export class RedisSync {
 	/** Writes the shared snapshot every `snapshotEvery` operations, when the state holds nothing unpublished. */
 	#maybeShare(): void {
 		const every = this.#options.snapshotEvery;
-		if (every <= 0 || this.#lastSeq - this.#sharedSeq < every || this.pending > 0 || this.#maxOwnSeq > this.#lastSeq) return;
+		if (
+			every <= 0 ||
+			this.#lastSeq - this.#sharedSeq < every ||
+			this.pending > 0 ||
+			this.#maxOwnSeq > this.#lastSeq
+		)
+			return;
 		this.#sharedSeq = this.#lastSeq;
 		const { state, engine } = this.#options.host.shared();
 		const text = JSON.stringify({ seq: this.#lastSeq, state, clocks: engine.clocks, seen: engine.seen });
 		this.#client.eval(SHARE, 1, this.#keys.snapshot, String(this.#lastSeq), text).catch((error: unknown) => {
-			this.#options.host.fail(StateError.of('STATE_SYNC_FAILED', [this.#options.name, 'writing the shared snapshot failed'], { cause: error }));
+			this.#options.host.fail(
+				StateError.of('STATE_SYNC_FAILED', [this.#options.name, 'writing the shared snapshot failed'], {
+					cause: error,
+				}),
+			);
 		});
 	}
 
@@ -342,5 +414,7 @@ export class RedisSync {
 
 /** Whether a client passed as `sync.redis` is an ioredis client (the commands the sync uses are there). */
 function isIoredis(client: RedisClientLike): client is RedisClientLike & Redis {
-	return ['xadd', 'xrange', 'publish', 'subscribe', 'duplicate'].every((command) => typeof Reflect.get(client, command) === 'function');
+	return ['xadd', 'xrange', 'publish', 'subscribe', 'duplicate'].every(
+		(command) => typeof Reflect.get(client, command) === 'function',
+	);
 }

@@ -49,7 +49,18 @@ export function parseOp(text: string): SyncOp | undefined {
 		const { v, d, ...w } = c;
 		return compact({ ...w, ...(d === 1 ? { d } : { v }) });
 	});
-	return { ...rest, c: changes, ...(m === undefined ? {} : { m: { ...(m.who === undefined ? {} : { who: m.who }), ...(m.why === undefined ? {} : { why: m.why }) } }) };
+	return {
+		...rest,
+		c: changes,
+		...(m === undefined
+			? {}
+			: {
+					m: {
+						...(m.who === undefined ? {} : { who: m.who }),
+						...(m.why === undefined ? {} : { why: m.why }),
+					},
+				}),
+	};
 }
 
 /** Parses a shared snapshot; `undefined` when it is missing or malformed. */

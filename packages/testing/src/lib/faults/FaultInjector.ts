@@ -13,7 +13,10 @@ export interface RestFaultOptions {
 }
 
 /** What to do with one REST request. */
-export type RestFault = { readonly kind: 'none' } | { readonly kind: 'status'; readonly status: 500 | 502 | 503 } | { readonly kind: 'reset' };
+export type RestFault =
+	| { readonly kind: 'none' }
+	| { readonly kind: 'status'; readonly status: 500 | 502 | 503 }
+	| { readonly kind: 'reset' };
 
 /** Decides, reproducibly, which requests get which fault. Options can be changed at run time. */
 export class FaultInjector {

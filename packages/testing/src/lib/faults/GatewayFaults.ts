@@ -17,7 +17,11 @@ export interface GatewayFaultOptions {
 }
 
 /** What to do after one dispatch. */
-export type GatewayFault = { readonly kind: 'none' } | { readonly kind: 'close'; readonly code: number } | { readonly kind: 'invalidSession'; readonly resumable: boolean } | { readonly kind: 'reconnect' };
+export type GatewayFault =
+	| { readonly kind: 'none' }
+	| { readonly kind: 'close'; readonly code: number }
+	| { readonly kind: 'invalidSession'; readonly resumable: boolean }
+	| { readonly kind: 'reconnect' };
 
 /** Decides, reproducibly, which dispatches and heartbeats get a fault. */
 export class GatewayFaults {
@@ -37,7 +41,10 @@ export class GatewayFaults {
 
 	/** Whether any dispatch fault is configured (a fast check on the hot path). */
 	public get active(): boolean {
-		return (this.options.closeRate ?? 0) + (this.options.invalidSessionRate ?? 0) + (this.options.reconnectRate ?? 0) > 0;
+		return (
+			(this.options.closeRate ?? 0) + (this.options.invalidSessionRate ?? 0) + (this.options.reconnectRate ?? 0) >
+			0
+		);
 	}
 
 	/** The fault to apply after a dispatch. */

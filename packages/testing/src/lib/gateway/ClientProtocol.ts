@@ -88,7 +88,8 @@ export class ClientProtocol {
 		switch (op) {
 			case GatewayOpcodes.Heartbeat:
 				connection.armHeartbeatTimer();
-				if (!this.acksWithheld && !this.#parts.faults.dropAck()) await connection.send({ op: GatewayOpcodes.HeartbeatAck });
+				if (!this.acksWithheld && !this.#parts.faults.dropAck())
+					await connection.send({ op: GatewayOpcodes.HeartbeatAck });
 				return;
 			case GatewayOpcodes.Identify:
 				await this.#identify(connection, d);
@@ -113,7 +114,9 @@ export class ClientProtocol {
 			}
 			case GatewayOpcodes.RequestGuildMembers: {
 				const request = RequestGuildMembersSchema.safeParse(d);
-				const code = request.success ? await this.#parts.members.handle(session, request.data) : GatewayCloseCodes.DecodeError;
+				const code = request.success
+					? await this.#parts.members.handle(session, request.data)
+					: GatewayCloseCodes.DecodeError;
 				if (code !== undefined) connection.close(code, 'Invalid REQUEST_GUILD_MEMBERS payload.');
 				return;
 			}
@@ -129,7 +132,11 @@ export class ClientProtocol {
 	 * What IDENTIFY and RESUME share: the socket is not authenticated yet (else 4005), the payload has the right
 	 * shape (else 4002) and carries the bot's token (else 4004). Returns the payload, or `undefined` once closed.
 	 */
-	#authenticate<T extends { readonly token: string }>(connection: GatewayConnection, parsed: { success: true; data: T } | { success: false }, name: string): T | undefined {
+	#authenticate<T extends { readonly token: string }>(
+		connection: GatewayConnection,
+		parsed: { success: true; data: T } | { success: false },
+		name: string,
+	): T | undefined {
 		if (connection.authenticated) {
 			connection.close(GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
 			return undefined;
@@ -175,14 +182,22 @@ export class ClientProtocol {
 			return;
 		}
 		sessions.sweepDetached();
-		const session = new GatewaySession(randomBytes(16).toString('hex'), shardId, shardCount, identify.intents, settings.replayBufferSize);
+		const session = new GatewaySession(
+			randomBytes(16).toString('hex'),
+			shardId,
+			shardCount,
+			identify.intents,
+			settings.replayBufferSize,
+		);
 		session.presence = identify.presence ?? null;
 		session.connection = connection;
 		connection.session = session;
 		connection.authenticated = true;
 		sessions.add(session);
 		const botId: UserId = uncheckedSnowflake('User', world.botUser.id);
-		const guilds = [...world.guilds.values()].filter((guild) => guild.members.has(botId) && shardIdForGuild(guild.id, shardCount) === shardId);
+		const guilds = [...world.guilds.values()].filter(
+			(guild) => guild.members.has(botId) && shardIdForGuild(guild.id, shardCount) === shardId,
+		);
 		await session.dispatch(GatewayDispatchEvents.Ready, {
 			v: 10,
 			user: { ...world.botUser, verified: true, mfa_enabled: false, email: null, flags: 0 },
@@ -201,7 +216,11 @@ export class ClientProtocol {
 			_trace: ['["ovenjs-mock",{"micros":0}]'],
 		});
 		if ((identify.intents & GatewayIntentBits.Guilds) !== 0) {
-			for (const guild of guilds) await session.dispatch(GatewayDispatchEvents.GuildCreate, world.guildCreatePayload(guild, identify.large_threshold ?? 50));
+			for (const guild of guilds)
+				await session.dispatch(
+					GatewayDispatchEvents.GuildCreate,
+					world.guildCreatePayload(guild, identify.large_threshold ?? 50),
+				);
 		}
 		sessions.wake();
 	}

@@ -27,15 +27,30 @@ export class DispatchRouter {
 	public dispatch(event: GatewayDispatchEvents, data: unknown, guildId: GuildId | null): Promise<number> {
 		let full: string | undefined;
 		let stripped: string | undefined;
-		return this.route(event, guildId, (strip) => (strip ? (stripped ??= JSON.stringify(stripMessageContent(data, this.#world.botUser.id))) : (full ??= JSON.stringify(data))));
+		return this.route(event, guildId, (strip) =>
+			strip
+				? (stripped ??= JSON.stringify(stripMessageContent(data, this.#world.botUser.id)))
+				: (full ??= JSON.stringify(data)),
+		);
 	}
 
 	/** Sends pre-serialized `d` (full, or stripped of message content) to the sessions that should see the event. */
-	public async route(event: GatewayDispatchEvents, guildId: GuildId | null, serialized: (strip: boolean) => string): Promise<number> {
+	public async route(
+		event: GatewayDispatchEvents,
+		guildId: GuildId | null,
+		serialized: (strip: boolean) => string,
+	): Promise<number> {
 		const world = this.#world;
 		const botId: UserId = uncheckedSnowflake('User', world.botUser.id);
-		if (guildId !== null && world.guilds.get(guildId)?.members.has(botId) === false && event !== GatewayDispatchEvents.GuildDelete) return 0;
-		const contentEvent = guildId !== null && (event === GatewayDispatchEvents.MessageCreate || event === GatewayDispatchEvents.MessageUpdate);
+		if (
+			guildId !== null &&
+			world.guilds.get(guildId)?.members.has(botId) === false &&
+			event !== GatewayDispatchEvents.GuildDelete
+		)
+			return 0;
+		const contentEvent =
+			guildId !== null &&
+			(event === GatewayDispatchEvents.MessageCreate || event === GatewayDispatchEvents.MessageUpdate);
 		const faults = this.#faults;
 		let delivered = 0;
 		let waiting: Promise<void>[] | undefined;

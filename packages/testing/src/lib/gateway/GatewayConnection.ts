@@ -52,7 +52,10 @@ export class GatewayConnection {
 
 	/** Sends op 10 HELLO and starts watching for heartbeats. */
 	public hello(): void {
-		void this.send({ op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.settings.heartbeatInterval, _trace: ['["ovenjs-mock",{"micros":0}]'] } });
+		void this.send({
+			op: GatewayOpcodes.Hello,
+			d: { heartbeat_interval: this.settings.heartbeatInterval, _trace: ['["ovenjs-mock",{"micros":0}]'] },
+		});
 		this.armHeartbeatTimer();
 	}
 
@@ -60,9 +63,12 @@ export class GatewayConnection {
 	public armHeartbeatTimer(): void {
 		clearTimeout(this.heartbeatTimer);
 		this.lastHeartbeat = Date.now();
-		this.heartbeatTimer = setTimeout(() => {
-			this.onTimeout(this);
-		}, Math.ceil(this.settings.heartbeatInterval * 1.5) + 1000);
+		this.heartbeatTimer = setTimeout(
+			() => {
+				this.onTimeout(this);
+			},
+			Math.ceil(this.settings.heartbeatInterval * 1.5) + 1000,
+		);
 		this.heartbeatTimer.unref();
 	}
 
@@ -79,7 +85,10 @@ export class GatewayConnection {
 
 	/** Sends a non-dispatch payload; like Discord, it carries `t: null` and `s: null`. */
 	public send(payload: { op: number; d?: unknown }): Promise<void> {
-		return this.sendText(JSON.stringify({ t: null, s: null, op: payload.op, d: payload.d ?? null })) ?? Promise.resolve();
+		return (
+			this.sendText(JSON.stringify({ t: null, s: null, op: payload.op, d: payload.d ?? null })) ??
+			Promise.resolve()
+		);
 	}
 
 	/**
@@ -135,7 +144,8 @@ export class GatewayConnection {
 		try {
 			for (const chunk of chunks) {
 				if (this.socket.readyState !== this.socket.OPEN || this.transport.destroyed) break;
-				if (!this.transport.write(chunk)) await Promise.race([once(this.transport, 'drain'), once(this.transport, 'close')]);
+				if (!this.transport.write(chunk))
+					await Promise.race([once(this.transport, 'drain'), once(this.transport, 'close')]);
 			}
 		} finally {
 			this.release();
@@ -166,7 +176,8 @@ export class GatewayConnection {
 		const socket = this.socket;
 		void pending.then(() => {
 			this.compressor?.close();
-			if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, reason);
+			if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING)
+				socket.close(code, reason);
 		});
 	}
 

@@ -32,7 +32,12 @@ export class GatewayFloods {
 	readonly #sessions: SessionRegistry;
 	readonly #connections: ReadonlySet<GatewayConnection>;
 
-	public constructor(world: World, router: DispatchRouter, sessions: SessionRegistry, connections: ReadonlySet<GatewayConnection>) {
+	public constructor(
+		world: World,
+		router: DispatchRouter,
+		sessions: SessionRegistry,
+		connections: ReadonlySet<GatewayConnection>,
+	) {
 		this.#world = world;
 		this.#router = router;
 		this.#sessions = sessions;
@@ -41,7 +46,8 @@ export class GatewayFloods {
 
 	/** See `GatewayServer.flood`. */
 	public async flood(count: number, options: FloodOptions): Promise<number> {
-		if (!Number.isInteger(count) || count < 0) throw MockError.of('MOCK_INVALID_OPTION', ['flood: count', 'a non-negative integer', String(count)]);
+		if (!Number.isInteger(count) || count < 0)
+			throw MockError.of('MOCK_INVALID_OPTION', ['flood: count', 'a non-negative integer', String(count)]);
 		const world = this.#world;
 		const channel = world.channel(options.channelId);
 		const guild = channel.guildId === null ? undefined : world.guilds.get(channel.guildId);
@@ -51,7 +57,9 @@ export class GatewayFloods {
 			const id = world.ids.next('Message');
 			const time = new Date().toISOString();
 			const content = JSON.stringify(options.content ?? `flood ${i}`).slice(1, -1);
-			await this.#router.route(GatewayDispatchEvents.MessageCreate, channel.guildId, (strip) => render(strip, id, time, content));
+			await this.#router.route(GatewayDispatchEvents.MessageCreate, channel.guildId, (strip) =>
+				render(strip, id, time, content),
+			);
 		}
 		await Promise.all([...this.#connections].map((connection) => connection.drained()));
 		return count;
@@ -59,16 +67,24 @@ export class GatewayFloods {
 
 	/** See `GatewayServer.prepareFlood`. */
 	public async prepare(count: number, options: PrepareFloodOptions): Promise<PreparedFlood> {
-		if (!Number.isInteger(count) || count < 0) throw MockError.of('MOCK_INVALID_OPTION', ['prepareFlood: count', 'a non-negative integer', String(count)]);
+		if (!Number.isInteger(count) || count < 0)
+			throw MockError.of('MOCK_INVALID_OPTION', ['prepareFlood: count', 'a non-negative integer', String(count)]);
 		const world = this.#world;
-		const event = options.event === 'TYPING_START' ? GatewayDispatchEvents.TypingStart : GatewayDispatchEvents.MessageCreate;
+		const event =
+			options.event === 'TYPING_START' ? GatewayDispatchEvents.TypingStart : GatewayDispatchEvents.MessageCreate;
 		const channel = world.channel(options.channelId);
 		const guild = channel.guildId === null ? undefined : world.guilds.get(channel.guildId);
 		const author = options.authorId === undefined ? this.#firstHuman(guild) : world.user(options.authorId);
 		const render = floodRenderer(world, channel, guild, author);
 		const member = guild?.members.get(uncheckedSnowflake('User', author.id));
 		const typing = (i: number): string =>
-			JSON.stringify({ channel_id: channel.id, guild_id: channel.guildId ?? undefined, user_id: author.id, timestamp: Math.floor(Date.now() / 1000) + i, member });
+			JSON.stringify({
+				channel_id: channel.id,
+				guild_id: channel.guildId ?? undefined,
+				user_id: author.id,
+				timestamp: Math.floor(Date.now() / 1000) + i,
+				member,
+			});
 		const targets: PreparedFrames[] = [];
 		for (const session of this.#sessions.byId.values()) {
 			const connection = session.connection;
@@ -82,11 +98,21 @@ export class GatewayFloods {
 				const json =
 					event === GatewayDispatchEvents.TypingStart
 						? typing(i)
-						: render(strip, world.ids.next('Message'), new Date().toISOString(), JSON.stringify(options.content ?? `flood ${i}`).slice(1, -1));
+						: render(
+								strip,
+								world.ids.next('Message'),
+								new Date().toISOString(),
+								JSON.stringify(options.content ?? `flood ${i}`).slice(1, -1),
+							);
 				frames.push(await connection.encode(session.sequence(event, json)));
 			}
 			if (options.finalMessage !== undefined) {
-				const json = render(strip, world.ids.next('Message'), new Date().toISOString(), JSON.stringify(options.finalMessage).slice(1, -1));
+				const json = render(
+					strip,
+					world.ids.next('Message'),
+					new Date().toISOString(),
+					JSON.stringify(options.finalMessage).slice(1, -1),
+				);
 				frames.push(await connection.encode(session.sequence(GatewayDispatchEvents.MessageCreate, json)));
 			}
 			targets.push({ connection, chunks: frames.finish(), frames: frames.frames });

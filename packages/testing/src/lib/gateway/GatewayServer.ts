@@ -19,7 +19,6 @@ import type { PreparedFlood } from './PreparedFlood.js';
 import { closeConnection, sendInvalidSession } from './sessionFaults.js';
 import { SessionRegistry } from './SessionRegistry.js';
 
-
 const VALID_VERSIONS: ReadonlySet<string> = new Set(['9', '10']);
 
 /**
@@ -108,7 +107,11 @@ export class GatewayServer {
 	 * shard 0 for DMs and guild-less events) and the intents that govern the event. Resolves when every socket
 	 * accepted it (respecting backpressure).
 	 */
-	public async dispatch(event: GatewayDispatchEvents, data: unknown, options: { guildId?: GuildId | null } = {}): Promise<number> {
+	public async dispatch(
+		event: GatewayDispatchEvents,
+		data: unknown,
+		options: { guildId?: GuildId | null } = {},
+	): Promise<number> {
 		return this.#router.dispatch(event, data, options.guildId ?? null);
 	}
 
@@ -165,7 +168,8 @@ export class GatewayServer {
 		for (const connection of this.#connections) void connection.send({ op: GatewayOpcodes.Reconnect, d: null });
 		const timer = setTimeout(() => {
 			this.#timers.delete(timer);
-			for (const connection of this.#connections) connection.close(GatewayCloseCodes.UnknownError, 'Reconnect requested');
+			for (const connection of this.#connections)
+				connection.close(GatewayCloseCodes.UnknownError, 'Reconnect requested');
 		}, graceMs);
 		timer.unref();
 		this.#timers.add(timer);
@@ -212,7 +216,11 @@ export class GatewayServer {
 			ws,
 			transport,
 			compressor,
-			{ heartbeatInterval: this.#settings.heartbeatIntervalMs, payloadLimit: this.#settings.payloadLimit, payloadWindowMs: this.#settings.payloadWindowMs },
+			{
+				heartbeatInterval: this.#settings.heartbeatIntervalMs,
+				payloadLimit: this.#settings.payloadLimit,
+				payloadWindowMs: this.#settings.payloadWindowMs,
+			},
 			(timedOut) => {
 				if (timedOut.session !== undefined) sessions.end(timedOut.session);
 				timedOut.close(GatewayCloseCodes.SessionTimedOut, 'Session timed out');

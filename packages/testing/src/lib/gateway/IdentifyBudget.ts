@@ -29,13 +29,27 @@ const DAY_MS = 86_400_000;
  * @see {@link https://discord.com/developers/docs/events/gateway#session-start-limit-object}
  */
 export class IdentifyBudget {
-	readonly #counts: { total: number; remaining: number; resetAt: number; accepted: number; rejected: number; withheld: number };
+	readonly #counts: {
+		total: number;
+		remaining: number;
+		resetAt: number;
+		accepted: number;
+		rejected: number;
+		withheld: number;
+	};
 	readonly #lastByBucket = new Map<number, number>();
 	readonly #settings: IdentifyBudgetSettings;
 
 	public constructor(settings: IdentifyBudgetSettings) {
 		this.#settings = settings;
-		this.#counts = { total: settings.sessionStartLimit, remaining: settings.sessionStartLimit, resetAt: Date.now() + DAY_MS, accepted: 0, rejected: 0, withheld: 0 };
+		this.#counts = {
+			total: settings.sessionStartLimit,
+			remaining: settings.sessionStartLimit,
+			resetAt: Date.now() + DAY_MS,
+			accepted: 0,
+			rejected: 0,
+			withheld: 0,
+		};
 	}
 
 	/** The counters (live: they change as clients identify). */
@@ -47,7 +61,12 @@ export class IdentifyBudget {
 	public sessionStartLimit(): { total: number; remaining: number; reset_after: number; max_concurrency: number } {
 		this.#refresh();
 		const counts = this.#counts;
-		return { total: counts.total, remaining: counts.remaining, reset_after: Math.max(0, counts.resetAt - Date.now()), max_concurrency: this.#settings.maxConcurrency };
+		return {
+			total: counts.total,
+			remaining: counts.remaining,
+			reset_after: Math.max(0, counts.resetAt - Date.now()),
+			max_concurrency: this.#settings.maxConcurrency,
+		};
 	}
 
 	/** Spends one IDENTIFY of shard `shardId`: `true` when it may get READY, `false` when it gets op 9 (counted as rejected). */

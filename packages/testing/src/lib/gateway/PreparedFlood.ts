@@ -82,7 +82,10 @@ export class PreparedFlood {
 		private readonly targets: readonly PreparedFrames[],
 	) {
 		this.count = count;
-		this.bytes = targets.reduce((sum, target) => sum + target.chunks.reduce((bytes, chunk) => bytes + chunk.length, 0), 0);
+		this.bytes = targets.reduce(
+			(sum, target) => sum + target.chunks.reduce((bytes, chunk) => bytes + chunk.length, 0),
+			0,
+		);
 	}
 
 	/** Connections the flood goes to. */

@@ -43,7 +43,8 @@ export class SessionRegistry {
 	public sweepDetached(): void {
 		const cutoff = Date.now() - this.#resumeTimeoutMs;
 		for (const session of this.byId.values()) {
-			if (session.connection === undefined && session.detachedAt !== 0 && session.detachedAt < cutoff) this.end(session);
+			if (session.connection === undefined && session.detachedAt !== 0 && session.detachedAt < cutoff)
+				this.end(session);
 		}
 	}
 
@@ -59,7 +60,12 @@ export class SessionRegistry {
 		const deadline = Date.now() + timeoutMs;
 		while (this.live().length < count) {
 			const remaining = deadline - Date.now();
-			if (remaining <= 0) throw MockError.of('MOCK_WAIT_TIMEOUT', [`${count} live gateway session(s)`, timeoutMs, String(this.live().length)]);
+			if (remaining <= 0)
+				throw MockError.of('MOCK_WAIT_TIMEOUT', [
+					`${count} live gateway session(s)`,
+					timeoutMs,
+					String(this.live().length),
+				]);
 			await new Promise<void>((resolve) => {
 				const timer = setTimeout(resolve, remaining);
 				timer.unref();

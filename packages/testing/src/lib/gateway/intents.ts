@@ -1,10 +1,14 @@
 import { GatewayDispatchEvents, GatewayIntentBits } from 'discord-api-types/v10';
 
 /** Every intent bit Discord defines (higher bits → close 4013). */
-export const ALL_INTENTS = Object.values(GatewayIntentBits).reduce<number>((all, bit) => (typeof bit === 'number' ? all | bit : all), 0);
+export const ALL_INTENTS = Object.values(GatewayIntentBits).reduce<number>(
+	(all, bit) => (typeof bit === 'number' ? all | bit : all),
+	0,
+);
 
 /** The privileged intents (need enabling in the developer portal; otherwise close 4014). */
-export const PRIVILEGED_INTENTS = GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent;
+export const PRIVILEGED_INTENTS =
+	GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent;
 
 const GUILD_EVENTS: Partial<Record<GatewayDispatchEvents, number>> = {
 	[GatewayDispatchEvents.GuildCreate]: GatewayIntentBits.Guilds,

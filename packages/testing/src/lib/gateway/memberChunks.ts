@@ -21,7 +21,10 @@ export class MemberChunker {
 	) {}
 
 	/** Handles one request; returns a close code when the request is invalid, else `undefined`. */
-	public async handle(session: GatewaySession, request: z.output<typeof RequestGuildMembersSchema>): Promise<number | undefined> {
+	public async handle(
+		session: GatewaySession,
+		request: z.output<typeof RequestGuildMembersSchema>,
+	): Promise<number | undefined> {
 		const guildIds = Array.isArray(request.guild_id) ? request.guild_id : [request.guild_id];
 		const hasMembersIntent = (session.intents & GatewayIntentBits.GuildMembers) !== 0;
 		const wantsAll = request.user_ids === undefined && (request.query ?? '') === '';
@@ -48,7 +51,11 @@ export class MemberChunker {
 		return undefined;
 	}
 
-	private async sendChunks(session: GatewaySession, guildId: GuildId, request: z.output<typeof RequestGuildMembersSchema>): Promise<void> {
+	private async sendChunks(
+		session: GatewaySession,
+		guildId: GuildId,
+		request: z.output<typeof RequestGuildMembersSchema>,
+	): Promise<void> {
 		const guild = this.world.guilds.get(guildId);
 		const all = guild === undefined ? [] : [...guild.members.values()];
 		let members = all;
@@ -64,9 +71,15 @@ export class MemberChunker {
 			}
 		} else {
 			const query = (request.query ?? '').toLowerCase();
-			if (query !== '') members = all.filter((member) => member.user.username.toLowerCase().startsWith(query) || (member.nick ?? '').toLowerCase().startsWith(query));
+			if (query !== '')
+				members = all.filter(
+					(member) =>
+						member.user.username.toLowerCase().startsWith(query) ||
+						(member.nick ?? '').toLowerCase().startsWith(query),
+				);
 			const limit = request.limit ?? 0;
-			if (limit > 0 || query !== '') members = members.slice(0, limit > 0 ? Math.min(limit, query === '' ? limit : 100) : 100);
+			if (limit > 0 || query !== '')
+				members = members.slice(0, limit > 0 ? Math.min(limit, query === '' ? limit : 100) : 100);
 		}
 		const chunkCount = Math.max(1, Math.ceil(members.length / MEMBERS_PER_CHUNK));
 		for (let index = 0; index < chunkCount; index++) {

@@ -11,7 +11,9 @@ export function rawToString(raw: RawData): string {
 	return Buffer.from(raw).toString('utf8');
 }
 
-const OPCODES: ReadonlySet<number> = new Set(Object.values(GatewayOpcodes).filter((value) => typeof value === 'number'));
+const OPCODES: ReadonlySet<number> = new Set(
+	Object.values(GatewayOpcodes).filter((value) => typeof value === 'number'),
+);
 
 /** Whether a client sent a defined gateway opcode (others close with 4001). */
 export function isOpcode(op: number): op is GatewayOpcodes {
@@ -29,7 +31,9 @@ export function stripMessageContent(data: unknown, botId: string): unknown {
 	const mentions: unknown = Reflect.get(data, 'mentions');
 	const fromBot = typeof author === 'object' && author !== null && Reflect.get(author, 'id') === botId;
 	const mentionList: readonly unknown[] = Array.isArray(mentions) ? mentions : [];
-	const mentioned = mentionList.some((user) => typeof user === 'object' && user !== null && Reflect.get(user, 'id') === botId);
+	const mentioned = mentionList.some(
+		(user) => typeof user === 'object' && user !== null && Reflect.get(user, 'id') === botId,
+	);
 	if (fromBot || mentioned) return data;
 	return { ...data, content: '', embeds: [], attachments: [], components: [], poll: undefined };
 }
@@ -66,5 +70,7 @@ export function floodRenderer(
 	const full = JSON.stringify(payload).split(MARKS);
 	const stripped = JSON.stringify(stripMessageContent(payload, world.botUser.id)).split(MARKS);
 	return (strip, id, time, content) =>
-		(strip ? stripped : full).map((part) => (part === ID_NAME ? id : part === TIME_NAME ? time : part === CONTENT_NAME ? content : part)).join('');
+		(strip ? stripped : full)
+			.map((part) => (part === ID_NAME ? id : part === TIME_NAME ? time : part === CONTENT_NAME ? content : part))
+			.join('');
 }

@@ -33,4 +33,9 @@ export const PresenceSchema = z.object({
 });
 
 /** Any gateway payload from the client. */
-export const PayloadSchema = z.object({ op: z.number().int(), d: z.unknown(), s: z.unknown().exactOptional(), t: z.unknown().exactOptional() });
+export const PayloadSchema = z.object({
+	op: z.number().int(),
+	d: z.unknown(),
+	s: z.unknown().exactOptional(),
+	t: z.unknown().exactOptional(),
+});

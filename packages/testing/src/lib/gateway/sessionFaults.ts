@@ -25,7 +25,12 @@ export function applyFault(fault: GatewayFault, session: GatewaySession, session
 }
 
 /** Closes a connection with `code`; its session stays resumable unless the code forbids resuming. */
-export function closeConnection(connection: GatewayConnection, code: number, reason: string, sessions: SessionRegistry): void {
+export function closeConnection(
+	connection: GatewayConnection,
+	code: number,
+	reason: string,
+	sessions: SessionRegistry,
+): void {
 	if (NON_RESUMABLE_CLOSE_CODES.has(code) && connection.session !== undefined) sessions.end(connection.session);
 	connection.close(code, reason);
 }

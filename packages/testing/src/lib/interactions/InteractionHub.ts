@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { GatewayDispatchEvents, InteractionType } from 'discord-api-types/v10';
-import { ALL_PERMISSIONS, uncheckedSnowflake, type ApplicationId, type ChannelId, type GuildId, type InteractionId, type MessageId, type UserId } from '@ovenjs/types';
+import {
+	ALL_PERMISSIONS,
+	uncheckedSnowflake,
+	type ApplicationId,
+	type ChannelId,
+	type GuildId,
+	type InteractionId,
+	type MessageId,
+	type UserId,
+} from '@ovenjs/types';
 import { MockError } from '../errors/MockError.js';
 import type { InteractionRegistry } from '../rest/types.js';
 import type { World } from '../world/World.js';
@@ -59,19 +68,31 @@ export class InteractionHub implements InteractionRegistry {
 		const guild = guildId === null ? undefined : this.world.guild(guildId);
 		const member = guild?.members.get(options.userId);
 		if (guild !== undefined && member === undefined) {
-			throw MockError.of('MOCK_UNKNOWN_ENTITY', [`member ${options.userId} in guild ${guild.id}`, 'triggerInteraction needs a member: add them with world.addMember()']);
+			throw MockError.of('MOCK_UNKNOWN_ENTITY', [
+				`member ${options.userId} in guild ${guild.id}`,
+				'triggerInteraction needs a member: add them with world.addMember()',
+			]);
 		}
 		const id = this.world.ids.next('Interaction');
 		const token = `aW50ZXJhY3Rpb246${randomBytes(48).toString('base64url')}`;
 		const type = options.type ?? InteractionType.ApplicationCommand;
 		// A command interaction needs `data.id`, `name` and `type`; fill what the scenario left out.
-		const data = type === InteractionType.ApplicationCommand || type === InteractionType.ApplicationCommandAutocomplete ? { id: this.world.ids.next('Command'), name: 'command', type: 1, ...options.data } : (options.data ?? {});
+		const data =
+			type === InteractionType.ApplicationCommand || type === InteractionType.ApplicationCommandAutocomplete
+				? { id: this.world.ids.next('Command'), name: 'command', type: 1, ...options.data }
+				: (options.data ?? {});
 		const payload = {
 			id,
 			application_id: this.applicationId,
 			type,
 			data,
-			...(guild === undefined ? { user } : { guild_id: guild.id, guild: { id: guild.id, locale: 'en-US', features: [] }, member: { ...member, permissions: ALL_PERMISSIONS.toString() } }),
+			...(guild === undefined
+				? { user }
+				: {
+						guild_id: guild.id,
+						guild: { id: guild.id, locale: 'en-US', features: [] },
+						member: { ...member, permissions: ALL_PERMISSIONS.toString() },
+					}),
 			channel: channel.channel,
 			channel_id: channel.id,
 			token,
@@ -104,7 +125,12 @@ export class InteractionHub implements InteractionRegistry {
 		if (this.answered.has(interactionId)) return 'acknowledged';
 		const type: unknown = typeof body === 'object' && body !== null ? Reflect.get(body, 'type') : undefined;
 		const data: unknown = typeof body === 'object' && body !== null ? Reflect.get(body, 'data') : undefined;
-		const response: InteractionResponse = { interactionId: known.interactionId, token, type: typeof type === 'number' ? type : 0, data };
+		const response: InteractionResponse = {
+			interactionId: known.interactionId,
+			token,
+			type: typeof type === 'number' ? type : 0,
+			data,
+		};
 		this.answered.set(interactionId, response);
 		const pending = this.pending.get(interactionId);
 		if (pending !== undefined) {

@@ -31,7 +31,8 @@ export interface AppliedFaultOptions {
 }
 
 /** What to do with the answer of one applied request. */
-export type AppliedFault = { readonly kind: 'none' } | { readonly kind: 'status'; readonly status: 500 | 504 } | { readonly kind: 'reset' };
+export type AppliedFault =
+	{ readonly kind: 'none' } | { readonly kind: 'status'; readonly status: 500 | 504 } | { readonly kind: 'reset' };
 
 /** Counters of the faults injected so far. */
 export interface AppliedFaultCounts {
@@ -99,7 +100,8 @@ export class AppliedFaults {
 	private static check(options: AppliedFaultOptions): void {
 		for (const key of ['serverErrorRate', 'connectionResetRate'] as const) {
 			const value = options[key];
-			if (value !== undefined && !(value >= 0 && value <= 1)) throw MockError.of('MOCK_INVALID_OPTION', [`appliedFaults.${key}`, 'between 0 and 1', String(value)]);
+			if (value !== undefined && !(value >= 0 && value <= 1))
+				throw MockError.of('MOCK_INVALID_OPTION', [`appliedFaults.${key}`, 'between 0 and 1', String(value)]);
 		}
 	}
 }

@@ -54,7 +54,9 @@ export class DiscordHttpError extends Error {
 
 	/** The JSON body Discord sends. */
 	public toJSON(): { message: string; code: number; errors?: ErrorTree } {
-		return this.errors === undefined ? { message: this.message, code: this.code } : { message: this.message, code: this.code, errors: this.errors };
+		return this.errors === undefined
+			? { message: this.message, code: this.code }
+			: { message: this.message, code: this.code, errors: this.errors };
 	}
 
 	/** `404 Unknown <Entity>` with the matching JSON code. */
@@ -64,12 +66,20 @@ export class DiscordHttpError extends Error {
 
 	/** `400 Invalid Form Body` (50035) with one field error. */
 	public static field(path: readonly (string | number)[], code: string, message: string): DiscordHttpError {
-		return new DiscordHttpError(400, JsonErrorCodes.InvalidFormBody, 'Invalid Form Body', treeOf([{ path, code, message }]));
+		return new DiscordHttpError(
+			400,
+			JsonErrorCodes.InvalidFormBody,
+			'Invalid Form Body',
+			treeOf([{ path, code, message }]),
+		);
 	}
 
 	/** `400 Invalid Form Body` (50035) from a failed zod parse, with Discord-style nested field errors. */
 	public static fromZod(error: z.ZodError): DiscordHttpError {
-		const leaves = error.issues.map((issue) => ({ path: issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key)), ...discordCodeOf(issue) }));
+		const leaves = error.issues.map((issue) => ({
+			path: issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key)),
+			...discordCodeOf(issue),
+		}));
 		return new DiscordHttpError(400, JsonErrorCodes.InvalidFormBody, 'Invalid Form Body', treeOf(leaves));
 	}
 }
@@ -97,17 +107,26 @@ function discordCodeOf(issue: z.core.$ZodIssue): FieldError {
 				? { code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${String(issue.maximum)} or fewer in length.` }
 				: issue.origin === 'array'
 					? { code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${String(issue.maximum)} or fewer in length.` }
-					: { code: 'NUMBER_TYPE_MAX', message: `int value should be less than or equal to ${String(issue.maximum)}.` };
+					: {
+							code: 'NUMBER_TYPE_MAX',
+							message: `int value should be less than or equal to ${String(issue.maximum)}.`,
+						};
 		case 'too_small':
 			return issue.origin === 'string' || issue.origin === 'array'
 				? { code: 'BASE_TYPE_MIN_LENGTH', message: `Must be ${String(issue.minimum)} or more in length.` }
-				: { code: 'NUMBER_TYPE_MIN', message: `int value should be greater than or equal to ${String(issue.minimum)}.` };
+				: {
+						code: 'NUMBER_TYPE_MIN',
+						message: `int value should be greater than or equal to ${String(issue.minimum)}.`,
+					};
 		case 'invalid_type':
 			return issue.message.endsWith('received undefined')
 				? { code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }
 				: { code: 'MODEL_TYPE_CONVERT', message: `Value must be of type ${issue.expected}.` };
 		case 'invalid_value':
-			return { code: 'BASE_TYPE_CHOICES', message: `Value must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}.` };
+			return {
+				code: 'BASE_TYPE_CHOICES',
+				message: `Value must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}.`,
+			};
 		case 'unrecognized_keys':
 			return { code: 'UNKNOWN_FIELD', message: `Unknown field(s): ${issue.keys.join(', ')}.` };
 		default:

@@ -48,7 +48,10 @@ export class RateLimiter {
 	private readonly globalLimit: number;
 	private readonly enabled: boolean;
 
-	public constructor(options: RateLimitOptions = {}, private readonly clock: () => number = Date.now) {
+	public constructor(
+		options: RateLimitOptions = {},
+		private readonly clock: () => number = Date.now,
+	) {
 		this.windowMs = options.windowMs ?? 1000;
 		this.perRoute = options.perRoute ?? 5;
 		this.globalLimit = options.global ?? 50;
@@ -65,7 +68,15 @@ export class RateLimiter {
 			}
 			if (this.globalCount >= this.globalLimit) {
 				const retryAfter = (this.globalWindowStart + 1000 - now) / 1000;
-				return { limited: 'global', retryAfter, headers: { 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global', 'retry-after': String(Math.max(1, Math.ceil(retryAfter))) } };
+				return {
+					limited: 'global',
+					retryAfter,
+					headers: {
+						'x-ratelimit-global': 'true',
+						'x-ratelimit-scope': 'global',
+						'retry-after': String(Math.max(1, Math.ceil(retryAfter))),
+					},
+				};
 			}
 			this.globalCount++;
 		}

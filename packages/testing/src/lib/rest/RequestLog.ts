@@ -24,7 +24,10 @@ export interface LoggedRequest {
 /** The log of requests the bot sent, newest last. */
 export class RequestLog {
 	private readonly entries: LoggedRequest[] = [];
-	private waiters: { readonly matches: (entry: LoggedRequest) => boolean; readonly resolve: (entry: LoggedRequest) => void }[] = [];
+	private waiters: {
+		readonly matches: (entry: LoggedRequest) => boolean;
+		readonly resolve: (entry: LoggedRequest) => void;
+	}[] = [];
 
 	public constructor(private readonly capacity = 10_000) {}
 
@@ -46,7 +49,11 @@ export class RequestLog {
 
 	/** Requests matching a method and route template or concrete path. */
 	public filter(method?: string, route?: string): LoggedRequest[] {
-		return this.entries.filter((entry) => (method === undefined || entry.method === method) && (route === undefined || entry.route === route || entry.path === route));
+		return this.entries.filter(
+			(entry) =>
+				(method === undefined || entry.method === method) &&
+				(route === undefined || entry.route === route || entry.path === route),
+		);
 	}
 
 	/**
@@ -57,7 +64,8 @@ export class RequestLog {
 	public waitFor(method: string, route: string, timeoutMs = 5000): Promise<LoggedRequest> {
 		return new Promise((resolve, reject) => {
 			const waiter = {
-				matches: (entry: LoggedRequest) => entry.method === method && (entry.route === route || entry.path === route),
+				matches: (entry: LoggedRequest) =>
+					entry.method === method && (entry.route === route || entry.path === route),
 				resolve: (entry: LoggedRequest) => {
 					clearTimeout(timer);
 					resolve(entry);
@@ -65,7 +73,13 @@ export class RequestLog {
 			};
 			const timer = setTimeout(() => {
 				this.waiters = this.waiters.filter((other) => other !== waiter);
-				reject(MockError.of('MOCK_WAIT_TIMEOUT', [`a ${method} ${route} request`, timeoutMs, `${this.entries.length} other requests logged`]));
+				reject(
+					MockError.of('MOCK_WAIT_TIMEOUT', [
+						`a ${method} ${route} request`,
+						timeoutMs,
+						`${this.entries.length} other requests logged`,
+					]),
+				);
 			}, timeoutMs);
 			timer.unref();
 			this.waiters.push(waiter);

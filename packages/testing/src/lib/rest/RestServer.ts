@@ -89,7 +89,10 @@ export class RestServer {
 			route: path,
 			path,
 			query: Object.fromEntries(url.searchParams),
-			headers: 'authorization' in headers ? { ...headers, authorization: authorized ? 'Bot [REDACTED]' : '[REDACTED]' } : headers,
+			headers:
+				'authorization' in headers
+					? { ...headers, authorization: authorized ? 'Bot [REDACTED]' : '[REDACTED]' }
+					: headers,
 			authorized,
 			body: undefined,
 			files: [],
@@ -111,7 +114,13 @@ export class RestServer {
 		}
 		const match = isMethod(method) ? this.router.match(method, path) : 'method';
 		if (match === undefined || match === 'method') {
-			this.respond(res, entry, match === 'method' ? 405 : 404, { message: match === 'method' ? '405: Method Not Allowed' : '404: Not Found', code: 0 }, {});
+			this.respond(
+				res,
+				entry,
+				match === 'method' ? 405 : 404,
+				{ message: match === 'method' ? '405: Method Not Allowed' : '404: Not Found', code: 0 },
+				{},
+			);
 			return;
 		}
 		const logged = { ...entry, route: match.route.definition.path };
@@ -133,14 +142,23 @@ export class RestServer {
 			res.writeHead(fault.status, { 'content-type': 'text/plain' }).end(`${fault.status}: mock upstream error`);
 			return;
 		}
-		const decision = this.limiter.take(match.route.key, match.route.hash, match.majorParameter, match.route.definition.auth !== 'none');
+		const decision = this.limiter.take(
+			match.route.key,
+			match.route.hash,
+			match.majorParameter,
+			match.route.definition.auth !== 'none',
+		);
 		if (decision.limited !== false) {
 			this.invalid.rateLimited++;
 			this.respond(
 				res,
 				logged,
 				429,
-				{ message: 'You are being rate limited.', retry_after: Math.round(decision.retryAfter * 1000) / 1000, global: decision.limited === 'global' },
+				{
+					message: 'You are being rate limited.',
+					retry_after: Math.round(decision.retryAfter * 1000) / 1000,
+					global: decision.limited === 'global',
+				},
 				decision.headers,
 			);
 			return;
@@ -150,7 +168,13 @@ export class RestServer {
 		try {
 			({ body, files } = await parseBody(raw, headers['content-type'] ?? ''));
 		} catch {
-			this.respond(res, logged, 400, { message: 'The request body contains invalid JSON.', code: 50109 }, decision.headers);
+			this.respond(
+				res,
+				logged,
+				400,
+				{ message: 'The request body contains invalid JSON.', code: 50109 },
+				decision.headers,
+			);
 			return;
 		}
 		const withBody = { ...logged, body, files };
@@ -189,7 +213,9 @@ export class RestServer {
 		}
 		if (lost.kind === 'status') {
 			this.requests.push({ ...withBody, status: lost.status });
-			res.writeHead(lost.status, { 'content-type': 'text/plain', [SEQUENCE_HEADER]: String(producedAt) }).end(`${lost.status}: mock upstream error`);
+			res.writeHead(lost.status, { 'content-type': 'text/plain', [SEQUENCE_HEADER]: String(producedAt) }).end(
+				`${lost.status}: mock upstream error`,
+			);
 			return;
 		}
 		const delay = result.status < 300 ? this.appliedFaults.latency(method) : 0;
@@ -203,7 +229,14 @@ export class RestServer {
 		this.respond(res, withBody, result.status, snapshot, decision.headers, producedAt);
 	}
 
-	private respond(res: ServerResponse, entry: LoggedRequest, status: number, body: unknown, limits: Record<string, string>, producedAt = this.applied): void {
+	private respond(
+		res: ServerResponse,
+		entry: LoggedRequest,
+		status: number,
+		body: unknown,
+		limits: Record<string, string>,
+		producedAt = this.applied,
+	): void {
 		this.requests.push({ ...entry, status });
 		const headers = { ...limits, [SEQUENCE_HEADER]: String(producedAt) };
 		if (status === 204 || body === undefined) {
@@ -211,7 +244,11 @@ export class RestServer {
 			return;
 		}
 		const text = JSON.stringify(body);
-		res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) }).end(text);
+		res.writeHead(status, {
+			...headers,
+			'content-type': 'application/json',
+			'content-length': String(Buffer.byteLength(text)),
+		}).end(text);
 	}
 }
 

@@ -28,10 +28,12 @@ export class Router {
 	public add(definitions: readonly RouteDefinition[]): void {
 		for (const definition of definitions) {
 			const paramNames: string[] = [];
-			const source = definition.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_match, name: string) => {
-				paramNames.push(name);
-				return '([^/]+)';
-			});
+			const source = definition.path
+				.replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+				.replace(/\{(\w+)\}/g, (_match, name: string) => {
+					paramNames.push(name);
+					return '([^/]+)';
+				});
 			const key = `${definition.method} ${definition.path}`;
 			this.routes.push({
 				definition,
@@ -70,8 +72,10 @@ export class Router {
 			});
 			const major = MAJOR.find((name) => name in params);
 			let majorParameter = major === undefined ? 'global' : (params[major] ?? 'global');
-			if (major === 'webhook_id' && params.webhook_token !== undefined) majorParameter += `:${params.webhook_token}`;
-			if (major === 'interaction_id' && params.interaction_token !== undefined) majorParameter += `:${params.interaction_token}`;
+			if (major === 'webhook_id' && params.webhook_token !== undefined)
+				majorParameter += `:${params.webhook_token}`;
+			if (major === 'interaction_id' && params.interaction_token !== undefined)
+				majorParameter += `:${params.interaction_token}`;
 			return { route, params, majorParameter };
 		}
 		return pathMatched ? 'method' : undefined;

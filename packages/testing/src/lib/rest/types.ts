@@ -29,11 +29,15 @@ export interface RouteContext {
 export interface RouteServices {
 	readonly gatewayUrl: () => string;
 	readonly shards: number;
-	readonly sessionStartLimit: () => { total: number; remaining: number; reset_after: number; max_concurrency: number };
+	readonly sessionStartLimit: () => {
+		total: number;
+		remaining: number;
+		reset_after: number;
+		max_concurrency: number;
+	};
 	readonly application: { readonly id: string } & Record<string, unknown>;
 	readonly interactions: InteractionRegistry;
 }
-
 
 /** Pending interactions waiting for the bot's callback (see `World.triggerInteraction`). */
 export interface InteractionRegistry {

@@ -27,7 +27,8 @@ export class SnowflakeGenerator {
 			this.lastMs++;
 			this.increment = 0;
 		}
-		const value = ((BigInt(this.lastMs) - DISCORD_EPOCH) << 22n) | (BigInt(this.workerId) << 17n) | BigInt(this.increment);
+		const value =
+			((BigInt(this.lastMs) - DISCORD_EPOCH) << 22n) | (BigInt(this.workerId) << 17n) | BigInt(this.increment);
 		return uncheckedSnowflake(kind, value.toString());
 	}
 }

@@ -1,5 +1,23 @@
-import { type AuditLogEvent, ChannelType, GatewayDispatchEvents, ThreadAutoArchiveDuration, type APIAuditLogChange, type APIThreadChannel, type APIMessage, type APIRole, type APIUser } from 'discord-api-types/v10';
-import { uncheckedSnowflake, type PermissionName, type ChannelId, type GuildId, type MessageId, type RoleId, type UserId } from '@ovenjs/types';
+import {
+	type AuditLogEvent,
+	ChannelType,
+	GatewayDispatchEvents,
+	ThreadAutoArchiveDuration,
+	type APIAuditLogChange,
+	type APIThreadChannel,
+	type APIMessage,
+	type APIRole,
+	type APIUser,
+} from 'discord-api-types/v10';
+import {
+	uncheckedSnowflake,
+	type PermissionName,
+	type ChannelId,
+	type GuildId,
+	type MessageId,
+	type RoleId,
+	type UserId,
+} from '@ovenjs/types';
 import { MockError } from '../errors/MockError.js';
 import type { InteractionResponse, TriggerInteractionOptions } from '../interactions/InteractionHub.js';
 import { SeededRandom } from '../utils/random.js';
@@ -20,9 +38,23 @@ import {
 } from './factories.js';
 import { gatewayMessage, guildCreatePayload, guildObject } from './payloadShapes.js';
 import { bitsAllow, highestRolePosition, memberPermissions, outranks } from './permissions.js';
-import type { ChannelRecord, CreateChannelOptions, CreateGuildOptions, CreateRoleOptions, DispatchSink, GuildRecord } from './records.js';
+import type {
+	ChannelRecord,
+	CreateChannelOptions,
+	CreateGuildOptions,
+	CreateRoleOptions,
+	DispatchSink,
+	GuildRecord,
+} from './records.js';
 
-export type { DispatchSink, GuildRecord, ChannelRecord, CreateGuildOptions, CreateChannelOptions, CreateRoleOptions } from './records.js';
+export type {
+	DispatchSink,
+	GuildRecord,
+	ChannelRecord,
+	CreateGuildOptions,
+	CreateChannelOptions,
+	CreateRoleOptions,
+} from './records.js';
 
 const NAMES = ['ada', 'bram', 'cleo', 'dax', 'edda', 'finn', 'gus', 'hana', 'ivo', 'juno', 'kai', 'lea'] as const;
 
@@ -107,21 +139,24 @@ export class World {
 	/** The user with this ID, or a `MOCK_UNKNOWN_ENTITY` error. */
 	public user(id: UserId): MockUser {
 		const user = this.users.get(id);
-		if (user === undefined) throw MockError.of('MOCK_UNKNOWN_ENTITY', [`user ${id}`, 'create it with world.createUser() first']);
+		if (user === undefined)
+			throw MockError.of('MOCK_UNKNOWN_ENTITY', [`user ${id}`, 'create it with world.createUser() first']);
 		return user;
 	}
 
 	/** The guild with this ID, or a `MOCK_UNKNOWN_ENTITY` error. */
 	public guild(id: GuildId): GuildRecord {
 		const guild = this.guilds.get(id);
-		if (guild === undefined) throw MockError.of('MOCK_UNKNOWN_ENTITY', [`guild ${id}`, 'create it with world.createGuild() first']);
+		if (guild === undefined)
+			throw MockError.of('MOCK_UNKNOWN_ENTITY', [`guild ${id}`, 'create it with world.createGuild() first']);
 		return guild;
 	}
 
 	/** The channel with this ID, or a `MOCK_UNKNOWN_ENTITY` error. */
 	public channel(id: ChannelId): ChannelRecord {
 		const channel = this.channels.get(id);
-		if (channel === undefined) throw MockError.of('MOCK_UNKNOWN_ENTITY', [`channel ${id}`, 'create it with world.createChannel() first']);
+		if (channel === undefined)
+			throw MockError.of('MOCK_UNKNOWN_ENTITY', [`channel ${id}`, 'create it with world.createChannel() first']);
 		return channel;
 	}
 
@@ -133,7 +168,11 @@ export class World {
 		const channelCount = options.channels ?? 3;
 		const memberCount = options.members ?? 10;
 		if (!Number.isInteger(channelCount) || channelCount < 0 || !Number.isInteger(memberCount) || memberCount < 0) {
-			throw MockError.of('MOCK_INVALID_OPTION', ['createGuild: channels and members', 'non-negative integers', `${channelCount} and ${memberCount}`]);
+			throw MockError.of('MOCK_INVALID_OPTION', [
+				'createGuild: channels and members',
+				'non-negative integers',
+				`${channelCount} and ${memberCount}`,
+			]);
 		}
 		const id = this.ids.next('Guild');
 		const owner = options.ownerId === undefined ? this.createUser() : this.user(options.ownerId);
@@ -197,7 +236,11 @@ export class World {
 		const guild = this.guild(guildId);
 		const user = userId === undefined ? this.createUser() : this.user(userId);
 		for (const role of roles) {
-			if (!guild.roles.has(role)) throw MockError.of('MOCK_UNKNOWN_ENTITY', [`role ${role} in guild ${guildId}`, 'addMember takes roles of that guild (world.createRole())']);
+			if (!guild.roles.has(role))
+				throw MockError.of('MOCK_UNKNOWN_ENTITY', [
+					`role ${role} in guild ${guildId}`,
+					'addMember takes roles of that guild (world.createRole())',
+				]);
 		}
 		const member = this.insertMember(guild, user, roles);
 		this.emit(GatewayDispatchEvents.GuildMemberAdd, { ...member, guild_id: guildId }, guildId);
@@ -208,7 +251,25 @@ export class World {
 	 * Posts a message as `authorId` in `channelId` and dispatches `MESSAGE_CREATE`.
 	 * @param content - the text, or a partial message init (embeds, components, nonce ...)
 	 */
-	public sendMessage(channelId: ChannelId, authorId: UserId, content: string | Partial<Pick<MessageInit, 'content' | 'embeds' | 'components' | 'attachments' | 'nonce' | 'tts' | 'messageReference' | 'flags'>>): APIMessage {
+	public sendMessage(
+		channelId: ChannelId,
+		authorId: UserId,
+		content:
+			| string
+			| Partial<
+					Pick<
+						MessageInit,
+						| 'content'
+						| 'embeds'
+						| 'components'
+						| 'attachments'
+						| 'nonce'
+						| 'tts'
+						| 'messageReference'
+						| 'flags'
+					>
+			  >,
+	): APIMessage {
 		const author = this.user(authorId);
 		const fields = typeof content === 'string' ? { content } : content;
 		return this.createMessage(channelId, author, fields);
@@ -218,7 +279,20 @@ export class World {
 	public createMessage(
 		channelId: ChannelId,
 		author: APIUser,
-		fields: Partial<Omit<MessageInit, 'id' | 'channelId' | 'guildId' | 'author' | 'member' | 'timestamp' | 'mentions' | 'mentionRoles' | 'mentionEveryone'>>,
+		fields: Partial<
+			Omit<
+				MessageInit,
+				| 'id'
+				| 'channelId'
+				| 'guildId'
+				| 'author'
+				| 'member'
+				| 'timestamp'
+				| 'mentions'
+				| 'mentionRoles'
+				| 'mentionEveryone'
+			>
+		>,
 		dispatch = true,
 	): APIMessage {
 		const channel = this.channel(channelId);
@@ -246,7 +320,8 @@ export class World {
 		});
 		channel.messages.set(id, message);
 		if ('last_message_id' in channel.channel) channel.channel.last_message_id = id;
-		if (dispatch) this.emit(GatewayDispatchEvents.MessageCreate, this.gatewayMessage(message, guild), channel.guildId);
+		if (dispatch)
+			this.emit(GatewayDispatchEvents.MessageCreate, this.gatewayMessage(message, guild), channel.guildId);
 		return message;
 	}
 
@@ -274,12 +349,20 @@ export class World {
 	public createThread(
 		parentId: ChannelId,
 		ownerId: UserId,
-		options: { name: string; type?: ChannelType.PublicThread | ChannelType.PrivateThread; autoArchiveDuration?: ThreadAutoArchiveDuration; messageId?: MessageId },
+		options: {
+			name: string;
+			type?: ChannelType.PublicThread | ChannelType.PrivateThread;
+			autoArchiveDuration?: ThreadAutoArchiveDuration;
+			messageId?: MessageId;
+		},
 	): ChannelRecord & { channel: APIThreadChannel } {
 		const parent = this.channel(parentId);
 		if (parent.guildId === null) throw MockError.of('MOCK_NOT_A_GUILD_CHANNEL', ['createThread', parentId]);
 		const guild = this.guild(parent.guildId);
-		const id: ChannelId = options.messageId === undefined ? this.ids.next('Channel') : uncheckedSnowflake('Channel', options.messageId);
+		const id: ChannelId =
+			options.messageId === undefined
+				? this.ids.next('Channel')
+				: uncheckedSnowflake('Channel', options.messageId);
 		const thread = makeThread({
 			id,
 			guildId: guild.id,
@@ -290,7 +373,12 @@ export class World {
 			autoArchiveDuration: options.autoArchiveDuration ?? ThreadAutoArchiveDuration.OneDay,
 			timestamp: this.now(),
 		});
-		const record: ChannelRecord & { channel: APIThreadChannel } = { id, guildId: guild.id, channel: thread, messages: new Map() };
+		const record: ChannelRecord & { channel: APIThreadChannel } = {
+			id,
+			guildId: guild.id,
+			channel: thread,
+			messages: new Map(),
+		};
 		this.channels.set(id, record);
 		this.data.threadMembers.set(id, new Map([[ownerId, this.now()]]));
 		this.emit(GatewayDispatchEvents.ThreadCreate, { ...thread, newly_created: true }, guild.id);
@@ -310,19 +398,37 @@ export class World {
 	}
 
 	/** Sets a member's presence; shards with the `GuildPresences` intent receive `PRESENCE_UPDATE` for each shared guild. */
-	public setPresence(userId: UserId, status: 'online' | 'idle' | 'dnd' | 'offline', activities: unknown[] = []): void {
+	public setPresence(
+		userId: UserId,
+		status: 'online' | 'idle' | 'dnd' | 'offline',
+		activities: unknown[] = [],
+	): void {
 		const user = this.user(userId);
 		this.presences.set(userId, { status, activities });
 		for (const guild of this.guilds.values()) {
 			if (!guild.members.has(userId)) continue;
-			this.emit(GatewayDispatchEvents.PresenceUpdate, { user: { id: user.id }, guild_id: guild.id, status, activities, client_status: status === 'offline' ? {} : { desktop: status } }, guild.id);
+			this.emit(
+				GatewayDispatchEvents.PresenceUpdate,
+				{
+					user: { id: user.id },
+					guild_id: guild.id,
+					status,
+					activities,
+					client_status: status === 'offline' ? {} : { desktop: status },
+				},
+				guild.id,
+			);
 		}
 	}
 
 	/** The bot's permissions in a guild (and channel, applying its overwrites). */
 	public botPermissionsIn(guildId: GuildId, channelId?: ChannelId): bigint {
 		const guild = this.guild(guildId);
-		return memberPermissions(guild, uncheckedSnowflake('User', this.botUser.id), channelId === undefined ? undefined : this.channels.get(channelId));
+		return memberPermissions(
+			guild,
+			uncheckedSnowflake('User', this.botUser.id),
+			channelId === undefined ? undefined : this.channels.get(channelId),
+		);
 	}
 
 	/** Whether the bot has `permission` in the guild (and channel). */
@@ -344,7 +450,13 @@ export class World {
 	}
 
 	/** Records an audit-log entry made by the bot (with the request's `X-Audit-Log-Reason`) and dispatches it. */
-	public audit(guildId: GuildId, action: AuditLogEvent, targetId: string | null, reason: string | undefined, changes?: APIAuditLogChange[]): void {
+	public audit(
+		guildId: GuildId,
+		action: AuditLogEvent,
+		targetId: string | null,
+		reason: string | undefined,
+		changes?: APIAuditLogChange[],
+	): void {
 		const entry = {
 			id: this.ids.next('AuditLogEntry'),
 			action_type: action,
@@ -363,7 +475,8 @@ export class World {
 	 */
 	public generate(guilds: number, membersPerGuild: number, channelsPerGuild: number): GuildRecord[] {
 		const out: GuildRecord[] = [];
-		for (let i = 0; i < guilds; i++) out.push(this.createGuild({ members: membersPerGuild, channels: channelsPerGuild }));
+		for (let i = 0; i < guilds; i++)
+			out.push(this.createGuild({ members: membersPerGuild, channels: channelsPerGuild }));
 		return out;
 	}
 
@@ -384,7 +497,12 @@ export class World {
 		return record;
 	}
 
-	private insertMember(guild: GuildRecord, user: MockUser, roles: readonly RoleId[] = [], joinedAt = this.now()): MockMember {
+	private insertMember(
+		guild: GuildRecord,
+		user: MockUser,
+		roles: readonly RoleId[] = [],
+		joinedAt = this.now(),
+	): MockMember {
 		const member = makeMember(user, roles, joinedAt);
 		guild.members.set(uncheckedSnowflake('User', user.id), member);
 		return member;

@@ -113,7 +113,13 @@ export function makeMember(user: MockUser, roles: readonly RoleId[], joinedAt: s
 }
 
 /** The guild object fields that REST `GET /guilds/{guild.id}` returns (roles filled in by the caller). */
-export function makeGuild(id: GuildId, name: string, ownerId: UserId, systemChannelId: ChannelId | null, roles: APIRole[]): APIGuild {
+export function makeGuild(
+	id: GuildId,
+	name: string,
+	ownerId: UserId,
+	systemChannelId: ChannelId | null,
+	roles: APIRole[],
+): APIGuild {
 	return {
 		id,
 		name,
@@ -211,7 +217,12 @@ export function makeMessage(init: MessageInit): APIMessage {
 }
 
 /** The Discord channel types the mock creates in guilds. */
-export type GuildChannelKind = ChannelType.GuildText | ChannelType.GuildVoice | ChannelType.GuildCategory | ChannelType.GuildAnnouncement | ChannelType.GuildForum;
+export type GuildChannelKind =
+	| ChannelType.GuildText
+	| ChannelType.GuildVoice
+	| ChannelType.GuildCategory
+	| ChannelType.GuildAnnouncement
+	| ChannelType.GuildForum;
 
 /** Everything needed to build a guild channel payload. */
 export interface ChannelInit {
@@ -292,7 +303,8 @@ export function makeChannel(init: ChannelInit): APIGuildChannelPayload {
 }
 
 /** The guild channel payloads the mock serves. */
-export type APIGuildChannelPayload = APITextChannel | APIGuildVoiceChannel | APIGuildCategoryChannel | APINewsChannel | APIGuildForumChannel;
+export type APIGuildChannelPayload =
+	APITextChannel | APIGuildVoiceChannel | APIGuildCategoryChannel | APINewsChannel | APIGuildForumChannel;
 
 /** Every channel payload the world stores (guild channels, threads, DMs). */
 export type APIChannelPayload = APIGuildChannelPayload | APIThreadChannel | APIDMChannel;
@@ -322,11 +334,25 @@ export function makeThread(init: {
 		message_count: 0,
 		member_count: 1,
 		total_message_sent: 0,
-		thread_metadata: { archived: false, auto_archive_duration: init.autoArchiveDuration, archive_timestamp: init.timestamp, locked: false, create_timestamp: init.timestamp },
+		thread_metadata: {
+			archived: false,
+			auto_archive_duration: init.autoArchiveDuration,
+			archive_timestamp: init.timestamp,
+			locked: false,
+			create_timestamp: init.timestamp,
+		},
 	};
 }
 
 /** A DM channel payload with one recipient. */
 export function makeDmChannel(id: ChannelId, recipient: APIUser): APIDMChannel {
-	return { id, type: ChannelType.DM, name: null, last_message_id: null, recipients: [recipient], flags: channelFlags(0), last_pin_timestamp: null };
+	return {
+		id,
+		type: ChannelType.DM,
+		name: null,
+		last_message_id: null,
+		recipients: [recipient],
+		flags: channelFlags(0),
+		last_pin_timestamp: null,
+	};
 }

@@ -21,7 +21,12 @@ export function gatewayMessage(message: APIMessage, guild: GuildRecord | undefin
  * The `GUILD_CREATE` payload of a guild (members capped at `largeThreshold`, as Discord does: a large guild
  * carries only the bot's own member).
  */
-export function guildCreatePayload(guild: GuildRecord, channels: readonly ChannelRecord[], botId: string, largeThreshold: number): Record<string, unknown> {
+export function guildCreatePayload(
+	guild: GuildRecord,
+	channels: readonly ChannelRecord[],
+	botId: string,
+	largeThreshold: number,
+): Record<string, unknown> {
 	const members = [...guild.members.values()];
 	const large = members.length > largeThreshold;
 	return {

@@ -1,4 +1,11 @@
-import { computePermissions, hasPermission, resolvePermissions, uncheckedSnowflake, type PermissionName, type UserId } from '@ovenjs/types';
+import {
+	computePermissions,
+	hasPermission,
+	resolvePermissions,
+	uncheckedSnowflake,
+	type PermissionName,
+	type UserId,
+} from '@ovenjs/types';
 import type { ChannelRecord, GuildRecord } from './records.js';
 
 /** A member's permissions in a guild (and channel, applying its overwrites); `0n` when not a member. */
@@ -6,14 +13,20 @@ export function memberPermissions(guild: GuildRecord, userId: UserId, channel: C
 	const member = guild.members.get(userId);
 	if (member === undefined) return 0n;
 	const payload = channel?.channel;
-	const overwrites = payload !== undefined && 'permission_overwrites' in payload ? payload.permission_overwrites : undefined;
+	const overwrites =
+		payload !== undefined && 'permission_overwrites' in payload ? payload.permission_overwrites : undefined;
 	return computePermissions({
 		guildId: guild.id,
 		ownerId: guild.ownerId,
 		userId,
 		memberRoleIds: member.roles.map((role) => uncheckedSnowflake('Role', role)),
-		roles: [...guild.roles.values()].map((role) => ({ id: uncheckedSnowflake('Role', role.id), permissions: role.permissions })),
-		...(overwrites === undefined ? {} : { overwrites: overwrites.map((o) => ({ id: o.id, type: o.type, allow: o.allow, deny: o.deny })) }),
+		roles: [...guild.roles.values()].map((role) => ({
+			id: uncheckedSnowflake('Role', role.id),
+			permissions: role.permissions,
+		})),
+		...(overwrites === undefined
+			? {}
+			: { overwrites: overwrites.map((o) => ({ id: o.id, type: o.type, allow: o.allow, deny: o.deny })) }),
 	});
 }
 
@@ -26,7 +39,8 @@ export function bitsAllow(bits: bigint, permission: PermissionName): boolean {
 export function highestRolePosition(guild: GuildRecord, userId: UserId): number {
 	const member = guild.members.get(userId);
 	let highest = 0;
-	for (const roleId of member?.roles ?? []) highest = Math.max(highest, guild.roles.get(uncheckedSnowflake('Role', roleId))?.position ?? 0);
+	for (const roleId of member?.roles ?? [])
+		highest = Math.max(highest, guild.roles.get(uncheckedSnowflake('Role', roleId))?.position ?? 0);
 	return highest;
 }
 

@@ -33,7 +33,11 @@ export class OvenError<Code extends string = string> extends Error {
 		this.code = code;
 		this.name = `${new.target.name}[${code}]`;
 		const markers = new Set<symbol>();
-		for (let proto: unknown = new.target; typeof proto === 'function' && proto !== Error; proto = Object.getPrototypeOf(proto)) {
+		for (
+			let proto: unknown = new.target;
+			typeof proto === 'function' && proto !== Error;
+			proto = Object.getPrototypeOf(proto)
+		) {
 			markers.add(Symbol.for(`ovenjs.error.${proto.name}`));
 		}
 		Object.defineProperty(this, markerKey, { value: markers, enumerable: false });

@@ -36,11 +36,15 @@ export interface TypesErrorDetails {
 
 /** What each code means, in one place (the text of an error lives with its kind). */
 export const TypesErrorMessages: { readonly [C in TypesErrorCode]: (...details: TypesErrorDetails[C]) => string } = {
-	TYPES_INVALID_SNOWFLAKE: (kind, received) => `Expected a ${kind} ID (a decimal 64-bit snowflake such as "175928847299117063"), got ${received}.`,
+	TYPES_INVALID_SNOWFLAKE: (kind, received) =>
+		`Expected a ${kind} ID (a decimal 64-bit snowflake such as "175928847299117063"), got ${received}.`,
 	TYPES_DATE_BEFORE_EPOCH: (date) => `Dates before 2015-01-01T00:00:00Z have no snowflake; got ${date}.`,
-	TYPES_UNKNOWN_PERMISSION: (received) => `Unknown permission ${received}: use a flag name such as "SendMessages", a bigint or a decimal string.`,
-	TYPES_UNKNOWN_PERMISSION_BITS: (bits, unknownBits) => `Permission bitfield ${bits} has bits Discord does not define (unknown bits: ${unknownBits}).`,
-	TYPES_INVALID_PERMISSIONS: (what, id, received) => `The permissions of ${what} ${id} must be a decimal string or a bigint, got ${received}.`,
+	TYPES_UNKNOWN_PERMISSION: (received) =>
+		`Unknown permission ${received}: use a flag name such as "SendMessages", a bigint or a decimal string.`,
+	TYPES_UNKNOWN_PERMISSION_BITS: (bits, unknownBits) =>
+		`Permission bitfield ${bits} has bits Discord does not define (unknown bits: ${unknownBits}).`,
+	TYPES_INVALID_PERMISSIONS: (what, id, received) =>
+		`The permissions of ${what} ${id} must be a decimal string or a bigint, got ${received}.`,
 	TYPES_INVALID_SHARD_COUNT: (received) => `shardCount must be a positive integer, got ${received}.`,
 	TYPES_VALIDATION_FAILED: (payload, problem) => `Invalid ${payload} payload: ${problem}.`,
 	TYPES_INVALID_OPTION: (option, requirement, received) => `${option} must be ${requirement} (got ${received}).`,
@@ -50,7 +54,11 @@ export const TypesErrorMessages: { readonly [C in TypesErrorCode]: (...details: 
 /** Thrown by `@ovenjs/types` when a value does not have the shape Discord requires. */
 export class TypesError extends OvenError<TypesErrorCode> {
 	/** Builds the error with the standard text of `code`. */
-	public static of<C extends TypesErrorCode>(code: C, details: TypesErrorDetails[C], options?: OvenErrorOptions): TypesError {
+	public static of<C extends TypesErrorCode>(
+		code: C,
+		details: TypesErrorDetails[C],
+		options?: OvenErrorOptions,
+	): TypesError {
 		const build: (...parts: TypesErrorDetails[C]) => string = TypesErrorMessages[code];
 		return new TypesError(code, build(...details), options);
 	}

@@ -133,42 +133,59 @@ function workerFailure(shardIds: readonly number[], failure: WorkerFailure): str
 }
 
 /** What each code means, in one place (the text of an error lives with its kind). Never contains the token. */
-export const GatewayErrorMessages: { readonly [C in GatewayErrorCode]: (...details: GatewayErrorDetails[C]) => string } = {
+export const GatewayErrorMessages: {
+	readonly [C in GatewayErrorCode]: (...details: GatewayErrorDetails[C]) => string;
+} = {
 	GATEWAY_INVALID_OPTION: (option: string, fix: string) => `\`${option}\` ${fix}`,
 	GATEWAY_INVALID_GATEWAY_INFORMATION: () =>
 		'GET /gateway/bot did not return { url (a wss:// URL), shards, session_start_limit: { total, remaining, reset_after, max_concurrency } }. Check the `rest` client or `fetchGatewayInformation`.',
-	GATEWAY_ALREADY_CONNECTED: (state: string) => `connect() was already called (state: ${state}); create a new manager to connect again.`,
+	GATEWAY_ALREADY_CONNECTED: (state: string) =>
+		`connect() was already called (state: ${state}); create a new manager to connect again.`,
 	GATEWAY_UNKNOWN_SHARD: (shardId: unknown, runBy: 'manager' | 'worker', known: readonly number[]) =>
 		`Shard ${String(shardId)} is not run by this ${runBy}${known.length > 0 ? ` (shards: ${known.join(', ')})` : ''}.`,
-	GATEWAY_NOT_CONNECTED: (operation: string, state: string) => `${operation} needs a connection, but ${state}; call connect() first (a destroyed or failed shard does not reconnect).`,
+	GATEWAY_NOT_CONNECTED: (operation: string, state: string) =>
+		`${operation} needs a connection, but ${state}; call connect() first (a destroyed or failed shard does not reconnect).`,
 	GATEWAY_CONNECT_FAILED: (shardId: number, url: string) => `Shard ${shardId}: could not open ${url}; retrying.`,
 	GATEWAY_WRITE_FAILED: (shardId: number) => `Shard ${shardId}: the payload could not be written to the socket.`,
-	GATEWAY_DESTROYED: (subject: string) => `${subject} was destroyed before the operation completed; create a new manager to connect again.`,
+	GATEWAY_DESTROYED: (subject: string) =>
+		`${subject} was destroyed before the operation completed; create a new manager to connect again.`,
 	GATEWAY_ABORTED: () => 'The operation was aborted.',
 	GATEWAY_HOOK_FAILED: (shardId: number, hook: 'retrieveSessionInfo' | 'updateSessionInfo') =>
 		`Shard ${shardId}: ${hook} threw; ${hook === 'retrieveSessionInfo' ? 'identifying with a new session' : 'the session was not persisted'}. Check the hook (its error is the cause).`,
-	GATEWAY_INVALID_PAYLOAD: (shardId: number | undefined, problem: InvalidPayloadProblem) => shard(shardId) + invalidPayload(problem),
-	GATEWAY_DECOMPRESSION_FAILED: (shardId: number | undefined, compression: string) => `${shard(shardId)}The ${compression} payload could not be decompressed; the connection will be reset.`,
+	GATEWAY_INVALID_PAYLOAD: (shardId: number | undefined, problem: InvalidPayloadProblem) =>
+		shard(shardId) + invalidPayload(problem),
+	GATEWAY_DECOMPRESSION_FAILED: (shardId: number | undefined, compression: string) =>
+		`${shard(shardId)}The ${compression} payload could not be decompressed; the connection will be reset.`,
 	GATEWAY_PAYLOAD_TOO_LARGE: (shardId: number | undefined, source: string, limit: number, size: number | null) =>
 		`${shard(shardId)}${source === 'frame' ? `A gateway frame is larger than maxPayloadSize (${limit} bytes)` : `A ${source} payload decompressed to more than ${limit} bytes${size === null ? '' : ` (${size} so far)`}`}; the connection will be reset. Raise \`maxPayloadSize\` if your bot really receives payloads this large.`,
 	GATEWAY_READY_TIMEOUT: (shardId: number, resuming: boolean, timeout: number) =>
 		`Shard ${shardId}: no ${resuming ? 'RESUMED' : 'READY'} within ${timeout} ms of ${resuming ? 'RESUME' : 'IDENTIFY'}; reconnecting. Raise \`readyTimeout\` if Discord is slow for this bot.`,
 	GATEWAY_AUTHENTICATION_FAILED: (shardId: number) =>
 		`Shard ${shardId}: Discord rejected the token (close 4004). Check the bot token in the Developer Portal (Bot → Reset Token) and pass it without the "Bot " prefix.`,
-	GATEWAY_INVALID_SHARD: (shardId: number) => `Shard ${shardId}: Discord rejected the shard (close 4010). Shard ids must be in [0, shardCount); check \`shardIds\` and \`shardCount\`.`,
-	GATEWAY_SHARDING_REQUIRED: (shardId: number) => `Shard ${shardId}: Discord requires sharding for this bot (close 4011). Use \`shardCount: 'auto'\` or a larger shard count.`,
-	GATEWAY_INVALID_API_VERSION: (shardId: number) => `Shard ${shardId}: Discord rejected the gateway API version (close 4012). Upgrade @ovenjs/ws.`,
-	GATEWAY_INVALID_INTENTS: (shardId: number) => `Shard ${shardId}: Discord rejected the intents bit field (close 4013). Pass a valid combination of GatewayIntentBits.`,
+	GATEWAY_INVALID_SHARD: (shardId: number) =>
+		`Shard ${shardId}: Discord rejected the shard (close 4010). Shard ids must be in [0, shardCount); check \`shardIds\` and \`shardCount\`.`,
+	GATEWAY_SHARDING_REQUIRED: (shardId: number) =>
+		`Shard ${shardId}: Discord requires sharding for this bot (close 4011). Use \`shardCount: 'auto'\` or a larger shard count.`,
+	GATEWAY_INVALID_API_VERSION: (shardId: number) =>
+		`Shard ${shardId}: Discord rejected the gateway API version (close 4012). Upgrade @ovenjs/ws.`,
+	GATEWAY_INVALID_INTENTS: (shardId: number) =>
+		`Shard ${shardId}: Discord rejected the intents bit field (close 4013). Pass a valid combination of GatewayIntentBits.`,
 	GATEWAY_DISALLOWED_INTENTS: (shardId: number, privilegedIntents: readonly string[]) =>
 		`Shard ${shardId}: Discord refused privileged intents (close 4014). Requested privileged intents: ${privilegedIntents.length > 0 ? privilegedIntents.join(', ') : 'none (check the intents option)'}. Enable them in the Developer Portal (Bot → Privileged Gateway Intents), or remove them from \`intents\`.`,
 	GATEWAY_SESSION_START_LIMIT: (shards: number, remaining: number, total: number, resetAfter: number) =>
 		`Starting ${shards} shards needs ${shards} identifies, but Discord's daily session start limit has ${remaining} of ${total} left (it resets in ${Math.ceil(resetAfter / 60_000)} min). Refusing to start rather than spend the budget; start fewer shards (\`shardIds\`) or wait for the reset.`,
-	GATEWAY_IDENTIFY_THROTTLER_FAILED: (shardId: number) => `Shard ${shardId}: the identify throttler failed (its error is the cause); retrying the connection.`,
-	GATEWAY_IDENTIFY_CANCELLED: (shardId: number | undefined) => `${shard(shardId)}stopped waiting to identify: the connection closed or the shard was destroyed.`,
-	GATEWAY_REDIS_UNEXPECTED_REPLY: (script: string) => `Redis answered the ${script} script with an unexpected value; check the Redis server.`,
-	GATEWAY_MEMBERS_REQUEST_FAILED: (guildId: GuildId) => `Requesting members of guild ${guildId} failed (the cause says why).`,
-	GATEWAY_RATE_LIMITED: (guildId: GuildId, retryAfter: number) => `Requesting members of guild ${guildId} is rate limited; retry after ${retryAfter} s.`,
-	GATEWAY_TIMEOUT: (guildId: GuildId, timeout: number) => `No GUILD_MEMBERS_CHUNK for guild ${guildId} within ${timeout} ms. Check the GUILD_MEMBERS intent (needed to list members).`,
+	GATEWAY_IDENTIFY_THROTTLER_FAILED: (shardId: number) =>
+		`Shard ${shardId}: the identify throttler failed (its error is the cause); retrying the connection.`,
+	GATEWAY_IDENTIFY_CANCELLED: (shardId: number | undefined) =>
+		`${shard(shardId)}stopped waiting to identify: the connection closed or the shard was destroyed.`,
+	GATEWAY_REDIS_UNEXPECTED_REPLY: (script: string) =>
+		`Redis answered the ${script} script with an unexpected value; check the Redis server.`,
+	GATEWAY_MEMBERS_REQUEST_FAILED: (guildId: GuildId) =>
+		`Requesting members of guild ${guildId} failed (the cause says why).`,
+	GATEWAY_RATE_LIMITED: (guildId: GuildId, retryAfter: number) =>
+		`Requesting members of guild ${guildId} is rate limited; retry after ${retryAfter} s.`,
+	GATEWAY_TIMEOUT: (guildId: GuildId, timeout: number) =>
+		`No GUILD_MEMBERS_CHUNK for guild ${guildId} within ${timeout} ms. Check the GUILD_MEMBERS intent (needed to list members).`,
 	GATEWAY_WORKER_FAILED: (shardIds: readonly number[], failure: WorkerFailure) => workerFailure(shardIds, failure),
 	GATEWAY_RESHARD_FAILED: (why: ReshardFailure) =>
 		why === 'not-connected'
@@ -219,7 +236,11 @@ export class GatewayError extends OvenError<GatewayErrorCode> {
 	}
 
 	/** Builds the error with the standard text of `code`. */
-	public static of<C extends GatewayErrorCode>(code: C, details: GatewayErrorDetails[C], options?: GatewayErrorOptions): GatewayError {
+	public static of<C extends GatewayErrorCode>(
+		code: C,
+		details: GatewayErrorDetails[C],
+		options?: GatewayErrorOptions,
+	): GatewayError {
 		const build: (...parts: GatewayErrorDetails[C]) => string = GatewayErrorMessages[code];
 		return new GatewayError(code, build(...details), options);
 	}

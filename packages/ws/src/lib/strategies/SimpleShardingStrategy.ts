@@ -8,7 +8,8 @@ export class SimpleShardingStrategy implements ShardingStrategy {
 	readonly #shards = new Map<number, WebSocketShard>();
 
 	public constructor(context: ShardingContext) {
-		for (const id of context.shardIds) this.#shards.set(id, new WebSocketShard(id, context.config, context.hooks, context.sink));
+		for (const id of context.shardIds)
+			this.#shards.set(id, new WebSocketShard(id, context.config, context.hooks, context.sink));
 	}
 
 	public async connect(): Promise<void> {
@@ -21,7 +22,10 @@ export class SimpleShardingStrategy implements ShardingStrategy {
 
 	public send(shardId: number, payload: { readonly op: number; readonly d: unknown }): Promise<void> {
 		const shard = this.#shards.get(shardId);
-		if (shard === undefined) return Promise.reject(GatewayError.of('GATEWAY_UNKNOWN_SHARD', [shardId, 'manager', [...this.#shards.keys()]], { shardId }));
+		if (shard === undefined)
+			return Promise.reject(
+				GatewayError.of('GATEWAY_UNKNOWN_SHARD', [shardId, 'manager', [...this.#shards.keys()]], { shardId }),
+			);
 		return shard.send(payload);
 	}
 

@@ -5,7 +5,16 @@ import { GatewayError } from '../errors/GatewayError.js';
 import type { ShardingContext, ShardingStrategy, ShardingStrategyFactory } from '../interfaces/ShardingStrategy.js';
 import { isArray, isRecord } from '../utils/payload.js';
 import type { ShardSnapshot } from '../utils/types.js';
-import { deserializeError, isSerializedError, isSessionInfo, serializeError, type ToWorker, toShardEvent, toSnapshots, type WorkerInit } from './workerProtocol.js';
+import {
+	deserializeError,
+	isSerializedError,
+	isSessionInfo,
+	serializeError,
+	type ToWorker,
+	toShardEvent,
+	toSnapshots,
+	type WorkerInit,
+} from './workerProtocol.js';
 
 /** Options of {@link workerShardingStrategy}. */
 export interface WorkerShardingStrategyOptions {
@@ -49,7 +58,9 @@ function defaultEntry(): { readonly url: URL; readonly source: boolean } {
  * from a bootstrap that registers tsx's loader, then imports the `.ts` entry.
  */
 function sourceBootstrap(entry: URL): string {
-	const api = createRequire(here()).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
+	const api = createRequire(here())
+		.resolve('tsx/esm/api')
+		.replace(/\.cjs$/, '.mjs');
 	return `const { register } = await import(${JSON.stringify(pathToFileURL(api).href)}); register(); await import(${JSON.stringify(entry.href)});`;
 }
 
@@ -68,7 +79,11 @@ export class WorkerShardingStrategy implements ShardingStrategy {
 
 	public constructor(context: ShardingContext, options: WorkerShardingStrategyOptions = {}) {
 		const per = options.shardsPerWorker ?? 'all';
-		if (per !== 'all' && (!Number.isInteger(per) || per < 1)) throw GatewayError.of('GATEWAY_INVALID_OPTION', ['shardsPerWorker', `must be a positive integer or 'all', got ${String(per)}.`]);
+		if (per !== 'all' && (!Number.isInteger(per) || per < 1))
+			throw GatewayError.of('GATEWAY_INVALID_OPTION', [
+				'shardsPerWorker',
+				`must be a positive integer or 'all', got ${String(per)}.`,
+			]);
 		this.#context = context;
 		this.#options = options;
 	}
@@ -77,7 +92,13 @@ export class WorkerShardingStrategy implements ShardingStrategy {
 		const ids = [...this.#context.shardIds];
 		const per = this.#options.shardsPerWorker ?? 'all';
 		const size = per === 'all' ? ids.length : per;
-		const entry = this.#options.workerPath === undefined ? defaultEntry() : { url: new URL(String(this.#options.workerPath), pathToFileURL(`${process.cwd()}/`)), source: String(this.#options.workerPath).endsWith('.ts') };
+		const entry =
+			this.#options.workerPath === undefined
+				? defaultEntry()
+				: {
+						url: new URL(String(this.#options.workerPath), pathToFileURL(`${process.cwd()}/`)),
+						source: String(this.#options.workerPath).endsWith('.ts'),
+					};
 		for (let i = 0; i < ids.length; i += size) {
 			const shardIds = ids.slice(i, i + size);
 			const init: WorkerInit = {
@@ -88,16 +109,35 @@ export class WorkerShardingStrategy implements ShardingStrategy {
 				hasRetrieve: this.#context.hooks.retrieveSessionInfo !== undefined,
 				hasUpdate: this.#context.hooks.updateSessionInfo !== undefined,
 			};
-			const limits = this.#options.resourceLimits === undefined ? {} : { resourceLimits: this.#options.resourceLimits };
+			const limits =
+				this.#options.resourceLimits === undefined ? {} : { resourceLimits: this.#options.resourceLimits };
 			const worker = entry.source
-				? new Worker(sourceBootstrap(entry.url), { eval: true, workerData: init, execArgv: ['--conditions=@ovenjs/source'], ...limits })
+				? new Worker(sourceBootstrap(entry.url), {
+						eval: true,
+						workerData: init,
+						execArgv: ['--conditions=@ovenjs/source'],
+						...limits,
+					})
 				: new Worker(fileURLToPath(entry.url), { workerData: init, ...limits });
-			const handle: WorkerHandle = { worker, shardIds, pending: new Map(), identifies: new Map(), connected: null, exited: false, failed: false };
+			const handle: WorkerHandle = {
+				worker,
+				shardIds,
+				pending: new Map(),
+				identifies: new Map(),
+				connected: null,
+				exited: false,
+				failed: false,
+			};
 			worker.on('message', (message: unknown) => {
 				this.#onMessage(handle, message);
 			});
 			worker.on('error', (error) => {
-				this.#fail(handle, GatewayError.of('GATEWAY_WORKER_FAILED', [shardIds, { kind: 'crashed', message: error.message }], { cause: error }));
+				this.#fail(
+					handle,
+					GatewayError.of('GATEWAY_WORKER_FAILED', [shardIds, { kind: 'crashed', message: error.message }], {
+						cause: error,
+					}),
+				);
 			});
 			worker.on('exit', (code) => {
 				handle.exited = true;
@@ -118,7 +158,9 @@ export class WorkerShardingStrategy implements ShardingStrategy {
 		handle.connected = null;
 		for (const pending of handle.pending.values()) pending.reject(error);
 		handle.pending.clear();
-		if (first) for (const id of handle.shardIds) this.#context.sink.event({ type: 'error', shardId: id, error, fatal: true });
+		if (first)
+			for (const id of handle.shardIds)
+				this.#context.sink.event({ type: 'error', shardId: id, error, fatal: true });
 	}
 
 	#post(handle: WorkerHandle, message: ToWorker): void {
@@ -126,7 +168,8 @@ export class WorkerShardingStrategy implements ShardingStrategy {
 	}
 
 	#request(handle: WorkerHandle, build: (nonce: number) => ToWorker): Promise<unknown> {
-		if (handle.exited) return Promise.reject(GatewayError.of('GATEWAY_WORKER_FAILED', [handle.shardIds, { kind: 'gone' }]));
+		if (handle.exited)
+			return Promise.reject(GatewayError.of('GATEWAY_WORKER_FAILED', [handle.shardIds, { kind: 'gone' }]));
 		const nonce = ++this.#nonce;
 		return new Promise((resolve, reject) => {
 			handle.pending.set(nonce, { resolve, reject });
@@ -149,8 +192,19 @@ export class WorkerShardingStrategy implements ShardingStrategy {
 			case 'dispatches':
 				if (!isArray(message.items)) return;
 				for (const item of message.items) {
-					if (isRecord(item) && typeof item.shardId === 'number' && typeof item.t === 'string' && typeof item.raw === 'string') {
-						this.#context.sink.dispatch(item.shardId, item.t, typeof item.s === 'number' ? item.s : null, item.raw, undefined);
+					if (
+						isRecord(item) &&
+						typeof item.shardId === 'number' &&
+						typeof item.t === 'string' &&
+						typeof item.raw === 'string'
+					) {
+						this.#context.sink.dispatch(
+							item.shardId,
+							item.t,
+							typeof item.s === 'number' ? item.s : null,
+							item.raw,
+							undefined,
+						);
 					}
 				}
 				return;
@@ -211,11 +265,20 @@ export class WorkerShardingStrategy implements ShardingStrategy {
 				const update = this.#context.hooks.updateSessionInfo;
 				const shardId = message.shardId;
 				const info = message.info;
-				if (update === undefined || typeof shardId !== 'number' || (info !== null && !isSessionInfo(info))) return;
+				if (update === undefined || typeof shardId !== 'number' || (info !== null && !isSessionInfo(info)))
+					return;
 				Promise.resolve()
 					.then(() => update(shardId, info))
 					.catch((error: unknown) => {
-						this.#context.sink.event({ type: 'error', shardId, error: GatewayError.of('GATEWAY_HOOK_FAILED', [shardId, 'updateSessionInfo'], { shardId, cause: error }), fatal: false });
+						this.#context.sink.event({
+							type: 'error',
+							shardId,
+							error: GatewayError.of('GATEWAY_HOOK_FAILED', [shardId, 'updateSessionInfo'], {
+								shardId,
+								cause: error,
+							}),
+							fatal: false,
+						});
 					});
 				return;
 			}
@@ -246,10 +309,16 @@ export class WorkerShardingStrategy implements ShardingStrategy {
 		this.#destroyed = true;
 		await Promise.all(
 			this.#workers.map(async (handle) => {
-				for (const controller of handle.identifies.values()) controller.abort(GatewayError.of('GATEWAY_DESTROYED', ['The manager']));
+				for (const controller of handle.identifies.values())
+					controller.abort(GatewayError.of('GATEWAY_DESTROYED', ['The manager']));
 				const timer = setTimeout(() => void handle.worker.terminate(), 5_000);
 				try {
-					if (!handle.exited) await this.#request(handle, (nonce) => ({ type: 'destroy', nonce, keepSession: options.keepSession === true }));
+					if (!handle.exited)
+						await this.#request(handle, (nonce) => ({
+							type: 'destroy',
+							nonce,
+							keepSession: options.keepSession === true,
+						}));
 				} catch {
 					// The worker died: nothing left to close.
 				} finally {
@@ -262,7 +331,8 @@ export class WorkerShardingStrategy implements ShardingStrategy {
 
 	public async send(shardId: number, payload: { readonly op: number; readonly d: unknown }): Promise<void> {
 		const handle = this.#byShard.get(shardId);
-		if (handle === undefined) throw GatewayError.of('GATEWAY_UNKNOWN_SHARD', [shardId, 'manager', this.#context.shardIds], { shardId });
+		if (handle === undefined)
+			throw GatewayError.of('GATEWAY_UNKNOWN_SHARD', [shardId, 'manager', this.#context.shardIds], { shardId });
 		await this.#request(handle, (nonce) => ({ type: 'send', nonce, shardId, payload }));
 	}
 
@@ -270,7 +340,15 @@ export class WorkerShardingStrategy implements ShardingStrategy {
 	public async fetchStatus(): Promise<ShardSnapshot[]> {
 		const all = await Promise.all(
 			this.#workers.map(async (handle): Promise<ShardSnapshot[]> => {
-				const failed = (): ShardSnapshot[] => handle.shardIds.map((shardId) => ({ shardId, status: 'failed', latency: -1, sequence: null, skipped: 0, duplicates: 0 }));
+				const failed = (): ShardSnapshot[] =>
+					handle.shardIds.map((shardId) => ({
+						shardId,
+						status: 'failed',
+						latency: -1,
+						sequence: null,
+						skipped: 0,
+						duplicates: 0,
+					}));
 				if (handle.exited) return failed();
 				try {
 					return toSnapshots(await this.#request(handle, (nonce) => ({ type: 'status', nonce }))) ?? failed();

@@ -18,7 +18,12 @@ export interface SerializedError {
 /** Main thread → worker. */
 export type ToWorker =
 	| { readonly type: 'connect' }
-	| { readonly type: 'send'; readonly nonce: number; readonly shardId: number; readonly payload: { readonly op: number; readonly d: unknown } }
+	| {
+			readonly type: 'send';
+			readonly nonce: number;
+			readonly shardId: number;
+			readonly payload: { readonly op: number; readonly d: unknown };
+	  }
 	| { readonly type: 'destroy'; readonly nonce: number; readonly keepSession: boolean }
 	| { readonly type: 'status'; readonly nonce: number }
 	| { readonly type: 'identify-result'; readonly nonce: number; readonly error: SerializedError | null }
@@ -26,8 +31,26 @@ export type ToWorker =
 
 /** Worker → main thread. */
 export type FromWorker =
-	| { readonly type: 'dispatches'; readonly items: readonly { readonly shardId: number; readonly t: string; readonly s: number | null; readonly raw: string }[] }
-	| { readonly type: 'event'; readonly event: ShardEvent | { readonly type: 'error'; readonly shardId: number; readonly error: SerializedError; readonly fatal: boolean } }
+	| {
+			readonly type: 'dispatches';
+			readonly items: readonly {
+				readonly shardId: number;
+				readonly t: string;
+				readonly s: number | null;
+				readonly raw: string;
+			}[];
+	  }
+	| {
+			readonly type: 'event';
+			readonly event:
+				| ShardEvent
+				| {
+						readonly type: 'error';
+						readonly shardId: number;
+						readonly error: SerializedError;
+						readonly fatal: boolean;
+				  };
+	  }
 	| { readonly type: 'connected'; readonly error: SerializedError | null }
 	| { readonly type: 'sent'; readonly nonce: number; readonly error: SerializedError | null }
 	| { readonly type: 'destroyed'; readonly nonce: number }
@@ -49,14 +72,28 @@ export interface WorkerInit {
 
 /** Turns any error into plain data. */
 export function serializeError(error: unknown): SerializedError {
-	const gateway = error instanceof GatewayError ? error : GatewayError.of('GATEWAY_WORKER_FAILED', [[], { kind: 'foreign-error', message: error instanceof Error ? error.message : String(error) }]);
-	return { code: gateway.code, message: gateway.message, shardId: gateway.shardId, closeCode: gateway.closeCode, privilegedIntents: gateway.privilegedIntents };
+	const gateway =
+		error instanceof GatewayError
+			? error
+			: GatewayError.of('GATEWAY_WORKER_FAILED', [
+					[],
+					{ kind: 'foreign-error', message: error instanceof Error ? error.message : String(error) },
+				]);
+	return {
+		code: gateway.code,
+		message: gateway.message,
+		shardId: gateway.shardId,
+		closeCode: gateway.closeCode,
+		privilegedIntents: gateway.privilegedIntents,
+	};
 }
 
 /** Rebuilds a {@link GatewayError} from plain data (its message was written by `GatewayError.of` on the other side). */
 export function deserializeError(value: SerializedError): GatewayError {
 	const code = isGatewayErrorCode(value.code) ? value.code : 'GATEWAY_WORKER_FAILED';
-	const options: { shardId?: number; closeCode?: number; privilegedIntents: readonly string[] } = { privilegedIntents: value.privilegedIntents };
+	const options: { shardId?: number; closeCode?: number; privilegedIntents: readonly string[] } = {
+		privilegedIntents: value.privilegedIntents,
+	};
 	if (value.shardId !== undefined) options.shardId = value.shardId;
 	if (value.closeCode !== undefined) options.closeCode = value.closeCode;
 	return new GatewayError(code, value.message, options);
@@ -91,7 +128,17 @@ export function isSessionInfo(value: unknown): value is SessionInfo {
 	);
 }
 
-const STATUSES = new Set<unknown>(['idle', 'connecting', 'waiting-identify', 'identifying', 'resuming', 'ready', 'reconnecting', 'failed', 'destroyed']);
+const STATUSES = new Set<unknown>([
+	'idle',
+	'connecting',
+	'waiting-identify',
+	'identifying',
+	'resuming',
+	'ready',
+	'reconnecting',
+	'failed',
+	'destroyed',
+]);
 
 function isStatus(value: unknown): value is ShardStatus {
 	return STATUSES.has(value);
@@ -117,27 +164,46 @@ export function toShardEvent(value: unknown): ShardEvent | null {
 		case 'status':
 			return isStatus(value.status) ? { type: 'status', shardId, status: value.status } : null;
 		case 'ready':
-			return typeof value.sessionId === 'string' && typeof value.guildCount === 'number' && typeof value.resumeUrl === 'string'
-				? { type: 'ready', shardId, sessionId: value.sessionId, guildCount: value.guildCount, resumeUrl: value.resumeUrl }
+			return typeof value.sessionId === 'string' &&
+				typeof value.guildCount === 'number' &&
+				typeof value.resumeUrl === 'string'
+				? {
+						type: 'ready',
+						shardId,
+						sessionId: value.sessionId,
+						guildCount: value.guildCount,
+						resumeUrl: value.resumeUrl,
+					}
 				: null;
 		case 'resumed':
 			return typeof value.replayed === 'number' ? { type: 'resumed', shardId, replayed: value.replayed } : null;
 		case 'closed':
-			return typeof value.code === 'number' && typeof value.reason === 'string' && typeof value.willReconnect === 'boolean'
-				? { type: 'closed', shardId, code: value.code, reason: value.reason, willReconnect: value.willReconnect }
+			return typeof value.code === 'number' &&
+				typeof value.reason === 'string' &&
+				typeof value.willReconnect === 'boolean'
+				? {
+						type: 'closed',
+						shardId,
+						code: value.code,
+						reason: value.reason,
+						willReconnect: value.willReconnect,
+					}
 				: null;
 		case 'heartbeat':
 			return typeof value.latency === 'number' ? { type: 'heartbeat', shardId, latency: value.latency } : null;
 		case 'identifying':
 			return { type: 'identifying', shardId };
 		case 'sessionLost':
-			return (value.lastSequence === null || typeof value.lastSequence === 'number') && typeof value.reason === 'string'
+			return (value.lastSequence === null || typeof value.lastSequence === 'number') &&
+				typeof value.reason === 'string'
 				? { type: 'sessionLost', shardId, lastSequence: value.lastSequence, reason: value.reason }
 				: null;
 		case 'debug':
 			return typeof value.message === 'string' ? { type: 'debug', shardId, message: value.message } : null;
 		case 'error':
-			return isSerializedError(value.error) && typeof value.fatal === 'boolean' ? { type: 'error', shardId, error: deserializeError(value.error), fatal: value.fatal } : null;
+			return isSerializedError(value.error) && typeof value.fatal === 'boolean'
+				? { type: 'error', shardId, error: deserializeError(value.error), fatal: value.fatal }
+				: null;
 		default:
 			return null;
 	}

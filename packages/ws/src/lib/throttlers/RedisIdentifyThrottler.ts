@@ -67,7 +67,11 @@ export class RedisIdentifyThrottler implements IdentifyThrottler {
 
 	public constructor(options: RedisIdentifyThrottlerOptions) {
 		const windowMs = options.windowMs ?? IDENTIFY_WINDOW_MS;
-		if (!Number.isInteger(windowMs) || windowMs < 1) throw GatewayError.of('GATEWAY_INVALID_OPTION', ['windowMs', `must be a positive integer, got ${String(windowMs)}.`]);
+		if (!Number.isInteger(windowMs) || windowMs < 1)
+			throw GatewayError.of('GATEWAY_INVALID_OPTION', [
+				'windowMs',
+				`must be a positive integer, got ${String(windowMs)}.`,
+			]);
 		this.#redis = options.redis;
 		this.#prefix = options.keyPrefix ?? 'ovenjs:ws:identify:';
 		this.#windowMs = windowMs;
@@ -77,7 +81,10 @@ export class RedisIdentifyThrottler implements IdentifyThrottler {
 	/** Stores Discord's budget (authoritative: it counts every process's identifies) and the bucket count. */
 	public async setLimits(limits: SessionStartLimit): Promise<void> {
 		if (!Number.isInteger(limits.maxConcurrency) || limits.maxConcurrency < 1) {
-			throw GatewayError.of('GATEWAY_INVALID_OPTION', ['maxConcurrency', `must be a positive integer, got ${String(limits.maxConcurrency)}.`]);
+			throw GatewayError.of('GATEWAY_INVALID_OPTION', [
+				'maxConcurrency',
+				`must be a positive integer, got ${String(limits.maxConcurrency)}.`,
+			]);
 		}
 		this.#maxConcurrency = limits.maxConcurrency;
 		await this.#redis.set(`${this.#prefix}total`, String(limits.total));
@@ -102,7 +109,14 @@ export class RedisIdentifyThrottler implements IdentifyThrottler {
 	async #acquire(key: number, signal: AbortSignal | undefined): Promise<void> {
 		for (;;) {
 			if (signal?.aborted === true) throw abortReason(signal);
-			const result: unknown = await this.#redis.eval(ACQUIRE, 3, `${this.#prefix}bucket:${key}`, `${this.#prefix}budget`, `${this.#prefix}total`, String(this.#windowMs));
+			const result: unknown = await this.#redis.eval(
+				ACQUIRE,
+				3,
+				`${this.#prefix}bucket:${key}`,
+				`${this.#prefix}budget`,
+				`${this.#prefix}total`,
+				String(this.#windowMs),
+			);
 			if (!isAcquireResult(result)) throw GatewayError.of('GATEWAY_REDIS_UNEXPECTED_REPLY', ['identify']);
 			const [granted, waitMs, budgetSpent] = result;
 			if (granted === 1) return;

@@ -51,7 +51,10 @@ export class SimpleIdentifyThrottler implements IdentifyThrottler {
 
 	public setLimits(limits: SessionStartLimit): void {
 		if (!Number.isInteger(limits.maxConcurrency) || limits.maxConcurrency < 1) {
-			throw GatewayError.of('GATEWAY_INVALID_OPTION', ['maxConcurrency', `must be a positive integer, got ${String(limits.maxConcurrency)}.`]);
+			throw GatewayError.of('GATEWAY_INVALID_OPTION', [
+				'maxConcurrency',
+				`must be a positive integer, got ${String(limits.maxConcurrency)}.`,
+			]);
 		}
 		this.#maxConcurrency = limits.maxConcurrency;
 		this.#total = limits.total;

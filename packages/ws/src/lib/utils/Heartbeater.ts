@@ -46,9 +46,12 @@ export class Heartbeater {
 		this.stop();
 		this.#interval = interval;
 		this.#awaitingAck = false;
-		this.#timer = setTimeout(() => {
-			this.#tick();
-		}, Math.floor(interval * this.#random()));
+		this.#timer = setTimeout(
+			() => {
+				this.#tick();
+			},
+			Math.floor(interval * this.#random()),
+		);
 	}
 
 	#tick(): void {

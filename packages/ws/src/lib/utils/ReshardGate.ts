@@ -54,11 +54,17 @@ export class ReshardGate {
 	public fromNew(event: GatewayDispatch): boolean {
 		if (event.t === 'READY') {
 			const guilds = isRecord(event.d) && isArray(event.d.guilds) ? event.d.guilds : [];
-			for (const guild of guilds) if (isRecord(guild) && typeof guild.id === 'string') this.#initialGuilds.add(guild.id);
+			for (const guild of guilds)
+				if (isRecord(guild) && typeof guild.id === 'string') this.#initialGuilds.add(guild.id);
 			this.#syncSuppressed++;
 			return false;
 		}
-		if (event.t === 'GUILD_CREATE' && isRecord(event.d) && typeof event.d.id === 'string' && this.#initialGuilds.delete(event.d.id)) {
+		if (
+			event.t === 'GUILD_CREATE' &&
+			isRecord(event.d) &&
+			typeof event.d.id === 'string' &&
+			this.#initialGuilds.delete(event.d.id)
+		) {
 			this.#syncSuppressed++;
 			return false;
 		}

@@ -7,12 +7,19 @@ import { SendRateLimiter } from './SendRateLimiter.js';
 const MANAGED_OPS = new Set<number>([GatewayOp.Heartbeat, GatewayOp.Identify, GatewayOp.Resume]);
 
 /** Checks an application payload and serializes it, or returns the typed error saying what is wrong. */
-export function serializePayload(payload: { readonly op: number; readonly d: unknown }, shardId: number): string | GatewayError {
+export function serializePayload(
+	payload: { readonly op: number; readonly d: unknown },
+	shardId: number,
+): string | GatewayError {
 	if (!Number.isInteger(payload.op) || payload.op < 0) {
-		return GatewayError.of('GATEWAY_INVALID_PAYLOAD', [undefined, { kind: 'send-op', op: payload.op }], { shardId });
+		return GatewayError.of('GATEWAY_INVALID_PAYLOAD', [undefined, { kind: 'send-op', op: payload.op }], {
+			shardId,
+		});
 	}
 	if (MANAGED_OPS.has(payload.op)) {
-		return GatewayError.of('GATEWAY_INVALID_PAYLOAD', [undefined, { kind: 'send-managed-op', op: payload.op }], { shardId });
+		return GatewayError.of('GATEWAY_INVALID_PAYLOAD', [undefined, { kind: 'send-managed-op', op: payload.op }], {
+			shardId,
+		});
 	}
 	const text = JSON.stringify(payload);
 	const bytes = Buffer.byteLength(text);
@@ -60,7 +67,8 @@ export class SendQueue {
 	/** Writes a managed payload now; heartbeats may use the reserved slots. */
 	public writeNow(ws: WebSocket | null, text: string, heartbeat: boolean): void {
 		if (ws?.readyState !== WebSocket.OPEN) return;
-		if (this.limiter.take(heartbeat) > 0) this.#debug('Send limit reached by a managed payload; sending it anyway.');
+		if (this.limiter.take(heartbeat) > 0)
+			this.#debug('Send limit reached by a managed payload; sending it anyway.');
 		ws.send(text);
 	}
 
@@ -81,7 +89,13 @@ export class SendQueue {
 			if (item === undefined) return;
 			ws.send(item.text, (error) => {
 				if (!(error instanceof Error)) item.resolve();
-				else item.reject(GatewayError.of('GATEWAY_WRITE_FAILED', [this.#shardId], { shardId: this.#shardId, cause: error }));
+				else
+					item.reject(
+						GatewayError.of('GATEWAY_WRITE_FAILED', [this.#shardId], {
+							shardId: this.#shardId,
+							cause: error,
+						}),
+					);
 			});
 		}
 	}

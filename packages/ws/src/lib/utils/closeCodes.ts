@@ -8,7 +8,12 @@ export type CloseAction = 'resume' | 'identify' | 'fatal';
 /** The errors of the close codes that stop a shard for good. */
 export type FatalCloseErrorCode = Extract<
 	GatewayErrorCode,
-	'GATEWAY_AUTHENTICATION_FAILED' | 'GATEWAY_INVALID_SHARD' | 'GATEWAY_SHARDING_REQUIRED' | 'GATEWAY_INVALID_API_VERSION' | 'GATEWAY_INVALID_INTENTS' | 'GATEWAY_DISALLOWED_INTENTS'
+	| 'GATEWAY_AUTHENTICATION_FAILED'
+	| 'GATEWAY_INVALID_SHARD'
+	| 'GATEWAY_SHARDING_REQUIRED'
+	| 'GATEWAY_INVALID_API_VERSION'
+	| 'GATEWAY_INVALID_INTENTS'
+	| 'GATEWAY_DISALLOWED_INTENTS'
 >;
 
 /** A close code the shard reconnects after: `resume` keeps the session, `identify` starts a new one. */
@@ -42,30 +47,91 @@ type SocketCloseCodeName = 'NormalClosure' | 'GoingAway' | 'AbnormalClosure' | '
  * @see {@link https://discord.com/developers/docs/topics/opcodes-and-status-codes#gateway-gateway-close-event-codes}
  */
 export const GatewayCloseCodeTable = {
-	NormalClosure: { code: 1_000, action: 'resume', meaning: 'The server closed the connection normally (the session may still be resumable).' },
+	NormalClosure: {
+		code: 1_000,
+		action: 'resume',
+		meaning: 'The server closed the connection normally (the session may still be resumable).',
+	},
 	GoingAway: { code: 1_001, action: 'resume', meaning: 'The server is going away (restart or load balancing).' },
-	AbnormalClosure: { code: 1_006, action: 'resume', meaning: 'The connection dropped without a close frame (network loss).' },
-	OvenReconnect: { code: 4_200, action: 'resume', meaning: 'Sent by this package when it drops a connection to resume elsewhere (never 1000, which ends the session).' },
+	AbnormalClosure: {
+		code: 1_006,
+		action: 'resume',
+		meaning: 'The connection dropped without a close frame (network loss).',
+	},
+	OvenReconnect: {
+		code: 4_200,
+		action: 'resume',
+		meaning:
+			'Sent by this package when it drops a connection to resume elsewhere (never 1000, which ends the session).',
+	},
 	UnknownError: { code: 4_000, action: 'resume', meaning: 'Discord is not sure what went wrong.' },
-	UnknownOpcode: { code: 4_001, action: 'resume', meaning: 'An invalid opcode, or an invalid payload for an opcode, was sent.' },
+	UnknownOpcode: {
+		code: 4_001,
+		action: 'resume',
+		meaning: 'An invalid opcode, or an invalid payload for an opcode, was sent.',
+	},
 	DecodeError: { code: 4_002, action: 'resume', meaning: 'An invalid payload was sent.' },
-	NotAuthenticated: { code: 4_003, action: 'resume', meaning: 'A payload was sent before IDENTIFY, or the session was invalidated.' },
-	AuthenticationFailed: { code: 4_004, action: 'fatal', error: 'GATEWAY_AUTHENTICATION_FAILED', meaning: 'The token sent with IDENTIFY is incorrect.' },
+	NotAuthenticated: {
+		code: 4_003,
+		action: 'resume',
+		meaning: 'A payload was sent before IDENTIFY, or the session was invalidated.',
+	},
+	AuthenticationFailed: {
+		code: 4_004,
+		action: 'fatal',
+		error: 'GATEWAY_AUTHENTICATION_FAILED',
+		meaning: 'The token sent with IDENTIFY is incorrect.',
+	},
 	AlreadyAuthenticated: { code: 4_005, action: 'resume', meaning: 'More than one IDENTIFY was sent.' },
-	InvalidSeq: { code: 4_007, action: 'identify', meaning: 'The sequence sent with RESUME was invalid: start a new session.' },
+	InvalidSeq: {
+		code: 4_007,
+		action: 'identify',
+		meaning: 'The sequence sent with RESUME was invalid: start a new session.',
+	},
 	RateLimited: { code: 4_008, action: 'resume', meaning: 'Payloads were sent too quickly.' },
 	SessionTimedOut: { code: 4_009, action: 'identify', meaning: 'The session timed out: start a new one.' },
-	InvalidShard: { code: 4_010, action: 'fatal', error: 'GATEWAY_INVALID_SHARD', meaning: 'An invalid shard was sent with IDENTIFY.' },
-	ShardingRequired: { code: 4_011, action: 'fatal', error: 'GATEWAY_SHARDING_REQUIRED', meaning: 'The session would handle too many guilds: the bot must shard.' },
-	InvalidAPIVersion: { code: 4_012, action: 'fatal', error: 'GATEWAY_INVALID_API_VERSION', meaning: 'An invalid gateway version was sent.' },
-	InvalidIntents: { code: 4_013, action: 'fatal', error: 'GATEWAY_INVALID_INTENTS', meaning: 'An invalid intents bit field was sent.' },
-	DisallowedIntents: { code: 4_014, action: 'fatal', error: 'GATEWAY_DISALLOWED_INTENTS', meaning: 'A privileged intent was sent that is not enabled (or approved) for the bot.' },
+	InvalidShard: {
+		code: 4_010,
+		action: 'fatal',
+		error: 'GATEWAY_INVALID_SHARD',
+		meaning: 'An invalid shard was sent with IDENTIFY.',
+	},
+	ShardingRequired: {
+		code: 4_011,
+		action: 'fatal',
+		error: 'GATEWAY_SHARDING_REQUIRED',
+		meaning: 'The session would handle too many guilds: the bot must shard.',
+	},
+	InvalidAPIVersion: {
+		code: 4_012,
+		action: 'fatal',
+		error: 'GATEWAY_INVALID_API_VERSION',
+		meaning: 'An invalid gateway version was sent.',
+	},
+	InvalidIntents: {
+		code: 4_013,
+		action: 'fatal',
+		error: 'GATEWAY_INVALID_INTENTS',
+		meaning: 'An invalid intents bit field was sent.',
+	},
+	DisallowedIntents: {
+		code: 4_014,
+		action: 'fatal',
+		error: 'GATEWAY_DISALLOWED_INTENTS',
+		meaning: 'A privileged intent was sent that is not enabled (or approved) for the bot.',
+	},
 } as const satisfies Readonly<Record<keyof typeof GatewayCloseCodes | SocketCloseCodeName, GatewayCloseCodeInfo>>;
 
-const byCode: ReadonlyMap<number, GatewayCloseCodeInfo> = new Map(Object.values(GatewayCloseCodeTable).map((info): [number, GatewayCloseCodeInfo] => [info.code, info]));
+const byCode: ReadonlyMap<number, GatewayCloseCodeInfo> = new Map(
+	Object.values(GatewayCloseCodeTable).map((info): [number, GatewayCloseCodeInfo] => [info.code, info]),
+);
 
 /** A code nobody documents (1005, 1011, 4006 ...): reconnect and resume, as after network loss. */
-const unknownCloseCode = (code: number): ReconnectCloseCode => ({ code, action: 'resume', meaning: 'Not a documented gateway close code; treated like network loss.' });
+const unknownCloseCode = (code: number): ReconnectCloseCode => ({
+	code,
+	action: 'resume',
+	meaning: 'Not a documented gateway close code; treated like network loss.',
+});
 
 /** What `code` means for the client (see {@link GatewayCloseCodeTable}). */
 export function describeCloseCode(code: number): GatewayCloseCodeInfo {

@@ -91,30 +91,50 @@ function nodeZstd(): ZstdFactory | null {
 	if (typeof factory !== 'function') return null;
 	return () => {
 		const stream: unknown = Reflect.apply(factory, zlib, []);
-		if (!isTransform(stream)) throw GatewayError.of('GATEWAY_DECOMPRESSION_FAILED', [undefined, 'zstd-stream (node:zlib createZstdDecompress() did not return a stream)']);
+		if (!isTransform(stream))
+			throw GatewayError.of('GATEWAY_DECOMPRESSION_FAILED', [
+				undefined,
+				'zstd-stream (node:zlib createZstdDecompress() did not return a stream)',
+			]);
 		return stream;
 	};
 }
 
 function isTransform(value: unknown): value is Transform {
-	return typeof value === 'object' && value !== null && typeof Reflect.get(value, 'write') === 'function' && typeof Reflect.get(value, 'on') === 'function';
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		typeof Reflect.get(value, 'write') === 'function' &&
+		typeof Reflect.get(value, 'on') === 'function'
+	);
 }
 
 /**
  * Resolves `'auto'` and checks that the chosen decoder exists here.
  * @returns the decoder, or a `GATEWAY_INVALID_OPTION` error that says what to install or choose instead.
  */
-export function resolveDecompressor(compression: Exclude<GatewayCompression, null>, implementation: DecompressorImplementation): ResolvedDecompressor | GatewayError {
+export function resolveDecompressor(
+	compression: Exclude<GatewayCompression, null>,
+	implementation: DecompressorImplementation,
+): ResolvedDecompressor | GatewayError {
 	const invalid = (fix: string): GatewayError => GatewayError.of('GATEWAY_INVALID_OPTION', ['decompressor', fix]);
 	if (compression === 'zlib-stream') {
 		if (implementation === 'auto') return loadZlibSync() === null ? 'node:zlib' : 'zlib-sync';
-		if (implementation === 'fzstd') return invalid("'fzstd' decodes zstd-stream only; use 'auto', 'zlib-sync' or 'node:zlib' for zlib-stream.");
-		if (implementation === 'zlib-sync' && loadZlibSync() === null) return invalid("'zlib-sync' needs the zlib-sync package (npm install zlib-sync; it builds with node-gyp), or use 'auto' to fall back to node:zlib.");
+		if (implementation === 'fzstd')
+			return invalid("'fzstd' decodes zstd-stream only; use 'auto', 'zlib-sync' or 'node:zlib' for zlib-stream.");
+		if (implementation === 'zlib-sync' && loadZlibSync() === null)
+			return invalid(
+				"'zlib-sync' needs the zlib-sync package (npm install zlib-sync; it builds with node-gyp), or use 'auto' to fall back to node:zlib.",
+			);
 		return implementation;
 	}
 	if (implementation === 'auto') return nodeZstd() === null ? 'fzstd' : 'node:zlib';
-	if (implementation === 'zlib-sync') return invalid("'zlib-sync' decodes zlib-stream only; use 'auto', 'node:zlib' or 'fzstd' for zstd-stream.");
-	if (implementation === 'node:zlib' && nodeZstd() === null) return invalid(`'node:zlib' for zstd-stream needs Node >= 22.15 (this is ${process.version}); use 'auto' or 'fzstd'.`);
+	if (implementation === 'zlib-sync')
+		return invalid("'zlib-sync' decodes zlib-stream only; use 'auto', 'node:zlib' or 'fzstd' for zstd-stream.");
+	if (implementation === 'node:zlib' && nodeZstd() === null)
+		return invalid(
+			`'node:zlib' for zstd-stream needs Node >= 22.15 (this is ${process.version}); use 'auto' or 'fzstd'.`,
+		);
 	return implementation;
 }
 
@@ -122,7 +142,11 @@ export function resolveDecompressor(compression: Exclude<GatewayCompression, nul
  * Creates the decompressor of one connection.
  * @throws {@link GatewayError} `GATEWAY_INVALID_OPTION` when the chosen decoder does not exist here.
  */
-export function createDecompressor(options: DecompressorOptions, onMessage: (text: string) => void, onError: (error: GatewayError) => void): Decompressor {
+export function createDecompressor(
+	options: DecompressorOptions,
+	onMessage: (text: string) => void,
+	onError: (error: GatewayError) => void,
+): Decompressor {
 	const implementation = resolveDecompressor(options.compression, options.implementation);
 	if (implementation instanceof GatewayError) throw implementation;
 	const limit = options.maxMessageSize;
@@ -206,7 +230,13 @@ class ZlibSyncDecompressor implements Decompressor {
 	#started = false;
 	#closed = false;
 
-	public constructor(module: ZlibSyncModule, limit: number, shardId: number | undefined, onMessage: (text: string) => void, onError: (error: GatewayError) => void) {
+	public constructor(
+		module: ZlibSyncModule,
+		limit: number,
+		shardId: number | undefined,
+		onMessage: (text: string) => void,
+		onError: (error: GatewayError) => void,
+	) {
 		this.#flush = module.Z_SYNC_FLUSH;
 		this.#inflate = new module.Inflate({ chunkSize: 64 * 1024, to: 'string' });
 		this.#framer = new ZlibFramer(limit, shardId);
@@ -237,7 +267,9 @@ class ZlibSyncDecompressor implements Decompressor {
 		inflate.push(input, this.#flush);
 		const text = inflate.result;
 		if (inflate.err < 0 || typeof text !== 'string') {
-			this.#fail(corrupt(this.#shardId, 'zlib-stream', new Error(`zlib-sync: ${String(inflate.msg)} (${inflate.err})`)));
+			this.#fail(
+				corrupt(this.#shardId, 'zlib-stream', new Error(`zlib-sync: ${String(inflate.msg)} (${inflate.err})`)),
+			);
 			return;
 		}
 		if (text.length > this.#limit) {
@@ -252,7 +284,8 @@ class ZlibSyncDecompressor implements Decompressor {
 		if (first) this.#recent.length = 0;
 		this.#recent.push(text);
 		this.#recentLength += text.length;
-		while (this.#recent.length > 1 && this.#recentLength - (this.#recent[0]?.length ?? 0) >= WINDOW) this.#recentLength -= this.#recent.shift()?.length ?? 0;
+		while (this.#recent.length > 1 && this.#recentLength - (this.#recent[0]?.length ?? 0) >= WINDOW)
+			this.#recentLength -= this.#recent.shift()?.length ?? 0;
 	}
 
 	/** Inflates a large payload with node:zlib under the limit; a corrupt one is left for zlib-sync to report. */
@@ -261,9 +294,13 @@ class ZlibSyncDecompressor implements Decompressor {
 		try {
 			if (!this.#started) return zlib.inflateSync(input, options).length;
 			const window = Buffer.from(this.#recent.join(''), 'utf8');
-			return zlib.inflateRawSync(input, { ...options, dictionary: window.subarray(Math.max(0, window.length - WINDOW)) }).length;
+			return zlib.inflateRawSync(input, {
+				...options,
+				dictionary: window.subarray(Math.max(0, window.length - WINDOW)),
+			}).length;
 		} catch (error) {
-			if (Reflect.get(Object(error), 'code') === 'ERR_BUFFER_TOO_LARGE') return tooLarge(this.#shardId, this.#limit + 1, this.#limit, 'zlib-stream');
+			if (Reflect.get(Object(error), 'code') === 'ERR_BUFFER_TOO_LARGE')
+				return tooLarge(this.#shardId, this.#limit + 1, this.#limit, 'zlib-stream');
 			return 0;
 		}
 	}
@@ -302,7 +339,14 @@ class StreamDecompressor implements Decompressor {
 	#waiters: (() => void)[] = [];
 	#closed = false;
 
-	public constructor(stream: Transform, kind: 'zlib' | 'zstd', limit: number, shardId: number | undefined, onMessage: (text: string) => void, onError: (error: GatewayError) => void) {
+	public constructor(
+		stream: Transform,
+		kind: 'zlib' | 'zstd',
+		limit: number,
+		shardId: number | undefined,
+		onMessage: (text: string) => void,
+		onError: (error: GatewayError) => void,
+	) {
 		this.#stream = stream;
 		this.#framer = kind === 'zlib' ? new ZlibFramer(limit, shardId) : null;
 		this.#name = kind === 'zlib' ? 'zlib-stream' : 'zstd-stream';
@@ -381,7 +425,12 @@ class FzstdDecompressor implements Decompressor {
 	#size = 0;
 	#closed = false;
 
-	public constructor(limit: number, shardId: number | undefined, onMessage: (text: string) => void, onError: (error: GatewayError) => void) {
+	public constructor(
+		limit: number,
+		shardId: number | undefined,
+		onMessage: (text: string) => void,
+		onError: (error: GatewayError) => void,
+	) {
 		this.#limit = limit;
 		this.#shardId = shardId;
 		this.#onMessage = onMessage;
@@ -409,7 +458,11 @@ class FzstdDecompressor implements Decompressor {
 		this.#output = [];
 		this.#size = 0;
 		const first = parts[0];
-		this.#onMessage(parts.length === 1 && first !== undefined ? textDecoder.decode(first) : Buffer.concat(parts).toString('utf8'));
+		this.#onMessage(
+			parts.length === 1 && first !== undefined
+				? textDecoder.decode(first)
+				: Buffer.concat(parts).toString('utf8'),
+		);
 	}
 
 	public settled(): Promise<void> {

@@ -27,13 +27,31 @@ function positiveInt(value: unknown): value is number {
 
 /** Checks the JSON of `GET /gateway/bot` (snake_case, as Discord sends it) and converts it. */
 export function parseGatewayInformation(value: unknown): GatewayInformation {
-	if (isRecord(value) && typeof value.url === 'string' && /^wss?:\/\//.test(value.url) && URL.canParse(value.url) && positiveInt(value.shards) && isRecord(value.session_start_limit)) {
+	if (
+		isRecord(value) &&
+		typeof value.url === 'string' &&
+		/^wss?:\/\//.test(value.url) &&
+		URL.canParse(value.url) &&
+		positiveInt(value.shards) &&
+		isRecord(value.session_start_limit)
+	) {
 		const limit = value.session_start_limit;
-		if (positiveInt(limit.total) && positiveInt(limit.remaining) && positiveInt(limit.reset_after) && positiveInt(limit.max_concurrency) && limit.max_concurrency > 0) {
+		if (
+			positiveInt(limit.total) &&
+			positiveInt(limit.remaining) &&
+			positiveInt(limit.reset_after) &&
+			positiveInt(limit.max_concurrency) &&
+			limit.max_concurrency > 0
+		) {
 			return {
 				url: value.url,
 				shards: Math.max(1, value.shards),
-				sessionStartLimit: { total: limit.total, remaining: limit.remaining, resetAfter: limit.reset_after, maxConcurrency: limit.max_concurrency },
+				sessionStartLimit: {
+					total: limit.total,
+					remaining: limit.remaining,
+					resetAfter: limit.reset_after,
+					maxConcurrency: limit.max_concurrency,
+				},
 			};
 		}
 	}

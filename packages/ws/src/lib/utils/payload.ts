@@ -21,13 +21,21 @@ const TAIL = /,"s":(null|\d+),"t":(?:null|"([A-Z0-9_]+)")\}$/;
 export function peekHeader(raw: string): PayloadHeader | null {
 	const head = HEAD.exec(raw);
 	if (head !== null) {
-		return { t: head[1] ?? null, s: head[2] === undefined || head[2] === 'null' ? null : Number(head[2]), op: Number(head[3]) };
+		return {
+			t: head[1] ?? null,
+			s: head[2] === undefined || head[2] === 'null' ? null : Number(head[2]),
+			op: Number(head[3]),
+		};
 	}
 	const opFirst = OP_FIRST.exec(raw.length > 16 ? raw.slice(0, 16) : raw);
 	if (opFirst === null) return null;
 	const tail = TAIL.exec(raw.length > 80 ? raw.slice(-80) : raw);
 	if (tail === null) return null;
-	return { op: Number(opFirst[1]), s: tail[1] === undefined || tail[1] === 'null' ? null : Number(tail[1]), t: tail[2] ?? null };
+	return {
+		op: Number(opFirst[1]),
+		s: tail[1] === undefined || tail[1] === 'null' ? null : Number(tail[1]),
+		t: tail[2] ?? null,
+	};
 }
 
 /** A gateway payload after `JSON.parse`, checked to have the envelope's shape. */
@@ -66,7 +74,12 @@ export function toPayload(value: unknown): GatewayPayload | null {
 
 function isEnvelope(value: Record<string, unknown>): value is Record<string, unknown> & GatewayPayload {
 	const { op, s, t } = value;
-	return typeof op === 'number' && (s === null || typeof s === 'number') && (t === null || typeof t === 'string') && 'd' in value;
+	return (
+		typeof op === 'number' &&
+		(s === null || typeof s === 'number') &&
+		(t === null || typeof t === 'string') &&
+		'd' in value
+	);
 }
 
 /** Reads a string field. */

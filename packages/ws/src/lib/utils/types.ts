@@ -29,7 +29,9 @@ export interface SessionInfo {
 }
 
 /** Loads a persisted session (`null` when there is none). */
-export type RetrieveSessionInfo = (shardId: number) => SessionInfo | null | undefined | Promise<SessionInfo | null | undefined>;
+export type RetrieveSessionInfo = (
+	shardId: number,
+) => SessionInfo | null | undefined | Promise<SessionInfo | null | undefined>;
 /** Persists a session (`null` clears it). */
 export type UpdateSessionInfo = (shardId: number, info: SessionInfo | null) => void | Promise<void>;
 
@@ -69,12 +71,29 @@ export interface ShardConfig {
 /** Everything a shard reports besides dispatches (plain data, so it crosses worker threads as is). */
 export type ShardEvent =
 	| { readonly type: 'status'; readonly shardId: number; readonly status: ShardStatus }
-	| { readonly type: 'ready'; readonly shardId: number; readonly sessionId: string; readonly guildCount: number; readonly resumeUrl: string }
+	| {
+			readonly type: 'ready';
+			readonly shardId: number;
+			readonly sessionId: string;
+			readonly guildCount: number;
+			readonly resumeUrl: string;
+	  }
 	| { readonly type: 'resumed'; readonly shardId: number; readonly replayed: number }
-	| { readonly type: 'closed'; readonly shardId: number; readonly code: number; readonly reason: string; readonly willReconnect: boolean }
+	| {
+			readonly type: 'closed';
+			readonly shardId: number;
+			readonly code: number;
+			readonly reason: string;
+			readonly willReconnect: boolean;
+	  }
 	| { readonly type: 'heartbeat'; readonly shardId: number; readonly latency: number }
 	| { readonly type: 'identifying'; readonly shardId: number }
-	| { readonly type: 'sessionLost'; readonly shardId: number; readonly lastSequence: number | null; readonly reason: string }
+	| {
+			readonly type: 'sessionLost';
+			readonly shardId: number;
+			readonly lastSequence: number | null;
+			readonly reason: string;
+	  }
 	| { readonly type: 'debug'; readonly shardId: number; readonly message: string }
 	| { readonly type: 'error'; readonly shardId: number; readonly error: GatewayError; readonly fatal: boolean };
 
@@ -84,7 +103,13 @@ export interface ShardSink {
 	 * A dispatch the application wants, in order, never twice. `payload` is set when the shard already parsed
 	 * it; otherwise `raw` is the untouched JSON text (parse it once, where it is consumed).
 	 */
-	dispatch(shardId: number, t: string, s: number | null, raw: string, payload: { readonly d: unknown } | undefined): void;
+	dispatch(
+		shardId: number,
+		t: string,
+		s: number | null,
+		raw: string,
+		payload: { readonly d: unknown } | undefined,
+	): void;
 	/** Everything else. */
 	event(event: ShardEvent): void;
 }

@@ -1,4 +1,10 @@
-import { ApplicationCommandType, ApplicationIntegrationType, InteractionContextType, type APIApplicationCommand, type APIApplicationCommandOption } from 'discord-api-types/v10';
+import {
+	ApplicationCommandType,
+	ApplicationIntegrationType,
+	InteractionContextType,
+	type APIApplicationCommand,
+	type APIApplicationCommandOption,
+} from 'discord-api-types/v10';
 import type { GuildId } from '@ovenjs/types';
 import { z } from 'zod';
 import { DiscordHttpError } from '../DiscordHttpError.js';
@@ -37,16 +43,27 @@ type CommandInput = z.output<typeof CommandBody>;
 /** Options already passed the zod schema above; this re-checks the discriminating fields for the compiler. */
 function isOptionList(options: readonly unknown[]): options is APIApplicationCommandOption[] {
 	return options.every(
-		(entry) => typeof entry === 'object' && entry !== null && typeof Reflect.get(entry, 'type') === 'number' && typeof Reflect.get(entry, 'name') === 'string' && typeof Reflect.get(entry, 'description') === 'string',
+		(entry) =>
+			typeof entry === 'object' &&
+			entry !== null &&
+			typeof Reflect.get(entry, 'type') === 'number' &&
+			typeof Reflect.get(entry, 'name') === 'string' &&
+			typeof Reflect.get(entry, 'description') === 'string',
 	);
 }
 
 function scopeOf(ctx: RouteContext): GuildId | null {
-	if (snowflakeParam(ctx, 'application_id') !== ctx.services.application.id) throw new DiscordHttpError(403, 50001, 'Missing Access');
+	if (snowflakeParam(ctx, 'application_id') !== ctx.services.application.id)
+		throw new DiscordHttpError(403, 50001, 'Missing Access');
 	return ctx.params.guild_id === undefined ? null : guildOf(ctx).id;
 }
 
-function build(ctx: RouteContext, input: CommandInput, guildId: GuildId | null, existing?: APIApplicationCommand): APIApplicationCommand {
+function build(
+	ctx: RouteContext,
+	input: CommandInput,
+	guildId: GuildId | null,
+	existing?: APIApplicationCommand,
+): APIApplicationCommand {
 	const type = input.type ?? ApplicationCommandType.ChatInput;
 	if (type === ApplicationCommandType.ChatInput && (input.description ?? '').length === 0) {
 		throw DiscordHttpError.field(['description'], 'BASE_TYPE_REQUIRED', 'This field is required');
@@ -71,7 +88,9 @@ function build(ctx: RouteContext, input: CommandInput, guildId: GuildId | null, 
 }
 
 function list(ctx: RouteContext, guildId: GuildId | null): APIApplicationCommand[] {
-	return [...ctx.world.data.commands.values()].filter((entry) => entry.guildId === guildId).map((entry) => entry.command);
+	return [...ctx.world.data.commands.values()]
+		.filter((entry) => entry.guildId === guildId)
+		.map((entry) => entry.command);
 }
 
 function commandOf(ctx: RouteContext, guildId: GuildId | null): APIApplicationCommand {
@@ -80,7 +99,11 @@ function commandOf(ctx: RouteContext, guildId: GuildId | null): APIApplicationCo
 	return entry.command;
 }
 
-function upsert(ctx: RouteContext, guildId: GuildId | null, input: CommandInput): { command: APIApplicationCommand; created: boolean } {
+function upsert(
+	ctx: RouteContext,
+	guildId: GuildId | null,
+	input: CommandInput,
+): { command: APIApplicationCommand; created: boolean } {
 	const type = input.type ?? ApplicationCommandType.ChatInput;
 	const existing = list(ctx, guildId).find((command) => command.name === input.name && command.type === type);
 	const command = build(ctx, input, guildId, existing);
@@ -90,14 +113,20 @@ function upsert(ctx: RouteContext, guildId: GuildId | null, input: CommandInput)
 
 function routesFor(base: string, bucket: string): RouteDefinition[] {
 	return [
-		{ method: 'GET', path: base, bucket, handler: (ctx: RouteContext): RouteResult => ({ status: 200, body: list(ctx, scopeOf(ctx)) }) },
+		{
+			method: 'GET',
+			path: base,
+			bucket,
+			handler: (ctx: RouteContext): RouteResult => ({ status: 200, body: list(ctx, scopeOf(ctx)) }),
+		},
 		{
 			method: 'POST',
 			path: base,
 			bucket,
 			handler: (ctx: RouteContext): RouteResult => {
 				const guildId = scopeOf(ctx);
-				if (list(ctx, guildId).length >= 100) throw new DiscordHttpError(400, 30032, 'Maximum number of application commands reached (100)');
+				if (list(ctx, guildId).length >= 100)
+					throw new DiscordHttpError(400, 30032, 'Maximum number of application commands reached (100)');
 				const { command, created } = upsert(ctx, guildId, parseBody(CommandBody, ctx.body));
 				return { status: created ? 201 : 200, body: command };
 			},
@@ -121,7 +150,12 @@ function routesFor(base: string, bucket: string): RouteDefinition[] {
 				return { status: 200, body: result };
 			},
 		},
-		{ method: 'GET', path: `${base}/{command_id}`, bucket, handler: (ctx: RouteContext): RouteResult => ({ status: 200, body: commandOf(ctx, scopeOf(ctx)) }) },
+		{
+			method: 'GET',
+			path: `${base}/{command_id}`,
+			bucket,
+			handler: (ctx: RouteContext): RouteResult => ({ status: 200, body: commandOf(ctx, scopeOf(ctx)) }),
+		},
 		{
 			method: 'PATCH',
 			path: `${base}/{command_id}`,
@@ -137,7 +171,11 @@ function routesFor(base: string, bucket: string): RouteDefinition[] {
 						name: patch.name ?? existing.name,
 						description: patch.description ?? existing.description,
 						type: patch.type ?? existing.type,
-						...(patch.options === undefined ? (existing.options === undefined ? {} : { options: existing.options }) : { options: patch.options }),
+						...(patch.options === undefined
+							? existing.options === undefined
+								? {}
+								: { options: existing.options }
+							: { options: patch.options }),
 					},
 					guildId,
 					existing,

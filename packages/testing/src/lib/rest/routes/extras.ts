@@ -18,25 +18,53 @@ function emojiOf(ctx: RouteContext, guild: GuildRecord): APIEmoji {
 }
 
 function emojisUpdated(ctx: RouteContext, guildId: GuildId, guild: GuildRecord): void {
-	ctx.world.emit(GatewayDispatchEvents.GuildEmojisUpdate, { guild_id: guildId, emojis: [...emojisOf(ctx, guild).values()] }, guildId);
+	ctx.world.emit(
+		GatewayDispatchEvents.GuildEmojisUpdate,
+		{ guild_id: guildId, emojis: [...emojisOf(ctx, guild).values()] },
+		guildId,
+	);
 }
 
-const EmojiCreateBody = z.object({ name: z.string().regex(/^\w{2,32}$/, 'Must be between 2 and 32 in length and alphanumeric.'), image: z.string().startsWith('data:image/'), roles: z.array(snowflakeSchema).exactOptional() });
-const EmojiPatchBody = z.object({ name: z.string().regex(/^\w{2,32}$/).exactOptional(), roles: z.array(snowflakeSchema).nullable().exactOptional() });
+const EmojiCreateBody = z.object({
+	name: z.string().regex(/^\w{2,32}$/, 'Must be between 2 and 32 in length and alphanumeric.'),
+	image: z.string().startsWith('data:image/'),
+	roles: z.array(snowflakeSchema).exactOptional(),
+});
+const EmojiPatchBody = z.object({
+	name: z
+		.string()
+		.regex(/^\w{2,32}$/)
+		.exactOptional(),
+	roles: z.array(snowflakeSchema).nullable().exactOptional(),
+});
 
 function privateArchived(ctx: RouteContext): RouteResult {
 	const channel = channelOf(ctx);
 	assertAccess(ctx, channel);
 	const threads = [...ctx.world.channels.values()]
-		.filter((record) => 'thread_metadata' in record.channel && record.channel.parent_id === channel.id && record.channel.type === ChannelType.PrivateThread && record.channel.thread_metadata.archived)
+		.filter(
+			(record) =>
+				'thread_metadata' in record.channel &&
+				record.channel.parent_id === channel.id &&
+				record.channel.type === ChannelType.PrivateThread &&
+				record.channel.thread_metadata.archived,
+		)
 		.map((record) => record.channel);
 	return { status: 200, body: { threads, members: [], has_more: false } };
 }
 
 /** Guild emojis, guild preview, role member counts, self edits, archived private threads. */
 export const extraRoutes: readonly RouteDefinition[] = [
-	{ method: 'GET', path: '/guilds/{guild_id}/emojis', handler: (ctx: RouteContext): RouteResult => ({ status: 200, body: [...emojisOf(ctx, guildOf(ctx)).values()] }) },
-	{ method: 'GET', path: '/guilds/{guild_id}/emojis/{emoji_id}', handler: (ctx: RouteContext): RouteResult => ({ status: 200, body: emojiOf(ctx, guildOf(ctx)) }) },
+	{
+		method: 'GET',
+		path: '/guilds/{guild_id}/emojis',
+		handler: (ctx: RouteContext): RouteResult => ({ status: 200, body: [...emojisOf(ctx, guildOf(ctx)).values()] }),
+	},
+	{
+		method: 'GET',
+		path: '/guilds/{guild_id}/emojis/{emoji_id}',
+		handler: (ctx: RouteContext): RouteResult => ({ status: 200, body: emojiOf(ctx, guildOf(ctx)) }),
+	},
 	{
 		method: 'POST',
 		path: '/guilds/{guild_id}/emojis',
@@ -44,9 +72,19 @@ export const extraRoutes: readonly RouteDefinition[] = [
 			const guild = guildOf(ctx);
 			requirePermission(ctx, guild.id, 'CreateGuildExpressions');
 			const body = parseBody(EmojiCreateBody, ctx.body);
-			if (emojisOf(ctx, guild).size >= 50) throw new DiscordHttpError(400, 30008, 'Maximum number of emojis reached (50)');
+			if (emojisOf(ctx, guild).size >= 50)
+				throw new DiscordHttpError(400, 30008, 'Maximum number of emojis reached (50)');
 			const id = ctx.world.ids.next('Emoji');
-			const emoji: APIEmoji = { id, name: body.name, roles: body.roles ?? [], user: ctx.world.botUser, require_colons: true, managed: false, animated: body.image.startsWith('data:image/gif'), available: true };
+			const emoji: APIEmoji = {
+				id,
+				name: body.name,
+				roles: body.roles ?? [],
+				user: ctx.world.botUser,
+				require_colons: true,
+				managed: false,
+				animated: body.image.startsWith('data:image/gif'),
+				available: true,
+			};
 			emojisOf(ctx, guild).set(id, emoji);
 			emojisUpdated(ctx, guild.id, guild);
 			ctx.world.audit(guild.id, AuditLogEvent.EmojiCreate, id, ctx.auditLogReason);
@@ -61,7 +99,11 @@ export const extraRoutes: readonly RouteDefinition[] = [
 			requirePermission(ctx, guild.id, 'ManageGuildExpressions');
 			const emoji = emojiOf(ctx, guild);
 			const body = parseBody(EmojiPatchBody, ctx.body);
-			const updated: APIEmoji = { ...emoji, ...(body.name === undefined ? {} : { name: body.name }), ...(body.roles === undefined ? {} : { roles: body.roles ?? [] }) };
+			const updated: APIEmoji = {
+				...emoji,
+				...(body.name === undefined ? {} : { name: body.name }),
+				...(body.roles === undefined ? {} : { roles: body.roles ?? [] }),
+			};
 			emojisOf(ctx, guild).set(uncheckedSnowflake('Emoji', emoji.id ?? ''), updated);
 			emojisUpdated(ctx, guild.id, guild);
 			ctx.world.audit(guild.id, AuditLogEvent.EmojiUpdate, emoji.id, ctx.auditLogReason);
@@ -88,7 +130,19 @@ export const extraRoutes: readonly RouteDefinition[] = [
 			const guild = guildOf(ctx);
 			return {
 				status: 200,
-				body: { id: guild.id, name: guild.name, icon: null, splash: null, discovery_splash: null, emojis: [...emojisOf(ctx, guild).values()], features: [], approximate_member_count: guild.members.size, approximate_presence_count: 0, description: null, stickers: [] },
+				body: {
+					id: guild.id,
+					name: guild.name,
+					icon: null,
+					splash: null,
+					discovery_splash: null,
+					emojis: [...emojisOf(ctx, guild).values()],
+					features: [],
+					approximate_member_count: guild.members.size,
+					approximate_presence_count: 0,
+					description: null,
+					stickers: [],
+				},
 			};
 		},
 	},
@@ -100,7 +154,8 @@ export const extraRoutes: readonly RouteDefinition[] = [
 			const counts: Record<string, number> = {};
 			const everyone = uncheckedSnowflake('Role', guild.id);
 			for (const roleId of guild.roles.keys()) if (roleId !== everyone) counts[roleId] = 0;
-			for (const member of guild.members.values()) for (const roleId of member.roles) counts[roleId] = (counts[roleId] ?? 0) + 1;
+			for (const member of guild.members.values())
+				for (const roleId of member.roles) counts[roleId] = (counts[roleId] ?? 0) + 1;
 			return { status: 200, body: counts };
 		},
 	},
@@ -108,7 +163,14 @@ export const extraRoutes: readonly RouteDefinition[] = [
 		method: 'PATCH',
 		path: '/users/@me',
 		handler: (ctx: RouteContext): RouteResult => {
-			const body = parseBody(z.object({ username: z.string().min(2).max(32).exactOptional(), avatar: z.string().nullable().exactOptional(), banner: z.string().nullable().exactOptional() }), ctx.body);
+			const body = parseBody(
+				z.object({
+					username: z.string().min(2).max(32).exactOptional(),
+					avatar: z.string().nullable().exactOptional(),
+					banner: z.string().nullable().exactOptional(),
+				}),
+				ctx.body,
+			);
 			if (body.username !== undefined) ctx.world.botUser.username = body.username;
 			ctx.world.emit(GatewayDispatchEvents.UserUpdate, ctx.world.botUser, null);
 			return { status: 200, body: ctx.world.botUser };

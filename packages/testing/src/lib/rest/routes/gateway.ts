@@ -13,7 +13,11 @@ export const gatewayRoutes: readonly RouteDefinition[] = [
 		path: '/gateway/bot',
 		handler: ({ services }: RouteContext): RouteResult => ({
 			status: 200,
-			body: { url: services.gatewayUrl(), shards: services.shards, session_start_limit: services.sessionStartLimit() },
+			body: {
+				url: services.gatewayUrl(),
+				shards: services.shards,
+				session_start_limit: services.sessionStartLimit(),
+			},
 		}),
 	},
 ];

@@ -9,13 +9,30 @@ import { guildOf, ids, parseBody, requireHierarchy, requirePermission, roleIdOf,
 
 const ChannelCreateBody = z.object({
 	name: z.string().min(1).max(100),
-	type: z.union([z.literal(ChannelType.GuildText), z.literal(ChannelType.GuildVoice), z.literal(ChannelType.GuildCategory), z.literal(ChannelType.GuildAnnouncement), z.literal(ChannelType.GuildForum)]).exactOptional(),
+	type: z
+		.union([
+			z.literal(ChannelType.GuildText),
+			z.literal(ChannelType.GuildVoice),
+			z.literal(ChannelType.GuildCategory),
+			z.literal(ChannelType.GuildAnnouncement),
+			z.literal(ChannelType.GuildForum),
+		])
+		.exactOptional(),
 	topic: z.string().max(1024).nullable().exactOptional(),
 	parent_id: snowflakeSchema.nullable().exactOptional(),
 	nsfw: z.boolean().exactOptional(),
 	rate_limit_per_user: z.number().int().min(0).max(21_600).exactOptional(),
 	position: z.number().int().exactOptional(),
-	permission_overwrites: z.array(z.object({ id: snowflakeSchema, type: z.enum(OverwriteType), allow: permissionsSchema.exactOptional(), deny: permissionsSchema.exactOptional() })).exactOptional(),
+	permission_overwrites: z
+		.array(
+			z.object({
+				id: snowflakeSchema,
+				type: z.enum(OverwriteType),
+				allow: permissionsSchema.exactOptional(),
+				deny: permissionsSchema.exactOptional(),
+			}),
+		)
+		.exactOptional(),
 });
 
 const RoleBody = z.object({
@@ -60,7 +77,8 @@ function limitOf(ctx: RouteContext, fallback: number, max: number): number {
 	const raw = ctx.query.get('limit');
 	if (raw === null) return fallback;
 	const value = Number(raw);
-	if (!Number.isInteger(value) || value < 1 || value > max) throw DiscordHttpError.field(['limit'], 'NUMBER_TYPE_MAX', `int value should be between 1 and ${max}.`);
+	if (!Number.isInteger(value) || value < 1 || value > max)
+		throw DiscordHttpError.field(['limit'], 'NUMBER_TYPE_MAX', `int value should be between 1 and ${max}.`);
 	return value;
 }
 
@@ -72,7 +90,15 @@ export const guildRoutes: readonly RouteDefinition[] = [
 		handler: (ctx: RouteContext): RouteResult => {
 			const guild = guildOf(ctx);
 			const withCounts = ctx.query.get('with_counts') === 'true';
-			return { status: 200, body: { ...ctx.world.guildObject(guild), ...(withCounts ? { approximate_member_count: guild.members.size, approximate_presence_count: 0 } : {}) } };
+			return {
+				status: 200,
+				body: {
+					...ctx.world.guildObject(guild),
+					...(withCounts
+						? { approximate_member_count: guild.members.size, approximate_presence_count: 0 }
+						: {}),
+				},
+			};
 		},
 	},
 	{
@@ -107,11 +133,18 @@ export const guildRoutes: readonly RouteDefinition[] = [
 			const record = ctx.world.createChannel(guild.id, {
 				name: body.name,
 				...(body.type === undefined ? {} : { type: body.type }),
-				...(body.parent_id === undefined ? {} : { parentId: body.parent_id === null ? null : ids.channel(body.parent_id) }),
+				...(body.parent_id === undefined
+					? {}
+					: { parentId: body.parent_id === null ? null : ids.channel(body.parent_id) }),
 				...(body.topic === undefined ? {} : { topic: body.topic }),
 			});
 			if (body.permission_overwrites !== undefined && 'permission_overwrites' in record.channel) {
-				record.channel.permission_overwrites = body.permission_overwrites.map((o) => ({ id: o.id, type: o.type, allow: o.allow ?? '0', deny: o.deny ?? '0' }));
+				record.channel.permission_overwrites = body.permission_overwrites.map((o) => ({
+					id: o.id,
+					type: o.type,
+					allow: o.allow ?? '0',
+					deny: o.deny ?? '0',
+				}));
 			}
 			ctx.world.audit(guild.id, AuditLogEvent.ChannelCreate, record.id, ctx.auditLogReason);
 			return { status: 201, body: record.channel };
@@ -123,7 +156,10 @@ export const guildRoutes: readonly RouteDefinition[] = [
 		handler: (ctx: RouteContext): RouteResult => {
 			const guild = guildOf(ctx);
 			requirePermission(ctx, guild.id, 'ManageChannels');
-			const body = parseBody(z.array(z.object({ id: snowflakeSchema, position: z.number().int().nullable().exactOptional() })), ctx.body);
+			const body = parseBody(
+				z.array(z.object({ id: snowflakeSchema, position: z.number().int().nullable().exactOptional() })),
+				ctx.body,
+			);
 			for (const entry of body) {
 				const record = ctx.world.channels.get(ids.channel(entry.id));
 				if (record?.guildId !== guild.id) throw DiscordHttpError.unknown('Channel');
@@ -140,7 +176,9 @@ export const guildRoutes: readonly RouteDefinition[] = [
 			const guild = guildOf(ctx);
 			const limit = limitOf(ctx, 1, 1000);
 			const after = BigInt(ctx.query.get('after') ?? '0');
-			const members = [...guild.members.values()].filter((member) => BigInt(member.user.id) > after).sort((a, b) => (BigInt(a.user.id) < BigInt(b.user.id) ? -1 : 1));
+			const members = [...guild.members.values()]
+				.filter((member) => BigInt(member.user.id) > after)
+				.sort((a, b) => (BigInt(a.user.id) < BigInt(b.user.id) ? -1 : 1));
 			return { status: 200, body: members.slice(0, limit) };
 		},
 	},
@@ -153,11 +191,19 @@ export const guildRoutes: readonly RouteDefinition[] = [
 			if (query === null) throw DiscordHttpError.field(['query'], 'BASE_TYPE_REQUIRED', 'This field is required');
 			const limit = limitOf(ctx, 1, 1000);
 			const needle = query.toLowerCase();
-			const found = [...guild.members.values()].filter((member) => member.user.username.toLowerCase().startsWith(needle) || (member.nick ?? '').toLowerCase().startsWith(needle));
+			const found = [...guild.members.values()].filter(
+				(member) =>
+					member.user.username.toLowerCase().startsWith(needle) ||
+					(member.nick ?? '').toLowerCase().startsWith(needle),
+			);
 			return { status: 200, body: found.slice(0, limit) };
 		},
 	},
-	{ method: 'GET', path: '/guilds/{guild_id}/members/{user_id}', handler: (ctx: RouteContext): RouteResult => ({ status: 200, body: memberOf(ctx, guildOf(ctx)) }) },
+	{
+		method: 'GET',
+		path: '/guilds/{guild_id}/members/{user_id}',
+		handler: (ctx: RouteContext): RouteResult => ({ status: 200, body: memberOf(ctx, guildOf(ctx)) }),
+	},
 	{
 		method: 'PUT',
 		path: '/guilds/{guild_id}/members/{user_id}',
@@ -167,7 +213,8 @@ export const guildRoutes: readonly RouteDefinition[] = [
 			const userId = userIdOf(ctx);
 			if (guild.members.has(userId)) return { status: 204 };
 			if (!ctx.world.users.has(userId)) throw DiscordHttpError.unknown('User');
-			if (ctx.world.data.bansOf(guild.id).has(userId)) throw new DiscordHttpError(403, 40007, 'The user is banned from this guild.');
+			if (ctx.world.data.bansOf(guild.id).has(userId))
+				throw new DiscordHttpError(403, 40007, 'The user is banned from this guild.');
 			return { status: 201, body: ctx.world.addMember(guild.id, userId) };
 		},
 	},
@@ -181,7 +228,8 @@ export const guildRoutes: readonly RouteDefinition[] = [
 			if (body.roles !== undefined) {
 				requirePermission(ctx, guild.id, 'ManageRoles');
 				for (const [index, role] of body.roles.entries()) {
-					if (!guild.roles.has(ids.role(role))) throw DiscordHttpError.field(['roles', index], 'ROLE_INVALID', 'Unknown role.');
+					if (!guild.roles.has(ids.role(role)))
+						throw DiscordHttpError.field(['roles', index], 'ROLE_INVALID', 'Unknown role.');
 				}
 			}
 			if (body.nick !== undefined) requirePermission(ctx, guild.id, 'ManageNicknames');
@@ -192,9 +240,16 @@ export const guildRoutes: readonly RouteDefinition[] = [
 				...(body.roles === undefined ? {} : { roles: body.roles }),
 				...(body.mute === undefined ? {} : { mute: body.mute }),
 				...(body.deaf === undefined ? {} : { deaf: body.deaf }),
-				...(body.communication_disabled_until === undefined ? {} : { communication_disabled_until: body.communication_disabled_until }),
+				...(body.communication_disabled_until === undefined
+					? {}
+					: { communication_disabled_until: body.communication_disabled_until }),
 			};
-			return updateMember(ctx, guild, updated, body.roles === undefined ? AuditLogEvent.MemberUpdate : AuditLogEvent.MemberRoleUpdate);
+			return updateMember(
+				ctx,
+				guild,
+				updated,
+				body.roles === undefined ? AuditLogEvent.MemberUpdate : AuditLogEvent.MemberRoleUpdate,
+			);
 		},
 	},
 	{
@@ -205,7 +260,12 @@ export const guildRoutes: readonly RouteDefinition[] = [
 			const member = guild.members.get(ids.user(ctx.world.botUser.id));
 			if (member === undefined) throw DiscordHttpError.unknown('Member');
 			const body = parseBody(z.object({ nick: z.string().max(32).nullable().exactOptional() }), ctx.body);
-			return updateMember(ctx, guild, { ...member, ...(body.nick === undefined ? {} : { nick: body.nick }) }, AuditLogEvent.MemberUpdate);
+			return updateMember(
+				ctx,
+				guild,
+				{ ...member, ...(body.nick === undefined ? {} : { nick: body.nick }) },
+				AuditLogEvent.MemberUpdate,
+			);
 		},
 	},
 	{
@@ -218,30 +278,43 @@ export const guildRoutes: readonly RouteDefinition[] = [
 			if (member.user.id === guild.ownerId) throw new DiscordHttpError(403, 50013, 'Missing Permissions');
 			requireHierarchy(ctx, guild, ctx.world.highestRolePosition(guild, ids.user(member.user.id)));
 			guild.members.delete(ids.user(member.user.id));
-			ctx.world.emit(GatewayDispatchEvents.GuildMemberRemove, { guild_id: guild.id, user: member.user }, guild.id);
+			ctx.world.emit(
+				GatewayDispatchEvents.GuildMemberRemove,
+				{ guild_id: guild.id, user: member.user },
+				guild.id,
+			);
 			ctx.world.audit(guild.id, AuditLogEvent.MemberKick, member.user.id, ctx.auditLogReason);
 			return { status: 204 };
 		},
 	},
-	...(['PUT', 'DELETE'] as const).map(
-		(method): RouteDefinition => ({
-			method,
-			path: '/guilds/{guild_id}/members/{user_id}/roles/{role_id}',
-			bucket: 'member-role',
-			handler: (ctx: RouteContext): RouteResult => {
-				const guild = guildOf(ctx);
-				requirePermission(ctx, guild.id, 'ManageRoles');
-				const member = memberOf(ctx, guild);
-				const role = roleOf(ctx, guild);
-				requireHierarchy(ctx, guild, role.position);
-				const roles = method === 'PUT' ? [...new Set([...member.roles, role.id])] : member.roles.filter((id) => id !== role.id);
-				updateMember(ctx, guild, { ...member, roles }, AuditLogEvent.MemberRoleUpdate);
-				return { status: 204 };
-			},
-		}),
-	),
-	{ method: 'GET', path: '/guilds/{guild_id}/roles', handler: (ctx: RouteContext): RouteResult => ({ status: 200, body: [...guildOf(ctx).roles.values()] }) },
-	{ method: 'GET', path: '/guilds/{guild_id}/roles/{role_id}', handler: (ctx: RouteContext): RouteResult => ({ status: 200, body: roleOf(ctx, guildOf(ctx)) }) },
+	...(['PUT', 'DELETE'] as const).map((method): RouteDefinition => ({
+		method,
+		path: '/guilds/{guild_id}/members/{user_id}/roles/{role_id}',
+		bucket: 'member-role',
+		handler: (ctx: RouteContext): RouteResult => {
+			const guild = guildOf(ctx);
+			requirePermission(ctx, guild.id, 'ManageRoles');
+			const member = memberOf(ctx, guild);
+			const role = roleOf(ctx, guild);
+			requireHierarchy(ctx, guild, role.position);
+			const roles =
+				method === 'PUT'
+					? [...new Set([...member.roles, role.id])]
+					: member.roles.filter((id) => id !== role.id);
+			updateMember(ctx, guild, { ...member, roles }, AuditLogEvent.MemberRoleUpdate);
+			return { status: 204 };
+		},
+	})),
+	{
+		method: 'GET',
+		path: '/guilds/{guild_id}/roles',
+		handler: (ctx: RouteContext): RouteResult => ({ status: 200, body: [...guildOf(ctx).roles.values()] }),
+	},
+	{
+		method: 'GET',
+		path: '/guilds/{guild_id}/roles/{role_id}',
+		handler: (ctx: RouteContext): RouteResult => ({ status: 200, body: roleOf(ctx, guildOf(ctx)) }),
+	},
 	{
 		method: 'POST',
 		path: '/guilds/{guild_id}/roles',
@@ -249,7 +322,10 @@ export const guildRoutes: readonly RouteDefinition[] = [
 			const guild = guildOf(ctx);
 			requirePermission(ctx, guild.id, 'ManageRoles');
 			const body = parseBody(RoleBody, ctx.body);
-			const role = ctx.world.createRole(guild.id, { name: body.name ?? 'new role', permissions: body.permissions ?? '0' });
+			const role = ctx.world.createRole(guild.id, {
+				name: body.name ?? 'new role',
+				permissions: body.permissions ?? '0',
+			});
 			const updated: APIRole = { ...role, hoist: body.hoist ?? false, mentionable: body.mentionable ?? false };
 			guild.roles.set(ids.role(role.id), updated);
 			ctx.world.audit(guild.id, AuditLogEvent.RoleCreate, role.id, ctx.auditLogReason);
@@ -266,7 +342,13 @@ export const guildRoutes: readonly RouteDefinition[] = [
 			requireHierarchy(ctx, guild, role.position);
 			const body = parseBody(RoleBody, ctx.body);
 			const updated: APIRole = {
-				...makeRole(ids.role(role.id), body.name ?? role.name, role.position, body.permissions ?? role.permissions, role.managed),
+				...makeRole(
+					ids.role(role.id),
+					body.name ?? role.name,
+					role.position,
+					body.permissions ?? role.permissions,
+					role.managed,
+				),
 				hoist: body.hoist ?? role.hoist,
 				mentionable: body.mentionable ?? role.mentionable,
 			};
@@ -300,7 +382,10 @@ export const guildRoutes: readonly RouteDefinition[] = [
 		handler: (ctx: RouteContext): RouteResult => {
 			const guild = guildOf(ctx);
 			requirePermission(ctx, guild.id, 'ManageRoles');
-			const body = parseBody(z.array(z.object({ id: snowflakeSchema, position: z.number().int().nullable().exactOptional() })), ctx.body);
+			const body = parseBody(
+				z.array(z.object({ id: snowflakeSchema, position: z.number().int().nullable().exactOptional() })),
+				ctx.body,
+			);
 			for (const entry of body) {
 				const role = guild.roles.get(ids.role(entry.id));
 				if (role === undefined) throw DiscordHttpError.unknown('Role');

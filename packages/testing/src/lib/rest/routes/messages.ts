@@ -46,9 +46,22 @@ const embed = z.looseObject({
 	description: z.string().max(4096).exactOptional(),
 	url: z.string().exactOptional(),
 	color: z.number().int().min(0).max(0xffffff).exactOptional(),
-	fields: z.array(z.looseObject({ name: z.string().min(1).max(256), value: z.string().min(1).max(1024), inline: z.boolean().exactOptional() })).max(25).exactOptional(),
+	fields: z
+		.array(
+			z.looseObject({
+				name: z.string().min(1).max(256),
+				value: z.string().min(1).max(1024),
+				inline: z.boolean().exactOptional(),
+			}),
+		)
+		.max(25)
+		.exactOptional(),
 });
-const attachmentRef = z.looseObject({ id: z.union([snowflake, z.number().int().min(0), z.string()]), filename: z.string().exactOptional(), description: z.string().max(1024).exactOptional() });
+const attachmentRef = z.looseObject({
+	id: z.union([snowflake, z.number().int().min(0), z.string()]),
+	filename: z.string().exactOptional(),
+	description: z.string().max(1024).exactOptional(),
+});
 
 /** Body of `POST /channels/{channel.id}/messages`. */
 export const MessageCreateBody = z.object({
@@ -57,8 +70,19 @@ export const MessageCreateBody = z.object({
 	tts: z.boolean().exactOptional(),
 	embeds: z.array(embed).max(10).exactOptional(),
 	allowed_mentions: z.looseObject({}).exactOptional(),
-	message_reference: z.looseObject({ message_id: snowflake, channel_id: snowflake.exactOptional(), guild_id: snowflake.exactOptional(), fail_if_not_exists: z.boolean().exactOptional(), type: z.number().int().exactOptional() }).exactOptional(),
-	components: z.array(z.looseObject({ type: z.number().int() })).max(40).exactOptional(),
+	message_reference: z
+		.looseObject({
+			message_id: snowflake,
+			channel_id: snowflake.exactOptional(),
+			guild_id: snowflake.exactOptional(),
+			fail_if_not_exists: z.boolean().exactOptional(),
+			type: z.number().int().exactOptional(),
+		})
+		.exactOptional(),
+	components: z
+		.array(z.looseObject({ type: z.number().int() }))
+		.max(40)
+		.exactOptional(),
 	sticker_ids: z.array(snowflake).max(3).exactOptional(),
 	attachments: z.array(attachmentRef).max(10).exactOptional(),
 	flags: z.number().int().exactOptional(),
@@ -72,7 +96,11 @@ export const MessageEditBody = z.object({
 	embeds: z.array(embed).max(10).nullable().exactOptional(),
 	flags: z.number().int().nullable().exactOptional(),
 	allowed_mentions: z.looseObject({}).nullable().exactOptional(),
-	components: z.array(z.looseObject({ type: z.number().int() })).max(40).nullable().exactOptional(),
+	components: z
+		.array(z.looseObject({ type: z.number().int() }))
+		.max(40)
+		.nullable()
+		.exactOptional(),
 	attachments: z.array(attachmentRef).max(10).nullable().exactOptional(),
 });
 
@@ -81,7 +109,14 @@ export function attachmentsOf(ctx: RouteContext): APIAttachment[] {
 	return ctx.files.map((file) => {
 		const id = ctx.world.ids.next('Attachment');
 		const url = `https://cdn.discordapp.com/attachments/${ctx.params.channel_id ?? '0'}/${id}/${encodeURIComponent(file.filename)}`;
-		return { id, filename: file.filename, size: file.data.length, url, proxy_url: url.replace('cdn.discordapp.com', 'media.discordapp.net'), content_type: file.contentType };
+		return {
+			id,
+			filename: file.filename,
+			size: file.data.length,
+			url,
+			proxy_url: url.replace('cdn.discordapp.com', 'media.discordapp.net'),
+			content_type: file.contentType,
+		};
 	});
 }
 
@@ -100,7 +135,10 @@ const createMessage = (ctx: RouteContext): { status: number; body: APIMessage } 
 	const body = parseBody(MessageCreateBody, ctx.body);
 	// Discord's nonce rule: with enforce_nonce, a nonce already used by the same author in the channel within the
 	// last few minutes returns that message instead of creating another.
-	const nonceKey = body.enforce_nonce === true && body.nonce !== undefined ? `${channel.id}:${ctx.world.botUser.id}:${String(body.nonce)}` : undefined;
+	const nonceKey =
+		body.enforce_nonce === true && body.nonce !== undefined
+			? `${channel.id}:${ctx.world.botUser.id}:${String(body.nonce)}`
+			: undefined;
 	const store = nonceKey === undefined ? undefined : nonceStore(ctx.world);
 	if (store !== undefined && nonceKey !== undefined) {
 		const now = Date.now();
@@ -112,7 +150,13 @@ const createMessage = (ctx: RouteContext): { status: number; body: APIMessage } 
 		}
 	}
 	const attachments = attachmentsOf(ctx);
-	const empty = (body.content ?? '') === '' && (body.embeds ?? []).length === 0 && attachments.length === 0 && (body.sticker_ids ?? []).length === 0 && (body.components ?? []).length === 0 && body.poll === undefined;
+	const empty =
+		(body.content ?? '') === '' &&
+		(body.embeds ?? []).length === 0 &&
+		attachments.length === 0 &&
+		(body.sticker_ids ?? []).length === 0 &&
+		(body.components ?? []).length === 0 &&
+		body.poll === undefined;
 	if (empty) throw new DiscordHttpError(400, JsonErrorCodes.CannotSendEmptyMessage, 'Cannot send an empty message');
 	const reference = body.message_reference;
 	let referenced: APIMessage | undefined;
@@ -132,7 +176,11 @@ const createMessage = (ctx: RouteContext): { status: number; body: APIMessage } 
 		...(reference === undefined
 			? {}
 			: {
-					messageReference: { message_id: reference.message_id, channel_id: channel.id, ...(channel.guildId === null ? {} : { guild_id: channel.guildId }) },
+					messageReference: {
+						message_id: reference.message_id,
+						channel_id: channel.id,
+						...(channel.guildId === null ? {} : { guild_id: channel.guildId }),
+					},
 					referencedMessage: referenced ?? null,
 				}),
 	});
@@ -150,7 +198,12 @@ export const messageRoutes: readonly RouteDefinition[] = [
 			const channel = channelOf(ctx);
 			assertAccess(ctx, channel);
 			const query = parseBody(
-				z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), before: snowflake.exactOptional(), after: snowflake.exactOptional(), around: snowflake.exactOptional() }),
+				z.object({
+					limit: z.coerce.number().int().min(1).max(100).default(50),
+					before: snowflake.exactOptional(),
+					after: snowflake.exactOptional(),
+					around: snowflake.exactOptional(),
+				}),
 				Object.fromEntries(ctx.query),
 			);
 			const all = [...channel.messages.values()];
@@ -158,19 +211,27 @@ export const messageRoutes: readonly RouteDefinition[] = [
 			if (query.around !== undefined) {
 				const around = BigInt(query.around);
 				const older = all.filter((message) => BigInt(message.id) <= around).slice(-Math.ceil(query.limit / 2));
-				const newer = all.filter((message) => BigInt(message.id) > around).slice(0, Math.floor(query.limit / 2));
+				const newer = all
+					.filter((message) => BigInt(message.id) > around)
+					.slice(0, Math.floor(query.limit / 2));
 				selected = [...older, ...newer];
 			} else if (query.after !== undefined) {
 				const after = BigInt(query.after);
 				selected = all.filter((message) => BigInt(message.id) > after).slice(0, query.limit);
 			} else {
 				const before = query.before === undefined ? undefined : BigInt(query.before);
-				selected = (before === undefined ? all : all.filter((message) => BigInt(message.id) < before)).slice(-query.limit);
+				selected = (before === undefined ? all : all.filter((message) => BigInt(message.id) < before)).slice(
+					-query.limit,
+				);
 			}
 			return { status: 200, body: selected.reverse() };
 		},
 	},
-	{ method: 'GET', path: '/channels/{channel_id}/messages/{message_id}', handler: (ctx: RouteContext): RouteResult => ({ status: 200, body: messageOf(ctx).message }) },
+	{
+		method: 'GET',
+		path: '/channels/{channel_id}/messages/{message_id}',
+		handler: (ctx: RouteContext): RouteResult => ({ status: 200, body: messageOf(ctx).message }),
+	},
 	{
 		method: 'PATCH',
 		path: '/channels/{channel_id}/messages/{message_id}',
@@ -191,7 +252,11 @@ export const messageRoutes: readonly RouteDefinition[] = [
 			const channel = channelOf(ctx);
 			channel.messages.set(id, edited);
 			const guild = channel.guildId === null ? undefined : ctx.world.guilds.get(channel.guildId);
-			ctx.world.emit(GatewayDispatchEvents.MessageUpdate, ctx.world.gatewayMessage(edited, guild), channel.guildId);
+			ctx.world.emit(
+				GatewayDispatchEvents.MessageUpdate,
+				ctx.world.gatewayMessage(edited, guild),
+				channel.guildId,
+			);
 			return { status: 200, body: edited };
 		},
 	},
@@ -203,7 +268,11 @@ export const messageRoutes: readonly RouteDefinition[] = [
 			const { id } = messageOf(ctx);
 			const channel = channelOf(ctx);
 			channel.messages.delete(id);
-			ctx.world.emit(GatewayDispatchEvents.MessageDelete, { id, channel_id: channel.id, ...(channel.guildId === null ? {} : { guild_id: channel.guildId }) }, channel.guildId);
+			ctx.world.emit(
+				GatewayDispatchEvents.MessageDelete,
+				{ id, channel_id: channel.id, ...(channel.guildId === null ? {} : { guild_id: channel.guildId }) },
+				channel.guildId,
+			);
 			return { status: 204 };
 		},
 	},
@@ -217,11 +286,21 @@ export const messageRoutes: readonly RouteDefinition[] = [
 			const cutoff = Date.now() - 14 * 24 * 60 * 60 * 1000;
 			body.messages.forEach((raw, index) => {
 				if (snowflakeTimestamp(uncheckedSnowflake('Message', raw)) < cutoff) {
-					throw DiscordHttpError.field(['messages', index], 'MESSAGE_BULK_DELETE_TOO_OLD', 'You can only bulk delete messages that are under 14 days old.');
+					throw DiscordHttpError.field(
+						['messages', index],
+						'MESSAGE_BULK_DELETE_TOO_OLD',
+						'You can only bulk delete messages that are under 14 days old.',
+					);
 				}
 			});
-			const ids = body.messages.map((raw) => uncheckedSnowflake('Message', raw)).filter((id) => channel.messages.delete(id));
-			ctx.world.emit(GatewayDispatchEvents.MessageDeleteBulk, { ids, channel_id: channel.id, ...(channel.guildId === null ? {} : { guild_id: channel.guildId }) }, channel.guildId);
+			const ids = body.messages
+				.map((raw) => uncheckedSnowflake('Message', raw))
+				.filter((id) => channel.messages.delete(id));
+			ctx.world.emit(
+				GatewayDispatchEvents.MessageDeleteBulk,
+				{ ids, channel_id: channel.id, ...(channel.guildId === null ? {} : { guild_id: channel.guildId }) },
+				channel.guildId,
+			);
 			return { status: 204 };
 		},
 	},

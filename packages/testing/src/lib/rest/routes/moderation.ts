@@ -7,12 +7,16 @@ import type { RouteContext, RouteDefinition, RouteResult } from '../types.js';
 import { snowflakeSchema } from './schemas.js';
 import { guildOf, ids, parseBody, requireHierarchy, requirePermission, userIdOf } from './shared.js';
 
-const BanBody = z.object({ delete_message_days: z.number().int().min(0).max(7).exactOptional(), delete_message_seconds: z.number().int().min(0).max(604_800).exactOptional() });
+const BanBody = z.object({
+	delete_message_days: z.number().int().min(0).max(7).exactOptional(),
+	delete_message_seconds: z.number().int().min(0).max(604_800).exactOptional(),
+});
 
 function ban(world: World, guild: GuildRecord, userId: ReturnType<typeof ids.user>, reason: string | undefined): void {
 	const user = world.user(userId);
 	world.data.bansOf(guild.id).set(userId, { user, reason: reason ?? null });
-	if (guild.members.delete(userId)) world.emit(GatewayDispatchEvents.GuildMemberRemove, { guild_id: guild.id, user }, guild.id);
+	if (guild.members.delete(userId))
+		world.emit(GatewayDispatchEvents.GuildMemberRemove, { guild_id: guild.id, user }, guild.id);
 	world.emit(GatewayDispatchEvents.GuildBanAdd, { guild_id: guild.id, user }, guild.id);
 	world.audit(guild.id, AuditLogEvent.MemberBanAdd, userId, reason);
 }
@@ -79,7 +83,13 @@ export const moderationRoutes: readonly RouteDefinition[] = [
 			const guild = guildOf(ctx);
 			requirePermission(ctx, guild.id, 'BanMembers');
 			requirePermission(ctx, guild.id, 'ManageGuild');
-			const body = parseBody(z.object({ user_ids: z.array(snowflakeSchema).min(1).max(200), delete_message_seconds: z.number().int().min(0).max(604_800).exactOptional() }), ctx.body);
+			const body = parseBody(
+				z.object({
+					user_ids: z.array(snowflakeSchema).min(1).max(200),
+					delete_message_seconds: z.number().int().min(0).max(604_800).exactOptional(),
+				}),
+				ctx.body,
+			);
 			const banned: string[] = [];
 			const failed: string[] = [];
 			for (const raw of body.user_ids) {
@@ -112,7 +122,8 @@ export const moderationRoutes: readonly RouteDefinition[] = [
 			);
 			let entries: APIAuditLogEntry[] = [...ctx.world.data.auditOf(guild.id)];
 			if (query.user_id !== undefined) entries = entries.filter((entry) => entry.user_id === query.user_id);
-			if (query.action_type !== undefined) entries = entries.filter((entry) => entry.action_type === query.action_type);
+			if (query.action_type !== undefined)
+				entries = entries.filter((entry) => entry.action_type === query.action_type);
 			if (query.before !== undefined) {
 				const before = BigInt(query.before);
 				entries = entries.filter((entry) => BigInt(entry.id) < before);
@@ -129,7 +140,16 @@ export const moderationRoutes: readonly RouteDefinition[] = [
 				.filter((user) => user !== undefined);
 			return {
 				status: 200,
-				body: { audit_log_entries: entries, users, webhooks: [], integrations: [], threads: [], application_commands: [], guild_scheduled_events: [], auto_moderation_rules: [] },
+				body: {
+					audit_log_entries: entries,
+					users,
+					webhooks: [],
+					integrations: [],
+					threads: [],
+					application_commands: [],
+					guild_scheduled_events: [],
+					auto_moderation_rules: [],
+				},
 			};
 		},
 	},

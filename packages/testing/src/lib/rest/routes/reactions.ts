@@ -14,8 +14,13 @@ interface Target {
 
 function parseEmoji(raw: string): { key: string; emoji: { id: string | null; name: string } } {
 	const custom = /^(?:a:)?([\w-]{1,32}):(\d{17,20})$/.exec(raw);
-	if (custom !== null) return { key: `${custom[1] ?? ''}:${custom[2] ?? ''}`, emoji: { id: custom[2] ?? null, name: custom[1] ?? '' } };
-	if (raw.length === 0 || raw.length > 32 || /[\s:]/.test(raw)) throw new DiscordHttpError(400, 10014, 'Unknown Emoji');
+	if (custom !== null)
+		return {
+			key: `${custom[1] ?? ''}:${custom[2] ?? ''}`,
+			emoji: { id: custom[2] ?? null, name: custom[1] ?? '' },
+		};
+	if (raw.length === 0 || raw.length > 32 || /[\s:]/.test(raw))
+		throw new DiscordHttpError(400, 10014, 'Unknown Emoji');
 	return { key: raw, emoji: { id: null, name: raw } };
 }
 
@@ -35,7 +40,14 @@ function summary(ctx: RouteContext, target: Target): void {
 	for (const [key, users] of reactions ?? []) {
 		if (users.size === 0) continue;
 		const { emoji } = parseEmoji(key);
-		list.push({ count: users.size, count_details: { burst: 0, normal: users.size }, me: users.has(botId), me_burst: false, burst_colors: [], emoji });
+		list.push({
+			count: users.size,
+			count_details: { burst: 0, normal: users.size },
+			me: users.has(botId),
+			me_burst: false,
+			burst_colors: [],
+			emoji,
+		});
 	}
 	const updated: APIMessage = { ...target.message };
 	if (list.length > 0) updated.reactions = list;
@@ -59,12 +71,20 @@ function usersOf(ctx: RouteContext, target: Target): Set<UserId> {
 }
 
 function base(target: Target): Record<string, unknown> {
-	return { channel_id: target.channel.id, message_id: target.message.id, ...(target.channel.guildId === null ? {} : { guild_id: target.channel.guildId }) };
+	return {
+		channel_id: target.channel.id,
+		message_id: target.message.id,
+		...(target.channel.guildId === null ? {} : { guild_id: target.channel.guildId }),
+	};
 }
 
 function remove(ctx: RouteContext, target: Target, userId: UserId): RouteResult {
 	if (usersOf(ctx, target).delete(userId)) {
-		ctx.world.emit(GatewayDispatchEvents.MessageReactionRemove, { ...base(target), user_id: userId, emoji: target.emoji, burst: false, type: 0 }, target.channel.guildId);
+		ctx.world.emit(
+			GatewayDispatchEvents.MessageReactionRemove,
+			{ ...base(target), user_id: userId, emoji: target.emoji, burst: false, type: 0 },
+			target.channel.guildId,
+		);
 		summary(ctx, target);
 	}
 	return { status: 204 };
@@ -78,17 +98,27 @@ export const reactionRoutes: readonly RouteDefinition[] = [
 		bucket: 'reactions',
 		handler: (ctx: RouteContext): RouteResult => {
 			const target = targetOf(ctx);
-			if (target.channel.guildId !== null) requirePermission(ctx, target.channel.guildId, 'AddReactions', target.channel.id);
+			if (target.channel.guildId !== null)
+				requirePermission(ctx, target.channel.guildId, 'AddReactions', target.channel.id);
 			const botId = ids.user(ctx.world.botUser.id);
 			const users = usersOf(ctx, target);
 			if (!users.has(botId)) {
 				users.add(botId);
 				summary(ctx, target);
-				const guild = target.channel.guildId === null ? undefined : ctx.world.guilds.get(target.channel.guildId);
+				const guild =
+					target.channel.guildId === null ? undefined : ctx.world.guilds.get(target.channel.guildId);
 				const member = guild?.members.get(botId);
 				ctx.world.emit(
 					GatewayDispatchEvents.MessageReactionAdd,
-					{ ...base(target), user_id: botId, emoji: target.emoji, burst: false, type: 0, message_author_id: target.message.author.id, ...(member === undefined ? {} : { member }) },
+					{
+						...base(target),
+						user_id: botId,
+						emoji: target.emoji,
+						burst: false,
+						type: 0,
+						message_author_id: target.message.author.id,
+						...(member === undefined ? {} : { member }),
+					},
 					target.channel.guildId,
 				);
 			}
@@ -107,7 +137,8 @@ export const reactionRoutes: readonly RouteDefinition[] = [
 		bucket: 'reactions',
 		handler: (ctx: RouteContext): RouteResult => {
 			const target = targetOf(ctx);
-			if (target.channel.guildId !== null) requirePermission(ctx, target.channel.guildId, 'ManageMessages', target.channel.id);
+			if (target.channel.guildId !== null)
+				requirePermission(ctx, target.channel.guildId, 'ManageMessages', target.channel.id);
 			return remove(ctx, target, userIdOf(ctx));
 		},
 	},
@@ -134,10 +165,15 @@ export const reactionRoutes: readonly RouteDefinition[] = [
 		bucket: 'reactions',
 		handler: (ctx: RouteContext): RouteResult => {
 			const target = targetOf(ctx);
-			if (target.channel.guildId !== null) requirePermission(ctx, target.channel.guildId, 'ManageMessages', target.channel.id);
+			if (target.channel.guildId !== null)
+				requirePermission(ctx, target.channel.guildId, 'ManageMessages', target.channel.id);
 			ctx.world.data.reactions.get(ids.message(target.message.id))?.delete(target.emojiKey);
 			summary(ctx, target);
-			ctx.world.emit(GatewayDispatchEvents.MessageReactionRemoveEmoji, { ...base(target), emoji: target.emoji }, target.channel.guildId);
+			ctx.world.emit(
+				GatewayDispatchEvents.MessageReactionRemoveEmoji,
+				{ ...base(target), emoji: target.emoji },
+				target.channel.guildId,
+			);
 			return { status: 204 };
 		},
 	},
@@ -156,7 +192,15 @@ export const reactionRoutes: readonly RouteDefinition[] = [
 			const updated: APIMessage = { ...message };
 			delete updated.reactions;
 			channel.messages.set(messageId, updated);
-			ctx.world.emit(GatewayDispatchEvents.MessageReactionRemoveAll, { channel_id: channel.id, message_id: messageId, ...(channel.guildId === null ? {} : { guild_id: channel.guildId }) }, channel.guildId);
+			ctx.world.emit(
+				GatewayDispatchEvents.MessageReactionRemoveAll,
+				{
+					channel_id: channel.id,
+					message_id: messageId,
+					...(channel.guildId === null ? {} : { guild_id: channel.guildId }),
+				},
+				channel.guildId,
+			);
 			return { status: 204 };
 		},
 	},

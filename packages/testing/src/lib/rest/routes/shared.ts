@@ -1,4 +1,16 @@
-import { uncheckedSnowflake, isSnowflake, type PermissionName, type ApplicationId, type CommandId, type WebhookId, type ChannelId, type GuildId, type MessageId, type RoleId, type UserId } from '@ovenjs/types';
+import {
+	uncheckedSnowflake,
+	isSnowflake,
+	type PermissionName,
+	type ApplicationId,
+	type CommandId,
+	type WebhookId,
+	type ChannelId,
+	type GuildId,
+	type MessageId,
+	type RoleId,
+	type UserId,
+} from '@ovenjs/types';
 import type { z } from 'zod';
 import type { ChannelRecord, GuildRecord } from '../../world/World.js';
 import { DiscordHttpError } from '../DiscordHttpError.js';
@@ -7,7 +19,8 @@ import type { RouteContext } from '../types.js';
 /** A path parameter that must be a snowflake; otherwise Discord's 50035 with a `NUMBER_TYPE_COERCE` error. */
 export function snowflakeParam(ctx: RouteContext, name: string): string {
 	const value = ctx.params[name] ?? '';
-	if (!isSnowflake(value)) throw DiscordHttpError.field([name], 'NUMBER_TYPE_COERCE', `Value "${value}" is not snowflake.`);
+	if (!isSnowflake(value))
+		throw DiscordHttpError.field([name], 'NUMBER_TYPE_COERCE', `Value "${value}" is not snowflake.`);
 	return value;
 }
 
@@ -64,8 +77,14 @@ export function requireHierarchy(ctx: RouteContext, guild: GuildRecord, position
 }
 
 /** `403 Missing Permissions` (50013) unless the bot has `permission` in the guild (and channel). */
-export function requirePermission(ctx: RouteContext, guildId: GuildId, permission: PermissionName, channelId?: ChannelId): void {
-	if (!ctx.world.botCan(guildId, permission, channelId)) throw new DiscordHttpError(403, 50013, 'Missing Permissions');
+export function requirePermission(
+	ctx: RouteContext,
+	guildId: GuildId,
+	permission: PermissionName,
+	channelId?: ChannelId,
+): void {
+	if (!ctx.world.botCan(guildId, permission, channelId))
+		throw new DiscordHttpError(403, 50013, 'Missing Permissions');
 }
 
 /** The guild a channel belongs to, or `400` for DM channels on guild-only routes. */

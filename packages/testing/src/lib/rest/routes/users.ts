@@ -7,7 +7,14 @@ import { snowflakeSchema } from './schemas.js';
 
 /** User routes. */
 export const userRoutes: readonly RouteDefinition[] = [
-	{ method: 'GET', path: '/users/@me', handler: ({ world }: RouteContext): RouteResult => ({ status: 200, body: { ...world.botUser, verified: true, mfa_enabled: false, locale: 'en-US', email: null } }) },
+	{
+		method: 'GET',
+		path: '/users/@me',
+		handler: ({ world }: RouteContext): RouteResult => ({
+			status: 200,
+			body: { ...world.botUser, verified: true, mfa_enabled: false, locale: 'en-US', email: null },
+		}),
+	},
 	{
 		method: 'GET',
 		path: '/users/{user_id}',
@@ -26,7 +33,15 @@ export const userRoutes: readonly RouteDefinition[] = [
 			const guilds = [...world.guilds.values()]
 				.filter((guild) => [...guild.members.keys()].some((id) => id === botId))
 				.slice(0, limit)
-				.map((guild) => ({ id: guild.id, name: guild.name, icon: null, banner: null, owner: guild.ownerId === botId, permissions: '0', features: [] }));
+				.map((guild) => ({
+					id: guild.id,
+					name: guild.name,
+					icon: null,
+					banner: null,
+					owner: guild.ownerId === botId,
+					permissions: '0',
+					features: [],
+				}));
 			return { status: 200, body: guilds };
 		},
 	},
@@ -44,8 +59,16 @@ export const selfRoutes: readonly RouteDefinition[] = [
 			return { status: 200, body: ctx.world.dmChannel(userId).channel };
 		},
 	},
-	{ method: 'GET', path: '/applications/@me', handler: (ctx: RouteContext): RouteResult => ({ status: 200, body: applicationOf(ctx) }) },
-	{ method: 'GET', path: '/oauth2/applications/@me', handler: (ctx: RouteContext): RouteResult => ({ status: 200, body: applicationOf(ctx) }) },
+	{
+		method: 'GET',
+		path: '/applications/@me',
+		handler: (ctx: RouteContext): RouteResult => ({ status: 200, body: applicationOf(ctx) }),
+	},
+	{
+		method: 'GET',
+		path: '/oauth2/applications/@me',
+		handler: (ctx: RouteContext): RouteResult => ({ status: 200, body: applicationOf(ctx) }),
+	},
 	{
 		method: 'GET',
 		path: '/users/@me/guilds/{guild_id}/member',

@@ -74,6 +74,8 @@ describe('WorkerShardingStrategy', () => {
 		const status = await manager.fetchStatus();
 		expect(status.map((s) => s.status)).toEqual(['ready', 'ready', 'ready']);
 		expect(status[0]?.skipped).toBeGreaterThanOrEqual(30);
+		// Counted by name across the thread boundary, wanted or skipped, each once (a resume replays none twice).
+		expect(status[0]?.dispatches).toMatchObject({ READY: 1, MESSAGE_CREATE: 30, TYPING_START: 30 });
 		expect(store.get(1)?.sequence).toBe(status[1]?.sequence);
 		await manager.send(2, { op: 3, d: { since: null, activities: [], status: 'online', afk: false } });
 		await until(() => gw.received.some((p) => (p as { op: number }).op === 3));

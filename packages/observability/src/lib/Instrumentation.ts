@@ -4,7 +4,7 @@ import { collectDefaultMetrics, Registry, type MetricObjectWithValues, type Metr
 import type { Client, ClientEvents, ListenerCall } from '@ovenjs/core';
 import type { RateLimitedEvent, RequestEvent, ResponseEvent, RestRequest } from '@ovenjs/rest';
 import { computeRoute } from '@ovenjs/rest/internal';
-import type { ShardStatus } from '@ovenjs/ws';
+import type { ShardSnapshot, ShardStatus } from '@ovenjs/ws';
 import { ObservabilityError } from './errors/ObservabilityError.js';
 import { DefaultMetricBuckets, MetricSet, type MetricBuckets } from './metrics/MetricSet.js';
 import { Tracing, defaultTracer } from './tracing/Tracing.js';
@@ -130,6 +130,7 @@ export class Instrumentation {
 			this.registry,
 			{ ...DefaultInstrumentOptions.buckets, ...options.buckets },
 			() => client.rest.pendingRequests,
+			() => this.refresh(),
 		);
 		const tracing = options.tracing ?? DefaultInstrumentOptions.tracing;
 		this.#tracing = new Tracing(
@@ -162,7 +163,28 @@ export class Instrumentation {
 		return this.#stopped;
 	}
 
-	/** Current totals and values (cheap: no registry collection). */
+	/**
+	 * Reads what the library counts outside the extension points: the shards' dispatch counts (the gateway counts
+	 * each dispatch as it reads its header, so an instrumented bot runs nothing extra per event). Scraping, the
+	 * dashboard and `/api/snapshot` call it; call it before {@link Instrumentation.snapshot} for current `events`.
+	 */
+	public async refresh(): Promise<void> {
+		const gateway = this.client.gateway;
+		if (gateway === undefined || this.#stopped) return;
+		let shards: readonly ShardSnapshot[];
+		try {
+			shards = await gateway.fetchStatus();
+		} catch {
+			// A gateway shutting down answers nothing: the counts stay as last read.
+			return;
+		}
+		this.#set.absorbDispatches(shards);
+	}
+
+	/**
+	 * Current totals and values (cheap: no registry collection; `events` as of the last
+	 * {@link Instrumentation.refresh}).
+	 */
 	public snapshot(): InstrumentationSnapshot {
 		const set = this.#set;
 		const shardIds = new Set<number>([...set.shardStatus.keys(), ...set.latency.keys()]);
@@ -236,12 +258,13 @@ export class Instrumentation {
 		return [...out.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 	}
 
-	/** Instrumented after `login()`: take the shards' current state (events until now are not counted). */
+	/** Instrumented after `login()`: take the shards' current state (and their dispatch counts so far). */
 	#seed(): void {
 		const gateway = this.client.gateway;
 		if (gateway === undefined) return;
 		gateway.fetchStatus().then(
 			(shards) => {
+				this.#set.absorbDispatches(shards);
 				for (const shard of shards) {
 					if (!this.#set.shardStatus.has(shard.shardId))
 						this.#set.shardStatus.set(shard.shardId, shard.status);
@@ -261,16 +284,7 @@ export class Instrumentation {
 		const label = { label: '@ovenjs/observability' };
 		const on = this.#disposers;
 
-		// Gateway.
-		on.push(
-			bus.on(
-				'gateway:afterDispatch',
-				(event) => {
-					set.countEvent(event.shardId, event.t);
-				},
-				label,
-			),
-		);
+		// Gateway (dispatches are counted by the shards: see refresh()).
 		on.push(
 			bus.on(
 				'ws:shardStatus',
@@ -309,13 +323,8 @@ export class Instrumentation {
 			bus.on(
 				'client:listener',
 				// The Client wraps each listener once (not per call): the per-call work is the timing itself.
-				(call: ListenerCall, event: string): ListenerCall => {
-					const isTraced = traced.has(event);
-					const done = (seconds: number): void => {
-						set.handlerTimings.observe(event, seconds);
-					};
-					return (...args) => tracing.runHandler(event, isTraced, call, args, done);
-				},
+				(call: ListenerCall, event: string): ListenerCall =>
+					tracing.wrapHandler(event, traced.has(event), call, set.handlerTimings.recorder(event)),
 				label,
 			),
 		);

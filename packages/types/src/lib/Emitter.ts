@@ -36,6 +36,10 @@ function abortReason(signal: { readonly reason: unknown }): Error {
 interface Entry {
 	readonly listener: Listener<readonly unknown[]>;
 	readonly once: boolean;
+	/** What a call runs: the listener, or the owner's wrapper of it (see {@link Emitter.wrapListener}). */
+	call: Listener<readonly unknown[]>;
+	/** The {@link Emitter.wrapRevision} `call` was made for. */
+	revision: number;
 }
 
 /**
@@ -52,13 +56,13 @@ export class Emitter<Events extends EventMap<Events>> {
 
 	/** Adds a listener. */
 	public on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): this {
-		this.#add(event, { listener, once: false });
+		this.#add(event, { listener, once: false, call: listener, revision: 0 });
 		return this;
 	}
 
 	/** Adds a listener that runs at most once. */
 	public once<K extends keyof Events>(event: K, listener: Listener<Events[K]>): this {
-		this.#add(event, { listener, once: true });
+		this.#add(event, { listener, once: true, call: listener, revision: 0 });
 		return this;
 	}
 
@@ -136,11 +140,16 @@ export class Emitter<Events extends EventMap<Events>> {
 	public emit<K extends keyof Events>(event: K, ...args: Events[K]): boolean {
 		const list = this.#listeners.get(event);
 		if (list === undefined) return false;
+		const revision = this.wrapRevision();
 		for (const entry of list) {
 			if (entry.once) this.#remove(event, entry);
+			if (entry.revision !== revision) {
+				entry.call = revision === 0 ? entry.listener : this.wrapListener(event, entry.listener);
+				entry.revision = revision;
+			}
 			let result: unknown;
 			try {
-				result = this.invoke(event, entry.listener, args);
+				result = entry.call(...args);
 			} catch (error) {
 				this.onListenerError(error, event, 'sync');
 				continue;
@@ -155,10 +164,17 @@ export class Emitter<Events extends EventMap<Events>> {
 	}
 
 	/**
-	 * Calls one listener. Owners override it to wrap calls (timing, tracing); the default calls it directly.
+	 * Which wrappers listeners run in: 0 (the default) calls each listener directly; any other number calls
+	 * {@link Emitter.wrapListener} once per listener and reuses its wrapper until the number changes. Owners
+	 * that wrap calls (timing, tracing) return a new number whenever the wrapping changes.
 	 */
-	protected invoke(_event: keyof Events, listener: Listener<readonly unknown[]>, args: readonly unknown[]): unknown {
-		return listener(...args);
+	protected wrapRevision(): number {
+		return 0;
+	}
+
+	/** The call that runs `listener` for `event` under the current {@link Emitter.wrapRevision}. */
+	protected wrapListener(_event: keyof Events, listener: Listener<readonly unknown[]>): Listener<readonly unknown[]> {
+		return listener;
 	}
 
 	/**

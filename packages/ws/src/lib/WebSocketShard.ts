@@ -73,6 +73,8 @@ export class WebSocketShard {
 	#attempts = 0;
 	#skipped = 0;
 	#duplicates = 0;
+	/** Dispatches received (sequence accepted), by name: what a metrics exporter reads instead of a hook per event. */
+	readonly #dispatched = new Map<string, number>();
 	readonly #identifies: number[] = [];
 	#waiters: Waiter[] = [];
 	readonly #sends: SendQueue;
@@ -115,6 +117,7 @@ export class WebSocketShard {
 			sequence: this.#sequence,
 			skipped: this.#skipped,
 			duplicates: this.#duplicates,
+			dispatches: Object.fromEntries(this.#dispatched),
 		};
 	}
 
@@ -368,6 +371,7 @@ export class WebSocketShard {
 			header.t !== 'RESUMED'
 		) {
 			if (!this.#accept(header.s)) return;
+			this.#dispatched.set(header.t, (this.#dispatched.get(header.t) ?? 0) + 1);
 			if (!this.#hooks.wants(header.t)) this.#skipped++;
 			else if (this.#hooks.forwardRaw) this.#sink.dispatch(this.id, header.t, header.s, raw, undefined);
 			else this.#sink.dispatch(this.id, header.t, header.s, raw, parsePayload(raw) ?? undefined);
@@ -438,6 +442,7 @@ export class WebSocketShard {
 		const t = payload.t;
 		if (t === null) return;
 		if (!this.#accept(payload.s)) return;
+		this.#dispatched.set(t, (this.#dispatched.get(t) ?? 0) + 1);
 		if (t === 'READY') {
 			const sessionId = stringField(payload.d, 'session_id');
 			const resumeUrl = stringField(payload.d, 'resume_gateway_url');

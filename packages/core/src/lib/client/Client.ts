@@ -37,7 +37,7 @@ import {
 } from '@ovenjs/types';
 import { Api } from '../api/generated/Api.js';
 import { ExtensionBus } from '../bus/ExtensionBus.js';
-import type { DispatchEnvelope, ListenerCall } from '../bus/points.js';
+import type { DispatchEnvelope } from '../bus/points.js';
 import type { ContextMenuCommandBuilder, SlashCommandBuilder } from '../builders/commands.js';
 import { CoreError } from '../errors/CoreError.js';
 import { composePlugins } from './ClientPlugins.js';
@@ -181,14 +181,6 @@ export class Client extends Emitter<ClientEvents> {
 	/** Plugins (`@ovenjs/plugins`): `load`, `unload`, `reload`, `list`, `get`; see `ClientOptions.plugins`. */
 	public readonly plugins: PluginManager;
 	readonly #bus: ExtensionBus;
-	/** Listeners as wrapped by `client:listener`, valid while the bus's revision is unchanged. */
-	#wrapped: {
-		readonly revision: number;
-		readonly calls: WeakMap<Listener<readonly unknown[]>, { readonly event: string; readonly call: ListenerCall }>;
-	} = {
-		revision: -1,
-		calls: new WeakMap(),
-	};
 	readonly #options: ClientOptions;
 	readonly #token: string;
 	readonly #cacheEnabled: boolean;
@@ -620,23 +612,19 @@ export class Client extends Emitter<ClientEvents> {
 	}
 
 	/**
-	 * Instrumentation (timing, tracing) wraps listeners through `client:listener`. Each listener is wrapped once
-	 * and the wrapper reused until the bus's handlers change; nobody hooked costs one lookup per call.
+	 * Instrumentation (timing, tracing) wraps listeners through `client:listener`: each listener is wrapped once
+	 * and its wrapper reused until the bus's handlers change. Nobody hooked, listeners run as they are.
 	 */
-	protected override invoke(
+	protected override wrapRevision(): number {
+		const bus = this.#bus;
+		return bus.has('client:listener') ? bus.revision + 1 : 0;
+	}
+
+	protected override wrapListener(
 		event: keyof ClientEvents,
 		listener: Listener<readonly unknown[]>,
-		args: readonly unknown[],
-	): unknown {
-		const bus = this.#bus;
-		if (!bus.has('client:listener')) return listener(...args);
-		if (this.#wrapped.revision !== bus.revision) this.#wrapped = { revision: bus.revision, calls: new WeakMap() };
-		let wrapped = this.#wrapped.calls.get(listener);
-		if (wrapped?.event !== event) {
-			wrapped = { event, call: bus.transformSync('client:listener', listener, event) };
-			this.#wrapped.calls.set(listener, wrapped);
-		}
-		return wrapped.call(...args);
+	): Listener<readonly unknown[]> {
+		return this.#bus.transformSync('client:listener', listener, event);
 	}
 
 	/**

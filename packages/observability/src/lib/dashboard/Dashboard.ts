@@ -190,6 +190,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 				return;
 			}
 			case '/api/snapshot': {
+				await instrumentation.refresh();
 				const body = JSON.stringify({
 					title: settings.title,
 					intervalMs: settings.intervalMs,
@@ -240,10 +241,12 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 		);
 	}
 	const timer = setInterval(() => {
-		const { snapshot, sample } = sampler.sample();
-		if (streams.size === 0) return;
-		const data = `event: sample\ndata: ${JSON.stringify({ snapshot, sample })}\n\n`;
-		for (const stream of streams) stream.write(data);
+		void instrumentation.refresh().then(() => {
+			const { snapshot, sample } = sampler.sample();
+			if (streams.size === 0) return;
+			const data = `event: sample\ndata: ${JSON.stringify({ snapshot, sample })}\n\n`;
+			for (const stream of streams) stream.write(data);
+		});
 	}, settings.intervalMs);
 	timer.unref();
 	const address = server.address();

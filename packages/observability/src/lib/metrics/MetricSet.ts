@@ -93,19 +93,22 @@ export class HandlerTimings {
 		this.#bounds = [...bounds].sort((a, b) => a - b);
 	}
 
-	/** Records one listener call of `event` that took `seconds`. */
-	public observe(event: string, seconds: number): void {
+	/** The recorder of `event`'s calls, resolved once per listener (no lookup per call). */
+	public recorder(event: string): (seconds: number) => void {
 		let series = this.#byEvent.get(event);
 		if (series === undefined) {
 			series = { counts: new Float64Array(this.#bounds.length + 1), sum: 0, count: 0 };
 			this.#byEvent.set(event, series);
 		}
 		const bounds = this.#bounds;
-		let bucket = 0;
-		while (bucket < bounds.length && seconds > (bounds[bucket] ?? 0)) bucket++;
-		series.counts[bucket] = (series.counts[bucket] ?? 0) + 1;
-		series.sum += seconds;
-		series.count++;
+		const target = series;
+		return (seconds) => {
+			let bucket = 0;
+			while (bucket < bounds.length && seconds > (bounds[bucket] ?? 0)) bucket++;
+			target.counts[bucket] = (target.counts[bucket] ?? 0) + 1;
+			target.sum += seconds;
+			target.count++;
+		};
 	}
 
 	/** The Prometheus histogram series (cumulative `_bucket`s with `le`, `_sum`, `_count`) named `name`. */
@@ -127,14 +130,16 @@ export class HandlerTimings {
 
 /**
  * The hot-path state of an instrumented client and the prom-client metrics it is exposed through. Gateway
- * events are counted in nested maps (no label hashing per dispatch) and copied into the counters when the
- * registry is scraped.
+ * events are counted by the shards themselves and read when the registry is scraped; the rest is kept in plain
+ * maps (no label hashing per call) and copied into the metrics on scrape.
  */
 export class MetricSet {
 	/** `shard → event → count`. */
 	public readonly events = new Map<number, Map<string, number>>();
 	/** Dispatches counted so far, all shards. */
 	public eventTotal = 0;
+	/** The shards' cumulative dispatch counts at the last {@link MetricSet.absorbDispatches}. */
+	readonly #seenDispatches = new Map<number, Map<string, number>>();
 	/** Last heartbeat round trip per shard, in ms. */
 	public readonly latency = new Map<number, number>();
 	/** Current status per shard. */
@@ -155,16 +160,27 @@ export class MetricSet {
 	/** Handler durations by event (see {@link HandlerTimings}). */
 	public readonly handlerTimings: HandlerTimings;
 
-	public constructor(registry: Registry, buckets: Required<MetricBuckets>, queueDepth: () => number) {
+	/**
+	 * @param queueDepth - REST requests waiting, read when scraped.
+	 * @param refreshEvents - Reads the shards' dispatch counts into {@link MetricSet.absorbDispatches} before the
+	 * events counter is scraped.
+	 */
+	public constructor(
+		registry: Registry,
+		buckets: Required<MetricBuckets>,
+		queueDepth: () => number,
+		refreshEvents: () => Promise<void>,
+	) {
 		this.handlerTimings = new HandlerTimings(buckets.handler);
 		const registers = [registry];
 		const events = this.events;
 		new Counter({
 			name: 'ovenjs_gateway_events_total',
-			help: 'Gateway dispatches handled, by shard and dispatch name.',
+			help: 'Gateway dispatches received, by shard and dispatch name.',
 			labelNames: ['shard', 'event'],
 			registers,
-			collect() {
+			async collect() {
+				await refreshEvents();
 				this.reset();
 				for (const [shard, byEvent] of events)
 					for (const [event, count] of byEvent) this.inc({ shard: String(shard), event }, count);
@@ -310,14 +326,31 @@ export class MetricSet {
 	}
 
 	/** Counts one dispatch (the hot path: two map lookups, no allocation after the first of a kind). */
-	public countEvent(shard: number, event: string): void {
-		this.eventTotal++;
-		let byEvent = this.events.get(shard);
-		if (byEvent === undefined) {
-			byEvent = new Map();
-			this.events.set(shard, byEvent);
+	/**
+	 * Folds the shards' dispatch counts (cumulative per shard, see `ShardSnapshot.dispatches`) into the events
+	 * counter: only the growth since the last read is added, and a shard whose counts went down was created anew
+	 * (a reshard), so its counts are taken whole. Nothing runs per dispatch: the gateway counts as it reads headers.
+	 */
+	public absorbDispatches(
+		shards: readonly { readonly shardId: number; readonly dispatches: Readonly<Record<string, number>> }[],
+	): void {
+		for (const { shardId, dispatches } of shards) {
+			let byEvent = this.events.get(shardId);
+			if (byEvent === undefined) {
+				byEvent = new Map();
+				this.events.set(shardId, byEvent);
+			}
+			const seen = this.#seenDispatches.get(shardId);
+			const renewed = seen !== undefined && [...seen].some(([event, count]) => (dispatches[event] ?? 0) < count);
+			const base = seen === undefined || renewed ? new Map<string, number>() : seen;
+			for (const [event, count] of Object.entries(dispatches)) {
+				const growth = count - (base.get(event) ?? 0);
+				if (growth <= 0) continue;
+				byEvent.set(event, (byEvent.get(event) ?? 0) + growth);
+				this.eventTotal += growth;
+			}
+			this.#seenDispatches.set(shardId, new Map(Object.entries(dispatches)));
 		}
-		byEvent.set(event, (byEvent.get(event) ?? 0) + 1);
 	}
 
 	/** Adds one to a plain counter map. */

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
 import {
 	ProxyTracerProvider,
 	SpanKind,
@@ -55,8 +56,12 @@ export class Tracing {
 
 	/** The tracer, when spans should be made now. */
 	get #tracer(): Tracer | undefined {
+		return this.#tracerAt(performance.now());
+	}
+
+	/** {@link Tracing.#tracer} for a caller that already read the clock (`now`, from `performance.now()`). */
+	#tracerAt(now: number): Tracer | undefined {
 		if (!this.#global || this.#configured === undefined) return this.#configured;
-		const now = performance.now();
 		if (now - this.#checkedAt > 1_000) {
 			this.#checkedAt = now;
 			const provider = trace.getTracerProvider();
@@ -84,36 +89,34 @@ export class Tracing {
 	}
 
 	/**
-	 * Runs a listener call inside a span named `ovenjs <event>` and calls `done(seconds, error)` when it settled
-	 * (for a promise, when the promise settled). Returns what the listener returned.
+	 * Wraps a listener once: each call is timed and `done(seconds)` called when it settled (for a promise, when the
+	 * promise settled); a `traced` event's calls also run inside a span named `ovenjs <event>` while an SDK
+	 * records. The untraced wrapper does nothing but read the clock twice, since it runs on every dispatch.
 	 */
-	public runHandler(
+	public wrapHandler(
 		event: string,
 		traced: boolean,
 		call: (...args: readonly unknown[]) => unknown,
+		done: (seconds: number) => void,
+	): (...args: readonly unknown[]) => unknown {
+		if (!traced) return (...args) => runTimed(call, args, done, performance.now());
+		return (...args) => {
+			const started = performance.now();
+			const tracer = this.#tracerAt(started);
+			return tracer === undefined
+				? runTimed(call, args, done, started)
+				: this.#runInSpan(tracer, event, call, args, done, started);
+		};
+	}
+
+	#runInSpan(
+		tracer: Tracer,
+		event: string,
+		call: (...args: readonly unknown[]) => unknown,
 		args: readonly unknown[],
 		done: (seconds: number) => void,
+		started: number,
 	): unknown {
-		const started = performance.now();
-		const tracer = traced ? this.#tracer : undefined;
-		if (tracer === undefined) {
-			let result: unknown;
-			try {
-				result = call(...args);
-			} catch (error) {
-				done((performance.now() - started) / 1000);
-				throw error;
-			}
-			if (isPromiseLike(result)) {
-				const finish = (): void => {
-					done((performance.now() - started) / 1000);
-				};
-				result.then(finish, finish);
-			} else {
-				done((performance.now() - started) / 1000);
-			}
-			return result;
-		}
 		const span = tracer.startSpan(
 			`ovenjs ${event}`,
 			{ kind: SpanKind.CONSUMER, attributes: { 'ovenjs.event': event } },
@@ -265,4 +268,29 @@ export class Tracing {
 /** The tracer used when none is given: the global provider's (a no-op until an SDK is registered). */
 export function defaultTracer(version: string): Tracer {
 	return trace.getTracer(TRACER_NAME, version);
+}
+
+/** Calls `call(...args)` that started at `started` and reports its duration when it settled. */
+function runTimed(
+	call: (...args: readonly unknown[]) => unknown,
+	args: readonly unknown[],
+	done: (seconds: number) => void,
+	started: number,
+): unknown {
+	let result: unknown;
+	try {
+		result = call(...args);
+	} catch (error) {
+		done((performance.now() - started) / 1000);
+		throw error;
+	}
+	if (isPromiseLike(result)) {
+		const finish = (): void => {
+			done((performance.now() - started) / 1000);
+		};
+		result.then(finish, finish);
+	} else {
+		done((performance.now() - started) / 1000);
+	}
+	return result;
 }

@@ -348,6 +348,7 @@ export class WorkerShardingStrategy implements ShardingStrategy {
 						sequence: null,
 						skipped: 0,
 						duplicates: 0,
+						dispatches: {},
 					}));
 				if (handle.exited) return failed();
 				try {

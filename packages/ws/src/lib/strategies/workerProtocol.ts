@@ -152,7 +152,9 @@ function isSnapshot(value: unknown): value is ShardSnapshot {
 		typeof value.latency === 'number' &&
 		(value.sequence === null || typeof value.sequence === 'number') &&
 		typeof value.skipped === 'number' &&
-		typeof value.duplicates === 'number'
+		typeof value.duplicates === 'number' &&
+		isRecord(value.dispatches) &&
+		Object.values(value.dispatches).every((count) => typeof count === 'number')
 	);
 }
 

@@ -146,4 +146,9 @@ export interface ShardSnapshot {
 	readonly skipped: number;
 	/** Duplicate dispatches (sequence already seen) that were dropped. */
 	readonly duplicates: number;
+	/**
+	 * Dispatches this shard received since it was created, by name (wanted or skipped; duplicates excluded): a
+	 * metrics exporter reads these when scraped instead of hooking every dispatch.
+	 */
+	readonly dispatches: Readonly<Record<string, number>>;
 }

@@ -3,6 +3,7 @@ import { asChannelId, asMessageId, asUserId } from '@ovenjs/types';
 import { EntityCache } from '@ovenjs/cache';
 import { RoleListPool } from '../src/lib/entities/RoleListPool.js';
 import { StringArena } from '../src/lib/entities/StringArena.js';
+import { splitSnowflake } from '../src/lib/entities/SnowflakeTable.js';
 
 const guildId = '290926798999357249';
 const channelId = asChannelId('290926798999357250');
@@ -138,9 +139,57 @@ describe('EntityCache message cache', () => {
 		expect(rejected).toEqual(['MESSAGE_CREATE', 'MESSAGE_CREATE']);
 		expect(() => new EntityCache({ validation: 'sometimes' as never })).toThrow(/validation/);
 	});
+
+	it("'checked' (the client's mode) trusts a message the caller checked, and still checks objects nested in a guild", () => {
+		const rejected: string[] = [];
+		const cache = cacheWithGuild({ validation: 'checked', onInvalidPayload: (event) => void rejected.push(event) });
+		const payload = message(1);
+		cache.ingest('MESSAGE_CREATE', payload);
+		// Stored as received: no second shape check, no copy.
+		expect(cache.message(channelId, asMessageId(String(payload.id)))).toBe(payload);
+		// A MESSAGE_UPDATE of an unknown message (created from it) is the cache's own to check.
+		cache.ingest('MESSAGE_UPDATE', { ...message(2), author: {} });
+		expect(rejected).toEqual(['MESSAGE_UPDATE']);
+		cache.ingest('GUILD_ROLE_CREATE', { guild_id: cache.guildIds()[0], role: { id: 'not a snowflake' } });
+		expect(rejected).toEqual(['MESSAGE_UPDATE', 'GUILD_ROLE_CREATE']);
+	});
 });
 
 describe('compact helpers on the message hot path', () => {
+	it('splitSnowflake agrees with BigInt on every length, bound and malformed input', () => {
+		const out = new Uint32Array(2);
+		const cases = ['0', '1', '4294967295', '4294967296', '175928847299117063', '18446744073709551615'];
+		let seed = 7;
+		for (let i = 0; i < 2_000; i++) {
+			let id = '';
+			const length = 1 + (i % 20);
+			for (let j = 0; j < length; j++) {
+				seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+				id += String(seed % 10);
+			}
+			cases.push(id);
+		}
+		for (const id of cases) {
+			const value = BigInt(id);
+			if (value >= 1n << 64n) {
+				expect(splitSnowflake(id, out), id).toBe(false);
+				continue;
+			}
+			expect(splitSnowflake(id, out), id).toBe(true);
+			expect([out[0], out[1]], id).toEqual([Number(value & 0xffff_ffffn), Number(value >> 32n)]);
+		}
+		for (const bad of [
+			'',
+			'18446744073709551616',
+			'99999999999999999999',
+			'123456789012345678901',
+			'12a4',
+			'-1',
+			' 1',
+		])
+			expect(splitSnowflake(bad, out), bad).toBe(false);
+	});
+
 	it('StringArena.equals compares ASCII in place and falls back to decoding for other text', () => {
 		const arena = new StringArena(16);
 		const ascii = arena.add('Nelly');

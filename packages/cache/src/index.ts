@@ -53,6 +53,7 @@ export type {
 	EntityCacheLimits,
 	EntityCacheOptions,
 	EntityCacheSweepers,
+	EntityCacheValidation,
 	SweeperOptions,
 } from './lib/entities/EntityCacheOptions.js';
 export type { EntitySweeper } from './lib/entities/EntitySweeper.js';

@@ -107,6 +107,7 @@ export {
 	ModelSchemas,
 	parsePayload,
 	hasModelShape,
+	uncheckedModel,
 	describeIssues,
 	setValidationMode,
 	getValidationMode,

@@ -351,6 +351,15 @@ export function hasModelShape<N extends ModelName>(name: N, value: unknown): val
 	return isFields(value) && MODEL_SHAPES[name].check(value);
 }
 
+/**
+ * Types `raw` as model `name` without checking it again: only for a payload its caller has already checked with
+ * {@link parsePayload} or the same {@link hasModelShape} (as `@ovenjs/core`'s client does for every dispatch before
+ * its cache sees it), so a hot path does not check one payload twice.
+ */
+export function uncheckedModel<N extends ModelName>(name: N, raw: Record<string, unknown>): Model<N> {
+	return isModel(name, raw) ? raw : parsePayload(name, raw, 'off');
+}
+
 /** The schema produced it: the generic link between a schema's output and `Model<N>` that TS cannot see. */
 function isModel<N extends ModelName>(_name: N, _value: unknown): _value is Model<N> {
 	return true;

@@ -1,4 +1,7 @@
 import type { ExtensionPointEmitter, ValidationMode } from '@ovenjs/types';
+
+/** {@link EntityCacheOptions.validation}: a `ValidationMode`, or `'checked'` for dispatches checked by the caller. */
+export type EntityCacheValidation = ValidationMode | 'checked';
 import type { Channel, Emoji, Guild, Message, Role } from '@ovenjs/types';
 import type { MemberProperty } from './MemberTable.js';
 import type { UserProperty } from './UserTable.js';
@@ -102,11 +105,13 @@ export interface EntityCacheOptions {
 	/** Periodic sweepers. @defaultValue none */
 	readonly sweepers?: EntityCacheSweepers;
 	/**
-	 * How payloads are validated before they are cached (see `ValidationMode` in `@ovenjs/types`). `@ovenjs/core`'s
-	 * client passes `'off'`: it checks every dispatch itself before the cache sees it.
+	 * How payloads are validated before they are cached: a `ValidationMode` of `@ovenjs/types`, or `'checked'`: the
+	 * caller checked each dispatch's own payload already (`@ovenjs/core`'s client does, with the same shapes, before
+	 * the cache sees it), so the cache does not check a message twice; objects nested in a dispatch (a guild's
+	 * roles, channels and emojis) still get the shape check of `'off'`.
 	 * @defaultValue the process-wide mode (`getValidationMode()`, `'sampled'` unless changed)
 	 */
-	readonly validation?: ValidationMode;
+	readonly validation?: EntityCacheValidation;
 	/** Called for a dispatch whose data cannot be ingested (it is skipped). @defaultValue none */
 	readonly onInvalidPayload?: (event: string, error: unknown) => void;
 	/**

@@ -37,9 +37,12 @@ export function arr(record: Record<string, unknown>, key: string): readonly unkn
 	return isArray(value) ? value : [];
 }
 
-/** Whether the field `key` is present (even if `null`). */
+/**
+ * Whether the field `key` is present (even if `null`). JSON has no `undefined`, so a field set to `undefined` counts
+ * as absent; a property read is several times cheaper than `Object.hasOwn` on the per-message path.
+ */
 export function has(record: Record<string, unknown>, key: string): boolean {
-	return Object.hasOwn(record, key);
+	return record[key] !== undefined;
 }
 
 function isArray(value: unknown): value is readonly unknown[] {

@@ -224,7 +224,7 @@ export class Client extends Emitter<ClientEvents> {
 		this.#cacheEnabled = options.cache !== false;
 		// Dispatches reach the cache after the client's validator checked them: no second validation there.
 		this.cache = new EntityCache(
-			options.cache === false ? { flags: 0 } : { ...options.cache, emitter: bus, validation: 'off' },
+			options.cache === false ? { flags: 0 } : { ...options.cache, emitter: bus, validation: 'checked' },
 		);
 		this.pipeline = new EventPipeline(bus);
 		this.state = stateOf(options.state, bus);

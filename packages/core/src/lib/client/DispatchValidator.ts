@@ -75,7 +75,7 @@ const guildMember: DispatchRule = {
  * The dispatches the client or its entity cache read, by event name. Others are passed on unchecked: nothing in
  * the client reads them (a `raw` listener gets `unknown` and validates what it uses).
  */
-const RULES: Readonly<Record<string, DispatchRule>> = {
+const RULE_TABLE: Readonly<Record<string, DispatchRule>> = {
 	READY: {
 		schema: ReadySchema,
 		shape: (d) =>
@@ -150,6 +150,9 @@ const RULES: Readonly<Record<string, DispatchRule>> = {
 	},
 };
 
+/** {@link RULE_TABLE} as a map: one hash lookup per dispatch (gateway names are fresh strings, never interned). */
+const RULES: ReadonlyMap<string, DispatchRule> = new Map(Object.entries(RULE_TABLE));
+
 /** The outcome of {@link DispatchValidator.check}: `undefined` when the dispatch may be used, else why not. */
 export type DispatchRejection = TypesError | undefined;
 
@@ -184,7 +187,7 @@ export class DispatchValidator {
 
 	/** Checks one dispatch; returns `undefined` when it may be used, or the error describing why not. */
 	public check(event: DispatchEnvelope): DispatchRejection {
-		const rule = RULES[event.t];
+		const rule = RULES.get(event.t);
 		if (rule === undefined) return undefined;
 		const mode = this.#mode;
 		const d = event.d;

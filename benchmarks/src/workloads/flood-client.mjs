@@ -9,7 +9,6 @@
 //   discord.js 14 Client), discordjs-ws (@discordjs/ws), ceiling (ws + JSON.parse), socket (ws, frames counted:
 //   the mock's and the socket's own limit). NODE_ENV comes from the runner.
 // In `typing` the flood is TYPING_START, which no subject listens to, followed by one MESSAGE_CREATE that ends it.
-import { fetch } from 'undici';
 import { hideModule, importOven, reportResult, reportUnavailable } from '../lib/child.mjs';
 import { connectBare } from '../lib/bare-gateway.mjs';
 import { cpuMs, peakRss } from '../lib/proc.mjs';
@@ -113,6 +112,7 @@ if (subject === 'ceiling' || subject === 'socket') {
 			intents: INTENTS,
 			compression: compress ? 'zlib-stream' : null,
 			fetchGatewayInformation: async () => {
+				const { fetch } = await import('undici');
 				const response = await fetch(`${info.apiBase}/v10/gateway/bot`, {
 					headers: { authorization: `Bot ${info.token}` },
 				});

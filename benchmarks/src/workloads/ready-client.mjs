@@ -1,7 +1,6 @@
 // Ready workload, client side: login → every guild received and every guild's members cached, either fetched
 // with op 8 (`op8`) or received in GUILD_CREATE (`guild`, large_threshold 250); then heap after GC and RSS.
 // Usage: ready-client.mjs <ovenjs|discordjs|ceiling> <op8|guild>  (mock in MOCK_INFO)
-import { fetch } from 'undici';
 import { hideModule, importOven, memoryAfterGc, reportResult, reportUnavailable } from '../lib/child.mjs';
 import { connectBare } from '../lib/bare-gateway.mjs';
 import { cpuMs, peakRss } from '../lib/proc.mjs';
@@ -47,7 +46,9 @@ if (subject === 'ceiling') {
 	let guildsDone = 0;
 	let members = 0;
 	begin();
-	// A login starts by asking where the gateway is, as every client does.
+	// A login starts by asking where the gateway is, as every client does. undici is imported here, not at the top:
+	// a library's subject must not carry modules it does not load itself in its measured heap.
+	const { fetch } = await import('undici');
 	const gateway = await (
 		await fetch(`${info.apiBase}/v10/gateway/bot`, { headers: { authorization: `Bot ${info.token}` } })
 	).json();

@@ -4,6 +4,7 @@ import { EntityCache } from '@ovenjs/cache';
 import { RoleListPool } from '../src/lib/entities/RoleListPool.js';
 import { StringArena } from '../src/lib/entities/StringArena.js';
 import { splitSnowflake } from '../src/lib/entities/SnowflakeTable.js';
+import { time } from '../src/lib/entities/payload.js';
 
 const guildId = '290926798999357249';
 const channelId = asChannelId('290926798999357250');
@@ -156,6 +157,24 @@ describe('EntityCache message cache', () => {
 });
 
 describe('compact helpers on the message hot path', () => {
+	it('time() reads Discord timestamps without Date.parse and agrees with it on anything else', () => {
+		let seed = 11;
+		const next = (n: number): number => {
+			seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+			return seed % n;
+		};
+		const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+		const fractions = ['', '.', '.7', '.123', '.123456', '.999999999'];
+		const zones = ['Z', '+00:00', '+01:00', '', 'z', '-00:00', '+00:0'];
+		for (let i = 0; i < 5_000; i++) {
+			const text = `${pad(1990 + next(60), 4)}-${pad(next(14), 2)}-${pad(next(33), 2)}T${pad(next(26), 2)}:${pad(next(62), 2)}:${pad(next(62), 2)}${fractions[next(fractions.length)] ?? ''}${zones[next(zones.length)] ?? ''}`;
+			const parsed = Date.parse(text);
+			expect(time(text), text).toBe(Number.isNaN(parsed) ? null : parsed);
+		}
+		expect(time('2024-03-01T12:00:00.123456+00:00')).toBe(Date.UTC(2024, 2, 1, 12, 0, 0, 123));
+		expect(time(null)).toBeNull();
+	});
+
 	it('splitSnowflake agrees with BigInt on every length, bound and malformed input', () => {
 		const out = new Uint32Array(2);
 		const cases = ['0', '1', '4294967295', '4294967296', '175928847299117063', '18446744073709551615'];

@@ -177,8 +177,12 @@ export abstract class SnowflakeTable {
 		}
 	}
 
+	/**
+	 * Grows the columns by half while the table is small, by a quarter past 4,096 rows: a large table (every user of
+	 * a bot) then carries at most a quarter of unused rows (an eighth on average) for one more copy now and then.
+	 */
 	private grow(): void {
-		const capacity = Math.ceil(this.capacity * 1.5);
+		const capacity = Math.ceil(this.capacity * (this.capacity < 4_096 ? 1.5 : 1.25));
 		const lo = new Uint32Array(capacity);
 		lo.set(this.idLo);
 		const hi = new Uint32Array(capacity);

@@ -1,5 +1,7 @@
 import { redactSecrets, type ExtensionPointEmitter, type Emitter, isRecord } from '@ovenjs/types';
 import type { Dispatcher, Pool } from 'undici';
+// undici's `request` on its own (see REST.ts: its entry point, which would install it on every dispatcher, is not loaded).
+import requestOn from 'undici/lib/api/api-request.js';
 import { DiscordAPIError } from '../errors/DiscordAPIError.js';
 import { HTTPError } from '../errors/HTTPError.js';
 import { MaybeAppliedError, type MaybeAppliedReason } from '../errors/MaybeAppliedError.js';
@@ -375,7 +377,7 @@ export class RequestManager implements QueueHost {
 		let body: Body;
 		try {
 			try {
-				response = await this.#pool.request({
+				response = await requestOn.call(this.#pool, {
 					path: request.path,
 					method: request.method,
 					headers: request.headers,

@@ -1,6 +1,6 @@
 import { Blob } from 'node:buffer';
 import { buffer } from 'node:stream/consumers';
-import { FormData } from 'undici';
+import type { FormData } from 'undici';
 import { RestError } from '../errors/RestError.js';
 import type { QueryInput, RawFile } from '../RESTOptions.js';
 import type { RateLimitResponse } from '../interfaces/RateLimitStore.js';
@@ -56,7 +56,9 @@ async function toBlob(file: RawFile): Promise<Blob> {
 
 /** Builds the multipart body: `payload_json` plus one part per file (streams are buffered so retries can resend). */
 export async function buildFormData(files: readonly RawFile[], body: unknown): Promise<FormData> {
-	const form = new FormData();
+	// Loaded on the first upload: the rest of undici stays out of a client that never sends a file.
+	const { FormData: UndiciFormData } = await import('undici');
+	const form = new UndiciFormData();
 	for (const [index, file] of files.entries()) {
 		if (typeof file.name !== 'string' || file.name === '') {
 			throw RestError.of('REST_INVALID_FILE', [

@@ -44,6 +44,32 @@ describe('StateStore', () => {
 		expect(store.get().round).toBe(expected);
 	});
 
+	it('set() of a primitive (done without immer) leaves the same state, patches, history and undo as a recipe', async () => {
+		const fast = new StateStore(initial(), { historyLimit: 10 });
+		const drafted = new StateStore(initial(), { historyLimit: 10 });
+		await Promise.all([fast.ready, drafted.ready]);
+		const seen: StateChange[] = [];
+		fast.subscribe('guilds.123.settings.prefix', (_now, _before, change) => void seen.push(change));
+		const before = fast.get();
+		await fast.set('guilds.123.settings.prefix', '?', 'prefix');
+		await fast.set('guilds.123.settings.locale', 'de', 'locale');
+		await fast.set('round', 1, 'unchanged');
+		await drafted.update((draft) => void (draft.guilds['123']!.settings.prefix = '?'), 'prefix');
+		await drafted.update((draft) => void (draft.guilds['123']!.settings.locale = 'de'), 'locale');
+		await drafted.update((draft) => void (draft.round = 1), 'unchanged');
+		expect(fast.get()).toEqual(drafted.get());
+		expect(Object.isFrozen(fast.get().guilds['123']?.settings)).toBe(true);
+		expect(fast.get().scores).toBe(before.scores);
+		const strip = (store: StateStore<Scores>): unknown =>
+			store.history.entries.map(({ patches, inverse, meta }) => ({ patches, inverse, meta }));
+		expect(strip(fast)).toEqual(strip(drafted));
+		expect(seen.map((change) => change.paths)).toEqual([[['guilds', '123', 'settings', 'prefix']]]);
+		expect(fast.undo()).toBe(true);
+		expect(drafted.undo()).toBe(true);
+		expect(fast.get()).toEqual(drafted.get());
+		expect(fast.get().guilds['123']?.settings).toEqual({ prefix: '?' });
+	});
+
 	it('sets and selects by dot and tuple paths, and refuses paths whose parents are missing', async () => {
 		const store = new StateStore(initial());
 		await store.set('guilds.123.settings.prefix', '?', { who: 'u1', why: 'prefix command' });

@@ -5,7 +5,7 @@ import { History } from './history/History.js';
 import type { ChangeMeta, ChangeOrigin, HistoryEntry, StateSnapshot } from './history/types.js';
 import { assertNoSharedReferences, coalescePatches, patchBytes } from './patches.js';
 import { formatPath, overlaps, readPath, toSegments, writePath } from './paths/paths.js';
-import type { PathArray, PathValue, TuplePathValue, ValidPath, ValidTuplePath } from './paths/types.js';
+import type { PathArray, PathKey, PathValue, TuplePathValue, ValidPath, ValidTuplePath } from './paths/types.js';
 import { StateNamespace } from './StateNamespace.js';
 import { DefaultStateStoreOptions, type StateStoreOptions } from './StateStoreOptions.js';
 import { Persister } from './storage/Persister.js';
@@ -295,9 +295,66 @@ export class StateStore<S extends object> {
 		value: PathValue<S, P>,
 		meta?: string | ChangeMeta,
 	): Promise<DeepReadonly<S>> {
-		return this.update((draft) => {
-			writePath(draft, toSegments(path), value, path);
-		}, meta);
+		let segments: PathKey[];
+		try {
+			segments = toSegments(path);
+		} catch (error) {
+			return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+		}
+		return (
+			this.#setPrimitive(segments, value, meta) ??
+			this.update((draft) => {
+				writePath(draft, segments, value, path);
+			}, meta)
+		);
+	}
+
+	/**
+	 * `set` of a primitive under plain objects, without immer: the objects on the path are copied and frozen, and the
+	 * patches are the ones `produceWithPatches` would make (`replace`, or `add` with a `remove` inverse). A bot's most
+	 * common change (a prefix, a counter) then costs a few copies instead of a draft. `undefined` when the change
+	 * needs the general path (queued changes, a `state:beforeUpdate` handler, sets, arrays or objects on the way, an
+	 * object value, a missing parent).
+	 */
+	#setPrimitive(
+		segments: readonly PathKey[],
+		value: unknown,
+		meta: string | ChangeMeta | undefined,
+	): Promise<DeepReadonly<S>> | undefined {
+		if (this.#destroyed || !this.#started || this.#queued !== 0 || segments.length === 0) return undefined;
+		if (this.#options.emitter?.has('state:beforeUpdate') === true || this.#engine?.hasSets === true)
+			return undefined;
+		if (value !== null && typeof value === 'object') return undefined;
+		if (typeof value === 'function' || value === undefined) return undefined;
+		const nodes: Record<string, unknown>[] = [];
+		let node: unknown = this.#state;
+		for (const key of segments) {
+			if (!isPlainRecord(node) || typeof key !== 'string' || UNSAFE_KEYS.has(key)) return undefined;
+			nodes.push(node);
+			node = node[key];
+		}
+		const leaf = segments[segments.length - 1];
+		const parent = nodes[nodes.length - 1];
+		if (typeof leaf !== 'string' || parent === undefined) return undefined;
+		const existed = Object.hasOwn(parent, leaf);
+		if (existed && Object.is(node, value)) return Promise.resolve(this.get());
+		let copy: unknown = value;
+		for (let i = nodes.length - 1; i >= 0; i--) {
+			const key = segments[i];
+			const original = nodes[i];
+			if (typeof key !== 'string' || original === undefined) return undefined;
+			copy = Object.freeze({ ...original, [key]: copy });
+		}
+		if (!isState<S>(copy, this.#state)) return undefined;
+		const path = [...segments];
+		const patches: Patch[] = [{ op: existed ? 'replace' : 'add', path, value }];
+		const inverse: Patch[] = existed ? [{ op: 'replace', path, value: node }] : [{ op: 'remove', path }];
+		try {
+			this.#commit(copy, patches, inverse, metaOf(meta), 'update', true);
+		} catch (error) {
+			return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+		}
+		return Promise.resolve(this.get());
 	}
 
 	/** Sets the value at a tuple path (`['guilds', guildId, 'settings', 'prefix']`). */
@@ -840,4 +897,19 @@ export class StateStore<S extends object> {
 	#readonly<T>(state: T): DeepReadonly<T> {
 		return isFrozenView<T>(state) ? state : this.#readonly(freeze(state, true));
 	}
+}
+
+/** Keys `set`'s fast path leaves to immer (which guards them): a spread would make them own properties. */
+const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** A plain object (not an array, a `Map`, a `Set` or a class instance): what `set`'s fast path copies with a spread. */
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+	if (typeof value !== 'object' || value === null) return false;
+	const proto: unknown = Object.getPrototypeOf(value);
+	return proto === Object.prototype || proto === null;
+}
+
+/** A copy of the state made by `set`'s fast path: the root it copied was the state, so it has the state's type. */
+function isState<S>(_copy: unknown, _from: S): _copy is S {
+	return true;
 }

@@ -13,12 +13,14 @@ export const MEMBERS_PER_CHUNK = 1000;
  * nonce, and a `RATE_LIMITED` dispatch when the same guild is asked again within the cooldown (`memberRequestCooldownMs`).
  */
 export class MemberChunker {
-	private readonly lastRequest = new Map<string, number>();
+	readonly #lastRequest = new Map<string, number>();
+	readonly #world: World;
+	readonly #cooldownMs: number;
 
-	public constructor(
-		private readonly world: World,
-		private readonly cooldownMs: number,
-	) {}
+	public constructor(world: World, cooldownMs: number) {
+		this.#world = world;
+		this.#cooldownMs = cooldownMs;
+	}
 
 	/** Handles one request; returns a close code when the request is invalid, else `undefined`. */
 	public async handle(
@@ -36,27 +38,27 @@ export class MemberChunker {
 			const guildId: GuildId = uncheckedSnowflake('Guild', rawGuildId);
 			const key = `${session.id}:${guildId}`;
 			const now = Date.now();
-			const last = this.lastRequest.get(key);
-			if (last !== undefined && now - last < this.cooldownMs) {
+			const last = this.#lastRequest.get(key);
+			if (last !== undefined && now - last < this.#cooldownMs) {
 				await session.dispatch(GatewayDispatchEvents.RateLimited, {
 					opcode: GatewayOpcodes.RequestGuildMembers,
-					retry_after: (last + this.cooldownMs - now) / 1000,
+					retry_after: (last + this.#cooldownMs - now) / 1000,
 					meta: { guild_id: guildId, ...(request.nonce === undefined ? {} : { nonce: request.nonce }) },
 				});
 				continue;
 			}
-			this.lastRequest.set(key, now);
-			await this.sendChunks(session, guildId, request);
+			this.#lastRequest.set(key, now);
+			await this.#sendChunks(session, guildId, request);
 		}
 		return undefined;
 	}
 
-	private async sendChunks(
+	async #sendChunks(
 		session: GatewaySession,
 		guildId: GuildId,
 		request: z.output<typeof RequestGuildMembersSchema>,
 	): Promise<void> {
-		const guild = this.world.guilds.get(guildId);
+		const guild = this.#world.guilds.get(guildId);
 		const all = guild === undefined ? [] : [...guild.members.values()];
 		let members = all;
 		const notFound: string[] = [];
@@ -98,6 +100,6 @@ export class MemberChunker {
 
 	/** Forgets cooldowns (tests). */
 	public reset(): void {
-		this.lastRequest.clear();
+		this.#lastRequest.clear();
 	}
 }

@@ -81,10 +81,10 @@ export class World {
 	public readonly ids: SnowflakeGenerator;
 	/** The seeded random source shared by generators. */
 	public readonly random: SeededRandom;
-	private sink: DispatchSink = () => undefined;
-	private listening: () => boolean = () => false;
-	private interactionTrigger: ((options: TriggerInteractionOptions) => Promise<InteractionResponse>) | undefined;
-	private userCounter = 0;
+	#sink: DispatchSink = () => undefined;
+	#listening: () => boolean = () => false;
+	#interactionTrigger: ((options: TriggerInteractionOptions) => Promise<InteractionResponse>) | undefined;
+	#userCounter = 0;
 
 	public constructor(seed: number, epoch?: number, botPermissions = '8') {
 		this.botPermissions = botPermissions;
@@ -97,13 +97,13 @@ export class World {
 
 	/** @internal Wires the gateway in; `listening` says whether any session could receive a dispatch. */
 	public setSink(sink: DispatchSink, listening: () => boolean = () => true): void {
-		this.sink = sink;
-		this.listening = listening;
+		this.#sink = sink;
+		this.#listening = listening;
 	}
 
 	/** @internal Wires the interaction hub in. */
 	public setInteractionTrigger(trigger: (options: TriggerInteractionOptions) => Promise<InteractionResponse>): void {
-		this.interactionTrigger = trigger;
+		this.#interactionTrigger = trigger;
 	}
 
 	/**
@@ -112,13 +112,13 @@ export class World {
 	 * bot does not answer within `timeoutMs` (3 s, like Discord).
 	 */
 	public async triggerInteraction(options: TriggerInteractionOptions): Promise<InteractionResponse> {
-		if (this.interactionTrigger === undefined) throw MockError.of('MOCK_NOT_STARTED', ['triggerInteraction']);
-		return await this.interactionTrigger(options);
+		if (this.#interactionTrigger === undefined) throw MockError.of('MOCK_NOT_STARTED', ['triggerInteraction']);
+		return await this.#interactionTrigger(options);
 	}
 
 	/** Emits a dispatch to the gateway (routed by guild, filtered by intents). */
 	public emit(event: GatewayDispatchEvents, data: unknown, guildId: GuildId | null): void {
-		this.sink(event, data, guildId);
+		this.#sink(event, data, guildId);
 	}
 
 	/** The current time as an ISO-8601 timestamp. */
@@ -129,8 +129,8 @@ export class World {
 	/** Creates a user (not in any guild). */
 	public createUser(username?: string): MockUser {
 		const id = this.ids.next('User');
-		this.userCounter++;
-		const name = username ?? `${this.random.pick(NAMES)}${this.userCounter}`;
+		this.#userCounter++;
+		const name = username ?? `${this.random.pick(NAMES)}${this.#userCounter}`;
 		const user = makeUser(id, name);
 		this.users.set(id, user);
 		return user;
@@ -191,25 +191,25 @@ export class World {
 		record.roles.set(everyoneId, makeRole(everyoneId, '@everyone', 0, EVERYONE_PERMISSIONS));
 		this.guilds.set(id, record);
 		for (let i = 0; i < channelCount; i++) {
-			const channel = this.insertChannel(record, { name: i === 0 ? 'general' : `channel-${i + 1}` });
+			const channel = this.#insertChannel(record, { name: i === 0 ? 'general' : `channel-${i + 1}` });
 			if (i === 0) record.systemChannelId = channel.id;
 		}
 		const joinedAt = this.now();
-		this.insertMember(record, owner, [], joinedAt);
+		this.#insertMember(record, owner, [], joinedAt);
 		if (options.withBot !== false) {
 			const botRoleId = this.ids.next('Role');
 			record.roles.set(botRoleId, makeRole(botRoleId, this.botUser.username, 1, this.botPermissions, true));
-			this.insertMember(record, this.botUser, [botRoleId], joinedAt);
+			this.#insertMember(record, this.botUser, [botRoleId], joinedAt);
 		}
-		for (let i = 0; i < memberCount; i++) this.insertMember(record, this.createUser(), [], joinedAt);
+		for (let i = 0; i < memberCount; i++) this.#insertMember(record, this.createUser(), [], joinedAt);
 		// Building GUILD_CREATE is the costly part of generation: skip it while no session can receive it.
-		if (this.listening()) this.emit(GatewayDispatchEvents.GuildCreate, this.guildCreatePayload(record), id);
+		if (this.#listening()) this.emit(GatewayDispatchEvents.GuildCreate, this.guildCreatePayload(record), id);
 		return record;
 	}
 
 	/** Creates a channel in a guild; shards receive `CHANNEL_CREATE`. */
 	public createChannel(guildId: GuildId, options: CreateChannelOptions = {}): ChannelRecord {
-		const record = this.insertChannel(this.guild(guildId), options);
+		const record = this.#insertChannel(this.guild(guildId), options);
 		this.emit(GatewayDispatchEvents.ChannelCreate, record.channel, guildId);
 		return record;
 	}
@@ -242,7 +242,7 @@ export class World {
 					'addMember takes roles of that guild (world.createRole())',
 				]);
 		}
-		const member = this.insertMember(guild, user, roles);
+		const member = this.#insertMember(guild, user, roles);
 		this.emit(GatewayDispatchEvents.GuildMemberAdd, { ...member, guild_id: guildId }, guildId);
 		return member;
 	}
@@ -480,7 +480,7 @@ export class World {
 		return out;
 	}
 
-	private insertChannel(guild: GuildRecord, options: CreateChannelOptions): ChannelRecord {
+	#insertChannel(guild: GuildRecord, options: CreateChannelOptions): ChannelRecord {
 		const id = this.ids.next('Channel');
 		const channel = makeChannel({
 			id,
@@ -497,7 +497,7 @@ export class World {
 		return record;
 	}
 
-	private insertMember(
+	#insertMember(
 		guild: GuildRecord,
 		user: MockUser,
 		roles: readonly RoleId[] = [],

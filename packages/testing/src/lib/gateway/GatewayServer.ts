@@ -4,7 +4,7 @@ import { GatewayOpcodes, type GatewayDispatchEvents } from 'discord-api-types/v1
 import type { GuildId } from '@ovenjs/types';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { GatewayFaults } from '../faults/GatewayFaults.js';
-import type { World } from '../world/World.js';
+import { connectGateway, type World } from '../world/World.js';
 import { ClientProtocol, type GatewayContext } from './ClientProtocol.js';
 import { GatewayCloseCodes } from './closeCodes.js';
 import { ZlibStreamCompressor, ZstdStreamCompressor, type Compressor } from './Compression.js';
@@ -57,7 +57,8 @@ export class GatewayServer {
 			faults: this.faults,
 		});
 		const sessionsById = this.#sessions.byId;
-		world.setSink(
+		connectGateway(
+			world,
 			(event, data, guildId) => {
 				void this.#router.dispatch(event, data, guildId);
 			},

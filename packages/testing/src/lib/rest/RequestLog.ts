@@ -21,6 +21,9 @@ export interface LoggedRequest {
 	readonly at: number;
 }
 
+// Set by RequestLog's static block (friend access to its private #push), for recordRequest.
+let push: (log: RequestLog, entry: LoggedRequest) => void;
+
 /** The log of requests the bot sent, newest last. */
 export class RequestLog {
 	readonly #entries: LoggedRequest[] = [];
@@ -30,12 +33,19 @@ export class RequestLog {
 	}[] = [];
 	readonly #capacity: number;
 
+	static {
+		// The REST server records requests through recordRequest (below, not exported from src/index.ts): a test
+		// author's RequestLog only reads.
+		push = (log, entry) => {
+			log.#push(entry);
+		};
+	}
+
 	public constructor(capacity = 10_000) {
 		this.#capacity = capacity;
 	}
 
-	/** @internal */
-	public push(entry: LoggedRequest): void {
+	#push(entry: LoggedRequest): void {
 		this.#entries.push(entry);
 		if (this.#entries.length > this.#capacity) this.#entries.splice(0, this.#entries.length - this.#capacity);
 		if (this.#waiters.length === 0) return;
@@ -103,4 +113,9 @@ export class RequestLog {
 	public clear(): void {
 		this.#entries.length = 0;
 	}
+}
+
+/** Adds a request to `log` and wakes its waiters (the REST server's side). Package-private: not exported from src/index.ts. */
+export function recordRequest(log: RequestLog, entry: LoggedRequest): void {
+	push(log, entry);
 }

@@ -7,7 +7,7 @@ import type { FaultInjector } from '../faults/FaultInjector.js';
 import { AppliedFaults } from './AppliedFaults.js';
 import { DiscordHttpError } from './DiscordHttpError.js';
 import { RateLimiter, type RateLimitOptions } from './RateLimiter.js';
-import { RequestLog, type LoggedRequest } from './RequestLog.js';
+import { RequestLog, recordRequest, type LoggedRequest } from './RequestLog.js';
 import { Router } from './Router.js';
 import type { RouteDefinition, RouteServices, UploadedFile } from './types.js';
 
@@ -139,14 +139,14 @@ export class RestServer {
 		}
 		const fault = this.#faults.next();
 		if (fault.kind === 'reset') {
-			this.requests.push(logged);
+			recordRequest(this.requests, logged);
 			req.socket.destroy();
 			return;
 		}
 		const latency = this.#faults.latency();
 		if (latency > 0) await sleep(latency);
 		if (fault.kind === 'status') {
-			this.requests.push({ ...logged, status: fault.status });
+			recordRequest(this.requests, { ...logged, status: fault.status });
 			res.writeHead(fault.status, { 'content-type': 'text/plain' }).end(`${fault.status}: mock upstream error`);
 			return;
 		}
@@ -215,12 +215,12 @@ export class RestServer {
 		const producedAt = ++this.#applied;
 		const lost = result.status < 300 ? this.appliedFaults.next(method) : { kind: 'none' as const };
 		if (lost.kind === 'reset') {
-			this.requests.push({ ...withBody, status: 0 });
+			recordRequest(this.requests, { ...withBody, status: 0 });
 			req.socket.destroy();
 			return;
 		}
 		if (lost.kind === 'status') {
-			this.requests.push({ ...withBody, status: lost.status });
+			recordRequest(this.requests, { ...withBody, status: lost.status });
 			res.writeHead(lost.status, { 'content-type': 'text/plain', [SEQUENCE_HEADER]: String(producedAt) }).end(
 				`${lost.status}: mock upstream error`,
 			);
@@ -245,7 +245,7 @@ export class RestServer {
 		limits: Record<string, string>,
 		producedAt = this.#applied,
 	): void {
-		this.requests.push({ ...entry, status });
+		recordRequest(this.requests, { ...entry, status });
 		const headers = { ...limits, [SEQUENCE_HEADER]: String(producedAt) };
 		if (status === 204 || body === undefined) {
 			res.writeHead(status === 200 ? 204 : status, headers).end();

@@ -27,7 +27,6 @@ import {
 	EVERYONE_PERMISSIONS,
 	makeChannel,
 	makeMember,
-	makeMessage,
 	makeRole,
 	makeUser,
 	makeDmChannel,
@@ -37,6 +36,7 @@ import {
 	type MockUser,
 } from './factories.js';
 import { gatewayMessage, guildCreatePayload, guildObject } from './payloadShapes.js';
+import { postMessage } from './postMessage.js';
 import { bitsAllow, highestRolePosition, memberPermissions, outranks } from './permissions.js';
 import type {
 	ChannelRecord,
@@ -57,6 +57,13 @@ export type {
 } from './records.js';
 
 const NAMES = ['ada', 'bram', 'cleo', 'dax', 'edda', 'finn', 'gus', 'hana', 'ivo', 'juno', 'kai', 'lea'] as const;
+
+/** Answers {@link World.triggerInteraction}: the mock's interaction hub. */
+type InteractionTrigger = (options: TriggerInteractionOptions) => Promise<InteractionResponse>;
+
+// Set by World's static block (friend access to its private wiring), for connectGateway and connectInteractions.
+let wireGateway: (world: World, sink: DispatchSink, listening: () => boolean) => void;
+let wireInteractions: (world: World, trigger: InteractionTrigger) => void;
 
 /**
  * The mock's state: users, guilds, channels, roles, members and messages. Every mutation produces the gateway
@@ -83,8 +90,20 @@ export class World {
 	public readonly random: SeededRandom;
 	#sink: DispatchSink = () => undefined;
 	#listening: () => boolean = () => false;
-	#interactionTrigger: ((options: TriggerInteractionOptions) => Promise<InteractionResponse>) | undefined;
+	#interactionTrigger: InteractionTrigger | undefined;
 	#userCounter = 0;
+
+	static {
+		// The mock plugs its gateway and interaction hub in through connectGateway and connectInteractions (below,
+		// not exported from src/index.ts): a test author's World has no wiring methods.
+		wireGateway = (world, sink, listening) => {
+			world.#sink = sink;
+			world.#listening = listening;
+		};
+		wireInteractions = (world, trigger) => {
+			world.#interactionTrigger = trigger;
+		};
+	}
 
 	public constructor(seed: number, epoch?: number, botPermissions = '8') {
 		this.botPermissions = botPermissions;
@@ -95,15 +114,13 @@ export class World {
 		this.users.set(botId, this.botUser);
 	}
 
-	/** @internal Wires the gateway in; `listening` says whether any session could receive a dispatch. */
-	public setSink(sink: DispatchSink, listening: () => boolean = () => true): void {
+	/**
+	 * Sends every dispatch the world produces to `sink`, e.g. to record what a standalone `new World(seed)` emits.
+	 * A `MockDiscord`'s world is connected to its gateway already: replacing the sink there cuts the shards off.
+	 */
+	public setSink(sink: DispatchSink): void {
 		this.#sink = sink;
-		this.#listening = listening;
-	}
-
-	/** @internal Wires the interaction hub in. */
-	public setInteractionTrigger(trigger: (options: TriggerInteractionOptions) => Promise<InteractionResponse>): void {
-		this.#interactionTrigger = trigger;
+		this.#listening = () => true;
 	}
 
 	/**
@@ -272,57 +289,7 @@ export class World {
 	): APIMessage {
 		const author = this.user(authorId);
 		const fields = typeof content === 'string' ? { content } : content;
-		return this.createMessage(channelId, author, fields);
-	}
-
-	/** @internal Stores a message and dispatches `MESSAGE_CREATE`; used by the scenario API and REST. */
-	public createMessage(
-		channelId: ChannelId,
-		author: APIUser,
-		fields: Partial<
-			Omit<
-				MessageInit,
-				| 'id'
-				| 'channelId'
-				| 'guildId'
-				| 'author'
-				| 'member'
-				| 'timestamp'
-				| 'mentions'
-				| 'mentionRoles'
-				| 'mentionEveryone'
-			>
-		>,
-		dispatch = true,
-	): APIMessage {
-		const channel = this.channel(channelId);
-		const guild = channel.guildId === null ? undefined : this.guild(channel.guildId);
-		const content = fields.content ?? '';
-		const mentions = [...content.matchAll(/<@!?(\d{17,20})>/g)]
-			.map((match) => this.users.get(uncheckedSnowflake('User', match[1] ?? '')))
-			.filter((user) => user !== undefined);
-		const mentionRoles = [...content.matchAll(/<@&(\d{17,20})>/g)]
-			.map((match) => uncheckedSnowflake('Role', match[1] ?? ''))
-			.filter((role) => guild?.roles.has(role) === true);
-		const id = this.ids.next('Message');
-		const message = makeMessage({
-			...fields,
-			id,
-			channelId,
-			guildId: channel.guildId,
-			author,
-			member: undefined,
-			content,
-			timestamp: this.now(),
-			mentions,
-			mentionRoles,
-			mentionEveryone: content.includes('@everyone'),
-		});
-		channel.messages.set(id, message);
-		if ('last_message_id' in channel.channel) channel.channel.last_message_id = id;
-		if (dispatch)
-			this.emit(GatewayDispatchEvents.MessageCreate, this.gatewayMessage(message, guild), channel.guildId);
-		return message;
+		return postMessage(this, channelId, author, fields);
 	}
 
 	/** The `MESSAGE_CREATE`/`MESSAGE_UPDATE` payload: the message plus `guild_id` and the author's `member`. */
@@ -511,4 +478,17 @@ export class World {
 
 function asOwner(user: APIUser): UserId {
 	return uncheckedSnowflake('User', user.id);
+}
+
+/**
+ * Routes the world's dispatches to the mock's gateway; `listening` says whether any session could receive one
+ * (`GUILD_CREATE` is costly to build: skipped while it is false). Package-private: not exported from src/index.ts.
+ */
+export function connectGateway(world: World, sink: DispatchSink, listening: () => boolean): void {
+	wireGateway(world, sink, listening);
+}
+
+/** Lets {@link World.triggerInteraction} reach the mock's interaction hub. Package-private: not exported from src/index.ts. */
+export function connectInteractions(world: World, trigger: InteractionTrigger): void {
+	wireInteractions(world, trigger);
 }

@@ -1,3 +1,4 @@
+import { GatewayCloseCodes } from 'discord-api-types/v10';
 import { SeededRandom } from '../utils/random.js';
 
 /** Gateway faults injected at random (seeded: the same seed faults the same events on every run). */
@@ -57,9 +58,9 @@ export class GatewayFaults {
 		const invalid = this.#options.invalidSessionRate ?? 0;
 		const reconnect = this.#options.reconnectRate ?? 0;
 		if (roll < close) {
-			const codes = this.#options.closeCodes ?? [4000];
-			const [first, ...rest] = codes.length === 0 ? [4000] : codes;
-			return { kind: 'close', code: this.#random.pick([first ?? 4000, ...rest]) };
+			const codes = this.#options.closeCodes ?? [GatewayCloseCodes.UnknownError];
+			const [first, ...rest] = codes.length === 0 ? [GatewayCloseCodes.UnknownError] : codes;
+			return { kind: 'close', code: this.#random.pick([first ?? GatewayCloseCodes.UnknownError, ...rest]) };
 		}
 		if (roll < close + invalid) return { kind: 'invalidSession', resumable: this.#random.next() < 0.5 };
 		if (roll < close + invalid + reconnect) return { kind: 'reconnect' };

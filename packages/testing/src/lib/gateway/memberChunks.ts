@@ -1,4 +1,4 @@
-import { GatewayDispatchEvents, GatewayIntentBits, GatewayOpcodes } from 'discord-api-types/v10';
+import { GatewayCloseCodes, GatewayDispatchEvents, GatewayIntentBits, GatewayOpcodes } from 'discord-api-types/v10';
 import { isSnowflake, uncheckedSnowflake, type GuildId } from '@ovenjs/types';
 import type { z } from 'zod';
 import type { World } from '../world/World.js';
@@ -30,11 +30,12 @@ export class MemberChunker {
 		const guildIds = Array.isArray(request.guild_id) ? request.guild_id : [request.guild_id];
 		const hasMembersIntent = (session.intents & GatewayIntentBits.GuildMembers) !== 0;
 		const wantsAll = request.user_ids === undefined && (request.query ?? '') === '';
-		if (request.user_ids === undefined && request.query === undefined) return 4002;
-		if ((wantsAll || request.limit === 0) && !hasMembersIntent) return 4013;
-		if (request.presences === true && (session.intents & GatewayIntentBits.GuildPresences) === 0) return 4013;
+		if (request.user_ids === undefined && request.query === undefined) return GatewayCloseCodes.DecodeError;
+		if ((wantsAll || request.limit === 0) && !hasMembersIntent) return GatewayCloseCodes.InvalidIntents;
+		if (request.presences === true && (session.intents & GatewayIntentBits.GuildPresences) === 0)
+			return GatewayCloseCodes.InvalidIntents;
 		for (const rawGuildId of guildIds) {
-			if (!isSnowflake(rawGuildId)) return 4002;
+			if (!isSnowflake(rawGuildId)) return GatewayCloseCodes.DecodeError;
 			const guildId: GuildId = uncheckedSnowflake('Guild', rawGuildId);
 			const key = `${session.id}:${guildId}`;
 			const now = Date.now();

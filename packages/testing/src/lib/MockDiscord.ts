@@ -7,6 +7,7 @@ import { FaultInjector } from './faults/FaultInjector.js';
 import { GatewayServer } from './gateway/GatewayServer.js';
 import { DefaultMockDiscordOptions, type MockDiscordOptions } from './MockDiscordOptions.js';
 import { InteractionHub } from './interactions/InteractionHub.js';
+import { InteractionLedger } from './interactions/InteractionLedger.js';
 import type { RequestLog } from './rest/RequestLog.js';
 import { RestServer } from './rest/RestServer.js';
 import { allRoutes } from './rest/routes/index.js';
@@ -118,7 +119,8 @@ export class MockDiscord {
 			options,
 			seed,
 		);
-		this.interactions = new InteractionHub(this.world, this.application.id);
+		const ledger = new InteractionLedger();
+		this.interactions = new InteractionHub(this.world, this.application.id, ledger);
 		this.rest = new RestServer(
 			this.world,
 			this.#secret,
@@ -129,7 +131,7 @@ export class MockDiscord {
 					Math.max(1, Math.ceil((options.guilds ?? DefaultMockDiscordOptions.guilds) / 1000)),
 				sessionStartLimit: () => this.gateway.sessionStartLimit(),
 				application: this.application,
-				interactions: this.interactions,
+				interactions: ledger,
 			},
 			this.faults,
 			options.rateLimits ?? {},

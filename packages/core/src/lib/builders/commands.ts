@@ -184,15 +184,30 @@ function base(input: CommandOptionInput): { name: string; description: string; r
 	};
 }
 
-/** Collects options; shared by {@link SlashCommandBuilder} and {@link SlashSubcommandBuilder}. */
-abstract class OptionsBuilder<Option> {
-	protected readonly options: Option[] = [];
+/** Where an {@link OptionsBuilder} puts the options it builds: the list its subclass owns. */
+interface OptionSink {
+	push(option: APIApplicationCommandBasicOption): number;
+}
 
-	protected abstract push(option: APIApplicationCommandBasicOption): this;
+/**
+ * Collects options; shared by {@link SlashCommandBuilder} and {@link SlashSubcommandBuilder}, each of which hands
+ * in the list it owns.
+ */
+abstract class OptionsBuilder {
+	readonly #sink: OptionSink;
+
+	public constructor(sink: OptionSink) {
+		this.#sink = sink;
+	}
+
+	#push(option: APIApplicationCommandBasicOption): this {
+		this.#sink.push(option);
+		return this;
+	}
 
 	/** Adds a string option. */
 	public addStringOption(input: StringOptionInput): this {
-		return this.push({
+		return this.#push({
 			type: ApplicationCommandOptionType.String,
 			...base(input),
 			...(input.minLength === undefined ? {} : { min_length: input.minLength }),
@@ -208,7 +223,7 @@ abstract class OptionsBuilder<Option> {
 	/** Adds an integer option. */
 	public addIntegerOption(input: NumberOptionInput): this {
 		const option = { type: ApplicationCommandOptionType.Integer, ...base(input), ...range(input) } as const;
-		return this.push(
+		return this.#push(
 			input.autocomplete === true
 				? { ...option, autocomplete: true }
 				: { ...option, ...(input.choices === undefined ? {} : { choices: [...input.choices] }) },
@@ -218,7 +233,7 @@ abstract class OptionsBuilder<Option> {
 	/** Adds a number (double) option. */
 	public addNumberOption(input: NumberOptionInput): this {
 		const option = { type: ApplicationCommandOptionType.Number, ...base(input), ...range(input) } as const;
-		return this.push(
+		return this.#push(
 			input.autocomplete === true
 				? { ...option, autocomplete: true }
 				: { ...option, ...(input.choices === undefined ? {} : { choices: [...input.choices] }) },
@@ -227,17 +242,17 @@ abstract class OptionsBuilder<Option> {
 
 	/** Adds a boolean option. */
 	public addBooleanOption(input: CommandOptionInput): this {
-		return this.push({ type: ApplicationCommandOptionType.Boolean, ...base(input) });
+		return this.#push({ type: ApplicationCommandOptionType.Boolean, ...base(input) });
 	}
 
 	/** Adds a user option. */
 	public addUserOption(input: CommandOptionInput): this {
-		return this.push({ type: ApplicationCommandOptionType.User, ...base(input) });
+		return this.#push({ type: ApplicationCommandOptionType.User, ...base(input) });
 	}
 
 	/** Adds a channel option. */
 	public addChannelOption(input: ChannelOptionInput): this {
-		return this.push({
+		return this.#push({
 			type: ApplicationCommandOptionType.Channel,
 			...base(input),
 			...(input.channelTypes === undefined ? {} : { channel_types: [...input.channelTypes] }),
@@ -246,17 +261,17 @@ abstract class OptionsBuilder<Option> {
 
 	/** Adds a role option. */
 	public addRoleOption(input: CommandOptionInput): this {
-		return this.push({ type: ApplicationCommandOptionType.Role, ...base(input) });
+		return this.#push({ type: ApplicationCommandOptionType.Role, ...base(input) });
 	}
 
 	/** Adds a mentionable (user or role) option. */
 	public addMentionableOption(input: CommandOptionInput): this {
-		return this.push({ type: ApplicationCommandOptionType.Mentionable, ...base(input) });
+		return this.#push({ type: ApplicationCommandOptionType.Mentionable, ...base(input) });
 	}
 
 	/** Adds an attachment option. */
 	public addAttachmentOption(input: CommandOptionInput): this {
-		return this.push({ type: ApplicationCommandOptionType.Attachment, ...base(input) });
+		return this.#push({ type: ApplicationCommandOptionType.Attachment, ...base(input) });
 	}
 }
 
@@ -268,7 +283,7 @@ function range(input: NumberOptionInput): { min_value?: number; max_value?: numb
 }
 
 /** Builds a subcommand (used with {@link SlashCommandBuilder.addSubcommand}). */
-export class SlashSubcommandBuilder extends OptionsBuilder<APIApplicationCommandBasicOption> {
+export class SlashSubcommandBuilder extends OptionsBuilder {
 	static {
 		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
 		markClass(this, 'core.SlashSubcommandBuilder');
@@ -276,16 +291,14 @@ export class SlashSubcommandBuilder extends OptionsBuilder<APIApplicationCommand
 
 	readonly #name: string;
 	readonly #description: string;
+	readonly #options: APIApplicationCommandBasicOption[];
 
 	public constructor(name: string, description: string) {
-		super();
+		const options: APIApplicationCommandBasicOption[] = [];
+		super(options);
+		this.#options = options;
 		this.#name = name;
 		this.#description = description;
-	}
-
-	protected push(option: APIApplicationCommandBasicOption): this {
-		this.options.push(option);
-		return this;
 	}
 
 	/** Returns the subcommand option. Validated as part of the parent command. */
@@ -294,7 +307,7 @@ export class SlashSubcommandBuilder extends OptionsBuilder<APIApplicationCommand
 			type: ApplicationCommandOptionType.Subcommand,
 			name: this.#name,
 			description: this.#description,
-			options: [...this.options],
+			options: [...this.#options],
 		};
 	}
 }
@@ -308,7 +321,7 @@ export class SlashSubcommandBuilder extends OptionsBuilder<APIApplicationCommand
  * await client.registerCommands([ping]);
  * ```
  */
-export class SlashCommandBuilder extends OptionsBuilder<APIApplicationCommandOption> {
+export class SlashCommandBuilder extends OptionsBuilder {
 	static {
 		// instanceof across the ESM and CJS builds (and duplicated installs): see markClass.
 		markClass(this, 'core.SlashCommandBuilder');
@@ -316,20 +329,18 @@ export class SlashCommandBuilder extends OptionsBuilder<APIApplicationCommandOpt
 
 	readonly #name: string;
 	readonly #description: string;
+	readonly #options: APIApplicationCommandOption[];
 	#extra: Pick<
 		RESTPostAPIChatInputApplicationCommandsJSONBody,
 		'default_member_permissions' | 'nsfw' | 'contexts' | 'integration_types'
 	> = {};
 
 	public constructor(name: string, description: string) {
-		super();
+		const options: APIApplicationCommandOption[] = [];
+		super(options);
+		this.#options = options;
 		this.#name = name;
 		this.#description = description;
-	}
-
-	protected push(option: APIApplicationCommandBasicOption): this {
-		this.options.push(option);
-		return this;
 	}
 
 	/** Adds a subcommand built by `build`. */
@@ -338,7 +349,7 @@ export class SlashCommandBuilder extends OptionsBuilder<APIApplicationCommandOpt
 		description: string,
 		build: (sub: SlashSubcommandBuilder) => SlashSubcommandBuilder = (sub) => sub,
 	): this {
-		this.options.push(build(new SlashSubcommandBuilder(name, description)).toJSON());
+		this.#options.push(build(new SlashSubcommandBuilder(name, description)).toJSON());
 		return this;
 	}
 
@@ -360,7 +371,7 @@ export class SlashCommandBuilder extends OptionsBuilder<APIApplicationCommandOpt
 			type: ApplicationCommandType.ChatInput,
 			name: this.#name,
 			description: this.#description,
-			options: structuredClone(this.options),
+			options: structuredClone(this.#options),
 			...this.#extra,
 		};
 		return validateBuilder('SlashCommandBuilder', ChatInputSchema, data);

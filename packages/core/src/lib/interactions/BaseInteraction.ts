@@ -111,12 +111,12 @@ export class BaseInteraction<Raw extends APIInteraction = APIInteraction> {
 	public replied = false;
 	/** Whether the initial response was a deferral. */
 	public deferred = false;
-	protected readonly context: InteractionContext;
+	readonly #context: InteractionContext;
 	readonly #token: string;
 
 	public constructor(raw: Raw, context: InteractionContext, receivedAt: number = Date.now()) {
 		this.raw = raw;
-		this.context = context;
+		this.#context = context;
 		this.receivedAt = receivedAt;
 		this.#token = raw.token;
 		this.id = uncheckedSnowflake('Interaction', raw.id);
@@ -134,11 +134,6 @@ export class BaseInteraction<Raw extends APIInteraction = APIInteraction> {
 	/** Milliseconds from the interaction's creation (its snowflake) to its arrival here. */
 	public get latency(): number {
 		return this.receivedAt - snowflakeTimestamp(this.id);
-	}
-
-	/** The interaction token (valid for 15 minutes). Not shown by `console.log`. */
-	protected get token(): string {
-		return this.#token;
 	}
 
 	/** Sends the initial response: a message. */
@@ -161,7 +156,7 @@ export class BaseInteraction<Raw extends APIInteraction = APIInteraction> {
 		this.#assertReplied('editReply');
 		const { body, files } = toMessageBody(reply);
 		const { flags: _flags, ...edit } = body;
-		return this.context.api.webhooks.updateOriginalWebhookMessage(
+		return this.#context.api.webhooks.updateOriginalWebhookMessage(
 			uncheckedSnowflake('Webhook', this.raw.application_id),
 			this.#token,
 			edit,
@@ -173,7 +168,7 @@ export class BaseInteraction<Raw extends APIInteraction = APIInteraction> {
 	public async followUp(reply: InteractionReply): Promise<APIMessage> {
 		this.#assertReplied('followUp');
 		const { body, files } = toMessageBody(reply);
-		return this.context.api.webhooks.executeWebhook(
+		return this.#context.api.webhooks.executeWebhook(
 			uncheckedSnowflake('Webhook', this.raw.application_id),
 			this.#token,
 			body,
@@ -184,7 +179,7 @@ export class BaseInteraction<Raw extends APIInteraction = APIInteraction> {
 	/** Fetches the initial response message. */
 	public async fetchReply(): Promise<APIMessage> {
 		this.#assertReplied('fetchReply');
-		return this.context.api.webhooks.getOriginalWebhookMessage(
+		return this.#context.api.webhooks.getOriginalWebhookMessage(
 			uncheckedSnowflake('Webhook', this.raw.application_id),
 			this.#token,
 		);
@@ -193,7 +188,7 @@ export class BaseInteraction<Raw extends APIInteraction = APIInteraction> {
 	/** Deletes the initial response. */
 	public async deleteReply(): Promise<void> {
 		this.#assertReplied('deleteReply');
-		await this.context.api.webhooks.deleteOriginalWebhookMessage(
+		await this.#context.api.webhooks.deleteOriginalWebhookMessage(
 			uncheckedSnowflake('Webhook', this.raw.application_id),
 			this.#token,
 		);
@@ -208,7 +203,7 @@ export class BaseInteraction<Raw extends APIInteraction = APIInteraction> {
 			throw CoreError.of('CORE_INTERACTION_ALREADY_REPLIED', [this.id]);
 		}
 		this.replied = true;
-		const { bus, api } = this.context;
+		const { bus, api } = this.#context;
 		const final = bus.has('interaction:beforeReply')
 			? await bus.transform('interaction:beforeReply', response, this.raw)
 			: response;

@@ -20,40 +20,40 @@ export type RestFault =
 
 /** Decides, reproducibly, which requests get which fault. Options can be changed at run time. */
 export class FaultInjector {
-	private random: SeededRandom;
-	private options: RestFaultOptions;
+	#random: SeededRandom;
+	#options: RestFaultOptions;
 
 	public constructor(seed: number, options: RestFaultOptions = {}) {
-		this.random = new SeededRandom(options.seed ?? seed);
-		this.options = options;
+		this.#random = new SeededRandom(options.seed ?? seed);
+		this.#options = options;
 	}
 
 	/** Replaces the REST fault settings (and re-seeds when `seed` is given). */
 	public configure(options: RestFaultOptions): void {
-		this.options = options;
-		if (options.seed !== undefined) this.random = new SeededRandom(options.seed);
+		this.#options = options;
+		if (options.seed !== undefined) this.#random = new SeededRandom(options.seed);
 	}
 
 	/** The current settings. */
 	public get settings(): RestFaultOptions {
-		return this.options;
+		return this.#options;
 	}
 
 	/** Latency to add to the next response, in milliseconds. */
 	public latency(): number {
-		const latency = this.options.latencyMs ?? 0;
+		const latency = this.#options.latencyMs ?? 0;
 		if (typeof latency === 'number') return latency;
-		return this.random.int(latency[0], latency[1]);
+		return this.#random.int(latency[0], latency[1]);
 	}
 
 	/** The fault for the next request. */
 	public next(): RestFault {
-		const reset = this.options.connectionResetRate ?? 0;
-		const error = this.options.serverErrorRate ?? 0;
+		const reset = this.#options.connectionResetRate ?? 0;
+		const error = this.#options.serverErrorRate ?? 0;
 		if (reset === 0 && error === 0) return { kind: 'none' };
-		const roll = this.random.next();
+		const roll = this.#random.next();
 		if (roll < reset) return { kind: 'reset' };
-		if (roll < reset + error) return { kind: 'status', status: this.random.pick([500, 502, 503] as const) };
+		if (roll < reset + error) return { kind: 'status', status: this.#random.pick([500, 502, 503] as const) };
 		return { kind: 'none' };
 	}
 }

@@ -1,3 +1,4 @@
+import { GatewayCloseCodes } from 'discord-api-types/v10';
 import { SeededRandom } from '../utils/random.js';
 
 /** Gateway faults injected at random (seeded: the same seed faults the same events on every run). */
@@ -25,24 +26,26 @@ export type GatewayFault =
 
 /** Decides, reproducibly, which dispatches and heartbeats get a fault. */
 export class GatewayFaults {
-	private random: SeededRandom;
-	private options: GatewayFaultOptions;
+	#random: SeededRandom;
+	#options: GatewayFaultOptions;
 
 	public constructor(seed: number, options: GatewayFaultOptions = {}) {
-		this.random = new SeededRandom(options.seed ?? seed);
-		this.options = options;
+		this.#random = new SeededRandom(options.seed ?? seed);
+		this.#options = options;
 	}
 
 	/** Replaces the settings (re-seeding when `seed` is given). */
 	public configure(options: GatewayFaultOptions): void {
-		this.options = options;
-		if (options.seed !== undefined) this.random = new SeededRandom(options.seed);
+		this.#options = options;
+		if (options.seed !== undefined) this.#random = new SeededRandom(options.seed);
 	}
 
 	/** Whether any dispatch fault is configured (a fast check on the hot path). */
 	public get active(): boolean {
 		return (
-			(this.options.closeRate ?? 0) + (this.options.invalidSessionRate ?? 0) + (this.options.reconnectRate ?? 0) >
+			(this.#options.closeRate ?? 0) +
+				(this.#options.invalidSessionRate ?? 0) +
+				(this.#options.reconnectRate ?? 0) >
 			0
 		);
 	}
@@ -50,23 +53,23 @@ export class GatewayFaults {
 	/** The fault to apply after a dispatch. */
 	public afterDispatch(): GatewayFault {
 		if (!this.active) return { kind: 'none' };
-		const roll = this.random.next();
-		const close = this.options.closeRate ?? 0;
-		const invalid = this.options.invalidSessionRate ?? 0;
-		const reconnect = this.options.reconnectRate ?? 0;
+		const roll = this.#random.next();
+		const close = this.#options.closeRate ?? 0;
+		const invalid = this.#options.invalidSessionRate ?? 0;
+		const reconnect = this.#options.reconnectRate ?? 0;
 		if (roll < close) {
-			const codes = this.options.closeCodes ?? [4000];
-			const [first, ...rest] = codes.length === 0 ? [4000] : codes;
-			return { kind: 'close', code: this.random.pick([first ?? 4000, ...rest]) };
+			const codes = this.#options.closeCodes ?? [GatewayCloseCodes.UnknownError];
+			const [first, ...rest] = codes.length === 0 ? [GatewayCloseCodes.UnknownError] : codes;
+			return { kind: 'close', code: this.#random.pick([first ?? GatewayCloseCodes.UnknownError, ...rest]) };
 		}
-		if (roll < close + invalid) return { kind: 'invalidSession', resumable: this.random.next() < 0.5 };
+		if (roll < close + invalid) return { kind: 'invalidSession', resumable: this.#random.next() < 0.5 };
 		if (roll < close + invalid + reconnect) return { kind: 'reconnect' };
 		return { kind: 'none' };
 	}
 
 	/** Whether to drop the ACK of this heartbeat. */
 	public dropAck(): boolean {
-		const rate = this.options.ackDropRate ?? 0;
-		return rate > 0 && this.random.next() < rate;
+		const rate = this.#options.ackDropRate ?? 0;
+		return rate > 0 && this.#random.next() < rate;
 	}
 }

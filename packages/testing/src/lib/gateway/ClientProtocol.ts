@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { GatewayDispatchEvents, GatewayIntentBits, GatewayOpcodes } from 'discord-api-types/v10';
+import { GatewayCloseCodes, GatewayDispatchEvents, GatewayIntentBits, GatewayOpcodes } from 'discord-api-types/v10';
 import { shardIdForGuild, uncheckedSnowflake, type ApplicationId, type UserId } from '@ovenjs/types';
 import type { RawData } from 'ws';
 import type { GatewayFaults } from '../faults/GatewayFaults.js';
 import type { World } from '../world/World.js';
-import { GatewayCloseCodes } from './closeCodes.js';
 import type { GatewayConnection } from './GatewayConnection.js';
 import type { GatewaySettings } from './GatewayOptions.js';
 import { GatewaySession } from './GatewaySession.js';

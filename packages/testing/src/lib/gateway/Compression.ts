@@ -23,33 +23,33 @@ export interface Compressor {
  * so each one ends with `00 00 ff ff` as Discord's do.
  */
 export class ZlibStreamCompressor implements Compressor {
-	private readonly deflate: Deflate = createDeflate({ level: 6 });
-	private chunks: Buffer[] = [];
-	private chain: Promise<unknown> = Promise.resolve();
+	readonly #deflate: Deflate = createDeflate({ level: 6 });
+	#chunks: Buffer[] = [];
+	#chain: Promise<unknown> = Promise.resolve();
 
 	public constructor() {
-		this.deflate.on('data', (chunk: Buffer) => this.chunks.push(chunk));
-		this.deflate.on('error', () => undefined);
+		this.#deflate.on('data', (chunk: Buffer) => this.#chunks.push(chunk));
+		this.#deflate.on('error', () => undefined);
 	}
 
 	public encode(text: string): Promise<Buffer> {
-		const next = this.chain.then(
+		const next = this.#chain.then(
 			() =>
 				new Promise<Buffer>((resolve) => {
-					this.deflate.write(text);
-					this.deflate.flush(constants.Z_SYNC_FLUSH, () => {
-						const out = Buffer.concat(this.chunks);
-						this.chunks = [];
+					this.#deflate.write(text);
+					this.#deflate.flush(constants.Z_SYNC_FLUSH, () => {
+						const out = Buffer.concat(this.#chunks);
+						this.#chunks = [];
 						resolve(out);
 					});
 				}),
 		);
-		this.chain = next;
+		this.#chain = next;
 		return next;
 	}
 
 	public close(): void {
-		this.deflate.close();
+		this.#deflate.close();
 	}
 }
 
@@ -58,12 +58,12 @@ export class ZlibStreamCompressor implements Compressor {
  * build used here has no flushable streaming context). Streaming decoders decode a sequence of frames.
  */
 export class ZstdStreamCompressor implements Compressor {
-	private chain: Promise<unknown> = loadZstd();
+	#chain: Promise<unknown> = loadZstd();
 
 	public encode(text: string): Promise<Buffer> {
 		// The WebAssembly module loads on the first zstd connection (keeps start-up fast); the chain keeps order.
-		const next = this.chain.then(() => Buffer.from(zstdCompress(Buffer.from(text), 3)));
-		this.chain = next;
+		const next = this.#chain.then(() => Buffer.from(zstdCompress(Buffer.from(text), 3)));
+		this.#chain = next;
 		return next;
 	}
 

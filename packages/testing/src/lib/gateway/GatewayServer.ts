@@ -1,12 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GatewayOpcodes, type GatewayDispatchEvents } from 'discord-api-types/v10';
+import { GatewayCloseCodes, GatewayOpcodes, type GatewayDispatchEvents } from 'discord-api-types/v10';
 import type { GuildId } from '@ovenjs/types';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { GatewayFaults } from '../faults/GatewayFaults.js';
-import type { World } from '../world/World.js';
+import { connectGateway, type World } from '../world/World.js';
 import { ClientProtocol, type GatewayContext } from './ClientProtocol.js';
-import { GatewayCloseCodes } from './closeCodes.js';
 import { ZlibStreamCompressor, ZstdStreamCompressor, type Compressor } from './Compression.js';
 import { DispatchRouter } from './DispatchRouter.js';
 import { GatewayConnection } from './GatewayConnection.js';
@@ -57,7 +56,8 @@ export class GatewayServer {
 			faults: this.faults,
 		});
 		const sessionsById = this.#sessions.byId;
-		world.setSink(
+		connectGateway(
+			world,
 			(event, data, guildId) => {
 				void this.#router.dispatch(event, data, guildId);
 			},

@@ -22,16 +22,19 @@ export class GatewaySession {
 	public resumable = true;
 	/** When the session was detached from its last connection (for resume expiry). */
 	public detachedAt = 0;
-	private readonly buffer: BufferedDispatch[] = [];
-	private bufferStart = 0;
+	readonly #buffer: BufferedDispatch[] = [];
+	#bufferStart = 0;
+	readonly #replayCapacity: number;
 
 	public constructor(
 		public readonly id: string,
 		public readonly shardId: number,
 		public readonly shardCount: number,
 		public readonly intents: number,
-		private readonly replayCapacity: number,
-	) {}
+		replayCapacity: number,
+	) {
+		this.#replayCapacity = replayCapacity;
+	}
 
 	/**
 	 * Assigns the next sequence, keeps the event for replay and sends it if a connection is attached. Returns a
@@ -56,11 +59,11 @@ export class GatewaySession {
 		const seq = ++this.seq;
 		// Discord writes the envelope keys in this order (clients may read the header without parsing `d`).
 		const text = `{"t":"${event}","s":${seq},"op":${GatewayOpcodes.Dispatch},"d":${json}}`;
-		this.buffer.push({ seq, text });
-		if (this.buffer.length - this.bufferStart > this.replayCapacity) this.bufferStart++;
-		if (this.bufferStart > 4096 && this.bufferStart * 2 > this.buffer.length) {
-			this.buffer.splice(0, this.bufferStart);
-			this.bufferStart = 0;
+		this.#buffer.push({ seq, text });
+		if (this.#buffer.length - this.#bufferStart > this.#replayCapacity) this.#bufferStart++;
+		if (this.#bufferStart > 4096 && this.#bufferStart * 2 > this.#buffer.length) {
+			this.#buffer.splice(0, this.#bufferStart);
+			this.#bufferStart = 0;
 		}
 		return text;
 	}
@@ -70,11 +73,11 @@ export class GatewaySession {
 	 * buffer (the client must identify again).
 	 */
 	public replayAfter(seq: number): string[] | undefined {
-		const oldest = this.buffer[this.bufferStart]?.seq ?? this.seq + 1;
+		const oldest = this.#buffer[this.#bufferStart]?.seq ?? this.seq + 1;
 		if (seq + 1 < oldest) return undefined;
 		const out: string[] = [];
-		for (let i = this.bufferStart; i < this.buffer.length; i++) {
-			const entry = this.buffer[i];
+		for (let i = this.#bufferStart; i < this.#buffer.length; i++) {
+			const entry = this.#buffer[i];
 			if (entry !== undefined && entry.seq > seq) out.push(entry.text);
 		}
 		return out;

@@ -76,12 +76,11 @@ export class PreparedFlood {
 	/** Encoded bytes over every connection. */
 	public readonly bytes: number;
 	#sent = false;
+	readonly #targets: readonly PreparedFrames[];
 
-	public constructor(
-		count: number,
-		private readonly targets: readonly PreparedFrames[],
-	) {
+	public constructor(count: number, targets: readonly PreparedFrames[]) {
 		this.count = count;
+		this.#targets = targets;
 		this.bytes = targets.reduce(
 			(sum, target) => sum + target.chunks.reduce((bytes, chunk) => bytes + chunk.length, 0),
 			0,
@@ -90,7 +89,7 @@ export class PreparedFlood {
 
 	/** Connections the flood goes to. */
 	public get connections(): number {
-		return this.targets.length;
+		return this.#targets.length;
 	}
 
 	/**
@@ -100,6 +99,6 @@ export class PreparedFlood {
 	public async send(): Promise<void> {
 		if (this.#sent) return;
 		this.#sent = true;
-		await Promise.all(this.targets.map((target) => target.connection.writeFrames(target.chunks)));
+		await Promise.all(this.#targets.map((target) => target.connection.writeFrames(target.chunks)));
 	}
 }

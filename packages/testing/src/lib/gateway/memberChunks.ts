@@ -1,4 +1,4 @@
-import { GatewayDispatchEvents, GatewayIntentBits, GatewayOpcodes } from 'discord-api-types/v10';
+import { GatewayCloseCodes, GatewayDispatchEvents, GatewayIntentBits, GatewayOpcodes } from 'discord-api-types/v10';
 import { isSnowflake, uncheckedSnowflake, type GuildId } from '@ovenjs/types';
 import type { z } from 'zod';
 import type { World } from '../world/World.js';
@@ -13,12 +13,14 @@ export const MEMBERS_PER_CHUNK = 1000;
  * nonce, and a `RATE_LIMITED` dispatch when the same guild is asked again within the cooldown (`memberRequestCooldownMs`).
  */
 export class MemberChunker {
-	private readonly lastRequest = new Map<string, number>();
+	readonly #lastRequest = new Map<string, number>();
+	readonly #world: World;
+	readonly #cooldownMs: number;
 
-	public constructor(
-		private readonly world: World,
-		private readonly cooldownMs: number,
-	) {}
+	public constructor(world: World, cooldownMs: number) {
+		this.#world = world;
+		this.#cooldownMs = cooldownMs;
+	}
 
 	/** Handles one request; returns a close code when the request is invalid, else `undefined`. */
 	public async handle(
@@ -28,35 +30,36 @@ export class MemberChunker {
 		const guildIds = Array.isArray(request.guild_id) ? request.guild_id : [request.guild_id];
 		const hasMembersIntent = (session.intents & GatewayIntentBits.GuildMembers) !== 0;
 		const wantsAll = request.user_ids === undefined && (request.query ?? '') === '';
-		if (request.user_ids === undefined && request.query === undefined) return 4002;
-		if ((wantsAll || request.limit === 0) && !hasMembersIntent) return 4013;
-		if (request.presences === true && (session.intents & GatewayIntentBits.GuildPresences) === 0) return 4013;
+		if (request.user_ids === undefined && request.query === undefined) return GatewayCloseCodes.DecodeError;
+		if ((wantsAll || request.limit === 0) && !hasMembersIntent) return GatewayCloseCodes.InvalidIntents;
+		if (request.presences === true && (session.intents & GatewayIntentBits.GuildPresences) === 0)
+			return GatewayCloseCodes.InvalidIntents;
 		for (const rawGuildId of guildIds) {
-			if (!isSnowflake(rawGuildId)) return 4002;
+			if (!isSnowflake(rawGuildId)) return GatewayCloseCodes.DecodeError;
 			const guildId: GuildId = uncheckedSnowflake('Guild', rawGuildId);
 			const key = `${session.id}:${guildId}`;
 			const now = Date.now();
-			const last = this.lastRequest.get(key);
-			if (last !== undefined && now - last < this.cooldownMs) {
+			const last = this.#lastRequest.get(key);
+			if (last !== undefined && now - last < this.#cooldownMs) {
 				await session.dispatch(GatewayDispatchEvents.RateLimited, {
 					opcode: GatewayOpcodes.RequestGuildMembers,
-					retry_after: (last + this.cooldownMs - now) / 1000,
+					retry_after: (last + this.#cooldownMs - now) / 1000,
 					meta: { guild_id: guildId, ...(request.nonce === undefined ? {} : { nonce: request.nonce }) },
 				});
 				continue;
 			}
-			this.lastRequest.set(key, now);
-			await this.sendChunks(session, guildId, request);
+			this.#lastRequest.set(key, now);
+			await this.#sendChunks(session, guildId, request);
 		}
 		return undefined;
 	}
 
-	private async sendChunks(
+	async #sendChunks(
 		session: GatewaySession,
 		guildId: GuildId,
 		request: z.output<typeof RequestGuildMembersSchema>,
 	): Promise<void> {
-		const guild = this.world.guilds.get(guildId);
+		const guild = this.#world.guilds.get(guildId);
 		const all = guild === undefined ? [] : [...guild.members.values()];
 		let members = all;
 		const notFound: string[] = [];
@@ -98,6 +101,6 @@ export class MemberChunker {
 
 	/** Forgets cooldowns (tests). */
 	public reset(): void {
-		this.lastRequest.clear();
+		this.#lastRequest.clear();
 	}
 }

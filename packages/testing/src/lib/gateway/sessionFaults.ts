@@ -1,6 +1,6 @@
 import { GatewayOpcodes } from 'discord-api-types/v10';
 import type { GatewayFault } from '../faults/GatewayFaults.js';
-import { NON_RESUMABLE_CLOSE_CODES } from './closeCodes.js';
+import { NON_RESUMABLE_CLOSE_CODES } from './nonResumableCloseCodes.js';
 import type { GatewayConnection } from './GatewayConnection.js';
 import type { GatewaySession } from './GatewaySession.js';
 import type { SessionRegistry } from './SessionRegistry.js';

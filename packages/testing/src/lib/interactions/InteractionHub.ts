@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { GatewayDispatchEvents, InteractionType } from 'discord-api-types/v10';
 import {
 	ALL_PERMISSIONS,
-	uncheckedSnowflake,
 	type ApplicationId,
 	type ChannelId,
 	type GuildId,
@@ -11,8 +10,8 @@ import {
 	type UserId,
 } from '@ovenjs/types';
 import { MockError } from '../errors/MockError.js';
-import type { InteractionRegistry } from '../rest/types.js';
-import type { World } from '../world/World.js';
+import { connectInteractions, type World } from '../world/World.js';
+import type { InteractionLedger } from './InteractionLedger.js';
 
 /** What the scenario sends with {@link InteractionHub.trigger}. */
 export interface TriggerInteractionOptions {
@@ -37,35 +36,29 @@ export interface InteractionResponse {
 	readonly data: unknown;
 }
 
-interface Pending {
-	readonly token: string;
-	readonly resolve: (response: InteractionResponse) => void;
-	readonly reject: (error: MockError) => void;
-	readonly timer: NodeJS.Timeout;
-	readonly channelId: ChannelId;
-}
+/**
+ * Interactions triggered by the scenario, dispatched as `INTERACTION_CREATE` and answered through the callback route
+ * (`MockDiscord.interactions`; `world.triggerInteraction` goes through it).
+ */
+export class InteractionHub {
+	readonly #world: World;
+	readonly #applicationId: ApplicationId;
+	readonly #ledger: InteractionLedger;
 
-/** Interactions triggered by the scenario, dispatched as `INTERACTION_CREATE` and answered through the callback route. */
-export class InteractionHub implements InteractionRegistry {
-	private readonly pending = new Map<string, Pending>();
-	private readonly answered = new Map<string, InteractionResponse>();
-	/** Interaction tokens by interaction ID, valid for follow-ups (Discord: 15 minutes). */
-	private readonly tokens = new Map<string, { interactionId: InteractionId; channelId: ChannelId }>();
-	private readonly originals = new Map<string, MessageId>();
-
-	public constructor(
-		private readonly world: World,
-		private readonly applicationId: ApplicationId,
-	) {
-		world.setInteractionTrigger((options) => this.trigger(options));
+	/** @param ledger - the record of triggered interactions, shared with the callback and webhook routes */
+	public constructor(world: World, applicationId: ApplicationId, ledger: InteractionLedger) {
+		this.#world = world;
+		this.#applicationId = applicationId;
+		this.#ledger = ledger;
+		connectInteractions(world, (options) => this.trigger(options));
 	}
 
 	/** Dispatches `INTERACTION_CREATE` and resolves with the bot's callback. */
 	public async trigger(options: TriggerInteractionOptions): Promise<InteractionResponse> {
-		const user = this.world.user(options.userId);
-		const channel = this.world.channel(options.channelId);
+		const user = this.#world.user(options.userId);
+		const channel = this.#world.channel(options.channelId);
 		const guildId = options.guildId ?? channel.guildId;
-		const guild = guildId === null ? undefined : this.world.guild(guildId);
+		const guild = guildId === null ? undefined : this.#world.guild(guildId);
 		const member = guild?.members.get(options.userId);
 		if (guild !== undefined && member === undefined) {
 			throw MockError.of('MOCK_UNKNOWN_ENTITY', [
@@ -73,17 +66,17 @@ export class InteractionHub implements InteractionRegistry {
 				'triggerInteraction needs a member: add them with world.addMember()',
 			]);
 		}
-		const id = this.world.ids.next('Interaction');
+		const id = this.#world.ids.next('Interaction');
 		const token = `aW50ZXJhY3Rpb246${randomBytes(48).toString('base64url')}`;
 		const type = options.type ?? InteractionType.ApplicationCommand;
 		// A command interaction needs `data.id`, `name` and `type`; fill what the scenario left out.
 		const data =
 			type === InteractionType.ApplicationCommand || type === InteractionType.ApplicationCommandAutocomplete
-				? { id: this.world.ids.next('Command'), name: 'command', type: 1, ...options.data }
+				? { id: this.#world.ids.next('Command'), name: 'command', type: 1, ...options.data }
 				: (options.data ?? {});
 		const payload = {
 			id,
-			application_id: this.applicationId,
+			application_id: this.#applicationId,
 			type,
 			data,
 			...(guild === undefined
@@ -107,79 +100,28 @@ export class InteractionHub implements InteractionRegistry {
 		} satisfies Record<string, unknown>;
 		const timeoutMs = options.timeoutMs ?? 3000;
 		return await new Promise<InteractionResponse>((resolve, reject) => {
-			const timer = setTimeout(() => {
-				this.pending.delete(id);
-				reject(MockError.of('MOCK_INTERACTION_TIMEOUT', [id, timeoutMs]));
-			}, timeoutMs);
-			timer.unref();
-			this.pending.set(id, { token, resolve, reject, timer, channelId: channel.id });
-			this.tokens.set(token, { interactionId: id, channelId: channel.id });
-			this.world.emit(GatewayDispatchEvents.InteractionCreate, payload, guild?.id ?? null);
+			this.#ledger.open({ interactionId: id, token, channelId: channel.id, timeoutMs, resolve, reject });
+			this.#world.emit(GatewayDispatchEvents.InteractionCreate, payload, guild?.id ?? null);
 		});
-	}
-
-	/** @internal Called by the callback route. */
-	public respond(interactionId: InteractionId, token: string, body: unknown): 'ok' | 'unknown' | 'acknowledged' {
-		const known = this.tokens.get(token);
-		if (known?.interactionId !== interactionId) return 'unknown';
-		if (this.answered.has(interactionId)) return 'acknowledged';
-		const type: unknown = typeof body === 'object' && body !== null ? Reflect.get(body, 'type') : undefined;
-		const data: unknown = typeof body === 'object' && body !== null ? Reflect.get(body, 'data') : undefined;
-		const response: InteractionResponse = {
-			interactionId: known.interactionId,
-			token,
-			type: typeof type === 'number' ? type : 0,
-			data,
-		};
-		this.answered.set(interactionId, response);
-		const pending = this.pending.get(interactionId);
-		if (pending !== undefined) {
-			clearTimeout(pending.timer);
-			this.pending.delete(interactionId);
-			pending.resolve(response);
-		}
-		return 'ok';
-	}
-
-	/** @internal Whether a token belongs to a triggered interaction (for follow-up webhooks). */
-	public tokenKnown(token: string): boolean {
-		return this.tokens.has(token);
-	}
-
-	/** @internal */
-	public interactionOfToken(token: string): InteractionId | undefined {
-		return this.tokens.get(token)?.interactionId;
-	}
-
-	/** @internal */
-	public setOriginal(token: string, messageId: MessageId): void {
-		this.originals.set(token, messageId);
 	}
 
 	/** The message the bot's callback (type 4 or 5) created, by interaction token. */
 	public originalOf(token: string): MessageId | undefined {
-		return this.originals.get(token);
+		return this.#ledger.originalOf(token);
 	}
 
 	/** The channel an interaction token belongs to, for follow-up messages. */
 	public channelOfToken(token: string): ChannelId | undefined {
-		return this.tokens.get(token)?.channelId;
+		return this.#ledger.channelOfToken(token);
 	}
 
 	/** The answer the bot gave to an interaction, if any. */
 	public responseOf(interactionId: InteractionId): InteractionResponse | undefined {
-		return this.answered.get(interactionId);
+		return this.#ledger.responseOf(interactionId);
 	}
 
 	/** Rejects every interaction still waiting (the mock is stopping). */
 	public close(): void {
-		for (const [id, pending] of this.pending) {
-			clearTimeout(pending.timer);
-			pending.reject(MockError.of('MOCK_ALREADY_STOPPED', [`the bot answered interaction ${id}`]));
-		}
-		this.pending.clear();
+		this.#ledger.close();
 	}
 }
-
-/** Brands a user ID the world produced. */
-export const userIdOf = (raw: string): UserId => uncheckedSnowflake('User', raw);

@@ -44,60 +44,60 @@ export interface AppliedFaultCounts {
 export class AppliedFaults {
 	/** Faults injected since the last {@link AppliedFaults.configure}. */
 	public readonly injected: AppliedFaultCounts = { statuses: 0, resets: 0 };
-	private random: SeededRandom;
-	private options: AppliedFaultOptions;
+	#random: SeededRandom;
+	#options: AppliedFaultOptions;
 
 	public constructor(options: AppliedFaultOptions = {}) {
-		AppliedFaults.check(options);
-		this.random = new SeededRandom(options.seed ?? 1);
-		this.options = options;
+		AppliedFaults.#check(options);
+		this.#random = new SeededRandom(options.seed ?? 1);
+		this.#options = options;
 	}
 
 	/** Replaces the settings (re-seeding when `seed` is given) and resets the counters. */
 	public configure(options: AppliedFaultOptions): void {
-		AppliedFaults.check(options);
-		this.options = options;
-		if (options.seed !== undefined) this.random = new SeededRandom(options.seed);
+		AppliedFaults.#check(options);
+		this.#options = options;
+		if (options.seed !== undefined) this.#random = new SeededRandom(options.seed);
 		this.injected.statuses = 0;
 		this.injected.resets = 0;
 	}
 
 	/** The current settings. */
 	public get settings(): AppliedFaultOptions {
-		return this.options;
+		return this.#options;
 	}
 
 	/** Milliseconds to wait before answering the request just applied. */
 	public latency(method: string): number {
-		const latency = this.options.latencyMs ?? 0;
-		if (latency === 0 || !this.applies(method)) return 0;
+		const latency = this.#options.latencyMs ?? 0;
+		if (latency === 0 || !this.#applies(method)) return 0;
 		if (typeof latency === 'number') return latency;
-		return this.random.int(latency[0], latency[1]);
+		return this.#random.int(latency[0], latency[1]);
 	}
 
 	/** The fault for the answer of the request just applied. */
 	public next(method: string): AppliedFault {
-		const reset = this.options.connectionResetRate ?? 0;
-		const error = this.options.serverErrorRate ?? 0;
-		if ((reset === 0 && error === 0) || !this.applies(method)) return { kind: 'none' };
-		const roll = this.random.next();
+		const reset = this.#options.connectionResetRate ?? 0;
+		const error = this.#options.serverErrorRate ?? 0;
+		if ((reset === 0 && error === 0) || !this.#applies(method)) return { kind: 'none' };
+		const roll = this.#random.next();
 		if (roll < reset) {
 			this.injected.resets++;
 			return { kind: 'reset' };
 		}
 		if (roll < reset + error) {
 			this.injected.statuses++;
-			return { kind: 'status', status: this.random.pick([500, 504] as const) };
+			return { kind: 'status', status: this.#random.pick([500, 504] as const) };
 		}
 		return { kind: 'none' };
 	}
 
-	private applies(method: string): boolean {
-		const methods = this.options.methods;
+	#applies(method: string): boolean {
+		const methods = this.#options.methods;
 		return methods === undefined || methods.some((m) => m === method);
 	}
 
-	private static check(options: AppliedFaultOptions): void {
+	static #check(options: AppliedFaultOptions): void {
 		for (const key of ['serverErrorRate', 'connectionResetRate'] as const) {
 			const value = options[key];
 			if (value !== undefined && !(value >= 0 && value <= 1))

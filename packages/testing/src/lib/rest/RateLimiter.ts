@@ -40,34 +40,33 @@ export function bucketHash(name: string): string {
  * Discord's `X-RateLimit-*` headers.
  */
 export class RateLimiter {
-	private readonly buckets = new Map<string, Bucket>();
-	private globalWindowStart = 0;
-	private globalCount = 0;
-	private readonly windowMs: number;
-	private readonly perRoute: number | Readonly<Record<string, number>>;
-	private readonly globalLimit: number;
-	private readonly enabled: boolean;
+	readonly #buckets = new Map<string, Bucket>();
+	#globalWindowStart = 0;
+	#globalCount = 0;
+	readonly #windowMs: number;
+	readonly #perRoute: number | Readonly<Record<string, number>>;
+	readonly #globalLimit: number;
+	readonly #enabled: boolean;
+	readonly #clock: () => number;
 
-	public constructor(
-		options: RateLimitOptions = {},
-		private readonly clock: () => number = Date.now,
-	) {
-		this.windowMs = options.windowMs ?? 1000;
-		this.perRoute = options.perRoute ?? 5;
-		this.globalLimit = options.global ?? 50;
-		this.enabled = options.enabled ?? true;
+	public constructor(options: RateLimitOptions = {}, clock: () => number = Date.now) {
+		this.#clock = clock;
+		this.#windowMs = options.windowMs ?? 1000;
+		this.#perRoute = options.perRoute ?? 5;
+		this.#globalLimit = options.global ?? 50;
+		this.#enabled = options.enabled ?? true;
 	}
 
 	/** Consumes one request from the route's bucket (and the global budget). */
 	public take(routeKey: string, hash: string, majorParameter: string, countsGlobally: boolean): RateLimitDecision {
-		const now = this.clock();
-		if (countsGlobally && this.enabled) {
-			if (now - this.globalWindowStart >= 1000) {
-				this.globalWindowStart = now;
-				this.globalCount = 0;
+		const now = this.#clock();
+		if (countsGlobally && this.#enabled) {
+			if (now - this.#globalWindowStart >= 1000) {
+				this.#globalWindowStart = now;
+				this.#globalCount = 0;
 			}
-			if (this.globalCount >= this.globalLimit) {
-				const retryAfter = (this.globalWindowStart + 1000 - now) / 1000;
+			if (this.#globalCount >= this.#globalLimit) {
+				const retryAfter = (this.#globalWindowStart + 1000 - now) / 1000;
 				return {
 					limited: 'global',
 					retryAfter,
@@ -78,14 +77,14 @@ export class RateLimiter {
 					},
 				};
 			}
-			this.globalCount++;
+			this.#globalCount++;
 		}
 		const key = `${hash}:${majorParameter}`;
-		const limit = typeof this.perRoute === 'number' ? this.perRoute : (this.perRoute[routeKey] ?? 5);
-		let bucket = this.buckets.get(key);
+		const limit = typeof this.#perRoute === 'number' ? this.#perRoute : (this.#perRoute[routeKey] ?? 5);
+		let bucket = this.#buckets.get(key);
 		if (bucket === undefined || now >= bucket.resetAt) {
-			bucket = { remaining: limit, resetAt: now + this.windowMs, limit };
-			this.buckets.set(key, bucket);
+			bucket = { remaining: limit, resetAt: now + this.#windowMs, limit };
+			this.#buckets.set(key, bucket);
 		}
 		const resetAfter = (bucket.resetAt - now) / 1000;
 		const headers: Record<string, string> = {
@@ -94,8 +93,8 @@ export class RateLimiter {
 			'x-ratelimit-reset-after': resetAfter.toFixed(3),
 			'x-ratelimit-bucket': hash,
 		};
-		if (bucket.remaining <= 0 && this.enabled) {
-			if (countsGlobally) this.globalCount--;
+		if (bucket.remaining <= 0 && this.#enabled) {
+			if (countsGlobally) this.#globalCount--;
 			headers['x-ratelimit-remaining'] = '0';
 			headers['x-ratelimit-scope'] = 'user';
 			headers['retry-after'] = String(Math.max(1, Math.ceil(resetAfter)));
@@ -108,7 +107,7 @@ export class RateLimiter {
 
 	/** Forgets every bucket (used between tests). */
 	public reset(): void {
-		this.buckets.clear();
-		this.globalCount = 0;
+		this.#buckets.clear();
+		this.#globalCount = 0;
 	}
 }

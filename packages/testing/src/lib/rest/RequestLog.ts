@@ -21,35 +21,48 @@ export interface LoggedRequest {
 	readonly at: number;
 }
 
+// Set by RequestLog's static block (friend access to its private #push), for recordRequest.
+let push: (log: RequestLog, entry: LoggedRequest) => void;
+
 /** The log of requests the bot sent, newest last. */
 export class RequestLog {
-	private readonly entries: LoggedRequest[] = [];
-	private waiters: {
+	readonly #entries: LoggedRequest[] = [];
+	#waiters: {
 		readonly matches: (entry: LoggedRequest) => boolean;
 		readonly resolve: (entry: LoggedRequest) => void;
 	}[] = [];
+	readonly #capacity: number;
 
-	public constructor(private readonly capacity = 10_000) {}
+	static {
+		// The REST server records requests through recordRequest (below, not exported from src/index.ts): a test
+		// author's RequestLog only reads.
+		push = (log, entry) => {
+			log.#push(entry);
+		};
+	}
 
-	/** @internal */
-	public push(entry: LoggedRequest): void {
-		this.entries.push(entry);
-		if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
-		if (this.waiters.length === 0) return;
-		const ready = this.waiters.filter((waiter) => waiter.matches(entry));
+	public constructor(capacity = 10_000) {
+		this.#capacity = capacity;
+	}
+
+	#push(entry: LoggedRequest): void {
+		this.#entries.push(entry);
+		if (this.#entries.length > this.#capacity) this.#entries.splice(0, this.#entries.length - this.#capacity);
+		if (this.#waiters.length === 0) return;
+		const ready = this.#waiters.filter((waiter) => waiter.matches(entry));
 		if (ready.length === 0) return;
-		this.waiters = this.waiters.filter((waiter) => !ready.includes(waiter));
+		this.#waiters = this.#waiters.filter((waiter) => !ready.includes(waiter));
 		for (const waiter of ready) waiter.resolve(entry);
 	}
 
 	/** All logged requests (oldest first). */
 	public all(): readonly LoggedRequest[] {
-		return this.entries;
+		return this.#entries;
 	}
 
 	/** Requests matching a method and route template or concrete path. */
 	public filter(method?: string, route?: string): LoggedRequest[] {
-		return this.entries.filter(
+		return this.#entries.filter(
 			(entry) =>
 				(method === undefined || entry.method === method) &&
 				(route === undefined || entry.route === route || entry.path === route),
@@ -72,32 +85,37 @@ export class RequestLog {
 				},
 			};
 			const timer = setTimeout(() => {
-				this.waiters = this.waiters.filter((other) => other !== waiter);
+				this.#waiters = this.#waiters.filter((other) => other !== waiter);
 				reject(
 					MockError.of('MOCK_WAIT_TIMEOUT', [
 						`a ${method} ${route} request`,
 						timeoutMs,
-						`${this.entries.length} other requests logged`,
+						`${this.#entries.length} other requests logged`,
 					]),
 				);
 			}, timeoutMs);
 			timer.unref();
-			this.waiters.push(waiter);
+			this.#waiters.push(waiter);
 		});
 	}
 
 	/** The most recent request, if any. */
 	public last(): LoggedRequest | undefined {
-		return this.entries.at(-1);
+		return this.#entries.at(-1);
 	}
 
 	/** Number of logged requests. */
 	public get size(): number {
-		return this.entries.length;
+		return this.#entries.length;
 	}
 
 	/** Forgets every entry. */
 	public clear(): void {
-		this.entries.length = 0;
+		this.#entries.length = 0;
 	}
+}
+
+/** Adds a request to `log` and wakes its waiters (the REST server's side). Package-private: not exported from src/index.ts. */
+export function recordRequest(log: RequestLog, entry: LoggedRequest): void {
+	push(log, entry);
 }

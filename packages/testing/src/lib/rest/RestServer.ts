@@ -7,7 +7,7 @@ import type { FaultInjector } from '../faults/FaultInjector.js';
 import { AppliedFaults } from './AppliedFaults.js';
 import { DiscordHttpError } from './DiscordHttpError.js';
 import { RateLimiter, type RateLimitOptions } from './RateLimiter.js';
-import { RequestLog, type LoggedRequest } from './RequestLog.js';
+import { RequestLog, recordRequest, type LoggedRequest } from './RequestLog.js';
 import { Router } from './Router.js';
 import type { RouteDefinition, RouteServices, UploadedFile } from './types.js';
 
@@ -43,19 +43,27 @@ export class RestServer {
 	public readonly invalid: InvalidRequestCounters = { unauthorized: 0, forbidden: 0, rateLimited: 0 };
 	/** Faults injected after a request was applied (its effect exists, its answer is lost), changeable at run time. */
 	public readonly appliedFaults = new AppliedFaults();
-	private readonly router = new Router();
-	private applied = 0;
+	readonly #router = new Router();
+	#applied = 0;
+	readonly #world: World;
+	readonly #token: string;
+	readonly #services: RouteServices;
+	readonly #faults: FaultInjector;
 
 	public constructor(
-		private readonly world: World,
-		private readonly token: string,
-		private readonly services: RouteServices,
-		private readonly faults: FaultInjector,
+		world: World,
+		token: string,
+		services: RouteServices,
+		faults: FaultInjector,
 		rateLimits: RateLimitOptions,
 		routes: readonly RouteDefinition[],
 	) {
+		this.#world = world;
+		this.#token = token;
+		this.#services = services;
+		this.#faults = faults;
 		this.limiter = new RateLimiter(rateLimits);
-		this.router.add(routes);
+		this.#router.add(routes);
 	}
 
 	/**
@@ -64,12 +72,12 @@ export class RestServer {
 	 * read before a call was produced before that call.
 	 */
 	public get sequence(): number {
-		return this.applied;
+		return this.#applied;
 	}
 
 	/** Every route the mock serves (`method`, OpenAPI-style `path`). */
 	public routes(): { method: string; path: string }[] {
-		return this.router.list();
+		return this.#router.list();
 	}
 
 	/** Handles one HTTP request under `/api`. */
@@ -82,7 +90,7 @@ export class RestServer {
 		for (const [name, value] of Object.entries(req.headers)) {
 			if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
 		}
-		const authorized = headers.authorization === `Bot ${this.token}`;
+		const authorized = headers.authorization === `Bot ${this.#token}`;
 		const reasonHeader = headers['x-audit-log-reason'];
 		const entry: LoggedRequest = {
 			method,
@@ -109,12 +117,12 @@ export class RestServer {
 		}
 		const version = versioned?.[1];
 		if (versioned === null || (version !== undefined && version !== '10' && version !== '9')) {
-			this.respond(res, entry, 404, { message: '404: Not Found', code: 0 }, {});
+			this.#respond(res, entry, 404, { message: '404: Not Found', code: 0 }, {});
 			return;
 		}
-		const match = isMethod(method) ? this.router.match(method, path) : 'method';
+		const match = isMethod(method) ? this.#router.match(method, path) : 'method';
 		if (match === undefined || match === 'method') {
-			this.respond(
+			this.#respond(
 				res,
 				entry,
 				match === 'method' ? 405 : 404,
@@ -126,19 +134,19 @@ export class RestServer {
 		const logged = { ...entry, route: match.route.definition.path };
 		if (match.route.definition.auth !== 'none' && !authorized) {
 			this.invalid.unauthorized++;
-			this.respond(res, logged, 401, { message: '401: Unauthorized', code: 0 }, {});
+			this.#respond(res, logged, 401, { message: '401: Unauthorized', code: 0 }, {});
 			return;
 		}
-		const fault = this.faults.next();
+		const fault = this.#faults.next();
 		if (fault.kind === 'reset') {
-			this.requests.push(logged);
+			recordRequest(this.requests, logged);
 			req.socket.destroy();
 			return;
 		}
-		const latency = this.faults.latency();
+		const latency = this.#faults.latency();
 		if (latency > 0) await sleep(latency);
 		if (fault.kind === 'status') {
-			this.requests.push({ ...logged, status: fault.status });
+			recordRequest(this.requests, { ...logged, status: fault.status });
 			res.writeHead(fault.status, { 'content-type': 'text/plain' }).end(`${fault.status}: mock upstream error`);
 			return;
 		}
@@ -150,7 +158,7 @@ export class RestServer {
 		);
 		if (decision.limited !== false) {
 			this.invalid.rateLimited++;
-			this.respond(
+			this.#respond(
 				res,
 				logged,
 				429,
@@ -168,7 +176,7 @@ export class RestServer {
 		try {
 			({ body, files } = await parseBody(raw, headers['content-type'] ?? ''));
 		} catch {
-			this.respond(
+			this.#respond(
 				res,
 				logged,
 				400,
@@ -189,30 +197,30 @@ export class RestServer {
 				body,
 				files,
 				auditLogReason: entry.auditLogReason,
-				world: this.world,
-				services: this.services,
+				world: this.#world,
+				services: this.#services,
 			});
 		} catch (error) {
-			this.applied++;
+			this.#applied++;
 			if (error instanceof DiscordHttpError) {
 				if (error.status === 403) this.invalid.forbidden++;
-				this.respond(res, withBody, error.status, error.toJSON(), decision.headers);
+				this.#respond(res, withBody, error.status, error.toJSON(), decision.headers);
 				return;
 			}
 			// A bug in the mock, not in the bot: answer like Discord's 500 and keep the error for inspection.
 			this.internalErrors.push(error);
-			this.respond(res, withBody, 500, { message: '500: Internal Server Error', code: 0 }, decision.headers);
+			this.#respond(res, withBody, 500, { message: '500: Internal Server Error', code: 0 }, decision.headers);
 			return;
 		}
-		const producedAt = ++this.applied;
+		const producedAt = ++this.#applied;
 		const lost = result.status < 300 ? this.appliedFaults.next(method) : { kind: 'none' as const };
 		if (lost.kind === 'reset') {
-			this.requests.push({ ...withBody, status: 0 });
+			recordRequest(this.requests, { ...withBody, status: 0 });
 			req.socket.destroy();
 			return;
 		}
 		if (lost.kind === 'status') {
-			this.requests.push({ ...withBody, status: lost.status });
+			recordRequest(this.requests, { ...withBody, status: lost.status });
 			res.writeHead(lost.status, { 'content-type': 'text/plain', [SEQUENCE_HEADER]: String(producedAt) }).end(
 				`${lost.status}: mock upstream error`,
 			);
@@ -220,24 +228,24 @@ export class RestServer {
 		}
 		const delay = result.status < 300 ? this.appliedFaults.latency(method) : 0;
 		if (delay <= 0) {
-			this.respond(res, withBody, result.status, result.body, decision.headers, producedAt);
+			this.#respond(res, withBody, result.status, result.body, decision.headers, producedAt);
 			return;
 		}
 		// A delayed answer is the state as it was when produced: a snapshot, not the live world object.
 		const snapshot: unknown = result.body === undefined ? undefined : JSON.parse(JSON.stringify(result.body));
 		await sleep(delay);
-		this.respond(res, withBody, result.status, snapshot, decision.headers, producedAt);
+		this.#respond(res, withBody, result.status, snapshot, decision.headers, producedAt);
 	}
 
-	private respond(
+	#respond(
 		res: ServerResponse,
 		entry: LoggedRequest,
 		status: number,
 		body: unknown,
 		limits: Record<string, string>,
-		producedAt = this.applied,
+		producedAt = this.#applied,
 	): void {
-		this.requests.push({ ...entry, status });
+		recordRequest(this.requests, { ...entry, status });
 		const headers = { ...limits, [SEQUENCE_HEADER]: String(producedAt) };
 		if (status === 204 || body === undefined) {
 			res.writeHead(status === 200 ? 204 : status, headers).end();

@@ -22,7 +22,7 @@ const MAJOR = ['channel_id', 'guild_id', 'webhook_id', 'interaction_id'] as cons
 
 /** Matches request paths against the route table, literal segments winning over parameters (`@me` vs `{user_id}`). */
 export class Router {
-	private readonly routes: CompiledRoute[] = [];
+	readonly #routes: CompiledRoute[] = [];
 
 	/** Adds routes. */
 	public add(definitions: readonly RouteDefinition[]): void {
@@ -35,7 +35,7 @@ export class Router {
 					return '([^/]+)';
 				});
 			const key = `${definition.method} ${definition.path}`;
-			this.routes.push({
+			this.#routes.push({
 				definition,
 				key,
 				hash: bucketHash(definition.bucket ?? key),
@@ -45,12 +45,12 @@ export class Router {
 			});
 		}
 		// Fewer parameters first: `/users/@me` wins over `/users/{user_id}`.
-		this.routes.sort((a, b) => a.segments - b.segments);
+		this.#routes.sort((a, b) => a.segments - b.segments);
 	}
 
 	/** Every route served, as `METHOD /path/{param}`. */
 	public list(): { method: string; path: string }[] {
-		return this.routes.map((route) => ({ method: route.definition.method, path: route.definition.path }));
+		return this.#routes.map((route) => ({ method: route.definition.method, path: route.definition.path }));
 	}
 
 	/** Finds the route for a method and path; `'method'` when the path exists with other methods only. */
@@ -61,7 +61,7 @@ export class Router {
 			.map((segment) => decodeSegment(segment).replaceAll('/', '%2F'))
 			.join('/');
 		let pathMatched = false;
-		for (const route of this.routes) {
+		for (const route of this.#routes) {
 			const found = route.pattern.exec(path);
 			if (found === null) continue;
 			pathMatched = true;

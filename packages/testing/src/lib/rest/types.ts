@@ -39,7 +39,7 @@ export interface RouteServices {
 	readonly interactions: InteractionRegistry;
 }
 
-/** Pending interactions waiting for the bot's callback (see `World.triggerInteraction`). */
+/** What the callback and webhook routes need of the interactions the scenario triggered (see `World.triggerInteraction`). */
 export interface InteractionRegistry {
 	/** Resolves the interaction with the bot's callback body; returns false when unknown or already answered. */
 	respond(interactionId: InteractionId, token: string, body: unknown): 'ok' | 'unknown' | 'acknowledged';
@@ -47,8 +47,6 @@ export interface InteractionRegistry {
 	tokenKnown(token: string): boolean;
 	/** The channel an interaction token belongs to. */
 	channelOfToken(token: string): ChannelId | undefined;
-	/** The interaction ID of a token. */
-	interactionOfToken(token: string): InteractionId | undefined;
 	/** Remembers the original response message of an interaction token. */
 	setOriginal(token: string, messageId: MessageId): void;
 	/** The original response message of an interaction token. */

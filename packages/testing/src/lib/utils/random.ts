@@ -3,16 +3,16 @@
  * sequence on every run.
  */
 export class SeededRandom {
-	private state: number;
+	#state: number;
 
 	public constructor(seed: number) {
-		this.state = seed >>> 0;
+		this.#state = seed >>> 0;
 	}
 
 	/** A float in `[0, 1)`. */
 	public next(): number {
-		this.state = (this.state + 0x6d2b79f5) >>> 0;
-		let t = this.state;
+		this.#state = (this.#state + 0x6d2b79f5) >>> 0;
+		let t = this.#state;
 		t = Math.imul(t ^ (t >>> 15), t | 1);
 		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
 		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;

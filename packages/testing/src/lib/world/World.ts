@@ -27,7 +27,6 @@ import {
 	EVERYONE_PERMISSIONS,
 	makeChannel,
 	makeMember,
-	makeMessage,
 	makeRole,
 	makeUser,
 	makeDmChannel,
@@ -37,6 +36,7 @@ import {
 	type MockUser,
 } from './factories.js';
 import { gatewayMessage, guildCreatePayload, guildObject } from './payloadShapes.js';
+import { postMessage } from './postMessage.js';
 import { bitsAllow, highestRolePosition, memberPermissions, outranks } from './permissions.js';
 import type {
 	ChannelRecord,
@@ -57,6 +57,13 @@ export type {
 } from './records.js';
 
 const NAMES = ['ada', 'bram', 'cleo', 'dax', 'edda', 'finn', 'gus', 'hana', 'ivo', 'juno', 'kai', 'lea'] as const;
+
+/** Answers {@link World.triggerInteraction}: the mock's interaction hub. */
+type InteractionTrigger = (options: TriggerInteractionOptions) => Promise<InteractionResponse>;
+
+// Set by World's static block (friend access to its private wiring), for connectGateway and connectInteractions.
+let wireGateway: (world: World, sink: DispatchSink, listening: () => boolean) => void;
+let wireInteractions: (world: World, trigger: InteractionTrigger) => void;
 
 /**
  * The mock's state: users, guilds, channels, roles, members and messages. Every mutation produces the gateway
@@ -81,10 +88,22 @@ export class World {
 	public readonly ids: SnowflakeGenerator;
 	/** The seeded random source shared by generators. */
 	public readonly random: SeededRandom;
-	private sink: DispatchSink = () => undefined;
-	private listening: () => boolean = () => false;
-	private interactionTrigger: ((options: TriggerInteractionOptions) => Promise<InteractionResponse>) | undefined;
-	private userCounter = 0;
+	#sink: DispatchSink = () => undefined;
+	#listening: () => boolean = () => false;
+	#interactionTrigger: InteractionTrigger | undefined;
+	#userCounter = 0;
+
+	static {
+		// The mock plugs its gateway and interaction hub in through connectGateway and connectInteractions (below,
+		// not exported from src/index.ts): a test author's World has no wiring methods.
+		wireGateway = (world, sink, listening) => {
+			world.#sink = sink;
+			world.#listening = listening;
+		};
+		wireInteractions = (world, trigger) => {
+			world.#interactionTrigger = trigger;
+		};
+	}
 
 	public constructor(seed: number, epoch?: number, botPermissions = '8') {
 		this.botPermissions = botPermissions;
@@ -95,15 +114,13 @@ export class World {
 		this.users.set(botId, this.botUser);
 	}
 
-	/** @internal Wires the gateway in; `listening` says whether any session could receive a dispatch. */
-	public setSink(sink: DispatchSink, listening: () => boolean = () => true): void {
-		this.sink = sink;
-		this.listening = listening;
-	}
-
-	/** @internal Wires the interaction hub in. */
-	public setInteractionTrigger(trigger: (options: TriggerInteractionOptions) => Promise<InteractionResponse>): void {
-		this.interactionTrigger = trigger;
+	/**
+	 * Sends every dispatch the world produces to `sink`, e.g. to record what a standalone `new World(seed)` emits.
+	 * A `MockDiscord`'s world is connected to its gateway already: replacing the sink there cuts the shards off.
+	 */
+	public setSink(sink: DispatchSink): void {
+		this.#sink = sink;
+		this.#listening = () => true;
 	}
 
 	/**
@@ -112,13 +129,13 @@ export class World {
 	 * bot does not answer within `timeoutMs` (3 s, like Discord).
 	 */
 	public async triggerInteraction(options: TriggerInteractionOptions): Promise<InteractionResponse> {
-		if (this.interactionTrigger === undefined) throw MockError.of('MOCK_NOT_STARTED', ['triggerInteraction']);
-		return await this.interactionTrigger(options);
+		if (this.#interactionTrigger === undefined) throw MockError.of('MOCK_NOT_STARTED', ['triggerInteraction']);
+		return await this.#interactionTrigger(options);
 	}
 
 	/** Emits a dispatch to the gateway (routed by guild, filtered by intents). */
 	public emit(event: GatewayDispatchEvents, data: unknown, guildId: GuildId | null): void {
-		this.sink(event, data, guildId);
+		this.#sink(event, data, guildId);
 	}
 
 	/** The current time as an ISO-8601 timestamp. */
@@ -129,8 +146,8 @@ export class World {
 	/** Creates a user (not in any guild). */
 	public createUser(username?: string): MockUser {
 		const id = this.ids.next('User');
-		this.userCounter++;
-		const name = username ?? `${this.random.pick(NAMES)}${this.userCounter}`;
+		this.#userCounter++;
+		const name = username ?? `${this.random.pick(NAMES)}${this.#userCounter}`;
 		const user = makeUser(id, name);
 		this.users.set(id, user);
 		return user;
@@ -191,25 +208,25 @@ export class World {
 		record.roles.set(everyoneId, makeRole(everyoneId, '@everyone', 0, EVERYONE_PERMISSIONS));
 		this.guilds.set(id, record);
 		for (let i = 0; i < channelCount; i++) {
-			const channel = this.insertChannel(record, { name: i === 0 ? 'general' : `channel-${i + 1}` });
+			const channel = this.#insertChannel(record, { name: i === 0 ? 'general' : `channel-${i + 1}` });
 			if (i === 0) record.systemChannelId = channel.id;
 		}
 		const joinedAt = this.now();
-		this.insertMember(record, owner, [], joinedAt);
+		this.#insertMember(record, owner, [], joinedAt);
 		if (options.withBot !== false) {
 			const botRoleId = this.ids.next('Role');
 			record.roles.set(botRoleId, makeRole(botRoleId, this.botUser.username, 1, this.botPermissions, true));
-			this.insertMember(record, this.botUser, [botRoleId], joinedAt);
+			this.#insertMember(record, this.botUser, [botRoleId], joinedAt);
 		}
-		for (let i = 0; i < memberCount; i++) this.insertMember(record, this.createUser(), [], joinedAt);
+		for (let i = 0; i < memberCount; i++) this.#insertMember(record, this.createUser(), [], joinedAt);
 		// Building GUILD_CREATE is the costly part of generation: skip it while no session can receive it.
-		if (this.listening()) this.emit(GatewayDispatchEvents.GuildCreate, this.guildCreatePayload(record), id);
+		if (this.#listening()) this.emit(GatewayDispatchEvents.GuildCreate, this.guildCreatePayload(record), id);
 		return record;
 	}
 
 	/** Creates a channel in a guild; shards receive `CHANNEL_CREATE`. */
 	public createChannel(guildId: GuildId, options: CreateChannelOptions = {}): ChannelRecord {
-		const record = this.insertChannel(this.guild(guildId), options);
+		const record = this.#insertChannel(this.guild(guildId), options);
 		this.emit(GatewayDispatchEvents.ChannelCreate, record.channel, guildId);
 		return record;
 	}
@@ -242,7 +259,7 @@ export class World {
 					'addMember takes roles of that guild (world.createRole())',
 				]);
 		}
-		const member = this.insertMember(guild, user, roles);
+		const member = this.#insertMember(guild, user, roles);
 		this.emit(GatewayDispatchEvents.GuildMemberAdd, { ...member, guild_id: guildId }, guildId);
 		return member;
 	}
@@ -272,57 +289,7 @@ export class World {
 	): APIMessage {
 		const author = this.user(authorId);
 		const fields = typeof content === 'string' ? { content } : content;
-		return this.createMessage(channelId, author, fields);
-	}
-
-	/** @internal Stores a message and dispatches `MESSAGE_CREATE`; used by the scenario API and REST. */
-	public createMessage(
-		channelId: ChannelId,
-		author: APIUser,
-		fields: Partial<
-			Omit<
-				MessageInit,
-				| 'id'
-				| 'channelId'
-				| 'guildId'
-				| 'author'
-				| 'member'
-				| 'timestamp'
-				| 'mentions'
-				| 'mentionRoles'
-				| 'mentionEveryone'
-			>
-		>,
-		dispatch = true,
-	): APIMessage {
-		const channel = this.channel(channelId);
-		const guild = channel.guildId === null ? undefined : this.guild(channel.guildId);
-		const content = fields.content ?? '';
-		const mentions = [...content.matchAll(/<@!?(\d{17,20})>/g)]
-			.map((match) => this.users.get(uncheckedSnowflake('User', match[1] ?? '')))
-			.filter((user) => user !== undefined);
-		const mentionRoles = [...content.matchAll(/<@&(\d{17,20})>/g)]
-			.map((match) => uncheckedSnowflake('Role', match[1] ?? ''))
-			.filter((role) => guild?.roles.has(role) === true);
-		const id = this.ids.next('Message');
-		const message = makeMessage({
-			...fields,
-			id,
-			channelId,
-			guildId: channel.guildId,
-			author,
-			member: undefined,
-			content,
-			timestamp: this.now(),
-			mentions,
-			mentionRoles,
-			mentionEveryone: content.includes('@everyone'),
-		});
-		channel.messages.set(id, message);
-		if ('last_message_id' in channel.channel) channel.channel.last_message_id = id;
-		if (dispatch)
-			this.emit(GatewayDispatchEvents.MessageCreate, this.gatewayMessage(message, guild), channel.guildId);
-		return message;
+		return postMessage(this, channelId, author, fields);
 	}
 
 	/** The `MESSAGE_CREATE`/`MESSAGE_UPDATE` payload: the message plus `guild_id` and the author's `member`. */
@@ -480,7 +447,7 @@ export class World {
 		return out;
 	}
 
-	private insertChannel(guild: GuildRecord, options: CreateChannelOptions): ChannelRecord {
+	#insertChannel(guild: GuildRecord, options: CreateChannelOptions): ChannelRecord {
 		const id = this.ids.next('Channel');
 		const channel = makeChannel({
 			id,
@@ -497,7 +464,7 @@ export class World {
 		return record;
 	}
 
-	private insertMember(
+	#insertMember(
 		guild: GuildRecord,
 		user: MockUser,
 		roles: readonly RoleId[] = [],
@@ -511,4 +478,17 @@ export class World {
 
 function asOwner(user: APIUser): UserId {
 	return uncheckedSnowflake('User', user.id);
+}
+
+/**
+ * Routes the world's dispatches to the mock's gateway; `listening` says whether any session could receive one
+ * (`GUILD_CREATE` is costly to build: skipped while it is false). Package-private: not exported from src/index.ts.
+ */
+export function connectGateway(world: World, sink: DispatchSink, listening: () => boolean): void {
+	wireGateway(world, sink, listening);
+}
+
+/** Lets {@link World.triggerInteraction} reach the mock's interaction hub. Package-private: not exported from src/index.ts. */
+export function connectInteractions(world: World, trigger: InteractionTrigger): void {
+	wireInteractions(world, trigger);
 }

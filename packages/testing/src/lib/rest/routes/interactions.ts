@@ -1,6 +1,7 @@
 import { InteractionResponseType, MessageFlags, MessageType } from 'discord-api-types/v10';
 import { uncheckedSnowflake } from '@ovenjs/types';
 import { z } from 'zod';
+import { postMessage } from '../../world/postMessage.js';
 import { DiscordHttpError, JsonErrorCodes } from '../DiscordHttpError.js';
 import type { RouteContext, RouteDefinition, RouteResult } from '../types.js';
 import { MessageCreateBody } from './messages.js';
@@ -55,7 +56,8 @@ export const interactionRoutes: readonly RouteDefinition[] = [
 							: 0;
 					// Ephemeral responses are only shown to the user: Discord sends no MESSAGE_CREATE for them.
 					const ephemeral = ((message?.flags ?? 0) & MessageFlags.Ephemeral) !== 0;
-					const original = ctx.world.createMessage(
+					const original = postMessage(
+						ctx.world,
 						channelId,
 						ctx.world.botUser,
 						{

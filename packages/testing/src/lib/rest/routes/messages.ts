@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { messageFlags } from '../../utils/flags.js';
 import { DiscordHttpError, JsonErrorCodes } from '../DiscordHttpError.js';
 import type { World } from '../../world/World.js';
+import { postMessage } from '../../world/postMessage.js';
 import type { RouteContext, RouteDefinition, RouteResult } from '../types.js';
 import { assertAccess, channelOf, messageIdOf, parseBody, snowflakeParam } from './shared.js';
 
@@ -166,7 +167,7 @@ const createMessage = (ctx: RouteContext): { status: number; body: APIMessage } 
 			throw DiscordHttpError.field(['message_reference'], 'REPLIES_UNKNOWN_MESSAGE', 'Unknown message');
 		}
 	}
-	const message = ctx.world.createMessage(channel.id, ctx.world.botUser, {
+	const message = postMessage(ctx.world, channel.id, ctx.world.botUser, {
 		content: body.content ?? '',
 		...(body.nonce === undefined ? {} : { nonce: body.nonce }),
 		...(body.tts === undefined ? {} : { tts: body.tts }),

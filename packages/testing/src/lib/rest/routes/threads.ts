@@ -1,6 +1,7 @@
 import { AuditLogEvent, ChannelType, GatewayDispatchEvents, ThreadAutoArchiveDuration } from 'discord-api-types/v10';
 import { z } from 'zod';
 import type { ChannelRecord } from '../../world/World.js';
+import { postMessage } from '../../world/postMessage.js';
 import { DiscordHttpError } from '../DiscordHttpError.js';
 import type { RouteContext, RouteDefinition, RouteResult } from '../types.js';
 import {
@@ -128,7 +129,7 @@ export const threadRoutes: readonly RouteDefinition[] = [
 			});
 			if (channel.channel.type === ChannelType.GuildForum && body.message !== undefined) {
 				const content: unknown = Reflect.get(body.message, 'content');
-				ctx.world.createMessage(thread.id, ctx.world.botUser, {
+				postMessage(ctx.world, thread.id, ctx.world.botUser, {
 					content: typeof content === 'string' ? content : '',
 				});
 			}

@@ -10,6 +10,7 @@ import {
 import { z } from 'zod';
 import { makeUser } from '../../world/factories.js';
 import type { WebhookRecord } from '../../world/WorldData.js';
+import { postMessage } from '../../world/postMessage.js';
 import { DiscordHttpError } from '../DiscordHttpError.js';
 import type { RouteContext, RouteDefinition, RouteResult } from '../types.js';
 import { MessageCreateBody, MessageEditBody, attachmentsOf } from './messages.js';
@@ -101,7 +102,8 @@ function execute(ctx: RouteContext): RouteResult {
 	) {
 		throw new DiscordHttpError(400, 50006, 'Cannot send an empty message');
 	}
-	const message = ctx.world.createMessage(
+	const message = postMessage(
+		ctx.world,
 		channel.id,
 		author,
 		{

@@ -64,6 +64,9 @@ describe.skipIf(!gate.available)('RedisSessionStore', () => {
 		await redis.set(`${prefix}7`, JSON.stringify(session(8, 3)));
 		expect([await store.retrieve(5), await store.retrieve(6), await store.retrieve(7)]).toEqual([null, null, null]);
 		expect(() => new RedisSessionStore({ redis, ttl: 0 })).toThrow(/ttl must be a positive integer/);
+		expect(() => new RedisSessionStore({ redis, flushInterval: -1 })).toThrow(
+			expect.objectContaining({ code: 'CLUSTER_INVALID_OPTION' }),
+		);
 	});
 });
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayDispatch } from '@ovenjs/ws';
 import { Emitter } from '@ovenjs/types';
 import { NATS_URL, natsAvailable, redisAvailable, uniquePrefix } from '@ovenjs/test-services';
+import type { ClusterError } from '@ovenjs/cluster';
 import { RedisSessionStore } from '@ovenjs/cluster/redis';
 import {
 	DispatchHeaders,
@@ -92,13 +93,20 @@ describe.skipIf(!redisGate.available || !natsGate.available)('JetStream publishe
 			...names,
 			durable: 'basic',
 			keyPrefix: `${prefix}basic:w:`,
-			handler: (event: WorkerDispatch) => void seen.push(event.s),
+			handler: (event: WorkerDispatch) => {
+				seen.push(event.s);
+				if (event.s === 50) throw new Error('the handler failed on purpose');
+			},
 		});
+		const failures: ClusterError[] = [];
+		worker.on('error', (error) => failures.push(error));
 		await worker.start();
 		await until(() => seen.length >= 100);
 		await sleep(200);
 		await worker.stop();
 		expect(seen).toEqual(Array.from({ length: 100 }, (_, i) => i + 2));
+		// A failing handler is reported with its event, acknowledged and not retried.
+		expect(failures).toMatchObject([{ code: 'CLUSTER_HANDLER_FAILED', shardId: 0 }]);
 		expect(await redis.hget(worker.marksKey, '0')).toBe('abc:101');
 	});
 
@@ -184,8 +192,12 @@ describe.skipIf(!redisGate.available || !natsGate.available)('JetStream publishe
 		const sessions = new RedisSessionStore({ redis, keyPrefix: `${prefix}stall:sessions:`, flushInterval: 1 });
 		const publisher = new JetStreamPublisher({ nats, sessions, subjectPrefix: names.subjectPrefix, maxPending: 8 });
 		const stalled: number[] = [];
+		const stallCodes: string[] = [];
 		const pressure: boolean[] = [];
-		publisher.on('stalled', ({ shardId }) => stalled.push(shardId));
+		publisher.on('stalled', ({ shardId, error }) => {
+			stalled.push(shardId);
+			stallCodes.push(error.code);
+		});
 		publisher.on('backpressure', ({ high }) => pressure.push(high));
 		await publisher
 			.sessionHooks()
@@ -194,6 +206,7 @@ describe.skipIf(!redisGate.available || !natsGate.available)('JetStream publishe
 		await publisher.flush();
 		const stats = publisher.stats();
 		expect(stalled).toEqual([0]);
+		expect(stallCodes).toEqual(['CLUSTER_BACKPRESSURE']);
 		expect(stats.stalledShards).toEqual([0]);
 		expect(stats.published).toBe(8);
 		expect(stats.dropped).toBe(191);
@@ -202,9 +215,10 @@ describe.skipIf(!redisGate.available || !natsGate.available)('JetStream publishe
 		expect(await sessions.retrieve(0)).toMatchObject({ sequence: 9 });
 		// A manager without the publisher's session hooks: nothing can be published, and it says why.
 		const unhooked = new JetStreamPublisher({ nats, sessions, subjectPrefix: names.subjectPrefix });
-		const reasons: string[] = [];
-		unhooked.on('stalled', ({ error }) => reasons.push(error.message));
+		const reasons: ClusterError[] = [];
+		unhooked.on('stalled', ({ error }) => reasons.push(error));
 		unhooked.publish(message(3, 5, 5));
-		expect(reasons).toEqual([expect.stringContaining('pass publisher.sessionHooks() to the WebSocketManager')]);
+		expect(reasons).toMatchObject([{ code: 'CLUSTER_SESSION_HOOKS_MISSING', shardId: 3 }]);
+		expect(reasons[0]?.message).toContain('pass publisher.sessionHooks() to the WebSocketManager');
 	});
 });

@@ -71,9 +71,13 @@ describe('ClusterManager', () => {
 			shardIds: [7],
 			shardCount: 8,
 		});
-		await expect(new ClusterManager({ ...base, shards: 4, shardIds: [4] }).spawn()).rejects.toThrow(
-			/shardIds must be a non-empty list of shard ids in \[0, 4\), got 4/,
+		const outside = await failure(new ClusterManager({ ...base, shards: 4, shardIds: [4] }).spawn());
+		expect(outside.code).toBe('CLUSTER_INVALID_OPTION');
+		expect(outside.message).toMatch(/shardIds must be a non-empty list of shard ids in \[0, 4\), got 4/);
+		expect(() => manager?.processOf(0)).toThrow(
+			expect.objectContaining({ code: 'CLUSTER_UNKNOWN_SHARD', shardId: 0 }),
 		);
+		await expect(manager.spawn()).rejects.toMatchObject({ code: 'CLUSTER_ALREADY_SPAWNED' });
 	}, 30_000);
 
 	it('fails a request fast and precisely: handler error, unknown name, bad answer, deadline', async () => {
@@ -85,17 +89,23 @@ describe('ClusterManager', () => {
 			'Process 0 failed the request: the handler failed on purpose',
 		]);
 		const unknown = await failure(manager.request(0, 'nope', null));
-		expect(unknown.code).toBe('CLUSTER_REQUEST_FAILED');
+		expect(unknown.code).toBe('CLUSTER_UNKNOWN_REQUEST');
 		expect(unknown.message).toContain('no handler for "nope"');
 		await expect(manager.request(0, 'echo', 'text', { result: z.number() })).rejects.toMatchObject({
-			code: 'CLUSTER_REQUEST_FAILED',
+			code: 'CLUSTER_INVALID_RESULT',
+			processId: 0,
 		});
+		const broadcast = await manager.broadcast('echo', 'text', { result: z.number() });
+		expect(broadcast).toMatchObject([{ processId: 0, ok: false, error: { code: 'CLUSTER_INVALID_RESULT' } }]);
 		const started = Date.now();
 		await expect(manager.request(0, 'hang', null, { timeout: 300 })).rejects.toMatchObject({
 			code: 'CLUSTER_TIMEOUT',
 		});
 		expect(Date.now() - started).toBeLessThan(3_000);
-		await expect(manager.request(7, 'echo', null)).rejects.toBeInstanceOf(ClusterError);
+		await expect(manager.request(7, 'echo', null)).rejects.toMatchObject({
+			code: 'CLUSTER_UNKNOWN_PROCESS',
+			processId: 7,
+		});
 	}, 30_000);
 
 	it('broadcasts with partial results: a dead process answers CLUSTER_PROCESS_DOWN at once, then is respawned', async () => {
@@ -153,6 +163,7 @@ describe('ClusterManager', () => {
 		await manager.stop();
 		expect(manager.processes.every((p) => p.status === 'down')).toBe(true);
 		await expect(manager.request(0, 'echo', 1)).rejects.toMatchObject({ code: 'CLUSTER_STOPPED' });
+		await expect(manager.restart(0)).rejects.toMatchObject({ code: 'CLUSTER_STOPPED' });
 	}, 30_000);
 
 	it('refuses to start when the daily session start limit cannot pay for the identifies, counting stored sessions', async () => {
@@ -178,10 +189,14 @@ describe('ClusterManager', () => {
 	}, 30_000);
 
 	it('checks its options with typed errors', () => {
+		const invalid = expect.objectContaining({ code: 'CLUSTER_INVALID_OPTION' }) as Error;
 		expect(() => new ClusterManager({ script: '' })).toThrow(/script must be the path/);
+		expect(() => new ClusterManager({ script: '' })).toThrow(invalid);
 		expect(() => new ClusterManager({ script, shards: 'auto' })).toThrow(/needs gatewayInformation/);
+		expect(() => new ClusterManager({ script, shards: 'auto' })).toThrow(invalid);
 		expect(() => new ClusterManager({ script, shards: 4, perProcess: 0 })).toThrow(
 			/perProcess must be a positive integer/,
 		);
+		expect(() => new ClusterManager({ script, shards: 4, perProcess: 0 })).toThrow(invalid);
 	});
 });

@@ -14,7 +14,7 @@ import { MockDiscord } from '@ovenjs/testing';
 import { shardIdForGuild } from '@ovenjs/types';
 import { natsAvailable, redisAvailable, uniquePrefix, NATS_URL } from '@ovenjs/test-services';
 import { ClusterManager, type BroadcastResult } from '@ovenjs/cluster';
-import { RedisIdentifyQueue } from '@ovenjs/cluster/redis';
+import { RedisIdentifyThrottler } from '@ovenjs/cluster/redis';
 import { ensureDispatchStream } from '@ovenjs/cluster/jetstream';
 
 const redisGate = await redisAvailable('the cluster scale test');
@@ -106,7 +106,7 @@ describe.skipIf(!redisGate.available || !natsGate.available)(
 				stopTimeout: 10_000,
 			} as const;
 			// Places in the identify queue for every shard before any process starts: identifies go in shard order.
-			await new RedisIdentifyQueue({ redis, keyPrefix: `${prefix}identify:` }).plan(
+			await new RedisIdentifyThrottler({ redis, keyPrefix: `${prefix}identify:` }).plan(
 				Array.from({ length: SHARDS }, (_, i) => i),
 				2,
 				120_000,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
 	ClusterError,
+	ClusterErrorMessages,
 	ClusterProcess,
 	checkSessionBudget,
 	parseClusterArgs,
@@ -16,7 +17,8 @@ describe('planning', () => {
 		expect(resolveShardCount(10, 1, 4)).toBe(12);
 		expect(resolveShardCount(48, 1, 16)).toBe(48);
 		expect(() => resolveShardCount(20, 1, 16)).toThrow(/multiples of 16, got 20; use 32/);
-		expect(() => resolveShardCount(0, 1, 1)).toThrow(ClusterError);
+		expect(() => resolveShardCount(20, 1, 16)).toThrow(expect.objectContaining({ code: 'CLUSTER_INVALID_OPTION' }));
+		expect(() => resolveShardCount(0, 1, 1)).toThrow(expect.objectContaining({ code: 'CLUSTER_INVALID_OPTION' }));
 	});
 
 	it('splits shards into processes of consecutive shards', () => {
@@ -27,6 +29,7 @@ describe('planning', () => {
 		]);
 		expect(planProcesses(1, 4)).toEqual([[0]]);
 		expect(() => planProcesses(4, 0)).toThrow(/perProcess must be a positive integer/);
+		expect(() => planProcesses(4, 0)).toThrow(expect.objectContaining({ code: 'CLUSTER_INVALID_OPTION' }));
 	});
 
 	it('refuses what the session start budget cannot pay, saying how many are left and when it resets', () => {
@@ -74,6 +77,13 @@ describe('CLI arguments', () => {
 		);
 		expect(() => parseClusterArgs(['workers', 'w.js', '--shards', '4'])).toThrow(/--shards belongs to "start"/);
 		expect(() => parseClusterArgs(['start', 'bot.js', '--bogus'])).toThrow(/Unknown option "--bogus"/);
+		for (const argv of [
+			['stop'],
+			['start'],
+			['start', 'bot.js', '--api'],
+			['start', 'bot.js', '--shard-range', 'x'],
+		])
+			expect(() => parseClusterArgs(argv)).toThrow(expect.objectContaining({ code: 'CLUSTER_INVALID_ARGUMENT' }));
 	});
 });
 
@@ -81,6 +91,22 @@ describe('ClusterProcess outside a cluster', () => {
 	it('throws CLUSTER_NOT_IN_CLUSTER', () => {
 		expect(ClusterProcess.inCluster).toBe(false);
 		expect(() => ClusterProcess.current()).toThrow(expect.objectContaining({ code: 'CLUSTER_NOT_IN_CLUSTER' }));
+	});
+});
+
+describe('ClusterError', () => {
+	it('builds each message from its code and details, and keeps the process or shard it concerns', () => {
+		const down = ClusterError.of('CLUSTER_PROCESS_DOWN', [2, { kind: 'exited', code: 1, signal: null }], {
+			processId: 2,
+		});
+		expect(down).toMatchObject({ code: 'CLUSTER_PROCESS_DOWN', processId: 2, shardId: undefined });
+		expect(down.name).toBe('ClusterError[CLUSTER_PROCESS_DOWN]');
+		expect(down.message).toBe('Process 2 exited (code 1, signal null) before answering.');
+		expect(ClusterErrorMessages.CLUSTER_STORE_FAILED({ kind: 'sessions', count: 3 })).toMatch(
+			/^Writing 3 session\(s\) to Redis failed/,
+		);
+		expect(ClusterErrorMessages.CLUSTER_GATEWAY_INFORMATION_FAILED(401)).toContain('(Discord rejected it)');
+		expect(ClusterErrorMessages.CLUSTER_UNKNOWN_PROCESS(3, 0)).toContain('call spawn() first');
 	});
 });
 

@@ -8,8 +8,15 @@ export type {
 } from './lib/ClusterManager.js';
 export { ClusterProcess } from './lib/ClusterProcess.js';
 export type { ClusterRequestHandler } from './lib/ClusterProcess.js';
-export { ClusterError } from './lib/errors/ClusterError.js';
-export type { ClusterErrorCode, ClusterErrorOptions } from './lib/errors/ClusterError.js';
+export { ClusterError, ClusterErrorMessages } from './lib/errors/ClusterError.js';
+export type {
+	ClusterErrorCode,
+	ClusterErrorDetails,
+	ClusterErrorOptions,
+	NotInClusterProblem,
+	ProcessDownReason,
+	StoreFailure,
+} from './lib/errors/ClusterError.js';
 export { ClusterEnv } from './lib/ipc/protocol.js';
 export type { BroadcastResult, ResultSchema } from './lib/ipc/protocol.js';
 export { resolveShardCount, planProcesses, checkSessionBudget } from './lib/utils/planning.js';

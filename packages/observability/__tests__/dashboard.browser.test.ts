@@ -10,7 +10,7 @@ import { InteractionType } from 'discord-api-types/v10';
 import { chromium } from 'playwright-core';
 import { MemoryTier, MultiTierCache } from '@ovenjs/cache';
 import { ChatInputCommandInteraction, type Client } from '@ovenjs/core';
-import { PluginHost, definePlugin } from '@ovenjs/plugins';
+import { definePlugin } from '@ovenjs/plugins';
 import { GatewayCloseCodes, MockDiscord } from '@ovenjs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instrument, startDashboard, type Dashboard } from '../src/index.js';
@@ -46,47 +46,31 @@ describe.skipIf(!available)('dashboard page in headless Chromium', () => {
 			rateLimits: { windowMs: 1_000, perRoute: 10 },
 		});
 		client = mockClient(discord);
-		const plugins = new PluginHost({ registrar: client.extensions });
-		plugins.add(
+		const instrumentation = instrument(client, { plugins: client.plugins });
+		const result = await client.plugins.load(
 			definePlugin({
-				manifest: {
-					name: 'ovenjs-plugin-greeter',
-					version: '1.2.0',
-					ovenjs: '^0.1.0',
-					hooks: ['message:create'],
-				},
+				name: 'ovenjs-plugin-greeter',
+				version: '1.2.0',
+				manifest: { engine: '*', permissions: ['hook:message:create'] },
 				setup: () => undefined,
 			}),
-		);
-		plugins.add(
 			definePlugin({
-				manifest: {
-					name: 'ovenjs-plugin-moderation',
-					version: '0.3.1',
-					ovenjs: '^0.1.0',
-					hooks: ['message:create'],
-				},
-				setup(context) {
-					context.hook('message:create', (message) => {
+				name: 'ovenjs-plugin-moderation',
+				version: '0.3.1',
+				manifest: { engine: '*', permissions: ['hook:message:create'] },
+				setup(ctx) {
+					ctx.hook('message:create', (message) => {
 						if (message.content.includes('spam')) throw new Error('moderation backend unreachable');
 					});
 				},
 			}),
-		);
-		plugins.add(
 			definePlugin({
-				manifest: {
-					name: 'ovenjs-plugin-music',
-					version: '2.0.0',
-					ovenjs: '^0.1.0',
-					hooks: [],
-					dependencies: { 'ovenjs-plugin-voice': '^1.0.0' },
-				},
+				name: 'ovenjs-plugin-music',
+				version: '2.0.0',
+				manifest: { engine: '*', dependencies: { 'ovenjs-plugin-voice': '^1.0.0' } },
 				setup: () => undefined,
 			}),
 		);
-		const instrumentation = instrument(client, { plugins });
-		const result = await plugins.loadAll();
 		instrumentation.recordPluginLoad(result);
 		client.on('error', () => undefined);
 		// An application cache of two tiers on the client's bus: a small fast tier in front of a larger one.

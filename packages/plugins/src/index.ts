@@ -47,14 +47,3 @@ export type { PluginPackage } from './lib/discovery.js';
 export { stateKey } from './lib/PluginGate.js';
 export { PluginError } from './lib/errors/PluginError.js';
 export type { PluginErrorCode, PluginErrorOptions } from './lib/errors/PluginError.js';
-// The 0.1 host (deprecated; kept for existing bots).
-export { PluginHost, PLUGIN_API_VERSION } from './lib/legacy/PluginHost.js';
-export type {
-	ExtensionPointRegistrar,
-	Plugin,
-	PluginHostContext,
-	PluginHostOptions,
-	PluginSetupResult,
-} from './lib/legacy/PluginHost.js';
-export { PluginManifestSchema, PluginPermissions } from './lib/legacy/manifest.js';
-export type { PluginManifest, PluginManifestInput, PluginPermission } from './lib/legacy/manifest.js';

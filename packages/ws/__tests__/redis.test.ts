@@ -37,7 +37,7 @@ describe.skipIf(!redis.available)('RedisIdentifyThrottler (real Redis)', () => {
 			expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(250);
 		expect(grants.filter((g) => g.who.startsWith('a')).map((g) => g.who)).toEqual(['a0', 'a1']);
 		expect(Number(await a.get(`${keyPrefix}budget`))).toBe(996);
-		await a.del(`${keyPrefix}budget`, `${keyPrefix}bucket:0`, `${keyPrefix}total`);
+		await a.del(`${keyPrefix}budget`, `${keyPrefix}bucket:0`, `${keyPrefix}total`, `${keyPrefix}maxConcurrency`);
 	});
 
 	it('uses separate buckets for max_concurrency and never overdraws the shared budget', async () => {
@@ -67,7 +67,13 @@ describe.skipIf(!redis.available)('RedisIdentifyThrottler (real Redis)', () => {
 		expect(Date.now() - started).toBeGreaterThanOrEqual(300);
 		// The reset restored the budget from the stored total (10), minus this identify.
 		expect(await a.get(`${keyPrefix}budget`)).toBe('9');
-		await a.del(`${keyPrefix}bucket:0`, `${keyPrefix}bucket:1`, `${keyPrefix}budget`, `${keyPrefix}total`);
+		await a.del(
+			`${keyPrefix}bucket:0`,
+			`${keyPrefix}bucket:1`,
+			`${keyPrefix}budget`,
+			`${keyPrefix}total`,
+			`${keyPrefix}maxConcurrency`,
+		);
 	});
 
 	it('drives a WebSocketManager: shards identify one per window, in order, through the shared budget', async () => {
@@ -92,7 +98,88 @@ describe.skipIf(!redis.available)('RedisIdentifyThrottler (real Redis)', () => {
 		} finally {
 			await manager.destroy();
 			await gw.stop();
-			await a.del(`${keyPrefix}budget`, `${keyPrefix}total`, `${keyPrefix}bucket:0`);
+			await a.del(
+				`${keyPrefix}budget`,
+				`${keyPrefix}total`,
+				`${keyPrefix}bucket:0`,
+				`${keyPrefix}maxConcurrency`,
+			);
 		}
+	});
+
+	describe('the ordered queue', () => {
+		const prefix = uniquePrefix('ws-identify-queue');
+		afterAll(async () => {
+			const keys = await a.keys(`${prefix}*`);
+			if (keys.length > 0) await a.del(...keys);
+		});
+
+		it('admits one identify per bucket per window, in shard order across processes that arrive out of order', async () => {
+			const keyPrefix = `${prefix}order:`;
+			const limits = { total: 1000, remaining: 1000, resetAfter: 86_400_000, maxConcurrency: 2 };
+			const one = new RedisIdentifyThrottler({ redis: a, keyPrefix, windowMs: 150 });
+			const two = new RedisIdentifyThrottler({ redis: b, keyPrefix, windowMs: 150 });
+			await one.plan([0, 1, 2, 3, 4, 5], 2);
+			await Promise.all([one.setLimits(limits), two.setLimits(limits)]);
+			const granted: { shard: number; at: number }[] = [];
+			const wait = (throttler: RedisIdentifyThrottler, shard: number) =>
+				throttler.waitForIdentify(shard).then(() => granted.push({ shard, at: Date.now() }));
+			// The second process asks first, for its higher shards.
+			const later = [wait(two, 4), wait(two, 5)];
+			await new Promise((resolve) => setTimeout(resolve, 50));
+			await Promise.all([...later, wait(one, 2), wait(one, 3), wait(one, 0), wait(one, 1)]);
+			for (const bucket of [0, 1]) {
+				const inBucket = granted.filter((g) => g.shard % 2 === bucket);
+				expect(inBucket.map((g) => g.shard)).toEqual(bucket === 0 ? [0, 2, 4] : [1, 3, 5]);
+				for (let i = 1; i < inBucket.length; i++)
+					expect((inBucket[i]?.at ?? 0) - (inBucket[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(140);
+			}
+			expect(Number(await a.get(`${keyPrefix}budget`))).toBe(994);
+		});
+
+		it('drops a planned or waiting shard whose process went away once its lease ends', async () => {
+			const keyPrefix = `${prefix}lease:`;
+			const throttler = new RedisIdentifyThrottler({ redis: a, keyPrefix, windowMs: 10, leaseMs: 300 });
+			await throttler.plan([0], 1, 200);
+			const started = Date.now();
+			await throttler.waitForIdentify(1);
+			expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+			expect(await a.zcard(`${keyPrefix}queue:0`)).toBe(0);
+		});
+
+		it('gives up its place when aborted, and reports a spent budget with the time to its reset', async () => {
+			const keyPrefix = `${prefix}budget:`;
+			const spent: number[] = [];
+			const throttler = new RedisIdentifyThrottler({
+				redis: a,
+				keyPrefix,
+				windowMs: 10,
+				onBudgetExhausted: (ms) => spent.push(ms),
+			});
+			await throttler.setLimits({ total: 1000, remaining: 1, resetAfter: 60_000, maxConcurrency: 1 });
+			await throttler.waitForIdentify(0);
+			const controller = new AbortController();
+			const waiting = throttler.waitForIdentify(1, controller.signal);
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			controller.abort(new Error('stopped'));
+			await expect(waiting).rejects.toThrow('stopped');
+			expect(spent.length).toBeGreaterThan(0);
+			expect(spent[0]).toBeGreaterThan(50_000);
+			expect(await a.zcard(`${keyPrefix}queue:0`)).toBe(0);
+		});
+
+		it('refuses options and limits that are not positive integers, with GATEWAY_INVALID_OPTION', async () => {
+			expect(() => new RedisIdentifyThrottler({ redis: a, windowMs: 0 })).toThrow(
+				expect.objectContaining({ code: 'GATEWAY_INVALID_OPTION' }) as Error,
+			);
+			expect(() => new RedisIdentifyThrottler({ redis: a, leaseMs: 1.5 })).toThrow(
+				expect.objectContaining({ code: 'GATEWAY_INVALID_OPTION' }) as Error,
+			);
+			const throttler = new RedisIdentifyThrottler({ redis: a, keyPrefix: `${prefix}invalid:` });
+			await expect(
+				throttler.setLimits({ total: 1, remaining: 1, resetAfter: 1, maxConcurrency: 0 }),
+			).rejects.toMatchObject({ code: 'GATEWAY_INVALID_OPTION' });
+			await expect(throttler.plan([0], 2, 0)).rejects.toMatchObject({ code: 'GATEWAY_INVALID_OPTION' });
+		});
 	});
 });

@@ -1,2 +1,5 @@
-export { RedisIdentifyThrottler } from './lib/throttlers/RedisIdentifyThrottler.js';
+export {
+	RedisIdentifyThrottler,
+	DefaultRedisIdentifyThrottlerOptions,
+} from './lib/throttlers/RedisIdentifyThrottler.js';
 export type { RedisIdentifyThrottlerOptions } from './lib/throttlers/RedisIdentifyThrottler.js';

@@ -15,29 +15,29 @@ export interface RedisInvalidationBusOptions {
  * and re-sent, in order, when the connection is ready again.
  */
 export class RedisInvalidationBus implements InvalidationBus {
-	private readonly client: Redis;
-	private readonly subscriber: Redis;
-	private readonly channel: string;
-	private readonly backlog: string[] = [];
-	private sending: Promise<void> | undefined;
-	private subscribed = false;
+	readonly #client: Redis;
+	readonly #subscriber: Redis;
+	readonly #channel: string;
+	readonly #backlog: string[] = [];
+	#sending: Promise<void> | undefined;
+	#subscribed = false;
 
 	public constructor(options: RedisInvalidationBusOptions) {
-		this.client = options.client;
-		this.channel = options.channel ?? 'ovenjs:cache:invalidate';
-		this.subscriber = options.client.duplicate();
-		this.subscriber.on('error', () => undefined);
-		this.client.on('ready', () => void this.drain());
+		this.#client = options.client;
+		this.#channel = options.channel ?? 'ovenjs:cache:invalidate';
+		this.#subscriber = options.client.duplicate();
+		this.#subscriber.on('error', () => undefined);
+		this.#client.on('ready', () => void this.#drain());
 	}
 
 	/** Messages waiting for Redis. */
 	public get pending(): number {
-		return this.backlog.length;
+		return this.#backlog.length;
 	}
 
 	public async publish(message: InvalidationMessage): Promise<void> {
-		this.backlog.push(JSON.stringify(message));
-		await this.drain();
+		this.#backlog.push(JSON.stringify(message));
+		await this.#drain();
 	}
 
 	/**
@@ -45,8 +45,8 @@ export class RedisInvalidationBus implements InvalidationBus {
 	 * if Redis is unreachable, the subscription is retried each time the connection becomes ready.
 	 */
 	public async subscribe(handler: (message: InvalidationMessage) => void): Promise<void> {
-		this.subscriber.on('message', (channel: string, raw: string) => {
-			if (channel !== this.channel) return;
+		this.#subscriber.on('message', (channel: string, raw: string) => {
+			if (channel !== this.#channel) return;
 			let parsed: unknown;
 			try {
 				parsed = JSON.parse(raw);
@@ -55,50 +55,50 @@ export class RedisInvalidationBus implements InvalidationBus {
 			}
 			if (isInvalidationMessage(parsed)) handler(parsed);
 		});
-		this.subscriber.on('ready', () => {
-			if (!this.subscribed) void this.trySubscribe();
+		this.#subscriber.on('ready', () => {
+			if (!this.#subscribed) void this.#trySubscribe();
 		});
-		await this.trySubscribe();
+		await this.#trySubscribe();
 	}
 
 	/** Whether the subscription is active. */
 	public get isSubscribed(): boolean {
-		return this.subscribed;
+		return this.#subscribed;
 	}
 
-	private async trySubscribe(): Promise<void> {
+	async #trySubscribe(): Promise<void> {
 		try {
-			await this.subscriber.subscribe(this.channel);
-			this.subscribed = true;
+			await this.#subscriber.subscribe(this.#channel);
+			this.#subscribed = true;
 		} catch {
-			this.subscribed = false;
+			this.#subscribed = false;
 		}
 	}
 
 	public async close(): Promise<void> {
-		await this.drain().catch(() => undefined);
-		await this.subscriber.quit().catch(() => {
-			this.subscriber.disconnect();
+		await this.#drain().catch(() => undefined);
+		await this.#subscriber.quit().catch(() => {
+			this.#subscriber.disconnect();
 		});
 	}
 
-	private drain(): Promise<void> {
-		if (this.sending !== undefined) return this.sending;
+	#drain(): Promise<void> {
+		if (this.#sending !== undefined) return this.#sending;
 		// `.finally` runs after the assignment below even when send() finishes synchronously.
-		const task = this.send().finally(() => {
-			if (this.sending === task) this.sending = undefined;
+		const task = this.#send().finally(() => {
+			if (this.#sending === task) this.#sending = undefined;
 		});
-		this.sending = task;
+		this.#sending = task;
 		return task;
 	}
 
-	private async send(): Promise<void> {
+	async #send(): Promise<void> {
 		try {
-			while (this.backlog.length > 0 && this.client.status === 'ready') {
-				const next = this.backlog[0];
+			while (this.#backlog.length > 0 && this.#client.status === 'ready') {
+				const next = this.#backlog[0];
 				if (next === undefined) break;
-				await this.client.publish(this.channel, next);
-				this.backlog.shift();
+				await this.#client.publish(this.#channel, next);
+				this.#backlog.shift();
 			}
 		} catch {
 			// Kept in the backlog; re-sent on the next 'ready'.

@@ -120,6 +120,8 @@ export interface ClusterManagerEvents {
 }
 
 interface Pending {
+	/** The request's name. */
+	readonly name: string;
 	readonly resolve: (value: unknown) => void;
 	readonly reject: (error: ClusterError) => void;
 	readonly timer: ReturnType<typeof setTimeout>;
@@ -170,23 +172,23 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 	public constructor(options: ClusterManagerOptions) {
 		super();
 		if (typeof options.script !== 'string' || options.script.length === 0)
-			throw new ClusterError(
-				'CLUSTER_INVALID_OPTION',
-				'script must be the path of the bot script every process runs, such as "./bot.js".',
-			);
+			throw ClusterError.of('CLUSTER_INVALID_OPTION', [
+				'script',
+				'must be the path of the bot script every process runs, such as "./bot.js".',
+			]);
 		for (const key of ['perProcess', 'processes', 'healthInterval', 'healthTimeout', 'stopTimeout'] as const) {
 			const value = options[key];
 			if (value !== undefined && (!Number.isInteger(value) || value < 1))
-				throw new ClusterError(
-					'CLUSTER_INVALID_OPTION',
-					`${key} must be a positive integer, got ${String(value)}.`,
-				);
+				throw ClusterError.of('CLUSTER_INVALID_OPTION', [
+					key,
+					`must be a positive integer, got ${String(value)}.`,
+				]);
 		}
 		if ((options.shards === undefined || options.shards === 'auto') && options.gatewayInformation === undefined) {
-			throw new ClusterError(
-				'CLUSTER_INVALID_OPTION',
-				"shards: 'auto' needs gatewayInformation (a function fetching GET /gateway/bot) to learn Discord's recommendation; pass a number instead, or gatewayInformation.",
-			);
+			throw ClusterError.of('CLUSTER_INVALID_OPTION', [
+				"shards: 'auto'",
+				"needs gatewayInformation (a function fetching GET /gateway/bot) to learn Discord's recommendation; pass a number instead, or gatewayInformation.",
+			]);
 		}
 		this.#options = options;
 	}
@@ -216,11 +218,7 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 	 * it), forks every process and resolves when all of them called `ready()`.
 	 */
 	public async spawn(): Promise<void> {
-		if (this.#state !== 'idle')
-			throw new ClusterError(
-				'CLUSTER_INVALID_OPTION',
-				`spawn() was already called (state: ${this.#state}); create a new manager.`,
-			);
+		if (this.#state !== 'idle') throw ClusterError.of('CLUSTER_ALREADY_SPAWNED', [this.#state]);
 		this.#state = 'running';
 		const o = this.#options;
 		const requested = o.shards === undefined ? DefaultClusterManagerOptions.shards : o.shards;
@@ -241,10 +239,10 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 				const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= this.#shardCount);
 				if (bad !== undefined || ids.length === 0) {
 					this.#state = 'idle';
-					throw new ClusterError(
-						'CLUSTER_INVALID_OPTION',
-						`shardIds must be a non-empty list of shard ids in [0, ${this.#shardCount}), got ${bad === undefined ? 'an empty list' : String(bad)}.`,
-					);
+					throw ClusterError.of('CLUSTER_INVALID_OPTION', [
+						'shardIds',
+						`must be a non-empty list of shard ids in [0, ${this.#shardCount}), got ${bad === undefined ? 'an empty list' : String(bad)}.`,
+					]);
 				}
 				plan = [];
 				for (let i = 0; i < ids.length; i += perProcess) plan.push(ids.slice(i, i + perProcess));
@@ -327,7 +325,7 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 		child.on('error', (error) => {
 			this.emit(
 				'error',
-				new ClusterError('CLUSTER_PROCESS_DOWN', `Process ${slot.id} failed: ${error.message}`, {
+				ClusterError.of('CLUSTER_PROCESS_DOWN', [slot.id, { kind: 'failed', message: error.message }], {
 					processId: slot.id,
 					cause: error,
 				}),
@@ -365,11 +363,17 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 				if (message.ok) pending.resolve(message.value);
 				else
 					pending.reject(
-						new ClusterError(
-							'CLUSTER_REQUEST_FAILED',
-							`Process ${slot.id} failed the request: ${message.error?.message ?? 'unknown error'}`,
-							{ processId: slot.id },
-						),
+						message.error?.code === 'CLUSTER_UNKNOWN_REQUEST'
+							? ClusterError.of('CLUSTER_UNKNOWN_REQUEST', [slot.id, pending.name], {
+									processId: slot.id,
+								})
+							: ClusterError.of(
+									'CLUSTER_REQUEST_FAILED',
+									[slot.id, message.error?.message ?? 'unknown error'],
+									{
+										processId: slot.id,
+									},
+								),
 					);
 				return;
 			}
@@ -403,11 +407,9 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 		slot.shardsReady = 0;
 		if (slot.readyTimer !== undefined) clearTimeout(slot.readyTimer);
 		const down = (): ClusterError =>
-			new ClusterError(
-				'CLUSTER_PROCESS_DOWN',
-				`Process ${slot.id} exited (code ${String(code)}, signal ${String(signal)}) before answering.`,
-				{ processId: slot.id },
-			);
+			ClusterError.of('CLUSTER_PROCESS_DOWN', [slot.id, { kind: 'exited', code, signal }], {
+				processId: slot.id,
+			});
 		for (const [id, pending] of slot.pending) {
 			slot.pending.delete(id);
 			clearTimeout(pending.timer);
@@ -491,11 +493,7 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 	#slot(processId: number): Slot {
 		const slot = this.#slots[processId];
 		if (slot === undefined)
-			throw new ClusterError(
-				'CLUSTER_INVALID_OPTION',
-				`There is no process ${processId}; processes are numbered 0 to ${this.#slots.length - 1}.`,
-				{ processId },
-			);
+			throw ClusterError.of('CLUSTER_UNKNOWN_PROCESS', [processId, this.#slots.length], { processId });
 		return slot;
 	}
 
@@ -503,19 +501,17 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 	public processOf(shardId: number): number {
 		const slot = this.#slots.find((s) => s.shardIds.includes(shardId));
 		if (slot === undefined)
-			throw new ClusterError(
-				'CLUSTER_INVALID_OPTION',
-				`No process runs shard ${shardId} (shard count ${this.#shardCount}).`,
-				{ shardId },
-			);
+			throw ClusterError.of('CLUSTER_UNKNOWN_SHARD', [shardId, this.#shardCount], { shardId });
 		return slot.id;
 	}
 
 	/**
 	 * Asks one process (its handler registered with `ClusterProcess.handle(name, ...)`) and resolves with its answer,
 	 * checked by `options.result` when given. Rejects at once with `CLUSTER_PROCESS_DOWN` when the process is down,
-	 * with `CLUSTER_TIMEOUT` after `timeout` ms (default 10 s), and with `CLUSTER_REQUEST_FAILED` when the handler
-	 * threw or the answer fails the schema.
+	 * with `CLUSTER_TIMEOUT` after `timeout` ms (default 10 s), with `CLUSTER_REQUEST_FAILED` when the handler threw,
+	 * `CLUSTER_UNKNOWN_REQUEST` when the process has no handler for `name`, `CLUSTER_INVALID_RESULT` when the answer
+	 * fails the schema, `CLUSTER_UNKNOWN_PROCESS` for a process that does not exist and `CLUSTER_STOPPED` after
+	 * {@link ClusterManager.stop}.
 	 */
 	public request<T>(
 		processId: number,
@@ -540,11 +536,7 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 		try {
 			return options.result.parse(value);
 		} catch (error) {
-			throw new ClusterError(
-				'CLUSTER_REQUEST_FAILED',
-				`Process ${processId} answered "${name}" with a value the result schema rejects.`,
-				{ processId, cause: error },
-			);
+			throw ClusterError.of('CLUSTER_INVALID_RESULT', [processId, name], { processId, cause: error });
 		}
 	}
 
@@ -552,45 +544,30 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 		const slot = this.#slot(processId);
 		const child = slot.child;
 		if (this.#state === 'stopped')
-			return Promise.reject(new ClusterError('CLUSTER_STOPPED', 'The cluster was stopped.', { processId }));
+			return Promise.reject(ClusterError.of('CLUSTER_STOPPED', [`request "${name}"`], { processId }));
 		if (child === undefined || slot.status === 'down' || !child.connected)
 			return Promise.reject(
-				new ClusterError(
-					'CLUSTER_PROCESS_DOWN',
-					`Process ${processId} is down (restarting); try again when it is ready.`,
-					{ processId },
-				),
+				ClusterError.of('CLUSTER_PROCESS_DOWN', [processId, { kind: 'restarting' }], { processId }),
 			);
 		const id = this.#nextId++;
 		return new Promise<unknown>((resolve, reject) => {
 			const timer = setTimeout(() => {
 				slot.pending.delete(id);
-				reject(
-					new ClusterError(
-						'CLUSTER_TIMEOUT',
-						`Process ${processId} did not answer "${name}" within ${timeout} ms.`,
-						{ processId },
-					),
-				);
+				reject(ClusterError.of('CLUSTER_TIMEOUT', [processId, name, timeout], { processId }));
 			}, timeout);
-			slot.pending.set(id, { resolve, reject, timer });
+			slot.pending.set(id, { name, resolve, reject, timer });
 			if (!this.#send(child, { type: 'ovenjs:request', id, name, data })) {
 				clearTimeout(timer);
 				slot.pending.delete(id);
-				reject(
-					new ClusterError(
-						'CLUSTER_PROCESS_DOWN',
-						`Process ${processId} is down (its IPC channel is closed).`,
-						{ processId },
-					),
-				);
+				reject(ClusterError.of('CLUSTER_PROCESS_DOWN', [processId, { kind: 'disconnected' }], { processId }));
 			}
 		});
 	}
 
 	/**
 	 * Asks every process at once and resolves, by `timeout` at the latest, with one result per process: its answer,
-	 * or an error (`CLUSTER_PROCESS_DOWN`, `CLUSTER_TIMEOUT`, `CLUSTER_REQUEST_FAILED`). Never rejects, never
+	 * or an error (`CLUSTER_PROCESS_DOWN`, `CLUSTER_TIMEOUT`, `CLUSTER_REQUEST_FAILED`, `CLUSTER_UNKNOWN_REQUEST`,
+	 * `CLUSTER_INVALID_RESULT`, `CLUSTER_STOPPED`). Never rejects, never
 	 * waits for a process that is down: partial results are results.
 	 */
 	public broadcast<T>(
@@ -614,11 +591,10 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 						try {
 							value = schema.parse(raw);
 						} catch (error) {
-							throw new ClusterError(
-								'CLUSTER_REQUEST_FAILED',
-								`Process ${slot.id} answered "${name}" with a value the result schema rejects.`,
-								{ processId: slot.id, cause: error },
-							);
+							throw ClusterError.of('CLUSTER_INVALID_RESULT', [slot.id, name], {
+								processId: slot.id,
+								cause: error,
+							});
 						}
 					}
 					return { processId: slot.id, ok: true, value };
@@ -626,7 +602,9 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 					const failure =
 						error instanceof ClusterError
 							? error
-							: new ClusterError('CLUSTER_REQUEST_FAILED', String(error), { processId: slot.id });
+							: ClusterError.of('CLUSTER_REQUEST_FAILED', [slot.id, String(error)], {
+									processId: slot.id,
+								});
 					return { processId: slot.id, ok: false, error: { code: failure.code, message: failure.message } };
 				}
 			}),
@@ -649,7 +627,7 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 	 */
 	public async restart(processId: number): Promise<void> {
 		const slot = this.#slot(processId);
-		if (this.#state !== 'running') throw new ClusterError('CLUSTER_STOPPED', 'restart() needs a running cluster.');
+		if (this.#state !== 'running') throw ClusterError.of('CLUSTER_STOPPED', ['restart()']);
 		if (slot.respawnTimer !== undefined) {
 			clearTimeout(slot.respawnTimer);
 			slot.respawnTimer = undefined;

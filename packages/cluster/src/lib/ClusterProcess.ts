@@ -1,4 +1,4 @@
-import { ClusterError } from './errors/ClusterError.js';
+import { ClusterError, ClusterErrorMessages } from './errors/ClusterError.js';
 import { BroadcastResultShape, ClusterEnv, ToProcess, type BroadcastResult, type ToManager } from './ipc/protocol.js';
 
 /** A request handler of a cluster process. */
@@ -7,10 +7,7 @@ export type ClusterRequestHandler = (data: unknown) => unknown;
 function envInteger(name: string, value: string | undefined): number {
 	const parsed = Number(value);
 	if (value === undefined || value === '' || !Number.isInteger(parsed) || parsed < 0) {
-		throw new ClusterError(
-			'CLUSTER_NOT_IN_CLUSTER',
-			`${name} is ${value === undefined ? 'not set' : `"${value}"`}: this process was not started by a ClusterManager (or the ovenjs-cluster CLI).`,
-		);
+		throw ClusterError.of('CLUSTER_NOT_IN_CLUSTER', [{ kind: 'env', name, value }]);
 	}
 	return parsed;
 }
@@ -75,11 +72,7 @@ export class ClusterProcess {
 	/** This process's cluster side. Throws `CLUSTER_NOT_IN_CLUSTER` outside a cluster. */
 	public static current(): ClusterProcess {
 		if (current !== undefined) return current;
-		if (typeof process.send !== 'function')
-			throw new ClusterError(
-				'CLUSTER_NOT_IN_CLUSTER',
-				'This process has no IPC channel: it was not forked by a ClusterManager (or the ovenjs-cluster CLI).',
-			);
+		if (typeof process.send !== 'function') throw ClusterError.of('CLUSTER_NOT_IN_CLUSTER', [{ kind: 'no-ipc' }]);
 		current = new ClusterProcess(process.env);
 		return current;
 	}
@@ -182,7 +175,7 @@ export class ClusterProcess {
 				ok: false,
 				error: {
 					code: 'CLUSTER_UNKNOWN_REQUEST',
-					message: `process ${this.id} has no handler for "${name}" (register one with cluster.handle("${name}", ...)).`,
+					message: ClusterErrorMessages.CLUSTER_UNKNOWN_REQUEST(this.id, name),
 				},
 			});
 			return;

@@ -36,27 +36,27 @@ The token is read from DISCORD_TOKEN (never from the command line). Signals: SIG
 function integer(flag: string, value: string | undefined): number {
 	const parsed = Number(value);
 	if (value === undefined || !Number.isInteger(parsed) || parsed < 1)
-		throw new ClusterError(
-			'CLUSTER_INVALID_OPTION',
-			`${flag} takes a positive integer, got ${value === undefined ? 'nothing' : `"${value}"`}.\n\n${USAGE}`,
-		);
+		throw ClusterError.of('CLUSTER_INVALID_ARGUMENT', [
+			`${flag} takes a positive integer, got ${value === undefined ? 'nothing' : `"${value}"`}.`,
+			USAGE,
+		]);
 	return parsed;
 }
 
-/** Parses `ovenjs cluster ...` arguments (with or without the leading `cluster`). Throws `CLUSTER_INVALID_OPTION` with the usage. */
+/** Parses `ovenjs cluster ...` arguments (with or without the leading `cluster`). Throws `CLUSTER_INVALID_ARGUMENT` with the usage. */
 export function parseClusterArgs(argv: readonly string[]): ClusterCliOptions {
 	const list = argv[0] === 'cluster' ? argv.slice(1) : [...argv];
 	const [command, script, ...rest] = list;
 	if (command !== 'start' && command !== 'workers')
-		throw new ClusterError(
-			'CLUSTER_INVALID_OPTION',
-			`Unknown command ${command === undefined ? '(none)' : `"${command}"`}.\n\n${USAGE}`,
-		);
+		throw ClusterError.of('CLUSTER_INVALID_ARGUMENT', [
+			`Unknown command ${command === undefined ? '(none)' : `"${command}"`}.`,
+			USAGE,
+		]);
 	if (script === undefined || script.startsWith('-'))
-		throw new ClusterError(
-			'CLUSTER_INVALID_OPTION',
-			`${command} needs the script every process runs, such as ./bot.js.\n\n${USAGE}`,
-		);
+		throw ClusterError.of('CLUSTER_INVALID_ARGUMENT', [
+			`${command} needs the script every process runs, such as ./bot.js.`,
+			USAGE,
+		]);
 	let shards: number | 'auto' | null = command === 'workers' ? null : 'auto';
 	let perProcess = 4;
 	let shardIds: number[] | undefined;
@@ -77,10 +77,10 @@ export function parseClusterArgs(argv: readonly string[]): ClusterCliOptions {
 				break;
 			case '--shards':
 				if (command === 'workers')
-					throw new ClusterError(
-						'CLUSTER_INVALID_OPTION',
-						`--shards belongs to "start"; a worker pool takes --processes.\n\n${USAGE}`,
-					);
+					throw ClusterError.of('CLUSTER_INVALID_ARGUMENT', [
+						'--shards belongs to "start"; a worker pool takes --processes.',
+						USAGE,
+					]);
 				shards = value === 'auto' ? 'auto' : integer('--shards', value);
 				i++;
 				break;
@@ -93,10 +93,10 @@ export function parseClusterArgs(argv: readonly string[]): ClusterCliOptions {
 				const first = Number(match?.[1]);
 				const last = Number(match?.[2]);
 				if (match === null || last < first)
-					throw new ClusterError(
-						'CLUSTER_INVALID_OPTION',
-						`--shard-range takes FIRST-LAST (inclusive, such as 0-15), got ${value === undefined ? 'nothing' : `"${value}"`}.\n\n${USAGE}`,
-					);
+					throw ClusterError.of('CLUSTER_INVALID_ARGUMENT', [
+						`--shard-range takes FIRST-LAST (inclusive, such as 0-15), got ${value === undefined ? 'nothing' : `"${value}"`}.`,
+						USAGE,
+					]);
 				shardIds = Array.from({ length: last - first + 1 }, (_, i) => first + i);
 				i++;
 				break;
@@ -107,25 +107,25 @@ export function parseClusterArgs(argv: readonly string[]): ClusterCliOptions {
 				break;
 			case '--api':
 				if (value === undefined)
-					throw new ClusterError('CLUSTER_INVALID_OPTION', `--api takes a URL.\n\n${USAGE}`);
+					throw ClusterError.of('CLUSTER_INVALID_ARGUMENT', ['--api takes a URL.', USAGE]);
 				api = value.replace(/\/+$/, '');
 				i++;
 				break;
 			case '--redis':
 				if (value === undefined)
-					throw new ClusterError(
-						'CLUSTER_INVALID_OPTION',
-						`--redis takes a URL such as redis://127.0.0.1:6379.\n\n${USAGE}`,
-					);
+					throw ClusterError.of('CLUSTER_INVALID_ARGUMENT', [
+						'--redis takes a URL such as redis://127.0.0.1:6379.',
+						USAGE,
+					]);
 				redis = value;
 				i++;
 				break;
 			case '--key-prefix':
 				if (value === undefined)
-					throw new ClusterError(
-						'CLUSTER_INVALID_OPTION',
-						`--key-prefix takes a prefix such as mybot:.\n\n${USAGE}`,
-					);
+					throw ClusterError.of('CLUSTER_INVALID_ARGUMENT', [
+						'--key-prefix takes a prefix such as mybot:.',
+						USAGE,
+					]);
 				keyPrefix = value;
 				i++;
 				break;
@@ -138,7 +138,7 @@ export function parseClusterArgs(argv: readonly string[]): ClusterCliOptions {
 				i++;
 				break;
 			default:
-				throw new ClusterError('CLUSTER_INVALID_OPTION', `Unknown option "${String(flag)}".\n\n${USAGE}`);
+				throw ClusterError.of('CLUSTER_INVALID_ARGUMENT', [`Unknown option "${String(flag)}".`, USAGE]);
 		}
 	}
 	return {
@@ -159,17 +159,9 @@ export function parseClusterArgs(argv: readonly string[]): ClusterCliOptions {
 
 async function fetchGatewayInformation(api: string): Promise<ClusterGatewayInformation> {
 	const token = process.env.DISCORD_TOKEN;
-	if (token === undefined || token === '')
-		throw new ClusterError(
-			'CLUSTER_INVALID_OPTION',
-			'--shards auto needs the bot token in DISCORD_TOKEN to ask Discord (GET /gateway/bot); set it, or pass --shards N.',
-		);
+	if (token === undefined || token === '') throw ClusterError.of('CLUSTER_TOKEN_MISSING', []);
 	const response = await fetch(`${api}/gateway/bot`, { headers: { Authorization: `Bot ${token}` } });
-	if (!response.ok)
-		throw new ClusterError(
-			'CLUSTER_REQUEST_FAILED',
-			`GET /gateway/bot answered ${response.status}; check DISCORD_TOKEN${response.status === 401 ? ' (Discord rejected it)' : ''}.`,
-		);
+	if (!response.ok) throw ClusterError.of('CLUSTER_GATEWAY_INFORMATION_FAILED', [response.status]);
 	const info = parseGatewayInformation(await response.json());
 	return { shards: info.shards, sessionStartLimit: info.sessionStartLimit };
 }

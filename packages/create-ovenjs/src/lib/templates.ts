@@ -230,14 +230,14 @@ ${s.footer()}`;
 
 function pluginModule(s: Syntax): string {
 	return `${s.imports('@ovenjs/plugins', ['definePlugin'])}
-/** A plugin: it may hook only the extension points its manifest declares. */
+/**
+ * A plugin, loaded by \`client.plugins\` (see bot): \`ctx\` opens only what its manifest grants, here the
+ * \`interaction:received\` hook. A published plugin keeps this manifest in its package.json ("ovenjs").
+ */
 ${s.exported('commandLog')}const commandLog = definePlugin({
-	manifest: {
-		name: 'ovenjs-plugin-command-log',
-		version: '1.0.0',
-		ovenjs: '^0.1.0',
-		hooks: ['interaction:received'],
-	},
+	name: 'ovenjs-plugin-command-log',
+	version: '1.0.0',
+	manifest: { engine: '*', permissions: ['hook:interaction:received'] },
 	setup(ctx) {
 		ctx.hook('interaction:received', (interaction) => {
 			console.log(\`[command-log] interaction \${interaction.id} (type \${interaction.type})\`);
@@ -258,7 +258,6 @@ function botModule(options: ProjectOptions, s: Syntax): string {
 	const lines: string[] = [];
 	lines.push(s.imports('discord-api-types/v10', ['GatewayIntentBits']).trimEnd());
 	lines.push(s.imports('@ovenjs/core', coreValues).trimEnd());
-	if (plugin) lines.push(s.imports('@ovenjs/plugins', ['PluginHost']).trimEnd());
 	if (redis && s.ts) lines.push(`import type { MultiTierCache } from '@ovenjs/cache';`);
 	if (commands) lines.push(s.imports('./commands/index.js', ['commands']).trimEnd());
 	if (redis) lines.push(s.imports('./cache.js', ['createCache']).trimEnd());
@@ -296,10 +295,9 @@ export interface Bot {
 	});`;
 	const pluginSetup = plugin
 		? `
-	const plugins = new PluginHost({ registrar: client.extensions });
-	plugins.add(commandLog);
-	const { failed } = await plugins.loadAll();
-	for (const error of failed) console.error(error.message);
+	client.on('pluginError', ({ error }) => {
+		console.error(error.message);
+	});
 `
 		: '';
 	return `${lines.join('\n')}
@@ -309,7 +307,7 @@ ${s.exported('startBot')}async function startBot(options${s.t('BotOptions')})${s
 	const client = new Client({
 		token: options.token,
 		intents: ${intents},
-		...(options.apiUrl === undefined ? {} : { rest: { api: options.apiUrl } }),
+		...(options.apiUrl === undefined ? {} : { rest: { api: options.apiUrl } }),${plugin ? '\n\t\tplugins: { load: [commandLog] }, // loaded before login() connects' : ''}
 	});
 ${handler}
 ${pluginSetup}

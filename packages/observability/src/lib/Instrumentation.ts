@@ -10,7 +10,7 @@ import { DefaultMetricBuckets, MetricSet, type MetricBuckets } from './metrics/M
 import { Tracing, defaultTracer } from './tracing/Tracing.js';
 import { VERSION } from './version.js';
 
-/** The registering side of a plugin host (`@ovenjs/plugins`' `PluginHost` satisfies it). */
+/** The plugins the dashboard lists (`client.plugins`, the `PluginManager` of `@ovenjs/plugins`, satisfies it). */
 export interface PluginHostLike {
 	/** Names of the loaded plugins. */
 	readonly loaded: readonly string[];
@@ -59,7 +59,7 @@ export interface InstrumentOptions {
 	readonly tracedEvents?: readonly (keyof ClientEvents)[];
 	/** Histogram buckets (each list given replaces its default). @defaultValue {@link DefaultInstrumentOptions.buckets} ({@link DefaultMetricBuckets}) */
 	readonly buckets?: MetricBuckets;
-	/** A plugin host whose loaded plugins the dashboard lists. @defaultValue none */
+	/** The plugins whose loaded ones the dashboard lists, such as `client.plugins`. @defaultValue none */
 	readonly plugins?: PluginHostLike;
 }
 
@@ -114,6 +114,8 @@ export class Instrumentation {
 	readonly #traced: ReadonlySet<string>;
 	readonly #plugins: PluginHostLike | undefined;
 	readonly #failedPlugins = new Map<string, string>();
+	/** Plugin failures already counted from the client's `pluginError` event (so recordPluginLoad skips them). */
+	readonly #countedPluginErrors = new WeakSet<PluginFailureLike>();
 	readonly #wasReady = new Set<number>();
 	readonly #disposers: (() => void)[] = [];
 	#stopped = false;
@@ -217,13 +219,14 @@ export class Instrumentation {
 	}
 
 	/**
-	 * Records the result of `PluginHost.loadAll()`: failed plugins count in `ovenjs_plugin_errors_total` with their
-	 * error code and show as `failed` on the dashboard.
+	 * Records the result of `client.plugins.load()`: failed plugins show as `failed` on the dashboard and count in
+	 * `ovenjs_plugin_errors_total` with their error code (once: a failure the client already reported on
+	 * `pluginError` while instrumented is counted already).
 	 */
 	public recordPluginLoad(result: { readonly failed: readonly PluginFailureLike[] }): void {
 		for (const failure of result.failed) {
 			this.#failedPlugins.set(failure.plugin, failure.code);
-			this.#set.pluginErrors.add(failure.plugin, failure.code);
+			if (!this.#countedPluginErrors.has(failure)) this.#set.pluginErrors.add(failure.plugin, failure.code);
 		}
 	}
 
@@ -402,7 +405,16 @@ export class Instrumentation {
 			),
 		);
 
-		// Plugins: handler failures carry the plugin's name as label (PluginHost sets it).
+		// Plugins: what the plugin manager reports (failed handlers, loads, crashes) arrives on the client's
+		// `pluginError`; handlers registered on the bus directly carry their owner's name as label.
+		const onPluginError = (...[report]: ClientEvents['pluginError']): void => {
+			this.#countedPluginErrors.add(report.error);
+			set.pluginErrors.add(report.plugin, report.error.code);
+		};
+		this.client.on('pluginError', onPluginError);
+		on.push(() => {
+			this.client.off('pluginError', onPluginError);
+		});
 		on.push(
 			bus.on(
 				'error:unhandled',

@@ -1,5 +1,4 @@
 import type { ExtensionHandler, ExtensionPointName } from '@ovenjs/types';
-import type { Plugin } from './legacy/PluginHost.js';
 import type { IsolationLevel, PluginManifestBlockInput } from './manifest.js';
 
 /**
@@ -159,15 +158,9 @@ export interface PluginDefinition<Config = unknown, State extends object = Recor
 	teardown?(ctx: PluginContext<Config, State>): void | Promise<void>;
 }
 
-/**
- * Declares a plugin, typed end to end: `export default definePlugin({ setup(ctx) { ... } })`.
- * (The legacy form with an inline `manifest` for `PluginHost` is still accepted.)
- */
+/** Declares a plugin, typed end to end: `export default definePlugin({ setup(ctx) { ... } })`. */
 export function definePlugin<Config = unknown, State extends object = Record<string, unknown>>(
 	definition: PluginDefinition<Config, State>,
-): PluginDefinition<Config, State>;
-/** The legacy `PluginHost` form (kept for 0.1 code); write `definePlugin({ setup(ctx) { ... } })` with the manifest in package.json. */
-export function definePlugin<Api = unknown>(plugin: Plugin<Api>): Plugin<Api>;
-export function definePlugin(definition: object): object {
+): PluginDefinition<Config, State> {
 	return definition;
 }

@@ -44,13 +44,13 @@ const PROFILE_BUCKETS = 24;
  * and is what `replayTrace` measures against plain LRU.
  */
 export class AccessModel {
-	private readonly models: LRUCache<string, KeyModel>;
-	private readonly halfLife: number;
-	private readonly window: number;
-	private readonly fanout: number;
-	private readonly dayLength: number;
-	private readonly recent: { key: string; at: number }[] = [];
-	private readonly patterns = new KeyPatterns();
+	readonly #models: LRUCache<string, KeyModel>;
+	readonly #halfLife: number;
+	readonly #window: number;
+	readonly #fanout: number;
+	readonly #dayLength: number;
+	readonly #recent: { key: string; at: number }[] = [];
+	readonly #patterns = new KeyPatterns();
 
 	public constructor(options: AccessModelOptions = {}) {
 		assertNumberOption('maxKeys', options.maxKeys, 1);
@@ -58,16 +58,16 @@ export class AccessModel {
 		assertNumberOption('coAccessWindow', options.coAccessWindow, 0);
 		assertNumberOption('coAccessFanout', options.coAccessFanout, 0);
 		assertNumberOption('dayLength', options.dayLength, PROFILE_BUCKETS);
-		this.models = new LRUCache({ max: options.maxKeys ?? 50_000 });
-		this.halfLife = options.halfLife ?? 600_000;
-		this.window = options.coAccessWindow ?? 2_000;
-		this.fanout = options.coAccessFanout ?? 8;
-		this.dayLength = options.dayLength ?? 86_400_000;
+		this.#models = new LRUCache({ max: options.maxKeys ?? 50_000 });
+		this.#halfLife = options.halfLife ?? 600_000;
+		this.#window = options.coAccessWindow ?? 2_000;
+		this.#fanout = options.coAccessFanout ?? 8;
+		this.#dayLength = options.dayLength ?? 86_400_000;
 	}
 
 	/** Records an access of `key` at time `now` (ms). */
 	public record(key: string, now: number): void {
-		let model = this.models.get(key);
+		let model = this.#models.get(key);
 		if (model === undefined) {
 			model = {
 				frequency: 0,
@@ -76,41 +76,41 @@ export class AccessModel {
 				profile: new Float32Array(PROFILE_BUCKETS),
 				next: new Map(),
 			};
-			this.models.set(key, model);
+			this.#models.set(key, model);
 		}
-		const decay = this.decay(now - model.updatedAt);
+		const decay = this.#decay(now - model.updatedAt);
 		model.frequency = model.frequency * decay + 1;
 		model.count++;
 		model.updatedAt = now;
-		const bucket = this.bucketOf(now);
+		const bucket = this.#bucketOf(now);
 		for (let index = 0; index < PROFILE_BUCKETS; index++)
 			model.profile[index] = (model.profile[index] ?? 0) * decay;
 		model.profile[bucket] = (model.profile[bucket] ?? 0) + 1;
-		this.patterns.seen(key);
-		if (this.fanout > 0) {
-			for (const previous of this.recent) {
-				if (previous.key === key || now - previous.at > this.window) continue;
-				const from = this.models.peek(previous.key);
-				if (from !== undefined) this.link(from, key);
-				this.patterns.link(previous.key, key);
+		this.#patterns.seen(key);
+		if (this.#fanout > 0) {
+			for (const previous of this.#recent) {
+				if (previous.key === key || now - previous.at > this.#window) continue;
+				const from = this.#models.peek(previous.key);
+				if (from !== undefined) this.#link(from, key);
+				this.#patterns.link(previous.key, key);
 			}
 		}
-		this.recent.push({ key, at: now });
-		if (this.recent.length > 4) this.recent.shift();
+		this.#recent.push({ key, at: now });
+		if (this.#recent.length > 4) this.#recent.shift();
 	}
 
 	/** The decayed access frequency of `key` at `now`. */
 	public frequency(key: string, now: number): number {
-		const model = this.models.peek(key);
-		return model === undefined ? 0 : model.frequency * this.decay(now - model.updatedAt);
+		const model = this.#models.peek(key);
+		return model === undefined ? 0 : model.frequency * this.#decay(now - model.updatedAt);
 	}
 
 	/**
 	 * The keys most often read shortly after `key`, best first. With `minConfidence`, only keys that followed
 	 * `key` at least twice and in at least that share of its reads.
 	 */
-	public coAccessed(key: string, limit = this.fanout, minConfidence = 0): string[] {
-		const model = this.models.peek(key);
+	public coAccessed(key: string, limit = this.#fanout, minConfidence = 0): string[] {
+		const model = this.#models.peek(key);
 		if (model === undefined) return [];
 		const floor = minConfidence > 0 ? Math.max(2, minConfidence * model.count) : 0;
 		return [...model.next.entries()]
@@ -125,22 +125,22 @@ export class AccessModel {
 	 * followed by `user:2`, `member:3:4` predicts `user:4` even if those two were never read together.
 	 */
 	public followers(key: string): string[] {
-		return this.fanout > 0 ? this.patterns.predict(key) : [];
+		return this.#fanout > 0 ? this.#patterns.predict(key) : [];
 	}
 
 	/** The `limit` keys most likely to be read next at time `now`, best first. */
 	public predict(now: number, limit: number): Prediction[] {
-		const bucket = this.bucketOf(now);
+		const bucket = this.#bucketOf(now);
 		const scores = new Map<string, number>();
-		for (const [key, model] of this.models.entries()) {
-			const decay = this.decay(now - model.updatedAt);
+		for (const [key, model] of this.#models.entries()) {
+			const decay = this.#decay(now - model.updatedAt);
 			let total = 0;
 			for (const value of model.profile) total += value;
 			const hourWeight = total > 0 ? ((model.profile[bucket] ?? 0) * PROFILE_BUCKETS + 1) / (total + 1) : 1;
 			scores.set(key, model.frequency * decay * hourWeight);
 		}
-		for (const recent of this.recent) {
-			const model = this.models.peek(recent.key);
+		for (const recent of this.#recent) {
+			const model = this.#models.peek(recent.key);
 			if (model === undefined) continue;
 			for (const [next, weight] of model.next) scores.set(next, (scores.get(next) ?? 0) + weight * 4);
 		}
@@ -153,28 +153,28 @@ export class AccessModel {
 	/** The `limit` keys with the highest decayed frequency at `now`. */
 	public hottest(now: number, limit: number): Prediction[] {
 		const out: Prediction[] = [];
-		for (const [key, model] of this.models.entries())
-			out.push({ key, score: model.frequency * this.decay(now - model.updatedAt) });
+		for (const [key, model] of this.#models.entries())
+			out.push({ key, score: model.frequency * this.#decay(now - model.updatedAt) });
 		return out.sort((a, b) => b.score - a.score).slice(0, limit);
 	}
 
 	/** How many keys the model tracks. */
 	public get size(): number {
-		return this.models.size;
+		return this.#models.size;
 	}
 
 	/** Forgets `key`. */
 	public forget(key: string): void {
-		this.models.delete(key);
+		this.#models.delete(key);
 	}
 
-	private link(from: KeyModel, to: string): void {
+	#link(from: KeyModel, to: string): void {
 		const existing = from.next.get(to);
 		if (existing !== undefined) {
 			from.next.set(to, existing + 1);
 			return;
 		}
-		if (from.next.size >= this.fanout) {
+		if (from.next.size >= this.#fanout) {
 			let weakest: string | undefined;
 			let weakestScore = Infinity;
 			for (const [key, score] of from.next) {
@@ -188,12 +188,12 @@ export class AccessModel {
 		from.next.set(to, 1);
 	}
 
-	private decay(elapsed: number): number {
-		return elapsed <= 0 ? 1 : 0.5 ** (elapsed / this.halfLife);
+	#decay(elapsed: number): number {
+		return elapsed <= 0 ? 1 : 0.5 ** (elapsed / this.#halfLife);
 	}
 
-	private bucketOf(now: number): number {
-		const phase = ((now % this.dayLength) + this.dayLength) % this.dayLength;
-		return Math.min(PROFILE_BUCKETS - 1, Math.floor((phase / this.dayLength) * PROFILE_BUCKETS));
+	#bucketOf(now: number): number {
+		const phase = ((now % this.#dayLength) + this.#dayLength) % this.#dayLength;
+		return Math.min(PROFILE_BUCKETS - 1, Math.floor((phase / this.#dayLength) * PROFILE_BUCKETS));
 	}
 }

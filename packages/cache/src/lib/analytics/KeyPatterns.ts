@@ -28,20 +28,22 @@ interface ShapeStats {
  * Numeric segments (IDs) are the variables; a follower is learned only if all its IDs come from the leading key.
  */
 export class KeyPatterns {
-	private readonly shapes = new Map<string, ShapeStats>();
+	readonly #shapes = new Map<string, ShapeStats>();
+	readonly #maxShapes: number;
+	readonly #maxFollowers: number;
 
-	public constructor(
-		private readonly maxShapes = 1_000,
-		private readonly maxFollowers = 16,
-	) {}
+	public constructor(maxShapes = 1_000, maxFollowers = 16) {
+		this.#maxShapes = maxShapes;
+		this.#maxFollowers = maxFollowers;
+	}
 
 	/** Counts one access of `key`. */
 	public seen(key: string): void {
 		const { shape } = shapeOf(key);
-		let stats = this.shapes.get(shape);
+		let stats = this.#shapes.get(shape);
 		if (stats === undefined) {
-			if (this.shapes.size >= this.maxShapes) return;
-			this.shapes.set(shape, (stats = { count: 0, followers: new Map() }));
+			if (this.#shapes.size >= this.#maxShapes) return;
+			this.#shapes.set(shape, (stats = { count: 0, followers: new Map() }));
 		}
 		stats.count++;
 	}
@@ -49,7 +51,7 @@ export class KeyPatterns {
 	/** Records that `next` was read shortly after `previous`. */
 	public link(previous: string, next: string): void {
 		const from = shapeOf(previous);
-		const stats = this.shapes.get(from.shape);
+		const stats = this.#shapes.get(from.shape);
 		if (stats === undefined || from.vars.length === 0) return;
 		const to = shapeOf(next);
 		if (to.vars.length === 0) return;
@@ -68,7 +70,7 @@ export class KeyPatterns {
 		const key = template.join(':');
 		const existing = stats.followers.get(key);
 		if (existing !== undefined) stats.followers.set(key, existing + 1);
-		else if (stats.followers.size < this.maxFollowers) stats.followers.set(key, 1);
+		else if (stats.followers.size < this.#maxFollowers) stats.followers.set(key, 1);
 	}
 
 	/**
@@ -77,7 +79,7 @@ export class KeyPatterns {
 	 */
 	public predict(key: string, minConfidence = 0.5, minCount = 5): string[] {
 		const { shape, vars } = shapeOf(key);
-		const stats = this.shapes.get(shape);
+		const stats = this.#shapes.get(shape);
 		if (stats === undefined || stats.count === 0) return [];
 		const out: string[] = [];
 		for (const [template, count] of stats.followers) {

@@ -69,11 +69,11 @@ export class MemoryTier implements CacheTier {
 	public readonly name: string;
 	public readonly shared = false;
 	public readonly durable = false;
-	private readonly lru: LRUCache<string, Slot>;
-	private readonly tagIndex = new Map<string, Set<string>>();
-	private readonly listeners: EvictionListener[] = [];
-	private readonly sizeOf: (value: unknown, key: string) => number;
-	private closed = false;
+	readonly #lru: LRUCache<string, Slot>;
+	readonly #tagIndex = new Map<string, Set<string>>();
+	readonly #listeners: EvictionListener[] = [];
+	readonly #sizeOf: (value: unknown, key: string) => number;
+	#closed = false;
 
 	public constructor(options: MemoryTierOptions = {}) {
 		assertNumberOption('max', options.max, 1);
@@ -81,9 +81,9 @@ export class MemoryTier implements CacheTier {
 		assertNumberOption('ttl', options.ttl, 0);
 		this.name = options.name ?? 'memory';
 		const sizeOf = options.sizeOf ?? estimateSize;
-		this.sizeOf = sizeOf;
+		this.#sizeOf = sizeOf;
 		const maxSize = options.maxSize ?? 0;
-		this.lru = new LRUCache<string, Slot>({
+		this.#lru = new LRUCache<string, Slot>({
 			max: options.max ?? 10_000,
 			...(maxSize > 0
 				? {
@@ -96,9 +96,9 @@ export class MemoryTier implements CacheTier {
 			ttlAutopurge: false,
 			...(options.now === undefined ? {} : { perf: { now: options.now }, ttlResolution: 0 }),
 			dispose: (slot, key, reason) => {
-				this.untag(key, slot.tags);
+				this.#untag(key, slot.tags);
 				if (reason === 'evict' || reason === 'expire') {
-					for (const listener of this.listeners) listener(key, slot.value, reason);
+					for (const listener of this.#listeners) listener(key, slot.value, reason);
 				}
 			},
 		});
@@ -106,24 +106,24 @@ export class MemoryTier implements CacheTier {
 
 	/** Synchronous read for the hot path (no promise); `undefined` on a miss. */
 	public getSync(key: string): unknown {
-		return this.lru.get(key)?.value;
+		return this.#lru.get(key)?.value;
 	}
 
 	/** Whether `key` is present, without touching recency. */
 	public hasSync(key: string): boolean {
-		return this.lru.has(key);
+		return this.#lru.has(key);
 	}
 
 	/** Synchronous write. */
 	public setSync(key: string, value: unknown, options?: CacheSetOptions): void {
-		this.assertOpen();
+		this.#assertOpen();
 		const tags = options?.tags !== undefined && options.tags.length > 0 ? options.tags : undefined;
 		const ttl = options?.ttl ?? 0;
-		this.lru.set(key, { value, tags }, ttl > 0 ? { ttl } : {});
-		if (tags !== undefined && this.lru.has(key)) {
+		this.#lru.set(key, { value, tags }, ttl > 0 ? { ttl } : {});
+		if (tags !== undefined && this.#lru.has(key)) {
 			for (const tag of tags) {
-				let keys = this.tagIndex.get(tag);
-				if (keys === undefined) this.tagIndex.set(tag, (keys = new Set()));
+				let keys = this.#tagIndex.get(tag);
+				if (keys === undefined) this.#tagIndex.set(tag, (keys = new Set()));
 				keys.add(key);
 			}
 		}
@@ -131,7 +131,7 @@ export class MemoryTier implements CacheTier {
 
 	/** Synchronous delete; returns whether the key existed. */
 	public deleteSync(key: string): boolean {
-		return this.lru.delete(key);
+		return this.#lru.delete(key);
 	}
 
 	public get(key: string): Promise<unknown> {
@@ -148,7 +148,7 @@ export class MemoryTier implements CacheTier {
 	}
 
 	public has(key: string): Promise<boolean> {
-		return Promise.resolve(this.lru.has(key));
+		return Promise.resolve(this.#lru.has(key));
 	}
 
 	public mget(keys: readonly string[]): Promise<unknown[]> {
@@ -161,74 +161,74 @@ export class MemoryTier implements CacheTier {
 	}
 
 	public deleteByTag(tag: string): Promise<string[]> {
-		const keys = [...(this.tagIndex.get(tag) ?? [])];
-		for (const key of keys) this.lru.delete(key);
-		this.tagIndex.delete(tag);
+		const keys = [...(this.#tagIndex.get(tag) ?? [])];
+		for (const key of keys) this.#lru.delete(key);
+		this.#tagIndex.delete(tag);
 		return Promise.resolve(keys);
 	}
 
 	public deleteByPattern(pattern: string): Promise<number> {
 		const glob = compileGlob(pattern);
 		let count = 0;
-		for (const key of [...this.lru.keys()]) {
-			if (glob.test(key) && this.lru.delete(key)) count++;
+		for (const key of [...this.#lru.keys()]) {
+			if (glob.test(key) && this.#lru.delete(key)) count++;
 		}
 		return Promise.resolve(count);
 	}
 
 	/** Keys currently held, most recently used first. */
 	public keys(): IterableIterator<string> {
-		return this.lru.keys();
+		return this.#lru.keys();
 	}
 
 	public clear(): Promise<void> {
-		this.lru.clear();
-		this.tagIndex.clear();
+		this.#lru.clear();
+		this.#tagIndex.clear();
 		return Promise.resolve();
 	}
 
 	public ping(): Promise<boolean> {
-		return Promise.resolve(!this.closed);
+		return Promise.resolve(!this.#closed);
 	}
 
 	public close(): Promise<void> {
-		this.closed = true;
-		this.lru.clear();
-		this.tagIndex.clear();
+		this.#closed = true;
+		this.#lru.clear();
+		this.#tagIndex.clear();
 		return Promise.resolve();
 	}
 
 	public onEvict(listener: EvictionListener): void {
-		this.listeners.push(listener);
+		this.#listeners.push(listener);
 	}
 
 	public size(): number {
-		return this.lru.size;
+		return this.#lru.size;
 	}
 
 	public memoryEstimate(): number {
-		if (this.lru.calculatedSize > 0) return this.lru.calculatedSize;
+		if (this.#lru.calculatedSize > 0) return this.#lru.calculatedSize;
 		// Measures up to 1 000 entries and extrapolates, so stats() stays cheap on large tiers.
 		let total = 0;
 		let sampled = 0;
-		for (const [key, slot] of this.lru.entries()) {
-			total += 32 + key.length * 2 + this.sizeOf(slot.value, key);
+		for (const [key, slot] of this.#lru.entries()) {
+			total += 32 + key.length * 2 + this.#sizeOf(slot.value, key);
 			if (++sampled === 1_000) break;
 		}
-		return sampled === 0 ? 0 : Math.round((total / sampled) * this.lru.size);
+		return sampled === 0 ? 0 : Math.round((total / sampled) * this.#lru.size);
 	}
 
-	private untag(key: string, tags: readonly string[] | undefined): void {
+	#untag(key: string, tags: readonly string[] | undefined): void {
 		if (tags === undefined) return;
 		for (const tag of tags) {
-			const keys = this.tagIndex.get(tag);
+			const keys = this.#tagIndex.get(tag);
 			if (keys === undefined) continue;
 			keys.delete(key);
-			if (keys.size === 0) this.tagIndex.delete(tag);
+			if (keys.size === 0) this.#tagIndex.delete(tag);
 		}
 	}
 
-	private assertOpen(): void {
-		if (this.closed) throw CacheError.of('CACHE_CLOSED', [`The ${this.name} tier`]);
+	#assertOpen(): void {
+		if (this.#closed) throw CacheError.of('CACHE_CLOSED', [`The ${this.name} tier`]);
 	}
 }

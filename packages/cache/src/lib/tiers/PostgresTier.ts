@@ -65,12 +65,12 @@ export class PostgresTier implements CacheTier {
 	public readonly durable = true;
 	/** The pool in use. */
 	public readonly pool: pg.Pool;
-	private readonly owned: boolean;
-	private readonly table: string;
-	private readonly ttl: number;
-	private readonly codec: ValueCodec;
-	private schema: Promise<void> | undefined;
-	private readonly timer: NodeJS.Timeout | undefined;
+	readonly #owned: boolean;
+	readonly #table: string;
+	readonly #ttl: number;
+	readonly #codec: ValueCodec;
+	#schema: Promise<void> | undefined;
+	readonly #timer: NodeJS.Timeout | undefined;
 
 	public constructor(options: PostgresTierOptions = {}) {
 		assertNumberOption('ttl', options.ttl, 0);
@@ -84,14 +84,14 @@ export class PostgresTier implements CacheTier {
 				JSON.stringify(table),
 			]);
 		}
-		this.table = table
+		this.#table = table
 			.split('.')
 			.map((part) => `"${part}"`)
 			.join('.');
 		this.name = options.name ?? 'postgres';
-		this.ttl = options.ttl ?? 0;
-		this.codec = options.codec instanceof ValueCodec ? options.codec : new ValueCodec(options.codec);
-		this.owned = options.pool === undefined;
+		this.#ttl = options.ttl ?? 0;
+		this.#codec = options.codec instanceof ValueCodec ? options.codec : new ValueCodec(options.codec);
+		this.#owned = options.pool === undefined;
 		this.pool =
 			options.pool ??
 			new pg.Pool({
@@ -103,12 +103,12 @@ export class PostgresTier implements CacheTier {
 		// A backend terminated while idle emits 'error' on the pool; queries report outages instead.
 		this.pool.on('error', () => undefined);
 		const sweep = options.sweepInterval ?? 60_000;
-		if (sweep > 0) this.timer = setInterval(() => void this.sweepExpired().catch(() => 0), sweep).unref();
+		if (sweep > 0) this.#timer = setInterval(() => void this.sweepExpired().catch(() => 0), sweep).unref();
 	}
 
 	/** Inspect output without the pool (its connection string may hold a password). */
 	public [Symbol.for('nodejs.util.inspect.custom')](): string {
-		return `PostgresTier { name: ${JSON.stringify(this.name)}, table: ${JSON.stringify(this.table)} }`;
+		return `PostgresTier { name: ${JSON.stringify(this.name)}, table: ${JSON.stringify(this.#table)} }`;
 	}
 
 	public async get(key: string): Promise<unknown> {
@@ -121,13 +121,13 @@ export class PostgresTier implements CacheTier {
 	}
 
 	public async delete(key: string): Promise<boolean> {
-		const result = await this.query(`DELETE FROM ${this.table} WHERE key = $1`, [key]);
+		const result = await this.#query(`DELETE FROM ${this.#table} WHERE key = $1`, [key]);
 		return (result.rowCount ?? 0) > 0;
 	}
 
 	public async has(key: string): Promise<boolean> {
-		const result = await this.query(
-			`SELECT 1 FROM ${this.table} WHERE key = $1 AND (expires_at IS NULL OR expires_at > $2)`,
+		const result = await this.#query(
+			`SELECT 1 FROM ${this.#table} WHERE key = $1 AND (expires_at IS NULL OR expires_at > $2)`,
 			[key, Date.now()],
 		);
 		return result.rows.length > 0;
@@ -135,15 +135,15 @@ export class PostgresTier implements CacheTier {
 
 	public async mget(keys: readonly string[]): Promise<unknown[]> {
 		if (keys.length === 0) return [];
-		const result = await this.query(
-			`SELECT key, value FROM ${this.table} WHERE key = ANY($1::text[]) AND (expires_at IS NULL OR expires_at > $2)`,
+		const result = await this.#query(
+			`SELECT key, value FROM ${this.#table} WHERE key = ANY($1::text[]) AND (expires_at IS NULL OR expires_at > $2)`,
 			[keys, Date.now()],
 		);
 		const found = new Map<string, Buffer>();
 		for (const row of result.rows) if (isRow(row)) found.set(row.key, row.value);
 		return keys.map((key) => {
 			const bytes = found.get(key);
-			return bytes === undefined ? undefined : this.codec.decode(bytes);
+			return bytes === undefined ? undefined : this.#codec.decode(bytes);
 		});
 	}
 
@@ -157,25 +157,25 @@ export class PostgresTier implements CacheTier {
 			const chunk = rows.slice(start, start + 500);
 			const params: unknown[] = [];
 			const tuples = chunk.map((entry) => {
-				const ttl = (entry.options?.ttl ?? 0) > 0 ? (entry.options?.ttl ?? 0) : this.ttl;
+				const ttl = (entry.options?.ttl ?? 0) > 0 ? (entry.options?.ttl ?? 0) : this.#ttl;
 				params.push(
 					entry.key,
-					this.codec.encode(entry.value),
+					this.#codec.encode(entry.value),
 					[...(entry.options?.tags ?? [])],
 					ttl > 0 ? now + ttl : null,
 				);
 				const base = params.length - 4;
 				return `($${base + 1}, $${base + 2}, $${base + 3}::text[], $${base + 4}::bigint)`;
 			});
-			await this.query(
-				`INSERT INTO ${this.table} (key, value, tags, expires_at) VALUES ${tuples.join(', ')} ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, tags = EXCLUDED.tags, expires_at = EXCLUDED.expires_at`,
+			await this.#query(
+				`INSERT INTO ${this.#table} (key, value, tags, expires_at) VALUES ${tuples.join(', ')} ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, tags = EXCLUDED.tags, expires_at = EXCLUDED.expires_at`,
 				params,
 			);
 		}
 	}
 
 	public async deleteByTag(tag: string): Promise<string[]> {
-		const result = await this.query(`DELETE FROM ${this.table} WHERE tags @> ARRAY[$1]::text[] RETURNING key`, [
+		const result = await this.#query(`DELETE FROM ${this.#table} WHERE tags @> ARRAY[$1]::text[] RETURNING key`, [
 			tag,
 		]);
 		const keys: string[] = [];
@@ -187,7 +187,7 @@ export class PostgresTier implements CacheTier {
 	}
 
 	public async deleteByPattern(pattern: string): Promise<number> {
-		const result = await this.query(`DELETE FROM ${this.table} WHERE key LIKE $1 ESCAPE '\\'`, [
+		const result = await this.#query(`DELETE FROM ${this.#table} WHERE key LIKE $1 ESCAPE '\\'`, [
 			globToLike(pattern),
 		]);
 		return result.rowCount ?? 0;
@@ -195,14 +195,15 @@ export class PostgresTier implements CacheTier {
 
 	/** Deletes expired rows now; resolves to how many. Runs every `sweepInterval` ms on its own. */
 	public async sweepExpired(): Promise<number> {
-		const result = await this.query(`DELETE FROM ${this.table} WHERE expires_at IS NOT NULL AND expires_at <= $1`, [
-			Date.now(),
-		]);
+		const result = await this.#query(
+			`DELETE FROM ${this.#table} WHERE expires_at IS NOT NULL AND expires_at <= $1`,
+			[Date.now()],
+		);
 		return result.rowCount ?? 0;
 	}
 
 	public async clear(): Promise<void> {
-		await this.query(`DELETE FROM ${this.table}`, []);
+		await this.#query(`DELETE FROM ${this.#table}`, []);
 	}
 
 	public async ping(): Promise<boolean> {
@@ -216,39 +217,39 @@ export class PostgresTier implements CacheTier {
 
 	/** Drops the table (for tests and teardown). */
 	public async drop(): Promise<void> {
-		await this.query(`DROP TABLE IF EXISTS ${this.table}`, [], false);
-		this.schema = undefined;
+		await this.#query(`DROP TABLE IF EXISTS ${this.#table}`, [], false);
+		this.#schema = undefined;
 	}
 
 	public async close(): Promise<void> {
-		if (this.timer !== undefined) clearInterval(this.timer);
-		if (this.owned) await this.pool.end().catch(() => undefined);
+		if (this.#timer !== undefined) clearInterval(this.#timer);
+		if (this.#owned) await this.pool.end().catch(() => undefined);
 	}
 
-	private ensureSchema(): Promise<void> {
-		this.schema ??= (async () => {
-			const index = this.table.replace(/"/g, '').replace(/\./g, '_');
+	#ensureSchema(): Promise<void> {
+		this.#schema ??= (async () => {
+			const index = this.#table.replace(/"/g, '').replace(/\./g, '_');
 			await this.pool.query(
-				`CREATE TABLE IF NOT EXISTS ${this.table} (key text PRIMARY KEY, value bytea NOT NULL, tags text[] NOT NULL DEFAULT '{}', expires_at bigint)`,
+				`CREATE TABLE IF NOT EXISTS ${this.#table} (key text PRIMARY KEY, value bytea NOT NULL, tags text[] NOT NULL DEFAULT '{}', expires_at bigint)`,
 			);
-			await this.pool.query(`CREATE INDEX IF NOT EXISTS "${index}_tags" ON ${this.table} USING GIN (tags)`);
+			await this.pool.query(`CREATE INDEX IF NOT EXISTS "${index}_tags" ON ${this.#table} USING GIN (tags)`);
 			await this.pool.query(
-				`CREATE INDEX IF NOT EXISTS "${index}_expires" ON ${this.table} (expires_at) WHERE expires_at IS NOT NULL`,
+				`CREATE INDEX IF NOT EXISTS "${index}_expires" ON ${this.#table} (expires_at) WHERE expires_at IS NOT NULL`,
 			);
 		})().catch((error: unknown) => {
-			this.schema = undefined;
+			this.#schema = undefined;
 			throw error;
 		});
-		return this.schema;
+		return this.#schema;
 	}
 
-	private async query(
+	async #query(
 		text: string,
 		params: readonly unknown[],
 		schema = true,
 	): Promise<pg.QueryResult<Record<string, unknown>>> {
 		try {
-			if (schema) await this.ensureSchema();
+			if (schema) await this.#ensureSchema();
 			return await this.pool.query<Record<string, unknown>>(text, [...params]);
 		} catch (error) {
 			throw CacheError.of(

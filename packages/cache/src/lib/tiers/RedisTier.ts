@@ -45,21 +45,21 @@ export class RedisTier implements CacheTier {
 	public readonly durable = false;
 	/** The ioredis client in use. */
 	public readonly client: Redis;
-	private readonly owned: boolean;
-	private readonly prefix: string;
-	private readonly ttl: number;
-	private readonly codec: ValueCodec;
-	private readonly sliding: boolean;
+	readonly #owned: boolean;
+	readonly #prefix: string;
+	readonly #ttl: number;
+	readonly #codec: ValueCodec;
+	readonly #sliding: boolean;
 
 	public constructor(options: RedisTierOptions = {}) {
 		assertNumberOption('ttl', options.ttl, 0);
 		assertNumberOption('commandTimeout', options.commandTimeout, 1);
 		this.name = options.name ?? 'redis';
-		this.prefix = options.prefix ?? 'ovenjs:cache:';
-		this.ttl = options.ttl ?? 0;
-		this.sliding = (options.slidingTtl ?? false) && this.ttl > 0;
-		this.codec = options.codec instanceof ValueCodec ? options.codec : new ValueCodec(options.codec);
-		this.owned = options.client === undefined;
+		this.#prefix = options.prefix ?? 'ovenjs:cache:';
+		this.#ttl = options.ttl ?? 0;
+		this.#sliding = (options.slidingTtl ?? false) && this.#ttl > 0;
+		this.#codec = options.codec instanceof ValueCodec ? options.codec : new ValueCodec(options.codec);
+		this.#owned = options.client === undefined;
 		this.client =
 			options.client ??
 			new Redis(options.url ?? 'redis://127.0.0.1:6379', {
@@ -74,16 +74,16 @@ export class RedisTier implements CacheTier {
 
 	/** Inspect output without the client (its options may hold a password). */
 	public [Symbol.for('nodejs.util.inspect.custom')](): string {
-		return `RedisTier { name: ${JSON.stringify(this.name)}, prefix: ${JSON.stringify(this.prefix)}, status: ${JSON.stringify(this.client.status)} }`;
+		return `RedisTier { name: ${JSON.stringify(this.name)}, prefix: ${JSON.stringify(this.#prefix)}, status: ${JSON.stringify(this.client.status)} }`;
 	}
 
 	public async get(key: string): Promise<unknown> {
-		const bytes = await this.run(() =>
-			this.sliding
-				? this.client.getexBuffer(this.valueKey(key), 'PX', this.ttl)
-				: this.client.getBuffer(this.valueKey(key)),
+		const bytes = await this.#run(() =>
+			this.#sliding
+				? this.client.getexBuffer(this.#valueKey(key), 'PX', this.#ttl)
+				: this.client.getBuffer(this.#valueKey(key)),
 		);
-		return bytes === null ? undefined : this.codec.decode(bytes);
+		return bytes === null ? undefined : this.#codec.decode(bytes);
 	}
 
 	public async set(key: string, value: unknown, options?: CacheSetOptions): Promise<void> {
@@ -91,31 +91,31 @@ export class RedisTier implements CacheTier {
 	}
 
 	public async delete(key: string): Promise<boolean> {
-		return (await this.run(() => this.client.del(this.valueKey(key)))) > 0;
+		return (await this.#run(() => this.client.del(this.#valueKey(key)))) > 0;
 	}
 
 	public async has(key: string): Promise<boolean> {
-		return (await this.run(() => this.client.exists(this.valueKey(key)))) > 0;
+		return (await this.#run(() => this.client.exists(this.#valueKey(key)))) > 0;
 	}
 
 	public async mget(keys: readonly string[]): Promise<unknown[]> {
 		if (keys.length === 0) return [];
-		const values = await this.run(() => this.client.mgetBuffer(keys.map((key) => this.valueKey(key))));
-		return values.map((bytes) => (bytes === null ? undefined : this.codec.decode(bytes)));
+		const values = await this.#run(() => this.client.mgetBuffer(keys.map((key) => this.#valueKey(key))));
+		return values.map((bytes) => (bytes === null ? undefined : this.#codec.decode(bytes)));
 	}
 
 	public async mset(entries: readonly CacheEntry[]): Promise<void> {
 		if (entries.length === 0) return;
-		const encoded = entries.map((entry) => ({ entry, bytes: this.codec.encode(entry.value) }));
-		await this.run(async () => {
+		const encoded = entries.map((entry) => ({ entry, bytes: this.#codec.encode(entry.value) }));
+		await this.#run(async () => {
 			const pipeline = this.client.pipeline();
 			for (const { entry, bytes } of encoded) {
 				const ttl = entry.options?.ttl ?? 0;
-				const effective = ttl > 0 ? ttl : this.ttl;
-				const key = this.valueKey(entry.key);
+				const effective = ttl > 0 ? ttl : this.#ttl;
+				const key = this.#valueKey(entry.key);
 				if (effective > 0) pipeline.set(key, bytes, 'PX', effective);
 				else pipeline.set(key, bytes);
-				for (const tag of entry.options?.tags ?? []) pipeline.sadd(this.tagKey(tag), entry.key);
+				for (const tag of entry.options?.tags ?? []) pipeline.sadd(this.#tagKey(tag), entry.key);
 			}
 			const results = await pipeline.exec();
 			const failed = results?.find(([error]) => error !== null);
@@ -124,23 +124,23 @@ export class RedisTier implements CacheTier {
 	}
 
 	public async deleteByTag(tag: string): Promise<string[]> {
-		const tagKey = this.tagKey(tag);
-		const keys = await this.run(() => this.client.smembers(tagKey));
-		await this.run(() => this.client.del(tagKey, ...keys.map((key) => this.valueKey(key))));
+		const tagKey = this.#tagKey(tag);
+		const keys = await this.#run(() => this.client.smembers(tagKey));
+		await this.#run(() => this.client.del(tagKey, ...keys.map((key) => this.#valueKey(key))));
 		return keys;
 	}
 
 	public async deleteByPattern(pattern: string): Promise<number> {
-		return this.deleteMatching(`${escapeGlob(this.prefix, false)}v:${escapeGlob(pattern, true)}`);
+		return this.#deleteMatching(`${escapeGlob(this.#prefix, false)}v:${escapeGlob(pattern, true)}`);
 	}
 
 	public async clear(): Promise<void> {
-		await this.deleteMatching(`${escapeGlob(this.prefix, false)}*`);
+		await this.#deleteMatching(`${escapeGlob(this.#prefix, false)}*`);
 	}
 
 	public async ping(): Promise<boolean> {
 		if (this.client.status !== 'ready') {
-			if (this.client.status === 'end' && this.owned) await this.client.connect().catch(() => undefined);
+			if (this.client.status === 'end' && this.#owned) await this.client.connect().catch(() => undefined);
 			return false;
 		}
 		try {
@@ -152,32 +152,32 @@ export class RedisTier implements CacheTier {
 	}
 
 	public async close(): Promise<void> {
-		if (this.owned && this.client.status !== 'end')
+		if (this.#owned && this.client.status !== 'end')
 			await this.client.quit().catch(() => {
 				this.client.disconnect();
 			});
 	}
 
-	private async deleteMatching(match: string): Promise<number> {
+	async #deleteMatching(match: string): Promise<number> {
 		let cursor = '0';
 		let deleted = 0;
 		do {
-			const [next, keys] = await this.run(() => this.client.scan(cursor, 'MATCH', match, 'COUNT', 1000));
+			const [next, keys] = await this.#run(() => this.client.scan(cursor, 'MATCH', match, 'COUNT', 1000));
 			cursor = next;
-			if (keys.length > 0) deleted += await this.run(() => this.client.unlink(...keys));
+			if (keys.length > 0) deleted += await this.#run(() => this.client.unlink(...keys));
 		} while (cursor !== '0');
 		return deleted;
 	}
 
-	private valueKey(key: string): string {
-		return `${this.prefix}v:${key}`;
+	#valueKey(key: string): string {
+		return `${this.#prefix}v:${key}`;
 	}
 
-	private tagKey(tag: string): string {
-		return `${this.prefix}t:${tag}`;
+	#tagKey(tag: string): string {
+		return `${this.#prefix}t:${tag}`;
 	}
 
-	private async run<T>(command: () => Promise<T>): Promise<T> {
+	async #run<T>(command: () => Promise<T>): Promise<T> {
 		try {
 			return await command();
 		} catch (error) {

@@ -71,7 +71,7 @@ export function jsonSerializer(): Serializer {
 
 /** A set of serializers by id, so values written with any registered format can be read back. */
 export class SerializerRegistry {
-	private readonly byId = new Map<number, Serializer>();
+	readonly #byId = new Map<number, Serializer>();
 
 	/** A registry holding msgpack (id 1) and JSON (id 2). */
 	public constructor(serializers: readonly Serializer[] = [msgpackSerializer(), jsonSerializer()]) {
@@ -87,22 +87,22 @@ export class SerializerRegistry {
 				String(serializer.id),
 			]);
 		}
-		const existing = this.byId.get(serializer.id);
+		const existing = this.#byId.get(serializer.id);
 		if (existing !== undefined && existing !== serializer) {
 			throw CacheError.of('CACHE_SERIALIZER_ID_TAKEN', [serializer.id, existing.name]);
 		}
-		this.byId.set(serializer.id, serializer);
+		this.#byId.set(serializer.id, serializer);
 		return this;
 	}
 
 	/** Whether a serializer with `id` is registered. */
 	public has(id: number): boolean {
-		return this.byId.has(id);
+		return this.#byId.has(id);
 	}
 
 	/** The serializer with `id`; throws `CACHE_UNKNOWN_SERIALIZER` if none. */
 	public get(id: number): Serializer {
-		const serializer = this.byId.get(id);
+		const serializer = this.#byId.get(id);
 		if (serializer === undefined) {
 			throw CacheError.of('CACHE_UNKNOWN_SERIALIZER', [id]);
 		}
@@ -161,19 +161,19 @@ const COMPRESSED_HEADER = 10;
  * (the second length is lz4-napi's own prefix; both must agree).
  */
 export class ValueCodec {
-	private readonly registry: SerializerRegistry;
-	private readonly writer: Serializer;
-	private readonly threshold: number;
+	readonly #registry: SerializerRegistry;
+	readonly #writer: Serializer;
+	readonly #threshold: number;
 	/** The largest value, in encoded bytes, this codec writes or reads. */
 	public readonly maxValueSize: number;
 	/** The schema version written in new values. */
 	public readonly schemaVersion: number;
-	private readonly migrations: Readonly<Record<number, Migration>>;
+	readonly #migrations: Readonly<Record<number, Migration>>;
 
 	public constructor(options: ValueCodecOptions = {}) {
-		this.registry = options.registry ?? new SerializerRegistry();
-		this.writer = this.registry.get(options.serializer ?? DefaultValueCodecOptions.serializer);
-		this.threshold = options.compressThreshold ?? DefaultValueCodecOptions.compressThreshold;
+		this.#registry = options.registry ?? new SerializerRegistry();
+		this.#writer = this.#registry.get(options.serializer ?? DefaultValueCodecOptions.serializer);
+		this.#threshold = options.compressThreshold ?? DefaultValueCodecOptions.compressThreshold;
 		assertNumberOption('maxValueSize', options.maxValueSize, 1);
 		const max = options.maxValueSize ?? DefaultValueCodecOptions.maxValueSize;
 		if (!Number.isInteger(max) || max > 0xff_ff_ff_ff) {
@@ -189,7 +189,7 @@ export class ValueCodec {
 			throw CacheError.of('CACHE_INVALID_OPTION', ['schemaVersion', 'an integer 0–255', String(version)]);
 		}
 		this.schemaVersion = version;
-		this.migrations = options.migrations ?? {};
+		this.#migrations = options.migrations ?? {};
 	}
 
 	/**
@@ -199,22 +199,22 @@ export class ValueCodec {
 	public encode(value: unknown): Buffer {
 		let payload: Buffer;
 		try {
-			payload = this.writer.encode(value);
+			payload = this.#writer.encode(value);
 		} catch (error) {
 			throw CacheError.of(
 				'CACHE_SERIALIZATION_FAILED',
-				['encode', `the ${this.writer.name} serializer threw ${String(error)}`],
+				['encode', `the ${this.#writer.name} serializer threw ${String(error)}`],
 				{ cause: error },
 			);
 		}
 		if (payload.length > this.maxValueSize) {
 			throw CacheError.of('CACHE_VALUE_TOO_LARGE', [
-				`The value encoded with ${this.writer.name}`,
+				`The value encoded with ${this.#writer.name}`,
 				payload.length,
 				this.maxValueSize,
 			]);
 		}
-		if (this.threshold >= 0 && payload.length > this.threshold) {
+		if (this.#threshold >= 0 && payload.length > this.#threshold) {
 			let framed: Buffer;
 			try {
 				framed = lz4().compress(payload);
@@ -227,18 +227,18 @@ export class ValueCodec {
 			}
 			if (framed.length < payload.length) {
 				const header = Buffer.allocUnsafe(6);
-				header[0] = this.writer.id | COMPRESSED;
+				header[0] = this.#writer.id | COMPRESSED;
 				header[1] = this.schemaVersion;
 				header.writeUInt32LE(payload.length, 2);
 				return Buffer.concat([header, framed]);
 			}
 		}
-		const header = Buffer.from([this.writer.id, this.schemaVersion]);
+		const header = Buffer.from([this.#writer.id, this.schemaVersion]);
 		return Buffer.concat([header, payload]);
 	}
 
 	/** The decompressed payload of a value marked compressed, after checking what its header claims. */
-	private decompress(bytes: Buffer, serializer: Serializer): Buffer {
+	#decompress(bytes: Buffer, serializer: Serializer): Buffer {
 		if (bytes.length < COMPRESSED_HEADER) {
 			throw CacheError.of('CACHE_SERIALIZATION_FAILED', [
 				'decode',
@@ -270,7 +270,7 @@ export class ValueCodec {
 		return lz4().decompress(bytes.subarray(6), stated);
 	}
 
-	private decodeJsonText(bytes: Buffer): unknown {
+	#decodeJsonText(bytes: Buffer): unknown {
 		try {
 			return JSON.parse(bytes.toString('utf8'));
 		} catch (error) {
@@ -297,17 +297,17 @@ export class ValueCodec {
 		const flags = bytes[0] ?? 0;
 		const version = bytes[1] ?? 0;
 		// JSON fallback: a value written as plain JSON text by another client (`{`, `[` or `"` first) is read as JSON.
-		if ((flags === 0x7b || flags === 0x5b || flags === 0x22) && !this.registry.has(flags & ~COMPRESSED))
-			return this.decodeJsonText(bytes);
+		if ((flags === 0x7b || flags === 0x5b || flags === 0x22) && !this.#registry.has(flags & ~COMPRESSED))
+			return this.#decodeJsonText(bytes);
 		if (version > this.schemaVersion) {
 			throw CacheError.of('CACHE_MIGRATION_FAILED', [
 				`it has schema version ${version}, newer than this codec's ${this.schemaVersion}; upgrade this process`,
 			]);
 		}
-		const serializer = this.registry.get(flags & ~COMPRESSED);
+		const serializer = this.#registry.get(flags & ~COMPRESSED);
 		let payload: Buffer;
 		if ((flags & COMPRESSED) !== 0) {
-			payload = this.decompress(bytes, serializer);
+			payload = this.#decompress(bytes, serializer);
 		} else {
 			payload = bytes.subarray(2);
 			if (payload.length > this.maxValueSize) {
@@ -333,7 +333,7 @@ export class ValueCodec {
 			]);
 		}
 		for (let v = version; v < this.schemaVersion; v++) {
-			const migrate = this.migrations[v];
+			const migrate = this.#migrations[v];
 			if (migrate === undefined) {
 				throw CacheError.of('CACHE_MIGRATION_FAILED', [
 					`it has schema version ${version} but no migration from ${v} to ${v + 1} is registered`,

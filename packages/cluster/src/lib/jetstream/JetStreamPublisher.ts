@@ -103,10 +103,10 @@ export class JetStreamPublisher extends Emitter<JetStreamPublisherEvents> {
 		for (const key of ['maxPending', 'publishTimeout'] as const) {
 			const value = options[key];
 			if (value !== undefined && (!Number.isInteger(value) || value < 1))
-				throw new ClusterError(
-					'CLUSTER_INVALID_OPTION',
-					`JetStreamPublisher ${key} must be a positive integer, got ${String(value)}.`,
-				);
+				throw ClusterError.of('CLUSTER_INVALID_OPTION', [
+					`JetStreamPublisher ${key}`,
+					`must be a positive integer, got ${String(value)}.`,
+				]);
 		}
 		this.#js = options.nats.jetstream();
 		this.#sessions = options.sessions;
@@ -197,11 +197,7 @@ export class JetStreamPublisher extends Emitter<JetStreamPublisherEvents> {
 			this.#stall(
 				event.shardId,
 				state,
-				new ClusterError(
-					'CLUSTER_INVALID_OPTION',
-					`Shard ${event.shardId}: a ${event.t} arrived for a shard without a known session, so it cannot be published with its session and sequence; pass publisher.sessionHooks() to the WebSocketManager options.`,
-					{ shardId: event.shardId },
-				),
+				ClusterError.of('CLUSTER_SESSION_HOOKS_MISSING', [event.shardId, event.t], { shardId: event.shardId }),
 			);
 			return;
 		}
@@ -213,11 +209,9 @@ export class JetStreamPublisher extends Emitter<JetStreamPublisherEvents> {
 			this.#stall(
 				event.shardId,
 				state,
-				new ClusterError(
-					'CLUSTER_BACKPRESSURE',
-					`Shard ${event.shardId}: ${this.#pending} dispatches wait for JetStream acknowledgements (maxPending ${this.#maxPending}); the shard stops publishing at sequence ${state.acked} and resumes from there when restarted.`,
-					{ shardId: event.shardId },
-				),
+				ClusterError.of('CLUSTER_BACKPRESSURE', [event.shardId, this.#pending, this.#maxPending, state.acked], {
+					shardId: event.shardId,
+				}),
 			);
 			this.#dropped++;
 			return;
@@ -256,11 +250,10 @@ export class JetStreamPublisher extends Emitter<JetStreamPublisherEvents> {
 						this.#stall(
 							shardId,
 							state,
-							new ClusterError(
-								'CLUSTER_BACKPRESSURE',
-								`Shard ${shardId}: publishing sequence ${sequence} to JetStream failed; the shard stops publishing at sequence ${state.acked} and resumes from there when restarted.`,
-								{ shardId, cause: error },
-							),
+							ClusterError.of('CLUSTER_PUBLISH_FAILED', [shardId, sequence, state.acked], {
+								shardId,
+								cause: error,
+							}),
 						);
 				},
 			)

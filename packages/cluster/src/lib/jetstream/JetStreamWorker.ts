@@ -185,22 +185,22 @@ export class JetStreamWorker extends Emitter<JetStreamWorkerEvents> {
 		for (const key of ['ackWait', 'maxAckPending', 'gapTimeout', 'batchSize'] as const) {
 			const value = options[key];
 			if (value !== undefined && (!Number.isInteger(value) || value < 1))
-				throw new ClusterError(
-					'CLUSTER_INVALID_OPTION',
-					`JetStreamWorker ${key} must be a positive integer, got ${String(value)}.`,
-				);
+				throw ClusterError.of('CLUSTER_INVALID_OPTION', [
+					`JetStreamWorker ${key}`,
+					`must be a positive integer, got ${String(value)}.`,
+				]);
 		}
 		if (options.client === undefined && options.handler === undefined)
-			throw new ClusterError(
-				'CLUSTER_INVALID_OPTION',
-				'JetStreamWorker needs a client (a Client that runs the bot logic), a handler, or both.',
-			);
+			throw ClusterError.of('CLUSTER_INVALID_OPTION', [
+				'JetStreamWorker',
+				'needs a client (a Client that runs the bot logic), a handler, or both.',
+			]);
 		for (const id of options.shardIds)
 			if (!Number.isInteger(id) || id < 0)
-				throw new ClusterError(
-					'CLUSTER_INVALID_OPTION',
-					`shardIds must be non-negative integers, got ${String(id)}.`,
-				);
+				throw ClusterError.of('CLUSTER_INVALID_OPTION', [
+					'shardIds',
+					`must be non-negative integers, got ${String(id)}.`,
+				]);
 		this.#options = options;
 		this.#stream = options.stream ?? DefaultJetStreamNames.stream;
 		this.#prefix = options.subjectPrefix ?? DefaultJetStreamNames.subjectPrefix;
@@ -394,11 +394,7 @@ export class JetStreamWorker extends Emitter<JetStreamWorkerEvents> {
 			this.#failed++;
 			this.emit(
 				'error',
-				new ClusterError(
-					'CLUSTER_REQUEST_FAILED',
-					`The handler failed on ${event.t} (shard ${shardId}, sequence ${event.s}); the event is acknowledged, not retried.`,
-					{ shardId, cause: error },
-				),
+				ClusterError.of('CLUSTER_HANDLER_FAILED', [event.t, shardId, event.s], { shardId, cause: error }),
 			);
 		}
 		// The mark moves now (the next events of the batch follow it) and is committed with the batch.
@@ -419,11 +415,10 @@ export class JetStreamWorker extends Emitter<JetStreamWorkerEvents> {
 				} catch (error) {
 					// Without the mark the events would be handled again after a crash: retry until Redis answers.
 					if (this.#stopped)
-						throw new ClusterError(
-							'CLUSTER_STORE_FAILED',
-							'Redis refused the deduplication mark while the worker stopped.',
-							{ shardId, cause: error },
-						);
+						throw ClusterError.of('CLUSTER_STORE_FAILED', [{ kind: 'dedupe-mark' }], {
+							shardId,
+							cause: error,
+						});
 					await new Promise((resolve) => setTimeout(resolve, 200));
 				}
 			}

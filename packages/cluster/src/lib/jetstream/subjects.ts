@@ -60,15 +60,15 @@ export async function ensureDispatchStream(
 	const name = options.stream ?? DefaultJetStreamNames.stream;
 	const prefix = options.subjectPrefix ?? DefaultJetStreamNames.subjectPrefix;
 	if (!/^[A-Za-z0-9_-]+$/.test(name))
-		throw new ClusterError(
-			'CLUSTER_INVALID_OPTION',
-			`stream "${name}" is not a valid JetStream stream name (letters, digits, - and _).`,
-		);
+		throw ClusterError.of('CLUSTER_INVALID_OPTION', [
+			`stream "${name}"`,
+			'is not a valid JetStream stream name (letters, digits, - and _).',
+		]);
 	if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(prefix))
-		throw new ClusterError(
-			'CLUSTER_INVALID_OPTION',
-			`subjectPrefix "${prefix}" must be dot-separated tokens without wildcards.`,
-		);
+		throw ClusterError.of('CLUSTER_INVALID_OPTION', [
+			`subjectPrefix "${prefix}"`,
+			'must be dot-separated tokens without wildcards.',
+		]);
 	const config: Partial<StreamConfig> = {
 		name,
 		subjects: [`${prefix}.>`],

@@ -63,10 +63,10 @@ export class RedisSessionStore {
 		for (const key of ['ttl', 'flushInterval'] as const) {
 			const value = options[key];
 			if (value !== undefined && (!Number.isInteger(value) || value < (key === 'ttl' ? 1 : 0)))
-				throw new ClusterError(
-					'CLUSTER_INVALID_OPTION',
-					`RedisSessionStore ${key} must be a ${key === 'ttl' ? 'positive' : 'non-negative'} integer (ms), got ${String(value)}.`,
-				);
+				throw ClusterError.of('CLUSTER_INVALID_OPTION', [
+					`RedisSessionStore ${key}`,
+					`must be a ${key === 'ttl' ? 'positive' : 'non-negative'} integer (ms), got ${String(value)}.`,
+				]);
 		}
 		this.#redis = options.redis;
 		this.#prefix = options.keyPrefix ?? d.keyPrefix;
@@ -135,11 +135,9 @@ export class RedisSessionStore {
 			try {
 				await multi.exec();
 			} catch (error) {
-				throw new ClusterError(
-					'CLUSTER_STORE_FAILED',
-					`Writing ${batch.length} session(s) to Redis failed; the shards keep running but may identify after a restart.`,
-					{ cause: error },
-				);
+				throw ClusterError.of('CLUSTER_STORE_FAILED', [{ kind: 'sessions', count: batch.length }], {
+					cause: error,
+				});
 			}
 		};
 		this.#writing = this.#writing.then(write, write);

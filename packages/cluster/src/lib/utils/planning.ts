@@ -10,7 +10,7 @@ export interface SessionBudget {
 
 function positiveInteger(name: string, value: number): number {
 	if (!Number.isInteger(value) || value < 1)
-		throw new ClusterError('CLUSTER_INVALID_OPTION', `${name} must be a positive integer, got ${String(value)}.`);
+		throw ClusterError.of('CLUSTER_INVALID_OPTION', [name, `must be a positive integer, got ${String(value)}.`]);
 	return value;
 }
 
@@ -29,10 +29,10 @@ export function resolveShardCount(requested: number | 'auto', recommended: numbe
 			: positiveInteger('shards', requested);
 	if (maxConcurrency <= 1 || base % maxConcurrency === 0) return base;
 	if (requested !== 'auto' && maxConcurrency >= 16) {
-		throw new ClusterError(
-			'CLUSTER_INVALID_OPTION',
-			`This bot uses large bot sharding (max_concurrency ${maxConcurrency}): Discord only accepts shard counts that are multiples of ${maxConcurrency}, got ${base}; use ${Math.ceil(base / maxConcurrency) * maxConcurrency} or 'auto'.`,
-		);
+		throw ClusterError.of('CLUSTER_INVALID_OPTION', [
+			'shards',
+			`must suit large bot sharding (max_concurrency ${maxConcurrency}): Discord only accepts shard counts that are multiples of ${maxConcurrency}, got ${base}; use ${Math.ceil(base / maxConcurrency) * maxConcurrency} or 'auto'.`,
+		]);
 	}
 	return Math.ceil(base / maxConcurrency) * maxConcurrency;
 }
@@ -58,8 +58,10 @@ export function planProcesses(shardCount: number, perProcess: number): number[][
  */
 export function checkSessionBudget(identifies: number, budget: SessionBudget): void {
 	if (identifies <= budget.remaining) return;
-	throw new ClusterError(
-		'CLUSTER_SESSION_START_LIMIT',
-		`Starting needs ${identifies} identifies (shards without a stored session), but Discord's daily session start limit has ${budget.remaining} of ${budget.total} left; it resets in ${Math.ceil(budget.resetAfter / 60_000)} min. Refusing to start rather than burn the budget: wait for the reset, start fewer shards, or restore the session store so shards resume.`,
-	);
+	throw ClusterError.of('CLUSTER_SESSION_START_LIMIT', [
+		identifies,
+		budget.remaining,
+		budget.total,
+		budget.resetAfter,
+	]);
 }

@@ -20,13 +20,6 @@ export const PluginErrorCodes = [
 	'PLUGIN_ALREADY_LOADED',
 	'PLUGIN_NOT_LOADED',
 	'PLUGIN_INVALID_OPTION',
-	// Codes of the legacy PluginHost (kept for its users).
-	'PLUGIN_INCOMPATIBLE',
-	'PLUGIN_DUPLICATE',
-	'PLUGIN_MISSING_DEPENDENCY',
-	'PLUGIN_DEPENDENCY_VERSION',
-	'PLUGIN_HOOK_NOT_DECLARED',
-	'PLUGIN_SETUP_FAILED',
 ] as const;
 
 /** Codes of {@link PluginError}. */

@@ -22,7 +22,7 @@ export function definitionOf(plugin: string, namespace: unknown): PluginDefiniti
 	if (typeof manifest === 'object' && manifest !== null && 'ovenjs' in manifest) {
 		throw pluginError(
 			'PLUGIN_INVALID_DEFINITION',
-			`Plugin "${plugin}": exports a legacy PluginHost plugin (an inline manifest with "ovenjs"); move the manifest to package.json ("ovenjs": { "engine": ... }) and export definePlugin({ setup(ctx) { ... } }).`,
+			`Plugin "${plugin}": exports a plugin with an inline manifest ("ovenjs", "hooks"), the form of the removed PluginHost; move the manifest to package.json ("ovenjs": { "engine": ... }) and export definePlugin({ setup(ctx) { ... } }).`,
 		);
 	}
 	throw pluginError(

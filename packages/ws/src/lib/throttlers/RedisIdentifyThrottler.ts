@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
 import { abortReason, sleep } from '../utils/abort.js';
 import { isArray } from '../utils/payload.js';
-import { IDENTIFY_WINDOW_MS } from '../utils/constants.js';
 import { GatewayError } from '../errors/GatewayError.js';
 import type { IdentifyThrottler, SessionStartLimit } from '../interfaces/IdentifyThrottler.js';
 
@@ -9,36 +8,83 @@ import type { IdentifyThrottler, SessionStartLimit } from '../interfaces/Identif
 export interface RedisIdentifyThrottlerOptions {
 	/** A connected ioredis client (the throttler does not close it). */
 	readonly redis: Redis;
-	/** Prefix of the keys; give every bot its own. @defaultValue `'ovenjs:ws:identify:'` */
+	/**
+	 * Prefix of the keys; give every bot its own.
+	 * @defaultValue {@link DefaultRedisIdentifyThrottlerOptions.keyPrefix}
+	 */
 	readonly keyPrefix?: string;
-	/** The identify window of a bucket in ms (Discord's is 5 s; tests shorten it). @defaultValue `5_000` */
+	/**
+	 * The identify window of a bucket in ms: Discord allows one IDENTIFY per `max_concurrency` bucket per 5 s. A
+	 * small margin over it absorbs network jitter between the grant in one process and Discord receiving the
+	 * IDENTIFY of another (tests shorten it).
+	 * @defaultValue {@link DefaultRedisIdentifyThrottlerOptions.windowMs}
+	 */
 	readonly windowMs?: number;
+	/**
+	 * A waiting shard whose process stopped polling for this long loses its place in the queue, in ms.
+	 * @defaultValue {@link DefaultRedisIdentifyThrottlerOptions.leaseMs}
+	 */
+	readonly leaseMs?: number;
 	/** Called when the shared daily budget is spent and identifies wait for the reset. */
 	readonly onBudgetExhausted?: (waitMs: number) => void;
 }
 
-// KEYS: bucket, budget, total. ARGV: window ms. Returns { granted, waitMs, budgetSpent }. After the budget
-// key expires (Discord's reset) it starts again from the stored total, for 24 h.
+/** The defaults of {@link RedisIdentifyThrottlerOptions}. */
+export const DefaultRedisIdentifyThrottlerOptions = {
+	keyPrefix: 'ovenjs:ws:identify:',
+	windowMs: 5_250,
+	leaseMs: 3_000,
+} as const satisfies Required<Pick<RedisIdentifyThrottlerOptions, 'keyPrefix' | 'windowMs' | 'leaseMs'>>;
+
+/** How long a place reserved by {@link RedisIdentifyThrottler.plan} lasts by default, in ms. */
+const PLAN_LEASE_MS = 30_000;
+
+/** How often a waiter that is not first of its bucket asks again, in ms. */
+const QUEUE_POLL_MS = 25;
+
+// KEYS: queue (zset of waiting shards by id), leases (hash shard -> expiry ms), bucket lock, budget, total.
+// ARGV: shard, lease ms, window ms, queue poll ms. Returns { granted, waitMs, budgetSpent }. The lowest waiting
+// shard of a bucket whose lease is alive goes first; a dead waiter (its process stopped polling) is dropped. After
+// the budget key expires (Discord's reset) the budget starts again from the stored total, for 24 h.
 const ACQUIRE = `
-local budget = redis.call('GET', KEYS[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local shard = ARGV[1]
+redis.call('ZADD', KEYS[1], 'NX', tonumber(shard), shard)
+local lease = tonumber(redis.call('HGET', KEYS[2], shard) or '0')
+if lease < now + tonumber(ARGV[2]) then redis.call('HSET', KEYS[2], shard, now + tonumber(ARGV[2])) end
+while true do
+  local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+  if not head then return {0, 10, 0} end
+  local expiry = tonumber(redis.call('HGET', KEYS[2], head) or '0')
+  if expiry >= now then
+    if head ~= shard then return {0, tonumber(ARGV[4]), 0} end
+    break
+  end
+  redis.call('ZREM', KEYS[1], head)
+  redis.call('HDEL', KEYS[2], head)
+end
+local budget = redis.call('GET', KEYS[4])
 if not budget then
-  local total = redis.call('GET', KEYS[3])
+  local total = redis.call('GET', KEYS[5])
   if total then
-    redis.call('SET', KEYS[2], total, 'PX', 86400000)
+    redis.call('SET', KEYS[4], total, 'PX', 86400000)
     budget = total
   end
 end
 if budget and tonumber(budget) <= 0 then
-  local ttl = redis.call('PTTL', KEYS[2])
+  local ttl = redis.call('PTTL', KEYS[4])
   if ttl < 0 then ttl = 1000 end
   return {0, ttl, 1}
 end
-if not redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX') then
-  local ttl = redis.call('PTTL', KEYS[1])
+if not redis.call('SET', KEYS[3], shard, 'PX', ARGV[3], 'NX') then
+  local ttl = redis.call('PTTL', KEYS[3])
   if ttl < 0 then ttl = 10 end
   return {0, ttl, 0}
 end
-if budget then redis.call('DECR', KEYS[2]) end
+if budget then redis.call('DECR', KEYS[4]) end
+redis.call('ZREM', KEYS[1], shard)
+redis.call('HDEL', KEYS[2], shard)
 return {1, 0, 0}
 `;
 
@@ -47,10 +93,22 @@ function isAcquireResult(value: unknown): value is readonly [number, number, num
 	return value.every((item) => typeof item === 'number');
 }
 
+function checkPositiveInteger(option: string, value: number, unit = ''): void {
+	if (!Number.isInteger(value) || value < 1)
+		throw GatewayError.of('GATEWAY_INVALID_OPTION', [
+			option,
+			`must be a positive integer${unit}, got ${String(value)}.`,
+		]);
+}
+
 /**
- * Identify throttler shared through Redis, so several processes or machines running one bot's shards share its
- * `max_concurrency` buckets (one identify per bucket per 5 s) and its `session_start_limit` budget. Within a
- * process, requests of one bucket are served in call order.
+ * The identify control of one bot across processes and machines, shared through Redis. Each `max_concurrency`
+ * bucket (`shard_id % max_concurrency`) admits one IDENTIFY per window, in shard order across processes (the lowest
+ * waiting shard of a bucket goes first, whichever process asked first), and every identify takes one session start
+ * from the daily `session_start_limit` budget Discord reported, which is never overdrawn: when it is spent,
+ * identifies wait for the reset. A waiter whose process stopped asking loses its place after `leaseMs`. To keep
+ * the order when processes start at different times, {@link RedisIdentifyThrottler.plan} the shards before starting
+ * them (`@ovenjs/cluster` re-exports this class from `@ovenjs/cluster/redis`).
  *
  * ```ts
  * import { RedisIdentifyThrottler } from '@ovenjs/ws/redis';
@@ -61,67 +119,98 @@ export class RedisIdentifyThrottler implements IdentifyThrottler {
 	readonly #redis: Redis;
 	readonly #prefix: string;
 	readonly #windowMs: number;
+	readonly #leaseMs: number;
 	readonly #onBudgetExhausted: ((waitMs: number) => void) | undefined;
-	#maxConcurrency = 1;
-	readonly #tails = new Map<number, Promise<void>>();
+	#maxConcurrency: number | undefined;
 
 	public constructor(options: RedisIdentifyThrottlerOptions) {
-		const windowMs = options.windowMs ?? IDENTIFY_WINDOW_MS;
-		if (!Number.isInteger(windowMs) || windowMs < 1)
-			throw GatewayError.of('GATEWAY_INVALID_OPTION', [
-				'windowMs',
-				`must be a positive integer, got ${String(windowMs)}.`,
-			]);
+		const defaults = DefaultRedisIdentifyThrottlerOptions;
+		const windowMs = options.windowMs ?? defaults.windowMs;
+		const leaseMs = options.leaseMs ?? defaults.leaseMs;
+		checkPositiveInteger('windowMs', windowMs, ' (ms)');
+		checkPositiveInteger('leaseMs', leaseMs, ' (ms)');
 		this.#redis = options.redis;
-		this.#prefix = options.keyPrefix ?? 'ovenjs:ws:identify:';
+		this.#prefix = options.keyPrefix ?? defaults.keyPrefix;
 		this.#windowMs = windowMs;
+		this.#leaseMs = leaseMs;
 		this.#onBudgetExhausted = options.onBudgetExhausted;
 	}
 
 	/** Stores Discord's budget (authoritative: it counts every process's identifies) and the bucket count. */
 	public async setLimits(limits: SessionStartLimit): Promise<void> {
-		if (!Number.isInteger(limits.maxConcurrency) || limits.maxConcurrency < 1) {
-			throw GatewayError.of('GATEWAY_INVALID_OPTION', [
-				'maxConcurrency',
-				`must be a positive integer, got ${String(limits.maxConcurrency)}.`,
-			]);
-		}
+		checkPositiveInteger('maxConcurrency', limits.maxConcurrency);
 		this.#maxConcurrency = limits.maxConcurrency;
-		await this.#redis.set(`${this.#prefix}total`, String(limits.total));
-		await this.#redis.set(`${this.#prefix}budget`, String(limits.remaining), 'PX', Math.max(1, limits.resetAfter));
+		await this.#redis
+			.multi()
+			.set(`${this.#prefix}maxConcurrency`, String(limits.maxConcurrency))
+			.set(`${this.#prefix}total`, String(limits.total))
+			.set(`${this.#prefix}budget`, String(limits.remaining), 'PX', Math.max(1, limits.resetAfter))
+			.exec();
 	}
 
-	public waitForIdentify(shardId: number, signal?: AbortSignal): Promise<void> {
-		const key = shardId % this.#maxConcurrency;
-		const previous = this.#tails.get(key) ?? Promise.resolve();
-		const mine = previous.then(
-			() => this.#acquire(key, signal),
-			() => this.#acquire(key, signal),
-		);
-		const tail = mine.catch(() => undefined);
-		this.#tails.set(key, tail);
-		void tail.then(() => {
-			if (this.#tails.get(key) === tail) this.#tails.delete(key);
-		});
-		return mine;
-	}
-
-	async #acquire(key: number, signal: AbortSignal | undefined): Promise<void> {
-		for (;;) {
-			if (signal?.aborted === true) throw abortReason(signal);
-			const result: unknown = await this.#redis.eval(
-				ACQUIRE,
-				3,
-				`${this.#prefix}bucket:${key}`,
-				`${this.#prefix}budget`,
-				`${this.#prefix}total`,
-				String(this.#windowMs),
-			);
-			if (!isAcquireResult(result)) throw GatewayError.of('GATEWAY_REDIS_UNEXPECTED_REPLY', ['identify']);
-			const [granted, waitMs, budgetSpent] = result;
-			if (granted === 1) return;
-			if (budgetSpent === 1) this.#onBudgetExhausted?.(waitMs);
-			await sleep(Math.max(1, waitMs), signal);
+	/**
+	 * Reserves places for `shardIds` in their buckets' queues for `leaseMs`, so that shards started later by other
+	 * processes still identify in shard order. Call it before starting the processes, with the shards that have no
+	 * stored session (the others resume and must not hold a place).
+	 */
+	public async plan(shardIds: readonly number[], maxConcurrency: number, leaseMs = PLAN_LEASE_MS): Promise<void> {
+		checkPositiveInteger('maxConcurrency', maxConcurrency);
+		checkPositiveInteger('leaseMs', leaseMs, ' (ms)');
+		this.#maxConcurrency = maxConcurrency;
+		const [seconds, micros] = await this.#redis.time();
+		const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+		const multi = this.#redis.multi().set(`${this.#prefix}maxConcurrency`, String(maxConcurrency));
+		for (const id of shardIds) {
+			const bucket = id % maxConcurrency;
+			multi.zadd(`${this.#prefix}queue:${bucket}`, 'NX', id, String(id));
+			multi.hset(`${this.#prefix}leases:${bucket}`, String(id), String(now + leaseMs));
 		}
+		await multi.exec();
+	}
+
+	public async waitForIdentify(shardId: number, signal?: AbortSignal): Promise<void> {
+		const bucket = shardId % (await this.#buckets());
+		const queue = `${this.#prefix}queue:${bucket}`;
+		const leases = `${this.#prefix}leases:${bucket}`;
+		try {
+			for (;;) {
+				if (signal?.aborted === true) throw abortReason(signal);
+				const result: unknown = await this.#redis.eval(
+					ACQUIRE,
+					5,
+					queue,
+					leases,
+					`${this.#prefix}bucket:${bucket}`,
+					`${this.#prefix}budget`,
+					`${this.#prefix}total`,
+					String(shardId),
+					String(this.#leaseMs),
+					String(this.#windowMs),
+					String(QUEUE_POLL_MS),
+				);
+				if (!isAcquireResult(result)) throw GatewayError.of('GATEWAY_REDIS_UNEXPECTED_REPLY', ['identify']);
+				const [granted, waitMs, budgetSpent] = result;
+				if (granted === 1) return;
+				if (budgetSpent === 1) this.#onBudgetExhausted?.(waitMs);
+				// Poll well within the lease so a live waiter never loses its place.
+				await sleep(Math.max(1, Math.min(waitMs, Math.floor(this.#leaseMs / 3))), signal);
+			}
+		} catch (error) {
+			// Give the place up, so the shards behind it do not wait for its lease to end.
+			await this.#redis
+				.multi()
+				.zrem(queue, String(shardId))
+				.hdel(leases, String(shardId))
+				.exec()
+				.catch(() => undefined);
+			throw error;
+		}
+	}
+
+	/** The bucket count: from {@link setLimits} or {@link plan}, else as another process stored it, else 1. */
+	async #buckets(): Promise<number> {
+		if (this.#maxConcurrency !== undefined) return this.#maxConcurrency;
+		const stored = Number(await this.#redis.get(`${this.#prefix}maxConcurrency`));
+		return Number.isInteger(stored) && stored > 0 ? stored : 1;
 	}
 }

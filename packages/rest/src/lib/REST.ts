@@ -1,9 +1,6 @@
 import { inspect } from 'node:util';
 import { registerSecret, unregisterSecret, type ExtensionPointEmitter, markClass, Emitter } from '@ovenjs/types';
 import type { Pool } from 'undici';
-// undici's Pool module alone: `import { Pool } from 'undici'` also loads fetch, WebSocket, every other dispatcher,
-// the cache and the mock agent (5 MB of heap and 70–100 ms at start-up here) for a client that uses one Pool.
-import PoolClass from 'undici/lib/dispatcher/pool.js';
 import { RestError } from './errors/RestError.js';
 import { CoalescedGet } from './handlers/CoalescedGet.js';
 import { PendingRequest } from './handlers/PendingRequest.js';
@@ -21,6 +18,7 @@ import {
 } from './RESTOptions.js';
 import { MemoryStore } from './stores/MemoryStore.js';
 import { buildFormData, buildQuery, encodeReason } from './utils/body.js';
+import { PoolClass } from './utils/undici.js';
 import { CircuitBreaker } from './utils/CircuitBreaker.js';
 import { DefaultUserAgent, INVALID_REQUEST_WINDOW_MS, type RequestMethod } from './utils/constants.js';
 import { takesNonce, withNonce, type Idempotency } from './utils/nonce.js';

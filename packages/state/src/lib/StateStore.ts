@@ -902,11 +902,13 @@ export class StateStore<S extends object> {
 /** Keys `set`'s fast path leaves to immer (which guards them): a spread would make them own properties. */
 const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
+const OBJECT_PROTOTYPE = Reflect.getPrototypeOf({});
+
 /** A plain object (not an array, a `Map`, a `Set` or a class instance): what `set`'s fast path copies with a spread. */
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
 	if (typeof value !== 'object' || value === null) return false;
-	const proto: unknown = Object.getPrototypeOf(value);
-	return proto === Object.prototype || proto === null;
+	const proto = Reflect.getPrototypeOf(value);
+	return proto === OBJECT_PROTOTYPE || proto === null;
 }
 
 /** A copy of the state made by `set`'s fast path: the root it copied was the state, so it has the state's type. */

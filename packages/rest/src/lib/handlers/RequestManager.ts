@@ -1,7 +1,5 @@
 import { redactSecrets, type ExtensionPointEmitter, type Emitter, isRecord } from '@ovenjs/types';
 import type { Dispatcher, Pool } from 'undici';
-// undici's `request` on its own (see REST.ts: its entry point, which would install it on every dispatcher, is not loaded).
-import requestOn from 'undici/lib/api/api-request.js';
 import { DiscordAPIError } from '../errors/DiscordAPIError.js';
 import { HTTPError } from '../errors/HTTPError.js';
 import { MaybeAppliedError, type MaybeAppliedReason } from '../errors/MaybeAppliedError.js';
@@ -24,6 +22,7 @@ import {
 	RETRYABLE_STATUSES,
 } from '../utils/constants.js';
 import type { RouteInfo } from '../utils/routes.js';
+import { requestOn } from '../utils/undici.js';
 import { clampDelay } from '../utils/timers.js';
 import { BucketQueue, type QueueHost } from './BucketQueue.js';
 import { type PendingRequest, RequestState } from './PendingRequest.js';

@@ -1,3 +1,4 @@
+import { applyPatches } from 'immer';
 import { describe, expect, it, vi } from 'vitest';
 import { coalescePatches, StateStore, type Patch, type StateSnapshotEvent } from '@ovenjs/state';
 import { pointArgs, recordingEmitter } from './helpers.js';
@@ -82,6 +83,27 @@ describe('history entries and time travel', () => {
 		while (bySize.undo());
 		bySize.snapshot('here');
 		expect(Object.keys(bySize.get().items)).toHaveLength(200 - bySize.history.redo);
+	});
+
+	it('keeps its invariant through compactions, undo and redo: the base with every kept entry applied is the state', async () => {
+		const store = new StateStore(doc(), { historyLimit: 10 });
+		for (let i = 1; i <= 8; i++) await store.set('counter', i);
+		for (let i = 0; i < 3; i++) store.undo();
+		store.redo();
+		for (let i = 0; i < 30; i++) {
+			await store.update((draft) => {
+				draft.items[`k${i % 7}`] = { n: i };
+				draft.counter = i;
+			});
+			if (i % 9 === 4) store.undo();
+		}
+		const now = store.get();
+		// A copy: restoring is itself a change, recorded in the same history.
+		const entries = [...store.history.entries];
+		store.restore('base');
+		let replayed = store.get();
+		for (const entry of entries) replayed = applyPatches(replayed, [...entry.patches]);
+		expect(replayed).toEqual(now);
 	});
 
 	it('coalesces consecutive changes of the same path within coalesceMs into one entry', async () => {

@@ -770,7 +770,7 @@ export class StateStore<S extends object> {
 			meta: { ...meta, origin },
 			bytes: this.#historyOn ? patchBytes(patches) + patchBytes(inverse) : 0,
 		};
-		if (record && this.#historyOn) this.#history.record(entry);
+		if (record && this.#historyOn) this.#history.record(entry, next);
 		for (const pending of this.#optimistic)
 			if (pending.version < entry.version) for (const patch of patches) pending.touched.push(patch.path);
 		if (origin !== 'load') this.#persister?.change({ version: entry.version, time, patches, meta: entry.meta });

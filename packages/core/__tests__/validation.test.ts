@@ -61,7 +61,7 @@ describe.each(['sampled', 'full'] as const)('validation %s', (validation) => {
 });
 
 describe('sampled validation of large payloads', () => {
-	it('parses only the first 5 GUILD_CREATEs in full (a 100-guild start-up would parse every member), the later ones get the shape check', async () => {
+	it('parses only the first GUILD_CREATE in full (a 100-guild start-up would parse every member), the later ones get the shape check', async () => {
 		const client = new Client({ token: 'validation-test-token-0123456789', intents: GatewayIntentBits.Guilds });
 		const warnings: string[] = [];
 		client.on('warn', (text) => {
@@ -84,8 +84,10 @@ describe('sampled validation of large payloads', () => {
 			at: 0,
 		}));
 		await expect(client.replay(events)).resolves.toBe(7);
-		expect(warnings).toHaveLength(5);
-		expect(client.cache.guildIds()).toEqual([String(81384788765712505n), String(81384788765712506n)]);
+		expect(warnings).toHaveLength(1);
+		expect(client.cache.guildIds()).toEqual(
+			Array.from({ length: 6 }, (_, n) => String(81384788765712501n + BigInt(n))),
+		);
 		await client.destroy();
 	});
 });

@@ -16,6 +16,7 @@ tester.run('prefer-brand-types', preferBrandTypes, {
 		'function internal(userId: string): void {}',
 		'interface Internal { guildId: string }',
 		'export class Cache { private byGuildId: string = ""; public get(guildId: GuildId): void {} }',
+		'export class Cache { #byGuildId = ""; #drop(guildId: string): void {} public get(guildId: GuildId): void {} }',
 		'export function format(name: string, nonce: string): void {}',
 		'export interface Raw { readonly foo_id: string; readonly guild_id: string }',
 		'export interface Options { readonly nonceId: string }',

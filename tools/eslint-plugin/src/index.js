@@ -84,6 +84,12 @@ function isPublic(node) {
 			current.accessibility !== 'public'
 		)
 			return false;
+		// `#name` members are private by the language itself.
+		if (
+			(current.type === 'PropertyDefinition' || current.type === 'MethodDefinition') &&
+			current.key.type === 'PrivateIdentifier'
+		)
+			return false;
 		if (current.type === 'ClassDeclaration' || current.type === 'ClassExpression') {
 			const p = current.parent;
 			return p !== undefined && (p.type === 'ExportNamedDeclaration' || p.type === 'ExportDefaultDeclaration');

@@ -176,7 +176,7 @@ export class EntityCache {
 				users: this.#users,
 				selfId: () => this.#selfId,
 				members: (guildId) => this.members(guildId),
-				removeMember: (record, userId) => this.removeMember(record, userId),
+				removeMember: (record, userId) => this.#removeMember(record, userId),
 			},
 			options.sweepers ?? {},
 		);
@@ -199,10 +199,10 @@ export class EntityCache {
 		try {
 			const emitter = this.#emitter;
 			if (emitter === undefined || !(emitter.has('cache:beforeSet') || emitter.has('cache:afterSet')))
-				return this.dispatch(event, data);
+				return this.#dispatch(event, data);
 			const key = entityKeyOf(event, data);
 			if (emitter.has('cache:beforeSet')) emitter.emit('cache:beforeSet', key, data);
-			const changed = this.dispatch(event, data);
+			const changed = this.#dispatch(event, data);
 			if (changed && emitter.has('cache:afterSet')) emitter.emit('cache:afterSet', key, data);
 			return changed;
 		} catch (error) {
@@ -219,51 +219,52 @@ export class EntityCache {
 	 * compares strings one by one, and gateway names are fresh strings, never interned).
 	 */
 	static readonly #ingesters = new Map<string, (cache: EntityCache, d: Record<string, unknown>) => boolean>([
-		['MESSAGE_CREATE', (cache, d) => cache.messageCreate(d, cache.#checked)],
-		['MESSAGE_UPDATE', (cache, d) => cache.messageUpdate(d)],
-		['MESSAGE_DELETE', (cache, d) => cache.messageDelete(str(d, 'channel_id'), [d.id])],
-		['MESSAGE_DELETE_BULK', (cache, d) => cache.messageDelete(str(d, 'channel_id'), arr(d, 'ids'))],
-		['PRESENCE_UPDATE', (cache, d) => cache.presenceUpdate(str(d, 'guild_id'), d)],
-		['VOICE_STATE_UPDATE', (cache, d) => cache.voiceStateUpdate(str(d, 'guild_id'), d)],
-		['READY', (cache, d) => cache.ready(d)],
-		['GUILD_CREATE', (cache, d) => cache.guildCreate(d)],
-		['GUILD_UPDATE', (cache, d) => cache.guildUpdate(d)],
-		['GUILD_DELETE', (cache, d) => cache.guildDelete(d)],
-		['CHANNEL_CREATE', (cache, d) => cache.channelUpsert(d, true)],
-		['CHANNEL_UPDATE', (cache, d) => cache.channelUpsert(d, false)],
-		['THREAD_CREATE', (cache, d) => cache.channelUpsert(d, true)],
-		['THREAD_UPDATE', (cache, d) => cache.channelUpsert(d, false)],
-		['CHANNEL_DELETE', (cache, d) => cache.channelDelete(d)],
-		['THREAD_DELETE', (cache, d) => cache.channelDelete(d)],
+		['MESSAGE_CREATE', (cache, d) => cache.#messageCreate(d, cache.#checked)],
+		['MESSAGE_UPDATE', (cache, d) => cache.#messageUpdate(d)],
+		['MESSAGE_DELETE', (cache, d) => cache.#messageDelete(str(d, 'channel_id'), [d.id])],
+		['MESSAGE_DELETE_BULK', (cache, d) => cache.#messageDelete(str(d, 'channel_id'), arr(d, 'ids'))],
+		['PRESENCE_UPDATE', (cache, d) => cache.#presenceUpdate(str(d, 'guild_id'), d)],
+		['VOICE_STATE_UPDATE', (cache, d) => cache.#voiceStateUpdate(str(d, 'guild_id'), d)],
+		['READY', (cache, d) => cache.#ready(d)],
+		['GUILD_CREATE', (cache, d) => cache.#guildCreate(d)],
+		['GUILD_UPDATE', (cache, d) => cache.#guildUpdate(d)],
+		['GUILD_DELETE', (cache, d) => cache.#guildDelete(d)],
+		['CHANNEL_CREATE', (cache, d) => cache.#channelUpsert(d, true)],
+		['CHANNEL_UPDATE', (cache, d) => cache.#channelUpsert(d, false)],
+		['THREAD_CREATE', (cache, d) => cache.#channelUpsert(d, true)],
+		['THREAD_UPDATE', (cache, d) => cache.#channelUpsert(d, false)],
+		['CHANNEL_DELETE', (cache, d) => cache.#channelDelete(d)],
+		['THREAD_DELETE', (cache, d) => cache.#channelDelete(d)],
 		[
 			'THREAD_LIST_SYNC',
 			(cache, d) =>
 				arr(d, 'threads')
 					.map(
-						(thread) => isRecord(thread) && cache.channelUpsert({ guild_id: d.guild_id, ...thread }, false),
+						(thread) =>
+							isRecord(thread) && cache.#channelUpsert({ guild_id: d.guild_id, ...thread }, false),
 					)
 					.includes(true),
 		],
-		['GUILD_ROLE_CREATE', (cache, d) => cache.roleUpsert(d, true)],
-		['GUILD_ROLE_UPDATE', (cache, d) => cache.roleUpsert(d, false)],
-		['GUILD_ROLE_DELETE', (cache, d) => cache.roleDelete(d)],
-		['GUILD_EMOJIS_UPDATE', (cache, d) => cache.emojisUpdate(d)],
-		['GUILD_MEMBER_ADD', (cache, d) => cache.memberUpsert(str(d, 'guild_id'), d, 'add')],
-		['GUILD_MEMBER_UPDATE', (cache, d) => cache.memberUpsert(str(d, 'guild_id'), d, 'update')],
-		['GUILD_MEMBER_REMOVE', (cache, d) => cache.memberRemove(d)],
-		['GUILD_MEMBERS_CHUNK', (cache, d) => cache.membersChunk(d)],
+		['GUILD_ROLE_CREATE', (cache, d) => cache.#roleUpsert(d, true)],
+		['GUILD_ROLE_UPDATE', (cache, d) => cache.#roleUpsert(d, false)],
+		['GUILD_ROLE_DELETE', (cache, d) => cache.#roleDelete(d)],
+		['GUILD_EMOJIS_UPDATE', (cache, d) => cache.#emojisUpdate(d)],
+		['GUILD_MEMBER_ADD', (cache, d) => cache.#memberUpsert(str(d, 'guild_id'), d, 'add')],
+		['GUILD_MEMBER_UPDATE', (cache, d) => cache.#memberUpsert(str(d, 'guild_id'), d, 'update')],
+		['GUILD_MEMBER_REMOVE', (cache, d) => cache.#memberRemove(d)],
+		['GUILD_MEMBERS_CHUNK', (cache, d) => cache.#membersChunk(d)],
 		['USER_UPDATE', (cache, d) => cache.caches(CacheFlags.Users) && cache.#users.upsert(d) >= 0],
 	]);
 
 	/** The dispatch events {@link EntityCache.ingest} uses (others change nothing): a client need not decode the rest for the cache. */
 	public static readonly events: ReadonlySet<string> = new Set(EntityCache.#ingesters.keys());
 
-	private dispatch(event: string, d: Record<string, unknown>): boolean {
+	#dispatch(event: string, d: Record<string, unknown>): boolean {
 		const ingest = EntityCache.#ingesters.get(event);
 		return ingest === undefined ? false : ingest(this, d);
 	}
 
-	private ready(d: Record<string, unknown>): boolean {
+	#ready(d: Record<string, unknown>): boolean {
 		const user = rec(d, 'user');
 		if (user !== undefined) {
 			this.#selfId = str(user, 'id');
@@ -272,46 +273,46 @@ export class EntityCache {
 		for (const entry of arr(d, 'guilds')) {
 			const id = isRecord(entry) ? str(entry, 'id') : undefined;
 			if (id === undefined) continue;
-			const record = this.record(id, true);
+			const record = this.#record(id, true);
 			if (record !== undefined && record.data === undefined) record.unavailable = true;
 		}
 		return true;
 	}
 
-	private guildCreate(d: Record<string, unknown>): boolean {
+	#guildCreate(d: Record<string, unknown>): boolean {
 		const { members: _members, presences: _presences, voice_states: _voiceStates, ...rest } = d;
 		const guild = parsePayload('Guild', rest, this.#validation);
 		this.#tombstones.delete(`g:${guild.id}`);
-		const record = this.record(guild.id, true);
+		const record = this.#record(guild.id, true);
 		if (record === undefined) return false;
 		record.unavailable = guild.unavailable === true;
-		this.setGuildData(record, guild);
+		this.#setGuildData(record, guild);
 		if (this.caches(CacheFlags.Channels)) {
 			const next = new Set<string>(
 				[...(guild.channels ?? []), ...(guild.threads ?? [])].map((channel) => channel.id),
 			);
-			for (const id of record.channels) if (!next.has(id)) this.dropChannel(id);
+			for (const id of record.channels) if (!next.has(id)) this.#dropChannel(id);
 			for (const channel of [...(guild.channels ?? []), ...(guild.threads ?? [])])
-				this.putChannel({ ...channel, guild_id: guild.id });
+				this.#putChannel({ ...channel, guild_id: guild.id });
 		}
-		for (const member of arr(d, 'members')) if (isRecord(member)) this.putMember(record, member, 'snapshot');
-		for (const presence of arr(d, 'presences')) if (isRecord(presence)) this.putPresence(record, presence);
+		for (const member of arr(d, 'members')) if (isRecord(member)) this.#putMember(record, member, 'snapshot');
+		for (const presence of arr(d, 'presences')) if (isRecord(presence)) this.#putPresence(record, presence);
 		if (this.caches(CacheFlags.VoiceStates) && has(d, 'voice_states')) {
 			record.voiceStates.clear();
-			for (const state of arr(d, 'voice_states')) if (isRecord(state)) this.putVoiceState(record, state);
+			for (const state of arr(d, 'voice_states')) if (isRecord(state)) this.#putVoiceState(record, state);
 		}
 		return true;
 	}
 
-	private guildUpdate(d: Record<string, unknown>): boolean {
+	#guildUpdate(d: Record<string, unknown>): boolean {
 		const guild = parsePayload('Guild', d, this.#validation);
-		const record = this.record(guild.id, false);
+		const record = this.#record(guild.id, false);
 		if (record === undefined) return false;
-		this.setGuildData(record, guild);
+		this.#setGuildData(record, guild);
 		return true;
 	}
 
-	private setGuildData(record: GuildRecord, guild: Guild): void {
+	#setGuildData(record: GuildRecord, guild: Guild): void {
 		if (this.caches(CacheFlags.Guilds)) {
 			const previousCount = record.data?.member_count;
 			const data = prune(guild, this.#keep.guild);
@@ -331,7 +332,7 @@ export class EntityCache {
 		}
 	}
 
-	private guildDelete(d: Record<string, unknown>): boolean {
+	#guildDelete(d: Record<string, unknown>): boolean {
 		const id = str(d, 'id');
 		if (id === undefined) return false;
 		const record = this.#guilds.get(id);
@@ -341,27 +342,27 @@ export class EntityCache {
 		}
 		this.#tombstones.set(`g:${id}`, true);
 		if (record === undefined) return false;
-		for (const channelId of [...record.channels]) this.dropChannel(channelId);
+		for (const channelId of [...record.channels]) this.#dropChannel(channelId);
 		if (record.members !== undefined)
-			for (const row of [...record.members.rows()]) this.removeMember(record, record.members.idAt(row));
+			for (const row of [...record.members.rows()]) this.#removeMember(record, record.members.idAt(row));
 		this.#guilds.delete(id);
 		return true;
 	}
 
-	private channelUpsert(d: Record<string, unknown>, create: boolean): boolean {
+	#channelUpsert(d: Record<string, unknown>, create: boolean): boolean {
 		if (!this.caches(CacheFlags.Channels)) return false;
 		const id = str(d, 'id');
 		if (id === undefined) return false;
 		if (create) this.#tombstones.delete(`c:${id}`);
 		else if (this.#tombstones.has(`c:${id}`)) return false;
 		const existing = this.#channels.get(id);
-		return this.putChannel(existing === undefined ? d : { ...existing, ...d });
+		return this.#putChannel(existing === undefined ? d : { ...existing, ...d });
 	}
 
-	private putChannel(raw: Record<string, unknown>): boolean {
+	#putChannel(raw: Record<string, unknown>): boolean {
 		const channel = parsePayload('Channel', raw, this.#validation);
 		if (channel.guild_id !== undefined) {
-			const record = this.record(channel.guild_id, false);
+			const record = this.#record(channel.guild_id, false);
 			if (record === undefined) return false;
 			record.channels.add(channel.id);
 		}
@@ -369,14 +370,14 @@ export class EntityCache {
 		return true;
 	}
 
-	private channelDelete(d: Record<string, unknown>): boolean {
+	#channelDelete(d: Record<string, unknown>): boolean {
 		const id = str(d, 'id');
 		if (id === undefined) return false;
 		this.#tombstones.set(`c:${id}`, true);
-		return this.dropChannel(id);
+		return this.#dropChannel(id);
 	}
 
-	private dropChannel(id: string): boolean {
+	#dropChannel(id: string): boolean {
 		const channel = this.#channels.get(id);
 		this.#messages.delete(id);
 		if (channel === undefined) return false;
@@ -385,19 +386,19 @@ export class EntityCache {
 		return true;
 	}
 
-	private roleUpsert(d: Record<string, unknown>, create: boolean): boolean {
+	#roleUpsert(d: Record<string, unknown>, create: boolean): boolean {
 		const guildId = str(d, 'guild_id');
 		if (!this.caches(CacheFlags.Roles) || guildId === undefined) return false;
 		const role = parsePayload('Role', d.role, this.#validation);
 		if (create) this.#tombstones.delete(`r:${role.id}`);
 		else if (this.#tombstones.has(`r:${role.id}`)) return false;
-		const record = this.record(guildId, false);
+		const record = this.#record(guildId, false);
 		if (record === undefined) return false;
 		record.roles.set(role.id, prune(role, this.#keep.role));
 		return true;
 	}
 
-	private roleDelete(d: Record<string, unknown>): boolean {
+	#roleDelete(d: Record<string, unknown>): boolean {
 		const roleId = str(d, 'role_id');
 		const guildId = str(d, 'guild_id');
 		if (roleId === undefined || guildId === undefined) return false;
@@ -405,10 +406,10 @@ export class EntityCache {
 		return this.#guilds.get(guildId)?.roles.delete(roleId) ?? false;
 	}
 
-	private emojisUpdate(d: Record<string, unknown>): boolean {
+	#emojisUpdate(d: Record<string, unknown>): boolean {
 		const guildId = str(d, 'guild_id');
 		if (!this.caches(CacheFlags.Emojis) || guildId === undefined) return false;
-		const record = this.record(guildId, false);
+		const record = this.#record(guildId, false);
 		if (record === undefined) return false;
 		record.emojis.clear();
 		for (const raw of arr(d, 'emojis')) {
@@ -418,11 +419,11 @@ export class EntityCache {
 		return true;
 	}
 
-	private memberUpsert(guildId: string | undefined, d: Record<string, unknown>, mode: MemberWrite): boolean {
+	#memberUpsert(guildId: string | undefined, d: Record<string, unknown>, mode: MemberWrite): boolean {
 		if (guildId === undefined) return false;
-		const record = this.record(guildId, false);
+		const record = this.#record(guildId, false);
 		if (record === undefined) return false;
-		return this.putMember(record, d, mode);
+		return this.#putMember(record, d, mode);
 	}
 
 	/**
@@ -430,7 +431,7 @@ export class EntityCache {
 	 * respects tombstones. `author`: the partial member of a message, whose user (and its row, already upserted) the
 	 * message named; the member table is searched once.
 	 */
-	private putMember(
+	#putMember(
 		record: GuildRecord,
 		payload: Record<string, unknown>,
 		mode: MemberWrite,
@@ -471,7 +472,7 @@ export class EntityCache {
 		return true;
 	}
 
-	private memberRemove(d: Record<string, unknown>): boolean {
+	#memberRemove(d: Record<string, unknown>): boolean {
 		const guildId = str(d, 'guild_id');
 		const user = rec(d, 'user');
 		const userId = user === undefined ? undefined : str(user, 'id');
@@ -479,23 +480,23 @@ export class EntityCache {
 		this.#tombstones.set(`m:${guildId}:${userId}`, true);
 		const record = this.#guilds.get(guildId);
 		if (record === undefined) return false;
-		const removed = this.removeMember(record, userId);
+		const removed = this.#removeMember(record, userId);
 		if (removed && record.data?.member_count !== undefined)
 			record.data = { ...record.data, member_count: Math.max(0, record.data.member_count - 1) };
 		return removed;
 	}
 
-	private membersChunk(d: Record<string, unknown>): boolean {
+	#membersChunk(d: Record<string, unknown>): boolean {
 		const guildId = str(d, 'guild_id');
-		const record = guildId === undefined ? undefined : this.record(guildId, false);
+		const record = guildId === undefined ? undefined : this.#record(guildId, false);
 		if (record === undefined) return false;
-		for (const member of arr(d, 'members')) if (isRecord(member)) this.putMember(record, member, 'snapshot');
-		for (const presence of arr(d, 'presences')) if (isRecord(presence)) this.putPresence(record, presence);
+		for (const member of arr(d, 'members')) if (isRecord(member)) this.#putMember(record, member, 'snapshot');
+		for (const presence of arr(d, 'presences')) if (isRecord(presence)) this.#putPresence(record, presence);
 		return true;
 	}
 
 	/** `checked`: `d` is a MESSAGE_CREATE the caller checked already (see `validation: 'checked'`). */
-	private messageCreate(d: Record<string, unknown>, checked: boolean): boolean {
+	#messageCreate(d: Record<string, unknown>, checked: boolean): boolean {
 		const author = rec(d, 'author');
 		const authorId = author === undefined ? undefined : str(author, 'id');
 		const userRow =
@@ -508,9 +509,9 @@ export class EntityCache {
 		const guildId = str(d, 'guild_id');
 		const member = rec(d, 'member');
 		if (guildId !== undefined && member !== undefined && authorId !== undefined) {
-			const record = this.record(guildId, false);
+			const record = this.#record(guildId, false);
 			if (record !== undefined)
-				this.putMember(record, member, 'update', {
+				this.#putMember(record, member, 'update', {
 					id: authorId,
 					row: userRow >= 0 ? userRow : this.#users.rowOf(authorId),
 				});
@@ -518,8 +519,8 @@ export class EntityCache {
 		if (!this.caches(CacheFlags.Messages) || this.#limits.messages === 0) return false;
 		const message = checked ? uncheckedModel('Message', d) : parsePayload('Message', d, this.#validation);
 		if (this.#messageTombstones.size > 0) this.#messageTombstones.delete(message.id);
-		if (message.guild_id !== undefined && this.record(message.guild_id, false) === undefined) return false;
-		this.putMessage(message);
+		if (message.guild_id !== undefined && this.#record(message.guild_id, false) === undefined) return false;
+		this.#putMessage(message);
 		return true;
 	}
 
@@ -527,7 +528,7 @@ export class EntityCache {
 	 * Stores a message (as received, or a pruned copy when `properties.message` is set) and evicts the channel's
 	 * oldest one past the limit: a `Map` keeps insertion order, so the first key is the oldest, found in O(1).
 	 */
-	private putMessage(message: Message): void {
+	#putMessage(message: Message): void {
 		const stored = this.#keep.message === undefined ? message : pickMessage(message, this.#keep.message);
 		let channel = this.#messages.get(message.channel_id);
 		if (channel === undefined) this.#messages.set(message.channel_id, (channel = new Map<string, Message>()));
@@ -538,7 +539,7 @@ export class EntityCache {
 		}
 	}
 
-	private messageUpdate(d: Record<string, unknown>): boolean {
+	#messageUpdate(d: Record<string, unknown>): boolean {
 		const id = str(d, 'id');
 		const channelId = str(d, 'channel_id');
 		if (
@@ -550,7 +551,7 @@ export class EntityCache {
 			return false;
 		const existing = this.#messages.get(channelId)?.get(id);
 		if (existing === undefined)
-			return has(d, 'author') && has(d, 'timestamp') ? this.messageCreate(d, false) : false;
+			return has(d, 'author') && has(d, 'timestamp') ? this.#messageCreate(d, false) : false;
 		const edited = time(strOrNull(d, 'edited_timestamp'));
 		const current = time(existing.edited_timestamp);
 		if (edited !== null && current !== null && edited < current) return false;
@@ -561,7 +562,7 @@ export class EntityCache {
 		return true;
 	}
 
-	private messageDelete(channelId: string | undefined, ids: readonly unknown[]): boolean {
+	#messageDelete(channelId: string | undefined, ids: readonly unknown[]): boolean {
 		if (channelId === undefined) return false;
 		let removed = false;
 		for (const id of ids) {
@@ -572,13 +573,13 @@ export class EntityCache {
 		return removed;
 	}
 
-	private presenceUpdate(guildId: string | undefined, d: Record<string, unknown>): boolean {
-		const record = guildId === undefined ? undefined : this.record(guildId, false);
+	#presenceUpdate(guildId: string | undefined, d: Record<string, unknown>): boolean {
+		const record = guildId === undefined ? undefined : this.#record(guildId, false);
 		if (record === undefined) return false;
-		return this.putPresence(record, d);
+		return this.#putPresence(record, d);
 	}
 
-	private putPresence(record: GuildRecord, d: Record<string, unknown>): boolean {
+	#putPresence(record: GuildRecord, d: Record<string, unknown>): boolean {
 		const user = rec(d, 'user');
 		const userId = user === undefined ? undefined : str(user, 'id');
 		if (user === undefined || userId === undefined) return false;
@@ -599,16 +600,16 @@ export class EntityCache {
 		return true;
 	}
 
-	private voiceStateUpdate(guildId: string | undefined, d: Record<string, unknown>): boolean {
-		const record = guildId === undefined ? undefined : this.record(guildId, false);
+	#voiceStateUpdate(guildId: string | undefined, d: Record<string, unknown>): boolean {
+		const record = guildId === undefined ? undefined : this.#record(guildId, false);
 		if (record === undefined) return false;
 		const member = rec(d, 'member');
-		if (member !== undefined) this.putMember(record, member, 'update');
+		if (member !== undefined) this.#putMember(record, member, 'update');
 		if (!this.caches(CacheFlags.VoiceStates)) return false;
-		return this.putVoiceState(record, d);
+		return this.#putVoiceState(record, d);
 	}
 
-	private putVoiceState(record: GuildRecord, d: Record<string, unknown>): boolean {
+	#putVoiceState(record: GuildRecord, d: Record<string, unknown>): boolean {
 		const userId = str(d, 'user_id');
 		if (userId === undefined) return false;
 		const channelId = strOrNull(d, 'channel_id') ?? null;
@@ -830,14 +831,14 @@ export class EntityCache {
 	}
 
 	/** Removes a member and releases its user. */
-	private removeMember(record: GuildRecord, user: string): boolean {
+	#removeMember(record: GuildRecord, user: string): boolean {
 		const removed = record.members?.remove(user) ?? false;
-		if (removed) this.releaseUser(user);
+		if (removed) this.#releaseUser(user);
 		return removed;
 	}
 
 	/** The record of guild `id`; created when `create` or when the guild is not tombstoned (standalone use). */
-	private record(id: string, create: boolean): GuildRecord | undefined {
+	#record(id: string, create: boolean): GuildRecord | undefined {
 		let record = this.#guilds.get(id);
 		if (record === undefined && (create || !this.#tombstones.has(`g:${id}`))) {
 			record = new GuildRecord(uncheckedSnowflake('Guild', id));
@@ -851,7 +852,7 @@ export class EntityCache {
 		return (role) => record.roles.has(role);
 	}
 
-	private releaseUser(userId: string): void {
+	#releaseUser(userId: string): void {
 		const row = this.#users.rowOf(userId);
 		if (row >= 0 && this.#users.unref(row) === 0 && userId !== this.#selfId) this.#users.remove(userId);
 	}

@@ -18,23 +18,25 @@ export type MemberProperty = 'nick' | 'avatar' | 'premiumSince' | 'communication
  * timeout) live in sparse maps. About 40 bytes per member.
  */
 export class MemberTable extends SnowflakeTable {
-	private joinedAt = new Float64Array(0);
-	private roles = new Uint32Array(0);
-	private nick = new Uint32Array(0);
-	private flags = new Uint32Array(0);
-	private bits = new Uint8Array(0);
-	private arena = new StringArena(64);
-	private readonly avatars = new Map<number, string>();
-	private readonly premiumSince = new Map<number, number>();
-	private readonly timeouts = new Map<number, number>();
+	#joinedAt = new Float64Array(0);
+	#roles = new Uint32Array(0);
+	#nick = new Uint32Array(0);
+	#flags = new Uint32Array(0);
+	#bits = new Uint8Array(0);
+	#arena = new StringArena(64);
+	readonly #avatars = new Map<number, string>();
+	readonly #premiumSince = new Map<number, number>();
+	readonly #timeouts = new Map<number, number>();
 
-	public constructor(
-		public readonly guildId: GuildId,
-		private readonly pool: RoleListPool,
-		private readonly keep: ReadonlySet<MemberProperty>,
-		initialCapacity = 8,
-	) {
+	public readonly guildId: GuildId;
+	readonly #pool: RoleListPool;
+	readonly #keep: ReadonlySet<MemberProperty>;
+
+	public constructor(guildId: GuildId, pool: RoleListPool, keep: ReadonlySet<MemberProperty>, initialCapacity = 8) {
 		super(initialCapacity);
+		this.guildId = guildId;
+		this.#pool = pool;
+		this.#keep = keep;
 		this.resize(this.capacity);
 	}
 
@@ -57,35 +59,35 @@ export class MemberTable extends SnowflakeTable {
 		attached = false,
 		created = false,
 	): [row: number, created: boolean] {
-		if (created) this.joinedAt[row] = Number.NaN;
+		if (created) this.#joinedAt[row] = Number.NaN;
 		if (has(payload, 'roles'))
-			this.roles[row] = this.pool.intern(arr(payload, 'roles'), created ? undefined : this.roles[row]);
-		if (has(payload, 'joined_at') && (created || !attached || Number.isNaN(this.joinedAt[row])))
-			this.joinedAt[row] = time(strOrNull(payload, 'joined_at')) ?? Number.NaN;
-		if (this.keep.has('nick') && has(payload, 'nick')) {
+			this.#roles[row] = this.#pool.intern(arr(payload, 'roles'), created ? undefined : this.#roles[row]);
+		if (has(payload, 'joined_at') && (created || !attached || Number.isNaN(this.#joinedAt[row])))
+			this.#joinedAt[row] = time(strOrNull(payload, 'joined_at')) ?? Number.NaN;
+		if (this.#keep.has('nick') && has(payload, 'nick')) {
 			const nick = strOrNull(payload, 'nick') ?? null;
-			if (!this.arena.equals(this.nick[row] ?? 0, nick)) {
-				this.arena.free(this.nick[row] ?? 0);
-				this.nick[row] = this.arena.add(nick);
+			if (!this.#arena.equals(this.#nick[row] ?? 0, nick)) {
+				this.#arena.free(this.#nick[row] ?? 0);
+				this.#nick[row] = this.#arena.add(nick);
 			}
 		}
-		if (this.keep.has('avatar') && has(payload, 'avatar'))
-			setSparse(this.avatars, row, strOrNull(payload, 'avatar') ?? null);
-		if (this.keep.has('premiumSince') && has(payload, 'premium_since'))
-			setSparse(this.premiumSince, row, time(strOrNull(payload, 'premium_since')));
-		if (this.keep.has('communicationDisabledUntil') && has(payload, 'communication_disabled_until')) {
-			setSparse(this.timeouts, row, time(strOrNull(payload, 'communication_disabled_until')));
+		if (this.#keep.has('avatar') && has(payload, 'avatar'))
+			setSparse(this.#avatars, row, strOrNull(payload, 'avatar') ?? null);
+		if (this.#keep.has('premiumSince') && has(payload, 'premium_since'))
+			setSparse(this.#premiumSince, row, time(strOrNull(payload, 'premium_since')));
+		if (this.#keep.has('communicationDisabledUntil') && has(payload, 'communication_disabled_until')) {
+			setSparse(this.#timeouts, row, time(strOrNull(payload, 'communication_disabled_until')));
 		}
 		const flags = num(payload, 'flags');
-		if (this.keep.has('flags') && flags !== undefined) this.flags[row] = flags >>> 0;
-		let bits = this.bits[row] ?? 0;
+		if (this.#keep.has('flags') && flags !== undefined) this.#flags[row] = flags >>> 0;
+		let bits = this.#bits[row] ?? 0;
 		bits = applyBit(bits, PENDING, bool(payload, 'pending'));
-		if (this.keep.has('voice')) {
+		if (this.#keep.has('voice')) {
 			bits = applyBit(bits, DEAF, bool(payload, 'deaf'));
 			bits = applyBit(bits, MUTE, bool(payload, 'mute'));
 		}
-		this.bits[row] = bits;
-		if (this.arena.wantsCompaction) this.compact();
+		this.#bits[row] = bits;
+		if (this.#arena.wantsCompaction) this.#compact();
 		return [row, created];
 	}
 
@@ -101,20 +103,20 @@ export class MemberTable extends SnowflakeTable {
 
 	/** The member in `row` as a plain object. */
 	public viewAt(row: number, user: CachedUser | undefined, roleFilter?: (role: string) => boolean): CachedMember {
-		const bits = this.bits[row] ?? 0;
-		const joinedAt = this.joinedAt[row] ?? Number.NaN;
-		const roles = this.pool.get(this.roles[row] ?? 0);
+		const bits = this.#bits[row] ?? 0;
+		const joinedAt = this.#joinedAt[row] ?? Number.NaN;
+		const roles = this.#pool.get(this.#roles[row] ?? 0);
 		return {
 			guildId: this.guildId,
 			userId: uncheckedSnowflake('User', this.idAt(row)),
 			user,
-			nick: this.arena.get(this.nick[row] ?? 0),
-			avatar: this.avatars.get(row) ?? null,
+			nick: this.#arena.get(this.#nick[row] ?? 0),
+			avatar: this.#avatars.get(row) ?? null,
 			roles: roleFilter === undefined ? roles : roles.filter(roleFilter),
 			joinedAt: Number.isNaN(joinedAt) ? null : joinedAt,
-			premiumSince: this.premiumSince.get(row) ?? null,
-			communicationDisabledUntil: this.timeouts.get(row) ?? null,
-			flags: this.flags[row] ?? 0,
+			premiumSince: this.#premiumSince.get(row) ?? null,
+			communicationDisabledUntil: this.#timeouts.get(row) ?? null,
+			flags: this.#flags[row] ?? 0,
 			pending: (bits & PENDING) !== 0,
 			deaf: (bits & DEAF) !== 0,
 			mute: (bits & MUTE) !== 0,
@@ -130,40 +132,40 @@ export class MemberTable extends SnowflakeTable {
 	public byteSize(): number {
 		return (
 			this.baseBytes() +
-			this.joinedAt.byteLength +
-			this.roles.byteLength +
-			this.nick.byteLength +
-			this.flags.byteLength +
-			this.bits.byteLength +
-			this.arena.byteLength +
-			(this.avatars.size + this.premiumSince.size + this.timeouts.size) * 64
+			this.#joinedAt.byteLength +
+			this.#roles.byteLength +
+			this.#nick.byteLength +
+			this.#flags.byteLength +
+			this.#bits.byteLength +
+			this.#arena.byteLength +
+			(this.#avatars.size + this.#premiumSince.size + this.#timeouts.size) * 64
 		);
 	}
 
 	protected resize(capacity: number): void {
-		this.joinedAt = growArray(this.joinedAt, capacity, (n) => new Float64Array(n));
-		this.roles = growArray(this.roles, capacity, (n) => new Uint32Array(n));
-		this.nick = growArray(this.nick, capacity, (n) => new Uint32Array(n));
-		this.flags = growArray(this.flags, capacity, (n) => new Uint32Array(n));
-		this.bits = growArray(this.bits, capacity, (n) => new Uint8Array(n));
+		this.#joinedAt = growArray(this.#joinedAt, capacity, (n) => new Float64Array(n));
+		this.#roles = growArray(this.#roles, capacity, (n) => new Uint32Array(n));
+		this.#nick = growArray(this.#nick, capacity, (n) => new Uint32Array(n));
+		this.#flags = growArray(this.#flags, capacity, (n) => new Uint32Array(n));
+		this.#bits = growArray(this.#bits, capacity, (n) => new Uint8Array(n));
 	}
 
 	protected clearRow(row: number): void {
-		this.arena.free(this.nick[row] ?? 0);
-		this.nick[row] = 0;
-		this.roles[row] = 0;
-		this.flags[row] = 0;
-		this.bits[row] = 0;
-		this.joinedAt[row] = Number.NaN;
-		this.avatars.delete(row);
-		this.premiumSince.delete(row);
-		this.timeouts.delete(row);
+		this.#arena.free(this.#nick[row] ?? 0);
+		this.#nick[row] = 0;
+		this.#roles[row] = 0;
+		this.#flags[row] = 0;
+		this.#bits[row] = 0;
+		this.#joinedAt[row] = Number.NaN;
+		this.#avatars.delete(row);
+		this.#premiumSince.delete(row);
+		this.#timeouts.delete(row);
 	}
 
-	private compact(): void {
-		const arena = new StringArena(Math.max(64, this.arena.byteLength - this.arena.garbage));
-		for (const row of this.rows()) this.nick[row] = arena.add(this.arena.get(this.nick[row] ?? 0));
-		this.arena = arena;
+	#compact(): void {
+		const arena = new StringArena(Math.max(64, this.#arena.byteLength - this.#arena.garbage));
+		for (const row of this.rows()) this.#nick[row] = arena.add(this.#arena.get(this.#nick[row] ?? 0));
+		this.#arena = arena;
 	}
 }
 

@@ -56,10 +56,10 @@ export abstract class SnowflakeTable {
 	public size = 0;
 	protected idLo: Uint32Array;
 	protected idHi: Uint32Array;
-	private slots: Int32Array;
-	private mask: number;
-	private readonly freeRows: number[] = [];
-	private highWater = 0;
+	#slots: Int32Array;
+	#mask: number;
+	readonly #freeRows: number[] = [];
+	#highWater = 0;
 	protected static readonly scratch = new Uint32Array(2);
 
 	protected constructor(initialCapacity: number) {
@@ -68,8 +68,8 @@ export abstract class SnowflakeTable {
 		this.idHi = new Uint32Array(this.capacity);
 		let slotCount = 8;
 		while (slotCount < this.capacity * 2) slotCount *= 2;
-		this.slots = new Int32Array(slotCount).fill(EMPTY);
-		this.mask = slotCount - 1;
+		this.#slots = new Int32Array(slotCount).fill(EMPTY);
+		this.#mask = slotCount - 1;
 	}
 
 	/** Grows every column to `capacity` rows (copying the old contents). */
@@ -82,7 +82,7 @@ export abstract class SnowflakeTable {
 	public rowOf(id: string): number {
 		const parts = SnowflakeTable.scratch;
 		if (!splitSnowflake(id, parts)) return -1;
-		return this.find(parts[0] ?? 0, parts[1] ?? 0);
+		return this.#find(parts[0] ?? 0, parts[1] ?? 0);
 	}
 
 	/** The snowflake of a live row. */
@@ -92,12 +92,12 @@ export abstract class SnowflakeTable {
 
 	/** Whether `row` holds a live entry. */
 	public isLive(row: number): boolean {
-		return row >= 0 && row < this.highWater && ((this.idLo[row] ?? 0) !== 0 || (this.idHi[row] ?? 0) !== 0);
+		return row >= 0 && row < this.#highWater && ((this.idLo[row] ?? 0) !== 0 || (this.idHi[row] ?? 0) !== 0);
 	}
 
 	/** Every live row. */
 	public *rows(): IterableIterator<number> {
-		for (let row = 0; row < this.highWater; row++) if (this.isLive(row)) yield row;
+		for (let row = 0; row < this.#highWater; row++) if (this.isLive(row)) yield row;
 	}
 
 	/** The row for `id`, inserting an empty one if absent; `[-1, false]` for a malformed ID. */
@@ -107,19 +107,19 @@ export abstract class SnowflakeTable {
 		const lo = parts[0] ?? 0;
 		const hi = parts[1] ?? 0;
 		if (lo === 0 && hi === 0) return [-1, false];
-		const existing = this.find(lo, hi);
+		const existing = this.#find(lo, hi);
 		if (existing !== EMPTY) return [existing, false];
-		let row = this.freeRows.pop();
+		let row = this.#freeRows.pop();
 		if (row === undefined) {
-			if (this.highWater === this.capacity) this.grow();
-			row = this.highWater++;
+			if (this.#highWater === this.capacity) this.#grow();
+			row = this.#highWater++;
 		}
 		this.idLo[row] = lo;
 		this.idHi[row] = hi;
-		if ((this.size + 1) * 2 > this.slots.length) this.rehash(this.slots.length * 2);
-		let slot = hashOf(lo, hi) & this.mask;
-		while ((this.slots[slot] ?? EMPTY) !== EMPTY) slot = (slot + 1) & this.mask;
-		this.slots[slot] = row;
+		if ((this.size + 1) * 2 > this.#slots.length) this.#rehash(this.#slots.length * 2);
+		let slot = hashOf(lo, hi) & this.#mask;
+		while ((this.#slots[slot] ?? EMPTY) !== EMPTY) slot = (slot + 1) & this.#mask;
+		this.#slots[slot] = row;
 		this.size++;
 		return [row, true];
 	}
@@ -130,50 +130,50 @@ export abstract class SnowflakeTable {
 		if (!splitSnowflake(id, parts)) return -1;
 		const lo = parts[0] ?? 0;
 		const hi = parts[1] ?? 0;
-		let slot = hashOf(lo, hi) & this.mask;
+		let slot = hashOf(lo, hi) & this.#mask;
 		for (;;) {
-			const row = this.slots[slot] ?? EMPTY;
+			const row = this.#slots[slot] ?? EMPTY;
 			if (row === EMPTY) return -1;
 			if (this.idLo[row] === lo && this.idHi[row] === hi) break;
-			slot = (slot + 1) & this.mask;
+			slot = (slot + 1) & this.#mask;
 		}
-		const row = this.slots[slot] ?? EMPTY;
-		this.slots[slot] = EMPTY;
+		const row = this.#slots[slot] ?? EMPTY;
+		this.#slots[slot] = EMPTY;
 		// Backward-shift deletion keeps probe chains intact without tombstones.
 		let hole = slot;
-		let next = (slot + 1) & this.mask;
+		let next = (slot + 1) & this.#mask;
 		for (;;) {
-			const moved = this.slots[next] ?? EMPTY;
+			const moved = this.#slots[next] ?? EMPTY;
 			if (moved === EMPTY) break;
-			const home = hashOf(this.idLo[moved] ?? 0, this.idHi[moved] ?? 0) & this.mask;
+			const home = hashOf(this.idLo[moved] ?? 0, this.idHi[moved] ?? 0) & this.#mask;
 			const shouldMove = hole <= next ? home <= hole || home > next : home <= hole && home > next;
 			if (shouldMove) {
-				this.slots[hole] = moved;
-				this.slots[next] = EMPTY;
+				this.#slots[hole] = moved;
+				this.#slots[next] = EMPTY;
 				hole = next;
 			}
-			next = (next + 1) & this.mask;
+			next = (next + 1) & this.#mask;
 		}
 		this.idLo[row] = 0;
 		this.idHi[row] = 0;
 		this.clearRow(row);
-		this.freeRows.push(row);
+		this.#freeRows.push(row);
 		this.size--;
 		return row;
 	}
 
 	/** Approximate bytes held by the ID columns and index. */
 	protected baseBytes(): number {
-		return this.idLo.byteLength + this.idHi.byteLength + this.slots.byteLength + this.freeRows.length * 8;
+		return this.idLo.byteLength + this.idHi.byteLength + this.#slots.byteLength + this.#freeRows.length * 8;
 	}
 
-	private find(lo: number, hi: number): number {
-		let slot = hashOf(lo, hi) & this.mask;
+	#find(lo: number, hi: number): number {
+		let slot = hashOf(lo, hi) & this.#mask;
 		for (;;) {
-			const row = this.slots[slot] ?? EMPTY;
+			const row = this.#slots[slot] ?? EMPTY;
 			if (row === EMPTY) return EMPTY;
 			if (this.idLo[row] === lo && this.idHi[row] === hi) return row;
-			slot = (slot + 1) & this.mask;
+			slot = (slot + 1) & this.#mask;
 		}
 	}
 
@@ -181,8 +181,11 @@ export abstract class SnowflakeTable {
 	 * Grows the columns by half while the table is small, by a quarter past 4,096 rows: a large table (every user of
 	 * a bot) then carries at most a quarter of unused rows (an eighth on average) for one more copy now and then.
 	 */
-	private grow(): void {
-		const capacity = Math.ceil(this.capacity * (this.capacity < 4_096 ? 1.5 : 1.25));
+	#grow(): void {
+		this.#growTo(Math.ceil(this.capacity * (this.capacity < 4_096 ? 1.5 : 1.25)));
+	}
+
+	#growTo(capacity: number): void {
 		const lo = new Uint32Array(capacity);
 		lo.set(this.idLo);
 		const hi = new Uint32Array(capacity);
@@ -193,14 +196,14 @@ export abstract class SnowflakeTable {
 		this.capacity = capacity;
 	}
 
-	private rehash(slotCount: number): void {
-		this.slots = new Int32Array(slotCount).fill(EMPTY);
-		this.mask = slotCount - 1;
-		for (let row = 0; row < this.highWater; row++) {
+	#rehash(slotCount: number): void {
+		this.#slots = new Int32Array(slotCount).fill(EMPTY);
+		this.#mask = slotCount - 1;
+		for (let row = 0; row < this.#highWater; row++) {
 			if (!this.isLive(row)) continue;
-			let slot = hashOf(this.idLo[row] ?? 0, this.idHi[row] ?? 0) & this.mask;
-			while ((this.slots[slot] ?? EMPTY) !== EMPTY) slot = (slot + 1) & this.mask;
-			this.slots[slot] = row;
+			let slot = hashOf(this.idLo[row] ?? 0, this.idHi[row] ?? 0) & this.#mask;
+			while ((this.#slots[slot] ?? EMPTY) !== EMPTY) slot = (slot + 1) & this.#mask;
+			this.#slots[slot] = row;
 		}
 	}
 }

@@ -4,13 +4,13 @@
  * Freed bytes are counted; the owner compacts when half the arena is garbage.
  */
 export class StringArena {
-	private bytes: Buffer;
-	private used = 1;
+	#bytes: Buffer;
+	#used = 1;
 	/** Bytes that belong to freed strings. */
 	public garbage = 0;
 
 	public constructor(initialBytes = 256) {
-		this.bytes = Buffer.allocUnsafe(Math.max(16, initialBytes));
+		this.#bytes = Buffer.allocUnsafe(Math.max(16, initialBytes));
 	}
 
 	/** Stores `value`; returns its handle. `null`/`undefined` give `0`. */
@@ -18,25 +18,25 @@ export class StringArena {
 		if (value === null || value === undefined) return 0;
 		const length = Buffer.byteLength(value, 'utf8');
 		const header = length < 128 ? 1 : 2;
-		this.ensure(header + length);
-		const handle = this.used;
-		if (header === 1) this.bytes[handle] = length;
+		this.#ensure(header + length);
+		const handle = this.#used;
+		if (header === 1) this.#bytes[handle] = length;
 		else {
-			this.bytes[handle] = 0x80 | (length >>> 8);
-			this.bytes[handle + 1] = length & 0xff;
+			this.#bytes[handle] = 0x80 | (length >>> 8);
+			this.#bytes[handle + 1] = length & 0xff;
 		}
-		this.bytes.write(value, handle + header, length, 'utf8');
-		this.used += header + length;
+		this.#bytes.write(value, handle + header, length, 'utf8');
+		this.#used += header + length;
 		return handle;
 	}
 
 	/** The string of `handle`, or `null` for `0`. */
 	public get(handle: number): string | null {
 		if (handle === 0) return null;
-		const first = this.bytes[handle] ?? 0;
-		if (first < 0x80) return this.bytes.toString('utf8', handle + 1, handle + 1 + first);
-		const length = ((first & 0x7f) << 8) | (this.bytes[handle + 1] ?? 0);
-		return this.bytes.toString('utf8', handle + 2, handle + 2 + length);
+		const first = this.#bytes[handle] ?? 0;
+		if (first < 0x80) return this.#bytes.toString('utf8', handle + 1, handle + 1 + first);
+		const length = ((first & 0x7f) << 8) | (this.#bytes[handle + 1] ?? 0);
+		return this.#bytes.toString('utf8', handle + 2, handle + 2 + length);
 	}
 
 	/**
@@ -46,42 +46,42 @@ export class StringArena {
 	public equals(handle: number, value: string | null | undefined): boolean {
 		if (handle === 0 || value === null || value === undefined)
 			return handle === 0 && (value === null || value === undefined);
-		const first = this.bytes[handle] ?? 0;
+		const first = this.#bytes[handle] ?? 0;
 		const long = first >= 0x80;
-		const length = long ? ((first & 0x7f) << 8) | (this.bytes[handle + 1] ?? 0) : first;
+		const length = long ? ((first & 0x7f) << 8) | (this.#bytes[handle + 1] ?? 0) : first;
 		// UTF-8 never takes fewer bytes than UTF-16 code units: a shorter entry cannot match.
 		if (length < value.length) return false;
 		if (length > value.length) return this.get(handle) === value;
 		// Same count of bytes and code units: equal only if `value` is ASCII and every byte matches.
 		const start = handle + (long ? 2 : 1);
 		for (let index = 0; index < length; index++)
-			if (value.charCodeAt(index) !== this.bytes[start + index]) return false;
+			if (value.charCodeAt(index) !== this.#bytes[start + index]) return false;
 		return true;
 	}
 
 	/** Marks the string at `handle` as garbage. */
 	public free(handle: number): void {
 		if (handle === 0) return;
-		const first = this.bytes[handle] ?? 0;
-		this.garbage += first < 0x80 ? 1 + first : 2 + (((first & 0x7f) << 8) | (this.bytes[handle + 1] ?? 0));
+		const first = this.#bytes[handle] ?? 0;
+		this.garbage += first < 0x80 ? 1 + first : 2 + (((first & 0x7f) << 8) | (this.#bytes[handle + 1] ?? 0));
 	}
 
 	/** Whether more than half the used bytes are garbage. */
 	public get wantsCompaction(): boolean {
-		return this.garbage > 4096 && this.garbage * 2 > this.used;
+		return this.garbage > 4096 && this.garbage * 2 > this.#used;
 	}
 
 	/** Bytes allocated. */
 	public get byteLength(): number {
-		return this.bytes.length;
+		return this.#bytes.length;
 	}
 
-	private ensure(extra: number): void {
-		if (this.used + extra <= this.bytes.length) return;
-		let size = this.bytes.length;
-		while (this.used + extra > size) size = Math.ceil(size * 1.5);
+	#ensure(extra: number): void {
+		if (this.#used + extra <= this.#bytes.length) return;
+		let size = this.#bytes.length;
+		while (this.#used + extra > size) size = Math.ceil(size * 1.5);
 		const next = Buffer.allocUnsafe(size);
-		this.bytes.copy(next, 0, 0, this.used);
-		this.bytes = next;
+		this.#bytes.copy(next, 0, 0, this.#used);
+		this.#bytes = next;
 	}
 }

@@ -20,21 +20,21 @@ const HEX32 = /^(?:a_)?[0-9a-f]{32}$/;
  * at the user). About 60 bytes per user plus the strings.
  */
 export class UserTable extends SnowflakeTable {
-	private arena = new StringArena(4096);
-	private username = new Uint32Array(0);
-	private globalName = new Uint32Array(0);
-	private avatar = Buffer.alloc(0);
-	private discriminator = new Uint16Array(0);
-	private publicFlags = new Uint32Array(0);
-	private bits = new Uint8Array(0);
-	private refs = new Uint16Array(0);
+	#arena = new StringArena(4096);
+	#username = new Uint32Array(0);
+	#globalName = new Uint32Array(0);
+	#avatar = Buffer.alloc(0);
+	#discriminator = new Uint16Array(0);
+	#publicFlags = new Uint32Array(0);
+	#bits = new Uint8Array(0);
+	#refs = new Uint16Array(0);
 	/** Avatar hashes that are not 32 hex digits (kept verbatim, rare). */
-	private readonly oddAvatars = new Map<number, string>();
-	private readonly keep: ReadonlySet<UserProperty>;
+	readonly #oddAvatars = new Map<number, string>();
+	readonly #keep: ReadonlySet<UserProperty>;
 
 	public constructor(keep: ReadonlySet<UserProperty>, initialCapacity = 64) {
 		super(initialCapacity);
-		this.keep = keep;
+		this.#keep = keep;
 		this.resize(this.capacity);
 	}
 
@@ -48,34 +48,34 @@ export class UserTable extends SnowflakeTable {
 		const [row, created] = this.upsertRow(id);
 		if (row < 0) return -1;
 		const username = str(payload, 'username');
-		if (username !== undefined && !this.arena.equals(this.username[row] ?? 0, username)) {
-			this.arena.free(this.username[row] ?? 0);
-			this.username[row] = this.arena.add(username);
+		if (username !== undefined && !this.#arena.equals(this.#username[row] ?? 0, username)) {
+			this.#arena.free(this.#username[row] ?? 0);
+			this.#username[row] = this.#arena.add(username);
 		}
-		if (this.keep.has('globalName') && has(payload, 'global_name')) {
+		if (this.#keep.has('globalName') && has(payload, 'global_name')) {
 			const globalName = strOrNull(payload, 'global_name') ?? null;
-			if (!this.arena.equals(this.globalName[row] ?? 0, globalName)) {
-				this.arena.free(this.globalName[row] ?? 0);
-				this.globalName[row] = this.arena.add(globalName);
+			if (!this.#arena.equals(this.#globalName[row] ?? 0, globalName)) {
+				this.#arena.free(this.#globalName[row] ?? 0);
+				this.#globalName[row] = this.#arena.add(globalName);
 			}
 		}
-		let bits = created ? 0 : (this.bits[row] ?? 0);
+		let bits = created ? 0 : (this.#bits[row] ?? 0);
 		const bot = bool(payload, 'bot');
 		if (bot !== undefined) bits = bot ? bits | BOT : bits & ~BOT;
 		const system = bool(payload, 'system');
 		if (system !== undefined) bits = system ? bits | SYSTEM : bits & ~SYSTEM;
-		if (this.keep.has('avatar') && has(payload, 'avatar'))
-			bits = this.writeAvatar(row, strOrNull(payload, 'avatar') ?? null, bits);
+		if (this.#keep.has('avatar') && has(payload, 'avatar'))
+			bits = this.#writeAvatar(row, strOrNull(payload, 'avatar') ?? null, bits);
 		const discriminator = str(payload, 'discriminator');
-		if (this.keep.has('discriminator') && discriminator !== undefined) {
+		if (this.#keep.has('discriminator') && discriminator !== undefined) {
 			const value = Number.parseInt(discriminator, 10);
-			this.discriminator[row] = Number.isFinite(value) ? value : 0;
+			this.#discriminator[row] = Number.isFinite(value) ? value : 0;
 			bits = discriminator.length === 4 ? bits | LEGACY_DISCRIMINATOR : bits & ~LEGACY_DISCRIMINATOR;
 		}
 		const flags = num(payload, 'public_flags');
-		if (this.keep.has('publicFlags') && flags !== undefined) this.publicFlags[row] = flags >>> 0;
-		this.bits[row] = bits;
-		if (this.arena.wantsCompaction) this.compact();
+		if (this.#keep.has('publicFlags') && flags !== undefined) this.#publicFlags[row] = flags >>> 0;
+		this.#bits[row] = bits;
+		if (this.#arena.wantsCompaction) this.#compact();
 		return row;
 	}
 
@@ -87,36 +87,36 @@ export class UserTable extends SnowflakeTable {
 
 	/** The user in `row` as a plain object. */
 	public viewAt(row: number): CachedUser {
-		const bits = this.bits[row] ?? 0;
-		const discriminator = this.discriminator[row] ?? 0;
+		const bits = this.#bits[row] ?? 0;
+		const discriminator = this.#discriminator[row] ?? 0;
 		return {
 			id: uncheckedSnowflake('User', this.idAt(row)),
-			username: this.arena.get(this.username[row] ?? 0) ?? '',
-			globalName: this.arena.get(this.globalName[row] ?? 0),
+			username: this.#arena.get(this.#username[row] ?? 0) ?? '',
+			globalName: this.#arena.get(this.#globalName[row] ?? 0),
 			discriminator:
 				(bits & LEGACY_DISCRIMINATOR) !== 0 ? String(discriminator).padStart(4, '0') : String(discriminator),
-			avatar: this.readAvatar(row, bits),
+			avatar: this.#readAvatar(row, bits),
 			bot: (bits & BOT) !== 0,
 			system: (bits & SYSTEM) !== 0,
-			publicFlags: this.publicFlags[row] ?? 0,
+			publicFlags: this.#publicFlags[row] ?? 0,
 		};
 	}
 
 	/** Adds a member reference to the user in `row`. */
 	public ref(row: number): void {
-		this.refs[row] = Math.min(0xffff, (this.refs[row] ?? 0) + 1);
+		this.#refs[row] = Math.min(0xffff, (this.#refs[row] ?? 0) + 1);
 	}
 
 	/** Drops a member reference; returns the remaining count. */
 	public unref(row: number): number {
-		const count = Math.max(0, (this.refs[row] ?? 0) - 1);
-		this.refs[row] = count;
+		const count = Math.max(0, (this.#refs[row] ?? 0) - 1);
+		this.#refs[row] = count;
 		return count;
 	}
 
 	/** How many cached members point at the user in `row`. */
 	public refCount(row: number): number {
-		return this.refs[row] ?? 0;
+		return this.#refs[row] ?? 0;
 	}
 
 	/** Removes the user `id`; returns whether it was cached. */
@@ -128,65 +128,65 @@ export class UserTable extends SnowflakeTable {
 	public byteSize(): number {
 		return (
 			this.baseBytes() +
-			this.username.byteLength +
-			this.globalName.byteLength +
-			this.avatar.byteLength +
-			this.discriminator.byteLength +
-			this.publicFlags.byteLength +
-			this.bits.byteLength +
-			this.refs.byteLength +
-			this.arena.byteLength +
-			this.oddAvatars.size * 96
+			this.#username.byteLength +
+			this.#globalName.byteLength +
+			this.#avatar.byteLength +
+			this.#discriminator.byteLength +
+			this.#publicFlags.byteLength +
+			this.#bits.byteLength +
+			this.#refs.byteLength +
+			this.#arena.byteLength +
+			this.#oddAvatars.size * 96
 		);
 	}
 
 	protected resize(capacity: number): void {
-		this.username = growArray(this.username, capacity, (n) => new Uint32Array(n));
-		this.globalName = growArray(this.globalName, capacity, (n) => new Uint32Array(n));
-		this.avatar = growArray(this.avatar, capacity * 16, (n) => Buffer.alloc(n));
-		this.discriminator = growArray(this.discriminator, capacity, (n) => new Uint16Array(n));
-		this.publicFlags = growArray(this.publicFlags, capacity, (n) => new Uint32Array(n));
-		this.bits = growArray(this.bits, capacity, (n) => new Uint8Array(n));
-		this.refs = growArray(this.refs, capacity, (n) => new Uint16Array(n));
+		this.#username = growArray(this.#username, capacity, (n) => new Uint32Array(n));
+		this.#globalName = growArray(this.#globalName, capacity, (n) => new Uint32Array(n));
+		this.#avatar = growArray(this.#avatar, capacity * 16, (n) => Buffer.alloc(n));
+		this.#discriminator = growArray(this.#discriminator, capacity, (n) => new Uint16Array(n));
+		this.#publicFlags = growArray(this.#publicFlags, capacity, (n) => new Uint32Array(n));
+		this.#bits = growArray(this.#bits, capacity, (n) => new Uint8Array(n));
+		this.#refs = growArray(this.#refs, capacity, (n) => new Uint16Array(n));
 	}
 
 	protected clearRow(row: number): void {
-		this.arena.free(this.username[row] ?? 0);
-		this.arena.free(this.globalName[row] ?? 0);
-		this.username[row] = 0;
-		this.globalName[row] = 0;
-		this.discriminator[row] = 0;
-		this.publicFlags[row] = 0;
-		this.bits[row] = 0;
-		this.refs[row] = 0;
-		this.oddAvatars.delete(row);
+		this.#arena.free(this.#username[row] ?? 0);
+		this.#arena.free(this.#globalName[row] ?? 0);
+		this.#username[row] = 0;
+		this.#globalName[row] = 0;
+		this.#discriminator[row] = 0;
+		this.#publicFlags[row] = 0;
+		this.#bits[row] = 0;
+		this.#refs[row] = 0;
+		this.#oddAvatars.delete(row);
 	}
 
-	private writeAvatar(row: number, hash: string | null, bits: number): number {
-		this.oddAvatars.delete(row);
+	#writeAvatar(row: number, hash: string | null, bits: number): number {
+		this.#oddAvatars.delete(row);
 		let next = bits & ~(AVATAR | ANIMATED);
 		if (hash === null) return next;
 		if (HEX32.test(hash)) {
 			const animated = hash.startsWith('a_');
 			// Decodes the hex straight into the column: no Buffer or string per update.
-			this.avatar.write(animated ? hash.slice(2) : hash, row * 16, 16, 'hex');
+			this.#avatar.write(animated ? hash.slice(2) : hash, row * 16, 16, 'hex');
 			next |= AVATAR | (animated ? ANIMATED : 0);
-		} else this.oddAvatars.set(row, hash);
+		} else this.#oddAvatars.set(row, hash);
 		return next;
 	}
 
-	private readAvatar(row: number, bits: number): string | null {
-		if ((bits & AVATAR) === 0) return this.oddAvatars.get(row) ?? null;
-		const hex = this.avatar.toString('hex', row * 16, row * 16 + 16);
+	#readAvatar(row: number, bits: number): string | null {
+		if ((bits & AVATAR) === 0) return this.#oddAvatars.get(row) ?? null;
+		const hex = this.#avatar.toString('hex', row * 16, row * 16 + 16);
 		return (bits & ANIMATED) !== 0 ? `a_${hex}` : hex;
 	}
 
-	private compact(): void {
-		const arena = new StringArena(Math.max(4096, this.arena.byteLength - this.arena.garbage));
+	#compact(): void {
+		const arena = new StringArena(Math.max(4096, this.#arena.byteLength - this.#arena.garbage));
 		for (const row of this.rows()) {
-			this.username[row] = arena.add(this.arena.get(this.username[row] ?? 0));
-			this.globalName[row] = arena.add(this.arena.get(this.globalName[row] ?? 0));
+			this.#username[row] = arena.add(this.#arena.get(this.#username[row] ?? 0));
+			this.#globalName[row] = arena.add(this.#arena.get(this.#globalName[row] ?? 0));
 		}
-		this.arena = arena;
+		this.#arena = arena;
 	}
 }

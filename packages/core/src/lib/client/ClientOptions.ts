@@ -69,7 +69,7 @@ export interface ClientOptions {
 	 * How dispatch payloads are validated before the cache and listeners see them (once per dispatch):
 	 *
 	 * - `'sampled'`: per event type, the first {@link ClientOptions.validationSampling | `first`} dispatches and then
-	 *   one in `every` are parsed with their zod schema (`GUILD_CREATE`, a whole guild, at most its first 5); the
+	 *   one in `every` are parsed with their zod schema (`GUILD_CREATE`, a whole guild, only the first); the
 	 *   others get a hand-written check of the fields the client and cache read (IDs used as cache keys, the
 	 *   author's ID, the content's type ...). The fast path, without setting `NODE_ENV`.
 	 * - `'full'`: every dispatch is parsed with its schema (tests, debugging, a suspected payload problem).

@@ -105,7 +105,7 @@ const RULE_TABLE: Readonly<Record<string, DispatchRule>> = {
 	GUILD_CREATE: {
 		schema: GuildSchema,
 		shape: (d) => hasModelShape('Guild', d),
-		first: 5,
+		first: 1,
 		fields: 'a Guild ID, roles and emojis',
 	},
 	GUILD_UPDATE: {

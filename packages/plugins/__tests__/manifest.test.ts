@@ -246,4 +246,43 @@ describe('PluginError', () => {
 			message: 'Plugin "p": setup threw: TypeError: x',
 		});
 	});
+
+	it('builds every message from its code and facts, with the plugin prefix and no token', () => {
+		const cycle = PluginError.cycleOf(['a', 'b', 'a']);
+		expect(cycle).toMatchObject({ code: 'PLUGIN_DEPENDENCY_CYCLE', plugin: 'a', cycle: ['a', 'b', 'a'] });
+		expect(cycle.message).toBe(
+			'Plugin "a": is part of a dependency cycle: a → b → a; break the cycle (make one edge an optionalDependency or move the shared part into a third plugin).',
+		);
+		expect(PluginError.of('PLUGIN_PERMISSION_DENIED', 'p', ['cache:read', 'ctx.cache.guild()']).capability).toBe(
+			'cache:read',
+		);
+		expect(PluginError.of('PLUGIN_TIMEOUT', 'p', ['setup', 50, 'setupMs', 'removed']).message).toBe(
+			'Plugin "p": setup did not finish within 50 ms (limits.setupMs); what it registered was removed.',
+		);
+		expect(PluginError.of('PLUGIN_SERVICE_CONFLICT', 'p', ['db', 'q']).message).toBe(
+			'Plugin "p": provides the service "db", which "q" already provides; one service name has one provider.',
+		);
+		expect(PluginError.of('PLUGIN_INVALID_CALL', 'p', [{ kind: 'handler', method: 'on', name: 'x' }]).message).toBe(
+			'Plugin "p": ctx.on("x") needs a handler function.',
+		);
+		expect(PluginError.of('PLUGIN_MANAGER_CLOSED', '(manager)', []).message).toBe(
+			'Plugin "(manager)": the plugin manager was closed.',
+		);
+		expect(PluginError.of('PLUGIN_INTERNAL', '(host)', ['ctx.api']).message).toBe(
+			'Plugin "(host)": could not build ctx.api.',
+		);
+		// Any code may wrap what a plugin threw (PluginError.from).
+		expect(
+			PluginError.of('PLUGIN_NOT_FOUND', '(discover)', [{ kind: 'threw', what: 'discovery failed', thrown: 'x' }])
+				.message,
+		).toBe('Plugin "(discover)": discovery failed: x');
+		// A coded error carried from a plugin's runtime keeps its code and text.
+		const carried = Object.assign(new Error('Plugin "p": ctx.on("x") needs a handler function.'), {
+			code: 'PLUGIN_INVALID_CALL',
+		});
+		expect(PluginError.from('p', carried, 'PLUGIN_CRASHED', 'setup threw')).toMatchObject({
+			code: 'PLUGIN_INVALID_CALL',
+			message: 'Plugin "p": ctx.on("x") needs a handler function.',
+		});
+	});
 });

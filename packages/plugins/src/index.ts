@@ -45,5 +45,22 @@ export type { ConfigSources } from './lib/config.js';
 export { discoverPlugins, locatePlugin } from './lib/discovery.js';
 export type { PluginPackage } from './lib/discovery.js';
 export { stateKey } from './lib/PluginGate.js';
-export { PluginError } from './lib/errors/PluginError.js';
-export type { PluginErrorCode, PluginErrorOptions } from './lib/errors/PluginError.js';
+export { PluginError, PluginErrorMessages } from './lib/errors/PluginError.js';
+export type {
+	PluginErrorCode,
+	PluginErrorDetails,
+	PluginErrorFacts,
+	PluginErrorOptions,
+	PluginFailure,
+	PluginNotFound,
+	PluginManifestProblem,
+	PluginInvalidCall,
+	PluginDependencyProblem,
+	PluginConfigProblem,
+	PluginIsolationProblem,
+	PluginServiceProblem,
+	PluginTimeoutOutcome,
+	PluginCrash,
+	PluginNotLoaded,
+	PluginInternalPart,
+} from './lib/errors/PluginError.js';

@@ -31,8 +31,7 @@ export function serviceProxy<K extends string>(hosted: HostedService): Remote<Se
 	const view: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
 	for (const method of hosted.methods) view[method] = (...args) => hosted.call(method, args);
 	const frozen = Object.freeze(view);
-	if (!remoteOf<K>(frozen))
-		throw new PluginError('PLUGIN_CRASHED', hosted.provider, 'could not build a service view.');
+	if (!remoteOf<K>(frozen)) throw PluginError.of('PLUGIN_INTERNAL', hosted.provider, ['service view']);
 	return frozen;
 }
 
@@ -71,7 +70,7 @@ export function apiProxy(
 			return group;
 		},
 	});
-	if (!isApiView(root)) throw new PluginError('PLUGIN_CRASHED', '(host)', 'could not build ctx.api.');
+	if (!isApiView(root)) throw PluginError.of('PLUGIN_INTERNAL', '(host)', ['ctx.api']);
 	return root;
 }
 
@@ -101,7 +100,7 @@ export function createInProcessContext<Config>(
 			return (...args: unknown[]) => Promise.resolve().then(() => gate.cache(view, args));
 		},
 	});
-	if (!isCacheView(cacheView)) throw new PluginError('PLUGIN_CRASHED', gate.plugin, 'could not build ctx.cache.');
+	if (!isCacheView(cacheView)) throw PluginError.of('PLUGIN_INTERNAL', gate.plugin, ['ctx.cache']);
 	const ctx: PluginContext<Config> = {
 		name: gate.plugin,
 		version: info.version,
@@ -130,11 +129,9 @@ export function createInProcessContext<Config>(
 		can: (capability) => gate.capabilities.has(capability),
 		on: (event, handler) => {
 			if (typeof handler !== 'function')
-				throw new PluginError(
-					'PLUGIN_INVALID_DEFINITION',
-					gate.plugin,
-					`ctx.on("${event}") needs a handler function.`,
-				);
+				throw PluginError.of('PLUGIN_INVALID_CALL', gate.plugin, [
+					{ kind: 'handler', method: 'on', name: event },
+				]);
 			gate.on(
 				event,
 				wrap(`event ${event}`, (...args) => Reflect.apply(handler, undefined, args)),
@@ -146,11 +143,9 @@ export function createInProcessContext<Config>(
 			options?: { readonly priority?: number },
 		) => {
 			if (typeof handler !== 'function')
-				throw new PluginError(
-					'PLUGIN_INVALID_DEFINITION',
-					gate.plugin,
-					`ctx.hook("${point}") needs a handler function.`,
-				);
+				throw PluginError.of('PLUGIN_INVALID_CALL', gate.plugin, [
+					{ kind: 'handler', method: 'hook', name: point },
+				]);
 			gate.hook(
 				point,
 				wrap(`hook ${point}`, (...args) => Reflect.apply(handler, undefined, args)),
@@ -162,11 +157,10 @@ export function createInProcessContext<Config>(
 			gate.provide(name, methods, async (method, args) => {
 				const fn: unknown = Reflect.get(service, method);
 				if (typeof fn !== 'function')
-					throw new PluginError(
-						'PLUGIN_SERVICE_NOT_FOUND',
-						gate.plugin,
-						`the service "${name}" has no method ${method}.`,
-					);
+					throw PluginError.of('PLUGIN_SERVICE_NOT_FOUND', gate.plugin, [
+						name,
+						{ kind: 'no-method', method, methods: undefined },
+					]);
 				const result: unknown = await Reflect.apply(fn, service, args);
 				return result;
 			});

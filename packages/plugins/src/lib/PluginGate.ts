@@ -56,18 +56,14 @@ export class PluginGate {
 
 	#live(action: string): void {
 		if (this.#closed)
-			throw new PluginError(
-				'PLUGIN_NOT_LOADED',
-				this.plugin,
-				`${action} after the plugin was unloaded; keep no references to ctx past teardown.`,
-			);
+			throw PluginError.of('PLUGIN_NOT_LOADED', this.plugin, [{ kind: 'used-after-unload', action }]);
 	}
 
 	/** `ctx.on`: `listener` receives plain data. */
 	public on(event: string, listener: (...args: readonly unknown[]) => unknown): void {
 		this.#live(`ctx.on("${event}")`);
 		if (typeof event !== 'string' || event === '')
-			throw new PluginError('PLUGIN_INVALID_DEFINITION', this.plugin, 'ctx.on needs an event name.');
+			throw PluginError.of('PLUGIN_INVALID_CALL', this.plugin, [{ kind: 'event-name' }]);
 		this.require(`events:${event}`, `ctx.on("${event}")`);
 		this.#disposers.push(this.#host.environment.on(event, listener));
 	}
@@ -77,11 +73,7 @@ export class PluginGate {
 		this.#live(`ctx.hook("${point}")`);
 		this.require(`hook:${point}`, `ctx.hook("${point}")`);
 		if (!Number.isFinite(priority))
-			throw new PluginError(
-				'PLUGIN_INVALID_DEFINITION',
-				this.plugin,
-				`ctx.hook("${point}") needs a finite priority, got ${String(priority)}.`,
-			);
+			throw PluginError.of('PLUGIN_INVALID_CALL', this.plugin, [{ kind: 'priority', point, priority }]);
 		this.#disposers.push(this.#host.environment.hook(point, handler, { priority, label: this.plugin }));
 	}
 
@@ -92,11 +84,7 @@ export class PluginGate {
 		const group: unknown = Reflect.get(this.#host.environment.api, resource);
 		const method: unknown = isRecord(group) ? Reflect.get(group, operation) : undefined;
 		if (!isRecord(group) || typeof method !== 'function')
-			throw new PluginError(
-				'PLUGIN_INVALID_DEFINITION',
-				this.plugin,
-				`ctx.api.${resource}.${operation} is not an operation of client.api.`,
-			);
+			throw PluginError.of('PLUGIN_INVALID_CALL', this.plugin, [{ kind: 'api-operation', resource, operation }]);
 		const result: unknown = await Reflect.apply(method, group, args);
 		return result;
 	}
@@ -106,11 +94,7 @@ export class PluginGate {
 		this.#live('ctx.rest.request()');
 		this.require('rest:raw', `ctx.rest.request(${method} ${route})`);
 		if (!HTTP_METHODS.has(method) || typeof route !== 'string' || !route.startsWith('/')) {
-			throw new PluginError(
-				'PLUGIN_INVALID_DEFINITION',
-				this.plugin,
-				`ctx.rest.request needs an HTTP method (GET, POST, PUT, PATCH, DELETE) and a route starting with "/", got ${method} ${route}.`,
-			);
+			throw PluginError.of('PLUGIN_INVALID_CALL', this.plugin, [{ kind: 'rest-request', method, route }]);
 		}
 		const options = isRecord(data) ? data : {};
 		const query = options.query;
@@ -135,11 +119,9 @@ export class PluginGate {
 		this.require('cache:read', `ctx.cache.${view}()`);
 		const read = Object.hasOwn(this.#host.environment.cache, view) ? this.#host.environment.cache[view] : undefined;
 		if (read === undefined)
-			throw new PluginError(
-				'PLUGIN_INVALID_DEFINITION',
-				this.plugin,
-				`ctx.cache.${view} is not a cache view; use one of ${Object.keys(this.#host.environment.cache).join(', ')}.`,
-			);
+			throw PluginError.of('PLUGIN_INVALID_CALL', this.plugin, [
+				{ kind: 'cache-view', view, views: Object.keys(this.#host.environment.cache) },
+			]);
 		const value = read(...args);
 		return value === undefined ? undefined : structuredClone(value);
 	}
@@ -157,11 +139,7 @@ export class PluginGate {
 		this.#live('ctx.state.set()');
 		this.require('state:write', 'ctx.state.set()');
 		if (typeof value !== 'object' || value === null)
-			throw new PluginError(
-				'PLUGIN_INVALID_DEFINITION',
-				this.plugin,
-				'ctx.state holds an object; pass one to set().',
-			);
+			throw PluginError.of('PLUGIN_INVALID_CALL', this.plugin, [{ kind: 'state-value' }]);
 		await this.#host.environment.state.write(stateKey(this.plugin), structuredClone(value), this.plugin);
 	}
 
@@ -173,21 +151,13 @@ export class PluginGate {
 	): void {
 		this.#live(`ctx.provide("${name}")`);
 		if (typeof name !== 'string' || name === '')
-			throw new PluginError('PLUGIN_INVALID_DEFINITION', this.plugin, 'ctx.provide needs a service name.');
+			throw PluginError.of('PLUGIN_INVALID_CALL', this.plugin, [{ kind: 'service-name' }]);
 		const existing = this.#host.services.get(name);
 		if (existing !== undefined && existing.provider !== this.plugin) {
-			throw new PluginError(
-				'PLUGIN_ALREADY_LOADED',
-				this.plugin,
-				`provides the service "${name}", which "${existing.provider}" already provides; one service name has one provider.`,
-			);
+			throw PluginError.of('PLUGIN_SERVICE_CONFLICT', this.plugin, [name, existing.provider]);
 		}
 		if (methods.length === 0)
-			throw new PluginError(
-				'PLUGIN_INVALID_DEFINITION',
-				this.plugin,
-				`ctx.provide("${name}") needs an object with at least one method.`,
-			);
+			throw PluginError.of('PLUGIN_INVALID_CALL', this.plugin, [{ kind: 'service-methods', name }]);
 		this.#host.services.set(name, { provider: this.plugin, methods: [...methods], call });
 		this.#provided.push(name);
 	}
@@ -197,18 +167,13 @@ export class PluginGate {
 		this.#live(`ctx.use("${name}")`);
 		const service = this.#host.services.get(name);
 		if (service === undefined) {
-			throw new PluginError(
-				'PLUGIN_SERVICE_NOT_FOUND',
-				this.plugin,
-				`asked for the service "${name}", which no loaded plugin provides; add the plugin providing it to "ovenjs.dependencies".`,
-			);
+			throw PluginError.of('PLUGIN_SERVICE_NOT_FOUND', this.plugin, [name, { kind: 'unprovided' }]);
 		}
 		if (service.provider !== this.plugin && !this.#host.reachable(this.plugin).has(service.provider)) {
-			throw new PluginError(
-				'PLUGIN_SERVICE_NOT_FOUND',
-				this.plugin,
-				`asked for the service "${name}" of "${service.provider}", which is not among its dependencies; add "${service.provider}" to "ovenjs.dependencies".`,
-			);
+			throw PluginError.of('PLUGIN_SERVICE_NOT_FOUND', this.plugin, [
+				name,
+				{ kind: 'not-a-dependency', provider: service.provider },
+			]);
 		}
 		const provider = service.provider;
 		// Resolved per call: a reloaded provider's new implementation answers.
@@ -219,19 +184,17 @@ export class PluginGate {
 				const current = this.#host.services.get(name);
 				if (current === undefined)
 					return Promise.reject(
-						new PluginError(
-							'PLUGIN_SERVICE_NOT_FOUND',
-							this.plugin,
-							`called the service "${name}", whose provider "${provider}" is no longer loaded.`,
-						),
+						PluginError.of('PLUGIN_SERVICE_NOT_FOUND', this.plugin, [
+							name,
+							{ kind: 'provider-gone', provider },
+						]),
 					);
 				if (!current.methods.includes(method))
 					return Promise.reject(
-						new PluginError(
-							'PLUGIN_SERVICE_NOT_FOUND',
-							this.plugin,
-							`called "${name}".${method}(), which the service does not have (it has ${current.methods.join(', ')}).`,
-						),
+						PluginError.of('PLUGIN_SERVICE_NOT_FOUND', this.plugin, [
+							name,
+							{ kind: 'no-method', method, methods: current.methods },
+						]),
 					);
 				return current.call(method, args);
 			},

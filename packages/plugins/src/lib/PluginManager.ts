@@ -205,22 +205,22 @@ export class PluginManager {
 		for (const key of ['setupMs', 'teardownMs', 'handlerMs', 'memoryMb'] as const) {
 			const value: unknown = this.#limits[key];
 			if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-				throw new PluginError(
-					'PLUGIN_INVALID_OPTION',
-					'(options)',
-					`limits.${key} must be a positive number, got ${String(value)}.`,
-				);
+				throw PluginError.of('PLUGIN_INVALID_OPTION', '(options)', [
+					`limits.${key}`,
+					'a positive number',
+					String(value),
+				]);
 			}
 		}
 		const isolation = options.isolation;
 		const levels = typeof isolation === 'string' ? [isolation] : Object.values(isolation ?? {});
 		for (const level of levels) {
 			if (!IsolationLevels.includes(level))
-				throw new PluginError(
-					'PLUGIN_INVALID_OPTION',
-					'(options)',
-					`isolation must be 'none', 'worker' or 'isolate', got ${JSON.stringify(level)}.`,
-				);
+				throw PluginError.of('PLUGIN_INVALID_OPTION', '(options)', [
+					'isolation',
+					"'none', 'worker' or 'isolate'",
+					JSON.stringify(level),
+				]);
 		}
 	}
 
@@ -276,7 +276,7 @@ export class PluginManager {
 	public unload(name: string): Promise<string[]> {
 		return this.#serial(async () => {
 			if (!this.#entries.has(name))
-				throw new PluginError('PLUGIN_NOT_LOADED', name, 'is not loaded; see client.plugins.list().');
+				throw PluginError.of('PLUGIN_NOT_LOADED', name, [{ kind: 'unknown', operation: 'unload' }]);
 			const names = [...dependentsOf(name, this.#edges, this.#order).reverse(), name];
 			for (const each of names) await this.#unloadOne(each);
 			return names;
@@ -321,12 +321,7 @@ export class PluginManager {
 			const pkg = locatePlugin(source, this.#root);
 			return { manifest: pkg.manifest, pkg, definition: undefined };
 		}
-		if (!isDefinition(source))
-			throw new PluginError(
-				'PLUGIN_INVALID_DEFINITION',
-				'(definition)',
-				'load() takes package names, folders or definePlugin({ setup(ctx) { ... } }) objects.',
-			);
+		if (!isDefinition(source)) throw PluginError.of('PLUGIN_INVALID_DEFINITION', '(definition)', []);
 		const manifest = parseInlineManifest(source.name, source.version, source.manifest);
 		return { manifest, pkg: undefined, definition: source };
 	}
@@ -336,24 +331,18 @@ export class PluginManager {
 		const option = this.#options.isolation;
 		const requested = typeof option === 'string' ? option : (option?.[manifest.name] ?? manifest.isolation);
 		if (compareIsolation(requested, manifest.isolation) > 0) {
-			throw new PluginError(
-				'PLUGIN_ISOLATION_UNSUPPORTED',
-				manifest.name,
-				`accepts isolation up to '${manifest.isolation}' (its manifest), but the bot asks for '${requested}'; run it at '${manifest.isolation}' (plugins.isolation: { '${manifest.name}': '${manifest.isolation}' }) or ask its author to support '${requested}'.`,
-			);
+			throw PluginError.of('PLUGIN_ISOLATION_UNSUPPORTED', manifest.name, [
+				{ kind: 'manifest', plugin: manifest.name, accepts: manifest.isolation, requested },
+			]);
 		}
 		if (requested !== 'none' && candidate.pkg === undefined) {
-			throw new PluginError(
-				'PLUGIN_ISOLATION_UNSUPPORTED',
-				manifest.name,
-				`is a definition passed to load() directly, which can only run in-process; load it from its package folder to run it at '${requested}'.`,
-			);
+			throw PluginError.of('PLUGIN_ISOLATION_UNSUPPORTED', manifest.name, [{ kind: 'inline', requested }]);
 		}
 		return requested;
 	}
 
 	async #load(sources: readonly PluginSource[]): Promise<PluginLoadResult> {
-		if (this.#closed) throw new PluginError('PLUGIN_NOT_LOADED', '(manager)', 'the plugin manager was closed.');
+		if (this.#closed) throw PluginError.of('PLUGIN_MANAGER_CLOSED', '(manager)', []);
 		const failed: PluginError[] = [];
 		const candidates = new Map<string, Candidate>();
 		for (const source of sources) {
@@ -361,11 +350,7 @@ export class PluginManager {
 				const candidate = this.#candidate(source);
 				const { name } = candidate.manifest;
 				if (this.#entries.has(name) || candidates.has(name))
-					throw new PluginError(
-						'PLUGIN_ALREADY_LOADED',
-						name,
-						'is already loaded (or listed twice); unload it first, or reload(name) for a new version.',
-					);
+					throw PluginError.of('PLUGIN_ALREADY_LOADED', name, []);
 				checkEngine(candidate.manifest, this.#options.engineVersion);
 				candidates.set(name, candidate);
 			} catch (error) {
@@ -403,10 +388,10 @@ export class PluginManager {
 					for (const dep of edges) {
 						const result = await started.get(dep);
 						if (result instanceof PluginError)
-							return new PluginError(
+							return PluginError.of(
 								'PLUGIN_DEPENDENCY_MISSING',
 								name,
-								`depends on "${dep}", which failed to load (${result.code}).`,
+								[dep, { kind: 'failed', code: result.code }],
 								{ cause: result },
 							);
 					}
@@ -499,18 +484,14 @@ export class PluginManager {
 		const config = this.#config(manifest);
 		const gate = new PluginGate(manifest.name, manifest.permissions, this.#gateHost());
 		const setupTimeout = (what: string) => () =>
-			new PluginError(
-				'PLUGIN_TIMEOUT',
-				manifest.name,
-				`${what} did not finish within ${this.#limits.setupMs} ms (limits.setupMs).`,
-			);
+			PluginError.of('PLUGIN_TIMEOUT', manifest.name, [what, this.#limits.setupMs, 'setupMs', 'none']);
 		if (isolation === 'none') {
 			let definition = candidate.definition;
 			let value = config.value;
 			if (definition === undefined) {
 				const entryUrl = candidate.pkg?.entry;
 				if (entryUrl === undefined)
-					throw new PluginError('PLUGIN_NOT_FOUND', manifest.name, 'has no entry module.');
+					throw PluginError.of('PLUGIN_NOT_FOUND', manifest.name, [{ kind: 'entry', dir: undefined }]);
 				// A reload needs a new module instance: ESM caches by URL, so the URL changes (the old one stays in memory).
 				const url = reloads === 0 ? entryUrl.href : `${entryUrl.href}?ovenjs-reload=${++this.#importSeq}`;
 				const namespace: unknown = await withTimeout(
@@ -527,11 +508,7 @@ export class PluginManager {
 					value = validateWithExport(manifest.name, record, config.exportName, value);
 				}
 			} else if (config.exportName !== undefined) {
-				throw new PluginError(
-					'PLUGIN_INVALID_MANIFEST',
-					manifest.name,
-					'names a config export, but a definition passed directly has no module; give "config" a JSON Schema.',
-				);
+				throw PluginError.of('PLUGIN_INVALID_MANIFEST', manifest.name, [{ kind: 'config-export' }]);
 			}
 			const ctx = createInProcessContext(
 				gate,
@@ -576,7 +553,8 @@ export class PluginManager {
 		holder.entry = entry;
 		try {
 			const pkg = candidate.pkg;
-			if (pkg === undefined) throw new PluginError('PLUGIN_NOT_FOUND', manifest.name, 'has no entry module.');
+			if (pkg === undefined)
+				throw PluginError.of('PLUGIN_NOT_FOUND', manifest.name, [{ kind: 'entry', dir: undefined }]);
 			await remote.init({
 				name: manifest.name,
 				version: manifest.version,
@@ -606,15 +584,8 @@ export class PluginManager {
 		const name = gate.plugin;
 		try {
 			if (runtime.kind === 'local') {
-				await withTimeout(
-					Promise.resolve(runtime.definition.setup(runtime.ctx)),
-					this.#limits.setupMs,
-					() =>
-						new PluginError(
-							'PLUGIN_TIMEOUT',
-							name,
-							`setup did not finish within ${this.#limits.setupMs} ms (limits.setupMs); what it registered was removed.`,
-						),
+				await withTimeout(Promise.resolve(runtime.definition.setup(runtime.ctx)), this.#limits.setupMs, () =>
+					PluginError.of('PLUGIN_TIMEOUT', name, ['setup', this.#limits.setupMs, 'setupMs', 'removed']),
 				);
 			} else await runtime.remote.setup();
 			gate.reopen();
@@ -634,11 +605,12 @@ export class PluginManager {
 						Promise.resolve(runtime.definition.teardown(runtime.ctx)),
 						this.#limits.teardownMs,
 						() =>
-							new PluginError(
-								'PLUGIN_TIMEOUT',
-								name,
-								`teardown did not finish within ${this.#limits.teardownMs} ms (limits.teardownMs).`,
-							),
+							PluginError.of('PLUGIN_TIMEOUT', name, [
+								'teardown',
+								this.#limits.teardownMs,
+								'teardownMs',
+								'none',
+							]),
 					);
 			} else if (!runtime.remote.dead) await runtime.remote.teardown();
 		} catch (error) {
@@ -684,16 +656,13 @@ export class PluginManager {
 
 	async #reload(name: string): Promise<string[]> {
 		const old = this.#entries.get(name);
-		if (old === undefined) throw new PluginError('PLUGIN_NOT_LOADED', name, 'is not loaded; load it first.');
+		if (old === undefined)
+			throw PluginError.of('PLUGIN_NOT_LOADED', name, [{ kind: 'unknown', operation: 'reload' }]);
 		const dependents = dependentsOf(name, this.#edges, this.#order);
 		// The new version's package (it may have changed on disk), checked before anything stops.
 		const candidate = old.candidate.pkg === undefined ? old.candidate : this.#candidate(old.candidate.pkg.dir);
 		if (candidate.manifest.name !== name)
-			throw new PluginError(
-				'PLUGIN_INVALID_MANIFEST',
-				name,
-				`its package.json now names "${candidate.manifest.name}"; unload it and load the renamed plugin.`,
-			);
+			throw PluginError.of('PLUGIN_INVALID_MANIFEST', name, [{ kind: 'renamed', name: candidate.manifest.name }]);
 		checkEngine(candidate.manifest, this.#options.engineVersion);
 		const stack = [...dependents].reverse();
 		for (const each of stack) {

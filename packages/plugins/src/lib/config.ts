@@ -62,11 +62,7 @@ export function resolveReferences(plugin: string, value: unknown, sources: Confi
 				? (sources.secrets?.[name] ?? (sources.env ?? process.env)[name])
 				: (sources.env ?? process.env)[name];
 		if (found === undefined)
-			throw new PluginError(
-				'PLUGIN_CONFIG_INVALID',
-				plugin,
-				`${path} refers to the ${kind === 'env' ? 'environment variable' : 'secret'} ${name}, which is not set; set it or give the value directly.`,
-			);
+			throw PluginError.of('PLUGIN_CONFIG_INVALID', plugin, [{ kind: 'unset', path, source: kind, name }]);
 		if (sources.refuse?.(found) === true) throw PluginError.denied(plugin, 'token', `${path} (${kind} ${name})`);
 		if (kind === 'secret') registerSecret(found);
 		return found;
@@ -81,7 +77,7 @@ export function resolveReferences(plugin: string, value: unknown, sources: Confi
 	if (keys.length === 1 && (keys[0] === '$env' || keys[0] === '$secret')) {
 		const name = value[keys[0]];
 		if (typeof name !== 'string')
-			throw new PluginError('PLUGIN_CONFIG_INVALID', plugin, `${path}.${keys[0]} must be a variable name.`);
+			throw PluginError.of('PLUGIN_CONFIG_INVALID', plugin, [{ kind: 'reference', path, key: keys[0] }]);
 		return lookup(keys[0] === '$env' ? 'env' : 'secret', name);
 	}
 	const out: Record<string, unknown> = {};
@@ -94,15 +90,10 @@ export function resolveReferences(plugin: string, value: unknown, sources: Confi
  * @throws {@link PluginError} `PLUGIN_INVALID_MANIFEST` naming the unsupported keyword.
  */
 export function checkSchema(plugin: string, schema: unknown, path = 'ovenjs.config'): void {
-	if (!isRecord(schema))
-		throw new PluginError('PLUGIN_INVALID_MANIFEST', plugin, `${path} must be a JSON Schema object.`);
+	if (!isRecord(schema)) throw PluginError.of('PLUGIN_INVALID_MANIFEST', plugin, [{ kind: 'schema', path }]);
 	for (const key of Object.keys(schema)) {
 		if (!SUPPORTED.has(key))
-			throw new PluginError(
-				'PLUGIN_INVALID_MANIFEST',
-				plugin,
-				`${path} uses "${key}", which OvenJS's config validator does not support; use a zod schema (export it and name it in "ovenjs.config") for that.`,
-			);
+			throw PluginError.of('PLUGIN_INVALID_MANIFEST', plugin, [{ kind: 'schema-keyword', path, keyword: key }]);
 	}
 	if (isRecord(schema.properties))
 		for (const [key, sub] of Object.entries(schema.properties))
@@ -205,10 +196,6 @@ export function validateConfig(plugin: string, schema: JsonSchema, value: unknow
 		problems,
 	);
 	if (problems.length > 0)
-		throw new PluginError(
-			'PLUGIN_CONFIG_INVALID',
-			plugin,
-			`invalid config: ${problems.join('; ')}. Fix it in the client's plugins.config["${plugin}"].`,
-		);
+		throw PluginError.of('PLUGIN_CONFIG_INVALID', plugin, [{ kind: 'invalid', problems, plugin }]);
 	return result;
 }

@@ -23,10 +23,10 @@ function readJson(file: string): unknown {
 		const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
 		return parsed;
 	} catch (error) {
-		throw new PluginError(
+		throw PluginError.of(
 			'PLUGIN_INVALID_MANIFEST',
 			file,
-			`package.json could not be read: ${error instanceof Error ? error.message : String(error)}`,
+			[{ kind: 'unreadable', why: error instanceof Error ? error.message : String(error) }],
 			{ cause: error },
 		);
 	}
@@ -59,22 +59,13 @@ function entryOf(dir: string, pkg: Record<string, unknown>, manifest: ResolvedMa
 		const file = resolve(dir, candidate);
 		if (existsSync(file)) return pathToFileURL(file);
 	}
-	throw new PluginError(
-		'PLUGIN_NOT_FOUND',
-		manifest.name,
-		`has no entry module in ${dir}: set "exports", "main" or "ovenjs.main" in its package.json to the built file.`,
-	);
+	throw PluginError.of('PLUGIN_NOT_FOUND', manifest.name, [{ kind: 'entry', dir }]);
 }
 
 /** Reads a plugin package from its folder. */
 export function readPluginPackage(dir: string): PluginPackage {
 	const file = join(dir, 'package.json');
-	if (!existsSync(file))
-		throw new PluginError(
-			'PLUGIN_NOT_FOUND',
-			dir,
-			`${dir} has no package.json; a plugin is a package with an "ovenjs" manifest.`,
-		);
+	if (!existsSync(file)) throw PluginError.of('PLUGIN_NOT_FOUND', dir, [{ kind: 'package-json', dir }]);
 	const pkg = readJson(file);
 	const manifest = parseManifest(pkg, file);
 	return { manifest, dir, entry: entryOf(dir, isRecord(pkg) ? pkg : {}, manifest) };
@@ -93,33 +84,20 @@ export function locatePlugin(specifier: string | URL, root: string): PluginPacka
 	if (specifier instanceof URL || specifier.startsWith('file:')) return readPluginPackage(fileURLToPath(specifier));
 	if (isPath(specifier)) return readPluginPackage(resolve(root, specifier));
 	if (!PLUGIN_NAME_PATTERN.test(specifier)) {
-		throw new PluginError(
-			'PLUGIN_NOT_FOUND',
-			specifier,
-			'is not a plugin package name (plugins are named "ovenjs-plugin-<name>" or "@scope/ovenjs-plugin-<name>"); pass a folder path for a local plugin.',
-		);
+		throw PluginError.of('PLUGIN_NOT_FOUND', specifier, [{ kind: 'package-name' }]);
 	}
 	for (let dir = resolve(root); ; dir = dirname(dir)) {
 		const candidate = join(dir, 'node_modules', specifier);
 		if (existsSync(join(candidate, 'package.json'))) return readPluginPackage(candidate);
 		if (dirname(dir) === dir) break;
 	}
-	throw new PluginError(
-		'PLUGIN_NOT_FOUND',
-		specifier,
-		`is not installed (looked in node_modules from ${root} upward); install it (npm install ${specifier}).`,
-	);
+	throw PluginError.of('PLUGIN_NOT_FOUND', specifier, [{ kind: 'not-installed', specifier, root }]);
 }
 
 /** The `ovenjs-plugin-*` packages the bot's package.json (in `root`) depends on. */
 export function discoverPlugins(root: string): string[] {
 	const file = join(root, 'package.json');
-	if (!existsSync(file))
-		throw new PluginError(
-			'PLUGIN_NOT_FOUND',
-			'(discover)',
-			`discover needs the bot's package.json, and ${file} does not exist; set plugins.root to the bot's folder.`,
-		);
+	if (!existsSync(file)) throw PluginError.of('PLUGIN_NOT_FOUND', '(discover)', [{ kind: 'bot-package-json', file }]);
 	const pkg = readJson(file);
 	if (!isRecord(pkg)) return [];
 	const names = new Set<string>();

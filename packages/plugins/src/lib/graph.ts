@@ -75,21 +75,22 @@ export function resolveGraph(nodes: readonly GraphNode[], available: readonly Gr
 					if (!failed.has(node.name))
 						failed.set(
 							node.name,
-							new PluginError(
-								'PLUGIN_DEPENDENCY_MISSING',
-								node.name,
-								`needs the ${kind} "${dep}" ${range}, which is not loaded; add it to the bot's plugins (and install it).`,
-							),
+							PluginError.of('PLUGIN_DEPENDENCY_MISSING', node.name, [
+								dep,
+								{ kind: 'absent', relation: kind, range },
+							]),
 						);
 				} else if (!satisfies(target.version, range)) {
 					if (!failed.has(node.name))
 						failed.set(
 							node.name,
-							new PluginError(
-								'PLUGIN_VERSION_CONFLICT',
+							PluginError.of('PLUGIN_VERSION_CONFLICT', node.name, [
+								kind,
+								dep,
+								range,
+								target.version,
 								node.name,
-								`needs the ${kind} "${dep}" ${range}, but ${target.version} is loaded; install a version in range or update "${node.name}".`,
-							),
+							]),
 						);
 				} else out.push(dep);
 			}
@@ -118,18 +119,8 @@ export function resolveGraph(nodes: readonly GraphNode[], available: readonly Gr
 		if (seen === 'done') return !failed.has(name);
 		if (seen === 'visiting') {
 			const cycle = [...stack.slice(stack.indexOf(name)), name];
-			const error = PluginError.cycleOf(cycle);
 			for (const member of cycle)
-				if (!failed.has(member))
-					failed.set(
-						member,
-						new PluginError(
-							'PLUGIN_DEPENDENCY_CYCLE',
-							member,
-							error.message.replace(/^Plugin "[^"]*": /, ''),
-							{ cycle },
-						),
-					);
+				if (!failed.has(member)) failed.set(member, PluginError.of('PLUGIN_DEPENDENCY_CYCLE', member, [cycle]));
 			return false;
 		}
 		if (!pending.has(name)) return true; // already loaded
@@ -143,11 +134,11 @@ export function resolveGraph(nodes: readonly GraphNode[], available: readonly Gr
 					const cause = failed.get(dep);
 					failed.set(
 						name,
-						new PluginError(
+						PluginError.of(
 							'PLUGIN_DEPENDENCY_MISSING',
 							name,
-							`depends on "${dep}", which cannot load${cause === undefined ? '' : ` (${cause.code})`}.`,
-							{ cause },
+							[dep, { kind: 'cannot-load', code: cause?.code }],
+							cause === undefined ? {} : { cause },
 						),
 					);
 				}

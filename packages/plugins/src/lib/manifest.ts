@@ -85,19 +85,15 @@ export function parseManifest(packageJson: unknown, where: string): ResolvedMani
 		typeof packageJson === 'object' && packageJson !== null ? Reflect.get(packageJson, 'name') : undefined;
 	const label = typeof name === 'string' ? name : where;
 	if (typeof packageJson === 'object' && packageJson !== null && !('ovenjs' in packageJson)) {
-		throw new PluginError(
-			'PLUGIN_INVALID_MANIFEST',
-			label,
-			`${where} has no "ovenjs" manifest; add { "ovenjs": { "engine": "^${PLUGINS_ENGINE_VERSION}" } } to its package.json.`,
-		);
+		throw PluginError.of('PLUGIN_INVALID_MANIFEST', label, [
+			{ kind: 'missing', where, engine: PLUGINS_ENGINE_VERSION },
+		]);
 	}
 	const parsed = PackageJsonSchema.safeParse(packageJson);
 	if (!parsed.success)
-		throw new PluginError(
-			'PLUGIN_INVALID_MANIFEST',
-			label,
-			`invalid manifest in ${where}: ${issues(parsed.error)}.`,
-		);
+		throw PluginError.of('PLUGIN_INVALID_MANIFEST', label, [
+			{ kind: 'invalid', where, issues: issues(parsed.error) },
+		]);
 	const { name: pkgName, version, description, ovenjs } = parsed.data;
 	return { ...ovenjs, name: pkgName, version, description };
 }
@@ -119,11 +115,7 @@ export function parseInlineManifest(name: unknown, version: unknown, block: unkn
  */
 export function checkEngine(manifest: ResolvedManifest, engineVersion: string = PLUGINS_ENGINE_VERSION): void {
 	if (!semver.satisfies(engineVersion, manifest.engine, { includePrerelease: true })) {
-		throw new PluginError(
-			'PLUGIN_ENGINE_MISMATCH',
-			manifest.name,
-			`supports @ovenjs/plugins ${manifest.engine}, but this bot runs ${engineVersion}; upgrade the plugin (or pin @ovenjs/plugins to a version it supports).`,
-		);
+		throw PluginError.of('PLUGIN_ENGINE_MISMATCH', manifest.name, [manifest.engine, engineVersion]);
 	}
 }
 

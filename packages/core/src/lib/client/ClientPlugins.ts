@@ -147,8 +147,7 @@ function isHandlerOf<P extends ExtensionPointName>(handler: unknown): handler is
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 function httpMethod(value: string): (typeof HTTP_METHODS)[number] {
 	const found = HTTP_METHODS.find((method) => method === value);
-	if (found === undefined)
-		throw new PluginError('PLUGIN_INVALID_DEFINITION', '(rest)', `${value} is not an HTTP method.`);
+	if (found === undefined) throw PluginError.of('PLUGIN_INVALID_CALL', '(rest)', [{ kind: 'http-method', value }]);
 	return found;
 }
 
@@ -197,11 +196,9 @@ export function composePlugins(
 	const environment: PluginEnvironment = {
 		on: (event, listener) => {
 			if (!isClientEvent(event))
-				throw new PluginError(
-					'PLUGIN_INVALID_DEFINITION',
-					'(events)',
-					`"${event}" is not a client event; use one of ${CLIENT_EVENTS.join(', ')}.`,
-				);
+				throw PluginError.of('PLUGIN_INVALID_CALL', '(events)', [
+					{ kind: 'client-event', event, events: CLIENT_EVENTS },
+				]);
 			const wrapped = (...args: readonly unknown[]): void => {
 				void listener(...args.map(plain));
 			};
@@ -212,11 +209,7 @@ export function composePlugins(
 		},
 		hook: (point, handler, hookOptions) => {
 			if (!isPointName(point) || !isHandlerOf(handler))
-				throw new PluginError(
-					'PLUGIN_INVALID_DEFINITION',
-					hookOptions.label,
-					`"${point}" is not an extension point name.`,
-				);
+				throw PluginError.of('PLUGIN_INVALID_CALL', hookOptions.label, [{ kind: 'extension-point', point }]);
 			return bus.on(point, handler, hookOptions);
 		},
 		api: client.api,

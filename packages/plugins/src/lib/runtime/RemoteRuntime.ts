@@ -1,4 +1,4 @@
-import { PluginError, type PluginErrorCode } from '../errors/PluginError.js';
+import { PluginError, type PluginErrorCode, type PluginErrorFacts } from '../errors/PluginError.js';
 import type { PluginGate } from '../PluginGate.js';
 import {
 	fromWire,
@@ -10,12 +10,10 @@ import {
 	type WireError,
 } from './protocol.js';
 
-/** How a remote runtime ended, as its transport saw it. */
-export interface TransportExit {
-	/** `PLUGIN_MEMORY_LIMIT` when the heap limit stopped it, `PLUGIN_CRASHED` otherwise. */
-	readonly code: 'PLUGIN_MEMORY_LIMIT' | 'PLUGIN_CRASHED';
-	readonly detail: string;
-}
+/** How a remote runtime ended, as its transport saw it: `PLUGIN_MEMORY_LIMIT` when the heap limit stopped it. */
+export type TransportExit =
+	| { readonly code: 'PLUGIN_MEMORY_LIMIT'; readonly details: PluginErrorFacts['PLUGIN_MEMORY_LIMIT'] }
+	| { readonly code: 'PLUGIN_CRASHED'; readonly details: PluginErrorFacts['PLUGIN_CRASHED'] };
 
 /** A thread or process the host talks to (a worker, a child process). */
 export interface Transport {
@@ -73,7 +71,7 @@ export class RemoteRuntime {
 			this.#receive(message);
 		});
 		transport.onExit((exit) => {
-			this.#die(new PluginError(exit.code, gate.plugin, exit.detail));
+			this.#die(PluginError.of(exit.code, gate.plugin, exit.details));
 		});
 	}
 
@@ -116,7 +114,7 @@ export class RemoteRuntime {
 
 	/** Stops the runtime (no teardown). */
 	public async kill(): Promise<void> {
-		this.#dead ??= new PluginError('PLUGIN_NOT_LOADED', this.#gate.plugin, 'was unloaded.');
+		this.#dead ??= PluginError.of('PLUGIN_NOT_LOADED', this.#gate.plugin, [{ kind: 'unloaded' }]);
 		this.#rejectAll(this.#dead);
 		await this.#transport.kill();
 	}
@@ -137,13 +135,7 @@ export class RemoteRuntime {
 						: what === 'teardown'
 							? 'teardownMs'
 							: 'handlerMs';
-				this.#fail(
-					new PluginError(
-						'PLUGIN_TIMEOUT',
-						this.#gate.plugin,
-						`${what} did not finish within ${budgetMs} ms, so its runtime was stopped (raise limits.${limit} if it needs longer).`,
-					),
-				);
+				this.#fail(PluginError.of('PLUGIN_TIMEOUT', this.#gate.plugin, [what, budgetMs, limit, 'stopped']));
 			}, budgetMs);
 			this.#waiting.set(id, { resolve, reject, timer });
 			try {
@@ -171,13 +163,7 @@ export class RemoteRuntime {
 	#receive(raw: unknown): void {
 		const parsed = RuntimeMessageSchema.safeParse(raw);
 		if (!parsed.success) {
-			this.#fail(
-				new PluginError(
-					'PLUGIN_CRASHED',
-					this.#gate.plugin,
-					'its runtime sent a malformed message; it was stopped.',
-				),
-			);
+			this.#fail(PluginError.of('PLUGIN_CRASHED', this.#gate.plugin, [{ kind: 'malformed-message' }]));
 			return;
 		}
 		const message: RuntimeMessage = parsed.data;
@@ -286,7 +272,7 @@ export class RemoteRuntime {
 			case 'use':
 				return gate.use(str(args[0])).call(str(args[1]), list(args[2]));
 			default:
-				throw new PluginError('PLUGIN_CRASHED', gate.plugin, `asked for an unknown operation "${op}".`);
+				throw PluginError.of('PLUGIN_CRASHED', gate.plugin, [{ kind: 'unknown-operation', op }]);
 		}
 	}
 

@@ -42,9 +42,6 @@ export function fromWire(
 			message,
 			error.capability === undefined ? {} : { capability: error.capability },
 		);
-	return new PluginError(
-		fallback,
-		plugin,
-		`${what}: ${error?.name === undefined ? '' : `${error.name}: `}${message}`,
-	);
+	const thrown = `${error?.name === undefined ? '' : `${error.name}: `}${message}`;
+	return PluginError.of(fallback, plugin, [{ kind: 'threw', what, thrown }]);
 }

@@ -97,7 +97,7 @@ export const REMOTE_CONTEXT_SOURCE = String.raw`(function () {
 			}),
 			can: (capability) => has(init.capabilities, capability),
 			on(event, handler) {
-				if (typeof handler !== 'function') throw pluginError('PLUGIN_INVALID_DEFINITION', 'Plugin "' + init.name + '": ctx.on("' + event + '") needs a handler function.');
+				if (typeof handler !== 'function') throw pluginError('PLUGIN_INVALID_CALL', 'Plugin "' + init.name + '": ctx.on("' + event + '") needs a handler function.');
 				require('events:' + event, 'ctx.on("' + event + '")');
 				let list = events.get(event);
 				if (list === undefined) {
@@ -108,7 +108,7 @@ export const REMOTE_CONTEXT_SOURCE = String.raw`(function () {
 				list.push(handler);
 			},
 			hook(point, handler, options) {
-				if (typeof handler !== 'function') throw pluginError('PLUGIN_INVALID_DEFINITION', 'Plugin "' + init.name + '": ctx.hook("' + point + '") needs a handler function.');
+				if (typeof handler !== 'function') throw pluginError('PLUGIN_INVALID_CALL', 'Plugin "' + init.name + '": ctx.hook("' + point + '") needs a handler function.');
 				require('hook:' + point, 'ctx.hook("' + point + '")');
 				const id = String(++hookSeq);
 				hooks.set(id, handler);

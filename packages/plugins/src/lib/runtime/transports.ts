@@ -61,17 +61,14 @@ export class WorkerTransport implements Transport {
 			: new Worker(fileURLToPath(url), { env: {}, resourceLimits });
 		this.#worker.on('error', (error) => {
 			if (Reflect.get(error, 'code') === 'ERR_WORKER_OUT_OF_MEMORY') this.#outOfMemory = true;
-			else this.#exit({ code: 'PLUGIN_CRASHED', detail: `its worker crashed: ${error.message}` });
+			else this.#exit({ code: 'PLUGIN_CRASHED', details: [{ kind: 'worker-error', message: error.message }] });
 		});
 		this.#worker.on('exit', (code) => {
 			if (this.#killed) return;
 			this.#exit(
 				this.#outOfMemory
-					? {
-							code: 'PLUGIN_MEMORY_LIMIT',
-							detail: `went over its heap limit of ${limits.memoryMb} MB; its worker was stopped (raise limits.memoryMb if it needs more).`,
-						}
-					: { code: 'PLUGIN_CRASHED', detail: `its worker exited (code ${code}).` },
+					? { code: 'PLUGIN_MEMORY_LIMIT', details: [limits.memoryMb] }
+					: { code: 'PLUGIN_CRASHED', details: [{ kind: 'worker-exit', code }] },
 			);
 		});
 		this.#worker.unref();
@@ -139,7 +136,7 @@ export class IsolateTransport implements Transport {
 			this.#exitListener = undefined;
 			listener?.({
 				code: 'PLUGIN_CRASHED',
-				detail: `its isolate process exited (${signal ?? `code ${String(code)}`})${stderr === '' ? '' : `: ${stderr.trim().split('\n').slice(-3).join(' | ')}`}.`,
+				details: [{ kind: 'isolate-exit', how: signal ?? `code ${String(code)}`, stderr }],
 			});
 		});
 		this.#child.on('error', () => undefined);

@@ -473,5 +473,12 @@ export class PluginError extends OvenError<PluginErrorCode> {
 }
 
 function isStringArray(value: unknown): value is readonly string[] {
-	return Array.isArray(value) && value.every((item) => typeof item === 'string');
+	if (!isList(value)) return false;
+	for (const item of value) if (typeof item !== 'string') return false;
+	return true;
+}
+
+/** `Array.isArray` that narrows `unknown` to `readonly unknown[]` (not `any[]`). */
+function isList(value: unknown): value is readonly unknown[] {
+	return Array.isArray(value);
 }

@@ -70,4 +70,28 @@ describe('edge cases', () => {
 		expect(status?.status).toBe('ready');
 		expect(status?.latency).toBeGreaterThanOrEqual(0);
 	});
+
+	it('counts dispatches by name, and a gateway that invents names cannot grow the counts without bound', async () => {
+		const gw = await FakeGateway.start();
+		cleanup.push(() => gw.stop());
+		const manager = new WebSocketManager({ token: gw.token, intents: 1, shardCount: 1, gatewayUrl: gw.url });
+		cleanup.push(() => manager.destroy());
+		await manager.connect();
+		for (let n = 0; n < 5; n++) gw.dispatch(0, 'MESSAGE_CREATE', { n });
+		for (let n = 0; n < 300; n++) gw.dispatch(0, `INVENTED_${n}`, { n });
+		// READY and GUILD_CREATE from the login, then the 305 above.
+		const total = (counts: Readonly<Record<string, number>>): number =>
+			Object.values(counts).reduce((sum, count) => sum + count, 0);
+		let counts: Readonly<Record<string, number>> = {};
+		const end = Date.now() + 10_000;
+		while (total(counts) < 307) {
+			if (Date.now() > end) throw new Error(`timed out with ${total(counts)} dispatches counted`);
+			await new Promise((resolve) => setTimeout(resolve, 10));
+			counts = (await manager.fetchStatus())[0]?.dispatches ?? {};
+		}
+		expect(total(counts)).toBe(307);
+		expect(counts.MESSAGE_CREATE).toBe(5);
+		expect(Object.keys(counts).length).toBe(257);
+		expect(counts['(other)']).toBeGreaterThan(0);
+	});
 });

@@ -39,6 +39,10 @@ import type {
 } from './utils/types.js';
 import './extensionPoints.js';
 
+/** Dispatch names a shard counts one by one (see `ShardSnapshot.dispatches`); the rest go under {@link OTHER_DISPATCHES}. */
+const MAX_DISPATCH_NAMES = 256;
+const OTHER_DISPATCHES = '(other)';
+
 interface Waiter {
 	readonly resolve: () => void;
 	readonly reject: (error: unknown) => void;
@@ -73,7 +77,11 @@ export class WebSocketShard {
 	#attempts = 0;
 	#skipped = 0;
 	#duplicates = 0;
-	/** Dispatches received (sequence accepted), by name: what a metrics exporter reads instead of a hook per event. */
+	/**
+	 * Dispatches received (sequence accepted), by name: what a metrics exporter reads instead of a hook per event.
+	 * At most {@link MAX_DISPATCH_NAMES} names (Discord has about seventy); a gateway inventing more counts them
+	 * under `'(other)'` instead of growing the map.
+	 */
 	readonly #dispatched = new Map<string, number>();
 	readonly #identifies: number[] = [];
 	#waiters: Waiter[] = [];
@@ -371,7 +379,7 @@ export class WebSocketShard {
 			header.t !== 'RESUMED'
 		) {
 			if (!this.#accept(header.s)) return;
-			this.#dispatched.set(header.t, (this.#dispatched.get(header.t) ?? 0) + 1);
+			this.#count(header.t);
 			if (!this.#hooks.wants(header.t)) this.#skipped++;
 			else if (this.#hooks.forwardRaw) this.#sink.dispatch(this.id, header.t, header.s, raw, undefined);
 			else this.#sink.dispatch(this.id, header.t, header.s, raw, parsePayload(raw) ?? undefined);
@@ -383,6 +391,14 @@ export class WebSocketShard {
 			return;
 		}
 		this.#onPayload(payload, raw);
+	}
+
+	#count(t: string): void {
+		const counts = this.#dispatched;
+		const seen = counts.get(t);
+		if (seen !== undefined) counts.set(t, seen + 1);
+		else if (counts.size < MAX_DISPATCH_NAMES) counts.set(t, 1);
+		else counts.set(OTHER_DISPATCHES, (counts.get(OTHER_DISPATCHES) ?? 0) + 1);
 	}
 
 	/** Sequence bookkeeping: false for a dispatch already delivered (replayed by a resume) or with a bad sequence. */
@@ -442,7 +458,7 @@ export class WebSocketShard {
 		const t = payload.t;
 		if (t === null) return;
 		if (!this.#accept(payload.s)) return;
-		this.#dispatched.set(t, (this.#dispatched.get(t) ?? 0) + 1);
+		this.#count(t);
 		if (t === 'READY') {
 			const sessionId = stringField(payload.d, 'session_id');
 			const resumeUrl = stringField(payload.d, 'resume_gateway_url');

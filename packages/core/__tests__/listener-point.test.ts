@@ -50,6 +50,28 @@ describe('client:listener point', () => {
 		await client.destroy();
 	});
 
+	it('reports a hook that returns something other than a call as a listener failure, and emit() goes on', async () => {
+		const bus = new ExtensionBus();
+		// A plain-JS hook that returns a number instead of a call.
+		bus.on('client:listener', (() => 42) as never);
+		const client = new Client({ token, intents: 0, bus });
+		// The client's own `error` listeners would be wrapped by the same hook: read the bus's point instead.
+		const errors: unknown[] = [];
+		bus.on('error:unhandled', (error) => {
+			errors.push(error);
+		});
+		let called = 0;
+		client.on('warn', () => {
+			called++;
+		});
+		expect(() => client.emit('warn', 'one')).not.toThrow();
+		expect(errors.length).toBeGreaterThan(0);
+		bus.clear('client:listener');
+		client.emit('warn', 'two');
+		expect(called).toBe(1);
+		await client.destroy();
+	});
+
 	it('costs nothing when nobody hooks it: listeners are called directly', () => {
 		const bus = new ExtensionBus();
 		const client = new Client({ token, intents: 0, bus });

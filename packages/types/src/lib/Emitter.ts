@@ -143,12 +143,13 @@ export class Emitter<Events extends EventMap<Events>> {
 		const revision = this.wrapRevision();
 		for (const entry of list) {
 			if (entry.once) this.#remove(event, entry);
-			if (entry.revision !== revision) {
-				entry.call = revision === 0 ? entry.listener : this.wrapListener(event, entry.listener);
-				entry.revision = revision;
-			}
 			let result: unknown;
 			try {
+				// Wrapping runs the owner's hooks: a failure there is reported like the listener's own.
+				if (entry.revision !== revision) {
+					entry.call = revision === 0 ? entry.listener : this.wrapListener(event, entry.listener);
+					entry.revision = revision;
+				}
 				result = entry.call(...args);
 			} catch (error) {
 				this.onListenerError(error, event, 'sync');

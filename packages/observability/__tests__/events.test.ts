@@ -41,6 +41,15 @@ describe('gateway events counted by the shards', () => {
 		expect(set.eventTotal).toBe(1 + 50 + 1 + 3);
 	});
 
+	it('ignores a shard reported without counts (a worker that did not answer), so its next answer is not counted twice', () => {
+		const { set } = metricSet();
+		set.absorbDispatches([{ shardId: 0, dispatches: { READY: 1, MESSAGE_CREATE: 50 } }]);
+		set.absorbDispatches([{ shardId: 0, dispatches: {} }]);
+		set.absorbDispatches([{ shardId: 0, dispatches: { READY: 1, MESSAGE_CREATE: 60 } }]);
+		expect(set.events.get(0)?.get('MESSAGE_CREATE')).toBe(60);
+		expect(set.eventTotal).toBe(61);
+	});
+
 	it('hooks no per-dispatch point, so an instrumented client still skips dispatches nobody wants', () => {
 		const client = new Client({ token: 'x'.repeat(24), intents });
 		const instrumentation = instrument(client, { defaultMetrics: false });

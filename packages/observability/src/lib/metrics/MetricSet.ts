@@ -335,6 +335,9 @@ export class MetricSet {
 		shards: readonly { readonly shardId: number; readonly dispatches: Readonly<Record<string, number>> }[],
 	): void {
 		for (const { shardId, dispatches } of shards) {
+			// No counts says nothing (a worker that did not answer in time is reported with none): keep the last read,
+			// or its next answer would be counted twice. A shard made anew shows up by its counts going down.
+			if (Object.keys(dispatches).length === 0) continue;
 			let byEvent = this.events.get(shardId);
 			if (byEvent === undefined) {
 				byEvent = new Map();

@@ -33,6 +33,7 @@ export type {
 } from './lib/utils/closeCodes.js';
 export type { DecompressorImplementation, GatewayCompression } from './lib/utils/decompression.js';
 export type { GatewayInformation, GatewayRestLike } from './lib/utils/gatewayInformation.js';
+export { ShardStatuses } from './lib/utils/types.js';
 export type {
 	ShardStatus,
 	SessionInfo,

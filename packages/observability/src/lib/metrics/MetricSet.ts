@@ -6,20 +6,10 @@ import {
 	type MetricValueWithName,
 	type Registry,
 } from 'prom-client';
-import type { ShardStatus } from '@ovenjs/ws';
+import { ShardStatuses, type ShardStatus } from '@ovenjs/ws';
 
-/** Every shard status, so `ovenjs_shard_status` has a 0/1 series per status (PromQL needs no `absent()`). */
-export const SHARD_STATUSES: readonly ShardStatus[] = [
-	'idle',
-	'connecting',
-	'waiting-identify',
-	'identifying',
-	'resuming',
-	'ready',
-	'reconnecting',
-	'failed',
-	'destroyed',
-];
+/** Every shard status, so `ovenjs_shard_status` has a 0/1 series per status (PromQL needs no `absent()`): ws's own list. */
+export const SHARD_STATUSES: readonly ShardStatus[] = ShardStatuses;
 
 /** Histogram buckets, in seconds. */
 export interface MetricBuckets {

@@ -4,7 +4,14 @@
  */
 import { GatewayError, isGatewayErrorCode } from '../errors/GatewayError.js';
 import { isArray, isRecord } from '../utils/payload.js';
-import type { SessionInfo, ShardConfig, ShardEvent, ShardSnapshot, ShardStatus } from '../utils/types.js';
+import {
+	ShardStatuses,
+	type SessionInfo,
+	type ShardConfig,
+	type ShardEvent,
+	type ShardSnapshot,
+	type ShardStatus,
+} from '../utils/types.js';
 
 /** A {@link GatewayError} as plain data. */
 export interface SerializedError {
@@ -128,17 +135,7 @@ export function isSessionInfo(value: unknown): value is SessionInfo {
 	);
 }
 
-const STATUSES = new Set<unknown>([
-	'idle',
-	'connecting',
-	'waiting-identify',
-	'identifying',
-	'resuming',
-	'ready',
-	'reconnecting',
-	'failed',
-	'destroyed',
-]);
+const STATUSES: ReadonlySet<unknown> = new Set<unknown>(ShardStatuses);
 
 function isStatus(value: unknown): value is ShardStatus {
 	return STATUSES.has(value);

@@ -2,17 +2,21 @@ import type { ExtensionPointEmitter } from '@ovenjs/types';
 import type { GatewayError } from '../errors/GatewayError.js';
 import type { DecompressorImplementation, GatewayCompression } from './decompression.js';
 
+/** Every {@link ShardStatus}, in lifecycle order (a status gauge lists them all; a worker's answer is checked against them). */
+export const ShardStatuses = [
+	'idle',
+	'connecting',
+	'waiting-identify',
+	'identifying',
+	'resuming',
+	'ready',
+	'reconnecting',
+	'failed',
+	'destroyed',
+] as const;
+
 /** A shard's lifecycle state. */
-export type ShardStatus =
-	| 'idle'
-	| 'connecting'
-	| 'waiting-identify'
-	| 'identifying'
-	| 'resuming'
-	| 'ready'
-	| 'reconnecting'
-	| 'failed'
-	| 'destroyed';
+export type ShardStatus = (typeof ShardStatuses)[number];
 
 /** What a shard needs to resume its session, persisted through `updateSessionInfo`. */
 export interface SessionInfo {

@@ -10,7 +10,9 @@ import {
 	resolveReferences,
 	checkSchema,
 } from '@ovenjs/plugins';
-import { REMOTE_CONTEXT_SOURCE } from '../src/lib/runtime/remoteContext.js';
+import { validateWithExport } from '../src/lib/runtime/configExport.js';
+import { definitionOf } from '../src/lib/runtime/definition.js';
+import { describeRemoteError, REMOTE_CONTEXT_SOURCE } from '../src/lib/runtime/remoteContext.js';
 
 const pkg = (ovenjs: unknown, extra: Record<string, unknown> = {}) => ({
 	name: 'ovenjs-plugin-test',
@@ -284,5 +286,143 @@ describe('PluginError', () => {
 			code: 'PLUGIN_INVALID_CALL',
 			message: 'Plugin "p": ctx.on("x") needs a handler function.',
 		});
+	});
+});
+
+describe('errors raised inside a runtime (a worker, an isolate)', () => {
+	const plugin = 'ovenjs-plugin-t';
+	const text = (error: PluginError) => ({ code: error.code, message: error.message, capability: error.capability });
+
+	it('word each named error of the remote ctx with the error table', () => {
+		const cases: [name: string, words: string[], expected: PluginError][] = [
+			[
+				'denied',
+				['cache:read', 'ctx.cache.guild()'],
+				PluginError.denied(plugin, 'cache:read', 'ctx.cache.guild()'),
+			],
+			[
+				'isolate-global',
+				['process', 'node:process'],
+				PluginError.of('PLUGIN_PERMISSION_DENIED', plugin, ['node:process', 'reading "process"', 'isolate']),
+			],
+			[
+				'handler',
+				['hook', 'x'],
+				PluginError.of('PLUGIN_INVALID_CALL', plugin, [{ kind: 'handler', method: 'hook', name: 'x' }]),
+			],
+			['unprovided', ['db'], PluginError.of('PLUGIN_SERVICE_NOT_FOUND', plugin, ['db', { kind: 'unprovided' }])],
+			[
+				'no-method',
+				['db', 'get'],
+				PluginError.of('PLUGIN_SERVICE_NOT_FOUND', plugin, [
+					'db',
+					{ kind: 'no-method', method: 'get', methods: undefined },
+				]),
+			],
+			[
+				'unknown-dispatch',
+				['x'],
+				PluginError.of('PLUGIN_CRASHED', plugin, [{ kind: 'unknown-dispatch', dispatch: 'x' }]),
+			],
+			[
+				'default-export',
+				['string'],
+				PluginError.of('PLUGIN_INVALID_DEFINITION', plugin, [{ kind: 'default-export', exported: 'string' }]),
+			],
+			[
+				'config-export-missing',
+				['schema'],
+				PluginError.of('PLUGIN_INVALID_MANIFEST', plugin, [
+					{ kind: 'config-export-missing', exportName: 'schema' },
+				]),
+			],
+			[
+				'config-invalid',
+				['config.a Required', 'config.b Expected number'],
+				PluginError.of('PLUGIN_CONFIG_INVALID', plugin, [
+					{ kind: 'invalid', problems: ['config.a Required', 'config.b Expected number'], plugin },
+				]),
+			],
+		];
+		for (const [name, words, expected] of cases)
+			expect(describeRemoteError(plugin, name, words), name).toEqual(text(expected));
+		// A name it does not know (also one of Object.prototype's) or words that are not strings: a crash, worded too.
+		for (const [name, words] of [
+			['toString', []],
+			['nope', []],
+			['denied', [1]],
+			[1, []],
+		] as const)
+			expect(describeRemoteError(plugin, name, words)).toMatchObject({
+				code: 'PLUGIN_CRASHED',
+				message: `Plugin "${plugin}": asked for an unknown operation "raise ${String(name)}".`,
+			});
+	});
+
+	it('raise them from the remote ctx with code, name and capability, as plugin code catches them', () => {
+		const createRemoteContext: unknown = Reflect.apply(
+			// eslint-disable-next-line @typescript-eslint/no-implied-eval
+			new Function(`return ${REMOTE_CONTEXT_SOURCE}`),
+			undefined,
+			[],
+		);
+		if (typeof createRemoteContext !== 'function') throw new Error('no factory');
+		const remote: unknown = Reflect.apply(createRemoteContext, undefined, [
+			{ call: () => Promise.resolve(), post: () => undefined },
+			{ name: plugin, version: '1.0.0', isolation: 'worker', config: {}, capabilities: [], services: {} },
+			(name: unknown, words: unknown) => describeRemoteError(plugin, name, words),
+		]);
+		const ctx: unknown = Reflect.get(Object(remote), 'ctx');
+		const caught = (run: () => unknown): unknown => {
+			try {
+				run();
+			} catch (error) {
+				return error;
+			}
+			return undefined;
+		};
+		const method = (owner: unknown, key: string): ((...args: unknown[]) => unknown) => {
+			const found: unknown = Reflect.get(Object(owner), key);
+			if (typeof found !== 'function') throw new Error(`no ${key}`);
+			return (...args): unknown => Reflect.apply(found, owner, args) as unknown;
+		};
+		const users: unknown = Reflect.get(Object(Reflect.get(Object(ctx), 'api')), 'users');
+		const denied = caught(() => method(users, 'getMyUser')());
+		expect(denied).toBeInstanceOf(Error);
+		expect(denied).toMatchObject({
+			name: 'PluginError[PLUGIN_PERMISSION_DENIED]',
+			...text(PluginError.denied(plugin, 'rest:users.getMyUser', 'ctx.api.users.getMyUser()')),
+		});
+		const handler = caught(() => method(ctx, 'on')('messageCreate', 'no'));
+		const invalid = PluginError.of('PLUGIN_INVALID_CALL', plugin, [
+			{ kind: 'handler', method: 'on', name: 'messageCreate' },
+		]);
+		expect(handler).toMatchObject({ code: invalid.code, message: invalid.message });
+	});
+
+	it('word a module without a definition and a config its zod schema refuses', () => {
+		expect(() => definitionOf(plugin, { default: 'x' })).toThrow(
+			PluginError.of('PLUGIN_INVALID_DEFINITION', plugin, [{ kind: 'default-export', exported: 'string' }])
+				.message,
+		);
+		expect(() => definitionOf(plugin, {})).toThrow(
+			PluginError.of('PLUGIN_INVALID_DEFINITION', plugin, [{ kind: 'default-export', exported: 'missing' }])
+				.message,
+		);
+		expect(() => definitionOf(plugin, { default: { manifest: { ovenjs: {} } } })).toThrow(
+			PluginError.of('PLUGIN_INVALID_DEFINITION', plugin, [{ kind: 'inline-manifest' }]).message,
+		);
+		expect(() => validateWithExport(plugin, {}, 'schema', {})).toThrow(
+			PluginError.of('PLUGIN_INVALID_MANIFEST', plugin, [{ kind: 'config-export-missing', exportName: 'schema' }])
+				.message,
+		);
+		const refusing = {
+			safeParse: () => ({ success: false, error: { issues: [{ path: ['channel'], message: 'Required' }] } }),
+		};
+		expect(() => validateWithExport(plugin, { schema: refusing }, 'schema', {})).toThrow(
+			PluginError.of('PLUGIN_CONFIG_INVALID', plugin, [
+				{ kind: 'invalid', problems: ['config.channel Required'], plugin },
+			]).message,
+		);
 	});
 });

@@ -52,6 +52,7 @@ export type {
 	PluginErrorFacts,
 	PluginErrorOptions,
 	PluginFailure,
+	PluginDefinitionProblem,
 	PluginNotFound,
 	PluginManifestProblem,
 	PluginInvalidCall,

@@ -7,14 +7,15 @@
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { REMOTE_CONTEXT_SOURCE } from './lib/runtime/remoteContext.js';
+import { describeRemoteError, REMOTE_CONTEXT_SOURCE } from './lib/runtime/remoteContext.js';
 import { serveRemote, type RemoteBridge } from './lib/runtime/RemoteEndpoint.js';
-import { pluginError } from './lib/runtime/wire.js';
+import { runtimeError } from './lib/runtime/wire.js';
 import type { RemoteInit } from './lib/runtime/wire.js';
 
 /** The part of isolated-vm this host uses (checked when loaded). */
 interface IvmReference {
 	apply(receiver: undefined, args: readonly unknown[], options?: object): Promise<unknown>;
+	applySync(receiver: undefined, args: readonly unknown[], options?: object): unknown;
 	derefInto(): unknown;
 }
 interface IvmModule {
@@ -57,17 +58,22 @@ function here(): string {
 	return typeof url === 'string' ? url : pathToFileURL(__filename).href;
 }
 
+/** The plugin this process runs (named in every error). */
+let plugin = '(isolate)';
+
 function loadIvm(): Ivm {
 	let loaded: unknown;
 	try {
 		loaded = createRequire(here())('isolated-vm');
 	} catch (error) {
-		throw pluginError(
-			'PLUGIN_ISOLATION_UNSUPPORTED',
-			`isolation 'isolate' needs the optional dependency isolated-vm, which is not installed or did not build here (${error instanceof Error ? error.message : String(error)}); install it (npm install isolated-vm) or run the plugin with isolation 'worker'.`,
-		);
+		const why = error instanceof Error ? error.message : String(error);
+		throw runtimeError(plugin, 'PLUGIN_ISOLATION_UNSUPPORTED', { kind: 'isolated-vm', why });
 	}
-	if (!isIvm(loaded)) throw pluginError('PLUGIN_ISOLATION_UNSUPPORTED', 'isolated-vm did not load as expected.');
+	if (!isIvm(loaded))
+		throw runtimeError(plugin, 'PLUGIN_ISOLATION_UNSUPPORTED', {
+			kind: 'isolated-vm',
+			why: 'the module it loaded has no Isolate and Reference',
+		});
 	return loaded;
 }
 
@@ -84,22 +90,26 @@ const DENIED = [
 	['setInterval', 'node:timers'],
 ] as const;
 
-function bootstrap(name: string): string {
+/**
+ * The isolate's side: the shared remote ctx, the refused globals, and `$ovenjsStart`/`$ovenjsRun` for the host. Error
+ * texts come from this process (`$ovenjsDescribe`, called synchronously), which words them with the error table.
+ */
+function bootstrap(): string {
 	return `(() => {
 	'use strict';
 	const createRemoteContext = ${REMOTE_CONTEXT_SOURCE};
 	const call = globalThis.$ovenjsCall;
 	const post = globalThis.$ovenjsPost;
+	const describeRef = globalThis.$ovenjsDescribe;
 	delete globalThis.$ovenjsCall;
 	delete globalThis.$ovenjsPost;
+	delete globalThis.$ovenjsDescribe;
+	const describe = (name, words) => JSON.parse(describeRef.applySync(undefined, [name, JSON.stringify(words)], { arguments: { copy: true } }));
+	const raise = createRemoteContext.raiser(describe);
 	const deny = (key, capability) => Object.defineProperty(globalThis, key, {
 		configurable: false,
 		get() {
-			const error = new Error('Plugin ' + ${JSON.stringify(JSON.stringify(name))} + ': "' + key + '" is not available inside an isolate (the capability "' + capability + '" cannot be granted there); use ctx, or run the plugin with isolation "worker".');
-			error.name = 'PluginError[PLUGIN_PERMISSION_DENIED]';
-			error.code = 'PLUGIN_PERMISSION_DENIED';
-			error.capability = capability;
-			throw error;
+			throw raise('isolate-global', key, capability);
 		},
 	});
 	for (const [key, capability] of ${JSON.stringify(DENIED)}) deny(key, capability);
@@ -123,22 +133,21 @@ function bootstrap(name: string): string {
 			const init = JSON.parse(initJson);
 			definition = namespace.default;
 			if (definition === null || typeof definition !== 'object' || typeof definition.setup !== 'function') {
-				return JSON.stringify({ ok: false, error: { code: 'PLUGIN_INVALID_DEFINITION', message: 'must export definePlugin({ setup(ctx) { ... } }) as its default export.' } });
+				throw raise('default-export', definition === undefined ? 'missing' : definition === null ? 'null' : typeof definition);
 			}
 			let config = init.config;
 			if (init.configExport !== undefined) {
 				const schema = namespace[init.configExport];
 				if (schema === null || typeof schema !== 'object' || typeof schema.safeParse !== 'function') {
-					return JSON.stringify({ ok: false, error: { code: 'PLUGIN_INVALID_MANIFEST', message: '"ovenjs.config" names the export "' + init.configExport + '", but the entry module exports no zod schema by that name.' } });
+					throw raise('config-export-missing', init.configExport);
 				}
 				const result = schema.safeParse(config === undefined ? {} : config);
 				if (!result.success) {
-					const problems = result.error.issues.map((i) => 'config' + i.path.map((p) => '.' + String(p)).join('') + ' ' + i.message);
-					return JSON.stringify({ ok: false, error: { code: 'PLUGIN_CONFIG_INVALID', message: 'invalid config: ' + problems.join('; ') + '.' } });
+					throw raise('config-invalid', ...result.error.issues.map((i) => 'config' + i.path.map((p) => '.' + String(p)).join('') + ' ' + i.message));
 				}
 				config = result.data;
 			}
-			remote = createRemoteContext(bridge, { ...init, config });
+			remote = createRemoteContext(bridge, { ...init, config }, describe);
 			return JSON.stringify({ ok: true, value: config });
 		} catch (error) {
 			return JSON.stringify(fail(error));
@@ -163,10 +172,13 @@ function bootstrap(name: string): string {
 
 function parseAnswer(raw: unknown): unknown {
 	if (typeof raw !== 'string')
-		throw pluginError('PLUGIN_CRASHED', 'the isolate answered with something other than JSON text.');
+		throw runtimeError(plugin, 'PLUGIN_CRASHED', {
+			kind: 'malformed-answer',
+			why: 'something other than JSON text',
+		});
 	const answer: unknown = JSON.parse(raw);
 	if (typeof answer !== 'object' || answer === null)
-		throw pluginError('PLUGIN_CRASHED', 'the isolate answered with malformed JSON.');
+		throw runtimeError(plugin, 'PLUGIN_CRASHED', { kind: 'malformed-answer', why: 'JSON that is not an object' });
 	if (Reflect.get(answer, 'ok') === true) return Reflect.get(answer, 'value');
 	const error: unknown = Reflect.get(answer, 'error');
 	const field = (key: string): string | undefined => {
@@ -184,26 +196,19 @@ const PLUGINS_SHIM = 'export function definePlugin(definition) { return definiti
 let isolate: IvmIsolate | undefined;
 let run: IvmReference | undefined;
 let cpuMs = 1_000;
+let memoryMb = 128;
 
-/** Maps isolated-vm's limit errors to plugin codes. */
+/** Maps isolated-vm's limit errors to plugin codes (the CPU budget per call is the manager's `limits.handlerMs`). */
 function limitError(error: unknown, what: string): unknown {
 	const message = error instanceof Error ? error.message : String(error);
-	if (isolate?.isDisposed === true || /memory limit/i.test(message)) {
-		return pluginError(
-			'PLUGIN_MEMORY_LIMIT',
-			`${what} went over the isolate's memory limit; the isolate was disposed.`,
-		);
-	}
-	if (/timed out/i.test(message))
-		return pluginError(
-			'PLUGIN_TIMEOUT',
-			`${what} ran longer than its CPU budget of ${cpuMs} ms; the isolate stopped it.`,
-		);
+	if (isolate?.isDisposed === true || /memory limit/i.test(message))
+		return runtimeError(plugin, 'PLUGIN_MEMORY_LIMIT', memoryMb, 'isolate');
+	if (/timed out/i.test(message)) return runtimeError(plugin, 'PLUGIN_TIMEOUT', what, cpuMs, 'handlerMs', 'stopped');
 	return error;
 }
 
 async function runInIsolate(kind: string, target: string, args: readonly unknown[]): Promise<unknown> {
-	if (run === undefined) throw pluginError('PLUGIN_CRASHED', 'the isolate is not initialised.');
+	if (run === undefined) throw runtimeError(plugin, 'PLUGIN_CRASHED', { kind: 'not-started' });
 	try {
 		const raw = await run.apply(undefined, [kind, target, JSON.stringify(args)], {
 			timeout: cpuMs,
@@ -217,10 +222,12 @@ async function runInIsolate(kind: string, target: string, args: readonly unknown
 }
 
 async function init(options: RemoteInit, bridge: RemoteBridge): Promise<unknown> {
+	plugin = options.name;
 	const ivm = loadIvm();
 	cpuMs = options.cpuMs;
+	memoryMb = Math.max(8, options.memoryMb);
 	isolate = new ivm.Isolate({
-		memoryLimit: Math.max(8, options.memoryMb),
+		memoryLimit: memoryMb,
 		onCatastrophicError: () => {
 			process.exit(70);
 		},
@@ -255,34 +262,41 @@ async function init(options: RemoteInit, bridge: RemoteBridge): Promise<unknown>
 			bridge.post(String(op), Array.isArray(parsed) ? parsed : []);
 		}),
 	);
-	await context.eval(bootstrap(options.name), { timeout: cpuMs });
+	await context.global.set(
+		'$ovenjsDescribe',
+		new ivm.Reference((name: unknown, wordsJson: unknown) => {
+			const words: unknown = typeof wordsJson === 'string' ? JSON.parse(wordsJson) : [];
+			return JSON.stringify(describeRemoteError(plugin, name, words));
+		}),
+	);
+	await context.eval(bootstrap(), { timeout: cpuMs });
 	const shim = await isolate.compileModule(PLUGINS_SHIM, { filename: '@ovenjs/plugins' });
-	let plugin: IvmModule;
+	let entry: IvmModule;
 	try {
-		plugin = await isolate.compileModule(options.entry, { filename: `${options.name}.mjs` });
+		entry = await isolate.compileModule(options.entry, { filename: `${options.name}.mjs` });
 	} catch (error) {
-		throw pluginError(
-			'PLUGIN_INVALID_DEFINITION',
-			`the module does not compile: ${error instanceof Error ? error.message : String(error)}`,
-		);
+		const why = error instanceof Error ? error.message : String(error);
+		throw runtimeError(plugin, 'PLUGIN_INVALID_DEFINITION', { kind: 'compile', why });
 	}
-	await plugin.instantiate(context, (specifier) => {
+	await entry.instantiate(context, (specifier) => {
 		if (specifier === '@ovenjs/plugins') return shim;
-		throw pluginError(
+		throw runtimeError(
+			plugin,
 			'PLUGIN_PERMISSION_DENIED',
-			`imports "${specifier}", but an isolated plugin may import only "@ovenjs/plugins": bundle it into one file (esbuild --bundle) or run it with isolation "worker".`,
 			`import:${specifier}`,
+			`importing "${specifier}"`,
+			'isolate',
 		);
 	});
 	try {
-		await plugin.evaluate({ timeout: cpuMs });
+		await entry.evaluate({ timeout: cpuMs });
 	} catch (error) {
 		throw limitError(error, 'evaluating the module');
 	}
 	const start = await context.global.get('$ovenjsStart', { reference: true });
 	const started = await start.apply(
 		undefined,
-		[JSON.stringify({ ...options, entry: '' }), plugin.namespace.derefInto()],
+		[JSON.stringify({ ...options, entry: '' }), entry.namespace.derefInto()],
 		{ timeout: cpuMs, result: { copy: true } },
 	);
 	const config = parseAnswer(started);

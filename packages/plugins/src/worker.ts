@@ -7,9 +7,9 @@ import { parentPort } from 'node:worker_threads';
 import { validateWithExport } from './lib/runtime/configExport.js';
 import type { PluginDefinition } from './lib/definePlugin.js';
 import { definitionOf } from './lib/runtime/definition.js';
-import { REMOTE_CONTEXT_SOURCE } from './lib/runtime/remoteContext.js';
+import { describeRemoteError, REMOTE_CONTEXT_SOURCE } from './lib/runtime/remoteContext.js';
 import { serveRemote, type RemoteBridge } from './lib/runtime/RemoteEndpoint.js';
-import type { RemoteInit } from './lib/runtime/wire.js';
+import { runtimeError, type RemoteInit } from './lib/runtime/wire.js';
 
 interface RemoteContext {
 	readonly ctx: Parameters<PluginDefinition['setup']>[0];
@@ -17,7 +17,11 @@ interface RemoteContext {
 	settle(): Promise<void>;
 }
 
-type RemoteFactory = (bridge: RemoteBridge, init: object) => RemoteContext;
+type RemoteFactory = (
+	bridge: RemoteBridge,
+	init: object,
+	describe: (name: unknown, words: unknown) => object,
+) => RemoteContext;
 
 function isFactory(value: unknown): value is RemoteFactory {
 	return typeof value === 'function';
@@ -30,11 +34,13 @@ if (port === null) throw new Error('@ovenjs/plugins/worker runs inside a worker 
 const factory: unknown = Reflect.apply(new Function(`return ${REMOTE_CONTEXT_SOURCE}`), undefined, []);
 if (!isFactory(factory)) throw new Error('the remote context source did not evaluate to a function.');
 
+let plugin = '(worker)';
 let definition: PluginDefinition | undefined;
 let remote: RemoteContext | undefined;
 
 function loaded(): { definition: PluginDefinition; remote: RemoteContext } {
-	if (definition === undefined || remote === undefined) throw new Error('the plugin is not initialised.');
+	if (definition === undefined || remote === undefined)
+		throw runtimeError(plugin, 'PLUGIN_CRASHED', { kind: 'not-started' });
 	return { definition, remote };
 }
 
@@ -47,6 +53,7 @@ serveRemote(
 	},
 	{
 		async init(init: RemoteInit, bridge) {
+			plugin = init.name;
 			const namespace: unknown = await import(init.entry);
 			definition = definitionOf(init.name, namespace);
 			const record =
@@ -57,7 +64,7 @@ serveRemote(
 				init.configExport === undefined
 					? init.config
 					: validateWithExport(init.name, record, init.configExport, init.config);
-			remote = factory(bridge, { ...init, config });
+			remote = factory(bridge, { ...init, config }, (name, words) => describeRemoteError(init.name, name, words));
 			return config;
 		},
 		async setup() {

@@ -321,7 +321,8 @@ export class PluginManager {
 			const pkg = locatePlugin(source, this.#root);
 			return { manifest: pkg.manifest, pkg, definition: undefined };
 		}
-		if (!isDefinition(source)) throw PluginError.of('PLUGIN_INVALID_DEFINITION', '(definition)', []);
+		if (!isDefinition(source))
+			throw PluginError.of('PLUGIN_INVALID_DEFINITION', '(definition)', [{ kind: 'load-argument' }]);
 		const manifest = parseInlineManifest(source.name, source.version, source.manifest);
 		return { manifest, pkg: undefined, definition: source };
 	}

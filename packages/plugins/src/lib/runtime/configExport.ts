@@ -1,5 +1,5 @@
 /** Config validation with a plugin's exported zod schema; dependency-free (it runs in workers too). */
-import { pluginError } from './wire.js';
+import { runtimeError } from './wire.js';
 
 /** The shape of a zod schema (any version) as far as config validation needs it. */
 interface SafeParser {
@@ -26,17 +26,11 @@ export function validateWithExport(
 ): unknown {
 	const schema = namespace[exportName];
 	if (!isSafeParser(schema))
-		throw pluginError(
-			'PLUGIN_INVALID_MANIFEST',
-			`Plugin "${plugin}": "ovenjs.config" names the export "${exportName}", but the entry module exports no zod schema by that name.`,
-		);
+		throw runtimeError(plugin, 'PLUGIN_INVALID_MANIFEST', { kind: 'config-export-missing', exportName });
 	const result = schema.safeParse(value ?? {});
 	if (result.success) return result.data;
 	const problems = result.error.issues.map(
 		(i) => `config${i.path.map((p) => `.${String(p)}`).join('')} ${i.message}`,
 	);
-	throw pluginError(
-		'PLUGIN_CONFIG_INVALID',
-		`Plugin "${plugin}": invalid config: ${problems.join('; ')}. Fix it in the client's plugins.config["${plugin}"].`,
-	);
+	throw runtimeError(plugin, 'PLUGIN_CONFIG_INVALID', { kind: 'invalid', problems, plugin });
 }

@@ -1,5 +1,5 @@
 import type { PluginDefinition } from '../definePlugin.js';
-import { pluginError } from './wire.js';
+import { runtimeError } from './wire.js';
 
 /** Whether `value` has the shape of a plugin definition (an object with a `setup` function). */
 export function isDefinition(value: unknown): value is PluginDefinition {
@@ -7,6 +7,11 @@ export function isDefinition(value: unknown): value is PluginDefinition {
 	const setup: unknown = Reflect.get(value, 'setup');
 	const teardown: unknown = Reflect.get(value, 'teardown');
 	return typeof setup === 'function' && (teardown === undefined || typeof teardown === 'function');
+}
+
+/** How a wrong default export is named in the error (`'missing'`, `'object'`, `'function'`, ...). */
+export function exportedKind(exported: unknown): string {
+	return exported === undefined ? 'missing' : exported === null ? 'null' : typeof exported;
 }
 
 /**
@@ -20,13 +25,10 @@ export function definitionOf(plugin: string, namespace: unknown): PluginDefiniti
 	const manifest: unknown =
 		typeof exported === 'object' && exported !== null ? Reflect.get(exported, 'manifest') : undefined;
 	if (typeof manifest === 'object' && manifest !== null && 'ovenjs' in manifest) {
-		throw pluginError(
-			'PLUGIN_INVALID_DEFINITION',
-			`Plugin "${plugin}": exports a plugin with an inline manifest ("ovenjs", "hooks"), the form of the removed PluginHost; move the manifest to package.json ("ovenjs": { "engine": ... }) and export definePlugin({ setup(ctx) { ... } }).`,
-		);
+		throw runtimeError(plugin, 'PLUGIN_INVALID_DEFINITION', { kind: 'inline-manifest' });
 	}
-	throw pluginError(
-		'PLUGIN_INVALID_DEFINITION',
-		`Plugin "${plugin}": must export definePlugin({ setup(ctx) { ... } }) as its default export; its default export is ${exported === undefined ? 'missing' : typeof exported}.`,
-	);
+	throw runtimeError(plugin, 'PLUGIN_INVALID_DEFINITION', {
+		kind: 'default-export',
+		exported: exportedKind(exported),
+	});
 }

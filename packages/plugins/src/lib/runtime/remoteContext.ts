@@ -1,24 +1,34 @@
+import { runtimeErrorText, type CodedText } from './wire.js';
+
 /**
  * The `ctx` of a plugin that runs in a worker or an isolate, as JavaScript source: evaluated there (a worker
  * compiles it with `new Function`, an isolate with `compileScript`), so both remote levels share one
  * implementation. It holds the plugin's handlers and turns every `ctx` call into a message to the host, where the
  * plugin's gate checks the capability again (the check here only makes denials synchronous).
  *
- * The source evaluates to `createRemoteContext(bridge, init)`:
+ * The source evaluates to `createRemoteContext(bridge, init, describe)`:
  * - `bridge.call(op, args)` → a promise of the host's answer; `bridge.post(op, args)` sends without waiting.
  * - `init`: `{ name, version, isolation, config, capabilities, services }` (`services`: name → method names
  *   reachable along the graph).
+ * - `describe(name, words)` → `{ code, message, capability }`: the text of an error the ctx raises, by its name in
+ *   {@link REMOTE_ERRORS} (the source cannot import the error table; a worker passes {@link describeRemoteError}
+ *   itself, an isolate a synchronous call to its host process, which does).
  * - It returns `{ ctx, dispatch(kind, target, args), settle() }`: `dispatch` runs handlers for the host
  *   (`'event'`, `'hook'`, `'service'`), `settle` waits for registrations made during setup.
+ *
+ * `createRemoteContext.raiser(describe)` gives the `raise(name, ...words)` the ctx uses, for the isolate's bootstrap.
  */
 export const REMOTE_CONTEXT_SOURCE = String.raw`(function () {
 	'use strict';
-	function pluginError(code, message, capability) {
-		const error = new Error(message);
-		error.name = 'PluginError[' + code + ']';
-		error.code = code;
-		if (capability !== undefined) error.capability = capability;
-		return error;
+	function raiser(describe) {
+		return function raise(name, ...words) {
+			const text = describe(name, words.map(String));
+			const error = new Error(text.message);
+			error.name = 'PluginError[' + text.code + ']';
+			error.code = text.code;
+			if (text.capability !== undefined) error.capability = text.capability;
+			return error;
+		};
 	}
 	function has(granted, capability) {
 		if (granted.includes(capability)) return true;
@@ -34,7 +44,8 @@ export const REMOTE_CONTEXT_SOURCE = String.raw`(function () {
 		}
 		return [...names];
 	}
-	return function createRemoteContext(bridge, init) {
+	function createRemoteContext(bridge, init, describe) {
+		const raise = raiser(describe);
 		const events = new Map();
 		const hooks = new Map();
 		const services = new Map();
@@ -42,7 +53,7 @@ export const REMOTE_CONTEXT_SOURCE = String.raw`(function () {
 		let hookSeq = 0;
 		const require = (capability, action) => {
 			if (!has(init.capabilities, capability)) {
-				throw pluginError('PLUGIN_PERMISSION_DENIED', 'Plugin "' + init.name + '": ' + action + ' needs the capability "' + capability + '", which the manifest does not grant; add it to "ovenjs.permissions" in the plugin\'s package.json.', capability);
+				throw raise('denied', capability, action);
 			}
 		};
 		const track = (promise) => {
@@ -97,7 +108,7 @@ export const REMOTE_CONTEXT_SOURCE = String.raw`(function () {
 			}),
 			can: (capability) => has(init.capabilities, capability),
 			on(event, handler) {
-				if (typeof handler !== 'function') throw pluginError('PLUGIN_INVALID_CALL', 'Plugin "' + init.name + '": ctx.on("' + event + '") needs a handler function.');
+				if (typeof handler !== 'function') throw raise('handler', 'on', event);
 				require('events:' + event, 'ctx.on("' + event + '")');
 				let list = events.get(event);
 				if (list === undefined) {
@@ -108,7 +119,7 @@ export const REMOTE_CONTEXT_SOURCE = String.raw`(function () {
 				list.push(handler);
 			},
 			hook(point, handler, options) {
-				if (typeof handler !== 'function') throw pluginError('PLUGIN_INVALID_CALL', 'Plugin "' + init.name + '": ctx.hook("' + point + '") needs a handler function.');
+				if (typeof handler !== 'function') throw raise('handler', 'hook', point);
 				require('hook:' + point, 'ctx.hook("' + point + '")');
 				const id = String(++hookSeq);
 				hooks.set(id, handler);
@@ -121,7 +132,7 @@ export const REMOTE_CONTEXT_SOURCE = String.raw`(function () {
 			},
 			use(name) {
 				const methods = init.services[name];
-				if (methods === undefined) throw pluginError('PLUGIN_SERVICE_NOT_FOUND', 'Plugin "' + init.name + '": asked for the service "' + name + '", which no plugin among its dependencies provides; add the plugin providing it to "ovenjs.dependencies".');
+				if (methods === undefined) throw raise('unprovided', name);
 				const view = {};
 				for (const method of methods) view[method] = (...args) => bridge.call('use', [name, method, args]);
 				return Object.freeze(view);
@@ -140,14 +151,68 @@ export const REMOTE_CONTEXT_SOURCE = String.raw`(function () {
 				const cut = target.indexOf('\u0000');
 				const service = services.get(target.slice(0, cut));
 				const method = target.slice(cut + 1);
-				if (service === undefined || typeof service[method] !== 'function') throw pluginError('PLUGIN_SERVICE_NOT_FOUND', 'Plugin "' + init.name + '": no service method ' + target.replace('\u0000', '.'));
+				if (service === undefined || typeof service[method] !== 'function') throw raise('no-method', target.slice(0, cut), method);
 				return await service[method](...args);
 			}
-			throw pluginError('PLUGIN_CRASHED', 'unknown dispatch ' + kind);
+			throw raise('unknown-dispatch', kind);
 		}
 		async function settle() {
 			while (pending.length > 0) await pending.shift();
 		}
 		return { ctx, dispatch, settle };
-	};
+	}
+	createRemoteContext.raiser = raiser;
+	return createRemoteContext;
 })()`;
+
+/** The errors the remote ctx (and an isolate's bootstrap) raises, by name: its words (strings) → a coded text. */
+const REMOTE_ERRORS: Readonly<Record<string, (plugin: string, words: readonly string[]) => CodedText>> = {
+	denied: (plugin, [capability = '', action = '']) =>
+		runtimeErrorText(plugin, 'PLUGIN_PERMISSION_DENIED', capability, action),
+	'isolate-global': (plugin, [key = '', capability = '']) =>
+		runtimeErrorText(plugin, 'PLUGIN_PERMISSION_DENIED', capability, `reading "${key}"`, 'isolate'),
+	handler: (plugin, [method = '', name = '']) =>
+		runtimeErrorText(plugin, 'PLUGIN_INVALID_CALL', {
+			kind: 'handler',
+			method: method === 'hook' ? 'hook' : 'on',
+			name,
+		}),
+	unprovided: (plugin, [service = '']) =>
+		runtimeErrorText(plugin, 'PLUGIN_SERVICE_NOT_FOUND', service, { kind: 'unprovided' }),
+	'no-method': (plugin, [service = '', method = '']) =>
+		runtimeErrorText(plugin, 'PLUGIN_SERVICE_NOT_FOUND', service, {
+			kind: 'no-method',
+			method,
+			methods: undefined,
+		}),
+	'unknown-dispatch': (plugin, [dispatch = '']) =>
+		runtimeErrorText(plugin, 'PLUGIN_CRASHED', { kind: 'unknown-dispatch', dispatch }),
+	'default-export': (plugin, [exported = '']) =>
+		runtimeErrorText(plugin, 'PLUGIN_INVALID_DEFINITION', { kind: 'default-export', exported }),
+	'config-export-missing': (plugin, [exportName = '']) =>
+		runtimeErrorText(plugin, 'PLUGIN_INVALID_MANIFEST', { kind: 'config-export-missing', exportName }),
+	'config-invalid': (plugin, problems) =>
+		runtimeErrorText(plugin, 'PLUGIN_CONFIG_INVALID', { kind: 'invalid', problems, plugin }),
+};
+
+/** `Array.isArray` that narrows `unknown` to `readonly unknown[]` (not `any[]`). */
+function isList(value: unknown): value is readonly unknown[] {
+	return Array.isArray(value);
+}
+
+function isWords(value: unknown): value is readonly string[] {
+	if (!isList(value)) return false;
+	for (const word of value) if (typeof word !== 'string') return false;
+	return true;
+}
+
+/**
+ * The code and text of an error the remote ctx raises by `name` (see {@link REMOTE_CONTEXT_SOURCE}), worded by the
+ * error table; a name it does not know is reported as the runtime asking for an unknown operation.
+ */
+export function describeRemoteError(plugin: string, name: unknown, words: unknown): CodedText {
+	const build = typeof name === 'string' && Object.hasOwn(REMOTE_ERRORS, name) ? REMOTE_ERRORS[name] : undefined;
+	if (build === undefined || !isWords(words))
+		return runtimeErrorText(plugin, 'PLUGIN_CRASHED', { kind: 'unknown-operation', op: `raise ${String(name)}` });
+	return build(plugin, words);
+}

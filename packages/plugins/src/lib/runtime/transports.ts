@@ -67,7 +67,7 @@ export class WorkerTransport implements Transport {
 			if (this.#killed) return;
 			this.#exit(
 				this.#outOfMemory
-					? { code: 'PLUGIN_MEMORY_LIMIT', details: [limits.memoryMb] }
+					? { code: 'PLUGIN_MEMORY_LIMIT', details: [limits.memoryMb, 'worker'] }
 					: { code: 'PLUGIN_CRASHED', details: [{ kind: 'worker-exit', code }] },
 			);
 		});

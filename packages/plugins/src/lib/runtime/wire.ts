@@ -1,8 +1,9 @@
 /**
  * The dependency-free part of the host ↔ runtime protocol: what a worker thread or an isolate process loads. It
- * imports nothing (not zod, not `@ovenjs/types`), so a plugin's thread or process starts fast; the host checks
- * what comes back with zod (`protocol.ts`).
+ * imports nothing but the error texts' table (not zod, not `@ovenjs/types`), so a plugin's thread or process starts
+ * fast; the host checks what comes back with zod (`protocol.ts`).
  */
+import { PluginErrorMessages, type PluginErrorCode, type PluginErrorFacts } from '../errors/messages.js';
 import type { IsolationLevel } from '../manifest.js';
 
 /** What a remote runtime needs to load a plugin. */
@@ -52,12 +53,43 @@ export type HostMessage =
 			readonly error?: WireError | undefined;
 	  };
 
-/** An `Error` with a plugin error code (inside runtimes, where `PluginError` is not loaded; the host maps it back). */
-export function pluginError(code: string, message: string, capability?: string): Error {
+/** An `Error` carrying a plugin error code and a message already built (what the host maps back to `PluginError`). */
+function codedError(code: string, message: string, capability?: string): Error {
 	const error = new Error(message);
 	error.name = `PluginError[${code}]`;
 	Object.assign(error, { code, capability });
 	return error;
+}
+
+/** A plugin error's code and text, as a runtime raises it (the capability for `PLUGIN_PERMISSION_DENIED`). */
+export interface CodedText {
+	readonly code: PluginErrorCode;
+	readonly message: string;
+	readonly capability: string | undefined;
+}
+
+/** The code and text of a plugin error, from the same table as `PluginError` ({@link PluginErrorMessages}). */
+export function runtimeErrorText<C extends PluginErrorCode>(
+	plugin: string,
+	code: C,
+	...facts: PluginErrorFacts[C]
+): CodedText {
+	const build: (...parts: PluginErrorFacts[C]) => string = PluginErrorMessages[code];
+	const [capability] = facts;
+	return {
+		code,
+		message: `Plugin "${plugin}": ${build(...facts)}`,
+		capability: code === 'PLUGIN_PERMISSION_DENIED' && typeof capability === 'string' ? capability : undefined,
+	};
+}
+
+/**
+ * A plugin error raised inside a runtime (a worker, an isolate's host process), where `PluginError` is not loaded:
+ * its text comes from the same table; the host maps it back to a `PluginError`.
+ */
+export function runtimeError<C extends PluginErrorCode>(plugin: string, code: C, ...facts: PluginErrorFacts[C]): Error {
+	const text = runtimeErrorText(plugin, code, ...facts);
+	return codedError(text.code, text.message, text.capability);
 }
 
 /** An error to send across. */
@@ -85,7 +117,7 @@ export function toWire(error: unknown): WireError {
 
 /** An `Error` carrying a wire error's code and capability (what plugin code inside a runtime catches). */
 export function wireToError(error: WireError | undefined): Error {
-	return pluginError(error?.code ?? 'PLUGIN_HANDLER_FAILED', error?.message ?? 'unknown error', error?.capability);
+	return codedError(error?.code ?? 'PLUGIN_HANDLER_FAILED', error?.message ?? 'unknown error', error?.capability);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -166,12 +166,20 @@ describe('compact helpers on the message hot path', () => {
 		const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 		const fractions = ['', '.', '.7', '.123', '.123456', '.999999999'];
 		const zones = ['Z', '+00:00', '+01:00', '', 'z', '-00:00', '+00:0'];
-		for (let i = 0; i < 5_000; i++) {
-			const text = `${pad(1990 + next(60), 4)}-${pad(next(14), 2)}-${pad(next(33), 2)}T${pad(next(26), 2)}:${pad(next(62), 2)}:${pad(next(62), 2)}${fractions[next(fractions.length)] ?? ''}${zones[next(zones.length)] ?? ''}`;
+		for (let i = 0; i < 20_000; i++) {
+			// Years around leap rules (1600, 1700, 1900, 2000, 2100) and before 1970 too; days and hours out of range.
+			const text = `${pad(i % 2 === 0 ? 1990 + next(60) : 1599 + next(600), 4)}-${pad(next(14), 2)}-${pad(next(33), 2)}T${pad(next(26), 2)}:${pad(next(62), 2)}:${pad(next(62), 2)}${fractions[next(fractions.length)] ?? ''}${zones[next(zones.length)] ?? ''}`;
 			const parsed = Date.parse(text);
 			expect(time(text), text).toBe(Number.isNaN(parsed) ? null : parsed);
 		}
 		expect(time('2024-03-01T12:00:00.123456+00:00')).toBe(Date.UTC(2024, 2, 1, 12, 0, 0, 123));
+		for (const leap of [
+			'2000-02-29T00:00:00Z',
+			'1900-02-29T00:00:00Z',
+			'2024-02-29T23:59:59.999Z',
+			'1969-12-31T23:59:59Z',
+		])
+			expect(time(leap), leap).toBe(Number.isNaN(Date.parse(leap)) ? null : Date.parse(leap));
 		expect(time(null)).toBeNull();
 	});
 

@@ -129,6 +129,18 @@ describe('compact member and user tables', () => {
 		});
 		cache.ingest('USER_UPDATE', { id, avatar: 'not-a-hex-hash' });
 		expect(cache.user(asUserId(id))?.avatar).toBe('not-a-hex-hash');
+		// Any avatar string comes back exactly: 32 lowercase hex digits (with or without a_) packed, the rest verbatim.
+		const random = seededRandom(5);
+		const alphabet = '0123456789abcdefABCDEFxyz_g-';
+		for (let round = 0; round < 3_000; round++) {
+			const length = 30 + Math.floor(random() * 6);
+			let hash = random() < 0.5 ? 'a_' : '';
+			const digits = random() < 0.7 ? 16 : alphabet.length;
+			for (let i = hash.length; i < length; i++) hash += alphabet[Math.floor(random() * digits)] ?? '0';
+			const avatar = random() < 0.1 ? null : hash;
+			cache.ingest('USER_UPDATE', { id, avatar });
+			expect(cache.user(asUserId(id))?.avatar, String(avatar)).toBe(avatar);
+		}
 		const largest = '18446744073709551615';
 		cache.ingest('USER_UPDATE', {
 			id: largest,

@@ -295,7 +295,16 @@ export class EntityCache {
 			for (const channel of [...(guild.channels ?? []), ...(guild.threads ?? [])])
 				this.#putChannel({ ...channel, guild_id: guild.id });
 		}
-		for (const member of arr(d, 'members')) if (isRecord(member)) this.#putMember(record, member, 'snapshot');
+		const members = arr(d, 'members');
+		// A guild's first member list sizes its table once (exactly: the list is the guild's members).
+		if (record.members === undefined && members.length > 0 && this.caches(CacheFlags.Members))
+			record.members = new MemberTable(
+				record.id,
+				this.#rolePool,
+				this.#memberKeep,
+				Math.min(members.length, this.#limits.members),
+			);
+		for (const member of members) if (isRecord(member)) this.#putMember(record, member, 'snapshot');
 		for (const presence of arr(d, 'presences')) if (isRecord(presence)) this.#putPresence(record, presence);
 		if (this.caches(CacheFlags.VoiceStates) && has(d, 'voice_states')) {
 			record.voiceStates.clear();
@@ -442,8 +451,9 @@ export class EntityCache {
 		if (userId === undefined) return false;
 		const existing = record.members === undefined ? -1 : record.members.rowOf(userId);
 		// A cached member has no tombstone (removal drops the row, a re-add clears the stone): only an uncached one
-		// needs the lookup, so the hot path (a message from a cached member) builds no key string.
-		if (existing < 0) {
+		// needs the lookup, so the hot path (a message from a cached member) builds no key string; nor does a start-up,
+		// before anything was removed.
+		if (existing < 0 && this.#tombstones.size > 0) {
 			const tomb = `m:${record.id}:${userId}`;
 			if (mode !== 'update') this.#tombstones.delete(tomb);
 			else if (this.#tombstones.has(tomb)) return false;

@@ -30,13 +30,24 @@ export class MemberTable extends SnowflakeTable {
 
 	public readonly guildId: GuildId;
 	readonly #pool: RoleListPool;
-	readonly #keep: ReadonlySet<MemberProperty>;
+	// The kept fields as flags, read once per member write (a set lookup each would cost more than the write).
+	readonly #keepNick: boolean;
+	readonly #keepAvatar: boolean;
+	readonly #keepPremiumSince: boolean;
+	readonly #keepTimeout: boolean;
+	readonly #keepFlags: boolean;
+	readonly #keepVoice: boolean;
 
 	public constructor(guildId: GuildId, pool: RoleListPool, keep: ReadonlySet<MemberProperty>, initialCapacity = 8) {
 		super(initialCapacity);
 		this.guildId = guildId;
 		this.#pool = pool;
-		this.#keep = keep;
+		this.#keepNick = keep.has('nick');
+		this.#keepAvatar = keep.has('avatar');
+		this.#keepPremiumSince = keep.has('premiumSince');
+		this.#keepTimeout = keep.has('communicationDisabledUntil');
+		this.#keepFlags = keep.has('flags');
+		this.#keepVoice = keep.has('voice');
 		this.resize(this.capacity);
 	}
 
@@ -64,25 +75,25 @@ export class MemberTable extends SnowflakeTable {
 			this.#roles[row] = this.#pool.intern(arr(payload, 'roles'), created ? undefined : this.#roles[row]);
 		if (has(payload, 'joined_at') && (created || !attached || Number.isNaN(this.#joinedAt[row])))
 			this.#joinedAt[row] = time(strOrNull(payload, 'joined_at')) ?? Number.NaN;
-		if (this.#keep.has('nick') && has(payload, 'nick')) {
+		if (this.#keepNick && has(payload, 'nick')) {
 			const nick = strOrNull(payload, 'nick') ?? null;
 			if (!this.#arena.equals(this.#nick[row] ?? 0, nick)) {
 				this.#arena.free(this.#nick[row] ?? 0);
 				this.#nick[row] = this.#arena.add(nick);
 			}
 		}
-		if (this.#keep.has('avatar') && has(payload, 'avatar'))
+		if (this.#keepAvatar && has(payload, 'avatar'))
 			setSparse(this.#avatars, row, strOrNull(payload, 'avatar') ?? null);
-		if (this.#keep.has('premiumSince') && has(payload, 'premium_since'))
+		if (this.#keepPremiumSince && has(payload, 'premium_since'))
 			setSparse(this.#premiumSince, row, time(strOrNull(payload, 'premium_since')));
-		if (this.#keep.has('communicationDisabledUntil') && has(payload, 'communication_disabled_until')) {
+		if (this.#keepTimeout && has(payload, 'communication_disabled_until')) {
 			setSparse(this.#timeouts, row, time(strOrNull(payload, 'communication_disabled_until')));
 		}
 		const flags = num(payload, 'flags');
-		if (this.#keep.has('flags') && flags !== undefined) this.#flags[row] = flags >>> 0;
+		if (this.#keepFlags && flags !== undefined) this.#flags[row] = flags >>> 0;
 		let bits = this.#bits[row] ?? 0;
 		bits = applyBit(bits, PENDING, bool(payload, 'pending'));
-		if (this.#keep.has('voice')) {
+		if (this.#keepVoice) {
 			bits = applyBit(bits, DEAF, bool(payload, 'deaf'));
 			bits = applyBit(bits, MUTE, bool(payload, 'mute'));
 		}

@@ -13,6 +13,7 @@ export class RoleListPool {
 	 * unchanged list is recognised without allocating: the common case of a member update or a message's member.
 	 */
 	public intern(roles: readonly unknown[], current?: number): number {
+		if (roles.length === 0) return 0;
 		if (current !== undefined && this.#holds(current, roles)) return current;
 		const ids: string[] = [];
 		for (const role of roles) if (typeof role === 'string') ids.push(role);

@@ -60,7 +60,8 @@ export abstract class SnowflakeTable {
 	#mask: number;
 	readonly #freeRows: number[] = [];
 	#highWater = 0;
-	protected static readonly scratch = new Uint32Array(2);
+	/** The halves of the last split ID (see {@link SnowflakeTable.#split}); read right after splitting, never kept. */
+	static readonly #parts = new Uint32Array(2);
 
 	protected constructor(initialCapacity: number) {
 		this.capacity = Math.max(4, initialCapacity);
@@ -78,10 +79,23 @@ export abstract class SnowflakeTable {
 	/** Clears a removed row's columns. */
 	protected abstract clearRow(row: number): void;
 
+	/** The snowflake split last (by any table): a member's user ID is looked up in three tables in a row. */
+	static #lastId = '';
+	static #lastValid = false;
+
+	/** Splits `id` into the shared halves, reusing the last split when it is the same ID. */
+	static #split(id: string): boolean {
+		if (id === SnowflakeTable.#lastId) return SnowflakeTable.#lastValid;
+		const valid = splitSnowflake(id, SnowflakeTable.#parts);
+		SnowflakeTable.#lastId = id;
+		SnowflakeTable.#lastValid = valid;
+		return valid;
+	}
+
 	/** The row of the snowflake `id`, or `-1`. */
 	public rowOf(id: string): number {
-		const parts = SnowflakeTable.scratch;
-		if (!splitSnowflake(id, parts)) return -1;
+		const parts = SnowflakeTable.#parts;
+		if (!SnowflakeTable.#split(id)) return -1;
 		return this.#find(parts[0] ?? 0, parts[1] ?? 0);
 	}
 
@@ -102,8 +116,8 @@ export abstract class SnowflakeTable {
 
 	/** The row for `id`, inserting an empty one if absent; `[-1, false]` for a malformed ID. */
 	protected upsertRow(id: string): [row: number, created: boolean] {
-		const parts = SnowflakeTable.scratch;
-		if (!splitSnowflake(id, parts)) return [-1, false];
+		const parts = SnowflakeTable.#parts;
+		if (!SnowflakeTable.#split(id)) return [-1, false];
 		const lo = parts[0] ?? 0;
 		const hi = parts[1] ?? 0;
 		if (lo === 0 && hi === 0) return [-1, false];
@@ -126,8 +140,8 @@ export abstract class SnowflakeTable {
 
 	/** Removes the row of `id`; returns it (already cleared), or `-1`. */
 	protected removeRow(id: string): number {
-		const parts = SnowflakeTable.scratch;
-		if (!splitSnowflake(id, parts)) return -1;
+		const parts = SnowflakeTable.#parts;
+		if (!SnowflakeTable.#split(id)) return -1;
 		const lo = parts[0] ?? 0;
 		const hi = parts[1] ?? 0;
 		let slot = hashOf(lo, hi) & this.#mask;

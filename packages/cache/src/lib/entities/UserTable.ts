@@ -12,7 +12,6 @@ const SYSTEM = 2;
 const AVATAR = 4;
 const ANIMATED = 8;
 const LEGACY_DISCRIMINATOR = 16;
-const HEX32 = /^(?:a_)?[0-9a-f]{32}$/;
 
 /**
  * Every cached user in struct-of-arrays form: ID halves, arena handles for username and global name, the avatar
@@ -30,11 +29,18 @@ export class UserTable extends SnowflakeTable {
 	#refs = new Uint16Array(0);
 	/** Avatar hashes that are not 32 hex digits (kept verbatim, rare). */
 	readonly #oddAvatars = new Map<number, string>();
-	readonly #keep: ReadonlySet<UserProperty>;
+	// The kept fields as flags, read once per user write.
+	readonly #keepGlobalName: boolean;
+	readonly #keepAvatar: boolean;
+	readonly #keepDiscriminator: boolean;
+	readonly #keepPublicFlags: boolean;
 
 	public constructor(keep: ReadonlySet<UserProperty>, initialCapacity = 64) {
 		super(initialCapacity);
-		this.#keep = keep;
+		this.#keepGlobalName = keep.has('globalName');
+		this.#keepAvatar = keep.has('avatar');
+		this.#keepDiscriminator = keep.has('discriminator');
+		this.#keepPublicFlags = keep.has('publicFlags');
 		this.resize(this.capacity);
 	}
 
@@ -52,7 +58,7 @@ export class UserTable extends SnowflakeTable {
 			this.#arena.free(this.#username[row] ?? 0);
 			this.#username[row] = this.#arena.add(username);
 		}
-		if (this.#keep.has('globalName') && has(payload, 'global_name')) {
+		if (this.#keepGlobalName && has(payload, 'global_name')) {
 			const globalName = strOrNull(payload, 'global_name') ?? null;
 			if (!this.#arena.equals(this.#globalName[row] ?? 0, globalName)) {
 				this.#arena.free(this.#globalName[row] ?? 0);
@@ -64,16 +70,16 @@ export class UserTable extends SnowflakeTable {
 		if (bot !== undefined) bits = bot ? bits | BOT : bits & ~BOT;
 		const system = bool(payload, 'system');
 		if (system !== undefined) bits = system ? bits | SYSTEM : bits & ~SYSTEM;
-		if (this.#keep.has('avatar') && has(payload, 'avatar'))
+		if (this.#keepAvatar && has(payload, 'avatar'))
 			bits = this.#writeAvatar(row, strOrNull(payload, 'avatar') ?? null, bits);
 		const discriminator = str(payload, 'discriminator');
-		if (this.#keep.has('discriminator') && discriminator !== undefined) {
+		if (this.#keepDiscriminator && discriminator !== undefined) {
 			const value = Number.parseInt(discriminator, 10);
 			this.#discriminator[row] = Number.isFinite(value) ? value : 0;
 			bits = discriminator.length === 4 ? bits | LEGACY_DISCRIMINATOR : bits & ~LEGACY_DISCRIMINATOR;
 		}
 		const flags = num(payload, 'public_flags');
-		if (this.#keep.has('publicFlags') && flags !== undefined) this.#publicFlags[row] = flags >>> 0;
+		if (this.#keepPublicFlags && flags !== undefined) this.#publicFlags[row] = flags >>> 0;
 		this.#bits[row] = bits;
 		if (this.#arena.wantsCompaction) this.#compact();
 		return row;
@@ -163,15 +169,14 @@ export class UserTable extends SnowflakeTable {
 	}
 
 	#writeAvatar(row: number, hash: string | null, bits: number): number {
-		this.#oddAvatars.delete(row);
-		let next = bits & ~(AVATAR | ANIMATED);
+		if (this.#oddAvatars.size > 0) this.#oddAvatars.delete(row);
+		const next = bits & ~(AVATAR | ANIMATED);
 		if (hash === null) return next;
-		if (HEX32.test(hash)) {
-			const animated = hash.startsWith('a_');
-			// Decodes the hex straight into the column: no Buffer or string per update.
-			this.#avatar.write(animated ? hash.slice(2) : hash, row * 16, 16, 'hex');
-			next |= AVATAR | (animated ? ANIMATED : 0);
-		} else this.#oddAvatars.set(row, hash);
+		const animated = hash.length === 34 && hash.charCodeAt(0) === 97 && hash.charCodeAt(1) === 95; // 'a_'
+		// Decodes the hex straight into the column: no Buffer, string or regex per update.
+		if (hash.length === (animated ? 34 : 32) && writeHex(this.#avatar, row * 16, hash, animated ? 2 : 0))
+			return next | AVATAR | (animated ? ANIMATED : 0);
+		this.#oddAvatars.set(row, hash);
 		return next;
 	}
 
@@ -189,4 +194,22 @@ export class UserTable extends SnowflakeTable {
 		}
 		this.#arena = arena;
 	}
+}
+
+/** The value of a lowercase hex digit, or -1 (Discord's hashes are lowercase; anything else is kept verbatim). */
+function nibble(code: number): number {
+	if (code >= 48 && code <= 57) return code - 48;
+	if (code >= 97 && code <= 102) return code - 87;
+	return -1;
+}
+
+/** Writes the 32 hex digits of `text` from `start` as 16 bytes at `offset`; false (bytes unspecified) if one is not hex. */
+function writeHex(target: Buffer, offset: number, text: string, start: number): boolean {
+	for (let index = 0; index < 16; index++) {
+		const high = nibble(text.charCodeAt(start + index * 2));
+		const low = nibble(text.charCodeAt(start + index * 2 + 1));
+		if (high < 0 || low < 0) return false;
+		target[offset + index] = (high << 4) | low;
+	}
+	return true;
 }

@@ -105,7 +105,26 @@ function discordTime(text: string): number | undefined {
 	}
 	const zone = text.length - index;
 	const utc = (zone === 1 && text.charCodeAt(index) === 90) || (zone === 6 && text.endsWith('+00:00'));
-	return utc ? Date.UTC(year, month - 1, day, hour, minute, second, ms) : undefined;
+	if (!utc || day > daysInMonth(year, month)) return undefined;
+	return ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + ms;
+}
+
+function daysInMonth(year: number, month: number): number {
+	if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+	return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * Days from 1970-01-01 to a date of the proleptic Gregorian calendar, in integer arithmetic (Howard Hinnant's
+ * `days_from_civil`): what `Date.UTC` computes, without the call.
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+	const y = month <= 2 ? year - 1 : year;
+	const era = Math.floor(y / 400);
+	const yearOfEra = y - era * 400;
+	const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+	const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+	return era * 146_097 + dayOfEra - 719_468;
 }
 
 export { isRecord };

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { asChannelId, asMessageId, asUserId } from '@ovenjs/types';
+import { asChannelId, asMessageId, asUserId, splitSnowflake } from '@ovenjs/types';
 import { EntityCache } from '@ovenjs/cache';
 import { RoleListPool } from '../src/lib/entities/RoleListPool.js';
 import { StringArena } from '../src/lib/entities/StringArena.js';
-import { splitSnowflake } from '../src/lib/entities/SnowflakeTable.js';
 import { time } from '../src/lib/entities/payload.js';
 
 const guildId = '290926798999357249';

@@ -13,6 +13,7 @@ import {
 	snowflakeFromDate,
 	snowflakeTimestamp,
 	SnowflakeKinds,
+	splitSnowflake,
 	sortSnowflakes,
 	TypesError,
 	OvenError,
@@ -145,5 +146,30 @@ describe('snowflake utilities', () => {
 		expect(shardIdForGuild(guild, 16)).toBe(expected);
 		expect(shardIdForGuild(guild, 1)).toBe(0);
 		expect(() => shardIdForGuild(guild, 0)).toThrow(/positive integer/);
+	});
+
+	it('reads timestamp, worker, process, increment and shard from the 32-bit halves exactly as BigInt does', () => {
+		let seed = 3;
+		const ids = ['0', '1', '4194303', '4194304', '18446744073709551615', DOC_ID];
+		for (let i = 0; i < 3_000; i++) {
+			let id = '';
+			const length = 1 + (i % 20);
+			for (let j = 0; j < length; j++) {
+				seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+				id += String(j === 0 && length > 1 ? 1 + (seed % 9) : seed % 10);
+			}
+			if (BigInt(id) < 1n << 64n) ids.push(id);
+		}
+		for (const raw of ids) {
+			const value = BigInt(raw);
+			const id = uncheckedSnowflake('Guild', raw);
+			expect(snowflakeTimestamp(id), raw).toBe(Number((value >> 22n) + 1_420_070_400_000n));
+			expect(deconstructSnowflake(id), raw).toEqual(deconstructSnowflake(value));
+			for (const shards of [1, 7, 16, 1_000])
+				expect(shardIdForGuild(id, shards), `${raw} / ${shards}`).toBe(Number((value >> 22n) % BigInt(shards)));
+		}
+		const out = new Uint32Array(2);
+		expect(splitSnowflake(DOC_ID, out)).toBe(true);
+		expect((BigInt(out[1] ?? 0) << 32n) | BigInt(out[0] ?? 0)).toBe(BigInt(DOC_ID));
 	});
 });

@@ -31,6 +31,7 @@ export {
 	asSoundboardSoundId,
 	asLobbyId,
 	snowflakeTimestamp,
+	splitSnowflake,
 	snowflakeDate,
 	deconstructSnowflake,
 	snowflakeFromDate,

@@ -171,12 +171,55 @@ export interface DeconstructedSnowflake {
 	readonly increment: number;
 }
 
+/**
+ * Splits a decimal snowflake string into its low (`out[0]`) and high (`out[1]`) 32-bit halves without allocating a
+ * bigint; `false` (and `out` untouched) for anything but 1–20 digits below 2^64. Compact stores key rows by the
+ * halves, and the timestamp, worker, process and increment are read from them in small-integer arithmetic. Digits are
+ * read five at a time in small-integer arithmetic; each chunk then shifts the 64-bit value by `10^5` in doubles,
+ * which stay exact (`lo × 10^5 < 2^53`).
+ */
+export function splitSnowflake(id: string, out: Uint32Array): boolean {
+	const length = id.length;
+	if (length === 0 || length > 20) return false;
+	let lo = 0;
+	let hi = 0;
+	let index = 0;
+	while (index < length) {
+		const end = index + 5 < length ? index + 5 : length;
+		let chunk = 0;
+		let scale = 1;
+		for (; index < end; index++) {
+			const digit = id.charCodeAt(index) - 48;
+			if (digit < 0 || digit > 9) return false;
+			chunk = chunk * 10 + digit;
+			scale *= 10;
+		}
+		const wide = lo * scale + chunk;
+		const carry = Math.floor(wide / 4_294_967_296);
+		lo = wide - carry * 4_294_967_296;
+		hi = hi * scale + carry;
+		if (hi >= 4_294_967_296) return false;
+	}
+	out[0] = lo;
+	out[1] = hi;
+	return true;
+}
+
 function toBigInt(id: Snowflake | bigint): bigint {
 	return typeof id === 'bigint' ? id : BigInt(id);
 }
 
+const halves = new Uint32Array(2);
+const EPOCH_MS = Number(DISCORD_EPOCH);
+
+/** `id >> 22` (milliseconds since Discord's epoch) from the halves just split: `hi × 2^10 + lo >>> 22`, exact. */
+function shiftedTime(): number {
+	return (halves[1] ?? 0) * 1024 + ((halves[0] ?? 0) >>> 22);
+}
+
 /** Milliseconds since the Unix epoch at which the snowflake was created. */
 export function snowflakeTimestamp(id: Snowflake | bigint): number {
+	if (typeof id === 'string' && splitSnowflake(id, halves)) return shiftedTime() + EPOCH_MS;
 	return Number((toBigInt(id) >> 22n) + DISCORD_EPOCH);
 }
 
@@ -187,6 +230,15 @@ export function snowflakeDate(id: Snowflake | bigint): Date {
 
 /** Splits a snowflake into timestamp, internal worker ID, internal process ID and increment. */
 export function deconstructSnowflake(id: Snowflake | bigint): DeconstructedSnowflake {
+	if (typeof id === 'string' && splitSnowflake(id, halves)) {
+		const lo = halves[0] ?? 0;
+		return {
+			timestamp: shiftedTime() + EPOCH_MS,
+			workerId: (lo >>> 17) & 0x1f,
+			processId: (lo >>> 12) & 0x1f,
+			increment: lo & 0xfff,
+		};
+	}
 	const value = toBigInt(id);
 	return {
 		timestamp: Number((value >> 22n) + DISCORD_EPOCH),
@@ -229,5 +281,6 @@ export function shardIdForGuild(guildId: GuildId | bigint, shardCount: number): 
 	if (!Number.isInteger(shardCount) || shardCount < 1) {
 		throw TypesError.of('TYPES_INVALID_SHARD_COUNT', [String(shardCount)]);
 	}
+	if (typeof guildId === 'string' && splitSnowflake(guildId, halves)) return shiftedTime() % shardCount;
 	return Number((toBigInt(guildId) >> 22n) % BigInt(shardCount));
 }

@@ -1,34 +1,4 @@
-/**
- * Splits a decimal snowflake string into its low and high 32-bit halves without allocating a bigint. Digits are
- * read five at a time in small-integer arithmetic; each chunk then shifts the 64-bit value by `10^5` in doubles,
- * which stay exact (`lo × 10^5 < 2^53`).
- */
-export function splitSnowflake(id: string, out: Uint32Array): boolean {
-	const length = id.length;
-	if (length === 0 || length > 20) return false;
-	let lo = 0;
-	let hi = 0;
-	let index = 0;
-	while (index < length) {
-		const end = index + 5 < length ? index + 5 : length;
-		let chunk = 0;
-		let scale = 1;
-		for (; index < end; index++) {
-			const digit = id.charCodeAt(index) - 48;
-			if (digit < 0 || digit > 9) return false;
-			chunk = chunk * 10 + digit;
-			scale *= 10;
-		}
-		const wide = lo * scale + chunk;
-		const carry = Math.floor(wide / 4_294_967_296);
-		lo = wide - carry * 4_294_967_296;
-		hi = hi * scale + carry;
-		if (hi >= 4_294_967_296) return false;
-	}
-	out[0] = lo;
-	out[1] = hi;
-	return true;
-}
+import { splitSnowflake } from '@ovenjs/types';
 
 /** Joins two 32-bit halves back into a decimal snowflake string. */
 export function joinSnowflake(lo: number, hi: number): string {

@@ -161,7 +161,7 @@ export type DispatchRejection = TypesError | undefined;
  * listeners see it (both then trust it; see {@link checked}).
  *
  * - `'sampled'` (the default): per event type, the first {@link ValidationSampling.first} dispatches (fewer for a
- *   rule's own `first`: `GUILD_CREATE`, 5) and then one in {@link ValidationSampling.every} are parsed with the
+ *   rule's own `first`: `GUILD_CREATE`, 1) and then one in {@link ValidationSampling.every} are parsed with the
  *   zod schema; every other one gets the hand-written
  *   shape check of the fields the client and cache read. The hot path costs a `Map` lookup, a counter and a few
  *   `typeof` tests.

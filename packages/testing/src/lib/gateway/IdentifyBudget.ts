@@ -16,6 +16,7 @@ export interface IdentifyCounts {
 
 /** One IDENTIFY as the gateway judged it (see `GatewayServer.identifyLog`). */
 export interface IdentifyRecord {
+	/** The `shard[0]` of the IDENTIFY. */
 	readonly shardId: number;
 	/** `shardId % max_concurrency`. */
 	readonly bucket: number;

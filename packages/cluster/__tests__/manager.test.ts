@@ -188,6 +188,24 @@ describe('ClusterManager', () => {
 		expect(manager.shardCount).toBe(6);
 	}, 30_000);
 
+	it('starts the processes through execPath (a wrapper that execs Node): same pid, IPC kept', async () => {
+		// `env` sets a variable and execs Node, as `ip netns exec <namespace> node` does in two-machines.test.ts.
+		manager = new ClusterManager({
+			...base,
+			execPath: '/usr/bin/env',
+			execArgv: ['OVENJS_WRAPPED=by-env', process.execPath, ...base.execArgv],
+			shards: null,
+			processes: 1,
+		});
+		await manager.spawn();
+		const who = await manager.request(0, 'whoami', null, { result: Who });
+		expect(who.pid).toBe(manager.processes[0]?.pid);
+		expect(await manager.request(0, 'getenv', 'OVENJS_WRAPPED')).toBe('by-env');
+		expect(() => new ClusterManager({ script, shards: 1, execPath: '' })).toThrow(
+			expect.objectContaining({ code: 'CLUSTER_INVALID_OPTION' }) as Error,
+		);
+	}, 30_000);
+
 	it('checks its options with typed errors', () => {
 		const invalid = expect.objectContaining({ code: 'CLUSTER_INVALID_OPTION' }) as Error;
 		expect(() => new ClusterManager({ script: '' })).toThrow(/script must be the path/);

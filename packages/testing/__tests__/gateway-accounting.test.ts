@@ -46,6 +46,36 @@ describe('identify accounting', () => {
 		const info = await call<RESTGetAPIGatewayBotResult>(mock.apiBase, mock.token, 'GET', '/gateway/bot');
 		expect(info.body.session_start_limit).toMatchObject({ total: 3, remaining: 1, max_concurrency: 2 });
 		expect(mock.gateway.identify).toMatchObject({ accepted: 2, rejected: 1 });
+		// The log says which IDENTIFY went where and when the gateway judged it.
+		const log = mock.gateway.identifyLog;
+		expect(log.map((entry) => [entry.shardId, entry.bucket, entry.accepted])).toEqual([
+			[0, 0, true],
+			[1, 1, true],
+			[2, 0, false],
+		]);
+		const times = log.map((entry) => entry.at);
+		expect(times).toEqual(times.toSorted((x, y) => x - y));
+	});
+
+	it('tells clients the public host it is reached at (behind a port forward), in every URL it hands out', async () => {
+		discord = await MockDiscord.start({ guilds: 1, publicHost: 'localhost' });
+		const port = discord.port;
+		expect(discord.apiBase).toBe(`http://localhost:${port}/api`);
+		expect(discord.gatewayUrl).toBe(`ws://localhost:${port}/gateway`);
+		// The mock still listens on 127.0.0.1 (a forward would carry localhost's traffic there).
+		const local = `127.0.0.1:${port}`;
+		const info = await call<RESTGetAPIGatewayBotResult>(
+			`http://${local}/api`,
+			discord.token,
+			'GET',
+			'/gateway/bot',
+		);
+		expect(info.body.url).toBe(`ws://localhost:${port}/gateway`);
+		const c = new RawClient(`ws://${local}/gateway`);
+		clients.push(c);
+		c.identify(discord.token);
+		const ready = await c.dispatch(GatewayDispatchEvents.Ready);
+		expect(ready.d.resume_gateway_url).toBe(`ws://localhost:${port}/gateway`);
 	});
 
 	it('answers INVALID_SESSION once the session start limit is used up', async () => {
@@ -208,6 +238,9 @@ describe('safety', () => {
 			code: 'MOCK_INVALID_OPTION',
 		});
 		await expect(MockDiscord.start({ gatewayFaults: { closeCodes: [1006] } })).rejects.toMatchObject({
+			code: 'MOCK_INVALID_OPTION',
+		});
+		await expect(MockDiscord.start({ publicHost: 'a host/with a path' })).rejects.toMatchObject({
 			code: 'MOCK_INVALID_OPTION',
 		});
 		expect(() => discord!.world.createChannel('123456789012345678' as never)).toThrow(MockError);

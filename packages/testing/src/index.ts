@@ -17,7 +17,7 @@ export type {
 export { DefaultGatewayOptions } from './lib/gateway/GatewayOptions.js';
 export type { GatewayOptions } from './lib/gateway/GatewayOptions.js';
 export type { GatewayServer } from './lib/gateway/GatewayServer.js';
-export type { IdentifyCounts } from './lib/gateway/IdentifyBudget.js';
+export type { IdentifyCounts, IdentifyRecord } from './lib/gateway/IdentifyBudget.js';
 export type { FloodOptions, PrepareFloodOptions } from './lib/gateway/GatewayFloods.js';
 export type { GatewaySession } from './lib/gateway/GatewaySession.js';
 export type { PreparedFlood, PreparedFrames } from './lib/gateway/PreparedFlood.js';

@@ -2,10 +2,20 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisAvailable, uniquePrefix } from '@ovenjs/test-services';
 import { RedisIdentifyThrottler } from '../src/redis.js';
-import { WebSocketManager } from '../src/index.js';
+import { MockDiscord } from '@ovenjs/testing';
+import { type IdentifyThrottler, WebSocketManager } from '../src/index.js';
 import { FakeGateway } from './helpers/FakeGateway.js';
 
 const redis = await redisAvailable('RedisIdentifyThrottler tests');
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits for a grant and sends at once, as a shard does: records when the grant came. */
+async function identifyNow(throttler: RedisIdentifyThrottler, shardId: number, log?: (at: number) => void) {
+	const grant = await throttler.waitForIdentify(shardId);
+	log?.(Date.now());
+	await grant.sent();
+}
 
 describe.skipIf(!redis.available)('RedisIdentifyThrottler (real Redis)', () => {
 	let a: Redis;
@@ -28,8 +38,8 @@ describe.skipIf(!redis.available)('RedisIdentifyThrottler (real Redis)', () => {
 		await two.setLimits(limits);
 		const grants: { who: string; at: number }[] = [];
 		await Promise.all([
-			...[0, 1].map((id) => one.waitForIdentify(id).then(() => grants.push({ who: `a${id}`, at: Date.now() }))),
-			...[2, 3].map((id) => two.waitForIdentify(id).then(() => grants.push({ who: `b${id}`, at: Date.now() }))),
+			...[0, 1].map((id) => identifyNow(one, id, (at) => grants.push({ who: `a${id}`, at }))),
+			...[2, 3].map((id) => identifyNow(two, id, (at) => grants.push({ who: `b${id}`, at }))),
 		]);
 		expect(grants).toHaveLength(4);
 		const times = grants.map((g) => g.at).sort((x, y) => x - y);
@@ -52,7 +62,7 @@ describe.skipIf(!redis.available)('RedisIdentifyThrottler (real Redis)', () => {
 		});
 		await throttler.setLimits({ total: 10, remaining: 2, resetAfter: 400, maxConcurrency: 2 });
 		await other.setLimits({ total: 10, remaining: 2, resetAfter: 400, maxConcurrency: 2 });
-		await Promise.all([throttler.waitForIdentify(0), throttler.waitForIdentify(1)]);
+		await Promise.all([identifyNow(throttler, 0), identifyNow(throttler, 1)]);
 		expect(await a.get(`${keyPrefix}budget`)).toBe('0');
 		const started = Date.now();
 		const controller = new AbortController();
@@ -63,7 +73,7 @@ describe.skipIf(!redis.available)('RedisIdentifyThrottler (real Redis)', () => {
 		await expect(aborted).rejects.toThrow('stop');
 		expect(waits.length).toBeGreaterThan(0);
 		// After the budget key expires (the reset), identifies proceed again.
-		await other.waitForIdentify(3);
+		await identifyNow(other, 3);
 		expect(Date.now() - started).toBeGreaterThanOrEqual(300);
 		// The reset restored the budget from the stored total (10), minus this identify.
 		expect(await a.get(`${keyPrefix}budget`)).toBe('9');
@@ -123,7 +133,7 @@ describe.skipIf(!redis.available)('RedisIdentifyThrottler (real Redis)', () => {
 			await Promise.all([one.setLimits(limits), two.setLimits(limits)]);
 			const granted: { shard: number; at: number }[] = [];
 			const wait = (throttler: RedisIdentifyThrottler, shard: number) =>
-				throttler.waitForIdentify(shard).then(() => granted.push({ shard, at: Date.now() }));
+				identifyNow(throttler, shard, (at) => granted.push({ shard, at }));
 			// The second process asks first, for its higher shards.
 			const later = [wait(two, 4), wait(two, 5)];
 			await new Promise((resolve) => setTimeout(resolve, 50));
@@ -142,7 +152,7 @@ describe.skipIf(!redis.available)('RedisIdentifyThrottler (real Redis)', () => {
 			const throttler = new RedisIdentifyThrottler({ redis: a, keyPrefix, windowMs: 10, leaseMs: 300 });
 			await throttler.plan([0], 1, 200);
 			const started = Date.now();
-			await throttler.waitForIdentify(1);
+			await identifyNow(throttler, 1);
 			expect(Date.now() - started).toBeGreaterThanOrEqual(150);
 			expect(await a.zcard(`${keyPrefix}queue:0`)).toBe(0);
 		});
@@ -157,7 +167,7 @@ describe.skipIf(!redis.available)('RedisIdentifyThrottler (real Redis)', () => {
 				onBudgetExhausted: (ms) => spent.push(ms),
 			});
 			await throttler.setLimits({ total: 1000, remaining: 1, resetAfter: 60_000, maxConcurrency: 1 });
-			await throttler.waitForIdentify(0);
+			await identifyNow(throttler, 0);
 			const controller = new AbortController();
 			const waiting = throttler.waitForIdentify(1, controller.signal);
 			await new Promise((resolve) => setTimeout(resolve, 100));
@@ -166,6 +176,96 @@ describe.skipIf(!redis.available)('RedisIdentifyThrottler (real Redis)', () => {
 			expect(spent.length).toBeGreaterThan(0);
 			expect(spent[0]).toBeGreaterThan(50_000);
 			expect(await a.zcard(`${keyPrefix}queue:0`)).toBe(0);
+		});
+
+		it('times a bucket from the send, not the grant: a slow send holds the next identify of the bucket back', async () => {
+			const keyPrefix = `${prefix}send:`;
+			const one = new RedisIdentifyThrottler({ redis: a, keyPrefix, windowMs: 200 });
+			const two = new RedisIdentifyThrottler({ redis: b, keyPrefix, windowMs: 200 });
+			await one.setLimits({ total: 1000, remaining: 1000, resetAfter: 60_000, maxConcurrency: 1 });
+			const first = await one.waitForIdentify(0);
+			let nextAt = 0;
+			const next = identifyNow(two, 1, (at) => {
+				nextAt = at;
+			});
+			// Shard 0's connection is slow: its IDENTIFY leaves 500 ms after the grant, more than a window later.
+			await sleep(500);
+			expect(nextAt).toBe(0);
+			const sentAt = Date.now();
+			await first.sent();
+			await next;
+			// The other process's shard was granted a full window after the send (one clock: Redis runs here).
+			expect(nextAt - sentAt).toBeGreaterThanOrEqual(200 - 1);
+		});
+
+		it('gives the slot back when IDENTIFY was not sent; an unreported grant holds its bucket until the send timeout', async () => {
+			const keyPrefix = `${prefix}release:`;
+			const throttler = new RedisIdentifyThrottler({ redis: a, keyPrefix, windowMs: 200, sendTimeoutMs: 800 });
+			await throttler.setLimits({ total: 1000, remaining: 5, resetAfter: 60_000, maxConcurrency: 1 });
+			const dropped = await throttler.waitForIdentify(0);
+			expect(await a.get(`${keyPrefix}budget`)).toBe('4');
+			// Held until the report, as if it were sent at the send timeout.
+			expect(await a.pttl(`${keyPrefix}bucket:0`)).toBeGreaterThan(800);
+			await dropped.notSent();
+			expect(await a.exists(`${keyPrefix}bucket:0`)).toBe(0);
+			expect(await a.get(`${keyPrefix}budget`)).toBe('5');
+			// Only the first report counts.
+			await dropped.sent();
+			expect(await a.exists(`${keyPrefix}bucket:0`)).toBe(0);
+			// A grant whose process died before reporting: the bucket opens sendTimeoutMs + windowMs after the grant.
+			const before = Date.now();
+			await throttler.waitForIdentify(1);
+			await identifyNow(throttler, 2);
+			expect(Date.now() - before).toBeGreaterThanOrEqual(800 + 200 - 1);
+			expect(await a.get(`${keyPrefix}budget`)).toBe('3');
+			expect(() => new RedisIdentifyThrottler({ redis: a, sendTimeoutMs: -1 })).toThrow(
+				expect.objectContaining({ code: 'GATEWAY_INVALID_OPTION' }) as Error,
+			);
+		});
+
+		it("keeps a late IDENTIFY (slow link to Redis) from landing inside the next one's window at the gateway", async () => {
+			const keyPrefix = `${prefix}mock:`;
+			const discord = await MockDiscord.start({
+				guilds: 3,
+				shards: 3,
+				maxConcurrency: 1,
+				identifyIntervalMs: 250,
+			});
+			const inner = new RedisIdentifyThrottler({ redis: a, keyPrefix, windowMs: 600 });
+			// Shard 0's grant reaches it 700 ms after Redis gave it. Timed from the grant, shard 1 would identify at
+			// 600 ms and shard 0 at 700 ms: 100 ms apart at the gateway, refused with op 9.
+			const slow: IdentifyThrottler = {
+				setLimits: (limits) => inner.setLimits(limits),
+				waitForIdentify: async (shardId, signal) => {
+					const grant = await inner.waitForIdentify(shardId, signal);
+					if (shardId === 0) await sleep(700);
+					return grant;
+				},
+			};
+			const manager = new WebSocketManager({
+				token: discord.token,
+				intents: 1,
+				fetchGatewayInformation: async () =>
+					(
+						await fetch(`${discord.apiBase}/v10/gateway/bot`, {
+							headers: { authorization: `Bot ${discord.token}` },
+						})
+					).json(),
+				identifyThrottler: slow,
+			});
+			try {
+				await manager.connect();
+				const log = discord.gateway.identifyLog;
+				expect(log.map((entry) => [entry.shardId, entry.accepted])).toEqual([
+					[0, true],
+					[1, true],
+					[2, true],
+				]);
+				expect(discord.gateway.identify.rejected).toBe(0);
+			} finally {
+				await manager.destroy();
+				await discord.stop();
+			}
 		});
 
 		it('refuses options and limits that are not positive integers, with GATEWAY_INVALID_OPTION', async () => {

@@ -98,9 +98,12 @@ describe('SimpleIdentifyThrottler', () => {
 		const throttler = new SimpleIdentifyThrottler();
 		throttler.setLimits({ total: 1_000, remaining: 1_000, resetAfter: 86_400_000, maxConcurrency: 2 });
 		const granted: [number, number][] = [];
-		const all = [0, 1, 2, 3, 4, 5].map((id) =>
-			throttler.waitForIdentify(id).then(() => granted.push([id, Date.now()])),
-		);
+		// Each shard sends its IDENTIFY as soon as it is granted.
+		const all = [0, 1, 2, 3, 4, 5].map(async (id) => {
+			const grant = await throttler.waitForIdentify(id);
+			granted.push([id, Date.now()]);
+			await grant.sent();
+		});
 		await vi.advanceTimersByTimeAsync(0);
 		expect(granted).toEqual([
 			[0, 0],
@@ -120,12 +123,97 @@ describe('SimpleIdentifyThrottler', () => {
 		expect(throttler.remaining).toBe(994);
 	});
 
+	it('times a bucket from the send, not the grant: a slow send holds the next identify back', async () => {
+		const throttler = new SimpleIdentifyThrottler();
+		throttler.setLimits({ total: 1_000, remaining: 1_000, resetAfter: 86_400_000, maxConcurrency: 2 });
+		const granted: [number, number][] = [];
+		const grants = [0, 1, 2, 3].map((id) =>
+			throttler.waitForIdentify(id).then((grant) => {
+				granted.push([id, Date.now()]);
+				return grant;
+			}),
+		);
+		const [first, other] = await Promise.all([grants[0], grants[1]]);
+		// Shard 0's connection is slow: its IDENTIFY leaves 3 s after the grant. Bucket 1 sends at once.
+		await other?.sent();
+		await vi.advanceTimersByTimeAsync(3_000);
+		expect(granted).toEqual([
+			[0, 0],
+			[1, 0],
+		]);
+		await first?.sent();
+		await vi.advanceTimersByTimeAsync(2_000);
+		// Bucket 1's window ran from its send at 0; bucket 0's runs from 3 s, so shard 2 waits until 8 s.
+		expect(granted).toEqual([
+			[0, 0],
+			[1, 0],
+			[3, 5_000],
+		]);
+		await vi.advanceTimersByTimeAsync(2_999);
+		expect(granted.map(([id]) => id)).toEqual([0, 1, 3]);
+		await vi.advanceTimersByTimeAsync(1);
+		expect(granted.at(-1)).toEqual([2, 8_000]);
+		await Promise.all(grants);
+	});
+
+	it('reopens the bucket at once and gives the session start back when the IDENTIFY was not sent', async () => {
+		const throttler = new SimpleIdentifyThrottler();
+		throttler.setLimits({ total: 1_000, remaining: 10, resetAfter: 86_400_000, maxConcurrency: 1 });
+		const first = await throttler.waitForIdentify(0);
+		expect(throttler.remaining).toBe(9);
+		let nextAt = -1;
+		const next = throttler.waitForIdentify(1).then((grant) => {
+			nextAt = Date.now();
+			return grant;
+		});
+		await vi.advanceTimersByTimeAsync(700);
+		expect(nextAt).toBe(-1);
+		// The connection closed between the grant and the send: nothing reached Discord.
+		await first.notSent();
+		await vi.advanceTimersByTimeAsync(0);
+		expect(nextAt).toBe(700);
+		expect(throttler.remaining).toBe(9);
+		// Only the first report counts: a later one changes nothing.
+		await first.sent();
+		await (await next).sent();
+		expect(throttler.remaining).toBe(9);
+	});
+
+	it('counts a grant never reported as sent at sendTimeoutMs, and still honours a late report', async () => {
+		const throttler = new SimpleIdentifyThrottler({ sendTimeoutMs: 2_000 });
+		throttler.setLimits({ total: 1_000, remaining: 1_000, resetAfter: 86_400_000, maxConcurrency: 1 });
+		const lost = await throttler.waitForIdentify(0);
+		const at: number[] = [];
+		const later = [1, 2].map((id) =>
+			throttler.waitForIdentify(id).then(async (grant) => {
+				at.push(Date.now());
+				if (id === 1) await grant.sent();
+				return grant;
+			}),
+		);
+		await vi.advanceTimersByTimeAsync(7_000);
+		expect(at).toEqual([7_000]);
+		// The lost report turns up after all, 500 ms after shard 1's send: the next window covers it.
+		await vi.advanceTimersByTimeAsync(500);
+		await lost.sent();
+		await vi.advanceTimersByTimeAsync(5_000);
+		expect(at).toEqual([7_000, 12_500]);
+		await Promise.all(later);
+		expect(() => new SimpleIdentifyThrottler({ sendTimeoutMs: 0 })).toThrow(
+			expect.objectContaining({ code: 'GATEWAY_INVALID_OPTION' }) as Error,
+		);
+	});
+
 	it('never overdraws session_start_limit: waits for the reset instead', async () => {
 		const exhausted = vi.fn();
 		const throttler = new SimpleIdentifyThrottler({ onBudgetExhausted: exhausted });
 		throttler.setLimits({ total: 10, remaining: 2, resetAfter: 60_000, maxConcurrency: 1 });
 		const granted: number[] = [];
-		const all = [0, 0, 0].map((id) => throttler.waitForIdentify(id).then(() => granted.push(Date.now())));
+		const all = [0, 0, 0].map(async (id) => {
+			const grant = await throttler.waitForIdentify(id);
+			granted.push(Date.now());
+			await grant.sent();
+		});
 		await vi.advanceTimersByTimeAsync(5_000);
 		expect(granted).toEqual([0, 5_000]);
 		expect(exhausted).toHaveBeenCalled();
@@ -139,14 +227,14 @@ describe('SimpleIdentifyThrottler', () => {
 
 	it('rejects an aborted wait and serves the next caller', async () => {
 		const throttler = new SimpleIdentifyThrottler();
-		await throttler.waitForIdentify(0);
+		await (await throttler.waitForIdentify(0)).sent();
 		const controller = new AbortController();
 		const aborted = throttler.waitForIdentify(0, controller.signal);
 		const next = throttler.waitForIdentify(0);
 		controller.abort(new GatewayError('GATEWAY_DESTROYED', 'gone'));
 		await expect(aborted).rejects.toMatchObject({ code: 'GATEWAY_DESTROYED' });
 		await vi.advanceTimersByTimeAsync(5_000);
-		await expect(next).resolves.toBeUndefined();
+		await expect(next).resolves.toMatchObject({ sent: expect.any(Function) as unknown });
 		expect(throttler.remaining).toBe(998);
 	});
 

@@ -13,9 +13,12 @@ export type {
 	ReshardFailure,
 	WorkerFailure,
 } from './lib/errors/GatewayError.js';
-export type { IdentifyThrottler, SessionStartLimit } from './lib/interfaces/IdentifyThrottler.js';
+export type { IdentifyGrant, IdentifyThrottler, SessionStartLimit } from './lib/interfaces/IdentifyThrottler.js';
 export type { ShardingStrategy, ShardingStrategyFactory, ShardingContext } from './lib/interfaces/ShardingStrategy.js';
-export { SimpleIdentifyThrottler } from './lib/throttlers/SimpleIdentifyThrottler.js';
+export {
+	SimpleIdentifyThrottler,
+	DefaultSimpleIdentifyThrottlerOptions,
+} from './lib/throttlers/SimpleIdentifyThrottler.js';
 export type { SimpleIdentifyThrottlerOptions } from './lib/throttlers/SimpleIdentifyThrottler.js';
 export { SimpleShardingStrategy, simpleShardingStrategy } from './lib/strategies/SimpleShardingStrategy.js';
 export { WorkerShardingStrategy, workerShardingStrategy } from './lib/strategies/WorkerShardingStrategy.js';

@@ -147,6 +147,16 @@ const hooks: ShardHooks = {
 		} finally {
 			signal.removeEventListener('abort', onAbort);
 		}
+		// The grant lives on the main thread: the shard's report goes there.
+		let reported = false;
+		const report = (sent: boolean): Promise<void> => {
+			if (!reported) {
+				reported = true;
+				post({ type: 'identify-report', nonce: n, sent });
+			}
+			return Promise.resolve();
+		};
+		return { sent: () => report(true), notSent: () => report(false) };
 	},
 	retrieveSessionInfo: init.hasRetrieve
 		? async (shardId): Promise<SessionInfo | null> => {

@@ -19,6 +19,14 @@ export interface ClusterManagerOptions {
 	readonly args?: readonly string[];
 	/** Node options of the processes (`['--import', 'tsx']`). @defaultValue `process.execArgv` */
 	readonly execArgv?: readonly string[];
+	/**
+	 * The program that starts each process, given Node's options, the script and its arguments: Node itself, or a
+	 * wrapper that runs Node somewhere else (`exec ip netns exec <namespace> node "$@"` for another network
+	 * namespace, `exec nice -n 5 node "$@"`, a container runner). A wrapper must `exec` Node (so the manager's pid,
+	 * signals and exit code are Node's) and keep file descriptor 3 open: it is the IPC channel.
+	 * @defaultValue `process.execPath`
+	 */
+	readonly execPath?: string;
 	/** Extra environment variables of the processes (merged over `process.env`). */
 	readonly env?: Readonly<Record<string, string>>;
 	/**
@@ -176,6 +184,11 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 				'script',
 				'must be the path of the bot script every process runs, such as "./bot.js".',
 			]);
+		if (options.execPath !== undefined && (typeof options.execPath !== 'string' || options.execPath.length === 0))
+			throw ClusterError.of('CLUSTER_INVALID_OPTION', [
+				'execPath',
+				'must be the path of the program that starts each process (Node, or a wrapper that execs Node).',
+			]);
 		for (const key of ['perProcess', 'processes', 'healthInterval', 'healthTimeout', 'stopTimeout'] as const) {
 			const value = options[key];
 			if (value !== undefined && (!Number.isInteger(value) || value < 1))
@@ -293,6 +306,7 @@ export class ClusterManager extends Emitter<ClusterManagerEvents> {
 		slot.lastSeen = Date.now();
 		const role = o.role ?? (this.#shardCount === 0 ? 'worker' : 'gateway');
 		const child = fork(o.script, [...(o.args ?? [])], {
+			execPath: o.execPath ?? process.execPath,
 			execArgv: [...(o.execArgv ?? process.execArgv)],
 			env: {
 				...process.env,

@@ -22,6 +22,13 @@ function check(condition: boolean, option: string, expected: string, got: unknow
 function validate(options: MockDiscordOptions): void {
 	const port = options.port ?? DefaultMockDiscordOptions.port;
 	check(Number.isInteger(port) && port >= 0 && port <= 65_535, 'port', 'an integer from 0 to 65535', options.port);
+	const host = options.publicHost;
+	check(
+		host === undefined || (/^[A-Za-z0-9.-]+$/.test(host) && URL.canParse(`http://${host}/`)),
+		'publicHost',
+		'a host name or IPv4 address',
+		host,
+	);
 	for (const key of ['guilds', 'membersPerGuild', 'channelsPerGuild'] as const) {
 		const value = options[key];
 		check(value === undefined || (Number.isInteger(value) && value >= 0), key, 'a non-negative integer', value);
@@ -99,9 +106,11 @@ export class MockDiscord {
 	readonly #server: Server;
 	#port = 0;
 	#stopped = false;
+	readonly #publicHost: string;
 
 	private constructor(options: MockDiscordOptions) {
 		const seed = options.seed ?? DefaultMockDiscordOptions.seed;
+		this.#publicHost = options.publicHost ?? DefaultMockDiscordOptions.publicHost;
 		this.world = new World(seed, options.epoch, options.botPermissions ?? DefaultMockDiscordOptions.botPermissions);
 		const botId = this.world.botUser.id;
 		this.application = {
@@ -178,14 +187,19 @@ export class MockDiscord {
 		return mock;
 	}
 
-	/** `http://127.0.0.1:PORT/api` (versioned routes under `/api/v10`). */
+	/** `http://127.0.0.1:PORT/api` (versioned routes under `/api/v10`; the host is `publicHost` when set). */
 	public get apiBase(): string {
-		return `http://127.0.0.1:${this.#port}/api`;
+		return `http://${this.#publicHost}:${this.#port}/api`;
 	}
 
-	/** `ws://127.0.0.1:PORT/gateway`. */
+	/** `ws://127.0.0.1:PORT/gateway` (the host is `publicHost` when set). */
 	public get gatewayUrl(): string {
-		return `ws://127.0.0.1:${this.#port}/gateway`;
+		return `ws://${this.#publicHost}:${this.#port}/gateway`;
+	}
+
+	/** The TCP port the mock listens on, on 127.0.0.1 (what a port forward to it targets). */
+	public get port(): number {
+		return this.#port;
 	}
 
 	/** The one valid bot token (other tokens get 401 and close 4004). Never printed by `inspect`. */

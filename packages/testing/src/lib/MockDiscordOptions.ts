@@ -6,6 +6,13 @@ import type { RateLimitOptions } from './rest/RateLimiter.js';
 export interface MockDiscordOptions extends GatewayOptions {
 	/** TCP port on 127.0.0.1; `0` picks a free one. @defaultValue {@link DefaultMockDiscordOptions.port} */
 	readonly port?: number;
+	/**
+	 * The host clients are told to reach the mock at: in `apiBase`, `gatewayUrl`, the `url` of `GET /gateway/bot`
+	 * and READY's `resume_gateway_url`. The mock still listens on 127.0.0.1; set this when clients reach it through
+	 * a port forward on another address, with the same port (another network namespace, a container).
+	 * @defaultValue {@link DefaultMockDiscordOptions.publicHost}
+	 */
+	readonly publicHost?: string;
 	/** Seed of names, tokens and the fault sequence: the same seed gives the same run. @defaultValue {@link DefaultMockDiscordOptions.seed} */
 	readonly seed?: number;
 	/** Fixed clock origin (ms since 1970) for snowflakes, making every ID repeatable. @defaultValue the wall clock */
@@ -30,11 +37,15 @@ export interface MockDiscordOptions extends GatewayOptions {
 /** The defaults of {@link MockDiscordOptions} (the gateway's are `DefaultGatewayOptions`). */
 export const DefaultMockDiscordOptions = {
 	port: 0,
+	publicHost: '127.0.0.1',
 	seed: 1,
 	guilds: 2,
 	membersPerGuild: 10,
 	channelsPerGuild: 3,
 	botPermissions: '8',
 } as const satisfies Required<
-	Pick<MockDiscordOptions, 'port' | 'seed' | 'guilds' | 'membersPerGuild' | 'channelsPerGuild' | 'botPermissions'>
+	Pick<
+		MockDiscordOptions,
+		'port' | 'publicHost' | 'seed' | 'guilds' | 'membersPerGuild' | 'channelsPerGuild' | 'botPermissions'
+	>
 >;

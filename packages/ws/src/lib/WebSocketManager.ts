@@ -1,7 +1,7 @@
 import { registerSecret, unregisterSecret, shardIdForGuild, markClass, Emitter } from '@ovenjs/types';
 import { GatewayError } from './errors/GatewayError.js';
 import { GatewayDispatch } from './GatewayDispatch.js';
-import type { IdentifyThrottler } from './interfaces/IdentifyThrottler.js';
+import type { IdentifyGrant, IdentifyThrottler } from './interfaces/IdentifyThrottler.js';
 import type { ShardingStrategy } from './interfaces/ShardingStrategy.js';
 import {
 	MemberRequests,
@@ -282,8 +282,9 @@ export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 					.at(-1);
 				const before = previous === undefined ? undefined : s.grants.get(previous);
 				if (before !== undefined) await abortable(before.promise, signal);
-				await this.#throttler.waitForIdentify(shardId, signal);
+				const granted = await this.#throttler.waitForIdentify(shardId, signal);
 				grant?.resolve();
+				return isIdentifyGrant(granted) ? granted : UNREPORTED_GRANT;
 			},
 			retrieveSessionInfo: this.#options.retrieveSessionInfo,
 			// A set retired by a reshard must not overwrite (or clear) the sessions of the set that replaced it.
@@ -545,6 +546,20 @@ export class WebSocketManager extends Emitter<WebSocketManagerEvents> {
 
 function range(count: number): number[] {
 	return Array.from({ length: count }, (_, i) => i);
+}
+
+/** The grant of a throttler that times windows from the grant: reports change nothing. */
+const UNREPORTED_GRANT: IdentifyGrant = { sent: () => Promise.resolve(), notSent: () => Promise.resolve() };
+
+function isIdentifyGrant(value: unknown): value is IdentifyGrant {
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		'sent' in value &&
+		typeof value.sent === 'function' &&
+		'notSent' in value &&
+		typeof value.notSent === 'function'
+	);
 }
 
 function abortable(promise: Promise<void>, signal: AbortSignal): Promise<void> {

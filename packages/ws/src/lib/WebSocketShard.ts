@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { redactSecrets } from '@ovenjs/types';
 import { GatewayError } from './errors/GatewayError.js';
+import type { IdentifyGrant } from './interfaces/IdentifyThrottler.js';
 import {
 	Connection,
 	type ConnectingState,
@@ -543,11 +544,16 @@ export class WebSocketShard {
 		this.#armReadyTimer(resuming);
 	}
 
-	/** Waits for the identify budget and the throttler (state `waiting-identify`), then sends IDENTIFY. */
+	/**
+	 * Waits for the identify budget and the throttler (state `waiting-identify`), then sends IDENTIFY and tells the
+	 * throttler once the frame is written (its bucket's window starts then, as Discord counts it), or that it was
+	 * not sent when the connection went away between the grant and the write.
+	 */
 	async #identify(connection: Connection): Promise<void> {
 		const abort = new AbortController();
 		const waiting: WaitingIdentifyState = { status: 'waiting-identify', connection, abort, timer: undefined };
 		this.#enter(waiting);
+		let grant: IdentifyGrant;
 		try {
 			const delay = identifyDelay(this.#identifies);
 			if (delay > 0) {
@@ -556,7 +562,7 @@ export class WebSocketShard {
 				);
 				await sleep(delay, abort.signal);
 			}
-			await this.#hooks.waitForIdentify(this.id, abort.signal);
+			grant = await this.#hooks.waitForIdentify(this.id, abort.signal);
 		} catch (error) {
 			if (this.#state === waiting) {
 				this.#error(
@@ -568,7 +574,11 @@ export class WebSocketShard {
 		} finally {
 			waiting.abort = null;
 		}
-		if (this.#state !== waiting) return;
+		if (this.#state !== waiting) {
+			this.#debug('The connection ended between the identify grant and IDENTIFY; the slot is given back.');
+			void grant.notSent();
+			return;
+		}
 		this.#identifies.push(Date.now());
 		const identifying: IdentifyingState = { status: 'identifying', connection, readyTimer: undefined };
 		this.#enter(identifying);
@@ -582,7 +592,13 @@ export class WebSocketShard {
 			intents: this.#config.intents,
 		};
 		if (this.#config.presence !== undefined) d.presence = this.#config.presence;
-		this.#write(JSON.stringify({ op: GatewayOp.Identify, d }), false);
+		this.#sends.writeNow(this.#socket(), JSON.stringify({ op: GatewayOp.Identify, d }), false, (written) => {
+			if (written) void grant.sent();
+			else {
+				this.#debug('IDENTIFY could not be written (the socket closed); the identify slot is given back.');
+				void grant.notSent();
+			}
+		});
 		this.#armReadyTimer(identifying);
 	}
 

@@ -12,7 +12,7 @@ import { GatewayConnection } from './GatewayConnection.js';
 import { GatewayFloods, type FloodOptions, type PrepareFloodOptions } from './GatewayFloods.js';
 import { gatewaySettings, type GatewayOptions, type GatewaySettings } from './GatewayOptions.js';
 import type { GatewaySession } from './GatewaySession.js';
-import { IdentifyBudget, type IdentifyCounts } from './IdentifyBudget.js';
+import { IdentifyBudget, type IdentifyCounts, type IdentifyRecord } from './IdentifyBudget.js';
 import { MemberChunker } from './memberChunks.js';
 import type { PreparedFlood } from './PreparedFlood.js';
 import { closeConnection, sendInvalidSession } from './sessionFaults.js';
@@ -73,6 +73,14 @@ export class GatewayServer {
 	/** Identify accounting, as `/gateway/bot` reports it. */
 	public get identify(): IdentifyCounts {
 		return this.#budget.counts;
+	}
+
+	/**
+	 * Every IDENTIFY the gateway judged, oldest first (the last 10,000): shard, bucket, when it was received and
+	 * whether it was accepted. Identify spacing measured here is what Discord measures.
+	 */
+	public get identifyLog(): readonly IdentifyRecord[] {
+		return this.#budget.log;
 	}
 
 	/** The recommended shard count and `max_concurrency`. */

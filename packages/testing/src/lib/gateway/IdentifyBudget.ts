@@ -14,6 +14,21 @@ export interface IdentifyCounts {
 	readonly withheld: number;
 }
 
+/** One IDENTIFY as the gateway judged it (see `GatewayServer.identifyLog`). */
+export interface IdentifyRecord {
+	/** The `shard[0]` of the IDENTIFY. */
+	readonly shardId: number;
+	/** `shardId % max_concurrency`. */
+	readonly bucket: number;
+	/** When the gateway judged it (ms since 1970, the mock's clock). */
+	readonly at: number;
+	/** `true` when it got READY's way, `false` when it got op 9 (budget spent, or too soon for its bucket). */
+	readonly accepted: boolean;
+}
+
+/** How many {@link IdentifyRecord}s the gateway keeps (the oldest go first). */
+export const IDENTIFY_LOG_SIZE = 10_000;
+
 /** The settings the budget follows (see `GatewayOptions`). */
 export interface IdentifyBudgetSettings {
 	readonly sessionStartLimit: number;
@@ -38,6 +53,7 @@ export class IdentifyBudget {
 		withheld: number;
 	};
 	readonly #lastByBucket = new Map<number, number>();
+	readonly #log: IdentifyRecord[] = [];
 	readonly #settings: IdentifyBudgetSettings;
 
 	public constructor(settings: IdentifyBudgetSettings) {
@@ -55,6 +71,11 @@ export class IdentifyBudget {
 	/** The counters (live: they change as clients identify). */
 	public get counts(): IdentifyCounts {
 		return this.#counts;
+	}
+
+	/** Every IDENTIFY judged, oldest first (the last {@link IDENTIFY_LOG_SIZE}). */
+	public get log(): readonly IdentifyRecord[] {
+		return this.#log;
 	}
 
 	/** `session_start_limit` as `/gateway/bot` returns it. */
@@ -75,7 +96,11 @@ export class IdentifyBudget {
 		const bucket = shardId % this.#settings.maxConcurrency;
 		const last = this.#lastByBucket.get(bucket);
 		const now = Date.now();
-		if (this.#counts.remaining <= 0 || (last !== undefined && now - last < this.#settings.identifyIntervalMs)) {
+		const accepted =
+			this.#counts.remaining > 0 && (last === undefined || now - last >= this.#settings.identifyIntervalMs);
+		if (this.#log.length >= IDENTIFY_LOG_SIZE) this.#log.shift();
+		this.#log.push({ shardId, bucket, at: now, accepted });
+		if (!accepted) {
 			this.#counts.rejected++;
 			return false;
 		}

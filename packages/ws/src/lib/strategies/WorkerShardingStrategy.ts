@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { GatewayError } from '../errors/GatewayError.js';
+import type { IdentifyGrant } from '../interfaces/IdentifyThrottler.js';
 import type { ShardingContext, ShardingStrategy, ShardingStrategyFactory } from '../interfaces/ShardingStrategy.js';
 import { isArray, isRecord } from '../utils/payload.js';
 import type { ShardSnapshot } from '../utils/types.js';
@@ -36,6 +37,8 @@ interface WorkerHandle {
 	readonly shardIds: readonly number[];
 	readonly pending: Map<number, Pending>;
 	readonly identifies: Map<number, AbortController>;
+	/** Identifies granted to the worker's shards and not reported yet, by request nonce. */
+	readonly grants: Map<number, IdentifyGrant>;
 	connected: Pending | null;
 	exited: boolean;
 	failed: boolean;
@@ -124,6 +127,7 @@ export class WorkerShardingStrategy implements ShardingStrategy {
 				shardIds,
 				pending: new Map(),
 				identifies: new Map(),
+				grants: new Map(),
 				connected: null,
 				exited: false,
 				failed: false,
@@ -141,6 +145,9 @@ export class WorkerShardingStrategy implements ShardingStrategy {
 			});
 			worker.on('exit', (code) => {
 				handle.exited = true;
+				// A grant the worker never reported may have been sent just before it died: counted as sent.
+				for (const grant of handle.grants.values()) void grant.sent();
+				handle.grants.clear();
 				const error = GatewayError.of('GATEWAY_WORKER_FAILED', [shardIds, { kind: 'exited', exitCode: code }]);
 				if (!this.#destroyed) this.#fail(handle, error);
 				else for (const pending of handle.pending.values()) pending.reject(error);
@@ -234,8 +241,14 @@ export class WorkerShardingStrategy implements ShardingStrategy {
 				const controller = new AbortController();
 				handle.identifies.set(nonce, controller);
 				this.#context.hooks.waitForIdentify(message.shardId, controller.signal).then(
-					() => {
+					(grant) => {
 						handle.identifies.delete(nonce);
+						if (handle.exited) {
+							// Nobody is left to send it.
+							void grant.notSent();
+							return;
+						}
+						handle.grants.set(nonce, grant);
 						this.#post(handle, { type: 'identify-result', nonce, error: null });
 					},
 					(error: unknown) => {
@@ -243,6 +256,13 @@ export class WorkerShardingStrategy implements ShardingStrategy {
 						this.#post(handle, { type: 'identify-result', nonce, error: serializeError(error) });
 					},
 				);
+				return;
+			}
+			case 'identify-report': {
+				const grant = handle.grants.get(nonce);
+				if (grant === undefined) return;
+				handle.grants.delete(nonce);
+				void (message.sent === true ? grant.sent() : grant.notSent());
 				return;
 			}
 			case 'identify-cancel':

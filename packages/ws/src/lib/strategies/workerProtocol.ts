@@ -64,6 +64,7 @@ export type FromWorker =
 	| { readonly type: 'status'; readonly nonce: number; readonly snapshots: readonly ShardSnapshot[] }
 	| { readonly type: 'identify'; readonly nonce: number; readonly shardId: number }
 	| { readonly type: 'identify-cancel'; readonly nonce: number }
+	| { readonly type: 'identify-report'; readonly nonce: number; readonly sent: boolean }
 	| { readonly type: 'retrieve-session'; readonly nonce: number; readonly shardId: number }
 	| { readonly type: 'update-session'; readonly shardId: number; readonly info: SessionInfo | null };
 

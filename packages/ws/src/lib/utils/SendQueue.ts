@@ -64,12 +64,23 @@ export class SendQueue {
 		});
 	}
 
-	/** Writes a managed payload now; heartbeats may use the reserved slots. */
-	public writeNow(ws: WebSocket | null, text: string, heartbeat: boolean): void {
-		if (ws?.readyState !== WebSocket.OPEN) return;
+	/**
+	 * Writes a managed payload now; heartbeats may use the reserved slots. `written`, when given, learns whether the
+	 * frame reached the socket (`true` once it was handed to the operating system, `false` when the socket was not
+	 * open or the write failed).
+	 */
+	public writeNow(ws: WebSocket | null, text: string, heartbeat: boolean, written?: (ok: boolean) => void): void {
+		if (ws?.readyState !== WebSocket.OPEN) {
+			written?.(false);
+			return;
+		}
 		if (this.limiter.take(heartbeat) > 0)
 			this.#debug('Send limit reached by a managed payload; sending it anyway.');
-		ws.send(text);
+		if (written === undefined) ws.send(text);
+		else
+			ws.send(text, (error) => {
+				written(!(error instanceof Error));
+			});
 	}
 
 	/** Sends what the limit allows on `ws`, and schedules the rest for the next window. */

@@ -1,5 +1,6 @@
 import type { ExtensionPointEmitter } from '@ovenjs/types';
 import type { GatewayError } from '../errors/GatewayError.js';
+import type { IdentifyGrant } from '../interfaces/IdentifyThrottler.js';
 import type { DecompressorImplementation, GatewayCompression } from './decompression.js';
 
 /** Every {@link ShardStatus}, in lifecycle order (a status gauge lists them all; a worker's answer is checked against them). */
@@ -120,8 +121,11 @@ export interface ShardSink {
 
 /** The hooks a shard calls; in worker threads they are forwarded to the main thread. */
 export interface ShardHooks {
-	/** Waits for the identify throttler. */
-	waitForIdentify(shardId: number, signal: AbortSignal): Promise<void>;
+	/**
+	 * Waits for the identify throttler. The shard reports through the grant whether it sent IDENTIFY (after the
+	 * frame was written) or not (the connection was lost first), exactly once.
+	 */
+	waitForIdentify(shardId: number, signal: AbortSignal): Promise<IdentifyGrant>;
 	/** Session persistence (optional). */
 	retrieveSessionInfo: RetrieveSessionInfo | undefined;
 	updateSessionInfo: UpdateSessionInfo | undefined;

@@ -403,6 +403,22 @@ describe('the store with the plain draft', () => {
 		expect(seen[0]).toEqual(seen[1]);
 	});
 
+	it('set() copies a null-prototype object as immer does (it stays null-prototype)', async () => {
+		const make = (): StateStore<{ bare: Record<string, number> }> => {
+			const bare: Record<string, number> = {};
+			Reflect.setPrototypeOf(bare, null);
+			bare.x = 1;
+			return new StateStore({ bare });
+		};
+		const fast = make();
+		const drafted = make();
+		await Promise.all([fast.ready, drafted.ready]);
+		await fast.set('bare.x', 2);
+		await drafted.update((draft) => void (draft.bare.x = 2));
+		expect(describeTree(fast.get(), undefined)).toEqual(describeTree(drafted.get(), undefined));
+		expect(Reflect.getPrototypeOf(fast.get().bare)).toBeNull();
+	});
+
 	it('keeps every object of the state frozen, also a frozen object with mutable insides', async () => {
 		const inner = { deep: { n: 1 } };
 		const shell = Object.freeze({ inner });

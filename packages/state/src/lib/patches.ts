@@ -1,5 +1,6 @@
 /**
- * Patch helpers: coalescing (delta compression), size estimates and the shared-reference guard.
+ * Patch helpers: coalescing (delta compression), size estimates, and what a change inserted (the shared-reference
+ * guard, freezing).
  * @internal
  */
 import { isDraftable, type Patch } from 'immer';

@@ -278,13 +278,12 @@ function described(descriptor: Descriptor | undefined): Descriptor | undefined {
 	return descriptor;
 }
 
-/** A child read as immer's `get` trap does it; `undefined` when immer must take over. */
-function readChild(node: DraftNode, key: string, value: object): object | undefined {
-	const child = node.children?.get(key);
-	if (child !== undefined) return child.proxy;
-	// immer drafts a draftable value only when it is the base's (a getter may hand out a new object each time).
-	if (!isPlainRecord(value) || !Object.isFrozen(value) || value !== node.base[key]) return undefined;
-	return node.session.child(node, key, value).proxy;
+/**
+ * Whether a value read under `key` is drafted here: a frozen plain object that is the base's (immer drafts a
+ * draftable value only when it is the base's; a getter may hand out a new object each time).
+ */
+function isPlainChild(node: DraftNode, key: string, value: unknown): value is Record<string, unknown> {
+	return isPlainRecord(value) && Object.isFrozen(value) && value === node.base[key];
 }
 
 /** immer's object traps, on the plain draft (`node`) until a handover, forwarding to immer's draft after it. */
@@ -293,14 +292,14 @@ const traps: ProxyHandler<DraftNode> = {
 		const session = node.session;
 		if (session.revoked) revoked('get');
 		if (session.handedOver === undefined && typeof prop === 'string') {
+			// A drafted child is still in the copy (only primitives are written here): immer hands out its draft.
+			const child = node.children?.get(prop);
+			if (child !== undefined) return child.proxy;
 			const source = node.copy ?? node.base;
 			if (Object.hasOwn(source, prop)) {
 				const value: unknown = source[prop];
 				if (isPrimitive(value)) return value;
-				if (isContainer(value)) {
-					const draft = readChild(node, prop, value);
-					if (draft !== undefined) return draft;
-				}
+				if (isPlainChild(node, prop, value)) return session.child(node, prop, value).proxy;
 			} else if (!(prop in source)) return undefined;
 		}
 		return session.outward(Reflect.get(session.target(node), prop));
@@ -389,7 +388,12 @@ function isStateOf<S>(_next: unknown): _next is S {
 /**
  * `produceWithPatches(base, recipe)` with the plain draft: the same result (state, patches, inverse patches,
  * freezing), cheaper while the recipe only writes primitives under plain objects. A state whose root is not a
- * frozen plain object goes to immer directly.
+ * frozen plain object goes to immer directly. The recipe's return value is not used (the store's recipes return
+ * nothing; immer would take a returned object for the next state).
+ *
+ * One difference is left: no immer scope is open while the recipe runs on the plain draft, so an immer `produce`
+ * the recipe itself calls freezes its result at once, where inside `produceWithPatches` it would be frozen with
+ * the outer result (the state is the same either way).
  */
 export function produceDraft<S extends object>(immer: Immer, base: S, recipe: (draft: Draft<S>) => void): Produced<S> {
 	if (!isPlainRecord(base) || !Object.isFrozen(base)) return immer.produceWithPatches(base, recipe);

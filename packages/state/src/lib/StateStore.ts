@@ -800,7 +800,8 @@ export class StateStore<S extends object> {
 			}
 		}
 		if (origin !== 'load' && this.#history.countChange()) this.snapshot();
-		this.#notify(previous, next, { paths: patches.map((patch) => patch.path), patches, entry });
+		if (this.#listeners.size > 0 || this.#pathListeners.size > 0)
+			this.#notify(previous, next, { paths: patches.map((patch) => patch.path), patches, entry });
 		const emitter = this.#options.emitter;
 		if (emitter?.has('state:afterUpdate') === true) {
 			emitter.emit('state:afterUpdate', {

@@ -235,7 +235,11 @@ describe('the plain draft (primitive writes without immer) against immer, side b
 				member.xp = 41;
 				guild.members.m6!.xp = 66;
 				draft.counter = 2;
-				log.push(member.xp, guild.members.m6!.xp, Object.keys(guild.members).length);
+				log.push(member.xp, guild.members.m6!.xp, Object.keys(guild.members).length, 'm1' in guild.members);
+				log.push(
+					Object.getOwnPropertyDescriptor(draft.guilds, 'g0')?.value === guild,
+					Object.getPrototypeOf(draft.bare),
+				);
 			});
 		}
 	});

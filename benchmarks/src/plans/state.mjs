@@ -12,7 +12,7 @@ export const state = {
 		'**update**: one member field set, 20,000 times; **transaction**: 100 fields in one change, 2,000 times (p50 and p99 of each call); ' +
 		'**notification**: the extra time per path subscriber (1,000 subscribers, one sees the change); **snapshot**: `store.snapshot()` (immer: `structuredClone`); ' +
 		'**memory**: heap per 1,000 nodes after 5,000 updates, history included; **propagation**: a `set` on one replica until another sees it, over the local Redis. ' +
-		"The ceiling is the plain immer loop @ovenjs/state is built on: a p99 target below the ceiling's own p99 measures this machine's GC pauses, not the store.",
+		"The ceiling is the plain immer loop @ovenjs/state is built on; a transaction's p99 is set by the young-generation collections its allocations cause (see docs/performance.md).",
 	subjects: ['ovenjs', 'zundo', 'ceiling'],
 	runs: (quick) => (quick ? 1 : 3),
 	async runOnce(subject, { quick }) {

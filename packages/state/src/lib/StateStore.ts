@@ -1,9 +1,14 @@
-import { applyPatches, enablePatches, freeze, produceWithPatches, type Draft, type Patch } from 'immer';
+import { freeze, type Draft, type Patch } from 'immer';
 import { markClass, type DeepReadonly, isPromiseLike } from '@ovenjs/types';
 import { StateError } from './errors/StateError.js';
 import { History } from './history/History.js';
 import type { ChangeMeta, ChangeOrigin, HistoryEntry, StateSnapshot } from './history/types.js';
-import { assertNoSharedReferences, coalescePatches, patchBytes } from './patches.js';
+import { spreadRecord } from './draft/copy.js';
+import { freezeDeep } from './draft/freezeDeep.js';
+import { immer } from './draft/immer.js';
+import { isPlainRecord, UNSAFE_KEYS } from './draft/plain.js';
+import { produceDraft } from './draft/PlainDraft.js';
+import { coalescePatches, patchBytes, settleInserted } from './patches.js';
 import { formatPath, overlaps, readPath, toSegments, writePath } from './paths/paths.js';
 import type { PathArray, PathKey, PathValue, TuplePathValue, ValidPath, ValidTuplePath } from './paths/types.js';
 import { StateNamespace } from './StateNamespace.js';
@@ -13,8 +18,6 @@ import { ConflictEngine } from './sync/ConflictEngine.js';
 import { RedisSync, type SyncHost } from './sync/RedisSync.js';
 import type { SharedSnapshot } from './sync/schemas.js';
 import type { CatchUpReport, StateConflictEvent, SyncOp } from './sync/types.js';
-
-enablePatches();
 
 /** What a listener learns about a change besides the new and old state. */
 export interface StateChange {
@@ -153,7 +156,7 @@ export class StateStore<S extends object> {
 		}
 		this.name = options.name ?? DefaultStateStoreOptions.name;
 		this.#options = options;
-		this.#state = freeze(initial, true);
+		this.#state = freezeDeep(initial);
 		const limit = options.historyLimit ?? DefaultStateStoreOptions.historyLimit;
 		this.#historyOn = limit > 0;
 		this.#history = this.#newHistory(this.#state, 0);
@@ -211,7 +214,7 @@ export class StateStore<S extends object> {
 			}
 			for (const change of loaded.changes) {
 				try {
-					state = applyPatches(state, [...change.patches]);
+					state = immer.applyPatches(state, [...change.patches]);
 				} catch (error) {
 					throw StateError.of(
 						'STATE_STORAGE_FAILED',
@@ -250,7 +253,7 @@ export class StateStore<S extends object> {
 		const state = schema === undefined ? value : schema.parse(value);
 		if (!trusted<S>(state))
 			throw StateError.of('STATE_STORAGE_FAILED', [this.name, 'load (the stored state is not an object)']);
-		return freeze(state, true);
+		return freezeDeep(state);
 	}
 
 	// ─── reading ────────────────────────────────────────────────────────────────────────────────────────────
@@ -310,9 +313,10 @@ export class StateStore<S extends object> {
 	}
 
 	/**
-	 * `set` of a primitive under plain objects, without immer: the objects on the path are copied and frozen, and the
-	 * patches are the ones `produceWithPatches` would make (`replace`, or `add` with a `remove` inverse). A bot's most
-	 * common change (a prefix, a counter) then costs a few copies instead of a draft. `undefined` when the change
+	 * `set` of a primitive under plain objects, without immer: the objects on the path are copied as immer copies
+	 * them (`spreadRecord`) and frozen, and the patches are the ones `produceWithPatches` would make (`replace`, or
+	 * `add` with a `remove` inverse). A bot's most common change (a prefix, a counter) then costs a few copies
+	 * instead of a draft. `undefined` when the change
 	 * needs the general path (queued changes, a `state:beforeUpdate` handler, sets, arrays or objects on the way, an
 	 * object value, a missing parent).
 	 */
@@ -343,7 +347,10 @@ export class StateStore<S extends object> {
 			const key = segments[i];
 			const original = nodes[i];
 			if (typeof key !== 'string' || original === undefined) return undefined;
-			copy = Object.freeze({ ...original, [key]: copy });
+			// immer's copy (a null prototype stays null), then the one key written.
+			const next = spreadRecord(original);
+			next[key] = copy;
+			copy = Object.freeze(next);
 		}
 		if (!isState<S>(copy, this.#state)) return undefined;
 		const path = [...segments];
@@ -415,7 +422,9 @@ export class StateStore<S extends object> {
 	#rollback(entry: HistoryEntry, pending: PendingOptimistic, meta: ChangeMeta): void {
 		const inverse = entry.inverse.filter((patch) => !pending.touched.some((path) => overlaps(path, patch.path)));
 		if (inverse.length === 0) return;
-		const [next, patches, undo] = produceWithPatches(this.#state, (draft) => applyPatches(draft, inverse));
+		const [next, patches, undo] = immer.produceWithPatches(this.#state, (draft) =>
+			immer.applyPatches(draft, inverse),
+		);
 		if (patches.length === 0) return;
 		this.#commit(
 			next,
@@ -474,7 +483,7 @@ export class StateStore<S extends object> {
 	 */
 	#produce(recipe: Recipe<S>): { next: S; patches: Patch[]; inverse: Patch[] } {
 		let returned: unknown;
-		const [next, patches, inverse] = produceWithPatches(this.#state, (draft) => {
+		const [next, patches, inverse] = produceDraft(immer, this.#state, (draft) => {
 			// Typed as returning void for callers; at run time a careless async recipe returns a promise.
 			const run: (draft: Draft<S>) => unknown = recipe;
 			returned = run(draft);
@@ -483,7 +492,7 @@ export class StateStore<S extends object> {
 		const engine = this.#engine;
 		if (engine?.hasSets === true && patches.length > 0) {
 			const touched = patches.map((patch) => patch.path);
-			const [sorted, more, undo] = produceWithPatches(next, (draft) => {
+			const [sorted, more, undo] = immer.produceWithPatches(next, (draft) => {
 				engine.canonicalize(draft, touched);
 			});
 			if (more.length > 0)
@@ -504,14 +513,16 @@ export class StateStore<S extends object> {
 		this.#assertAlive();
 		const { next, patches, inverse } = proposed ?? this.#produce(recipe);
 		if (patches.length === 0) return undefined;
-		assertNoSharedReferences(next, patches);
+		settleInserted(next, patches);
 		return this.#commit(next, patches, inverse, meta, 'update', true);
 	}
 
 	/** Applies patches produced elsewhere (a manual replica fed from `state:afterUpdate`). */
 	public applyPatches(patches: readonly Patch[], meta?: string | ChangeMeta): void {
 		this.#assertAlive();
-		const [next, applied, inverse] = produceWithPatches(this.#state, (draft) => applyPatches(draft, [...patches]));
+		const [next, applied, inverse] = immer.produceWithPatches(this.#state, (draft) =>
+			immer.applyPatches(draft, [...patches]),
+		);
 		if (applied.length === 0) return;
 		this.#commit(next, applied, inverse, metaOf(meta), 'remote', true);
 	}
@@ -524,7 +535,7 @@ export class StateStore<S extends object> {
 		const entry = this.#history.popUndo();
 		if (entry === undefined) return false;
 		this.#commit(
-			applyPatches(this.#state, [...entry.inverse]),
+			immer.applyPatches(this.#state, [...entry.inverse]),
 			entry.inverse,
 			entry.patches,
 			entry.meta,
@@ -540,7 +551,7 @@ export class StateStore<S extends object> {
 		const entry = this.#history.popRedo();
 		if (entry === undefined) return false;
 		this.#commit(
-			applyPatches(this.#state, [...entry.patches]),
+			immer.applyPatches(this.#state, [...entry.patches]),
 			entry.patches,
 			entry.inverse,
 			entry.meta,
@@ -787,7 +798,8 @@ export class StateStore<S extends object> {
 			}
 		}
 		if (origin !== 'load' && this.#history.countChange()) this.snapshot();
-		this.#notify(previous, next, { paths: patches.map((patch) => patch.path), patches, entry });
+		if (this.#listeners.size > 0 || this.#pathListeners.size > 0)
+			this.#notify(previous, next, { paths: patches.map((patch) => patch.path), patches, entry });
 		const emitter = this.#options.emitter;
 		if (emitter?.has('state:afterUpdate') === true) {
 			emitter.emit('state:afterUpdate', {
@@ -842,7 +854,7 @@ export class StateStore<S extends object> {
 			let changes = 0;
 			const conflicts: StateConflictEvent[] = [];
 			let meta: ChangeMeta = {};
-			const [next, patches, inverse] = produceWithPatches(this.#state, (draft) => {
+			const [next, patches, inverse] = immer.produceWithPatches(this.#state, (draft) => {
 				for (const op of ops) {
 					if (!accept(op)) continue;
 					engine.apply(draft, op, (event) => conflicts.push(event));
@@ -897,18 +909,6 @@ export class StateStore<S extends object> {
 	#readonly<T>(state: T): DeepReadonly<T> {
 		return isFrozenView<T>(state) ? state : this.#readonly(freeze(state, true));
 	}
-}
-
-/** Keys `set`'s fast path leaves to immer (which guards them): a spread would make them own properties. */
-const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
-
-const OBJECT_PROTOTYPE = Reflect.getPrototypeOf({});
-
-/** A plain object (not an array, a `Map`, a `Set` or a class instance): what `set`'s fast path copies with a spread. */
-function isPlainRecord(value: unknown): value is Record<string, unknown> {
-	if (typeof value !== 'object' || value === null) return false;
-	const proto = Reflect.getPrototypeOf(value);
-	return proto === OBJECT_PROTOTYPE || proto === null;
 }
 
 /** A copy of the state made by `set`'s fast path: the root it copied was the state, so it has the state's type. */

@@ -1,8 +1,10 @@
 /**
- * Patch helpers: coalescing (delta compression), size estimates and the shared-reference guard.
+ * Patch helpers: coalescing (delta compression), size estimates, and what a change inserted (the shared-reference
+ * guard, freezing).
  * @internal
  */
-import type { Patch } from 'immer';
+import { isDraftable, type Patch } from 'immer';
+import { freezeOne } from './draft/freezeDeep.js';
 import { StateError } from './errors/StateError.js';
 import { childOf, formatPath, isContainer, isList, isPrefix } from './paths/paths.js';
 import type { PathArray } from './paths/types.js';
@@ -60,39 +62,44 @@ export function coalescePatches(patches: readonly Patch[]): Patch[] {
 	return out.filter((patch): patch is Patch => patch !== undefined);
 }
 
+/** The size of a primitive (`undefined` for an object or array, which the walk below sizes). */
+function primitiveBytes(value: unknown): number | undefined {
+	switch (typeof value) {
+		case 'string':
+			return 8 + value.length * 2;
+		case 'number':
+		case 'bigint':
+			return 8;
+		case 'boolean':
+		case 'undefined':
+			return 4;
+		case 'object':
+			return value === null ? 4 : undefined;
+		default:
+			return 8;
+	}
+}
+
 /** Rough heap/wire size of a JSON-like value in bytes (strings 2 bytes per char, numbers 8, objects 16 + keys). */
 export function estimateBytes(value: unknown, budget = Number.POSITIVE_INFINITY): number {
+	// A primitive (most patch values) is sized without the walk's stack.
+	const own = primitiveBytes(value);
+	if (own !== undefined) return own;
 	let total = 0;
 	const stack: unknown[] = [value];
 	while (stack.length > 0 && total <= budget) {
 		const item = stack.pop();
-		switch (typeof item) {
-			case 'string':
-				total += 8 + item.length * 2;
-				break;
-			case 'number':
-			case 'bigint':
-				total += 8;
-				break;
-			case 'boolean':
-			case 'undefined':
-				total += 4;
-				break;
-			case 'object':
-				if (item === null) total += 4;
-				else if (isList(item)) {
-					total += 16 + item.length * 8;
-					for (const child of item) stack.push(child);
-				} else {
-					total += 16;
-					for (const key of Object.keys(item)) {
-						total += 8 + key.length * 2;
-						stack.push(Reflect.get(item, key));
-					}
-				}
-				break;
-			default:
-				total += 8;
+		const bytes = primitiveBytes(item);
+		if (bytes !== undefined) total += bytes;
+		else if (isList(item)) {
+			total += 16 + item.length * 8;
+			for (const child of item) stack.push(child);
+		} else if (isContainer(item)) {
+			total += 16;
+			for (const key of Object.keys(item)) {
+				total += 8 + key.length * 2;
+				stack.push(Reflect.get(item, key));
+			}
 		}
 	}
 	return total;
@@ -109,12 +116,15 @@ export function patchBytes(patches: readonly Patch[]): number {
 }
 
 /**
- * Refuses a change that puts one object at two places in the tree (immerjs/immer#468): immer records a draft
- * reached through two paths under one of them, so patches, history and replicas would describe a different tree
- * than the one in memory. Walks only the values the change inserted and the copies on the changed paths.
+ * Settles the values a change inserted, in one walk over them:
+ * - refuses a change that puts one object at two places in the tree (immerjs/immer#468): immer records a draft
+ *   reached through two paths under one of them, so patches, history and replicas would describe a different
+ *   tree than the one in memory (also walks the copies on the changed paths);
+ * - freezes what immer left mutable: immer stops freezing at an object that is already frozen, so a frozen
+ *   object with mutable insides kept them (the state must be deeply frozen, see `freezeDeep`).
  * @throws {@link StateError} `STATE_SHARED_REFERENCE`
  */
-export function assertNoSharedReferences(next: unknown, patches: readonly Patch[]): void {
+export function settleInserted(next: unknown, patches: readonly Patch[]): void {
 	let inserted: Map<object, string> | undefined;
 	for (const patch of patches) {
 		const value: unknown = Reflect.get(patch, 'value');
@@ -138,18 +148,22 @@ export function assertNoSharedReferences(next: unknown, patches: readonly Patch[
 	}
 }
 
+/** Walks an inserted value: every container is recorded once (a second sighting is a shared reference). */
 function collect(root: object, path: PathArray, seen: Map<object, string>): void {
-	const stack: [object, string][] = [[root, formatPath(path)]];
+	// The third member: whether the value is reached through draftable objects only (what immer freezes).
+	const stack: [object, string, boolean][] = [[root, formatPath(path), true]];
 	while (stack.length > 0) {
 		const item = stack.pop();
 		if (item === undefined) break;
-		const [value, where] = item;
+		const [value, where, reached] = item;
 		const before = seen.get(value);
 		if (before !== undefined) throw StateError.of('STATE_SHARED_REFERENCE', [before, where]);
 		seen.set(value, where);
+		const draftable = reached && isDraftable(value);
+		if (draftable) freezeOne(value);
 		for (const key of Object.keys(value)) {
 			const child: unknown = Reflect.get(value, key);
-			if (isContainer(child)) stack.push([child, `${where}.${key}`]);
+			if (isContainer(child)) stack.push([child, `${where}.${key}`, draftable]);
 		}
 	}
 }

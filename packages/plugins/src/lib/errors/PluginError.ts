@@ -1,5 +1,6 @@
 import { OvenError, redactSecrets, type OvenErrorOptions } from '@ovenjs/types';
 import {
+	deniedCapability,
 	isPluginErrorCode,
 	PluginErrorMessages,
 	type PluginErrorCode,
@@ -53,11 +54,8 @@ export class PluginError extends OvenError<PluginErrorCode> {
 		options: PluginErrorOptions = {},
 	): PluginError {
 		const build: (...parts: PluginErrorDetails[C]) => string = PluginErrorMessages[code];
-		const [first, second] = details;
-		const capability =
-			code === 'PLUGIN_PERMISSION_DENIED' && typeof first === 'string' && typeof second === 'string'
-				? first
-				: undefined;
+		const [first] = details;
+		const capability = deniedCapability(code, details);
 		const cycle = code === 'PLUGIN_DEPENDENCY_CYCLE' && isStringArray(first) ? first : undefined;
 		return new PluginError(code, plugin, build(...details), {
 			...(capability === undefined ? {} : { capability }),

@@ -421,3 +421,14 @@ export const PluginErrorMessages: {
 	),
 	PLUGIN_INTERNAL: orFailure((part: PluginInternalPart) => `could not build ${part}.`),
 };
+
+/**
+ * The capability a `PLUGIN_PERMISSION_DENIED` error names (its first fact; not a wrapped failure), else `undefined`:
+ * what `PluginError.of` and a runtime's errors both carry as `capability`.
+ */
+export function deniedCapability(code: PluginErrorCode, details: readonly unknown[]): string | undefined {
+	const [first, second] = details;
+	return code === 'PLUGIN_PERMISSION_DENIED' && typeof first === 'string' && typeof second === 'string'
+		? first
+		: undefined;
+}

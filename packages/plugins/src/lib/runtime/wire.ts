@@ -3,7 +3,12 @@
  * imports nothing but the error texts' table (not zod, not `@ovenjs/types`), so a plugin's thread or process starts
  * fast; the host checks what comes back with zod (`protocol.ts`).
  */
-import { PluginErrorMessages, type PluginErrorCode, type PluginErrorFacts } from '../errors/messages.js';
+import {
+	deniedCapability,
+	PluginErrorMessages,
+	type PluginErrorCode,
+	type PluginErrorFacts,
+} from '../errors/messages.js';
 import type { IsolationLevel } from '../manifest.js';
 
 /** What a remote runtime needs to load a plugin. */
@@ -75,12 +80,7 @@ export function runtimeErrorText<C extends PluginErrorCode>(
 	...facts: PluginErrorFacts[C]
 ): CodedText {
 	const build: (...parts: PluginErrorFacts[C]) => string = PluginErrorMessages[code];
-	const [capability] = facts;
-	return {
-		code,
-		message: `Plugin "${plugin}": ${build(...facts)}`,
-		capability: code === 'PLUGIN_PERMISSION_DENIED' && typeof capability === 'string' ? capability : undefined,
-	};
+	return { code, message: `Plugin "${plugin}": ${build(...facts)}`, capability: deniedCapability(code, facts) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { current, freeze, isDraft, original, setAutoFreeze, type Draft, type Patch } from 'immer';
 import { describe, expect, it } from 'vitest';
+import { seeded } from '@ovenjs/test-services/seeded';
 import { StateStore, type StateChange } from '@ovenjs/state';
 import { copyRecord } from '../src/lib/draft/copy.js';
 import { freezeDeep } from '../src/lib/draft/freezeDeep.js';
@@ -74,18 +75,6 @@ function sideBySide(base: Tree, recipe: (draft: Draft<Tree>, log: unknown[]) => 
 	expect(describeTree(fast[0], base)).toEqual(describeTree(slow[0], base));
 	expect(fast[0] === base).toBe(slow[0] === base);
 	return fast;
-}
-
-/** A small seeded generator (mulberry32), so a failing random case can be replayed. */
-function random(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 describe('the plain draft (primitive writes without immer) against immer, side by side', () => {
@@ -269,7 +258,7 @@ describe('the plain draft (primitive writes without immer) against immer, side b
 		for (let seed = 1; seed <= 150; seed++) {
 			const base = tree(3, 8);
 			const plan: number[] = [];
-			const next = random(seed);
+			const next = seeded(seed);
 			for (let i = 0; i < 40; i++) plan.push(next());
 			sideBySide(base, (draft, log) => {
 				const held: Draft<Member>[] = [];

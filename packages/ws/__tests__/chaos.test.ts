@@ -10,7 +10,7 @@ import { MockDiscord } from '@ovenjs/testing';
 import { shardIdForGuild, uncheckedSnowflake, type GuildId } from '@ovenjs/types';
 import { type DecompressorImplementation, type GatewayCompression, WebSocketManager } from '../src/index.js';
 import { until } from './helpers/FakeGateway.js';
-import { seeded } from './helpers/seeded.js';
+import { seeded } from '@ovenjs/test-services/seeded';
 
 const INTENTS = 1 | (1 << 9) | (1 << 15); // Guilds, GuildMessages, MessageContent
 const EVENTS = 6_000;

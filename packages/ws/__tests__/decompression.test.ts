@@ -11,7 +11,7 @@ import {
 	resolveDecompressor,
 	type DecompressorImplementation,
 } from '../src/lib/utils/decompression.js';
-import { seeded } from './helpers/seeded.js';
+import { seeded } from '@ovenjs/test-services/seeded';
 
 const hasNodeZstd = typeof Reflect.get(zlib, 'createZstdDecompress') === 'function';
 const ZLIB: DecompressorImplementation[] = ['zlib-sync', 'node:zlib'];

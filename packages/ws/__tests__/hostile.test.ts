@@ -15,7 +15,7 @@ import {
 	type WebSocketManagerOptions,
 } from '../src/index.js';
 import { until } from './helpers/FakeGateway.js';
-import { seeded } from './helpers/seeded.js';
+import { seeded } from '@ovenjs/test-services/seeded';
 
 const TOKEN = 'hostile-token-0123456789';
 const MiB = 1024 * 1024;

@@ -1,4 +1,7 @@
-/** mulberry32: a seeded generator of numbers in [0, 1), so a failing chaos or fuzz run replays with its seed. */
+/**
+ * mulberry32: a seeded generator of numbers in [0, 1), so a failing fuzz or chaos run replays with its seed (its own
+ * module: tests that only need randomness do not load the server clients of the package's index).
+ */
 export function seeded(seed: number): () => number {
 	let state = seed >>> 0;
 	return () => {

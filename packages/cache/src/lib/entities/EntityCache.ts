@@ -39,6 +39,7 @@ import {
 import { EntitySweeper } from './EntitySweeper.js';
 import { GuildRecord } from './GuildRecord.js';
 import { MemberTable, type MemberProperty } from './MemberTable.js';
+import { MessageWindow } from './MessageWindow.js';
 import { arr, bool, has, isRecord, rec, str, strOrNull, time } from './payload.js';
 import { entityKeyOf, pickMessage, prune } from './shaping.js';
 import { RoleListPool } from './RoleListPool.js';
@@ -91,7 +92,7 @@ export class EntityCache {
 	// brand check per call there.
 	readonly #guilds = new Map<string, GuildRecord>();
 	readonly #channels = new Map<string, Channel>();
-	readonly #messages = new Map<string, Map<string, Message>>();
+	readonly #messages = new Map<string, MessageWindow>();
 	readonly #users: UserTable;
 	readonly #rolePool = new RoleListPool();
 	readonly #tombstones = new LRUCache<string, true>({ max: 20_000 });
@@ -535,18 +536,15 @@ export class EntityCache {
 	}
 
 	/**
-	 * Stores a message (as received, or a pruned copy when `properties.message` is set) and evicts the channel's
-	 * oldest one past the limit: a `Map` keeps insertion order, so the first key is the oldest, found in O(1).
+	 * Stores a message (as received, or a pruned copy when `properties.message` is set); the channel's window
+	 * evicts its oldest past the limit in O(1) (see {@link MessageWindow}).
 	 */
 	#putMessage(message: Message): void {
 		const stored = this.#keep.message === undefined ? message : pickMessage(message, this.#keep.message);
 		let channel = this.#messages.get(message.channel_id);
-		if (channel === undefined) this.#messages.set(message.channel_id, (channel = new Map<string, Message>()));
-		channel.set(message.id, stored);
-		if (channel.size > this.#limits.messages) {
-			const oldest = channel.keys().next();
-			if (oldest.done !== true) channel.delete(oldest.value);
-		}
+		if (channel === undefined)
+			this.#messages.set(message.channel_id, (channel = new MessageWindow(this.#limits.messages)));
+		channel.set(stored);
 	}
 
 	#messageUpdate(d: Record<string, unknown>): boolean {
@@ -568,7 +566,7 @@ export class EntityCache {
 		const merged = parsePayload('Message', { ...existing, ...d }, this.#validation);
 		this.#messages
 			.get(channelId)
-			?.set(id, this.#keep.message === undefined ? merged : pickMessage(merged, this.#keep.message));
+			?.set(this.#keep.message === undefined ? merged : pickMessage(merged, this.#keep.message));
 		return true;
 	}
 

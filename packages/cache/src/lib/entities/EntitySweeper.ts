@@ -1,6 +1,7 @@
 import type { EntityCacheSweepers, SweeperOptions } from './EntityCacheOptions.js';
 import { assertNumberOption } from '../utils/keys.js';
 import type { GuildRecord } from './GuildRecord.js';
+import type { MessageWindow } from './MessageWindow.js';
 import type { Channel, Emoji, GuildId, Message, Role, UserId } from '@ovenjs/types';
 import type { UserTable } from './UserTable.js';
 import type { CachedMember, CachedPresence, CachedUser, CachedVoiceState } from './views.js';
@@ -9,7 +10,7 @@ import type { CachedMember, CachedPresence, CachedUser, CachedVoiceState } from 
 export interface SweepTarget {
 	readonly guilds: ReadonlyMap<string, GuildRecord>;
 	readonly channels: Map<string, Channel>;
-	readonly messages: Map<string, Map<string, Message>>;
+	readonly messages: Map<string, MessageWindow>;
 	readonly users: UserTable;
 	/** The bot's own user ID (never swept). */
 	selfId(): string | undefined;
@@ -42,9 +43,9 @@ export class EntitySweeper {
 		const now = Date.now();
 		let removed = 0;
 		for (const channel of this.#target.messages.values()) {
-			for (const [id, message] of channel) {
+			for (const message of channel.values()) {
 				if (filter(message, now)) {
-					channel.delete(id);
+					channel.delete(message.id);
 					removed++;
 				}
 			}

@@ -1,0 +1,100 @@
+import type { Message } from '@ovenjs/types';
+
+/**
+ * One channel's cached messages: the newest `limit`, evicting the oldest, in amortized O(1) per insertion — without
+ * ever deleting from a JS `Map`.
+ *
+ * Why not a `Map` with `set` + `delete(oldest)`: V8 rehashes a `Map` whose deleted entries fill its table and
+ * links the old table to the new one (for live iterators). Once one of those tables has reached the old
+ * generation, the link is a remembered old→young pointer that every scavenge treats as a root, so each new table
+ * — and every message it holds — survives and is promoted until the next full GC. Under a flood that made the
+ * young-generation collector copy and promote megabytes per cycle: on the `Client`'s zlib-stream flood, about
+ * 2.5 MB promoted per scavenge with the 100-message `Map`s, nearly nothing with this window.
+ *
+ * Messages sit in slots in insertion order; an insert-only `Map` gives each ID its slot (a small integer, so no
+ * table keeps a message alive). Evicting or deleting empties a slot; the ID's stale entry is dropped when the
+ * slots are compacted, which happens once they reach twice the limit: a fresh array and index hold the live
+ * messages (at most `limit`), so the work is O(limit) per `limit` insertions and memory stays within twice the
+ * limit. Iteration is oldest first, as a `Map`'s insertion order was.
+ * @internal
+ */
+export class MessageWindow {
+	readonly #limit: number;
+	#index = new Map<string, number>();
+	/** `undefined` where a message was evicted or deleted. */
+	#slots: (Message | undefined)[] = [];
+	/** Every slot before this one is empty (evicted). */
+	#start = 0;
+	#size = 0;
+
+	/** @param limit At least 1: the newest this many messages are kept. */
+	public constructor(limit: number) {
+		this.#limit = Math.max(1, Math.floor(limit));
+	}
+
+	/** Cached messages (the deleted ones not counted). */
+	public get size(): number {
+		return this.#size;
+	}
+
+	public get(id: string): Message | undefined {
+		const slot = this.#index.get(id);
+		return slot === undefined ? undefined : this.#slots[slot];
+	}
+
+	/**
+	 * Stores `message` under its ID: in place when that ID is cached (its position is kept, as `Map#set` keeps it),
+	 * else as the newest, evicting the oldest past the limit.
+	 */
+	public set(message: Message): void {
+		const id = message.id;
+		const slots = this.#slots;
+		const slot = this.#index.get(id);
+		if (slot !== undefined && slots[slot] !== undefined) {
+			slots[slot] = message;
+			return;
+		}
+		this.#index.set(id, slots.length);
+		slots.push(message);
+		this.#size++;
+		while (this.#size > this.#limit) {
+			const oldest = this.#start++;
+			if (slots[oldest] !== undefined) {
+				slots[oldest] = undefined;
+				this.#size--;
+			}
+		}
+		if (slots.length >= 2 * this.#limit) this.#compact();
+	}
+
+	/** Removes a message; false when it is not cached. */
+	public delete(id: string): boolean {
+		const slot = this.#index.get(id);
+		if (slot === undefined || this.#slots[slot] === undefined) return false;
+		this.#slots[slot] = undefined;
+		this.#size--;
+		return true;
+	}
+
+	/** The cached messages, oldest first. Deleting or storing while iterating is safe. */
+	public *values(): IterableIterator<Message> {
+		// A compaction replaces the array: this loop keeps reading the one it started on.
+		const slots = this.#slots;
+		for (let slot = this.#start; slot < slots.length; slot++) {
+			const message = slots[slot];
+			if (message !== undefined) yield message;
+		}
+	}
+
+	#compact(): void {
+		const index = new Map<string, number>();
+		const slots: Message[] = [];
+		for (const message of this.values()) {
+			index.set(message.id, slots.length);
+			slots.push(message);
+		}
+		this.#index = index;
+		this.#slots = slots;
+		this.#start = 0;
+	}
+}

@@ -4,9 +4,11 @@
 // Flags (accepted with or without a literal `--` before them): --quick (sanity run, under a minute, 1 run each),
 // --only=<workload,...>, --runs=<n>, --no-docs (keep docs/ untouched), --no-build (never build a missing dist),
 // --rebuild (build every measured package first, so the figures are of the current sources),
-// --subjects=<subject,...> (measure only these subjects; without --merge it implies --no-docs),
+// --subjects=<subject,...> (measure only these subjects),
 // --merge (the figures measured replace theirs in results/latest.json and docs/, per subject; the others are kept),
-// --render (measure nothing: re-render docs/ from benchmarks/results/latest.json).
+// --render (measure nothing: re-render docs/ from benchmarks/results/latest.json), --help.
+// A partial run (--only or --subjects without --merge) writes results/partial.json and never touches docs/ or
+// results/latest.json: those always hold one whole run (or a whole run with merged, noted re-measurements).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -27,13 +29,26 @@ import { plugins } from './plans/plugins.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const argv = process.argv.slice(2).filter((arg) => arg !== '--');
+const FLAGS = ['quick', 'no-docs', 'no-build', 'rebuild', 'merge', 'render', 'help'];
+const OPTIONS = ['only', 'runs', 'subjects'];
+const USAGE = `usage: pnpm bench [-- ${FLAGS.map((name) => `--${name}`).join(' ')} ${OPTIONS.map((name) => `--${name}=...`).join(' ')}] (see benchmarks/README.md)`;
+// A mistyped flag must not start a half-hour run that rewrites the report.
+const unknown = argv.filter(
+	(arg) => !FLAGS.some((name) => arg === `--${name}`) && !OPTIONS.some((name) => arg.startsWith(`--${name}=`)),
+);
+if (unknown.length > 0 || argv.includes('--help')) {
+	if (unknown.length > 0) console.error(`unknown argument(s): ${unknown.join(' ')}`);
+	console.error(USAGE);
+	process.exit(unknown.length > 0 ? 2 : 0);
+}
 const flag = (name) => argv.includes(`--${name}`);
 const option = (name) => argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 const quick = flag('quick') || process.env.BENCH_QUICK === '1';
 const only = option('only')?.split(',');
 const runsOverride = option('runs') === undefined ? undefined : Number(option('runs'));
 const subjectsFilter = option('subjects')?.split(',');
-const writeDocs = !flag('no-docs') && !quick && (subjectsFilter === undefined || flag('merge'));
+const partial = (only !== undefined || subjectsFilter !== undefined) && !flag('merge');
+const writeDocs = !flag('no-docs') && !quick && !partial;
 
 const resultsDir = join(root, 'benchmarks', 'results');
 if (flag('render')) {
@@ -184,8 +199,8 @@ if (flag('merge') && !quick) {
 	report.errors = [...saved.errors.filter((error) => !measured.has(error.workload)), ...report.errors];
 }
 mkdirSync(resultsDir, { recursive: true });
-// A partial run (--quick, or --subjects without --merge) never replaces the full results.
-const resultsName = quick ? 'quick' : subjectsFilter !== undefined && !flag('merge') ? 'partial' : 'latest';
+// A quick or partial run never replaces the full results.
+const resultsName = quick ? 'quick' : partial ? 'partial' : 'latest';
 writeFileSync(join(resultsDir, `${resultsName}.json`), `${JSON.stringify(report, null, '\t')}\n`);
 publish(report, writeDocs);
 console.log(`wrote benchmarks/results/${resultsName}.json in ${report.durationSeconds} s`);

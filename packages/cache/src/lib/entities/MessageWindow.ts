@@ -7,10 +7,10 @@ import type { Message } from '@ovenjs/types';
  * Why not a `Map` with `set` + `delete(oldest)`: measured, a long-lived `Map` churned that way makes V8's
  * young-generation collector keep and promote the messages it held long after they were deleted — on the
  * `Client`'s zlib-stream flood about 2.5 MB promoted per scavenge with the 100-message `Map`s, nearly nothing with
- * this window (a standalone loop of 400,000 inserts: 73 MB promoted against 3 MB for plain slots). The likely mechanism:
- * V8 rehashes a `Map` whose deleted entries fill its table and links the old table to the new one (for live
- * iterators); once one table sits in the old generation, that link is a remembered pointer every scavenge treats
- * as a root, until the next full GC.
+ * this window (a standalone loop of 400,000 inserts: 73 MB promoted against 3 MB for plain slots). The likely
+ * mechanism: V8 rehashes a `Map` whose deleted entries fill its table and links the old table to the new one (for
+ * live iterators); once one table sits in the old generation, that link is a remembered pointer every scavenge
+ * treats as a root, until the next full GC.
  *
  * Messages sit in slots in insertion order; an insert-only `Map` gives each ID its slot (a small integer, so no
  * table keeps a message alive). Evicting or deleting empties a slot; the ID's stale entry is dropped when the

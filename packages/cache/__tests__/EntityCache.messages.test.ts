@@ -75,10 +75,12 @@ describe('EntityCache message cache', () => {
 		expect(cache.stats().messages).toBe(3);
 	});
 
-	it('caches none with a limit of 0, and a deleted message is not resurrected by a late create or update', () => {
-		const none = cacheWithGuild({ limits: { messagesPerChannel: 0 } });
-		none.ingest('MESSAGE_CREATE', message(1));
-		expect(none.messages(channelId)).toEqual([]);
+	it('caches none with a limit below 1, and a deleted message is not resurrected by a late create or update', () => {
+		for (const messagesPerChannel of [0, 0.5]) {
+			const none = cacheWithGuild({ limits: { messagesPerChannel } });
+			none.ingest('MESSAGE_CREATE', message(1));
+			expect(none.messages(channelId)).toEqual([]);
+		}
 		const cache = cacheWithGuild();
 		const first = message(1);
 		cache.ingest('MESSAGE_CREATE', first);

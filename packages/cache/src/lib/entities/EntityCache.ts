@@ -527,7 +527,8 @@ export class EntityCache {
 					row: userRow >= 0 ? userRow : this.#users.rowOf(authorId),
 				});
 		}
-		if (!this.caches(CacheFlags.Messages) || this.#limits.messages === 0) return false;
+		// A limit below 1 keeps none (as the `Map` this replaced did: it evicted past the limit at once).
+		if (!this.caches(CacheFlags.Messages) || this.#limits.messages < 1) return false;
 		const message = checked ? uncheckedModel('Message', d) : parsePayload('Message', d, this.#validation);
 		if (this.#messageTombstones.size > 0) this.#messageTombstones.delete(message.id);
 		if (message.guild_id !== undefined && this.#record(message.guild_id, false) === undefined) return false;

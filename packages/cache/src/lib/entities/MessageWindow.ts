@@ -14,9 +14,10 @@ import type { Message } from '@ovenjs/types';
  *
  * Messages sit in slots in insertion order; an insert-only `Map` gives each ID its slot (a small integer, so no
  * table keeps a message alive). Evicting or deleting empties a slot; the ID's stale entry is dropped when the
- * slots are compacted, which happens once they reach twice the limit: a fresh array and index hold the live
- * messages (at most `limit`), so the work is O(limit) per `limit` insertions and memory stays within twice the
- * limit. Iteration is oldest first, as a `Map`'s insertion order was.
+ * slots are compacted, which happens once they reach twice the smaller of the limit and the cached count (at least
+ * 16): a fresh array and index hold the cached messages, so at least half the slots compacted were emptied by an
+ * insert or a delete since the last time (amortized O(1)), and memory stays within twice what is cached — also
+ * with an `Infinity` limit and deletes. Iteration is oldest first, as a `Map`'s insertion order was.
  * @internal
  */
 export class MessageWindow {
@@ -28,14 +29,19 @@ export class MessageWindow {
 	#start = 0;
 	#size = 0;
 
-	/** @param limit At least 1: the newest this many messages are kept. */
+	/** @param limit The newest this many messages are kept (rounded down; `Infinity` for no limit). */
 	public constructor(limit: number) {
-		this.#limit = Math.max(1, Math.floor(limit));
+		this.#limit = Math.max(0, Math.floor(limit));
 	}
 
 	/** Cached messages (the deleted ones not counted). */
 	public get size(): number {
 		return this.#size;
+	}
+
+	/** Slots held, the emptied ones included (the ID index holds at most as many): the memory bound tests check. */
+	public get slotCount(): number {
+		return this.#slots.length;
 	}
 
 	public get(id: string): Message | undefined {
@@ -65,7 +71,7 @@ export class MessageWindow {
 				this.#size--;
 			}
 		}
-		if (slots.length >= 2 * this.#limit) this.#compact();
+		if (slots.length >= 2 * Math.min(this.#limit, Math.max(this.#size, 16))) this.#compact();
 	}
 
 	/** Removes a message; false when it is not cached. */
@@ -77,13 +83,16 @@ export class MessageWindow {
 		return true;
 	}
 
-	/** The cached messages, oldest first. Deleting or storing while iterating is safe. */
+	/**
+	 * The cached messages, oldest first. Deleting while iterating is safe (a deleted message is not visited). A
+	 * message stored while iterating may not be visited: a store can compact the slots, and the loop then finishes
+	 * the array it started on, visiting only the messages still cached as they were.
+	 */
 	public *values(): IterableIterator<Message> {
-		// A compaction replaces the array: this loop keeps reading the one it started on.
 		const slots = this.#slots;
 		for (let slot = this.#start; slot < slots.length; slot++) {
 			const message = slots[slot];
-			if (message !== undefined) yield message;
+			if (message !== undefined && (slots === this.#slots || this.get(message.id) === message)) yield message;
 		}
 	}
 

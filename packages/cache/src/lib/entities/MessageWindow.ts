@@ -10,7 +10,8 @@ import type { Message } from '@ovenjs/types';
  * this window (a standalone loop of 400,000 inserts: 73 MB promoted against 3 MB for plain slots). The likely
  * mechanism: V8 rehashes a `Map` whose deleted entries fill its table and links the old table to the new one (for
  * live iterators); once one table sits in the old generation, that link is a remembered pointer every scavenge
- * treats as a root, until the next full GC.
+ * treats as a root, until the next full GC. `lru-cache` (used elsewhere here) is no substitute: it orders by
+ * recency rather than arrival, moves a re-stored ID to the newest, and deletes evicted keys from its own `Map`.
  *
  * Messages sit in slots in insertion order; an insert-only `Map` gives each ID its slot (a small integer, so no
  * table keeps a message alive). Evicting or deleting empties a slot; the ID's stale entry is dropped when the

@@ -2,7 +2,7 @@ import { current, freeze, isDraft, original, setAutoFreeze, type Draft, type Pat
 import { describe, expect, it } from 'vitest';
 import { seeded } from '@ovenjs/test-services/seeded';
 import { StateStore, type StateChange } from '@ovenjs/state';
-import { copyRecord } from '../src/lib/draft/copy.js';
+import { copyRecord, sameKeys } from '../src/lib/draft/copy.js';
 import { freezeDeep } from '../src/lib/draft/freezeDeep.js';
 import { immer } from '../src/lib/draft/immer.js';
 import { produceDraft } from '../src/lib/draft/PlainDraft.js';
@@ -85,20 +85,26 @@ describe('the plain draft (primitive writes without immer) against immer, side b
 		});
 		expect(patches).toHaveLength(100);
 		expect(next.guilds.g0!.settings).toBe(base.guilds.g0!.settings);
-		// Copies made twice in a row (the second from a copy) keep every key and value.
-		const again = sideBySide(next, (draft) => {
-			for (let k = 0; k < 100; k++) draft.guilds[`g${k % 10}`]!.members[`m${k % 99}`]!.xp = 2_000 + k;
-		});
-		expect(Object.keys(again[0].guilds.g9!.members)).toEqual(Object.keys(base.guilds.g9!.members));
-		// A large object that gained a key is copied with it (and its value) the next time.
-		const grown = sideBySide(again[0], (draft) => {
+		// Copies of copies (the key set handed on, then compiled) keep every key and value.
+		let again = next;
+		for (let round = 2; round <= 6; round++) {
+			[again] = sideBySide(again, (draft) => {
+				for (let k = 0; k < 100; k++) draft.guilds[`g${k % 10}`]!.members[`m${k % 99}`]!.xp = round * 1_000 + k;
+			});
+			expect(Object.keys(again.guilds.g9!.members)).toEqual(Object.keys(base.guilds.g9!.members));
+		}
+		// A large object that gained a key is copied with it (and its value) from then on.
+		let [last] = sideBySide(again, (draft) => {
 			draft.guilds.g3!.members.m3!.xp = 1;
 			(draft.guilds.g3!.members as Record<string, unknown>).count = 99;
 		});
-		const [last] = sideBySide(grown[0], (draft) => {
-			draft.guilds.g3!.members.m4!.xp = 2;
-		});
-		expect(Object.keys(last.guilds.g3!.members).at(-1)).toBe('count');
+		for (let round = 0; round < 5; round++) {
+			[last] = sideBySide(last, (draft) => {
+				draft.guilds.g3!.members.m4!.xp = round;
+			});
+			expect(Object.keys(last.guilds.g3!.members).at(-1)).toBe('count');
+			expect(last.guilds.g3!.members).toMatchObject({ count: 99, m3: { xp: 1 }, m4: { xp: round } });
+		}
 	});
 
 	it('writes that change nothing, or are written back, or add keys (integer-like ones sort first)', () => {
@@ -289,6 +295,16 @@ describe('the plain draft (primitive writes without immer) against immer, side b
 		}
 	});
 
+	/** `copy` is what `{ ...base }` makes: the same keys in the same order, the same descriptors, writable. */
+	function expectSpreadCopy(copy: object, base: object): void {
+		const spread = { ...base };
+		expect(Reflect.ownKeys(copy)).toEqual(Reflect.ownKeys(spread));
+		for (const key of Reflect.ownKeys(spread))
+			expect(Reflect.getOwnPropertyDescriptor(copy, key)).toEqual(Reflect.getOwnPropertyDescriptor(spread, key));
+		expect(Reflect.getPrototypeOf(copy)).toBe(Object.prototype);
+		expect(Object.isFrozen(copy)).toBe(false);
+	}
+
 	it('copies a large frozen object exactly as a spread does (keys, order, values, symbols, __proto__, getters)', () => {
 		const symbol = Symbol('s');
 		const source: Record<string | symbol, unknown> = {};
@@ -304,17 +320,25 @@ describe('the plain draft (primitive writes without immer) against immer, side b
 		Object.defineProperty(source, 'computed', { get: () => 'got', enumerable: true });
 		Object.defineProperty(source, 'hidden', { value: 'no', enumerable: false });
 		const base = freezeDeep(source);
-		for (let round = 0; round < 2; round++) {
+		for (let round = 0; round < 4; round++) expectSpreadCopy(copyRecord(base), base);
+	});
+
+	it('copies through a compiled key set exactly as a spread does, also along a chain of copies', () => {
+		const source: Record<string, unknown> = {};
+		// Integer-like keys (elements), a snowflake, quotes, backslashes, U+2028, an empty key, a getter.
+		for (let i = 0; i < 30; i++) source[`m${i}`] = { xp: i };
+		for (const key of ['3', '0', '1234567890123456789', 'a"b', 'c\\d', 'e\u2028f', '', 'constructor', '}'])
+			source[key] = key;
+		Object.defineProperty(source, 'computed', { get: () => 'got', enumerable: true });
+		Object.defineProperty(source, 'hidden', { value: 'no', enumerable: false });
+		let base = freezeDeep(source);
+		for (let round = 0; round < 8; round++) {
 			const copy = copyRecord(base);
-			const spread = { ...base };
-			expect(Reflect.ownKeys(copy)).toEqual(Reflect.ownKeys(spread));
-			for (const key of Reflect.ownKeys(spread)) {
-				expect(Reflect.getOwnPropertyDescriptor(copy, key)).toEqual(
-					Reflect.getOwnPropertyDescriptor(spread, key),
-				);
-			}
-			expect(Reflect.getPrototypeOf(copy)).toBe(Object.prototype);
-			expect(Object.isFrozen(copy)).toBe(false);
+			expectSpreadCopy(copy, base);
+			// The next round copies this copy (its keys are the same): the key set is handed on.
+			copy.m0 = { xp: round };
+			sameKeys(copy, base);
+			base = Object.freeze(copy);
 		}
 	});
 });
@@ -394,6 +418,28 @@ describe('the store with the plain draft', () => {
 		while (fast.redo()) expect(drafted.redo()).toBe(true);
 		expect(fast.get()).toEqual(drafted.get());
 		expect(seen[0]).toEqual(seen[1]);
+	});
+
+	it('set() under a large object (copied through its key set, then compiled) matches a recipe, over many sets', async () => {
+		const fast = new StateStore(tree(2, 40), { historyLimit: 5 });
+		const drafted = new StateStore(tree(2, 40), { historyLimit: 5 });
+		await Promise.all([fast.ready, drafted.ready]);
+		for (let i = 0; i < 12; i++) {
+			const member = `m${(i * 7) % 40}`;
+			await fast.set(`guilds.g${i % 2}.members.${member}.xp`, 100 + i);
+			await drafted.update((draft) => void (draft.guilds[`g${i % 2}`]!.members[member]!.xp = 100 + i));
+			// A key the members object did not have: the next copies use a new key set.
+			if (i === 6) {
+				await fast.set('guilds.g0.members.m40', { xp: 0, roles: [] });
+				await drafted.update((draft) => void (draft.guilds.g0!.members.m40 = { xp: 0, roles: [] }));
+			}
+			expect(describeTree(fast.get(), undefined)).toEqual(describeTree(drafted.get(), undefined));
+		}
+		const strip = (store: StateStore<Tree>): unknown =>
+			store.history.entries.map(({ patches, inverse }) => ({ patches, inverse }));
+		expect(strip(fast)).toEqual(strip(drafted));
+		while (fast.undo()) expect(drafted.undo()).toBe(true);
+		expect(fast.get()).toEqual(drafted.get());
 	});
 
 	it('set() copies a null-prototype object as immer does (it stays null-prototype)', async () => {

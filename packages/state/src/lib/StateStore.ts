@@ -3,7 +3,7 @@ import { markClass, type DeepReadonly, isPromiseLike } from '@ovenjs/types';
 import { StateError } from './errors/StateError.js';
 import { History } from './history/History.js';
 import type { ChangeMeta, ChangeOrigin, HistoryEntry, StateSnapshot } from './history/types.js';
-import { spreadRecord } from './draft/copy.js';
+import { copyRecord, sameKeys } from './draft/copy.js';
 import { freezeDeep } from './draft/freezeDeep.js';
 import { immer } from './draft/immer.js';
 import { isPlainRecord, UNSAFE_KEYS } from './draft/plain.js';
@@ -314,7 +314,7 @@ export class StateStore<S extends object> {
 
 	/**
 	 * `set` of a primitive under plain objects, without immer: the objects on the path are copied as immer copies
-	 * them (`spreadRecord`) and frozen, and the patches are the ones `produceWithPatches` would make (`replace`, or
+	 * them (`copyRecord`: a large one through its key template) and frozen, and the patches are the ones `produceWithPatches` would make (`replace`, or
 	 * `add` with a `remove` inverse). A bot's most common change (a prefix, a counter) then costs a few copies
 	 * instead of a draft. `undefined` when the change
 	 * needs the general path (queued changes, a `state:beforeUpdate` handler, sets, arrays or objects on the way, an
@@ -347,8 +347,10 @@ export class StateStore<S extends object> {
 			const key = segments[i];
 			const original = nodes[i];
 			if (typeof key !== 'string' || original === undefined) return undefined;
-			// immer's copy (a null prototype stays null), then the one key written.
-			const next = spreadRecord(original);
+			// immer's copy (a null prototype stays null), then the one key written; a copy that adds no key can
+			// hand a large object's template on to the next set.
+			const next = copyRecord(original);
+			if (existed || i < nodes.length - 1) sameKeys(next, original);
 			next[key] = copy;
 			copy = Object.freeze(next);
 		}

@@ -1,5 +1,6 @@
 import { applyPatches } from 'immer';
 import { describe, expect, it, vi } from 'vitest';
+import { seeded } from '@ovenjs/test-services/seeded';
 import { coalescePatches, StateStore, type Patch, type StateSnapshotEvent } from '@ovenjs/state';
 import { pointArgs, recordingEmitter } from './helpers.js';
 
@@ -104,6 +105,61 @@ describe('history entries and time travel', () => {
 		let replayed = store.get();
 		for (const entry of entries) replayed = applyPatches(replayed, [...entry.patches]);
 		expect(replayed).toEqual(now);
+	});
+
+	it('compacts to the right base from its checkpoints, whatever the bounds, sizes, undos and redos (seeded)', async () => {
+		for (let seed = 1; seed <= 80; seed++) {
+			const next = seeded(seed);
+			const historyLimit = 1 + Math.floor(next() * 60);
+			const historyBytes = 200 + Math.floor(next() * 6_000);
+			const targetCount = historyLimit - Math.floor(historyLimit / 10);
+			const targetBytes = Math.floor(historyBytes * 0.9);
+			const store = new StateStore(doc(), { historyLimit, historyBytes });
+			let biggest = 0;
+			store.subscribe((_state, _previous, change) => {
+				biggest = Math.max(biggest, change.entry.bytes);
+			});
+			for (let step = 0; step < 150; step++) {
+				const roll = next();
+				const oldest = store.history.entries[0]?.id;
+				if (roll < 0.45) await store.set('counter', step);
+				else if (roll < 0.75) {
+					// Entries from a few bytes to more than a tenth of the bound.
+					const size = Math.floor(next() * next() * 40);
+					await store.update((draft) => {
+						draft.items[`k${step % 9}`] = { n: step };
+						for (let i = 0; i < size; i++) draft.list.push(i);
+					});
+				} else if (roll < 0.9) store.undo();
+				else store.redo();
+				const { undo, bytes, entries } = store.history;
+				expect(undo).toBeLessThanOrEqual(historyLimit);
+				expect(bytes).toBeLessThanOrEqual(historyBytes);
+				// A compaction stops at a checkpoint no further than where both targets are reached.
+				if (roll < 0.75 && oldest !== undefined && entries[0]?.id !== oldest)
+					expect(undo >= targetCount || bytes + biggest > targetBytes, `seed ${seed}, step ${step}`).toBe(
+						true,
+					);
+			}
+			const now = store.get();
+			const entries = [...store.history.entries];
+			store.restore('base');
+			let replayed = store.get();
+			for (const entry of entries) replayed = applyPatches(replayed, [...entry.patches]);
+			expect(replayed, `seed ${seed}`).toEqual(now);
+		}
+	});
+
+	it('keeps between nine tenths of its bound and the bound through a long run of changes', async () => {
+		const store = new StateStore(doc(), { historyLimit: 100 });
+		for (let i = 1; i <= 1_000; i++) {
+			await store.set('counter', i);
+			if (i > 100) expect(store.history.undo).toBeGreaterThanOrEqual(90);
+			expect(store.history.undo).toBeLessThanOrEqual(100);
+		}
+		const oldest = store.history.entries[0]!.version;
+		store.restore('base');
+		expect(store.get().counter).toBe(oldest - 1);
 	});
 
 	it('coalesces consecutive changes of the same path within coalesceMs into one entry', async () => {

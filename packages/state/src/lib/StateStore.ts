@@ -534,32 +534,20 @@ export class StateStore<S extends object> {
 	/** Steps back one change (whoever made it). Returns false when there is nothing to undo. */
 	public undo(): boolean {
 		this.#assertAlive();
-		const entry = this.#history.popUndo();
-		if (entry === undefined) return false;
-		this.#commit(
-			immer.applyPatches(this.#state, [...entry.inverse]),
-			entry.inverse,
-			entry.patches,
-			entry.meta,
-			'undo',
-			false,
-		);
+		const undone = this.#history.popUndo((entry) => immer.applyPatches(this.#state, [...entry.inverse]));
+		if (undone === undefined) return false;
+		const { entry, state } = undone;
+		this.#commit(state, entry.inverse, entry.patches, entry.meta, 'undo', false);
 		return true;
 	}
 
 	/** Re-applies the last undone change. Returns false when there is nothing to redo. */
 	public redo(): boolean {
 		this.#assertAlive();
-		const entry = this.#history.popRedo();
-		if (entry === undefined) return false;
-		this.#commit(
-			immer.applyPatches(this.#state, [...entry.patches]),
-			entry.patches,
-			entry.inverse,
-			entry.meta,
-			'redo',
-			false,
-		);
+		const redone = this.#history.popRedo((entry) => immer.applyPatches(this.#state, [...entry.patches]));
+		if (redone === undefined) return false;
+		const { entry, state } = redone;
+		this.#commit(state, entry.patches, entry.inverse, entry.meta, 'redo', false);
 		return true;
 	}
 

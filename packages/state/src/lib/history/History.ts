@@ -39,12 +39,20 @@ export class History<S extends object> {
 	#past: HistoryEntry[] = [];
 	#future: HistoryEntry[] = [];
 	/**
-	 * The state right after each `past` (and `future`) entry: immutable trees sharing all but the changed paths, so
-	 * a compaction moves the base to one of them in O(1) instead of replaying the dropped entries' patches (which
-	 * made every tenth change of a full history pay for a hundred).
+	 * The state right after some `past` entries — checkpoints — so that a compaction moves the base to one of them
+	 * in O(1) instead of replaying the dropped entries' patches (which made every tenth change of a full history
+	 * pay for a hundred). The newest entry always has its state (the store's current one); an older entry keeps its
+	 * own when the entries since the last checkpoint reach a twentieth of either bound (`#isCheckpoint`). A
+	 * compaction may drop anything between the fewest entries that satisfy the bounds and the most that reach
+	 * their targets a tenth below, a span of at least a tenth of one bound: a checkpoint is always in it (`#compact`
+	 * says why). Keeping every entry's state kept the copies each change made (a transaction of 100 writes: 15 KB
+	 * of its 36 KB) alive as long as the entry, and a young-generation collection copies all it finds alive: its
+	 * pauses grew with them.
 	 */
-	#pastAfter: S[] = [];
-	#futureAfter: S[] = [];
+	#pastAfter: (S | undefined)[] = [];
+	/** Entries and bytes recorded since the last checkpoint. */
+	#sinceCheckpoint = 0;
+	#bytesSinceCheckpoint = 0;
 	#pastBytes = 0;
 	#base: StateSnapshot<S>;
 	readonly #snapshots = new Map<string, StateSnapshot<S>>();
@@ -87,7 +95,6 @@ export class History<S extends object> {
 	 */
 	public record(entry: HistoryEntry, after: S): HistoryEntry {
 		this.#future = [];
-		this.#futureAfter = [];
 		const last = this.#past[this.#past.length - 1];
 		let recorded = entry;
 		if (
@@ -111,6 +118,9 @@ export class History<S extends object> {
 			this.#pastAfter[this.#pastAfter.length - 1] = after;
 			this.#pastBytes += recorded.bytes - last.bytes;
 		} else {
+			// The entry that was newest keeps its state only as a checkpoint.
+			const newest = this.#pastAfter.length - 1;
+			if (newest >= 0 && !this.#isCheckpoint(this.#past[newest]?.bytes ?? 0)) this.#pastAfter[newest] = undefined;
 			this.#past.push(entry);
 			this.#pastAfter.push(after);
 			this.#pastBytes += entry.bytes;
@@ -119,26 +129,49 @@ export class History<S extends object> {
 		return recorded;
 	}
 
-	/** Moves the newest entry to the redo stack and returns it (the caller applies its inverse). */
-	public popUndo(): HistoryEntry | undefined {
-		const entry = this.#past.pop();
-		const after = this.#pastAfter.pop();
-		if (entry === undefined || after === undefined) return undefined;
-		this.#pastBytes -= entry.bytes;
-		this.#future.push(entry);
-		this.#futureAfter.push(after);
-		return entry;
+	/** Counts an entry that stops being the newest; true when its state is kept (a twentieth of either bound). */
+	#isCheckpoint(bytes: number): boolean {
+		this.#sinceCheckpoint++;
+		this.#bytesSinceCheckpoint += bytes;
+		if (
+			this.#sinceCheckpoint < Math.max(1, Math.floor(this.#limits.limit / 20)) &&
+			this.#bytesSinceCheckpoint < this.#limits.maxBytes / 20
+		)
+			return false;
+		this.#sinceCheckpoint = 0;
+		this.#bytesSinceCheckpoint = 0;
+		return true;
 	}
 
-	/** Moves the newest undone entry back and returns it (the caller applies its patches). */
-	public popRedo(): HistoryEntry | undefined {
-		const entry = this.#future.pop();
-		const after = this.#futureAfter.pop();
-		if (entry === undefined || after === undefined) return undefined;
+	/**
+	 * Moves the newest entry to the redo stack; `undo` applies its inverse to the current state. Returns the entry
+	 * and the state without it (now the newest entry's), or `undefined` when there is nothing to undo.
+	 */
+	public popUndo(undo: (entry: HistoryEntry) => S): { readonly entry: HistoryEntry; readonly state: S } | undefined {
+		const entry = this.#past[this.#past.length - 1];
+		if (entry === undefined) return undefined;
+		const state = undo(entry);
+		this.#past.pop();
+		this.#pastAfter.pop();
+		this.#pastBytes -= entry.bytes;
+		this.#future.push(entry);
+		if (this.#pastAfter.length > 0) this.#pastAfter[this.#pastAfter.length - 1] = state;
+		return { entry, state };
+	}
+
+	/**
+	 * Moves the newest undone entry back; `redo` applies its patches to the current state. Returns the entry and the
+	 * state it makes, or `undefined` when there is nothing to redo. The entry it follows keeps its state.
+	 */
+	public popRedo(redo: (entry: HistoryEntry) => S): { readonly entry: HistoryEntry; readonly state: S } | undefined {
+		const entry = this.#future[this.#future.length - 1];
+		if (entry === undefined) return undefined;
+		const state = redo(entry);
+		this.#future.pop();
 		this.#past.push(entry);
-		this.#pastAfter.push(after);
+		this.#pastAfter.push(state);
 		this.#pastBytes += entry.bytes;
-		return entry;
+		return { entry, state };
 	}
 
 	/** How many undo (negative) or redo (positive) steps reach entry `id`; `undefined` when it is not kept. */
@@ -189,28 +222,45 @@ export class History<S extends object> {
 		this.#past = [];
 		this.#future = [];
 		this.#pastAfter = [];
-		this.#futureAfter = [];
+		this.#sinceCheckpoint = 0;
+		this.#bytesSinceCheckpoint = 0;
 		this.#pastBytes = 0;
 		this.#snapshots.clear();
 	}
 
-	/** Folds the oldest entries into the base snapshot until both bounds hold (a tenth below, to batch the work). */
+	/**
+	 * Folds the oldest entries into the base snapshot until both bounds hold, batching the work: anything from
+	 * `fewest` entries (the fewest that satisfy both bounds) to `most` (the fewest that reach both targets, a tenth
+	 * below the bounds) may go, and the base moves to the state of the newest checkpoint among them. One is always
+	 * there. The newest entry is one; between two checkpoints lie fewer entries than a twentieth of the count bound
+	 * and fewer bytes than a twentieth of the byte bound (an undo or redo gives the newest entry its state without
+	 * resetting the counters, which then only over-count). If the count bound sets `fewest`, `most` is a tenth of
+	 * that bound further. If the byte bound does, the entry before `fewest` is a checkpoint, or it weighs less than
+	 * a twentieth of the bound and what stays after it more than nineteen twentieths, so more than a twentieth goes
+	 * between `fewest` and `most`. Should none be there all the same, the drop goes on to the next checkpoint.
+	 */
 	#compact(): void {
 		const { limit, maxBytes } = this.#limits;
-		if (this.#past.length <= limit && this.#pastBytes <= maxBytes) return;
+		const count = this.#past.length;
+		if (count <= limit && this.#pastBytes <= maxBytes) return;
 		const targetCount = limit - Math.floor(limit / 10);
 		const targetBytes = Math.floor(maxBytes * 0.9);
-		let drop = 0;
+		let most = 0;
+		let fewest = -1;
 		let bytes = this.#pastBytes;
-		while (drop < this.#past.length && (this.#past.length - drop > targetCount || bytes > targetBytes)) {
-			bytes -= this.#past[drop]?.bytes ?? 0;
-			drop++;
+		while (most < count && (count - most > targetCount || bytes > targetBytes)) {
+			if (fewest === -1 && count - most <= limit && bytes <= maxBytes) fewest = most;
+			bytes -= this.#past[most]?.bytes ?? 0;
+			most++;
 		}
+		if (fewest === -1) fewest = most;
+		let drop = most;
+		while (drop > fewest && this.#pastAfter[drop - 1] === undefined) drop--;
+		while (drop < count && this.#pastAfter[drop - 1] === undefined) drop++;
 		const dropped = this.#past.splice(0, drop);
-		const afters = this.#pastAfter.splice(0, drop);
-		this.#pastBytes = bytes;
+		const state = this.#pastAfter.splice(0, drop).pop();
+		for (const entry of dropped) this.#pastBytes -= entry.bytes;
 		const last = dropped[dropped.length - 1];
-		const state = afters[afters.length - 1];
 		if (last === undefined || state === undefined) return;
 		this.#base = {
 			id: 'base',

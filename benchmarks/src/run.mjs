@@ -167,6 +167,7 @@ const report = {
 	sources: sourceState(root),
 };
 // --merge: the workloads measured now replace theirs in results/latest.json; the others are kept, with a note.
+let ranSeconds = report.durationSeconds;
 if (flag('merge') && !quick) {
 	const saved = JSON.parse(readFileSync(join(resultsDir, 'latest.json'), 'utf8'));
 	const measured = new Set(plans.map((plan) => plan.id));
@@ -192,6 +193,25 @@ if (flag('merge') && !quick) {
 		...saved.notes,
 		[`${[...measured].join(', ')} (${who})`]: `re-measured on ${report.date} (commit ${report.sources.commit}) in a separate \`pnpm bench --only=${[...measured].join(',')}${subjectsFilter === undefined ? '' : ` --subjects=${subjectsFilter.join(',')}`} --merge\` run; the other figures are from the run of ${saved.date} (commit ${saved.sources?.commit ?? '?'}).`,
 	};
+	// The header stays the whole run's (its date, duration, machine and sources); the merge is listed under it.
+	report.merged = [
+		...(saved.merged ?? []).filter((merge) => !merge.workloads.every((id) => measured.has(id))),
+		{
+			workloads: [...measured],
+			subjects: who,
+			date: report.date,
+			durationSeconds: report.durationSeconds,
+			commit: report.sources.commit,
+			uncommitted: report.sources.uncommitted,
+			loadBefore: report.machine.loadBefore,
+			loadAfter: report.machine.loadAfter,
+		},
+	];
+	report.date = saved.date;
+	ranSeconds = report.durationSeconds;
+	report.durationSeconds = saved.durationSeconds;
+	report.machine = saved.machine;
+	report.sources = saved.sources;
 	report.targets = judge(
 		report.figures,
 		report.workloads.map((workload) => workload.id),
@@ -203,7 +223,7 @@ mkdirSync(resultsDir, { recursive: true });
 const resultsName = quick ? 'quick' : partial ? 'partial' : 'latest';
 writeFileSync(join(resultsDir, `${resultsName}.json`), `${JSON.stringify(report, null, '\t')}\n`);
 publish(report, writeDocs);
-console.log(`wrote benchmarks/results/${resultsName}.json in ${report.durationSeconds} s`);
+console.log(`wrote benchmarks/results/${resultsName}.json in ${ranSeconds} s`);
 // Unavailable sides are reported, not failures; only a crash of a measured run fails the command.
 process.exit(errors.length > 0 ? 1 : 0);
 

@@ -91,6 +91,11 @@ export function renderMarkdown(report, root) {
 			'',
 		);
 	}
+	for (const merge of report.merged ?? [])
+		lines.push(
+			`**Re-measured since:** ${merge.workloads.join(', ')} (${merge.subjects}) on ${merge.date} in ${merge.durationSeconds} s, commit \`${merge.commit}\`${merge.uncommitted?.length > 0 ? ` plus uncommitted changes in ${merge.uncommitted.join(', ')}` : ''}, load average ${merge.loadBefore.join(' / ')} before, ${merge.loadAfter.join(' / ')} after (\`pnpm bench --only=… --merge\`); those sections show the re-measured figures.`,
+			'',
+		);
 	if (Math.max(m.loadBefore[0], m.loadAfter[0]) > m.cores) {
 		lines.push(
 			`> **Noisy run:** the load average exceeded the ${m.cores} cores (other processes were running), so absolute figures and min–max spreads are wider than on an idle machine; the alternating order spreads the noise over every subject, and ratios are more stable than absolute values.`,

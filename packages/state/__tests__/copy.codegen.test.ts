@@ -11,7 +11,17 @@ describe('copies where code generation is disallowed', () => {
 		vi.stubGlobal('Function', refused);
 		try {
 			const base = freezeDeep(Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`x${i}`, i])));
-			for (let round = 0; round < 6; round++) expect(copyRecord(base)).toEqual({ ...base });
+			for (let round = 0; round < 6; round++) {
+				const copy = copyRecord(base);
+				expect(Reflect.ownKeys(copy)).toEqual(Reflect.ownKeys(base));
+				for (const key of Reflect.ownKeys(base))
+					expect(Reflect.getOwnPropertyDescriptor(copy, key)).toEqual({
+						value: base[key as string],
+						writable: true,
+						enumerable: true,
+						configurable: true,
+					});
+			}
 			expect(refused).toHaveBeenCalled();
 		} finally {
 			vi.unstubAllGlobals();

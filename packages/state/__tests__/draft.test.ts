@@ -442,6 +442,32 @@ describe('the store with the plain draft', () => {
 		expect(fast.get()).toEqual(drafted.get());
 	});
 
+	it('a large object with a non-enumerable key gets no key set: writing that key keeps it in every later copy', async () => {
+		const big = (): { big: Record<string, number> } => {
+			const members: Record<string, number> = {};
+			for (let i = 0; i < 20; i++) members[`m${i}`] = i;
+			Object.defineProperty(members, 'hidden', {
+				value: 1,
+				enumerable: false,
+				writable: true,
+				configurable: true,
+			});
+			return { big: members };
+		};
+		for (const write of ['set', 'update'] as const) {
+			const store = new StateStore(big(), { historyLimit: 50 });
+			await store.ready;
+			store.snapshot('start');
+			for (let i = 0; i < 4; i++) await store.set('big.m0', 100 + i);
+			store.restore('start');
+			if (write === 'set') await store.set('big.hidden', 2);
+			else await store.update((draft) => void (draft.big.hidden = 2));
+			for (let i = 0; i < 4; i++) await store.set('big.m1', i);
+			expect(store.get().big.hidden, write).toBe(2);
+			expect(Object.keys(store.get().big), write).toContain('hidden');
+		}
+	});
+
 	it('set() copies a null-prototype object as immer does (it stays null-prototype)', async () => {
 		const make = (): StateStore<{ bare: Record<string, number> }> => {
 			const bare: Record<string, number> = {};

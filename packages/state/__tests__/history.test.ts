@@ -1,7 +1,7 @@
 import { applyPatches } from 'immer';
 import { describe, expect, it, vi } from 'vitest';
 import { seeded } from '@ovenjs/test-services/seeded';
-import { coalescePatches, StateStore, type Patch, type StateSnapshotEvent } from '@ovenjs/state';
+import { coalescePatches, StateStore, type HistoryEntry, type Patch, type StateSnapshotEvent } from '@ovenjs/state';
 import { pointArgs, recordingEmitter } from './helpers.js';
 
 interface Doc {
@@ -12,6 +12,17 @@ interface Doc {
 }
 
 const doc = (): Doc => ({ title: 'a', counter: 0, items: {}, list: [] });
+
+/** History's invariant: the base snapshot with every kept entry's patches applied is the current state. */
+function expectBasePlusEntries(store: StateStore<Doc>, message?: string): void {
+	const now = store.get();
+	// A copy: restoring is itself a change, recorded in the same history.
+	const entries = [...store.history.entries];
+	store.restore('base');
+	let replayed = store.get();
+	for (const entry of entries) replayed = applyPatches(replayed, [...entry.patches]);
+	expect(replayed, message).toEqual(now);
+}
 
 describe('history entries and time travel', () => {
 	it('records id, time, patches, inverse patches and meta for every change', async () => {
@@ -98,13 +109,7 @@ describe('history entries and time travel', () => {
 			});
 			if (i % 9 === 4) store.undo();
 		}
-		const now = store.get();
-		// A copy: restoring is itself a change, recorded in the same history.
-		const entries = [...store.history.entries];
-		store.restore('base');
-		let replayed = store.get();
-		for (const entry of entries) replayed = applyPatches(replayed, [...entry.patches]);
-		expect(replayed).toEqual(now);
+		expectBasePlusEntries(store);
 	});
 
 	it('compacts to the right base from its checkpoints, whatever the bounds, sizes, undos and redos (seeded)', async () => {
@@ -115,13 +120,14 @@ describe('history entries and time travel', () => {
 			const targetCount = historyLimit - Math.floor(historyLimit / 10);
 			const targetBytes = Math.floor(historyBytes * 0.9);
 			const store = new StateStore(doc(), { historyLimit, historyBytes });
-			let biggest = 0;
+			let made: HistoryEntry | undefined;
 			store.subscribe((_state, _previous, change) => {
-				biggest = Math.max(biggest, change.entry.bytes);
+				made = change.entry;
 			});
 			for (let step = 0; step < 150; step++) {
 				const roll = next();
-				const oldest = store.history.entries[0]?.id;
+				const before = [...store.history.entries];
+				made = undefined;
 				if (roll < 0.45) await store.set('counter', step);
 				else if (roll < 0.75) {
 					// Entries from a few bytes to more than a tenth of the bound.
@@ -135,31 +141,45 @@ describe('history entries and time travel', () => {
 				const { undo, bytes, entries } = store.history;
 				expect(undo).toBeLessThanOrEqual(historyLimit);
 				expect(bytes).toBeLessThanOrEqual(historyBytes);
-				// A compaction stops at a checkpoint no further than where both targets are reached.
-				if (roll < 0.75 && oldest !== undefined && entries[0]?.id !== oldest)
-					expect(undo >= targetCount || bytes + biggest > targetBytes, `seed ${seed}, step ${step}`).toBe(
-						true,
-					);
+				if (roll >= 0.75 || made === undefined) continue;
+				// A compaction stops no further than where both targets are reached: keeping the last entry it
+				// dropped would miss one of them.
+				const kept = entries[0] === undefined ? -1 : before.findIndex((entry) => entry.id === entries[0]!.id);
+				const dropped = kept === -1 ? (entries.length === 0 ? before.length + 1 : before.length) : kept;
+				if (dropped === 0) continue;
+				const lastDropped = dropped > before.length ? made : before[dropped - 1]!;
+				expect(
+					undo >= targetCount || bytes + lastDropped.bytes > targetBytes,
+					`seed ${seed}, step ${step}`,
+				).toBe(true);
 			}
-			const now = store.get();
-			const entries = [...store.history.entries];
-			store.restore('base');
-			let replayed = store.get();
-			for (const entry of entries) replayed = applyPatches(replayed, [...entry.patches]);
-			expect(replayed, `seed ${seed}`).toEqual(now);
+			expectBasePlusEntries(store, `seed ${seed}`);
 		}
 	});
 
-	it('keeps between nine tenths of its bound and the bound through a long run of changes', async () => {
-		const store = new StateStore(doc(), { historyLimit: 100 });
-		for (let i = 1; i <= 1_000; i++) {
-			await store.set('counter', i);
-			if (i > 100) expect(store.history.undo).toBeGreaterThanOrEqual(90);
-			expect(store.history.undo).toBeLessThanOrEqual(100);
+	it('keeps between nine tenths of its bound and the bound through long runs of changes, also with undos between', async () => {
+		for (const [sets, undos] of [
+			[1, 0],
+			[5, 4],
+			[5, 9],
+			[10, 4],
+		] as const) {
+			const store = new StateStore(doc(), { historyLimit: 100 });
+			let n = 0;
+			await store.set('counter', ++n);
+			for (let round = 0; round < 150; round++) {
+				for (let i = 0; i < sets; i++) {
+					const undoable = store.history.undo;
+					await store.set('counter', ++n);
+					expect(store.history.undo, `${sets} sets, ${undos} undos`).toBeGreaterThanOrEqual(
+						Math.min(undoable + 1, 90),
+					);
+					expect(store.history.undo).toBeLessThanOrEqual(100);
+				}
+				for (let i = 0; i < undos; i++) store.undo();
+			}
+			expectBasePlusEntries(store, `${sets} sets, ${undos} undos`);
 		}
-		const oldest = store.history.entries[0]!.version;
-		store.restore('base');
-		expect(store.get().counter).toBe(oldest - 1);
 	});
 
 	it('coalesces consecutive changes of the same path within coalesceMs into one entry', async () => {

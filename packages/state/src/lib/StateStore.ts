@@ -347,10 +347,10 @@ export class StateStore<S extends object> {
 			const key = segments[i];
 			const original = nodes[i];
 			if (typeof key !== 'string' || original === undefined) return undefined;
-			// immer's copy (a null prototype stays null), then the one key written; a copy that adds no key can
-			// hand a large object's template on to the next set.
+			// immer's copy (a null prototype stays null), then the one key written; a copy that adds no key hands a
+			// large object's key set on.
 			const next = copyRecord(original);
-			if (existed || i < nodes.length - 1) sameKeys(next, original);
+			if (Object.hasOwn(original, key)) sameKeys(next, original);
 			next[key] = copy;
 			copy = Object.freeze(next);
 		}

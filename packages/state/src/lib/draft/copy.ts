@@ -27,8 +27,14 @@ const COMPILE_AT = 3;
 
 type Copier = (base: Record<string, unknown>) => Record<string, unknown>;
 
-/** The own enumerable string keys of frozen plain objects, and how to copy an object that has exactly them. */
+/**
+ * The own string keys of frozen plain objects, all enumerable, and how to copy an object that has exactly them.
+ * An object with a non-enumerable own key gets none: writing that key makes it enumerable in the copy (a spread
+ * drops it, the write adds it back), so the copy's keys would differ from a key set handed on to it.
+ */
 interface KeySet {
+	/** The keys in order. */
+	readonly keys: readonly string[];
 	/** A JSON object of zeros with the keys in order. */
 	readonly template: string;
 	/** The objects had own symbol keys or an own `__proto__` key when it was made: never compiled. */
@@ -59,10 +65,12 @@ function keySetOf(base: Record<string, unknown>): KeySet | undefined {
 	const known = keySets.get(base);
 	if (known !== undefined || !isLarge(base) || !Object.isFrozen(base)) return known;
 	const keys = Object.keys(base);
+	if (Object.getOwnPropertyNames(base).length !== keys.length) return undefined;
 	let template = '{';
 	for (const key of keys) template += `${template === '{' ? '' : ','}${JSON.stringify(key)}:0`;
 	template += '}';
 	const keySet: KeySet = {
+		keys,
 		template,
 		compilable:
 			keys.length <= COMPILE_UP_TO &&
@@ -80,20 +88,21 @@ function keySetOf(base: Record<string, unknown>): KeySet | undefined {
  * literals, so no key can break out of its quotes); a literal `"__proto__": …` would set the prototype, so such
  * key sets are never compiled (`compilable`). Reads go through `[[Get]]` as the spread's do (getters run).
  */
-function compile(base: Record<string, unknown>): Copier | null {
+function compile(keys: readonly string[]): Copier | null {
 	if (!codegen) return null;
-	let body = 'return {';
-	for (const key of Object.keys(base)) {
-		const literal = JSON.stringify(key);
-		body += `${literal}: b[${literal}],`;
-	}
-	body += '};';
 	let literal: unknown;
 	try {
+		let body = 'return {';
+		for (const key of keys) {
+			const quoted = JSON.stringify(key);
+			body += `${quoted}: b[${quoted}],`;
+		}
+		body += '};';
 		// eslint-disable-next-line @typescript-eslint/no-implied-eval -- the copier is the literal of a key set; see the module comment
 		literal = new Function('b', body);
-	} catch {
-		codegen = false;
+	} catch (error) {
+		// An EvalError: the process disallows code generation. Anything else (a body too long) is this key set's.
+		if (error instanceof EvalError) codegen = false;
 		return null;
 	}
 	if (typeof literal !== 'function') return null;
@@ -126,14 +135,17 @@ export function copyRecord(base: Record<string, unknown>): Record<string, unknow
 	const keySet = Reflect.getPrototypeOf(base) === null ? undefined : keySetOf(base);
 	if (keySet === undefined) return spreadRecord(base);
 	if (keySet.copier === undefined && keySet.compilable && ++keySet.copies >= COMPILE_AT)
-		keySet.copier = compile(base);
+		keySet.copier = compile(keySet.keys);
 	if (keySet.copier !== undefined && keySet.copier !== null) return keySet.copier(base);
 	// Object.assign copies the symbol keys too (after the string keys, as a spread does) and sets an own
 	// `__proto__` key as the data property JSON.parse made, never the prototype.
 	return Object.assign(parsed(keySet.template), base);
 }
 
-/** `copy` (now frozen) has the keys of `base` it was copied from: it shares the key set. */
+/**
+ * `copy` (now frozen) has the keys of `base` it was copied from: it shares the key set. Only for a copy whose
+ * writes all went to keys `base` had (all enumerable when `base` has a key set).
+ */
 export function sameKeys(copy: object, base: object): void {
 	const keySet = keySets.get(base);
 	if (keySet !== undefined) keySets.set(copy, keySet);

@@ -156,6 +156,9 @@ export class History<S extends object> {
 		this.#pastBytes -= entry.bytes;
 		this.#future.push(entry);
 		if (this.#pastAfter.length > 0) this.#pastAfter[this.#pastAfter.length - 1] = state;
+		// The entry popped may have been the checkpoint the counters run from: the new newest one becomes the
+		// checkpoint they run from when the next change is recorded.
+		this.#sinceCheckpoint = Number.POSITIVE_INFINITY;
 		return { entry, state };
 	}
 
@@ -234,7 +237,8 @@ export class History<S extends object> {
 	 * below the bounds) may go, and the base moves to the state of the newest checkpoint among them. One is always
 	 * there. The newest entry is one; between two checkpoints lie fewer entries than a twentieth of the count bound
 	 * and fewer bytes than a twentieth of the byte bound (an undo or redo gives the newest entry its state without
-	 * resetting the counters, which then only over-count). If the count bound sets `fewest`, `most` is a tenth of
+	 * resetting the counters, which then only over-count; an undo also makes the counters run from the entry it
+	 * lands on, since the checkpoint they ran from may be gone). If the count bound sets `fewest`, `most` is a tenth of
 	 * that bound further. If the byte bound does, the entry before `fewest` is a checkpoint, or it weighs less than
 	 * a twentieth of the bound and what stays after it more than nineteen twentieths, so more than a twentieth goes
 	 * between `fewest` and `most`. Should none be there all the same, the drop goes on to the next checkpoint.

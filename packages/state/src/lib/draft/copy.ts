@@ -44,7 +44,8 @@ interface KeySet {
 	copier: Copier | null | undefined;
 }
 
-const keySets = new WeakMap<object, KeySet>();
+/** Per frozen object: its key set, or `null` when it has a non-enumerable own key (asked once, not per copy). */
+const keySets = new WeakMap<object, KeySet | null>();
 
 /** False once `new Function` was refused: the process disallows code generation from strings. */
 let codegen = true;
@@ -63,9 +64,13 @@ function isLarge(base: object): boolean {
 
 function keySetOf(base: Record<string, unknown>): KeySet | undefined {
 	const known = keySets.get(base);
-	if (known !== undefined || !isLarge(base) || !Object.isFrozen(base)) return known;
+	if (known !== undefined) return known ?? undefined;
+	if (!isLarge(base) || !Object.isFrozen(base)) return undefined;
 	const keys = Object.keys(base);
-	if (Object.getOwnPropertyNames(base).length !== keys.length) return undefined;
+	if (Object.getOwnPropertyNames(base).length !== keys.length) {
+		keySets.set(base, null);
+		return undefined;
+	}
 	let template = '{';
 	for (const key of keys) template += `${template === '{' ? '' : ','}${JSON.stringify(key)}:0`;
 	template += '}';
@@ -148,5 +153,5 @@ export function copyRecord(base: Record<string, unknown>): Record<string, unknow
  */
 export function sameKeys(copy: object, base: object): void {
 	const keySet = keySets.get(base);
-	if (keySet !== undefined) keySets.set(copy, keySet);
+	if (keySet !== undefined && keySet !== null) keySets.set(copy, keySet);
 }

@@ -314,11 +314,11 @@ export class StateStore<S extends object> {
 
 	/**
 	 * `set` of a primitive under plain objects, without immer: the objects on the path are copied as immer copies
-	 * them (`copyRecord`: a large one through its key template) and frozen, and the patches are the ones `produceWithPatches` would make (`replace`, or
-	 * `add` with a `remove` inverse). A bot's most common change (a prefix, a counter) then costs a few copies
-	 * instead of a draft. `undefined` when the change
-	 * needs the general path (queued changes, a `state:beforeUpdate` handler, sets, arrays or objects on the way, an
-	 * object value, a missing parent).
+	 * them (`copyRecord`: a large one through its key set) and frozen, and the patches are the ones
+	 * `produceWithPatches` would make (`replace`, or `add` with a `remove` inverse). A bot's most common change (a
+	 * prefix, a counter) then costs a few copies instead of a draft. `undefined` when the change needs the general
+	 * path (queued changes, a `state:beforeUpdate` handler, sets, arrays or objects on the way, an object value, a
+	 * missing parent).
 	 */
 	#setPrimitive(
 		segments: readonly PathKey[],

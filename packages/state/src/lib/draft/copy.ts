@@ -37,7 +37,7 @@ interface KeySet {
 	readonly keys: readonly string[];
 	/** A JSON object of zeros with the keys in order. */
 	readonly template: string;
-	/** The objects had own symbol keys or an own `__proto__` key when it was made: never compiled. */
+	/** False when the objects have own symbol keys, an own `__proto__` key or over `COMPILE_UP_TO` keys. */
 	readonly compilable: boolean;
 	copies: number;
 	/** The compiled copier; `undefined` until compiled, `null` when it cannot be. */

@@ -42,12 +42,12 @@ export class History<S extends object> {
 	 * The state right after some `past` entries — checkpoints — so that a compaction moves the base to one of them
 	 * in O(1) instead of replaying the dropped entries' patches (which made every tenth change of a full history
 	 * pay for a hundred). The newest entry always has its state (the store's current one); an older entry keeps its
-	 * own when the entries since the last checkpoint reach a twentieth of either bound (`#isCheckpoint`). A
-	 * compaction may drop anything between the fewest entries that satisfy the bounds and the most that reach
-	 * their targets a tenth below, a span of at least a tenth of one bound: a checkpoint is always in it (`#compact`
-	 * says why). Keeping every entry's state kept the copies each change made (a transaction of 100 writes: 15 KB
-	 * of its 36 KB) alive as long as the entry, and a young-generation collection copies all it finds alive: its
-	 * pauses grew with them.
+	 * own when the entries since the last checkpoint reach a twentieth of either bound (`#isCheckpoint`), and the
+	 * entry an undo lands on keeps the state the undo made. A compaction may drop anything between the fewest
+	 * entries that satisfy the bounds and the most that reach their targets a tenth below: a checkpoint is always
+	 * in that span (`#compact` says why). Keeping every entry's state kept the copies each change made (a
+	 * transaction of 100 writes: 15 KB of its 36 KB) alive as long as the entry, and a young-generation collection
+	 * copies all it finds alive: its pauses grew with them.
 	 */
 	#pastAfter: (S | undefined)[] = [];
 	/** Entries and bytes recorded since the last checkpoint. */
@@ -236,12 +236,12 @@ export class History<S extends object> {
 	 * `fewest` entries (the fewest that satisfy both bounds) to `most` (the fewest that reach both targets, a tenth
 	 * below the bounds) may go, and the base moves to the state of the newest checkpoint among them. One is always
 	 * there. The newest entry is one; between two checkpoints lie fewer entries than a twentieth of the count bound
-	 * and fewer bytes than a twentieth of the byte bound (an undo or redo gives the newest entry its state without
-	 * resetting the counters, which then only over-count; an undo also makes the counters run from the entry it
-	 * lands on, since the checkpoint they ran from may be gone). If the count bound sets `fewest`, `most` is a tenth of
-	 * that bound further. If the byte bound does, the entry before `fewest` is a checkpoint, or it weighs less than
-	 * a twentieth of the bound and what stays after it more than nineteen twentieths, so more than a twentieth goes
-	 * between `fewest` and `most`. Should none be there all the same, the drop goes on to the next checkpoint.
+	 * and fewer bytes than a twentieth of the byte bound (a redo gives the newest entry its state without resetting
+	 * the counters, which then only over-count; an undo makes the counters run from the entry it lands on, since the
+	 * checkpoint they ran from may be gone). If the count bound sets `fewest`, `most` is a tenth of that bound
+	 * further. If the byte bound does, the entry before `fewest` is a checkpoint, or it weighs less than a twentieth
+	 * of the bound and what stays after it more than nineteen twentieths, so more than a twentieth goes between
+	 * `fewest` and `most`. Should none be there all the same, the drop goes on to the next checkpoint.
 	 */
 	#compact(): void {
 		const { limit, maxBytes } = this.#limits;

@@ -127,7 +127,7 @@ function parsed(template: string): Record<string, unknown> {
  * immer's `shallowCopy` of a plain object: a spread for an object with a prototype, an assignment onto a
  * null-prototype object for one without. Same keys in the same order, same values (getters read), writable.
  */
-export function spreadRecord(base: Record<string, unknown>): Record<string, unknown> {
+function spreadRecord(base: Record<string, unknown>): Record<string, unknown> {
 	return Reflect.getPrototypeOf(base) === null ? Object.assign(nullRecord(), base) : { ...base };
 }
 
